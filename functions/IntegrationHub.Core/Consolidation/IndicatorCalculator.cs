@@ -1,0 +1,225 @@
+using System.Globalization;
+using IntegrationHub.Core.Datasets;
+using IntegrationHub.Core.Feeds;
+using IntegrationHub.Core.Normalisation;
+using IntegrationHub.Core.Reference;
+
+namespace IntegrationHub.Core.Consolidation;
+
+/// <summary>
+/// The formulas of feed-contract.md ("Indicator ids"), with every coefficient read from the reference data.
+/// An indicator is computed when its own inputs exist and omitted otherwise; an undefined ratio is omitted too.
+/// </summary>
+internal sealed class IndicatorCalculator
+{
+    private const string ElectricityFuel = "electricity";
+    private const string HeatFuel = "heat";
+
+    /// <summary>Contract: "public-sector, bus, taxi, sanitation together".</summary>
+    private static readonly string[] PublicSectorCategories = ["public-sector", "bus", "taxi", "sanitation"];
+
+    private readonly ReferenceData reference;
+    private readonly Dictionary<string, double> standardCoal;
+    private readonly Dictionary<string, double> co2Factors;
+
+    public IndicatorCalculator(ReferenceData reference)
+    {
+        this.reference = reference;
+        standardCoal = reference.Coefficients.Coefficients
+            .Where(c => c.Id.StartsWith("standardCoal.", StringComparison.Ordinal))
+            .ToDictionary(c => c.Id["standardCoal.".Length..], c => c.Value, StringComparer.Ordinal);
+        var co2PerCarbon = reference.Value("chem.molarMassCO2") / reference.Value("chem.molarMassC");
+        co2Factors = reference.Coefficients.Coefficients
+            .Where(c => c.Id.StartsWith("co2.", StringComparison.Ordinal) && c.Id.EndsWith(".ncv", StringComparison.Ordinal))
+            .Select(c => c.Id["co2.".Length..^".ncv".Length])
+            .ToDictionary(fuel => fuel, fuel => Co2Factor(fuel, co2PerCarbon), StringComparer.Ordinal);
+    }
+
+    /// <summary>t CO2 per contract unit: NCV (GJ/unit) × carbon content (tC/TJ) / 1000 × oxidation × 44/12.</summary>
+    public double FuelCo2Factor(string fuel) => co2Factors[fuel];
+
+    private double Co2Factor(string fuel, double co2PerCarbon) =>
+        reference.Value($"co2.{fuel}.ncv") * reference.Value($"co2.{fuel}.carbonContent") / 1000
+        * reference.Value($"co2.{fuel}.oxidationRate") * co2PerCarbon;
+
+    /// <param name="area">The area's facts for the period.</param>
+    /// <param name="baseline">The indicators of the same area for the same period kind of 2020, if known.</param>
+    public Dictionary<string, Quantity> Compute(AreaFacts area, IReadOnlyDictionary<string, Quantity>? baseline, List<DatasetWarning> warnings)
+    {
+        var results = new Dictionary<string, Quantity>(StringComparer.Ordinal);
+        void Set(string id, Quantity? q)
+        {
+            if (q is not null)
+            {
+                results[id] = q;
+            }
+        }
+
+        var hasStatistics = area.Sources.ContainsKey(FeedSource.Statistics);
+        var hasGrid = area.Sources.ContainsKey(FeedSource.PowerGrid);
+        var hasTransport = area.Sources.ContainsKey(FeedSource.Transport);
+        var hasEnvironment = area.Sources.ContainsKey(FeedSource.Environment);
+
+        var energyItems = area.Measures
+            .Where(m => m.Key.StartsWith("energy.", StringComparison.Ordinal))
+            .Select(m => (Fuel: m.Key[(m.Key.LastIndexOf('.') + 1)..], Sector: m.Key.Split('.')[1], Q: Quantity.Of(m.Value)))
+            .ToArray();
+        var gdpConstant = Quantity.OfOrNull(area.Get("gdpConstant2020_10kCny"));
+        var gridMwh = hasGrid ? SumMeasures(area, "consumption.") : null;
+
+        if (hasStatistics)
+        {
+            var zero = Quantity.From(0, area.Get("gdpConstant2020_10kCny")?.FeedIds ?? new HashSet<string>(), area.Sources[FeedSource.Statistics]);
+            var fossilTce = Quantity.Sum(energyItems.Where(e => e.Fuel != ElectricityFuel).Select(e => e.Q * standardCoal[e.Fuel]), zero);
+            Set("carbon.directTco2", Quantity.Sum(energyItems.Where(e => co2Factors.ContainsKey(e.Fuel)).Select(e => e.Q * co2Factors[e.Fuel]), zero));
+            var heat = Quantity.Sum(energyItems.Where(e => e.Fuel == HeatFuel).Select(e => e.Q), zero);
+            Set("carbon.heatTco2", heat * reference.Value("co2.heat"));
+
+            if (gridMwh is not null)
+            {
+                var totalTce = fossilTce + (gridMwh * standardCoal[ElectricityFuel]);
+                Set("energy.totalTce", totalTce);
+                if (gdpConstant is not null)
+                {
+                    Set("energy.intensity", Quantity.Ratio(totalTce, gdpConstant));
+                }
+
+                var green = Quantity.OfOrNull(area.Get("greenPowerTradedMwh"));
+                var pv = Quantity.OfOrNull(area.Get("pvGenerationMwh"));
+                if (pv is not null)
+                {
+                    var nonFossilMwh = green is null ? pv : green + pv;
+                    Set("energy.nonFossilSharePct", Quantity.Ratio(nonFossilMwh * standardCoal[ElectricityFuel], totalTce, 100));
+                }
+
+                CrossCheckElectricity(area, energyItems, warnings);
+            }
+        }
+
+        if (gridMwh is not null)
+        {
+            Set("carbon.electricityTco2", gridMwh * reference.Value("co2.grid.fixed"));
+            Set("power.consumptionMwh", gridMwh);
+            Set("power.pvInstalledKw", Quantity.OfOrNull(area.Get("pvInstalledKw")));
+            Set("power.pvGenerationMwh", Quantity.OfOrNull(area.Get("pvGenerationMwh")));
+        }
+
+        if (results.TryGetValue("carbon.directTco2", out var direct) && results.TryGetValue("carbon.electricityTco2", out var electricity))
+        {
+            var total = direct + electricity + results["carbon.heatTco2"];
+            Set("carbon.totalTco2", total);
+            if (gdpConstant is not null)
+            {
+                Set("carbon.intensity", Quantity.Ratio(total, gdpConstant));
+            }
+
+            var sink = Quantity.OfOrNull(area.Get("carbonSinkTco2"));
+            if (sink is not null)
+            {
+                Set("carbon.netTco2", total - sink);
+            }
+        }
+
+        Set("energy.intensityChangeVs2020Pct", ChangeVs2020(results, baseline, "energy.intensity"));
+        Set("carbon.intensityChangeVs2020Pct", ChangeVs2020(results, baseline, "carbon.intensity"));
+
+        if (hasTransport)
+        {
+            var vehicles = area.Measures.Where(m => m.Key.StartsWith("vehicles.", StringComparison.Ordinal)).ToArray();
+            Quantity? SumVehicles(Func<string, bool> category, string part) =>
+                vehicles.Where(v => v.Key.EndsWith("." + part, StringComparison.Ordinal) && category(v.Key.Split('.')[1]))
+                    .Select(v => Quantity.Of(v.Value))
+                    .Aggregate((Quantity?)null, (acc, q) => acc is null ? q : acc + q);
+            Set("transport.nevSharePct", Ratio(SumVehicles(_ => true, "nev"), SumVehicles(_ => true, "total"), 100));
+            Set("transport.publicSectorNevSharePct", Ratio(
+                SumVehicles(c => PublicSectorCategories.Contains(c), "nev"), SumVehicles(c => PublicSectorCategories.Contains(c), "total"), 100));
+            Set("transport.chargingCoveragePct", Ratio(Quantity.OfOrNull(area.Get("publicParkingSpacesWithChargers")), Quantity.OfOrNull(area.Get("publicParkingSpaces")), 100));
+            var gasoline = Quantity.OfOrNull(area.Get("fuelSales.gasolineT"));
+            var diesel = Quantity.OfOrNull(area.Get("fuelSales.dieselT"));
+            if (gasoline is not null && diesel is not null)
+            {
+                Set("transport.roadFuelTco2", (gasoline * co2Factors["gasoline"]) + (diesel * co2Factors["diesel"]));
+            }
+        }
+
+        if (hasEnvironment)
+        {
+            ComputeEnvironment(area, Set);
+        }
+
+        return results;
+    }
+
+    private void ComputeEnvironment(AreaFacts area, Action<string, Quantity?> set)
+    {
+        var quality = area.Sources[FeedSource.Environment];
+        var centres = area.DataCentres;
+        var centreFeeds = centres.SelectMany(c => c.FeedIds).Concat(area.Get("airQuality.days")?.FeedIds ?? Enumerable.Empty<string>());
+        var centreQuality = centres.Select(c => c.Quality).Append(quality).Max();
+        set("dc.count", Quantity.From(centres.Count, centreFeeds, centreQuality));
+        if (centres.Count > 0)
+        {
+            set("dc.pueMax", Quantity.From(centres.Max(c => c.Pue), centreFeeds, centreQuality));
+        }
+
+        var newLimit = reference.Value("rule.pueLimit.new");
+        var existingLimit = reference.Value("rule.pueLimit.existing");
+        var nonCompliant = centres.Count(c => c.Pue > (c.Status == "new" ? newLimit : existingLimit));
+        set("dc.nonCompliant", Quantity.From(nonCompliant, centreFeeds, centreQuality));
+
+        set("buildings.newGreenCompliancePct", Ratio(Quantity.OfOrNull(area.Get("buildings.newGreenCompliant")), Quantity.OfOrNull(area.Get("buildings.newCivilBuildings")), 100));
+        set("power.pvPublicBuildingsSharePct", Ratio(Quantity.OfOrNull(area.Get("buildings.publicBuildingsWithPv")), Quantity.OfOrNull(area.Get("buildings.publicBuildingsEligibleForPv")), 100));
+
+        var days = Quantity.OfOrNull(area.Get("airQuality.days"));
+        if (days is not null)
+        {
+            set("env.aqiMean", Ratio(Quantity.OfOrNull(area.Get(MeasureCatalog.AqiDayProduct)), days));
+            set("env.pm25UgM3", Ratio(Quantity.OfOrNull(area.Get(MeasureCatalog.Pm25DayProduct)), days));
+            set("env.goodDayRatioPct", Ratio(Quantity.OfOrNull(area.Get("airQuality.goodDays")), days, 100));
+        }
+
+        set("env.carbonSinkTco2", Quantity.OfOrNull(area.Get("carbonSinkTco2")));
+    }
+
+    /// <summary>Statistics may also report electricity; the grid is authoritative, and a gap over tolerance is worth a warning.</summary>
+    private void CrossCheckElectricity(AreaFacts area, IEnumerable<(string Fuel, string Sector, Quantity Q)> energyItems, List<DatasetWarning> warnings)
+    {
+        var tolerance = reference.Value("rule.electricityCrossCheckTolerance");
+        foreach (var item in energyItems.Where(e => e.Fuel == ElectricityFuel))
+        {
+            var stat = area.Get($"energy.{item.Sector}.{ElectricityFuel}");
+            var grid = area.Get($"consumption.{item.Sector}");
+            if (stat is null || grid is null || stat.Derived || grid.Derived)
+            {
+                continue;
+            }
+
+            if (MeasureCatalog.DiffersBeyond(stat.Value, grid.Value, tolerance))
+            {
+                warnings.Add(new DatasetWarning("electricity-cross-check", string.Create(CultureInfo.InvariantCulture,
+                    $"Statistics reports {stat.Value} MWh of electricity for {item.Sector} in {area.AreaCode}, the grid {grid.Value} MWh (more than {tolerance:P0} apart); the grid figure is used."),
+                    area.AreaCode, "energy.totalTce", stat.FeedIds.Concat(grid.FeedIds).Order(StringComparer.Ordinal).ToArray()));
+            }
+        }
+    }
+
+    private static Quantity? ChangeVs2020(Dictionary<string, Quantity> current, IReadOnlyDictionary<string, Quantity>? baseline, string intensityId)
+    {
+        if (!current.TryGetValue(intensityId, out var now) || baseline is null || !baseline.TryGetValue(intensityId, out var then))
+        {
+            return null;
+        }
+
+        var ratio = Quantity.Ratio(now, then);
+        return ratio is null ? null : Quantity.From((ratio.Value - 1) * 100, ratio.FeedIds, ratio.Quality);
+    }
+
+    private static Quantity? SumMeasures(AreaFacts area, string prefix)
+    {
+        var parts = area.Measures.Where(m => m.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(m => Quantity.Of(m.Value)).ToArray();
+        return parts.Length == 0 ? null : parts.Skip(1).Aggregate(parts[0], (a, b) => a + b);
+    }
+
+    private static Quantity? Ratio(Quantity? numerator, Quantity? denominator, double scale = 1) =>
+        numerator is null || denominator is null ? null : Quantity.Ratio(numerator, denominator, scale);
+}

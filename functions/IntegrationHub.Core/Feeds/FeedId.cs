@@ -1,0 +1,20 @@
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace IntegrationHub.Core.Feeds;
+
+/// <summary>
+/// Feed ids are derived from the feed's identity and the hash of its exact bytes, so the same feed pushed twice,
+/// or pulled again, gets the same id and cannot start a second run.
+/// </summary>
+public static class FeedId
+{
+    public static string ContentHash(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA256.HashData(body));
+
+    public static string Create(string source, string period, int revision, string contentHash) =>
+        string.Create(CultureInfo.InvariantCulture, $"{source}-{period}-r{revision}-{contentHash[..16]}");
+
+    /// <summary>An id for bytes that could not be read as a feed at all (kept in quarantine all the same).</summary>
+    public static string CreateUnreadable(string? source, string contentHash) =>
+        $"{(FeedSource.IsKnown(source) ? source : "unknown")}-unreadable-{contentHash[..16]}";
+}

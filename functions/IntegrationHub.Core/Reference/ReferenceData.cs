@@ -1,0 +1,78 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using IntegrationHub.Core.Validation;
+
+namespace IntegrationHub.Core.Reference;
+
+/// <summary>
+/// Areas, coefficients, targets and subscribers, each validated by its own schema when loaded.
+/// Every number the indicators use comes from here, with its source, never from a literal in code.
+/// </summary>
+public sealed class ReferenceData
+{
+    private readonly FrozenDictionary<string, Area> areasByCode;
+    private readonly FrozenDictionary<string, Coefficient> coefficientsById;
+    private readonly FrozenDictionary<string, IReadOnlyList<Area>> childrenByCode;
+
+    public ReferenceData(AreasFile areas, CoefficientsFile coefficients, TargetsFile targets, SubscribersFile subscribers)
+    {
+        Areas = areas;
+        Coefficients = coefficients;
+        Targets = targets;
+        Subscribers = subscribers;
+        areasByCode = areas.Areas.ToFrozenDictionary(a => a.Code, StringComparer.Ordinal);
+        coefficientsById = coefficients.Coefficients.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
+        childrenByCode = areas.Areas
+            .Where(a => a.Parent is not null)
+            .GroupBy(a => a.Parent!, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<Area>)g.ToArray(), StringComparer.Ordinal);
+        Root = areas.Areas.Single(a => a.Parent is null && !a.Overlay);
+    }
+
+    public AreasFile Areas { get; }
+
+    public CoefficientsFile Coefficients { get; }
+
+    public TargetsFile Targets { get; }
+
+    public SubscribersFile Subscribers { get; }
+
+    /// <summary>The whole New Area (<c>XJNA</c>).</summary>
+    public Area Root { get; }
+
+    public bool IsKnownArea(string code) => areasByCode.ContainsKey(code);
+
+    public Area? FindArea(string code) => areasByCode.GetValueOrDefault(code);
+
+    public IReadOnlyList<Area> ChildrenOf(string code) => childrenByCode.GetValueOrDefault(code) ?? [];
+
+    public Coefficient Coefficient(string id) =>
+        coefficientsById.GetValueOrDefault(id) ?? throw new KeyNotFoundException($"Coefficient '{id}' is not in the coefficients reference file.");
+
+    public double Value(string id) => Coefficient(id).Value;
+
+    /// <summary>Loads the reference files compiled into the core library and validates each against its schema.</summary>
+    public static ReferenceData LoadEmbedded(SchemaCatalog schemas)
+    {
+        return new ReferenceData(
+            Load<AreasFile>(schemas, "areas"),
+            Load<CoefficientsFile>(schemas, "coefficients"),
+            Load<TargetsFile>(schemas, "targets"),
+            Load<SubscribersFile>(schemas, "subscribers"));
+    }
+
+    private static T Load<T>(SchemaCatalog schemas, string name)
+    {
+        var bytes = EmbeddedFiles.Read($"reference-data/{name}.json");
+        using var document = JsonDocument.Parse(bytes);
+        var errors = schemas.Evaluate(schemas.Reference(name), document.RootElement);
+        if (errors.Count > 0)
+        {
+            throw new InvalidDataException($"Reference file {name}.json does not match its schema: " +
+                string.Join("; ", errors.Select(e => $"{e.InstanceLocation} {e.Keyword}: {e.Message}")));
+        }
+
+        return document.RootElement.Deserialize<T>()
+            ?? throw new InvalidDataException($"Reference file {name}.json is empty.");
+    }
+}

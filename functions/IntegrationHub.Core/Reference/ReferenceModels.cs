@@ -1,0 +1,66 @@
+using System.Text.Json.Serialization;
+
+namespace IntegrationHub.Core.Reference;
+
+public sealed record Area(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("nameZh")] string NameZh,
+    [property: JsonPropertyName("nameEn")] string NameEn,
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("parent")] string? Parent,
+    [property: JsonPropertyName("overlay")] bool Overlay,
+    [property: JsonPropertyName("source")] string? Source,
+    [property: JsonPropertyName("verification")] string? Verification);
+
+public sealed record AreasFile(
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("areas")] IReadOnlyList<Area> Areas);
+
+/// <summary>One number of the domain with the document it comes from.</summary>
+public sealed record Coefficient(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("value")] double Value,
+    [property: JsonPropertyName("unit")] string Unit,
+    [property: JsonPropertyName("description")] string? Description,
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("verification")] string Verification);
+
+public sealed record CoefficientsFile(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("energyAccountingMethod")] string EnergyAccountingMethod,
+    [property: JsonPropertyName("coefficients")] IReadOnlyList<Coefficient> Coefficients);
+
+public sealed record TargetDefinition(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("description")] string Description,
+    [property: JsonPropertyName("descriptionZh")] string? DescriptionZh,
+    [property: JsonPropertyName("indicator")] string Indicator,
+    [property: JsonPropertyName("comparator")] string Comparator,
+    [property: JsonPropertyName("threshold")] double? Threshold,
+    [property: JsonPropertyName("thresholdFrom2020")] bool ThresholdFrom2020,
+    [property: JsonPropertyName("baseline")] string Baseline,
+    [property: JsonPropertyName("deadline")] string Deadline,
+    [property: JsonPropertyName("area")] string Area,
+    [property: JsonPropertyName("source")] string? Source);
+
+public sealed record TargetsFile(
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("source")] string? Source,
+    [property: JsonPropertyName("targets")] IReadOnlyList<TargetDefinition> Targets);
+
+public sealed record SubscriberFilter(
+    [property: JsonPropertyName("periodKinds")] IReadOnlyList<string>? PeriodKinds,
+    [property: JsonPropertyName("areas")] IReadOnlyList<string>? Areas,
+    [property: JsonPropertyName("indicatorPrefixes")] IReadOnlyList<string>? IndicatorPrefixes);
+
+public sealed record Subscriber(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("description")] string? Description,
+    [property: JsonPropertyName("filter")] SubscriberFilter Filter,
+    [property: JsonPropertyName("sqlFilter")] string SqlFilter);
+
+public sealed record SubscribersFile(
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("topic")] string Topic,
+    [property: JsonPropertyName("subscribers")] IReadOnlyList<Subscriber> Subscribers);

@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Json.Schema;
+using IntegrationHub.Core.Reference;
+
+namespace IntegrationHub.Core.Validation;
+
+/// <summary>
+/// Every schema of the hub, compiled once at start-up from the files under <c>schemas/</c>. Feed schemas are found by
+/// path (<c>feeds/{source}/{version}.schema.json</c>), so a new version is a new file and nothing else.
+/// Nothing is fetched from the network: all <c>$ref</c>s resolve inside this registry.
+/// </summary>
+public sealed class SchemaCatalog
+{
+    private const string Prefix = "schemas/";
+    private const string Suffix = ".schema.json";
+
+    private static readonly EvaluationOptions ListOptions = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+    private static readonly EvaluationOptions FlagOptions = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
+
+    private readonly Dictionary<string, JsonSchema> byPath = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedList<Version, (string Text, JsonSchema Schema)>> feedVersions = new(StringComparer.Ordinal);
+
+    public SchemaCatalog()
+    {
+        if (!RegexTimeout.IsInEffect())
+        {
+            throw new InvalidOperationException("RegexTimeout.Apply() must run at the start of the entry point, before any regex is built.");
+        }
+
+        var buildOptions = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
+        foreach (var name in EmbeddedFiles.Names(Prefix).Where(n => n.EndsWith(Suffix, StringComparison.Ordinal)))
+        {
+            var path = name[Prefix.Length..^Suffix.Length];
+            var text = System.Text.Encoding.UTF8.GetString(EmbeddedFiles.Read(name));
+            var schema = JsonSchema.FromText(text, buildOptions);
+            byPath[path] = schema;
+
+            var parts = path.Split('/');
+            if (parts is ["feeds", var source, var version] && Version.TryParse(version, out var parsed))
+            {
+                if (!feedVersions.TryGetValue(source, out var versions))
+                {
+                    feedVersions[source] = versions = [];
+                }
+
+                versions.Add(parsed, (version, schema));
+            }
+        }
+    }
+
+    /// <summary>Paths of every schema, relative to <c>schemas/</c>, without the suffix.</summary>
+    public IReadOnlyCollection<string> Paths => byPath.Keys;
+
+    public JsonSchema Get(string path) =>
+        byPath.TryGetValue(path, out var schema) ? schema : throw new KeyNotFoundException($"No schema at schemas/{path}{Suffix}.");
+
+    public JsonSchema Reference(string name) => Get($"reference/{name}");
+
+    public JsonSchema Dataset(string version = "1.0") => Get($"dataset/{version}");
+
+    public JsonSchema DatasetPublishedEvent(string version = "1.0") => Get($"events/dataset-published/{version}");
+
+    public IReadOnlyList<string> FeedSchemaVersions(string source) =>
+        feedVersions.TryGetValue(source, out var versions) ? versions.Values.Select(v => v.Text).ToArray() : [];
+
+    /// <summary>The schema for a source and version; an absent version means the latest.</summary>
+    public bool TryGetFeedSchema(string source, string? version, out string resolvedVersion, out JsonSchema? schema)
+    {
+        resolvedVersion = version ?? "";
+        schema = null;
+        if (!feedVersions.TryGetValue(source, out var versions) || versions.Count == 0)
+        {
+            return false;
+        }
+
+        if (version is null)
+        {
+            (resolvedVersion, schema) = versions.Values[^1];
+            return true;
+        }
+
+        foreach (var (text, candidate) in versions.Values)
+        {
+            if (text == version)
+            {
+                schema = candidate;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The cheapest evaluation that gives the verdict.</summary>
+    public static bool IsValid(JsonSchema schema, JsonElement instance) => schema.Evaluate(instance, FlagOptions).IsValid;
+
+    /// <summary>Every violation, each with the JSON Pointer of the offending value.</summary>
+    public IReadOnlyList<ValidationIssue> Evaluate(JsonSchema schema, JsonElement instance)
+    {
+        var results = schema.Evaluate(instance, ListOptions);
+        if (results.IsValid)
+        {
+            return [];
+        }
+
+        var issues = new List<ValidationIssue>();
+        foreach (var detail in results.Details ?? [])
+        {
+            if (detail.Errors is null)
+            {
+                continue;
+            }
+
+            var instanceLocation = detail.InstanceLocation.ToString();
+            foreach (var (key, message) in detail.Errors)
+            {
+                var keyword = key.Length > 0 ? key : LastSegment(detail.EvaluationPath.ToString());
+                issues.Add(new ValidationIssue(instanceLocation, detail.SchemaLocation.ToString(), keyword, Explain(keyword, instanceLocation, message)));
+            }
+        }
+
+        return issues;
+    }
+
+    private static string LastSegment(string pointer)
+    {
+        var slash = pointer.LastIndexOf('/');
+        return slash >= 0 ? pointer[(slash + 1)..] : pointer;
+    }
+
+    /// <summary>The library's message is precise but terse about false subschemas; say what that means for a feed.</summary>
+    private static string Explain(string keyword, string instanceLocation, string message) => keyword switch
+    {
+        "additionalProperties" or "unevaluatedProperties" =>
+            $"Property '{LastSegment(instanceLocation)}' is not part of the contract here (check its spelling); unknown properties are rejected.",
+        _ => message,
+    };
+}
