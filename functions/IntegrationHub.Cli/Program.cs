@@ -1,0 +1,24 @@
+using System.CommandLine;
+using IntegrationHub.Cli;
+using IntegrationHub.Core.Validation;
+
+// Before anything can build a regex: schema `pattern`s must run with a timeout.
+RegexTimeout.Apply();
+
+var root = new RootCommand("hub: check feeds and recompute data sets of the Xiangjiang dual-carbon integration hub.");
+root.Subcommands.Add(ValidateCommand.Create());
+root.Subcommands.Add(DatasetCommand.Create());
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine(error.Message);
+    }
+
+    Console.Error.WriteLine("Run 'hub --help' for usage.");
+    return ExitCodes.Unusable;
+}
+
+return await parsed.InvokeAsync();

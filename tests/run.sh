@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The README's test command: builds everything (warnings are errors in product code) and runs every test project.
+# Needs only the .NET 10 SDK, Node 20 and npm; installs what the tests need itself.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+results="$root/tests/TestResults"
+rm -rf "$results"
+
+echo "== build"
+dotnet build IntegrationHub.sln -c Release -nologo -v minimal
+
+echo "== test"
+status=0
+dotnet test IntegrationHub.sln -c Release --no-build -nologo -v minimal \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+
+# One closing line for people and for CI, summed over every test project's TRX file.
+node "$root/tests/summarise-trx.mjs" "$results"
+exit "$status"
