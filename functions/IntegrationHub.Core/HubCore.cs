@@ -8,9 +8,9 @@ namespace IntegrationHub.Core;
 /// <summary>The core's parts wired together once: schemas compiled, reference data validated.</summary>
 public sealed class HubCore
 {
-    public HubCore(IntakeLimits? limits = null)
+    public HubCore(IntakeLimits? limits = null, bool requireRegexTimeout = true)
     {
-        Schemas = new SchemaCatalog();
+        Schemas = new SchemaCatalog(requireRegexTimeout);
         Reference = ReferenceData.LoadEmbedded(Schemas);
         Validator = new FeedValidator(Schemas, Reference, new HardenedJsonParser(limits ?? new IntakeLimits()));
         Datasets = new DatasetBuilder(Reference);

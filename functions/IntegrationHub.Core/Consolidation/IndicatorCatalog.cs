@@ -6,7 +6,7 @@ public static class IndicatorCatalog
     public static readonly IReadOnlyList<(string Id, string Unit)> All =
     [
         ("energy.totalTce", "tce"),
-        ("energy.intensity", "tce/10k CNY"),
+        ("energy.intensity", "tce / 10k CNY"),
         ("energy.intensityChangeVs2020Pct", "%"),
         ("energy.nonFossilSharePct", "%"),
         ("carbon.directTco2", "t CO2"),
@@ -14,7 +14,7 @@ public static class IndicatorCatalog
         ("carbon.heatTco2", "t CO2"),
         ("carbon.totalTco2", "t CO2"),
         ("carbon.netTco2", "t CO2"),
-        ("carbon.intensity", "t CO2/10k CNY"),
+        ("carbon.intensity", "t CO2 / 10k CNY"),
         ("carbon.intensityChangeVs2020Pct", "%"),
         ("power.consumptionMwh", "MWh"),
         ("power.pvInstalledKw", "kW"),

@@ -37,7 +37,7 @@ public sealed class PeriodAggregator(ReferenceData reference)
                 }
                 else
                 {
-                    missing.Add($"{source}/{p}");
+                    missing.Add($"{source}:{p}");
                 }
             }
 

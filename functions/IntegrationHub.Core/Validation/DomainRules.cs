@@ -52,6 +52,8 @@ internal sealed class DomainRules(ReferenceData reference)
                         "", "rule:unique-energy-item", key => $"A second energy item for (sector, fuel) {key}; send one item per pair.");
                     break;
                 case FeedSource.PowerGrid:
+                    CheckUnique(record, "consumption", at, item => item.GetProperty("sector").GetString()!, "/sector", "rule:unique-consumption-sector",
+                        key => $"A second consumption item for sector '{key}'; send one item per sector.");
                     AtMost(record, at, "pvPublicBuildingsInstalledKw", "pvInstalledKw", "rule:pv-public-le-total", "PV on public buildings cannot exceed all distributed PV installed");
                     break;
                 case FeedSource.Transport:

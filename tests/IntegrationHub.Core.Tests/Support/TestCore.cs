@@ -1,15 +1,12 @@
-using System.Runtime.CompilerServices;
 using IntegrationHub.Core;
-using IntegrationHub.Core.Validation;
 
 namespace IntegrationHub.Core.Tests.Support;
 
 internal static class TestCore
 {
-    [ModuleInitializer]
-    internal static void ApplyRegexTimeout() => RegexTimeout.Apply();
-
-    private static readonly Lazy<HubCore> Shared = new(() => new HubCore());
+    // The test runner builds regexes before any test code runs, so the process-wide timeout cannot take effect here;
+    // the CLI tests run the real entry point, which applies it and would refuse to start without it.
+    private static readonly Lazy<HubCore> Shared = new(() => new HubCore(requireRegexTimeout: false));
 
     /// <summary>Schemas and reference data compiled once for the whole test run, as the hub does at start-up.</summary>
     public static HubCore Core => Shared.Value;

@@ -1,0 +1,80 @@
+using System.Text;
+using IntegrationHub.Core.Reference;
+
+namespace IntegrationHub.Core.Publishing;
+
+/// <summary>
+/// The one meaning of a subscriber's filter, applied in code by the local queue publisher and compiled to the SQL
+/// filter of its Service Bus subscription. Fields are ANDed; values within a field are ORed; an empty field matches all.
+/// Events carry <c>periodKind</c>, <c>areas</c> and <c>indicators</c> as application properties; lists are written
+/// comma-delimited with leading and trailing commas (",430104,XJNA,") so that SQL LIKE can test membership exactly.
+/// </summary>
+public static class SubscriptionFilter
+{
+    public const string PeriodKindProperty = "periodKind";
+    public const string AreasProperty = "areas";
+    public const string IndicatorsProperty = "indicators";
+
+    private const char LikeEscape = '!';
+
+    public static string DelimitedList(IEnumerable<string> values) => "," + string.Join(",", values) + ",";
+
+    public static bool Matches(SubscriberFilter filter, string periodKind, IReadOnlyCollection<string> areas, IReadOnlyCollection<string> indicatorIds)
+    {
+        var kinds = filter.PeriodKinds ?? [];
+        var wantedAreas = filter.Areas ?? [];
+        var prefixes = filter.IndicatorPrefixes ?? [];
+        return (kinds.Count == 0 || kinds.Contains(periodKind, StringComparer.Ordinal))
+            && (wantedAreas.Count == 0 || wantedAreas.Any(a => areas.Contains(a, StringComparer.Ordinal)))
+            && (prefixes.Count == 0 || prefixes.Any(p => indicatorIds.Any(i => i.StartsWith(p, StringComparison.Ordinal))));
+    }
+
+    /// <summary>The Service Bus SQL filter with the same meaning as <see cref="Matches"/>.</summary>
+    public static string ToSql(SubscriberFilter filter)
+    {
+        var clauses = new List<string>();
+        if (filter.PeriodKinds is { Count: > 0 } kinds)
+        {
+            clauses.Add(AnyOf(kinds.Select(k => $"{PeriodKindProperty} = '{Quote(k)}'")));
+        }
+
+        if (filter.Areas is { Count: > 0 } areas)
+        {
+            clauses.Add(AnyOf(areas.Select(a => Like(AreasProperty, "%," + EscapeLike(a) + ",%"))));
+        }
+
+        if (filter.IndicatorPrefixes is { Count: > 0 } prefixes)
+        {
+            clauses.Add(AnyOf(prefixes.Select(p => Like(IndicatorsProperty, "%," + EscapeLike(p) + "%"))));
+        }
+
+        return clauses.Count == 0 ? "1=1" : string.Join(" AND ", clauses);
+    }
+
+    private static string AnyOf(IEnumerable<string> alternatives)
+    {
+        var list = alternatives.ToArray();
+        return list.Length == 1 ? list[0] : "(" + string.Join(" OR ", list) + ")";
+    }
+
+    private static string Like(string property, string pattern) => $"{property} LIKE '{Quote(pattern)}' ESCAPE '{LikeEscape}'";
+
+    private static string Quote(string value) => value.Replace("'", "''", StringComparison.Ordinal);
+
+    /// <summary>Area codes such as PARK_MXH contain '_', a LIKE wildcard; escape it so it only matches itself.</summary>
+    private static string EscapeLike(string value)
+    {
+        var builder = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            if (c is '%' or '_' or '[' or ']' or LikeEscape)
+            {
+                builder.Append(LikeEscape);
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,65 @@
+using IntegrationHub.Core.Publishing;
+using IntegrationHub.Core.Reference;
+using IntegrationHub.Core.Tests.Support;
+
+namespace IntegrationHub.Core.Tests;
+
+public class SubscriptionFilterTests
+{
+    private static readonly SubscriberFilter YueluEnergy = new(null, ["430104"], ["energy."]);
+
+    [Fact]
+    public void SubscribersFile_SqlFilterOfEachSubscriber_IsTheOneGeneratedFromItsFilter()
+    {
+        // The file is read by the app and by infra/ (Service Bus rules): the stored SQL must mean exactly the structured filter.
+        foreach (var subscriber in TestCore.Core.Reference.Subscribers.Subscribers)
+        {
+            Assert.Equal(SubscriptionFilter.ToSql(subscriber.Filter), subscriber.SqlFilter);
+        }
+    }
+
+    [Fact]
+    public void ToSql_EmptyFilter_MatchesEverything()
+    {
+        Assert.Equal("1=1", SubscriptionFilter.ToSql(new SubscriberFilter([], [], [])));
+        Assert.Equal("1=1", SubscriptionFilter.ToSql(new SubscriberFilter(null, null, null)));
+    }
+
+    [Fact]
+    public void ToSql_SeveralValuesAndFields_OrsValuesAndAndsFields()
+    {
+        Assert.Equal(
+            "(periodKind = 'year' OR periodKind = 'quarter') AND (areas LIKE '%,430104,%' ESCAPE '!' OR areas LIKE '%,PARK!_MXH,%' ESCAPE '!')",
+            SubscriptionFilter.ToSql(new SubscriberFilter(["year", "quarter"], ["430104", "PARK_MXH"], null)));
+    }
+
+    [Fact]
+    public void Matches_AreaAndPrefixBothPresent_IsTrue()
+    {
+        Assert.True(SubscriptionFilter.Matches(YueluEnergy, "quarter", ["XJNA", "430104"], ["carbon.totalTco2", "energy.intensity"]));
+    }
+
+    [Fact]
+    public void Matches_AreaPresentButNoIndicatorWithPrefix_IsFalse()
+    {
+        Assert.False(SubscriptionFilter.Matches(YueluEnergy, "quarter", ["430104"], ["carbon.totalTco2"]));
+    }
+
+    [Fact]
+    public void Matches_PrefixPresentButOtherAreas_IsFalse()
+    {
+        Assert.False(SubscriptionFilter.Matches(YueluEnergy, "year", ["430112008"], ["energy.totalTce"]));
+    }
+
+    [Fact]
+    public void Matches_PeriodKindNotListed_IsFalse()
+    {
+        Assert.False(SubscriptionFilter.Matches(new SubscriberFilter(["year"], null, null), "quarter", ["XJNA"], ["energy.totalTce"]));
+    }
+
+    [Fact]
+    public void DelimitedList_WrapsValuesInCommasForLikeMembership()
+    {
+        Assert.Equal(",XJNA,430104,", SubscriptionFilter.DelimitedList(["XJNA", "430104"]));
+    }
+}
