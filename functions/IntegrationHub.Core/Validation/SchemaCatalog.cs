@@ -119,7 +119,7 @@ public sealed class SchemaCatalog
             foreach (var (key, message) in detail.Errors)
             {
                 var keyword = key.Length > 0 ? key : LastSegment(detail.EvaluationPath.ToString());
-                issues.Add(new ValidationIssue(instanceLocation, detail.SchemaLocation.ToString(), keyword, Explain(keyword, instanceLocation, message)));
+                issues.Add(new ValidationIssue(instanceLocation, detail.SchemaLocation.ToString(), keyword, Explain(keyword, instanceLocation, message, instance)));
             }
         }
 
@@ -133,10 +133,35 @@ public sealed class SchemaCatalog
     }
 
     /// <summary>The library's message is precise but terse about false subschemas; say what that means for a feed.</summary>
-    private static string Explain(string keyword, string instanceLocation, string message) => keyword switch
+    private static string Explain(string keyword, string instanceLocation, string message, JsonElement root) => keyword switch
     {
         "additionalProperties" or "unevaluatedProperties" =>
             $"Property '{LastSegment(instanceLocation)}' is not part of the contract here (check its spelling); unknown properties are rejected.",
+        "pattern" when Resolve(root, instanceLocation) is { ValueKind: JsonValueKind.String } value =>
+            $"'{value.GetString()}' does not have the form this field requires (see the field's description in the schema).",
         _ => message,
     };
+
+    private static JsonElement? Resolve(JsonElement root, string pointer)
+    {
+        var current = root;
+        foreach (var raw in pointer.Split('/').Skip(1))
+        {
+            var token = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            if (current.ValueKind == JsonValueKind.Object && current.TryGetProperty(token, out var child))
+            {
+                current = child;
+            }
+            else if (current.ValueKind == JsonValueKind.Array && int.TryParse(token, System.Globalization.CultureInfo.InvariantCulture, out var index) && index < current.GetArrayLength())
+            {
+                current = current[index];
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
 }

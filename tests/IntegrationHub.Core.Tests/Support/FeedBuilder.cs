@@ -75,6 +75,40 @@ internal static class FeedBuilder
         ["carbonSinkTco2"] = carbonSinkTco2,
     };
 
+    /// <summary>Adds the optional <c>dataCentres</c> of an environment record (PUE = totalMwh / itMwh).</summary>
+    public static JsonObject WithDataCentres(this JsonObject record, params (string Id, string Name, string Status, double ItMwh, double TotalMwh)[] centres)
+    {
+        record["dataCentres"] = new JsonArray(centres.Select(c => (JsonNode)new JsonObject
+        {
+            ["id"] = c.Id,
+            ["name"] = c.Name,
+            ["status"] = c.Status,
+            ["itMwh"] = c.ItMwh,
+            ["totalMwh"] = c.TotalMwh,
+        }).ToArray());
+        return record;
+    }
+
+    /// <summary>Adds the optional <c>buildings</c> of an environment record: two flows of the month, two stocks at month end.</summary>
+    public static JsonObject WithBuildings(this JsonObject record, int newCivilBuildings, int newGreenCompliant, int publicBuildingsWithPv, int publicBuildingsEligibleForPv)
+    {
+        record["buildings"] = new JsonObject
+        {
+            ["newCivilBuildings"] = newCivilBuildings,
+            ["newGreenCompliant"] = newGreenCompliant,
+            ["publicBuildingsWithPv"] = publicBuildingsWithPv,
+            ["publicBuildingsEligibleForPv"] = publicBuildingsEligibleForPv,
+        };
+        return record;
+    }
+
+    /// <summary>Adds the optional <c>demandResponse</c> of a power-grid record.</summary>
+    public static JsonObject WithDemandResponse(this JsonObject record, int events, double curtailedMwh)
+    {
+        record["demandResponse"] = new JsonObject { ["events"] = events, ["curtailedMwh"] = curtailedMwh };
+        return record;
+    }
+
     public static JsonObject WithRevision(this JsonObject feed, int revision)
     {
         feed["revision"] = revision;

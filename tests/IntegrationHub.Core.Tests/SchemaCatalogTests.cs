@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Json.Schema;
+using IntegrationHub.Core.Tests.Support;
+
+namespace IntegrationHub.Core.Tests;
+
+public class SchemaCatalogTests
+{
+    public static TheoryData<string> SchemaFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.Schemas, "*.schema.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetRelativePath(RepoPaths.Schemas, file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SchemaFiles))]
+    public void SchemaFile_IsAValidDraft202012SchemaWithIdTitleAndExamples(string relativePath)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(RepoPaths.Schemas, relativePath)));
+        var root = document.RootElement;
+        var meta = MetaSchemas.Draft202012.Evaluate(root, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        Assert.True(meta.IsValid, $"{relativePath} is not a valid 2020-12 schema");
+        Assert.Equal("https://json-schema.org/draft/2020-12/schema", root.GetProperty("$schema").GetString());
+        var expectedId = "https://schemas.integration-hub.example/" + relativePath.Replace('\\', '/')[..^".schema.json".Length];
+        Assert.Equal(expectedId, root.GetProperty("$id").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(root.GetProperty("title").GetString()));
+        Assert.True(root.TryGetProperty("examples", out var examples) && examples.GetArrayLength() > 0, $"{relativePath} has no example");
+    }
+
+    [Theory]
+    [MemberData(nameof(SchemaFiles))]
+    public void SchemaFile_EveryExample_ValidatesAgainstItsSchema(string relativePath)
+    {
+        var path = relativePath.Replace('\\', '/')[..^".schema.json".Length];
+        var schema = TestCore.Core.Schemas.Get(path);
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(RepoPaths.Schemas, relativePath)));
+        foreach (var example in document.RootElement.GetProperty("examples").EnumerateArray())
+        {
+            var errors = TestCore.Core.Schemas.Evaluate(schema, example);
+            Assert.True(errors.Count == 0, string.Join("; ", errors.Select(e => $"{e.InstanceLocation} {e.Keyword}: {e.Message}")));
+        }
+    }
+
+    [Fact]
+    public void Catalog_EmbedsEverySchemaFileOfTheRepository()
+    {
+        var onDisk = Directory.EnumerateFiles(RepoPaths.Schemas, "*.schema.json", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(RepoPaths.Schemas, f).Replace('\\', '/')[..^".schema.json".Length])
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(onDisk, TestCore.Core.Schemas.Paths.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("statistics")]
+    [InlineData("power-grid")]
+    [InlineData("transport")]
+    [InlineData("environment")]
+    public void TryGetFeedSchema_NoVersion_GivesTheLatestVersion(string source)
+    {
+        Assert.True(TestCore.Core.Schemas.TryGetFeedSchema(source, null, out var version, out var schema));
+        Assert.NotNull(schema);
+        Assert.Equal(TestCore.Core.Schemas.FeedSchemaVersions(source)[^1], version);
+    }
+
+    [Fact]
+    public void TryGetFeedSchema_UnknownVersion_Fails()
+    {
+        Assert.False(TestCore.Core.Schemas.TryGetFeedSchema("transport", "9.9", out _, out _));
+    }
+}
