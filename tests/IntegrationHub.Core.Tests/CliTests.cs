@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Text.Json;
+using IntegrationHub.Core.Tests.Support;
+
+namespace IntegrationHub.Core.Tests;
+
+/// <summary>The `hub` tool as users run it: a separate process, its exit code, its standard output and error.</summary>
+public class CliTests
+{
+    private static (int ExitCode, string Stdout, string Stderr) Hub(params string[] args)
+    {
+        var hubDll = Path.Combine(AppContext.BaseDirectory, "hub.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(hubDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "hub did not finish");
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static string Sample(params string[] parts) => Path.Combine([RepoPaths.SampleFeeds, .. parts]);
+
+    [Fact]
+    public void Validate_ValidSample_PrintsAValidReportAndExits0()
+    {
+        var (exit, stdout, _) = Hub("validate", Sample("2024", "transport-2024-06-r0.json"));
+        Assert.Equal(0, exit);
+        using var report = JsonDocument.Parse(stdout);
+        Assert.True(report.RootElement.GetProperty("valid").GetBoolean());
+        Assert.Equal(0, report.RootElement.GetProperty("errors").GetArrayLength());
+    }
+
+    [Fact]
+    public void Validate_InvalidSample_PrintsEveryErrorAndExits1()
+    {
+        var (exit, stdout, _) = Hub("validate", Sample("invalid", "nev-exceeds-total.json"));
+        Assert.Equal(1, exit);
+        using var report = JsonDocument.Parse(stdout);
+        Assert.False(report.RootElement.GetProperty("valid").GetBoolean());
+        var error = report.RootElement.GetProperty("errors")[0];
+        Assert.Equal("rule:nev-le-total", error.GetProperty("keyword").GetString());
+        Assert.StartsWith("/records/", error.GetProperty("instanceLocation").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("malformed-json.json")]
+    [InlineData("invalid-utf8.json")]
+    [InlineData("duplicate-json-property.json")]
+    public void Validate_UnusableInput_Exits2WithAReport(string file)
+    {
+        var (exit, stdout, _) = Hub("validate", Sample("invalid", file));
+        Assert.Equal(2, exit);
+        using var report = JsonDocument.Parse(stdout);
+        Assert.Equal("Unusable", report.RootElement.GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public void Validate_MissingFile_Exits2AndSaysSo()
+    {
+        var (exit, _, stderr) = Hub("validate", Sample("no-such-feed.json"));
+        Assert.Equal(2, exit);
+        Assert.Contains("no-such-feed.json", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_SourceOptionDifferentFromFeed_Exits1()
+    {
+        var (exit, stdout, _) = Hub("validate", "--source", "environment", Sample("2024", "transport-2024-06-r0.json"));
+        Assert.Equal(1, exit);
+        Assert.Contains("rule:source-matches-url", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dataset_SampleQuarter_PrintsACompleteDataSetValidAgainstItsSchema()
+    {
+        var (exit, stdout, stderr) = Hub("dataset", "--period", "2024-Q4", "--generated-at", "2025-04-01T00:00:00+08:00", Sample("2020"), Sample("2024"));
+        Assert.True(exit == 0, stderr);
+        using var dataset = JsonDocument.Parse(stdout);
+        var root = dataset.RootElement;
+        Assert.Equal("2024-Q4", root.GetProperty("period").GetString());
+        Assert.Equal("complete", root.GetProperty("status").GetString());
+        Assert.Empty(TestCore.Core.Schemas.Evaluate(TestCore.Core.Schemas.Dataset(), root));
+
+        // The verified release (revision 1) of statistics 2024-Q4 replaces the preliminary one.
+        var statisticsInputs = root.GetProperty("inputs").EnumerateArray()
+            .Where(i => i.GetProperty("source").GetString() == "statistics" && i.GetProperty("period").GetString() == "2024-Q4")
+            .Select(i => i.GetProperty("revision").GetInt32());
+        Assert.Equal([1], statisticsInputs);
+
+        var xjna = root.GetProperty("areas").EnumerateArray().Single(a => a.GetProperty("areaCode").GetString() == "XJNA");
+        var intensity = xjna.GetProperty("indicators").GetProperty("energy.intensity").GetProperty("value").GetDouble();
+        Assert.InRange(intensity, 0.1, 0.6); // domain.md: a few tenths of a tce per 10k CNY
+        Assert.Equal(7, root.GetProperty("targets").GetArrayLength());
+    }
+
+    [Fact]
+    public void Dataset_MissingMonths_IsPartialAndListsThem()
+    {
+        var (exit, stdout, _) = Hub("dataset", "--period", "2025", Sample("2020"), Sample("2025"));
+        Assert.Equal(0, exit);
+        using var dataset = JsonDocument.Parse(stdout);
+        Assert.Equal("partial", dataset.RootElement.GetProperty("status").GetString());
+        var missing = dataset.RootElement.GetProperty("missing").EnumerateArray().Select(m => m.GetString()).ToArray();
+        Assert.Contains("statistics:2025", missing);
+        Assert.Contains("power-grid:2025-12", missing);
+        Assert.Contains("transport:2025-10", missing);
+    }
+
+    [Theory]
+    [InlineData("2024-03")]
+    [InlineData("24Q1")]
+    public void Dataset_PeriodThatIsNotAQuarterOrYear_Exits2(string period)
+    {
+        var (exit, _, stderr) = Hub("dataset", "--period", period, Sample("2024"));
+        Assert.Equal(2, exit);
+        Assert.Contains("--period", stderr, StringComparison.Ordinal);
+    }
+}
