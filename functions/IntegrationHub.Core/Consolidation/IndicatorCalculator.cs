@@ -49,10 +49,19 @@ internal sealed class IndicatorCalculator
         var results = new Dictionary<string, Quantity>(StringComparer.Ordinal);
         void Set(string id, Quantity? q)
         {
-            if (q is not null)
+            if (q is null)
             {
-                results[id] = q;
+                return;
             }
+
+            if (!double.IsFinite(q.Value))
+            {
+                // Finite inputs can still overflow when summed (1e308 + 1e308); such a figure is left out, loudly.
+                warnings.Add(new DatasetWarning("indicator-overflow", $"{id} of {area.AreaCode} is outside the range of a number and is left out.", area.AreaCode, id, q.FeedIds.Order(StringComparer.Ordinal).ToArray()));
+                return;
+            }
+
+            results[id] = q;
         }
 
         var hasStatistics = area.Sources.ContainsKey(FeedSource.Statistics);

@@ -21,7 +21,7 @@ internal sealed class DomainRules(ReferenceData reference)
 
     public void Check(string source, Period period, JsonElement root)
     {
-        var producedAt = DateTimeOffset.Parse(root.GetProperty("producedAt").GetString()!, CultureInfo.InvariantCulture);
+        var producedAt = DateTimeOffset.TryParse(root.GetProperty("producedAt").GetString(), CultureInfo.InvariantCulture, out var parsed) ? parsed : DateTimeOffset.MaxValue;
         var periodStart = new DateTimeOffset(period.FirstDay.ToDateTime(TimeOnly.MinValue), ChinaStandardTime);
         if (producedAt < periodStart)
         {

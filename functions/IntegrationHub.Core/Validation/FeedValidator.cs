@@ -71,7 +71,7 @@ public sealed class FeedValidator(SchemaCatalog schemas, ReferenceData reference
             return Report(errors, [], source, period, revision, resolvedVersion, schemaId, contentHash);
         }
 
-        // The schema passed, so every field below exists with its contract type.
+        // The schema passed, so every field below exists with its contract type and range.
         var feedPeriod = Feeds.Period.Parse(period!);
         var rules = new DomainRules(Reference);
         rules.Check(schemaSource, feedPeriod, root);
@@ -82,13 +82,20 @@ public sealed class FeedValidator(SchemaCatalog schemas, ReferenceData reference
             return check;
         }
 
+        if (revision is null || !DateTimeOffset.TryParse(root.GetProperty("producedAt").GetString(), CultureInfo.InvariantCulture, out var producedAt))
+        {
+            // Only reachable if a schema version loosens these fields; refuse rather than guess.
+            errors.Add(new ValidationIssue(revision is null ? "/revision" : "/producedAt", schemaId, "format", "The value cannot be read as the contract's type."));
+            return Report(errors, rules.Warnings, source, period, revision, resolvedVersion, schemaId, contentHash);
+        }
+
         var feed = new AcceptedFeed(
             check.Report.FeedId!,
             schemaSource,
             feedPeriod,
-            revision!.Value,
+            revision.Value,
             resolvedVersion,
-            DateTimeOffset.Parse(root.GetProperty("producedAt").GetString()!, CultureInfo.InvariantCulture),
+            producedAt,
             root.GetProperty("producer").GetString()!,
             contentHash,
             root.Clone());
