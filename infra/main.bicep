@@ -1,0 +1,459 @@
+metadata name = 'IntegrationHub'
+metadata description = 'Azure resources of the integration hub: a .NET isolated Function App on Flex Consumption with Durable Functions, its storage, the Service Bus topic data-set updates are announced on, monitoring and the Key Vault holding department credentials. Every connection uses the app\'s managed identity.'
+
+targetScope = 'resourceGroup'
+
+import { tagsType, pullSourcesType, roleAssignmentType, subscriberType } from 'types.bicep'
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parameters
+// ---------------------------------------------------------------------------------------------------------------
+
+@description('Required. Short prefix of every resource name: 2-8 lowercase letters or digits.')
+@minLength(2)
+@maxLength(8)
+param namePrefix string
+
+@description('Required. Stage of this deployment; part of every name and tag.')
+@allowed([
+  'dev'
+  'test'
+  'prod'
+])
+param environmentName string
+
+@description('Optional. Region of every resource. It must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
+param location string = resourceGroup().location
+
+@description('Optional. Tags added to the hub\'s own tags on every resource.')
+param tags tagsType = {}
+
+@description('Optional. People or groups allowed to write the department secrets in the vault (Key Vault Secrets Officer). Empty in production: grant the operations group there.')
+param secretsOfficers {
+  @description('Object id of the user, group or service principal.')
+  principalId: string
+
+  @description('Kind of principal.')
+  principalType: 'User' | 'Group' | 'ServicePrincipal'
+}[] = []
+
+@description('Required. How the hub pulls each department\'s API.')
+param pullSources pullSourcesType
+
+@description('Optional. Hosts the pull client may call besides the hosts of the pull base URLs (e.g. a department\'s redirect target).')
+param pullExtraAllowedHosts string[] = []
+
+@description('Optional. Largest feed body accepted, in bytes (Intake__MaxFeedBytes).')
+@minValue(1024)
+param intakeMaxFeedBytes int = 8388608
+
+@description('Optional. Deepest JSON nesting accepted (Intake__MaxDepth).')
+@minValue(8)
+@maxValue(1000)
+param intakeMaxDepth int = 64
+
+@description('Optional. Durable Functions task hub name: letters and digits, starting with a letter.')
+@minLength(3)
+@maxLength(45)
+param durableTaskHubName string = 'IntegrationHub'
+
+@description('Optional. Storage redundancy.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+param storageSkuName string = environmentName == 'prod' ? 'Standard_ZRS' : 'Standard_LRS'
+
+@description('Optional. Days deleted blobs and containers can be restored.')
+@minValue(1)
+@maxValue(365)
+param storageSoftDeleteDays int = environmentName == 'prod' ? 30 : 7
+
+@description('Optional. Days previous blob versions are kept.')
+@minValue(1)
+param storagePreviousVersionRetentionDays int = environmentName == 'prod' ? 90 : 14
+
+@description('Optional. Upper bound of Function App instances.')
+@minValue(1)
+@maxValue(1000)
+param functionMaximumInstanceCount int = environmentName == 'prod' ? 100 : 40
+
+@description('Optional. Memory of one Function App instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param functionInstanceMemoryMB int = 2048
+
+@description('Optional. Accept only Microsoft Entra authenticated telemetry in Application Insights. The app then authenticates with its identity (APPLICATIONINSIGHTS_AUTHENTICATION_STRING and the Monitoring Metrics Publisher role).')
+param applicationInsightsDisableLocalAuth bool = true
+
+@description('Optional. Days Log Analytics keeps telemetry.')
+@minValue(30)
+@maxValue(730)
+param logRetentionInDays int = environmentName == 'prod' ? 90 : 30
+
+@description('Optional. Daily Log Analytics ingestion cap in GB, -1 for none.')
+param logDailyQuotaGb int = environmentName == 'prod' ? -1 : 1
+
+@description('Optional. Days a deleted secret or vault can be recovered.')
+@minValue(7)
+@maxValue(90)
+param keyVaultSoftDeleteRetentionInDays int = environmentName == 'prod' ? 90 : 7
+
+@description('Optional. Forbid purging deleted secrets early; cannot be turned off once on.')
+param keyVaultEnablePurgeProtection bool = environmentName == 'prod'
+
+@description('Optional. Window in which Service Bus drops a repeated MessageId (ISO 8601 duration).')
+param serviceBusDuplicateDetectionWindow string = 'P1D'
+
+// ---------------------------------------------------------------------------------------------------------------
+// Names, tags and the data both the app and the infrastructure read
+// ---------------------------------------------------------------------------------------------------------------
+
+// Subscribers are declared once, in the file the app's local publisher reads too; one subscription each.
+var subscribersFile = loadJsonContent('../functions/IntegrationHub.Core/ReferenceData/subscribers.json')
+var subscribers subscriberType[] = map(subscribersFile.subscribers, s => {
+  name: s.name
+  sqlFilter: s.?sqlFilter ?? ''
+})
+var topicName = subscribersFile.topic
+
+// Globally unique names need a suffix; this one is stable for a resource group, prefix and stage.
+var suffix = take(uniqueString(resourceGroup().id, namePrefix, environmentName), 5)
+var names = {
+  logAnalytics: 'log-${namePrefix}-${environmentName}-${suffix}'
+  applicationInsights: 'appi-${namePrefix}-${environmentName}-${suffix}'
+  storageAccount: toLower('st${namePrefix}${environmentName}${suffix}')
+  serviceBus: 'sbns-${namePrefix}-${environmentName}-${suffix}'
+  keyVault: 'kv-${namePrefix}-${environmentName}-${suffix}'
+  plan: 'plan-${namePrefix}-${environmentName}-${suffix}'
+  functionApp: 'func-${namePrefix}-${environmentName}-${suffix}'
+}
+
+var allTags = union(tags, {
+  application: 'IntegrationHub'
+  environment: environmentName
+})
+
+// The hub's containers (design: landing -> normalized | quarantine -> datasets) and the one Flex Consumption
+// deploys the app package to.
+var hubContainerNames = [
+  'landing'
+  'normalized'
+  'quarantine'
+  'datasets'
+]
+var deploymentContainerName = 'app-package'
+
+// Clients with their own credentials: the four departments (which the hub can also pull) and ops staff.
+// `setting` is the segment in app setting names, `id` the one in URLs and Key Vault secret names.
+var clients = [
+  { setting: 'Statistics', id: 'statistics', pulled: true }
+  { setting: 'PowerGrid', id: 'power-grid', pulled: true }
+  { setting: 'Transport', id: 'transport', pulled: true }
+  { setting: 'Environment', id: 'environment', pulled: true }
+  { setting: 'Ops', id: 'ops', pulled: false }
+]
+var pulledClients = filter(clients, c => c.pulled)
+
+// Secret names: access-<id>-primary / access-<id>-secondary (keys the hub accepts from a client; two so a key can be
+// rotated without downtime) and pull-<id>-api-key (the key the hub presents to a department's API).
+var secretNames = flatten(map(
+  clients,
+  c =>
+    concat(
+      [
+        'access-${c.id}-primary'
+        'access-${c.id}-secondary'
+      ],
+      c.pulled ? ['pull-${c.id}-api-key'] : []
+    )
+))
+
+@description('App setting value that App Service resolves from Key Vault with the app\'s identity.')
+func keyVaultReference(vaultName string, secretName string) string =>
+  '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${secretName})'
+
+// ---------------------------------------------------------------------------------------------------------------
+// Resources
+// ---------------------------------------------------------------------------------------------------------------
+
+module logAnalytics 'modules/operational-insights/workspace/main.bicep' = {
+  params: {
+    name: names.logAnalytics
+    location: location
+    tags: allTags
+    retentionInDays: logRetentionInDays
+    dailyQuotaGb: logDailyQuotaGb
+  }
+}
+
+module applicationInsights 'modules/insights/component/main.bicep' = {
+  params: {
+    name: names.applicationInsights
+    location: location
+    tags: allTags
+    workspaceResourceId: logAnalytics.outputs.resourceId
+    disableLocalAuth: applicationInsightsDisableLocalAuth
+  }
+}
+
+module storage 'modules/storage/storage-account/main.bicep' = {
+  params: {
+    name: names.storageAccount
+    location: location
+    tags: allTags
+    skuName: storageSkuName
+    containerNames: concat(hubContainerNames, [deploymentContainerName])
+    blobSoftDeleteDays: storageSoftDeleteDays
+    containerSoftDeleteDays: storageSoftDeleteDays
+    previousVersionRetentionDays: storagePreviousVersionRetentionDays
+  }
+}
+
+module serviceBus 'modules/service-bus/namespace/main.bicep' = {
+  params: {
+    name: names.serviceBus
+    location: location
+    tags: allTags
+    topicName: topicName
+    duplicateDetectionHistoryTimeWindow: serviceBusDuplicateDetectionWindow
+    subscribers: subscribers
+  }
+}
+
+module keyVault 'modules/key-vault/vault/main.bicep' = {
+  params: {
+    name: names.keyVault
+    location: location
+    tags: allTags
+    softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
+    enablePurgeProtection: keyVaultEnablePurgeProtection
+  }
+}
+
+module functionApp 'modules/web/flex-function-app/main.bicep' = {
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    // azd finds the app to deploy the `hub` service of azure.yaml to by this tag.
+    tags: union(allTags, { 'azd-service-name': 'hub' })
+    deploymentStorageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentStorageContainerName: deploymentContainerName
+    runtimeVersion: '10.0'
+    maximumInstanceCount: functionMaximumInstanceCount
+    instanceMemoryMB: functionInstanceMemoryMB
+  }
+}
+
+// Least privilege: each role is the smallest built-in role that does the job, on the narrowest scope that works.
+var appPrincipalId = functionApp.outputs.principalId
+var appRoleAssignments roleAssignmentType[] = concat(
+  [
+    {
+      // Storage Blob Data Owner on the account: the Functions host keeps its keys, leases and timer state in blob
+      // containers it creates itself (the Functions documentation names this role for an identity-based
+      // AzureWebJobsStorage), Flex Consumption reads the deployment package with this identity, and the app writes
+      // landing/normalized/quarantine/datasets. The account holds nothing else, so a narrower scope gains nothing.
+      scope: 'storageAccount'
+      roleDefinitionId: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+      principalId: appPrincipalId
+      principalType: 'ServicePrincipal'
+      description: 'Functions host storage, deployment package, hub containers'
+    }
+    {
+      // Storage Queue Data Contributor on the account: Durable Functions' control and work-item queues
+      // (the Azure Storage backend creates, reads and deletes queue messages).
+      scope: 'storageAccount'
+      roleDefinitionId: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+      principalId: appPrincipalId
+      principalType: 'ServicePrincipal'
+      description: 'Durable Functions queues'
+    }
+    {
+      // Storage Table Data Contributor on the account: Durable Functions' history and instance tables, and the
+      // hub's own tables (period ledger, feed status) behind HubStorage__tableServiceUri.
+      scope: 'storageAccount'
+      roleDefinitionId: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+      principalId: appPrincipalId
+      principalType: 'ServicePrincipal'
+      description: 'Durable Functions tables and hub ledger tables'
+    }
+    {
+      // Azure Service Bus Data Sender on the data-set topic only: the app announces new data-set versions; it
+      // neither receives nor manages entities (subscriptions are defined here, from the subscribers file).
+      scope: 'serviceBusTopic'
+      roleDefinitionId: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
+      principalId: appPrincipalId
+      principalType: 'ServicePrincipal'
+      description: 'Publish data-set update events'
+    }
+    {
+      // Key Vault Secrets User on the vault: App Service resolves the Access__* and Pull__*__ApiKey Key Vault
+      // references with the app's identity (read secret values only; no listing of keys or certificates, no writes).
+      scope: 'keyVault'
+      roleDefinitionId: '4633458b-17de-408a-b874-0445c86b69e6'
+      principalId: appPrincipalId
+      principalType: 'ServicePrincipal'
+      description: 'Resolve Key Vault references of department credentials'
+    }
+  ],
+  applicationInsightsDisableLocalAuth
+    ? [
+        {
+          // Monitoring Metrics Publisher on the component: with local auth off, telemetry is accepted only from
+          // identities holding this role (it allows sending telemetry, not reading it).
+          scope: 'applicationInsights'
+          roleDefinitionId: '3913510d-42f4-4e42-8a64-420c390055eb'
+          principalId: appPrincipalId
+          principalType: 'ServicePrincipal'
+          description: 'Send telemetry with Microsoft Entra authentication'
+        }
+      ]
+    : []
+)
+
+// Key Vault Secrets Officer on the vault for the people who set and rotate department keys (write secrets, no
+// access to keys or certificates, no role management).
+var officerRoleAssignments roleAssignmentType[] = map(secretsOfficers, officer => {
+  scope: 'keyVault'
+  roleDefinitionId: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
+  principalId: officer.principalId
+  principalType: officer.principalType
+  description: 'Set and rotate department credentials'
+})
+
+// Names are passed as values known before deployment (what-if can then predict these resources); dependsOn
+// orders the module after the resources it assigns roles on (the storage account comes first anyway: the app,
+// whose identity gets the roles, is deployed from it).
+module roleAssignments 'modules/authorization/role-assignments/main.bicep' = {
+  params: {
+    storageAccountName: names.storageAccount
+    serviceBusNamespaceName: names.serviceBus
+    serviceBusTopicName: topicName
+    keyVaultName: names.keyVault
+    applicationInsightsName: names.applicationInsights
+    roleAssignments: concat(appRoleAssignments, officerRoleAssignments)
+  }
+  dependsOn: [
+    serviceBus
+    keyVault
+    applicationInsights
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// App settings: names as the app's options classes bind them ("__" separates sections). No value is a secret:
+// storage and Service Bus are reached with the identity, credentials are Key Vault references. Values use the
+// names computed above where they can, so what-if and the compiled snapshot show them resolved.
+// ---------------------------------------------------------------------------------------------------------------
+
+var pullHosts = map(pulledClients, c => parseUri(pullSources[c.setting].baseUrl).host)
+
+var coreSettings = {
+  // Host storage and Durable Functions (task hub in the same account), identity-based.
+  AzureWebJobsStorage__accountName: names.storageAccount
+  DurableTaskHubName: durableTaskHubName
+  // The hub's containers and tables, identity-based.
+  HubStorage__serviceUri: storage.outputs.blobEndpoint
+  HubStorage__queueServiceUri: storage.outputs.queueEndpoint
+  HubStorage__tableServiceUri: storage.outputs.tableEndpoint
+  // Data-set update announcements.
+  Publishing__Mode: 'ServiceBus'
+  Publishing__TopicName: topicName
+  ServiceBus__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  // Intake limits.
+  Intake__MaxFeedBytes: string(intakeMaxFeedBytes)
+  Intake__MaxDepth: string(intakeMaxDepth)
+  // Hosts the pull client may call (comma-separated): the pull base URLs' hosts plus any extra ones.
+  Pull__AllowedHosts: join(union(pullHosts, pullExtraAllowedHosts), ',')
+  // Telemetry. The connection string is an address; with local auth off it is not a credential.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.outputs.connectionString
+}
+
+var telemetryAuthSettings = applicationInsightsDisableLocalAuth
+  ? { APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD' }
+  : {}
+
+// Access__<Client>__Primary / __Secondary for every client.
+var accessSettings = reduce(
+  clients,
+  {},
+  (settings, c) =>
+    union(settings, {
+      'Access__${c.setting}__Primary': keyVaultReference(names.keyVault, 'access-${c.id}-primary')
+      'Access__${c.setting}__Secondary': keyVaultReference(names.keyVault, 'access-${c.id}-secondary')
+    })
+)
+
+// Pull__<Department>__BaseUrl / PathTemplate / Cron / TimeoutSeconds / ApiKey for every pulled department.
+var pullSettings = reduce(
+  pulledClients,
+  {},
+  (settings, c) =>
+    union(settings, {
+      'Pull__${c.setting}__BaseUrl': pullSources[c.setting].baseUrl
+      'Pull__${c.setting}__PathTemplate': pullSources[c.setting].pathTemplate
+      'Pull__${c.setting}__Cron': pullSources[c.setting].cron
+      'Pull__${c.setting}__TimeoutSeconds': string(pullSources[c.setting].timeoutSeconds)
+      'Pull__${c.setting}__ApiKey': keyVaultReference(names.keyVault, 'pull-${c.id}-api-key')
+    })
+)
+
+module appSettings 'modules/web/site-app-settings/main.bicep' = {
+  params: {
+    siteName: names.functionApp
+    appSettings: union(coreSettings, telemetryAuthSettings, accessSettings, pullSettings)
+  }
+  // Written after the identity holds its roles, so the restart this causes finds storage, Service Bus and the
+  // vault readable (Key Vault references are resolved at that point).
+  dependsOn: [
+    functionApp
+    roleAssignments
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Outputs (UPPER_CASE: azd stores them as environment variables of the azd environment)
+// ---------------------------------------------------------------------------------------------------------------
+
+@description('Base URL of the hub\'s HTTP API (routes are under /api).')
+output FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
+
+@description('Name of the Function App.')
+output FUNCTION_APP_NAME string = functionApp.outputs.name
+
+@description('Resource id of the Function App.')
+output FUNCTION_APP_RESOURCE_ID string = functionApp.outputs.resourceId
+
+@description('Name of the storage account (host storage, task hub, hub containers).')
+output STORAGE_ACCOUNT_NAME string = storage.outputs.name
+
+@description('Name of the Service Bus namespace.')
+output SERVICE_BUS_NAMESPACE_NAME string = serviceBus.outputs.name
+
+@description('Name of the data-set topic.')
+output SERVICE_BUS_TOPIC_NAME string = serviceBus.outputs.topicName
+
+@description('Names of the topic\'s subscriptions, one per subscriber.')
+output SERVICE_BUS_SUBSCRIPTION_NAMES string[] = map(subscribers, s => s.name)
+
+@description('Name of the Key Vault holding department credentials.')
+output KEY_VAULT_NAME string = keyVault.outputs.name
+
+@description('Names of the secrets the app settings reference, space-separated (the secret values are set outside the template).')
+output KEY_VAULT_SECRET_NAMES string = join(secretNames, ' ')
+
+@description('Name of the Application Insights component.')
+output APPLICATION_INSIGHTS_NAME string = applicationInsights.outputs.name
+
+@description('Name of the Log Analytics workspace.')
+output LOG_ANALYTICS_WORKSPACE_NAME string = logAnalytics.outputs.name
+
+@description('Names of the app settings the template writes.')
+output APP_SETTING_NAMES string[] = appSettings.outputs.names

@@ -1,0 +1,55 @@
+// Development environment. `azd up` uses this file (azd reads main.bicepparam beside main.bicep); deploy it by hand
+// with: az deployment group create -g <resource group> -f infra/main.bicep -p infra/main.bicepparam
+// The region is the resource group's.
+using 'main.bicep'
+
+// Set by azd in its environment; empty when deploying by hand without them.
+var deployerPrincipalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')
+var deployerPrincipalType = readEnvironmentVariable('AZURE_PRINCIPAL_TYPE', 'User')
+
+param namePrefix = 'ihub'
+param environmentName = 'dev'
+
+param tags = {
+  'azd-env-name': readEnvironmentVariable('AZURE_ENV_NAME', 'dev')
+  owner: 'integration-hub-team'
+}
+
+// Whoever deploys dev may set the department keys in its vault.
+param secretsOfficers = empty(deployerPrincipalId)
+  ? []
+  : [
+      {
+        principalId: deployerPrincipalId
+        principalType: deployerPrincipalType == 'ServicePrincipal' ? 'ServicePrincipal' : 'User'
+      }
+    ]
+
+// Department test endpoints. Placeholders on the reserved .example domain: replace each with the department's
+// test API before pulling. Cron is NCRONTAB with seconds, in UTC (02:00 UTC is 10:00 in Changsha).
+param pullSources = {
+  Statistics: {
+    baseUrl: 'https://statistics.test.integration-hub.example'
+    pathTemplate: '/feeds/{period}'
+    cron: '0 0 2 * * *'
+    timeoutSeconds: 60
+  }
+  PowerGrid: {
+    baseUrl: 'https://power-grid.test.integration-hub.example'
+    pathTemplate: '/feeds/{period}'
+    cron: '0 10 2 * * *'
+    timeoutSeconds: 60
+  }
+  Transport: {
+    baseUrl: 'https://transport.test.integration-hub.example'
+    pathTemplate: '/feeds/{period}'
+    cron: '0 20 2 * * *'
+    timeoutSeconds: 60
+  }
+  Environment: {
+    baseUrl: 'https://environment.test.integration-hub.example'
+    pathTemplate: '/feeds/{period}'
+    cron: '0 30 2 * * *'
+    timeoutSeconds: 60
+  }
+}

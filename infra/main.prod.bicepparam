@@ -1,0 +1,47 @@
+// Production environment. Deployed by hand or from a pipeline (azd always reads main.bicepparam):
+//   az deployment group what-if -g <resource group> -f infra/main.bicep -p infra/main.prod.bicepparam
+//   az deployment group create  -g <resource group> -f infra/main.bicep -p infra/main.prod.bicepparam
+// The region is the resource group's. Stage-dependent defaults of main.bicep apply: zone-redundant storage,
+// longer soft delete and log retention, Key Vault purge protection, no log ingestion cap.
+using 'main.bicep'
+
+param namePrefix = 'ihub'
+param environmentName = 'prod'
+
+param tags = {
+  owner: 'integration-hub-team'
+}
+
+// Who may write department keys in production: grant the operations group here, e.g.
+//   { principalId: '<object id of the ops group>', principalType: 'Group' }
+// No person gets it from deploying.
+param secretsOfficers = []
+
+// Department production endpoints. Placeholders on the reserved .example domain: replace each with the
+// department's production API before the first deployment. Cron is NCRONTAB with seconds, in UTC.
+param pullSources = {
+  Statistics: {
+    baseUrl: 'https://statistics.integration-hub.example'
+    pathTemplate: '/feeds/{period}'
+    cron: '0 0 2 * * *'
+    timeoutSeconds: 60
+  }
+  PowerGrid: {
+    baseUrl: 'https://power-grid.integration-hub.example'
+    pathTemplate: '/feeds/{period}'
+    cron: '0 10 2 * * *'
+    timeoutSeconds: 60
+  }
+  Transport: {
+    baseUrl: 'https://transport.integration-hub.example'
+    pathTemplate: '/feeds/{period}'
+    cron: '0 20 2 * * *'
+    timeoutSeconds: 60
+  }
+  Environment: {
+    baseUrl: 'https://environment.integration-hub.example'
+    pathTemplate: '/feeds/{period}'
+    cron: '0 30 2 * * *'
+    timeoutSeconds: 60
+  }
+}

@@ -1,0 +1,60 @@
+metadata name = 'Key Vault'
+metadata description = 'Vault in Azure RBAC mode for the department credentials the app reads through Key Vault references.'
+
+import { tagsType } from '../../../types.bicep'
+
+@description('Required. Name of the vault: 3-24 letters, digits and hyphens, globally unique.')
+@minLength(3)
+@maxLength(24)
+param name string
+
+@description('Required. Location of the vault.')
+param location string
+
+@description('Optional. Tags of the vault.')
+param tags tagsType = {}
+
+@description('Optional. Days a deleted secret or vault can be recovered.')
+@minValue(7)
+@maxValue(90)
+param softDeleteRetentionInDays int = 90
+
+@description('Optional. Forbid purging deleted secrets before the retention ends. Cannot be turned off again once on.')
+param enablePurgeProtection bool = true
+
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    // Azure RBAC instead of access policies: who may read secrets is a role assignment, reviewed like any other.
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: softDeleteRetentionInDays
+    // The service accepts only true or absent.
+    enablePurgeProtection: enablePurgeProtection ? true : null
+    enabledForDeployment: false
+    enabledForTemplateDeployment: false
+    enabledForDiskEncryption: false
+    // Key Vault references are resolved by the platform over the public endpoint when the app has no virtual network.
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+@description('Name of the vault.')
+output name string = vault.name
+
+@description('Resource id of the vault.')
+output resourceId string = vault.id
+
+@description('URI of the vault.')
+output uri string = vault.properties.vaultUri

@@ -1,0 +1,142 @@
+metadata name = 'Storage account'
+metadata description = 'General-purpose v2 account reached only with Microsoft Entra identities: shared keys and anonymous blob access off, blob versioning and soft delete on.'
+
+import { tagsType } from '../../../types.bicep'
+
+@description('Required. Name of the account: 3-24 lowercase letters and digits, globally unique.')
+@minLength(3)
+@maxLength(24)
+param name string
+
+@description('Required. Location of the account.')
+param location string
+
+@description('Optional. Tags of the account.')
+param tags tagsType = {}
+
+@description('Optional. Redundancy. ZRS keeps a copy in three zones of the region.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+param skuName string = 'Standard_LRS'
+
+@description('Required. Blob containers to create (all private).')
+param containerNames string[]
+
+@description('Optional. Days a deleted blob (or overwritten version) can be restored.')
+@minValue(1)
+@maxValue(365)
+param blobSoftDeleteDays int = 14
+
+@description('Optional. Days a deleted container can be restored.')
+@minValue(1)
+@maxValue(365)
+param containerSoftDeleteDays int = 14
+
+@description('Optional. Days a previous blob version is kept before the lifecycle policy deletes it.')
+@minValue(1)
+param previousVersionRetentionDays int = 30
+
+resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: skuName
+  }
+  properties: {
+    accessTier: 'Hot'
+    // Identity only: no account keys, no SAS signed with them, no anonymous reads.
+    allowSharedKeyAccess: false
+    allowBlobPublicAccess: false
+    defaultToOAuthAuthentication: true
+    allowCrossTenantReplication: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    dnsEndpointType: 'Standard'
+    // Flex Consumption without a virtual network reaches storage over its public endpoint.
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-06-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    // Landing blobs and data-set versions are meant to be written once: versions keep what an overwrite replaced.
+    isVersioningEnabled: true
+    deleteRetentionPolicy: {
+      enabled: true
+      days: blobSoftDeleteDays
+    }
+    containerDeleteRetentionPolicy: {
+      enabled: true
+      days: containerSoftDeleteDays
+    }
+  }
+}
+
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = [
+  for containerName in containerNames: {
+    parent: blobService
+    name: containerName
+    properties: {
+      publicAccess: 'None'
+    }
+  }
+]
+
+// The Functions host and Durable Functions rewrite small blobs (leases, timer status) all day; without a policy
+// their versions would pile up for ever.
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'delete-old-previous-versions'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+            }
+            actions: {
+              version: {
+                delete: {
+                  daysAfterCreationGreaterThan: previousVersionRetentionDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
+@description('Name of the account.')
+output name string = account.name
+
+@description('Resource id of the account.')
+output resourceId string = account.id
+
+@description('Blob service endpoint, with a trailing slash.')
+output blobEndpoint string = account.properties.primaryEndpoints.blob
+
+@description('Queue service endpoint, with a trailing slash.')
+output queueEndpoint string = account.properties.primaryEndpoints.queue
+
+@description('Table service endpoint, with a trailing slash.')
+output tableEndpoint string = account.properties.primaryEndpoints.table

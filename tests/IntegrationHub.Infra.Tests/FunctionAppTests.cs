@@ -1,0 +1,97 @@
+namespace IntegrationHub.Infra.Tests;
+
+public class FunctionAppTests
+{
+    /// <summary>
+    /// Interim copy of the planned app settings (the lead's conventions). Replace it with the names read from the
+    /// Functions app's options classes once the app exists, and pass those to
+    /// <see cref="InfrastructureChecks.MissingAppSettings"/> (issue 5, point 3).
+    /// </summary>
+    public static readonly string[] PlannedSettingNames =
+    [
+        "AzureWebJobsStorage__accountName",
+        "DurableTaskHubName",
+        "HubStorage__serviceUri",
+        "HubStorage__queueServiceUri",
+        "HubStorage__tableServiceUri",
+        "Publishing__Mode",
+        "Publishing__TopicName",
+        "ServiceBus__fullyQualifiedNamespace",
+        .. new[] { "Statistics", "PowerGrid", "Transport", "Environment", "Ops" }
+            .SelectMany(c => new[] { $"Access__{c}__Primary", $"Access__{c}__Secondary" }),
+        "Intake__MaxFeedBytes",
+        "Intake__MaxDepth",
+        .. new[] { "Statistics", "PowerGrid", "Transport", "Environment" }
+            .SelectMany(d => new[] { "BaseUrl", "PathTemplate", "Cron", "TimeoutSeconds", "ApiKey" }.Select(s => $"Pull__{d}__{s}")),
+        "Pull__AllowedHosts",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING",
+    ];
+
+    private static readonly CompiledInfrastructure Infra = CompiledInfrastructure.Instance;
+
+    public static TheoryData<string> ParameterFiles => CompiledInfrastructure.ParameterFiles();
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
+    public void FunctionApp_AnyParameterFile_HasASystemAssignedIdentity(string parameterFile)
+    {
+        Assert.Empty(InfrastructureChecks.FunctionAppIdentityViolations(Infra.Snapshots[parameterFile]));
+    }
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
+    public void AppSettings_AnyParameterFile_HoldNoConnectionStringSecrets(string parameterFile)
+    {
+        Assert.Empty(InfrastructureChecks.AppSettingSecretViolations(Infra.Snapshots[parameterFile]));
+    }
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
+    public void AppSettings_AnyParameterFile_SetEveryPlannedSetting(string parameterFile)
+    {
+        Assert.Empty(InfrastructureChecks.MissingAppSettings(Infra.Snapshots[parameterFile], PlannedSettingNames));
+    }
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
+    public void FunctionApp_AnyParameterFile_RunsDotnetIsolated10OnFlexConsumption(string parameterFile)
+    {
+        var snapshot = Infra.Snapshots[parameterFile];
+        var plan = Assert.Single(snapshot.OfType("Microsoft.Web/serverfarms"));
+        var site = Assert.Single(snapshot.OfType("Microsoft.Web/sites"));
+        var runtime = site["properties"]?["functionAppConfig"]?["runtime"];
+
+        Assert.Equal("FlexConsumption", (string?)plan["sku"]?["tier"]);
+        Assert.Equal("dotnet-isolated", (string?)runtime?["name"]);
+        Assert.Equal("10.0", (string?)runtime?["version"]);
+        Assert.True((bool?)site["properties"]?["httpsOnly"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
+    public void PullSettings_AnyParameterFile_UseHttpsAndAllowOnlyTheirHosts(string parameterFile)
+    {
+        var settings = Assert.Single(Infra.Snapshots[parameterFile].AppSettingsBySite().Values);
+        var allowed = (settings["Pull__AllowedHosts"] ?? "").Split(',');
+
+        foreach (var (name, value) in settings.Where(s => s.Key.EndsWith("__BaseUrl", StringComparison.Ordinal)))
+        {
+            var uri = new Uri(value!);
+            Assert.True(uri.Scheme == Uri.UriSchemeHttps, $"{name} is not https: {value}");
+            Assert.Contains(uri.Host, allowed);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
+    public void Resources_AnyParameterFile_AreAllTagged(string parameterFile)
+    {
+        var taggable = Infra.Snapshots[parameterFile].Resources.Where(r => r["location"] is not null);
+
+        Assert.All(taggable, r =>
+        {
+            Assert.Equal("IntegrationHub", (string?)r["tags"]?["application"]);
+            Assert.False(string.IsNullOrEmpty((string?)r["tags"]?["environment"]), $"{r["name"]} has no environment tag");
+        });
+    }
+}

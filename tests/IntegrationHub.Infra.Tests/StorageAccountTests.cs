@@ -1,0 +1,40 @@
+namespace IntegrationHub.Infra.Tests;
+
+public class StorageAccountTests
+{
+    private static readonly CompiledInfrastructure Infra = CompiledInfrastructure.Instance;
+
+    public static TheoryData<string> ParameterFiles => CompiledInfrastructure.ParameterFiles();
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
+    public void StorageAccounts_AnyParameterFile_AllowNoSharedKeyOrPublicBlobAccess(string parameterFile)
+    {
+        Assert.Empty(InfrastructureChecks.StorageAccessViolations(Infra.Snapshots[parameterFile]));
+    }
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
+    public void BlobService_AnyParameterFile_HasVersioningAndSoftDeleteOn(string parameterFile)
+    {
+        var blobService = Assert.Single(Infra.Snapshots[parameterFile].OfType("Microsoft.Storage/storageAccounts/blobServices"));
+        var properties = blobService["properties"]!;
+
+        Assert.True((bool?)properties["isVersioningEnabled"]);
+        Assert.True((bool?)properties["deleteRetentionPolicy"]?["enabled"]);
+        Assert.True((int?)properties["deleteRetentionPolicy"]?["days"] >= 1);
+        Assert.True((bool?)properties["containerDeleteRetentionPolicy"]?["enabled"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
+    public void Containers_AnyParameterFile_AreTheHubContainersAndTheDeploymentContainer(string parameterFile)
+    {
+        var names = Infra.Snapshots[parameterFile]
+            .OfType("Microsoft.Storage/storageAccounts/blobServices/containers")
+            .Select(c => ((string)c["name"]!).Split('/')[^1])
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(["app-package", "datasets", "landing", "normalized", "quarantine"], names);
+    }
+}
