@@ -9,6 +9,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 results="$root/tests/TestResults"
 rm -rf "$results"
 
+echo "== tools"
+# Azurite (storage emulator) for the integration tests, pinned in local-dev/package-lock.json.
+npm ci --prefix local-dev --no-audit --no-fund --loglevel=error
+
+echo "== infra: bicep build + lint (zero warnings)"
+bash infra/check.sh
+
 echo "== build"
 dotnet build IntegrationHub.sln -c Release -nologo -v minimal
 

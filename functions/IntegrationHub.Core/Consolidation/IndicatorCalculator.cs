@@ -162,6 +162,28 @@ internal sealed class IndicatorCalculator
     private void ComputeEnvironment(AreaFacts area, Action<string, Quantity?> set)
     {
         var quality = area.Sources[FeedSource.Environment];
+        ComputeDataCentres(area, quality, set);
+        set("buildings.newGreenCompliancePct", Ratio(Quantity.OfOrNull(area.Get("buildings.newGreenCompliant")), Quantity.OfOrNull(area.Get("buildings.newCivilBuildings")), 100));
+        set("power.pvPublicBuildingsSharePct", Ratio(Quantity.OfOrNull(area.Get("buildings.publicBuildingsWithPv")), Quantity.OfOrNull(area.Get("buildings.publicBuildingsEligibleForPv")), 100));
+
+        var days = Quantity.OfOrNull(area.Get("airQuality.days"));
+        if (days is not null)
+        {
+            set("env.aqiMean", Ratio(Quantity.OfOrNull(area.Get(MeasureCatalog.AqiDayProduct)), days));
+            set("env.pm25UgM3", Ratio(Quantity.OfOrNull(area.Get(MeasureCatalog.Pm25DayProduct)), days));
+            set("env.goodDayRatioPct", Ratio(Quantity.OfOrNull(area.Get("airQuality.goodDays")), days, 100));
+        }
+
+        set("env.carbonSinkTco2", Quantity.OfOrNull(area.Get("carbonSinkTco2")));
+    }
+
+    private void ComputeDataCentres(AreaFacts area, Quality quality, Action<string, Quantity?> set)
+    {
+        if (!area.DataCentresReported)
+        {
+            return;
+        }
+
         var centres = area.DataCentres;
         var centreFeeds = centres.SelectMany(c => c.FeedIds).Concat(area.Get("airQuality.days")?.FeedIds ?? Enumerable.Empty<string>());
         var centreQuality = centres.Select(c => c.Quality).Append(quality).Max();
@@ -175,19 +197,6 @@ internal sealed class IndicatorCalculator
         var existingLimit = reference.Value("rule.pueLimit.existing");
         var nonCompliant = centres.Count(c => c.Pue > (c.Status == "new" ? newLimit : existingLimit));
         set("dc.nonCompliant", Quantity.From(nonCompliant, centreFeeds, centreQuality));
-
-        set("buildings.newGreenCompliancePct", Ratio(Quantity.OfOrNull(area.Get("buildings.newGreenCompliant")), Quantity.OfOrNull(area.Get("buildings.newCivilBuildings")), 100));
-        set("power.pvPublicBuildingsSharePct", Ratio(Quantity.OfOrNull(area.Get("buildings.publicBuildingsWithPv")), Quantity.OfOrNull(area.Get("buildings.publicBuildingsEligibleForPv")), 100));
-
-        var days = Quantity.OfOrNull(area.Get("airQuality.days"));
-        if (days is not null)
-        {
-            set("env.aqiMean", Ratio(Quantity.OfOrNull(area.Get(MeasureCatalog.AqiDayProduct)), days));
-            set("env.pm25UgM3", Ratio(Quantity.OfOrNull(area.Get(MeasureCatalog.Pm25DayProduct)), days));
-            set("env.goodDayRatioPct", Ratio(Quantity.OfOrNull(area.Get("airQuality.goodDays")), days, 100));
-        }
-
-        set("env.carbonSinkTco2", Quantity.OfOrNull(area.Get("carbonSinkTco2")));
     }
 
     /// <summary>Statistics may also report electricity; the grid is authoritative, and a gap over tolerance is worth a warning.</summary>

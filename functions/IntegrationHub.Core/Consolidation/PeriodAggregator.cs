@@ -95,9 +95,12 @@ public sealed class PeriodAggregator(ReferenceData reference)
                         var last = withMeasure.MaxBy(r => Period.Parse(r.feed.Period));
                         value = last.record.Measures[measure];
                         used = [last.feed];
+                        // A stock is exact when the period's last month has it, whatever other months are missing;
+                        // carried forward from an earlier month it is an estimate.
+                        quality = Quality.Complete;
                         if (last.feed.Period != lastPeriod)
                         {
-                            quality = Worst(quality, Quality.Estimated);
+                            quality = Quality.Estimated;
                             warnings.Add(new DatasetWarning("stock-from-earlier-month",
                                 $"{measure} of {area.Key} is taken from {last.feed.Period}: no {source} value for {lastPeriod}.", area.Key, null, [last.feed.FeedId]));
                         }
@@ -116,7 +119,8 @@ public sealed class PeriodAggregator(ReferenceData reference)
                 facts.Measures[measure] = new Fact(source, value, used.Select(f => f.FeedId).ToHashSet(StringComparer.Ordinal), quality, Derived: false);
             }
 
-            foreach (var centre in readings.SelectMany(r => r.record.DataCentres.Select(c => (r.feed, c))).GroupBy(x => x.c.Id, StringComparer.Ordinal))
+            facts.DataCentresReported |= readings.Any(r => r.record.DataCentres is not null);
+            foreach (var centre in readings.SelectMany(r => (r.record.DataCentres ?? []).Select(c => (r.feed, c))).GroupBy(x => x.c.Id, StringComparer.Ordinal))
             {
                 var latest = centre.MaxBy(x => Period.Parse(x.feed.Period));
                 facts.DataCentres.Add(new DataCentreFact(
@@ -168,6 +172,7 @@ public sealed class PeriodAggregator(ReferenceData reference)
         }
 
         facts.DataCentres.AddRange(own is { DataCentres.Count: > 0 } ? own.DataCentres : children.SelectMany(c => c.DataCentres));
+        facts.DataCentresReported = (own?.DataCentresReported ?? false) || children.Any(c => c.DataCentresReported);
         result[code] = facts;
         return facts;
     }

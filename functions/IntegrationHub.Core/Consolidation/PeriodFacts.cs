@@ -28,6 +28,9 @@ public sealed class AreaFacts(string areaCode)
 
     public List<DataCentreFact> DataCentres { get; } = [];
 
+    /// <summary>Whether any record behind this area sent <c>dataCentres</c> (an empty list says "none"; an absent one says nothing).</summary>
+    public bool DataCentresReported { get; set; }
+
     /// <summary>Sources with data for this area (directly or through children), each with its period quality.</summary>
     public Dictionary<string, Quality> Sources { get; } = new(StringComparer.Ordinal);
 

@@ -16,7 +16,8 @@ public static class FeedNormaliser
         return new NormalisedFeed(feed.FeedId, feed.Source, feed.Period.ToString(), feed.Revision, feed.SchemaVersion, feed.ProducedAt, feed.Producer, records);
     }
 
-    private static DataCentreReading[] DataCentres(JsonElement record) =>
+    /// <summary>Null when the record does not report data centres at all, which is not the same as reporting none.</summary>
+    private static DataCentreReading[]? DataCentres(JsonElement record) =>
         record.TryGetProperty("dataCentres", out var centres)
             ? centres.EnumerateArray().Select(c => new DataCentreReading(
                 c.GetProperty("id").GetString()!,
@@ -24,5 +25,5 @@ public static class FeedNormaliser
                 c.GetProperty("status").GetString()!,
                 c.GetProperty("itMwh").GetDouble(),
                 c.GetProperty("totalMwh").GetDouble())).ToArray()
-            : [];
+            : null;
 }

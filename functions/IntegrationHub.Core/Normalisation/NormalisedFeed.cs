@@ -13,7 +13,7 @@ public sealed record DataCentreReading(
 public sealed record NormalisedRecord(
     [property: JsonPropertyName("areaCode")] string AreaCode,
     [property: JsonPropertyName("measures")] IReadOnlyDictionary<string, double> Measures,
-    [property: JsonPropertyName("dataCentres")] IReadOnlyList<DataCentreReading> DataCentres);
+    [property: JsonPropertyName("dataCentres")] IReadOnlyList<DataCentreReading>? DataCentres);
 
 /// <summary>
 /// An accepted feed in canonical form: period and area codes checked against the reference data, values as

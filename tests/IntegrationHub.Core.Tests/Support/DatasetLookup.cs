@@ -1,3 +1,4 @@
+using System.Globalization;
 using IntegrationHub.Core.Datasets;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Normalisation;
@@ -45,7 +46,7 @@ internal static class DatasetLookup
     {
         if (expected is null || actual is null)
         {
-            Assert.True(expected is null && actual is null, $"{what}: expected {expected?.ToString("R") ?? "null"}, got {actual?.ToString("R") ?? "null"}.");
+            Assert.True(expected is null && actual is null, $"{what}: expected {expected?.ToString("R", CultureInfo.InvariantCulture) ?? "null"}, got {actual?.ToString("R", CultureInfo.InvariantCulture) ?? "null"}.");
             return;
         }
 

@@ -1,0 +1,30 @@
+using IntegrationHub.Core;
+using IntegrationHub.Core.Parsing;
+using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Storage;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Functions;
+
+public static class HubServiceCollectionExtensions
+{
+    /// <summary>Every service of the hub, registered once for whichever host runs the functions.</summary>
+    public static IServiceCollection AddHubServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<IntakeLimits>().Bind(configuration.GetSection(IntakeLimits.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.SectionName));
+
+        // Schemas compiled and reference data validated once, at start-up.
+        services.AddSingleton(sp => new HubCore(sp.GetRequiredService<IOptions<IntakeLimits>>().Value));
+        services.AddSingleton(sp => sp.GetRequiredService<HubCore>().Validator);
+
+        // Connection string locally (Azurite), service URIs with managed identity in Azure.
+        services.AddAzureClients(clients => clients.AddBlobServiceClient(configuration.GetSection("HubStorage")));
+        services.AddSingleton<FeedStore>();
+        services.AddSingleton<FeedIntake>();
+        return services;
+    }
+}

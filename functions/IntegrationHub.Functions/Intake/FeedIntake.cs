@@ -1,0 +1,59 @@
+using IntegrationHub.Core.Feeds;
+using IntegrationHub.Core.Validation;
+using IntegrationHub.Functions.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationHub.Functions.Intake;
+
+public enum IntakeVerdict
+{
+    Accepted,
+
+    /// <summary>The exact same bytes were received before; nothing new is started.</summary>
+    Duplicate,
+    Rejected,
+}
+
+public sealed record IntakeOutcome(IntakeVerdict Verdict, string FeedId, ValidationReport Report);
+
+/// <summary>A pushed or pulled feed's way in: land the bytes first, then validate, then record the verdict.</summary>
+public sealed partial class FeedIntake(FeedStore store, FeedValidator validator, ILogger<FeedIntake> logger)
+{
+    public async Task<IntakeOutcome> ReceiveAsync(string source, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var contentHash = FeedId.ContentHash(body.Span);
+        await store.LandAsync(source, contentHash, body, cancellationToken).ConfigureAwait(false);
+        var (landedState, landedETag) = await store.GetLandingStateAsync(source, contentHash, cancellationToken).ConfigureAwait(false);
+        var check = validator.Validate(body, source);
+        var feedId = check.Report.FeedId!;
+        var state = check.Feed is null ? FeedState.Quarantined : FeedState.Validated;
+
+        // Whoever records the verdict first owns the feed; validation is deterministic, so every receiver would record the same.
+        if (landedState != FeedState.Received
+            || !await store.RecordAsync(source, contentHash, landedETag, feedId, state, check.Report, cancellationToken).ConfigureAwait(false))
+        {
+            LogDuplicate(logger, feedId, source);
+            return new IntakeOutcome(IntakeVerdict.Duplicate, feedId, check.Report);
+        }
+
+        if (check.Feed is null)
+        {
+            LogQuarantined(logger, feedId, source, check.Report.Errors.Count);
+            return new IntakeOutcome(IntakeVerdict.Rejected, feedId, check.Report);
+        }
+
+        LogAccepted(logger, feedId, source, check.Report.Warnings.Count);
+        return new IntakeOutcome(IntakeVerdict.Accepted, feedId, check.Report);
+    }
+
+    public Task<FeedStatus?> GetStatusAsync(string feedId, CancellationToken cancellationToken) => store.GetStatusAsync(feedId, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed {FeedId} from {Source} received and validated ({Warnings} warning(s))")]
+    private static partial void LogAccepted(ILogger logger, string feedId, string source, int warnings);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {FeedId} from {Source} quarantined: {Errors} error(s)")]
+    private static partial void LogQuarantined(ILogger logger, string feedId, string source, int errors);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed {FeedId} from {Source} received again; nothing started")]
+    private static partial void LogDuplicate(ILogger logger, string feedId, string source);
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using IntegrationHub.Core.Feeds;
+using IntegrationHub.Core.Parsing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Functions.Intake;
+
+/// <summary>Departments push feeds here; the answer is immediate and precise.</summary>
+public sealed class PushFeedFunction(FeedIntake intake, IOptionsMonitor<AccessOptions> access, IOptions<IntakeLimits> limits)
+{
+    public const string ApiKeyHeader = "x-api-key";
+
+    [Function(nameof(PushFeed))]
+    public async Task<IActionResult> PushFeed(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "feeds/{source}")] HttpRequest request, string source, CancellationToken cancellationToken)
+    {
+        if (!FeedSource.IsKnown(source))
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.");
+        }
+
+        var caller = access.CurrentValue.Identify(request.Headers[ApiKeyHeader]);
+        if (caller is null)
+        {
+            return Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key", $"Send your department's key in the '{ApiKeyHeader}' header.");
+        }
+
+        if (caller != source)
+        {
+            return Problems.Create(StatusCodes.Status403Forbidden, "Not your source", $"This key belongs to '{caller}' and may not push '{source}' feeds.");
+        }
+
+        var body = await RequestBody.ReadLimitedAsync(request, limits.Value.MaxFeedBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Feed too large",
+                string.Create(CultureInfo.InvariantCulture, $"The limit is {limits.Value.MaxFeedBytes} bytes; split the feed by area or period."));
+        }
+
+        var outcome = await intake.ReceiveAsync(source, body.Value, cancellationToken).ConfigureAwait(false);
+        var statusUrl = $"/api/feeds/{outcome.FeedId}";
+        return outcome.Verdict switch
+        {
+            IntakeVerdict.Accepted => new AcceptedResult(statusUrl, new { feedId = outcome.FeedId, status = statusUrl, warnings = outcome.Report.Warnings }),
+            IntakeVerdict.Duplicate => new OkObjectResult(new { feedId = outcome.FeedId, status = statusUrl, duplicate = true }),
+            _ => Problems.Invalid(outcome.FeedId, statusUrl, outcome.Report),
+        };
+    }
+
+    [Function(nameof(GetFeedStatus))]
+    public async Task<IActionResult> GetFeedStatus(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "feeds/{feedId}")] HttpRequest request, string feedId, CancellationToken cancellationToken)
+    {
+        if (access.CurrentValue.Identify(request.Headers[ApiKeyHeader]) is null)
+        {
+            return Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key", $"Send your key in the '{ApiKeyHeader}' header.");
+        }
+
+        var status = await intake.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
+        return status is null
+            ? Problems.Create(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received.")
+            : new OkObjectResult(status);
+    }
+}

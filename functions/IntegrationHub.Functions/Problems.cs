@@ -1,0 +1,30 @@
+using IntegrationHub.Core.Validation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace IntegrationHub.Functions;
+
+/// <summary>RFC 7807 problem details, the one error shape of the HTTP surface.</summary>
+internal static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    public static ObjectResult Create(int status, string title, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[key] = value;
+        }
+
+        var result = new ObjectResult(problem) { StatusCode = status };
+        result.ContentTypes.Add(ContentType);
+        return result;
+    }
+
+    public static ObjectResult Invalid(string feedId, string statusUrl, ValidationReport report) => Create(
+        StatusCodes.Status400BadRequest,
+        "The feed is not valid",
+        $"{report.Errors.Count} violation(s); the feed is quarantined with this report. Fix them and send the feed again.",
+        new Dictionary<string, object?> { ["feedId"] = feedId, ["status"] = statusUrl, ["errors"] = report.Errors, ["warnings"] = report.Warnings });
+}

@@ -1,0 +1,17 @@
+namespace IntegrationHub.Functions.Storage;
+
+/// <summary>The hub's blob containers, named once (infra/ creates the same names).</summary>
+public static class HubContainers
+{
+    /// <summary>Raw bodies exactly as received, write-once, addressed by source and SHA-256 of the bytes.</summary>
+    public const string Landing = "landing";
+
+    public const string Normalized = "normalized";
+
+    /// <summary>Rejected feeds' reports (the bytes stay in landing).</summary>
+    public const string Quarantine = "quarantine";
+
+    public const string Datasets = "datasets";
+
+    public static readonly IReadOnlyList<string> All = [Landing, Normalized, Quarantine, Datasets];
+}
