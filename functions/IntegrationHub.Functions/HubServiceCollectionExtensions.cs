@@ -22,7 +22,7 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<HubCore>().Validator);
 
         // Connection string locally (Azurite), service URIs with managed identity in Azure.
-        services.AddAzureClients(clients => clients.AddBlobServiceClient(configuration.GetSection("HubStorage")));
+        services.AddAzureClients(clients => clients.AddBlobServiceClient(configuration.GetSection(HubSettings.HubStorageSection)));
         services.AddSingleton<FeedStore>();
         services.AddSingleton<FeedIntake>();
         return services;

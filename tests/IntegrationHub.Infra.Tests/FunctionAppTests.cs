@@ -54,6 +54,17 @@ public class FunctionAppTests
 
     [Theory]
     [MemberData(nameof(ParameterFiles))]
+    public void AppSettings_AnyParameterFile_SetEverySettingTheAppReadsAtStartUp(string parameterFile)
+    {
+        // The names come from the app's own options classes (HubSettings), not from a copy kept here.
+        var names = IntegrationHub.Functions.HubSettings.AppSettingNames().ToArray();
+        Assert.Contains("Intake__MaxFeedBytes", names);
+        Assert.Contains("Access__PowerGrid__Secondary", names);
+        Assert.Empty(InfrastructureChecks.MissingAppSettings(Infra.Snapshots[parameterFile], names));
+    }
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
     public void FunctionApp_AnyParameterFile_RunsDotnetIsolated10OnFlexConsumption(string parameterFile)
     {
         var snapshot = Infra.Snapshots[parameterFile];

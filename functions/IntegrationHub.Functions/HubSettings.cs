@@ -1,0 +1,55 @@
+using System.Reflection;
+using IntegrationHub.Core.Parsing;
+using IntegrationHub.Functions.Intake;
+
+namespace IntegrationHub.Functions;
+
+/// <summary>
+/// The one list of settings the app reads at start-up: options classes with their sections, and the Azure client
+/// sections. The composition root binds from it, and the infrastructure tests check that the template sets every
+/// name it yields, so the two cannot drift apart.
+/// </summary>
+public static class HubSettings
+{
+    /// <summary>Blob service of the hub's own containers: a connection string locally, <c>HubStorage__serviceUri</c> with managed identity in Azure.</summary>
+    public const string HubStorageSection = "HubStorage";
+
+    public static readonly IReadOnlyList<(string Section, Type Options)> OptionsClasses =
+    [
+        (IntakeLimits.SectionName, typeof(IntakeLimits)),
+        (AccessOptions.SectionName, typeof(AccessOptions)),
+    ];
+
+    /// <summary>App-setting names (<c>__</c> between sections) of everything above, in the identity-based form used in Azure.</summary>
+    public static IEnumerable<string> AppSettingNames()
+    {
+        yield return $"{HubStorageSection}__serviceUri";
+        foreach (var (section, type) in OptionsClasses)
+        {
+            foreach (var name in Leaves(section, type))
+            {
+                yield return name;
+            }
+        }
+    }
+
+    private static IEnumerable<string> Leaves(string prefix, Type type)
+    {
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        {
+            var name = $"{prefix}__{property.Name}";
+            var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (propertyType.IsPrimitive || propertyType == typeof(string) || propertyType == typeof(decimal) || propertyType == typeof(TimeSpan) || propertyType == typeof(Uri))
+            {
+                yield return name;
+            }
+            else
+            {
+                foreach (var leaf in Leaves(name, propertyType))
+                {
+                    yield return leaf;
+                }
+            }
+        }
+    }
+}
