@@ -12,6 +12,4 @@ public static class HubJson
         // Area names and messages are Chinese; keep them readable rather than \uXXXX-escaped.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
-
-    public static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
 }

@@ -99,6 +99,22 @@ public class FeedValidatorTests
     }
 
     [Fact]
+    public void Validate_PatternViolation_MessageQuotesTheOffendingValue()
+    {
+        var feed = ValidTransport();
+        feed["period"] = "2024-Q2";
+        Assert.Contains("'2024-Q2'", Validate(feed).Errors[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_UnknownProperty_MessageNamesTheProperty()
+    {
+        var feed = ValidTransport();
+        feed["records"]![0]!["chargerz"] = 3;
+        Assert.Contains("'chargerz'", Validate(feed).Errors[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_MonthlySourceSendingAQuarter_FailsThePeriodPattern()
     {
         var feed = ValidTransport();

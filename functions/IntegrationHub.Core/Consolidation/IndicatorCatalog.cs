@@ -33,6 +33,4 @@ public static class IndicatorCatalog
         ("env.goodDayRatioPct", "%"),
         ("env.carbonSinkTco2", "t CO2"),
     ];
-
-    public static string UnitOf(string id) => All.First(i => i.Id == id).Unit;
 }

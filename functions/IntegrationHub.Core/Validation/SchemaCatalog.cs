@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Json.Pointer;
 using Json.Schema;
 using IntegrationHub.Core.Reference;
 
@@ -15,7 +16,6 @@ public sealed class SchemaCatalog
     private const string Suffix = ".schema.json";
 
     private static readonly EvaluationOptions ListOptions = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
-    private static readonly EvaluationOptions FlagOptions = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
 
     private readonly Dictionary<string, JsonSchema> byPath = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedList<Version, (string Text, JsonSchema Schema)>> feedVersions = new(StringComparer.Ordinal);
@@ -95,9 +95,6 @@ public sealed class SchemaCatalog
         return false;
     }
 
-    /// <summary>The cheapest evaluation that gives the verdict.</summary>
-    public static bool IsValid(JsonSchema schema, JsonElement instance) => schema.Evaluate(instance, FlagOptions).IsValid;
-
     /// <summary>Every violation, each with the JSON Pointer of the offending value.</summary>
     public IReadOnlyList<ValidationIssue> Evaluate(JsonSchema schema, JsonElement instance)
     {
@@ -119,7 +116,7 @@ public sealed class SchemaCatalog
             foreach (var (key, message) in detail.Errors)
             {
                 var keyword = key.Length > 0 ? key : LastSegment(detail.EvaluationPath.ToString());
-                issues.Add(new ValidationIssue(instanceLocation, detail.SchemaLocation.ToString(), keyword, Explain(keyword, instanceLocation, message, instance)));
+                issues.Add(new ValidationIssue(instanceLocation, detail.SchemaLocation.ToString(), keyword, Explain(keyword, detail.InstanceLocation, message, instance)));
             }
         }
 
@@ -133,35 +130,12 @@ public sealed class SchemaCatalog
     }
 
     /// <summary>The library's message is precise but terse about false subschemas; say what that means for a feed.</summary>
-    private static string Explain(string keyword, string instanceLocation, string message, JsonElement root) => keyword switch
+    private static string Explain(string keyword, JsonPointer instanceLocation, string message, JsonElement root) => keyword switch
     {
         "additionalProperties" or "unevaluatedProperties" =>
-            $"Property '{LastSegment(instanceLocation)}' is not part of the contract here (check its spelling); unknown properties are rejected.",
-        "pattern" when Resolve(root, instanceLocation) is { ValueKind: JsonValueKind.String } value =>
+            $"Property '{LastSegment(instanceLocation.ToString())}' is not part of the contract here (check its spelling); unknown properties are rejected.",
+        "pattern" when instanceLocation.Evaluate(root) is { ValueKind: JsonValueKind.String } value =>
             $"'{value.GetString()}' does not have the form this field requires (see the field's description in the schema).",
         _ => message,
     };
-
-    private static JsonElement? Resolve(JsonElement root, string pointer)
-    {
-        var current = root;
-        foreach (var raw in pointer.Split('/').Skip(1))
-        {
-            var token = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
-            if (current.ValueKind == JsonValueKind.Object && current.TryGetProperty(token, out var child))
-            {
-                current = child;
-            }
-            else if (current.ValueKind == JsonValueKind.Array && int.TryParse(token, System.Globalization.CultureInfo.InvariantCulture, out var index) && index < current.GetArrayLength())
-            {
-                current = current[index];
-            }
-            else
-            {
-                return null;
-            }
-        }
-
-        return current;
-    }
 }
