@@ -22,32 +22,17 @@ public sealed class DatasetBuilder(ReferenceData reference)
         var current = aggregator.Aggregate(period, feeds);
         warnings.AddRange(current.Warnings);
 
-        PeriodFacts baseFacts;
-        Dictionary<string, Dictionary<string, Quantity>> baseIndicators = new(StringComparer.Ordinal);
-        if (period.Year == BaselineYear)
-        {
-            baseFacts = current;
-        }
-        else
-        {
-            baseFacts = aggregator.Aggregate(period.InYear(BaselineYear), feeds);
-        }
+        // A 2020 period is its own baseline; any other period also needs the same period kind of 2020.
+        var isBaselinePeriod = period.Year == BaselineYear;
+        var baseline = isBaselinePeriod ? current : aggregator.Aggregate(period.InYear(BaselineYear), feeds);
+        var baseIndicators = baseline.Areas.ToDictionary(a => a.Key, a => calculator.Compute(a.Value, null, []), StringComparer.Ordinal);
 
-        foreach (var (code, facts) in baseFacts.Areas)
-        {
-            baseIndicators[code] = calculator.Compute(facts, null, []);
-        }
-
+        var indicatorsByArea = new Dictionary<string, Dictionary<string, Quantity>>(StringComparer.Ordinal);
         var areas = new List<AreaIndicators>();
-        Dictionary<string, Quantity>? rootIndicators = null;
         foreach (var area in OrderedAreas(current))
         {
             var computed = calculator.Compute(area, baseIndicators.GetValueOrDefault(area.AreaCode), warnings);
-            if (area.AreaCode == reference.Root.Code)
-            {
-                rootIndicators = computed;
-            }
-
+            indicatorsByArea[area.AreaCode] = computed;
             var indicators = new Dictionary<string, IndicatorValue>(StringComparer.Ordinal);
             foreach (var (id, unit) in IndicatorCatalog.All)
             {
@@ -60,20 +45,20 @@ public sealed class DatasetBuilder(ReferenceData reference)
             areas.Add(new AreaIndicators(area.AreaCode, indicators));
         }
 
-        rootIndicators ??= [];
-        var rootBase = baseIndicators.GetValueOrDefault(reference.Root.Code) ?? [];
         var targets = reference.Targets.Targets
-            .Select(t => TargetEvaluator.Evaluate(t, period, Value(t.Area == reference.Root.Code ? rootIndicators : Indicators(areas, t.Area), t.Indicator), Value(rootBase, t.Indicator), warnings))
+            .Select(t => TargetEvaluator.Evaluate(
+                t, period, Value(indicatorsByArea, t.Area, t.Indicator), Value(baseIndicators, t.Area, t.Indicator), warnings))
             .ToArray();
 
+        var rootIndicators = indicatorsByArea.GetValueOrDefault(reference.Root.Code) ?? [];
         var missing = current.MissingFeeds
-            .Concat(period.Year == BaselineYear ? [] : baseFacts.MissingFeeds)
+            .Concat(isBaselinePeriod ? [] : baseline.MissingFeeds)
             .Concat(IndicatorCatalog.All.Select(i => i.Id).Where(id => !rootIndicators.ContainsKey(id)))
             .Distinct(StringComparer.Ordinal)
             .ToArray();
 
-        var inputs = current.Inputs.Concat(period.Year == BaselineYear ? [] : baseFacts.Inputs)
-            .OrderBy(f => FeedSourceOrder(f.Source)).ThenBy(f => Period.Parse(f.Period))
+        var inputs = current.Inputs.Concat(isBaselinePeriod ? [] : baseline.Inputs)
+            .OrderBy(f => FeedSource.OrderOf(f.Source)).ThenBy(f => Period.Parse(f.Period))
             .Select(f => new DatasetInput(f.FeedId, f.Source, f.Period, f.Revision, f.SchemaVersion))
             .ToArray();
 
@@ -102,13 +87,8 @@ public sealed class DatasetBuilder(ReferenceData reference)
             .Where(a => facts.Areas.ContainsKey(a.Code) || !a.Overlay)
             .Select(a => facts.Areas.GetValueOrDefault(a.Code) ?? new AreaFacts(a.Code));
 
-    private static Dictionary<string, Quantity> Indicators(List<AreaIndicators> areas, string code) =>
-        areas.FirstOrDefault(a => a.AreaCode == code)?.Indicators.ToDictionary(i => i.Key, i => Quantity.Constant(i.Value.Value), StringComparer.Ordinal) ?? [];
-
-    private static double? Value(IReadOnlyDictionary<string, Quantity> indicators, string id) =>
-        indicators.TryGetValue(id, out var q) ? q.Value : null;
-
-    private static int FeedSourceOrder(string source) => FeedSource.All.ToList().IndexOf(source);
+    private static double? Value(Dictionary<string, Dictionary<string, Quantity>> byArea, string areaCode, string id) =>
+        byArea.TryGetValue(areaCode, out var indicators) && indicators.TryGetValue(id, out var q) ? q.Value : null;
 
     private static string QualityName(Quality quality) => quality switch
     {

@@ -23,8 +23,6 @@ internal sealed class Quantity
 
     public static Quantity? OfOrNull(Fact? fact) => fact is null ? null : Of(fact);
 
-    public static Quantity Constant(double value) => new(value, new HashSet<string>(StringComparer.Ordinal), Quality.Complete);
-
     public static Quantity From(double value, IEnumerable<string> feedIds, Quality quality) =>
         new(value, feedIds.ToHashSet(StringComparer.Ordinal), quality);
 

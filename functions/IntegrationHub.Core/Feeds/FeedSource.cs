@@ -11,6 +11,20 @@ public static class FeedSource
     /// <summary>Contract order; used wherever output must be stable.</summary>
     public static readonly IReadOnlyList<string> All = [Statistics, PowerGrid, Transport, Environment];
 
+    /// <summary>Position in contract order, for sorting; unknown sources sort last.</summary>
+    public static int OrderOf(string source)
+    {
+        for (var i = 0; i < All.Count; i++)
+        {
+            if (All[i] == source)
+            {
+                return i;
+            }
+        }
+
+        return All.Count;
+    }
+
     public static bool IsKnown(string? source) => source is not null && All.Contains(source, StringComparer.Ordinal);
 
     /// <summary>Statistics sends years and quarters; the other departments send months.</summary>
