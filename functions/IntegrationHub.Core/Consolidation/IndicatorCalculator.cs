@@ -135,10 +135,9 @@ internal sealed class IndicatorCalculator
         if (hasTransport)
         {
             var vehicles = area.Measures.Where(m => m.Key.StartsWith("vehicles.", StringComparison.Ordinal)).ToArray();
-            Quantity? SumVehicles(Func<string, bool> category, string part) =>
+            Quantity? SumVehicles(Func<string, bool> category, string part) => Quantity.SumOrNull(
                 vehicles.Where(v => v.Key.EndsWith("." + part, StringComparison.Ordinal) && category(v.Key.Split('.')[1]))
-                    .Select(v => Quantity.Of(v.Value))
-                    .Aggregate((Quantity?)null, (acc, q) => acc is null ? q : acc + q);
+                    .Select(v => Quantity.Of(v.Value)));
             Set("transport.nevSharePct", Ratio(SumVehicles(_ => true, "nev"), SumVehicles(_ => true, "total"), 100));
             Set("transport.publicSectorNevSharePct", Ratio(
                 SumVehicles(c => PublicSectorCategories.Contains(c), "nev"), SumVehicles(c => PublicSectorCategories.Contains(c), "total"), 100));
@@ -232,11 +231,8 @@ internal sealed class IndicatorCalculator
         return ratio is null ? null : Quantity.From((ratio.Value - 1) * 100, ratio.FeedIds, ratio.Quality);
     }
 
-    private static Quantity? SumMeasures(AreaFacts area, string prefix)
-    {
-        var parts = area.Measures.Where(m => m.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(m => Quantity.Of(m.Value)).ToArray();
-        return parts.Length == 0 ? null : parts.Skip(1).Aggregate(parts[0], (a, b) => a + b);
-    }
+    private static Quantity? SumMeasures(AreaFacts area, string prefix) =>
+        Quantity.SumOrNull(area.Measures.Where(m => m.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(m => Quantity.Of(m.Value)));
 
     private static Quantity? Ratio(Quantity? numerator, Quantity? denominator, double scale = 1) =>
         numerator is null || denominator is null ? null : Quantity.Ratio(numerator, denominator, scale);

@@ -79,6 +79,7 @@ public sealed class PeriodAggregator(ReferenceData reference)
         foreach (var area in byArea)
         {
             var facts = direct.TryGetValue(area.Key, out var existing) ? existing : direct[area.Key] = new AreaFacts(area.Key);
+            // In month order: `present` follows the period's months and grouping keeps that order, so the last is the latest.
             var readings = area.ToArray();
             var areaQuality = readings.Length == months ? coverage : Quality.Partial;
             facts.Sources[source] = areaQuality;
@@ -92,7 +93,7 @@ public sealed class PeriodAggregator(ReferenceData reference)
                 switch (MeasureCatalog.AggregationOf(measure))
                 {
                     case Aggregation.Stock:
-                        var last = withMeasure.MaxBy(r => Period.Parse(r.feed.Period));
+                        var last = withMeasure[^1];
                         value = last.record.Measures[measure];
                         used = [last.feed];
                         // A stock is exact when the period's last month has it, whatever other months are missing;
@@ -116,13 +117,13 @@ public sealed class PeriodAggregator(ReferenceData reference)
                         break;
                 }
 
-                facts.Measures[measure] = new Fact(source, value, used.Select(f => f.FeedId).ToHashSet(StringComparer.Ordinal), quality, Derived: false);
+                facts.Measures[measure] = new Fact(value, used.Select(f => f.FeedId).ToHashSet(StringComparer.Ordinal), quality, Derived: false);
             }
 
             facts.DataCentresReported |= readings.Any(r => r.record.DataCentres is not null);
             foreach (var centre in readings.SelectMany(r => (r.record.DataCentres ?? []).Select(c => (r.feed, c))).GroupBy(x => x.c.Id, StringComparer.Ordinal))
             {
-                var latest = centre.MaxBy(x => Period.Parse(x.feed.Period));
+                var latest = centre.Last();
                 facts.DataCentres.Add(new DataCentreFact(
                     centre.Key,
                     latest.c.Name,
@@ -150,7 +151,6 @@ public sealed class PeriodAggregator(ReferenceData reference)
             var sum = fromChildren.Length == 0
                 ? null
                 : new Fact(
-                    fromChildren[0].Source,
                     fromChildren.Sum(f => f.Value),
                     fromChildren.SelectMany(f => f.FeedIds).ToHashSet(StringComparer.Ordinal),
                     fromChildren.Max(f => f.Quality),

@@ -13,7 +13,7 @@ public enum Quality
 
 /// <summary>One aggregated measure of one area for the period, with the feeds it came from.</summary>
 /// <param name="Derived">True when summed from child areas rather than sent for this area.</param>
-public sealed record Fact(string Source, double Value, IReadOnlySet<string> FeedIds, Quality Quality, bool Derived);
+public sealed record Fact(double Value, IReadOnlySet<string> FeedIds, Quality Quality, bool Derived);
 
 public sealed record DataCentreFact(string Id, string Name, string Status, double ItMwh, double TotalMwh, IReadOnlySet<string> FeedIds, Quality Quality)
 {

@@ -28,6 +28,9 @@ internal sealed class Quantity
 
     public static Quantity Sum(IEnumerable<Quantity> parts, Quantity zero) => parts.Aggregate(zero, (a, b) => a + b);
 
+    /// <summary>Null when there is nothing to add: no input is not the same as an input of zero.</summary>
+    public static Quantity? SumOrNull(IEnumerable<Quantity> parts) => parts.Aggregate((Quantity?)null, (acc, q) => acc is null ? q : acc + q);
+
     public static Quantity operator +(Quantity a, Quantity b) => Combine(a, b, a.Value + b.Value);
 
     public static Quantity operator -(Quantity a, Quantity b) => Combine(a, b, a.Value - b.Value);
