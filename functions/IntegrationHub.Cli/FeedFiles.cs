@@ -9,7 +9,7 @@ internal static class FeedFiles
         var paths = new List<string>();
         foreach (var input in inputs)
         {
-            if (input is FileInfo { Exists: true } || File.Exists(input.FullName))
+            if (File.Exists(input.FullName))
             {
                 paths.Add(input.FullName);
             }

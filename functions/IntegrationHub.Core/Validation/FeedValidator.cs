@@ -18,9 +18,10 @@ public sealed class FeedValidator(SchemaCatalog schemas, ReferenceData reference
 
     /// <param name="body">The feed's bytes exactly as received.</param>
     /// <param name="expectedSource">The <c>{source}</c> of the push URL, when there is one.</param>
-    public FeedCheck Validate(ReadOnlyMemory<byte> body, string? expectedSource = null)
+    /// <param name="contentHash">The body's SHA-256 when the caller already computed it (intake does, to land the bytes first).</param>
+    public FeedCheck Validate(ReadOnlyMemory<byte> body, string? expectedSource = null, string? contentHash = null)
     {
-        var contentHash = FeedId.ContentHash(body.Span);
+        contentHash ??= FeedId.ContentHash(body.Span);
         using var parsed = parser.Parse(body);
         if (parsed.Document is null)
         {

@@ -24,7 +24,7 @@ public sealed partial class FeedIntake(FeedStore store, FeedValidator validator,
         var contentHash = FeedId.ContentHash(body.Span);
         await store.LandAsync(source, contentHash, body, cancellationToken).ConfigureAwait(false);
         var (landedState, landedETag) = await store.GetLandingStateAsync(source, contentHash, cancellationToken).ConfigureAwait(false);
-        var check = validator.Validate(body, source);
+        var check = validator.Validate(body, source, contentHash);
         var feedId = check.Report.FeedId!;
         var state = check.Feed is null ? FeedState.Quarantined : FeedState.Validated;
 
