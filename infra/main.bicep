@@ -52,6 +52,16 @@ param intakeMaxFeedBytes int = 8388608
 @maxValue(1000)
 param intakeMaxDepth int = 64
 
+@description('Optional. Attempts of one department fetch, the first included, under the Durable retry policy (Pull__RetryMaxAttempts).')
+@minValue(1)
+@maxValue(20)
+param pullRetryMaxAttempts int = 5
+
+@description('Optional. Seconds before the first retry of a failed fetch; each next wait doubles (Pull__RetryFirstIntervalSeconds).')
+@minValue(1)
+@maxValue(3600)
+param pullRetryFirstIntervalSeconds int = 2
+
 @description('Optional. Durable Functions task hub name: letters and digits, starting with a letter.')
 @minLength(3)
 @maxLength(45)
@@ -139,12 +149,13 @@ var allTags = union(tags, {
   environment: environmentName
 })
 
-// The hub's containers (design: landing -> normalized | quarantine -> datasets) and the one Flex Consumption
-// deploys the app package to.
+// The hub's containers (design: landing -> normalized | quarantine -> ledger -> datasets) and the one Flex
+// Consumption deploys the app package to.
 var hubContainerNames = [
   'landing'
   'normalized'
   'quarantine'
+  'ledger'
   'datasets'
 ]
 var deploymentContainerName = 'app-package'
@@ -276,8 +287,7 @@ var appRoleAssignments roleAssignmentType[] = concat(
       description: 'Durable Functions queues'
     }
     {
-      // Storage Table Data Contributor on the account: Durable Functions' history and instance tables, and the
-      // hub's own tables (period ledger, feed status) behind HubStorage__tableServiceUri.
+      // Storage Table Data Contributor on the account: Durable Functions' history and instance tables.
       scope: 'storageAccount'
       roleDefinitionId: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
       principalId: appPrincipalId
@@ -372,6 +382,9 @@ var coreSettings = {
   Intake__MaxDepth: string(intakeMaxDepth)
   // Hosts the pull client may call (comma-separated): the pull base URLs' hosts plus any extra ones.
   Pull__AllowedHosts: join(union(pullHosts, pullExtraAllowedHosts), ',')
+  // Durable retry policy of a pull: attempts (first included) and the first wait, doubling after.
+  Pull__RetryMaxAttempts: string(pullRetryMaxAttempts)
+  Pull__RetryFirstIntervalSeconds: string(pullRetryFirstIntervalSeconds)
   // Telemetry. The connection string is an address; with local auth off it is not a credential.
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.outputs.connectionString
 }

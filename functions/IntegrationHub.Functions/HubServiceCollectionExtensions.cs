@@ -1,6 +1,9 @@
 using IntegrationHub.Core;
 using IntegrationHub.Core.Parsing;
+using IntegrationHub.Functions.Datasets;
 using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Publishing;
+using IntegrationHub.Functions.Pull;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -25,6 +28,17 @@ public static class HubServiceCollectionExtensions
         services.AddAzureClients(clients => clients.AddBlobServiceClient(configuration.GetSection(HubSettings.HubStorageSection)));
         services.AddSingleton<FeedStore>();
         services.AddSingleton<FeedIntake>();
+        services.AddSingleton<FeedProcessing>();
+        services.AddSingleton<PeriodLedger>();
+        services.AddSingleton<DatasetStore>();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddOptions<PullOptions>().Bind(configuration.GetSection(PullOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PullScheduler>();
+        services.AddPublishing(configuration);
+        services.AddDatasetQueries();
+        // Redirects could lead a pull off its allowed host; the department API answers where it is asked.
+        services.AddHttpClient(PullActivities.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         return services;
     }
 }

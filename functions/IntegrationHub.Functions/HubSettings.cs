@@ -1,6 +1,7 @@
 using System.Reflection;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Pull;
 
 namespace IntegrationHub.Functions;
 
@@ -18,12 +19,15 @@ public static class HubSettings
     [
         (IntakeLimits.SectionName, typeof(IntakeLimits)),
         (AccessOptions.SectionName, typeof(AccessOptions)),
+        (PullOptions.SectionName, typeof(PullOptions)),
+        (Publishing.PublishingOptions.SectionName, typeof(Publishing.PublishingOptions)),
     ];
 
     /// <summary>App-setting names (<c>__</c> between sections) of everything above, in the identity-based form used in Azure.</summary>
     public static IEnumerable<string> AppSettingNames()
     {
         yield return $"{HubStorageSection}__serviceUri";
+        foreach (var name in Publishing.PublishingOptions.ClientAppSettingNames) { yield return name; }
         foreach (var (section, type) in OptionsClasses)
         {
             foreach (var name in Leaves(section, type))

@@ -18,7 +18,16 @@ public sealed record DatasetDocument
     [JsonPropertyName("areas")] public required IReadOnlyList<AreaIndicators> Areas { get; init; }
     [JsonPropertyName("targets")] public required IReadOnlyList<TargetStatus> Targets { get; init; }
     [JsonPropertyName("warnings")] public required IReadOnlyList<DatasetWarning> Warnings { get; init; }
+
+    /// <summary>Changes against the previous version of the period; null in version 1.</summary>
+    [JsonPropertyName("diff"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DatasetVersionDiff? Diff { get; init; }
 }
+
+/// <summary>How a version differs from the one before it.</summary>
+public sealed record DatasetVersionDiff(
+    [property: JsonPropertyName("previousVersion")] int PreviousVersion,
+    [property: JsonPropertyName("changedIndicators")] IReadOnlyList<IndicatorChange> ChangedIndicators,
+    [property: JsonPropertyName("changedInputs")] IReadOnlyList<string> ChangedInputs);
 
 public sealed record DatasetInput(
     [property: JsonPropertyName("feedId")] string FeedId,

@@ -16,6 +16,9 @@ public sealed class AccessOptions
 {
     public const string SectionName = "Access";
 
+    /// <summary>The principal of the ops key.</summary>
+    public const string OpsPrincipal = "ops";
+
     public KeyPair Statistics { get; set; } = new();
 
     public KeyPair PowerGrid { get; set; } = new();
@@ -53,7 +56,7 @@ public sealed class AccessOptions
         (Core.Feeds.FeedSource.PowerGrid, PowerGrid),
         (Core.Feeds.FeedSource.Transport, Transport),
         (Core.Feeds.FeedSource.Environment, Environment),
-        ("ops", Ops),
+        (OpsPrincipal, Ops),
     ];
 
     /// <summary>

@@ -14,7 +14,8 @@ public enum IntakeVerdict
     Rejected,
 }
 
-public sealed record IntakeOutcome(IntakeVerdict Verdict, string FeedId, ValidationReport Report);
+/// <param name="Period">The feed's period as it states it; null when it could not be read.</param>
+public sealed record IntakeOutcome(IntakeVerdict Verdict, string FeedId, string? Period, string ContentHash, ValidationReport Report, AcceptedFeed? Feed);
 
 /// <summary>A pushed or pulled feed's way in: land the bytes first, then validate, then record the verdict.</summary>
 public sealed partial class FeedIntake(FeedStore store, FeedValidator validator, ILogger<FeedIntake> logger)
@@ -23,6 +24,21 @@ public sealed partial class FeedIntake(FeedStore store, FeedValidator validator,
     {
         var contentHash = FeedId.ContentHash(body.Span);
         await store.LandAsync(source, contentHash, body, cancellationToken).ConfigureAwait(false);
+        return await DecideAsync(source, contentHash, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The verdict on bytes already in the landing container (a pulled feed, or a push whose receiver died before
+    /// recording): recorded now when nobody has, otherwise the one recorded before, reported as a duplicate.
+    /// </summary>
+    public async Task<IntakeOutcome> DecideLandedAsync(string source, string contentHash, CancellationToken cancellationToken)
+    {
+        var body = await store.ReadLandedAsync(source, contentHash, cancellationToken).ConfigureAwait(false);
+        return await DecideAsync(source, contentHash, body.ToMemory(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IntakeOutcome> DecideAsync(string source, string contentHash, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
         var (landedState, landedETag) = await store.GetLandingStateAsync(source, contentHash, cancellationToken).ConfigureAwait(false);
         var check = validator.Validate(body, source, contentHash);
         var feedId = check.Report.FeedId!;
@@ -33,17 +49,17 @@ public sealed partial class FeedIntake(FeedStore store, FeedValidator validator,
             || !await store.RecordAsync(source, contentHash, landedETag, feedId, state, check.Report, cancellationToken).ConfigureAwait(false))
         {
             LogDuplicate(logger, feedId, source);
-            return new IntakeOutcome(IntakeVerdict.Duplicate, feedId, check.Report);
+            return new IntakeOutcome(IntakeVerdict.Duplicate, feedId, check.Report.Period, contentHash, check.Report, check.Feed);
         }
 
         if (check.Feed is null)
         {
             LogQuarantined(logger, feedId, source, check.Report.Errors.Count);
-            return new IntakeOutcome(IntakeVerdict.Rejected, feedId, check.Report);
+            return new IntakeOutcome(IntakeVerdict.Rejected, feedId, check.Report.Period, contentHash, check.Report, null);
         }
 
         LogAccepted(logger, feedId, source, check.Report.Warnings.Count);
-        return new IntakeOutcome(IntakeVerdict.Accepted, feedId, check.Report);
+        return new IntakeOutcome(IntakeVerdict.Accepted, feedId, check.Report.Period, contentHash, check.Report, check.Feed);
     }
 
     public Task<FeedStatus?> GetStatusAsync(string feedId, CancellationToken cancellationToken) => store.GetStatusAsync(feedId, cancellationToken);

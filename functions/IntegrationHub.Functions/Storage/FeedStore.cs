@@ -1,22 +1,30 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using IntegrationHub.Core;
 using IntegrationHub.Core.Feeds;
+using IntegrationHub.Core.Normalisation;
 using IntegrationHub.Core.Validation;
 
 namespace IntegrationHub.Functions.Storage;
 
+[JsonConverter(typeof(JsonStringEnumConverter<FeedState>))]
 public enum FeedState
 {
     Received,
     Validated,
     Quarantined,
+
+    /// <summary>Validated and part of at least one published data-set version.</summary>
+    Consolidated,
 }
 
 /// <summary>What the hub knows about one feed, as <c>GET /api/feeds/{feedId}</c> shows it.</summary>
-public sealed record FeedStatus(string FeedId, string Source, FeedState State, string LandingBlob, DateTimeOffset ReceivedAt, ValidationReport? Report);
+/// <param name="Datasets">The data-set versions that first included the feed, as <c>{period}/v{n}</c>.</param>
+public sealed record FeedStatus(
+    string FeedId, string Source, string? Period, FeedState State, string LandingBlob, DateTimeOffset ReceivedAt, ValidationReport? Report, IReadOnlyList<string> Datasets);
 
 /// <summary>
 /// Landing and quarantine on Blob Storage. The landing blob is created with If-None-Match: * before anything can
@@ -27,6 +35,9 @@ public sealed class FeedStore(BlobServiceClient blobs)
 {
     private const string StateKey = "state";
     private const string FeedIdKey = "feedid";
+    private const string PeriodKey = "period";
+    private const string DatasetsKey = "datasets";
+    private const int MaxAttempts = 20;
 
     public static string LandingPath(string source, string contentHash) => $"{source}/{contentHash}.json";
 
@@ -83,7 +94,7 @@ public sealed class FeedStore(BlobServiceClient blobs)
         try
         {
             await landing.SetMetadataAsync(
-                new Dictionary<string, string> { [StateKey] = state.ToString(), [FeedIdKey] = feedId },
+                Verdict(feedId, state, report.Period),
                 new BlobRequestConditions { IfMatch = landedETag },
                 cancellationToken).ConfigureAwait(false);
             return true;
@@ -91,6 +102,71 @@ public sealed class FeedStore(BlobServiceClient blobs)
         catch (RequestFailedException ex) when (ex.Status == 412)
         {
             return false;
+        }
+    }
+
+    private static Dictionary<string, string> Verdict(string feedId, FeedState state, string? period)
+    {
+        var metadata = new Dictionary<string, string> { [StateKey] = state.ToString(), [FeedIdKey] = feedId };
+        if (period is not null)
+        {
+            metadata[PeriodKey] = period;
+        }
+
+        return metadata;
+    }
+
+    /// <summary>The landed bytes, exactly as received.</summary>
+    public async Task<BinaryData> ReadLandedAsync(string source, string contentHash, CancellationToken cancellationToken)
+    {
+        var content = await blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash))
+            .DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+        return content.Value.Content;
+    }
+
+    /// <summary>Stores a feed's normalised form; the content is a pure function of the landed bytes, so rewriting it is harmless.</summary>
+    /// <returns>The blob's name inside the normalized container.</returns>
+    public async Task<string> StoreNormalisedAsync(NormalisedFeed feed, CancellationToken cancellationToken)
+    {
+        var name = $"{feed.Source}/{feed.Period}/{feed.FeedId}.json";
+        await blobs.GetBlobContainerClient(HubContainers.Normalized).GetBlobClient(name)
+            .UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(feed, HubJson.Options)), overwrite: true, cancellationToken).ConfigureAwait(false);
+        return name;
+    }
+
+    public async Task<NormalisedFeed> ReadNormalisedAsync(string name, CancellationToken cancellationToken)
+    {
+        var content = await blobs.GetBlobContainerClient(HubContainers.Normalized).GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+        return content.Value.Content.ToObjectFromJson<NormalisedFeed>(HubJson.Options) ?? throw new InvalidDataException($"Normalised feed {name} is empty.");
+    }
+
+    /// <summary>Records which data-set versions a feed went into (first inclusion per period wins: that is when it was consolidated).</summary>
+    public async Task MarkConsolidatedAsync(string source, string contentHash, IReadOnlyCollection<string> datasetVersions, CancellationToken cancellationToken)
+    {
+        var landing = blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash));
+        for (var attempt = 1; ; attempt++)
+        {
+            var properties = await landing.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var metadata = new Dictionary<string, string>(properties.Value.Metadata);
+            var known = metadata.TryGetValue(DatasetsKey, out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList() : [];
+            var periods = known.Select(v => v.Split('/')[0]).ToHashSet(StringComparer.Ordinal);
+            var added = datasetVersions.Where(v => periods.Add(v.Split('/')[0])).ToList();
+            if (added.Count == 0 && metadata[StateKey] == nameof(FeedState.Consolidated))
+            {
+                return;
+            }
+
+            metadata[DatasetsKey] = string.Join(',', known.Concat(added));
+            metadata[StateKey] = nameof(FeedState.Consolidated);
+            try
+            {
+                await landing.SetMetadataAsync(metadata, new BlobRequestConditions { IfMatch = properties.Value.ETag }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
+            {
+                // Another consolidation marked the same feed in between; merge with what it wrote.
+            }
         }
     }
 
@@ -120,7 +196,9 @@ public sealed class FeedStore(BlobServiceClient blobs)
                 report = content.Value.Content.ToObjectFromJson<ValidationReport>(HubJson.Options);
             }
 
-            return new FeedStatus(feedId, source, state, $"{HubContainers.Landing}/{item.Name}", item.Properties.CreatedOn ?? DateTimeOffset.MinValue, report);
+            var datasets = item.Metadata.TryGetValue(DatasetsKey, out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
+            return new FeedStatus(
+                feedId, source, item.Metadata.TryGetValue(PeriodKey, out var period) ? period : null, state, $"{HubContainers.Landing}/{item.Name}", item.Properties.CreatedOn ?? DateTimeOffset.MinValue, report, datasets);
         }
 
         return null;

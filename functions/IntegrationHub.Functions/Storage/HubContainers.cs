@@ -11,7 +11,11 @@ public static class HubContainers
     /// <summary>Rejected feeds' reports (the bytes stay in landing).</summary>
     public const string Quarantine = "quarantine";
 
+    /// <summary>The period ledger: one document per calendar year listing its accepted feeds (see <c>PeriodLedger</c>).</summary>
+    public const string Ledger = "ledger";
+
+    /// <summary>Data-set versions, write-once, and each period's <c>latest</c> pointer.</summary>
     public const string Datasets = "datasets";
 
-    public static readonly IReadOnlyList<string> All = [Landing, Normalized, Quarantine, Datasets];
+    public static readonly IReadOnlyList<string> All = [Landing, Normalized, Quarantine, Ledger, Datasets];
 }

@@ -1,0 +1,48 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+
+namespace IntegrationHub.Functions.Consolidation;
+
+/// <summary>
+/// Builds one period's data set from the ledger. Its instance id is fixed per period, so only one runs at a time;
+/// a feed recorded while it runs moves the ledger generation, and the run then starts over (ContinueAsNew) instead
+/// of a second run racing it. Deterministic: the data set's time stamp is the orchestration's clock.
+/// </summary>
+public static class ConsolidatePeriodOrchestration
+{
+    [Function(nameof(ConsolidatePeriod))]
+    public static async Task<ConsolidationResult> ConsolidatePeriod([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var input = context.GetInput<ConsolidationInput>() ?? throw new InvalidOperationException("ConsolidatePeriod needs a ConsolidationInput.");
+
+        context.SetCustomStatus(new { stage = "reading ledger", input.Period });
+        var generations = await context.CallActivityAsync<Dictionary<string, long>>(nameof(ConsolidationActivities.ReadLedgerGenerations), input.Period);
+
+        context.SetCustomStatus(new { stage = "building", input.Period, generations });
+        var built = await context.CallActivityAsync<BuiltDataset>(
+            nameof(ConsolidationActivities.BuildDataset), new BuildRequest(input.Period, generations, context.CurrentUtcDateTime));
+
+        // The pointer also records the generations consolidated, even when nothing changed: that is what waiting feeds look for.
+        await context.CallActivityAsync(nameof(ConsolidationActivities.MoveLatest), new PointerMove(input.Period, built.Version, built.Sha256, generations));
+        if (built.IsNew)
+        {
+            context.SetCustomStatus(new { stage = "publishing", input.Period, built.Version });
+            await context.CallActivityAsync(nameof(ConsolidationActivities.PublishDataset), new PublishRequest(input.Period, built.Version));
+        }
+
+        var after = await context.CallActivityAsync<Dictionary<string, long>>(nameof(ConsolidationActivities.ReadLedgerGenerations), input.Period);
+        if (!SameGenerations(generations, after))
+        {
+            context.SetCustomStatus(new { stage = "re-running: new feeds arrived", input.Period });
+            context.ContinueAsNew(input);
+            return new ConsolidationResult(input.Period, built.Version, built.IsNew, 0);
+        }
+
+        context.SetCustomStatus(new { stage = "done", input.Period, built.Version, built.IsNew });
+        return new ConsolidationResult(input.Period, built.Version, built.IsNew, 1);
+    }
+
+    private static bool SameGenerations(Dictionary<string, long> before, Dictionary<string, long> after) =>
+        before.Count == after.Count && before.All(kv => after.TryGetValue(kv.Key, out var g) && g == kv.Value);
+}

@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Text.Json;
+using IntegrationHub.Core;
+using IntegrationHub.Core.Consolidation;
+using IntegrationHub.Core.Datasets;
+using IntegrationHub.Core.Feeds;
+using IntegrationHub.Core.Normalisation;
+using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Publishing;
+using IntegrationHub.Functions.Storage;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationHub.Functions.Consolidation;
+
+/// <summary>The steps of <see cref="ConsolidatePeriodOrchestration"/>, and the way a feed asks for one. Each is idempotent.</summary>
+public sealed partial class ConsolidationActivities(
+    HubCore core, PeriodLedger ledger, FeedStore feeds, DatasetStore datasets, IDatasetPublisher publisher, ILogger<ConsolidationActivities> logger)
+{
+    [Function(nameof(ReadLedgerGenerations))]
+    public async Task<Dictionary<string, long>> ReadLedgerGenerations([ActivityTrigger] string period, CancellationToken cancellationToken)
+    {
+        var generations = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var year in DatasetPeriods.LedgerYears(Period.Parse(period)))
+        {
+            var document = await ledger.ReadAsync(year, cancellationToken).ConfigureAwait(false);
+            generations[year.ToString(CultureInfo.InvariantCulture)] = document.Generation;
+        }
+
+        return generations;
+    }
+
+    [Function(nameof(BuildDataset))]
+    public async Task<BuiltDataset> BuildDataset([ActivityTrigger] BuildRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var period = Period.Parse(request.Period);
+        var inputs = await LoadFeedsAsync(request.LedgerGenerations, cancellationToken).ConfigureAwait(false);
+        var pointer = await datasets.GetPointerAsync(request.Period, cancellationToken).ConfigureAwait(false);
+        var previous = pointer is null ? null : (await datasets.GetVersionAsync(request.Period, pointer.Value.Pointer.Version, cancellationToken).ConfigureAwait(false))?.ToDocument();
+
+        var version = Math.Max(pointer?.Pointer.Version ?? 0, (await datasets.ListVersionsAsync(request.Period, cancellationToken).ConfigureAwait(false)).DefaultIfEmpty(0).Max()) + 1;
+        var generatedAt = new DateTimeOffset(DateTime.SpecifyKind(request.GeneratedAt, DateTimeKind.Utc));
+        var document = core.Datasets.Build(period, inputs, version, generatedAt);
+        if (previous is not null && SameInputs(previous, document))
+        {
+            LogUnchanged(logger, request.Period, previous.Version);
+            return new BuiltDataset(request.Period, previous.Version, pointer!.Value.Pointer.Sha256, false, null, 0);
+        }
+
+        var changes = DatasetDiff.Compare(previous, document);
+        if (previous is not null)
+        {
+            var before = previous.Inputs.Select(i => i.FeedId).ToHashSet(StringComparer.Ordinal);
+            document = document with
+            {
+                Diff = new DatasetVersionDiff(previous.Version, changes, [.. document.Inputs.Select(i => i.FeedId).Where(id => !before.Contains(id))]),
+            };
+        }
+
+        EnsureConformsToSchema(document);
+        while (true)
+        {
+            var (outcome, sha) = await datasets.WriteVersionAsync(document, cancellationToken).ConfigureAwait(false);
+            if (outcome != VersionWrite.Taken)
+            {
+                LogBuilt(logger, request.Period, document.Version, document.Status, changes.Count, document.Inputs.Count);
+                return new BuiltDataset(request.Period, document.Version, sha, true, previous?.Version, changes.Count);
+            }
+
+            // A crashed earlier attempt left a different, never-announced version under this number: versions are immutable, take the next.
+            document = document with { Version = document.Version + 1 };
+        }
+    }
+
+    [Function(nameof(MoveLatest))]
+    public async Task MoveLatest([ActivityTrigger] PointerMove move, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(move);
+        var current = await datasets.GetPointerAsync(move.Period, cancellationToken).ConfigureAwait(false);
+        if (current is { } existing && existing.Pointer.Version > move.Version)
+        {
+            throw new InvalidOperationException($"The latest pointer of {move.Period} is at v{existing.Pointer.Version}; it never moves back to v{move.Version}.");
+        }
+
+        var next = new DatasetPointer(move.Period, move.Version, move.Sha256, move.LedgerGenerations);
+        if (!await datasets.MovePointerAsync(next, current?.ETag, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"The latest pointer of {move.Period} was moved by someone else while consolidating; the run will be retried.");
+        }
+    }
+
+    [Function(nameof(PublishDataset))]
+    public async Task PublishDataset([ActivityTrigger] PublishRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var stored = await datasets.GetVersionAsync(request.Period, request.Version, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Data set {request.Period} v{request.Version} is not stored.");
+        var document = stored.ToDocument();
+        var changes = document.Diff?.ChangedIndicators ?? DatasetDiff.Compare(null, document);
+        await publisher.PublishAsync(DatasetPublishedEvent.Create(document, changes), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reports whether the period's data set already includes the requested ledger generation; if not, makes sure a
+    /// consolidation is on its way (starting one when none runs). Idempotent: asking twice starts at most one run.
+    /// </summary>
+    [Function(nameof(RequestConsolidation))]
+    public async Task<ConsolidationProgress> RequestConsolidation(
+        [ActivityTrigger] ConsolidationRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        var pointer = await datasets.GetPointerAsync(request.Period, cancellationToken).ConfigureAwait(false);
+        if (pointer is { } current && current.Pointer.GenerationOf(request.Year) >= request.Generation)
+        {
+            return new ConsolidationProgress(request.Period, ConsolidationState.Included, current.Pointer.Version, null);
+        }
+
+        var instanceId = InstanceIds.Consolidation(request.Period);
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        switch (instance?.RuntimeStatus)
+        {
+            case OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended:
+                return new ConsolidationProgress(request.Period, ConsolidationState.Pending, null, null);
+            case OrchestrationRuntimeStatus.Failed:
+                return new ConsolidationProgress(request.Period, ConsolidationState.Failed, null, instance.FailureDetails?.ErrorMessage ?? instance.SerializedOutput);
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput(request.Period), new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
+            LogStarted(logger, request.Period, instanceId);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Grpc.Core.RpcException)
+        {
+            // Someone else started it between our look and our start: that run will include the feed.
+            LogAlreadyStarted(logger, request.Period, ex.Message);
+        }
+
+        return new ConsolidationProgress(request.Period, ConsolidationState.Pending, null, null);
+    }
+
+    private static bool SameInputs(DatasetDocument previous, DatasetDocument current) =>
+        previous.Inputs.Select(i => i.FeedId).Order(StringComparer.Ordinal).SequenceEqual(current.Inputs.Select(i => i.FeedId).Order(StringComparer.Ordinal), StringComparer.Ordinal);
+
+    private async Task<List<NormalisedFeed>> LoadFeedsAsync(IReadOnlyDictionary<string, long> generations, CancellationToken cancellationToken)
+    {
+        var entries = new List<LedgerEntry>();
+        foreach (var (year, generation) in generations)
+        {
+            var document = await ledger.ReadAsync(int.Parse(year, CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+            entries.AddRange(document.Entries.Where(e => e.Generation <= generation));
+        }
+
+        var loaded = new NormalisedFeed[entries.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, entries.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (i, ct) => loaded[i] = await feeds.ReadNormalisedAsync(entries[i].NormalizedBlob, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return [.. loaded];
+    }
+
+    private void EnsureConformsToSchema(DatasetDocument document)
+    {
+        var issues = core.Schemas.Evaluate(core.Schemas.Dataset(), JsonSerializer.SerializeToElement(document, HubJson.Options));
+        if (issues.Count > 0)
+        {
+            // A data set that breaks its own published schema must never reach consumers: fail the run for ops to see.
+            throw new InvalidDataException(
+                $"Data set {document.Period} v{document.Version} does not conform to its schema: "
+                + string.Join("; ", issues.Take(10).Select(i => $"{i.InstanceLocation} {i.Keyword}: {i.Message}")));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Period} v{Version} built: {Status}, {Changes} changed figure(s), {Inputs} input feed(s)")]
+    private static partial void LogBuilt(ILogger logger, string period, int version, string status, int changes, int inputs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Period} unchanged at v{Version}: no new input")]
+    private static partial void LogUnchanged(ILogger logger, string period, int version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consolidation of {Period} started as {InstanceId}")]
+    private static partial void LogStarted(ILogger logger, string period, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consolidation of {Period} was already starting: {Reason}")]
+    private static partial void LogAlreadyStarted(ILogger logger, string period, string reason);
+}

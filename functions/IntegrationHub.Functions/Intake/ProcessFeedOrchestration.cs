@@ -1,0 +1,80 @@
+using IntegrationHub.Functions.Consolidation;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+
+namespace IntegrationHub.Functions.Intake;
+
+/// <summary>
+/// One landed feed, from verdict to data set: validate (or quarantine), normalise, record in the period ledger,
+/// then make sure every data set it feeds into includes it. Deterministic: no clock, I/O or randomness here.
+/// </summary>
+public static class ProcessFeedOrchestration
+{
+    /// <summary>How often a feed looks whether its data sets include it (waits of 1, 2, 4, 8, then 10 s: about 15 minutes in all) before its run fails for ops to look at.</summary>
+    public const int MaxPolls = 90;
+
+    [Function(nameof(ProcessFeed))]
+    public static async Task<ProcessFeedResult> ProcessFeed([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var feed = context.GetInput<FeedRef>() ?? throw new InvalidOperationException("ProcessFeed needs a FeedRef input.");
+
+        context.SetCustomStatus(new { stage = "validating", feed.Source, feed.Period });
+        var verdict = await context.CallActivityAsync<FeedVerdict>(nameof(ProcessFeedActivities.ValidateFeed), feed);
+        if (!verdict.Accepted)
+        {
+            context.SetCustomStatus(new { stage = "quarantined", verdict.FeedId, verdict.Errors });
+            return new ProcessFeedResult(verdict.FeedId, FeedOutcome.Quarantined, []);
+        }
+
+        context.SetCustomStatus(new { stage = "normalising", verdict.FeedId });
+        var normalised = await context.CallActivityAsync<string>(nameof(ProcessFeedActivities.NormaliseFeed), feed);
+        var record = await context.CallActivityAsync<LedgerRecord>(nameof(ProcessFeedActivities.RecordInLedger), normalised);
+
+        context.SetCustomStatus(new { stage = "consolidating", verdict.FeedId, periods = record.AffectedPeriods });
+        var versions = await WaitUntilIncludedAsync(context, record);
+        await context.CallActivityAsync(nameof(ProcessFeedActivities.MarkConsolidated), new ConsolidatedFeed(feed.Source, feed.ContentHash, versions));
+
+        context.SetCustomStatus(new { stage = "consolidated", verdict.FeedId, datasets = versions });
+        return new ProcessFeedResult(verdict.FeedId, FeedOutcome.Consolidated, versions);
+    }
+
+    /// <summary>
+    /// Starts (or joins) each period's consolidation and polls with durable timers until the period's data set
+    /// includes this feed's ledger generation. Polling the data set's own record, rather than waiting for an event,
+    /// means no notification can be lost between a consolidation finishing and the next one being asked for.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> WaitUntilIncludedAsync(TaskOrchestrationContext context, LedgerRecord record)
+    {
+        var pending = new List<string>(record.AffectedPeriods);
+        var included = new List<string>();
+        var delay = TimeSpan.FromSeconds(1);
+        for (var poll = 1; poll <= MaxPolls; poll++)
+        {
+            foreach (var period in pending.ToList())
+            {
+                var progress = await context.CallActivityAsync<ConsolidationProgress>(
+                    nameof(ConsolidationActivities.RequestConsolidation), new ConsolidationRequest(period, record.Year, record.Generation));
+                switch (progress.State)
+                {
+                    case ConsolidationState.Included:
+                        included.Add($"{period}/v{progress.Version}");
+                        pending.Remove(period);
+                        break;
+                    case ConsolidationState.Failed:
+                        throw new InvalidOperationException($"Consolidation of {period} failed, so feed {record.FeedId} is not in its data set: {progress.Detail}");
+                }
+            }
+
+            if (pending.Count == 0)
+            {
+                return included;
+            }
+
+            await context.CreateTimer(context.CurrentUtcDateTime + delay, CancellationToken.None);
+            delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 10));
+        }
+
+        throw new TimeoutException($"Feed {record.FeedId} is still not in the data sets of {string.Join(", ", pending)} after {MaxPolls} looks.");
+    }
+}

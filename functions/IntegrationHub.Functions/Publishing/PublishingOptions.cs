@@ -1,0 +1,67 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+
+namespace IntegrationHub.Functions.Publishing;
+
+/// <summary>Where data-set announcements go.</summary>
+public enum PublishingMode
+{
+    /// <summary>
+    /// One Storage queue per subscriber of the reference subscribers file, filtered in code with the same meaning as the
+    /// Service Bus rules. The local default: it runs on Azurite alone.
+    /// </summary>
+    Queues,
+
+    /// <summary>The Service Bus topic that infra/ creates, with one filtered subscription per subscriber. Used in Azure.</summary>
+    ServiceBus,
+}
+
+/// <summary>How data-set versions are announced (settings section <c>Publishing</c>).</summary>
+public sealed class PublishingOptions
+{
+    public const string SectionName = "Publishing";
+
+    /// <summary>
+    /// Service Bus client section: <c>ServiceBus__fullyQualifiedNamespace</c> with the managed identity in Azure, or
+    /// <c>ServiceBus__connectionString</c> (or a connection string as the section's value) elsewhere.
+    /// </summary>
+    public const string ServiceBusSection = "ServiceBus";
+
+    /// <summary>
+    /// Queue service of the hub's storage account, for <see cref="PublishingMode.Queues"/>: the connection string of the
+    /// <c>HubStorage</c> section locally, <c>HubStorage__queueServiceUri</c> with the managed identity in Azure.
+    /// </summary>
+    public const string QueueServiceUriKey = "queueServiceUri";
+
+    /// <summary>The client settings, in the identity-based form used in Azure, that the app reads besides this class.</summary>
+    public static readonly IReadOnlyList<string> ClientAppSettingNames =
+        [$"{ServiceBusSection}__fullyQualifiedNamespace", $"{HubSettings.HubStorageSection}__{QueueServiceUriKey}"];
+
+    /// <summary><see cref="PublishingMode.Queues"/> (default, Azurite) or <see cref="PublishingMode.ServiceBus"/> (Azure).</summary>
+    public PublishingMode Mode { get; set; } = PublishingMode.Queues;
+
+    /// <summary>The Service Bus topic; the <c>topic</c> of the reference subscribers file, which infra/ creates.</summary>
+    [Required(AllowEmptyStrings = false)]
+    [StringLength(260)]
+    public string TopicName { get; set; } = "dataset-published";
+
+    /// <summary>A connection string when the section's value or its <c>connectionString</c> holds one; otherwise null.</summary>
+    internal static string? ConnectionStringOf(IConfigurationSection section) =>
+        !string.IsNullOrWhiteSpace(section.Value) ? section.Value
+        : !string.IsNullOrWhiteSpace(section["connectionString"]) ? section["connectionString"]
+        : null;
+
+    /// <summary>Why the settings cannot work in this mode, or null when they can.</summary>
+    internal string? ProblemWith(IConfiguration configuration) => Mode switch
+    {
+        PublishingMode.ServiceBus when ConnectionStringOf(configuration.GetSection(ServiceBusSection)) is null
+            && string.IsNullOrWhiteSpace(configuration[$"{ServiceBusSection}:fullyQualifiedNamespace"]) =>
+            $"Publishing:Mode is ServiceBus but no Service Bus namespace is configured: set {ServiceBusSection}__fullyQualifiedNamespace "
+            + $"(managed identity) or {ServiceBusSection}__connectionString.",
+        PublishingMode.Queues when ConnectionStringOf(configuration.GetSection(HubSettings.HubStorageSection)) is null
+            && string.IsNullOrWhiteSpace(configuration[$"{HubSettings.HubStorageSection}:{QueueServiceUriKey}"]) =>
+            $"Publishing:Mode is Queues but no queue service is configured: set {HubSettings.HubStorageSection} to a storage connection string "
+            + $"(locally, e.g. UseDevelopmentStorage=true) or {HubSettings.HubStorageSection}__{QueueServiceUriKey} (managed identity).",
+        _ => null,
+    };
+}

@@ -1,0 +1,87 @@
+using Azure.Messaging.ServiceBus;
+using Azure.Storage.Queues;
+using IntegrationHub.Core;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Functions.Publishing;
+
+public static class PublishingServiceCollectionExtensions
+{
+    /// <summary>
+    /// <see cref="PublishingOptions"/> (validated at start-up) and the <see cref="IDatasetPublisher"/> of the configured mode:
+    /// Queues → <see cref="QueueDatasetPublisher"/> over a <see cref="QueueServiceClient"/>; ServiceBus →
+    /// <see cref="ServiceBusDatasetPublisher"/> over a <see cref="ServiceBusClient"/> and one <see cref="ServiceBusSender"/>
+    /// for the topic. Needs <see cref="HubCore"/> (the subscribers) and logging from the host.
+    /// </summary>
+    public static IServiceCollection AddPublishing(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<PublishingOptions>()
+            .Bind(configuration.GetSection(PublishingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PublishingOptions>>(new ClientSettingsValidation(configuration));
+
+        var mode = configuration.GetSection(PublishingOptions.SectionName).Get<PublishingOptions>()?.Mode ?? PublishingMode.Queues;
+        if (mode == PublishingMode.ServiceBus)
+        {
+            // fullyQualifiedNamespace with the managed identity in Azure, or a connection string.
+            services.AddAzureClients(clients => clients.AddServiceBusClient(configuration.GetSection(PublishingOptions.ServiceBusSection)));
+            // One sender for the app's lifetime: it keeps its AMQP link open between sends.
+            services.AddSingleton(sp => sp.GetRequiredService<ServiceBusClient>().CreateSender(sp.GetRequiredService<IOptions<PublishingOptions>>().Value.TopicName));
+            services.AddSingleton<IDatasetPublisher>(sp =>
+                new ServiceBusDatasetPublisher(sp.GetRequiredService<ServiceBusSender>(), sp.GetRequiredService<ILogger<ServiceBusDatasetPublisher>>()));
+        }
+        else
+        {
+            AddQueueServiceClient(services, configuration.GetSection(HubSettings.HubStorageSection));
+            services.AddSingleton<IDatasetPublisher>(sp => new QueueDatasetPublisher(
+                sp.GetRequiredService<QueueServiceClient>(),
+                sp.GetRequiredService<HubCore>().Reference.Subscribers.Subscribers,
+                sp.GetRequiredService<ILogger<QueueDatasetPublisher>>()));
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// The queue service of the hub's storage: from the section's connection string locally (Azurite), else from
+    /// <c>queueServiceUri</c> with the default credential. Not AddQueueServiceClient(section): in Azure the section's
+    /// <c>serviceUri</c> is the blob endpoint, which that method would take.
+    /// </summary>
+    private static void AddQueueServiceClient(IServiceCollection services, IConfigurationSection storage)
+    {
+        var connectionString = PublishingOptions.ConnectionStringOf(storage);
+        var serviceUri = storage[PublishingOptions.QueueServiceUriKey];
+        services.AddAzureClients(clients =>
+        {
+            if (connectionString is not null)
+            {
+                clients.AddClient<QueueServiceClient, QueueClientOptions>(options => new QueueServiceClient(connectionString, Base64(options)));
+            }
+            else if (!string.IsNullOrWhiteSpace(serviceUri))
+            {
+                clients.AddClient<QueueServiceClient, QueueClientOptions>((options, credential) => new QueueServiceClient(new Uri(serviceUri), credential, Base64(options)));
+            }
+
+            // Neither: start-up validation reports the missing setting.
+        });
+    }
+
+    private static QueueClientOptions Base64(QueueClientOptions options)
+    {
+        options.MessageEncoding = QueueMessageEncoding.Base64;
+        return options;
+    }
+
+    /// <summary>Checks the client settings of the chosen mode, which live outside the Publishing section.</summary>
+    private sealed class ClientSettingsValidation(IConfiguration configuration) : IValidateOptions<PublishingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PublishingOptions options) =>
+            options.ProblemWith(configuration) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using IntegrationHub.Core.Feeds;
+using IntegrationHub.Core.Parsing;
+using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Storage;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Functions.Pull;
+
+public sealed partial class PullActivities(
+    IHttpClientFactory httpClients, IOptionsMonitor<PullOptions> options, IOptions<IntakeLimits> limits, FeedStore store, ILogger<PullActivities> logger)
+{
+    public const string HttpClientName = "department-pull";
+
+    /// <summary>
+    /// One attempt at the department's API; a failure throws so the orchestration's retry policy can try again.
+    /// The body is landed before anything else happens to it, as with a push.
+    /// </summary>
+    [Function(nameof(FetchFeed))]
+    public async Task<FetchedFeed> FetchFeed([ActivityTrigger] FetchRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var settings = options.CurrentValue;
+        var source = settings.For(request.Source);
+        var url = PullUrl.Build(settings, request.Source, request.Period);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(source.TimeoutSeconds));
+        using var message = new HttpRequestMessage(HttpMethod.Get, url);
+        message.Headers.Accept.ParseAdd("application/json");
+        if (!string.IsNullOrEmpty(source.ApiKey))
+        {
+            message.Headers.Add(PushFeedFunction.ApiKeyHeader, source.ApiKey);
+        }
+
+        byte[] body;
+        try
+        {
+            using var response = await httpClients.CreateClient(HttpClientName)
+                .SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                LogFailed(logger, request.Source, request.Period, (int)response.StatusCode);
+                throw new HttpRequestException(
+                    string.Create(CultureInfo.InvariantCulture, $"{request.Source} answered {(int)response.StatusCode} {response.ReasonPhrase} for {request.Period} ({url.GetLeftPart(UriPartial.Path)})."),
+                    null, response.StatusCode);
+            }
+
+            body = await ReadLimitedAsync(response, limits.Value.MaxFeedBytes, timeout.Token).ConfigureAwait(false)
+                ?? throw new PullRefusedException(string.Create(CultureInfo.InvariantCulture, $"{request.Source} served more than {limits.Value.MaxFeedBytes} bytes for {request.Period}."));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogTimedOut(logger, request.Source, request.Period, source.TimeoutSeconds);
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{request.Source} did not answer within {source.TimeoutSeconds} s for {request.Period}."));
+        }
+
+        var contentHash = FeedId.ContentHash(body);
+        await store.LandAsync(request.Source, contentHash, body, cancellationToken).ConfigureAwait(false);
+        var (state, _) = await store.GetLandingStateAsync(request.Source, contentHash, cancellationToken).ConfigureAwait(false);
+        LogFetched(logger, request.Source, request.Period, body.Length, state);
+        return new FetchedFeed(request.Source, request.Period, contentHash, state != FeedState.Received);
+    }
+
+    private static async Task<byte[]?> ReadLimitedAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength > maxBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pulled {Source} {Period}: {Bytes} bytes, landed ({State})")]
+    private static partial void LogFetched(ILogger logger, string source, string period, int bytes, FeedState state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pull of {Source} {Period} failed with HTTP {Status}; the retry policy decides what next")]
+    private static partial void LogFailed(ILogger logger, string source, string period, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pull of {Source} {Period} timed out after {Seconds} s; the retry policy decides what next")]
+    private static partial void LogTimedOut(ILogger logger, string source, string period, int seconds);
+}

@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+
+namespace IntegrationHub.Functions.Pull;
+
+// Orchestration inputs and outputs are persisted in the task hub's history: small records, additive changes only.
+
+/// <summary>
+/// One pull. The retry policy travels in the input because an orchestrator may not read configuration (replays must
+/// see the values the first run saw).
+/// </summary>
+public sealed record PullInput(string Source, string Period, int MaxAttempts, int FirstRetryIntervalSeconds);
+
+public sealed record FetchRequest(string Source, string Period);
+
+/// <summary>The fetched bytes are in <c>landing/{Source}/{ContentHash}.json</c>; <see cref="AlreadyDecided"/> when they had been received before.</summary>
+public sealed record FetchedFeed(string Source, string Period, string ContentHash, bool AlreadyDecided);
+
+[JsonConverter(typeof(JsonStringEnumConverter<PullOutcome>))]
+public enum PullOutcome
+{
+    /// <summary>The department served bytes the hub already had: nothing changed.</summary>
+    Unchanged,
+    Quarantined,
+    Consolidated,
+}
+
+public sealed record PullResult(string Source, string Period, PullOutcome Outcome, string? FeedId, IReadOnlyList<string> DatasetVersions);
+
+/// <summary>The department answered in a way no retry will fix (not configured, host not allowed, feed too large).</summary>
+public sealed class PullRefusedException(string message) : Exception(message)
+{
+    public PullRefusedException()
+        : this("The pull was refused.")
+    {
+    }
+
+    public PullRefusedException(string message, Exception inner)
+        : this(message + " " + inner.Message)
+    {
+    }
+}

@@ -1,0 +1,45 @@
+using IntegrationHub.Functions.Intake;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+
+namespace IntegrationHub.Functions.Pull;
+
+/// <summary>Fetches one department period with retries, lands it, and hands it to the same processing as a push.</summary>
+public static class PullFeedOrchestration
+{
+    [Function(nameof(PullFeed))]
+    public static async Task<PullResult> PullFeed([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var input = context.GetInput<PullInput>() ?? throw new InvalidOperationException("PullFeed needs a PullInput.");
+
+        var retry = new RetryPolicy(
+            maxNumberOfAttempts: input.MaxAttempts,
+            firstRetryInterval: TimeSpan.FromSeconds(input.FirstRetryIntervalSeconds),
+            backoffCoefficient: 2.0,
+            maxRetryInterval: TimeSpan.FromMinutes(5))
+        {
+            // A refusal (not configured, host not allowed, too large) will not change by asking again.
+            HandleFailure = failure => !failure.IsCausedBy<PullRefusedException>(),
+        };
+
+        context.SetCustomStatus(new { stage = "fetching", input.Source, input.Period });
+        var fetched = await context.CallActivityAsync<FetchedFeed>(
+            nameof(PullActivities.FetchFeed), new FetchRequest(input.Source, input.Period), TaskOptions.FromRetryPolicy(retry));
+        if (fetched.AlreadyDecided)
+        {
+            context.SetCustomStatus(new { stage = "unchanged", input.Source, input.Period });
+            return new PullResult(input.Source, input.Period, PullOutcome.Unchanged, null, []);
+        }
+
+        context.SetCustomStatus(new { stage = "processing", input.Source, input.Period });
+        var processed = await context.CallSubOrchestratorAsync<ProcessFeedResult>(
+            nameof(ProcessFeedOrchestration.ProcessFeed),
+            new FeedRef(fetched.Source, fetched.Period, fetched.ContentHash),
+            new SubOrchestrationOptions { InstanceId = InstanceIds.Feed(fetched.Source, fetched.Period, fetched.ContentHash) });
+
+        context.SetCustomStatus(new { stage = processed.Outcome.ToString().ToLowerInvariant(), input.Source, input.Period, processed.FeedId });
+        return new PullResult(
+            input.Source, input.Period, processed.Outcome == FeedOutcome.Quarantined ? PullOutcome.Quarantined : PullOutcome.Consolidated, processed.FeedId, processed.DatasetVersions);
+    }
+}

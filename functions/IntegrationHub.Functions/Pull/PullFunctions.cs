@@ -1,0 +1,67 @@
+using IntegrationHub.Core.Feeds;
+using IntegrationHub.Functions.Intake;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Functions.Pull;
+
+/// <summary>The triggers of pulls: one timer per department (CRON from configuration), and ops on demand.</summary>
+public sealed class PullFunctions(PullScheduler scheduler, IOptionsMonitor<AccessOptions> access, TimeProvider clock)
+{
+    [Function(nameof(PullStatisticsOnSchedule))]
+    public Task PullStatisticsOnSchedule([TimerTrigger("%Pull:Statistics:Cron%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        scheduler.StartDueAsync(client, FeedSource.Statistics, clock.GetUtcNow(), cancellationToken);
+
+    [Function(nameof(PullPowerGridOnSchedule))]
+    public Task PullPowerGridOnSchedule([TimerTrigger("%Pull:PowerGrid:Cron%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        scheduler.StartDueAsync(client, FeedSource.PowerGrid, clock.GetUtcNow(), cancellationToken);
+
+    [Function(nameof(PullTransportOnSchedule))]
+    public Task PullTransportOnSchedule([TimerTrigger("%Pull:Transport:Cron%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        scheduler.StartDueAsync(client, FeedSource.Transport, clock.GetUtcNow(), cancellationToken);
+
+    [Function(nameof(PullEnvironmentOnSchedule))]
+    public Task PullEnvironmentOnSchedule([TimerTrigger("%Pull:Environment:Cron%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        scheduler.StartDueAsync(client, FeedSource.Environment, clock.GetUtcNow(), cancellationToken);
+
+    /// <summary>Ops start a pull of one department period now (the demo cycle does this for the sample periods).</summary>
+    [Function(nameof(StartPull))]
+    public async Task<IActionResult> StartPull(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pulls/{source}/{period}")] HttpRequest request,
+        string source, string period, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var caller = access.CurrentValue.Identify(request.Headers[PushFeedFunction.ApiKeyHeader]);
+        if (caller is null)
+        {
+            return Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key", $"Send the ops key in the '{PushFeedFunction.ApiKeyHeader}' header.");
+        }
+
+        if (caller != AccessOptions.OpsPrincipal)
+        {
+            return Problems.Create(StatusCodes.Status403Forbidden, "Ops only", "Only the ops key may start pulls.");
+        }
+
+        if (!FeedSource.IsKnown(source))
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.");
+        }
+
+        if (!Period.TryParse(period, out var parsed) || !FeedSource.AcceptsPeriodKind(source, parsed.Kind))
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid period", $"'{period}' is not a period that {source} sends.", new Dictionary<string, object?> { ["parameter"] = "period" });
+        }
+
+        if (!scheduler.IsConfigured(source))
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "Pull not configured", $"Set Pull__{PullUrl.SettingName(source)}__BaseUrl to pull {source}.");
+        }
+
+        var (instanceId, started) = await scheduler.StartAsync(client, source, period, cancellationToken).ConfigureAwait(false);
+        var body = new { instanceId, started, status = $"/api/ops/instances/{Uri.EscapeDataString(instanceId)}" };
+        return started ? new AcceptedResult(body.status, body) : new OkObjectResult(body);
+    }
+}

@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+using IntegrationHub.Core.Feeds;
+
+namespace IntegrationHub.Functions.Pull;
+
+/// <summary>How the hub pulls one department's API (settings <c>Pull__{Department}__*</c>).</summary>
+public sealed class PullSourceOptions
+{
+    /// <summary>Base URL of the department's API; empty means the hub does not pull this department.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Path under the base URL, with <c>{period}</c> (and optionally <c>{source}</c>) filled in per pull.</summary>
+    public string PathTemplate { get; set; } = "{source}/feeds/{period}";
+
+    /// <summary>NCRONTAB (six fields, seconds first) of the scheduled pull; the timer trigger reads it as <c>%Pull:{Department}:Cron%</c>.</summary>
+    public string Cron { get; set; } = "0 0 2 * * *";
+
+    [Range(1, 600)]
+    public int TimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Sent in the <c>x-api-key</c> header (a Key Vault reference in Azure).</summary>
+    public string? ApiKey { get; set; }
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(BaseUrl);
+}
+
+/// <summary>Pulling department APIs (settings section <c>Pull</c>).</summary>
+public sealed class PullOptions
+{
+    public const string SectionName = "Pull";
+
+    public PullSourceOptions Statistics { get; set; } = new();
+
+    public PullSourceOptions PowerGrid { get; set; } = new();
+
+    public PullSourceOptions Transport { get; set; } = new();
+
+    public PullSourceOptions Environment { get; set; } = new();
+
+    /// <summary>Comma-separated host names the pull may call; a base URL on any other host is refused (no request forgery through configuration).</summary>
+    public string AllowedHosts { get; set; } = "";
+
+    /// <summary>Attempts of one fetch, the first included, under the Durable retry policy.</summary>
+    [Range(1, 20)]
+    public int RetryMaxAttempts { get; set; } = 5;
+
+    /// <summary>Wait before the first retry; each next wait doubles (capped at five minutes).</summary>
+    [Range(1, 3600)]
+    public int RetryFirstIntervalSeconds { get; set; } = 2;
+
+    public PullSourceOptions For(string source) => source switch
+    {
+        FeedSource.Statistics => Statistics,
+        FeedSource.PowerGrid => PowerGrid,
+        FeedSource.Transport => Transport,
+        FeedSource.Environment => Environment,
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "Not a feed source."),
+    };
+
+    public bool AllowsHost(string host) =>
+        AllowedHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains(host, StringComparer.OrdinalIgnoreCase);
+}

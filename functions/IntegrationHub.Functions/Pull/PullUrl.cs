@@ -1,0 +1,48 @@
+using IntegrationHub.Core.Feeds;
+
+namespace IntegrationHub.Functions.Pull;
+
+/// <summary>The department URL of one pull, checked against the allowed hosts.</summary>
+public static class PullUrl
+{
+    public static Uri Build(PullOptions options, string source, string period)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Period.TryParse(period, out _))
+        {
+            throw new PullRefusedException($"'{period}' is not a period (YYYY, YYYY-Qn or YYYY-MM).");
+        }
+
+        var settings = options.For(source);
+        if (!settings.IsConfigured || !Uri.TryCreate(settings.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+        {
+            throw new PullRefusedException($"Pulling {source} is not configured: set Pull__{SettingName(source)}__BaseUrl to the department API's http(s) base URL.");
+        }
+
+        if (!options.AllowsHost(baseUrl.Host))
+        {
+            throw new PullRefusedException($"Host '{baseUrl.Host}' of the {source} pull is not in Pull__AllowedHosts.");
+        }
+
+        var path = settings.PathTemplate
+            .Replace("{source}", Uri.EscapeDataString(source), StringComparison.Ordinal)
+            .Replace("{period}", Uri.EscapeDataString(period), StringComparison.Ordinal)
+            .TrimStart('/');
+        var url = new Uri(new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/"), path);
+        if (!string.Equals(url.Host, baseUrl.Host, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PullRefusedException($"The {source} path template leads off the configured host.");
+        }
+
+        return url;
+    }
+
+    public static string SettingName(string source) => source switch
+    {
+        FeedSource.Statistics => nameof(PullOptions.Statistics),
+        FeedSource.PowerGrid => nameof(PullOptions.PowerGrid),
+        FeedSource.Transport => nameof(PullOptions.Transport),
+        FeedSource.Environment => nameof(PullOptions.Environment),
+        _ => source,
+    };
+}

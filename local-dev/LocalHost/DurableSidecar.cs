@@ -1,0 +1,75 @@
+using System.Net;
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+
+namespace IntegrationHub.LocalHost;
+
+/// <summary>
+/// The Durable Task sidecar the SDK worker and client talk to over gRPC (HTTP/2 on a loopback port), with the
+/// Durable Task Azure Storage provider as its backend: orchestration state lives in Azurite's queues and tables,
+/// so a run survives the host stopping, exactly as under the Functions host.
+/// </summary>
+public sealed class DurableSidecar : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private DurableSidecar(WebApplication app, AzureStorageOrchestrationService service, Uri address)
+    {
+        this.app = app;
+        Service = service;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>The backend itself, for what the gRPC surface does not offer.</summary>
+    public AzureStorageOrchestrationService Service { get; }
+
+    public static async Task<DurableSidecar> StartAsync(string storageConnectionString, string taskHubName, Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders().AddSimpleConsole(console => console.SingleLine = true)
+            .AddFilter("DurableTask", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Azure", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning);
+        configureLogging?.Invoke(builder.Logging);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(sp => new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = taskHubName,
+            StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
+            LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
+            // One partition is fastest on a small machine, and the local host is a single worker.
+            PartitionCount = 1,
+            // A crashed host's in-flight step is retried after this long, instead of the 5-minute default.
+            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
+            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
+            // Idle polling backs off to this; the default (30 s) makes a demo look stuck.
+            MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+        }));
+        builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
+        builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        var app = builder.Build();
+        app.MapGrpcService<TaskHubGrpcServer>();
+        var service = app.Services.GetRequiredService<AzureStorageOrchestrationService>();
+        await service.CreateIfNotExistsAsync().ConfigureAwait(false);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        return new DurableSidecar(app, service, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

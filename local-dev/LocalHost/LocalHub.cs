@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using IntegrationHub.Core.Validation;
+using IntegrationHub.Functions;
+using IntegrationHub.Functions.Storage;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+
+namespace IntegrationHub.LocalHost;
+
+public sealed class LocalHubOptions
+{
+    /// <summary>Where the hub serves HTTP; port 0 picks a free one.</summary>
+    public int Port { get; set; } = 7071;
+
+    /// <summary>Timers fire from their CRON schedules unless this is off (tests start pulls themselves).</summary>
+    public bool EnableTimers { get; set; } = true;
+
+    public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
+}
+
+/// <summary>
+/// The whole local hub in one process: the Durable sidecar on Azurite, the SDK worker running the app's
+/// orchestrators and activities, the timers, and the app's HTTP functions on ASP.NET Core. Worker and sidecar
+/// share the process on purpose: if only the worker died, the sidecar would hold its work items until it restarted.
+/// </summary>
+public sealed class LocalHub : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly DurableSidecar sidecar;
+    private readonly GrpcChannel channel;
+
+    private LocalHub(WebApplication app, DurableSidecar sidecar, GrpcChannel channel, Uri address)
+    {
+        this.app = app;
+        this.sidecar = sidecar;
+        this.channel = channel;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public IServiceProvider Services => app.Services;
+
+    /// <summary>Cancelled when the host is asked to stop (Ctrl-C, SIGTERM).</summary>
+    public CancellationToken Stopping => app.Lifetime.ApplicationStopping;
+
+    public DurableTaskClient Client => app.Services.GetRequiredService<DurableTaskClient>();
+
+    public static async Task<LocalHub> StartAsync(IConfiguration configuration, LocalHubOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(options);
+        RegexTimeout.Apply();
+
+        var functions = FunctionCatalog.Discover(typeof(HubServiceCollectionExtensions).Assembly);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.ClearProviders().AddSimpleConsole(console => console.SingleLine = true)
+            .AddFilter("DurableTask", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Azure", LogLevel.Warning).AddFilter("Azure.Core", LogLevel.Error)
+            .AddFilter("System.Net.Http", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning);
+        options.ConfigureLogging?.Invoke(builder.Logging);
+
+        var port = options.Port == 0 ? FreePort() : options.Port;
+        EnsurePortFree(port);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+
+        var storage = configuration["AzureWebJobsStorage"] ?? throw new InvalidOperationException("Set AzureWebJobsStorage (the Durable task hub's storage) to Azurite's connection string.");
+        var taskHub = configuration["DurableTaskHubName"] ?? "integrationhub";
+        var sidecar = await DurableSidecar.StartAsync(storage, taskHub, options.ConfigureLogging, cancellationToken).ConfigureAwait(false);
+        var channel = GrpcChannel.ForAddress(sidecar.Address);
+
+        builder.Services.AddHubServices(builder.Configuration);
+        builder.Services.AddMvcCore();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<IReadOnlyList<FunctionDescriptor>>(functions);
+        builder.Services.AddDurableTaskWorker(worker =>
+        {
+            worker.UseGrpc(channel);
+            worker.AddTasks(registry => DurableFunctionRegistrar.Register(registry, functions));
+        });
+        builder.Services.AddDurableTaskClient(client =>
+        {
+            client.UseGrpc(channel);
+            client.RegisterDirectly();
+        });
+        if (options.EnableTimers)
+        {
+            builder.Services.AddHostedService<TimerFunctionService>();
+        }
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        HttpFunctionEndpoints.Map(app, functions);
+
+        // In Azure the infrastructure creates the containers; on a fresh Azurite the host does.
+        await app.Services.GetRequiredService<FeedStore>().EnsureContainersAsync(cancellationToken).ConfigureAwait(false);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        return new LocalHub(app, sidecar, channel, new Uri($"http://localhost:{port}"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+        channel.Dispose();
+        await sidecar.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void EnsurePortFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+        }
+        catch (SocketException ex)
+        {
+            throw new PortTakenException(port, ex);
+        }
+    }
+}
+
+public sealed class PortTakenException : Exception
+{
+    public PortTakenException(int port, Exception inner)
+        : base($"Port {port} is taken by another process; the hub serves on it. Stop that process, or pick another port with --port.", inner) => Port = port;
+
+    public PortTakenException()
+    {
+    }
+
+    public PortTakenException(string message)
+        : base(message)
+    {
+    }
+
+    public PortTakenException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    public int Port { get; }
+}
