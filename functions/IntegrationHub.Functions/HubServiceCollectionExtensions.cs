@@ -1,6 +1,7 @@
 using IntegrationHub.Core;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Datasets;
+using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Pull;
@@ -28,6 +29,7 @@ public static class HubServiceCollectionExtensions
         services.AddAzureClients(clients => clients.AddBlobServiceClient(configuration.GetSection(HubSettings.HubStorageSection)));
         services.AddSingleton<FeedStore>();
         services.AddSingleton<FeedIntake>();
+        services.AddSingleton<OrchestrationStarter>();
         services.AddSingleton<FeedProcessing>();
         services.AddSingleton<PeriodLedger>();
         services.AddSingleton<DatasetStore>();

@@ -42,7 +42,7 @@ public static class DurableFunctionRegistrar
         public Type OutputType => FunctionInvoker.ResultType(function.Method);
 
         public Task<object?> RunAsync(TaskOrchestrationContext context, object? input) =>
-            FunctionInvoker.InvokeAsync(function, EmptyServices.Instance, new FunctionOrchestrationContext(context, input as JsonElement?), null, CancellationToken.None);
+            FunctionInvoker.InvokeOrchestratorAsync(function, new FunctionOrchestrationContext(context, input as JsonElement?));
     }
 
     private sealed class FunctionActivity(FunctionDescriptor function, IServiceProvider services) : ITaskActivity
@@ -56,12 +56,5 @@ public static class DurableFunctionRegistrar
             await using var scope = services.CreateAsyncScope();
             return await FunctionInvoker.InvokeAsync(function, scope.ServiceProvider, input, null, CancellationToken.None).ConfigureAwait(false);
         }
-    }
-
-    private sealed class EmptyServices : IServiceProvider
-    {
-        public static readonly EmptyServices Instance = new();
-
-        public object? GetService(Type serviceType) => null;
     }
 }

@@ -32,6 +32,41 @@ public static class FunctionInvoker
         return await UnwrapAsync(returned).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Calls an orchestrator. Unlike every other function, its continuations must stay on the orchestration's own
+    /// synchronisation context: an await that hops to the thread pool finishes the orchestrator after the SDK has
+    /// collected the episode's actions, and its completion is silently lost.
+    /// </summary>
+    public static Task<object?> InvokeOrchestratorAsync(FunctionDescriptor function, object context)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var arguments = function.Method.GetParameters().Select(p => p.Position == function.TriggerParameter.Position ? context : null).ToArray();
+        object? returned;
+        try
+        {
+            returned = function.Method.Invoke(null, arguments);
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+            throw;
+        }
+
+        return UnwrapOnContextAsync(returned);
+    }
+
+    private static async Task<object?> UnwrapOnContextAsync(object? returned)
+    {
+        if (returned is Task task)
+        {
+            await task.ConfigureAwait(true);
+            var type = task.GetType();
+            return type.IsGenericType && type.GetProperty("Result") is { } result && result.PropertyType.Name != "VoidTaskResult" ? result.GetValue(task) : null;
+        }
+
+        return returned;
+    }
+
     /// <summary>The value of a Task&lt;T&gt; / ValueTask&lt;T&gt;, or the plain return value.</summary>
     public static async Task<object?> UnwrapAsync(object? returned)
     {

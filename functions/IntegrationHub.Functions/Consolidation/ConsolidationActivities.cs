@@ -5,6 +5,7 @@ using IntegrationHub.Core.Consolidation;
 using IntegrationHub.Core.Datasets;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Normalisation;
+using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Storage;
@@ -17,7 +18,7 @@ namespace IntegrationHub.Functions.Consolidation;
 
 /// <summary>The steps of <see cref="ConsolidatePeriodOrchestration"/>, and the way a feed asks for one. Each is idempotent.</summary>
 public sealed partial class ConsolidationActivities(
-    HubCore core, PeriodLedger ledger, FeedStore feeds, DatasetStore datasets, IDatasetPublisher publisher, ILogger<ConsolidationActivities> logger)
+    HubCore core, PeriodLedger ledger, FeedStore feeds, DatasetStore datasets, IDatasetPublisher publisher, OrchestrationStarter starter, ILogger<ConsolidationActivities> logger)
 {
     [Function(nameof(ReadLedgerGenerations))]
     public async Task<Dictionary<string, long>> ReadLedgerGenerations([ActivityTrigger] string period, CancellationToken cancellationToken)
@@ -121,26 +122,15 @@ public sealed partial class ConsolidationActivities(
 
         var instanceId = InstanceIds.Consolidation(request.Period);
         var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
-        switch (instance?.RuntimeStatus)
+        if (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Failed)
         {
-            case OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended:
-                return new ConsolidationProgress(request.Period, ConsolidationState.Pending, null, null);
-            case OrchestrationRuntimeStatus.Failed:
-                return new ConsolidationProgress(request.Period, ConsolidationState.Failed, null, instance.FailureDetails?.ErrorMessage ?? instance.SerializedOutput);
+            return new ConsolidationProgress(request.Period, ConsolidationState.Failed, null, instance.FailureDetails?.ErrorMessage ?? instance.SerializedOutput);
         }
 
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(
-                nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput(request.Period), new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
-            LogStarted(logger, request.Period, instanceId);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or Grpc.Core.RpcException)
-        {
-            // Someone else started it between our look and our start: that run will include the feed.
-            LogAlreadyStarted(logger, request.Period, ex.Message);
-        }
-
+        // Started now, running, or being started by another feed's request: either way a run will include this feed.
+        await starter.StartAsync(
+            client, nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), instanceId, new ConsolidationInput(request.Period), restartFinished: true, cancellationToken)
+            .ConfigureAwait(false);
         return new ConsolidationProgress(request.Period, ConsolidationState.Pending, null, null);
     }
 
@@ -182,9 +172,4 @@ public sealed partial class ConsolidationActivities(
     [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Period} unchanged at v{Version}: no new input")]
     private static partial void LogUnchanged(ILogger logger, string period, int version);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Consolidation of {Period} started as {InstanceId}")]
-    private static partial void LogStarted(ILogger logger, string period, string instanceId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Consolidation of {Period} was already starting: {Reason}")]
-    private static partial void LogAlreadyStarted(ILogger logger, string period, string reason);
 }

@@ -6,6 +6,7 @@ using CloudNative.CloudEvents.SystemTextJson;
 using IntegrationHub.Core;
 using IntegrationHub.Core.Datasets;
 using IntegrationHub.Core.Feeds;
+using IntegrationHub.Functions.Storage;
 
 namespace IntegrationHub.Functions.Publishing;
 
@@ -51,6 +52,45 @@ public static class DatasetPublishedEvent
 
     private static readonly JsonEventFormatter Formatter = new(WireOptions, default);
 
+    /// <summary>
+    /// The CloudEvents <c>dataref</c> extension (claim check, cloudevents/extensions/dataref.md): a URI-reference to where
+    /// the event can be fetched whole when a transport cannot carry its data. The queue publisher sets it on an event too
+    /// large for a Storage queue message and leaves <c>data</c> out; see <see cref="WithDataRef"/>.
+    /// </summary>
+    public static readonly CloudEventAttribute DataRefAttribute = CloudEventAttribute.CreateExtension("dataref", CloudEventAttributeType.UriReference);
+
+    /// <summary>
+    /// Name, in the <see cref="HubContainers.Datasets"/> container, of the blob holding the whole structured event of a
+    /// version when it is sent by claim check: <c>{period}/events/v{version}.json</c>.
+    /// </summary>
+    public static string ClaimCheckBlobName(string period, int version) => string.Create(CultureInfo.InvariantCulture, $"{period}/events/v{version}.json");
+
+    /// <summary>
+    /// The <c>dataref</c> of a version's claim-checked event: <c>datasets/{period}/events/v{version}.json</c>, a relative
+    /// URI-reference, the blob's path within the hub's storage account (container, then blob name). Resolved against the
+    /// account's blob service endpoint it is the blob's URL; locally a subscriber reads it with the same Azurite
+    /// connection string as the hub (container <c>datasets</c>, the rest as blob name).
+    /// </summary>
+    public static Uri DataRef(string period, int version) => new($"{HubContainers.Datasets}/{ClaimCheckBlobName(period, version)}", UriKind.Relative);
+
+    /// <summary>
+    /// The same event (every attribute: id, type, source, time, subject, datacontenttype and any extension) without its
+    /// <c>data</c>, with <c>dataref</c> set to <paramref name="dataRef"/>. Filters must be evaluated on the full event.
+    /// </summary>
+    public static CloudEvent WithDataRef(CloudEvent dataSetEvent, Uri dataRef)
+    {
+        ArgumentNullException.ThrowIfNull(dataSetEvent);
+        ArgumentNullException.ThrowIfNull(dataRef);
+        var slim = new CloudEvent(dataSetEvent.SpecVersion, dataSetEvent.ExtensionAttributes);
+        foreach (var (attribute, value) in dataSetEvent.GetPopulatedAttributes())
+        {
+            slim[attribute] = value;
+        }
+
+        slim[DataRefAttribute] = dataRef;
+        return slim;
+    }
+
     /// <summary>The stable event id, <c>{period}/v{version}</c>: subscribers and the topic's duplicate detection drop a re-sent event by it.</summary>
     public static string Id(string period, int version) => string.Create(CultureInfo.InvariantCulture, $"{period}/v{version}");
 
@@ -89,9 +129,13 @@ public static class DatasetPublishedEvent
         return Formatter.EncodeStructuredModeMessage(dataSetEvent, out _).ToArray();
     }
 
-    /// <summary>An event read back from its structured JSON; its <see cref="CloudEvent.Data"/> is then a <see cref="JsonElement"/>.</summary>
+    /// <summary>
+    /// An event read back from its structured JSON; its <see cref="CloudEvent.Data"/> is then a <see cref="JsonElement"/>,
+    /// or null for a claim-checked event, whose <see cref="DataRefAttribute"/> (a <see cref="Uri"/>) says where the whole
+    /// event is.
+    /// </summary>
     public static CloudEvent Deserialize(ReadOnlyMemory<byte> structuredJson) =>
-        Formatter.DecodeStructuredModeMessage(structuredJson, contentType: null, extensionAttributes: null);
+        Formatter.DecodeStructuredModeMessage(structuredJson, contentType: null, extensionAttributes: [DataRefAttribute]);
 
     /// <summary>The data of an event made by <see cref="Create"/> or read by <see cref="Deserialize"/>.</summary>
     public static DatasetPublishedData DataOf(CloudEvent dataSetEvent)

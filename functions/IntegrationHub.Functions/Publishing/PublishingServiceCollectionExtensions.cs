@@ -1,4 +1,5 @@
 using Azure.Messaging.ServiceBus;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using IntegrationHub.Core;
 using Microsoft.Extensions.Azure;
@@ -15,7 +16,9 @@ public static class PublishingServiceCollectionExtensions
     /// <see cref="PublishingOptions"/> (validated at start-up) and the <see cref="IDatasetPublisher"/> of the configured mode:
     /// Queues → <see cref="QueueDatasetPublisher"/> over a <see cref="QueueServiceClient"/>; ServiceBus →
     /// <see cref="ServiceBusDatasetPublisher"/> over a <see cref="ServiceBusClient"/> and one <see cref="ServiceBusSender"/>
-    /// for the topic. Needs <see cref="HubCore"/> (the subscribers) and logging from the host.
+    /// for the topic. Needs <see cref="HubCore"/> (the subscribers) and logging from the host, and in Queues mode the
+    /// hub's <see cref="BlobServiceClient"/> (AddHubServices registers it from the HubStorage section), where events too
+    /// large for a queue message are stored for their claim check.
     /// </summary>
     public static IServiceCollection AddPublishing(this IServiceCollection services, IConfiguration configuration)
     {
@@ -41,6 +44,7 @@ public static class PublishingServiceCollectionExtensions
             AddQueueServiceClient(services, configuration.GetSection(HubSettings.HubStorageSection));
             services.AddSingleton<IDatasetPublisher>(sp => new QueueDatasetPublisher(
                 sp.GetRequiredService<QueueServiceClient>(),
+                sp.GetRequiredService<BlobServiceClient>(),
                 sp.GetRequiredService<HubCore>().Reference.Subscribers.Subscribers,
                 sp.GetRequiredService<ILogger<QueueDatasetPublisher>>()));
         }

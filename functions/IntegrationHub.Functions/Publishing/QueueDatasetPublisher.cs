@@ -1,8 +1,11 @@
 using System.Text;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
 using CloudNative.CloudEvents;
 using IntegrationHub.Core.Publishing;
 using IntegrationHub.Core.Reference;
+using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Functions.Publishing;
@@ -24,21 +27,41 @@ namespace IntegrationHub.Functions.Publishing;
 /// <see cref="QueueServiceClient"/> given must be configured with <see cref="QueueMessageEncoding.Base64"/>
 /// (AddPublishing does so).
 /// </para>
+/// <para>
+/// Claim check: a Storage queue message holds at most 64 KiB, Base64 text, so about 48 KiB of JSON, and a version 1 of a
+/// real data set (every figure listed as changed) is larger. Such an event is stored whole, exactly the structured JSON
+/// that would otherwise have been sent, in the hub's storage at <c>datasets/{period}/events/v{version}.json</c>
+/// (content type <c>application/cloudevents+json</c>), before any message is sent. Each matching queue then receives
+/// the same event without <c>data</c> and with the CloudEvents <c>dataref</c> extension attribute set to that path
+/// (<see cref="DatasetPublishedEvent.DataRef"/>): a relative URI-reference, container then blob name within the hub's
+/// storage account. A subscriber that gets an event with <c>dataref</c> and no <c>data</c> reads that blob (locally with
+/// the same Azurite connection string as the hub) and handles its content as the event. Filters are evaluated on the
+/// full event, so routing is the same either way. Events that fit are sent inline and write no blob.
+/// </para>
 /// </remarks>
 public sealed partial class QueueDatasetPublisher : IDatasetPublisher
 {
     public const string DefaultQueueNamePrefix = "sub-";
 
     private readonly QueueServiceClient queues;
+    private readonly BlobServiceClient blobs;
     private readonly IReadOnlyList<(Subscriber Subscriber, string Queue)> subscribers;
     private readonly ILogger<QueueDatasetPublisher> logger;
 
+    /// <param name="queues">The queue service of the subscribers' queues, with Base64 message encoding.</param>
+    /// <param name="blobs">The hub's blob service, where events too large for a queue message are stored (claim check).</param>
     public QueueDatasetPublisher(
-        QueueServiceClient queues, IReadOnlyList<Subscriber> subscribers, ILogger<QueueDatasetPublisher> logger, string queueNamePrefix = DefaultQueueNamePrefix)
+        QueueServiceClient queues,
+        BlobServiceClient blobs,
+        IReadOnlyList<Subscriber> subscribers,
+        ILogger<QueueDatasetPublisher> logger,
+        string queueNamePrefix = DefaultQueueNamePrefix)
     {
         ArgumentNullException.ThrowIfNull(queues);
+        ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(subscribers);
         this.queues = queues;
+        this.blobs = blobs;
         this.logger = logger;
         this.subscribers = [.. subscribers.Select(s => (s, QueueName(s.Name, queueNamePrefix)))];
         var clash = this.subscribers.GroupBy(s => s.Queue, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -81,20 +104,33 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher
 
     public async Task PublishAsync(CloudEvent dataSetEvent, CancellationToken cancellationToken)
     {
+        // Routed on the full event, before any claim check leaves its data out.
         var targets = QueuesFor(dataSetEvent);
-        var body = BinaryData.FromBytes(DatasetPublishedEvent.Serialize(dataSetEvent));
         if (targets.Count == 0)
         {
             LogNoSubscriber(logger, dataSetEvent.Id!);
             return;
         }
 
-        // Check the size before sending anything, so an event too large for queues reaches nobody rather than some.
-        var first = queues.GetQueueClient(targets[0]);
-        var encodedBytes = 4 * ((body.ToMemory().Length + 2) / 3);
-        if (encodedBytes > first.MessageMaxBytes)
+        var structured = DatasetPublishedEvent.Serialize(dataSetEvent);
+        var maxBytes = queues.GetQueueClient(targets[0]).MessageMaxBytes;
+        var body = BinaryData.FromBytes(structured);
+        if (Base64Length(structured.Length) > maxBytes)
         {
-            throw new EventTooLargeForQueueException(dataSetEvent.Id!, encodedBytes, first.MessageMaxBytes);
+            // Checked before anything is written or sent, so an event that cannot be announced reaches nobody rather than some.
+            var data = DatasetPublishedEvent.DataOf(dataSetEvent);
+            var dataRef = DatasetPublishedEvent.DataRef(data.Period, data.Version);
+            var slim = DatasetPublishedEvent.Serialize(DatasetPublishedEvent.WithDataRef(dataSetEvent, dataRef));
+            if (Base64Length(slim.Length) > maxBytes)
+            {
+                throw new EventTooLargeForQueueException(dataSetEvent.Id!, Base64Length(slim.Length), maxBytes);
+            }
+
+            // Stored before any message is sent, so the reference resolves by the time a subscriber reads it. The bytes of
+            // a version's event are always the same, so a retried publish overwrites them with themselves.
+            await StoreClaimCheckAsync(DatasetPublishedEvent.ClaimCheckBlobName(data.Period, data.Version), structured, cancellationToken).ConfigureAwait(false);
+            LogClaimChecked(logger, dataSetEvent.Id!, Base64Length(structured.Length), maxBytes, dataRef.OriginalString);
+            body = BinaryData.FromBytes(slim);
         }
 
         // Sent queue by queue: a failure part-way is retried by the caller and the queues already served receive the
@@ -108,21 +144,42 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher
         }
     }
 
+    /// <summary>Length of the Base64 text of <paramref name="bytes"/> bytes, padding included: what a queue message counts.</summary>
+    private static int Base64Length(int bytes) => 4 * ((bytes + 2) / 3);
+
+    private async Task StoreClaimCheckAsync(string blobName, byte[] structured, CancellationToken cancellationToken)
+    {
+        var container = blobs.GetBlobContainerClient(HubContainers.Datasets);
+        // The data set being announced is in this container already; created here too so a publish never depends on that.
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await container.GetBlobClient(blobName).UploadAsync(
+            BinaryData.FromBytes(structured),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = DatasetPublishedEvent.StructuredContentType } },
+            cancellationToken).ConfigureAwait(false);
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Published {EventId} to queue {Queue}")]
     private static partial void LogPublished(ILogger logger, string eventId, string queue);
+
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Event {EventId} is {EncodedBytes} bytes Base64-encoded, over the {MaxBytes} of a queue message: stored whole at {DataRef}, sent without data")]
+    private static partial void LogClaimChecked(ILogger logger, string eventId, int encodedBytes, int maxBytes, string dataRef);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published {EventId} to no queue: no subscriber's filter matches it")]
     private static partial void LogNoSubscriber(ILogger logger, string eventId);
 }
 
 /// <summary>
-/// The event, Base64-encoded, is larger than a Storage queue message may be (64 KiB). Retrying cannot help; a version 1
-/// of a full data set lists every figure and does not fit. Service Bus (256 KB on the Standard tier) carries it.
+/// Even without its data (sent by claim check, with <c>dataref</c>), the event Base64-encoded is larger than a Storage
+/// queue message may be (64 KiB). The envelope alone is a few hundred bytes, so this does not happen with events made by
+/// <see cref="DatasetPublishedEvent.Create"/>; it guards against extension attributes too large for a queue. Retrying
+/// cannot help. Nothing was stored or sent.
 /// </summary>
 public sealed class EventTooLargeForQueueException : InvalidOperationException
 {
     public EventTooLargeForQueueException(string eventId, int encodedBytes, int maxBytes)
-        : base($"Event {eventId} is {encodedBytes} bytes Base64-encoded; a Storage queue message holds at most {maxBytes}. "
+        : base($"Event {eventId} is {encodedBytes} bytes Base64-encoded even without its data; a Storage queue message holds at most {maxBytes}. "
             + "Announce it through Service Bus (Publishing:Mode ServiceBus).")
     {
         EventId = eventId;
@@ -132,6 +189,7 @@ public sealed class EventTooLargeForQueueException : InvalidOperationException
 
     public string EventId { get; }
 
+    /// <summary>Base64 length of the event without its data.</summary>
     public int EncodedBytes { get; }
 
     public int MaxBytes { get; }

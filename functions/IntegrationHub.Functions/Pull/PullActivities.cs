@@ -4,13 +4,14 @@ using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Functions.Pull;
 
 public sealed partial class PullActivities(
-    IHttpClientFactory httpClients, IOptionsMonitor<PullOptions> options, IOptions<IntakeLimits> limits, FeedStore store, ILogger<PullActivities> logger)
+    IHttpClientFactory httpClients, IOptionsMonitor<PullOptions> options, IOptions<IntakeLimits> limits, FeedStore store, FeedProcessing processing, ILogger<PullActivities> logger)
 {
     public const string HttpClientName = "department-pull";
 
@@ -62,6 +63,15 @@ public sealed partial class PullActivities(
         var (state, _) = await store.GetLandingStateAsync(request.Source, contentHash, cancellationToken).ConfigureAwait(false);
         LogFetched(logger, request.Source, request.Period, body.Length, state);
         return new FetchedFeed(request.Source, request.Period, contentHash, state != FeedState.Received);
+    }
+
+    /// <returns>The ProcessFeed instance id of the pulled feed (started now, or already there).</returns>
+    [Function(nameof(StartProcessing))]
+    public async Task<string> StartProcessing([ActivityTrigger] FeedRef feed, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        await processing.EnsureStartedAsync(client, feed, cancellationToken).ConfigureAwait(false);
+        return InstanceIds.Feed(feed.Source, feed.Period, feed.ContentHash);
     }
 
     private static async Task<byte[]?> ReadLimitedAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)

@@ -20,11 +20,12 @@ public enum PullOutcome
 {
     /// <summary>The department served bytes the hub already had: nothing changed.</summary>
     Unchanged,
-    Quarantined,
-    Consolidated,
+
+    /// <summary>New bytes, landed and handed to their own ProcessFeed run (<see cref="PullResult.ProcessingInstanceId"/>).</summary>
+    Received,
 }
 
-public sealed record PullResult(string Source, string Period, PullOutcome Outcome, string? FeedId, IReadOnlyList<string> DatasetVersions);
+public sealed record PullResult(string Source, string Period, PullOutcome Outcome, string ContentHash, string? ProcessingInstanceId);
 
 /// <summary>The department answered in a way no retry will fix (not configured, host not allowed, feed too large).</summary>
 public sealed class PullRefusedException(string message) : Exception(message)

@@ -29,17 +29,15 @@ public static class PullFeedOrchestration
         if (fetched.AlreadyDecided)
         {
             context.SetCustomStatus(new { stage = "unchanged", input.Source, input.Period });
-            return new PullResult(input.Source, input.Period, PullOutcome.Unchanged, null, []);
+            return new PullResult(input.Source, input.Period, PullOutcome.Unchanged, fetched.ContentHash, null);
         }
 
-        context.SetCustomStatus(new { stage = "processing", input.Source, input.Period });
-        var processed = await context.CallSubOrchestratorAsync<ProcessFeedResult>(
-            nameof(ProcessFeedOrchestration.ProcessFeed),
-            new FeedRef(fetched.Source, fetched.Period, fetched.ContentHash),
-            new SubOrchestrationOptions { InstanceId = InstanceIds.Feed(fetched.Source, fetched.Period, fetched.ContentHash) });
-
-        context.SetCustomStatus(new { stage = processed.Outcome.ToString().ToLowerInvariant(), input.Source, input.Period, processed.FeedId });
-        return new PullResult(
-            input.Source, input.Period, processed.Outcome == FeedOutcome.Quarantined ? PullOutcome.Quarantined : PullOutcome.Consolidated, processed.FeedId, processed.DatasetVersions);
+        // The same path as a push: the feed's own ProcessFeed run, under the id derived from its bytes. It is started
+        // by an activity through the client rather than as a sub-orchestration, so a feed's processing does not
+        // depend on how it arrived and ops see one kind of run per feed.
+        var processing = await context.CallActivityAsync<string>(
+            nameof(PullActivities.StartProcessing), new FeedRef(fetched.Source, fetched.Period, fetched.ContentHash));
+        context.SetCustomStatus(new { stage = "handed to processing", input.Source, input.Period, processing });
+        return new PullResult(input.Source, input.Period, PullOutcome.Received, fetched.ContentHash, processing);
     }
 }

@@ -1,4 +1,5 @@
 using IntegrationHub.Core.Feeds;
+using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Intake;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace IntegrationHub.Functions.Pull;
 
 /// <summary>Starts pulls: the scheduled ones (which period is due) and the ones ops ask for.</summary>
-public sealed partial class PullScheduler(IOptionsMonitor<PullOptions> options, ILogger<PullScheduler> logger)
+public sealed partial class PullScheduler(IOptionsMonitor<PullOptions> options, OrchestrationStarter starter, ILogger<PullScheduler> logger)
 {
     // Departments close their periods on China Standard Time (UTC+8, no daylight saving).
     private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
@@ -38,22 +39,12 @@ public sealed partial class PullScheduler(IOptionsMonitor<PullOptions> options, 
     /// <returns>The instance id, and whether this call started it.</returns>
     public async Task<(string InstanceId, bool Started)> StartAsync(DurableTaskClient client, string source, string period, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(client);
         var instanceId = InstanceIds.Pull(source, period);
-        var existing = await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        if (existing is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended })
-        {
-            return (instanceId, false);
-        }
-
         var settings = options.CurrentValue;
-        await client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(PullFeedOrchestration.PullFeed),
-            new PullInput(source, period, settings.RetryMaxAttempts, settings.RetryFirstIntervalSeconds),
-            new StartOrchestrationOptions(instanceId),
-            cancellationToken).ConfigureAwait(false);
-        LogStarted(logger, source, period, instanceId);
-        return (instanceId, true);
+        var outcome = await starter.StartAsync(
+            client, nameof(PullFeedOrchestration.PullFeed), instanceId, new PullInput(source, period, settings.RetryMaxAttempts, settings.RetryFirstIntervalSeconds),
+            restartFinished: true, cancellationToken).ConfigureAwait(false);
+        return (instanceId, outcome == StartOutcome.Started);
     }
 
     /// <summary>What a timer does: pull every due period of a configured department.</summary>
@@ -71,8 +62,6 @@ public sealed partial class PullScheduler(IOptionsMonitor<PullOptions> options, 
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pull of {Source} {Period} started as {InstanceId}")]
-    private static partial void LogStarted(ILogger logger, string source, string period, string instanceId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduled pull of {Source} skipped: no base URL configured")]
     private static partial void LogNotConfigured(ILogger logger, string source);

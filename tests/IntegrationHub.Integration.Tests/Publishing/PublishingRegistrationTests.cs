@@ -2,6 +2,7 @@ using Azure.Messaging.ServiceBus;
 using Azure.Storage.Queues;
 using IntegrationHub.Core;
 using IntegrationHub.Functions.Publishing;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,8 @@ public sealed class PublishingRegistrationTests(AzuriteFixture azurite)
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<HubCore>(Hub);
+        // The hub's blob service, which AddHubServices registers (the queue publisher's claim checks go there).
+        services.AddAzureClients(clients => clients.AddBlobServiceClient(configuration.GetSection("HubStorage")));
         services.AddPublishing(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -1,0 +1,93 @@
+using System.Globalization;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using IntegrationHub.Functions.Storage;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationHub.Functions.Durable;
+
+public enum StartOutcome
+{
+    Started,
+
+    /// <summary>The instance is pending or running; nothing was started.</summary>
+    Running,
+
+    /// <summary>Another caller claimed the start a moment ago and is starting it.</summary>
+    BeingStarted,
+
+    /// <summary>The instance exists and has finished; the caller asked not to start it again.</summary>
+    Finished,
+}
+
+/// <summary>
+/// Starts an orchestration under a deterministic instance id at most once at a time, across every process of the app.
+/// Two schedules of the same id racing each other corrupt the instance on the Azure Storage backend (both write its
+/// history: "split brain"), and the backend's own duplicate check is a read followed by a write, not atomic. So a
+/// caller first claims the start with a conditional write of a small blob; only the winner schedules.
+/// </summary>
+public sealed partial class OrchestrationStarter(BlobServiceClient blobs, TimeProvider clock, ILogger<OrchestrationStarter> logger)
+{
+    private const string ClaimedAtKey = "claimedat";
+
+    /// <summary>A claim older than this, whose instance never appeared, is taken to be from a caller that died before scheduling.</summary>
+    public static readonly TimeSpan ClaimLifetime = TimeSpan.FromMinutes(1);
+
+    public async Task<StartOutcome> StartAsync(
+        DurableTaskClient client, TaskName orchestrator, string instanceId, object input, bool restartFinished, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var instance = await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended })
+        {
+            return StartOutcome.Running;
+        }
+
+        if (instance is not null && !restartFinished)
+        {
+            return StartOutcome.Finished;
+        }
+
+        var claim = blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobClient($"starts/{instanceId}");
+        var now = clock.GetUtcNow();
+        ETag? etag = null;
+        try
+        {
+            var properties = await claim.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            etag = properties.Value.ETag;
+            var claimedAt = DateTimeOffset.Parse(properties.Value.Metadata[ClaimedAtKey], CultureInfo.InvariantCulture);
+            var instanceCreated = instance?.CreatedAt ?? DateTimeOffset.MinValue;
+            if (claimedAt > instanceCreated && now - claimedAt < ClaimLifetime)
+            {
+                return StartOutcome.BeingStarted;
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Never claimed before.
+        }
+
+        try
+        {
+            await claim.UploadAsync(BinaryData.Empty, new BlobUploadOptions
+            {
+                Conditions = etag is { } match ? new BlobRequestConditions { IfMatch = match } : new BlobRequestConditions { IfNoneMatch = ETag.All },
+                Metadata = new Dictionary<string, string> { [ClaimedAtKey] = now.ToString("O", CultureInfo.InvariantCulture) },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return StartOutcome.BeingStarted;
+        }
+
+        await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
+        LogStarted(logger, orchestrator.Name, instanceId);
+        return StartOutcome.Started;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Orchestrator} started as {InstanceId}")]
+    private static partial void LogStarted(ILogger logger, string orchestrator, string instanceId);
+}

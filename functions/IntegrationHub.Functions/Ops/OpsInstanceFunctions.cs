@@ -1,0 +1,78 @@
+using IntegrationHub.Functions.Intake;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Functions.Ops;
+
+/// <summary>One orchestration as ops see it.</summary>
+public sealed record InstanceView(
+    string InstanceId, string Name, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, string? CustomStatus, string? Output, string? Failure);
+
+/// <summary>Ops watch orchestrations: list with filters, and one instance in detail.</summary>
+public sealed class OpsInstanceFunctions(IOptionsMonitor<AccessOptions> access)
+{
+    [Function(nameof(ListInstances))]
+    public async Task<IActionResult> ListInstances(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/instances")] HttpRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        if (OpsAccess.Deny(access.CurrentValue, request) is { } denied)
+        {
+            return denied;
+        }
+
+        var statuses = new List<OrchestrationRuntimeStatus>();
+        foreach (var text in request.Query["status"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (!Enum.TryParse<OrchestrationRuntimeStatus>(text, ignoreCase: true, out var status))
+            {
+                return Problems.Create(StatusCodes.Status400BadRequest, "Invalid status", $"'{text}' is not a status; use {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}.",
+                    new Dictionary<string, object?> { ["parameter"] = "status" });
+            }
+
+            statuses.Add(status);
+        }
+
+        var query = new OrchestrationQuery
+        {
+            Statuses = statuses.Count > 0 ? statuses : null,
+            InstanceIdPrefix = request.Query["prefix"].FirstOrDefault(),
+            CreatedFrom = DateTimeOffset.TryParse(request.Query["from"], System.Globalization.CultureInfo.InvariantCulture, out var from) ? from : null,
+            CreatedTo = DateTimeOffset.TryParse(request.Query["to"], System.Globalization.CultureInfo.InvariantCulture, out var to) ? to : null,
+            FetchInputsAndOutputs = true,
+        };
+        var instances = new List<InstanceView>();
+        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            instances.Add(View(instance));
+        }
+
+        return new OkObjectResult(instances.OrderByDescending(i => i.CreatedAt).ToList());
+    }
+
+    [Function(nameof(GetInstance))]
+    public async Task<IActionResult> GetInstance(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/instances/{instanceId}")] HttpRequest request, string instanceId,
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        if (OpsAccess.Deny(access.CurrentValue, request) is { } denied)
+        {
+            return denied;
+        }
+
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        return instance is null
+            ? Problems.Create(StatusCodes.Status404NotFound, "Unknown instance", $"No orchestration has the id '{instanceId}'.")
+            : new OkObjectResult(View(instance));
+    }
+
+    private static InstanceView View(OrchestrationMetadata instance) => new(
+        instance.InstanceId, instance.Name, instance.RuntimeStatus.ToString(), instance.CreatedAt, instance.LastUpdatedAt, instance.SerializedCustomStatus,
+        instance.SerializedOutput, instance.FailureDetails?.ErrorMessage ?? (instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? instance.SerializedOutput : null));
+}
