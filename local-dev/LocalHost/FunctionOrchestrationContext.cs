@@ -8,8 +8,14 @@ namespace IntegrationHub.LocalHost;
 /// The SDK's orchestration context with one difference: <see cref="GetInput{T}"/> converts the raw JSON input to
 /// whatever type the orchestrator asks for. Everything else is the SDK's own context, so replay behaves as in Azure.
 /// </summary>
-internal sealed class FunctionOrchestrationContext(TaskOrchestrationContext inner, JsonElement? input) : TaskOrchestrationContext
+public sealed class FunctionOrchestrationContext(TaskOrchestrationContext inner, JsonElement? input) : TaskOrchestrationContext
 {
+    /// <summary>
+    /// How the local host's worker and client serialise orchestration inputs, outputs and custom status: web
+    /// defaults (camelCase, case-insensitive), the JSON an ops view or script reads most easily.
+    /// </summary>
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
     public override TaskName Name => inner.Name;
 
     public override string InstanceId => inner.InstanceId;
@@ -29,7 +35,7 @@ internal sealed class FunctionOrchestrationContext(TaskOrchestrationContext inne
     protected override ILoggerFactory LoggerFactory => inner.ReplaySafeLoggerFactory;
 
     public override T? GetInput<T>() where T : default =>
-        input is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } json ? json.Deserialize<T>() : default;
+        input is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } json ? json.Deserialize<T>(JsonOptions) : default;
 
     public override Task<TResult> CallActivityAsync<TResult>(TaskName name, object? input = null, TaskOptions? options = null) =>
         inner.CallActivityAsync<TResult>(name, input, options);

@@ -41,6 +41,9 @@ public sealed class LocalHub : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The one data converter of the local worker and client (see <see cref="FunctionOrchestrationContext.JsonOptions"/>).</summary>
+    public static Microsoft.DurableTask.Converters.JsonDataConverter DataConverter { get; } = new(FunctionOrchestrationContext.JsonOptions);
+
     public IServiceProvider Services => app.Services;
 
     /// <summary>Cancelled when the host is asked to stop (Ctrl-C, SIGTERM).</summary>
@@ -80,11 +83,13 @@ public sealed class LocalHub : IAsyncDisposable
         {
             worker.UseGrpc(channel);
             worker.AddTasks(registry => DurableFunctionRegistrar.Register(registry, functions));
+            worker.Configure(o => o.DataConverter = DataConverter);
         });
         builder.Services.AddDurableTaskClient(client =>
         {
             client.UseGrpc(channel);
             client.RegisterDirectly();
+            client.Configure(o => o.DataConverter = DataConverter);
         });
         if (options.EnableTimers)
         {

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The hub's main job, locally: Azurite (from npm), the department simulators and the local Functions host, then
+# the sample cycle (pull every sample period, follow each feed, print the data sets against the plan's targets).
+# Needs only the .NET 10 SDK, Node 20 and npm.
+#   local-dev/run.sh               run the sample cycle, then keep serving on http://localhost:7071 (Ctrl-C stops)
+#   local-dev/run.sh --once        run the sample cycle and exit (0 when every sample period has a data set)
+#   local-dev/run.sh --no-samples  an empty hub that pulls nothing and only serves, for your own feeds
+#   local-dev/run.sh --data DIR    keep Azurite's data in DIR (default: local-dev/.data, git-ignored)
+# Ports: AZURITE_BLOB_PORT / AZURITE_QUEUE_PORT / AZURITE_TABLE_PORT (default 10000-10002; free ones are picked when
+# those are taken), SIMULATOR_PORT (default 7080, likewise). The hub itself is always on 7071.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+once=0
+samples=1
+data="$here/.data"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --once) once=1 ;;
+    --no-samples) samples=0 ;;
+    --data) data="${2:?--data needs a directory}"; shift ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+for tool in dotnet node npm; do
+  command -v "$tool" >/dev/null || { echo "run.sh: '$tool' is not installed; the hub needs the .NET 10 SDK, Node 20 and npm." >&2; exit 2; }
+done
+
+port_free() { node -e "const s=require('net').createServer();s.once('error',()=>process.exit(1));s.listen($1,'127.0.0.1',()=>s.close(()=>process.exit(0)))"; }
+any_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+pick_port() { # wanted-port name
+  if port_free "$1"; then echo "$1"; else local p; p="$(any_port)"; echo "run.sh: port $1 ($2) is taken; using $p" >&2; echo "$p"; fi
+}
+wait_port() { # port what seconds
+  for _ in $(seq 1 $(( $3 * 5 ))); do port_free "$1" || return 0; sleep 0.2; done
+  echo "run.sh: $2 did not start listening on port $1" >&2; return 1
+}
+
+if ! port_free 7071; then
+  echo "run.sh: port 7071 is taken by another process. The hub serves on it: stop that process (or an earlier run.sh) and run again." >&2
+  exit 3
+fi
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  for (( i=${#pids[@]}-1; i>=0; i-- )); do kill "${pids[$i]}" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'echo; echo "stopping"; exit 130' INT TERM
+
+if [[ ! -f "$here/node_modules/azurite/dist/src/azurite.js" ]]; then
+  echo "installing Azurite from npm (once)"
+  npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
+fi
+
+mkdir -p "$data"
+blob_port="$(pick_port "${AZURITE_BLOB_PORT:-10000}" 'Azurite blob')"
+queue_port="$(pick_port "${AZURITE_QUEUE_PORT:-10001}" 'Azurite queue')"
+table_port="$(pick_port "${AZURITE_TABLE_PORT:-10002}" 'Azurite table')"
+echo "starting Azurite (data in $data; ports $blob_port/$queue_port/$table_port)"
+node "$here/node_modules/azurite/dist/src/azurite.js" --location "$data" --skipApiVersionCheck --loose --disableProductStyleUrl \
+  --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" --tableHost 127.0.0.1 --tablePort "$table_port" \
+  >"$data/azurite.log" 2>&1 &
+pids+=($!)
+wait_port "$blob_port" Azurite 30 && wait_port "$queue_port" Azurite 30 && wait_port "$table_port" Azurite 30
+
+# Azurite's well-known development account: public by design, valid only against the emulator.
+account_key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$account_key;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
+export AzureWebJobsStorage="$storage" HubStorage="$storage"
+
+if [[ $samples -eq 1 ]]; then
+  sim_port="$(pick_port "${SIMULATOR_PORT:-7080}" 'department simulators')"
+  node "$here/simulators/departments.mjs" --port "$sim_port" >"$data/simulators.log" 2>&1 &
+  pids+=($!)
+  wait_port "$sim_port" 'the department simulators' 15
+  for dept in Statistics PowerGrid Transport Environment; do export "Pull__${dept}__BaseUrl=http://127.0.0.1:$sim_port"; done
+  echo "department simulators on http://127.0.0.1:$sim_port"
+else
+  for dept in Statistics PowerGrid Transport Environment; do export "Pull__${dept}__BaseUrl="; done
+fi
+
+echo "building the hub (the first build restores packages and takes a minute)"
+dotnet build "$here/LocalHost/IntegrationHub.LocalHost.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >"$data/build.log" 2>&1 \
+  || { cat "$data/build.log" >&2; exit 1; }
+dotnet "$here/LocalHost/bin/Release/net10.0/IntegrationHub.LocalHost.dll" --port 7071 >"$data/hub.log" 2>&1 &
+pids+=($!)
+healthy() { node -e "fetch('http://localhost:7071/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; }
+for _ in $(seq 1 120); do
+  if healthy; then break; fi
+  if ! kill -0 "${pids[-1]}" 2>/dev/null; then echo "run.sh: the hub stopped; its log:" >&2; tail -n 40 "$data/hub.log" >&2; exit 1; fi
+  sleep 1
+done
+healthy || { echo "run.sh: the hub did not become healthy; see $data/hub.log" >&2; exit 1; }
+echo "hub ready on http://localhost:7071 (log: $data/hub.log)"
+
+status=0
+if [[ $samples -eq 1 ]]; then
+  node "$here/demo/cycle.mjs" --hub http://localhost:7071 --ops-key "${Access__Ops__Primary:-local-ops-key}" --feeds "$here/sample-feeds" || status=$?
+fi
+
+if [[ $once -eq 1 ]]; then
+  exit "$status"
+fi
+echo "serving on http://localhost:7071 — Ctrl-C stops everything"
+wait "${pids[-1]}"

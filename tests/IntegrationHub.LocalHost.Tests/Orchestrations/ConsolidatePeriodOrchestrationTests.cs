@@ -1,0 +1,121 @@
+using IntegrationHub.Functions.Consolidation;
+using IntegrationHub.Functions.Intake;
+using Microsoft.DurableTask.Client;
+
+namespace IntegrationHub.LocalHost.Tests.Orchestrations;
+
+/// <summary>ConsolidatePeriod on the in-memory Durable host: one period's data set built from the ledger.</summary>
+public sealed class ConsolidatePeriodOrchestrationTests
+{
+    private const string Period = "2024-Q2";
+    private const string Sha = "3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b";
+    private static readonly string InstanceId = InstanceIds.Consolidation(Period);
+
+    // A 2024 data set reads the 2024 ledger and the 2020 baseline ledger.
+    private static Dictionary<string, long> Generations(long year2024) => new(StringComparer.Ordinal) { ["2024"] = year2024, ["2020"] = 3 };
+
+    private static ScriptedActivities Consolidation(Func<int, Dictionary<string, long>> ledgerOnRead, Func<BuildRequest, int, BuiltDataset> build)
+    {
+        var reads = 0;
+        var builds = 0;
+        return new ScriptedActivities()
+            .On<string, Dictionary<string, long>>(nameof(ConsolidationActivities.ReadLedgerGenerations), _ => ledgerOnRead(Interlocked.Increment(ref reads)))
+            .On<BuildRequest, BuiltDataset>(nameof(ConsolidationActivities.BuildDataset), request => build(request, Interlocked.Increment(ref builds)))
+            .On<PointerMove>(nameof(ConsolidationActivities.MoveLatest))
+            .On<PublishRequest>(nameof(ConsolidationActivities.PublishDataset));
+    }
+
+    [Fact]
+    public async Task ConsolidatePeriod_NewDataset_BuildsOnceMovesLatestAndPublishes()
+    {
+        var activities = Consolidation(_ => Generations(12), (request, _) => new BuiltDataset(request.Period, 7, Sha, true, 6, 14));
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+
+        var run = await hub.RunAsync(nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput(Period), InstanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        Assert.Equal(new ConsolidationResult(Period, 7, true, 1), run.ReadOutputAs<ConsolidationResult>());
+        Assert.Equal(
+            [
+                nameof(ConsolidationActivities.ReadLedgerGenerations), nameof(ConsolidationActivities.BuildDataset),
+                nameof(ConsolidationActivities.MoveLatest), nameof(ConsolidationActivities.PublishDataset),
+                nameof(ConsolidationActivities.ReadLedgerGenerations),
+            ],
+            activities.Names);
+        Assert.All(activities.InputsOf<string>(nameof(ConsolidationActivities.ReadLedgerGenerations)), p => Assert.Equal(Period, p));
+
+        var build = Assert.Single(activities.InputsOf<BuildRequest>(nameof(ConsolidationActivities.BuildDataset)));
+        Assert.Equal(Period, build.Period);
+        Assert.Equal(Generations(12), build.LedgerGenerations);
+        Assert.Equal(DateTimeKind.Utc, build.GeneratedAt.Kind);
+
+        var move = Assert.Single(activities.InputsOf<PointerMove>(nameof(ConsolidationActivities.MoveLatest)));
+        Assert.Equal((Period, 7, Sha), (move.Period, move.Version, move.Sha256));
+        Assert.Equal(Generations(12), move.LedgerGenerations);
+        Assert.Equal(new PublishRequest(Period, 7), Assert.Single(activities.InputsOf<PublishRequest>(nameof(ConsolidationActivities.PublishDataset))));
+    }
+
+    [Fact]
+    public async Task ConsolidatePeriod_NothingNewToBuild_MovesLatestWithTheGenerationsButDoesNotPublish()
+    {
+        var activities = Consolidation(_ => Generations(12), (request, _) => new BuiltDataset(request.Period, 6, Sha, false, null, 0));
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+
+        var run = await hub.RunAsync(nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput(Period), InstanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        var result = run.ReadOutputAs<ConsolidationResult>()!;
+        Assert.Equal((Period, 6, false), (result.Period, result.Version, result.Published));
+
+        // Waiting feeds look at the pointer's generations, so it moves even when the data set did not change.
+        var move = Assert.Single(activities.InputsOf<PointerMove>(nameof(ConsolidationActivities.MoveLatest)));
+        Assert.Equal(6, move.Version);
+        Assert.Equal(Generations(12), move.LedgerGenerations);
+        Assert.Empty(activities.CallsOf(nameof(ConsolidationActivities.PublishDataset)));
+    }
+
+    [Fact]
+    public async Task ConsolidatePeriod_LedgerMovesDuringTheRun_StartsOverAndEndsWithTheLastRunsDataset()
+    {
+        // A feed lands in the 2024 ledger while v7 is built: generation 12 before, 13 after; the re-run sees 13 throughout.
+        var activities = Consolidation(
+            read => Generations(read == 1 ? 12 : 13),
+            (request, build) => new BuiltDataset(request.Period, 6 + build, Sha, true, 5 + build, 2));
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+
+        var run = await hub.RunAsync(nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput(Period), InstanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        var result = run.ReadOutputAs<ConsolidationResult>()!;
+        Assert.Equal((Period, 8, true), (result.Period, result.Version, result.Published));
+
+        var builds = activities.InputsOf<BuildRequest>(nameof(ConsolidationActivities.BuildDataset));
+        Assert.Equal(2, builds.Count);
+        Assert.Equal(Generations(12), builds[0].LedgerGenerations);
+        Assert.Equal(Generations(13), builds[1].LedgerGenerations);
+        Assert.All(builds, b => Assert.Equal(Period, b.Period));
+
+        // The re-run got the same input: it read the ledger of the same period.
+        var reads = activities.InputsOf<string>(nameof(ConsolidationActivities.ReadLedgerGenerations));
+        Assert.Equal([Period, Period, Period, Period], reads);
+
+        var moves = activities.InputsOf<PointerMove>(nameof(ConsolidationActivities.MoveLatest));
+        Assert.Equal([7, 8], moves.Select(m => m.Version));
+        Assert.Equal(Generations(13), moves[1].LedgerGenerations);
+        Assert.Equal([new PublishRequest(Period, 7), new PublishRequest(Period, 8)], activities.InputsOf<PublishRequest>(nameof(ConsolidationActivities.PublishDataset)));
+    }
+
+    [Fact]
+    public async Task ConsolidatePeriod_BuildFails_FailsWithTheBuildsMessageAndLeavesLatestAlone()
+    {
+        const string Message = "Data set 2024-Q2 v7 does not conform to its schema: /indicators/0/value type: expected number";
+        var activities = Consolidation(_ => Generations(12), (_, _) => throw new InvalidDataException(Message));
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+
+        var run = await hub.RunAsync(nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput(Period), InstanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, run.RuntimeStatus);
+        Assert.Contains(Message, run.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal([nameof(ConsolidationActivities.ReadLedgerGenerations), nameof(ConsolidationActivities.BuildDataset)], activities.Names);
+    }
+}

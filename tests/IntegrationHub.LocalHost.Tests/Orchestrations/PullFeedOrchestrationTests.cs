@@ -1,0 +1,88 @@
+using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Pull;
+using Microsoft.DurableTask.Client;
+
+namespace IntegrationHub.LocalHost.Tests.Orchestrations;
+
+/// <summary>PullFeed on the in-memory Durable host: a department's period fetched under the retry policy its input carries.</summary>
+public sealed class PullFeedOrchestrationTests
+{
+    private const string Source = "transport";
+    private const string Period = "2024-06";
+    private const string Hash = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+    private static readonly string InstanceId = InstanceIds.Pull(Source, Period);
+    private static readonly string ProcessingId = InstanceIds.Feed(Source, Period, Hash);
+
+    private static ScriptedActivities Pull(Func<int, FetchedFeed> fetch)
+    {
+        var attempts = 0;
+        return new ScriptedActivities()
+            .On<FetchRequest, FetchedFeed>(nameof(PullActivities.FetchFeed), _ => fetch(Interlocked.Increment(ref attempts)))
+            .On<FeedRef, string>(nameof(PullActivities.StartProcessing), feed => InstanceIds.Feed(feed.Source, feed.Period, feed.ContentHash));
+    }
+
+    private static HttpRequestException Unavailable(int attempt) =>
+        new($"{Source} answered 503 Service Unavailable for {Period} (attempt {attempt}).", null, System.Net.HttpStatusCode.ServiceUnavailable);
+
+    [Fact]
+    public async Task PullFeed_FetchFailsTwiceThenSucceeds_ReceivedAndHandedToProcessingOnce()
+    {
+        var activities = Pull(attempt => attempt <= 2 ? throw Unavailable(attempt) : new FetchedFeed(Source, Period, Hash, false));
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+
+        var run = await hub.RunAsync(nameof(PullFeedOrchestration.PullFeed), new PullInput(Source, Period, 5, 1), InstanceId);
+
+        Assert.True(run.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"DEBUG {run.FailureDetails} inner {run.FailureDetails?.InnerFailure} calls {activities.Calls.Count} {string.Join(" | ", activities.Calls)}");
+        Assert.Equal(new PullResult(Source, Period, PullOutcome.Received, Hash, ProcessingId), run.ReadOutputAs<PullResult>());
+        Assert.Equal([new FetchRequest(Source, Period), new FetchRequest(Source, Period), new FetchRequest(Source, Period)], activities.InputsOf<FetchRequest>(nameof(PullActivities.FetchFeed)));
+        Assert.Equal(new FeedRef(Source, Period, Hash), Assert.Single(activities.InputsOf<FeedRef>(nameof(PullActivities.StartProcessing))));
+
+        // The input's first retry interval (1 s), doubled for the next retry.
+        var attempts = activities.CallsOf(nameof(PullActivities.FetchFeed)).Select(c => c.At).ToList();
+        Assert.InRange((attempts[1] - attempts[0]).TotalSeconds, 0.9, 10);
+        Assert.InRange((attempts[2] - attempts[1]).TotalSeconds, 1.9, 10);
+    }
+
+    [Fact]
+    public async Task PullFeed_FetchAlwaysFails_FailsAfterTheInputsMaxAttempts()
+    {
+        var activities = Pull(attempt => throw Unavailable(attempt));
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+
+        var run = await hub.RunAsync(nameof(PullFeedOrchestration.PullFeed), new PullInput(Source, Period, 2, 1), InstanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, run.RuntimeStatus);
+        Assert.Contains("answered 503 Service Unavailable for 2024-06 (attempt 2)", run.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(2, activities.CallsOf(nameof(PullActivities.FetchFeed)).Count);
+        Assert.Empty(activities.CallsOf(nameof(PullActivities.StartProcessing)));
+    }
+
+    [Fact]
+    public async Task PullFeed_PullRefused_FailsAfterOneAttemptSayingWhy()
+    {
+        const string Why = "transport served more than 10485760 bytes for 2024-06.";
+        var activities = Pull(_ => throw new PullRefusedException(Why));
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+
+        var run = await hub.RunAsync(nameof(PullFeedOrchestration.PullFeed), new PullInput(Source, Period, 5, 1), InstanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, run.RuntimeStatus);
+        Assert.Contains(Why, run.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Single(activities.CallsOf(nameof(PullActivities.FetchFeed)));
+        Assert.Empty(activities.CallsOf(nameof(PullActivities.StartProcessing)));
+    }
+
+    [Fact]
+    public async Task PullFeed_BytesAlreadyDecided_UnchangedWithoutProcessing()
+    {
+        var activities = Pull(_ => new FetchedFeed(Source, Period, Hash, true));
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+
+        var run = await hub.RunAsync(nameof(PullFeedOrchestration.PullFeed), new PullInput(Source, Period, 5, 1), InstanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        Assert.Equal(new PullResult(Source, Period, PullOutcome.Unchanged, Hash, null), run.ReadOutputAs<PullResult>());
+        Assert.Equal("unchanged", HubOrchestrations.Stage(run));
+        Assert.Equal([nameof(PullActivities.FetchFeed)], activities.Names);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace IntegrationHub.LocalHost.Tests.Support;
+
+/// <summary>
+/// A process the tests start (Azurite, the department simulators). It is killed with its whole tree on dispose, and
+/// also when the test process exits without disposing it (a crashed or aborted run must not leave servers behind).
+/// Standard error and output are drained into a short tail, for failure messages.
+/// </summary>
+public sealed class ChildProcess : IDisposable
+{
+    private const int TailLines = 60;
+
+    private static readonly ConcurrentDictionary<int, Process> Live = new();
+
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> tail = new();
+    private readonly TaskCompletionSource<string> firstLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    static ChildProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var process in Live.Values)
+        {
+            Kill(process);
+        }
+    };
+
+    private ChildProcess(Process process, string name)
+    {
+        this.process = process;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>The last lines the process wrote (both streams), oldest first.</summary>
+    public string Tail => string.Join(Environment.NewLine, tail);
+
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var child = new ChildProcess(process, name);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            child.firstLine.TrySetResult(e.Data);
+            child.Remember(e.Data);
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                child.Remember(e.Data);
+            }
+        };
+        process.Exited += (_, _) => child.firstLine.TrySetException(new InvalidOperationException($"{name} exited before writing a line."));
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"Could not start {name} ({fileName}).");
+        }
+
+        Live[process.Id] = process;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>The first line written to standard output.</summary>
+    public async Task<string> FirstOutputLineAsync(TimeSpan timeout)
+    {
+        try
+        {
+            return await firstLine.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"{Name} wrote no first line within {timeout.TotalSeconds} s. Its output:{Environment.NewLine}{Tail}", ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        Live.TryRemove(process.Id, out _);
+        Kill(process);
+        process.Dispose();
+    }
+
+    private void Remember(string line)
+    {
+        tail.Enqueue(line);
+        while (tail.Count > TailLines && tail.TryDequeue(out _))
+        {
+        }
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+}

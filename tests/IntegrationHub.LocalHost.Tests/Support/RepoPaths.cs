@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace IntegrationHub.LocalHost.Tests.Support;
+
+/// <summary>Files of the repository the tests read: sample feeds, the subscribers and areas reference files.</summary>
+public static class RepoPaths
+{
+    private static readonly Lazy<string> RootPath = new(FindRoot);
+
+    public static string Root => RootPath.Value;
+
+    public static string SampleFeeds => Path.Combine(Root, "local-dev", "sample-feeds");
+
+    public static string ReferenceData => Path.Combine(Root, "functions", "IntegrationHub.Core", "ReferenceData");
+
+    /// <summary>A sample feed by file name, e.g. <c>statistics-2024-Q4-r1.json</c> (searched in every year folder) or <c>invalid/…</c>.</summary>
+    public static string SampleFeed(string name)
+    {
+        var direct = Path.Combine(SampleFeeds, name);
+        if (File.Exists(direct))
+        {
+            return direct;
+        }
+
+        return Directory.EnumerateFiles(SampleFeeds, name, SearchOption.AllDirectories).SingleOrDefault()
+            ?? throw new FileNotFoundException($"No sample feed named {name} under local-dev/sample-feeds.");
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "IntegrationHub.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find the repository root above the test binaries.");
+    }
+}
+
+public static class Ports
+{
+    public static int Free()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
