@@ -404,7 +404,7 @@ var accessSettings = reduce(
     })
 )
 
-// Pull__<Department>__BaseUrl / PathTemplate / Cron / TimeoutSeconds / ApiKey for every pulled department.
+// Pull__<Department>__BaseUrl / PathTemplate / TimeoutSeconds / ApiKey and PullCron<Department> for every pulled department.
 var pullSettings = reduce(
   pulledClients,
   {},
@@ -412,7 +412,8 @@ var pullSettings = reduce(
     union(settings, {
       'Pull__${c.setting}__BaseUrl': pullSources[c.setting].baseUrl
       'Pull__${c.setting}__PathTemplate': pullSources[c.setting].pathTemplate
-      'Pull__${c.setting}__Cron': pullSources[c.setting].cron
+      // Flat name: the Functions host resolves %PullCron<Department>% in the timer trigger; nested names are unreliable there.
+      'PullCron${c.setting}': pullSources[c.setting].cron
       'Pull__${c.setting}__TimeoutSeconds': string(pullSources[c.setting].timeoutSeconds)
       'Pull__${c.setting}__ApiKey': keyVaultReference(names.keyVault, 'pull-${c.id}-api-key')
     })

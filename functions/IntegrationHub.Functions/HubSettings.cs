@@ -27,7 +27,15 @@ public static class HubSettings
     public static IEnumerable<string> AppSettingNames()
     {
         yield return $"{HubStorageSection}__serviceUri";
-        foreach (var name in Publishing.PublishingOptions.ClientAppSettingNames) { yield return name; }
+        foreach (var name in Publishing.PublishingOptions.ClientAppSettingNames)
+        {
+            yield return name;
+        }
+
+        foreach (var name in PullSchedules.AppSettingNames)
+        {
+            yield return name;
+        }
         foreach (var (section, type) in OptionsClasses)
         {
             foreach (var name in Leaves(section, type))

@@ -22,8 +22,12 @@ public class FunctionAppTests
         "Intake__MaxFeedBytes",
         "Intake__MaxDepth",
         .. new[] { "Statistics", "PowerGrid", "Transport", "Environment" }
-            .SelectMany(d => new[] { "BaseUrl", "PathTemplate", "Cron", "TimeoutSeconds", "ApiKey" }.Select(s => $"Pull__{d}__{s}")),
+            .SelectMany(d => new[] { "BaseUrl", "PathTemplate", "TimeoutSeconds", "ApiKey" }.Select(s => $"Pull__{d}__{s}")),
+        // Timer schedules are flat names: the Functions host does not reliably resolve nested ones in %…% expressions.
+        .. new[] { "Statistics", "PowerGrid", "Transport", "Environment" }.Select(d => $"PullCron{d}"),
         "Pull__AllowedHosts",
+        "Pull__RetryMaxAttempts",
+        "Pull__RetryFirstIntervalSeconds",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
     ];
 

@@ -12,19 +12,19 @@ namespace IntegrationHub.Functions.Pull;
 public sealed class PullFunctions(PullScheduler scheduler, IOptionsMonitor<AccessOptions> access, TimeProvider clock)
 {
     [Function(nameof(PullStatisticsOnSchedule))]
-    public Task PullStatisticsOnSchedule([TimerTrigger("%Pull:Statistics:Cron%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+    public Task PullStatisticsOnSchedule([TimerTrigger("%" + PullSchedules.Statistics + "%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         scheduler.StartDueAsync(client, FeedSource.Statistics, clock.GetUtcNow(), cancellationToken);
 
     [Function(nameof(PullPowerGridOnSchedule))]
-    public Task PullPowerGridOnSchedule([TimerTrigger("%Pull:PowerGrid:Cron%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+    public Task PullPowerGridOnSchedule([TimerTrigger("%" + PullSchedules.PowerGrid + "%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         scheduler.StartDueAsync(client, FeedSource.PowerGrid, clock.GetUtcNow(), cancellationToken);
 
     [Function(nameof(PullTransportOnSchedule))]
-    public Task PullTransportOnSchedule([TimerTrigger("%Pull:Transport:Cron%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+    public Task PullTransportOnSchedule([TimerTrigger("%" + PullSchedules.Transport + "%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         scheduler.StartDueAsync(client, FeedSource.Transport, clock.GetUtcNow(), cancellationToken);
 
     [Function(nameof(PullEnvironmentOnSchedule))]
-    public Task PullEnvironmentOnSchedule([TimerTrigger("%Pull:Environment:Cron%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+    public Task PullEnvironmentOnSchedule([TimerTrigger("%" + PullSchedules.Environment + "%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         scheduler.StartDueAsync(client, FeedSource.Environment, clock.GetUtcNow(), cancellationToken);
 
     /// <summary>Ops start a pull of one department period now (the demo cycle does this for the sample periods).</summary>

@@ -12,9 +12,6 @@ public sealed class PullSourceOptions
     /// <summary>Path under the base URL, with <c>{period}</c> (and optionally <c>{source}</c>) filled in per pull.</summary>
     public string PathTemplate { get; set; } = "{source}/feeds/{period}";
 
-    /// <summary>NCRONTAB (six fields, seconds first) of the scheduled pull; the timer trigger reads it as <c>%Pull:{Department}:Cron%</c>.</summary>
-    public string Cron { get; set; } = "0 0 2 * * *";
-
     [Range(1, 600)]
     public int TimeoutSeconds { get; set; } = 30;
 
@@ -22,6 +19,21 @@ public sealed class PullSourceOptions
     public string? ApiKey { get; set; }
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(BaseUrl);
+}
+
+/// <summary>
+/// The schedules of the pull timers. They are flat app settings (<c>PullCronStatistics</c>, not
+/// <c>Pull__Statistics__Cron</c>) because the Functions host does not reliably resolve nested or double-underscore
+/// names in trigger binding expressions. NCRONTAB with six fields (seconds first), UTC.
+/// </summary>
+public static class PullSchedules
+{
+    public const string Statistics = "PullCronStatistics";
+    public const string PowerGrid = "PullCronPowerGrid";
+    public const string Transport = "PullCronTransport";
+    public const string Environment = "PullCronEnvironment";
+
+    public static readonly IReadOnlyList<string> AppSettingNames = [Statistics, PowerGrid, Transport, Environment];
 }
 
 /// <summary>Pulling department APIs (settings section <c>Pull</c>).</summary>
