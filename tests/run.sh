@@ -24,6 +24,9 @@ status=0
 dotnet test IntegrationHub.sln -c Release --no-build -nologo -v minimal \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
 
+echo "== test: department simulators (node:test)"
+node --test --test-reporter=spec "$root/local-dev/simulators/" || status=$?
+
 # One closing line for people and for CI, summed over every test project's TRX file.
 node "$root/tests/summarise-trx.mjs" "$results"
 exit "$status"

@@ -11,7 +11,7 @@ internal static class Problems
 
     public static ObjectResult Create(int status, string title, string detail, IDictionary<string, object?>? extensions = null)
     {
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" };
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = "about:blank" };
         foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
         {
             problem.Extensions[key] = value;
