@@ -35,12 +35,12 @@ public static class ConsolidatePeriodOrchestration
         if (!SameGenerations(generations, after))
         {
             context.SetCustomStatus(new { stage = "re-running: new feeds arrived", input.Period });
-            context.ContinueAsNew(input);
-            return new ConsolidationResult(input.Period, built.Version, built.IsNew, 0);
+            context.ContinueAsNew(input with { Run = input.Run + 1 });
+            return new ConsolidationResult(input.Period, built.Version, built.IsNew, input.Run);
         }
 
         context.SetCustomStatus(new { stage = "done", input.Period, built.Version, built.IsNew });
-        return new ConsolidationResult(input.Period, built.Version, built.IsNew, 1);
+        return new ConsolidationResult(input.Period, built.Version, built.IsNew, input.Run);
     }
 
     private static bool SameGenerations(Dictionary<string, long> before, Dictionary<string, long> after) =>

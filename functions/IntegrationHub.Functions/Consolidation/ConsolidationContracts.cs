@@ -2,8 +2,8 @@ namespace IntegrationHub.Functions.Consolidation;
 
 // Orchestration inputs and outputs are persisted in the task hub's history: small records, additive changes only.
 
-/// <summary>The ledger generations (calendar year to generation) a consolidation reads up to.</summary>
-public sealed record ConsolidationInput(string Period);
+/// <param name="Run">1 for the first run; each re-run (ContinueAsNew because feeds arrived meanwhile) counts up.</param>
+public sealed record ConsolidationInput(string Period, int Run = 1);
 
 public sealed record BuildRequest(string Period, IReadOnlyDictionary<string, long> LedgerGenerations, DateTime GeneratedAt);
 

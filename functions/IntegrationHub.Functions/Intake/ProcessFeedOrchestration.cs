@@ -71,6 +71,11 @@ public static class ProcessFeedOrchestration
                 return included;
             }
 
+            if (poll == MaxPolls)
+            {
+                break;
+            }
+
             await context.CreateTimer(context.CurrentUtcDateTime + delay, CancellationToken.None);
             delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 10));
         }

@@ -19,8 +19,10 @@ public static class PullFeedOrchestration
             backoffCoefficient: 2.0,
             maxRetryInterval: TimeSpan.FromMinutes(5))
         {
-            // A refusal (not configured, host not allowed, too large) will not change by asking again.
-            HandleFailure = failure => !failure.IsCausedBy<PullRefusedException>(),
+            // A refusal (not configured, host not allowed, too large) will not change by asking again. Compared by
+            // name: IsCausedBy resolves every failure's type by name and throws on HttpRequestException, whose name
+            // two loaded assemblies carry, which would silently end the retries.
+            HandleFailure = failure => failure.ErrorType != typeof(PullRefusedException).FullName,
         };
 
         context.SetCustomStatus(new { stage = "fetching", input.Source, input.Period });

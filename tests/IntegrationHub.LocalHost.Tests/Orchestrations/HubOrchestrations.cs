@@ -6,6 +6,9 @@ using IntegrationHub.Functions;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.LocalHost.Tests.Orchestrations;
 
@@ -75,8 +78,18 @@ internal sealed class HubOrchestrations : IAsyncDisposable
                 DurableFunctionRegistrar.Register(registry, Orchestrators);
                 activities.Register(registry);
             },
-            // The host otherwise picks a random port and may collide with one in use.
-            new DurableTaskTestHostOptions { Port = FreePort() });
+            new DurableTaskTestHostOptions
+            {
+                // The host otherwise picks a random port and may collide with one in use.
+                Port = FreePort(),
+
+                // The local host's payload JSON (camelCase), so inputs, outputs and custom status look as they do there.
+                ConfigureServices = services =>
+                {
+                    services.Configure<DurableTaskWorkerOptions>(Options.DefaultName, o => o.DataConverter = LocalHub.DataConverter);
+                    services.Configure<DurableTaskClientOptions>(Options.DefaultName, o => o.DataConverter = LocalHub.DataConverter);
+                },
+            });
         return new HubOrchestrations(host);
     }
 

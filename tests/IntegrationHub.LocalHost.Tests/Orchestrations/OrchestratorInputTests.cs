@@ -23,6 +23,8 @@ public sealed class OrchestratorInputTests
             nameof(ProcessFeedOrchestration.ProcessFeed), feed, InstanceIds.Feed(feed.Source, feed.Period, feed.ContentHash));
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        // The input travelled as the local host's camelCase JSON; GetInput<FeedRef> still bound every value.
+        Assert.Contains("\"contentHash\":", run.SerializedInput, StringComparison.Ordinal);
         Assert.Equal(feed, Assert.Single(activities.InputsOf<FeedRef>(nameof(ProcessFeedActivities.ValidateFeed))));
     }
 

@@ -21,18 +21,38 @@ public sealed class PullFeedOrchestrationTests
             .On<FeedRef, string>(nameof(PullActivities.StartProcessing), feed => InstanceIds.Feed(feed.Source, feed.Period, feed.ContentHash));
     }
 
+    // The two ways FetchFeed reports a failed attempt: no answer in time, or an unsuccessful HTTP status.
+    private static TimeoutException NoAnswer(int attempt) => new($"{Source} did not answer within 30 s for {Period} (attempt {attempt}).");
+
     private static HttpRequestException Unavailable(int attempt) =>
         new($"{Source} answered 503 Service Unavailable for {Period} (attempt {attempt}).", null, System.Net.HttpStatusCode.ServiceUnavailable);
 
     [Fact]
-    public async Task PullFeed_FetchFailsTwiceThenSucceeds_ReceivedAndHandedToProcessingOnce()
+    public async Task PullFeed_FetchTimesOutTwiceThenSucceeds_ReceivedAndHandedToProcessingOnce()
+    {
+        var activities = Pull(attempt => attempt <= 2 ? throw NoAnswer(attempt) : new FetchedFeed(Source, Period, Hash, false));
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+
+        var run = await hub.RunAsync(nameof(PullFeedOrchestration.PullFeed), new PullInput(Source, Period, 5, 1), InstanceId);
+
+        AssertReceivedOnThirdAttempt(run, activities);
+    }
+
+    // Regression: the retry filter once used IsCausedBy, which throws on HttpRequestException and ended the retries.
+    [Fact]
+    public async Task PullFeed_FetchAnswersAnErrorStatusTwiceThenSucceeds_ReceivedAndHandedToProcessingOnce()
     {
         var activities = Pull(attempt => attempt <= 2 ? throw Unavailable(attempt) : new FetchedFeed(Source, Period, Hash, false));
         await using var hub = await HubOrchestrations.StartAsync(activities);
 
         var run = await hub.RunAsync(nameof(PullFeedOrchestration.PullFeed), new PullInput(Source, Period, 5, 1), InstanceId);
 
-        Assert.True(run.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"DEBUG {run.FailureDetails} inner {run.FailureDetails?.InnerFailure} calls {activities.Calls.Count} {string.Join(" | ", activities.Calls)}");
+        AssertReceivedOnThirdAttempt(run, activities);
+    }
+
+    private static void AssertReceivedOnThirdAttempt(OrchestrationMetadata run, ScriptedActivities activities)
+    {
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
         Assert.Equal(new PullResult(Source, Period, PullOutcome.Received, Hash, ProcessingId), run.ReadOutputAs<PullResult>());
         Assert.Equal([new FetchRequest(Source, Period), new FetchRequest(Source, Period), new FetchRequest(Source, Period)], activities.InputsOf<FetchRequest>(nameof(PullActivities.FetchFeed)));
         Assert.Equal(new FeedRef(Source, Period, Hash), Assert.Single(activities.InputsOf<FeedRef>(nameof(PullActivities.StartProcessing))));
@@ -44,15 +64,15 @@ public sealed class PullFeedOrchestrationTests
     }
 
     [Fact]
-    public async Task PullFeed_FetchAlwaysFails_FailsAfterTheInputsMaxAttempts()
+    public async Task PullFeed_FetchAlwaysFails_FailsAfterTheInputsMaxAttemptsWithTheLastError()
     {
-        var activities = Pull(attempt => throw Unavailable(attempt));
+        var activities = Pull(attempt => throw NoAnswer(attempt));
         await using var hub = await HubOrchestrations.StartAsync(activities);
 
         var run = await hub.RunAsync(nameof(PullFeedOrchestration.PullFeed), new PullInput(Source, Period, 2, 1), InstanceId);
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, run.RuntimeStatus);
-        Assert.Contains("answered 503 Service Unavailable for 2024-06 (attempt 2)", run.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("did not answer within 30 s for 2024-06 (attempt 2)", run.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(2, activities.CallsOf(nameof(PullActivities.FetchFeed)).Count);
         Assert.Empty(activities.CallsOf(nameof(PullActivities.StartProcessing)));
     }
@@ -68,6 +88,7 @@ public sealed class PullFeedOrchestrationTests
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, run.RuntimeStatus);
         Assert.Contains(Why, run.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(typeof(PullRefusedException).FullName, run.FailureDetails.InnerFailure?.ErrorType);
         Assert.Single(activities.CallsOf(nameof(PullActivities.FetchFeed)));
         Assert.Empty(activities.CallsOf(nameof(PullActivities.StartProcessing)));
     }
