@@ -372,7 +372,6 @@ var coreSettings = {
   // The hub's containers and tables, identity-based.
   HubStorage__serviceUri: storage.outputs.blobEndpoint
   HubStorage__queueServiceUri: storage.outputs.queueEndpoint
-  HubStorage__tableServiceUri: storage.outputs.tableEndpoint
   // Data-set update announcements.
   Publishing__Mode: 'ServiceBus'
   Publishing__TopicName: topicName

@@ -26,5 +26,5 @@ internal static class Problems
         StatusCodes.Status400BadRequest,
         "The feed is not valid",
         $"{report.Errors.Count} violation(s); the feed is quarantined with this report. Fix them and send the feed again.",
-        new Dictionary<string, object?> { ["feedId"] = feedId, ["status"] = statusUrl, ["errors"] = report.Errors, ["warnings"] = report.Warnings });
+        new Dictionary<string, object?> { ["feedId"] = feedId, ["statusUrl"] = statusUrl, ["errors"] = report.Errors, ["warnings"] = report.Warnings });
 }

@@ -13,7 +13,6 @@ public class FunctionAppTests
         "DurableTaskHubName",
         "HubStorage__serviceUri",
         "HubStorage__queueServiceUri",
-        "HubStorage__tableServiceUri",
         "Publishing__Mode",
         "Publishing__TopicName",
         "ServiceBus__fullyQualifiedNamespace",

@@ -54,6 +54,8 @@ public sealed class PushFeedFunction(FeedIntake intake, FeedProcessing processin
         return outcome.Verdict switch
         {
             IntakeVerdict.Accepted => new AcceptedResult(statusUrl, new { feedId = outcome.FeedId, status = statusUrl, warnings = outcome.Report.Warnings }),
+            // The same invalid bytes again are still invalid: the department gets the same report, not a "fine".
+            IntakeVerdict.Duplicate when outcome.Feed is null => Problems.Invalid(outcome.FeedId, statusUrl, outcome.Report),
             IntakeVerdict.Duplicate => new OkObjectResult(new { feedId = outcome.FeedId, status = statusUrl, duplicate = true }),
             _ => Problems.Invalid(outcome.FeedId, statusUrl, outcome.Report),
         };

@@ -37,12 +37,27 @@ public sealed class OpsInstanceFunctions(IOptionsMonitor<AccessOptions> access)
             statuses.Add(status);
         }
 
+        DateTimeOffset? from = null, to = null;
+        foreach (var (name, assign) in new (string, Action<DateTimeOffset>)[] { ("from", v => from = v), ("to", v => to = v) })
+        {
+            if (request.Query[name].FirstOrDefault() is { Length: > 0 } text)
+            {
+                if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var value))
+                {
+                    return Problems.Create(StatusCodes.Status400BadRequest, "Invalid time", $"'{text}' is not a date-time; use RFC 3339, e.g. 2025-01-31T00:00:00Z.",
+                        new Dictionary<string, object?> { ["parameter"] = name });
+                }
+
+                assign(value);
+            }
+        }
+
         var query = new OrchestrationQuery
         {
             Statuses = statuses.Count > 0 ? statuses : null,
             InstanceIdPrefix = request.Query["prefix"].FirstOrDefault(),
-            CreatedFrom = DateTimeOffset.TryParse(request.Query["from"], System.Globalization.CultureInfo.InvariantCulture, out var from) ? from : null,
-            CreatedTo = DateTimeOffset.TryParse(request.Query["to"], System.Globalization.CultureInfo.InvariantCulture, out var to) ? to : null,
+            CreatedFrom = from,
+            CreatedTo = to,
             FetchInputsAndOutputs = true,
         };
         var instances = new List<InstanceView>();

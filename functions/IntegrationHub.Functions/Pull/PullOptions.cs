@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using IntegrationHub.Core.Feeds;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Functions.Pull;
 
@@ -41,12 +42,16 @@ public sealed class PullOptions
 {
     public const string SectionName = "Pull";
 
+    [ValidateObjectMembers]
     public PullSourceOptions Statistics { get; set; } = new();
 
+    [ValidateObjectMembers]
     public PullSourceOptions PowerGrid { get; set; } = new();
 
+    [ValidateObjectMembers]
     public PullSourceOptions Transport { get; set; } = new();
 
+    [ValidateObjectMembers]
     public PullSourceOptions Environment { get; set; } = new();
 
     /// <summary>Comma-separated host names the pull may call; a base URL on any other host is refused (no request forgery through configuration).</summary>
