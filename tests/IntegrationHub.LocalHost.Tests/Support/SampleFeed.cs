@@ -15,6 +15,17 @@ public sealed record SampleFeed(string Name, byte[] Bytes, string Source, string
         return new SampleFeed(name, bytes, root.GetProperty("source").GetString()!, root.GetProperty("period").GetString()!, root.GetProperty("revision").GetInt32());
     }
 
+    /// <summary>The highest revision of a source's period: what the simulators serve when no revision is asked for.</summary>
+    public static SampleFeed Latest(string source, string period)
+    {
+        var names = Directory.EnumerateFiles(RepoPaths.SampleFeeds, $"{source}-{period}-r*.json", SearchOption.AllDirectories)
+            .Where(path => Path.GetFileName(Path.GetDirectoryName(path)) != "invalid")
+            .Select(path => Path.GetFileName(path))
+            .ToList();
+        Assert.True(names.Count > 0, $"No sample feed of {source} {period}.");
+        return Load(names.MaxBy(n => int.Parse(n[(n.LastIndexOf("-r", StringComparison.Ordinal) + 2)..^".json".Length], CultureInfo.InvariantCulture))!);
+    }
+
     /// <summary>
     /// The id the README promises for these bytes: <c>{source}-{period}-r{revision}-{first 16 hex digits of SHA-256}</c>.
     /// A pulled feed has the same id as the file, because the simulators serve the file's exact bytes.
