@@ -149,14 +149,15 @@ var allTags = union(tags, {
   environment: environmentName
 })
 
-// The hub's containers (design: landing -> normalized | quarantine -> ledger -> datasets) and the one Flex
-// Consumption deploys the app package to.
+// The hub's containers (design: landing -> normalized | quarantine -> ledger -> datasets; audit: the ops audit
+// log) and the one Flex Consumption deploys the app package to.
 var hubContainerNames = [
   'landing'
   'normalized'
   'quarantine'
   'ledger'
   'datasets'
+  'audit'
 ]
 var deploymentContainerName = 'app-package'
 

@@ -3,6 +3,7 @@ using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Datasets;
 using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Ops;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Pull;
 using IntegrationHub.Functions.Storage;
@@ -16,13 +17,18 @@ namespace IntegrationHub.Functions;
 public static class HubServiceCollectionExtensions
 {
     /// <summary>Every service of the hub, registered once for whichever host runs the functions.</summary>
-    public static IServiceCollection AddHubServices(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="requireRegexTimeout">
+    /// Refuse to start unless schema <c>pattern</c>s run with a timeout (the entry point calls <c>RegexTimeout.Apply()</c>
+    /// first). Only a host inside a test runner turns this off: the runner builds a regex before any test code runs,
+    /// after which the process-wide default can no longer be set.
+    /// </param>
+    public static IServiceCollection AddHubServices(this IServiceCollection services, IConfiguration configuration, bool requireRegexTimeout = true)
     {
         services.AddOptions<IntakeLimits>().Bind(configuration.GetSection(IntakeLimits.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.SectionName));
 
         // Schemas compiled and reference data validated once, at start-up.
-        services.AddSingleton(sp => new HubCore(sp.GetRequiredService<IOptions<IntakeLimits>>().Value));
+        services.AddSingleton(sp => new HubCore(sp.GetRequiredService<IOptions<IntakeLimits>>().Value, requireRegexTimeout));
         services.AddSingleton(sp => sp.GetRequiredService<HubCore>().Validator);
 
         // Connection string locally (Azurite), service URIs with managed identity in Azure.
@@ -39,6 +45,7 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<PullScheduler>();
         services.AddPublishing(configuration);
         services.AddDatasetQueries();
+        services.AddOps();
         // Redirects could lead a pull off its allowed host; the department API answers where it is asked.
         services.AddHttpClient(PullActivities.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         return services;

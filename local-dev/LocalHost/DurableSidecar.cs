@@ -2,7 +2,6 @@ using System.Net;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 
 namespace IntegrationHub.LocalHost;
 
@@ -51,9 +50,10 @@ public sealed class DurableSidecar : IAsyncDisposable
         }));
         builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
-        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        // The stock server with rewind added (the Azure Storage backend can rewind; the stock gRPC surface cannot).
+        builder.Services.AddSingleton<RewindingTaskHubGrpcServer>();
         var app = builder.Build();
-        app.MapGrpcService<TaskHubGrpcServer>();
+        app.MapGrpcService<RewindingTaskHubGrpcServer>();
         var service = app.Services.GetRequiredService<AzureStorageOrchestrationService>();
         await service.CreateIfNotExistsAsync().ConfigureAwait(false);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

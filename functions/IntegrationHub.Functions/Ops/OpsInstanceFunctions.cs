@@ -7,66 +7,23 @@ using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Functions.Ops;
 
-/// <summary>One orchestration as ops see it.</summary>
-public sealed record InstanceView(
-    string InstanceId, string Name, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, string? CustomStatus, string? Output, string? Failure);
-
-/// <summary>Ops watch orchestrations: list with filters, and one instance in detail.</summary>
-public sealed class OpsInstanceFunctions(IOptionsMonitor<AccessOptions> access)
+/// <summary>Ops watch orchestrations: a filtered, paged list, and one instance in detail with its failure, feeds and history.</summary>
+public sealed class OpsInstanceFunctions(OpsInstances instances, IOptionsMonitor<AccessOptions> access)
 {
     [Function(nameof(ListInstances))]
     public async Task<IActionResult> ListInstances(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/instances")] HttpRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(client);
         if (OpsAccess.Deny(access.CurrentValue, request) is { } denied)
         {
             return denied;
         }
 
-        var statuses = new List<OrchestrationRuntimeStatus>();
-        foreach (var text in request.Query["status"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
-        {
-            if (!Enum.TryParse<OrchestrationRuntimeStatus>(text, ignoreCase: true, out var status))
-            {
-                return Problems.Create(StatusCodes.Status400BadRequest, "Invalid status", $"'{text}' is not a status; use {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}.",
-                    new Dictionary<string, object?> { ["parameter"] = "status" });
-            }
-
-            statuses.Add(status);
-        }
-
-        DateTimeOffset? from = null, to = null;
-        foreach (var (name, assign) in new (string, Action<DateTimeOffset>)[] { ("from", v => from = v), ("to", v => to = v) })
-        {
-            if (request.Query[name].FirstOrDefault() is { Length: > 0 } text)
-            {
-                if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var value))
-                {
-                    return Problems.Create(StatusCodes.Status400BadRequest, "Invalid time", $"'{text}' is not a date-time; use RFC 3339, e.g. 2025-01-31T00:00:00Z.",
-                        new Dictionary<string, object?> { ["parameter"] = name });
-                }
-
-                assign(value);
-            }
-        }
-
-        var query = new OrchestrationQuery
-        {
-            Statuses = statuses.Count > 0 ? statuses : null,
-            InstanceIdPrefix = request.Query["prefix"].FirstOrDefault(),
-            CreatedFrom = from,
-            CreatedTo = to,
-            FetchInputsAndOutputs = true,
-        };
-        var instances = new List<InstanceView>();
-        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            instances.Add(View(instance));
-        }
-
-        return new OkObjectResult(instances.OrderByDescending(i => i.CreatedAt).ToList());
+        var query = new InstanceListQuery(
+            Joined(request, "status"), Joined(request, "name"), request.Query["prefix"].FirstOrDefault(), request.Query["from"].FirstOrDefault(), request.Query["to"].FirstOrDefault(),
+            request.Query["continuationToken"].FirstOrDefault(), request.Query["pageSize"].FirstOrDefault());
+        return (await instances.ListAsync(client, query, cancellationToken).ConfigureAwait(false)).ToActionResult();
     }
 
     [Function(nameof(GetInstance))]
@@ -75,19 +32,15 @@ public sealed class OpsInstanceFunctions(IOptionsMonitor<AccessOptions> access)
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(client);
         if (OpsAccess.Deny(access.CurrentValue, request) is { } denied)
         {
             return denied;
         }
 
-        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
-        return instance is null
-            ? Problems.Create(StatusCodes.Status404NotFound, "Unknown instance", $"No orchestration has the id '{instanceId}'.")
-            : new OkObjectResult(View(instance));
+        return (await instances.GetAsync(client, instanceId, cancellationToken).ConfigureAwait(false)).ToActionResult();
     }
 
-    private static InstanceView View(OrchestrationMetadata instance) => new(
-        instance.InstanceId, instance.Name, instance.RuntimeStatus.ToString(), instance.CreatedAt, instance.LastUpdatedAt, instance.SerializedCustomStatus,
-        instance.SerializedOutput, instance.FailureDetails?.ErrorMessage ?? (instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? instance.SerializedOutput : null));
+    /// <summary>A parameter given repeated or comma-separated, as one comma-separated text.</summary>
+    private static string? Joined(HttpRequest request, string name) =>
+        request.Query[name].Count == 0 ? null : string.Join(',', request.Query[name].Select(v => v ?? ""));
 }

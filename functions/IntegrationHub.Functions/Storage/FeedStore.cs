@@ -179,10 +179,64 @@ public sealed class FeedStore(BlobServiceClient blobs)
             return null;
         }
 
+        return await FindStatusAsync(source, hashPrefix, feedId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The status of landed bytes by source and (a prefix of) their SHA-256; null when none landed. Bytes without a verdict yet have an empty feed id.</summary>
+    public Task<FeedStatus?> GetStatusByContentHashAsync(string source, string contentHashPrefix, CancellationToken cancellationToken) =>
+        FindStatusAsync(source, contentHashPrefix, feedId: null, cancellationToken);
+
+    /// <summary>
+    /// Ops reprocessing: a quarantined feed that validates now (its schema or reference data were fixed) is recorded
+    /// as Validated, with an ETag condition so that two reprocessing calls cannot both release it; its quarantine
+    /// report goes.
+    /// </summary>
+    /// <returns>False when the feed is not (or no longer) quarantined.</returns>
+    public async Task<bool> ReleaseFromQuarantineAsync(string source, string contentHash, string feedId, string? period, CancellationToken cancellationToken)
+    {
+        var (state, etag) = await GetLandingStateAsync(source, contentHash, cancellationToken).ConfigureAwait(false);
+        if (state != FeedState.Quarantined)
+        {
+            return false;
+        }
+
+        try
+        {
+            await blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash))
+                .SetMetadataAsync(Verdict(feedId, FeedState.Validated, period), new BlobRequestConditions { IfMatch = etag }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            return false;
+        }
+
+        // The id of a quarantined feed may differ from the new one only if the old verdict could not read the envelope.
+        await blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobClient($"{source}/{feedId}.json")
+            .DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The ids of the feeds with a quarantine report (<c>quarantine/{source}/{feedId}.json</c>).</summary>
+    public async IAsyncEnumerable<string> ListQuarantinedFeedIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var name = item.Name;
+            var slash = name.LastIndexOf('/');
+            if (slash > 0 && name.EndsWith(".json", StringComparison.Ordinal))
+            {
+                yield return name[(slash + 1)..^".json".Length];
+            }
+        }
+    }
+
+    private async Task<FeedStatus?> FindStatusAsync(string source, string hashPrefix, string? feedId, CancellationToken cancellationToken)
+    {
         var landing = blobs.GetBlobContainerClient(HubContainers.Landing);
         await foreach (var item in landing.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = $"{source}/{hashPrefix}" }, cancellationToken).ConfigureAwait(false))
         {
-            if (!item.Metadata.TryGetValue(FeedIdKey, out var id) || id != feedId)
+            item.Metadata.TryGetValue(FeedIdKey, out var id);
+            if (feedId is not null && id != feedId)
             {
                 continue;
             }
@@ -191,14 +245,14 @@ public sealed class FeedStore(BlobServiceClient blobs)
             ValidationReport? report = null;
             if (state == FeedState.Quarantined)
             {
-                var content = await blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobClient($"{source}/{feedId}.json")
+                var content = await blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobClient($"{source}/{id}.json")
                     .DownloadContentAsync(cancellationToken).ConfigureAwait(false);
                 report = content.Value.Content.ToObjectFromJson<ValidationReport>(HubJson.Options);
             }
 
             var datasets = item.Metadata.TryGetValue(DatasetsKey, out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
             return new FeedStatus(
-                feedId, source, item.Metadata.TryGetValue(PeriodKey, out var period) ? period : null, state, $"{HubContainers.Landing}/{item.Name}", item.Properties.CreatedOn ?? DateTimeOffset.MinValue, report, datasets);
+                id ?? "", source, item.Metadata.TryGetValue(PeriodKey, out var period) ? period : null, state, $"{HubContainers.Landing}/{item.Name}", item.Properties.CreatedOn ?? DateTimeOffset.MinValue, report, datasets);
         }
 
         return null;

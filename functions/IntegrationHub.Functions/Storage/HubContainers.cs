@@ -17,5 +17,8 @@ public static class HubContainers
     /// <summary>Data-set versions, write-once, and each period's <c>latest</c> pointer.</summary>
     public const string Datasets = "datasets";
 
-    public static readonly IReadOnlyList<string> All = [Landing, Normalized, Quarantine, Ledger, Datasets];
+    /// <summary>The ops audit log: one append blob per month of JSON lines, only ever appended to.</summary>
+    public const string Audit = "audit";
+
+    public static readonly IReadOnlyList<string> All = [Landing, Normalized, Quarantine, Ledger, Datasets, Audit];
 }

@@ -110,9 +110,29 @@ public sealed class HubApi(HttpClient http, RecentLogs logs)
 
     public async Task<IReadOnlyList<InstanceState>> InstancesAsync(string? prefix = null)
     {
-        var answer = await GetAsync(prefix is null ? "/api/ops/instances" : $"/api/ops/instances?prefix={Uri.EscapeDataString(prefix)}", Keys.Ops);
-        Assert.True(answer.Status == 200, $"GET /api/ops/instances should answer 200; got {answer}");
-        return [.. answer.Json.EnumerateArray().Select(ToInstance)];
+        var instances = new List<InstanceState>();
+        string? continuation = null;
+        do
+        {
+            var query = new List<string> { "pageSize=1000" };
+            if (prefix is not null)
+            {
+                query.Add($"prefix={Uri.EscapeDataString(prefix)}");
+            }
+
+            if (continuation is not null)
+            {
+                query.Add($"continuationToken={Uri.EscapeDataString(continuation)}");
+            }
+
+            var answer = await GetAsync("/api/ops/instances?" + string.Join('&', query), Keys.Ops);
+            Assert.True(answer.Status == 200, $"GET /api/ops/instances should answer 200; got {answer}");
+            instances.AddRange(answer.Json.GetProperty("instances").EnumerateArray().Select(ToInstance));
+            continuation = answer.Json.TryGetProperty("continuationToken", out var token) && token.ValueKind == JsonValueKind.String ? token.GetString() : null;
+        }
+        while (!string.IsNullOrEmpty(continuation));
+
+        return instances;
     }
 
     public async Task<InstanceState?> InstanceAsync(string instanceId)

@@ -1,0 +1,229 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace IntegrationHub.Cli;
+
+/// <summary>
+/// <c>hub ops …</c>: the ops API from a terminal: list and inspect orchestrations, replay, rewind, terminate and
+/// purge them, replay every failed one. Each subcommand is one request; its answer is printed as a table or as
+/// <c>key: value</c> lines (<c>--json</c>: as the hub sent it), a refusal as the hub's problem.
+/// </summary>
+internal static class OpsCommand
+{
+    public const string KeyVariable = "HUB_OPS_KEY";
+
+    private static readonly Option<string> Hub = HubClient.HubOption();
+    private static readonly Option<string?> Key = HubClient.KeyOption(KeyVariable, "The ops API key");
+    private static readonly Option<int> Timeout = HubClient.TimeoutOption();
+    private static readonly Option<bool> Json = new("--json") { Description = "Print the hub's answer as JSON.", Recursive = true };
+
+    public static Command Create()
+    {
+        var command = new Command(
+            "ops",
+            "Watch and repair the hub's orchestrations through its ops API. Exit 0 done, 1 the hub refused (its problem is printed), "
+            + "2 bad arguments, no answer or a key the hub refused, 3 a hub error.")
+        {
+            Hub,
+            Key,
+            Timeout,
+            Json,
+        };
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Show());
+        command.Subcommands.Add(Action("replay", "Run a failed or terminated instance again from its original input (same instance id); a failure is replayed once.", HttpMethod.Post, "replay"));
+        command.Subcommands.Add(Action("rewind", "Rewind a failed instance in place, where the engine supports it (the hub says so when it does not).", HttpMethod.Post, "rewind"));
+        command.Subcommands.Add(Terminate());
+        command.Subcommands.Add(Action("purge", "Delete a finished instance's history.", HttpMethod.Delete, null));
+        command.Subcommands.Add(ReplayFailed());
+        return command;
+    }
+
+    private static Command List()
+    {
+        var status = new Option<string[]>("--status") { Description = "Runtime statuses (Running, Completed, Failed, Terminated, Pending, Suspended, …); repeat or separate with commas.", AllowMultipleArgumentsPerToken = true };
+        var name = new Option<string?>("--name") { Description = "Orchestration name: ProcessFeed, PullFeed, ConsolidatePeriod." };
+        var prefix = new Option<string?>("--prefix") { Description = "Instance-id prefix, e.g. feed:transport: or consolidate:2024." };
+        var from = new Option<string?>("--from") { Description = "Created at or after (RFC 3339, e.g. 2025-01-31T00:00:00Z)." };
+        var to = new Option<string?>("--to") { Description = "Created at or before (RFC 3339)." };
+        var pageSize = new Option<int?>("--page-size") { Description = "Instances per page." };
+        var continuation = new Option<string?>("--continuation-token") { Description = "The token the previous page printed." };
+        var command = new Command("list", "List orchestrations, newest first.") { status, name, prefix, from, to, pageSize, continuation };
+        command.SetAction((result, cancellationToken) =>
+        {
+            var query = new QueryText()
+                .Add("status", string.Join(',', result.GetValue(status) ?? []))
+                .Add("name", result.GetValue(name))
+                .Add("prefix", result.GetValue(prefix))
+                .Add("from", result.GetValue(from))
+                .Add("to", result.GetValue(to))
+                .Add("pageSize", result.GetValue(pageSize)?.ToString(CultureInfo.InvariantCulture))
+                .Add("continuationToken", result.GetValue(continuation));
+            return RunAsync(result, HttpMethod.Get, "ops/instances" + query, WriteInstances, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var id = InstanceId();
+        var command = new Command("show", "One orchestration: status, input and output, the failure, the feeds behind it and its history.") { id };
+        command.SetAction((result, cancellationToken) =>
+            RunAsync(result, HttpMethod.Get, InstancePath(result.GetValue(id)!, null), answer => TextLayout.Fields(Console.Out, answer), cancellationToken));
+        return command;
+    }
+
+    private static Command Action(string name, string description, HttpMethod method, string? action)
+    {
+        var id = InstanceId();
+        var command = new Command(name, description) { id };
+        command.SetAction((result, cancellationToken) => RunAsync(result, method, InstancePath(result.GetValue(id)!, action), WriteOutcome, cancellationToken));
+        return command;
+    }
+
+    private static Command Terminate()
+    {
+        var id = InstanceId();
+        var reason = new Option<string?>("--reason") { Description = "Why (kept in the audit log)." };
+        var command = new Command("terminate", "Terminate a running or suspended instance.") { id, reason };
+        command.SetAction((result, cancellationToken) =>
+            RunAsync(result, HttpMethod.Post, InstancePath(result.GetValue(id)!, "terminate") + new QueryText().Add("reason", result.GetValue(reason)), WriteOutcome, cancellationToken));
+        return command;
+    }
+
+    private static Command ReplayFailed()
+    {
+        var since = new Option<string?>("--since") { Description = "Failed instances created at or after (RFC 3339)." };
+        var name = new Option<string?>("--name") { Description = "Only instances of this orchestration name." };
+        var command = new Command("replay-failed", "Replay every failed instance that matches, once; prints each one's outcome.") { since, name };
+        command.SetAction((result, cancellationToken) =>
+            RunAsync(result, HttpMethod.Post, "ops/replay-failed" + new QueryText().Add("since", result.GetValue(since)).Add("name", result.GetValue(name)), WriteOutcome, cancellationToken));
+        return command;
+    }
+
+    private static Argument<string> InstanceId() => new("instance-id") { Description = "The orchestration's instance id, e.g. feed:transport:2024-06:0123456789abcdef." };
+
+    private static string InstancePath(string instanceId, string? action) =>
+        $"ops/instances/{Uri.EscapeDataString(instanceId)}{(action is null ? "" : "/" + action)}";
+
+    /// <summary>Sends the request with the ops key and prints the answer: the success with <paramref name="write"/>, a refusal as its problem.</summary>
+    private static async Task<int> RunAsync(ParseResult result, HttpMethod method, string path, Action<JsonElement> write, CancellationToken cancellationToken)
+    {
+        var timeout = result.GetValue(Timeout);
+        if (!HubClient.TryParseBase(result.GetValue(Hub)!, out var hub, out var error) || timeout < 1)
+        {
+            await Console.Error.WriteLineAsync(error ?? "--timeout is at least 1 second.").ConfigureAwait(false);
+            return ExitCodes.Unusable;
+        }
+
+        var key = HubClient.ResolveKey(result.GetValue(Key), KeyVariable);
+        if (string.IsNullOrEmpty(key))
+        {
+            await Console.Error.WriteLineAsync($"No key: give --key or set ${KeyVariable}.").ConfigureAwait(false);
+        }
+
+        HubAnswer answer;
+        try
+        {
+            answer = await HubClient.SendAsync(method, hub!, path, key, TimeSpan.FromSeconds(timeout), null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubUnreachableException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return ExitCodes.Unusable;
+        }
+
+        if (!answer.IsSuccess)
+        {
+            HubClient.WriteProblem(Console.Error, answer);
+            return HubClient.ExitCodeOf(answer);
+        }
+
+        if (answer.Json is not { } json)
+        {
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done ({answer.Status})"));
+        }
+        else if (result.GetValue(Json))
+        {
+            Console.Out.WriteLine(TextLayout.Indented(json));
+        }
+        else
+        {
+            write(json);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The instance table, newest first, and how to ask for the next page. Takes a page (<c>{instances,
+    /// continuationToken}</c>) or, from a hub before paging, a plain array.
+    /// </summary>
+    private static void WriteInstances(JsonElement answer)
+    {
+        var instances = answer.ValueKind == JsonValueKind.Array ? answer
+            : answer.TryGetProperty("instances", out var page) ? page
+            : default;
+        if (instances.ValueKind != JsonValueKind.Array)
+        {
+            TextLayout.Fields(Console.Out, answer);
+            return;
+        }
+
+        var rows = instances.EnumerateArray().ToList();
+        var withFailure = rows.Any(r => TextLayout.Text(r, "failure") != "-");
+        string[] headers = withFailure ? ["INSTANCE", "NAME", "STATUS", "CREATED", "UPDATED", "FAILURE"] : ["INSTANCE", "NAME", "STATUS", "CREATED", "UPDATED"];
+        TextLayout.Table(Console.Out, headers, rows.Select(r => (IReadOnlyList<string>)
+        [
+            TextLayout.Text(r, "instanceId"),
+            TextLayout.Text(r, "name"),
+            TextLayout.Text(r, "status"),
+            Time(TextLayout.Text(r, "createdAt")),
+            Time(TextLayout.Text(r, "lastUpdatedAt")),
+            .. withFailure ? new[] { TextLayout.Text(r, "failure") } : [],
+        ]));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows.Count} instance(s)"));
+        if (answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("continuationToken", out var token) && token.ValueKind == JsonValueKind.String && token.GetString() is { Length: > 0 } next)
+        {
+            Console.Out.WriteLine($"next page: --continuation-token '{next.Replace("'", "'\\''", StringComparison.Ordinal)}'");
+        }
+    }
+
+    /// <summary>An action's answer: a list of outcomes (replay-failed) as a table, anything else as fields.</summary>
+    private static void WriteOutcome(JsonElement answer)
+    {
+        if (answer.ValueKind == JsonValueKind.Array)
+        {
+            TextLayout.Fields(Console.Out, JsonSerializer.SerializeToElement(new { outcomes = answer }));
+            return;
+        }
+
+        TextLayout.Fields(Console.Out, answer);
+    }
+
+    /// <summary>A timestamp in UTC to the second, readable in a table; anything unparsable as it came.</summary>
+    private static string Time(string text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+            : text;
+
+    /// <summary>A query string of the parameters that have a value, escaped.</summary>
+    private sealed class QueryText
+    {
+        private readonly StringBuilder text = new();
+
+        public QueryText Add(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                text.Append(text.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+            }
+
+            return this;
+        }
+
+        public override string ToString() => text.ToString();
+    }
+}

@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace IntegrationHub.Cli;
+
+/// <summary><c>hub push &lt;file&gt;</c>: send a feed to the hub as a department does, and say what the hub made of it.</summary>
+internal static class PushCommand
+{
+    public const string KeyVariable = "HUB_KEY";
+
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The feed to push (JSON), sent byte for byte." };
+        var source = new Option<string?>("--source") { Description = "The source to push as (statistics, power-grid, transport, environment); default: the feed's own `source`." };
+        var hub = HubClient.HubOption();
+        var key = HubClient.KeyOption(KeyVariable, "The department's API key");
+        var timeout = HubClient.TimeoutOption();
+        var json = new Option<bool>("--json") { Description = "Print the hub's answer as JSON instead of a summary." };
+        var command = new Command(
+            "push",
+            "Push a feed to POST /api/feeds/{source}. Exit 0 accepted or duplicate, 1 invalid (every violation printed with its JSON Pointer), "
+            + "2 unusable input, no answer, or a key or source the hub refused, 3 a hub error.")
+        {
+            file,
+            source,
+            hub,
+            key,
+            timeout,
+            json,
+        };
+        command.SetAction((result, cancellationToken) => RunAsync(
+            result.GetValue(file)!, result.GetValue(source), result.GetValue(hub)!, HubClient.ResolveKey(result.GetValue(key), KeyVariable), result.GetValue(timeout), result.GetValue(json), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(FileInfo file, string? source, string hubText, string? key, int timeoutSeconds, bool json, CancellationToken cancellationToken)
+    {
+        if (!HubClient.TryParseBase(hubText, out var hub, out var error) || timeoutSeconds < 1)
+        {
+            await Console.Error.WriteLineAsync(error ?? "--timeout is at least 1 second.").ConfigureAwait(false);
+            return ExitCodes.Unusable;
+        }
+
+        byte[] body;
+        try
+        {
+            body = await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"Cannot read {file}: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Unusable;
+        }
+
+        source ??= StatedSource(body);
+        if (string.IsNullOrEmpty(source))
+        {
+            await Console.Error.WriteLineAsync($"{file} states no `source`; give --source to push it anyway (the hub will report what is wrong with it).").ConfigureAwait(false);
+            return ExitCodes.Unusable;
+        }
+
+        if (string.IsNullOrEmpty(key))
+        {
+            await Console.Error.WriteLineAsync($"No key: give --key or set ${KeyVariable}.").ConfigureAwait(false);
+        }
+
+        HubAnswer answer;
+        try
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            answer = await HubClient.SendAsync(HttpMethod.Post, hub!, $"feeds/{Uri.EscapeDataString(source)}", key, TimeSpan.FromSeconds(timeoutSeconds), content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubUnreachableException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return ExitCodes.Unusable;
+        }
+
+        var parsed = answer.Json;
+        if (json && parsed is { } whole)
+        {
+            Console.Out.WriteLine(TextLayout.Indented(whole));
+        }
+
+        switch (answer.Status)
+        {
+            case 200 or 202 when parsed is { } accepted:
+                if (!json)
+                {
+                    WriteAccepted(accepted, duplicate: answer.Status == 200);
+                }
+
+                return ExitCodes.Ok;
+            case 400 when parsed is { } problem && problem.TryGetProperty("errors", out var errors):
+                if (!json)
+                {
+                    WriteInvalid(problem, errors);
+                }
+
+                return ExitCodes.Invalid;
+            default:
+                HubClient.WriteProblem(Console.Error, answer);
+                return answer.Status >= 500 ? ExitCodes.InternalError : ExitCodes.Unusable;
+        }
+    }
+
+    /// <summary>The feed's own <c>source</c>, or null when the bytes are not a JSON object that states one.</summary>
+    private static string? StatedSource(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("source", out var source)
+                && source.ValueKind == JsonValueKind.String
+                ? source.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static void WriteAccepted(JsonElement answer, bool duplicate)
+    {
+        Console.Out.WriteLine($"{(duplicate ? "duplicate" : "accepted")} {TextLayout.Text(answer, "feedId")}");
+        Console.Out.WriteLine($"status    {TextLayout.Text(answer, "status")}");
+        if (duplicate)
+        {
+            Console.Out.WriteLine("These exact bytes were received before; nothing new started.");
+        }
+
+        if (answer.TryGetProperty("warnings", out var warnings))
+        {
+            WriteIssues("warning", warnings);
+        }
+    }
+
+    private static void WriteInvalid(JsonElement problem, JsonElement errors)
+    {
+        Console.Out.WriteLine($"invalid {TextLayout.Text(problem, "feedId")}: {TextLayout.Text(problem, "detail")}");
+        WriteIssues("error", errors);
+        if (problem.TryGetProperty("warnings", out var warnings))
+        {
+            WriteIssues("warning", warnings);
+        }
+
+        Console.Out.WriteLine($"status    {TextLayout.Text(problem, "statusUrl")}");
+    }
+
+    /// <summary>One line per issue: what, where (a JSON Pointer; the empty pointer, the whole document, shown as <c>(document)</c>), which rule, why.</summary>
+    private static void WriteIssues(string kind, JsonElement issues)
+    {
+        if (issues.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        foreach (var issue in issues.EnumerateArray())
+        {
+            var pointer = TextLayout.Text(issue, "instanceLocation");
+            Console.Out.WriteLine($"{kind,-8}  {(pointer.Length == 0 ? "(document)" : pointer)}  {TextLayout.Text(issue, "keyword")}  {TextLayout.Text(issue, "message")}");
+        }
+    }
+}

@@ -1,0 +1,367 @@
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
+
+namespace IntegrationHub.Functions.OpenApi;
+
+/// <summary>
+/// The schemas of the document's components: the answers' shapes as the functions write them. Feeds and data sets
+/// are described by the repository's own JSON Schemas (draft 2020-12, <c>schemas/</c>); here they are outlined,
+/// open to further properties, and point there.
+/// </summary>
+internal static class ApiSchemas
+{
+    public static void Register(OpenApiDocument document)
+    {
+        var schemas = document.Components!.Schemas!;
+        IOpenApiSchema Ref(string name) => new OpenApiSchemaReference(name, document);
+
+        schemas["Problem"] = Object(
+            "An RFC 7807 problem: the one error shape of the API.",
+            new()
+            {
+                ["type"] = Text("`about:blank`: the status says what kind of problem it is."),
+                ["title"] = Text("A short summary of the problem."),
+                ["status"] = Integer("The HTTP status."),
+                ["detail"] = Text("What went wrong and what to do about it."),
+                ["parameter"] = Text("The route or query parameter at fault, when one is."),
+            },
+            required: ["title", "status"]);
+        schemas["ValidationIssue"] = Object(
+            "One violation: where in the feed, which rule, and a sentence a department's engineer understands.",
+            new()
+            {
+                ["instanceLocation"] = Text("JSON Pointer (RFC 6901) into the feed; empty for the whole document."),
+                ["schemaLocation"] = Nullable(Text("The schema keyword's absolute location, or the rule id of a domain rule.")),
+                ["keyword"] = Text("The JSON Schema keyword (`required`, …), or `rule:…` / `parse:…`."),
+                ["message"] = Text("The explanation."),
+            },
+            required: ["instanceLocation", "keyword", "message"],
+            open: false);
+        schemas["InvalidFeedProblem"] = new OpenApiSchema
+        {
+            Description = "The problem of an invalid feed: every violation, and where to follow the quarantined feed.",
+            AllOf =
+            [
+                Ref("Problem"),
+                Object(null, new()
+                {
+                    ["feedId"] = Text("The feed's id."),
+                    ["statusUrl"] = Text("`/api/feeds/{feedId}`."),
+                    ["errors"] = ArrayOf(Ref("ValidationIssue"), "Every violation."),
+                    ["warnings"] = ArrayOf(Ref("ValidationIssue"), "What is suspicious but accepted."),
+                }),
+            ],
+        };
+        schemas["ValidationReport"] = Object(
+            "The complete verdict on a feed: every error and warning, never just the first.",
+            new()
+            {
+                ["valid"] = Boolean("True when there is no error."),
+                ["verdict"] = Enum("`Unusable`: the bytes are not a usable JSON document.", "Valid", "Invalid", "Unusable"),
+                ["feedId"] = Nullable(Text("The feed's id, when the envelope could be read.")),
+                ["source"] = Nullable(Text("The source the feed states.")),
+                ["period"] = Nullable(Text("The period the feed states.")),
+                ["revision"] = Nullable(Integer("The revision the feed states.")),
+                ["schemaVersion"] = Nullable(Text("The schema version used.")),
+                ["schemaId"] = Nullable(Text("The schema's `$id`.")),
+                ["contentHash"] = Nullable(Text("SHA-256 of the bytes, hex.")),
+                ["errors"] = ArrayOf(Ref("ValidationIssue")),
+                ["warnings"] = ArrayOf(Ref("ValidationIssue")),
+            });
+        schemas["Feed"] = Object(
+            "A department feed. Its full schema is `schemas/feeds/{source}/{schemaVersion}.schema.json` (JSON Schema draft 2020-12) in the repository.",
+            new()
+            {
+                ["schemaVersion"] = Text("The feed schema version; absent means the latest."),
+                ["source"] = Text("statistics, power-grid, transport or environment: the route's source."),
+                ["period"] = Text("`YYYY-MM`, or `YYYY` / `YYYY-Qn` for statistics."),
+                ["revision"] = Integer("0 for the first release of a period, then 1, 2, …"),
+                ["producedAt"] = DateTime("When the department produced the feed."),
+                ["producer"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "Who produced the feed." },
+                ["records"] = ArrayOf(new OpenApiSchema { Type = JsonSchemaType.Object }, "The measures, as the source's schema defines them."),
+            },
+            required: ["source", "period", "revision", "producedAt", "producer", "records"]);
+        schemas["FeedAccepted"] = Object(
+            "A new valid feed: processing has started.",
+            new()
+            {
+                ["feedId"] = Text("The feed's id."),
+                ["status"] = Text("The status URL, `/api/feeds/{feedId}`."),
+                ["warnings"] = ArrayOf(Ref("ValidationIssue")),
+            },
+            required: ["feedId", "status"]);
+        schemas["FeedDuplicate"] = Object(
+            "These exact bytes were received before.",
+            new()
+            {
+                ["feedId"] = Text("The feed's id."),
+                ["status"] = Text("The status URL."),
+                ["duplicate"] = Boolean("Always true."),
+            },
+            required: ["feedId", "status", "duplicate"]);
+        schemas["FeedStatus"] = Object(
+            "What the hub knows about one feed.",
+            new()
+            {
+                ["feedId"] = Text("The feed's id."),
+                ["source"] = Text("Its source."),
+                ["period"] = Nullable(Text("Its period, when the envelope could be read.")),
+                ["state"] = Enum("`Received`: landed, no verdict yet.", "Received", "Validated", "Quarantined", "Consolidated"),
+                ["landingBlob"] = Text("Where the bytes are kept."),
+                ["receivedAt"] = DateTime("When the bytes landed."),
+                ["report"] = Nullable(Ref("ValidationReport")),
+                ["datasets"] = ArrayOf(Text(null), "The data-set versions that first included the feed, as `{period}/v{n}`."),
+            },
+            required: ["feedId", "source", "state"]);
+        schemas["PullStarted"] = Object(
+            "A pull of one department period.",
+            new()
+            {
+                ["instanceId"] = Text("`pull:{source}:{period}`."),
+                ["started"] = Boolean("False when that pull was already running."),
+                ["status"] = Text("The instance's ops URL."),
+            },
+            required: ["instanceId", "started", "status"]);
+        schemas["PublishedPeriod"] = Object(
+            "A period with a published data set.",
+            new()
+            {
+                ["period"] = Text("`YYYY` or `YYYY-Qn`."),
+                ["kind"] = Enum(null, "quarter", "year"),
+                ["latestVersion"] = Integer("The current version."),
+                ["url"] = Text("The current version's immutable URL."),
+            },
+            required: ["period", "kind", "latestVersion", "url"]);
+        schemas["PublishedVersions"] = Object(
+            "A period's published versions, ascending.",
+            new()
+            {
+                ["period"] = Text(null),
+                ["latestVersion"] = Integer(null),
+                ["versions"] = ArrayOf(Object(null, new() { ["version"] = Integer(null), ["url"] = Text(null) }, required: ["version", "url"])),
+            },
+            required: ["period", "latestVersion", "versions"]);
+        schemas["Dataset"] = Object(
+            "A `dual-carbon-dataset` 1.0 document; its full schema is `schemas/dataset/1.0.schema.json` in the repository.",
+            new()
+            {
+                ["schemaVersion"] = Text(null),
+                ["period"] = Text(null),
+                ["version"] = Integer(null),
+                ["generatedAt"] = DateTime(null),
+                ["status"] = Enum("`complete` when every source covers the period.", "complete", "partial"),
+                ["missing"] = ArrayOf(Text(null), "What is missing, as `{source}:{period}`."),
+                ["inputs"] = ArrayOf(new OpenApiSchema { Type = JsonSchemaType.Object }, "The feeds the version was built from."),
+                ["coefficients"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "The coefficients used, each with its source." },
+                ["areas"] = ArrayOf(new OpenApiSchema { Type = JsonSchemaType.Object }, "Indicators per area."),
+                ["targets"] = ArrayOf(new OpenApiSchema { Type = JsonSchemaType.Object }, "The plan's targets and their status."),
+                ["warnings"] = ArrayOf(new OpenApiSchema { Type = JsonSchemaType.Object }),
+            },
+            required: ["schemaVersion", "period", "version", "generatedAt", "status", "missing", "inputs", "coefficients", "areas", "targets", "warnings"]);
+        schemas["VersionComparison"] = Object(
+            "What changed between two versions of a period.",
+            new()
+            {
+                ["period"] = Text(null),
+                ["from"] = Integer(null),
+                ["to"] = Integer(null),
+                ["changedIndicators"] = ArrayOf(Object(null, new()
+                {
+                    ["areaCode"] = Text(null),
+                    ["id"] = Text("The indicator id."),
+                    ["old"] = Nullable(Number("The value in `from`; null where absent.")),
+                    ["new"] = Nullable(Number("The value in `to`; null where absent.")),
+                }, required: ["areaCode", "id"])),
+                ["changedInputs"] = ArrayOf(Text(null), "Feed ids `to` uses that `from` does not."),
+            },
+            required: ["period", "from", "to", "changedIndicators", "changedInputs"]);
+        schemas["Instance"] = Object(
+            "One orchestration in a list.",
+            new()
+            {
+                ["instanceId"] = Text(null),
+                ["name"] = Text("`ProcessFeed`, `PullFeed` or `ConsolidatePeriod`."),
+                ["status"] = Text("The runtime status (`Running`, `Completed`, `Failed`, …)."),
+                ["createdAt"] = DateTime(null),
+                ["lastUpdatedAt"] = DateTime(null),
+                ["customStatus"] = Nullable(Text("JSON text with the `stage`.")),
+                ["output"] = Nullable(Text("The output, as JSON text.")),
+                ["failure"] = Nullable(Text("Why it failed, when it did.")),
+            },
+            required: ["instanceId", "name", "status", "createdAt", "lastUpdatedAt"]);
+        schemas["InstancePage"] = Object(
+            "A page of orchestrations, newest first.",
+            new()
+            {
+                ["instances"] = ArrayOf(Ref("Instance")),
+                ["continuationToken"] = Nullable(Text("Pass it back for the next page; null on the last.")),
+            },
+            required: ["instances"]);
+        schemas["InstanceDetail"] = Object(
+            "One orchestration in detail.",
+            new()
+            {
+                ["instanceId"] = Text(null),
+                ["name"] = Text(null),
+                ["status"] = Text("The runtime status."),
+                ["createdAt"] = DateTime(null),
+                ["lastUpdatedAt"] = DateTime(null),
+                ["customStatus"] = Nullable(Text("JSON text with the `stage`.")),
+                ["input"] = Nullable(Text("The serialised input, at most 4096 characters.")),
+                ["inputTruncated"] = Boolean(null),
+                ["output"] = Nullable(Text("The serialised output, or the failure message as the engine records it (same limit).")),
+                ["outputTruncated"] = Boolean(null),
+                ["failure"] = Nullable(Object("Why it failed: the root cause (the failed activity's exception when an activity failed).", new()
+                {
+                    ["message"] = Text(null),
+                    ["type"] = Nullable(Text("The exception type.")),
+                    ["stackTrace"] = Nullable(Text(null)),
+                    ["activity"] = Nullable(Text("The activity that failed.")),
+                    ["attempts"] = Nullable(Integer("Its failed attempts in a row, retries included.")),
+                    ["summary"] = Nullable(Text("The orchestration's own failure message.")),
+                    ["failedAt"] = Nullable(DateTime(null)),
+                }, required: ["message"])),
+                ["feeds"] = ArrayOf(Object(null, new()
+                {
+                    ["source"] = Text(null),
+                    ["period"] = Text(null),
+                    ["contentHash"] = Nullable(Text(null)),
+                    ["feedId"] = Nullable(Text(null)),
+                    ["state"] = Nullable(Text("The feed's state, or `NotReceived`.")),
+                    ["statusUrl"] = Nullable(Text(null)),
+                }, required: ["source", "period"]), "The feeds behind the instance."),
+                ["actions"] = ArrayOf(Text(null), "What ops may do now: `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`."),
+                ["history"] = ArrayOf(Object(null, new()
+                {
+                    ["eventId"] = Nullable(Integer(null)),
+                    ["type"] = Text(null),
+                    ["name"] = Nullable(Text(null)),
+                    ["timestamp"] = Nullable(DateTime(null)),
+                    ["taskScheduledId"] = Nullable(Integer(null)),
+                    ["detail"] = Nullable(Text(null)),
+                }, required: ["type"]), "The history events, in order."),
+                ["historySource"] = Text("Where the history comes from, or why it is empty."),
+            },
+            required: ["instanceId", "name", "status", "createdAt", "lastUpdatedAt", "feeds", "actions", "history", "historySource"]);
+        schemas["InstanceActionAccepted"] = Object(
+            "An accepted instance action; each action is also written to the audit log.",
+            new()
+            {
+                ["instanceId"] = Text(null),
+                ["action"] = Enum(null, "replay", "rewind", "terminate", "suspend", "resume"),
+                ["detail"] = Text("What happens next."),
+                ["status"] = Text("Where to follow the instance: `/api/ops/instances/{instanceId}`."),
+            },
+            required: ["instanceId", "action", "detail", "status"]);
+        schemas["InstancePurged"] = Object(null, new() { ["instanceId"] = Text(null), ["purgedInstances"] = Integer(null) }, required: ["instanceId", "purgedInstances"]);
+        schemas["ReasonRequest"] = Object(null, new() { ["reason"] = Text("Why, at most 1000 characters (kept in the audit log).") });
+        schemas["ReplayFailedReport"] = Object(
+            "What a bulk replay did.",
+            new()
+            {
+                ["matched"] = Integer("Failed instances that matched."),
+                ["replayed"] = Integer(null),
+                ["skipped"] = Integer("Replayed before, or being started by someone else."),
+                ["errors"] = Integer(null),
+                ["results"] = ArrayOf(Object(null, new()
+                {
+                    ["instanceId"] = Text(null),
+                    ["name"] = Text(null),
+                    ["failedAt"] = DateTime(null),
+                    ["outcome"] = Enum(null, "replayed", "already-replayed", "being-started", "error"),
+                    ["detail"] = Nullable(Text(null)),
+                }, required: ["instanceId", "name", "failedAt", "outcome"])),
+            },
+            required: ["matched", "replayed", "skipped", "errors", "results"]);
+        schemas["FeedReprocessAccepted"] = Object(
+            "A feed sent through the pipeline again.",
+            new()
+            {
+                ["feedId"] = Text(null),
+                ["instanceId"] = Text("The run that processes it."),
+                ["reprocessing"] = Enum("`revalidated`: a quarantined feed valid now; `restarted`: a failed or terminated run started again; `started`: a run that never started.", "revalidated", "restarted", "started"),
+                ["status"] = Text("The feed's status URL."),
+                ["warnings"] = ArrayOf(Ref("ValidationIssue")),
+            },
+            required: ["feedId", "instanceId", "reprocessing", "status"]);
+        schemas["QuarantineList"] = Object(
+            "Quarantined feeds, newest first.",
+            new()
+            {
+                ["feeds"] = ArrayOf(Object(null, new()
+                {
+                    ["feedId"] = Text(null),
+                    ["source"] = Text(null),
+                    ["period"] = Nullable(Text(null)),
+                    ["receivedAt"] = DateTime(null),
+                    ["landingBlob"] = Text(null),
+                    ["statusUrl"] = Text(null),
+                    ["report"] = Nullable(Ref("ValidationReport")),
+                }, required: ["feedId", "source", "receivedAt", "statusUrl"])),
+            },
+            required: ["feeds"]);
+        schemas["AuditLog"] = Object(
+            "Ops actions, newest first.",
+            new()
+            {
+                ["entries"] = ArrayOf(Object(null, new()
+                {
+                    ["at"] = DateTime(null),
+                    ["actor"] = Text("The principal (`ops`)."),
+                    ["keySlot"] = Enum("Which of its keys.", "primary", "secondary"),
+                    ["action"] = Text("`replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`."),
+                    ["target"] = Text("The instance id or feed id acted on."),
+                    ["outcome"] = Text("`accepted`, `done`, `refused`, `not-found`, `not-supported`, `invalid`, `skipped` or `error`."),
+                    ["status"] = Integer("The HTTP status answered."),
+                    ["detail"] = Nullable(Text(null)),
+                }, required: ["at", "actor", "action", "target", "outcome", "status"])),
+            },
+            required: ["entries"]);
+        schemas["Html"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "An HTML page." };
+        schemas["Asset"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A script or style sheet." };
+        schemas["Health"] = Object(null, new() { ["status"] = Enum(null, "ok") }, required: ["status"]);
+        schemas["OpenApi"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "An OpenAPI 3 document." };
+    }
+
+    private static OpenApiSchema Object(string? description, Dictionary<string, IOpenApiSchema> properties, string[]? required = null, bool open = true) => new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = description,
+        Properties = properties,
+        Required = required is null ? null : new HashSet<string>(required, StringComparer.Ordinal),
+
+        // Answers gain properties over time (additive changes only); clients ignore those they do not know.
+        AdditionalPropertiesAllowed = open,
+    };
+
+    private static OpenApiSchema Text(string? description) => new() { Type = JsonSchemaType.String, Description = description };
+
+    private static OpenApiSchema Integer(string? description) => new() { Type = JsonSchemaType.Integer, Format = "int32", Description = description };
+
+    private static OpenApiSchema Number(string? description) => new() { Type = JsonSchemaType.Number, Format = "double", Description = description };
+
+    private static OpenApiSchema Boolean(string? description) => new() { Type = JsonSchemaType.Boolean, Description = description };
+
+    private static OpenApiSchema DateTime(string? description) => new() { Type = JsonSchemaType.String, Format = "date-time", Description = description };
+
+    private static OpenApiSchema Enum(string? description, params string[] values) => new()
+    {
+        Type = JsonSchemaType.String,
+        Description = description,
+        Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v))],
+    };
+
+    private static OpenApiSchema ArrayOf(IOpenApiSchema items, string? description = null) => new() { Type = JsonSchemaType.Array, Items = items, Description = description };
+
+    /// <summary>The schema, or null. A schema of its own gains the null type; a reference is wrapped.</summary>
+    private static IOpenApiSchema Nullable(IOpenApiSchema schema)
+    {
+        if (schema is OpenApiSchema { Type: { } type } own)
+        {
+            own.Type = type | JsonSchemaType.Null;
+            return own;
+        }
+
+        return new OpenApiSchema { AnyOf = [schema, new OpenApiSchema { Type = JsonSchemaType.Null }] };
+    }
+}

@@ -1,0 +1,288 @@
+using System.Globalization;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
+
+namespace IntegrationHub.Functions.OpenApi;
+
+/// <summary>The document as served: its exact bytes and their strong entity tag.</summary>
+internal sealed record RenderedOpenApi(byte[] Json, string ETag);
+
+/// <summary>
+/// Builds the OpenAPI document of the app's HTTP surface: every HTTP function found in the assembly, on the path and
+/// methods of its own trigger, described by its <see cref="OperationCatalog"/> entry. OpenAPI 3.1, so nullable
+/// values and references are plain JSON Schema 2020-12, the dialect of the repository's own schemas.
+/// </summary>
+internal static class HubOpenApi
+{
+    public const string ApiKeyHeader = Intake.PushFeedFunction.ApiKeyHeader;
+    public const string DepartmentKeyScheme = "departmentKey";
+    public const string OpsKeyScheme = "opsKey";
+
+    /// <summary>What the document is served as: the registered OpenAPI media type, with its version.</summary>
+    public const string ContentType = ApiMediaTypes.OpenApiJson + ";version=3.1";
+
+    private const string ETagHeader = "ETag";
+    private const string CacheControlHeader = "Cache-Control";
+    private const string IfNoneMatchParameter = "IfNoneMatch";
+
+    // The functions of this assembly do not change while it runs: build and serialise once.
+    private static readonly Lazy<RenderedOpenApi> Served = new(() => Render(Build(HttpSurface.Discover(typeof(HubOpenApi).Assembly))));
+
+    public static RenderedOpenApi Current => Served.Value;
+
+    /// <summary>The document of these routes; a route whose function has no catalogue entry is left out (a test catches it).</summary>
+    public static OpenApiDocument Build(IEnumerable<HttpRoute> routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        var document = new OpenApiDocument
+        {
+            Info = new OpenApiInfo
+            {
+                Title = "Xiangjiang dual-carbon integration hub",
+                Version = typeof(HubOpenApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0.0",
+                Description = "Departments push and follow feeds; dashboards read the published data sets; ops watch and repair the orchestrations. "
+                    + "Errors are RFC 7807 problems (`application/problem+json`). Keys go in the `x-api-key` header: a department's key for its own feeds, "
+                    + "the ops key for the ops surface; data sets, pages and the health probe need none.",
+            },
+
+            // Relative: the document is served at /api/openapi.json, so the paths resolve under /api wherever the app runs.
+            Servers = [new OpenApiServer { Url = "/api", Description = "This app." }],
+            Components = new OpenApiComponents
+            {
+                Schemas = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal),
+                SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal)
+                {
+                    [DepartmentKeyScheme] = ApiKey("A department's key (statistics, power-grid, transport or environment), for its own feeds only."),
+                    [OpsKeyScheme] = ApiKey("The ops key, for the ops surface and pulls; it may also follow any feed, but not push one."),
+                },
+                Parameters = new Dictionary<string, IOpenApiParameter>(StringComparer.Ordinal)
+                {
+                    [IfNoneMatchParameter] = new OpenApiParameter
+                    {
+                        Name = "If-None-Match",
+                        In = ParameterLocation.Header,
+                        Description = "An ETag received before: the answer is 304 without a body while it still matches.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    },
+                },
+                Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
+                {
+                    [ETagHeader] = new OpenApiHeader { Description = "Strong entity tag of the body's exact bytes.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                    [CacheControlHeader] = new OpenApiHeader
+                    {
+                        Description = "`public, max-age=31536000, immutable` for what never changes (versions, diffs); `no-cache` for what a new version moves.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    },
+                },
+            },
+            Tags = new HashSet<OpenApiTag>(OperationCatalog.Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description })),
+            Paths = [],
+        };
+        ApiSchemas.Register(document);
+
+        var documented = routes.Where(r => OperationCatalog.Operations.ContainsKey(r.FunctionName)).ToList();
+        foreach (var shape in documented.GroupBy(r => r.Shape, StringComparer.Ordinal))
+        {
+            var names = ParameterNames(shape.ToList());
+            var pieces = shape.Key.Split("{}");
+            var path = pieces[0] + string.Concat(names.Select((name, i) => "{" + name + "}" + pieces[i + 1]));
+            var item = new OpenApiPathItem { Operations = [] };
+            foreach (var route in shape)
+            {
+                foreach (var method in route.Methods)
+                {
+                    item.Operations[new HttpMethod(method)] = Operation(document, route, OperationCatalog.Operations[route.FunctionName], names);
+                }
+            }
+
+            document.Paths[path] = item;
+        }
+
+        return document;
+    }
+
+    public static RenderedOpenApi Render(OpenApiDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        document.SerializeAsV31(new OpenApiJsonWriter(text));
+        var json = Encoding.UTF8.GetBytes(text.ToString());
+        return new RenderedOpenApi(json, $"\"{Convert.ToHexStringLower(SHA256.HashData(json))}\"");
+    }
+
+    /// <summary>
+    /// The names of the path's parameters, by position. Routes of one shape that name a position differently share a
+    /// joined name (<c>feeds/{source}</c> and <c>feeds/{feedId}</c>: <c>{feedIdOrSource}</c>), and each operation's
+    /// description says what the value is for it: OpenAPI allows one path per shape.
+    /// </summary>
+    private static List<string> ParameterNames(IReadOnlyList<HttpRoute> routes) =>
+    [
+        .. Enumerable.Range(0, routes[0].Parameters.Count).Select(i =>
+        {
+            var names = routes.Select(r => r.Parameters[i].Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            return names[0] + string.Concat(names.Skip(1).Select(n => "Or" + char.ToUpperInvariant(n[0]) + n[1..]));
+        }),
+    ];
+
+    private static OpenApiOperation Operation(OpenApiDocument document, HttpRoute route, ApiOperation entry, IReadOnlyList<string> pathNames)
+    {
+        var parameters = new List<IOpenApiParameter>();
+        foreach (var (parameter, name) in route.Parameters.Zip(pathNames))
+        {
+            parameters.Add(new OpenApiParameter
+            {
+                Name = name,
+                In = ParameterLocation.Path,
+                Required = true,
+                Description = entry.PathParameters.GetValueOrDefault(parameter.Name) ?? OperationCatalog.CommonPathParameters.GetValueOrDefault(parameter.Name),
+                Schema = Schema(parameter.Type, []),
+            });
+        }
+
+        foreach (var parameter in entry.Parameters)
+        {
+            var list = parameter.Type == ApiType.StringList;
+            parameters.Add(new OpenApiParameter
+            {
+                Name = parameter.Name,
+                In = parameter.InHeader ? ParameterLocation.Header : ParameterLocation.Query,
+                Required = parameter.Required,
+                Description = parameter.Description,
+                Schema = list ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = Schema(ApiType.String, parameter.Values) } : Schema(parameter.Type, parameter.Values),
+                Style = list ? ParameterStyle.Form : null,
+                Explode = list,
+            });
+        }
+
+        if (entry.Conditional)
+        {
+            parameters.Add(new OpenApiParameterReference(IfNoneMatchParameter, document));
+        }
+
+        var responses = new OpenApiResponses();
+        foreach (var response in WithAccessResponses(entry))
+        {
+            responses[response.Status.ToString(CultureInfo.InvariantCulture)] = Response(document, response, entry.Conditional);
+        }
+
+        if (entry.Conditional)
+        {
+            responses["304"] = new OpenApiResponse
+            {
+                Description = "Not modified: the `If-None-Match` tag still matches.",
+                Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal) { [ETagHeader] = new OpenApiHeaderReference(ETagHeader, document) },
+            };
+        }
+
+        return new OpenApiOperation
+        {
+            OperationId = route.FunctionName,
+            Summary = entry.Summary,
+            Description = entry.Description,
+            Tags = new HashSet<OpenApiTagReference> { new(entry.Tag, document) },
+            Parameters = parameters,
+            RequestBody = entry.Body is { } body
+                ? new OpenApiRequestBody
+                {
+                    Description = body.Description,
+                    Required = body.Required,
+                    Content = new Dictionary<string, IOpenApiMediaType>(StringComparer.Ordinal)
+                    {
+                        [body.MediaType] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(body.Schema, document) },
+                    },
+                }
+                : null,
+            Responses = responses,
+            Security = Security(document, entry.Access),
+            Extensions = new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal)
+            {
+                // The same as `security`, in one word a script can switch on.
+                ["x-hub-access"] = new JsonNodeExtension(JsonValue.Create(AccessName(entry.Access))),
+            },
+        };
+    }
+
+    /// <summary>The entry's answers in status order, with 401 and 403 for an operation that wants a key.</summary>
+    private static IEnumerable<ApiResponse> WithAccessResponses(ApiOperation entry)
+    {
+        var responses = entry.Responses.ToList();
+        if (entry.Access != ApiAccess.None)
+        {
+            if (responses.All(r => r.Status != 401))
+            {
+                responses.Add(new ApiResponse(401, "No key, or a key that is nobody's.", "Problem", ApiMediaTypes.Problem));
+            }
+
+            if (responses.All(r => r.Status != 403))
+            {
+                responses.Add(new ApiResponse(403, entry.Access == ApiAccess.Ops ? "A key that is not the ops key." : "A key that may not do this.", "Problem", ApiMediaTypes.Problem));
+            }
+        }
+
+        return responses.OrderBy(r => r.Status);
+    }
+
+    private static OpenApiResponse Response(OpenApiDocument document, ApiResponse response, bool conditional)
+    {
+        var headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal);
+        if (response.Location)
+        {
+            headers["Location"] = new OpenApiHeader { Description = "The URL to follow.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+        }
+
+        if (conditional && response.Status == 200)
+        {
+            headers[ETagHeader] = new OpenApiHeaderReference(ETagHeader, document);
+            headers[CacheControlHeader] = new OpenApiHeaderReference(CacheControlHeader, document);
+        }
+
+        return new OpenApiResponse
+        {
+            Description = response.Description,
+            Headers = headers.Count > 0 ? headers : null,
+            Content = response.Schema is { } schema
+                ? new[] { response.MediaType }.Concat(response.OtherMediaTypes).ToDictionary(
+                    m => m, IOpenApiMediaType (_) => new OpenApiMediaType { Schema = SchemaReference(document, schema) }, StringComparer.Ordinal)
+                : null,
+        };
+    }
+
+    private static IOpenApiSchema SchemaReference(OpenApiDocument document, string name) => name.EndsWith("[]", StringComparison.Ordinal)
+        ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchemaReference(name[..^2], document) }
+        : new OpenApiSchemaReference(name, document);
+
+    /// <summary>Alternatives, any one of which is enough; none at all (an empty list) for an operation anyone may call.</summary>
+    private static List<OpenApiSecurityRequirement> Security(OpenApiDocument document, ApiAccess access)
+    {
+        OpenApiSecurityRequirement Key(string scheme) => new() { [new OpenApiSecuritySchemeReference(scheme, document)] = [] };
+        return access switch
+        {
+            ApiAccess.Department => [Key(DepartmentKeyScheme)],
+            ApiAccess.DepartmentOrOps => [Key(DepartmentKeyScheme), Key(OpsKeyScheme)],
+            ApiAccess.Ops => [Key(OpsKeyScheme)],
+            _ => [],
+        };
+    }
+
+    private static string AccessName(ApiAccess access) => access switch
+    {
+        ApiAccess.Department => "department",
+        ApiAccess.DepartmentOrOps => "department-or-ops",
+        ApiAccess.Ops => "ops",
+        _ => "none",
+    };
+
+    private static OpenApiSecurityScheme ApiKey(string description) =>
+        new() { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = ApiKeyHeader, Description = description };
+
+    private static OpenApiSchema Schema(ApiType type, IReadOnlyList<string> values) => type switch
+    {
+        ApiType.Integer => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+        ApiType.Boolean => new OpenApiSchema { Type = JsonSchemaType.Boolean },
+        ApiType.DateTime => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+        _ => new OpenApiSchema { Type = JsonSchemaType.String, Enum = values.Count > 0 ? [.. values.Select(v => (JsonNode)JsonValue.Create(v))] : null },
+    };
+}

@@ -1,0 +1,26 @@
+using IntegrationHub.Functions.Datasets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace IntegrationHub.Functions.OpenApi;
+
+/// <summary>The OpenAPI document of the whole HTTP surface, for anyone: it describes routes, not data.</summary>
+public sealed class OpenApiFunctions
+{
+    [Function(nameof(OpenApiDocument))]
+    public static IActionResult OpenApiDocument(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        var document = HubOpenApi.Current;
+
+        // It changes only with a deployment: caches may keep it but must ask, and the ETag makes asking cheap.
+        request.HttpContext.Response.Headers.ETag = document.ETag;
+        request.HttpContext.Response.Headers.CacheControl = DatasetResponses.RevalidateCaching;
+        return DatasetResponses.Matches(request, document.ETag)
+            ? new StatusCodeResult(StatusCodes.Status304NotModified)
+            : new FileContentResult(document.Json, HubOpenApi.ContentType);
+    }
+}

@@ -1,0 +1,327 @@
+using IntegrationHub.Core.Feeds;
+
+namespace IntegrationHub.Functions.OpenApi;
+
+/// <summary>
+/// What the OpenAPI document says about each HTTP function, keyed by function name. Paths and methods are not
+/// written here: <see cref="HubOpenApi"/> takes them from the functions' <c>[HttpTrigger]</c> attributes, and
+/// documents an entry only when its function exists. A new HTTP function needs an entry here; the local host's
+/// tests fail until it has one.
+/// </summary>
+internal static class OperationCatalog
+{
+    public const string FeedsTag = "Feeds";
+    public const string PullsTag = "Pulls";
+    public const string DatasetsTag = "Data sets";
+    public const string OpsTag = "Ops";
+    public const string PagesTag = "Pages";
+    public const string HostTag = "Host";
+
+    /// <summary>The tags in the order a reader meets them, with what each covers.</summary>
+    public static IReadOnlyList<(string Name, string Description)> Tags { get; } =
+    [
+        (FeedsTag, "Departments push feeds and follow them; each department with its own key."),
+        (PullsTag, "Ops start a pull of one department period now (timers pull on their schedules)."),
+        (DatasetsTag, "Published data sets, read without a key: strong ETags, If-None-Match answered with 304."),
+        (OpsTag, "Orchestrations, quarantine and the audit log, for the ops key only."),
+        (PagesTag, "The ops console and the data-set dashboard, served by the app itself."),
+        (HostTag, "The health probe and this document."),
+    ];
+
+    /// <summary>Route parameters that mean the same on every route, by name.</summary>
+    public static IReadOnlyDictionary<string, string> CommonPathParameters { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["source"] = "The feed source: statistics, power-grid, transport or environment.",
+        ["feedId"] = "A feed id, `{source}-{period}-r{revision}-{first 16 hex digits of the SHA-256 of its bytes}`.",
+        ["period"] = "A data-set period: `YYYY` for a year, `YYYY-Qn` for a quarter.",
+        ["n"] = "A version number, from 1.",
+        ["instanceId"] = "An orchestration instance id: `feed:{source}:{period}:{hash16}`, `pull:{source}:{period}` or `consolidate:{period}`.",
+        ["name"] = "The file name of a page asset.",
+    };
+
+    private static readonly ApiParameter Area = new("area", "Area codes to keep (repeated or comma-separated); an unknown code is a 400.", ApiType.StringList);
+
+    private static readonly ApiParameter Indicator = new("indicator", "Indicator ids to keep, or prefixes ending in `.` such as `carbon.` (repeated or comma-separated); an unknown one is a 400.", ApiType.StringList);
+
+    private static readonly ApiParameter Reason = new("reason", "Why (kept in the audit log), at most 1000 characters; or `{\"reason\": …}` in the body.");
+
+    private static readonly ApiBody ReasonBody = new("Optional: `{\"reason\": \"…\"}`, instead of the query parameter.", "ReasonRequest", Required: false);
+
+    private static readonly string[] RuntimeStatuses = ["Running", "Completed", "ContinuedAsNew", "Failed", "Canceled", "Terminated", "Pending", "Suspended"];
+
+    public static IReadOnlyDictionary<string, ApiOperation> Operations { get; } = new Dictionary<string, ApiOperation>(StringComparer.Ordinal)
+    {
+        // Intake.
+        ["PushFeed"] = new(FeedsTag, ApiAccess.Department, "Push a feed",
+            "Validates the feed at once and answers precisely. A new valid feed starts processing (202); the exact bytes of a feed received "
+            + "before start nothing (200, `duplicate: true`); an invalid feed is quarantined and the problem lists every violation with its "
+            + "JSON Pointer. The source is checked before the key.")
+        {
+            Body = new ApiBody("The feed document, as its schema `schemas/feeds/{source}/{schemaVersion}` describes it (absent `schemaVersion`: the latest).", "Feed"),
+            Responses =
+            [
+                new(202, "New and valid: processing has started; `Location` is the feed's status URL.", "FeedAccepted") { Location = true },
+                new(200, "These exact valid bytes were received before: nothing new starts.", "FeedDuplicate"),
+                new(400, "Invalid: every violation (`errors`, `warnings`) with the `feedId` and `statusUrl`; the feed is quarantined.", "InvalidFeedProblem", ApiMediaTypes.Problem),
+                Problem(401, "No key, or a key that is nobody's."),
+                Problem(403, "A key that is not this source's (the ops key included)."),
+                Problem(404, "Unknown source."),
+                Problem(413, "The body is over the intake limit (`Intake__MaxFeedBytes`)."),
+            ],
+        },
+        ["GetFeedStatus"] = new(FeedsTag, ApiAccess.DepartmentOrOps, "Follow a feed",
+            "The feed's state: `Received` (landed, no verdict yet), `Validated`, `Quarantined` (with its report) or `Consolidated`, and the "
+            + "data-set versions that first included it.")
+        {
+            Responses =
+            [
+                new(200, "The feed's state.", "FeedStatus"),
+                Problem(401, "No key, or a key that is nobody's."),
+                Problem(403, "Another department's feed."),
+                Problem(404, "No feed with this id has been received."),
+            ],
+        },
+
+        // Pulls.
+        ["StartPull"] = new(PullsTag, ApiAccess.Ops, "Pull a department period now",
+            "Starts `PullFeed` for the period (instance `pull:{source}:{period}`); when that pull is already running, answers it instead of starting another.")
+        {
+            PathParameters = new Dictionary<string, string> { ["period"] = "The period to pull: `YYYY` or `YYYY-Qn` for statistics, `YYYY-MM` for the other sources." },
+            Responses =
+            [
+                new(202, "Started; `Location` is the instance's ops URL.", "PullStarted") { Location = true },
+                new(200, "That pull is already running (`started: false`).", "PullStarted"),
+                Problem(400, "A period the source does not send."),
+                Problem(404, "Unknown source."),
+                Problem(409, "The department has no pull base URL configured."),
+            ],
+        },
+
+        // Data sets.
+        ["ListDatasets"] = new(DatasetsTag, ApiAccess.None, "List the published data sets",
+            "Every period with a published data set, in period order, with its latest version and that version's immutable URL.")
+        {
+            Conditional = true,
+            Responses = [new(200, "The periods, in period order (`Cache-Control: no-cache`).", "PublishedPeriod[]")],
+        },
+        ["GetLatestDataset"] = new(DatasetsTag, ApiAccess.None, "The latest data set",
+            "The current version of the period that ends last; a year wins over its fourth quarter. `kind` narrows the choice to quarters or years.")
+        {
+            Conditional = true,
+            Parameters = [new("kind", "Only periods of this kind.") { Values = ["quarter", "year"] }, Area, Indicator],
+            Responses =
+            [
+                new(200, "The data set (`dual-carbon-dataset` 1.0), filtered when asked (`Cache-Control: no-cache`).", "Dataset"),
+                Problem(400, "An unknown `kind`, `area` or `indicator`; `parameter` names it."),
+                Problem(404, "No data set (of that kind) has been published yet."),
+            ],
+        },
+        ["GetDataset"] = new(DatasetsTag, ApiAccess.None, "A period's current data set",
+            "The current version of the period. A filtered document keeps the data set's shape; `status`, `missing` and `inputs` stay those of the whole data set.")
+        {
+            Conditional = true,
+            Parameters = [Area, Indicator],
+            Responses =
+            [
+                new(200, "The data set (`Cache-Control: no-cache`).", "Dataset"),
+                Problem(400, "Not a period, or an unknown `area` or `indicator`; `parameter` names it."),
+                Problem(404, "No data set has been published for the period."),
+            ],
+        },
+        ["ListDatasetVersions"] = new(DatasetsTag, ApiAccess.None, "A period's published versions",
+            "The versions the period's latest pointer has reached, ascending.")
+        {
+            Conditional = true,
+            Responses =
+            [
+                new(200, "The versions (`Cache-Control: no-cache`).", "PublishedVersions"),
+                Problem(400, "Not a period."),
+                Problem(404, "No data set has been published for the period."),
+            ],
+        },
+        ["GetDatasetVersion"] = new(DatasetsTag, ApiAccess.None, "One version of a data set",
+            "A published version, byte for byte as stored when unfiltered. Versions never change (`Cache-Control: public, max-age=31536000, immutable`).")
+        {
+            Conditional = true,
+            Parameters = [Area, Indicator],
+            Responses =
+            [
+                new(200, "The version.", "Dataset"),
+                Problem(400, "Not a period, a version below 1, or an unknown `area` or `indicator`."),
+                Problem(404, "No such published version, or no data set for the period."),
+            ],
+        },
+        ["GetDatasetDiff"] = new(DatasetsTag, ApiAccess.None, "What changed between two versions",
+            "The indicators whose values differ (`old` from `from`, `new` from `to`; `from` may be the later version) and the feeds `to` uses that `from` does not. Immutable, as both versions are.")
+        {
+            Conditional = true,
+            Parameters =
+            [
+                new("from", "The version to compare from (a positive integer).", ApiType.Integer, Required: true),
+                new("to", "The version to compare to (a positive integer, not `from`).", ApiType.Integer, Required: true),
+            ],
+            Responses =
+            [
+                new(200, "The differences.", "VersionComparison"),
+                Problem(400, "Not a period, or `from`/`to` missing, not positive integers, or equal."),
+                Problem(404, "No data set for the period, or either version is not published."),
+            ],
+        },
+
+        // Ops: orchestrations.
+        ["ListInstances"] = new(OpsTag, ApiAccess.Ops, "List orchestrations",
+            "Orchestrations by runtime status, name, instance-id prefix and creation time, newest first, a page at a time.")
+        {
+            Parameters =
+            [
+                new("status", "Runtime statuses to keep (repeated or comma-separated); another value is a 400.", ApiType.StringList) { Values = RuntimeStatuses },
+                new("name", "Orchestration names to keep (repeated or comma-separated): `ProcessFeed`, `PullFeed`, `ConsolidatePeriod`.", ApiType.StringList),
+                new("prefix", "Instance-id prefix, e.g. `feed:transport:` or `consolidate:2024`."),
+                new("from", "Created at or after (RFC 3339).", ApiType.DateTime),
+                new("to", "Created at or before (RFC 3339).", ApiType.DateTime),
+                new("continuationToken", "The `continuationToken` of the previous page."),
+                new("pageSize", "Instances per page, 1 to 1000 (default 100).", ApiType.Integer),
+            ],
+            Responses =
+            [
+                new(200, "A page of instances, and the token of the next page (null on the last).", "InstancePage"),
+                Problem(400, "An unknown status, a time that is not RFC 3339, a bad page size or a token the task hub does not accept; `parameter` names it."),
+            ],
+        },
+        ["GetInstance"] = new(OpsTag, ApiAccess.Ops, "One orchestration",
+            "Status, input and output summaries, the failure (message, type, stack, the activity that failed and after how many attempts), the feeds behind it, "
+            + "what ops may do with it now, and its history in order.")
+        {
+            Responses = [new(200, "The instance.", "InstanceDetail"), Problem(404, "No orchestration has this id.")],
+        },
+        ["ReplayInstance"] = new(OpsTag, ApiAccess.Ops, "Replay an orchestration",
+            "Runs a failed or terminated instance again from its original input, under the same id (ids are deterministic: a feed's run stays that feed's). "
+            + "A failure is replayed once, however often asked.")
+        {
+            Responses =
+            [
+                Action(202, "Started again; `Location` is the instance's ops URL."),
+                Problem(404, "No orchestration has this id."),
+                Problem(409, "The instance is not failed or terminated, or this failure was replayed already."),
+            ],
+        },
+        ["RewindInstance"] = new(OpsTag, ApiAccess.Ops, "Rewind a failed orchestration",
+            "Runs the failed step again and carries on, every earlier result kept, where the engine supports rewinding; a 501 says when it does not (replay instead).")
+        {
+            Parameters = [Reason],
+            Body = ReasonBody,
+            Responses =
+            [
+                Action(202, "Rewind requested; `Location` is the instance's ops URL."),
+                Problem(400, "An unreadable reason."),
+                Problem(404, "No orchestration has this id."),
+                Problem(409, "The instance is not failed, this failure was handled already, or the engine refused."),
+                Problem(501, "This hub's engine cannot rewind: replay the instance instead."),
+            ],
+        },
+        ["TerminateInstance"] = new(OpsTag, ApiAccess.Ops, "Terminate an orchestration",
+            "Terminates a pending, running or suspended instance; the reason becomes its output.")
+        {
+            Parameters = [Reason],
+            Body = ReasonBody,
+            Responses = [Action(202, "Termination requested."), Problem(400, "An unreadable reason."), Problem(404, "No orchestration has this id."), Problem(409, "The instance is not pending, running or suspended.")],
+        },
+        ["SuspendInstance"] = new(OpsTag, ApiAccess.Ops, "Suspend an orchestration", "Stops a pending or running instance at its next step until it is resumed.")
+        {
+            Parameters = [Reason],
+            Body = ReasonBody,
+            Responses = [Action(202, "Suspension requested."), Problem(400, "An unreadable reason."), Problem(404, "No orchestration has this id."), Problem(409, "The instance is not pending or running.")],
+        },
+        ["ResumeInstance"] = new(OpsTag, ApiAccess.Ops, "Resume an orchestration", "A suspended instance carries on where it stopped.")
+        {
+            Parameters = [Reason],
+            Body = ReasonBody,
+            Responses = [Action(202, "Resumption requested."), Problem(400, "An unreadable reason."), Problem(404, "No orchestration has this id."), Problem(409, "The instance is not suspended.")],
+        },
+        ["PurgeInstance"] = new(OpsTag, ApiAccess.Ops, "Purge an orchestration's history",
+            "Deletes a finished instance's state and history from the task hub; the hub's own records (feeds, ledger, data sets) stay.")
+        {
+            Responses = [new(200, "Purged.", "InstancePurged"), Problem(404, "No orchestration has this id."), Problem(409, "The instance has not finished.")],
+        },
+        ["ReplayFailed"] = new(OpsTag, ApiAccess.Ops, "Replay every failed orchestration",
+            "Replays every failed instance that failed at or after `since` (and has one of the names), and reports each one's outcome. "
+            + "Safe to call twice: a failure already replayed is not replayed again.")
+        {
+            Parameters =
+            [
+                new("since", "Failed at or after (RFC 3339).", ApiType.DateTime),
+                new("name", "Orchestration names to keep (repeated or comma-separated).", ApiType.StringList),
+            ],
+            Responses = [new(200, "The counts, and one outcome per failed instance that matched.", "ReplayFailedReport"), Problem(400, "A time that is not RFC 3339; `parameter` names it.")],
+        },
+
+        // Ops: feeds and the audit log.
+        ["ReprocessFeed"] = new(OpsTag, ApiAccess.Ops, "Reprocess a feed",
+            "Runs a quarantined feed through validation again (after the reference data or a schema was fixed) and, valid now, through the pipeline; "
+            + "a valid feed whose run failed or never started is run again.")
+        {
+            Responses =
+            [
+                new(202, "Processing started; `Location` is the feed's status URL.", "FeedReprocessAccepted") { Location = true },
+                Problem(404, "No feed with this id has been received."),
+                Problem(409, "Nothing to reprocess: the feed is consolidated, running, changed meanwhile, or its failure was handled already."),
+                Problem(422, "The quarantined feed is still not valid; the problem lists the violations."),
+            ],
+        },
+        ["ListQuarantine"] = new(OpsTag, ApiAccess.Ops, "List quarantined feeds", "The quarantined feeds with their reports, newest first.")
+        {
+            Parameters = [new("source", "Only this department's feeds.") { Values = [.. FeedSource.All] }],
+            Responses = [new(200, "The quarantined feeds.", "QuarantineList"), Problem(400, "An unknown source; `parameter` names it.")],
+        },
+        ["ListAudit"] = new(OpsTag, ApiAccess.Ops, "Read the audit log", "Every ops action (who, when, what, outcome), newest first.")
+        {
+            Parameters =
+            [
+                new("since", "Entries at or after (RFC 3339).", ApiType.DateTime),
+                new("limit", "At most this many entries, 1 to 1000 (default 200).", ApiType.Integer),
+            ],
+            Responses = [new(200, "The audit entries.", "AuditLog"), Problem(400, "A time that is not RFC 3339, or a bad limit; `parameter` names it.")],
+        },
+
+        // Pages.
+        ["OpsConsole"] = new(PagesTag, ApiAccess.None, "The ops console",
+            "A web page over the ops API: instances with filters, an instance's detail and failure, replay, rewind, terminate and purge, the quarantine and the audit log. "
+            + "The page holds no data and needs no key; it asks the operator for the ops key and sends it with each ops call.")
+        {
+            Conditional = true,
+            Responses = [new(200, "The page.", "Html", ApiMediaTypes.Html)],
+        },
+        ["Dashboard"] = new(PagesTag, ApiAccess.None, "The data-set dashboard",
+            "The latest data set of a chosen period and area: key indicators over time against the plan's targets, the target table, quality flags and what is missing.")
+        {
+            Conditional = true,
+            Responses = [new(200, "The page.", "Html", ApiMediaTypes.Html)],
+        },
+        ["WebAsset"] = new(PagesTag, ApiAccess.None, "A page asset",
+            "A script or style sheet the pages load. Under the URL the pages use (`?v=` its current fingerprint) it is cacheable for a year; under any other, revalidated.")
+        {
+            Conditional = true,
+            Parameters = [new("v", "The asset's current fingerprint, as the pages link it.")],
+            Responses =
+            [
+                new(200, "The asset.", "Asset", ApiMediaTypes.JavaScript) { OtherMediaTypes = [ApiMediaTypes.Css] },
+                Problem(404, "Not one of the files the pages load."),
+            ],
+        },
+
+        // Host.
+        ["Health"] = new(HostTag, ApiAccess.None, "Health probe", "Answers while the app runs.")
+        {
+            Responses = [new(200, "`{\"status\": \"ok\"}`.", "Health")],
+        },
+        ["OpenApiDocument"] = new(HostTag, ApiAccess.None, "This document", "The OpenAPI document of the whole HTTP surface, derived from the functions' own routes.")
+        {
+            Conditional = true,
+            Responses = [new(200, "The document.", "OpenApi", ApiMediaTypes.OpenApiJson)],
+        },
+    };
+
+    private static ApiResponse Problem(int status, string description) => new(status, description, "Problem", ApiMediaTypes.Problem);
+
+    private static ApiResponse Action(int status, string description) => new(status, description, "InstanceActionAccepted") { Location = true };
+}

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text.Json;
+using IntegrationHub.Core.Feeds;
+using IntegrationHub.Core.Validation;
+using IntegrationHub.Functions.Durable;
+using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+
+namespace IntegrationHub.Functions.Ops;
+
+/// <summary>
+/// Ops run a feed through the pipeline again: a quarantined feed is validated anew (a schema version or the reference
+/// data may have been fixed since) and, if valid now, recorded as Validated and handed to ProcessFeed; a feed whose
+/// ProcessFeed run failed (or was terminated) gets that run started again. Also the list of quarantined feeds.
+/// </summary>
+public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, OrchestrationStarter starter, ReplayRecords replays, AuditLog audit)
+{
+    private const string Action = "reprocess";
+
+    public async Task<OpsAnswer> ReprocessAsync(DurableTaskClient client, string feedId, OpsActor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(actor);
+        var status = await store.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
+        var (answer, outcome) = status is null
+            ? (OpsAnswer.Problem(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received."), "not-found")
+            : status.State == FeedState.Quarantined
+                ? await RevalidateAsync(client, status, cancellationToken).ConfigureAwait(false)
+                : await RestartAsync(client, status, cancellationToken).ConfigureAwait(false);
+        var detail = answer.IsProblem ? answer.ProblemDetail : $"{((FeedReprocessAccepted)answer.Body!).Reprocessing}: {((FeedReprocessAccepted)answer.Body!).InstanceId}";
+        await audit.RecordAsync(actor, Action, feedId, outcome, answer.Status, detail, cancellationToken).ConfigureAwait(false);
+        return answer;
+    }
+
+    /// <summary>Quarantined feeds with their reports, newest first; <paramref name="source"/> narrows to one department.</summary>
+    public async Task<OpsAnswer> ListQuarantineAsync(string? source, CancellationToken cancellationToken)
+    {
+        if (source is { Length: > 0 } && !FeedSource.IsKnown(source))
+        {
+            return OpsAnswer.BadParameter("source", "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.");
+        }
+
+        var feeds = new List<QuarantinedFeed>();
+        await foreach (var feedId in store.ListQuarantinedFeedIdsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (source is { Length: > 0 } && !feedId.StartsWith(source + "-", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            // A report whose feed was released a moment ago (reprocessed) is not a quarantined feed any more.
+            var status = await store.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
+            if (status is { State: FeedState.Quarantined })
+            {
+                feeds.Add(new QuarantinedFeed(status.FeedId, status.Source, status.Period, status.ReceivedAt, status.LandingBlob, $"/api/feeds/{status.FeedId}", status.Report));
+            }
+        }
+
+        return OpsAnswer.Ok(new QuarantineList([.. feeds.OrderByDescending(f => f.ReceivedAt)]));
+    }
+
+    private async Task<(OpsAnswer, string)> RevalidateAsync(DurableTaskClient client, FeedStatus status, CancellationToken cancellationToken)
+    {
+        var contentHash = ContentHashOf(status);
+        var body = await store.ReadLandedAsync(status.Source, contentHash, cancellationToken).ConfigureAwait(false);
+        var check = validator.Validate(body.ToMemory(), status.Source, contentHash);
+        if (check.Feed is null)
+        {
+            return (StillInvalid(status.FeedId, check.Report), "invalid");
+        }
+
+        var feedId = check.Report.FeedId!;
+        var period = check.Report.Period!;
+        if (!await store.ReleaseFromQuarantineAsync(status.Source, contentHash, status.FeedId, period, cancellationToken).ConfigureAwait(false))
+        {
+            return (OpsAnswer.Problem(StatusCodes.Status409Conflict, "Feed changed meanwhile", $"Feed '{status.FeedId}' is no longer quarantined (reprocessed by someone else a moment ago?); look at it again.",
+                new Dictionary<string, object?> { ["feedId"] = status.FeedId }), "refused");
+        }
+
+        var instanceId = InstanceIds.Feed(status.Source, period, contentHash);
+        // A pulled feed's run ended Quarantined (completed): it starts again; a pushed one never had a run.
+        var started = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, new FeedRef(status.Source, period, contentHash), restartFinished: true, cancellationToken)
+            .ConfigureAwait(false);
+        return started == StartOutcome.Started
+            ? (Accepted(feedId, instanceId, "revalidated", check.Report.Warnings), "accepted")
+            : (NotStarted(feedId, instanceId, started), "refused");
+    }
+
+    private async Task<(OpsAnswer, string)> RestartAsync(DurableTaskClient client, FeedStatus status, CancellationToken cancellationToken)
+    {
+        var contentHash = ContentHashOf(status);
+        if (status.Period is null)
+        {
+            return (OpsAnswer.Problem(StatusCodes.Status409Conflict, "No period recorded", $"Feed '{status.FeedId}' has no recorded period, so its run cannot be named."), "refused");
+        }
+
+        var instanceId = InstanceIds.Feed(status.Source, status.Period, contentHash);
+        var feed = new FeedRef(status.Source, status.Period, contentHash);
+        var instance = await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        switch (instance?.RuntimeStatus)
+        {
+            case null:
+                // Valid and recorded, but its run was never started (the receiver died in between): start it now.
+                var started = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, feed, restartFinished: false, cancellationToken).ConfigureAwait(false);
+                return started == StartOutcome.Started
+                    ? (Accepted(status.FeedId, instanceId, "started", []), "accepted")
+                    : (NotStarted(status.FeedId, instanceId, started), "refused");
+            case OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated:
+                // The same failure is never run again twice: reprocessing and replaying it share one record.
+                if (!await replays.ClaimAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false))
+                {
+                    return (OpsAnswer.Problem(StatusCodes.Status409Conflict, "Failure already handled",
+                        string.Create(CultureInfo.InvariantCulture, $"The failure of {instanceId} at {instance.LastUpdatedAt:O} was replayed or reprocessed already; look at the instance again."),
+                        new Dictionary<string, object?> { ["feedId"] = status.FeedId, ["instanceId"] = instanceId }), "refused");
+                }
+
+                StartOutcome restarted;
+                try
+                {
+                    restarted = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, feed, restartFinished: true, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await replays.ReleaseAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false);
+                    throw;
+                }
+
+                if (restarted != StartOutcome.Started)
+                {
+                    await replays.ReleaseAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false);
+                    return (NotStarted(status.FeedId, instanceId, restarted), "refused");
+                }
+
+                await replays.ConfirmAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false);
+                return (Accepted(status.FeedId, instanceId, "restarted", []), "accepted");
+            case var other:
+                var detail = other == OrchestrationRuntimeStatus.Completed
+                    ? $"Feed '{status.FeedId}' is {status.State} and its run {instanceId} completed; there is nothing to reprocess."
+                    : $"The run {instanceId} of feed '{status.FeedId}' is {other}; let it finish (or terminate it) first.";
+                return (OpsAnswer.Problem(StatusCodes.Status409Conflict, "Nothing to reprocess", detail,
+                    new Dictionary<string, object?> { ["feedId"] = status.FeedId, ["instanceId"] = instanceId, ["state"] = status.State.ToString(), ["status"] = other.ToString() }), "refused");
+        }
+    }
+
+    private static OpsAnswer Accepted(string feedId, string instanceId, string reprocessing, IReadOnlyList<ValidationIssue> warnings)
+    {
+        var statusUrl = OpsInstances.StatusUrl(instanceId);
+        return OpsAnswer.Accepted(new FeedReprocessAccepted(feedId, instanceId, reprocessing, statusUrl, warnings), statusUrl);
+    }
+
+    private static OpsAnswer NotStarted(string feedId, string instanceId, StartOutcome outcome) =>
+        OpsAnswer.Problem(StatusCodes.Status409Conflict, "Not started",
+            outcome == StartOutcome.Running ? $"The run {instanceId} is running already." : $"Another caller is starting {instanceId} at this moment.",
+            new Dictionary<string, object?> { ["feedId"] = feedId, ["instanceId"] = instanceId });
+
+    private static OpsAnswer StillInvalid(string feedId, ValidationReport report) =>
+        OpsAnswer.Problem(StatusCodes.Status422UnprocessableEntity, "The feed is still not valid",
+            $"Validated again: {report.Errors.Count} violation(s); the feed stays quarantined. Fix the schema or reference data it breaks, or have the department send it again.",
+            new Dictionary<string, object?>
+            {
+                ["feedId"] = feedId,
+                ["statusUrl"] = $"/api/feeds/{feedId}",
+                // As a push's 400 has them, and the whole report as GET /api/feeds/{feedId} shows it.
+                ["errors"] = report.Errors,
+                ["warnings"] = report.Warnings,
+                ["report"] = JsonSerializer.SerializeToElement(report, Core.HubJson.Options),
+            });
+
+    /// <summary>The landing blob is <c>landing/{source}/{sha256}.json</c>.</summary>
+    private static string ContentHashOf(FeedStatus status) => Path.GetFileNameWithoutExtension(status.LandingBlob);
+}

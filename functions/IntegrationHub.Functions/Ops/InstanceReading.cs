@@ -1,0 +1,166 @@
+using System.Text.Json;
+using IntegrationHub.Core.Feeds;
+using IntegrationHub.Functions.Intake;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace IntegrationHub.Functions.Ops;
+
+/// <summary>A feed an instance is about, before looking it up: source, period and (a prefix of) its content hash once known.</summary>
+public sealed record FeedKey(string Source, string Period, string? ContentHash);
+
+/// <summary>Reading what an instance is about and why it failed, from its id, input, output and history. Pure functions.</summary>
+public static class InstanceReading
+{
+    /// <summary>
+    /// The feeds behind an instance. Ids are deterministic: <c>feed:{source}:{period}:{hash16}</c> names the feed, whose full
+    /// hash is in the input; <c>pull:{source}:{period}</c> names a department period, whose bytes the output names once fetched.
+    /// </summary>
+    public static IReadOnlyList<FeedKey> Feeds(string instanceId, string? serializedInput, string? serializedOutput)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        var parts = instanceId.Split(':');
+        if (instanceId.StartsWith(InstanceIds.FeedPrefix, StringComparison.Ordinal) && parts.Length == 4 && FeedSource.IsKnown(parts[1]))
+        {
+            var hash = Property(serializedInput, "contentHash") is { } full && full.StartsWith(parts[3], StringComparison.Ordinal) ? full : parts[3];
+            return [new FeedKey(parts[1], parts[2], hash)];
+        }
+
+        if (instanceId.StartsWith(InstanceIds.PullPrefix, StringComparison.Ordinal) && parts.Length == 3 && FeedSource.IsKnown(parts[1]))
+        {
+            return [new FeedKey(parts[1], parts[2], Property(serializedOutput, "contentHash"))];
+        }
+
+        return [];
+    }
+
+    /// <summary>
+    /// Why a failed instance failed: the orchestration's failure (from the history's completion event, else what the
+    /// engine returned), the activity whose failure ended it, and how many times in a row that activity had failed
+    /// (each retry of a retry policy is a new attempt).
+    /// </summary>
+    public static FailureView? Failure(OrchestrationMetadata instance, IReadOnlyList<HistoryRecord> history)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(history);
+        if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
+        {
+            return null;
+        }
+
+        var completed = history.LastOrDefault(e => e.View.Type == "ExecutionCompleted");
+        var orchestration = completed?.Failure
+            ?? From(instance.FailureDetails)
+            ?? new RecordedFailure(null, Unquote(instance.SerializedOutput) ?? "The orchestration failed; the engine recorded no message.", null, null);
+
+        var scheduled = new Dictionary<int, string>();
+        var failuresInARow = new Dictionary<string, int>(StringComparer.Ordinal);
+        (string Name, RecordedFailure? Failure)? lastFailed = null;
+        foreach (var record in history)
+        {
+            var e = record.View;
+            switch (e.Type)
+            {
+                case "TaskScheduled" when e.EventId is { } id && e.Name is { } name:
+                    scheduled[id] = name;
+                    break;
+                case "TaskCompleted" when e.TaskScheduledId is { } id && scheduled.TryGetValue(id, out var name):
+                    failuresInARow[name] = 0;
+                    break;
+                case "TaskFailed" when e.TaskScheduledId is { } id && scheduled.TryGetValue(id, out var name):
+                    failuresInARow[name] = failuresInARow.GetValueOrDefault(name) + 1;
+                    lastFailed = (name, record.Failure);
+                    break;
+            }
+        }
+
+        // The activity ended the run when the orchestrator let its failure through (TaskFailedException naming it);
+        // an orchestrator that caught it and failed for a reason of its own names no activity.
+        string? activity = null;
+        RecordedFailure cause = orchestration.Root;
+        if (lastFailed is { } failed
+            && (orchestration.Type is null
+                || orchestration.Type.EndsWith("TaskFailedException", StringComparison.Ordinal)
+                || (orchestration.Message?.Contains($"'{failed.Name}'", StringComparison.Ordinal) ?? false)))
+        {
+            activity = failed.Name;
+            cause = failed.Failure?.Root ?? orchestration.Root;
+        }
+
+        return new FailureView(
+            cause.Message ?? orchestration.Message ?? "",
+            cause.Type,
+            cause.StackTrace,
+            activity,
+            activity is null ? null : failuresInARow[activity],
+            orchestration.Message,
+            completed?.View.Timestamp ?? instance.LastUpdatedAt);
+    }
+
+    /// <summary>What ops may do with an instance in this state.</summary>
+    public static IReadOnlyList<string> Actions(OrchestrationRuntimeStatus status) => status switch
+    {
+        OrchestrationRuntimeStatus.Failed => ["replay", "rewind", "purge"],
+        OrchestrationRuntimeStatus.Terminated => ["replay", "purge"],
+        OrchestrationRuntimeStatus.Completed => ["purge"],
+        OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending => ["suspend", "terminate"],
+        OrchestrationRuntimeStatus.Suspended => ["resume", "terminate"],
+        _ => [],
+    };
+
+    /// <summary>A text cut to <paramref name="max"/> characters, and whether it was cut.</summary>
+    public static (string? Text, bool Truncated) Summary(string? text, int max = 4096) =>
+        text is { Length: > 0 } && text.Length > max ? (text[..max] + "…", true) : (text, false);
+
+    private static RecordedFailure? From(TaskFailureDetails? details) =>
+        details is null ? null : new RecordedFailure(details.ErrorType, details.ErrorMessage, details.StackTrace, From(details.InnerFailure));
+
+    private static string? Unquote(string? serialized)
+    {
+        if (string.IsNullOrEmpty(serialized) || serialized[0] != '"')
+        {
+            return serialized;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<string>(serialized);
+        }
+        catch (JsonException)
+        {
+            return serialized;
+        }
+    }
+
+    /// <summary>A top-level string property of a serialised payload, name in any case (the data converter's naming policy is the host's).</summary>
+    private static string? Property(string? serialized, string name)
+    {
+        if (string.IsNullOrEmpty(serialized))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(serialized);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.String)
+                {
+                    return property.Value.GetString();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (an old or foreign payload): nothing to read.
+        }
+
+        return null;
+    }
+}

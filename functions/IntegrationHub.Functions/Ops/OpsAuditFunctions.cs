@@ -1,0 +1,39 @@
+using System.Globalization;
+using IntegrationHub.Functions.Intake;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Functions.Ops;
+
+/// <summary>The ops audit log, newest first.</summary>
+public sealed class OpsAuditFunctions(AuditLog audit, IOptionsMonitor<AccessOptions> access)
+{
+    /// <summary><c>since</c>: entries at or after (ISO 8601); <c>limit</c>: at most this many (default 200, up to 1000).</summary>
+    [Function(nameof(ListAudit))]
+    public async Task<IActionResult> ListAudit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/audit")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (OpsAccess.Deny(access.CurrentValue, request) is { } denied)
+        {
+            return denied;
+        }
+
+        var since = request.Query["since"].FirstOrDefault();
+        if (!OpsInstances.TryParseTime(since, out var from))
+        {
+            return OpsAnswer.BadParameter("since", "Invalid time", $"'{since}' is not a date-time; use RFC 3339, e.g. 2025-01-31T00:00:00Z.").ToActionResult();
+        }
+
+        var limit = AuditLog.DefaultLimit;
+        if (request.Query["limit"].FirstOrDefault() is { Length: > 0 } text
+            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > AuditLog.MaxLimit))
+        {
+            return OpsAnswer.BadParameter("limit", "Invalid limit", string.Create(CultureInfo.InvariantCulture, $"'{text}' is not a limit; use 1 to {AuditLog.MaxLimit}.")).ToActionResult();
+        }
+
+        return new OkObjectResult(new AuditLogPage(await audit.ReadAsync(from, limit, cancellationToken).ConfigureAwait(false)));
+    }
+}

@@ -1,0 +1,83 @@
+using IntegrationHub.Core.Validation;
+
+namespace IntegrationHub.Functions.Ops;
+
+// The answers of the ops API (GET/POST /api/ops/...). Additive changes only: the console, the CLI and scripts read them.
+
+/// <summary>One orchestration in a list.</summary>
+public sealed record InstanceView(
+    string InstanceId, string Name, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, string? CustomStatus, string? Output, string? Failure);
+
+/// <summary>One page of <c>GET /api/ops/instances</c>; pass <see cref="ContinuationToken"/> back for the next (null: the last page).</summary>
+public sealed record InstancePage(IReadOnlyList<InstanceView> Instances, string? ContinuationToken);
+
+/// <summary>
+/// Why an instance failed. <see cref="Message"/>, <see cref="Type"/> and <see cref="StackTrace"/> are those of the root
+/// cause (the failed activity's exception when an activity failed); <see cref="Summary"/> is the orchestration's own
+/// failure message. <see cref="Attempts"/> counts the failed attempts of <see cref="Activity"/> in a row (retries included).
+/// </summary>
+public sealed record FailureView(string Message, string? Type, string? StackTrace, string? Activity, int? Attempts, string? Summary, DateTimeOffset? FailedAt);
+
+/// <summary>A feed behind an instance: its source and period, and once landed its content hash, id, state and status URL.</summary>
+public sealed record FeedLink(string Source, string Period, string? ContentHash, string? FeedId, string? State, string? StatusUrl);
+
+/// <summary>One event of an instance's history, in order.</summary>
+public sealed record HistoryEventView(int? EventId, string Type, string? Name, DateTimeOffset? Timestamp, int? TaskScheduledId, string? Detail);
+
+/// <summary><c>GET /api/ops/instances/{instanceId}</c>.</summary>
+/// <param name="Input">The serialised input (at most 4096 characters; <see cref="InputTruncated"/> says when cut).</param>
+/// <param name="Output">The serialised output, or the failure message as the engine records it (same limit).</param>
+/// <param name="Actions">What ops may do with the instance in its current state (<c>replay</c>, <c>rewind</c>, …).</param>
+/// <param name="HistorySource">Where <see cref="History"/> comes from, or why it is empty.</param>
+public sealed record InstanceDetail(
+    string InstanceId,
+    string Name,
+    string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastUpdatedAt,
+    string? CustomStatus,
+    string? Input,
+    bool InputTruncated,
+    string? Output,
+    bool OutputTruncated,
+    FailureView? Failure,
+    IReadOnlyList<FeedLink> Feeds,
+    IReadOnlyList<string> Actions,
+    IReadOnlyList<HistoryEventView> History,
+    string HistorySource);
+
+/// <summary>The answer to an accepted instance action (replay, rewind, terminate, suspend, resume).</summary>
+/// <param name="Status">Where to follow the instance: <c>/api/ops/instances/{instanceId}</c>.</param>
+public sealed record InstanceActionAccepted(string InstanceId, string Action, string Detail, string Status);
+
+/// <summary>The answer to a purge.</summary>
+public sealed record InstancePurged(string InstanceId, int PurgedInstances);
+
+/// <summary>What <c>POST /api/ops/replay-failed</c> did with one failed instance.</summary>
+/// <param name="Outcome"><c>replayed</c>, <c>already-replayed</c> (this failure was replayed before), <c>being-started</c> (someone else is starting it) or <c>error</c>.</param>
+public sealed record ReplayOutcome(string InstanceId, string Name, DateTimeOffset FailedAt, string Outcome, string? Detail);
+
+/// <summary><c>POST /api/ops/replay-failed</c>: counts and one outcome per failed instance that matched.</summary>
+public sealed record ReplayFailedReport(int Matched, int Replayed, int Skipped, int Errors, IReadOnlyList<ReplayOutcome> Results);
+
+/// <summary>The answer to an accepted <c>POST /api/ops/feeds/{feedId}/reprocess</c>.</summary>
+/// <param name="Reprocessing"><c>revalidated</c> (a quarantined feed that is valid now), <c>restarted</c> (a failed or terminated run started again) or <c>started</c> (a valid feed whose run never started).</param>
+public sealed record FeedReprocessAccepted(string FeedId, string InstanceId, string Reprocessing, string Status, IReadOnlyList<ValidationIssue> Warnings);
+
+/// <summary>A quarantined feed with the report that put it there.</summary>
+public sealed record QuarantinedFeed(string FeedId, string Source, string? Period, DateTimeOffset ReceivedAt, string LandingBlob, string StatusUrl, ValidationReport? Report);
+
+/// <summary><c>GET /api/ops/quarantine</c>, newest first.</summary>
+public sealed record QuarantineList(IReadOnlyList<QuarantinedFeed> Feeds);
+
+/// <summary>One line of the ops audit log.</summary>
+/// <param name="Actor">The principal (<c>ops</c>).</param>
+/// <param name="KeySlot">Which of its keys: <c>primary</c> or <c>secondary</c>.</param>
+/// <param name="Action"><c>replay</c>, <c>rewind</c>, <c>terminate</c>, <c>suspend</c>, <c>resume</c>, <c>purge</c>, <c>replay-failed</c>, <c>reprocess</c>.</param>
+/// <param name="Target">The instance id or feed id acted on.</param>
+/// <param name="Outcome"><c>accepted</c>, <c>done</c>, <c>refused</c>, <c>not-found</c>, <c>not-supported</c>, <c>invalid</c>, <c>skipped</c> or <c>error</c>.</param>
+/// <param name="Status">The HTTP status answered (for one instance of a bulk replay, the status its own replay would have had).</param>
+public sealed record AuditEntry(DateTimeOffset At, string Actor, string KeySlot, string Action, string Target, string Outcome, int Status, string? Detail);
+
+/// <summary><c>GET /api/ops/audit</c>, newest first.</summary>
+public sealed record AuditLogPage(IReadOnlyList<AuditEntry> Entries);

@@ -1,0 +1,422 @@
+using System.Globalization;
+using System.Text.Json;
+using Grpc.Core;
+using IntegrationHub.Functions.Durable;
+using IntegrationHub.Functions.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+
+namespace IntegrationHub.Functions.Ops;
+
+/// <summary>The query of <c>GET /api/ops/instances</c>, as sent (the service checks it).</summary>
+/// <param name="Status">Runtime status names, comma-separated.</param>
+/// <param name="Name">Orchestration names, comma-separated.</param>
+/// <param name="Prefix">An instance-id prefix (<c>feed:transport:</c>).</param>
+/// <param name="From">Earliest creation time (ISO 8601).</param>
+/// <param name="To">Latest creation time.</param>
+public sealed record InstanceListQuery(string? Status, string? Name, string? Prefix, string? From, string? To, string? ContinuationToken, string? PageSize);
+
+/// <summary>
+/// Ops on orchestration instances: list and detail, and the actions — replay (restart from the original input under
+/// the same id), rewind, terminate, suspend, resume, purge, and replay of every failure. Every action is checked
+/// against the instance's state first (a 409 names the state) and recorded in the audit log with its outcome.
+/// </summary>
+public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords replays, TaskHubHistory history, FeedStore feeds, AuditLog audit)
+{
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+
+    /// <summary>With a name filter a page may match little; at most this many pages of the task hub are read for one answer.</summary>
+    private const int MaxPagesPerAnswer = 20;
+
+    public async Task<OpsAnswer> ListAsync(DurableTaskClient client, InstanceListQuery request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(request);
+        var statuses = new List<OrchestrationRuntimeStatus>();
+        foreach (var text in Split(request.Status))
+        {
+            if (!Enum.TryParse<OrchestrationRuntimeStatus>(text, ignoreCase: true, out var status) || !Enum.IsDefined(status))
+            {
+                return OpsAnswer.BadParameter("status", "Invalid status", $"'{text}' is not a status; use {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}.");
+            }
+
+            statuses.Add(status);
+        }
+
+        if (!TryParseTime(request.From, out var from) || !TryParseTime(request.To, out var to))
+        {
+            var (parameter, text) = TryParseTime(request.From, out _) ? ("to", request.To) : ("from", request.From);
+            return OpsAnswer.BadParameter(parameter, "Invalid time", $"'{text}' is not a date-time; use RFC 3339, e.g. 2025-01-31T00:00:00Z.");
+        }
+
+        var pageSize = DefaultPageSize;
+        if (request.PageSize is { Length: > 0 } size
+            && (!int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize < 1 || pageSize > MaxPageSize))
+        {
+            return OpsAnswer.BadParameter("pageSize", "Invalid page size", string.Create(CultureInfo.InvariantCulture, $"'{size}' is not a page size; use 1 to {MaxPageSize}."));
+        }
+
+        var names = Split(request.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var token = request.ContinuationToken is { Length: > 0 } given ? given : null;
+        var query = new OrchestrationQuery
+        {
+            Statuses = statuses.Count > 0 ? statuses : null,
+            InstanceIdPrefix = request.Prefix is { Length: > 0 } prefix ? prefix : null,
+            CreatedFrom = from,
+            CreatedTo = to,
+            FetchInputsAndOutputs = true,
+            PageSize = pageSize,
+        };
+
+        var instances = new List<InstanceView>();
+        var pages = 0;
+        try
+        {
+            await foreach (var page in client.GetAllInstancesAsync(query).AsPages(token, pageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                instances.AddRange(page.Values.Where(i => names.Count == 0 || names.Contains(i.Name)).Select(View));
+                token = page.ContinuationToken is { Length: > 0 } next ? next : null;
+                if (instances.Count >= pageSize || ++pages >= MaxPagesPerAnswer)
+                {
+                    break;
+                }
+            }
+        }
+        catch (RpcException ex) when (token is not null && ex.StatusCode is not StatusCode.Cancelled)
+        {
+            return OpsAnswer.BadParameter("continuationToken", "Invalid continuation token", $"The task hub did not accept the token: {ex.Status.Detail}");
+        }
+
+        return OpsAnswer.Ok(new InstancePage([.. instances.OrderByDescending(i => i.CreatedAt)], token));
+    }
+
+    public async Task<OpsAnswer> GetAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        if (instance is null)
+        {
+            return Unknown(instanceId);
+        }
+
+        var events = await history.ReadAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var links = new List<FeedLink>();
+        foreach (var key in InstanceReading.Feeds(instanceId, instance.SerializedInput, instance.SerializedOutput))
+        {
+            var status = key.ContentHash is null ? null : await feeds.GetStatusByContentHashAsync(key.Source, key.ContentHash, cancellationToken).ConfigureAwait(false);
+            var feedId = status?.FeedId is { Length: > 0 } id ? id : null;
+            links.Add(new FeedLink(key.Source, key.Period, key.ContentHash, feedId, status?.State.ToString() ?? "NotReceived", feedId is null ? null : $"/api/feeds/{feedId}"));
+        }
+
+        var (input, inputCut) = InstanceReading.Summary(instance.SerializedInput);
+        var (output, outputCut) = InstanceReading.Summary(instance.SerializedOutput);
+        return OpsAnswer.Ok(new InstanceDetail(
+            instance.InstanceId, instance.Name, instance.RuntimeStatus.ToString(), instance.CreatedAt, instance.LastUpdatedAt, instance.SerializedCustomStatus,
+            input, inputCut, output, outputCut, InstanceReading.Failure(instance, events.Events), links, InstanceReading.Actions(instance.RuntimeStatus),
+            [.. events.Events.Select(e => e.View)], events.Source));
+    }
+
+    /// <summary>Runs a failed or terminated instance again from its original input, under the same id (ids are deterministic: a feed's run stays that feed's).</summary>
+    public async Task<OpsAnswer> ReplayAsync(DurableTaskClient client, string instanceId, OpsActor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        OpsAnswer answer;
+        if (instance is null)
+        {
+            answer = Unknown(instanceId);
+        }
+        else if (instance.RuntimeStatus is not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated))
+        {
+            answer = WrongState(instanceId, instance.RuntimeStatus, "replay", "only a failed or terminated instance can be replayed");
+        }
+        else
+        {
+            var outcome = await ReplayOneAsync(client, instance, cancellationToken).ConfigureAwait(false);
+            answer = outcome.Outcome == "replayed"
+                ? OpsAnswer.Accepted(new InstanceActionAccepted(instanceId, "replay", outcome.Detail!, StatusUrl(instanceId)), StatusUrl(instanceId))
+                : OpsAnswer.Problem(StatusCodes.Status409Conflict, "Not replayed", outcome.Detail!, new Dictionary<string, object?> { ["instanceId"] = instanceId, ["outcome"] = outcome.Outcome });
+        }
+
+        await RecordAsync(actor, "replay", instanceId, answer, cancellationToken).ConfigureAwait(false);
+        return answer;
+    }
+
+    /// <summary>Every failed instance that failed at or after <paramref name="since"/> (and has one of the names), replayed once per failure.</summary>
+    public async Task<OpsAnswer> ReplayFailedAsync(DurableTaskClient client, string? since, string? name, OpsActor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!TryParseTime(since, out var from))
+        {
+            return OpsAnswer.BadParameter("since", "Invalid time", $"'{since}' is not a date-time; use RFC 3339, e.g. 2025-01-31T00:00:00Z.");
+        }
+
+        var names = Split(name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var failed = new List<OrchestrationMetadata>();
+        var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Failed], FetchInputsAndOutputs = true, PageSize = DefaultPageSize };
+        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if ((names.Count == 0 || names.Contains(instance.Name)) && (from is null || instance.LastUpdatedAt >= from))
+            {
+                failed.Add(instance);
+            }
+        }
+
+        var results = new List<ReplayOutcome>();
+        foreach (var instance in failed.OrderBy(i => i.LastUpdatedAt))
+        {
+            ReplayOutcome outcome;
+            try
+            {
+                outcome = await ReplayOneAsync(client, instance, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RpcException or Azure.RequestFailedException or InvalidOperationException)
+            {
+                // One instance that cannot be started must not stop the others; its error is in the report and the audit log.
+                outcome = new ReplayOutcome(instance.InstanceId, instance.Name, instance.LastUpdatedAt, "error", ex.Message);
+            }
+
+            results.Add(outcome);
+            var (auditOutcome, status) = outcome.Outcome switch
+            {
+                "replayed" => ("accepted", StatusCodes.Status202Accepted),
+                "error" => ("error", StatusCodes.Status500InternalServerError),
+                _ => ("skipped", StatusCodes.Status409Conflict),
+            };
+            await audit.RecordAsync(actor, "replay-failed", instance.InstanceId, auditOutcome, status, outcome.Detail, cancellationToken).ConfigureAwait(false);
+        }
+
+        var replayed = results.Count(r => r.Outcome == "replayed");
+        var errors = results.Count(r => r.Outcome == "error");
+        return OpsAnswer.Ok(new ReplayFailedReport(results.Count, replayed, results.Count - replayed - errors, errors, results));
+    }
+
+    /// <summary>
+    /// Rewinds a failed instance in place through the client's rewind API: the engine re-runs what failed and keeps
+    /// every result it had. Not every engine can (the stock local sidecar cannot; the hub's local host can): then 501.
+    /// </summary>
+    public async Task<OpsAnswer> RewindAsync(DurableTaskClient client, string instanceId, string? reason, OpsActor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var instance = await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        OpsAnswer answer;
+        if (instance is null)
+        {
+            answer = Unknown(instanceId);
+        }
+        else if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
+        {
+            answer = WrongState(instanceId, instance.RuntimeStatus, "rewind", "only a failed instance can be rewound");
+        }
+        else if (!await replays.ClaimAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false))
+        {
+            answer = AlreadyHandled(instanceId, instance.LastUpdatedAt);
+        }
+        else
+        {
+            answer = await TryRewindAsync(client, instanceId, reason, cancellationToken).ConfigureAwait(false);
+            if (answer.IsProblem)
+            {
+                await replays.ReleaseAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await replays.ConfirmAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await RecordAsync(actor, "rewind", instanceId, answer, cancellationToken).ConfigureAwait(false);
+        return answer;
+    }
+
+    public Task<OpsAnswer> TerminateAsync(DurableTaskClient client, string instanceId, string? reason, OpsActor actor, CancellationToken cancellationToken) =>
+        ActAsync(client, instanceId, actor, "terminate", s => s is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended,
+            "only a pending, running or suspended instance can be terminated",
+            async () =>
+            {
+                await client.TerminateInstanceAsync(instanceId, new TerminateInstanceOptions { Output = reason ?? "Terminated by ops." }, cancellationToken).ConfigureAwait(false);
+                return "Termination requested; the instance ends Terminated.";
+            }, cancellationToken);
+
+    public Task<OpsAnswer> SuspendAsync(DurableTaskClient client, string instanceId, string? reason, OpsActor actor, CancellationToken cancellationToken) =>
+        ActAsync(client, instanceId, actor, "suspend", s => s is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending,
+            "only a pending or running instance can be suspended",
+            async () =>
+            {
+                await client.SuspendInstanceAsync(instanceId, reason, cancellationToken).ConfigureAwait(false);
+                return "Suspension requested; the instance stops at its next step until resumed.";
+            }, cancellationToken);
+
+    public Task<OpsAnswer> ResumeAsync(DurableTaskClient client, string instanceId, string? reason, OpsActor actor, CancellationToken cancellationToken) =>
+        ActAsync(client, instanceId, actor, "resume", s => s is OrchestrationRuntimeStatus.Suspended,
+            "only a suspended instance can be resumed",
+            async () =>
+            {
+                await client.ResumeInstanceAsync(instanceId, reason, cancellationToken).ConfigureAwait(false);
+                return "Resumption requested; the instance carries on where it stopped.";
+            }, cancellationToken);
+
+    /// <summary>Deletes a finished instance's state and history from the task hub (the hub's own records — feeds, ledger, data sets — stay).</summary>
+    public async Task<OpsAnswer> PurgeAsync(DurableTaskClient client, string instanceId, OpsActor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var instance = await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        OpsAnswer answer;
+        if (instance is null)
+        {
+            answer = Unknown(instanceId);
+        }
+        else if (instance.RuntimeStatus is not (OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated))
+        {
+            answer = WrongState(instanceId, instance.RuntimeStatus, "purge", "only a finished (completed, failed or terminated) instance can be purged");
+        }
+        else
+        {
+            var result = await client.PurgeInstanceAsync(instanceId, cancellation: cancellationToken).ConfigureAwait(false);
+            answer = OpsAnswer.Ok(new InstancePurged(instanceId, result.PurgedInstanceCount));
+        }
+
+        await RecordAsync(actor, "purge", instanceId, answer, cancellationToken).ConfigureAwait(false);
+        return answer;
+    }
+
+    private async Task<ReplayOutcome> ReplayOneAsync(DurableTaskClient client, OrchestrationMetadata instance, CancellationToken cancellationToken)
+    {
+        var failedAt = instance.LastUpdatedAt;
+        if (instance.SerializedInput is not { Length: > 0 } serializedInput)
+        {
+            return new ReplayOutcome(instance.InstanceId, instance.Name, failedAt, "error", "The engine has no input recorded for this instance; it cannot be run again from it.");
+        }
+
+        if (!await replays.ClaimAsync(instance.InstanceId, failedAt, cancellationToken).ConfigureAwait(false))
+        {
+            return new ReplayOutcome(instance.InstanceId, instance.Name, failedAt, "already-replayed", AlreadyHandledDetail(failedAt));
+        }
+
+        StartOutcome started;
+        try
+        {
+            // The original input, byte for byte: the serialised JSON goes back to the data converter as a JSON element.
+            using var input = JsonDocument.Parse(serializedInput);
+            started = await starter.StartAsync(client, instance.Name, instance.InstanceId, input.RootElement.Clone(), restartFinished: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await replays.ReleaseAsync(instance.InstanceId, failedAt, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        if (started == StartOutcome.Started)
+        {
+            await replays.ConfirmAsync(instance.InstanceId, failedAt, cancellationToken).ConfigureAwait(false);
+            return new ReplayOutcome(instance.InstanceId, instance.Name, failedAt, "replayed", $"{instance.Name} started again from its original input under the same id.");
+        }
+
+        await replays.ReleaseAsync(instance.InstanceId, failedAt, cancellationToken).ConfigureAwait(false);
+        return started == StartOutcome.Running
+            ? new ReplayOutcome(instance.InstanceId, instance.Name, failedAt, "already-replayed", "The instance is running again already.")
+            : new ReplayOutcome(instance.InstanceId, instance.Name, failedAt, "being-started", "Another caller is starting this instance at this moment.");
+    }
+
+    private static async Task<OpsAnswer> TryRewindAsync(DurableTaskClient client, string instanceId, string? reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.RewindInstanceAsync(instanceId, reason ?? "Rewound by ops.", cancellationToken).ConfigureAwait(false);
+            return OpsAnswer.Accepted(
+                new InstanceActionAccepted(instanceId, "rewind", "Rewind requested: the failed step runs again, and the instance carries on from there with every earlier result kept.", StatusUrl(instanceId)),
+                StatusUrl(instanceId));
+        }
+        catch (Exception ex) when (ex is NotImplementedException or NotSupportedException || ex is RpcException { StatusCode: StatusCode.Unimplemented })
+        {
+            return OpsAnswer.Problem(StatusCodes.Status501NotImplemented, "Rewind not supported",
+                $"This hub's Durable engine does not support rewinding an instance ({ex.Message}). Replay it instead (POST /api/ops/instances/{{instanceId}}/replay): that runs it again from its original input.",
+                new Dictionary<string, object?> { ["instanceId"] = instanceId });
+        }
+        catch (Exception ex) when (ex is InvalidOperationException || ex is RpcException { StatusCode: StatusCode.FailedPrecondition })
+        {
+            return OpsAnswer.Problem(StatusCodes.Status409Conflict, "Not rewound", $"The engine refused to rewind the instance: {ex.Message}", new Dictionary<string, object?> { ["instanceId"] = instanceId });
+        }
+    }
+
+    private async Task<OpsAnswer> ActAsync(
+        DurableTaskClient client, string instanceId, OpsActor actor, string action, Func<OrchestrationRuntimeStatus, bool> allowed, string rule, Func<Task<string>> act, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var instance = await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        OpsAnswer answer;
+        if (instance is null)
+        {
+            answer = Unknown(instanceId);
+        }
+        else if (!allowed(instance.RuntimeStatus))
+        {
+            answer = WrongState(instanceId, instance.RuntimeStatus, action, rule);
+        }
+        else
+        {
+            var detail = await act().ConfigureAwait(false);
+            answer = OpsAnswer.Accepted(new InstanceActionAccepted(instanceId, action, detail, StatusUrl(instanceId)), StatusUrl(instanceId));
+        }
+
+        await RecordAsync(actor, action, instanceId, answer, cancellationToken).ConfigureAwait(false);
+        return answer;
+    }
+
+    private Task RecordAsync(OpsActor actor, string action, string target, OpsAnswer answer, CancellationToken cancellationToken)
+    {
+        var outcome = answer.Status switch
+        {
+            StatusCodes.Status200OK => "done",
+            StatusCodes.Status202Accepted => "accepted",
+            StatusCodes.Status404NotFound => "not-found",
+            StatusCodes.Status409Conflict => "refused",
+            StatusCodes.Status501NotImplemented => "not-supported",
+            StatusCodes.Status400BadRequest or StatusCodes.Status422UnprocessableEntity => "invalid",
+            _ => "error",
+        };
+        var detail = answer.IsProblem ? answer.ProblemDetail : (answer.Body as InstanceActionAccepted)?.Detail;
+        return audit.RecordAsync(actor, action, target, outcome, answer.Status, detail, cancellationToken);
+    }
+
+    internal static OpsAnswer Unknown(string instanceId) =>
+        OpsAnswer.Problem(StatusCodes.Status404NotFound, "Unknown instance", $"No orchestration has the id '{instanceId}'.");
+
+    private static OpsAnswer WrongState(string instanceId, OrchestrationRuntimeStatus status, string action, string rule) =>
+        OpsAnswer.Problem(StatusCodes.Status409Conflict, $"Cannot {action} a {status} instance", $"The instance is {status}; {rule}.",
+            new Dictionary<string, object?> { ["instanceId"] = instanceId, ["status"] = status.ToString(), ["actions"] = InstanceReading.Actions(status) });
+
+    private static OpsAnswer AlreadyHandled(string instanceId, DateTimeOffset failedAt) =>
+        OpsAnswer.Problem(StatusCodes.Status409Conflict, "Failure already handled", AlreadyHandledDetail(failedAt), new Dictionary<string, object?> { ["instanceId"] = instanceId });
+
+    private static string AlreadyHandledDetail(DateTimeOffset failedAt) =>
+        string.Create(CultureInfo.InvariantCulture, $"The failure of {failedAt:O} was replayed or rewound already (or is being so right now); look at the instance again.");
+
+    internal static string StatusUrl(string instanceId) => $"/api/ops/instances/{Uri.EscapeDataString(instanceId)}";
+
+    private static InstanceView View(OrchestrationMetadata instance) => new(
+        instance.InstanceId, instance.Name, instance.RuntimeStatus.ToString(), instance.CreatedAt, instance.LastUpdatedAt, instance.SerializedCustomStatus,
+        instance.SerializedOutput, instance.FailureDetails?.ErrorMessage ?? (instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? instance.SerializedOutput : null));
+
+    private static IEnumerable<string> Split(string? list) =>
+        (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    internal static bool TryParseTime(string? text, out DateTimeOffset? value)
+    {
+        value = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            return false;
+        }
+
+        value = parsed;
+        return true;
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IntegrationHub.Functions.Ops;
+
+public static class OpsServiceCollectionExtensions
+{
+    /// <summary>The ops services: instance queries and actions, feed reprocessing, the task hub's history, replay records and the audit log.</summary>
+    public static IServiceCollection AddOps(this IServiceCollection services)
+    {
+        services.AddSingleton<TaskHubHistory>();
+        services.AddSingleton<ReplayRecords>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<OpsInstances>();
+        services.AddSingleton<FeedReprocessing>();
+        return services;
+    }
+}

@@ -1,0 +1,680 @@
+// The ops console: orchestration instances, one instance's detail and actions, quarantined feeds, the audit log.
+// It talks to the ops API of the same app with the ops key the operator enters, kept in session storage only.
+'use strict';
+
+(() => {
+  const { el, request, errorBlock, okBlock, show, formatTime, pretty, parseMaybe, listOf, pick, HubError } = Hub;
+
+  const KEY_STORAGE = 'integrationhub.opsKey';
+  const TERMINAL = new Set(['Completed', 'Failed', 'Terminated']);
+  const DETAIL_POLL_MS = 2000;
+  // After an action the instance may still show its old state for a moment: keep watching this long for it to move.
+  const WATCH_FOR_CHANGE_MS = 60000;
+
+  const $ = (id) => document.getElementById(id);
+  const message = $('message');
+  const views = { instances: $('instances-view'), instance: $('instance-view'), quarantine: $('quarantine-view'), audit: $('audit-view') };
+
+  const state = {
+    pageTokens: [null], // continuation token of each page seen so far; the first page has none
+    page: 0,
+    nextToken: null,
+    detailId: null,
+    detailTimer: null,
+    watch: 0, // bumped whenever watching starts or stops, so a poll in flight of an older watch ends there
+    pendingWatch: null,
+    quarantineToken: null,
+    auditToken: null,
+  };
+
+  // ---- the ops key ------------------------------------------------------------------------------------------
+
+  const opsKey = () => sessionStorage.getItem(KEY_STORAGE);
+
+  function updateKeyState() {
+    const has = Boolean(opsKey());
+    $('key-state').textContent = has ? 'Ops key set for this tab' : 'No ops key';
+    $('forget-key').hidden = !has;
+  }
+
+  function askForKey() {
+    $('key-panel').hidden = false;
+    for (const view of Object.values(views)) view.hidden = true;
+    $('key-input').focus();
+  }
+
+  $('key-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = $('key-input').value.trim();
+    if (!value) return;
+    sessionStorage.setItem(KEY_STORAGE, value);
+    $('key-input').value = '';
+    $('key-panel').hidden = true;
+    show(message, null);
+    updateKeyState();
+    route();
+  });
+
+  $('forget-key').addEventListener('click', () => {
+    sessionStorage.removeItem(KEY_STORAGE);
+    updateKeyState();
+    show(message, null);
+    askForKey();
+  });
+
+  /** An ops call with the key; a refused key (401, 403) is forgotten and asked for again. */
+  async function ops(path, options = {}) {
+    const key = opsKey();
+    if (!key) {
+      askForKey();
+      throw new HubError(401, { title: 'No ops key', detail: 'Enter the ops key to use the console.' }, 'No ops key');
+    }
+    try {
+      return await request(path, { ...options, headers: { Accept: 'application/json', ...(options.headers || {}), 'x-api-key': key } });
+    } catch (err) {
+      if (err.status === 401 || err.status === 403) {
+        sessionStorage.removeItem(KEY_STORAGE);
+        updateKeyState();
+        askForKey();
+      }
+      throw err;
+    }
+  }
+
+  // ---- navigation -------------------------------------------------------------------------------------------
+
+  function route() {
+    stopWatching();
+    state.detailId = null;
+    const [view, ...rest] = (location.hash || '#/instances').replace(/^#\/?/, '').split('/');
+    const instanceId = rest.length ? decodeURIComponent(rest.join('/')) : null;
+    const current = view === 'quarantine' || view === 'audit' ? view : 'instances';
+    for (const name of ['instances', 'quarantine', 'audit']) {
+      const link = $(`nav-${name}`);
+      if (name === current) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+    if (!opsKey()) {
+      askForKey();
+      return;
+    }
+    $('key-panel').hidden = true;
+    views.instances.hidden = !(current === 'instances' && !instanceId);
+    views.instance.hidden = !(current === 'instances' && instanceId);
+    views.quarantine.hidden = current !== 'quarantine';
+    views.audit.hidden = current !== 'audit';
+    if (current === 'quarantine') loadQuarantine(false);
+    else if (current === 'audit') loadAudit(false);
+    else if (instanceId) openInstance(instanceId);
+    else loadInstances();
+  }
+
+  window.addEventListener('hashchange', () => {
+    show(message, null);
+    route();
+  });
+
+  const instanceHash = (id) => `#/instances/${encodeURIComponent(id)}`;
+  const instancePath = (id) => `ops/instances/${encodeURIComponent(id)}`;
+  const statusOf = (instance) => pick(instance, 'status', 'runtimeStatus') || 'unknown';
+  const badge = (status, id) => el('span', { class: ['badge', String(status)], id }, String(status));
+
+  function stageOf(instance) {
+    const custom = parseMaybe(pick(instance, 'customStatus'));
+    if (custom && typeof custom === 'object') return pick(custom, 'stage', 'Stage') || '';
+    return typeof custom === 'string' ? custom : '';
+  }
+
+  // ---- instance list ----------------------------------------------------------------------------------------
+
+  function isoFrom(input) {
+    if (!input.value) return null;
+    const date = new Date(input.value); // datetime-local is the operator's local time
+    return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  }
+
+  function listQuery(token) {
+    const query = new URLSearchParams();
+    const status = $('filter-status').value;
+    const name = $('filter-name').value.trim();
+    const prefix = $('filter-prefix').value.trim();
+    const from = isoFrom($('filter-from'));
+    const to = isoFrom($('filter-to'));
+    if (status) query.set('status', status);
+    if (name) query.set('name', name);
+    if (prefix) query.set('prefix', prefix);
+    if (from) query.set('from', from);
+    if (to) query.set('to', to);
+    if (token) query.set('continuationToken', token);
+    const text = query.toString();
+    return text ? `?${text}` : '';
+  }
+
+  async function loadInstances() {
+    const body = $('instances').tBodies[0];
+    body.replaceChildren(el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'Loading…')));
+    try {
+      const answer = (await ops(`ops/instances${listQuery(state.pageTokens[state.page])}`)).body;
+      const instances = listOf(answer, 'instances', 'items');
+      state.nextToken = Array.isArray(answer) ? null : pick(answer, 'continuationToken') || null;
+      body.replaceChildren(...(instances.length
+        ? instances.map(instanceRow)
+        : [el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'No instance matches these filters.'))]));
+    } catch (err) {
+      state.nextToken = null;
+      body.replaceChildren(el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'Could not list the instances.')));
+      show(message, errorBlock(err, 'Listing instances'));
+    }
+    $('page-label').textContent = `Page ${state.page + 1}`;
+    $('page-previous').disabled = state.page === 0;
+    $('page-next').disabled = !state.nextToken;
+  }
+
+  function instanceRow(instance) {
+    const id = pick(instance, 'instanceId', 'id') || '';
+    const status = statusOf(instance);
+    return el('tr', { class: 'clickable', dataset: { instanceId: id, status }, onclick: () => { location.hash = instanceHash(id); } },
+      el('td', { class: 'mono' }, el('a', { href: instanceHash(id) }, id)),
+      el('td', {}, pick(instance, 'name') || ''),
+      el('td', {}, badge(status)),
+      el('td', {}, stageOf(instance)),
+      el('td', { class: 'small' }, formatTime(pick(instance, 'createdAt'))),
+      el('td', { class: 'small' }, formatTime(pick(instance, 'lastUpdatedAt'))));
+  }
+
+  function restartPaging() {
+    state.pageTokens = [null];
+    state.page = 0;
+  }
+
+  $('filters').addEventListener('submit', (event) => {
+    event.preventDefault();
+    show(message, null);
+    restartPaging();
+    loadInstances();
+  });
+  $('clear-filters').addEventListener('click', () => {
+    for (const id of ['filter-status', 'filter-name', 'filter-prefix', 'filter-from', 'filter-to']) $(id).value = '';
+    restartPaging();
+    loadInstances();
+  });
+  $('page-next').addEventListener('click', () => {
+    if (!state.nextToken) return;
+    state.pageTokens = state.pageTokens.slice(0, state.page + 1).concat(state.nextToken);
+    state.page += 1;
+    loadInstances();
+  });
+  $('page-previous').addEventListener('click', () => {
+    if (state.page === 0) return;
+    state.page -= 1;
+    loadInstances();
+  });
+  $('refresh-instances').addEventListener('click', () => loadInstances());
+
+  $('replay-failed').addEventListener('click', async () => {
+    const query = new URLSearchParams();
+    const name = $('filter-name').value.trim();
+    const since = isoFrom($('filter-from'));
+    if (name) query.set('name', name);
+    if (since) query.set('since', since);
+    const scope = [name ? `named ${name}` : null, since ? `created since ${formatTime(since)}` : null].filter(Boolean).join(', ');
+    const choice = await confirmAction('Replay every failed instance?',
+      `Each failed instance${scope ? ` (${scope})` : ''} runs again from its original input. Instances replayed before are not replayed again.`);
+    if (!choice.ok) return;
+    try {
+      const answer = (await ops(`ops/replay-failed${query.toString() ? `?${query}` : ''}`, { method: 'POST' })).body;
+      const outcomes = listOf(answer, 'results', 'replayed', 'instances', 'outcomes');
+      const counts = answer && typeof answer.matched === 'number'
+        ? `${answer.matched} matched, ${answer.replayed} replayed, ${answer.skipped} skipped, ${answer.errors} error(s).`
+        : `${outcomes.length} instance(s) considered.`;
+      show(message, okBlock(`Replay of failed instances: ${counts}`,
+        outcomes.length ? el('ul', {}, outcomes.map((o) => el('li', {}, typeof o === 'string' ? o : outcomeText(o)))) : null));
+    } catch (err) {
+      show(message, errorBlock(err, 'Replaying failed instances'));
+    }
+    loadInstances();
+  });
+
+  function outcomeText(outcome) {
+    const id = pick(outcome, 'instanceId', 'id') || '';
+    const result = pick(outcome, 'outcome', 'result', 'status') || '';
+    const next = pick(outcome, 'newInstanceId', 'replayInstanceId');
+    const detail = pick(outcome, 'message', 'detail', 'reason');
+    return [id, result && `: ${result}`, next && ` → ${next}`, detail && ` (${detail})`].filter(Boolean).join('');
+  }
+
+  // ---- one instance -----------------------------------------------------------------------------------------
+
+  async function openInstance(id) {
+    state.detailId = id;
+    $('detail-title').textContent = id;
+    $('detail-facts').replaceChildren(el('dt', {}, 'Status'), el('dd', {}, 'Loading…'));
+    const watch = state.pendingWatch && state.pendingWatch.id === id ? state.pendingWatch : null;
+    state.pendingWatch = null;
+    if (watch) {
+      startWatching(id, watch.baseline, true);
+      return;
+    }
+    try {
+      const instance = await loadInstance(id);
+      if (!TERMINAL.has(statusOf(instance))) startWatching(id, null, false);
+    } catch (err) {
+      show(message, errorBlock(err, `Reading ${id}`));
+    }
+  }
+
+  async function loadInstance(id) {
+    const instance = (await ops(instancePath(id))).body;
+    if (state.detailId === id) renderInstance(instance);
+    return instance;
+  }
+
+  /** Polls the open instance while it runs, and after an action until it has moved and settled. */
+  function startWatching(id, baseline, immediately) {
+    stopWatching();
+    const watch = state.watch;
+    const started = Date.now();
+    const tick = async () => {
+      state.detailTimer = null;
+      if (state.detailId !== id || state.watch !== watch) return;
+      let again;
+      try {
+        const instance = await loadInstance(id);
+        const status = statusOf(instance);
+        const moved = !baseline || status !== baseline.status || pick(instance, 'lastUpdatedAt') !== baseline.lastUpdatedAt;
+        again = !TERMINAL.has(status) || (!moved && Date.now() - started < WATCH_FOR_CHANGE_MS);
+      } catch (err) {
+        // A replay's new instance may not be listed for a moment.
+        again = err.status === 404 && Date.now() - started < WATCH_FOR_CHANGE_MS;
+        if (!again) show(message, errorBlock(err, `Reading ${id}`));
+      }
+      if (again && state.detailId === id && state.watch === watch) state.detailTimer = setTimeout(tick, DETAIL_POLL_MS);
+    };
+    if (immediately) tick();
+    else state.detailTimer = setTimeout(tick, DETAIL_POLL_MS);
+  }
+
+  function stopWatching() {
+    if (state.detailTimer) clearTimeout(state.detailTimer);
+    state.detailTimer = null;
+    state.watch += 1;
+  }
+
+  const SHOWN_ELSEWHERE = new Set([
+    'instanceId', 'id', 'name', 'status', 'runtimeStatus', 'createdAt', 'lastUpdatedAt', 'customStatus', 'input', 'output',
+    'inputSummary', 'outputSummary', 'failure', 'failureDetails', 'feeds', 'history', 'historyEvents', 'actions',
+    'inputTruncated', 'outputTruncated', 'historySource',
+  ]);
+
+  function renderInstance(instance) {
+    const status = statusOf(instance);
+    const facts = [
+      ['Status', badge(status, 'detail-status')],
+      ['Name', pick(instance, 'name') || ''],
+      ['Created', formatTime(pick(instance, 'createdAt'))],
+      ['Last updated', formatTime(pick(instance, 'lastUpdatedAt'))],
+    ];
+    const custom = pick(instance, 'customStatus');
+    if (custom !== undefined) facts.push(['Custom status', el('code', {}, typeof custom === 'string' ? custom : JSON.stringify(custom))]);
+    for (const [name, value] of Object.entries(instance || {})) {
+      if (SHOWN_ELSEWHERE.has(name) || value === null || typeof value === 'object') continue;
+      facts.push([name, /At$|time/i.test(name) ? formatTime(value) : String(value)]);
+    }
+    $('detail-facts').replaceChildren(...facts.flatMap(([term, value]) => [el('dt', {}, term), el('dd', {}, value)]));
+
+    // The hub says which actions the instance's state allows; without that list, the console's own rule applies.
+    const offered = Array.isArray(instance && instance.actions) ? instance.actions : null;
+    for (const button of $('detail-actions').querySelectorAll('button[data-action]')) {
+      const action = ACTIONS[button.dataset.action];
+      const allowed = offered ? offered.includes(button.dataset.action) : status === 'unknown' || action.allowed.includes(status);
+      button.disabled = !allowed;
+      button.title = allowed ? action.hint : `Not for a ${status} instance.`;
+    }
+
+    renderFailure(pick(instance, 'failure', 'failureDetails'));
+    renderPayload($('detail-input'), pick(instance, 'input', 'inputSummary'), instance.inputTruncated, 'No input recorded.');
+    renderPayload($('detail-output'), pick(instance, 'output', 'outputSummary'), instance.outputTruncated, TERMINAL.has(status) ? 'No output.' : 'Not finished yet.');
+    renderFeeds(pick(instance, 'feeds'));
+    renderHistory(pick(instance, 'history', 'historyEvents'), pick(instance, 'historySource'));
+    $('detail-raw').textContent = JSON.stringify(instance, null, 2);
+  }
+
+  function renderPayload(container, value, truncated, empty) {
+    container.replaceChildren(...(value === undefined || value === null || value === ''
+      ? [el('p', { class: 'empty' }, empty)]
+      : [el('pre', {}, pretty(value)), truncated ? el('p', { class: 'small muted' }, 'Cut short by the hub: only the beginning is shown.') : '']));
+  }
+
+  function renderFailure(value) {
+    const card = $('detail-failure-card');
+    card.hidden = value === undefined || value === null || value === '';
+    if (card.hidden) return;
+    $('detail-failure').replaceChildren(failureBlock(parseMaybe(value), 0));
+  }
+
+  function failureBlock(failure, depth) {
+    if (!failure || typeof failure !== 'object') return el('pre', { id: depth === 0 ? 'detail-failure-message' : null }, String(failure));
+    const known = {
+      Message: pick(failure, 'message', 'errorMessage'),
+      Type: pick(failure, 'type', 'errorType', 'exceptionType'),
+      Activity: pick(failure, 'activity', 'activityName', 'failedActivity', 'taskName'),
+      Attempts: pick(failure, 'attempts', 'attemptCount', 'attempt'),
+    };
+    const used = new Set(['message', 'errorMessage', 'type', 'errorType', 'exceptionType', 'activity', 'activityName', 'failedActivity', 'taskName',
+      'attempts', 'attemptCount', 'attempt', 'stackTrace', 'stack', 'innerFailure', 'inner', 'innerError']);
+    const rows = Object.entries(known).filter(([, v]) => v !== undefined);
+    for (const [name, v] of Object.entries(failure)) {
+      if (!used.has(name) && v !== null && typeof v !== 'object') rows.push([name === 'summary' ? 'Orchestration' : name, /At$/.test(name) ? formatTime(v) : v]);
+    }
+    const stack = pick(failure, 'stackTrace', 'stack');
+    const inner = pick(failure, 'innerFailure', 'inner', 'innerError');
+    return el('div', {},
+      el('dl', { class: 'facts', id: depth === 0 ? 'detail-failure-facts' : null },
+        rows.flatMap(([term, v]) => [el('dt', {}, term), el('dd', {}, typeof v === 'object' ? JSON.stringify(v) : String(v))])),
+      stack ? [el('h3', {}, 'Stack'), el('pre', {}, String(stack))] : null,
+      inner && depth < 5 ? [el('h3', {}, 'Caused by'), failureBlock(inner, depth + 1)] : null);
+  }
+
+  function renderFeeds(feeds) {
+    const card = $('detail-feeds-card');
+    const list = Array.isArray(feeds) ? feeds : feeds ? [feeds] : [];
+    card.hidden = list.length === 0;
+    $('detail-feeds').replaceChildren(el('ul', {}, list.map((feed) => {
+      if (typeof feed === 'string') return el('li', { class: 'mono' }, feed);
+      const name = pick(feed, 'feedId', 'id') || [feed.source, feed.period].filter(Boolean).join(' ') || JSON.stringify(feed);
+      const state = pick(feed, 'state');
+      const hash = !feed.feedId && feed.contentHash ? ` · ${String(feed.contentHash).slice(0, 16)}` : '';
+      return el('li', {}, el('span', { class: 'mono' }, name), hash, state ? [' ', el('span', { class: ['badge', feedStateClass(state)] }, state)] : '');
+    })));
+  }
+
+  function feedStateClass(state) {
+    return { Consolidated: 'Completed', Validated: 'Running', Received: 'Pending', Quarantined: 'Failed' }[state] || 'unknown';
+  }
+
+  function renderHistory(history, source) {
+    const events = Array.isArray(history) ? history : [];
+    const note = source ? el('p', { class: 'small muted' }, String(source)) : null;
+    if (!events.length) {
+      $('detail-history').replaceChildren(el('p', { class: 'empty' }, history === undefined ? 'The hub gave no history for this instance.' : 'No history events.'), note || '');
+      return;
+    }
+    const timeKeys = ['timestamp', 'time', 'at'];
+    const typeKeys = ['eventType', 'type', 'kind'];
+    const nameKeys = ['name', 'activity', 'taskName'];
+    const idKeys = ['eventId'];
+    const rows = events.map((event, index) => {
+      const rest = Object.entries(event || {}).filter(([k, v]) => v !== null && ![...timeKeys, ...typeKeys, ...nameKeys, ...idKeys].includes(k));
+      const detail = rest.map(([k, v]) => (k === 'detail' ? String(v) : `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)).join(' · ');
+      const type = pick(event, ...typeKeys) || '';
+      const eventId = pick(event, ...idKeys);
+      return el('tr', { dataset: { eventType: type }, class: /Failed$/.test(type) ? 'failed-event' : null },
+        el('td', { class: 'num' }, eventId === undefined ? String(index + 1) : eventId >= 0 ? String(eventId) : ''),
+        el('td', { class: 'small' }, formatTime(pick(event, ...timeKeys))),
+        el('td', {}, String(type)),
+        el('td', {}, String(pick(event, ...nameKeys) || '')),
+        el('td', { class: 'mono small' }, detail.length > 400 ? `${detail.slice(0, 400)}…` : detail));
+    });
+    $('detail-history').replaceChildren(el('table', { id: 'history' },
+      el('thead', {}, el('tr', {}, el('th', { class: 'num' }, 'Event id'), el('th', {}, 'Time'), el('th', {}, 'Event'), el('th', {}, 'Name'), el('th', {}, 'Detail'))),
+      el('tbody', {}, rows)), note || '');
+  }
+
+  // ---- actions ----------------------------------------------------------------------------------------------
+
+  const ACTIONS = {
+    replay: {
+      allowed: ['Failed', 'Terminated'],
+      hint: 'Run again from the original input, as a new execution.',
+      title: (id) => `Replay ${id}?`,
+      text: 'It runs again from its original input, as a new execution. The failed run stays in the history.',
+      request: (id) => [`${instancePath(id)}/replay`, 'POST'],
+    },
+    rewind: {
+      allowed: ['Failed'],
+      hint: 'Rewind the failed instance in place, where the engine supports it.',
+      title: (id) => `Rewind ${id}?`,
+      text: 'The failed steps run again in the same instance, keeping the steps that succeeded — where the engine supports rewinding.',
+      request: (id) => [`${instancePath(id)}/rewind`, 'POST'],
+    },
+    terminate: {
+      allowed: ['Running', 'Pending', 'Suspended'],
+      hint: 'Stop the instance for good.',
+      title: (id) => `Terminate ${id}?`,
+      text: 'The instance stops for good; what it has not done yet will not happen.',
+      reason: true,
+      request: (id, reason) => [`${instancePath(id)}/terminate${reason ? `?reason=${encodeURIComponent(reason)}` : ''}`, 'POST', { reason }],
+    },
+    suspend: {
+      allowed: ['Running', 'Pending'],
+      hint: 'Pause the instance until it is resumed.',
+      title: (id) => `Suspend ${id}?`,
+      text: 'The instance pauses until it is resumed.',
+      reason: true,
+      request: (id, reason) => [`${instancePath(id)}/suspend${reason ? `?reason=${encodeURIComponent(reason)}` : ''}`, 'POST', { reason }],
+    },
+    resume: {
+      allowed: ['Suspended'],
+      hint: 'Continue a suspended instance.',
+      title: (id) => `Resume ${id}?`,
+      text: 'The instance continues where it was suspended.',
+      request: (id) => [`${instancePath(id)}/resume`, 'POST'],
+    },
+    purge: {
+      allowed: ['Completed', 'Failed', 'Terminated'],
+      hint: 'Delete the finished instance and its history.',
+      title: (id) => `Purge ${id}?`,
+      text: 'Its state and history are deleted from the task hub. This cannot be undone.',
+      request: (id) => [instancePath(id), 'DELETE'],
+    },
+  };
+
+  for (const button of $('detail-actions').querySelectorAll('button[data-action]')) {
+    button.addEventListener('click', () => runAction(button.dataset.action));
+  }
+
+  async function runAction(name) {
+    const id = state.detailId;
+    if (!id) return;
+    const action = ACTIONS[name];
+    const before = (() => {
+      try { return JSON.parse($('detail-raw').textContent || 'null'); } catch { return null; }
+    })();
+    const choice = await confirmAction(action.title(id), action.text, action.reason);
+    if (!choice.ok) return;
+    const [path, method, payload] = action.request(id, choice.reason);
+    const options = { method };
+    if (payload) {
+      options.body = JSON.stringify(payload);
+      options.headers = { 'Content-Type': 'application/json' };
+    }
+    let answer;
+    try {
+      answer = (await ops(path, options)).body;
+    } catch (err) {
+      show(message, errorBlock(err, `${name[0].toUpperCase()}${name.slice(1)} ${id}`));
+      return;
+    }
+    const said = answer && typeof answer === 'object' ? pick(answer, 'message', 'detail', 'outcome') : answer;
+    if (name === 'purge') {
+      show(message, okBlock(`Purged ${id}.`, said ? el('div', {}, String(said)) : null));
+      location.hash = '#/instances';
+      return;
+    }
+    if (name === 'rewind' && answer && (answer.supported === false || answer.rewound === false)) {
+      show(message, errorBlock(new HubError(0, { detail: said || 'The engine does not rewind this instance.' }, 'Rewind is not supported here'), null));
+      return;
+    }
+    const next = (answer && typeof answer === 'object' && pick(answer, 'newInstanceId', 'replayInstanceId', 'instanceId')) || id;
+    const baseline = { status: statusOf(before), lastUpdatedAt: pick(before, 'lastUpdatedAt') };
+    show(message, okBlock(next !== id ? `${name} of ${id} started as ${next}.` : `${name} of ${id} accepted.`, said ? el('div', {}, String(said)) : null));
+    if (next !== id) {
+      state.pendingWatch = { id: next, baseline: null };
+      location.hash = instanceHash(next);
+    } else {
+      startWatching(id, baseline, true);
+    }
+  }
+
+  /** The confirmation dialog: resolves {ok, reason}. */
+  function confirmAction(title, text, withReason) {
+    const dialog = $('confirm');
+    $('confirm-title').textContent = title;
+    $('confirm-text').textContent = text;
+    $('confirm-reason-label').hidden = !withReason;
+    $('confirm-reason').value = '';
+    return new Promise((resolve) => {
+      const finish = (ok) => {
+        $('confirm-ok').removeEventListener('click', onOk);
+        $('confirm-cancel').removeEventListener('click', onCancel);
+        dialog.removeEventListener('cancel', onCancel);
+        if (dialog.open) dialog.close();
+        resolve({ ok, reason: $('confirm-reason').value.trim() || null });
+      };
+      const onOk = () => finish(true);
+      const onCancel = (event) => {
+        if (event) event.preventDefault();
+        finish(false);
+      };
+      $('confirm-ok').addEventListener('click', onOk);
+      $('confirm-cancel').addEventListener('click', onCancel);
+      dialog.addEventListener('cancel', onCancel);
+      dialog.showModal();
+      (withReason ? $('confirm-reason') : $('confirm-cancel')).focus();
+    });
+  }
+
+  // ---- quarantine -------------------------------------------------------------------------------------------
+
+  async function loadQuarantine(more) {
+    const list = $('quarantine-list');
+    if (!more) {
+      state.quarantineToken = null;
+      list.replaceChildren(el('p', { class: 'empty' }, 'Loading…'));
+    }
+    try {
+      const token = more ? state.quarantineToken : null;
+      const answer = (await ops(`ops/quarantine${token ? `?continuationToken=${encodeURIComponent(token)}` : ''}`)).body;
+      const feeds = listOf(answer, 'feeds', 'items', 'quarantined');
+      state.quarantineToken = Array.isArray(answer) ? null : pick(answer, 'continuationToken') || null;
+      if (!more) list.replaceChildren();
+      list.append(...feeds.map(quarantineItem));
+      if (!list.childElementCount) list.append(el('p', { class: 'empty' }, 'No feed is quarantined.'));
+    } catch (err) {
+      if (!more) list.replaceChildren(el('p', { class: 'empty' }, 'Could not list the quarantine.'));
+      show(message, errorBlock(err, 'Listing the quarantine'));
+    }
+    $('quarantine-more').hidden = !state.quarantineToken;
+  }
+
+  function quarantineItem(feed) {
+    const feedId = pick(feed, 'feedId', 'id') || '';
+    const report = parseMaybe(pick(feed, 'report', 'validation')) || {};
+    const errors = Array.isArray(report) ? report : listOf(report.errors ? { errors: report.errors } : {}, 'errors');
+    const warnings = Array.isArray(report.warnings) ? report.warnings : [];
+    const when = pick(feed, 'quarantinedAt', 'receivedAt', 'at', 'when');
+    const facts = ['source', 'period', 'revision', 'schemaVersion', 'state', 'reason']
+      .filter((k) => feed[k] !== undefined && feed[k] !== null)
+      .map((k) => el('span', { class: 'small' }, el('span', { class: 'muted' }, `${k} `), String(feed[k])));
+    return el('article', { class: 'quarantine-item', dataset: { feedId } },
+      el('header', {},
+        el('strong', { class: 'mono' }, feedId),
+        facts,
+        when ? el('span', { class: 'small muted' }, formatTime(when)) : null,
+        el('span', { class: 'spacer' }),
+        el('button', { type: 'button', class: 'reprocess', onclick: () => reprocess(feedId) }, 'Reprocess…')),
+      errors.length ? violationTable('Errors', errors) : null,
+      warnings.length ? violationTable('Warnings', warnings) : null,
+      !errors.length && !warnings.length ? el('details', {}, el('summary', { class: 'small' }, 'Report'), el('pre', {}, pretty(feed))) : null);
+  }
+
+  function violationTable(title, items) {
+    return el('div', {},
+      el('h3', {}, `${title} (${items.length})`),
+      el('table', { class: 'violations' },
+        el('thead', {}, el('tr', {}, el('th', {}, 'Where'), el('th', {}, 'Rule'), el('th', {}, 'Message'))),
+        el('tbody', {}, items.map((v) => typeof v === 'string'
+          ? el('tr', {}, el('td', {}), el('td', {}), el('td', {}, v))
+          : el('tr', {},
+            el('td', { class: 'mono small' }, String(pick(v, 'pointer', 'instanceLocation', 'path', 'location') || '')),
+            el('td', { class: 'small' }, String(pick(v, 'keyword', 'rule', 'code') || '')),
+            el('td', {}, String(pick(v, 'message') || JSON.stringify(v))))))));
+  }
+
+  async function reprocess(feedId) {
+    const choice = await confirmAction(`Reprocess ${feedId}?`,
+      'The feed runs through the pipeline again (validation with the current schemas and reference data, then consolidation if it passes).');
+    if (!choice.ok) return;
+    try {
+      const answer = (await ops(`ops/feeds/${encodeURIComponent(feedId)}/reprocess`, { method: 'POST' })).body;
+      const instanceId = answer && typeof answer === 'object' ? pick(answer, 'instanceId') : null;
+      show(message, okBlock(`Reprocessing ${feedId}.`,
+        instanceId ? el('div', {}, 'Instance: ', el('a', { href: instanceHash(instanceId), class: 'mono' }, instanceId)) : null));
+    } catch (err) {
+      show(message, errorBlock(err, `Reprocessing ${feedId}`));
+    }
+    loadQuarantine(false);
+  }
+
+  $('quarantine-more').addEventListener('click', () => loadQuarantine(true));
+  $('refresh-quarantine').addEventListener('click', () => loadQuarantine(false));
+
+  // ---- audit log --------------------------------------------------------------------------------------------
+
+  const AUDIT_ORDER = ['at', 'when', 'timestamp', 'time', 'who', 'actor', 'principal', 'user', 'keySlot', 'action', 'what', 'operation',
+    'target', 'instanceId', 'feedId', 'outcome', 'result', 'status', 'detail', 'message'];
+  const AUDIT_LABELS = { at: 'When', actor: 'Who', keySlot: 'Key', action: 'Action', target: 'Target', outcome: 'Outcome', status: 'HTTP', detail: 'Detail' };
+  let auditEntries = [];
+
+  async function loadAudit(more) {
+    const list = $('audit-list');
+    if (!more) {
+      state.auditToken = null;
+      auditEntries = [];
+      list.replaceChildren(el('p', { class: 'empty' }, 'Loading…'));
+    }
+    try {
+      const token = more ? state.auditToken : null;
+      const answer = (await ops(`ops/audit${token ? `?continuationToken=${encodeURIComponent(token)}` : ''}`)).body;
+      auditEntries = auditEntries.concat(listOf(answer, 'entries', 'items', 'records', 'events'));
+      state.auditToken = Array.isArray(answer) ? null : pick(answer, 'continuationToken') || null;
+      list.replaceChildren(auditTable(auditEntries));
+    } catch (err) {
+      if (!more) list.replaceChildren(el('p', { class: 'empty' }, 'Could not read the audit log.'));
+      show(message, errorBlock(err, 'Reading the audit log'));
+    }
+    $('audit-more').hidden = !state.auditToken;
+  }
+
+  function auditTable(entries) {
+    if (!entries.length) return el('p', { class: 'empty' }, 'No ops action has been recorded yet.');
+    const seen = new Set();
+    for (const entry of entries) for (const key of Object.keys(entry || {})) seen.add(key);
+    const columns = AUDIT_ORDER.filter((k) => seen.has(k)).concat([...seen].filter((k) => !AUDIT_ORDER.includes(k)));
+    const cell = (name, value) => {
+      if (value === undefined || value === null) return el('td', {});
+      if (typeof value === 'object') return el('td', { class: 'mono small' }, JSON.stringify(value));
+      if (/^(at|when|timestamp|time)$/.test(name) || /At$/.test(name)) return el('td', { class: 'small' }, formatTime(value));
+      if (/^(outcome|result)$/.test(name)) return el('td', {}, el('span', { class: ['badge', auditOutcomeClass(value)] }, String(value)));
+      return el('td', {}, String(value));
+    };
+    return el('table', { id: 'audit' },
+      el('thead', {}, el('tr', {}, columns.map((c) => el('th', {}, AUDIT_LABELS[c] || c)))),
+      el('tbody', {}, entries.map((entry) => el('tr', {}, columns.map((c) => cell(c, entry[c]))))));
+  }
+
+  function auditOutcomeClass(value) {
+    const text = String(value).toLowerCase();
+    if (/(fail|error|denied|refused|reject|conflict|not-found|not-supported|invalid)/.test(text)) return 'Failed';
+    if (/(ok|succe|done|accept|complet|replayed|started|purged|terminated|suspended|resumed|rewound)/.test(text)) return 'Completed';
+    return 'unknown';
+  }
+
+  $('audit-more').addEventListener('click', () => loadAudit(true));
+  $('refresh-audit').addEventListener('click', () => loadAudit(false));
+
+  // ---- start ------------------------------------------------------------------------------------------------
+
+  updateKeyState();
+  route();
+})();

@@ -1,0 +1,59 @@
+using IntegrationHub.Functions.Datasets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace IntegrationHub.Functions.Web;
+
+/// <summary>
+/// The two pages the app serves to people, and the scripts and styles they load: the ops console over the ops API and
+/// the dashboard over the data-set query API. Anonymous on purpose: the pages hold no data. The console asks the
+/// operator for the ops key and sends it from the browser with each ops call; the dashboard reads published data.
+/// </summary>
+public sealed class WebFunctions
+{
+    /// <summary>Same origin only, no inline script or style, no framing: the pages' scripts are files of the allow-list.</summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /// <summary>Pages are small and name their assets by fingerprint: revalidate them on every load (a 304 by ETag).</summary>
+    public const string PageCaching = "no-cache";
+
+    [Function(nameof(OpsConsole))]
+    public static IActionResult OpsConsole([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest request) =>
+        Send(request, WebAssets.Page(WebAssets.ConsolePage), PageCaching);
+
+    [Function(nameof(Dashboard))]
+    public static IActionResult Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard")] HttpRequest request) =>
+        Send(request, WebAssets.Page(WebAssets.DashboardPage), PageCaching);
+
+    [Function(nameof(WebAsset))]
+    public static IActionResult WebAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "web/{name}")] HttpRequest request, string name)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (WebAssets.Asset(name) is not { } asset)
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, "Unknown web asset", $"'{name}' is not one of the files the pages load.");
+        }
+
+        // Cached for a year only under the URL the pages use (?v= the current fingerprint); any other URL of the
+        // same file is revalidated, so an old fingerprint never pins new bytes, nor a bare name old ones.
+        var current = string.Equals(request.Query["v"], asset.Fingerprint, StringComparison.Ordinal);
+        return Send(request, asset, current ? DatasetResponses.ImmutableCaching : PageCaching);
+    }
+
+    private static IActionResult Send(HttpRequest request, WebFile file, string caching)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var headers = request.HttpContext.Response.Headers;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.ETag = file.ETag;
+        headers.CacheControl = caching;
+        return DatasetResponses.Matches(request, file.ETag)
+            ? new StatusCodeResult(StatusCodes.Status304NotModified)
+            : new FileContentResult(file.Bytes, file.ContentType);
+    }
+}

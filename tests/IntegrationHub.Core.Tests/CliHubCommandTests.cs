@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using IntegrationHub.Core.Tests.Support;
+
+namespace IntegrationHub.Core.Tests;
+
+/// <summary>
+/// <c>hub push</c> and <c>hub ops</c> where no hub answers: usage and transport errors, and keys kept out of the
+/// output. Against a running hub they are tested in the local host's tests.
+/// </summary>
+public class CliHubCommandTests
+{
+    private const string SecretKey = "key-that-must-never-be-printed";
+
+    private static (int ExitCode, string Stdout, string Stderr) Hub(IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hub.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var variable in new[] { "HUB_URL", "HUB_KEY", "HUB_OPS_KEY" })
+        {
+            start.Environment.Remove(variable);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "hub did not finish");
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>A loopback URL where nothing listens: the port was free a moment ago and is closed again.</summary>
+    private static string Nowhere()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+    }
+
+    private static string Sample(params string[] parts) => Path.Combine([RepoPaths.SampleFeeds, .. parts]);
+
+    [Fact]
+    public void Push_MissingFile_Exits2AndNamesIt()
+    {
+        var (exit, _, stderr) = Hub(["push", Sample("no-such-feed.json"), "--hub", Nowhere()]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("no-such-feed.json", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Push_FileThatStatesNoSourceAndNoSourceOption_Exits2AndAsksForOne()
+    {
+        var (exit, _, stderr) = Hub(["push", Sample("invalid", "malformed-json.json"), "--hub", Nowhere()]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--source", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Push_NoHubListening_Exits2AndSaysWhereItLooked()
+    {
+        var hub = Nowhere();
+
+        var (exit, stdout, stderr) = Hub(["push", Sample("2024", "transport-2024-06-r0.json"), "--hub", hub, "--key", SecretKey, "--timeout", "5"]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"{hub}/api/feeds/transport", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretKey, stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("localhost:7071")]
+    [InlineData("ftp://localhost:7071")]
+    public void OpsList_HubThatIsNotAnHttpUrl_Exits2(string hub)
+    {
+        var (exit, _, stderr) = Hub(["ops", "list", "--hub", hub, "--key", SecretKey]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--hub", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OpsShow_WithoutAnInstanceId_Exits2()
+    {
+        var (exit, _, stderr) = Hub(["ops", "show", "--hub", Nowhere()]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("show", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OpsList_HubUrlFromTheEnvironment_IsWhereItAsks()
+    {
+        var hub = Nowhere();
+
+        var (exit, _, stderr) = Hub(["ops", "list", "--timeout", "5"], new Dictionary<string, string> { ["HUB_URL"] = hub, ["HUB_OPS_KEY"] = SecretKey });
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"{hub}/api/ops/instances", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretKey, stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ops", "HUB_OPS_KEY")]
+    [InlineData("push", "HUB_KEY")]
+    public void Help_KeyInTheEnvironment_IsNotPrinted(string command, string variable)
+    {
+        var (exit, stdout, stderr) = Hub([command, "--help"], new Dictionary<string, string> { [variable] = SecretKey });
+
+        Assert.Equal(0, exit);
+        Assert.Contains("--key", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretKey, stdout + stderr, StringComparison.Ordinal);
+    }
+}

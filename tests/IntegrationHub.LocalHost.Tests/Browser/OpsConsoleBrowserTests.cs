@@ -1,0 +1,148 @@
+using IntegrationHub.LocalHost.Tests.Support;
+using OpenQA.Selenium;
+using Xunit.Abstractions;
+using HubKeys = IntegrationHub.LocalHost.Tests.Support.Keys;
+
+namespace IntegrationHub.LocalHost.Tests.Browser;
+
+/// <summary>
+/// The ops console (<c>/api/console</c>) in headless Chromium against the local host: an operator enters the ops key,
+/// finds a failed pull, reads why it failed and replays it once the department is back. Uses the power-grid
+/// 2025-05 pull, which no other browser test touches.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class OpsConsoleBrowserTests(BrowserHub fixture, ITestOutputHelper output)
+{
+    private const string Source = "power-grid";
+    private const string Period = "2025-05";
+
+    private HubApi Api => fixture.Api;
+
+    [BrowserFact]
+    public async Task Console_PullFailedOnEveryAttempt_ListedAsFailed_ReplayClickedAndConfirmed_InstanceCompletes()
+    {
+        // The department answers 500 to every request until it is reset: every retry of the pull fails.
+        await fixture.Hub.Simulators.SetModeAsync(Source, "fail", times: null);
+        var instanceId = await Api.StartPullAcceptedAsync(Source, Period);
+        var failed = await Api.WaitForInstanceAsync(instanceId);
+        Assert.True(failed.Status == "Failed", $"The pull should fail while the department fails; got {failed}");
+        await fixture.Hub.Simulators.ResetAsync();
+
+        var page = new BrowserPage(fixture.Driver, fixture.Hub.Logs, output);
+        page.Open(new Uri(Api.Address, "/api/console"));
+        page.Driver.ExecuteScript("sessionStorage.clear()");
+        page.Driver.Navigate().Refresh();
+
+        // No key yet: the console asks for one and shows nothing else.
+        page.Until("the ops key form", () => page.Id("key-input").Displayed);
+        Assert.False(page.Id("instances-view").Displayed);
+        page.Id("key-input").SendKeys(HubKeys.Ops);
+        page.Id("key-save").Click();
+
+        // The list, filtered to failed instances, shows the pull in the Failed colour.
+        page.Until("the instance list", () => page.Id("instances-view").Displayed);
+        page.Choose("filter-status", "Failed");
+        page.Id("apply-filters").Click();
+        var row = page.Until($"{instanceId} in the list", () => page.All($"#instances tbody tr[data-instance-id='{instanceId}']").FirstOrDefault());
+        var listBadge = row.FindElement(By.CssSelector(".badge"));
+        Assert.Equal("Failed", listBadge.Text);
+        Assert.Contains("Failed", listBadge.GetDomAttribute("class"), StringComparison.Ordinal);
+        Assert.All(page.All("#instances tbody tr[data-instance-id]"), r => Assert.Equal("Failed", r.GetDomAttribute("data-status")));
+        page.Screenshot("console-1-failed-instances");
+
+        // Its detail: status, and the failure with the activity that failed and how often.
+        row.Click();
+        page.Until("the instance detail to show Failed", () => page.Text("detail-status") == "Failed");
+        Assert.Equal(instanceId, page.Text("detail-title"));
+        page.Until("the failure", () => page.Id("detail-failure-card").Displayed && page.Text("detail-failure").Length > 0);
+        var failure = page.Text("detail-failure");
+        output.WriteLine($"failure shown: {failure}");
+        page.Screenshot("console-2-failed-detail");
+
+        // Replay asks for confirmation first; cancelling does nothing.
+        page.Id("action-replay").Click();
+        page.Until("the confirmation dialog", () => page.Id("confirm").Displayed);
+        Assert.Contains(instanceId, page.Text("confirm-title"), StringComparison.Ordinal);
+        page.Id("confirm-cancel").Click();
+        page.Until("the dialog to close", () => !page.Id("confirm").Displayed);
+        Assert.Equal("Failed", page.Text("detail-status"));
+
+        page.Id("action-replay").Click();
+        page.Until("the confirmation dialog", () => page.Id("confirm").Displayed);
+        page.Screenshot("console-3-confirm-replay");
+        page.Id("confirm-ok").Click();
+
+        // The console follows the replayed instance (the answer names it) until it has finished.
+        page.Until("the replayed instance to show Completed", () => page.Text("detail-status") == "Completed", TimeSpan.FromSeconds(120));
+        var replayedId = page.Text("detail-title");
+        page.Screenshot("console-4-replayed-completed");
+
+        // The API agrees, and the pull fetched the department's feed this time.
+        var replayed = await Api.InstanceAsync(replayedId);
+        Assert.True(replayed is { Status: "Completed" }, $"GET /api/ops/instances/{replayedId} should say Completed; got {replayed}");
+        Assert.StartsWith($"pull:{Source}:{Period}", replayedId, StringComparison.Ordinal);
+        Assert.True((await fixture.Hub.Simulators.CountersAsync(Source)).WithStatus(200) >= 1, "The replayed pull should have fetched the feed.");
+        Assert.Empty(page.BrowserErrors());
+    }
+
+    [BrowserFact]
+    public async Task Console_QuarantinedFeed_ShownWithItsReport_ReprocessRefusedWithTheProblem_AndAudited()
+    {
+        // A transport feed with more NEVs than vehicles in one category: refused and quarantined at the push.
+        var pushed = await Api.PushSampleAsync("invalid/nev-exceeds-total.json");
+        Assert.True(pushed.Status == 400, $"The invalid feed should be refused with 400; got {pushed}");
+        var feedId = pushed.Json.GetProperty("feedId").GetString()!;
+
+        var page = new BrowserPage(fixture.Driver, fixture.Hub.Logs, output);
+        page.Open(new Uri(Api.Address, "/api/console#/quarantine"));
+        EnterOpsKeyIfAsked(page);
+        var item = page.Until($"{feedId} in the quarantine", () => page.All($"#quarantine-list article[data-feed-id='{feedId}']").FirstOrDefault());
+        var violation = item.FindElement(By.CssSelector("table.violations tbody tr"));
+        Assert.Contains("/records/1/vehicles/2/nev", violation.Text, StringComparison.Ordinal);
+        Assert.Contains("rule:nev-le-total", violation.Text, StringComparison.Ordinal);
+        page.Screenshot("console-5-quarantine");
+
+        // Reprocessing it unchanged cannot succeed: the console shows the hub's problem, and the audit log the attempt.
+        item.FindElement(By.CssSelector("button.reprocess")).Click();
+        page.Until("the confirmation dialog", () => page.Id("confirm").Displayed);
+        page.Id("confirm-ok").Click();
+        page.Until("the outcome of the reprocess", () => page.Text("message").Contains(feedId, StringComparison.Ordinal));
+        output.WriteLine($"reprocess answer shown: {page.Text("message")}");
+
+        page.Driver.Navigate().GoToUrl(new Uri(Api.Address, "/api/console#/audit"));
+        var entry = page.Until($"the reprocess of {feedId} in the audit log",
+            () => page.All("#audit tbody tr").FirstOrDefault(r => r.Text.Contains(feedId, StringComparison.Ordinal) && r.Text.Contains("reprocess", StringComparison.Ordinal)));
+        Assert.Contains("ops", entry.Text, StringComparison.Ordinal);
+        page.Screenshot("console-6-audit");
+    }
+
+    [BrowserFact]
+    public void Console_WrongKey_IsRefusedWithTheProblemAndAskedForAgain()
+    {
+        var page = new BrowserPage(fixture.Driver, fixture.Hub.Logs, output);
+        page.Open(new Uri(Api.Address, "/api/console"));
+        page.Driver.ExecuteScript("sessionStorage.clear()");
+        page.Driver.Navigate().Refresh();
+        page.Until("the ops key form", () => page.Id("key-input").Displayed);
+        page.Id("key-input").SendKeys(HubKeys.Transport);
+        page.Id("key-save").Click();
+
+        // A department's key is not an ops key: the problem's title is shown and the key is asked for again.
+        page.Until("the refusal", () => page.Text("message").Contains("Ops only", StringComparison.Ordinal));
+        Assert.Contains("403", page.Text("message"), StringComparison.Ordinal);
+        page.Until("the key form again", () => page.Id("key-input").Displayed);
+        Assert.Null(page.Driver.ExecuteScript("return sessionStorage.getItem('integrationhub.opsKey')"));
+        page.BrowserErrors(); // the 403 itself is logged by the browser; nothing else to check there
+    }
+
+    /// <summary>The tab keeps the key between pages; a fresh tab (or one whose key was refused) asks for it.</summary>
+    private static void EnterOpsKeyIfAsked(BrowserPage page)
+    {
+        page.Until("the console to start", () => page.Id("key-panel").Displayed || page.Text("key-state") == "Ops key set for this tab");
+        if (page.Id("key-panel").Displayed)
+        {
+            page.Id("key-input").SendKeys(HubKeys.Ops);
+            page.Id("key-save").Click();
+        }
+    }
+}

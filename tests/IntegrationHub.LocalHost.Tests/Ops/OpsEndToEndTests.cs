@@ -1,0 +1,396 @@
+using System.Text.Json;
+using IntegrationHub.LocalHost.Tests.Support;
+
+namespace IntegrationHub.LocalHost.Tests.Ops;
+
+/// <summary>
+/// The ops API end to end: the local host on a real Azurite with the department simulators, as an operator uses it.
+/// One hub for the class; each test works on periods of its own: transport 2024-06 (replay), power-grid 2024-07 and
+/// 2024-08 (replay-failed), environment 2025-08 (rewind), environment 2025-09 (reprocess of a failed run), the
+/// transport invalid sample (quarantine), statistics 2025-Q1 (terminate, suspend, resume, purge), environment 2024-04
+/// and 2024-05 (listing).
+/// </summary>
+public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHub>
+{
+    /// <summary>The fixture's <c>Pull:RetryMaxAttempts</c>.</summary>
+    private const int PullAttempts = 4;
+
+    private HubApi Api => hub.Api;
+
+    private OpsApi Ops => new(hub.Api);
+
+    [Fact]
+    public async Task ReplayInstance_PullFailedOnEveryAttemptThenDepartmentFixed_CompletesAndDatasetPublished()
+    {
+        const string instanceId = "pull:transport:2024-06";
+        await hub.Simulators.ResetAsync();
+        await hub.Simulators.SetModeAsync("transport", "fail", null);
+        InstanceState failed;
+        SimulatorCounters counters;
+        try
+        {
+            Assert.Equal(instanceId, await Api.StartPullAcceptedAsync("transport", "2024-06"));
+            failed = await Api.WaitForInstanceAsync(instanceId);
+            counters = await hub.Simulators.CountersAsync("transport");
+        }
+        finally
+        {
+            await hub.Simulators.ResetAsync();
+        }
+
+        Assert.True(failed.Status == "Failed", $"The pull should fail when transport answers 500 every time; {failed}");
+        Assert.Equal(PullAttempts, counters.WithStatus(500));
+
+        // What the operator sees: the step that failed, how often, why, and the department period behind it.
+        var detail = await Ops.InstanceAsync(instanceId);
+        var failure = detail.GetProperty("failure");
+        Assert.True(failure.GetProperty("activity").GetString() == "FetchFeed", OpsApi.Describe(detail));
+        Assert.Equal(PullAttempts, failure.GetProperty("attempts").GetInt32());
+        Assert.Contains("500", failure.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("HttpRequestException", failure.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(failure.GetProperty("stackTrace").GetString()), "The failure should carry the activity's stack trace.");
+        var feed = Assert.Single(detail.GetProperty("feeds").EnumerateArray());
+        Assert.Equal(("transport", "2024-06", "NotReceived"), (feed.GetProperty("source").GetString(), feed.GetProperty("period").GetString(), feed.GetProperty("state").GetString()));
+        Assert.Equal(PullAttempts, OpsApi.CountEvents(detail, "TaskScheduled", "FetchFeed"));
+        Assert.Equal(PullAttempts, OpsApi.CountEvents(detail, "TaskFailed", "FetchFeed"));
+        var types = detail.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+        Assert.True(types.IndexOf("ExecutionStarted") is >= 0 and var started && started < types.IndexOf("TaskScheduled"), OpsApi.Describe(detail));
+        Assert.True(types.LastIndexOf("ExecutionCompleted") > types.LastIndexOf("TaskFailed"), OpsApi.Describe(detail));
+        Assert.Contains("replay", StringsOf(detail.GetProperty("actions")));
+
+        // The department is back: replay runs the pull again from its input, under the same id.
+        var replay = await Ops.ActAsync(instanceId, "replay");
+        Assert.True(replay.Status == 202, $"Replay should be accepted; got {replay}");
+        Assert.Equal(instanceId, replay.Json.GetProperty("instanceId").GetString());
+        var pull = await Api.WaitForInstanceAsync(instanceId);
+        Assert.True(pull.Status == "Completed", $"The replayed pull should complete; {pull}");
+        var processing = await Api.WaitForInstanceAsync(pull.OutputJson.Prop("processingInstanceId").GetString()!);
+        var feedId = processing.OutputJson.Prop("feedId").GetString()!;
+        Assert.Equal(SampleFeed.Latest("transport", "2024-06").FeedId, feedId);
+        var status = await Api.WaitForFeedConsolidatedAsync(feedId);
+        Assert.Contains(StringsOf(status.GetProperty("datasets")), v => v.StartsWith("2024-Q2/v", StringComparison.Ordinal));
+        Assert.Contains(feedId, InputsOf((await Api.DatasetAsync("2024-Q2"))!.Value));
+
+        // After the replay the instance has completed: nothing to replay, and the detail now links the feed.
+        AssertProblem(await Ops.ActAsync(instanceId, "replay"), 409);
+        var done = await Ops.InstanceAsync(instanceId);
+        Assert.Equal(JsonValueKind.Null, done.GetProperty("failure").ValueKind);
+        Assert.Equal(feedId, Assert.Single(done.GetProperty("feeds").EnumerateArray()).GetProperty("feedId").GetString());
+
+        var audit = await Ops.AuditOfAsync(instanceId);
+        Assert.Contains(audit, e => Is(e, "replay", "accepted", 202));
+        Assert.Contains(audit, e => Is(e, "replay", "refused", 409));
+        Assert.All(audit, e => Assert.Equal(("ops", "primary"), (e.GetProperty("actor").GetString(), e.GetProperty("keySlot").GetString())));
+    }
+
+    [Fact]
+    public async Task ReplayFailed_CalledTwiceAtOnceAndAgain_EachFailureReplayedOnce()
+    {
+        string[] instanceIds = ["pull:power-grid:2024-07", "pull:power-grid:2024-08"];
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await hub.Simulators.ResetAsync();
+        await hub.Simulators.SetModeAsync("power-grid", "fail", null);
+        try
+        {
+            foreach (var period in new[] { "2024-07", "2024-08" })
+            {
+                await Api.StartPullAcceptedAsync("power-grid", period);
+            }
+
+            foreach (var id in instanceIds)
+            {
+                var failed = await Api.WaitForInstanceAsync(id);
+                Assert.True(failed.Status == "Failed", $"{failed}");
+            }
+        }
+        finally
+        {
+            await hub.Simulators.ResetAsync();
+        }
+
+        // Two operators (or a script run twice) at the same moment: every failure is replayed by exactly one of them.
+        var calls = await Task.WhenAll(Ops.ReplayFailedAsync(since, "PullFeed"), Ops.ReplayFailedAsync(since, "PullFeed"));
+        Assert.All(calls, c => Assert.True(c.Status == 200, $"replay-failed should answer 200; got {c}"));
+        var outcomes = calls.SelectMany(c => c.Json.GetProperty("results").EnumerateArray()).ToList();
+        foreach (var id in instanceIds)
+        {
+            Assert.Equal(1, outcomes.Count(o => o.GetProperty("instanceId").GetString() == id && o.GetProperty("outcome").GetString() == "replayed"));
+        }
+
+        foreach (var id in instanceIds)
+        {
+            var replayed = await Api.WaitForInstanceAsync(id);
+            Assert.True(replayed.Status == "Completed", $"The replayed pull should complete; {replayed}");
+        }
+
+        var again = await Ops.ReplayFailedAsync(since, "PullFeed");
+        Assert.Equal(200, again.Status);
+        Assert.DoesNotContain(again.Json.GetProperty("results").EnumerateArray(), o => instanceIds.Contains(o.GetProperty("instanceId").GetString()));
+        Assert.Equal(0, again.Json.GetProperty("replayed").GetInt32());
+
+        foreach (var id in instanceIds)
+        {
+            var audit = await Ops.AuditOfAsync(id);
+            Assert.Single(audit, e => Is(e, "replay-failed", "accepted", 202));
+        }
+    }
+
+    [Fact]
+    public async Task RewindInstance_ProcessFeedFailedAtNormaliseThenStorageFixed_RerunsOnlyTheFailedActivity()
+    {
+        var feed = SampleFeed.Load("environment-2025-08-r0.json");
+        var instanceId = FeedInstanceId(feed);
+        var lease = await NormalisedBlobLease.HoldAsync(hub.Azurite.Blobs, feed);
+        Assert.Equal(feed.FeedId, await Api.PushAcceptedAsync(feed.Name));
+        var failed = await Api.WaitForInstanceAsync(instanceId);
+        Assert.True(failed.Status == "Failed", $"ProcessFeed should fail while its normalised blob is leased; {failed}");
+        var detail = await Ops.InstanceAsync(instanceId);
+        Assert.True(detail.GetProperty("failure").GetProperty("activity").GetString() == "NormaliseFeed", OpsApi.Describe(detail));
+        Assert.Equal(1, detail.GetProperty("failure").GetProperty("attempts").GetInt32());
+        Assert.Contains("lease", detail.GetProperty("failure").GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+        var linked = Assert.Single(detail.GetProperty("feeds").EnumerateArray());
+        Assert.Equal((feed.FeedId, "Validated"), (linked.GetProperty("feedId").GetString(), linked.GetProperty("state").GetString()));
+
+        await lease.ReleaseAsync();
+        var rewind = await Ops.ActAsync(instanceId, "rewind", body: new { reason = "normalized blob lease released" });
+        Assert.True(rewind.Status == 202, $"Rewind should be accepted on the local host; got {rewind}");
+
+        // The engine may still show Failed for a moment after accepting the rewind: wait for the end it should reach.
+        var done = await Ops.WaitForStatusAsync(instanceId, "Completed");
+        Assert.Equal("Consolidated", JsonDocument.Parse(done.GetProperty("output").GetString()!).RootElement.Prop("outcome").GetString());
+        await Api.WaitForFeedConsolidatedAsync(feed.FeedId);
+        var after = await Ops.InstanceAsync(instanceId);
+        // Validation ran once: the rewind re-ran the failed normalisation only, and kept the earlier result.
+        Assert.True(OpsApi.CountEvents(after, "TaskScheduled", "ValidateFeed") == 1, OpsApi.Describe(after));
+        Assert.True(OpsApi.CountEvents(after, "TaskCompleted", "ValidateFeed") == 1 && OpsApi.CountEvents(after, "TaskCompleted", "NormaliseFeed") == 1, OpsApi.Describe(after));
+
+        AssertProblem(await Ops.ActAsync(instanceId, "rewind"), 409);
+        var audit = await Ops.AuditOfAsync(instanceId);
+        Assert.Contains(audit, e => Is(e, "rewind", "accepted", 202));
+        Assert.Contains(audit, e => Is(e, "rewind", "refused", 409));
+    }
+
+    [Fact]
+    public async Task ReprocessFeed_ProcessFeedFailedThenStorageFixed_RestartedAndConsolidated()
+    {
+        var feed = SampleFeed.Load("environment-2025-09-r0.json");
+        var instanceId = FeedInstanceId(feed);
+        var lease = await NormalisedBlobLease.HoldAsync(hub.Azurite.Blobs, feed);
+        await Api.PushAcceptedAsync(feed.Name);
+        var failed = await Api.WaitForInstanceAsync(instanceId);
+        Assert.True(failed.Status == "Failed", $"{failed}");
+
+        // The storage trouble is over (the lease is gone): reprocessing restarts the failed run.
+        await lease.ReleaseAsync();
+        var reprocess = await Ops.ReprocessAsync(feed.FeedId);
+        Assert.True(reprocess.Status == 202, $"Reprocessing a feed whose run failed should be accepted; got {reprocess}");
+        Assert.Equal(("restarted", instanceId), (reprocess.Json.GetProperty("reprocessing").GetString(), reprocess.Json.GetProperty("instanceId").GetString()));
+
+        var done = await Api.WaitForInstanceAsync(instanceId);
+        Assert.True(done.Status == "Completed", $"The restarted run should complete; {done}");
+        var status = await Api.WaitForFeedConsolidatedAsync(feed.FeedId);
+        Assert.Contains(StringsOf(status.GetProperty("datasets")), v => v.StartsWith("2025-Q3/v", StringComparison.Ordinal));
+        Assert.Contains(feed.FeedId, InputsOf((await Api.DatasetAsync("2025-Q3"))!.Value));
+
+        var again = await Ops.ReprocessAsync(feed.FeedId);
+        AssertProblem(again, 409);
+        Assert.Contains("nothing to reprocess", again.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var audit = await Ops.AuditOfAsync(feed.FeedId);
+        Assert.Contains(audit, e => Is(e, "reprocess", "accepted", 202));
+        Assert.Contains(audit, e => Is(e, "reprocess", "refused", 409));
+    }
+
+    [Fact]
+    public async Task ReprocessFeed_QuarantinedFeedStillInvalid_422WithReportAndStaysQuarantined()
+    {
+        // A schema violation (producer missing) that no fix of the hub's own schemas or reference data can cure:
+        // reprocessing validates again and says so, with the report.
+        var pushed = await Api.PushSampleAsync("invalid/missing-producer.json");
+        Assert.Equal(400, pushed.Status);
+        var feedId = pushed.Json.GetProperty("feedId").GetString()!;
+        var pushedErrors = Errors(pushed.Json.GetProperty("errors"));
+
+        var quarantine = await Api.GetAsync("/api/ops/quarantine", Keys.Ops);
+        Assert.Equal(200, quarantine.Status);
+        var listed = Assert.Single(quarantine.Json.GetProperty("feeds").EnumerateArray(), f => f.GetProperty("feedId").GetString() == feedId);
+        Assert.Equal("transport", listed.GetProperty("source").GetString());
+        Assert.Equal(pushedErrors, Errors(listed.GetProperty("report").GetProperty("errors")));
+        var transportOnly = await Api.GetAsync("/api/ops/quarantine?source=transport", Keys.Ops);
+        Assert.All(transportOnly.Json.GetProperty("feeds").EnumerateArray(), f => Assert.Equal("transport", f.GetProperty("source").GetString()));
+        AssertProblem(await Api.GetAsync("/api/ops/quarantine?source=water", Keys.Ops), 400);
+
+        var reprocess = await Ops.ReprocessAsync(feedId);
+        AssertProblem(reprocess, 422);
+        Assert.Equal(pushedErrors, Errors(reprocess.Json.GetProperty("errors")));
+        Assert.False(reprocess.Json.GetProperty("report").GetProperty("valid").GetBoolean());
+        var status = await Api.FeedStatusAsync(feedId);
+        Assert.Equal("Quarantined", status.Json.GetProperty("state").GetString());
+
+        AssertProblem(await Ops.ReprocessAsync("transport-2025-06-r0-0000000000000000"), 404);
+        Assert.Contains(await Ops.AuditOfAsync(feedId), e => Is(e, "reprocess", "invalid", 422));
+        var future = await Api.GetAsync("/api/ops/audit?since=2999-01-01T00:00:00Z", Keys.Ops);
+        Assert.Equal(0, future.Json.GetProperty("entries").GetArrayLength());
+        AssertProblem(await Api.GetAsync("/api/ops/audit?since=last-week", Keys.Ops), 400);
+    }
+
+    [Fact]
+    public async Task InstanceActions_HangingPull_SuspendResumeTerminateReplayPurgeAnd409sOnWrongStates()
+    {
+        const string instanceId = "pull:statistics:2025-Q1";
+        await hub.Simulators.ResetAsync();
+        await hub.Simulators.SetModeAsync("statistics", "hang", null);
+        try
+        {
+            Assert.Equal(instanceId, await Api.StartPullAcceptedAsync("statistics", "2025-Q1"));
+            await Ops.WaitForStatusAsync(instanceId, "Running");
+
+            // Wrong states first: a running instance cannot be resumed, purged, replayed or rewound.
+            foreach (var (answer, action) in new[]
+            {
+                (await Ops.ActAsync(instanceId, "resume"), "resume"), (await Ops.PurgeAsync(instanceId), "purge"),
+                (await Ops.ActAsync(instanceId, "replay"), "replay"), (await Ops.ActAsync(instanceId, "rewind"), "rewind"),
+            })
+            {
+                AssertProblem(answer, 409);
+                Assert.True(answer.Json.GetProperty("status").GetString() is "Running" or "Pending", $"{action}: {answer}");
+            }
+
+            Assert.Equal(202, (await Ops.ActAsync(instanceId, "suspend", body: new { reason = "statistics API hangs" })).Status);
+            await Ops.WaitForStatusAsync(instanceId, "Suspended");
+            AssertProblem(await Ops.ActAsync(instanceId, "suspend"), 409);
+            Assert.Equal(202, (await Ops.ActAsync(instanceId, "resume")).Status);
+            await Ops.WaitForStatusAsync(instanceId, "Running");
+
+            var terminate = await PostWithQueryAsync("terminate?reason=" + Uri.EscapeDataString("statistics API down for maintenance"));
+            Assert.True(terminate.Status == 202, $"{terminate}");
+            var terminated = await Ops.WaitForStatusAsync(instanceId, "Terminated");
+            Assert.Contains("maintenance", terminated.GetProperty("output").GetString(), StringComparison.Ordinal);
+            Assert.Equal(["replay", "purge"], StringsOf(terminated.GetProperty("actions")));
+            AssertProblem(await Ops.ActAsync(instanceId, "terminate"), 409);
+            AssertProblem(await Ops.ActAsync(instanceId, "rewind"), 409);
+        }
+        finally
+        {
+            await hub.Simulators.ResetAsync();
+        }
+
+        // The terminated run's fetch is still hanging until its 5 s timeout. The local sidecar keys an activity by
+        // instance id and task number, so a replay's first fetch would collide with it: let it end first.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+
+        // A terminated instance replays like a failed one, from its input; a finished one is purged.
+        Assert.Equal(202, (await Ops.ActAsync(instanceId, "replay")).Status);
+        var replayed = await Api.WaitForInstanceAsync(instanceId);
+        Assert.True(replayed.Status == "Completed", $"{replayed}");
+        var purge = await Ops.PurgeAsync(instanceId);
+        Assert.True(purge.Status == 200, $"{purge}");
+        Assert.Equal(1, purge.Json.GetProperty("purgedInstances").GetInt32());
+        AssertProblem(await Ops.DetailAsync(instanceId), 404);
+        AssertProblem(await Ops.PurgeAsync(instanceId), 404);
+        AssertProblem(await Ops.ActAsync(instanceId, "suspend"), 404);
+
+        var audit = await Ops.AuditOfAsync(instanceId);
+        foreach (var (action, outcome, status) in new[]
+        {
+            ("resume", "refused", 409), ("purge", "refused", 409), ("replay", "refused", 409), ("rewind", "refused", 409),
+            ("suspend", "accepted", 202), ("suspend", "refused", 409), ("resume", "accepted", 202), ("terminate", "accepted", 202),
+            ("terminate", "refused", 409), ("replay", "accepted", 202), ("purge", "done", 200), ("purge", "not-found", 404), ("suspend", "not-found", 404),
+        })
+        {
+            Assert.True(audit.Any(e => Is(e, action, outcome, status)), $"The audit log should record {action} {outcome} {status}: {string.Join(Environment.NewLine, audit)}");
+        }
+
+        Assert.Contains(audit, e => Is(e, "terminate", "accepted", 202) && e.GetProperty("detail").GetString()!.Length > 0);
+
+        Task<HubAnswer> PostWithQueryAsync(string actionAndQuery) => Api.SendAsync(HttpMethod.Post, $"/api/ops/instances/{OpsApi.Escape(instanceId)}/{actionAndQuery}", Keys.Ops);
+    }
+
+    [Fact]
+    public async Task ListInstances_PageSizeOneWithContinuationTokens_WalksEveryMatchOnce()
+    {
+        foreach (var period in new[] { "2024-04", "2024-05" })
+        {
+            await Api.StartPullAcceptedAsync("environment", period);
+        }
+
+        foreach (var period in new[] { "2024-04", "2024-05" })
+        {
+            var pull = await Api.WaitForInstanceAsync($"pull:environment:{period}");
+            Assert.True(pull.Status == "Completed", $"{pull}");
+            var processing = await Api.WaitForInstanceAsync(pull.OutputJson.Prop("processingInstanceId").GetString()!);
+            Assert.True(processing.Status == "Completed", $"{processing}");
+        }
+
+        var walked = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await Ops.ListAsync($"?prefix=pull:environment:2024-0&name=PullFeed&pageSize=1{(token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token))}");
+            Assert.True(page.Status == 200, $"{page}");
+            walked.AddRange(page.Json.GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("instanceId").GetString()!));
+            token = page.Json.GetProperty("continuationToken").GetString();
+            Assert.True(++pages <= 10, "The continuation tokens should come to an end.");
+        }
+        while (token is not null);
+
+        Assert.Equal(["pull:environment:2024-04", "pull:environment:2024-05"], walked.Order(StringComparer.Ordinal));
+
+        var completed = await Ops.ListAsync("?status=Completed&name=ProcessFeed&prefix=feed:environment:2024-0");
+        Assert.Equal(2, completed.Json.GetProperty("instances").GetArrayLength());
+        Assert.All(completed.Json.GetProperty("instances").EnumerateArray(), i => Assert.Equal("ProcessFeed", i.GetProperty("name").GetString()));
+        AssertProblem(await Ops.ListAsync("?status=Sleeping"), 400);
+        AssertProblem(await Ops.ListAsync("?pageSize=0"), 400);
+        AssertProblem(await Ops.ListAsync("?from=yesterday"), 400);
+    }
+
+    [Fact]
+    public async Task OpsRoutes_DepartmentKey_403AndNoKey_401AndNothingDoneOrAudited()
+    {
+        const string target = "pull:transport:2099-01";
+        var routes = new (HttpMethod Method, string Path)[]
+        {
+            (HttpMethod.Get, "/api/ops/instances"),
+            (HttpMethod.Get, $"/api/ops/instances/{target}"),
+            (HttpMethod.Post, $"/api/ops/instances/{target}/replay"),
+            (HttpMethod.Post, $"/api/ops/instances/{target}/rewind"),
+            (HttpMethod.Post, $"/api/ops/instances/{target}/terminate"),
+            (HttpMethod.Post, $"/api/ops/instances/{target}/suspend"),
+            (HttpMethod.Post, $"/api/ops/instances/{target}/resume"),
+            (HttpMethod.Delete, $"/api/ops/instances/{target}"),
+            (HttpMethod.Post, "/api/ops/replay-failed"),
+            (HttpMethod.Post, $"/api/ops/feeds/{target}/reprocess"),
+            (HttpMethod.Get, "/api/ops/quarantine"),
+            (HttpMethod.Get, "/api/ops/audit"),
+        };
+        foreach (var (method, path) in routes)
+        {
+            foreach (var key in new[] { Keys.Transport, Keys.Statistics })
+            {
+                var answer = await Api.SendAsync(method, path, key);
+                Assert.True(answer.Status == 403 && answer.MediaType == "application/problem+json", $"{method} {path} with a department key: {answer}");
+            }
+
+            var anonymous = await Api.SendAsync(method, path, key: null);
+            Assert.True(anonymous.Status == 401 && anonymous.MediaType == "application/problem+json", $"{method} {path} without a key: {anonymous}");
+        }
+
+        Assert.Empty(await Ops.AuditOfAsync(target));
+        Assert.Equal(404, (await Ops.DetailAsync(target)).Status);
+    }
+
+    private static string FeedInstanceId(SampleFeed feed) => $"feed:{feed.Source}:{feed.Period}:{feed.FeedId[^16..]}";
+
+    private static bool Is(JsonElement entry, string action, string outcome, int status) =>
+        entry.GetProperty("action").GetString() == action && entry.GetProperty("outcome").GetString() == outcome && entry.GetProperty("status").GetInt32() == status;
+
+    private static void AssertProblem(HubAnswer answer, int status) =>
+        Assert.True(answer.Status == status && answer.MediaType == "application/problem+json", $"Expected a {status} problem; got {answer}");
+
+    private static List<string> StringsOf(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
+
+    private static List<string> InputsOf(JsonElement dataset) => [.. dataset.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("feedId").GetString()!)];
+
+    private static List<string> Errors(JsonElement errors) =>
+        [.. errors.EnumerateArray().Select(e => $"{e.GetProperty("instanceLocation").GetString()} {e.GetProperty("keyword").GetString()}").Order(StringComparer.Ordinal)];
+}

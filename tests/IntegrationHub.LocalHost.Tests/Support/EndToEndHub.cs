@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationHub.LocalHost.Tests.Support;
+
+/// <summary>
+/// Everything one end-to-end test class runs against, all real: its own Azurite (in memory, free ports), the department
+/// simulators over HTTP, and the local host in-process (HTTP on a free port, the Durable Task engine on the Azurite under
+/// a task hub of its own). Use as a class fixture; a failed start disposes whatever had started.
+/// </summary>
+public class EndToEndHub : IAsyncLifetime
+{
+    private static readonly (string Section, string Source)[] Departments =
+        [("Statistics", "statistics"), ("PowerGrid", "power-grid"), ("Transport", "transport"), ("Environment", "environment")];
+
+    private HttpClient? http;
+
+    public AzuriteInstance Azurite { get; private set; } = null!;
+
+    public DepartmentSimulators Simulators { get; private set; } = null!;
+
+    /// <summary>The running hub; null between <see cref="StopHubAsync"/> and <see cref="StartHubAsync"/>.</summary>
+    public LocalHub? Hub { get; private set; }
+
+    public HubApi Api { get; private set; } = null!;
+
+    public SubscriberInbox Inbox { get; private set; } = null!;
+
+    public RecentLogs Logs { get; } = new();
+
+    /// <summary>Letters and digits, unique per fixture, so no two fixtures (or runs) share Durable state.</summary>
+    public string TaskHubName { get; } = "e2e" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            Azurite = await AzuriteInstance.StartAsync();
+            Simulators = await DepartmentSimulators.StartAsync();
+            Inbox = new SubscriberInbox(Azurite.Queues, Azurite.Blobs);
+            await StartHubAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a hub on the same Azurite and task hub (a new free port, so a new <see cref="HubApi"/>).</summary>
+    public async Task StartHubAsync()
+    {
+        if (Hub is not null)
+        {
+            throw new InvalidOperationException("The hub is running already.");
+        }
+
+        using var starting = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Hub = await LocalHub.StartAsync(Configuration(), new LocalHubOptions
+        {
+            Port = 0,
+            EnableTimers = false,
+            // The test runner builds a regex before any test code, so the process-wide timeout cannot be set here.
+            RequireRegexTimeout = false,
+            ConfigureLogging = logging => logging.ClearProviders().AddProvider(Logs),
+        }, starting.Token);
+        http?.Dispose();
+        http = new HttpClient { BaseAddress = Hub.Address, Timeout = TimeSpan.FromSeconds(60) };
+        Api = new HubApi(http, Logs);
+    }
+
+    /// <summary>Stops the hub as a host shutting down would; whatever it was running stays in the task hub.</summary>
+    public async Task StopHubAsync()
+    {
+        if (Hub is { } hub)
+        {
+            Hub = null;
+            await hub.DisposeAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            await StopHubAsync();
+        }
+        finally
+        {
+            http?.Dispose();
+            Simulators?.Dispose();
+            Azurite?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The settings of functions/IntegrationHub.Functions/local.settings.sample.json (names with ':' instead of '__'),
+    /// pointed at this fixture's Azurite and simulators, with short pull retries so failure paths run in seconds.
+    /// </summary>
+    private IConfiguration Configuration()
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+            ["HubStorage"] = Azurite.ConnectionString,
+            ["DurableTaskHubName"] = TaskHubName,
+            ["Intake:MaxFeedBytes"] = "8388608",
+            ["Intake:MaxDepth"] = "64",
+            ["Access:Statistics:Primary"] = Keys.Statistics,
+            ["Access:PowerGrid:Primary"] = Keys.PowerGrid,
+            ["Access:Transport:Primary"] = Keys.Transport,
+            ["Access:Environment:Primary"] = Keys.Environment,
+            ["Access:Ops:Primary"] = Keys.Ops,
+            ["Publishing:Mode"] = "Queues",
+            ["Publishing:TopicName"] = "dataset-published",
+            ["Pull:AllowedHosts"] = "127.0.0.1,localhost",
+            ["Pull:RetryMaxAttempts"] = "4",
+            ["Pull:RetryFirstIntervalSeconds"] = "1",
+        };
+        foreach (var (section, source) in Departments)
+        {
+            values[$"Pull:{section}:BaseUrl"] = Simulators.BaseUrl.ToString();
+            values[$"Pull:{section}:PathTemplate"] = "{source}/feeds/{period}";
+            values[$"Pull:{section}:TimeoutSeconds"] = "5";
+            values[$"Pull:{section}:ApiKey"] = $"sim-{source}-key";
+            values[$"Pull:{section}:Cron"] = "0 0 2 * * *";
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+    }
+}
