@@ -105,7 +105,8 @@
       if (!state.history.has(key)) {
         const url = `datasets/${encodeURIComponent(p.period)}/versions/${p.latestVersion}?area=${encodeURIComponent(state.area)}&indicator=${encodeURIComponent(indicators)}`;
         try {
-          state.history.set(key, (await request(url)).body);
+          // Versions never change: let the browser's cache keep them (the API marks them immutable).
+          state.history.set(key, (await request(url, { cache: 'default' })).body);
         } catch {
           // A period the area has no figures in, or a version withdrawn from the list meanwhile: a gap in the chart.
           return { period: p.period, areas: [], targets: [] };
