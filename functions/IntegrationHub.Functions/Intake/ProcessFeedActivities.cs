@@ -35,7 +35,10 @@ public sealed class ProcessFeedActivities(FeedIntake intake, FeedStore feeds, Pe
         var entry = await ledger.RecordAsync(
             period.Year, new LedgerEntry(feed.FeedId, feed.Source, feed.Period, feed.Revision, feed.SchemaVersion, normalisedBlob, 0), cancellationToken).ConfigureAwait(false);
 
-        var existing = (await datasets.ListPeriodsAsync(cancellationToken).ConfigureAwait(false)).Select(Period.Parse);
+        // Only a baseline-year feed reaches other years' data sets; don't list the whole container for every feed.
+        var existing = period.Year == DatasetBuilder.BaselineYear
+            ? (await datasets.ListPeriodsAsync(cancellationToken).ConfigureAwait(false)).Select(Period.Parse)
+            : [];
         var affected = DatasetPeriods.AffectedBy(period, existing).Select(p => p.ToString()).ToList();
         return new LedgerRecord(feed.FeedId, period.Year, entry.Generation, affected);
     }
