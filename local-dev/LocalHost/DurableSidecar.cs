@@ -14,9 +14,12 @@ public sealed class DurableSidecar : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private DurableSidecar(WebApplication app, AzureStorageOrchestrationService service, Uri address)
+    private readonly StoppableOrchestrationService dispatched;
+
+    private DurableSidecar(WebApplication app, AzureStorageOrchestrationService service, StoppableOrchestrationService dispatched, Uri address)
     {
         this.app = app;
+        this.dispatched = dispatched;
         Service = service;
         Address = address;
     }
@@ -48,6 +51,7 @@ public sealed class DurableSidecar : IAsyncDisposable
             // Idle polling backs off to this; the default (30 s) makes a demo look stuck.
             MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
         }));
+        builder.Services.AddSingleton(sp => new StoppableOrchestrationService(sp.GetRequiredService<AzureStorageOrchestrationService>()));
         builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         // The stock server with rewind added (the Azure Storage backend can rewind; the stock gRPC surface cannot).
@@ -57,12 +61,16 @@ public sealed class DurableSidecar : IAsyncDisposable
         var service = app.Services.GetRequiredService<AzureStorageOrchestrationService>();
         await service.CreateIfNotExistsAsync().ConfigureAwait(false);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new DurableSidecar(app, service, new Uri($"http://127.0.0.1:{port}"));
+        return new DurableSidecar(app, service, app.Services.GetRequiredService<StoppableOrchestrationService>(), new Uri($"http://127.0.0.1:{port}"));
     }
 
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync().ConfigureAwait(false);
+        // The sidecar's own stop waits for in-flight work items, which a gone worker never finishes. A forced stop
+        // gives up the partition lease and leaves those messages to reappear after their visibility timeout, as a
+        // crashed host's would, for the next host to pick up.
+        await dispatched.StopAsync(isForced: true).ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -12,12 +12,13 @@ namespace IntegrationHub.LocalHost;
 /// can rewind a failed instance itself (the failed steps run again, every earlier result is kept). So the client's
 /// rewind API works on the local host as it does under the Functions host.
 /// </summary>
-public sealed class RewindingTaskHubGrpcServer(
+internal sealed class RewindingTaskHubGrpcServer(
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory,
     AzureStorageOrchestrationService service,
+    StoppableOrchestrationService dispatched,
     IOptions<TaskHubGrpcServerOptions> options)
-    : TaskHubGrpcServer(lifetime, loggerFactory, service, service, options)
+    : TaskHubGrpcServer(lifetime, loggerFactory, dispatched, service, options)
 {
     public override async Task<P.RewindInstanceResponse> RewindInstance(P.RewindInstanceRequest request, ServerCallContext context)
     {

@@ -42,13 +42,27 @@ public sealed partial class ConsolidationActivities(
         var pointer = await datasets.GetPointerAsync(request.Period, cancellationToken).ConfigureAwait(false);
         var previous = pointer is null ? null : (await datasets.GetVersionAsync(request.Period, pointer.Value.Pointer.Version, cancellationToken).ConfigureAwait(false))?.ToDocument();
 
-        var version = Math.Max(pointer?.Pointer.Version ?? 0, (await datasets.ListVersionsAsync(request.Period, cancellationToken).ConfigureAwait(false)).DefaultIfEmpty(0).Max()) + 1;
+        var published = pointer?.Pointer.Version ?? 0;
+        var newest = (await datasets.ListVersionsAsync(request.Period, cancellationToken).ConfigureAwait(false)).DefaultIfEmpty(0).Max();
         var generatedAt = new DateTimeOffset(DateTime.SpecifyKind(request.GeneratedAt, DateTimeKind.Utc));
-        var document = core.Datasets.Build(period, inputs, version, generatedAt);
+        var document = core.Datasets.Build(period, inputs, Math.Max(published, newest) + 1, generatedAt);
         if (previous is not null && SameInputs(previous, document))
         {
             LogUnchanged(logger, request.Period, previous.Version);
             return new BuiltDataset(request.Period, previous.Version, pointer!.Value.Pointer.Sha256, false, null, 0);
+        }
+
+        // A run interrupted after writing its version but before moving `latest` (a host stopped, a crash) left that
+        // version stored and never announced. Built again from the same feeds it is the same data set: finish that
+        // one rather than store a twin under the next number.
+        if (newest > published && await datasets.GetVersionAsync(request.Period, newest, cancellationToken).ConfigureAwait(false) is { } unannounced)
+        {
+            var stored = unannounced.ToDocument();
+            if (SameInputs(stored, document))
+            {
+                LogResumed(logger, request.Period, stored.Version);
+                return new BuiltDataset(request.Period, stored.Version, unannounced.Sha256, true, previous?.Version, stored.Diff?.ChangedIndicators.Count ?? 0);
+            }
         }
 
         var changes = DatasetDiff.Compare(previous, document);
@@ -168,6 +182,9 @@ public sealed partial class ConsolidationActivities(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Period} v{Version} built: {Status}, {Changes} changed figure(s), {Inputs} input feed(s)")]
     private static partial void LogBuilt(ILogger logger, string period, int version, string status, int changes, int inputs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Period} v{Version} was stored by an interrupted run from the same feeds; announcing it instead of storing a twin")]
+    private static partial void LogResumed(ILogger logger, string period, int version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Period} unchanged at v{Version}: no new input")]
     private static partial void LogUnchanged(ILogger logger, string period, int version);

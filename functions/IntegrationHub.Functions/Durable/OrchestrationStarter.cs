@@ -16,9 +16,6 @@ public enum StartOutcome
     /// <summary>The instance is pending or running; nothing was started.</summary>
     Running,
 
-    /// <summary>Another caller claimed the start a moment ago and is starting it.</summary>
-    BeingStarted,
-
     /// <summary>The instance exists and has finished; the caller asked not to start it again.</summary>
     Finished,
 }
@@ -33,13 +30,39 @@ public sealed partial class OrchestrationStarter(BlobServiceClient blobs, TimePr
 {
     private const string ClaimedAtKey = "claimedat";
 
-    /// <summary>A claim older than this, whose instance never appeared, is taken to be from a caller that died before scheduling.</summary>
-    public static readonly TimeSpan ClaimLifetime = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// A claim older than this, whose instance never appeared, is taken to be from a caller that died before scheduling.
+    /// A live claimer schedules within one storage round trip of its claim; this leaves it ample room, and bounds what a
+    /// dead claimer costs the feed behind it.
+    /// </summary>
+    public static readonly TimeSpan ClaimLifetime = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan ClaimPollInterval = TimeSpan.FromMilliseconds(250);
 
     public async Task<StartOutcome> StartAsync(
         DurableTaskClient client, TaskName orchestrator, string instanceId, object input, bool restartFinished, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
+        while (true)
+        {
+            var outcome = await TryStartAsync(client, orchestrator, instanceId, input, restartFinished, cancellationToken).ConfigureAwait(false);
+            if (outcome is { } settled)
+            {
+                return settled;
+            }
+
+            // Someone else holds a fresh claim. Answering "being started" now would be a promise nobody may keep: the
+            // claimer can die between its claim and its schedule (a host stopped, a crash), and a caller that is itself
+            // a retry after such a death would then start nothing. So wait until the instance appears (normally
+            // milliseconds) or the claim goes stale and can be taken over.
+            await Task.Delay(ClaimPollInterval, clock, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <returns>Null while another caller holds a fresh claim.</returns>
+    private async Task<StartOutcome?> TryStartAsync(
+        DurableTaskClient client, TaskName orchestrator, string instanceId, object input, bool restartFinished, CancellationToken cancellationToken)
+    {
         var instance = await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
         if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended })
         {
@@ -62,7 +85,7 @@ public sealed partial class OrchestrationStarter(BlobServiceClient blobs, TimePr
             var instanceCreated = instance?.CreatedAt ?? DateTimeOffset.MinValue;
             if (claimedAt > instanceCreated && now - claimedAt < ClaimLifetime)
             {
-                return StartOutcome.BeingStarted;
+                return null;
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -72,18 +95,29 @@ public sealed partial class OrchestrationStarter(BlobServiceClient blobs, TimePr
 
         try
         {
-            await claim.UploadAsync(BinaryData.Empty, new BlobUploadOptions
+            var claimed = await claim.UploadAsync(BinaryData.Empty, new BlobUploadOptions
             {
                 Conditions = etag is { } match ? new BlobRequestConditions { IfMatch = match } : new BlobRequestConditions { IfNoneMatch = ETag.All },
                 Metadata = new Dictionary<string, string> { [ClaimedAtKey] = now.ToString("O", CultureInfo.InvariantCulture) },
             }, cancellationToken).ConfigureAwait(false);
+            etag = claimed.Value.ETag;
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
-            return StartOutcome.BeingStarted;
+            return null;
         }
 
-        await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Give the claim up at once, so a retry (this caller's or another's) need not wait for it to go stale.
+            await claim.DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = etag }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
         LogStarted(logger, orchestrator.Name, instanceId);
         return StartOutcome.Started;
     }
