@@ -45,9 +45,15 @@ public sealed class DurableSidecar : IAsyncDisposable
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             // One partition is fastest on a small machine, and the local host is a single worker.
             PartitionCount = 1,
-            // A crashed host's in-flight step is retried after this long, instead of the 5-minute default.
-            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
-            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
+            // A crashed host's in-flight step is retried after this long, instead of the 5-minute default; a step that
+            // runs longer keeps its message hidden, because the dispatchers renew it while they work.
+            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(10),
+            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(10),
+            // A killed host never gives its partition lease back: the next host takes it when it expires. 15 s is the
+            // shortest lease Blob Storage grants (the default is 30 s), so a crash costs a feed well under 30 s.
+            LeaseInterval = TimeSpan.FromSeconds(15),
+            LeaseRenewInterval = TimeSpan.FromSeconds(5),
+            LeaseAcquireInterval = TimeSpan.FromSeconds(5),
             // Idle polling backs off to this; the default (30 s) makes a demo look stuck.
             MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
         }));
