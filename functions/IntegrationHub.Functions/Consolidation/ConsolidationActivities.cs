@@ -18,7 +18,7 @@ namespace IntegrationHub.Functions.Consolidation;
 
 /// <summary>The steps of <see cref="ConsolidatePeriodOrchestration"/>, and the way a feed asks for one. Each is idempotent.</summary>
 public sealed partial class ConsolidationActivities(
-    HubCore core, PeriodLedger ledger, FeedStore feeds, DatasetStore datasets, IDatasetPublisher publisher, OrchestrationStarter starter, ILogger<ConsolidationActivities> logger)
+    HubCore core, PeriodLedger ledger, FeedStore feeds, DatasetStore datasets, IDatasetPublisher publisher, OrchestrationStarter starter, TimeProvider clock, ILogger<ConsolidationActivities> logger)
 {
     [Function(nameof(ReadLedgerGenerations))]
     public async Task<Dictionary<string, long>> ReadLedgerGenerations([ActivityTrigger] string period, CancellationToken cancellationToken)
@@ -115,7 +115,9 @@ public sealed partial class ConsolidationActivities(
             ?? throw new InvalidOperationException($"Data set {request.Period} v{request.Version} is not stored.");
         var document = stored.ToDocument();
         var changes = document.Diff?.ChangedIndicators ?? DatasetDiff.Compare(null, document);
-        await publisher.PublishAsync(DatasetPublishedEvent.Create(document, changes), cancellationToken).ConfigureAwait(false);
+        var announcement = DatasetPublishedEvent.Create(document, changes);
+        await publisher.PublishAsync(announcement, cancellationToken).ConfigureAwait(false);
+        await datasets.MarkAnnouncedAsync(request.Period, request.Version, announcement.Id!, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -29,6 +29,13 @@ public sealed record StoredDataset(string Period, int Version, BinaryData Conten
         ?? throw new InvalidDataException($"Data set {Period} v{Version} is empty.");
 }
 
+/// <summary>That a data-set version's event was sent, and under which id.</summary>
+public sealed record AnnouncementRecord(
+    [property: System.Text.Json.Serialization.JsonPropertyName("period")] string Period,
+    [property: System.Text.Json.Serialization.JsonPropertyName("version")] int Version,
+    [property: System.Text.Json.Serialization.JsonPropertyName("eventId")] string EventId,
+    [property: System.Text.Json.Serialization.JsonPropertyName("announcedAt")] DateTimeOffset AnnouncedAt);
+
 public enum VersionWrite
 {
     Written,
@@ -129,6 +136,47 @@ public sealed class DatasetStore(BlobServiceClient blobs)
             return false;
         }
     }
+
+    /// <summary>
+    /// Records that a version's event went out (<c>{period}/announced/v{n}.json</c>, holding the event id), so that
+    /// reconciliation can tell a stored data set from an announced one, and a replay need not announce twice.
+    /// </summary>
+    public async Task MarkAnnouncedAsync(string period, int version, string eventId, DateTimeOffset announcedAt, CancellationToken cancellationToken)
+    {
+        await Container.GetBlobClient(AnnouncedPath(period, version)).UploadAsync(
+            BinaryData.FromObjectAsJson(new AnnouncementRecord(period, version, eventId, announcedAt), HubJson.Options),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The versions of a period whose event went out, ascending.</summary>
+    public async Task<IReadOnlyList<int>> ListAnnouncedAsync(string period, CancellationToken cancellationToken)
+    {
+        var prefix = $"{period}/announced/v";
+        var versions = new List<int>();
+        try
+        {
+            await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+            {
+                var name = item.Name[prefix.Length..];
+                if (name.EndsWith(".json", StringComparison.Ordinal) && int.TryParse(name[..^5], System.Globalization.CultureInfo.InvariantCulture, out var n))
+                {
+                    versions.Add(n);
+                }
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No container yet means nothing announced yet.
+        }
+
+        versions.Sort();
+        return versions;
+    }
+
+    public async Task<bool> IsAnnouncedAsync(string period, int version, CancellationToken cancellationToken) =>
+        (await Container.GetBlobClient(AnnouncedPath(period, version)).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value;
+
+    private static string AnnouncedPath(string period, int version) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{period}/announced/v{version}.json");
 
     /// <summary>Periods that have at least one published version.</summary>
     public async Task<IReadOnlyList<string>> ListPeriodsAsync(CancellationToken cancellationToken)
