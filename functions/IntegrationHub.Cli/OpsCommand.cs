@@ -103,6 +103,66 @@ internal static class OpsCommand
         return command;
     }
 
+    /// <summary>
+    /// <c>hub reconcile</c>: a top-level command because operators and scripts run it on its own, after an incident or
+    /// on a schedule. Exit 0 when nothing is lost or duplicated, 1 when something is (listed), as for a refusal.
+    /// </summary>
+    public static Command Reconcile()
+    {
+        var grace = new Option<int?>("--grace-seconds") { Description = "Feeds younger than this count as in flight, not lost (the hub's default: 300)." };
+        var source = new Option<string?>("--source") { Description = "Only this department's feeds." };
+        var period = new Option<string?>("--period") { Description = "Only feeds of this period." };
+        var command = new Command(
+            "reconcile",
+            "Reconcile what the hub received with what it published: per period and source, feeds landed, validated, quarantined, in the ledger, "
+            + "consolidated and published, and every feed lost on the way or stored twice. Exit 0 nothing lost or duplicated, 1 something was, "
+            + "2 bad arguments or no answer, 3 a hub error.")
+        {
+            Hub, Key, Timeout, Json, grace, source, period,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var query = new QueryText()
+                .Add("graceSeconds", result.GetValue(grace)?.ToString(CultureInfo.InvariantCulture))
+                .Add("source", result.GetValue(source))
+                .Add("period", result.GetValue(period));
+            var clean = true;
+            var exit = await RunAsync(result, HttpMethod.Get, "ops/reconcile" + query, answer => clean = WriteReconciliation(answer), cancellationToken).ConfigureAwait(false);
+            if (exit == ExitCodes.Ok && result.GetValue(Json))
+            {
+                // --json printed the answer as it came; the exit code still tells a script whether anything went missing.
+                return ExitCodes.Ok;
+            }
+
+            return exit == ExitCodes.Ok && !clean ? ExitCodes.Refused : exit;
+        });
+        return command;
+    }
+
+    /// <returns>True when nothing is lost or duplicated.</returns>
+    private static bool WriteReconciliation(JsonElement answer)
+    {
+        string[] stages = ["landed", "validated", "quarantined", "inLedger", "consolidated", "published", "inFlight", "lost"];
+        var rows = answer.GetProperty("rows").EnumerateArray().ToList();
+        TextLayout.Table(Console.Out, ["PERIOD", "SOURCE", "LANDED", "VALID", "QUARANTINED", "LEDGER", "CONSOLIDATED", "PUBLISHED", "IN FLIGHT", "LOST"],
+            rows.Select(r => (IReadOnlyList<string>)[TextLayout.Text(r, "period"), TextLayout.Text(r, "source"), .. stages.Select(s => TextLayout.Text(r, s))]));
+        var totals = answer.GetProperty("totals");
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"total: {TextLayout.Text(totals, "landed")} landed, {TextLayout.Text(totals, "published")} published, {TextLayout.Text(totals, "inFlight")} in flight, "
+            + $"{TextLayout.Text(totals, "lost")} lost, {TextLayout.Text(totals, "duplicates")} duplicate(s)"));
+        foreach (var gap in answer.GetProperty("lost").EnumerateArray())
+        {
+            Console.Out.WriteLine($"lost: {TextLayout.Text(gap, "feedId")} ({TextLayout.Text(gap, "source")} {TextLayout.Text(gap, "period")}) stopped before {TextLayout.Text(gap, "stage")}: {TextLayout.Text(gap, "detail")}");
+        }
+
+        foreach (var duplicate in answer.GetProperty("duplicates").EnumerateArray())
+        {
+            Console.Out.WriteLine($"duplicate {TextLayout.Text(duplicate, "kind")}: {TextLayout.Text(duplicate, "subject")}: {string.Join(", ", duplicate.GetProperty("occurrences").EnumerateArray().Select(o => o.GetString()))}");
+        }
+
+        return totals.GetProperty("lost").GetInt32() == 0 && totals.GetProperty("duplicates").GetInt32() == 0;
+    }
+
     private static Argument<string> InstanceId() => new("instance-id") { Description = "The orchestration's instance id, e.g. feed:transport:2024-06:0123456789abcdef." };
 
     private static string InstancePath(string instanceId, string? action) =>

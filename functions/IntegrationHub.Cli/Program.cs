@@ -10,6 +10,7 @@ root.Subcommands.Add(ValidateCommand.Create());
 root.Subcommands.Add(DatasetCommand.Create());
 root.Subcommands.Add(PushCommand.Create());
 root.Subcommands.Add(OpsCommand.Create());
+root.Subcommands.Add(OpsCommand.Reconcile());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

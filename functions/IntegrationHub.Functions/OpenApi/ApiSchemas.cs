@@ -317,6 +317,42 @@ internal static class ApiSchemas
                 }, required: ["at", "actor", "action", "target", "outcome", "status"])),
             },
             required: ["entries"]);
+        var counts = new Dictionary<string, IOpenApiSchema>
+        {
+            ["landed"] = Integer("Bodies stored in landing (every received body is landed first)."),
+            ["validated"] = Integer("Landed bodies judged valid."),
+            ["quarantined"] = Integer("Landed bodies quarantined, with their report."),
+            ["inLedger"] = Integer("Valid feeds recorded in their year's ledger."),
+            ["consolidated"] = Integer("Feeds in a stored data-set version that lists them."),
+            ["published"] = Integer("Consolidated feeds whose data-set version (or a later one) was announced."),
+            ["inFlight"] = Integer("Feeds younger than the grace period still on their way: not lost."),
+            ["lost"] = Integer("Feeds older than the grace period that stopped short: each is listed under `lost`."),
+        };
+        schemas["Reconciliation"] = Object(
+            "Per feed period and source, how many feeds reached each stage; every feed that is in one state but missing from the next; everything stored twice.",
+            new()
+            {
+                ["generatedAt"] = DateTime(null),
+                ["graceSeconds"] = Integer(null),
+                ["totals"] = Object(null, new(counts) { ["duplicates"] = Integer("Entries under `duplicates`.") }),
+                ["rows"] = ArrayOf(Object(null, new(counts) { ["period"] = Text("The feed's period, or `unknown` for unreadable bodies."), ["source"] = Text(null) })),
+                ["lost"] = ArrayOf(Object(null, new()
+                {
+                    ["feedId"] = Text("Empty for bodies without a verdict."),
+                    ["source"] = Text(null),
+                    ["period"] = Nullable(Text(null)),
+                    ["state"] = Text("The state the feed is recorded in."),
+                    ["stage"] = Enum("The stage it did not reach.", "verdict", "quarantine-report", "ledger", "normalised", "consolidation", "dataset", "announcement"),
+                    ["detail"] = Text(null),
+                })),
+                ["duplicates"] = ArrayOf(Object(null, new()
+                {
+                    ["kind"] = Enum(null, "ledger-entry", "dataset-version"),
+                    ["subject"] = Text("The feed id, or the data-set period."),
+                    ["occurrences"] = ArrayOf(Text(null)),
+                })),
+            },
+            required: ["generatedAt", "graceSeconds", "totals", "rows", "lost", "duplicates"]);
         schemas["Html"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "An HTML page." };
         schemas["Asset"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A script or style sheet." };
         schemas["Health"] = Object(null, new() { ["status"] = Enum(null, "ok") }, required: ["status"]);

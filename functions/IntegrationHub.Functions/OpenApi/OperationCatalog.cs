@@ -273,6 +273,18 @@ internal static class OperationCatalog
             Parameters = [new("source", "Only this department's feeds.") { Values = [.. FeedSource.All] }],
             Responses = [new(200, "The quarantined feeds.", "QuarantineList"), Problem(400, "An unknown source; `parameter` names it.")],
         },
+        ["Reconcile"] = new(OpsTag, ApiAccess.Ops, "Reconcile what was received with what was published",
+            "Walks landing, quarantine, the ledgers, the normalised feeds, the data-set versions and their announcements: per feed period and source, "
+            + "how many feeds reached each stage, every feed that stopped short (lost) and anything stored twice. Reads only.")
+        {
+            Parameters =
+            [
+                new("graceSeconds", "Feeds younger than this count as in flight, not lost, 0 to 86400 (default 300).", ApiType.Integer),
+                new("source", "Only this department's feeds.") { Values = [.. FeedSource.All] },
+                new("period", "Only feeds of this period (`YYYY-MM`, `YYYY-Qn`, `YYYY`)."),
+            ],
+            Responses = [new(200, "The reconciliation.", "Reconciliation"), Problem(400, "An unknown source or a bad grace period; `parameter` names it.")],
+        },
         ["ListAudit"] = new(OpsTag, ApiAccess.Ops, "Read the audit log", "Every ops action (who, when, what, outcome), newest first.")
         {
             Parameters =

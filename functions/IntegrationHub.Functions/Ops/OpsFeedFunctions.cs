@@ -1,3 +1,5 @@
+using System.Globalization;
+using IntegrationHub.Core.Feeds;
 using IntegrationHub.Functions.Intake;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>Ops look after feeds: the quarantine with its reports, and running a quarantined or failed feed again.</summary>
-public sealed class OpsFeedFunctions(FeedReprocessing reprocessing, IOptionsMonitor<AccessOptions> access)
+public sealed class OpsFeedFunctions(FeedReprocessing reprocessing, Reconciliation reconciliation, IOptionsMonitor<AccessOptions> access)
 {
     [Function(nameof(ReprocessFeed))]
     public async Task<IActionResult> ReprocessFeed(
@@ -36,5 +38,40 @@ public sealed class OpsFeedFunctions(FeedReprocessing reprocessing, IOptionsMoni
         }
 
         return (await reprocessing.ListQuarantineAsync(request.Query["source"].FirstOrDefault(), cancellationToken).ConfigureAwait(false)).ToActionResult();
+    }
+
+    /// <summary>
+    /// <c>graceSeconds</c>: feeds younger than this count as in flight, not lost (default 300); <c>source</c>,
+    /// <c>period</c>: one department's or one feed period's feeds only.
+    /// </summary>
+    [Function(nameof(Reconcile))]
+    public async Task<IActionResult> Reconcile(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/reconcile")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (OpsAccess.Deny(access.CurrentValue, request) is { } denied)
+        {
+            return denied;
+        }
+
+        var source = request.Query["source"].FirstOrDefault();
+        if (source is { Length: > 0 } && !FeedSource.IsKnown(source))
+        {
+            return OpsAnswer.BadParameter("source", "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.").ToActionResult();
+        }
+
+        var grace = Reconciliation.DefaultGrace;
+        if (request.Query["graceSeconds"].FirstOrDefault() is { Length: > 0 } graceText)
+        {
+            if (!int.TryParse(graceText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > 86_400)
+            {
+                return OpsAnswer.BadParameter("graceSeconds", "Bad grace period", $"'{graceText}' is not a whole number of seconds from 0 to 86400.").ToActionResult();
+            }
+
+            grace = TimeSpan.FromSeconds(seconds);
+        }
+
+        var report = await reconciliation.RunAsync(grace, source, request.Query["period"].FirstOrDefault(), cancellationToken).ConfigureAwait(false);
+        return new OkObjectResult(report);
     }
 }

@@ -4,7 +4,7 @@ namespace IntegrationHub.Functions.Ops;
 
 public static class OpsServiceCollectionExtensions
 {
-    /// <summary>The ops services: instance queries and actions, feed reprocessing, the task hub's history, replay records and the audit log.</summary>
+    /// <summary>The ops services: instance queries and actions, feed reprocessing, reconciliation, the task hub's history, replay records and the audit log.</summary>
     public static IServiceCollection AddOps(this IServiceCollection services)
     {
         services.AddSingleton<TaskHubHistory>();
@@ -12,6 +12,7 @@ public static class OpsServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<OpsInstances>();
         services.AddSingleton<FeedReprocessing>();
+        services.AddSingleton<Reconciliation>();
         return services;
     }
 }

@@ -26,6 +26,11 @@ public enum FeedState
 public sealed record FeedStatus(
     string FeedId, string Source, string? Period, FeedState State, string LandingBlob, DateTimeOffset ReceivedAt, ValidationReport? Report, IReadOnlyList<string> Datasets);
 
+/// <summary>One landed body as its landing blob records it (no report, no content): what reconciliation walks.</summary>
+/// <param name="FeedId">Empty while the bytes have no verdict yet.</param>
+public sealed record LandedFeed(
+    string Source, string ContentHash, string FeedId, string? Period, FeedState State, DateTimeOffset ReceivedAt, IReadOnlyList<string> Datasets);
+
 /// <summary>
 /// Landing and quarantine on Blob Storage. The landing blob is created with If-None-Match: * before anything can
 /// fail, so a feed is never lost and the same bytes can never be written twice; its state lives in the blob's
@@ -215,6 +220,32 @@ public sealed class FeedStore(BlobServiceClient blobs)
             .DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         return true;
     }
+
+    /// <summary>Every landed body with its recorded state, in landing order of name (source, then hash).</summary>
+    public async IAsyncEnumerable<LandedFeed> ListLandedAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var landing = blobs.GetBlobContainerClient(HubContainers.Landing);
+        await foreach (var item in landing.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken).ConfigureAwait(false))
+        {
+            var slash = item.Name.IndexOf('/', StringComparison.Ordinal);
+            if (slash <= 0 || !item.Name.EndsWith(".json", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            item.Metadata.TryGetValue(FeedIdKey, out var id);
+            // A body is landed before its metadata is set; a blob caught in between has no state yet, which is "Received".
+            var state = item.Metadata.TryGetValue(StateKey, out var recorded) && Enum.TryParse<FeedState>(recorded, out var parsed) ? parsed : FeedState.Received;
+            yield return new LandedFeed(
+                item.Name[..slash], item.Name[(slash + 1)..^".json".Length], id ?? "", item.Metadata.TryGetValue(PeriodKey, out var period) ? period : null, state,
+                item.Properties.CreatedOn ?? DateTimeOffset.MinValue,
+                item.Metadata.TryGetValue(DatasetsKey, out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : []);
+        }
+    }
+
+    /// <summary>Whether a normalised feed is stored under this name.</summary>
+    public async Task<bool> NormalisedExistsAsync(string name, CancellationToken cancellationToken) =>
+        (await blobs.GetBlobContainerClient(HubContainers.Normalized).GetBlobClient(name).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary>The ids of the feeds with a quarantine report (<c>quarantine/{source}/{feedId}.json</c>).</summary>
     public async IAsyncEnumerable<string> ListQuarantinedFeedIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

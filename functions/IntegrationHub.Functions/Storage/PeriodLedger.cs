@@ -66,6 +66,31 @@ public sealed class PeriodLedger(BlobServiceClient blobs)
         }
     }
 
+    /// <summary>The years that have a ledger, ascending.</summary>
+    public async Task<IReadOnlyList<int>> ListYearsAsync(CancellationToken cancellationToken)
+    {
+        var years = new List<int>();
+        try
+        {
+            await foreach (var item in blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobsAsync(new GetBlobsOptions(), cancellationToken).ConfigureAwait(false))
+            {
+                // Only the top-level year documents; start claims and replay records live in sub-folders.
+                if (item.Name.Length == 9 && item.Name.EndsWith(".json", StringComparison.Ordinal)
+                    && int.TryParse(item.Name[..4], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var year))
+                {
+                    years.Add(year);
+                }
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No container yet means no ledger yet.
+        }
+
+        years.Sort();
+        return years;
+    }
+
     private BlobClient Blob(int year) => blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobClient($"{year}.json");
 
     private async Task<(LedgerDocument Document, ETag? ETag)> ReadWithETagAsync(int year, CancellationToken cancellationToken)

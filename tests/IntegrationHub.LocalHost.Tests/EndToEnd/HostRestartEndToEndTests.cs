@@ -71,6 +71,9 @@ public sealed class HostRestartEndToEndTests(EndToEndHub hub) : IClassFixture<En
             Assert.True(status.Status == 200 && status.Json.GetProperty("state").GetString() == "Consolidated", $"{feedId}: {status}");
         }
 
+        // The hub's own reconciliation agrees: every accepted feed published, nothing recorded twice.
+        await api.AssertNothingLostAsync(expectedLanded: accepted.Count);
+
         var quarter = (await api.DatasetAsync("2025-Q1"))!.Value;
         Assert.Equal("complete", quarter.GetProperty("status").GetString());
         Assert.Equal(accepted, PublishedDatasets.InputsOf(quarter).Order());

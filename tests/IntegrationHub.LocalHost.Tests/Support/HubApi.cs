@@ -217,6 +217,29 @@ public sealed class HubApi(HttpClient http, RecentLogs logs)
         return [.. answer.Json.EnumerateArray().Select(p => p.GetProperty("period").GetString()!)];
     }
 
+    /// <summary><c>GET /api/ops/reconcile</c> with the ops key; grace 0 so that nothing unfinished passes as in flight.</summary>
+    public async Task<JsonElement> ReconcileAsync(int graceSeconds = 0)
+    {
+        var answer = await GetAsync($"/api/ops/reconcile?graceSeconds={graceSeconds.ToString(CultureInfo.InvariantCulture)}", Keys.Ops);
+        Assert.True(answer.Status == 200, $"GET /api/ops/reconcile should answer 200; got {answer}");
+        return answer.Json;
+    }
+
+    /// <summary>Reconciles, and fails naming every lost or duplicated feed unless there is none; returns the report.</summary>
+    public async Task<JsonElement> AssertNothingLostAsync(int expectedLanded)
+    {
+        var report = await ReconcileAsync();
+        var totals = report.GetProperty("totals");
+        var lost = totals.GetProperty("lost").GetInt32();
+        var duplicates = totals.GetProperty("duplicates").GetInt32();
+        if (lost != 0 || duplicates != 0 || totals.GetProperty("landed").GetInt32() != expectedLanded)
+        {
+            Assert.Fail($"Reconciliation should show {expectedLanded} landed feed(s), 0 lost and 0 duplicated: {report}{System.Environment.NewLine}{await DiagnosticsAsync()}");
+        }
+
+        return report;
+    }
+
     /// <summary>Every orchestration with its state, and the hub's last log lines: what a failure message needs.</summary>
     public async Task<string> DiagnosticsAsync()
     {

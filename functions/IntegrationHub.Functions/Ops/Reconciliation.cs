@@ -1,0 +1,244 @@
+using System.Globalization;
+using IntegrationHub.Functions.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationHub.Functions.Ops;
+
+/// <summary>One period and source: how many feeds reached each stage, and how many went missing on the way.</summary>
+/// <param name="Landed">Bodies stored in the landing container (every received body is landed before anything else).</param>
+/// <param name="InFlight">Feeds younger than the grace period that have not reached their last stage yet: not counted as lost.</param>
+public sealed record ReconciliationRow(
+    string Period, string Source, int Landed, int Validated, int Quarantined, int InLedger, int Consolidated, int Published, int InFlight, int Lost);
+
+/// <summary>A feed that is in one state but missing from the next.</summary>
+/// <param name="Stage">Where it stopped: <c>verdict</c>, <c>quarantine-report</c>, <c>ledger</c>, <c>normalised</c>, <c>consolidation</c>, <c>dataset</c>, <c>announcement</c>.</param>
+public sealed record ReconciliationGap(string FeedId, string Source, string? Period, string State, string Stage, string Detail);
+
+/// <summary>Something recorded twice that must exist once.</summary>
+/// <param name="Kind"><c>ledger-entry</c> (a feed recorded twice) or <c>dataset-version</c> (two versions of a period built from the same feeds).</param>
+public sealed record ReconciliationDuplicate(string Kind, string Subject, IReadOnlyList<string> Occurrences);
+
+public sealed record ReconciliationTotals(int Landed, int Validated, int Quarantined, int InLedger, int Consolidated, int Published, int InFlight, int Lost, int Duplicates);
+
+public sealed record ReconciliationReport(
+    DateTimeOffset GeneratedAt, int GraceSeconds, ReconciliationTotals Totals, IReadOnlyList<ReconciliationRow> Rows,
+    IReadOnlyList<ReconciliationGap> Lost, IReadOnlyList<ReconciliationDuplicate> Duplicates);
+
+/// <summary>
+/// Walks everything the hub stored (landing, quarantine reports, the period ledgers, normalised feeds, data-set
+/// versions, their <c>latest</c> pointers and announcement records) and checks that every feed went as far as its
+/// verdict says it should: a validated feed is in the ledger, a ledgered feed is consolidated into a stored version
+/// that lists it, and that version (or a later one) was announced. It reads storage only; it changes nothing.
+/// </summary>
+public sealed partial class Reconciliation(FeedStore feeds, PeriodLedger ledger, DatasetStore datasets, TimeProvider clock, ILogger<Reconciliation> logger)
+{
+    public static readonly TimeSpan DefaultGrace = TimeSpan.FromMinutes(5);
+
+    public async Task<ReconciliationReport> RunAsync(TimeSpan grace, string? source, string? period, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var settled = now - grace;
+
+        var ledgerEntries = new List<LedgerEntry>();
+        foreach (var year in await ledger.ListYearsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ledgerEntries.AddRange((await ledger.ReadAsync(year, cancellationToken).ConfigureAwait(false)).Entries);
+        }
+
+        var duplicates = ledgerEntries.GroupBy(e => e.FeedId, StringComparer.Ordinal).Where(g => g.Count() > 1)
+            .Select(g => new ReconciliationDuplicate("ledger-entry", g.Key, [.. g.Select(e => string.Create(CultureInfo.InvariantCulture, $"generation {e.Generation}"))]))
+            .ToList();
+        var inLedger = ledgerEntries.GroupBy(e => e.FeedId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var quarantineReports = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var id in feeds.ListQuarantinedFeedIdsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            quarantineReports.Add(id);
+        }
+
+        var versions = new DatasetVersions(datasets);
+        duplicates.AddRange(await versions.TwinsAsync(cancellationToken).ConfigureAwait(false));
+
+        var rows = new Dictionary<(string Period, string Source), RowCounts>();
+        var lost = new List<ReconciliationGap>();
+        await foreach (var feed in feeds.ListLandedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var feedPeriod = feed.Period ?? "unknown";
+            if ((source is { Length: > 0 } && feed.Source != source) || (period is { Length: > 0 } && feedPeriod != period))
+            {
+                continue;
+            }
+
+            var counts = rows.TryGetValue((feedPeriod, feed.Source), out var found) ? found : rows[(feedPeriod, feed.Source)] = new RowCounts();
+            counts.Landed++;
+            var gap = await FirstGapAsync(feed, inLedger, quarantineReports, versions, counts, cancellationToken).ConfigureAwait(false);
+            if (gap is null)
+            {
+                continue;
+            }
+
+            if (feed.ReceivedAt > settled)
+            {
+                counts.InFlight++;
+            }
+            else
+            {
+                counts.Lost++;
+                lost.Add(gap);
+                LogGap(logger, gap.FeedId.Length > 0 ? gap.FeedId : $"{feed.Source}/{feed.ContentHash}", gap.Stage, gap.Detail);
+            }
+        }
+
+        var ordered = rows.OrderBy(r => r.Key.Period, StringComparer.Ordinal).ThenBy(r => r.Key.Source, StringComparer.Ordinal)
+            .Select(r => r.Value.ToRow(r.Key.Period, r.Key.Source)).ToList();
+        var totals = new ReconciliationTotals(
+            ordered.Sum(r => r.Landed), ordered.Sum(r => r.Validated), ordered.Sum(r => r.Quarantined), ordered.Sum(r => r.InLedger), ordered.Sum(r => r.Consolidated),
+            ordered.Sum(r => r.Published), ordered.Sum(r => r.InFlight), ordered.Sum(r => r.Lost), duplicates.Count);
+        LogReconciled(logger, totals.Landed, totals.Lost, totals.Duplicates, totals.InFlight);
+        return new ReconciliationReport(now, (int)grace.TotalSeconds, totals, ordered, lost, duplicates);
+    }
+
+    /// <summary>Counts the stages the feed reached and answers the first one it should have reached but did not.</summary>
+    private async Task<ReconciliationGap?> FirstGapAsync(
+        LandedFeed feed, Dictionary<string, LedgerEntry> inLedger, HashSet<string> quarantineReports, DatasetVersions versions, RowCounts counts,
+        CancellationToken cancellationToken)
+    {
+        ReconciliationGap Gap(string stage, string detail) => new(feed.FeedId, feed.Source, feed.Period, feed.State.ToString(), stage, detail);
+
+        switch (feed.State)
+        {
+            case FeedState.Received:
+                return Gap("verdict", $"Landed as {HubContainers.Landing}/{FeedStore.LandingPath(feed.Source, feed.ContentHash)} but never validated or quarantined.");
+            case FeedState.Quarantined:
+                counts.Quarantined++;
+                return quarantineReports.Contains(feed.FeedId)
+                    ? null
+                    : Gap("quarantine-report", $"Quarantined, but {HubContainers.Quarantine}/{feed.Source}/{feed.FeedId}.json (its report) is missing.");
+        }
+
+        counts.Validated++;
+        if (!inLedger.TryGetValue(feed.FeedId, out var entry))
+        {
+            return Gap("ledger", "Validated, but not recorded in its year's ledger, so no data set will include it.");
+        }
+
+        counts.InLedger++;
+        if (!await feeds.NormalisedExistsAsync(entry.NormalizedBlob, cancellationToken).ConfigureAwait(false))
+        {
+            return Gap("normalised", $"In the ledger, but its normalised feed {HubContainers.Normalized}/{entry.NormalizedBlob} is missing.");
+        }
+
+        if (feed.State != FeedState.Consolidated || feed.Datasets.Count == 0)
+        {
+            return Gap("consolidation", "In the ledger, but not (yet) consolidated into any data set.");
+        }
+
+        var announcedAll = true;
+        foreach (var reference in feed.Datasets)
+        {
+            var (datasetPeriod, version) = ParseVersionReference(reference);
+            var inputs = await versions.InputsAsync(datasetPeriod, version, cancellationToken).ConfigureAwait(false);
+            if (inputs is null || !inputs.Contains(feed.FeedId))
+            {
+                return Gap("dataset", inputs is null
+                    ? $"Marked as consolidated into {reference}, which is not stored."
+                    : $"Marked as consolidated into {reference}, which does not list it among its inputs.");
+            }
+
+            announcedAll &= await versions.LastAnnouncedAsync(datasetPeriod, cancellationToken).ConfigureAwait(false) >= version;
+        }
+
+        counts.Consolidated++;
+        if (!announcedAll)
+        {
+            return Gap("announcement", $"Consolidated into {string.Join(", ", feed.Datasets)}, but no version including it was announced to subscribers.");
+        }
+
+        counts.Published++;
+        return null;
+    }
+
+    private static (string Period, int Version) ParseVersionReference(string reference)
+    {
+        var slash = reference.LastIndexOf("/v", StringComparison.Ordinal);
+        return (reference[..slash], int.Parse(reference[(slash + 2)..], CultureInfo.InvariantCulture));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation: {Feed} stopped before {Stage}: {Detail}")]
+    private static partial void LogGap(ILogger logger, string feed, string stage, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation: {Landed} landed feed(s), {Lost} lost, {Duplicates} duplicate(s), {InFlight} in flight")]
+    private static partial void LogReconciled(ILogger logger, int landed, int lost, int duplicates, int inFlight);
+
+    private sealed class RowCounts
+    {
+        public int Landed { get; set; }
+
+        public int Validated { get; set; }
+
+        public int Quarantined { get; set; }
+
+        public int InLedger { get; set; }
+
+        public int Consolidated { get; set; }
+
+        public int Published { get; set; }
+
+        public int InFlight { get; set; }
+
+        public int Lost { get; set; }
+
+        public ReconciliationRow ToRow(string period, string source) =>
+            new(period, source, Landed, Validated, Quarantined, InLedger, Consolidated, Published, InFlight, Lost);
+    }
+
+    /// <summary>Each stored version's inputs and each period's announcements, read once per run.</summary>
+    private sealed class DatasetVersions(DatasetStore store)
+    {
+        private readonly Dictionary<(string, int), HashSet<string>?> inputs = [];
+        private readonly Dictionary<string, int> lastAnnounced = new(StringComparer.Ordinal);
+
+        public async Task<HashSet<string>?> InputsAsync(string period, int version, CancellationToken cancellationToken)
+        {
+            if (!inputs.TryGetValue((period, version), out var ids))
+            {
+                var stored = await store.GetVersionAsync(period, version, cancellationToken).ConfigureAwait(false);
+                ids = stored?.ToDocument().Inputs.Select(i => i.FeedId).ToHashSet(StringComparer.Ordinal);
+                inputs[(period, version)] = ids;
+            }
+
+            return ids;
+        }
+
+        public async Task<int> LastAnnouncedAsync(string period, CancellationToken cancellationToken)
+        {
+            if (!lastAnnounced.TryGetValue(period, out var last))
+            {
+                last = (await store.ListAnnouncedAsync(period, cancellationToken).ConfigureAwait(false)).DefaultIfEmpty(0).Max();
+                lastAnnounced[period] = last;
+            }
+
+            return last;
+        }
+
+        /// <summary>Versions of one period built from exactly the same feeds: the same data set stored twice.</summary>
+        public async Task<IReadOnlyList<ReconciliationDuplicate>> TwinsAsync(CancellationToken cancellationToken)
+        {
+            var twins = new List<ReconciliationDuplicate>();
+            foreach (var period in await store.ListPeriodsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var byInputs = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+                foreach (var version in await store.ListVersionsAsync(period, cancellationToken).ConfigureAwait(false))
+                {
+                    var ids = await InputsAsync(period, version, cancellationToken).ConfigureAwait(false);
+                    var key = string.Join(',', (ids ?? []).Order(StringComparer.Ordinal));
+                    (byInputs.TryGetValue(key, out var list) ? list : byInputs[key] = []).Add(version);
+                }
+
+                twins.AddRange(byInputs.Values.Where(v => v.Count > 1).Select(v => new ReconciliationDuplicate(
+                    "dataset-version", period, [.. v.Select(n => string.Create(CultureInfo.InvariantCulture, $"{period}/v{n}"))])));
+            }
+
+            return twins;
+        }
+    }
+}
