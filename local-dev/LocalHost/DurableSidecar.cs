@@ -49,11 +49,13 @@ public sealed class DurableSidecar : IAsyncDisposable
             // runs longer keeps its message hidden, because the dispatchers renew it while they work.
             ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(10),
             WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(10),
-            // A killed host never gives its partition lease back: the next host takes it when it expires. 15 s is the
-            // shortest lease Blob Storage grants (the default is 30 s), so a crash costs a feed well under 30 s.
-            LeaseInterval = TimeSpan.FromSeconds(15),
-            LeaseRenewInterval = TimeSpan.FromSeconds(5),
-            LeaseAcquireInterval = TimeSpan.FromSeconds(5),
+            // A killed host never gives its partition lease back: the next host takes it when it expires. Partition
+            // ownership kept in a table (not in blob leases, which last at least 15 s) lets that lease be short, so a
+            // crash costs a feed seconds, not the default 30 s and more.
+            UseTablePartitionManagement = true,
+            LeaseInterval = TimeSpan.FromSeconds(6),
+            LeaseRenewInterval = TimeSpan.FromSeconds(2),
+            LeaseAcquireInterval = TimeSpan.FromSeconds(2),
             // Idle polling backs off to this; the default (30 s) makes a demo look stuck.
             MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
         }));

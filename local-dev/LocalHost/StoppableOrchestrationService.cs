@@ -9,6 +9,7 @@ namespace IntegrationHub.LocalHost;
 /// started again in the same process waited for work the old one still owned. And the Azure Storage backend throws
 /// from a stop that comes before its start (a host stopped before its worker connected), which the stock sidecar
 /// raises on a thread-pool thread, ending the process. So the host stops the backend itself through this, once.
+/// It also drops a repeated start message, as DurableTask.Core's dispatcher does (see below).
 /// </summary>
 internal sealed class StoppableOrchestrationService(IOrchestrationService inner) : IOrchestrationService
 {
@@ -86,8 +87,21 @@ internal sealed class StoppableOrchestrationService(IOrchestrationService inner)
 
     public int GetDelayInSecondsAfterOnFetchException(Exception exception) => inner.GetDelayInSecondsAfterOnFetchException(exception);
 
-    public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-        inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+    public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        var workItem = await inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken).ConfigureAwait(false);
+        // A host killed after writing an instance's first history but before deleting its start message leaves that
+        // message to be delivered again. DurableTask.Core's own dispatcher drops such a repeated start; the gRPC
+        // sidecar's does not, and fails the work item ("Multiple ExecutionStartedEvent found") until it is dropped
+        // here. A start of a new execution (a restart, ContinueAsNew) has another execution id and goes through.
+        if (workItem?.OrchestrationRuntimeState?.ExecutionStartedEvent is { } started && workItem.NewMessages is { Count: > 0 } messages
+            && messages.Any(m => IsRepeatOf(m, started)))
+        {
+            workItem.NewMessages = [.. messages.Where(m => !IsRepeatOf(m, started))];
+        }
+
+        return workItem!;
+    }
 
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
 
@@ -109,4 +123,8 @@ internal sealed class StoppableOrchestrationService(IOrchestrationService inner)
         inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
 
     public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => inner.AbandonTaskActivityWorkItemAsync(workItem);
+
+    private static bool IsRepeatOf(TaskMessage message, DurableTask.Core.History.ExecutionStartedEvent started) =>
+        message.Event is DurableTask.Core.History.ExecutionStartedEvent repeated
+        && string.Equals(repeated.OrchestrationInstance?.ExecutionId, started.OrchestrationInstance?.ExecutionId, StringComparison.Ordinal);
 }

@@ -98,13 +98,13 @@ public class EndToEndHub : IAsyncLifetime
     /// The settings of functions/IntegrationHub.Functions/local.settings.sample.json (names with ':' instead of '__'),
     /// pointed at this fixture's Azurite and simulators, with short pull retries so failure paths run in seconds.
     /// </summary>
-    private IConfiguration Configuration()
+    public static Dictionary<string, string?> Settings(AzuriteInstance azurite, DepartmentSimulators simulators, string taskHubName)
     {
         var values = new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
-            ["HubStorage"] = Azurite.ConnectionString,
-            ["DurableTaskHubName"] = TaskHubName,
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["HubStorage"] = azurite.ConnectionString,
+            ["DurableTaskHubName"] = taskHubName,
             ["Intake:MaxFeedBytes"] = "8388608",
             ["Intake:MaxDepth"] = "64",
             ["Access:Statistics:Primary"] = Keys.Statistics,
@@ -120,13 +120,15 @@ public class EndToEndHub : IAsyncLifetime
         };
         foreach (var (section, source) in Departments)
         {
-            values[$"Pull:{section}:BaseUrl"] = Simulators.BaseUrl.ToString();
+            values[$"Pull:{section}:BaseUrl"] = simulators.BaseUrl.ToString();
             values[$"Pull:{section}:PathTemplate"] = "{source}/feeds/{period}";
             values[$"Pull:{section}:TimeoutSeconds"] = "5";
             values[$"Pull:{section}:ApiKey"] = $"sim-{source}-key";
             values[$"Pull:{section}:Cron"] = "0 0 2 * * *";
         }
 
-        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        return values;
     }
+
+    private IConfiguration Configuration() => new ConfigurationBuilder().AddInMemoryCollection(Settings(Azurite, Simulators, TaskHubName)).Build();
 }
