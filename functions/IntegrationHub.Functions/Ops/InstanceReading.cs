@@ -84,11 +84,19 @@ public static class InstanceReading
                 || (orchestration.Message?.Contains($"'{failed.Name}'", StringComparison.Ordinal) ?? false)))
         {
             activity = failed.Name;
-            cause = failed.Failure?.Root ?? orchestration.Root;
+            // The activity's own exception says why in the hub's words (which blob, which period); what it wraps is
+            // the technical cause, kept beside it.
+            cause = failed.Failure ?? orchestration.Root;
+        }
+
+        var message = cause.Message ?? orchestration.Message ?? "";
+        if (cause.Inner is not null && cause.Root.Message is { Length: > 0 } rootMessage && !message.Contains(rootMessage, StringComparison.Ordinal))
+        {
+            message += $" (caused by {cause.Root.Type}: {rootMessage})";
         }
 
         return new FailureView(
-            cause.Message ?? orchestration.Message ?? "",
+            message,
             cause.Type,
             cause.StackTrace,
             activity,

@@ -142,7 +142,15 @@ public sealed class FeedStore(BlobServiceClient blobs)
     public async Task<NormalisedFeed> ReadNormalisedAsync(string name, CancellationToken cancellationToken)
     {
         var content = await blobs.GetBlobContainerClient(HubContainers.Normalized).GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-        return content.Value.Content.ToObjectFromJson<NormalisedFeed>(HubJson.Options) ?? throw new InvalidDataException($"Normalised feed {name} is empty.");
+        try
+        {
+            return content.Value.Content.ToObjectFromJson<NormalisedFeed>(HubJson.Options) ?? throw new InvalidDataException($"Normalised feed {name} is empty.");
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            // Name the blob: ops must know which stored feed to repair before replaying the run.
+            throw new InvalidDataException($"Normalised feed {HubContainers.Normalized}/{name} is unreadable: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Records which data-set versions a feed went into (first inclusion per period wins: that is when it was consolidated).</summary>
