@@ -1,5 +1,4 @@
 using IntegrationHub.Functions.Consolidation;
-using IntegrationHub.Functions.Durable;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 
@@ -21,7 +20,7 @@ public static class ProcessFeedOrchestration
         var feed = context.GetInput<FeedRef>() ?? throw new InvalidOperationException("ProcessFeed needs a FeedRef input.");
 
         context.SetCustomStatus(new { stage = "validating", feed.Source, feed.Period });
-        var verdict = await context.CallActivityAsync<FeedVerdict>(nameof(ProcessFeedActivities.ValidateFeed), feed, StepRetry.Options);
+        var verdict = await context.CallActivityAsync<FeedVerdict>(nameof(ProcessFeedActivities.ValidateFeed), feed);
         if (!verdict.Accepted)
         {
             context.SetCustomStatus(new { stage = "quarantined", verdict.FeedId, verdict.Errors });
@@ -29,12 +28,12 @@ public static class ProcessFeedOrchestration
         }
 
         context.SetCustomStatus(new { stage = "normalising", verdict.FeedId });
-        var normalised = await context.CallActivityAsync<string>(nameof(ProcessFeedActivities.NormaliseFeed), feed, StepRetry.Options);
-        var record = await context.CallActivityAsync<LedgerRecord>(nameof(ProcessFeedActivities.RecordInLedger), normalised, StepRetry.Options);
+        var normalised = await context.CallActivityAsync<string>(nameof(ProcessFeedActivities.NormaliseFeed), feed);
+        var record = await context.CallActivityAsync<LedgerRecord>(nameof(ProcessFeedActivities.RecordInLedger), normalised);
 
         context.SetCustomStatus(new { stage = "consolidating", verdict.FeedId, periods = record.AffectedPeriods });
         var versions = await WaitUntilIncludedAsync(context, record);
-        await context.CallActivityAsync(nameof(ProcessFeedActivities.MarkConsolidated), new ConsolidatedFeed(feed.Source, feed.ContentHash, versions), StepRetry.Options);
+        await context.CallActivityAsync(nameof(ProcessFeedActivities.MarkConsolidated), new ConsolidatedFeed(feed.Source, feed.ContentHash, versions));
 
         context.SetCustomStatus(new { stage = "consolidated", verdict.FeedId, datasets = versions });
         return new ProcessFeedResult(verdict.FeedId, FeedOutcome.Consolidated, versions);
@@ -55,7 +54,7 @@ public static class ProcessFeedOrchestration
             foreach (var period in pending.ToList())
             {
                 var progress = await context.CallActivityAsync<ConsolidationProgress>(
-                    nameof(ConsolidationActivities.RequestConsolidation), new ConsolidationRequest(period, record.Year, record.Generation), StepRetry.Options);
+                    nameof(ConsolidationActivities.RequestConsolidation), new ConsolidationRequest(period, record.Year, record.Generation));
                 switch (progress.State)
                 {
                     case ConsolidationState.Included:

@@ -1,4 +1,3 @@
-using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Intake;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -39,7 +38,7 @@ public static class PullFeedOrchestration
         // by an activity through the client rather than as a sub-orchestration, so a feed's processing does not
         // depend on how it arrived and ops see one kind of run per feed.
         var processing = await context.CallActivityAsync<string>(
-            nameof(PullActivities.StartProcessing), new FeedRef(fetched.Source, fetched.Period, fetched.ContentHash), StepRetry.Options);
+            nameof(PullActivities.StartProcessing), new FeedRef(fetched.Source, fetched.Period, fetched.ContentHash));
         context.SetCustomStatus(new { stage = "handed to processing", input.Source, input.Period, processing });
         return new PullResult(input.Source, input.Period, PullOutcome.Received, fetched.ContentHash, processing);
     }

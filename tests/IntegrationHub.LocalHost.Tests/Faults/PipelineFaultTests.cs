@@ -114,8 +114,9 @@ public sealed class PipelineFaultTests(EndToEndHub hub, ITestOutputHelper output
         var failure = detail.GetProperty("failure");
         Assert.True(failure.GetProperty("activity").GetString() == "BuildDataset", OpsApi.Describe(detail));
         Assert.True(failure.GetProperty("message").GetString()!.Contains($"normalized/environment/2024-11/{first.FeedId}.json is unreadable", StringComparison.Ordinal), OpsApi.Describe(detail));
+        // Storage faults are retried inside the Azure SDK; a step failing for its data fails the run at once.
         var attempts = failure.GetProperty("attempts").GetInt32();
-        Assert.InRange(attempts, 1, IntegrationHub.Functions.Durable.StepRetry.MaxAttempts);
+        Assert.Equal(1, attempts);
         output.WriteLine($"Poison step: BuildDataset failed {attempts} time(s), then the run failed: {failure.GetProperty("message").GetString()}");
 
         // Repaired, the failed runs are replayed once each and the feed reaches its data sets.
