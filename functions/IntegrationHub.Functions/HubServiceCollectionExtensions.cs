@@ -50,8 +50,10 @@ public static class HubServiceCollectionExtensions
         services.AddPublishing(configuration);
         services.AddDatasetQueries();
         services.AddOps();
-        // Redirects could lead a pull off its allowed host; the department API answers where it is asked.
-        services.AddHttpClient(PullActivities.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        // Redirects could lead a pull off its allowed host, and a host name could resolve to an internal address: the
+        // handler follows no redirect and connects only where PullTargets allows.
+        services.AddHttpClient(PullActivities.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => PullTargets.CreateHandler(sp.GetRequiredService<IOptionsMonitor<PullOptions>>()));
         return services;
     }
 }
