@@ -62,6 +62,16 @@ param pullRetryMaxAttempts int = 5
 @maxValue(3600)
 param pullRetryFirstIntervalSeconds int = 2
 
+@description('Optional. Pushes one department may make per minute (Access__RateLimit__PushPermitsPerMinute); more are answered 429 with Retry-After. Counted per app instance.')
+@minValue(1)
+@maxValue(1000000)
+param accessPushPermitsPerMinute int = 120
+
+@description('Optional. Calls the ops key may make per minute on the ops routes and POST /api/pulls (Access__RateLimit__OpsPermitsPerMinute). Counted per app instance.')
+@minValue(1)
+@maxValue(1000000)
+param accessOpsPermitsPerMinute int = 1200
+
 @description('Optional. Durable Functions task hub name: letters and digits, starting with a letter.')
 @minLength(3)
 @maxLength(45)
@@ -380,8 +390,13 @@ var coreSettings = {
   // Intake limits.
   Intake__MaxFeedBytes: string(intakeMaxFeedBytes)
   Intake__MaxDepth: string(intakeMaxDepth)
+  // Per-principal rate limits of pushes and of the ops key.
+  Access__RateLimit__PushPermitsPerMinute: string(accessPushPermitsPerMinute)
+  Access__RateLimit__OpsPermitsPerMinute: string(accessOpsPermitsPerMinute)
   // Hosts the pull client may call (comma-separated): the pull base URLs' hosts plus any extra ones.
   Pull__AllowedHosts: join(union(pullHosts, pullExtraAllowedHosts), ',')
+  // Department APIs are public: a pull never connects to a loopback or private-network address in Azure.
+  Pull__AllowPrivateNetworks: 'false'
   // Durable retry policy of a pull: attempts (first included) and the first wait, doubling after.
   Pull__RetryMaxAttempts: string(pullRetryMaxAttempts)
   Pull__RetryFirstIntervalSeconds: string(pullRetryFirstIntervalSeconds)

@@ -81,6 +81,9 @@ if [[ $samples -eq 1 ]]; then
   pids+=($!)
   wait_port "$sim_port" 'the department simulators' 15
   for dept in Statistics PowerGrid Transport Environment; do export "Pull__${dept}__BaseUrl=http://127.0.0.1:$sim_port"; done
+  # The simulators are on loopback, which pulls may reach only when private networks are allowed (a copied
+  # local.settings.json may predate that setting).
+  export Pull__AllowPrivateNetworks=true
   echo "department simulators on http://127.0.0.1:$sim_port"
 else
   for dept in Statistics PowerGrid Transport Environment; do export "Pull__${dept}__BaseUrl="; done

@@ -1,5 +1,6 @@
 using IntegrationHub.Core;
 using IntegrationHub.Core.Parsing;
+using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Datasets;
 using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Intake;
@@ -25,7 +26,10 @@ public static class HubServiceCollectionExtensions
     public static IServiceCollection AddHubServices(this IServiceCollection services, IConfiguration configuration, bool requireRegexTimeout = true)
     {
         services.AddOptions<IntakeLimits>().Bind(configuration.GetSection(IntakeLimits.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.SectionName));
+        services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidation>();
+        services.AddSingleton<RequestRateLimits>();
+        services.AddSingleton<AccessGate>();
 
         // Schemas compiled and reference data validated once, at start-up.
         services.AddSingleton(sp => new HubCore(sp.GetRequiredService<IOptions<IntakeLimits>>().Value, requireRegexTimeout));
@@ -46,8 +50,10 @@ public static class HubServiceCollectionExtensions
         services.AddPublishing(configuration);
         services.AddDatasetQueries();
         services.AddOps();
-        // Redirects could lead a pull off its allowed host; the department API answers where it is asked.
-        services.AddHttpClient(PullActivities.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        // Redirects could lead a pull off its allowed host, and a host name could resolve to an internal address: the
+        // handler follows no redirect and connects only where PullTargets allows.
+        services.AddHttpClient(PullActivities.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => PullTargets.CreateHandler(sp.GetRequiredService<IOptionsMonitor<PullOptions>>()));
         return services;
     }
 }

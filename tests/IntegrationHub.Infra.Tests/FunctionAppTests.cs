@@ -18,6 +18,8 @@ public class FunctionAppTests
         "ServiceBus__fullyQualifiedNamespace",
         .. new[] { "Statistics", "PowerGrid", "Transport", "Environment", "Ops" }
             .SelectMany(c => new[] { $"Access__{c}__Primary", $"Access__{c}__Secondary" }),
+        "Access__RateLimit__PushPermitsPerMinute",
+        "Access__RateLimit__OpsPermitsPerMinute",
         "Intake__MaxFeedBytes",
         "Intake__MaxDepth",
         .. new[] { "Statistics", "PowerGrid", "Transport", "Environment" }
@@ -25,6 +27,7 @@ public class FunctionAppTests
         // Timer schedules are flat names: the Functions host does not reliably resolve nested ones in %…% expressions.
         .. new[] { "Statistics", "PowerGrid", "Transport", "Environment" }.Select(d => $"PullCron{d}"),
         "Pull__AllowedHosts",
+        "Pull__AllowPrivateNetworks",
         "Pull__RetryMaxAttempts",
         "Pull__RetryFirstIntervalSeconds",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",

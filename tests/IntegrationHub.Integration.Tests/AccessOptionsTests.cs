@@ -44,4 +44,67 @@ public class AccessOptionsTests
     {
         Assert.Null(new AccessOptions().Identify(""));
     }
+
+    [Fact]
+    public void Authenticate_KeyStoredAsItsHash_MatchesTheKeyAndNamesTheSlot()
+    {
+        var options = new AccessOptions { PowerGrid = new KeyPair { Primary = "grid-key-1", Secondary = AccessOptions.HashOf("grid-key-2") } };
+
+        Assert.Equal(new Caller("power-grid", "primary"), options.Authenticate("grid-key-1"));
+        Assert.Equal(new Caller("power-grid", "secondary"), options.Authenticate("grid-key-2"));
+        Assert.Null(options.Authenticate("grid-key-3"));
+    }
+
+    [Fact]
+    public void HashOf_IsSha256OfTheUtf8KeyInLowerCaseHex()
+    {
+        // printf %s 'abc' | sha256sum
+        Assert.Equal("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", AccessOptions.HashOf("abc"));
+    }
+
+    [Fact]
+    public void Authenticate_UpperCaseHexOfTheHash_IsTheSameKey()
+    {
+        var options = new AccessOptions { Environment = new KeyPair { Primary = "SHA256:" + AccessOptions.HashOf("env-key")["sha256:".Length..].ToUpperInvariant() } };
+
+        Assert.Equal("environment", options.Identify("env-key"));
+    }
+
+    [Fact]
+    public void Authenticate_TheStoredHashPresentedAsAKey_IsNobodys()
+    {
+        // Whoever reads the settings learns the hash; presenting it gets nowhere.
+        var stored = AccessOptions.HashOf("ops-key");
+        var options = new AccessOptions { Ops = new KeyPair { Primary = stored } };
+
+        Assert.Null(options.Authenticate(stored));
+        Assert.Null(options.Authenticate(stored["sha256:".Length..]));
+    }
+
+    [Theory]
+    [InlineData("sha256:0")]
+    [InlineData("sha256:abc")]
+    [InlineData("sha256:zz7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")]
+    [InlineData("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad00")]
+    public void Validate_MalformedHash_FailsNamingTheSettingButNotItsValue(string setting)
+    {
+        var options = new AccessOptions { Transport = new KeyPair { Primary = "fine-key", Secondary = setting } };
+
+        var result = new AccessOptionsValidation().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("Access__Transport__Secondary", result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain(setting, result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("fine-key", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Null(options.Authenticate(setting));
+        Assert.Equal("transport", options.Identify("fine-key"));
+    }
+
+    [Fact]
+    public void Validate_PlainKeysAndWellFormedHashes_Succeed()
+    {
+        var options = new AccessOptions { Transport = new KeyPair { Primary = "plain", Secondary = AccessOptions.HashOf("other") } };
+
+        Assert.True(new AccessOptionsValidation().Validate(null, options).Succeeded);
+    }
 }

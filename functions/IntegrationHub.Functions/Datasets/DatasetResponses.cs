@@ -1,3 +1,4 @@
+using IntegrationHub.Functions.Access;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
@@ -16,6 +17,8 @@ internal static class DatasetResponses
 
     public static IActionResult Send(HttpRequest request, DatasetAnswer answer)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        SecurityHeaders.ForApi(request.HttpContext.Response, keyed: false);
         if (answer is DatasetAnswer.Refused refused)
         {
             return Problems.Create(refused.Status, refused.Title, refused.Detail,

@@ -1,14 +1,41 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Functions.Intake;
 
-/// <summary>A credential pair: two keys are valid at once so a key can be rotated without downtime.</summary>
+/// <summary>
+/// A credential pair: two keys are valid at once so a key can be rotated without downtime. Each holds the key itself
+/// (local development) or <c>sha256:</c> and the 64 hex digits of the SHA-256 of its UTF-8 bytes, so that whoever
+/// reads the settings or the vault learns nothing a caller could present.
+/// </summary>
 public sealed class KeyPair
 {
     public string? Primary { get; set; }
 
     public string? Secondary { get; set; }
+}
+
+/// <summary>How many requests one principal may make (settings <c>Access__RateLimit__*</c>); each principal has its own budget.</summary>
+public sealed class AccessRateLimitOptions
+{
+    /// <summary>Pushes per department per minute (a burst of a minute's worth, refilled evenly).</summary>
+    [Range(1, 1_000_000)]
+    public int PushPermitsPerMinute { get; set; } = 120;
+
+    /// <summary>Calls of the ops key per minute on the ops routes and <c>POST /api/pulls</c>; the console polls, so this is higher.</summary>
+    [Range(1, 1_000_000)]
+    public int OpsPermitsPerMinute { get; set; } = 1200;
+}
+
+/// <summary>Who presented a key, and which of the principal's two keys it was (<c>primary</c> or <c>secondary</c>).</summary>
+public sealed record Caller(string Principal, string KeySlot)
+{
+    /// <summary>No key, or a key that is nobody's: how the audit log names such a caller (never by the key it sent).</summary>
+    public static readonly Caller Anonymous = new("anonymous", "none");
+
+    public bool IsAnonymous => Principal == Anonymous.Principal;
 }
 
 /// <summary>API keys per department and for ops (settings section <c>Access</c>; Key Vault references in Azure).</summary>
@@ -18,6 +45,9 @@ public sealed class AccessOptions
 
     /// <summary>The principal of the ops key.</summary>
     public const string OpsPrincipal = "ops";
+
+    /// <summary>The prefix of a key given by its hash: <c>sha256:</c> and 64 hex digits.</summary>
+    public const string HashPrefix = "sha256:";
 
     public KeyPair Statistics { get; set; } = new();
 
@@ -29,43 +59,108 @@ public sealed class AccessOptions
 
     public KeyPair Ops { get; set; } = new();
 
+    [ValidateObjectMembers]
+    public AccessRateLimitOptions RateLimit { get; set; } = new();
+
     /// <summary>The principal (a feed source, or "ops") whose key this is; null when it is nobody's.</summary>
-    public string? Identify(string? presentedKey)
+    public string? Identify(string? presentedKey) => Authenticate(presentedKey)?.Principal;
+
+    /// <summary>The principal whose key this is and which slot holds it; null when it is nobody's.</summary>
+    public Caller? Authenticate(string? presentedKey)
     {
         if (string.IsNullOrEmpty(presentedKey))
         {
             return null;
         }
 
-        string? match = null;
+        // Only the digest of the presented key is compared: hashing first gives every comparison the same length,
+        // and a setting may hold nothing but the digest.
+        Span<byte> presented = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(presentedKey), presented);
+        Span<byte> expected = stackalloc byte[SHA256.HashSizeInBytes];
+        Caller? match = null;
+
         // Compare against every key, always, in constant time: the answer's timing says nothing about which key nearly matched.
-        foreach (var (principal, pair) in Principals())
+        foreach (var (principal, slot, _, setting) in Keys())
         {
-            if (Matches(presentedKey, pair.Primary) | Matches(presentedKey, pair.Secondary))
+            if (TryDigest(setting, expected) && CryptographicOperations.FixedTimeEquals(presented, expected))
             {
-                match ??= principal;
+                match ??= new Caller(principal, slot);
             }
         }
 
         return match;
     }
 
-    private IEnumerable<(string Principal, KeyPair Keys)> Principals() =>
-    [
-        (Core.Feeds.FeedSource.Statistics, Statistics),
-        (Core.Feeds.FeedSource.PowerGrid, PowerGrid),
-        (Core.Feeds.FeedSource.Transport, Transport),
-        (Core.Feeds.FeedSource.Environment, Environment),
-        (OpsPrincipal, Ops),
-    ];
+    /// <summary>Names (<c>Access__Transport__Primary</c>) of the settings that start like a hash but are not one; never their values.</summary>
+    public IReadOnlyList<string> MalformedHashes()
+    {
+        var malformed = new List<string>();
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        foreach (var (_, _, name, setting) in Keys())
+        {
+            if (setting?.StartsWith(HashPrefix, StringComparison.OrdinalIgnoreCase) == true && !TryDigest(setting, digest))
+            {
+                malformed.Add(name);
+            }
+        }
+
+        return malformed;
+    }
+
+    /// <summary>The setting value that stands for <paramref name="key"/> without revealing it: <c>sha256:</c> and its digest in hex.</summary>
+    public static string HashOf(string key) => HashPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private IEnumerable<(string Principal, string Slot, string Name, string? Setting)> Keys()
+    {
+        foreach (var (principal, property, pair) in new[]
+        {
+            (Core.Feeds.FeedSource.Statistics, nameof(Statistics), Statistics),
+            (Core.Feeds.FeedSource.PowerGrid, nameof(PowerGrid), PowerGrid),
+            (Core.Feeds.FeedSource.Transport, nameof(Transport), Transport),
+            (Core.Feeds.FeedSource.Environment, nameof(Environment), Environment),
+            (OpsPrincipal, nameof(Ops), Ops),
+        })
+        {
+            yield return (principal, "primary", $"{SectionName}__{property}__{nameof(KeyPair.Primary)}", pair.Primary);
+            yield return (principal, "secondary", $"{SectionName}__{property}__{nameof(KeyPair.Secondary)}", pair.Secondary);
+        }
+    }
 
     /// <summary>
-    /// App Service passes an unresolvable Key Vault reference through as its literal text; such a setting is no key.
+    /// The digest a setting stands for: the one it spells out after <c>sha256:</c>, or that of the plain key. False
+    /// for no key: empty, a malformed hash, or a Key Vault reference App Service could not resolve (it passes the
+    /// reference's own text through, which must never work as a key).
     /// </summary>
-    private static bool IsUsableKey(string? key) =>
-        !string.IsNullOrEmpty(key) && !key.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
+    private static bool TryDigest(string? setting, Span<byte> digest)
+    {
+        if (string.IsNullOrEmpty(setting) || setting.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
 
-    private static bool Matches(string presented, string? expected) =>
-        IsUsableKey(expected)
-        && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(expected!)));
+        if (setting.StartsWith(HashPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            var hex = setting.AsSpan(HashPrefix.Length).Trim();
+            return hex.Length == 2 * SHA256.HashSizeInBytes
+                && Convert.FromHexString(hex, digest, out _, out var written) == System.Buffers.OperationStatus.Done
+                && written == SHA256.HashSizeInBytes;
+        }
+
+        SHA256.HashData(Encoding.UTF8.GetBytes(setting), digest);
+        return true;
+    }
+}
+
+/// <summary>A <c>sha256:</c> setting that is not 64 hex digits would silently lock its client out: refuse it, by name only.</summary>
+internal sealed class AccessOptionsValidation : IValidateOptions<AccessOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AccessOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var malformed = options.MalformedHashes();
+        return malformed.Count == 0
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(malformed.Select(setting => $"{setting} starts with '{AccessOptions.HashPrefix}' but is not followed by 64 hex digits."));
+    }
 }

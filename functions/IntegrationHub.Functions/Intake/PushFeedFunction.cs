@@ -1,6 +1,7 @@
 using System.Globalization;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Parsing;
+using IntegrationHub.Functions.Access;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -9,10 +10,10 @@ using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Functions.Intake;
 
-/// <summary>Departments push feeds here; the answer is immediate and precise.</summary>
-public sealed class PushFeedFunction(FeedIntake intake, FeedProcessing processing, IOptionsMonitor<AccessOptions> access, IOptions<IntakeLimits> limits)
+/// <summary>Departments push feeds here; the answer is immediate and precise, and every push is in the audit log.</summary>
+public sealed class PushFeedFunction(FeedIntake intake, FeedProcessing processing, AccessGate gate, IOptions<IntakeLimits> limits)
 {
-    public const string ApiKeyHeader = "x-api-key";
+    public const string ApiKeyHeader = AccessGate.ApiKeyHeader;
 
     [Function(nameof(PushFeed))]
     public async Task<IActionResult> PushFeed(
@@ -20,27 +21,31 @@ public sealed class PushFeedFunction(FeedIntake intake, FeedProcessing processin
         string source, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var caller = gate.Identify(request);
+        var (answer, feedId) = await AnswerPushAsync(request, source, caller, client, cancellationToken).ConfigureAwait(false);
+        await gate.RecordPushAsync(caller, source, feedId, answer).ConfigureAwait(false);
+        return answer;
+    }
+
+    /// <returns>The answer, and the feed id once the body was read.</returns>
+    private async Task<(IActionResult Answer, string? FeedId)> AnswerPushAsync(
+        HttpRequest request, string source, Caller caller, DurableTaskClient client, CancellationToken cancellationToken)
+    {
         if (!FeedSource.IsKnown(source))
         {
-            return Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.");
+            return (Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}."), null);
         }
 
-        var caller = access.CurrentValue.Identify(request.Headers[ApiKeyHeader]);
-        if (caller is null)
+        if (gate.AdmitPush(request, caller, source) is { } refused)
         {
-            return Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key", $"Send your department's key in the '{ApiKeyHeader}' header.");
-        }
-
-        if (caller != source)
-        {
-            return Problems.Create(StatusCodes.Status403Forbidden, "Not your source", $"This key belongs to '{caller}' and may not push '{source}' feeds.");
+            return (refused, null);
         }
 
         var body = await RequestBody.ReadLimitedAsync(request, limits.Value.MaxFeedBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
-            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Feed too large",
-                string.Create(CultureInfo.InvariantCulture, $"The limit is {limits.Value.MaxFeedBytes} bytes; split the feed by area or period."));
+            return (Problems.Create(StatusCodes.Status413PayloadTooLarge, "Feed too large",
+                string.Create(CultureInfo.InvariantCulture, $"The limit is {limits.Value.MaxFeedBytes} bytes; split the feed by area or period.")), null);
         }
 
         var outcome = await intake.ReceiveAsync(source, body.Value, cancellationToken).ConfigureAwait(false);
@@ -51,7 +56,7 @@ public sealed class PushFeedFunction(FeedIntake intake, FeedProcessing processin
             await processing.EnsureStartedAsync(client, new FeedRef(source, outcome.Period!, outcome.ContentHash), cancellationToken).ConfigureAwait(false);
         }
 
-        return outcome.Verdict switch
+        IActionResult answer = outcome.Verdict switch
         {
             IntakeVerdict.Accepted => new AcceptedResult(statusUrl, new { feedId = outcome.FeedId, status = statusUrl, warnings = outcome.Report.Warnings }),
             // The same invalid bytes again are still invalid: the department gets the same report, not a "fine".
@@ -59,6 +64,7 @@ public sealed class PushFeedFunction(FeedIntake intake, FeedProcessing processin
             IntakeVerdict.Duplicate => new OkObjectResult(new { feedId = outcome.FeedId, status = statusUrl, duplicate = true }),
             _ => Problems.Invalid(outcome.FeedId, statusUrl, outcome.Report),
         };
+        return (answer, outcome.FeedId);
     }
 
     [Function(nameof(GetFeedStatus))]
@@ -66,14 +72,14 @@ public sealed class PushFeedFunction(FeedIntake intake, FeedProcessing processin
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "feeds/{feedId}")] HttpRequest request, string feedId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var caller = access.CurrentValue.Identify(request.Headers[ApiKeyHeader]);
-        if (caller is null)
+        var caller = gate.Identify(request);
+        if (caller.IsAnonymous)
         {
             return Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key", $"Send your key in the '{ApiKeyHeader}' header.");
         }
 
         var status = await intake.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
-        if (status is not null && caller != AccessOptions.OpsPrincipal && caller != status.Source)
+        if (status is not null && caller.Principal != AccessOptions.OpsPrincipal && caller.Principal != status.Source)
         {
             // A department sees its own feeds only; answering 404 would also do, but 403 tells an integrator what is wrong.
             return Problems.Create(StatusCodes.Status403Forbidden, "Not your feed", $"Feed '{feedId}' belongs to '{status.Source}'.");

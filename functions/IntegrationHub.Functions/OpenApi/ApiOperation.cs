@@ -44,6 +44,9 @@ internal sealed record ApiResponse(int Status, string Description, string? Schem
     /// <summary>The answer sets <c>Location</c> (the URL to follow).</summary>
     public bool Location { get; init; }
 
+    /// <summary>The answer sets <c>Retry-After</c> (seconds to wait).</summary>
+    public bool RetryAfter { get; init; }
+
     /// <summary>Further media types the same answer may come as (with the same schema).</summary>
     public IReadOnlyList<string> OtherMediaTypes { get; init; } = [];
 }
@@ -65,7 +68,8 @@ internal sealed record ApiOperation(string Tag, ApiAccess Access, string Summary
     public ApiBody? Body { get; init; }
 
     /// <summary>
-    /// The answers. 401 and 403 are added for operations that want a key, unless listed here with their own words.
+    /// The answers. 401 and 403 are added for operations that want a key, and 429 for those of the ops key, unless
+    /// listed here with their own words.
     /// </summary>
     public IReadOnlyList<ApiResponse> Responses { get; init; } = [];
 

@@ -301,17 +301,19 @@ internal static class ApiSchemas
             },
             required: ["feeds"]);
         schemas["AuditLog"] = Object(
-            "Ops actions, newest first.",
+            "Pushes and ops actions, newest first.",
             new()
             {
                 ["entries"] = ArrayOf(Object(null, new()
                 {
                     ["at"] = DateTime(null),
-                    ["actor"] = Text("The principal (`ops`)."),
-                    ["keySlot"] = Enum("Which of its keys.", "primary", "secondary"),
-                    ["action"] = Text("`replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`."),
-                    ["target"] = Text("The instance id or feed id acted on."),
-                    ["outcome"] = Text("`accepted`, `done`, `refused`, `not-found`, `not-supported`, `invalid`, `skipped` or `error`."),
+                    ["actor"] = Text("The principal: `ops`, a department (`transport`, …), or `anonymous` (no key, or a key that is nobody's). Never the key."),
+                    ["keySlot"] = Enum("Which of its keys (`none` for anonymous).", "primary", "secondary", "none", "unknown"),
+                    ["action"] = Text("`push`, or an ops action: `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`."),
+                    ["target"] = Text("The instance id or feed id acted on; `feeds/{source}` for a push whose body was not read."),
+                    ["outcome"] = Text("Ops: `accepted`, `done`, `refused`, `not-found`, `not-supported`, `invalid`, `skipped` or `error` (a pull: `started`, `running`, "
+                        + "`not-configured`). Pushes: `accepted`, `duplicate`, `rejected`, `refused` (401, 403), `not-found`, `too-large`, `unsupported-media-type`, "
+                        + "`rate-limited` or `error`."),
                     ["status"] = Integer("The HTTP status answered."),
                     ["detail"] = Nullable(Text(null)),
                 }, required: ["at", "actor", "action", "target", "outcome", "status"])),

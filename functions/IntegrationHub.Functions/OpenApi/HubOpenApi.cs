@@ -205,7 +205,7 @@ internal static class HubOpenApi
         };
     }
 
-    /// <summary>The entry's answers in status order, with 401 and 403 for an operation that wants a key.</summary>
+    /// <summary>The entry's answers in status order, with 401 and 403 for an operation that wants a key and 429 for the ops key's.</summary>
     private static IEnumerable<ApiResponse> WithAccessResponses(ApiOperation entry)
     {
         var responses = entry.Responses.ToList();
@@ -222,6 +222,14 @@ internal static class HubOpenApi
             }
         }
 
+        if (entry.Access == ApiAccess.Ops && responses.All(r => r.Status != 429))
+        {
+            responses.Add(new ApiResponse(429, "The ops key has used its calls for now (`Access__RateLimit__OpsPermitsPerMinute`); `Retry-After` says when to try again.", "Problem", ApiMediaTypes.Problem)
+            {
+                RetryAfter = true,
+            });
+        }
+
         return responses.OrderBy(r => r.Status);
     }
 
@@ -231,6 +239,11 @@ internal static class HubOpenApi
         if (response.Location)
         {
             headers["Location"] = new OpenApiHeader { Description = "The URL to follow.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+        }
+
+        if (response.RetryAfter)
+        {
+            headers["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before the next request.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } };
         }
 
         if (conditional && response.Status == 200)

@@ -1,3 +1,4 @@
+using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Datasets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -15,6 +16,7 @@ public sealed class OpenApiFunctions
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
         var document = HubOpenApi.Current;
+        SecurityHeaders.ForApi(request.HttpContext.Response, keyed: false);
 
         // It changes only with a deployment: caches may keep it but must ask, and the ETag makes asking cheap.
         request.HttpContext.Response.Headers.ETag = document.ETag;

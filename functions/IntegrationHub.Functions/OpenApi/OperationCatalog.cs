@@ -55,7 +55,7 @@ internal static class OperationCatalog
         ["PushFeed"] = new(FeedsTag, ApiAccess.Department, "Push a feed",
             "Validates the feed at once and answers precisely. A new valid feed starts processing (202); the exact bytes of a feed received "
             + "before start nothing (200, `duplicate: true`); an invalid feed is quarantined and the problem lists every violation with its "
-            + "JSON Pointer. The source is checked before the key.")
+            + "JSON Pointer. The source is checked before the key. Every push is in the audit log with its answer and the key's owner.")
         {
             Body = new ApiBody("The feed document, as its schema `schemas/feeds/{source}/{schemaVersion}` describes it (absent `schemaVersion`: the latest).", "Feed"),
             Responses =
@@ -67,6 +67,7 @@ internal static class OperationCatalog
                 Problem(403, "A key that is not this source's (the ops key included)."),
                 Problem(404, "Unknown source."),
                 Problem(413, "The body is over the intake limit (`Intake__MaxFeedBytes`)."),
+                Problem(429, "The department has used its pushes for now (`Access__RateLimit__PushPermitsPerMinute`); `Retry-After` says when to try again.") with { RetryAfter = true },
             ],
         },
         ["GetFeedStatus"] = new(FeedsTag, ApiAccess.DepartmentOrOps, "Follow a feed",
@@ -285,7 +286,7 @@ internal static class OperationCatalog
             ],
             Responses = [new(200, "The reconciliation.", "Reconciliation"), Problem(400, "An unknown source or a bad grace period; `parameter` names it.")],
         },
-        ["ListAudit"] = new(OpsTag, ApiAccess.Ops, "Read the audit log", "Every ops action (who, when, what, outcome), newest first.")
+        ["ListAudit"] = new(OpsTag, ApiAccess.Ops, "Read the audit log", "Every push and every ops action (who, when, what, outcome), newest first.")
         {
             Parameters =
             [

@@ -6,13 +6,14 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using IntegrationHub.Core;
+using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>
-/// The ops audit log: every ops action, one JSON line each, appended to one append blob per month
+/// The audit log: every push (whatever its answer) and every ops action, with who did it, one JSON line each, appended to one append blob per month
 /// (<c>audit/{yyyy}/{MM}.jsonl</c>, then <c>{MM}-2.jsonl</c>, … should a month outgrow the 50,000 blocks an append
 /// blob holds). The app only ever appends: an append is one atomic block, so concurrent writers never interleave
 /// within a line, and nothing in the app rewrites or deletes a line.
@@ -25,6 +26,13 @@ public sealed partial class AuditLog(BlobServiceClient blobs, TimeProvider clock
 
     // One entry per line: the hub's JSON conventions, not indented.
     private static readonly JsonSerializerOptions LineOptions = new(HubJson.Options) { WriteIndented = false };
+
+    /// <summary>Appends one entry for a caller identified by its key (a department, ops, or <c>anonymous</c>).</summary>
+    public Task RecordAsync(Caller caller, string action, string target, string outcome, int status, string? detail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return RecordAsync(new OpsActor(caller.Principal, caller.KeySlot), action, target, outcome, status, detail, cancellationToken);
+    }
 
     /// <summary>Appends one entry. A failure to write is logged with the whole entry and does not undo the action, which has happened.</summary>
     public async Task RecordAsync(OpsActor actor, string action, string target, string outcome, int status, string? detail, CancellationToken cancellationToken)
@@ -122,6 +130,6 @@ public sealed partial class AuditLog(BlobServiceClient blobs, TimeProvider clock
 
     private static string MonthPrefix(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy/MM", CultureInfo.InvariantCulture);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Ops action not recorded in the audit log: {Entry}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Action not recorded in the audit log: {Entry}")]
     private static partial void LogNotRecorded(ILogger logger, Exception exception, string entry);
 }

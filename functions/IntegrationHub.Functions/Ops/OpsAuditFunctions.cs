@@ -1,14 +1,13 @@
 using System.Globalization;
-using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Access;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>The ops audit log, newest first.</summary>
-public sealed class OpsAuditFunctions(AuditLog audit, IOptionsMonitor<AccessOptions> access)
+public sealed class OpsAuditFunctions(AuditLog audit, AccessGate gate)
 {
     /// <summary><c>since</c>: entries at or after (ISO 8601); <c>limit</c>: at most this many (default 200, up to 1000).</summary>
     [Function(nameof(ListAudit))]
@@ -16,7 +15,7 @@ public sealed class OpsAuditFunctions(AuditLog audit, IOptionsMonitor<AccessOpti
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/audit")] HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OpsAccess.Deny(access.CurrentValue, request) is { } denied)
+        if (gate.AdmitOps(request).Refusal is { } denied)
         {
             return denied;
         }

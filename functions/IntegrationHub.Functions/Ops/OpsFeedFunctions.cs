@@ -1,16 +1,15 @@
 using System.Globalization;
 using IntegrationHub.Core.Feeds;
-using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Access;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>Ops look after feeds: the quarantine with its reports, and running a quarantined or failed feed again.</summary>
-public sealed class OpsFeedFunctions(FeedReprocessing reprocessing, Reconciliation reconciliation, IOptionsMonitor<AccessOptions> access)
+public sealed class OpsFeedFunctions(FeedReprocessing reprocessing, Reconciliation reconciliation, AccessGate gate)
 {
     [Function(nameof(ReprocessFeed))]
     public async Task<IActionResult> ReprocessFeed(
@@ -18,7 +17,8 @@ public sealed class OpsFeedFunctions(FeedReprocessing reprocessing, Reconciliati
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OpsAccess.Deny(access.CurrentValue, request, out var actor) is { } denied)
+        var (denied, actor) = gate.AdmitOps(request);
+        if (denied is not null)
         {
             return denied;
         }
@@ -32,7 +32,7 @@ public sealed class OpsFeedFunctions(FeedReprocessing reprocessing, Reconciliati
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/quarantine")] HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OpsAccess.Deny(access.CurrentValue, request) is { } denied)
+        if (gate.AdmitOps(request).Refusal is { } denied)
         {
             return denied;
         }
@@ -49,7 +49,7 @@ public sealed class OpsFeedFunctions(FeedReprocessing reprocessing, Reconciliati
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/reconcile")] HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OpsAccess.Deny(access.CurrentValue, request) is { } denied)
+        if (gate.AdmitOps(request).Refusal is { } denied)
         {
             return denied;
         }

@@ -1,14 +1,13 @@
-using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Access;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>Ops act on orchestrations: replay, rewind, terminate, suspend, resume, purge, and replay every failure. Each action is audited.</summary>
-public sealed class OpsInstanceActionFunctions(OpsInstances instances, IOptionsMonitor<AccessOptions> access)
+public sealed class OpsInstanceActionFunctions(OpsInstances instances, AccessGate gate)
 {
     [Function(nameof(ReplayInstance))]
     public async Task<IActionResult> ReplayInstance(
@@ -16,7 +15,8 @@ public sealed class OpsInstanceActionFunctions(OpsInstances instances, IOptionsM
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OpsAccess.Deny(access.CurrentValue, request, out var actor) is { } denied)
+        var (denied, actor) = gate.AdmitOps(request);
+        if (denied is not null)
         {
             return denied;
         }
@@ -30,7 +30,8 @@ public sealed class OpsInstanceActionFunctions(OpsInstances instances, IOptionsM
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OpsAccess.Deny(access.CurrentValue, request, out var actor) is { } denied)
+        var (denied, actor) = gate.AdmitOps(request);
+        if (denied is not null)
         {
             return denied;
         }
@@ -45,7 +46,8 @@ public sealed class OpsInstanceActionFunctions(OpsInstances instances, IOptionsM
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OpsAccess.Deny(access.CurrentValue, request, out var actor) is { } denied)
+        var (denied, actor) = gate.AdmitOps(request);
+        if (denied is not null)
         {
             return denied;
         }
@@ -60,7 +62,8 @@ public sealed class OpsInstanceActionFunctions(OpsInstances instances, IOptionsM
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OpsAccess.Deny(access.CurrentValue, request, out var actor) is { } denied)
+        var (denied, actor) = gate.AdmitOps(request);
+        if (denied is not null)
         {
             return denied;
         }
@@ -75,7 +78,8 @@ public sealed class OpsInstanceActionFunctions(OpsInstances instances, IOptionsM
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OpsAccess.Deny(access.CurrentValue, request, out var actor) is { } denied)
+        var (denied, actor) = gate.AdmitOps(request);
+        if (denied is not null)
         {
             return denied;
         }
@@ -90,7 +94,8 @@ public sealed class OpsInstanceActionFunctions(OpsInstances instances, IOptionsM
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OpsAccess.Deny(access.CurrentValue, request, out var actor) is { } denied)
+        var (denied, actor) = gate.AdmitOps(request);
+        if (denied is not null)
         {
             return denied;
         }
@@ -104,7 +109,8 @@ public sealed class OpsInstanceActionFunctions(OpsInstances instances, IOptionsM
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/replay-failed")] HttpRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OpsAccess.Deny(access.CurrentValue, request, out var actor) is { } denied)
+        var (denied, actor) = gate.AdmitOps(request);
+        if (denied is not null)
         {
             return denied;
         }

@@ -1,21 +1,20 @@
-using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Access;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>Ops watch orchestrations: a filtered, paged list, and one instance in detail with its failure, feeds and history.</summary>
-public sealed class OpsInstanceFunctions(OpsInstances instances, IOptionsMonitor<AccessOptions> access)
+public sealed class OpsInstanceFunctions(OpsInstances instances, AccessGate gate)
 {
     [Function(nameof(ListInstances))]
     public async Task<IActionResult> ListInstances(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/instances")] HttpRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OpsAccess.Deny(access.CurrentValue, request) is { } denied)
+        if (gate.AdmitOps(request).Refusal is { } denied)
         {
             return denied;
         }
@@ -32,7 +31,7 @@ public sealed class OpsInstanceFunctions(OpsInstances instances, IOptionsMonitor
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (OpsAccess.Deny(access.CurrentValue, request) is { } denied)
+        if (gate.AdmitOps(request).Refusal is { } denied)
         {
             return denied;
         }

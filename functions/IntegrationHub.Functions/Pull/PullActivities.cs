@@ -41,6 +41,15 @@ public sealed partial class PullActivities(
         {
             using var response = await httpClients.CreateClient(HttpClientName)
                 .SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                // Not followed, and not retried: the department moved, and only configuration may say where to.
+                var target = response.Headers.Location is { } location ? new Uri(url, location).GetLeftPart(UriPartial.Authority) : "nowhere";
+                LogRedirectRefused(logger, request.Source, request.Period, (int)response.StatusCode, target);
+                throw new PullRefusedException(string.Create(CultureInfo.InvariantCulture,
+                    $"{request.Source} answered {(int)response.StatusCode} redirecting to {target} for {request.Period}; pulls follow no redirects. Set Pull__{PullUrl.SettingName(request.Source)}__BaseUrl to where the API is."));
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 LogFailed(logger, request.Source, request.Period, (int)response.StatusCode);
@@ -51,6 +60,12 @@ public sealed partial class PullActivities(
 
             body = await ReadLimitedAsync(response, limits.Value.MaxFeedBytes, timeout.Token).ConfigureAwait(false)
                 ?? throw new PullRefusedException(string.Create(CultureInfo.InvariantCulture, $"{request.Source} served more than {limits.Value.MaxFeedBytes} bytes for {request.Period}."));
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is PullRefusedException refused)
+        {
+            // The connect step refused the address: a refusal, which the retry policy does not retry.
+            LogTargetRefused(logger, request.Source, request.Period, refused.Message);
+            throw new PullRefusedException(refused.Message);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -106,6 +121,12 @@ public sealed partial class PullActivities(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pull of {Source} {Period} failed with HTTP {Status}; the retry policy decides what next")]
     private static partial void LogFailed(ILogger logger, string source, string period, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pull of {Source} {Period} refused: HTTP {Status} redirects to {Target}, and pulls follow no redirects")]
+    private static partial void LogRedirectRefused(ILogger logger, string source, string period, int status, string target);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pull of {Source} {Period} refused before connecting: {Reason}")]
+    private static partial void LogTargetRefused(ILogger logger, string source, string period, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pull of {Source} {Period} timed out after {Seconds} s; the retry policy decides what next")]
     private static partial void LogTimedOut(ILogger logger, string source, string period, int seconds);

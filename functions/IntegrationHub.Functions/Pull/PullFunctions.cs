@@ -1,15 +1,17 @@
 using IntegrationHub.Core.Feeds;
+using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Ops;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Functions.Pull;
 
 /// <summary>The triggers of pulls: one timer per department (CRON from configuration), and ops on demand.</summary>
-public sealed class PullFunctions(PullScheduler scheduler, IOptionsMonitor<AccessOptions> access, TimeProvider clock)
+public sealed class PullFunctions(PullScheduler scheduler, AccessGate gate, AuditLog audit, TimeProvider clock)
 {
     [Function(nameof(PullStatisticsOnSchedule))]
     public Task PullStatisticsOnSchedule([TimerTrigger("%" + PullSchedules.Statistics + "%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
@@ -27,41 +29,45 @@ public sealed class PullFunctions(PullScheduler scheduler, IOptionsMonitor<Acces
     public Task PullEnvironmentOnSchedule([TimerTrigger("%" + PullSchedules.Environment + "%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         scheduler.StartDueAsync(client, FeedSource.Environment, clock.GetUtcNow(), cancellationToken);
 
-    /// <summary>Ops start a pull of one department period now (the demo cycle does this for the sample periods).</summary>
+    /// <summary>Ops start a pull of one department period now (the demo cycle does this for the sample periods); audited as <c>pull</c>.</summary>
     [Function(nameof(StartPull))]
     public async Task<IActionResult> StartPull(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pulls/{source}/{period}")] HttpRequest request,
         string source, string period, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var caller = access.CurrentValue.Identify(request.Headers[PushFeedFunction.ApiKeyHeader]);
-        if (caller is null)
+        var (denied, actor) = gate.AdmitOps(request, "Only the ops key may start pulls.");
+        if (denied is not null)
         {
-            return Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key", $"Send the ops key in the '{PushFeedFunction.ApiKeyHeader}' header.");
+            return denied;
         }
 
-        if (caller != AccessOptions.OpsPrincipal)
-        {
-            return Problems.Create(StatusCodes.Status403Forbidden, "Ops only", "Only the ops key may start pulls.");
-        }
+        var (answer, outcome) = await AnswerPullAsync(source, period, client, cancellationToken).ConfigureAwait(false);
+        var detail = (answer as ObjectResult)?.Value is ProblemDetails problem ? problem.Detail : null;
+        await audit.RecordAsync(actor, "pull", InstanceIds.Pull(source, period), outcome, (answer as IStatusCodeActionResult)?.StatusCode ?? StatusCodes.Status200OK, detail, CancellationToken.None)
+            .ConfigureAwait(false);
+        return answer;
+    }
 
+    private async Task<(IActionResult Answer, string Outcome)> AnswerPullAsync(string source, string period, DurableTaskClient client, CancellationToken cancellationToken)
+    {
         if (!FeedSource.IsKnown(source))
         {
-            return Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.");
+            return (Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}."), "not-found");
         }
 
         if (!Period.TryParse(period, out var parsed) || !FeedSource.AcceptsPeriodKind(source, parsed.Kind))
         {
-            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid period", $"'{period}' is not a period that {source} sends.", new Dictionary<string, object?> { ["parameter"] = "period" });
+            return (Problems.Create(StatusCodes.Status400BadRequest, "Invalid period", $"'{period}' is not a period that {source} sends.", new Dictionary<string, object?> { ["parameter"] = "period" }), "invalid");
         }
 
         if (!scheduler.IsConfigured(source))
         {
-            return Problems.Create(StatusCodes.Status409Conflict, "Pull not configured", $"Set Pull__{PullUrl.SettingName(source)}__BaseUrl to pull {source}.");
+            return (Problems.Create(StatusCodes.Status409Conflict, "Pull not configured", $"Set Pull__{PullUrl.SettingName(source)}__BaseUrl to pull {source}."), "not-configured");
         }
 
         var (instanceId, started) = await scheduler.StartAsync(client, source, period, cancellationToken).ConfigureAwait(false);
         var body = new { instanceId, started, status = $"/api/ops/instances/{Uri.EscapeDataString(instanceId)}" };
-        return started ? new AcceptedResult(body.status, body) : new OkObjectResult(body);
+        return started ? (new AcceptedResult(body.status, body), "started") : (new OkObjectResult(body), "running");
     }
 }

@@ -57,6 +57,13 @@ public sealed class PullOptions
     /// <summary>Comma-separated host names the pull may call; a base URL on any other host is refused (no request forgery through configuration).</summary>
     public string AllowedHosts { get; set; } = "";
 
+    /// <summary>
+    /// Whether a pull may go to loopback and private-network addresses (RFC 1918, CGNAT, IPv6 unique-local). Off in
+    /// Azure, where department APIs are public; on for local development, whose simulators listen on 127.0.0.1.
+    /// Link-local and metadata addresses stay refused either way.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
     /// <summary>Attempts of one fetch, the first included, under the Durable retry policy.</summary>
     [Range(1, 20)]
     public int RetryMaxAttempts { get; set; } = 5;

@@ -2,7 +2,7 @@ using IntegrationHub.Core.Feeds;
 
 namespace IntegrationHub.Functions.Pull;
 
-/// <summary>The department URL of one pull, checked against the allowed hosts.</summary>
+/// <summary>The department URL of one pull, checked against the allowed hosts (and, when it is an address, against <see cref="PullTargets"/>).</summary>
 public static class PullUrl
 {
     public static Uri Build(PullOptions options, string source, string period)
@@ -22,6 +22,12 @@ public static class PullUrl
         if (!options.AllowsHost(baseUrl.Host))
         {
             throw new PullRefusedException($"Host '{baseUrl.Host}' of the {source} pull is not in Pull__AllowedHosts.");
+        }
+
+        // A literal address is judged now; a host name when the pull connects, on the address it resolves to then.
+        if (System.Net.IPAddress.TryParse(baseUrl.Host.Trim('[', ']'), out var address) && PullTargets.Refusal(options, baseUrl.Host, address) is { } refusal)
+        {
+            throw new PullRefusedException(refusal);
         }
 
         var path = settings.PathTemplate

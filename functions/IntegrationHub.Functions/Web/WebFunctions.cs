@@ -1,3 +1,4 @@
+using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Datasets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -12,10 +13,6 @@ namespace IntegrationHub.Functions.Web;
 /// </summary>
 public sealed class WebFunctions
 {
-    /// <summary>Same origin only, no inline script or style, no framing: the pages' scripts are files of the allow-list.</summary>
-    public const string ContentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
     /// <summary>Pages are small and name their assets by fingerprint: revalidate them on every load (a 304 by ETag).</summary>
     public const string PageCaching = "no-cache";
 
@@ -45,11 +42,8 @@ public sealed class WebFunctions
     private static IActionResult Send(HttpRequest request, WebFile file, string caching)
     {
         ArgumentNullException.ThrowIfNull(request);
+        SecurityHeaders.ForPage(request.HttpContext.Response);
         var headers = request.HttpContext.Response.Headers;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
         headers.ETag = file.ETag;
         headers.CacheControl = caching;
         return DatasetResponses.Matches(request, file.ETag)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.LocalHost.Tests.Support;
@@ -15,6 +16,11 @@ public class EndToEndHub : IAsyncLifetime
         [("Statistics", "statistics"), ("PowerGrid", "power-grid"), ("Transport", "transport"), ("Environment", "environment")];
 
     private HttpClient? http;
+
+    // Settings changed while the hub runs (Reconfigure); kept so a restarted hub starts with them too.
+    private readonly Dictionary<string, string?> changedSettings = new(StringComparer.OrdinalIgnoreCase);
+
+    private IConfigurationRoot? configuration;
 
     public AzuriteInstance Azurite { get; private set; } = null!;
 
@@ -57,17 +63,36 @@ public class EndToEndHub : IAsyncLifetime
         }
 
         using var starting = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        Hub = await LocalHub.StartAsync(Configuration(), new LocalHubOptions
+        configuration = Configuration();
+        Hub = await LocalHub.StartAsync(configuration, new LocalHubOptions
         {
             Port = 0,
             EnableTimers = false,
             // The test runner builds a regex before any test code, so the process-wide timeout cannot be set here.
             RequireRegexTimeout = false,
-            ConfigureLogging = logging => logging.ClearProviders().AddProvider(Logs),
+            ConfigureLogging = ConfigureLogging,
         }, starting.Token);
         http?.Dispose();
         http = new HttpClient { BaseAddress = Hub.Address, Timeout = TimeSpan.FromSeconds(60) };
         Api = new HubApi(http, Logs);
+    }
+
+    /// <summary>
+    /// Changes settings of the running hub (names with ':'; a null value removes the setting) and reloads its
+    /// configuration, as a changed reloadable source would: what reads options through IOptionsMonitor sees the new
+    /// values on its next request, without a restart.
+    /// </summary>
+    public void Reconfigure(params (string Name, string? Value)[] settings)
+    {
+        var root = configuration ?? throw new InvalidOperationException("The hub is not running.");
+        var source = root.Providers.OfType<MemoryConfigurationProvider>().Single();
+        foreach (var (name, value) in settings)
+        {
+            changedSettings[name] = value;
+            source.Set(name, value);
+        }
+
+        root.Reload();
     }
 
     /// <summary>Stops the hub as a host shutting down would; whatever it was running stays in the task hub.</summary>
@@ -94,9 +119,18 @@ public class EndToEndHub : IAsyncLifetime
         }
     }
 
+    /// <summary>Settings a fixture needs besides those of <see cref="Configuration"/>; they win over them.</summary>
+    protected virtual void AddSettings(IDictionary<string, string?> values)
+    {
+    }
+
+    /// <summary>Where the hub's logs go: <see cref="Logs"/>, its last lines for failure messages.</summary>
+    protected virtual void ConfigureLogging(ILoggingBuilder logging) => logging.ClearProviders().AddProvider(Logs);
+
     /// <summary>
     /// The settings of functions/IntegrationHub.Functions/local.settings.sample.json (names with ':' instead of '__'),
-    /// pointed at this fixture's Azurite and simulators, with short pull retries so failure paths run in seconds.
+    /// pointed at this fixture's Azurite and simulators, with short pull retries so failure paths run in seconds and
+    /// rate limits no test reaches unless it lowers them.
     /// </summary>
     public static Dictionary<string, string?> Settings(AzuriteInstance azurite, DepartmentSimulators simulators, string taskHubName)
     {
@@ -114,7 +148,11 @@ public class EndToEndHub : IAsyncLifetime
             ["Access:Ops:Primary"] = Keys.Ops,
             ["Publishing:Mode"] = "Queues",
             ["Publishing:TopicName"] = "dataset-published",
+            ["Access:RateLimit:PushPermitsPerMinute"] = "100000",
+            ["Access:RateLimit:OpsPermitsPerMinute"] = "100000",
             ["Pull:AllowedHosts"] = "127.0.0.1,localhost",
+            // The simulators listen on 127.0.0.1.
+            ["Pull:AllowPrivateNetworks"] = "true",
             ["Pull:RetryMaxAttempts"] = "4",
             ["Pull:RetryFirstIntervalSeconds"] = "1",
         };
@@ -130,5 +168,15 @@ public class EndToEndHub : IAsyncLifetime
         return values;
     }
 
-    private IConfiguration Configuration() => new ConfigurationBuilder().AddInMemoryCollection(Settings(Azurite, Simulators, TaskHubName)).Build();
+    private IConfigurationRoot Configuration()
+    {
+        var values = Settings(Azurite, Simulators, TaskHubName);
+        AddSettings(values);
+        foreach (var (name, value) in changedSettings)
+        {
+            values[name] = value;
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+    }
 }

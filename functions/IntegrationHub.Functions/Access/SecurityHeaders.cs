@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http;
+
+namespace IntegrationHub.Functions.Access;
+
+/// <summary>
+/// The response headers that keep a browser from doing more with an answer than it should: no content sniffing, no
+/// framing, no referrer, and for pages a policy that runs only the app's own script and style files.
+/// </summary>
+public static class SecurityHeaders
+{
+    /// <summary>Same origin only, no inline script or style, no framing: the pages' scripts are files of the allow-list.</summary>
+    public const string PagePolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /// <summary>A JSON answer opened in a browser tab runs nothing, loads nothing and cannot be framed.</summary>
+    public const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+    /// <summary>Answers that needed a key may hold a department's or the ops view of the hub: no cache keeps them.</summary>
+    public const string KeyedCaching = "no-store";
+
+    /// <summary>The ops console and the dashboard, and the files they load.</summary>
+    public static void ForPage(HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        Common(response, PagePolicy);
+    }
+
+    /// <summary>
+    /// An API answer. <paramref name="keyed"/>: the route wants a key, so the answer is not stored by any cache
+    /// (published data sets keep their own caching).
+    /// </summary>
+    public static void ForApi(HttpResponse response, bool keyed)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        Common(response, ApiPolicy);
+        if (keyed)
+        {
+            response.Headers.CacheControl = KeyedCaching;
+        }
+    }
+
+    private static void Common(HttpResponse response, string policy)
+    {
+        var headers = response.Headers;
+        headers.ContentSecurityPolicy = policy;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+    }
+}
