@@ -85,10 +85,17 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
         var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = Limits.MaxDepth + 8, CommentHandling = JsonCommentHandling.Disallow });
         var frames = new Stack<Frame>();
         string? pendingName = null;
+        long values = 0;
         try
         {
             while (reader.Read())
             {
+                if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.EndObject or JsonTokenType.EndArray) && ++values > Limits.MaxValues)
+                {
+                    return new ValidationIssue(ChildPointer(frames, pendingName), null, "parse:too-many-values", string.Create(CultureInfo.InvariantCulture,
+                        $"More than {Limits.MaxValues} JSON values; a feed of this size holds far fewer. Split it by area or period."));
+                }
+
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:
