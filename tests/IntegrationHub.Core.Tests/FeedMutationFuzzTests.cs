@@ -22,7 +22,7 @@ public class FeedMutationFuzzTests(ITestOutputHelper output)
     {
         var seed = Setting("HUB_FUZZ_SEED", 20_261_125);
         var iterations = Setting("HUB_FUZZ_ITERATIONS", 6000);
-        var budget = TimeSpan.FromSeconds(Setting("HUB_FUZZ_SECONDS", 20));
+        var budget = TimeSpan.FromSeconds(Setting("HUB_FUZZ_SECONDS", 15));
         var mutator = new FeedMutator(seed);
         var samples = HostileCorpus.Samples.Select(s => (s.Key, s.Value)).ToList();
         var validator = TestCore.Core.Validator;

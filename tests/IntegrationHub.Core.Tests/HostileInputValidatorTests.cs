@@ -82,19 +82,19 @@ public class HostileInputValidatorTests
     }
 
     [Fact]
-    public void Validate_100000UnknownProperties_ListsTheFirst1000AndCountsTheRest()
+    public void Validate_5000UnknownProperties_ListsTheFirst1000AndCountsTheRest()
     {
         var feed = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(HostileCorpus.Samples["transport"])!;
         var text = JsonSerializer.Serialize(feed);
-        var extra = string.Join(',', Enumerable.Range(0, 100_000).Select(i => $"\"u{i}\":0"));
+        var extra = string.Join(',', Enumerable.Range(0, 5000).Select(i => $"\"u{i}\":0"));
 
         var report = TestCore.Core.Validator.Validate(Encoding.UTF8.GetBytes(text[..^1] + "," + extra + "}"), "transport").Report;
 
         Assert.Equal(FeedValidator.MaxListedErrors, report.Errors.Count);
-        Assert.Equal(100_000 - FeedValidator.MaxListedErrors, report.ErrorsNotListed);
+        Assert.Equal(5000 - FeedValidator.MaxListedErrors, report.ErrorsNotListed);
         Assert.All(report.Errors, e => Assert.Equal("additionalProperties", e.Keyword));
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(report, HubJson.Options));
-        Assert.Equal(99_000, json.RootElement.GetProperty("errorsNotListed").GetInt32());
+        Assert.Equal(4000, json.RootElement.GetProperty("errorsNotListed").GetInt32());
     }
 
     [Fact]

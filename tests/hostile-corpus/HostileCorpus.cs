@@ -52,6 +52,9 @@ public static class HostileCorpus
 
     private static readonly Lazy<string> RootPath = new(FindRoot);
 
+    /// <summary>64 MiB of spaces and <c>{}</c>, gzipped to about 64 KiB: made once, it takes a while.</summary>
+    private static readonly Lazy<byte[]> GzipBomb = new(() => Gzip(Encoding.ASCII.GetBytes(new string(' ', 64 << 20) + "{}")));
+
     public static string Root => RootPath.Value;
 
     /// <summary>The samples the hand-made cases start from, one per source (their bytes are a valid feed).</summary>
@@ -118,17 +121,10 @@ public static class HostileCorpus
         yield return Bad(Huge, "string of 500,000 escapes", Edit("transport", f => f["producer"] = new string('\u0001', 500_000)), "maxLength");
         yield return Bad(Huge, "1,000,000 zeros as records", Text("{\"source\":\"transport\",\"records\":[" + string.Join(',', Enumerable.Repeat("0", 1_000_000)) + "]}"), "parse:too-many-values");
         yield return Bad(Huge, "a record with 1,000,000 vehicles", Edit("transport", f => f["records"]![0]!["vehicles"] = JsonNode.Parse("[" + string.Join(',', Enumerable.Repeat("0", 1_000_000)) + "]")), "parse:too-many-values");
-        yield return Bad(Huge, "5,001 records", Edit("transport", f =>
+        yield return Bad(Huge, "5,001 records", Raw("transport", "\"records\": [", "\"records\": [" + Repeat("0,", 5001)), "maxItems");
+        yield return Bad(Huge, "20,000 unknown properties", Edit("transport", f =>
         {
-            var records = f["records"]!.AsArray();
-            while (records.Count < 5001)
-            {
-                records.Add(records[records.Count % 10]!.DeepClone());
-            }
-        }), "maxItems");
-        yield return Bad(Huge, "100,000 unknown properties", Edit("transport", f =>
-        {
-            for (var i = 0; i < 100_000; i++)
+            for (var i = 0; i < 20_000; i++)
             {
                 f["u" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = 0;
             }
@@ -137,7 +133,7 @@ public static class HostileCorpus
         var overLimit = Padded("transport", limit + 1);
         yield return new HostileCase(Huge, "one byte over the limit, with Content-Length", "transport", overLimit, TooLarge);
         yield return new HostileCase(Huge, "one byte over the limit, chunked", "transport", overLimit, TooLarge) { Chunked = true };
-        yield return new HostileCase(Huge, "four times the limit, chunked", "transport", Padded("transport", limit * 4), TooLarge) { Chunked = true };
+        yield return new HostileCase(Huge, "twice the limit, chunked", "transport", Padded("transport", limit * 2), TooLarge) { Chunked = true };
     }
 
     public static IEnumerable<HostileCase> NumberCases()
@@ -221,8 +217,8 @@ public static class HostileCorpus
     public static IEnumerable<HostileCase> EncodingCases()
     {
         yield return new HostileCase(ContentEncodings, "gzip of a valid feed", "transport", Gzip(Samples["transport"]), Unsupported) { ContentEncoding = "gzip" };
-        yield return new HostileCase(ContentEncodings, "gzip bomb: 64 MiB of spaces", "transport", Gzip(Encoding.ASCII.GetBytes(new string(' ', 64 << 20) + "{}")), Unsupported) { ContentEncoding = "gzip" };
-        yield return new HostileCase(ContentEncodings, "gzip bomb, chunked", "transport", Gzip(Encoding.ASCII.GetBytes(new string(' ', 64 << 20) + "{}")), Unsupported) { ContentEncoding = "gzip", Chunked = true };
+        yield return new HostileCase(ContentEncodings, "gzip bomb: 64 MiB of spaces", "transport", GzipBomb.Value, Unsupported) { ContentEncoding = "gzip" };
+        yield return new HostileCase(ContentEncodings, "gzip bomb, chunked", "transport", GzipBomb.Value, Unsupported) { ContentEncoding = "gzip", Chunked = true };
         yield return new HostileCase(ContentEncodings, "gzip named, plain JSON sent", "transport", Samples["transport"], Unsupported) { ContentEncoding = "gzip" };
         yield return new HostileCase(ContentEncodings, "deflate", "transport", Deflate(Samples["transport"]), Unsupported) { ContentEncoding = "deflate" };
         yield return new HostileCase(ContentEncodings, "br", "transport", Samples["transport"], Unsupported) { ContentEncoding = "br" };
@@ -342,7 +338,7 @@ public static class HostileCorpus
     private static byte[] Gzip(byte[] bytes)
     {
         using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize))
+        using (var gzip = new GZipStream(output, CompressionLevel.Optimal))
         {
             gzip.Write(bytes);
         }
