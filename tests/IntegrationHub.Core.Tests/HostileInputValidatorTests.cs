@@ -157,7 +157,7 @@ public class HostileInputValidatorTests
     }
 
     [Fact]
-    public void HubCli_StartedAsUsersStartIt_LoadsTheSchemasWithTheRegexTimeoutInEffect()
+    public async Task HubCli_StartedAsUsersStartIt_LoadsTheSchemasWithTheRegexTimeoutInEffect()
     {
         // The catalogue refuses to load without the timeout, so a `hub validate` that answers proves the entry point sets it first.
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -165,12 +165,14 @@ public class HostileInputValidatorTests
         start.ArgumentList.Add("validate");
         start.ArgumentList.Add(Path.Combine(RepoPaths.SampleFeeds, "2024", "transport-2024-06-r0.json"));
         using var process = System.Diagnostics.Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "hub did not finish");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await stdout;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
 
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {stderr.Result}");
-        Assert.DoesNotContain("RegexTimeout", stderr.Result, StringComparison.Ordinal);
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {stderr}");
+        Assert.DoesNotContain("RegexTimeout", stderr, StringComparison.Ordinal);
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
