@@ -22,9 +22,16 @@ internal static class Problems
         return result;
     }
 
-    public static ObjectResult Invalid(string feedId, string statusUrl, ValidationReport report) => Create(
-        StatusCodes.Status400BadRequest,
-        "The feed is not valid",
-        $"{report.Errors.Count} violation(s); the feed is quarantined with this report. Fix them and send the feed again.",
-        new Dictionary<string, object?> { ["feedId"] = feedId, ["statusUrl"] = statusUrl, ["errors"] = report.Errors, ["warnings"] = report.Warnings });
+    public static ObjectResult Invalid(string feedId, string statusUrl, ValidationReport report)
+    {
+        var extensions = new Dictionary<string, object?> { ["feedId"] = feedId, ["statusUrl"] = statusUrl, ["errors"] = report.Errors, ["warnings"] = report.Warnings };
+        var detail = $"{report.Errors.Count} violation(s); the feed is quarantined with this report. Fix them and send the feed again.";
+        if (report.ErrorsNotListed > 0)
+        {
+            extensions["errorsNotListed"] = report.ErrorsNotListed;
+            detail = $"{report.Errors.Count + report.ErrorsNotListed} violation(s), the first {report.Errors.Count} listed; the feed is quarantined with this report. Fix them and send the feed again.";
+        }
+
+        return Create(StatusCodes.Status400BadRequest, "The feed is not valid", detail, extensions);
+    }
 }

@@ -85,10 +85,17 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
         var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = Limits.MaxDepth + 8, CommentHandling = JsonCommentHandling.Disallow });
         var frames = new Stack<Frame>();
         string? pendingName = null;
+        long values = 0;
         try
         {
             while (reader.Read())
             {
+                if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.EndObject or JsonTokenType.EndArray) && ++values > Limits.MaxValues)
+                {
+                    return new ValidationIssue(ChildPointer(frames, pendingName), null, "parse:too-many-values", string.Create(CultureInfo.InvariantCulture,
+                        $"More than {Limits.MaxValues} JSON values; a feed of this size holds far fewer. Split it by area or period."));
+                }
+
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:
@@ -108,8 +115,12 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
                         frames.Pop();
                         break;
                     case JsonTokenType.PropertyName:
-                        var name = reader.GetString()!;
                         var owner = frames.Peek();
+                        if (!TryUnescape(ref reader, out var name) || name is null)
+                        {
+                            return LoneSurrogate(owner.Pointer + "/" + Escape(Encoding.UTF8.GetString(reader.ValueSpan)), "property name");
+                        }
+
                         if (!owner.Names!.Add(name))
                         {
                             return new ValidationIssue(owner.Pointer + "/" + Escape(name), null, "parse:duplicate-property",
@@ -128,6 +139,15 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
                         }
 
                         break;
+                    case JsonTokenType.String:
+                        var stringPointer = ChildPointer(frames, pendingName);
+                        pendingName = null;
+                        if (!TryUnescape(ref reader, out _))
+                        {
+                            return LoneSurrogate(stringPointer, "string");
+                        }
+
+                        break;
                     default:
                         ChildPointer(frames, pendingName);
                         pendingName = null;
@@ -143,6 +163,33 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
 
         return null;
     }
+
+    /// <summary>
+    /// Unescapes the current string or name. An escaped lone surrogate (<c>"\uDFAA"</c>) is valid JSON syntax but no
+    /// text: every later reader of the string (the schema's patterns, the normaliser) would throw on it.
+    /// </summary>
+    private static bool TryUnescape(ref Utf8JsonReader reader, out string? value)
+    {
+        if (!reader.ValueIsEscaped && reader.TokenType == JsonTokenType.String)
+        {
+            value = null;
+            return true;
+        }
+
+        try
+        {
+            value = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = null;
+            return false;
+        }
+    }
+
+    private static ValidationIssue LoneSurrogate(string pointer, string what) => new(pointer, null, "parse:invalid-json",
+        $"The {what} holds an escaped lone UTF-16 surrogate (a \\uD800-\\uDFFF escape without its pair): it is no text. Send the character itself, in UTF-8.");
 
     /// <summary>The pointer of the value about to be read, advancing the array index of the enclosing frame.</summary>
     private static string ChildPointer(Stack<Frame> frames, string? pendingName)

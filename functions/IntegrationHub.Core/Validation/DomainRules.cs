@@ -10,10 +10,17 @@ namespace IntegrationHub.Core.Validation;
 /// The contract's rules that a JSON Schema cannot express (relations between fields, reference data, calendars).
 /// Runs only on schema-valid feeds, so field types are known.
 /// </summary>
-internal sealed class DomainRules(ReferenceData reference)
+/// <param name="now">The receiver's clock, for rule:produced-not-in-future.</param>
+internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
 {
     /// <summary>Feeds are produced in Changsha; a period starts at local midnight.</summary>
     private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// How far a feed's producedAt may run ahead of the receiver's clock: a skewed clock, or China time written with a
+    /// Z (8 h ahead), should not cost a department its feed; a feed for a period that has not begun still fails.
+    /// </summary>
+    private static readonly TimeSpan ClockTolerance = TimeSpan.FromDays(1);
 
     public List<ValidationIssue> Errors { get; } = [];
 
@@ -27,6 +34,11 @@ internal sealed class DomainRules(ReferenceData reference)
         {
             Error("/producedAt", "rule:produced-before-period",
                 $"producedAt {producedAt:O} is before the period {period} starts ({periodStart:O}); a feed reports a period that has begun.");
+        }
+        else if (producedAt != DateTimeOffset.MaxValue && producedAt > now + ClockTolerance)
+        {
+            Error("/producedAt", "rule:produced-not-in-future",
+                $"producedAt {producedAt:O} is more than a day after the hub's clock ({now:O}); a feed reports data that exists already, for a period that has begun.");
         }
 
         var seenAreas = new HashSet<string>(StringComparer.Ordinal);

@@ -10,8 +10,17 @@ namespace IntegrationHub.Core.Validation;
 /// Hardened parsing, then the feed's versioned JSON Schema, then the domain rules, all into one report.
 /// Never throws for bad input: whatever the bytes, the caller gets a report.
 /// </summary>
-public sealed class FeedValidator(SchemaCatalog schemas, ReferenceData reference, HardenedJsonParser parser)
+/// <param name="clock">The time a feed's <c>producedAt</c> may not be later than (rule:produced-not-in-future).</param>
+public sealed class FeedValidator(SchemaCatalog schemas, ReferenceData reference, HardenedJsonParser parser, TimeProvider clock)
 {
+    /// <summary>The most errors a report lists; the rest are counted in <see cref="ValidationReport.ErrorsNotListed"/>.</summary>
+    public const int MaxListedErrors = 1000;
+
+    public FeedValidator(SchemaCatalog schemas, ReferenceData reference, HardenedJsonParser parser)
+        : this(schemas, reference, parser, TimeProvider.System)
+    {
+    }
+
     public SchemaCatalog Schemas { get; } = schemas;
 
     public ReferenceData Reference { get; } = reference;
@@ -74,7 +83,7 @@ public sealed class FeedValidator(SchemaCatalog schemas, ReferenceData reference
 
         // The schema passed, so every field below exists with its contract type and range.
         var feedPeriod = Feeds.Period.Parse(period!);
-        var rules = new DomainRules(Reference);
+        var rules = new DomainRules(Reference, clock.GetUtcNow());
         rules.Check(schemaSource, feedPeriod, root);
         errors.AddRange(rules.Errors);
         var check = Report(errors, rules.Warnings, source, period, revision, resolvedVersion, schemaId, contentHash);
@@ -119,8 +128,9 @@ public sealed class FeedValidator(SchemaCatalog schemas, ReferenceData reference
             SchemaVersion = schemaVersion,
             SchemaId = schemaId,
             ContentHash = contentHash,
-            Errors = errors,
-            Warnings = warnings,
+            Errors = errors.Count > MaxListedErrors ? errors[..MaxListedErrors] : errors,
+            ErrorsNotListed = Math.Max(0, errors.Count - MaxListedErrors),
+            Warnings = warnings.Count > MaxListedErrors ? warnings.Take(MaxListedErrors).ToList() : warnings,
         }, null);
     }
 

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using IntegrationHub.Core.Parsing;
 using Json.Pointer;
 using Json.Schema;
 using IntegrationHub.Core.Reference;
@@ -98,7 +101,19 @@ public sealed class SchemaCatalog
     /// <summary>Every violation, each with the JSON Pointer of the offending value.</summary>
     public IReadOnlyList<ValidationIssue> Evaluate(JsonSchema schema, JsonElement instance)
     {
-        var results = schema.Evaluate(instance, ListOptions);
+        ArgumentNullException.ThrowIfNull(schema);
+        EvaluationResults results;
+        try
+        {
+            results = schema.Evaluate(instance, ListOptions);
+        }
+        catch (RegexMatchTimeoutException ex)
+        {
+            // The regex timeout ends a pattern that backtracks without end on a crafted string: the feed gets an answer, the worker is free again.
+            return [new ValidationIssue(PointerOfString(instance, ex.Input) ?? "", null, "pattern", string.Create(CultureInfo.InvariantCulture,
+                $"Checking a value of {ex.Input.Length} characters against the pattern {ex.Pattern} took longer than {ex.MatchTimeout.TotalMilliseconds} ms and was stopped; the value is refused.")),];
+        }
+
         if (results.IsValid)
         {
             return [];
@@ -121,6 +136,41 @@ public sealed class SchemaCatalog
         }
 
         return issues;
+    }
+
+    /// <summary>The JSON Pointer of the first string value equal to <paramref name="value"/>, depth first; null when none is.</summary>
+    private static string? PointerOfString(JsonElement element, string value, string pointer = "")
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String when element.ValueEquals(value):
+                return pointer;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (PointerOfString(property.Value, value, pointer + "/" + HardenedJsonParser.Escape(property.Name)) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (PointerOfString(item, value, pointer + "/" + index.ToString(CultureInfo.InvariantCulture)) is { } found)
+                    {
+                        return found;
+                    }
+
+                    index++;
+                }
+
+                return null;
+            default:
+                return null;
+        }
     }
 
     private static string LastSegment(string pointer)

@@ -46,6 +46,14 @@ public sealed record ValidationReport
     [JsonPropertyName("errors")]
     public IReadOnlyList<ValidationIssue> Errors { get; init; } = [];
 
+    /// <summary>
+    /// Violations found beyond the first <see cref="FeedValidator.MaxListedErrors"/>, counted but not listed: a
+    /// hostile body of 600,000 unknown properties would otherwise answer (and quarantine) a 200 MB report.
+    /// </summary>
+    [JsonPropertyName("errorsNotListed")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int ErrorsNotListed { get; init; }
+
     [JsonPropertyName("warnings")]
     public IReadOnlyList<ValidationIssue> Warnings { get; init; } = [];
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Access;
@@ -41,14 +40,13 @@ public sealed class PushFeedFunction(FeedIntake intake, FeedProcessing processin
             return (refused, null);
         }
 
-        var body = await RequestBody.ReadLimitedAsync(request, limits.Value.MaxFeedBytes, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var (body, refusal) = await PushedBody.ReadAsync(request, limits.Value.MaxFeedBytes, cancellationToken).ConfigureAwait(false);
+        if (refusal is not null)
         {
-            return (Problems.Create(StatusCodes.Status413PayloadTooLarge, "Feed too large",
-                string.Create(CultureInfo.InvariantCulture, $"The limit is {limits.Value.MaxFeedBytes} bytes; split the feed by area or period.")), null);
+            return (refusal, null);
         }
 
-        var outcome = await intake.ReceiveAsync(source, body.Value, cancellationToken).ConfigureAwait(false);
+        var outcome = await intake.ReceiveAsync(source, body, cancellationToken).ConfigureAwait(false);
         var statusUrl = $"/api/feeds/{outcome.FeedId}";
         if (outcome.Feed is not null)
         {

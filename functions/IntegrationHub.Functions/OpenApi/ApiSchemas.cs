@@ -23,7 +23,7 @@ internal static class ApiSchemas
                 ["title"] = Text("A short summary of the problem."),
                 ["status"] = Integer("The HTTP status."),
                 ["detail"] = Text("What went wrong and what to do about it."),
-                ["parameter"] = Text("The route or query parameter at fault, when one is."),
+                ["parameter"] = Text("The route or query parameter, or the request header (`Content-Type`, `Content-Encoding`), at fault, when one is."),
             },
             required: ["title", "status"]);
         schemas["ValidationIssue"] = Object(
@@ -47,7 +47,8 @@ internal static class ApiSchemas
                 {
                     ["feedId"] = Text("The feed's id."),
                     ["statusUrl"] = Text("`/api/feeds/{feedId}`."),
-                    ["errors"] = ArrayOf(Ref("ValidationIssue"), "Every violation."),
+                    ["errors"] = ArrayOf(Ref("ValidationIssue"), "Every violation (the first 1000)."),
+                    ["errorsNotListed"] = Integer("Violations beyond the first 1000, counted but not listed; absent when none."),
                     ["warnings"] = ArrayOf(Ref("ValidationIssue"), "What is suspicious but accepted."),
                 }),
             ],
@@ -65,7 +66,8 @@ internal static class ApiSchemas
                 ["schemaVersion"] = Nullable(Text("The schema version used.")),
                 ["schemaId"] = Nullable(Text("The schema's `$id`.")),
                 ["contentHash"] = Nullable(Text("SHA-256 of the bytes, hex.")),
-                ["errors"] = ArrayOf(Ref("ValidationIssue")),
+                ["errors"] = ArrayOf(Ref("ValidationIssue"), "Every violation (the first 1000)."),
+                ["errorsNotListed"] = Integer("Violations beyond the first 1000, counted but not listed; absent when none."),
                 ["warnings"] = ArrayOf(Ref("ValidationIssue")),
             });
         schemas["Feed"] = Object(

@@ -55,18 +55,23 @@ internal static class OperationCatalog
         ["PushFeed"] = new(FeedsTag, ApiAccess.Department, "Push a feed",
             "Validates the feed at once and answers precisely. A new valid feed starts processing (202); the exact bytes of a feed received "
             + "before start nothing (200, `duplicate: true`); an invalid feed is quarantined and the problem lists every violation with its "
-            + "JSON Pointer. The source is checked before the key. Every push is in the audit log with its answer and the key's owner.")
+            + "JSON Pointer. The source is checked before the key, the key before the body. The body is `application/json` "
+            + "(UTF-8: no charset, or `charset=utf-8`) without a content coding; its size limit holds while it is read. "
+            + "Every push is in the audit log with its answer and the key's owner.")
         {
             Body = new ApiBody("The feed document, as its schema `schemas/feeds/{source}/{schemaVersion}` describes it (absent `schemaVersion`: the latest).", "Feed"),
             Responses =
             [
                 new(202, "New and valid: processing has started; `Location` is the feed's status URL.", "FeedAccepted") { Location = true },
                 new(200, "These exact valid bytes were received before: nothing new starts.", "FeedDuplicate"),
-                new(400, "Invalid: every violation (`errors`, `warnings`) with the `feedId` and `statusUrl`; the feed is quarantined.", "InvalidFeedProblem", ApiMediaTypes.Problem),
+                new(400, "Invalid: every violation (`errors`, `warnings`) with the `feedId` and `statusUrl`; the feed is quarantined. "
+                    + "A body that ended before its declared length has only `errors` (`parse:incomplete-body`): nothing was received.", "InvalidFeedProblem", ApiMediaTypes.Problem),
                 Problem(401, "No key, or a key that is nobody's."),
                 Problem(403, "A key that is not this source's (the ops key included)."),
                 Problem(404, "Unknown source."),
                 Problem(413, "The body is over the intake limit (`Intake__MaxFeedBytes`)."),
+                Problem(415, "A Content-Type other than `application/json` (or another charset than UTF-8), or a Content-Encoding other than `identity` "
+                    + "(the answer's `Accept-Encoding` says so); `parameter` names the header."),
                 Problem(429, "The department has used its pushes for now (`Access__RateLimit__PushPermitsPerMinute`); `Retry-After` says when to try again.") with { RetryAfter = true },
             ],
         },
