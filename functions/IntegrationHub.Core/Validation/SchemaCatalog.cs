@@ -26,6 +26,7 @@ public sealed class SchemaCatalog
 
     private readonly Dictionary<string, JsonSchema> byPath = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedList<Version, (string Text, JsonSchema Schema)>> feedVersions = new(StringComparer.Ordinal);
+    private readonly Dictionary<JsonSchema, FeedSchemaParts> feedParts = new(ReferenceEqualityComparer.Instance);
 
     /// <param name="requireRegexTimeout">
     /// Refuse to start without a process-wide regex timeout. Only a host that cannot set it first (a test runner,
@@ -55,6 +56,10 @@ public sealed class SchemaCatalog
                 }
 
                 versions.Add(parsed, (version, schema));
+                if (FeedSchemaParts.TrySplit(text, buildOptions.SchemaRegistry) is { } split)
+                {
+                    feedParts[schema] = split;
+                }
             }
         }
     }
@@ -102,22 +107,69 @@ public sealed class SchemaCatalog
         return false;
     }
 
+    /// <summary>Whether feeds of this schema are judged record by record (every feed schema's shape allows it today).</summary>
+    internal bool JudgesRecordByRecord(JsonSchema schema) => feedParts.ContainsKey(schema);
+
     /// <summary>Every violation, each with the JSON Pointer of the offending value.</summary>
-    public IReadOnlyList<ValidationIssue> Evaluate(JsonSchema schema, JsonElement instance)
+    public IReadOnlyList<ValidationIssue> Evaluate(JsonSchema schema, JsonElement instance) =>
+        feedParts.TryGetValue(schema, out var parts) && FeedSchemaParts.TryGetRecords(instance, out var records)
+            ? EvaluateByRecord(parts, instance, records)
+            : EvaluateWhole(schema, instance);
+
+    /// <summary>The whole schema at once: the verdict, then the report only if it is needed.</summary>
+    internal static IReadOnlyList<ValidationIssue> EvaluateWhole(JsonSchema schema, JsonElement instance)
     {
-        // Most feeds are valid: the verdict settles them, and only a rejected one pays for the detailed report.
+        // Most documents are valid: the verdict settles them, and only a rejected one pays for the detailed report.
         if (schema.Evaluate(instance, FlagOptions).IsValid)
         {
             return [];
         }
 
-        var results = schema.Evaluate(instance, ListOptions);
-        if (results.IsValid)
+        var issues = new List<ValidationIssue>();
+        AddIssues(issues, schema.Evaluate(instance, ListOptions), instance, null);
+        return issues;
+    }
+
+    /// <summary>A feed judged envelope first, then record by record; the report covers only the parts that failed (see <see cref="FeedSchemaParts"/>).</summary>
+    private static List<ValidationIssue> EvaluateByRecord(FeedSchemaParts parts, JsonElement feed, JsonElement records)
+    {
+        var envelopeValid = parts.Envelope.Evaluate(feed, FlagOptions).IsValid;
+        var failing = new List<(int Index, JsonElement Record)>();
+        var index = 0;
+        foreach (var record in records.EnumerateArray())
         {
-            return [];
+            if (!parts.Record.Evaluate(record, FlagOptions).IsValid)
+            {
+                failing.Add((index, record));
+            }
+
+            index++;
         }
 
         var issues = new List<ValidationIssue>();
+        if (!envelopeValid)
+        {
+            AddIssues(issues, parts.Envelope.Evaluate(feed, ListOptions), feed, null);
+        }
+
+        if (failing.Count > 0)
+        {
+            var indexes = failing.Select(f => f.Index).ToArray();
+            using var subset = FeedSchemaParts.ArrayOf(failing.Select(f => f.Record));
+            AddIssues(issues, parts.Records.Evaluate(subset.RootElement, ListOptions), feed, location => FeedSchemaParts.InFeed(location, indexes));
+        }
+
+        return issues;
+    }
+
+    /// <param name="locate">Maps an instance location of the evaluated document to one in <paramref name="root"/>; null when they are the same document.</param>
+    private static void AddIssues(List<ValidationIssue> issues, EvaluationResults results, JsonElement root, Func<string, string>? locate)
+    {
+        if (results.IsValid)
+        {
+            return;
+        }
+
         foreach (var detail in results.Details ?? [])
         {
             if (detail.Errors is null)
@@ -125,15 +177,14 @@ public sealed class SchemaCatalog
                 continue;
             }
 
-            var instanceLocation = detail.InstanceLocation.ToString();
+            var instanceLocation = locate is null ? detail.InstanceLocation.ToString() : locate(detail.InstanceLocation.ToString());
+            var pointer = locate is null ? detail.InstanceLocation : JsonPointer.Parse(instanceLocation);
             foreach (var (key, message) in detail.Errors)
             {
                 var keyword = key.Length > 0 ? key : LastSegment(detail.EvaluationPath.ToString());
-                issues.Add(new ValidationIssue(instanceLocation, detail.SchemaLocation.ToString(), keyword, Explain(keyword, detail.InstanceLocation, message, instance)));
+                issues.Add(new ValidationIssue(instanceLocation, detail.SchemaLocation.ToString(), keyword, Explain(keyword, pointer, message, root)));
             }
         }
-
-        return issues;
     }
 
     private static string LastSegment(string pointer)
