@@ -12,7 +12,7 @@ namespace IntegrationHub.Benchmarking;
 /// </summary>
 public sealed class SideBySide(IReadOnlyList<IFeedValidation> validators)
 {
-    /// <summary>The hub, the ceiling and the peer, in the order the ratios name them.</summary>
+    /// <summary>The hub first (the ratios are its throughput over each of the others'), then the ceiling and the peer.</summary>
     public static SideBySide Standard(HubCore core) => new([new HubValidation(core), new JsonDocumentParse(), new NJsonSchemaValidation()]);
 
     public BenchReport Run(string source, IReadOnlyList<int> sizes, TimeSpan budget)
@@ -52,10 +52,10 @@ public sealed class SideBySide(IReadOnlyList<IFeedValidation> validators)
         return new ValidatorResult(verdict, times.Count, median, records / (median / 1000));
     }
 
-    private static Dictionary<string, double> Ratios(Dictionary<string, ValidatorResult> measured)
+    private Dictionary<string, double> Ratios(Dictionary<string, ValidatorResult> measured)
     {
-        var hub = measured["hub"].RecordsPerSecond;
-        return measured.Where(m => m.Key != "hub").ToDictionary(m => "hubVs" + char.ToUpperInvariant(m.Key[0]) + m.Key[1..], m => hub / m.Value.RecordsPerSecond, StringComparer.Ordinal);
+        var hub = measured[validators[0].Name].RecordsPerSecond;
+        return validators.Skip(1).ToDictionary(v => v.RatioName, v => hub / measured[v.Name].RecordsPerSecond, StringComparer.Ordinal);
     }
 }
 

@@ -21,6 +21,9 @@ public interface IFeedValidation
     /// <summary>Stable name used in tables and in <c>hub bench</c>'s JSON.</summary>
     string Name { get; }
 
+    /// <summary>The name of the hub's throughput ratio to this validator in <c>hub bench</c>'s JSON.</summary>
+    string RatioName => "hubVs" + char.ToUpperInvariant(Name[0]) + Name[1..];
+
     Verdict Check(string source, byte[] body);
 }
 
@@ -65,6 +68,8 @@ public sealed class NJsonSchemaValidation : IFeedValidation
         s => s, s => NJsonSchema.JsonSchema.FromJsonAsync(InDraft7Spelling(FeedSchemaText(s))).GetAwaiter().GetResult(), StringComparer.Ordinal);
 
     public string Name => "njsonschema";
+
+    public string RatioName => "hubVsNJsonSchema";
 
     public Verdict Check(string source, byte[] body) =>
         schemas[source].Validate(Encoding.UTF8.GetString(body)).Count == 0 ? Verdict.Valid : Verdict.Invalid;
