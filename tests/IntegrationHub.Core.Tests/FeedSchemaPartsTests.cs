@@ -93,6 +93,9 @@ public class FeedSchemaPartsTests
         var byRecord = TestCore.Core.Schemas.Evaluate(schema!, document.RootElement);
         Assert.Equal(expectErrors, whole.Count > 0);
         Assert.Equal(whole, byRecord);
+
+        // The verdict comes from leaner copies of the envelope and record schemas: it must be the whole schema's too.
+        Assert.Equal(whole.Count == 0, TestCore.Core.Schemas.IsValidByRecord(schema!, document.RootElement));
     }
 
     private static JsonObject Sample(string source) =>

@@ -44,11 +44,23 @@ internal sealed class FeedSchemaParts
 
     private static readonly HashSet<string> RecordsKeywords = new(StringComparer.Ordinal) { "type", "minItems", "maxItems", "items" };
 
-    private FeedSchemaParts(JsonSchema envelope, JsonSchema record, JsonSchema records)
+    /// <summary>Keywords whose value is a schema, a list of schemas, or a map of names to schemas.</summary>
+    private static readonly HashSet<string> Applicators = new(StringComparer.Ordinal)
+    {
+        "properties", "patternProperties", "dependentSchemas", "$defs", "items", "prefixItems", "allOf", "anyOf", "oneOf",
+        "not", "if", "then", "else", "additionalProperties", "unevaluatedProperties", "contains", "propertyNames", "unevaluatedItems",
+    };
+
+    /// <summary>Keywords that name a place in the schema; a subschema holding one cannot be copied elsewhere.</summary>
+    private static readonly HashSet<string> Locators = new(StringComparer.Ordinal) { "$id", "$anchor", "$dynamicAnchor", "$dynamicRef" };
+
+    private FeedSchemaParts(JsonSchema envelope, JsonSchema record, JsonSchema records, JsonSchema envelopeVerdict, JsonSchema recordVerdict)
     {
         Envelope = envelope;
         Record = record;
         Records = records;
+        EnvelopeVerdict = envelopeVerdict;
+        RecordVerdict = recordVerdict;
     }
 
     /// <summary>The schema with <c>records.items</c> removed: everything but the records' contents.</summary>
@@ -56,6 +68,19 @@ internal sealed class FeedSchemaParts
 
     /// <summary>The subschema of one record.</summary>
     public JsonSchema Record { get; }
+
+    /// <summary>
+    /// <see cref="Envelope"/> for the verdict only: the same assertions without titles and descriptions. It has no
+    /// <c>$id</c>, so its error locations would not be the schema's; it never writes a report.
+    /// </summary>
+    public JsonSchema EnvelopeVerdict { get; }
+
+    /// <summary>
+    /// <see cref="Record"/> for the verdict only: every <c>$ref</c> replaced by the subschema it points to, annotations
+    /// left out. JsonSchema.Net's cost is per schema node it visits, and a reference is one node more; a
+    /// record of a real feed is checked several times faster this way.
+    /// </summary>
+    public JsonSchema RecordVerdict { get; }
 
     /// <summary>An array of records, each against <see cref="Record"/>: the failing records, evaluated together.</summary>
     public JsonSchema Records { get; }
@@ -87,13 +112,136 @@ internal sealed class FeedSchemaParts
         }
 
         var recordUri = new Uri(new Uri(root["$id"]!.GetValue<string>()), items["$ref"]!.GetValue<string>()).OriginalString;
+        var recordInline = Inline(root, items, depth: 0);
         records.Remove("items");
+        var envelopeInline = Inline(root, root, depth: 0);
+        if (recordInline is not JsonObject recordVerdict || envelopeInline is not JsonObject envelopeVerdict)
+        {
+            return null;
+        }
 
         // The envelope keeps the schema's $id (so its error locations are the whole schema's), hence a registry of its own.
         var envelope = JsonSchema.FromText(root.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
         var record = JsonSchema.FromText(new JsonObject { ["$ref"] = recordUri }.ToJsonString(), new BuildOptions { SchemaRegistry = registry });
         var recordArray = JsonSchema.FromText(new JsonObject { ["items"] = new JsonObject { ["$ref"] = recordUri } }.ToJsonString(), new BuildOptions { SchemaRegistry = registry });
-        return new FeedSchemaParts(envelope, record, recordArray);
+        // Annotations go, but the dialect stays: it decides what every other keyword means.
+        envelopeVerdict["$schema"] = root["$schema"]?.DeepClone();
+        recordVerdict["$schema"] = root["$schema"]?.DeepClone();
+        return new FeedSchemaParts(
+            envelope, record, recordArray,
+            JsonSchema.FromText(envelopeVerdict.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() }),
+            JsonSchema.FromText(recordVerdict.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="schema"/> with the same assertions: annotations dropped, and each subschema that is
+    /// only a <c>$ref</c> into <paramref name="root"/> (with annotations beside it) replaced by the subschema it
+    /// points to. Null when that cannot be done without changing the meaning: a reference of another kind, an
+    /// assertion beside a reference, a subschema that names a place (<c>$id</c>, anchors), or a reference cycle.
+    /// </summary>
+    private static JsonNode? Inline(JsonObject root, JsonNode? schema, int depth)
+    {
+        if (schema is not JsonObject source)
+        {
+            return schema is JsonValue value && value.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? value.DeepClone() : null;
+        }
+
+        if (depth > 32 || source.Any(p => Locators.Contains(p.Key) && !(depth == 0 && p.Key == "$id")))
+        {
+            return null;
+        }
+
+        var assertions = source.Where(p => !Annotations.Contains(p.Key) && p.Key != "$id").ToArray();
+        if (assertions.Any(p => p.Key == "$ref"))
+        {
+            return assertions.Length == 1 && Target(root, assertions[0].Value) is { } target ? Inline(root, target, depth + 1) : null;
+        }
+
+        var copy = new JsonObject();
+        foreach (var (keyword, value) in assertions)
+        {
+            // Definitions are only reached through references, which are inlined where they stand.
+            if (keyword == "$defs")
+            {
+                continue;
+            }
+
+            var inlined = Applicators.Contains(keyword) ? InlineApplicator(root, keyword, value, depth) : value?.DeepClone();
+            if (inlined is null && value is not null)
+            {
+                return null;
+            }
+
+            copy[keyword] = inlined;
+        }
+
+        return copy;
+    }
+
+    /// <summary>The value of an applicator keyword with each of its subschemas inlined; null if one cannot be.</summary>
+    private static JsonNode? InlineApplicator(JsonObject root, string keyword, JsonNode? value, int depth)
+    {
+        if (keyword is "properties" or "patternProperties" or "dependentSchemas")
+        {
+            if (value is not JsonObject map)
+            {
+                return null;
+            }
+
+            var inlinedMap = new JsonObject();
+            foreach (var (name, subschema) in map)
+            {
+                if (Inline(root, subschema, depth + 1) is not { } inlined)
+                {
+                    return null;
+                }
+
+                inlinedMap[name] = inlined;
+            }
+
+            return inlinedMap;
+        }
+
+        if (value is not JsonArray list)
+        {
+            return Inline(root, value, depth + 1);
+        }
+
+        var inlinedList = new JsonArray();
+        foreach (var subschema in list)
+        {
+            if (Inline(root, subschema, depth + 1) is not { } inlined)
+            {
+                return null;
+            }
+
+            inlinedList.Add(inlined);
+        }
+
+        return inlinedList;
+    }
+
+    /// <summary>The subschema a local JSON Pointer reference (<c>#/…</c>) points to in <paramref name="root"/>.</summary>
+    private static JsonNode? Target(JsonObject root, JsonNode? reference)
+    {
+        if (reference?.GetValueKind() != JsonValueKind.String || reference.GetValue<string>() is not ['#', '/', ..] pointer)
+        {
+            return null;
+        }
+
+        JsonNode? node = root;
+        foreach (var segment in pointer[2..].Split('/'))
+        {
+            var name = Uri.UnescapeDataString(segment).Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            node = node switch
+            {
+                JsonObject obj => obj[name],
+                JsonArray array when int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) && i < array.Count => array[i],
+                _ => null,
+            };
+        }
+
+        return node;
     }
 
     /// <summary>The records of a feed, when it has exactly one <c>records</c> property and that is an array; the envelope alone judges anything else.</summary>

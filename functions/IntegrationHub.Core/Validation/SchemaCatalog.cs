@@ -110,6 +110,12 @@ public sealed class SchemaCatalog
     /// <summary>Whether feeds of this schema are judged record by record (every feed schema's shape allows it today).</summary>
     internal bool JudgesRecordByRecord(JsonSchema schema) => feedParts.ContainsKey(schema);
 
+    /// <summary>The verdict the record-by-record judgement reaches, for tests that hold it to the whole schema's.</summary>
+    internal bool IsValidByRecord(JsonSchema schema, JsonElement feed) =>
+        feedParts.TryGetValue(schema, out var parts) && FeedSchemaParts.TryGetRecords(feed, out var records)
+            ? parts.EnvelopeVerdict.Evaluate(feed, FlagOptions).IsValid && records.EnumerateArray().All(r => parts.RecordVerdict.Evaluate(r, FlagOptions).IsValid)
+            : schema.Evaluate(feed, FlagOptions).IsValid;
+
     /// <summary>Every violation, each with the JSON Pointer of the offending value.</summary>
     public IReadOnlyList<ValidationIssue> Evaluate(JsonSchema schema, JsonElement instance) =>
         feedParts.TryGetValue(schema, out var parts) && FeedSchemaParts.TryGetRecords(instance, out var records)
@@ -133,12 +139,12 @@ public sealed class SchemaCatalog
     /// <summary>A feed judged envelope first, then record by record; the report covers only the parts that failed (see <see cref="FeedSchemaParts"/>).</summary>
     private static List<ValidationIssue> EvaluateByRecord(FeedSchemaParts parts, JsonElement feed, JsonElement records)
     {
-        var envelopeValid = parts.Envelope.Evaluate(feed, FlagOptions).IsValid;
+        var envelopeValid = parts.EnvelopeVerdict.Evaluate(feed, FlagOptions).IsValid;
         var failing = new List<(int Index, JsonElement Record)>();
         var index = 0;
         foreach (var record in records.EnumerateArray())
         {
-            if (!parts.Record.Evaluate(record, FlagOptions).IsValid)
+            if (!parts.RecordVerdict.Evaluate(record, FlagOptions).IsValid)
             {
                 failing.Add((index, record));
             }
