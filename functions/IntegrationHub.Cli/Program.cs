@@ -5,12 +5,13 @@ using IntegrationHub.Core.Validation;
 // Before anything can build a regex: schema `pattern`s must run with a timeout.
 RegexTimeout.Apply();
 
-var root = new RootCommand("hub: check, push and recompute feeds and data sets of the Xiangjiang dual-carbon integration hub, and operate its orchestrations.");
+var root = new RootCommand("hub: check, push and recompute feeds and data sets of the Xiangjiang dual-carbon integration hub, operate its orchestrations, and measure validation speed.");
 root.Subcommands.Add(ValidateCommand.Create());
 root.Subcommands.Add(DatasetCommand.Create());
 root.Subcommands.Add(PushCommand.Create());
 root.Subcommands.Add(OpsCommand.Create());
 root.Subcommands.Add(OpsCommand.Reconcile());
+root.Subcommands.Add(BenchCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -79,12 +79,14 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
     private static ParsedFeed Fail(string pointer, string keyword, string message) =>
         new(null, [new ValidationIssue(pointer, null, keyword, message)]);
 
-    /// <summary>One forward pass that tracks the JSON Pointer of every token, so each problem names its field.</summary>
+    /// <summary>
+    /// One forward pass over the tokens. It keeps where it is (the key or index of every open container) but writes a
+    /// JSON Pointer only for the token at fault: building one for every value cost more than the parse itself.
+    /// </summary>
     private ValidationIssue? Scan(ReadOnlySpan<byte> span)
     {
         var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = Limits.MaxDepth + 8, CommentHandling = JsonCommentHandling.Disallow });
-        var frames = new Stack<Frame>();
-        string? pendingName = null;
+        var path = new ScanPath();
         long values = 0;
         try
         {
@@ -92,7 +94,7 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
             {
                 if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.EndObject or JsonTokenType.EndArray) && ++values > Limits.MaxValues)
                 {
-                    return new ValidationIssue(ChildPointer(frames, pendingName), null, "parse:too-many-values", string.Create(CultureInfo.InvariantCulture,
+                    return new ValidationIssue(path.ValuePointer(), null, "parse:too-many-values", string.Create(CultureInfo.InvariantCulture,
                         $"More than {Limits.MaxValues} JSON values; a feed of this size holds far fewer. Split it by area or period."));
                 }
 
@@ -100,57 +102,50 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
                 {
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
-                        var pointer = ChildPointer(frames, pendingName);
-                        pendingName = null;
-                        if (frames.Count >= Limits.MaxDepth)
+                        if (path.Depth >= Limits.MaxDepth)
                         {
-                            return new ValidationIssue(pointer, null, "parse:too-deep", string.Create(CultureInfo.InvariantCulture,
+                            return new ValidationIssue(path.ValuePointer(), null, "parse:too-deep", string.Create(CultureInfo.InvariantCulture,
                                 $"Nesting deeper than {Limits.MaxDepth} levels; feeds of this contract are at most a few levels deep."));
                         }
 
-                        frames.Push(new Frame(pointer, reader.TokenType == JsonTokenType.StartArray));
+                        path.Open(reader.TokenType == JsonTokenType.StartArray);
                         break;
                     case JsonTokenType.EndObject:
                     case JsonTokenType.EndArray:
-                        frames.Pop();
+                        path.Close();
                         break;
                     case JsonTokenType.PropertyName:
-                        var owner = frames.Peek();
-                        if (!TryUnescape(ref reader, out var name) || name is null)
+                        if (!TryName(path, ref reader, out var name))
                         {
-                            return LoneSurrogate(owner.Pointer + "/" + Escape(Encoding.UTF8.GetString(reader.ValueSpan)), "property name");
+                            return LoneSurrogate(path.NamePointer(Encoding.UTF8.GetString(reader.ValueSpan)), "property name");
                         }
 
-                        if (!owner.Names!.Add(name))
+                        if (!path.AddName(name))
                         {
-                            return new ValidationIssue(owner.Pointer + "/" + Escape(name), null, "parse:duplicate-property",
+                            return new ValidationIssue(path.ValuePointer(), null, "parse:duplicate-property",
                                 $"Property '{name}' appears twice in the same object; a feed must be unambiguous.");
                         }
 
-                        pendingName = name;
                         break;
                     case JsonTokenType.Number:
-                        var numberPointer = ChildPointer(frames, pendingName);
-                        pendingName = null;
                         if (!reader.TryGetDouble(out var value) || !double.IsFinite(value))
                         {
-                            return new ValidationIssue(numberPointer, null, "parse:number-out-of-range",
+                            return new ValidationIssue(path.ValuePointer(), null, "parse:number-out-of-range",
                                 $"The number {Encoding.UTF8.GetString(reader.ValueSpan)} is outside the range of a double-precision value.");
                         }
 
+                        path.ValueRead();
                         break;
                     case JsonTokenType.String:
-                        var stringPointer = ChildPointer(frames, pendingName);
-                        pendingName = null;
-                        if (!TryUnescape(ref reader, out _))
+                        if (reader.ValueIsEscaped && !CanUnescape(ref reader))
                         {
-                            return LoneSurrogate(stringPointer, "string");
+                            return LoneSurrogate(path.ValuePointer(), "string");
                         }
 
+                        path.ValueRead();
                         break;
                     default:
-                        ChildPointer(frames, pendingName);
-                        pendingName = null;
+                        path.ValueRead();
                         break;
                 }
             }
@@ -165,48 +160,38 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
     }
 
     /// <summary>
-    /// Unescapes the current string or name. An escaped lone surrogate (<c>"\uDFAA"</c>) is valid JSON syntax but no
-    /// text: every later reader of the string (the schema's patterns, the normaliser) would throw on it.
+    /// An escaped lone surrogate (<c>"\uDFAA"</c>) is valid JSON syntax but no text: every later reader of the string
+    /// (the schema's patterns, the normaliser) would throw on it. Unescaping is tried only for escaped strings.
     /// </summary>
-    private static bool TryUnescape(ref Utf8JsonReader reader, out string? value)
+    private static bool CanUnescape(ref Utf8JsonReader reader)
     {
-        if (!reader.ValueIsEscaped && reader.TokenType == JsonTokenType.String)
-        {
-            value = null;
-            return true;
-        }
-
         try
         {
-            value = reader.GetString();
+            _ = reader.GetString();
             return true;
         }
         catch (InvalidOperationException)
         {
-            value = null;
+            return false;
+        }
+    }
+
+    private static bool TryName(ScanPath path, ref Utf8JsonReader reader, out string name)
+    {
+        try
+        {
+            name = path.Name(ref reader);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            name = "";
             return false;
         }
     }
 
     private static ValidationIssue LoneSurrogate(string pointer, string what) => new(pointer, null, "parse:invalid-json",
         $"The {what} holds an escaped lone UTF-16 surrogate (a \\uD800-\\uDFFF escape without its pair): it is no text. Send the character itself, in UTF-8.");
-
-    /// <summary>The pointer of the value about to be read, advancing the array index of the enclosing frame.</summary>
-    private static string ChildPointer(Stack<Frame> frames, string? pendingName)
-    {
-        if (frames.Count == 0)
-        {
-            return "";
-        }
-
-        var parent = frames.Peek();
-        if (parent.IsArray)
-        {
-            return parent.Pointer + "/" + (parent.NextIndex++).ToString(CultureInfo.InvariantCulture);
-        }
-
-        return parent.Pointer + "/" + Escape(pendingName ?? "");
-    }
 
     public static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
@@ -233,14 +218,123 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
         return offset;
     }
 
-    private sealed class Frame(string pointer, bool isArray)
+    /// <summary>
+    /// Where the scan is: one frame per open container, with the key or index it sits under in its parent. Property
+    /// names are shared through a per-document table (a feed repeats the same few dozen names thousands of times) and
+    /// the sets that detect duplicates are reused once their object closes.
+    /// </summary>
+    private sealed class ScanPath
     {
-        public string Pointer { get; } = pointer;
+        private readonly List<Frame> frames = [];
+        private readonly Stack<HashSet<string>> spareNameSets = new();
+        private readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> namesByChars;
+        private string? pendingName;
 
-        public bool IsArray { get; } = isArray;
+        public ScanPath() => namesByChars = names.GetAlternateLookup<ReadOnlySpan<char>>();
 
-        public int NextIndex { get; set; }
+        public int Depth => frames.Count;
 
-        public HashSet<string>? Names { get; } = isArray ? null : new HashSet<string>(StringComparer.Ordinal);
+        public void Open(bool isArray)
+        {
+            var (key, index) = TakeKey();
+            frames.Add(new Frame(key, index, isArray ? null : spareNameSets.TryPop(out var set) ? set : new HashSet<string>(StringComparer.Ordinal)));
+        }
+
+        public void Close()
+        {
+            var frame = frames[^1];
+            frames.RemoveAt(frames.Count - 1);
+            if (frame.Names is { } set)
+            {
+                set.Clear();
+                spareNameSets.Push(set);
+            }
+        }
+
+        public string Name(ref Utf8JsonReader reader)
+        {
+            var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+            if (length > 256)
+            {
+                return reader.GetString()!;
+            }
+
+            // A name's UTF-16 form is never longer than its UTF-8 (escaped or not).
+            Span<char> buffer = stackalloc char[256];
+            var chars = buffer[..reader.CopyString(buffer)];
+            if (namesByChars.TryGetValue(chars, out var known))
+            {
+                return known;
+            }
+
+            var name = chars.ToString();
+            names[name] = name;
+            return name;
+        }
+
+        public bool AddName(string name)
+        {
+            pendingName = name;
+            return frames[^1].Names!.Add(name);
+        }
+
+        /// <summary>The pointer of a property of the innermost open object, by its raw name.</summary>
+        public string NamePointer(string rawName)
+        {
+            var pointer = new StringBuilder();
+            for (var i = 1; i < frames.Count; i++)
+            {
+                pointer.Append('/').Append(frames[i].Key is { } key ? Escape(key) : frames[i].Index.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return pointer.Append('/').Append(Escape(rawName)).ToString();
+        }
+
+        /// <summary>A scalar value was read: the next value of an array is one index further on.</summary>
+        public void ValueRead() => TakeKey();
+
+        /// <summary>The pointer of the value being read (the property's value after a name, the next element in an array).</summary>
+        public string ValuePointer()
+        {
+            var pointer = new StringBuilder();
+            for (var i = 1; i < frames.Count; i++)
+            {
+                pointer.Append('/').Append(frames[i].Key is { } key ? Escape(key) : frames[i].Index.ToString(CultureInfo.InvariantCulture));
+            }
+
+            if (frames.Count > 0)
+            {
+                var parent = frames[^1];
+                pointer.Append('/').Append(parent.Names is null ? parent.NextIndex.ToString(CultureInfo.InvariantCulture) : Escape(pendingName ?? ""));
+            }
+
+            return pointer.ToString();
+        }
+
+        /// <summary>The key (escaped pointer segment) of the value about to be read, advancing the enclosing array's index.</summary>
+        private (string? Key, int Index) TakeKey()
+        {
+            if (frames.Count == 0)
+            {
+                return (null, 0);
+            }
+
+            var parent = frames[^1];
+            if (parent.Names is null)
+            {
+                frames[^1] = parent with { NextIndex = parent.NextIndex + 1 };
+                return (null, parent.NextIndex);
+            }
+
+            var key = pendingName;
+            pendingName = null;
+            return (key, -1);
+        }
+
+        private readonly record struct Frame(string? Key, int Index, HashSet<string>? Names)
+        {
+            public int NextIndex { get; init; }
+        }
     }
 }

@@ -135,23 +135,30 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
     /// <summary>A department may send a parent area and its children; they should agree within the contract's tolerance.</summary>
     private void CheckParentsAgainstChildren(string source, JsonElement root)
     {
-        var tolerance = reference.Value("rule.parentChildTolerance");
-        var byArea = new Dictionary<string, (int Index, IReadOnlyDictionary<string, double> Measures)>(StringComparer.Ordinal);
+        var records = new Dictionary<string, (int Index, JsonElement Record)>(StringComparer.Ordinal);
         var index = 0;
         foreach (var record in root.GetProperty("records").EnumerateArray())
         {
-            byArea.TryAdd(record.GetProperty("areaCode").GetString()!, (index++, MeasureCatalog.Flatten(source, record)));
+            records.TryAdd(record.GetProperty("areaCode").GetString()!, (index++, record));
         }
 
-        foreach (var (areaCode, parent) in byArea)
+        // Most feeds send leaves only: measures are flattened just for the parents that have children in the feed,
+        // and for those children, rather than for every record.
+        var tolerance = reference.Value("rule.parentChildTolerance");
+        var flattened = new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal);
+        IReadOnlyDictionary<string, double> Measures(string areaCode) =>
+            flattened.TryGetValue(areaCode, out var measures) ? measures : flattened[areaCode] = MeasureCatalog.Flatten(source, records[areaCode].Record);
+
+        foreach (var (areaCode, parent) in records)
         {
-            var children = reference.ChildrenOf(areaCode).Where(c => byArea.ContainsKey(c.Code)).Select(c => byArea[c.Code].Measures).ToArray();
-            if (children.Length == 0)
+            var childCodes = reference.ChildrenOf(areaCode).Where(c => records.ContainsKey(c.Code)).Select(c => c.Code).ToArray();
+            if (childCodes.Length == 0)
             {
                 continue;
             }
 
-            foreach (var (measure, value) in parent.Measures)
+            var children = childCodes.Select(Measures).ToArray();
+            foreach (var (measure, value) in Measures(areaCode))
             {
                 if (!MeasureCatalog.IsSummable(measure))
                 {

@@ -18,10 +18,18 @@ public sealed class SchemaCatalog
     private const string Prefix = "schemas/";
     private const string Suffix = ".schema.json";
 
+    /// <summary>
+    /// The verdict alone. JsonSchema.Net keeps no per-node results for it, which makes it several times cheaper than
+    /// the list (and far cheaper on large feeds, whose list output is hundreds of megabytes the GC has to trace).
+    /// </summary>
+    private static readonly EvaluationOptions FlagOptions = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
+
+    /// <summary>Every failing node with its errors; only asked for once the verdict is "invalid".</summary>
     private static readonly EvaluationOptions ListOptions = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
 
     private readonly Dictionary<string, JsonSchema> byPath = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedList<Version, (string Text, JsonSchema Schema)>> feedVersions = new(StringComparer.Ordinal);
+    private readonly Dictionary<JsonSchema, FeedSchemaParts> feedParts = new(ReferenceEqualityComparer.Instance);
 
     /// <param name="requireRegexTimeout">
     /// Refuse to start without a process-wide regex timeout. Only a host that cannot set it first (a test runner,
@@ -51,6 +59,10 @@ public sealed class SchemaCatalog
                 }
 
                 versions.Add(parsed, (version, schema));
+                if (FeedSchemaParts.TrySplit(text, buildOptions.SchemaRegistry) is { } split)
+                {
+                    feedParts[schema] = split;
+                }
             }
         }
     }
@@ -98,14 +110,24 @@ public sealed class SchemaCatalog
         return false;
     }
 
+    /// <summary>Whether feeds of this schema are judged record by record (every feed schema's shape allows it today).</summary>
+    internal bool JudgesRecordByRecord(JsonSchema schema) => feedParts.ContainsKey(schema);
+
+    /// <summary>The verdict the record-by-record judgement reaches, for tests that hold it to the whole schema's.</summary>
+    internal bool IsValidByRecord(JsonSchema schema, JsonElement feed) =>
+        feedParts.TryGetValue(schema, out var parts) && FeedSchemaParts.TryGetRecords(feed, out var records)
+            ? parts.EnvelopeVerdict.Evaluate(feed, FlagOptions).IsValid && records.EnumerateArray().All(r => parts.RecordVerdict.Evaluate(r, FlagOptions).IsValid)
+            : schema.Evaluate(feed, FlagOptions).IsValid;
+
     /// <summary>Every violation, each with the JSON Pointer of the offending value.</summary>
     public IReadOnlyList<ValidationIssue> Evaluate(JsonSchema schema, JsonElement instance)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        EvaluationResults results;
         try
         {
-            results = schema.Evaluate(instance, ListOptions);
+            return feedParts.TryGetValue(schema, out var parts) && FeedSchemaParts.TryGetRecords(instance, out var records)
+                ? EvaluateByRecord(parts, instance, records)
+                : EvaluateWhole(schema, instance);
         }
         catch (RegexMatchTimeoutException ex)
         {
@@ -113,13 +135,62 @@ public sealed class SchemaCatalog
             return [new ValidationIssue(PointerOfString(instance, ex.Input) ?? "", null, "pattern", string.Create(CultureInfo.InvariantCulture,
                 $"Checking a value of {ex.Input.Length} characters against the pattern {ex.Pattern} took longer than {ex.MatchTimeout.TotalMilliseconds} ms and was stopped; the value is refused.")),];
         }
+    }
 
-        if (results.IsValid)
+    /// <summary>The whole schema at once: the verdict, then the report only if it is needed.</summary>
+    internal static IReadOnlyList<ValidationIssue> EvaluateWhole(JsonSchema schema, JsonElement instance)
+    {
+        // Most documents are valid: the verdict settles them, and only a rejected one pays for the detailed report.
+        if (schema.Evaluate(instance, FlagOptions).IsValid)
         {
             return [];
         }
 
         var issues = new List<ValidationIssue>();
+        AddIssues(issues, schema.Evaluate(instance, ListOptions), instance, null);
+        return issues;
+    }
+
+    /// <summary>A feed judged envelope first, then record by record; the report covers only the parts that failed (see <see cref="FeedSchemaParts"/>).</summary>
+    private static List<ValidationIssue> EvaluateByRecord(FeedSchemaParts parts, JsonElement feed, JsonElement records)
+    {
+        var envelopeValid = parts.EnvelopeVerdict.Evaluate(feed, FlagOptions).IsValid;
+        var failing = new List<(int Index, JsonElement Record)>();
+        var index = 0;
+        foreach (var record in records.EnumerateArray())
+        {
+            if (!parts.RecordVerdict.Evaluate(record, FlagOptions).IsValid)
+            {
+                failing.Add((index, record));
+            }
+
+            index++;
+        }
+
+        var issues = new List<ValidationIssue>();
+        if (!envelopeValid)
+        {
+            AddIssues(issues, parts.Envelope.Evaluate(feed, ListOptions), feed, null);
+        }
+
+        if (failing.Count > 0)
+        {
+            var indexes = failing.Select(f => f.Index).ToArray();
+            using var subset = FeedSchemaParts.ArrayOf(failing.Select(f => f.Record));
+            AddIssues(issues, parts.Records.Evaluate(subset.RootElement, ListOptions), feed, location => FeedSchemaParts.InFeed(location, indexes));
+        }
+
+        return issues;
+    }
+
+    /// <param name="locate">Maps an instance location of the evaluated document to one in <paramref name="root"/>; null when they are the same document.</param>
+    private static void AddIssues(List<ValidationIssue> issues, EvaluationResults results, JsonElement root, Func<string, string>? locate)
+    {
+        if (results.IsValid)
+        {
+            return;
+        }
+
         foreach (var detail in results.Details ?? [])
         {
             if (detail.Errors is null)
@@ -127,15 +198,14 @@ public sealed class SchemaCatalog
                 continue;
             }
 
-            var instanceLocation = detail.InstanceLocation.ToString();
+            var instanceLocation = locate is null ? detail.InstanceLocation.ToString() : locate(detail.InstanceLocation.ToString());
+            var pointer = locate is null ? detail.InstanceLocation : JsonPointer.Parse(instanceLocation);
             foreach (var (key, message) in detail.Errors)
             {
                 var keyword = key.Length > 0 ? key : LastSegment(detail.EvaluationPath.ToString());
-                issues.Add(new ValidationIssue(instanceLocation, detail.SchemaLocation.ToString(), keyword, Explain(keyword, detail.InstanceLocation, message, instance)));
+                issues.Add(new ValidationIssue(instanceLocation, detail.SchemaLocation.ToString(), keyword, Explain(keyword, pointer, message, root)));
             }
         }
-
-        return issues;
     }
 
     /// <summary>The JSON Pointer of the first string value equal to <paramref name="value"/>, depth first; null when none is.</summary>

@@ -1,0 +1,299 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+
+namespace IntegrationHub.Core.Validation;
+
+/// <summary>
+/// A feed schema split into its envelope and one record, so that a feed is judged record by record and only the
+/// records that fail are evaluated for the detailed report. JsonSchema.Net's list output keeps a result for every
+/// node it visits; for a feed of 5,000 records that is hundreds of megabytes held until the end, and tracing them
+/// made rejecting such a feed take seconds.
+/// </summary>
+/// <remarks>
+/// The split gives exactly the verdict and the errors of the whole schema, in the same order, only for schemas of
+/// the shape every feed schema has (checked by <see cref="TrySplit"/>; any other shape is evaluated whole):
+/// <list type="bullet">
+/// <item>The root has only annotations, <c>type</c>, <c>required</c>, a boolean <c>additionalProperties</c>,
+/// <c>$defs</c> and <c>properties</c>, so nothing at the root reads what happened inside the records.</item>
+/// <item>Every property but <c>records</c> uses plain assertions only (no <c>$ref</c>, no applicator), so its
+/// results are leaves one level below the root.</item>
+/// <item><c>records</c> has <c>type</c>, <c>minItems</c>, <c>maxItems</c> and <c>items</c>, and <c>items</c> is a
+/// lone <c>$ref</c> into the schema: each record is judged on its own, by the same subschema.</item>
+/// </list>
+/// The list output is ordered level by level, and within a level in document order. With that shape the envelope's
+/// results fill the first two levels and every record result lies deeper; so the envelope's errors come first,
+/// then the failing records' errors as one array evaluation orders them, which is the order the whole feed has.
+/// </remarks>
+internal sealed class FeedSchemaParts
+{
+    private const string RecordsProperty = "records";
+
+    private static readonly HashSet<string> Annotations = new(StringComparer.Ordinal)
+    {
+        "$schema", "$comment", "title", "description", "examples", "default", "deprecated", "readOnly", "writeOnly",
+    };
+
+    private static readonly HashSet<string> RootKeywords = new(StringComparer.Ordinal) { "$id", "type", "required", "additionalProperties", "properties", "$defs" };
+
+    private static readonly HashSet<string> PlainAssertions = new(StringComparer.Ordinal)
+    {
+        "type", "const", "enum", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
+    };
+
+    private static readonly HashSet<string> RecordsKeywords = new(StringComparer.Ordinal) { "type", "minItems", "maxItems", "items" };
+
+    /// <summary>Keywords whose value is a schema, a list of schemas, or a map of names to schemas.</summary>
+    private static readonly HashSet<string> Applicators = new(StringComparer.Ordinal)
+    {
+        "properties", "patternProperties", "dependentSchemas", "$defs", "items", "prefixItems", "allOf", "anyOf", "oneOf",
+        "not", "if", "then", "else", "additionalProperties", "unevaluatedProperties", "contains", "propertyNames", "unevaluatedItems",
+    };
+
+    /// <summary>Keywords that name a place in the schema; a subschema holding one cannot be copied elsewhere.</summary>
+    private static readonly HashSet<string> Locators = new(StringComparer.Ordinal) { "$id", "$anchor", "$dynamicAnchor", "$dynamicRef" };
+
+    private FeedSchemaParts(JsonSchema envelope, JsonSchema record, JsonSchema records, JsonSchema envelopeVerdict, JsonSchema recordVerdict)
+    {
+        Envelope = envelope;
+        Record = record;
+        Records = records;
+        EnvelopeVerdict = envelopeVerdict;
+        RecordVerdict = recordVerdict;
+    }
+
+    /// <summary>The schema with <c>records.items</c> removed: everything but the records' contents.</summary>
+    public JsonSchema Envelope { get; }
+
+    /// <summary>The subschema of one record.</summary>
+    public JsonSchema Record { get; }
+
+    /// <summary>
+    /// <see cref="Envelope"/> for the verdict only: the same assertions without titles and descriptions. It has no
+    /// <c>$id</c>, so its error locations would not be the schema's; it never writes a report.
+    /// </summary>
+    public JsonSchema EnvelopeVerdict { get; }
+
+    /// <summary>
+    /// <see cref="Record"/> for the verdict only: every <c>$ref</c> replaced by the subschema it points to, annotations
+    /// left out. JsonSchema.Net's cost is per schema node it visits, and a reference is one node more; a
+    /// record of a real feed is checked several times faster this way.
+    /// </summary>
+    public JsonSchema RecordVerdict { get; }
+
+    /// <summary>An array of records, each against <see cref="Record"/>: the failing records, evaluated together.</summary>
+    public JsonSchema Records { get; }
+
+    /// <param name="registry">Where the whole schema is registered, so the record's <c>$ref</c> resolves into it.</param>
+    public static FeedSchemaParts? TrySplit(string schemaText, SchemaRegistry registry)
+    {
+        if (JsonNode.Parse(schemaText) is not JsonObject root || root["$id"]?.GetValueKind() != JsonValueKind.String
+            || !root.All(p => Annotations.Contains(p.Key) || RootKeywords.Contains(p.Key))
+            || root["additionalProperties"] is { } additional && additional.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False)
+            || root["properties"] is not JsonObject properties || properties[RecordsProperty] is not JsonObject records)
+        {
+            return null;
+        }
+
+        foreach (var (name, property) in properties)
+        {
+            if (name != RecordsProperty && (property is not JsonObject plain || !plain.All(p => Annotations.Contains(p.Key) || PlainAssertions.Contains(p.Key))))
+            {
+                return null;
+            }
+        }
+
+        if (!records.All(p => Annotations.Contains(p.Key) || RecordsKeywords.Contains(p.Key))
+            || records["items"] is not JsonObject items || !items.All(p => Annotations.Contains(p.Key) || p.Key == "$ref")
+            || items["$ref"]?.GetValueKind() != JsonValueKind.String || !items["$ref"]!.GetValue<string>().StartsWith('#'))
+        {
+            return null;
+        }
+
+        var recordUri = new Uri(new Uri(root["$id"]!.GetValue<string>()), items["$ref"]!.GetValue<string>()).OriginalString;
+        var recordInline = Inline(root, items, depth: 0);
+        records.Remove("items");
+        var envelopeInline = Inline(root, root, depth: 0);
+        if (recordInline is not JsonObject recordVerdict || envelopeInline is not JsonObject envelopeVerdict)
+        {
+            return null;
+        }
+
+        // The envelope keeps the schema's $id (so its error locations are the whole schema's), hence a registry of its own.
+        var envelope = JsonSchema.FromText(root.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        var record = JsonSchema.FromText(new JsonObject { ["$ref"] = recordUri }.ToJsonString(), new BuildOptions { SchemaRegistry = registry });
+        var recordArray = JsonSchema.FromText(new JsonObject { ["items"] = new JsonObject { ["$ref"] = recordUri } }.ToJsonString(), new BuildOptions { SchemaRegistry = registry });
+        // Annotations go, but the dialect stays: it decides what every other keyword means.
+        envelopeVerdict["$schema"] = root["$schema"]?.DeepClone();
+        recordVerdict["$schema"] = root["$schema"]?.DeepClone();
+        return new FeedSchemaParts(
+            envelope, record, recordArray,
+            JsonSchema.FromText(envelopeVerdict.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() }),
+            JsonSchema.FromText(recordVerdict.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="schema"/> with the same assertions: annotations dropped, and each subschema that is
+    /// only a <c>$ref</c> into <paramref name="root"/> (with annotations beside it) replaced by the subschema it
+    /// points to. Null when that cannot be done without changing the meaning: a reference of another kind, an
+    /// assertion beside a reference, a subschema that names a place (<c>$id</c>, anchors), or a reference cycle.
+    /// </summary>
+    private static JsonNode? Inline(JsonObject root, JsonNode? schema, int depth)
+    {
+        if (schema is not JsonObject source)
+        {
+            return schema is JsonValue value && value.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? value.DeepClone() : null;
+        }
+
+        if (depth > 32 || source.Any(p => Locators.Contains(p.Key) && !(depth == 0 && p.Key == "$id")))
+        {
+            return null;
+        }
+
+        var assertions = source.Where(p => !Annotations.Contains(p.Key) && p.Key != "$id").ToArray();
+        if (assertions.Any(p => p.Key == "$ref"))
+        {
+            return assertions.Length == 1 && Target(root, assertions[0].Value) is { } target ? Inline(root, target, depth + 1) : null;
+        }
+
+        var copy = new JsonObject();
+        foreach (var (keyword, value) in assertions)
+        {
+            // Definitions are only reached through references, which are inlined where they stand.
+            if (keyword == "$defs")
+            {
+                continue;
+            }
+
+            var inlined = Applicators.Contains(keyword) ? InlineApplicator(root, keyword, value, depth) : value?.DeepClone();
+            if (inlined is null && value is not null)
+            {
+                return null;
+            }
+
+            copy[keyword] = inlined;
+        }
+
+        return copy;
+    }
+
+    /// <summary>The value of an applicator keyword with each of its subschemas inlined; null if one cannot be.</summary>
+    private static JsonNode? InlineApplicator(JsonObject root, string keyword, JsonNode? value, int depth)
+    {
+        if (keyword is "properties" or "patternProperties" or "dependentSchemas")
+        {
+            if (value is not JsonObject map)
+            {
+                return null;
+            }
+
+            var inlinedMap = new JsonObject();
+            foreach (var (name, subschema) in map)
+            {
+                if (Inline(root, subschema, depth + 1) is not { } inlined)
+                {
+                    return null;
+                }
+
+                inlinedMap[name] = inlined;
+            }
+
+            return inlinedMap;
+        }
+
+        if (value is not JsonArray list)
+        {
+            return Inline(root, value, depth + 1);
+        }
+
+        var inlinedList = new JsonArray();
+        foreach (var subschema in list)
+        {
+            if (Inline(root, subschema, depth + 1) is not { } inlined)
+            {
+                return null;
+            }
+
+            inlinedList.Add(inlined);
+        }
+
+        return inlinedList;
+    }
+
+    /// <summary>The subschema a local JSON Pointer reference (<c>#/…</c>) points to in <paramref name="root"/>.</summary>
+    private static JsonNode? Target(JsonObject root, JsonNode? reference)
+    {
+        if (reference?.GetValueKind() != JsonValueKind.String || reference.GetValue<string>() is not ['#', '/', ..] pointer)
+        {
+            return null;
+        }
+
+        JsonNode? node = root;
+        foreach (var segment in pointer[2..].Split('/'))
+        {
+            var name = Uri.UnescapeDataString(segment).Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            node = node switch
+            {
+                JsonObject obj => obj[name],
+                JsonArray array when int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) && i < array.Count => array[i],
+                _ => null,
+            };
+        }
+
+        return node;
+    }
+
+    /// <summary>The records of a feed, when it has exactly one <c>records</c> property and that is an array; the envelope alone judges anything else.</summary>
+    public static bool TryGetRecords(JsonElement feed, out JsonElement records)
+    {
+        records = default;
+        if (feed.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        var found = 0;
+        foreach (var property in feed.EnumerateObject())
+        {
+            if (property.NameEquals(RecordsProperty))
+            {
+                records = property.Value;
+                found++;
+            }
+        }
+
+        return found == 1 && records.ValueKind == JsonValueKind.Array;
+    }
+
+    /// <summary>The chosen records, in their order, as one JSON array.</summary>
+    public static JsonDocument ArrayOf(IEnumerable<JsonElement> records)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var record in records)
+            {
+                record.WriteTo(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return JsonDocument.Parse(buffer.WrittenMemory);
+    }
+
+    /// <summary>A location in the array of failing records (<c>/k/…</c>) as a location in the feed (<c>/records/i/…</c>).</summary>
+    public static string InFeed(string locationInArray, IReadOnlyList<int> indexes)
+    {
+        if (locationInArray.Length == 0)
+        {
+            return "/" + RecordsProperty;
+        }
+
+        var end = locationInArray.IndexOf('/', 1);
+        var k = int.Parse(end < 0 ? locationInArray.AsSpan(1) : locationInArray.AsSpan(1, end - 1), System.Globalization.CultureInfo.InvariantCulture);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/{RecordsProperty}/{indexes[k]}{(end < 0 ? "" : locationInArray[end..])}");
+    }
+}
