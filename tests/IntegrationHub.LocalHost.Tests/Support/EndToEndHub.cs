@@ -32,13 +32,13 @@ public class EndToEndHub : IAsyncLifetime
     /// <summary>Letters and digits, unique per fixture, so no two fixtures (or runs) share Durable state.</summary>
     public string TaskHubName { get; } = "e2e" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         try
         {
-            Azurite = await AzuriteInstance.StartAsync();
+            Azurite = await StartAzuriteAsync();
             Simulators = await DepartmentSimulators.StartAsync();
-            Inbox = new SubscriberInbox(Azurite.Queues, Azurite.Blobs);
+            Inbox = CreateInbox();
             await StartHubAsync();
         }
         catch
@@ -80,7 +80,7 @@ public class EndToEndHub : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         try
         {
@@ -92,6 +92,17 @@ public class EndToEndHub : IAsyncLifetime
             Simulators?.Dispose();
             Azurite?.Dispose();
         }
+    }
+
+    /// <summary>The hub's storage (and Durable task hub): in memory unless a fixture needs to stop it.</summary>
+    protected virtual Task<AzuriteInstance> StartAzuriteAsync() => AzuriteInstance.StartAsync();
+
+    /// <summary>Where the subscribers' queues are read: the hub's own Azurite unless a fixture publishes elsewhere.</summary>
+    protected virtual SubscriberInbox CreateInbox() => new(Azurite.Queues, Azurite.Blobs);
+
+    /// <summary>A fixture's own settings on top of the sample ones (names with ':').</summary>
+    protected virtual void Configure(IDictionary<string, string?> settings)
+    {
     }
 
     /// <summary>
@@ -127,6 +138,7 @@ public class EndToEndHub : IAsyncLifetime
             values[$"Pull:{section}:Cron"] = "0 0 2 * * *";
         }
 
+        Configure(values);
         return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
     }
 }
