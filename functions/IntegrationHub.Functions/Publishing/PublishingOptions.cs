@@ -91,7 +91,8 @@ public sealed class PublishingOptions
         PublishingMode.Queues when ConnectionStringOf(QueueSection(configuration)) is null
             && string.IsNullOrWhiteSpace(QueueSection(configuration)[QueueServiceUriKey]) =>
             $"Publishing:Mode is Queues but no queue service is configured: set {HubSettings.HubStorageSection} to a storage connection string "
-            + $"(locally, e.g. UseDevelopmentStorage=true) or {HubSettings.HubStorageSection}__{QueueServiceUriKey} (managed identity).",
+            + $"(locally, e.g. UseDevelopmentStorage=true) or {HubSettings.HubStorageSection}__{QueueServiceUriKey} (managed identity), "
+            + $"or {SectionName}__{QueueConnectionKey} for subscriber queues on another storage account.",
         _ => null,
     };
 }
