@@ -72,6 +72,16 @@ param accessPushPermitsPerMinute int = 120
 @maxValue(1000000)
 param accessOpsPermitsPerMinute int = 1200
 
+@description('Optional. Attempts to announce one data-set version, the first included, under the consolidation\'s Durable retry policy (Publishing__RetryMaxAttempts).')
+@minValue(1)
+@maxValue(20)
+param publishRetryMaxAttempts int = 8
+
+@description('Optional. Seconds before the first retry of a failed announcement; each next wait doubles, capped at five minutes (Publishing__RetryFirstIntervalSeconds).')
+@minValue(1)
+@maxValue(3600)
+param publishRetryFirstIntervalSeconds int = 5
+
 @description('Optional. Durable Functions task hub name: letters and digits, starting with a letter.')
 @minLength(3)
 @maxLength(45)
@@ -387,6 +397,9 @@ var coreSettings = {
   Publishing__Mode: 'ServiceBus'
   Publishing__TopicName: topicName
   ServiceBus__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  // Durable retry policy of an announcement: attempts (first included) and the first wait, doubling after.
+  Publishing__RetryMaxAttempts: string(publishRetryMaxAttempts)
+  Publishing__RetryFirstIntervalSeconds: string(publishRetryFirstIntervalSeconds)
   // Intake limits.
   Intake__MaxFeedBytes: string(intakeMaxFeedBytes)
   Intake__MaxDepth: string(intakeMaxDepth)

@@ -7,6 +7,7 @@ using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Ops;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Pull;
+using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -35,8 +36,14 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton(sp => new HubCore(sp.GetRequiredService<IOptions<IntakeLimits>>().Value, requireRegexTimeout));
         services.AddSingleton(sp => sp.GetRequiredService<HubCore>().Validator);
 
-        // Connection string locally (Azurite), service URIs with managed identity in Azure.
-        services.AddAzureClients(clients => clients.AddBlobServiceClient(configuration.GetSection(HubSettings.HubStorageSection)));
+        // Connection string locally (Azurite), service URIs with managed identity in Azure. The retry settings apply to
+        // every Azure client the factory builds (the queue publisher's too): bounded, so a request answers 503 while
+        // storage is away instead of hanging.
+        services.AddAzureClients(clients =>
+        {
+            clients.AddBlobServiceClient(configuration.GetSection(HubSettings.HubStorageSection));
+            clients.ConfigureDefaults(StorageRetry.Apply);
+        });
         services.AddSingleton<FeedStore>();
         services.AddSingleton<FeedIntake>();
         services.AddSingleton<OrchestrationStarter>();

@@ -1,5 +1,7 @@
 using IntegrationHub.Core.Validation;
 using IntegrationHub.Functions;
+using IntegrationHub.Functions.Resilience;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -8,5 +10,7 @@ RegexTimeout.Apply();
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+// After the ASP.NET Core integration's own middleware, so the 503 it sets as the result is executed by it.
+builder.UseWhen<DependencyOutageMiddleware>(DependencyOutageMiddleware.AppliesTo);
 builder.Services.AddHubServices(builder.Configuration);
 builder.Build().Run();

@@ -1,5 +1,9 @@
 using System.Net;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using DurableTask.AzureStorage;
+using IntegrationHub.Functions.Resilience;
 using DurableTask.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -37,11 +41,16 @@ public sealed class DurableSidecar : IAsyncDisposable
             .AddFilter("DurableTask", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Azure", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<StorageOutageInterceptor>());
         builder.Services.AddSingleton(sp => new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = taskHubName,
-            StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
+            // The hub's bounded storage retries (StorageRetry) rather than the SDK's, which wait up to half a minute
+            // between tries: after a storage outage the task hub moves again within seconds of storage returning.
+            StorageAccountClientProvider = new StorageAccountClientProvider(
+                StorageServiceClientProvider.ForBlob(storageConnectionString, Bounded(new BlobClientOptions())),
+                StorageServiceClientProvider.ForQueue(storageConnectionString, Bounded(new QueueClientOptions())),
+                StorageServiceClientProvider.ForTable(storageConnectionString, Bounded(new TableClientOptions()))),
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             // One partition is fastest on a small machine, and the local host is a single worker.
             PartitionCount = 1,
@@ -59,7 +68,8 @@ public sealed class DurableSidecar : IAsyncDisposable
             // Idle polling backs off to this; the default (30 s) makes a demo look stuck.
             MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
         }));
-        builder.Services.AddSingleton(sp => new StoppableOrchestrationService(sp.GetRequiredService<AzureStorageOrchestrationService>()));
+        builder.Services.AddSingleton(sp => new StoppableOrchestrationService(
+            sp.GetRequiredService<AzureStorageOrchestrationService>(), sp.GetRequiredService<ILogger<StoppableOrchestrationService>>()));
         builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         // The stock server with rewind added (the Azure Storage backend can rewind; the stock gRPC surface cannot).
@@ -80,6 +90,13 @@ public sealed class DurableSidecar : IAsyncDisposable
         // crashed host's would, for the next host to pick up.
         await dispatched.StopAsync(isForced: true).ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static TOptions Bounded<TOptions>(TOptions options)
+        where TOptions : Azure.Core.ClientOptions
+    {
+        StorageRetry.Apply(options);
+        return options;
     }
 
     private static int FreePort()

@@ -1,3 +1,4 @@
+using IntegrationHub.Functions.Resilience;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
@@ -9,6 +10,8 @@ namespace IntegrationHub.LocalHost;
 /// Maps every HTTP-triggered function to an ASP.NET Core endpoint on the route the Functions host would give it
 /// (<c>/api/{Route}</c>, the trigger's methods), passes the <see cref="HttpRequest"/>, and executes the returned
 /// <see cref="IActionResult"/> against the response, as the ASP.NET Core integration of the isolated worker does.
+/// A function that fails because storage or the task hub is away answers 503 by <see cref="DependencyOutage"/>, the
+/// rule the Functions host applies in its worker middleware (<see cref="DependencyOutageMiddleware"/>).
 /// </summary>
 public static class HttpFunctionEndpoints
 {
@@ -36,7 +39,17 @@ public static class HttpFunctionEndpoints
     private static async Task InvokeAsync(FunctionDescriptor function, HttpContext context)
     {
         var routeValues = context.Request.RouteValues.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
-        var result = await FunctionInvoker.InvokeAsync(function, context.RequestServices, context.Request, routeValues, context.RequestAborted).ConfigureAwait(false);
+        object? result;
+        try
+        {
+            result = await FunctionInvoker.InvokeAsync(function, context.RequestServices, context.Request, routeValues, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (DependencyOutage.Of(ex, context.RequestAborted) is { } outage)
+        {
+            outage.Log(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpFunctionEndpoints)), function.Name, ex);
+            result = outage.ToResult();
+        }
+
         switch (result)
         {
             case IActionResult action:

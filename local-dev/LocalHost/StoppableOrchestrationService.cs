@@ -1,18 +1,41 @@
+using System.Collections;
+using System.Reflection;
+using DurableTask.AzureStorage;
 using DurableTask.Core;
 
 namespace IntegrationHub.LocalHost;
 
 /// <summary>
-/// The backend as the gRPC sidecar's dispatchers see it, with a stop that always happens and never throws.
-/// The stock sidecar stops the backend only after every in-flight work item has finished, and a work item handed to a
-/// worker that has gone never finishes: the backend went on holding its partition lease and its messages, so a host
-/// started again in the same process waited for work the old one still owned. And the Azure Storage backend throws
-/// from a stop that comes before its start (a host stopped before its worker connected), which the stock sidecar
-/// raises on a thread-pool thread, ending the process. So the host stops the backend itself through this, once.
-/// It also drops a repeated start message, as DurableTask.Core's dispatcher does (see below).
+/// The backend as the gRPC sidecar's dispatchers see it, with a stop that always happens and never throws, an
+/// activity that can always run again after a storage outage, and a repeated start message dropped as
+/// DurableTask.Core's own dispatcher drops it (a host killed between writing history and deleting the message).
 /// </summary>
-internal sealed class StoppableOrchestrationService(IOrchestrationService inner) : IOrchestrationService
+/// <remarks>
+/// <para>
+/// Stopping: the stock sidecar stops the backend only after every in-flight work item has finished, and a work item
+/// handed to a worker that has gone never finishes: the backend went on holding its partition lease and its messages,
+/// so a host started again in the same process waited for work the old one still owned. And the Azure Storage backend
+/// throws from a stop that comes before its start (a host stopped before its worker connected), which the stock sidecar
+/// raises on a thread-pool thread, ending the process. So the host stops the backend itself through this, once.
+/// </para>
+/// <para>
+/// Storage outages: the Azure Storage backend keeps each activity it handed out in a table of its own until the work
+/// item is completed or abandoned, and refuses that message, "being processed multiple times", whenever it reappears
+/// in the queue while it is in the table. When storage is away as an activity ends, completing fails, then abandoning
+/// fails too, and the entry stays for good: the message comes back every visibility timeout and is dropped every
+/// time, and its orchestration never moves again. So an activity whose abandon failed is taken out of that table here:
+/// its message reappears after its visibility timeout and the activity runs again (activities are idempotent; a
+/// result that did reach the orchestration before is ignored as a duplicate).
+/// </para>
+/// </remarks>
+internal sealed partial class StoppableOrchestrationService(IOrchestrationService inner, ILogger<StoppableOrchestrationService> logger) : IOrchestrationService
 {
+    // Private to the backend (2.11.x); checked at start-up so that an upgrade that renames it fails loudly, not with a
+    // hub stuck after the next outage.
+    private static readonly FieldInfo ActiveActivitySessions =
+        typeof(AzureStorageOrchestrationService).GetField("activeActivitySessions", BindingFlags.Instance | BindingFlags.NonPublic)
+        ?? throw new MissingFieldException(typeof(AzureStorageOrchestrationService).FullName, "activeActivitySessions");
+
     private readonly SemaphoreSlim gate = new(1, 1);
     private bool started;
     private bool stopped;
@@ -122,9 +145,26 @@ internal sealed class StoppableOrchestrationService(IOrchestrationService inner)
     public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) =>
         inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
 
-    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => inner.AbandonTaskActivityWorkItemAsync(workItem);
-
     private static bool IsRepeatOf(TaskMessage message, DurableTask.Core.History.ExecutionStartedEvent started) =>
         message.Event is DurableTask.Core.History.ExecutionStartedEvent repeated
         && string.Equals(repeated.OrchestrationInstance?.ExecutionId, started.OrchestrationInstance?.ExecutionId, StringComparison.Ordinal);
+
+    public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        try
+        {
+            await inner.AbandonTaskActivityWorkItemAsync(workItem).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (inner is AzureStorageOrchestrationService backend)
+        {
+            // See the remarks: without this the activity's message would be refused whenever it reappears.
+            (ActiveActivitySessions.GetValue(backend) as IDictionary)?.Remove(workItem.Id);
+            LogForgotten(logger, workItem.Id, workItem.TaskMessage?.OrchestrationInstance?.InstanceId, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Activity work item {WorkItemId} of {InstanceId} could not be completed or abandoned ({Reason}); it runs again when its message reappears")]
+    private static partial void LogForgotten(ILogger logger, string workItemId, string? instanceId, string reason);
 }

@@ -25,10 +25,12 @@ public static class ConsolidatePeriodOrchestration
 
         // The pointer also records the generations consolidated, even when nothing changed: that is what waiting feeds look for.
         await context.CallActivityAsync(nameof(ConsolidationActivities.MoveLatest), new PointerMove(input.Period, built.Version, built.Sha256, generations));
-        if (built.IsNew)
+        if (built.IsNew || built.Unannounced)
         {
+            // The version is stored and current from here on, whatever happens to its announcement: readers see it while
+            // the event is retried.
             context.SetCustomStatus(new { stage = "publishing", input.Period, built.Version });
-            await context.CallActivityAsync(nameof(ConsolidationActivities.PublishDataset), new PublishRequest(input.Period, built.Version));
+            await AnnounceAsync(context, input, built.Version);
         }
 
         var after = await context.CallActivityAsync<Dictionary<string, long>>(nameof(ConsolidationActivities.ReadLedgerGenerations), input.Period);
@@ -40,7 +42,40 @@ public static class ConsolidatePeriodOrchestration
         }
 
         context.SetCustomStatus(new { stage = "done", input.Period, built.Version, built.IsNew });
-        return new ConsolidationResult(input.Period, built.Version, built.IsNew, input.Run);
+        return new ConsolidationResult(input.Period, built.Version, built.IsNew || built.Unannounced, input.Run);
+    }
+
+    /// <summary>
+    /// Sends the version's event under a retry policy with backoff (the publisher's endpoint may be away for a while).
+    /// When the attempts are exhausted the run fails with a reason that says what to do: replaying it announces the
+    /// version, once, because PublishDataset skips a version already recorded as announced.
+    /// </summary>
+    private static async Task AnnounceAsync(TaskOrchestrationContext context, ConsolidationInput input, int version)
+    {
+        var retry = new RetryPolicy(
+            maxNumberOfAttempts: input.PublishMaxAttempts,
+            firstRetryInterval: TimeSpan.FromSeconds(input.PublishFirstRetryIntervalSeconds),
+            backoffCoefficient: 2.0,
+            maxRetryInterval: TimeSpan.FromMinutes(5))
+        {
+            // An event too large for a queue message stays too large. Compared by name, as in PullFeed: IsCausedBy
+            // resolves failure types by name and throws on some.
+            HandleFailure = failure => failure.ErrorType != typeof(Publishing.EventTooLargeForQueueException).FullName,
+        };
+
+        try
+        {
+            await context.CallActivityAsync(nameof(ConsolidationActivities.PublishDataset), new PublishRequest(input.Period, version), TaskOptions.FromRetryPolicy(retry));
+        }
+        catch (TaskFailedException ex)
+        {
+            // The activity's name in quotes lets the ops view name it as the failed step, with its attempts.
+            throw new InvalidOperationException(
+                $"Data set {input.Period} v{version} is stored and current, but announcing it failed ('{nameof(ConsolidationActivities.PublishDataset)}', "
+                + $"up to {input.PublishMaxAttempts} attempt(s)): {ex.FailureDetails.ErrorMessage} Replay this instance once the publisher is reachable; "
+                + $"the event {Publishing.DatasetPublishedEvent.Id(input.Period, version)} is then sent once.",
+                ex);
+        }
     }
 
     private static bool SameGenerations(Dictionary<string, long> before, Dictionary<string, long> after) =>

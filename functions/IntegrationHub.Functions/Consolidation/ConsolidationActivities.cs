@@ -13,12 +13,14 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Functions.Consolidation;
 
 /// <summary>The steps of <see cref="ConsolidatePeriodOrchestration"/>, and the way a feed asks for one. Each is idempotent.</summary>
 public sealed partial class ConsolidationActivities(
-    HubCore core, PeriodLedger ledger, FeedStore feeds, DatasetStore datasets, IDatasetPublisher publisher, OrchestrationStarter starter, TimeProvider clock, ILogger<ConsolidationActivities> logger)
+    HubCore core, PeriodLedger ledger, FeedStore feeds, DatasetStore datasets, IDatasetPublisher publisher, OrchestrationStarter starter, TimeProvider clock,
+    IOptions<PublishingOptions> publishing, ILogger<ConsolidationActivities> logger)
 {
     [Function(nameof(ReadLedgerGenerations))]
     public async Task<Dictionary<string, long>> ReadLedgerGenerations([ActivityTrigger] string period, CancellationToken cancellationToken)
@@ -48,8 +50,11 @@ public sealed partial class ConsolidationActivities(
         var document = core.Datasets.Build(period, inputs, Math.Max(published, newest) + 1, generatedAt);
         if (previous is not null && SameInputs(previous, document))
         {
-            LogUnchanged(logger, request.Period, previous.Version);
-            return new BuiltDataset(request.Period, previous.Version, pointer!.Value.Pointer.Sha256, false, null, 0);
+            // A run that moved `latest` and then failed to announce (the publisher was away) left the current version
+            // unannounced; the run replayed by ops announces it.
+            var announced = await datasets.IsAnnouncedAsync(request.Period, previous.Version, cancellationToken).ConfigureAwait(false);
+            LogUnchanged(logger, request.Period, previous.Version, announced ? "announced" : "not announced yet");
+            return new BuiltDataset(request.Period, previous.Version, pointer!.Value.Pointer.Sha256, false, null, 0, Unannounced: !announced);
         }
 
         // A run interrupted after writing its version but before moving `latest` (a host stopped, a crash) left that
@@ -111,6 +116,15 @@ public sealed partial class ConsolidationActivities(
     public async Task PublishDataset([ActivityTrigger] PublishRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // A retried or replayed run must not announce a version twice: the record is written only after a successful send.
+        // (A crash between the send and the record can still send twice: subscribers drop that by the event id, and
+        // Service Bus's duplicate detection by the message id.)
+        if (await datasets.IsAnnouncedAsync(request.Period, request.Version, cancellationToken).ConfigureAwait(false))
+        {
+            LogAlreadyAnnounced(logger, request.Period, request.Version);
+            return;
+        }
+
         var stored = await datasets.GetVersionAsync(request.Period, request.Version, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Data set {request.Period} v{request.Version} is not stored.");
         var document = stored.ToDocument();
@@ -145,7 +159,9 @@ public sealed partial class ConsolidationActivities(
 
         // Started now, running, or being started by another feed's request: either way a run will include this feed.
         await starter.StartAsync(
-            client, nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), instanceId, new ConsolidationInput(request.Period), restartFinished: true, cancellationToken)
+            client, nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), instanceId,
+            new ConsolidationInput(request.Period, PublishMaxAttempts: publishing.Value.RetryMaxAttempts, PublishFirstRetryIntervalSeconds: publishing.Value.RetryFirstIntervalSeconds),
+            restartFinished: true, cancellationToken)
             .ConfigureAwait(false);
         return new ConsolidationProgress(request.Period, ConsolidationState.Pending, null, null);
     }
@@ -188,7 +204,10 @@ public sealed partial class ConsolidationActivities(
     [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Period} v{Version} was stored by an interrupted run from the same feeds; announcing it instead of storing a twin")]
     private static partial void LogResumed(ILogger logger, string period, int version);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Period} unchanged at v{Version}: no new input")]
-    private static partial void LogUnchanged(ILogger logger, string period, int version);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Period} unchanged at v{Version} ({Announcement}): no new input")]
+    private static partial void LogUnchanged(ILogger logger, string period, int version, string announcement);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Period} v{Version} was announced before; not sent again")]
+    private static partial void LogAlreadyAnnounced(ILogger logger, string period, int version);
 
 }

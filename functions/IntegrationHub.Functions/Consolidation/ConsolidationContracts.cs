@@ -3,12 +3,26 @@ namespace IntegrationHub.Functions.Consolidation;
 // Orchestration inputs and outputs are persisted in the task hub's history: small records, additive changes only.
 
 /// <param name="Run">1 for the first run; each re-run (ContinueAsNew because feeds arrived meanwhile) counts up.</param>
-public sealed record ConsolidationInput(string Period, int Run = 1);
+/// <param name="PublishMaxAttempts">Attempts to announce a version (Publishing__RetryMaxAttempts when the run was asked for).</param>
+/// <param name="PublishFirstRetryIntervalSeconds">First wait between them, doubling (Publishing__RetryFirstIntervalSeconds).</param>
+/// <remarks>
+/// The retry policy travels in the input because an orchestrator may not read configuration; a replay by ops runs
+/// with the policy of the original input. Inputs recorded before these existed get the defaults.
+/// </remarks>
+public sealed record ConsolidationInput(
+    string Period,
+    int Run = 1,
+    int PublishMaxAttempts = Publishing.PublishingOptions.DefaultRetryMaxAttempts,
+    int PublishFirstRetryIntervalSeconds = Publishing.PublishingOptions.DefaultRetryFirstIntervalSeconds);
 
 public sealed record BuildRequest(string Period, IReadOnlyDictionary<string, long> LedgerGenerations, DateTime GeneratedAt);
 
 /// <summary>What a build produced: a new version, or the current one again when the inputs did not change.</summary>
-public sealed record BuiltDataset(string Period, int Version, string Sha256, bool IsNew, int? PreviousVersion, int ChangedIndicators);
+/// <param name="Unannounced">
+/// The current version (not new) whose event never went out: an earlier run stored it and moved <c>latest</c>, then
+/// failed to announce it. The run announces it now.
+/// </param>
+public sealed record BuiltDataset(string Period, int Version, string Sha256, bool IsNew, int? PreviousVersion, int ChangedIndicators, bool Unannounced = false);
 
 public sealed record PointerMove(string Period, int Version, string Sha256, IReadOnlyDictionary<string, long> LedgerGenerations);
 

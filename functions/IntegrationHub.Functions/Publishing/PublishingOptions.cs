@@ -33,6 +33,18 @@ public sealed class PublishingOptions
     /// </summary>
     public const string QueueServiceUriKey = "queueServiceUri";
 
+    /// <summary>
+    /// Optional queue service of the subscribers' queues, apart from the hub's storage: <c>Publishing__QueueConnection</c>
+    /// (a connection string) or <c>Publishing__QueueConnection__queueServiceUri</c> (managed identity). Unset, the
+    /// <c>HubStorage</c> queue service serves. It lets the announcement's endpoint fail on its own (the fault tests point it
+    /// at a storage they stop) while the data sets stay on the hub's storage.
+    /// </summary>
+    public const string QueueConnectionKey = "QueueConnection";
+
+    public const int DefaultRetryMaxAttempts = 8;
+
+    public const int DefaultRetryFirstIntervalSeconds = 5;
+
     /// <summary>The client settings, in the identity-based form used in Azure, that the app reads besides this class.</summary>
     public static readonly IReadOnlyList<string> ClientAppSettingNames =
         [$"{ServiceBusSection}__fullyQualifiedNamespace", $"{HubSettings.HubStorageSection}__{QueueServiceUriKey}"];
@@ -44,6 +56,24 @@ public sealed class PublishingOptions
     [Required(AllowEmptyStrings = false)]
     [StringLength(260)]
     public string TopicName { get; set; } = "dataset-published";
+
+    /// <summary>
+    /// Attempts to announce one data-set version, the first included, under the consolidation's Durable retry policy. When
+    /// they are exhausted the version stays stored and current, and the consolidation fails for ops to replay.
+    /// </summary>
+    [Range(1, 20)]
+    public int RetryMaxAttempts { get; set; } = DefaultRetryMaxAttempts;
+
+    /// <summary>Wait before the first retry of an announcement; each next wait doubles (capped at five minutes).</summary>
+    [Range(1, 3600)]
+    public int RetryFirstIntervalSeconds { get; set; } = DefaultRetryFirstIntervalSeconds;
+
+    /// <summary>The section of the subscribers' queue service: <see cref="QueueConnectionKey"/> when set, else the hub's storage.</summary>
+    internal static IConfigurationSection QueueSection(IConfiguration configuration)
+    {
+        var own = configuration.GetSection($"{SectionName}:{QueueConnectionKey}");
+        return own.Exists() ? own : configuration.GetSection(HubSettings.HubStorageSection);
+    }
 
     /// <summary>A connection string when the section's value or its <c>connectionString</c> holds one; otherwise null.</summary>
     internal static string? ConnectionStringOf(IConfigurationSection section) =>
@@ -58,10 +88,11 @@ public sealed class PublishingOptions
             && string.IsNullOrWhiteSpace(configuration[$"{ServiceBusSection}:fullyQualifiedNamespace"]) =>
             $"Publishing:Mode is ServiceBus but no Service Bus namespace is configured: set {ServiceBusSection}__fullyQualifiedNamespace "
             + $"(managed identity) or {ServiceBusSection}__connectionString.",
-        PublishingMode.Queues when ConnectionStringOf(configuration.GetSection(HubSettings.HubStorageSection)) is null
-            && string.IsNullOrWhiteSpace(configuration[$"{HubSettings.HubStorageSection}:{QueueServiceUriKey}"]) =>
+        PublishingMode.Queues when ConnectionStringOf(QueueSection(configuration)) is null
+            && string.IsNullOrWhiteSpace(QueueSection(configuration)[QueueServiceUriKey]) =>
             $"Publishing:Mode is Queues but no queue service is configured: set {HubSettings.HubStorageSection} to a storage connection string "
-            + $"(locally, e.g. UseDevelopmentStorage=true) or {HubSettings.HubStorageSection}__{QueueServiceUriKey} (managed identity).",
+            + $"(locally, e.g. UseDevelopmentStorage=true) or {HubSettings.HubStorageSection}__{QueueServiceUriKey} (managed identity), "
+            + $"or {SectionName}__{QueueConnectionKey} for subscriber queues on another storage account.",
         _ => null,
     };
 }

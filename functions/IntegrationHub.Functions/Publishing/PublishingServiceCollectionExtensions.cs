@@ -41,7 +41,7 @@ public static class PublishingServiceCollectionExtensions
         }
         else
         {
-            AddQueueServiceClient(services, configuration.GetSection(HubSettings.HubStorageSection));
+            AddQueueServiceClient(services, PublishingOptions.QueueSection(configuration));
             services.AddSingleton<IDatasetPublisher>(sp => new QueueDatasetPublisher(
                 sp.GetRequiredService<QueueServiceClient>(),
                 sp.GetRequiredService<BlobServiceClient>(),
@@ -53,8 +53,8 @@ public static class PublishingServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The queue service of the hub's storage: from the section's connection string locally (Azurite), else from
-    /// <c>queueServiceUri</c> with the default credential. Not AddQueueServiceClient(section): in Azure the section's
+    /// The subscribers' queue service (<see cref="PublishingOptions.QueueSection"/>, by default the hub's storage): from the
+    /// section's connection string locally (Azurite), else from <c>queueServiceUri</c> with the default credential. Not AddQueueServiceClient(section): in Azure the section's
     /// <c>serviceUri</c> is the blob endpoint, which that method would take.
     /// </summary>
     private static void AddQueueServiceClient(IServiceCollection services, IConfigurationSection storage)

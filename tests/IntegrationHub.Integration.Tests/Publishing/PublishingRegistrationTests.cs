@@ -82,6 +82,41 @@ public sealed class PublishingRegistrationTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public void AddPublishing_QueueConnectionSet_SubscriberQueuesOnThatServiceNotTheHubStorage()
+    {
+        // The announcements' endpoint apart from the hub's storage: what lets it fail on its own.
+        using var provider = Services(
+            ("HubStorage", azurite.ConnectionString),
+            ("Publishing:QueueConnection", "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=dGVzdA==;QueueEndpoint=http://127.0.0.1:10991/devstoreaccount1;"));
+
+        ValidateOnStart(provider);
+        Assert.Equal(new Uri("http://127.0.0.1:10991/devstoreaccount1"), provider.GetRequiredService<QueueServiceClient>().Uri);
+    }
+
+    [Fact]
+    public void AddPublishing_QueueConnectionServiceUri_UsesThatEndpointWithTheDefaultCredential()
+    {
+        using var provider = Services(
+            ("HubStorage:serviceUri", "https://hubstorage.blob.core.windows.net/"),
+            ("Publishing:QueueConnection:queueServiceUri", "https://subscribers.queue.core.windows.net/"));
+
+        ValidateOnStart(provider);
+        Assert.Equal(new Uri("https://subscribers.queue.core.windows.net/"), provider.GetRequiredService<QueueServiceClient>().Uri);
+    }
+
+    [Theory]
+    [InlineData("Publishing:RetryMaxAttempts", "0", "RetryMaxAttempts")]
+    [InlineData("Publishing:RetryMaxAttempts", "21", "RetryMaxAttempts")]
+    [InlineData("Publishing:RetryFirstIntervalSeconds", "0", "RetryFirstIntervalSeconds")]
+    public void AddPublishing_AnnouncementRetryOutOfRange_FailsAtStartNamingTheSetting(string key, string value, string named)
+    {
+        using var provider = Services(("HubStorage", "UseDevelopmentStorage=true"), (key, value));
+
+        var error = Assert.Throws<OptionsValidationException>(() => ValidateOnStart(provider));
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddPublishing_QueuesWithoutQueueService_FailsAtStartNamingTheSettings()
     {
         using var provider = Services(("HubStorage:serviceUri", "https://hubstorage.blob.core.windows.net/"));

@@ -14,16 +14,26 @@ public sealed class ConsolidatePeriodOrchestrationTests
     // A 2024 data set reads the 2024 ledger and the 2020 baseline ledger.
     private static Dictionary<string, long> Generations(long year2024) => new(StringComparer.Ordinal) { ["2024"] = year2024, ["2020"] = 3 };
 
-    private static ScriptedActivities Consolidation(Func<int, Dictionary<string, long>> ledgerOnRead, Func<BuildRequest, int, BuiltDataset> build)
+    private static ScriptedActivities Consolidation(
+        Func<int, Dictionary<string, long>> ledgerOnRead, Func<BuildRequest, int, BuiltDataset> build, Action<int>? publish = null)
     {
         var reads = 0;
         var builds = 0;
+        var publishes = 0;
         return new ScriptedActivities()
             .On<string, Dictionary<string, long>>(nameof(ConsolidationActivities.ReadLedgerGenerations), _ => ledgerOnRead(Interlocked.Increment(ref reads)))
             .On<BuildRequest, BuiltDataset>(nameof(ConsolidationActivities.BuildDataset), request => build(request, Interlocked.Increment(ref builds)))
             .On<PointerMove>(nameof(ConsolidationActivities.MoveLatest))
-            .On<PublishRequest>(nameof(ConsolidationActivities.PublishDataset));
+            .On<PublishRequest, object?>(nameof(ConsolidationActivities.PublishDataset), _ =>
+            {
+                publish?.Invoke(Interlocked.Increment(ref publishes));
+                return null;
+            });
     }
+
+    // What the queue publisher's client throws when the queue service does not answer, after its own retries.
+    private static Azure.RequestFailedException QueueServiceAway(int attempt) =>
+        new($"Connection refused (127.0.0.1:10001), attempt {attempt}", new HttpRequestException("Connection refused"));
 
     [Fact]
     public async Task ConsolidatePeriod_NewDataset_BuildsOnceMovesLatestAndPublishes()
@@ -103,6 +113,67 @@ public sealed class ConsolidatePeriodOrchestrationTests
         Assert.Equal([7, 8], moves.Select(m => m.Version));
         Assert.Equal(Generations(13), moves[1].LedgerGenerations);
         Assert.Equal([new PublishRequest(Period, 7), new PublishRequest(Period, 8)], activities.InputsOf<PublishRequest>(nameof(ConsolidationActivities.PublishDataset)));
+    }
+
+    [Fact]
+    public async Task ConsolidatePeriod_PublisherAwayTwice_LatestMovedFirstThenAnnouncedOnTheThirdAttempt()
+    {
+        var activities = Consolidation(_ => Generations(12), (request, _) => new BuiltDataset(request.Period, 7, Sha, true, 6, 14),
+            attempt => { if (attempt <= 2) { throw QueueServiceAway(attempt); } });
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+
+        var run = await hub.RunAsync(
+            nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput(Period, PublishMaxAttempts: 4, PublishFirstRetryIntervalSeconds: 1), InstanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        Assert.Equal(new ConsolidationResult(Period, 7, true, 1), run.ReadOutputAs<ConsolidationResult>());
+        // The version became current before any announcement was tried, so readers had it while the publisher was away.
+        Assert.Equal(
+            [
+                nameof(ConsolidationActivities.ReadLedgerGenerations), nameof(ConsolidationActivities.BuildDataset), nameof(ConsolidationActivities.MoveLatest),
+                nameof(ConsolidationActivities.PublishDataset), nameof(ConsolidationActivities.PublishDataset), nameof(ConsolidationActivities.PublishDataset),
+                nameof(ConsolidationActivities.ReadLedgerGenerations),
+            ],
+            activities.Names);
+        Assert.All(activities.InputsOf<PublishRequest>(nameof(ConsolidationActivities.PublishDataset)), p => Assert.Equal(new PublishRequest(Period, 7), p));
+
+        // Backoff: the input's first interval (1 s), doubled for the next retry.
+        var attempts = activities.CallsOf(nameof(ConsolidationActivities.PublishDataset)).Select(c => c.At).ToList();
+        Assert.InRange((attempts[1] - attempts[0]).TotalSeconds, 0.9, 10);
+        Assert.InRange((attempts[2] - attempts[1]).TotalSeconds, 1.9, 10);
+    }
+
+    [Fact]
+    public async Task ConsolidatePeriod_PublisherAwayForEveryAttempt_FailsNamingTheStoredVersionAndWhatToDo()
+    {
+        var activities = Consolidation(_ => Generations(12), (request, _) => new BuiltDataset(request.Period, 7, Sha, true, 6, 14),
+            attempt => throw QueueServiceAway(attempt));
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+
+        var run = await hub.RunAsync(
+            nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput(Period, PublishMaxAttempts: 2, PublishFirstRetryIntervalSeconds: 1), InstanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, run.RuntimeStatus);
+        var message = run.FailureDetails!.ErrorMessage;
+        Assert.Contains("Data set 2024-Q2 v7 is stored and current, but announcing it failed ('PublishDataset', up to 2 attempt(s))", message, StringComparison.Ordinal);
+        Assert.Contains("Connection refused (127.0.0.1:10001), attempt 2", message, StringComparison.Ordinal);
+        Assert.Contains("Replay this instance", message, StringComparison.Ordinal);
+        Assert.Equal(2, activities.CallsOf(nameof(ConsolidationActivities.PublishDataset)).Count);
+        Assert.Single(activities.CallsOf(nameof(ConsolidationActivities.MoveLatest)));
+    }
+
+    [Fact]
+    public async Task ConsolidatePeriod_CurrentVersionNeverAnnounced_AnnouncesItWithoutANewVersion()
+    {
+        // What a replay after a failed announcement finds: nothing new to build, the current version not announced.
+        var activities = Consolidation(_ => Generations(12), (request, _) => new BuiltDataset(request.Period, 7, Sha, false, null, 0, Unannounced: true));
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+
+        var run = await hub.RunAsync(nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput(Period), InstanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        Assert.Equal(new ConsolidationResult(Period, 7, true, 1), run.ReadOutputAs<ConsolidationResult>());
+        Assert.Equal(new PublishRequest(Period, 7), Assert.Single(activities.InputsOf<PublishRequest>(nameof(ConsolidationActivities.PublishDataset))));
     }
 
     [Fact]

@@ -97,6 +97,35 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Asks the process to stop (SIGTERM), as a service manager would, and waits until it has exited; a process still
+    /// running after <paramref name="timeout"/> is killed, and that is reported as an error.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        using (var signal = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("Could not run kill."))
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill(process);
+            throw new InvalidOperationException($"{Name} did not stop within {timeout.TotalSeconds} s of SIGTERM and was killed. Its output:{Environment.NewLine}{Tail}");
+        }
+    }
+
     public void Dispose()
     {
         Live.TryRemove(process.Id, out _);

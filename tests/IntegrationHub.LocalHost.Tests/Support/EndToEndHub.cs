@@ -38,13 +38,13 @@ public class EndToEndHub : IAsyncLifetime
     /// <summary>Letters and digits, unique per fixture, so no two fixtures (or runs) share Durable state.</summary>
     public string TaskHubName { get; } = "e2e" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         try
         {
-            Azurite = await AzuriteInstance.StartAsync();
+            Azurite = await StartAzuriteAsync();
             Simulators = await DepartmentSimulators.StartAsync();
-            Inbox = new SubscriberInbox(Azurite.Queues, Azurite.Blobs);
+            Inbox = CreateInbox();
             await StartHubAsync();
         }
         catch
@@ -105,7 +105,7 @@ public class EndToEndHub : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         try
         {
@@ -126,6 +126,12 @@ public class EndToEndHub : IAsyncLifetime
 
     /// <summary>Where the hub's logs go: <see cref="Logs"/>, its last lines for failure messages.</summary>
     protected virtual void ConfigureLogging(ILoggingBuilder logging) => logging.ClearProviders().AddProvider(Logs);
+
+    /// <summary>The hub's storage (and Durable task hub): in memory unless a fixture needs to stop it.</summary>
+    protected virtual Task<AzuriteInstance> StartAzuriteAsync() => AzuriteInstance.StartAsync();
+
+    /// <summary>Where the subscribers' queues are read: the hub's own Azurite unless a fixture publishes elsewhere.</summary>
+    protected virtual SubscriberInbox CreateInbox() => new(Azurite.Queues, Azurite.Blobs);
 
     /// <summary>
     /// The settings of functions/IntegrationHub.Functions/local.settings.sample.json (names with ':' instead of '__'),

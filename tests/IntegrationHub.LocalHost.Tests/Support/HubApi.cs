@@ -26,7 +26,8 @@ public static class Keys
 }
 
 /// <summary>One HTTP answer of the hub, with its body parsed when it is JSON.</summary>
-public sealed record HubAnswer(int Status, string? MediaType, string Body, string? Location)
+/// <param name="RetryAfter">The <c>Retry-After</c> header as sent (seconds, or a date), when there is one.</param>
+public sealed record HubAnswer(int Status, string? MediaType, string Body, string? Location, string? RetryAfter = null)
 {
     public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
 
@@ -72,7 +73,8 @@ public sealed class HubApi(HttpClient http, RecentLogs logs)
 
         using var response = await http.SendAsync(request);
         return new HubAnswer(
-            (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync(), response.Headers.Location?.ToString());
+            (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync(), response.Headers.Location?.ToString(),
+            response.Headers.TryGetValues("Retry-After", out var retryAfter) ? string.Join(",", retryAfter) : null);
     }
 
     public Task<HubAnswer> GetAsync(string path, string? key = null) => SendAsync(HttpMethod.Get, path, key);

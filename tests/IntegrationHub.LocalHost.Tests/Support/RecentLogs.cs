@@ -28,6 +28,9 @@ public sealed class RecentLogs : ILoggerProvider
         return string.Join(Environment.NewLine, all.Skip(Math.Max(0, all.Length - count)));
     }
 
+    /// <summary>The kept lines that contain <paramref name="text"/>, oldest first.</summary>
+    public IReadOnlyList<string> Containing(string text) => [.. lines.Where(l => l.Contains(text, StringComparison.Ordinal))];
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose()

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Azure;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationHub.Functions.Resilience;
+
+/// <summary>
+/// A dependency the hub cannot answer without (its storage, or the Durable task hub on that storage) was found
+/// unreachable while serving a request. Such a request is answered 503 with <c>Retry-After</c>, never 500: nothing
+/// the caller sent was wrong, and sending the same request again later is safe (landing is write-once by content hash,
+/// starts are claimed once per instance id).
+/// </summary>
+/// <remarks>
+/// Both hosts map exceptions to this answer in one place around every HTTP function, rather than in each function:
+/// the Functions host in <see cref="DependencyOutageMiddleware"/>, the local host where it invokes HTTP functions.
+/// Only exceptions that escaped the function reach it, after the Azure SDK's own retries
+/// (<see cref="StorageRetry"/>) have given up.
+/// </remarks>
+public sealed partial class DependencyOutage(string dependency, string detail)
+{
+    /// <summary>The hub's Blob, Queue and Table storage.</summary>
+    public const string Storage = "storage";
+
+    /// <summary>The Durable task hub, reached through the Durable client (itself kept on storage).</summary>
+    public const string TaskHub = "task-hub";
+
+    /// <summary>
+    /// What callers are told to wait. A storage that went away typically comes back within seconds to a minute; asking
+    /// every 10 s costs little and the answer is quick either way.
+    /// </summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(10);
+
+    /// <summary><see cref="Storage"/> or <see cref="TaskHub"/>: named in the answer's <c>dependency</c>.</summary>
+    public string Dependency { get; } = dependency;
+
+    /// <summary>What was seen, for the answer's <c>detail</c> and the log.</summary>
+    public string Detail { get; } = detail;
+
+    /// <summary>The outage behind <paramref name="exception"/>, or null when it is anything else (a bug stays a 500).</summary>
+    /// <param name="requestAborted">
+    /// The request's own token: a cancellation caused by the caller going away is not an outage; any other cancellation
+    /// seen here is a client timing out on its dependency.
+    /// </param>
+    public static DependencyOutage? Of(Exception exception, CancellationToken requestAborted)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (requestAborted.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        switch (exception)
+        {
+            // The Azure SDK gives up with an AggregateException of every attempt's failure.
+            case AggregateException aggregate when aggregate.InnerExceptions.Count > 0:
+                var causes = aggregate.InnerExceptions.Select(e => Of(e, requestAborted)).ToList();
+                return causes.All(c => c is not null) ? causes[^1] : null;
+
+            // Status 0: no answer at all (connection refused or reset, name not resolved).
+            case RequestFailedException { Status: 0 } noAnswer:
+                return new DependencyOutage(Storage, $"the hub's storage could not be reached ({noAnswer.InnerException?.Message ?? noAnswer.Message})");
+
+            // Still failing after the SDK's retries: the service is down or overloaded, not the request wrong.
+            case RequestFailedException { Status: 408 or 500 or 502 or 503 or 504 } failing:
+                return new DependencyOutage(Storage, string.Create(CultureInfo.InvariantCulture, $"the hub's storage answered {failing.Status} ({failing.ErrorCode ?? "no error code"})"));
+
+            case HttpRequestException or SocketException:
+                return new DependencyOutage(Storage, $"the hub's storage could not be reached ({exception.Message})");
+
+            // The SDK's per-try network timeout (ClientOptions.Retry.NetworkTimeout) surfaces as a cancellation.
+            case OperationCanceledException:
+                return new DependencyOutage(Storage, "the hub's storage did not answer in time");
+
+            case RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded } rpc:
+                return new DependencyOutage(TaskHub, $"the Durable task hub could not be reached ({rpc.Status.Detail})");
+
+            default:
+                return exception.InnerException is { } inner && exception is not RequestFailedException ? Of(inner, requestAborted) : null;
+        }
+    }
+
+    /// <summary>503 <c>application/problem+json</c> with <c>Retry-After</c> (seconds) and the dependency named.</summary>
+    public IActionResult ToResult() => new ServiceUnavailableResult(this);
+
+    /// <summary>Logs the outage once per answered request, with the exception that revealed it.</summary>
+    public void Log(ILogger logger, string functionName, Exception exception) => LogAnswered(logger, functionName, Dependency, Detail, exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Function} answered 503: {Dependency} unavailable, {Detail}")]
+    private static partial void LogAnswered(ILogger logger, string function, string dependency, string detail, Exception exception);
+
+    private sealed class ServiceUnavailableResult(DependencyOutage outage) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            var seconds = (int)RetryAfter.TotalSeconds;
+            context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return Problems.Create(
+                StatusCodes.Status503ServiceUnavailable,
+                "Temporarily unavailable",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The request could not be completed because {outage.Detail}. Sending the same request again is safe; try again in {seconds} s."),
+                new Dictionary<string, object?> { ["dependency"] = outage.Dependency })
+                .ExecuteResultAsync(context);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Azure.Core;
+
+namespace IntegrationHub.Functions.Resilience;
+
+/// <summary>
+/// Retry settings of the hub's Azure Storage clients (Blob, Queue), applied once in the composition root. The SDK's
+/// defaults (three retries waiting up to a minute each, 100 s per try) would keep a request hanging for minutes while
+/// storage is away; with these a refused connection or a failing service gives up after about 3 s, and a service that
+/// accepts connections but never answers after at most 4 × <see cref="NetworkTimeout"/>, so an HTTP request answers 503
+/// (<see cref="DependencyOutage"/>) in bounded time. Activities keep their resilience from Durable: an activity that
+/// fails is retried (or replayed) by its orchestration, and one interrupted by an outage is delivered again.
+/// </summary>
+public static class StorageRetry
+{
+    public const int MaxRetries = 3;
+
+    /// <summary>First wait; doubled per retry (with the SDK's jitter) up to <see cref="MaxDelay"/>: 0.4 + 0.8 + 1.6 s.</summary>
+    public static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(400);
+
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>One try: enough for the largest feed body (a single put) on a slow link, short of a hang.</summary>
+    public static readonly TimeSpan NetworkTimeout = TimeSpan.FromSeconds(10);
+
+    public static void Apply(ClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = MaxRetries;
+        options.Retry.Delay = Delay;
+        options.Retry.MaxDelay = MaxDelay;
+        options.Retry.NetworkTimeout = NetworkTimeout;
+    }
+}
