@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the BenchmarkDotNet suite and writes its tables to docs/benchmark-results.md.
-#   tests/IntegrationHub.Benchmarks/run.sh                          # everything (about 10 minutes on 2 cores)
+#   tests/IntegrationHub.Benchmarks/run.sh                          # everything (15-20 minutes on a busy 2-core machine)
 #   tests/IntegrationHub.Benchmarks/run.sh --filter '*Intake*'      # some classes; any BenchmarkDotNet option works
 # Needs only the .NET 10 SDK. The raw reports stay in tests/IntegrationHub.Benchmarks/BenchmarkDotNet.Artifacts.
 set -euo pipefail

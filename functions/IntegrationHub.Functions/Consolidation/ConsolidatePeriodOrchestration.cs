@@ -38,7 +38,7 @@ public static class ConsolidatePeriodOrchestration
         {
             context.SetCustomStatus(new { stage = "re-running: new feeds arrived", input.Period });
             context.ContinueAsNew(input with { Run = input.Run + 1 });
-            return new ConsolidationResult(input.Period, built.Version, built.IsNew, input.Run);
+            return new ConsolidationResult(input.Period, built.Version, built.IsNew || built.Unannounced, input.Run);
         }
 
         context.SetCustomStatus(new { stage = "done", input.Period, built.Version, built.IsNew });

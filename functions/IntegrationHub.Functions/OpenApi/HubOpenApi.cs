@@ -177,6 +177,21 @@ internal static class HubOpenApi
             };
         }
 
+        // Every route that reads the hub's storage or its task hub answers 503 while they are away (DependencyOutage).
+        if (entry.Tag is not (OperationCatalog.PagesTag or OperationCatalog.HostTag))
+        {
+            var unavailable = Response(document, new ApiResponse(
+                503,
+                "The hub's storage or its Durable task hub cannot be reached (`dependency`: `storage` or `task-hub`); sending the same request again later is safe.",
+                "Problem",
+                ApiMediaTypes.Problem), conditional: false);
+            unavailable.Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
+            {
+                ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before sending the request again.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+            };
+            responses["503"] = unavailable;
+        }
+
         return new OpenApiOperation
         {
             OperationId = route.FunctionName,
