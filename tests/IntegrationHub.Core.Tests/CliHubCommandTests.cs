@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using IntegrationHub.Core.Tests.Support;
@@ -13,31 +12,8 @@ public class CliHubCommandTests
 {
     private const string SecretKey = "key-that-must-never-be-printed";
 
-    private static (int ExitCode, string Stdout, string Stderr) Hub(IEnumerable<string> args, IDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hub.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var variable in new[] { "HUB_URL", "HUB_KEY", "HUB_OPS_KEY" })
-        {
-            start.Environment.Remove(variable);
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "hub did not finish");
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int ExitCode, string Stdout, string Stderr) Hub(IEnumerable<string> args, IDictionary<string, string>? environment = null) =>
+        HubCli.Run(args, environment);
 
     /// <summary>A loopback URL where nothing listens: the port was free a moment ago and is closed again.</summary>
     private static string Nowhere()

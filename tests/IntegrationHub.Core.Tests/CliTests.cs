@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using IntegrationHub.Core.Tests.Support;
 
@@ -7,22 +6,7 @@ namespace IntegrationHub.Core.Tests;
 /// <summary>The `hub` tool as users run it: a separate process, its exit code, its standard output and error.</summary>
 public class CliTests
 {
-    private static (int ExitCode, string Stdout, string Stderr) Hub(params string[] args)
-    {
-        var hubDll = Path.Combine(AppContext.BaseDirectory, "hub.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(hubDll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "hub did not finish");
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int ExitCode, string Stdout, string Stderr) Hub(params string[] args) => HubCli.Run(args);
 
     private static string Sample(params string[] parts) => Path.Combine([RepoPaths.SampleFeeds, .. parts]);
 
@@ -74,6 +58,39 @@ public class CliTests
         var (exit, stdout, _) = Hub("validate", "--source", "environment", Sample("2024", "transport-2024-06-r0.json"));
         Assert.Equal(1, exit);
         Assert.Contains("rule:source-matches-url", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_AgainstADraftedSchemaFile_ReportsThatSchemasViolationsOnly()
+    {
+        using var folder = new TempFolder();
+        var draft = folder.Write("transport-1.1.schema.json", """
+            {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://example.org/transport/1.1",
+             "type": "object", "required": ["records", "dataSteward"],
+             "properties": {"records": {"type": "array", "items": {"type": "object", "required": ["areaCode"]}}}}
+            """);
+
+        var (exit, stdout, stderr) = Hub("validate", "--schema", draft, Sample("2024", "transport-2024-06-r0.json"));
+
+        Assert.True(exit == 1, $"exit {exit}: {stderr}");
+        using var report = JsonDocument.Parse(stdout);
+        Assert.Equal("https://example.org/transport/1.1", report.RootElement.GetProperty("schemaId").GetString());
+        var error = Assert.Single(report.RootElement.GetProperty("errors").EnumerateArray());
+        Assert.Equal(("required", ""), (error.GetProperty("keyword").GetString(), error.GetProperty("instanceLocation").GetString()));
+        Assert.Contains("dataSteward", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_DraftedSchemaFileThatIsNotASchema_Exits2NamingIt()
+    {
+        using var folder = new TempFolder();
+        var draft = folder.Write("broken.schema.json", "{\"type\": ");
+
+        var (exit, stdout, stderr) = Hub("validate", "--schema", draft, Sample("2024", "transport-2024-06-r0.json"));
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("broken.schema.json", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
