@@ -1,5 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using IntegrationHub.Core.Consolidation;
 using IntegrationHub.Core.Feeds;
+using IntegrationHub.Core.Normalisation;
+using IntegrationHub.Core.Tests.Support;
 
 namespace IntegrationHub.Core.Tests;
 
@@ -46,5 +50,57 @@ public sealed class DatasetPeriodsTests
     {
         Assert.Equal([2024, 2020], DatasetPeriods.LedgerYears(Period.Parse("2024-Q3")));
         Assert.Equal([2020], DatasetPeriods.LedgerYears(Period.Parse("2020-Q3")));
+    }
+
+    /// <summary>Every valid sample feed, plus corrections of some, as a ledger holds them.</summary>
+    private static readonly Lazy<IReadOnlyList<NormalisedFeed>> LedgerOfSamples = new(() =>
+    {
+        var files = new[] { "2020", "2024", "2025" }.SelectMany(year => Directory.GetFiles(Path.Combine(RepoPaths.SampleFeeds, year), "*.json")).Order(StringComparer.Ordinal);
+        var feeds = files.Select(f => ((JsonObject)JsonNode.Parse(File.ReadAllText(f))!).Accept()).ToList();
+
+        // Corrections of some periods: a build must take them over the first releases, which stay in the ledger (and
+        // differ in feed id, which the data set's inputs name).
+        foreach (var file in new[] { "2024/power-grid-2024-05-r0.json", "2020/transport-2020-02-r0.json", "2024/statistics-2024-r0.json" })
+        {
+            feeds.Add(((JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.SampleFeeds, file)))!).WithRevision(7).Accept());
+        }
+
+        return feeds;
+    });
+
+    [Theory]
+    [InlineData("2024-Q2")]
+    [InlineData("2024-Q4")]
+    [InlineData("2024")]
+    [InlineData("2020-Q1")]
+    [InlineData("2020")]
+    [InlineData("2025-Q1")]
+    public void SelectInputs_FromAWholeLedger_BuildsTheSameDataSetAsEveryFeedDoes(string period)
+    {
+        var all = LedgerOfSamples.Value;
+
+        var selected = DatasetPeriods.SelectInputs(Period.Parse(period), all, f => (f.Source, f.Period, f.Revision));
+
+        Assert.True(selected.Count < all.Count, $"{selected.Count} of {all.Count} feeds selected for {period}");
+        Assert.Equal(
+            JsonSerializer.Serialize(DatasetLookup.Build(period, all), HubJson.Options),
+            JsonSerializer.Serialize(DatasetLookup.Build(period, selected), HubJson.Options));
+    }
+
+    [Fact]
+    public void SelectInputs_KeepsWhatTheDataSetReadsAtItsHighestRevisionOnly()
+    {
+        (string Source, string Period, int Revision)[] ledger =
+        [
+            ("statistics", "2024-Q2", 0), ("statistics", "2024-Q2", 1), ("statistics", "2024", 0), ("statistics", "2020-Q2", 0),
+            ("power-grid", "2024-04", 0), ("power-grid", "2024-06", 2), ("power-grid", "2024-06", 2), ("power-grid", "2024-07", 0),
+            ("transport", "2020-05", 0), ("transport", "2020-05", 1), ("transport", "2020-09", 0), ("environment", "2023-06", 0),
+        ];
+
+        var selected = DatasetPeriods.SelectInputs(Period.Parse("2024-Q2"), ledger, e => e);
+
+        Assert.Equal(
+            [("power-grid", "2024-04", 0), ("power-grid", "2024-06", 2), ("power-grid", "2024-06", 2), ("statistics", "2020-Q2", 0), ("statistics", "2024-Q2", 1), ("transport", "2020-05", 1)],
+            selected.Order());
     }
 }

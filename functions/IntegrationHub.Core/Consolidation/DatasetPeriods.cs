@@ -39,4 +39,38 @@ public static class DatasetPeriods
     /// <summary>The calendar years whose accepted feeds the data set of <paramref name="period"/> reads: its own and the baseline.</summary>
     public static IReadOnlyList<int> LedgerYears(Period period) =>
         period.Year == DatasetBuilder.BaselineYear ? [period.Year] : [period.Year, DatasetBuilder.BaselineYear];
+
+    /// <summary>
+    /// Whether the data set of <paramref name="dataset"/> reads a feed of <paramref name="source"/> for
+    /// <paramref name="feedPeriod"/>: statistics of the period itself, every other source by month, and the same of the
+    /// 2020 baseline period (as <see cref="PeriodAggregator"/> selects them).
+    /// </summary>
+    public static bool Reads(Period dataset, string source, Period feedPeriod) =>
+        ReadsWithin(dataset, source, feedPeriod)
+        || (dataset.Year != DatasetBuilder.BaselineYear && ReadsWithin(dataset.InYear(DatasetBuilder.BaselineYear), source, feedPeriod));
+
+    /// <summary>
+    /// Of ledger entries, those a build of <paramref name="dataset"/> can use: read by it and of the highest revision
+    /// of their (source, period). A department's older revisions, and feeds of other periods of the same years, stay
+    /// in the ledger but are not loaded, so a build costs the same however many corrections came before.
+    /// Entries tied at the highest revision are all kept: <see cref="PeriodAggregator.SelectLatestRevisions"/> settles them
+    /// by what only the feeds themselves carry.
+    /// </summary>
+    public static IReadOnlyList<T> SelectInputs<T>(Period dataset, IEnumerable<T> entries, Func<T, (string Source, string Period, int Revision)> key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return [.. entries
+            .Select(e => (Entry: e, Key: key(e)))
+            .Where(e => Period.TryParse(e.Key.Period, out var p) && Reads(dataset, e.Key.Source, p))
+            .GroupBy(e => (e.Key.Source, e.Key.Period))
+            .SelectMany(g =>
+            {
+                var highest = g.Max(e => e.Key.Revision);
+                return g.Where(e => e.Key.Revision == highest).Select(e => e.Entry);
+            })];
+    }
+
+    private static bool ReadsWithin(Period dataset, string source, Period feedPeriod) =>
+        source == FeedSource.Statistics ? feedPeriod == dataset : feedPeriod.Kind == PeriodKind.Month && dataset.Contains(feedPeriod);
 }
+

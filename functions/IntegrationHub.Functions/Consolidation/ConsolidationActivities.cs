@@ -40,7 +40,7 @@ public sealed partial class ConsolidationActivities(
     {
         ArgumentNullException.ThrowIfNull(request);
         var period = Period.Parse(request.Period);
-        var inputs = await LoadFeedsAsync(request.LedgerGenerations, cancellationToken).ConfigureAwait(false);
+        var inputs = await LoadFeedsAsync(period, request.LedgerGenerations, cancellationToken).ConfigureAwait(false);
         var pointer = await datasets.GetPointerAsync(request.Period, cancellationToken).ConfigureAwait(false);
         var previous = pointer is null ? null : (await datasets.GetVersionAsync(request.Period, pointer.Value.Pointer.Version, cancellationToken).ConfigureAwait(false))?.ToDocument();
 
@@ -169,14 +169,17 @@ public sealed partial class ConsolidationActivities(
     private static bool SameInputs(DatasetDocument previous, DatasetDocument current) =>
         previous.Inputs.Select(i => i.FeedId).Order(StringComparer.Ordinal).SequenceEqual(current.Inputs.Select(i => i.FeedId).Order(StringComparer.Ordinal), StringComparer.Ordinal);
 
-    private async Task<List<NormalisedFeed>> LoadFeedsAsync(IReadOnlyDictionary<string, long> generations, CancellationToken cancellationToken)
+    /// <summary>The normalised feeds the build can use, up to the ledger generations the run started from.</summary>
+    private async Task<List<NormalisedFeed>> LoadFeedsAsync(Period period, IReadOnlyDictionary<string, long> generations, CancellationToken cancellationToken)
     {
-        var entries = new List<LedgerEntry>();
+        var recorded = new List<LedgerEntry>();
         foreach (var (year, generation) in generations)
         {
             var document = await ledger.ReadAsync(int.Parse(year, CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
-            entries.AddRange(document.Entries.Where(e => e.Generation <= generation));
+            recorded.AddRange(document.Entries.Where(e => e.Generation <= generation));
         }
+
+        var entries = DatasetPeriods.SelectInputs(period, recorded, e => (e.Source, e.Period, e.Revision));
 
         var loaded = new NormalisedFeed[entries.Count];
         await Parallel.ForEachAsync(
