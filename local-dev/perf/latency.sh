@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# End-to-end latency on the local host: Azurite (fresh data), the local host with no department simulators, the 2020
+# baseline of the period pushed once, then `hub bench --hub ... --end-to-end-only` over RUNS runs (default 20) of the
+# period's feeds pushed together. Prints the JSON report and keeps it in local-dev/perf/results/.
+#   local-dev/perf/latency.sh [RUNS] [PERIOD]      (default: 20 2024-Q2)
+# Needs only the .NET 10 SDK, Node 20 and npm; port 7071 must be free.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+runs="${1:-20}"
+period="${2:-2024-Q2}"
+year="${period:0:4}"
+data="$(mktemp -d)"
+results="$here/results"
+mkdir -p "$results"
+
+host_pid=""
+cleanup() { [[ -n "$host_pid" ]] && kill "$host_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data"; }
+trap cleanup EXIT
+
+echo "building the hub and the hub tool" >&2
+dotnet build "$root/functions/IntegrationHub.Cli/IntegrationHub.Cli.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+"$root/local-dev/run.sh" --no-samples --data "$data" >"$data/run.log" 2>&1 &
+host_pid=$!
+for _ in $(seq 1 180); do
+  if node -e "fetch('http://localhost:7071/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; then break; fi
+  kill -0 "$host_pid" 2>/dev/null || { echo "latency.sh: the local host stopped:" >&2; tail -n 30 "$data/run.log" >&2; exit 1; }
+  sleep 1
+done
+
+hub() { dotnet "$root/functions/IntegrationHub.Cli/bin/Release/net10.0/hub.dll" "$@"; }
+key_of() { case "$1" in statistics*) echo local-statistics-key ;; power-grid*) echo local-power-grid-key ;; transport*) echo local-transport-key ;; environment*) echo local-environment-key ;; esac; }
+
+# The baseline the period's data set reads (2020, same quarter or year), pushed once and untimed.
+quarter="${period:5}"
+for file in "$root/local-dev/sample-feeds/2020/"*.json; do
+  name="$(basename "$file" .json)"
+  feed_period="$(node -e "console.log(require(process.argv[1]).period)" "$file")"
+  case "$quarter" in
+    "") ;;
+    Q1) [[ "$feed_period" =~ ^2020-(01|02|03|Q1)$ ]] || continue ;;
+    Q2) [[ "$feed_period" =~ ^2020-(04|05|06|Q2)$ ]] || continue ;;
+    Q3) [[ "$feed_period" =~ ^2020-(07|08|09|Q3)$ ]] || continue ;;
+    Q4) [[ "$feed_period" =~ ^2020-(10|11|12|Q4)$ ]] || continue ;;
+  esac
+  [[ -z "$quarter" && "$feed_period" =~ ^2020-Q ]] && continue
+  hub push --hub http://localhost:7071 --key "$(key_of "$name")" "$file" >/dev/null
+done
+echo "2020 baseline of $period pushed" >&2
+
+out="$results/latency-$period-$(date -u +%Y%m%dT%H%M%SZ).json"
+(cd "$root" && hub bench --hub http://localhost:7071 --end-to-end-only --runs "$runs" --period "$period") | tee "$out"
+echo "report: $out" >&2
