@@ -48,7 +48,15 @@ fi
 pids=()
 cleanup() {
   trap - EXIT INT TERM
-  for (( i=${#pids[@]}-1; i>=0; i-- )); do kill "${pids[$i]}" 2>/dev/null || true; done
+  # Last started, first stopped, each awaited: the hub (started last) stops in order only while Azurite still
+  # answers, and gives up by itself after 20 s. Azurite can linger after closing its services: it gets 5 s.
+  local grace=30
+  for (( i=${#pids[@]}-1; i>=0; i-- )); do
+    kill "${pids[$i]}" 2>/dev/null || continue
+    for _ in $(seq 1 $(( grace * 5 ))); do kill -0 "${pids[$i]}" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "${pids[$i]}" 2>/dev/null || true
+    grace=5
+  done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT

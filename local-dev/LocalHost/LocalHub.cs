@@ -34,6 +34,9 @@ public sealed class LocalHubOptions
 /// </summary>
 public sealed class LocalHub : IAsyncDisposable
 {
+    /// <summary>How long the process waits for an orderly stop before it leaves anyway.</summary>
+    public static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(20);
+
     private readonly WebApplication app;
     private readonly DurableSidecar sidecar;
     private readonly GrpcChannel channel;

@@ -36,6 +36,8 @@ public sealed class ChildProcess : IDisposable
 
     public bool HasExited => process.HasExited;
 
+    public int ExitCode => process.ExitCode;
+
     /// <summary>The last lines the process wrote (both streams), oldest first.</summary>
     public string Tail => string.Join(Environment.NewLine, tail);
 

@@ -69,6 +69,11 @@ public sealed class HubProcess : IDisposable
         }
     }
 
+    public int ExitCode => process.ExitCode;
+
+    /// <summary>SIGTERM, as a service manager or Ctrl-C stops it; fails the test when the process is still there after <paramref name="timeout"/>.</summary>
+    public Task StopAsync(TimeSpan timeout) => process.StopAsync(timeout);
+
     /// <summary>SIGKILL: no shutdown hook runs, nothing is handed back, leases and in-flight messages stay as they were.</summary>
     public void Kill() => Dispose();
 
