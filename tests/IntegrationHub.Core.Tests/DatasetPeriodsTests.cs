@@ -65,6 +65,18 @@ public sealed class DatasetPeriodsTests
             feeds.Add(((JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.SampleFeeds, file)))!).WithRevision(7).Accept());
         }
 
+        // Two more sends of the same revision: one from another system at the same time (the feed id settles it), one
+        // produced an hour later (it wins).
+        foreach (var (producer, later) in new[] { ("tie-by-feed-id", TimeSpan.Zero), ("tie-by-produced-at", TimeSpan.FromHours(1)) })
+        {
+            var tie = ((JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.SampleFeeds, "2024", "transport-2024-05-r0.json")))!).WithRevision(3);
+            tie["producer"] = producer;
+            tie["producedAt"] = DateTimeOffset.Parse(tie["producedAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture).Add(later).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+            feeds.Add(tie.Accept());
+        }
+
+        feeds.Add(((JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.SampleFeeds, "2024", "transport-2024-05-r0.json")))!).WithRevision(3).Accept());
+
         return feeds;
     });
 
@@ -79,9 +91,10 @@ public sealed class DatasetPeriodsTests
     {
         var all = LedgerOfSamples.Value;
 
-        var selected = DatasetPeriods.SelectInputs(Period.Parse(period), all, f => (f.Source, f.Period, f.Revision));
+        var selected = DatasetPeriods.SelectInputs(Period.Parse(period), all, f => new LedgerKey(f.Source, f.Period, f.Revision, f.ProducedAt, f.FeedId));
 
         Assert.True(selected.Count < all.Count, $"{selected.Count} of {all.Count} feeds selected for {period}");
+        Assert.Equal(selected.Count, selected.Select(f => (f.Source, f.Period)).Distinct().Count());
         Assert.Equal(
             JsonSerializer.Serialize(DatasetLookup.Build(period, all), HubJson.Options),
             JsonSerializer.Serialize(DatasetLookup.Build(period, selected), HubJson.Options));
@@ -97,7 +110,7 @@ public sealed class DatasetPeriodsTests
             ("transport", "2020-05", 0), ("transport", "2020-05", 1), ("transport", "2020-09", 0), ("environment", "2023-06", 0),
         ];
 
-        var selected = DatasetPeriods.SelectInputs(Period.Parse("2024-Q2"), ledger, e => e);
+        var selected = DatasetPeriods.SelectInputs(Period.Parse("2024-Q2"), ledger, e => new LedgerKey(e.Source, e.Period, e.Revision));
 
         Assert.Equal(
             [("power-grid", "2024-04", 0), ("power-grid", "2024-06", 2), ("power-grid", "2024-06", 2), ("statistics", "2020-Q2", 0), ("statistics", "2024-Q2", 1), ("transport", "2020-05", 1)],

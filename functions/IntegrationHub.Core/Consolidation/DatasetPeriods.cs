@@ -50,13 +50,14 @@ public static class DatasetPeriods
         || (dataset.Year != DatasetBuilder.BaselineYear && ReadsWithin(dataset.InYear(DatasetBuilder.BaselineYear), source, feedPeriod));
 
     /// <summary>
-    /// Of ledger entries, those a build of <paramref name="dataset"/> can use: read by it and of the highest revision
-    /// of their (source, period). A department's older revisions, and feeds of other periods of the same years, stay
-    /// in the ledger but are not loaded, so a build costs the same however many corrections came before.
-    /// Entries tied at the highest revision are all kept: <see cref="PeriodAggregator.SelectLatestRevisions"/> settles them
-    /// by what only the feeds themselves carry.
+    /// Of ledger entries, those a build of <paramref name="dataset"/> can use: read by it, and for each (source,
+    /// period) the one in force, chosen as <see cref="PeriodAggregator.SelectLatestRevisions"/> chooses (highest
+    /// revision, then latest <c>producedAt</c>, then first feed id). A department's older revisions, and feeds of other
+    /// periods of the same years, stay in the ledger but are not loaded, so a build costs the same however many came
+    /// before. Entries recorded without <c>producedAt</c> that tie at the highest revision are all kept: the feeds
+    /// themselves settle them.
     /// </summary>
-    public static IReadOnlyList<T> SelectInputs<T>(Period dataset, IEnumerable<T> entries, Func<T, (string Source, string Period, int Revision)> key)
+    public static IReadOnlyList<T> SelectInputs<T>(Period dataset, IEnumerable<T> entries, Func<T, LedgerKey> key)
     {
         ArgumentNullException.ThrowIfNull(key);
         return [.. entries
@@ -66,7 +67,10 @@ public static class DatasetPeriods
             .SelectMany(g =>
             {
                 var highest = g.Max(e => e.Key.Revision);
-                return g.Where(e => e.Key.Revision == highest).Select(e => e.Entry);
+                var tied = g.Where(e => e.Key.Revision == highest).ToList();
+                return tied.Count > 1 && tied.All(e => e.Key.ProducedAt is not null)
+                    ? [tied.OrderByDescending(e => e.Key.ProducedAt).ThenBy(e => e.Key.FeedId, StringComparer.Ordinal).First().Entry]
+                    : tied.Select(e => e.Entry);
             })];
     }
 
@@ -74,3 +78,5 @@ public static class DatasetPeriods
         source == FeedSource.Statistics ? feedPeriod == dataset : feedPeriod.Kind == PeriodKind.Month && dataset.Contains(feedPeriod);
 }
 
+/// <summary>What a ledger entry says about the feed it records, as far as choosing the feed in force goes.</summary>
+public readonly record struct LedgerKey(string Source, string Period, int Revision, DateTimeOffset? ProducedAt = null, string FeedId = "");

@@ -179,7 +179,7 @@ public sealed partial class ConsolidationActivities(
             recorded.AddRange(document.Entries.Where(e => e.Generation <= generation));
         }
 
-        var entries = DatasetPeriods.SelectInputs(period, recorded, e => (e.Source, e.Period, e.Revision));
+        var entries = DatasetPeriods.SelectInputs(period, recorded, e => new LedgerKey(e.Source, e.Period, e.Revision, e.ProducedAt, e.FeedId));
 
         var loaded = new NormalisedFeed[entries.Count];
         await Parallel.ForEachAsync(

@@ -33,7 +33,7 @@ public sealed class ProcessFeedActivities(FeedIntake intake, FeedStore feeds, Pe
         var feed = await feeds.ReadNormalisedAsync(normalisedBlob, cancellationToken).ConfigureAwait(false);
         var period = Period.Parse(feed.Period);
         var entry = await ledger.RecordAsync(
-            period.Year, new LedgerEntry(feed.FeedId, feed.Source, feed.Period, feed.Revision, feed.SchemaVersion, normalisedBlob, 0), cancellationToken).ConfigureAwait(false);
+            period.Year, new LedgerEntry(feed.FeedId, feed.Source, feed.Period, feed.Revision, feed.SchemaVersion, normalisedBlob, 0, feed.ProducedAt), cancellationToken).ConfigureAwait(false);
 
         // Only a baseline-year feed reaches other years' data sets; don't list the whole container for every feed.
         var existing = period.Year == DatasetBuilder.BaselineYear

@@ -15,7 +15,8 @@ public sealed record LedgerEntry(
     [property: JsonPropertyName("revision")] int Revision,
     [property: JsonPropertyName("schemaVersion")] string SchemaVersion,
     [property: JsonPropertyName("normalizedBlob")] string NormalizedBlob,
-    [property: JsonPropertyName("generation")] long Generation);
+    [property: JsonPropertyName("generation")] long Generation,
+    [property: JsonPropertyName("producedAt")] DateTimeOffset? ProducedAt = null);
 
 /// <summary>Every accepted feed of one calendar year; <see cref="Generation"/> grows by one with each new feed.</summary>
 public sealed record LedgerDocument(

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Push load on the local host with wrk (Debian package `wrk`): 10 KB and 1 MB feeds at 1, 8 and 32 concurrent
+# clients, every request a new feed. Then waits until the pipeline has taken every accepted feed and checks with the
+# reconciliation that none is lost: accepted (202) = landed = in the ledger. Prints one JSON line per level and the
+# count, and keeps them in local-dev/perf/results/.
+#   local-dev/perf/load.sh [SECONDS_PER_LEVEL]      (default 10)
+# Needs the .NET 10 SDK, Node 20, npm and wrk; port 7071 must be free. The push rate limit is raised for the run.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+seconds="${1:-10}"
+command -v wrk >/dev/null || { echo "load.sh: wrk is not installed (Debian: apt-get install wrk)" >&2; exit 2; }
+data="$(mktemp -d)"
+results="$here/results"
+mkdir -p "$results"
+out="$results/load-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
+
+host_pid=""
+cleanup() { [[ -n "$host_pid" ]] && kill "$host_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data"; }
+trap cleanup EXIT
+
+echo "building the hub tool" >&2
+dotnet build "$root/functions/IntegrationHub.Cli/IntegrationHub.Cli.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+# A load run measures the hub, not its per-department limit (120 pushes a minute by default).
+export Access__RateLimit__PushPermitsPerMinute=1000000
+"$root/local-dev/run.sh" --no-samples --data "$data" >"$data/run.log" 2>&1 &
+host_pid=$!
+for _ in $(seq 1 180); do
+  if node -e "fetch('http://localhost:7071/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; then break; fi
+  kill -0 "$host_pid" 2>/dev/null || { echo "load.sh: the local host stopped:" >&2; tail -n 30 "$data/run.log" >&2; exit 1; }
+  sleep 1
+done
+
+# Templates: a real feed with a placeholder producer, indented with whitespace up to the size (valid JSON; parsing,
+# hashing and storing see every byte, the schema and the domain rules see the real feed's records).
+template() { # feed size out
+  node -e '
+    const fs = require("fs"); const [feed, size, out] = process.argv.slice(1);
+    const doc = JSON.parse(fs.readFileSync(feed, "utf8")); doc.producer = "@@PRODUCER@@";
+    const text = JSON.stringify(doc, null, 2); const pad = Number(size) - Buffer.byteLength(text) - 10;
+    if (pad < 0) throw new Error(feed + " is larger than " + size);
+    fs.writeFileSync(out, text.slice(0, -1) + " ".repeat(pad) + "}");' "$@"
+}
+template "$root/local-dev/sample-feeds/2024/environment-2024-01-r0.json" 10240 "$data/10k.json"
+template "$root/local-dev/sample-feeds/2024/statistics-2024-Q2-r0.json" 1048576 "$data/1m.json"
+
+label="L$(date +%s)"
+hub() { dotnet "$root/functions/IntegrationHub.Cli/bin/Release/net10.0/hub.dll" "$@"; }
+accepted=0
+for size in 10k 1m; do
+  if [[ $size == 10k ]]; then source=environment; key=local-environment-key; else source=statistics; key=local-statistics-key; fi
+  for clients in 1 8 32; do
+    threads=$(( clients < 2 ? 1 : 2 ))
+    line="$(FEED_TEMPLATE="$data/$size.json" FEED_SOURCE="$source" FEED_KEY="$key" RUN_LABEL="$label-$size-c$clients" \
+      wrk -t "$threads" -c "$clients" -d "${seconds}s" --timeout 30s -s "$here/push.lua" http://localhost:7071 | tail -n 1)"
+    line="{\"feed\":\"$size\",\"clients\":$clients,${line#\{}"
+    echo "$line" | tee -a "$out"
+    accepted=$(( accepted + $(node -e 'console.log(JSON.parse(process.argv[1]).accepted)' "$line") ))
+  done
+done
+
+# Nothing accepted may be lost: wait until every accepted feed is in the ledger (the pipeline drains the backlog),
+# then the reconciliation must find nothing lost and nothing twice.
+echo "waiting for the pipeline to take all $accepted accepted feeds (progress every 15 s)" >&2
+started=$(date +%s)
+while true; do
+  report="$(hub reconcile --hub http://localhost:7071 --key local-ops-key --json 2>/dev/null || true)"
+  counts="$(node -e '
+    const t = (JSON.parse(process.argv[1] || "{}").totals) || {};
+    console.log(`${t.landed || 0} ${t.inLedger || 0} ${t.consolidated || 0}`);' "$report" 2>/dev/null || echo "0 0 0")"
+  read -r landed ledger consolidated <<<"$counts"
+  if [[ "$consolidated" -ge "$accepted" ]]; then break; fi
+  if (( $(date +%s) - started > 1800 )); then echo "load.sh: after 30 min, $ledger of $accepted accepted feeds are in the ledger, $consolidated consolidated" >&2; break; fi
+  echo "  landed $landed, in the ledger $ledger, consolidated $consolidated of $accepted accepted, after $(( $(date +%s) - started )) s" >&2
+  sleep 15
+done
+drained=$(( $(date +%s) - started ))
+hub reconcile --hub http://localhost:7071 --key local-ops-key --grace-seconds 0 >"$data/reconcile.txt" 2>&1 && clean=true || clean=false
+summary="{\"accepted\":$accepted,\"landed\":$landed,\"inLedger\":$ledger,\"consolidated\":$consolidated,\"drainedSeconds\":$drained,\"reconcileClean\":$clean}"
+echo "$summary" | tee -a "$out"
+cat "$data/reconcile.txt" >&2
+echo "results: $out" >&2
+[[ "$ledger" -eq "$accepted" && $clean == true ]]
