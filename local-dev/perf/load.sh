@@ -21,8 +21,8 @@ trap cleanup EXIT
 
 echo "building the hub tool" >&2
 dotnet build "$root/functions/IntegrationHub.Cli/IntegrationHub.Cli.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
-# A load run measures the hub, not its per-department limit (120 pushes a minute by default).
-export Access__RateLimit__PushPermitsPerMinute=1000000
+# A load run measures the hub, not its per-caller limits (120 pushes a minute by default).
+export Access__RateLimit__PushPermitsPerMinute=1000000 Access__RateLimit__OpsPermitsPerMinute=1000000
 "$root/local-dev/run.sh" --no-samples --data "$data" >"$data/run.log" 2>&1 &
 host_pid=$!
 for _ in $(seq 1 180); do
@@ -64,7 +64,7 @@ done
 echo "waiting for the pipeline to take all $accepted accepted feeds (progress every 15 s)" >&2
 started=$(date +%s)
 while true; do
-  report="$(hub reconcile --hub http://localhost:7071 --key local-ops-key --json 2>/dev/null || true)"
+  report="$(hub reconcile --hub http://localhost:7071 --key local-ops-key --timeout 300 --json 2>/dev/null || true)"
   counts="$(node -e '
     const t = (JSON.parse(process.argv[1] || "{}").totals) || {};
     console.log(`${t.landed || 0} ${t.inLedger || 0} ${t.consolidated || 0}`);' "$report" 2>/dev/null || echo "0 0 0")"
@@ -75,7 +75,7 @@ while true; do
   sleep 15
 done
 drained=$(( $(date +%s) - started ))
-hub reconcile --hub http://localhost:7071 --key local-ops-key --grace-seconds 0 >"$data/reconcile.txt" 2>&1 && clean=true || clean=false
+hub reconcile --hub http://localhost:7071 --key local-ops-key --timeout 300 --grace-seconds 0 >"$data/reconcile.txt" 2>&1 && clean=true || clean=false
 summary="{\"accepted\":$accepted,\"landed\":$landed,\"inLedger\":$ledger,\"consolidated\":$consolidated,\"drainedSeconds\":$drained,\"reconcileClean\":$clean}"
 echo "$summary" | tee -a "$out"
 cat "$data/reconcile.txt" >&2

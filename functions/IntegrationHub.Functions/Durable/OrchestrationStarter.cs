@@ -77,6 +77,12 @@ public sealed partial class OrchestrationStarter(BlobServiceClient blobs, TimePr
         var claim = blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobClient($"starts/{instanceId}");
         var now = clock.GetUtcNow();
         ETag? etag = null;
+        // A new instance is the usual case and has no claim yet: claim it outright, and read the claim only when one is there.
+        if (instance is null && await TryClaimAsync(claim, null, now, cancellationToken).ConfigureAwait(false) is { } fresh)
+        {
+            return await ScheduleAsync(client, orchestrator, instanceId, input, claim, fresh, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             var properties = await claim.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -93,20 +99,33 @@ public sealed partial class OrchestrationStarter(BlobServiceClient blobs, TimePr
             // Never claimed before.
         }
 
+        return await TryClaimAsync(claim, etag, now, cancellationToken).ConfigureAwait(false) is { } claimed
+            ? await ScheduleAsync(client, orchestrator, instanceId, input, claim, claimed, cancellationToken).ConfigureAwait(false)
+            : null;
+    }
+
+    /// <param name="replacing">The ETag of a stale claim to take over; null when there is none.</param>
+    /// <returns>The claim's ETag; null when another caller claimed first.</returns>
+    private static async Task<ETag?> TryClaimAsync(BlobClient claim, ETag? replacing, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         try
         {
             var claimed = await claim.UploadAsync(BinaryData.Empty, new BlobUploadOptions
             {
-                Conditions = etag is { } match ? new BlobRequestConditions { IfMatch = match } : new BlobRequestConditions { IfNoneMatch = ETag.All },
+                Conditions = replacing is { } match ? new BlobRequestConditions { IfMatch = match } : new BlobRequestConditions { IfNoneMatch = ETag.All },
                 Metadata = new Dictionary<string, string> { [ClaimedAtKey] = now.ToString("O", CultureInfo.InvariantCulture) },
             }, cancellationToken).ConfigureAwait(false);
-            etag = claimed.Value.ETag;
+            return claimed.Value.ETag;
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
             return null;
         }
+    }
 
+    private async Task<StartOutcome> ScheduleAsync(
+        DurableTaskClient client, TaskName orchestrator, string instanceId, object input, BlobClient claim, ETag claimed, CancellationToken cancellationToken)
+    {
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
@@ -114,7 +133,7 @@ public sealed partial class OrchestrationStarter(BlobServiceClient blobs, TimePr
         catch
         {
             // Give the claim up at once, so a retry (this caller's or another's) need not wait for it to go stale.
-            await claim.DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = etag }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            await claim.DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = claimed }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 

@@ -1,3 +1,4 @@
+using Azure;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Validation;
 using IntegrationHub.Functions.Storage;
@@ -23,8 +24,8 @@ public sealed partial class FeedIntake(FeedStore store, FeedValidator validator,
     public async Task<IntakeOutcome> ReceiveAsync(string source, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var contentHash = FeedId.ContentHash(body.Span);
-        await store.LandAsync(source, contentHash, body, cancellationToken).ConfigureAwait(false);
-        return await DecideAsync(source, contentHash, body, cancellationToken).ConfigureAwait(false);
+        var stored = await store.LandNewAsync(source, contentHash, body, cancellationToken).ConfigureAwait(false);
+        return await DecideAsync(source, contentHash, body, stored, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -34,12 +35,15 @@ public sealed partial class FeedIntake(FeedStore store, FeedValidator validator,
     public async Task<IntakeOutcome> DecideLandedAsync(string source, string contentHash, CancellationToken cancellationToken)
     {
         var body = await store.ReadLandedAsync(source, contentHash, cancellationToken).ConfigureAwait(false);
-        return await DecideAsync(source, contentHash, body.ToMemory(), cancellationToken).ConfigureAwait(false);
+        return await DecideAsync(source, contentHash, body.ToMemory(), null, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<IntakeOutcome> DecideAsync(string source, string contentHash, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <param name="storedNow">The ETag of bytes this call has just landed; null to read the landed state.</param>
+    private async Task<IntakeOutcome> DecideAsync(string source, string contentHash, ReadOnlyMemory<byte> body, ETag? storedNow, CancellationToken cancellationToken)
     {
-        var (landedState, landedETag) = await store.GetLandingStateAsync(source, contentHash, cancellationToken).ConfigureAwait(false);
+        var (landedState, landedETag) = storedNow is { } etag
+            ? (FeedState.Received, etag)
+            : await store.GetLandingStateAsync(source, contentHash, cancellationToken).ConfigureAwait(false);
         var check = validator.Validate(body, source, contentHash);
         var feedId = check.Report.FeedId!;
         var state = check.Feed is null ? FeedState.Quarantined : FeedState.Validated;

@@ -46,12 +46,14 @@ public sealed class PushFeedFunction(FeedIntake intake, FeedProcessing processin
             return (refusal, null);
         }
 
-        var outcome = await intake.ReceiveAsync(source, body, cancellationToken).ConfigureAwait(false);
+        // From here on the body is the hub's: a client that hangs up (a timeout, a load tool stopping) must not leave
+        // it landed without a verdict or without its pipeline run, so the request's abort no longer cancels anything.
+        var outcome = await intake.ReceiveAsync(source, body, CancellationToken.None).ConfigureAwait(false);
         var statusUrl = $"/api/feeds/{outcome.FeedId}";
         if (outcome.Feed is not null)
         {
             // A duplicate starts nothing, unless the first receiver died between recording and starting: then this is the recovery.
-            await processing.EnsureStartedAsync(client, new FeedRef(source, outcome.Period!, outcome.ContentHash), cancellationToken).ConfigureAwait(false);
+            await processing.EnsureStartedAsync(client, new FeedRef(source, outcome.Period!, outcome.ContentHash), CancellationToken.None).ConfigureAwait(false);
         }
 
         IActionResult answer = outcome.Verdict switch

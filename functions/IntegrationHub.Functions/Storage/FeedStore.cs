@@ -55,22 +55,29 @@ public sealed class FeedStore(BlobServiceClient blobs)
     }
 
     /// <returns>True when these bytes were stored now; false when the same bytes were already landed.</returns>
-    public async Task<bool> LandAsync(string source, string contentHash, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async Task<bool> LandAsync(string source, string contentHash, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        await LandNewAsync(source, contentHash, body, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <returns>
+    /// The stored blob's ETag when these bytes were stored now (their state is then Received, nobody else can have
+    /// recorded a verdict yet, and no read is needed to know it); null when the same bytes were already landed.
+    /// </returns>
+    public async Task<ETag?> LandNewAsync(string source, string contentHash, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var blob = blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash));
         try
         {
-            await blob.UploadAsync(BinaryData.FromBytes(body), new BlobUploadOptions
+            var stored = await blob.UploadAsync(BinaryData.FromBytes(body), new BlobUploadOptions
             {
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                 HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
                 Metadata = new Dictionary<string, string> { [StateKey] = nameof(FeedState.Received) },
             }, cancellationToken).ConfigureAwait(false);
-            return true;
+            return stored.Value.ETag;
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
-            return false;
+            return null;
         }
     }
 
