@@ -95,8 +95,9 @@ public sealed partial class ConsolidationActivities(
         }
     }
 
+    /// <returns>The ledger generations the pointer held before (none for a period's first version): what was consolidated already.</returns>
     [Function(nameof(MoveLatest))]
-    public async Task MoveLatest([ActivityTrigger] PointerMove move, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, long>> MoveLatest([ActivityTrigger] PointerMove move, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(move);
         var current = await datasets.GetPointerAsync(move.Period, cancellationToken).ConfigureAwait(false);
@@ -110,6 +111,48 @@ public sealed partial class ConsolidationActivities(
         {
             throw new InvalidOperationException($"The latest pointer of {move.Period} was moved by someone else while consolidating; the run will be retried.");
         }
+
+        return current is { } before ? new Dictionary<string, long>(before.Pointer.LedgerGenerations, StringComparer.Ordinal) : [];
+    }
+
+    /// <summary>
+    /// Tells the feeds this run took in (recorded after the previous pointer's generations, up to this one's) that their
+    /// data set includes them, so they finish now instead of at their next look. Best effort: a feed that misses the
+    /// event (its run not waiting yet, or finished) still finds out by looking.
+    /// </summary>
+    [Function(nameof(WakeIncludedFeeds))]
+    public async Task<int> WakeIncludedFeeds([ActivityTrigger] FeedsIncluded included, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(included);
+        ArgumentNullException.ThrowIfNull(client);
+        var woken = 0;
+        foreach (var (year, generation) in included.Generations)
+        {
+            var before = included.Before.GetValueOrDefault(year);
+            if (generation <= before)
+            {
+                continue;
+            }
+
+            var document = await ledger.ReadAsync(int.Parse(year, CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+            foreach (var entry in document.Entries.Where(e => e.Generation > before && e.Generation <= generation))
+            {
+                var hash16 = entry.FeedId[(entry.FeedId.LastIndexOf('-') + 1)..];
+                try
+                {
+                    await client.RaiseEventAsync(InstanceIds.Feed(entry.Source, entry.Period, hash16), ProcessFeedOrchestration.IncludedEvent, included.Period, cancellationToken)
+                        .ConfigureAwait(false);
+                    woken++;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A feed whose run is gone (purged, or never started by this hub) has nobody to wake.
+                    LogWakeFailed(logger, entry.FeedId, ex.Message);
+                }
+            }
+        }
+
+        return woken;
     }
 
     [Function(nameof(PublishDataset))]
@@ -200,6 +243,9 @@ public sealed partial class ConsolidationActivities(
                 + string.Join("; ", issues.Take(10).Select(i => $"{i.InstanceLocation} {i.Keyword}: {i.Message}")));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {FeedId} could not be told it is consolidated ({Reason}); it finds out by looking")]
+    private static partial void LogWakeFailed(ILogger logger, string feedId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Period} v{Version} built: {Status}, {Changes} changed figure(s), {Inputs} input feed(s)")]
     private static partial void LogBuilt(ILogger logger, string period, int version, string status, int changes, int inputs);

@@ -26,6 +26,9 @@ public sealed record BuiltDataset(string Period, int Version, string Sha256, boo
 
 public sealed record PointerMove(string Period, int Version, string Sha256, IReadOnlyDictionary<string, long> LedgerGenerations);
 
+/// <summary>A period's data set now includes every feed recorded after <paramref name="Before"/> up to <paramref name="Generations"/> (per year).</summary>
+public sealed record FeedsIncluded(string Period, IReadOnlyDictionary<string, long> Before, IReadOnlyDictionary<string, long> Generations);
+
 public sealed record PublishRequest(string Period, int Version);
 
 public sealed record ConsolidationResult(string Period, int Version, bool Published, int Runs);

@@ -20,6 +20,12 @@ public static class ProcessFeedOrchestration
     /// </summary>
     public static readonly TimeSpan MaxPollInterval = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Raised to a waiting feed by the consolidation that included it (<see cref="ConsolidationActivities.WakeIncludedFeeds"/>):
+    /// it looks at once instead of at the end of its wait. The looks stay, for an event that comes too early or never.
+    /// </summary>
+    public const string IncludedEvent = "included";
+
     [Function(nameof(ProcessFeed))]
     public static async Task<ProcessFeedResult> ProcessFeed([OrchestrationTrigger] TaskOrchestrationContext context)
     {
@@ -47,9 +53,10 @@ public static class ProcessFeedOrchestration
     }
 
     /// <summary>
-    /// Starts (or joins) each period's consolidation and polls with durable timers until the period's data set
-    /// includes this feed's ledger generation. Polling the data set's own record, rather than waiting for an event,
-    /// means no notification can be lost between a consolidation finishing and the next one being asked for.
+    /// Starts (or joins) each period's consolidation and looks until the period's data set includes this feed's ledger
+    /// generation, waking early when the consolidation says so. Looking at the data set's own record, rather than
+    /// trusting the event alone, means no notification can be lost between a consolidation finishing and the next one
+    /// being asked for.
     /// </summary>
     private static async Task<IReadOnlyList<string>> WaitUntilIncludedAsync(TaskOrchestrationContext context, LedgerRecord record)
     {
@@ -83,7 +90,15 @@ public static class ProcessFeedOrchestration
                 break;
             }
 
-            await context.CreateTimer(context.CurrentUtcDateTime + delay, CancellationToken.None);
+            try
+            {
+                await context.WaitForExternalEvent<string>(IncludedEvent, delay);
+            }
+            catch (OperationCanceledException)
+            {
+                // The wait ran out without news: look anyway.
+            }
+
             delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, MaxPollInterval.TotalSeconds));
         }
 

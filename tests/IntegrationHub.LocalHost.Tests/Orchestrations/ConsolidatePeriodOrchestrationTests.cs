@@ -23,7 +23,8 @@ public sealed class ConsolidatePeriodOrchestrationTests
         return new ScriptedActivities()
             .On<string, Dictionary<string, long>>(nameof(ConsolidationActivities.ReadLedgerGenerations), _ => ledgerOnRead(Interlocked.Increment(ref reads)))
             .On<BuildRequest, BuiltDataset>(nameof(ConsolidationActivities.BuildDataset), request => build(request, Interlocked.Increment(ref builds)))
-            .On<PointerMove>(nameof(ConsolidationActivities.MoveLatest))
+            .On<PointerMove, Dictionary<string, long>>(nameof(ConsolidationActivities.MoveLatest), _ => Generations(5))
+            .On<FeedsIncluded, int>(nameof(ConsolidationActivities.WakeIncludedFeeds), included => (int)(included.Generations["2024"] - included.Before["2024"]))
             .On<PublishRequest, object?>(nameof(ConsolidationActivities.PublishDataset), _ =>
             {
                 publish?.Invoke(Interlocked.Increment(ref publishes));
@@ -48,7 +49,7 @@ public sealed class ConsolidatePeriodOrchestrationTests
         Assert.Equal(
             [
                 nameof(ConsolidationActivities.ReadLedgerGenerations), nameof(ConsolidationActivities.BuildDataset),
-                nameof(ConsolidationActivities.MoveLatest), nameof(ConsolidationActivities.PublishDataset),
+                nameof(ConsolidationActivities.MoveLatest), nameof(ConsolidationActivities.WakeIncludedFeeds), nameof(ConsolidationActivities.PublishDataset),
                 nameof(ConsolidationActivities.ReadLedgerGenerations),
             ],
             activities.Names);
@@ -63,6 +64,12 @@ public sealed class ConsolidatePeriodOrchestrationTests
         Assert.Equal((Period, 7, Sha), (move.Period, move.Version, move.Sha256));
         Assert.Equal(Generations(12), move.LedgerGenerations);
         Assert.Equal(new PublishRequest(Period, 7), Assert.Single(activities.InputsOf<PublishRequest>(nameof(ConsolidationActivities.PublishDataset))));
+
+        // The feeds recorded since the pointer's last move (generations 6 to 12 of 2024) are told they are in.
+        var woken = Assert.Single(activities.InputsOf<FeedsIncluded>(nameof(ConsolidationActivities.WakeIncludedFeeds)));
+        Assert.Equal(Period, woken.Period);
+        Assert.Equal(Generations(5), woken.Before);
+        Assert.Equal(Generations(12), woken.Generations);
     }
 
     [Fact]
@@ -131,6 +138,7 @@ public sealed class ConsolidatePeriodOrchestrationTests
         Assert.Equal(
             [
                 nameof(ConsolidationActivities.ReadLedgerGenerations), nameof(ConsolidationActivities.BuildDataset), nameof(ConsolidationActivities.MoveLatest),
+                nameof(ConsolidationActivities.WakeIncludedFeeds),
                 nameof(ConsolidationActivities.PublishDataset), nameof(ConsolidationActivities.PublishDataset), nameof(ConsolidationActivities.PublishDataset),
                 nameof(ConsolidationActivities.ReadLedgerGenerations),
             ],

@@ -48,7 +48,8 @@ public sealed class OrchestratorInputTests
         var activities = new ScriptedActivities()
             .On<string, Dictionary<string, long>>(nameof(ConsolidationActivities.ReadLedgerGenerations), _ => generations)
             .On<BuildRequest, BuiltDataset>(nameof(ConsolidationActivities.BuildDataset), r => new BuiltDataset(r.Period, 1, new string('a', 64), false, null, 0))
-            .On<PointerMove>(nameof(ConsolidationActivities.MoveLatest));
+            .On<PointerMove, Dictionary<string, long>>(nameof(ConsolidationActivities.MoveLatest), _ => [])
+            .On<FeedsIncluded, int>(nameof(ConsolidationActivities.WakeIncludedFeeds), _ => 0);
         await using var hub = await HubOrchestrations.StartAsync(activities);
 
         var run = await hub.RunAsync(nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput("2020-03"), InstanceIds.Consolidation("2020-03"));
