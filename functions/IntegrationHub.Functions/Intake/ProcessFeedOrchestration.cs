@@ -10,15 +10,16 @@ namespace IntegrationHub.Functions.Intake;
 /// </summary>
 public static class ProcessFeedOrchestration
 {
-    /// <summary>How often a feed looks whether its data sets include it (waits of 1, 2, 4, 8, 16, then 30 s: about 15 minutes in all) before its run fails for ops to look at.</summary>
-    public const int MaxPolls = 34;
+    /// <summary>How often a feed looks whether its data sets include it (waits of 1, 2, 4 ... 64 s, then 120 s: about 16 minutes in all) before its run fails for ops to look at.</summary>
+    public const int MaxPolls = 14;
 
     /// <summary>
-    /// The longest wait between two looks. Every look is an activity in the one work-item queue the consolidation's own
-    /// steps wait in, so under a backlog of hundreds of waiting feeds short waits starve the very run they wait for
-    /// (measured with local-dev/perf/load.sh: 10 s waits for 780 feeds were 78 looks a second).
+    /// The longest wait between two looks. The consolidation wakes the feeds it includes (<see cref="IncludedEvent"/>),
+    /// so later looks are only the safety net. Every look is an activity in the one work-item queue the consolidation's
+    /// own steps wait in: with a backlog of a thousand waiting feeds, waits of 10 or even 30 s made more looks a second
+    /// than the worker runs activities, and the consolidation they waited for never got its turn (local-dev/perf/load.sh).
     /// </summary>
-    public static readonly TimeSpan MaxPollInterval = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan MaxPollInterval = TimeSpan.FromSeconds(120);
 
     /// <summary>
     /// Raised to a waiting feed by the consolidation that included it (<see cref="ConsolidationActivities.WakeIncludedFeeds"/>):
