@@ -9,26 +9,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 runs="${1:-20}"
 period="${2:-2024-Q2}"
-year="${period:0:4}"
-data="$(mktemp -d)"
 results="$here/results"
 mkdir -p "$results"
 
-host_pid=""
-cleanup() { [[ -n "$host_pid" ]] && kill "$host_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data"; }
-trap cleanup EXIT
+source "$here/host.sh"
+start_local_host latency.sh
 
-echo "building the hub and the hub tool" >&2
-dotnet build "$root/functions/IntegrationHub.Cli/IntegrationHub.Cli.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
-"$root/local-dev/run.sh" --no-samples --data "$data" >"$data/run.log" 2>&1 &
-host_pid=$!
-for _ in $(seq 1 180); do
-  if node -e "fetch('http://localhost:7071/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; then break; fi
-  kill -0 "$host_pid" 2>/dev/null || { echo "latency.sh: the local host stopped:" >&2; tail -n 30 "$data/run.log" >&2; exit 1; }
-  sleep 1
-done
-
-hub() { dotnet "$root/functions/IntegrationHub.Cli/bin/Release/net10.0/hub.dll" "$@"; }
 key_of() { case "$1" in statistics*) echo local-statistics-key ;; power-grid*) echo local-power-grid-key ;; transport*) echo local-transport-key ;; environment*) echo local-environment-key ;; esac; }
 
 # The baseline the period's data set reads (2020, same quarter or year), pushed once and untimed.

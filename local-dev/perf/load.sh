@@ -10,26 +10,14 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 seconds="${1:-10}"
 command -v wrk >/dev/null || { echo "load.sh: wrk is not installed (Debian: apt-get install wrk)" >&2; exit 2; }
-data="$(mktemp -d)"
 results="$here/results"
 mkdir -p "$results"
 out="$results/load-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 
-host_pid=""
-cleanup() { [[ -n "$host_pid" ]] && kill "$host_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data"; }
-trap cleanup EXIT
-
-echo "building the hub tool" >&2
-dotnet build "$root/functions/IntegrationHub.Cli/IntegrationHub.Cli.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 # A load run measures the hub, not its per-caller limits (120 pushes a minute by default).
 export Access__RateLimit__PushPermitsPerMinute=1000000 Access__RateLimit__OpsPermitsPerMinute=1000000
-"$root/local-dev/run.sh" --no-samples --data "$data" >"$data/run.log" 2>&1 &
-host_pid=$!
-for _ in $(seq 1 180); do
-  if node -e "fetch('http://localhost:7071/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; then break; fi
-  kill -0 "$host_pid" 2>/dev/null || { echo "load.sh: the local host stopped:" >&2; tail -n 30 "$data/run.log" >&2; exit 1; }
-  sleep 1
-done
+source "$here/host.sh"
+start_local_host load.sh
 
 # Templates: a real feed with a placeholder producer, indented with whitespace up to the size (valid JSON; parsing,
 # hashing and storing see every byte, the schema and the domain rules see the real feed's records).
@@ -45,7 +33,6 @@ template "$root/local-dev/sample-feeds/2024/environment-2024-01-r0.json" 10240 "
 template "$root/local-dev/sample-feeds/2024/statistics-2024-Q2-r0.json" 1048576 "$data/1m.json"
 
 label="L$(date +%s)"
-hub() { dotnet "$root/functions/IntegrationHub.Cli/bin/Release/net10.0/hub.dll" "$@"; }
 accepted=0
 for size in 10k 1m; do
   if [[ $size == 10k ]]; then source=environment; key=local-environment-key; else source=statistics; key=local-statistics-key; fi

@@ -1,0 +1,23 @@
+# Sourced by the perf scripts: a fresh local host for one measurement. Needs $root. Sets $data (a temporary folder
+# for Azurite and the logs) and $host_pid, stops everything on exit, and defines `hub` (the built hub tool).
+data="$(mktemp -d)"
+host_pid=""
+cleanup() { [[ -n "$host_pid" ]] && kill "$host_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data"; }
+trap cleanup EXIT
+
+hub() { dotnet "$root/functions/IntegrationHub.Cli/bin/Release/net10.0/hub.dll" "$@"; }
+
+# start_local_host NAME: builds the hub tool, starts run.sh --no-samples (it builds and starts the host) and waits until it answers.
+start_local_host() {
+  echo "building the hub tool" >&2
+  dotnet build "$root/functions/IntegrationHub.Cli/IntegrationHub.Cli.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+  "$root/local-dev/run.sh" --no-samples --data "$data" >"$data/run.log" 2>&1 &
+  host_pid=$!
+  for _ in $(seq 1 180); do
+    if node -e "fetch('http://localhost:7071/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; then return 0; fi
+    kill -0 "$host_pid" 2>/dev/null || { echo "$1: the local host stopped:" >&2; tail -n 30 "$data/run.log" >&2; exit 1; }
+    sleep 1
+  done
+  echo "$1: the local host did not answer within 3 minutes; see $data/run.log" >&2
+  exit 1
+}
