@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using IntegrationHub.Core.Consolidation;
 using IntegrationHub.Core.Feeds;
 
 namespace IntegrationHub.Cli;
@@ -35,8 +36,7 @@ internal sealed class EndToEndLatency(Uri hub, IReadOnlyDictionary<string, strin
                 continue;
             }
 
-            var read = source == FeedSource.Statistics ? feedPeriod == period : feedPeriod.Kind == PeriodKind.Month && period.Contains(feedPeriod);
-            if (read)
+            if (DatasetPeriods.ReadsDirectly(period, source, feedPeriod))
             {
                 feeds.Add((source, text, feed));
             }

@@ -46,8 +46,8 @@ public static class DatasetPeriods
     /// 2020 baseline period (as <see cref="PeriodAggregator"/> selects them).
     /// </summary>
     public static bool Reads(Period dataset, string source, Period feedPeriod) =>
-        ReadsWithin(dataset, source, feedPeriod)
-        || (dataset.Year != DatasetBuilder.BaselineYear && ReadsWithin(dataset.InYear(DatasetBuilder.BaselineYear), source, feedPeriod));
+        ReadsDirectly(dataset, source, feedPeriod)
+        || (dataset.Year != DatasetBuilder.BaselineYear && ReadsDirectly(dataset.InYear(DatasetBuilder.BaselineYear), source, feedPeriod));
 
     /// <summary>
     /// Of ledger entries, those a build of <paramref name="dataset"/> can use: read by it, and for each (source,
@@ -74,7 +74,8 @@ public static class DatasetPeriods
             })];
     }
 
-    private static bool ReadsWithin(Period dataset, string source, Period feedPeriod) =>
+    /// <summary>Whether the data set reads the feed for its own period, leaving the baseline aside: statistics of the period itself, every other source by month.</summary>
+    public static bool ReadsDirectly(Period dataset, string source, Period feedPeriod) =>
         source == FeedSource.Statistics ? feedPeriod == dataset : feedPeriod.Kind == PeriodKind.Month && dataset.Contains(feedPeriod);
 }
 

@@ -17,4 +17,24 @@ public static class FeedId
     /// <summary>An id for bytes that could not be read as a feed at all (kept in quarantine all the same).</summary>
     public static string CreateUnreadable(string? source, string contentHash) =>
         $"{(FeedSource.IsKnown(source) ? source : "unknown")}-unreadable-{contentHash[..16]}";
+
+    /// <summary>The first 16 hex digits of the content hash an id made by <see cref="Create"/> ends with.</summary>
+    public static string HashPrefixOf(string feedId)
+    {
+        ArgumentNullException.ThrowIfNull(feedId);
+        return feedId[(feedId.LastIndexOf('-') + 1)..];
+    }
+
+    /// <summary>
+    /// Whether two ids made by <see cref="Create"/> are of the same source and period (any revision or content). The
+    /// hash is hex, so the last "-r" of an id starts its revision.
+    /// </summary>
+    public static bool SameSourceAndPeriod(string a, string b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var cutA = a.LastIndexOf("-r", StringComparison.Ordinal);
+        var cutB = b.LastIndexOf("-r", StringComparison.Ordinal);
+        return cutA > 0 && cutA == cutB && string.CompareOrdinal(a, 0, b, 0, cutA) == 0;
+    }
 }

@@ -137,10 +137,9 @@ public sealed partial class ConsolidationActivities(
             var document = await ledger.ReadAsync(int.Parse(year, CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
             foreach (var entry in document.Entries.Where(e => e.Generation > before && e.Generation <= generation))
             {
-                var hash16 = entry.FeedId[(entry.FeedId.LastIndexOf('-') + 1)..];
                 try
                 {
-                    await client.RaiseEventAsync(InstanceIds.Feed(entry.Source, entry.Period, hash16), ProcessFeedOrchestration.IncludedEvent, included.Period, cancellationToken)
+                    await client.RaiseEventAsync(InstanceIds.Feed(entry.Source, entry.Period, FeedId.HashPrefixOf(entry.FeedId)), ProcessFeedOrchestration.IncludedEvent, included.Period, cancellationToken)
                         .ConfigureAwait(false);
                     woken++;
                 }

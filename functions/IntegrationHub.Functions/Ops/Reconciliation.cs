@@ -1,4 +1,5 @@
 using System.Globalization;
+using IntegrationHub.Core.Feeds;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -139,7 +140,7 @@ public sealed partial class Reconciliation(FeedStore feeds, PeriodLedger ledger,
             var inputs = await versions.InputsAsync(datasetPeriod, version, cancellationToken).ConfigureAwait(false);
             // A feed of the same source and period that was in force instead (a later revision, or the same revision
             // produced later) superseded it: it was consolidated and decided against, not lost.
-            if (inputs is null || !(inputs.Contains(feed.FeedId) || inputs.Any(id => SameSourceAndPeriod(id, feed.FeedId))))
+            if (inputs is null || !(inputs.Contains(feed.FeedId) || inputs.Any(id => FeedId.SameSourceAndPeriod(id, feed.FeedId))))
             {
                 return Gap("dataset", inputs is null
                     ? $"Marked as consolidated into {reference}, which is not stored."
@@ -157,14 +158,6 @@ public sealed partial class Reconciliation(FeedStore feeds, PeriodLedger ledger,
 
         counts.Published++;
         return null;
-    }
-
-    /// <summary>Feed ids are <c>{source}-{period}-r{revision}-{hash16}</c>; the hash is hex, so the last "-r" starts the revision.</summary>
-    private static bool SameSourceAndPeriod(string a, string b)
-    {
-        var cutA = a.LastIndexOf("-r", StringComparison.Ordinal);
-        var cutB = b.LastIndexOf("-r", StringComparison.Ordinal);
-        return cutA > 0 && cutA == cutB && string.CompareOrdinal(a, 0, b, 0, cutA) == 0;
     }
 
     private static (string Period, int Version) ParseVersionReference(string reference)
