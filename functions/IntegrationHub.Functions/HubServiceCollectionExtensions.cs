@@ -33,7 +33,7 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<AccessGate>();
 
         // Schemas compiled and reference data validated once, at start-up.
-        services.AddSingleton(sp => new HubCore(sp.GetRequiredService<IOptions<IntakeLimits>>().Value, requireRegexTimeout));
+        services.AddSingleton(sp => new HubCore(sp.GetRequiredService<IOptions<IntakeLimits>>().Value, requireRegexTimeout, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<HubCore>().Validator);
 
         // Connection string locally (Azurite), service URIs with managed identity in Azure. The retry settings apply to

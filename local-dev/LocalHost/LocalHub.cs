@@ -6,6 +6,7 @@ using IntegrationHub.Functions;
 using IntegrationHub.Functions.Storage;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IntegrationHub.LocalHost;
 
@@ -25,6 +26,12 @@ public sealed class LocalHubOptions
     /// <c>run.sh</c> and <c>Program</c> keep it on.
     /// </summary>
     public bool RequireRegexTimeout { get; set; } = true;
+
+    /// <summary>
+    /// The clock the app's services and the timers read; null keeps the system clock. Tests set a calendar of their
+    /// own to reach periods the sample departments serve (Durable timers keep the engine's own time).
+    /// </summary>
+    public TimeProvider? Clock { get; set; }
 }
 
 /// <summary>
@@ -86,6 +93,11 @@ public sealed class LocalHub : IAsyncDisposable
         var channel = GrpcChannel.ForAddress(sidecar.Address);
 
         builder.Services.AddHubServices(builder.Configuration, options.RequireRegexTimeout);
+        if (options.Clock is { } clock)
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton(clock));
+        }
+
         builder.Services.AddMvcCore();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<IReadOnlyList<FunctionDescriptor>>(functions);

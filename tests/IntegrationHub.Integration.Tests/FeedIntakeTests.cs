@@ -133,6 +133,35 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetStatus_LandedButNotYetJudged_IsReceivedUnderTheIdItsBytesGive_AndThenValidatedUnderTheSameId()
+    {
+        // A pulled feed is landed by one step and judged by the next: in between, its id is asked for and must be known.
+        var store = new FeedStore(blobs);
+        var body = Sample("2024", "environment-2024-06-r0.json");
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body));
+        var expectedId = $"environment-2024-06-r0-{hash[..16]}";
+        Assert.True(await store.LandAsync("environment", hash, body, CancellationToken.None));
+
+        var received = await intake.GetStatusAsync(expectedId, CancellationToken.None);
+
+        Assert.NotNull(received);
+        Assert.Equal(FeedState.Received, received.State);
+        Assert.Equal(expectedId, received.FeedId);
+        Assert.Equal("2024-06", received.Period);
+        Assert.Equal($"{HubContainers.Landing}/environment/{hash}.json", received.LandingBlob);
+        Assert.Null(received.Report);
+        Assert.Empty(await BlobNames(HubContainers.Quarantine));
+
+        // The same hash with another period or revision is another feed: not this one.
+        Assert.Null(await intake.GetStatusAsync($"environment-2024-05-r0-{hash[..16]}", CancellationToken.None));
+        Assert.Null(await intake.GetStatusAsync($"environment-2024-06-r1-{hash[..16]}", CancellationToken.None));
+
+        var decided = await intake.DecideLandedAsync("environment", hash, CancellationToken.None);
+        Assert.Equal(expectedId, decided.FeedId);
+        Assert.Equal(FeedState.Validated, (await intake.GetStatusAsync(expectedId, CancellationToken.None))!.State);
+    }
+
+    [Fact]
     public async Task GetStatus_UnknownFeedId_IsNull()
     {
         Assert.Null(await intake.GetStatusAsync("transport-2024-06-r0-0000000000000000", CancellationToken.None));

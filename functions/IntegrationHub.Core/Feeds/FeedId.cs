@@ -18,6 +18,13 @@ public static class FeedId
     public static string CreateUnreadable(string? source, string contentHash) =>
         $"{(FeedSource.IsKnown(source) ? source : "unknown")}-unreadable-{contentHash[..16]}";
 
+    /// <summary>The known source an id starts with; null for an id no source made.</summary>
+    public static string? SourceOf(string feedId)
+    {
+        ArgumentNullException.ThrowIfNull(feedId);
+        return FeedSource.All.FirstOrDefault(s => feedId.StartsWith(s + "-", StringComparison.Ordinal));
+    }
+
     /// <summary>The first 16 hex digits of the content hash an id made by <see cref="Create"/> ends with.</summary>
     public static string HashPrefixOf(string feedId)
     {

@@ -66,7 +66,40 @@ public sealed partial class FeedIntake(FeedStore store, FeedValidator validator,
         return new IntakeOutcome(IntakeVerdict.Accepted, feedId, check.Report.Period, contentHash, check.Report, check.Feed);
     }
 
-    public Task<FeedStatus?> GetStatusAsync(string feedId, CancellationToken cancellationToken) => store.GetStatusAsync(feedId, cancellationToken);
+    /// <summary>
+    /// The state of a feed by its id. A feed whose bytes are landed but not yet judged (a pulled feed waiting for its
+    /// validation) has no id recorded; its id is worked out from its bytes, as the verdict will record it, so that it
+    /// answers Received rather than "unknown".
+    /// </summary>
+    public async Task<FeedStatus?> GetStatusAsync(string feedId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feedId);
+        if (await store.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false) is { } decided)
+        {
+            return decided;
+        }
+
+        var source = FeedId.SourceOf(feedId);
+        var hashPrefix = FeedId.HashPrefixOf(feedId);
+        if (source is null || hashPrefix.Length != 16)
+        {
+            return null;
+        }
+
+        await foreach (var landed in store.ListUndecidedAsync(source, hashPrefix, cancellationToken).ConfigureAwait(false))
+        {
+            var body = await store.ReadLandedAsync(source, landed.ContentHash, cancellationToken).ConfigureAwait(false);
+            var report = validator.Validate(body.ToMemory(), source, landed.ContentHash).Report;
+            if (report.FeedId == feedId)
+            {
+                return new FeedStatus(
+                    feedId, source, report.Period, FeedState.Received, $"{HubContainers.Landing}/{FeedStore.LandingPath(source, landed.ContentHash)}",
+                    landed.ReceivedAt, null, []);
+            }
+        }
+
+        return null;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed {FeedId} from {Source} received and validated ({Warnings} warning(s))")]
     private static partial void LogAccepted(ILogger logger, string feedId, string source, int warnings);

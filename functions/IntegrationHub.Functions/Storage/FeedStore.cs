@@ -192,14 +192,34 @@ public sealed class FeedStore(BlobServiceClient blobs)
 
     public async Task<FeedStatus?> GetStatusAsync(string feedId, CancellationToken cancellationToken)
     {
-        var source = FeedSource.All.FirstOrDefault(s => feedId.StartsWith(s + "-", StringComparison.Ordinal));
-        var hashPrefix = feedId.Length > 16 ? feedId[^16..] : null;
-        if (source is null || hashPrefix is null)
+        var source = FeedId.SourceOf(feedId);
+        var hashPrefix = FeedId.HashPrefixOf(feedId);
+        if (source is null || hashPrefix.Length != 16)
         {
             return null;
         }
 
         return await FindStatusAsync(source, hashPrefix, feedId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The bodies landed under this source whose hash starts with the prefix and that have no verdict yet: their feed
+    /// id is not recorded, only their bytes can tell it.
+    /// </summary>
+    public async IAsyncEnumerable<LandedFeed> ListUndecidedAsync(
+        string source, string contentHashPrefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var landing = blobs.GetBlobContainerClient(HubContainers.Landing);
+        await foreach (var item in landing.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = $"{source}/{contentHashPrefix}" }, cancellationToken).ConfigureAwait(false))
+        {
+            if (item.Metadata.ContainsKey(FeedIdKey) || !item.Name.EndsWith(".json", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            yield return new LandedFeed(
+                source, item.Name[(source.Length + 1)..^".json".Length], "", null, FeedState.Received, item.Properties.CreatedOn ?? DateTimeOffset.MinValue, []);
+        }
     }
 
     /// <summary>The status of landed bytes by source and (a prefix of) their SHA-256; null when none landed. Bytes without a verdict yet have an empty feed id.</summary>

@@ -67,7 +67,8 @@ public class EndToEndHub : IAsyncLifetime
         Hub = await LocalHub.StartAsync(configuration, new LocalHubOptions
         {
             Port = 0,
-            EnableTimers = false,
+            EnableTimers = EnableTimers,
+            Clock = Clock,
             // The test runner builds a regex before any test code, so the process-wide timeout cannot be set here.
             RequireRegexTimeout = false,
             ConfigureLogging = ConfigureLogging,
@@ -119,6 +120,12 @@ public class EndToEndHub : IAsyncLifetime
         }
     }
 
+    /// <summary>Timers stay off unless a fixture tests them: tests start the pulls they need themselves.</summary>
+    protected virtual bool EnableTimers => false;
+
+    /// <summary>The hub's clock; null for the system clock.</summary>
+    protected virtual TimeProvider? Clock => null;
+
     /// <summary>Settings a fixture needs besides those of <see cref="Configuration"/>; they win over them.</summary>
     protected virtual void AddSettings(IDictionary<string, string?> values)
     {
@@ -168,7 +175,6 @@ public class EndToEndHub : IAsyncLifetime
             values[$"Pull:{section}:PathTemplate"] = "{source}/feeds/{period}";
             values[$"Pull:{section}:TimeoutSeconds"] = "5";
             values[$"Pull:{section}:ApiKey"] = $"sim-{source}-key";
-            values[$"Pull:{section}:Cron"] = "0 0 2 * * *";
         }
 
         return values;

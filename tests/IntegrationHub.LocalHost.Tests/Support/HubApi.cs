@@ -94,7 +94,15 @@ public sealed class HubApi(HttpClient http, RecentLogs logs)
     {
         var answer = await PushSampleAsync(sampleName);
         Assert.True(answer.Status == 202, $"Pushing {sampleName} should be accepted with 202; got {answer}");
-        return answer.Json.GetProperty("feedId").GetString()!;
+        var feedId = answer.Json.GetProperty("feedId").GetString()!;
+
+        // The department follows the status URL it was given, in the header and in the body, with its own key.
+        var statusUrl = $"/api/feeds/{feedId}";
+        Assert.Equal(statusUrl, answer.Location);
+        Assert.Equal(statusUrl, answer.Json.GetProperty("status").GetString());
+        var status = await GetAsync(statusUrl, Keys.Of(SampleFeed.Load(sampleName).Source));
+        Assert.True(status.Status == 200 && status.Json.GetProperty("feedId").GetString() == feedId, $"{statusUrl} should describe the feed; got {status}");
+        return feedId;
     }
 
     /// <summary><c>POST /api/pulls/{source}/{period}</c> with the ops key.</summary>
