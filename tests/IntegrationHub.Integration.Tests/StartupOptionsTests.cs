@@ -1,0 +1,90 @@
+using IntegrationHub.Functions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Integration.Tests;
+
+/// <summary>
+/// The intake limits and the pull settings as the hub registers them (AddHubServices): a value that could not work
+/// stops the start with the setting's name, instead of surfacing later as refused feeds or pulls that never finish.
+/// </summary>
+public sealed class StartupOptionsTests
+{
+    /// <summary>The hub's services over these settings (names as the configuration sees <c>Section__Key</c> app settings).</summary>
+    private static ServiceProvider Hub(params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([new("HubStorage", "UseDevelopmentStorage=true"), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))])
+            .Build();
+        return new ServiceCollection().AddLogging().AddHubServices(configuration, requireRegexTimeout: false).BuildServiceProvider();
+    }
+
+    /// <summary>What the host does at start-up with options registered ValidateOnStart.</summary>
+    private static void Start(ServiceProvider provider) => provider.GetRequiredService<IStartupValidator>().Validate();
+
+    [Fact]
+    public void Start_NoIntakeOrPullSettings_StartsWithTheDocumentedDefaults()
+    {
+        using var provider = Hub();
+
+        Start(provider);
+    }
+
+    [Theory]
+    [InlineData("Intake:MaxFeedBytes", "0", "MaxFeedBytes")]
+    [InlineData("Intake:MaxFeedBytes", "-1", "MaxFeedBytes")]
+    [InlineData("Intake:MaxFeedBytes", "1023", "MaxFeedBytes")]
+    [InlineData("Intake:MaxFeedBytes", "268435457", "MaxFeedBytes")]
+    [InlineData("Intake:MaxDepth", "0", "MaxDepth")]
+    [InlineData("Intake:MaxDepth", "7", "MaxDepth")]
+    [InlineData("Intake:MaxDepth", "257", "MaxDepth")]
+    public void Start_IntakeLimitOutOfRange_FailsNamingTheSetting(string key, string value, string named)
+    {
+        using var provider = Hub((key, value));
+
+        var refused = Assert.Throws<OptionsValidationException>(() => Start(provider));
+        Assert.Contains(named, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Pull:RetryMaxAttempts", "0", "RetryMaxAttempts")]
+    [InlineData("Pull:RetryMaxAttempts", "-3", "RetryMaxAttempts")]
+    [InlineData("Pull:RetryMaxAttempts", "21", "RetryMaxAttempts")]
+    [InlineData("Pull:RetryFirstIntervalSeconds", "0", "RetryFirstIntervalSeconds")]
+    [InlineData("Pull:RetryFirstIntervalSeconds", "3601", "RetryFirstIntervalSeconds")]
+    public void Start_PullRetryOutOfRange_FailsNamingTheSetting(string key, string value, string named)
+    {
+        using var provider = Hub((key, value));
+
+        var refused = Assert.Throws<OptionsValidationException>(() => Start(provider));
+        Assert.Contains(named, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Statistics", "0")]
+    [InlineData("PowerGrid", "-1")]
+    [InlineData("Transport", "601")]
+    [InlineData("Environment", "0")]
+    public void Start_DepartmentPullTimeoutOutOfRange_FailsNamingTheDepartmentsSetting(string department, string value)
+    {
+        using var provider = Hub(($"Pull:{department}:TimeoutSeconds", value));
+
+        var refused = Assert.Throws<OptionsValidationException>(() => Start(provider));
+        // Four departments share the setting's last name: the message must say whose it is.
+        Assert.Contains(department, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("TimeoutSeconds", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_OneDepartmentsTimeoutOutOfRange_NamesOnlyThatDepartment()
+    {
+        using var provider = Hub(("Pull:Transport:TimeoutSeconds", "0"), ("Pull:Statistics:TimeoutSeconds", "45"));
+
+        var refused = Assert.Throws<OptionsValidationException>(() => Start(provider));
+        Assert.Contains("Transport", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Statistics", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("PowerGrid", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Environment", refused.Message, StringComparison.Ordinal);
+    }
+}
