@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Json.Schema;
 using IntegrationHub.Core.Tests.Support;
+using IntegrationHub.Core.Validation;
 
 namespace IntegrationHub.Core.Tests;
 
@@ -15,6 +16,27 @@ public class SchemaCatalogTests
         }
 
         return data;
+    }
+
+    [Theory]
+    [InlineData("1.0", true)]
+    [InlineData("2.13", true)]
+    [InlineData("1.0.1", false)]
+    [InlineData("1", false)]
+    [InlineData("1.x", false)]
+    [InlineData("v1.0", false)]
+    [InlineData(".1", false)]
+    [InlineData("1.", false)]
+    public void IsFeedSchemaVersion_OnlyMajorDotMinor(string version, bool expected) =>
+        Assert.Equal(expected, SchemaCatalog.IsFeedSchemaVersion(version));
+
+    [Fact]
+    public void FeedSchemaFiles_AreNamedByAVersionADataSetCanCarry()
+    {
+        // A data set's inputs[].schemaVersion is MAJOR.MINOR: a feed schema named otherwise would stop the hub's start.
+        var files = Directory.EnumerateFiles(Path.Combine(RepoPaths.Schemas, "feeds"), "*.schema.json", SearchOption.AllDirectories).ToList();
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.True(SchemaCatalog.IsFeedSchemaVersion(Path.GetFileName(f)[..^".schema.json".Length]), f));
     }
 
     [Theory]

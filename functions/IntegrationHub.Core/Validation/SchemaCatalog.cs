@@ -51,8 +51,16 @@ public sealed class SchemaCatalog
             byPath[path] = schema;
 
             var parts = path.Split('/');
-            if (parts is ["feeds", var source, var version] && Version.TryParse(version, out var parsed))
+            if (parts is ["feeds", var source, var version])
             {
+                // Feeds and data sets name a schema version MAJOR.MINOR; a file named otherwise would validate feeds
+                // whose version no data set can carry, so it stops the start instead.
+                if (!IsFeedSchemaVersion(version))
+                {
+                    throw new InvalidOperationException($"schemas/{path}{Suffix}: a feed schema's file name must be its version as MAJOR.MINOR (e.g. 1.0.schema.json).");
+                }
+
+                var parsed = Version.Parse(version);
                 if (!feedVersions.TryGetValue(source, out var versions))
                 {
                     feedVersions[source] = versions = [];
@@ -66,6 +74,11 @@ public sealed class SchemaCatalog
             }
         }
     }
+
+    /// <summary>Whether a text is a feed schema version as the contract writes it: MAJOR.MINOR, digits only.</summary>
+    public static bool IsFeedSchemaVersion(string version) =>
+        version.Split('.') is [var major, var minor] && major.Length is > 0 and <= 4 && minor.Length is > 0 and <= 4
+        && major.All(char.IsAsciiDigit) && minor.All(char.IsAsciiDigit);
 
     /// <summary>Paths of every schema, relative to <c>schemas/</c>, without the suffix.</summary>
     public IReadOnlyCollection<string> Paths => byPath.Keys;
