@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using IntegrationHub.Functions.Resilience;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -193,16 +194,19 @@ public sealed partial class TaskHubHistory
     private static TableClient? CreateTable(IConfigurationSection storage, AzureComponentFactory components, string taskHubName)
     {
         var tableName = taskHubName + "History";
+        // Bounded like every other storage client: an ops page must not hang on storage that is away.
+        var options = new TableClientOptions();
+        StorageRetry.Apply(options);
         if (storage.Value is { Length: > 0 } connectionString)
         {
-            return new TableClient(connectionString, tableName);
+            return new TableClient(connectionString, tableName, options);
         }
 
         var endpoint = storage["tableServiceUri"] is { Length: > 0 } uri ? new Uri(uri)
             : storage["accountName"] is { Length: > 0 } account ? new Uri($"https://{account}.table.core.windows.net")
             : null;
         // The same identity settings the Functions host reads for this connection (credential, clientId, …).
-        return endpoint is null ? null : new TableClient(endpoint, tableName, components.CreateTokenCredential(storage));
+        return endpoint is null ? null : new TableClient(endpoint, tableName, components.CreateTokenCredential(storage), options);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "History table {Table} could not be read for {InstanceId}")]

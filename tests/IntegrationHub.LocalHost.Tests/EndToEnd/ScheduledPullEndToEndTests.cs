@@ -44,6 +44,32 @@ public sealed class ScheduledPullEndToEndTests(ScheduledPullEndToEndTests.Schedu
         Assert.Equal(["pull:transport:2025-09"], pulls);
     }
 
+    [Fact]
+    public async Task DatasetsLatest_OverHttp_IsThePeriodThatEndsLast_AndAnsweredNotModifiedForItsETag()
+    {
+        var served = SampleFeed.Latest("transport", "2025-09");
+        await Api.WaitForFeedConsolidatedAsync(served.FeedId);
+        await PipelineQuietAsync();
+
+        // This hub holds 2025-Q3 and the year 2025 only: the year ends last; of the quarters, Q3.
+        var latest = await Api.GetAsync("/api/datasets/latest");
+        Assert.True(latest.Status == 200, latest.ToString());
+        Assert.Equal("2025", latest.Json.GetProperty("period").GetString());
+        var quarter = await Api.GetAsync("/api/datasets/latest?kind=quarter");
+        Assert.Equal("2025-Q3", quarter.Json.GetProperty("period").GetString());
+        Assert.Contains(served.FeedId, PublishedDatasets.InputsOf(quarter.Json));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/datasets/latest?kind=quarter");
+        using var http = new HttpClient { BaseAddress = hub.Hub!.Address };
+        using var first = await http.SendAsync(request);
+        var etag = first.Headers.ETag;
+        Assert.True(etag is { IsWeak: false }, $"a strong ETag is expected; got {etag}");
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/api/datasets/latest?kind=quarter");
+        again.Headers.IfNoneMatch.Add(etag!);
+        using var notModified = await http.SendAsync(again);
+        Assert.Equal(System.Net.HttpStatusCode.NotModified, notModified.StatusCode);
+    }
+
     /// <summary>No feed or consolidation run busy; the pulls themselves start again every 2 s, so they are not waited for.</summary>
     private Task<IReadOnlyList<InstanceState>> PipelineQuietAsync() =>
         Api.EventuallyAsync("every feed and consolidation run to finish", async () =>
