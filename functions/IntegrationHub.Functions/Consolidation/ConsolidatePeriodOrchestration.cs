@@ -26,7 +26,7 @@ public static class ConsolidatePeriodOrchestration
         // The pointer also records the generations consolidated, even when nothing changed: that is what waiting feeds look for.
         var before = await context.CallActivityAsync<Dictionary<string, long>>(
             nameof(ConsolidationActivities.MoveLatest), new PointerMove(input.Period, built.Version, built.Sha256, generations));
-        await context.CallActivityAsync<int>(nameof(ConsolidationActivities.WakeIncludedFeeds), new FeedsIncluded(input.Period, before ?? [], generations));
+        await context.CallActivityAsync<int>(nameof(ConsolidationActivities.WakeIncludedFeeds), new FeedsIncluded(input.Period, before ?? [], generations, built.Version));
         if (built.IsNew || built.Unannounced)
         {
             // The version is stored and current from here on, whatever happens to its announcement: readers see it while

@@ -126,6 +126,8 @@ public sealed partial class ConsolidationActivities(
         ArgumentNullException.ThrowIfNull(included);
         ArgumentNullException.ThrowIfNull(client);
         var woken = 0;
+        var period = Period.Parse(included.Period);
+        var news = included.Version > 0 ? IncludedNews.Of(included.Period, included.Version) : included.Period;
         foreach (var (year, generation) in included.Generations)
         {
             var before = included.Before.GetValueOrDefault(year);
@@ -135,11 +137,14 @@ public sealed partial class ConsolidationActivities(
             }
 
             var document = await ledger.ReadAsync(int.Parse(year, CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
-            foreach (var entry in document.Entries.Where(e => e.Generation > before && e.Generation <= generation))
+            // A year's ledger also holds the feeds of the year's other periods: they wait for other data sets, and a
+            // wake-up from this one would only make them look in vain (one more activity each in the shared queue).
+            foreach (var entry in document.Entries.Where(e => e.Generation > before && e.Generation <= generation
+                && Period.TryParse(e.Period, out var feedPeriod) && DatasetPeriods.Reads(period, e.Source, feedPeriod)))
             {
                 try
                 {
-                    await client.RaiseEventAsync(InstanceIds.Feed(entry.Source, entry.Period, FeedId.HashPrefixOf(entry.FeedId)), ProcessFeedOrchestration.IncludedEvent, included.Period, cancellationToken)
+                    await client.RaiseEventAsync(InstanceIds.Feed(entry.Source, entry.Period, FeedId.HashPrefixOf(entry.FeedId)), ProcessFeedOrchestration.IncludedEvent, news, cancellationToken)
                         .ConfigureAwait(false);
                     woken++;
                 }

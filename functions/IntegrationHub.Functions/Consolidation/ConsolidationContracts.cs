@@ -27,7 +27,8 @@ public sealed record BuiltDataset(string Period, int Version, string Sha256, boo
 public sealed record PointerMove(string Period, int Version, string Sha256, IReadOnlyDictionary<string, long> LedgerGenerations);
 
 /// <summary>A period's data set now includes every feed recorded after <paramref name="Before"/> up to <paramref name="Generations"/> (per year).</summary>
-public sealed record FeedsIncluded(string Period, IReadOnlyDictionary<string, long> Before, IReadOnlyDictionary<string, long> Generations);
+/// <param name="Version">The version the pointer now names; 0 in the inputs of runs from before it was passed.</param>
+public sealed record FeedsIncluded(string Period, IReadOnlyDictionary<string, long> Before, IReadOnlyDictionary<string, long> Generations, int Version = 0);
 
 public sealed record PublishRequest(string Period, int Version);
 

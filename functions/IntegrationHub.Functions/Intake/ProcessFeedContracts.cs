@@ -31,6 +31,30 @@ public enum ConsolidationState
 
 public sealed record ConsolidationProgress(string Period, ConsolidationState State, int? Version, string? Detail);
 
+/// <summary>
+/// What the consolidation tells a feed it took in (<see cref="ProcessFeedOrchestration.IncludedEvent"/>): the data-set
+/// version <c>{period}/v{n}</c> that includes it. Events of earlier runs carry the period alone; a feed then looks.
+/// </summary>
+public static class IncludedNews
+{
+    public static string Of(string period, int version) => FormattableString.Invariant($"{period}/v{version}");
+
+    /// <returns>False for a text that names no version (the feed then asks the data set itself).</returns>
+    public static bool TryRead(string? news, out string period, out int version)
+    {
+        period = "";
+        version = 0;
+        var cut = news?.LastIndexOf("/v", StringComparison.Ordinal) ?? -1;
+        if (cut <= 0 || !int.TryParse(news.AsSpan(cut + 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out version) || version < 1)
+        {
+            return false;
+        }
+
+        period = news![..cut];
+        return true;
+    }
+}
+
 public sealed record ConsolidatedFeed(string Source, string ContentHash, IReadOnlyList<string> DatasetVersions);
 
 [JsonConverter(typeof(JsonStringEnumConverter<FeedOutcome>))]

@@ -91,13 +91,39 @@ public static class ProcessFeedOrchestration
                 break;
             }
 
-            try
+            // News naming a data-set version comes from the consolidation that moved `latest` to it, which includes this
+            // feed: the period is done without asking. Waiting for the rest goes on within the same wait, so news
+            // about one period does not cost a look at every other.
+            var waitUntil = context.CurrentUtcDateTime + delay;
+            while (pending.Count > 0 && context.CurrentUtcDateTime < waitUntil)
             {
-                await context.WaitForExternalEvent<string>(IncludedEvent, delay);
+                string news;
+                try
+                {
+                    news = await context.WaitForExternalEvent<string>(IncludedEvent, waitUntil - context.CurrentUtcDateTime);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The wait ran out without news: look anyway.
+                    break;
+                }
+
+                if (!IncludedNews.TryRead(news, out var period, out var version))
+                {
+                    // News without a version, from a run from before versions were sent: look now.
+                    break;
+                }
+
+                // News about a period found included by a look already is old news.
+                if (pending.Remove(period))
+                {
+                    included.Add(IncludedNews.Of(period, version));
+                }
             }
-            catch (OperationCanceledException)
+
+            if (pending.Count == 0)
             {
-                // The wait ran out without news: look anyway.
+                return included;
             }
 
             delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, MaxPollInterval.TotalSeconds));

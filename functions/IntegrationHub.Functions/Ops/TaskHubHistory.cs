@@ -124,7 +124,8 @@ public sealed partial class TaskHubHistory
             "ExecutionSuspended" or "ExecutionResumed" => row.GetString("Reason"),
             "TimerCreated" or "TimerFired" => row.GetDateTimeOffset("FireAt")?.ToString("O", CultureInfo.InvariantCulture),
             "GenericEvent" => row.GetString("Data"),
-            "EventRaised" or "EventSent" => row.GetString("Name"),
+            // What the event said (the name is shown beside it): for "included", the data-set version that took the feed in.
+            "EventRaised" or "EventSent" => row.GetString("Input") ?? row.GetString("Name"),
             _ => null,
         };
 

@@ -1,5 +1,6 @@
 using IntegrationHub.Functions.Consolidation;
 using IntegrationHub.Functions.Intake;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace IntegrationHub.LocalHost.Tests.Orchestrations;
@@ -104,6 +105,66 @@ public sealed class ProcessFeedOrchestrationTests
         Assert.Equal(Feed.Source, marked.Source);
         Assert.Equal(Feed.ContentHash, marked.ContentHash);
         Assert.Equal(["2024/v4", "2024-Q2/v9"], marked.DatasetVersions);
+    }
+
+    [Fact]
+    public async Task ProcessFeed_NewsOfTheVersionThatIncludesIt_FinishesThatPeriodWithoutLookingAgain()
+    {
+        // The quarter's data set never says "included" when asked: only the consolidation's news can finish the feed.
+        var activities = AcceptedFeed((request, _) => request.Period == "2024"
+            ? new ConsolidationProgress("2024", ConsolidationState.Included, 4, null)
+            : new ConsolidationProgress(request.Period, ConsolidationState.Pending, null, null));
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+        await hub.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ProcessFeedOrchestration.ProcessFeed), Feed, new StartOrchestrationOptions { InstanceId = InstanceId });
+
+        // Three looks at the quarter: the feed now sleeps 4 s before the next one.
+        var asked = await QuarterLooksAsync(activities, 3);
+        await hub.Client.RaiseEventAsync(InstanceId, ProcessFeedOrchestration.IncludedEvent, "2024-Q2/v9");
+        var run = await hub.WaitForEndAsync(InstanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        Assert.Equal(["2024/v4", "2024-Q2/v9"], run.ReadOutputAs<ProcessFeedResult>()!.DatasetVersions);
+        Assert.Equal(asked, QuarterLooks(activities));
+        Assert.Equal(["2024/v4", "2024-Q2/v9"], Assert.Single(activities.InputsOf<ConsolidatedFeed>(nameof(ProcessFeedActivities.MarkConsolidated))).DatasetVersions);
+    }
+
+    [Fact]
+    public async Task ProcessFeed_NewsWithoutAVersion_MakesTheFeedLookAtOnce()
+    {
+        // A consolidation started before versions were sent says only the period: the feed asks the data set itself.
+        var activities = AcceptedFeed((request, asked) => request.Period == "2024" || asked > 3
+            ? new ConsolidationProgress(request.Period, ConsolidationState.Included, request.Period == "2024" ? 4 : 9, null)
+            : new ConsolidationProgress(request.Period, ConsolidationState.Pending, null, null));
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+        await hub.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ProcessFeedOrchestration.ProcessFeed), Feed, new StartOrchestrationOptions { InstanceId = InstanceId });
+
+        await QuarterLooksAsync(activities, 3);
+        var raised = DateTimeOffset.UtcNow;
+        await hub.Client.RaiseEventAsync(InstanceId, ProcessFeedOrchestration.IncludedEvent, "2024-Q2");
+        var run = await hub.WaitForEndAsync(InstanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        Assert.Equal(["2024/v4", "2024-Q2/v9"], run.ReadOutputAs<ProcessFeedResult>()!.DatasetVersions);
+        Assert.Equal(4, QuarterLooks(activities));
+
+        // The fourth look came with the news, not with the 4 s timer the feed was sleeping on.
+        var fourth = activities.CallsOf(nameof(ConsolidationActivities.RequestConsolidation)).Where(c => ((ConsolidationRequest)c.Input!).Period == "2024-Q2").Last();
+        Assert.InRange((fourth.At - raised).TotalSeconds, -1, 2.5);
+    }
+
+    private static int QuarterLooks(ScriptedActivities activities) =>
+        activities.InputsOf<ConsolidationRequest>(nameof(ConsolidationActivities.RequestConsolidation)).Count(r => r.Period == "2024-Q2");
+
+    private static async Task<int> QuarterLooksAsync(ScriptedActivities activities, int atLeast)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (QuarterLooks(activities) < atLeast)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The feed looked at its quarter {QuarterLooks(activities)} time(s) in 30 s.");
+            await Task.Delay(20);
+        }
+
+        return QuarterLooks(activities);
     }
 
     [Fact]
