@@ -40,14 +40,18 @@ public sealed partial class ConsolidationActivities(
     {
         ArgumentNullException.ThrowIfNull(request);
         var period = Period.Parse(request.Period);
-        var inputs = await LoadFeedsAsync(period, request.LedgerGenerations, cancellationToken).ConfigureAwait(false);
+        var entries = await SelectEntriesAsync(period, request.LedgerGenerations, cancellationToken).ConfigureAwait(false);
         var pointer = await datasets.GetPointerAsync(request.Period, cancellationToken).ConfigureAwait(false);
         var previous = pointer is null ? null : (await datasets.GetVersionAsync(request.Period, pointer.Value.Pointer.Version, cancellationToken).ConfigureAwait(false))?.ToDocument();
 
+        // The feeds in force are the current version's inputs (a later feed that changes nothing in force, such as an
+        // older revision, leaves them so): the data set is unchanged without loading a feed or building it again.
+        // Otherwise the build decides, because feeds it cannot tell apart by the ledger are settled by their content.
+        var unchanged = previous is not null && SameFeeds(previous.Inputs.Select(i => i.FeedId), entries.Select(e => e.FeedId));
         var published = pointer?.Pointer.Version ?? 0;
         var newest = (await datasets.ListVersionsAsync(request.Period, cancellationToken).ConfigureAwait(false)).DefaultIfEmpty(0).Max();
         var generatedAt = new DateTimeOffset(DateTime.SpecifyKind(request.GeneratedAt, DateTimeKind.Utc));
-        var document = core.Datasets.Build(period, inputs, Math.Max(published, newest) + 1, generatedAt);
+        var document = unchanged ? previous! : core.Datasets.Build(period, await LoadFeedsAsync(entries, cancellationToken).ConfigureAwait(false), Math.Max(published, newest) + 1, generatedAt);
         if (previous is not null && SameInputs(previous, document))
         {
             // A run that moved `latest` and then failed to announce (the publisher was away) left the current version
@@ -214,10 +218,13 @@ public sealed partial class ConsolidationActivities(
     }
 
     private static bool SameInputs(DatasetDocument previous, DatasetDocument current) =>
-        previous.Inputs.Select(i => i.FeedId).Order(StringComparer.Ordinal).SequenceEqual(current.Inputs.Select(i => i.FeedId).Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        SameFeeds(previous.Inputs.Select(i => i.FeedId), current.Inputs.Select(i => i.FeedId));
 
-    /// <summary>The normalised feeds the build can use, up to the ledger generations the run started from.</summary>
-    private async Task<List<NormalisedFeed>> LoadFeedsAsync(Period period, IReadOnlyDictionary<string, long> generations, CancellationToken cancellationToken)
+    private static bool SameFeeds(IEnumerable<string> a, IEnumerable<string> b) =>
+        a.Order(StringComparer.Ordinal).SequenceEqual(b.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+
+    /// <summary>The ledger entries the build can use (the feeds in force), up to the ledger generations the run started from.</summary>
+    private async Task<IReadOnlyList<LedgerEntry>> SelectEntriesAsync(Period period, IReadOnlyDictionary<string, long> generations, CancellationToken cancellationToken)
     {
         var recorded = new List<LedgerEntry>();
         foreach (var (year, generation) in generations)
@@ -226,8 +233,11 @@ public sealed partial class ConsolidationActivities(
             recorded.AddRange(document.Entries.Where(e => e.Generation <= generation));
         }
 
-        var entries = DatasetPeriods.SelectInputs(period, recorded, e => new LedgerKey(e.Source, e.Period, e.Revision, e.ProducedAt, e.FeedId));
+        return DatasetPeriods.SelectInputs(period, recorded, e => new LedgerKey(e.Source, e.Period, e.Revision, e.ProducedAt, e.FeedId));
+    }
 
+    private async Task<List<NormalisedFeed>> LoadFeedsAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
+    {
         var loaded = new NormalisedFeed[entries.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, entries.Count),
