@@ -12,19 +12,10 @@ namespace IntegrationHub.Functions.Ops;
 public sealed class OpsFeedFunctions(FeedReprocessing reprocessing, Reconciliation reconciliation, AccessGate gate)
 {
     [Function(nameof(ReprocessFeed))]
-    public async Task<IActionResult> ReprocessFeed(
+    public Task<IActionResult> ReprocessFeed(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/feeds/{feedId}/reprocess")] HttpRequest request, string feedId,
-        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var (denied, actor) = gate.AdmitOps(request);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        return (await reprocessing.ReprocessAsync(client, feedId, actor, cancellationToken).ConfigureAwait(false)).ToActionResult();
-    }
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        OpsCall.RunAsync(gate, request, actor => reprocessing.ReprocessAsync(client, feedId, actor, cancellationToken));
 
     /// <summary><c>source</c>: one department's feeds only.</summary>
     [Function(nameof(ListQuarantine))]

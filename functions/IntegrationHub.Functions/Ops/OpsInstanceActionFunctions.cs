@@ -10,112 +10,45 @@ namespace IntegrationHub.Functions.Ops;
 public sealed class OpsInstanceActionFunctions(OpsInstances instances, AccessGate gate)
 {
     [Function(nameof(ReplayInstance))]
-    public async Task<IActionResult> ReplayInstance(
+    public Task<IActionResult> ReplayInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/replay")] HttpRequest request, string instanceId,
-        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var (denied, actor) = gate.AdmitOps(request);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        return (await instances.ReplayAsync(client, instanceId, actor, cancellationToken).ConfigureAwait(false)).ToActionResult();
-    }
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        OpsCall.RunAsync(gate, request, actor => instances.ReplayAsync(client, instanceId, actor, cancellationToken));
 
     [Function(nameof(RewindInstance))]
-    public async Task<IActionResult> RewindInstance(
+    public Task<IActionResult> RewindInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/rewind")] HttpRequest request, string instanceId,
-        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var (denied, actor) = gate.AdmitOps(request);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        var (reason, invalid) = await OpsReason.ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        return invalid ?? (await instances.RewindAsync(client, instanceId, reason, actor, cancellationToken).ConfigureAwait(false)).ToActionResult();
-    }
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        OpsCall.RunWithReasonAsync(gate, request, (reason, actor) => instances.RewindAsync(client, instanceId, reason, actor, cancellationToken), cancellationToken);
 
     [Function(nameof(TerminateInstance))]
-    public async Task<IActionResult> TerminateInstance(
+    public Task<IActionResult> TerminateInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/terminate")] HttpRequest request, string instanceId,
-        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var (denied, actor) = gate.AdmitOps(request);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        var (reason, invalid) = await OpsReason.ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        return invalid ?? (await instances.TerminateAsync(client, instanceId, reason, actor, cancellationToken).ConfigureAwait(false)).ToActionResult();
-    }
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        OpsCall.RunWithReasonAsync(gate, request, (reason, actor) => instances.TerminateAsync(client, instanceId, reason, actor, cancellationToken), cancellationToken);
 
     [Function(nameof(SuspendInstance))]
-    public async Task<IActionResult> SuspendInstance(
+    public Task<IActionResult> SuspendInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/suspend")] HttpRequest request, string instanceId,
-        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var (denied, actor) = gate.AdmitOps(request);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        var (reason, invalid) = await OpsReason.ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        return invalid ?? (await instances.SuspendAsync(client, instanceId, reason, actor, cancellationToken).ConfigureAwait(false)).ToActionResult();
-    }
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        OpsCall.RunWithReasonAsync(gate, request, (reason, actor) => instances.SuspendAsync(client, instanceId, reason, actor, cancellationToken), cancellationToken);
 
     [Function(nameof(ResumeInstance))]
-    public async Task<IActionResult> ResumeInstance(
+    public Task<IActionResult> ResumeInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/resume")] HttpRequest request, string instanceId,
-        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var (denied, actor) = gate.AdmitOps(request);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        var (reason, invalid) = await OpsReason.ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        return invalid ?? (await instances.ResumeAsync(client, instanceId, reason, actor, cancellationToken).ConfigureAwait(false)).ToActionResult();
-    }
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        OpsCall.RunWithReasonAsync(gate, request, (reason, actor) => instances.ResumeAsync(client, instanceId, reason, actor, cancellationToken), cancellationToken);
 
     [Function(nameof(PurgeInstance))]
-    public async Task<IActionResult> PurgeInstance(
+    public Task<IActionResult> PurgeInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "ops/instances/{instanceId}")] HttpRequest request, string instanceId,
-        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var (denied, actor) = gate.AdmitOps(request);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        return (await instances.PurgeAsync(client, instanceId, actor, cancellationToken).ConfigureAwait(false)).ToActionResult();
-    }
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        OpsCall.RunAsync(gate, request, actor => instances.PurgeAsync(client, instanceId, actor, cancellationToken));
 
     /// <summary><c>since</c>: failed at or after (ISO 8601); <c>name</c>: orchestration names, comma-separated.</summary>
     [Function(nameof(ReplayFailed))]
-    public async Task<IActionResult> ReplayFailed(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/replay-failed")] HttpRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var (denied, actor) = gate.AdmitOps(request);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        var names = request.Query["name"].Count == 0 ? null : string.Join(',', request.Query["name"].Select(v => v ?? ""));
-        return (await instances.ReplayFailedAsync(client, request.Query["since"].FirstOrDefault(), names, actor, cancellationToken).ConfigureAwait(false)).ToActionResult();
-    }
+    public Task<IActionResult> ReplayFailed(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/replay-failed")] HttpRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        OpsCall.RunAsync(gate, request, actor => instances.ReplayFailedAsync(
+            client, request.Query["since"].FirstOrDefault(), request.Query["name"].Count == 0 ? null : string.Join(',', request.Query["name"].Select(v => v ?? "")), actor, cancellationToken));
 }
