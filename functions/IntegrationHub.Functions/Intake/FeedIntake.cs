@@ -74,26 +74,20 @@ public sealed partial class FeedIntake(FeedStore store, FeedValidator validator,
     public async Task<FeedStatus?> GetStatusAsync(string feedId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feedId);
-        if (await store.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false) is { } decided)
+        var lookup = await store.LookUpAsync(feedId, cancellationToken).ConfigureAwait(false);
+        if (lookup.Status is { } decided)
         {
             return decided;
         }
 
-        var source = FeedId.SourceOf(feedId);
-        var hashPrefix = FeedId.HashPrefixOf(feedId);
-        if (source is null || hashPrefix.Length != 16)
+        foreach (var landed in lookup.Undecided)
         {
-            return null;
-        }
-
-        await foreach (var landed in store.ListUndecidedAsync(source, hashPrefix, cancellationToken).ConfigureAwait(false))
-        {
-            var body = await store.ReadLandedAsync(source, landed.ContentHash, cancellationToken).ConfigureAwait(false);
-            var report = validator.Validate(body.ToMemory(), source, landed.ContentHash).Report;
+            var body = await store.ReadLandedAsync(landed.Source, landed.ContentHash, cancellationToken).ConfigureAwait(false);
+            var report = validator.Validate(body.ToMemory(), landed.Source, landed.ContentHash).Report;
             if (report.FeedId == feedId)
             {
                 return new FeedStatus(
-                    feedId, source, report.Period, FeedState.Received, $"{HubContainers.Landing}/{FeedStore.LandingPath(source, landed.ContentHash)}",
+                    feedId, landed.Source, report.Period, FeedState.Received, $"{HubContainers.Landing}/{FeedStore.LandingPath(landed.Source, landed.ContentHash)}",
                     landed.ReceivedAt, null, []);
             }
         }

@@ -32,6 +32,15 @@ public sealed record LandedFeed(
     string Source, string ContentHash, string FeedId, string? Period, FeedState State, DateTimeOffset ReceivedAt, IReadOnlyList<string> Datasets);
 
 /// <summary>
+/// What landing holds under a feed id: the feed's recorded status, or else the bodies of its source and hash prefix
+/// that have no verdict yet (their id is not recorded; only their bytes can tell whether one of them is this feed).
+/// </summary>
+public sealed record FeedLookup(FeedStatus? Status, IReadOnlyList<LandedFeed> Undecided)
+{
+    public static readonly FeedLookup None = new(null, []);
+}
+
+/// <summary>
 /// Landing and quarantine on Blob Storage. The landing blob is created with If-None-Match: * before anything can
 /// fail, so a feed is never lost and the same bytes can never be written twice; its state lives in the blob's
 /// metadata (the content itself is never rewritten).
@@ -190,41 +199,42 @@ public sealed class FeedStore(BlobServiceClient blobs)
         }
     }
 
-    public async Task<FeedStatus?> GetStatusAsync(string feedId, CancellationToken cancellationToken)
+    public async Task<FeedStatus?> GetStatusAsync(string feedId, CancellationToken cancellationToken) =>
+        (await LookUpAsync(feedId, cancellationToken).ConfigureAwait(false)).Status;
+
+    /// <summary>A feed by its id, in one listing of its source and hash prefix.</summary>
+    public async Task<FeedLookup> LookUpAsync(string feedId, CancellationToken cancellationToken)
     {
         var source = FeedId.SourceOf(feedId);
         var hashPrefix = FeedId.HashPrefixOf(feedId);
         if (source is null || hashPrefix.Length != 16)
         {
-            return null;
+            return FeedLookup.None;
         }
 
-        return await FindStatusAsync(source, hashPrefix, feedId, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The bodies landed under this source whose hash starts with the prefix and that have no verdict yet: their feed
-    /// id is not recorded, only their bytes can tell it.
-    /// </summary>
-    public async IAsyncEnumerable<LandedFeed> ListUndecidedAsync(
-        string source, string contentHashPrefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
+        var undecided = new List<LandedFeed>();
         var landing = blobs.GetBlobContainerClient(HubContainers.Landing);
-        await foreach (var item in landing.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = $"{source}/{contentHashPrefix}" }, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in landing.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = $"{source}/{hashPrefix}" }, cancellationToken).ConfigureAwait(false))
         {
-            if (item.Metadata.ContainsKey(FeedIdKey) || !item.Name.EndsWith(".json", StringComparison.Ordinal))
+            if (!item.Metadata.TryGetValue(FeedIdKey, out var id))
             {
-                continue;
+                if (ToLanded(item) is { } landed)
+                {
+                    undecided.Add(landed);
+                }
             }
-
-            yield return new LandedFeed(
-                source, item.Name[(source.Length + 1)..^".json".Length], "", null, FeedState.Received, item.Properties.CreatedOn ?? DateTimeOffset.MinValue, []);
+            else if (id == feedId)
+            {
+                return new FeedLookup(await ToStatusAsync(source, item, cancellationToken).ConfigureAwait(false), []);
+            }
         }
+
+        return new FeedLookup(null, undecided);
     }
 
     /// <summary>The status of landed bytes by source and (a prefix of) their SHA-256; null when none landed. Bytes without a verdict yet have an empty feed id.</summary>
     public Task<FeedStatus?> GetStatusByContentHashAsync(string source, string contentHashPrefix, CancellationToken cancellationToken) =>
-        FindStatusAsync(source, contentHashPrefix, feedId: null, cancellationToken);
+        FindStatusAsync(source, contentHashPrefix, cancellationToken);
 
     /// <summary>
     /// Ops reprocessing: a quarantined feed that validates now (its schema or reference data were fixed) is recorded
@@ -262,20 +272,29 @@ public sealed class FeedStore(BlobServiceClient blobs)
         var landing = blobs.GetBlobContainerClient(HubContainers.Landing);
         await foreach (var item in landing.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken).ConfigureAwait(false))
         {
-            var slash = item.Name.IndexOf('/', StringComparison.Ordinal);
-            if (slash <= 0 || !item.Name.EndsWith(".json", StringComparison.Ordinal))
+            if (ToLanded(item) is { } landed)
             {
-                continue;
+                yield return landed;
             }
-
-            item.Metadata.TryGetValue(FeedIdKey, out var id);
-            // A body is landed before its metadata is set; a blob caught in between has no state yet, which is "Received".
-            var state = item.Metadata.TryGetValue(StateKey, out var recorded) && Enum.TryParse<FeedState>(recorded, out var parsed) ? parsed : FeedState.Received;
-            yield return new LandedFeed(
-                item.Name[..slash], item.Name[(slash + 1)..^".json".Length], id ?? "", item.Metadata.TryGetValue(PeriodKey, out var period) ? period : null, state,
-                item.Properties.CreatedOn ?? DateTimeOffset.MinValue,
-                item.Metadata.TryGetValue(DatasetsKey, out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : []);
         }
+    }
+
+    /// <summary>A landing blob as its name and metadata record it; null for a blob that is not a landed body.</summary>
+    private static LandedFeed? ToLanded(BlobItem item)
+    {
+        var slash = item.Name.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || !item.Name.EndsWith(".json", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        item.Metadata.TryGetValue(FeedIdKey, out var id);
+        // A body is landed before its metadata is set; a blob caught in between has no state yet, which is "Received".
+        var state = item.Metadata.TryGetValue(StateKey, out var recorded) && Enum.TryParse<FeedState>(recorded, out var parsed) ? parsed : FeedState.Received;
+        return new LandedFeed(
+            item.Name[..slash], item.Name[(slash + 1)..^".json".Length], id ?? "", item.Metadata.TryGetValue(PeriodKey, out var period) ? period : null, state,
+            item.Properties.CreatedOn ?? DateTimeOffset.MinValue,
+            item.Metadata.TryGetValue(DatasetsKey, out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : []);
     }
 
     /// <summary>Whether a normalised feed is stored under this name.</summary>
@@ -296,31 +315,31 @@ public sealed class FeedStore(BlobServiceClient blobs)
         }
     }
 
-    private async Task<FeedStatus?> FindStatusAsync(string source, string hashPrefix, string? feedId, CancellationToken cancellationToken)
+    private async Task<FeedStatus?> FindStatusAsync(string source, string hashPrefix, CancellationToken cancellationToken)
     {
         var landing = blobs.GetBlobContainerClient(HubContainers.Landing);
         await foreach (var item in landing.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = $"{source}/{hashPrefix}" }, cancellationToken).ConfigureAwait(false))
         {
-            item.Metadata.TryGetValue(FeedIdKey, out var id);
-            if (feedId is not null && id != feedId)
-            {
-                continue;
-            }
-
-            var state = Enum.Parse<FeedState>(item.Metadata[StateKey]);
-            ValidationReport? report = null;
-            if (state == FeedState.Quarantined)
-            {
-                var content = await blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobClient($"{source}/{id}.json")
-                    .DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-                report = content.Value.Content.ToObjectFromJson<ValidationReport>(HubJson.Options);
-            }
-
-            var datasets = item.Metadata.TryGetValue(DatasetsKey, out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
-            return new FeedStatus(
-                id ?? "", source, item.Metadata.TryGetValue(PeriodKey, out var period) ? period : null, state, $"{HubContainers.Landing}/{item.Name}", item.Properties.CreatedOn ?? DateTimeOffset.MinValue, report, datasets);
+            return await ToStatusAsync(source, item, cancellationToken).ConfigureAwait(false);
         }
 
         return null;
+    }
+
+    private async Task<FeedStatus> ToStatusAsync(string source, BlobItem item, CancellationToken cancellationToken)
+    {
+        item.Metadata.TryGetValue(FeedIdKey, out var id);
+        var state = Enum.Parse<FeedState>(item.Metadata[StateKey]);
+        ValidationReport? report = null;
+        if (state == FeedState.Quarantined)
+        {
+            var content = await blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobClient($"{source}/{id}.json")
+                .DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            report = content.Value.Content.ToObjectFromJson<ValidationReport>(HubJson.Options);
+        }
+
+        var datasets = item.Metadata.TryGetValue(DatasetsKey, out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
+        return new FeedStatus(
+            id ?? "", source, item.Metadata.TryGetValue(PeriodKey, out var period) ? period : null, state, $"{HubContainers.Landing}/{item.Name}", item.Properties.CreatedOn ?? DateTimeOffset.MinValue, report, datasets);
     }
 }
