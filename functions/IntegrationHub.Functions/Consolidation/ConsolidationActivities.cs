@@ -47,18 +47,18 @@ public sealed partial class ConsolidationActivities(
         // The feeds in force are the current version's inputs (a later feed that changes nothing in force, such as an
         // older revision, leaves them so): the data set is unchanged without loading a feed or building it again.
         // Otherwise the build decides, because feeds it cannot tell apart by the ledger are settled by their content.
-        var unchanged = previous is not null && SameFeeds(previous.Inputs.Select(i => i.FeedId), entries.Select(e => e.FeedId));
+        if (previous is not null && SameFeeds(previous.Inputs.Select(i => i.FeedId), entries.Select(e => e.FeedId)))
+        {
+            return await UnchangedAsync(previous, pointer!.Value.Pointer.Sha256, cancellationToken).ConfigureAwait(false);
+        }
+
         var published = pointer?.Pointer.Version ?? 0;
         var newest = (await datasets.ListVersionsAsync(request.Period, cancellationToken).ConfigureAwait(false)).DefaultIfEmpty(0).Max();
         var generatedAt = new DateTimeOffset(DateTime.SpecifyKind(request.GeneratedAt, DateTimeKind.Utc));
-        var document = unchanged ? previous! : core.Datasets.Build(period, await LoadFeedsAsync(entries, cancellationToken).ConfigureAwait(false), Math.Max(published, newest) + 1, generatedAt);
+        var document = core.Datasets.Build(period, await LoadFeedsAsync(entries, cancellationToken).ConfigureAwait(false), Math.Max(published, newest) + 1, generatedAt);
         if (previous is not null && SameInputs(previous, document))
         {
-            // A run that moved `latest` and then failed to announce (the publisher was away) left the current version
-            // unannounced; the run replayed by ops announces it.
-            var announced = await datasets.IsAnnouncedAsync(request.Period, previous.Version, cancellationToken).ConfigureAwait(false);
-            LogUnchanged(logger, request.Period, previous.Version, announced ? "announced" : "not announced yet");
-            return new BuiltDataset(request.Period, previous.Version, pointer!.Value.Pointer.Sha256, false, null, 0, Unannounced: !announced);
+            return await UnchangedAsync(previous, pointer!.Value.Pointer.Sha256, cancellationToken).ConfigureAwait(false);
         }
 
         // A run interrupted after writing its version but before moving `latest` (a host stopped, a crash) left that
@@ -97,6 +97,17 @@ public sealed partial class ConsolidationActivities(
             // A crashed earlier attempt left a different, never-announced version under this number: versions are immutable, take the next.
             document = document with { Version = document.Version + 1 };
         }
+    }
+
+    /// <summary>
+    /// The current version stands. A run that moved `latest` and then failed to announce (the publisher was away) left
+    /// it unannounced; the run replayed by ops announces it.
+    /// </summary>
+    private async Task<BuiltDataset> UnchangedAsync(DatasetDocument current, string sha256, CancellationToken cancellationToken)
+    {
+        var announced = await datasets.IsAnnouncedAsync(current.Period, current.Version, cancellationToken).ConfigureAwait(false);
+        LogUnchanged(logger, current.Period, current.Version, announced ? "announced" : "not announced yet");
+        return new BuiltDataset(current.Period, current.Version, sha256, false, null, 0, Unannounced: !announced);
     }
 
     /// <returns>The ledger generations the pointer held before (none for a period's first version): what was consolidated already.</returns>
