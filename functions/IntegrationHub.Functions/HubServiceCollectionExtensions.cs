@@ -9,6 +9,7 @@ using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Pull;
 using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Storage;
+using Azure.Core;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,9 +42,16 @@ public static class HubServiceCollectionExtensions
         // storage is away instead of hanging.
         services.AddAzureClients(clients =>
         {
-            clients.AddBlobServiceClient(configuration.GetSection(HubSettings.HubStorageSection));
+            clients.AddBlobServiceClient(configuration.GetSection(HubSettings.HubStorageSection))
+                .ConfigureOptions((blobOptions, sp) => blobOptions.AddPolicy(sp.GetRequiredService<MissingContainerPolicy>(), HttpPipelinePosition.PerCall));
             clients.ConfigureDefaults(StorageRetry.Apply);
         });
+
+        // The containers exist before the first request under either host, and again after one is found missing.
+        services.AddSingleton<MissingContainerSignal>();
+        services.AddSingleton<MissingContainerPolicy>();
+        services.AddSingleton<HubStorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<HubStorageInitializer>());
         services.AddSingleton<FeedStore>();
         services.AddSingleton<FeedIntake>();
         services.AddSingleton<OrchestrationStarter>();

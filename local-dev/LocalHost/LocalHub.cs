@@ -123,8 +123,6 @@ public sealed class LocalHub : IAsyncDisposable
         app.UseStatusCodePages();
         HttpFunctionEndpoints.Map(app, functions);
 
-        // In Azure the infrastructure creates the containers; on a fresh Azurite the host does.
-        await app.Services.GetRequiredService<FeedStore>().EnsureContainersAsync(cancellationToken).ConfigureAwait(false);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new LocalHub(app, sidecar, channel, new Uri($"http://localhost:{port}"));
     }

@@ -25,7 +25,7 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
         }
 
         var store = new FeedStore(blobs);
-        await store.EnsureContainersAsync(CancellationToken.None);
+        await HubStorageInitializer.EnsureContainersAsync(blobs, CancellationToken.None);
         intake = new FeedIntake(store, Core.Validator, NullLogger<FeedIntake>.Instance);
     }
 

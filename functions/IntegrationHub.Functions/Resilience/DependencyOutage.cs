@@ -60,6 +60,11 @@ public sealed partial class DependencyOutage(string dependency, string detail)
                 var causes = aggregate.InnerExceptions.Select(e => Of(e, requestAborted)).ToList();
                 return causes.All(c => c is not null) ? causes[^1] : null;
 
+            // A container of the hub's is missing (a fresh account, or one deleted by hand): HubStorageInitializer was
+            // told by MissingContainerPolicy and is creating it, so the same request succeeds shortly.
+            case RequestFailedException { ErrorCode: "ContainerNotFound" }:
+                return new DependencyOutage(Storage, "the hub's storage is being prepared (a container was missing and is being created)");
+
             // Status 0: no answer at all (connection refused or reset, name not resolved).
             case RequestFailedException { Status: 0 } noAnswer:
                 return new DependencyOutage(Storage, $"the hub's storage could not be reached ({noAnswer.InnerException?.Message ?? noAnswer.Message})");

@@ -55,14 +55,6 @@ public sealed class FeedStore(BlobServiceClient blobs)
 
     public static string LandingPath(string source, string contentHash) => $"{source}/{contentHash}.json";
 
-    public async Task EnsureContainersAsync(CancellationToken cancellationToken)
-    {
-        foreach (var name in HubContainers.All)
-        {
-            await blobs.GetBlobContainerClient(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <returns>True when these bytes were stored now; false when the same bytes were already landed.</returns>
     public async Task<bool> LandAsync(string source, string contentHash, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
         await LandNewAsync(source, contentHash, body, cancellationToken).ConfigureAwait(false) is not null;

@@ -21,7 +21,7 @@ public sealed class BuildDatasetTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await new FeedStore(azurite.Blobs).EnsureContainersAsync(CancellationToken.None);
+        await HubStorageInitializer.EnsureContainersAsync(azurite.Blobs, CancellationToken.None);
         await ConsolidationSteps.ForgetDatasetsAsync(azurite.Blobs, Refused);
         await ConsolidationSteps.ForgetDatasetsAsync(azurite.Blobs, Conforming);
         await ConsolidationSteps.ForgetDatasetsAsync(azurite.Blobs, Rerun);

@@ -103,7 +103,7 @@ public sealed class RequestConsolidationTests
     private static async Task<ConsolidationActivities> StepsOn(BlobServiceClient blobs, QueueServiceClient queues)
     {
         var feeds = new FeedStore(blobs);
-        await feeds.EnsureContainersAsync(CancellationToken.None);
+        await HubStorageInitializer.EnsureContainersAsync(blobs, CancellationToken.None);
         var publisher = new QueueDatasetPublisher(queues, blobs, Core.Value.Reference.Subscribers.Subscribers, NullLogger<QueueDatasetPublisher>.Instance);
         return new ConsolidationActivities(
             Core.Value, new PeriodLedger(blobs), feeds, new DatasetStore(blobs), publisher,
