@@ -1,3 +1,4 @@
+using IntegrationHub.Functions.Durable;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 
@@ -17,16 +18,16 @@ public static class ConsolidatePeriodOrchestration
         var input = context.GetInput<ConsolidationInput>() ?? throw new InvalidOperationException("ConsolidatePeriod needs a ConsolidationInput.");
 
         context.SetCustomStatus(new { stage = "reading ledger", input.Period });
-        var generations = await context.CallActivityAsync<Dictionary<string, long>>(nameof(ConsolidationActivities.ReadLedgerGenerations), input.Period);
+        var generations = await context.CallActivityAsync<Dictionary<string, long>>(nameof(ConsolidationActivities.ReadLedgerGenerations), input.Period, ActivityRetry.Default);
 
         context.SetCustomStatus(new { stage = "building", input.Period, generations });
         var built = await context.CallActivityAsync<BuiltDataset>(
-            nameof(ConsolidationActivities.BuildDataset), new BuildRequest(input.Period, generations, context.CurrentUtcDateTime));
+            nameof(ConsolidationActivities.BuildDataset), new BuildRequest(input.Period, generations, context.CurrentUtcDateTime), ActivityRetry.Default);
 
         // The pointer also records the generations consolidated, even when nothing changed: that is what waiting feeds look for.
         var before = await context.CallActivityAsync<Dictionary<string, long>>(
-            nameof(ConsolidationActivities.MoveLatest), new PointerMove(input.Period, built.Version, built.Sha256, generations));
-        await context.CallActivityAsync<int>(nameof(ConsolidationActivities.WakeIncludedFeeds), new FeedsIncluded(input.Period, before ?? [], generations, built.Version));
+            nameof(ConsolidationActivities.MoveLatest), new PointerMove(input.Period, built.Version, built.Sha256, generations), ActivityRetry.Default);
+        await context.CallActivityAsync<int>(nameof(ConsolidationActivities.WakeIncludedFeeds), new FeedsIncluded(input.Period, before ?? [], generations, built.Version), ActivityRetry.Default);
         if (built.IsNew || built.Unannounced)
         {
             // The version is stored and current from here on, whatever happens to its announcement: readers see it while
@@ -35,7 +36,7 @@ public static class ConsolidatePeriodOrchestration
             await AnnounceAsync(context, input, built.Version);
         }
 
-        var after = await context.CallActivityAsync<Dictionary<string, long>>(nameof(ConsolidationActivities.ReadLedgerGenerations), input.Period);
+        var after = await context.CallActivityAsync<Dictionary<string, long>>(nameof(ConsolidationActivities.ReadLedgerGenerations), input.Period, ActivityRetry.Default);
         if (!SameGenerations(generations, after))
         {
             context.SetCustomStatus(new { stage = "re-running: new feeds arrived", input.Period });
@@ -54,20 +55,12 @@ public static class ConsolidatePeriodOrchestration
     /// </summary>
     private static async Task AnnounceAsync(TaskOrchestrationContext context, ConsolidationInput input, int version)
     {
-        var retry = new RetryPolicy(
-            maxNumberOfAttempts: input.PublishMaxAttempts,
-            firstRetryInterval: TimeSpan.FromSeconds(input.PublishFirstRetryIntervalSeconds),
-            backoffCoefficient: 2.0,
-            maxRetryInterval: TimeSpan.FromMinutes(5))
-        {
-            // An event too large for a queue message stays too large. Compared by name, as in PullFeed: IsCausedBy
-            // resolves failure types by name and throws on some.
-            HandleFailure = failure => failure.ErrorType != typeof(Publishing.EventTooLargeForQueueException).FullName,
-        };
+        // An event too large for a queue message stays too large.
+        var retry = ActivityRetry.WithBackoff(input.PublishMaxAttempts, input.PublishFirstRetryIntervalSeconds, typeof(Publishing.EventTooLargeForQueueException));
 
         try
         {
-            await context.CallActivityAsync(nameof(ConsolidationActivities.PublishDataset), new PublishRequest(input.Period, version), TaskOptions.FromRetryPolicy(retry));
+            await context.CallActivityAsync(nameof(ConsolidationActivities.PublishDataset), new PublishRequest(input.Period, version), retry);
         }
         catch (TaskFailedException ex)
         {

@@ -1,4 +1,5 @@
 using IntegrationHub.Functions.Consolidation;
+using IntegrationHub.Functions.Durable;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 
@@ -34,7 +35,7 @@ public static class ProcessFeedOrchestration
         var feed = context.GetInput<FeedRef>() ?? throw new InvalidOperationException("ProcessFeed needs a FeedRef input.");
 
         context.SetCustomStatus(new { stage = "validating", feed.Source, feed.Period });
-        var verdict = await context.CallActivityAsync<FeedVerdict>(nameof(ProcessFeedActivities.ValidateFeed), feed);
+        var verdict = await context.CallActivityAsync<FeedVerdict>(nameof(ProcessFeedActivities.ValidateFeed), feed, ActivityRetry.Default);
         if (!verdict.Accepted)
         {
             context.SetCustomStatus(new { stage = "quarantined", verdict.FeedId, verdict.Errors });
@@ -42,12 +43,12 @@ public static class ProcessFeedOrchestration
         }
 
         context.SetCustomStatus(new { stage = "normalising", verdict.FeedId });
-        var normalised = await context.CallActivityAsync<string>(nameof(ProcessFeedActivities.NormaliseFeed), feed);
-        var record = await context.CallActivityAsync<LedgerRecord>(nameof(ProcessFeedActivities.RecordInLedger), normalised);
+        var normalised = await context.CallActivityAsync<string>(nameof(ProcessFeedActivities.NormaliseFeed), feed, ActivityRetry.Default);
+        var record = await context.CallActivityAsync<LedgerRecord>(nameof(ProcessFeedActivities.RecordInLedger), normalised, ActivityRetry.Default);
 
         context.SetCustomStatus(new { stage = "consolidating", verdict.FeedId, periods = record.AffectedPeriods });
         var versions = await WaitUntilIncludedAsync(context, record);
-        await context.CallActivityAsync(nameof(ProcessFeedActivities.MarkConsolidated), new ConsolidatedFeed(feed.Source, feed.ContentHash, versions));
+        await context.CallActivityAsync(nameof(ProcessFeedActivities.MarkConsolidated), new ConsolidatedFeed(feed.Source, feed.ContentHash, versions), ActivityRetry.Default);
 
         context.SetCustomStatus(new { stage = "consolidated", verdict.FeedId, datasets = versions });
         return new ProcessFeedResult(verdict.FeedId, FeedOutcome.Consolidated, versions);
@@ -69,7 +70,7 @@ public static class ProcessFeedOrchestration
             foreach (var period in pending.ToList())
             {
                 var progress = await context.CallActivityAsync<ConsolidationProgress>(
-                    nameof(ConsolidationActivities.RequestConsolidation), new ConsolidationRequest(period, record.Year, record.Generation));
+                    nameof(ConsolidationActivities.RequestConsolidation), new ConsolidationRequest(period, record.Year, record.Generation), ActivityRetry.Default);
                 switch (progress.State)
                 {
                     case ConsolidationState.Included:

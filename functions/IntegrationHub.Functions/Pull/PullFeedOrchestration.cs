@@ -1,4 +1,5 @@
 using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Durable;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 
@@ -13,21 +14,12 @@ public static class PullFeedOrchestration
         ArgumentNullException.ThrowIfNull(context);
         var input = context.GetInput<PullInput>() ?? throw new InvalidOperationException("PullFeed needs a PullInput.");
 
-        var retry = new RetryPolicy(
-            maxNumberOfAttempts: input.MaxAttempts,
-            firstRetryInterval: TimeSpan.FromSeconds(input.FirstRetryIntervalSeconds),
-            backoffCoefficient: 2.0,
-            maxRetryInterval: TimeSpan.FromMinutes(5))
-        {
-            // A refusal (not configured, host not allowed, too large) will not change by asking again. Compared by
-            // name: IsCausedBy resolves every failure's type by name and throws on HttpRequestException, whose name
-            // two loaded assemblies carry, which would silently end the retries.
-            HandleFailure = failure => failure.ErrorType != typeof(PullRefusedException).FullName,
-        };
+        // A refusal (not configured, host not allowed, too large) will not change by asking again.
+        var retry = ActivityRetry.WithBackoff(input.MaxAttempts, input.FirstRetryIntervalSeconds, typeof(PullRefusedException));
 
         context.SetCustomStatus(new { stage = "fetching", input.Source, input.Period });
         var fetched = await context.CallActivityAsync<FetchedFeed>(
-            nameof(PullActivities.FetchFeed), new FetchRequest(input.Source, input.Period), TaskOptions.FromRetryPolicy(retry));
+            nameof(PullActivities.FetchFeed), new FetchRequest(input.Source, input.Period), retry);
         if (fetched.AlreadyDecided)
         {
             context.SetCustomStatus(new { stage = "unchanged", input.Source, input.Period });
@@ -38,7 +30,7 @@ public static class PullFeedOrchestration
         // by an activity through the client rather than as a sub-orchestration, so a feed's processing does not
         // depend on how it arrived and ops see one kind of run per feed.
         var processing = await context.CallActivityAsync<string>(
-            nameof(PullActivities.StartProcessing), new FeedRef(fetched.Source, fetched.Period, fetched.ContentHash));
+            nameof(PullActivities.StartProcessing), new FeedRef(fetched.Source, fetched.Period, fetched.ContentHash), ActivityRetry.Default);
         context.SetCustomStatus(new { stage = "handed to processing", input.Source, input.Period, processing });
         return new PullResult(input.Source, input.Period, PullOutcome.Received, fetched.ContentHash, processing);
     }

@@ -38,10 +38,16 @@ public sealed class ChildProcess : IDisposable
 
     public int ExitCode => process.ExitCode;
 
+    public int Id => process.Id;
+
     /// <summary>The last lines the process wrote (both streams), oldest first.</summary>
     public string Tail => string.Join(Environment.NewLine, tail);
 
-    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string workingDirectory)
+    /// <param name="environment">Variables to set (a null value removes one) on top of this process's own.</param>
+    /// <param name="onLine">Sees every line of both streams, as it arrives.</param>
+    public static ChildProcess Start(
+        string name, string fileName, IEnumerable<string> arguments, string workingDirectory,
+        IReadOnlyDictionary<string, string?>? environment = null, Action<string>? onLine = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -55,6 +61,11 @@ public sealed class ChildProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
 
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[key] = value;
+        }
+
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var child = new ChildProcess(process, name);
         process.OutputDataReceived += (_, e) =>
@@ -66,12 +77,14 @@ public sealed class ChildProcess : IDisposable
 
             child.firstLine.TrySetResult(e.Data);
             child.Remember(e.Data);
+            onLine?.Invoke(e.Data);
         };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
             {
                 child.Remember(e.Data);
+                onLine?.Invoke(e.Data);
             }
         };
         process.Exited += (_, _) => child.firstLine.TrySetException(new InvalidOperationException($"{name} exited before writing a line."));

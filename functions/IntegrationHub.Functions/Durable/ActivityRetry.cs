@@ -1,0 +1,39 @@
+using Microsoft.DurableTask;
+
+namespace IntegrationHub.Functions.Durable;
+
+/// <summary>
+/// Retry policies of the orchestrations' activity calls, in one place. Every activity of the hub is idempotent (it runs
+/// at least once by design), so retrying one is always safe.
+/// </summary>
+public static class ActivityRetry
+{
+    /// <summary>
+    /// For every activity without a policy of its own. Under the Functions host an activity that is running when the
+    /// worker process dies is not delivered again, as the standalone engine would after the queue's visibility
+    /// timeout: the host fails it ("Exception while executing function") and starts a new worker. Without a retry the
+    /// orchestration would fail with it. Measured in the real-host suite (a worker killed right after a push).
+    /// </summary>
+    public static readonly TaskOptions Default = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2.0, maxRetryInterval: TimeSpan.FromSeconds(30)));
+
+    /// <summary>
+    /// Attempts with exponential backoff (doubling, at most 5 minutes apart) for a step whose dependency may be away
+    /// for a while (a department's API, the publisher); failures <paramref name="permanent"/> names are not retried.
+    /// Compared by type name: IsCausedBy resolves every failure's type by name and throws on HttpRequestException,
+    /// whose name two loaded assemblies carry, which would silently end the retries.
+    /// </summary>
+    public static TaskOptions WithBackoff(int maxAttempts, int firstRetryIntervalSeconds, Type permanent)
+    {
+        ArgumentNullException.ThrowIfNull(permanent);
+        var permanentName = permanent.FullName;
+        return TaskOptions.FromRetryPolicy(new RetryPolicy(
+            maxNumberOfAttempts: maxAttempts,
+            firstRetryInterval: TimeSpan.FromSeconds(firstRetryIntervalSeconds),
+            backoffCoefficient: 2.0,
+            maxRetryInterval: TimeSpan.FromMinutes(5))
+        {
+            HandleFailure = failure => failure.ErrorType != permanentName,
+        });
+    }
+}
