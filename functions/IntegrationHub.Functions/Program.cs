@@ -12,5 +12,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 // After the ASP.NET Core integration's own middleware, so the 503 it sets as the result is executed by it.
 builder.UseWhen<DependencyOutageMiddleware>(DependencyOutageMiddleware.AppliesTo);
+// One JSON configuration for the Durable data and the HTTP answers, the same the local host uses.
+builder.Services.AddHubSerialization();
 builder.Services.AddHubServices(builder.Configuration);
 builder.Build().Run();

@@ -1,3 +1,4 @@
+using IntegrationHub.Functions;
 using IntegrationHub.Functions.Resilience;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -62,7 +63,7 @@ public static class HttpFunctionEndpoints
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
                 break;
             default:
-                await context.Response.WriteAsJsonAsync(result, result.GetType(), context.RequestAborted).ConfigureAwait(false);
+                await context.Response.WriteAsJsonAsync(result, result.GetType(), HubSerialization.Options, context.RequestAborted).ConfigureAwait(false);
                 break;
         }
     }
