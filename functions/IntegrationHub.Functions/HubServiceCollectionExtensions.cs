@@ -3,6 +3,7 @@ using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Datasets;
 using IntegrationHub.Functions.Durable;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Ops;
 using IntegrationHub.Functions.Publishing;
@@ -32,6 +33,7 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidation>();
         services.AddSingleton<RequestRateLimits>();
         services.AddSingleton<AccessGate>();
+        services.AddSingleton<HubRequestPipeline>();
 
         // Schemas compiled and reference data validated once, at start-up.
         services.AddSingleton(sp => new HubCore(sp.GetRequiredService<IOptions<IntakeLimits>>().Value, requireRegexTimeout, sp.GetRequiredService<TimeProvider>()));

@@ -1,6 +1,6 @@
 using IntegrationHub.Core.Validation;
 using IntegrationHub.Functions;
-using IntegrationHub.Functions.Resilience;
+using IntegrationHub.Functions.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
@@ -10,7 +10,10 @@ RegexTimeout.Apply();
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-// After the ASP.NET Core integration's own middleware, so the 503 it sets as the result is executed by it.
-builder.UseWhen<DependencyOutageMiddleware>(DependencyOutageMiddleware.AppliesTo);
+// Access, rate limits, the push audit, security headers and the 503 rule around every HTTP function: after the ASP.NET
+// Core integration's own middleware, which executes the answer this one leaves as the result.
+builder.UseWhen<HubRequestMiddleware>(HubRequestMiddleware.AppliesTo);
+// One JSON configuration for the Durable data and the HTTP answers, the same the local host uses.
+builder.Services.AddHubSerialization();
 builder.Services.AddHubServices(builder.Configuration);
 builder.Build().Run();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IntegrationHub.Functions;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Entities;
 
@@ -10,12 +11,6 @@ namespace IntegrationHub.LocalHost;
 /// </summary>
 public sealed class FunctionOrchestrationContext(TaskOrchestrationContext inner, JsonElement? input) : TaskOrchestrationContext
 {
-    /// <summary>
-    /// How the local host's worker and client serialise orchestration inputs, outputs and custom status: web
-    /// defaults (camelCase, case-insensitive), the JSON an ops view or script reads most easily.
-    /// </summary>
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
-
     public override TaskName Name => inner.Name;
 
     public override string InstanceId => inner.InstanceId;
@@ -35,7 +30,7 @@ public sealed class FunctionOrchestrationContext(TaskOrchestrationContext inner,
     protected override ILoggerFactory LoggerFactory => inner.ReplaySafeLoggerFactory;
 
     public override T? GetInput<T>() where T : default =>
-        input is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } json ? json.Deserialize<T>(JsonOptions) : default;
+        input is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } json ? json.Deserialize<T>(HubSerialization.Options) : default;
 
     public override Task<TResult> CallActivityAsync<TResult>(TaskName name, object? input = null, TaskOptions? options = null) =>
         inner.CallActivityAsync<TResult>(name, input, options);

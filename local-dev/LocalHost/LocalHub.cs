@@ -58,8 +58,11 @@ public sealed class LocalHub : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>The one data converter of the local worker and client (see <see cref="FunctionOrchestrationContext.JsonOptions"/>).</summary>
-    public static Microsoft.DurableTask.Converters.JsonDataConverter DataConverter { get; } = new(FunctionOrchestrationContext.JsonOptions);
+    /// <summary>
+    /// The one data converter of the local worker and client, on the app's <see cref="HubSerialization.Options"/>: the
+    /// options the Functions worker's serializer, and so its Durable data converter, is given in the app's Program.
+    /// </summary>
+    public static Microsoft.DurableTask.Converters.JsonDataConverter DataConverter { get; } = new(HubSerialization.Options);
 
     public IServiceProvider Services => app.Services;
 
@@ -92,6 +95,7 @@ public sealed class LocalHub : IAsyncDisposable
         var sidecar = await DurableSidecar.StartAsync(storage, taskHub, options.ConfigureLogging, cancellationToken).ConfigureAwait(false);
         var channel = GrpcChannel.ForAddress(sidecar.Address);
 
+        builder.Services.AddHubSerialization();
         builder.Services.AddHubServices(builder.Configuration, options.RequireRegexTimeout);
         if (options.Clock is { } clock)
         {

@@ -13,10 +13,10 @@ namespace IntegrationHub.Functions.Access;
 public sealed record OpsAdmission(IActionResult? Refusal, OpsActor Actor);
 
 /// <summary>
-/// The door of every keyed route, in the function's own path so both hosts apply it alike: who the key belongs to
-/// (its hash compared in constant time against both slots of every principal, read afresh on each request so a
-/// rotated key works at once), whether that principal may use the route, whether its rate budget allows one more
-/// request, and the security headers of the answer. Pushes are written to the audit log whatever their answer; the
+/// The checks behind every keyed route, which the request pipeline (<c>Http/HubRequestPipeline</c>) applies as the
+/// function's policy says: who the key belongs to (its hash compared in constant time against both slots of every
+/// principal, read afresh on each request so a rotated key works at once), whether that principal may use the route,
+/// and whether its rate budget allows one more request. Pushes are written to the audit log whatever their answer; the
 /// key itself is never logged, audited or echoed.
 /// </summary>
 public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, RequestRateLimits limits, AuditLog audit, ILogger<AccessGate> logger)
@@ -32,7 +32,6 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     public Caller Identify(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        SecurityHeaders.ForApi(request.HttpContext.Response, keyed: true);
         return Current().Authenticate(request.Headers[ApiKeyHeader]) ?? Caller.Anonymous;
     }
 

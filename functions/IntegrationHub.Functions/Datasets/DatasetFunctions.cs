@@ -1,3 +1,4 @@
+using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -13,11 +14,13 @@ namespace IntegrationHub.Functions.Datasets;
 public sealed class DatasetFunctions(DatasetQueries queries)
 {
     [Function(nameof(ListDatasets))]
+    [Access(AccessPolicy.Anonymous)]
     public async Task<IActionResult> ListDatasets(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets")] HttpRequest request, CancellationToken cancellationToken) =>
         DatasetResponses.Send(request, await queries.ListAsync(cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(GetLatestDataset))]
+    [Access(AccessPolicy.Anonymous)]
     public async Task<IActionResult> GetLatestDataset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/latest")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -31,6 +34,7 @@ public sealed class DatasetFunctions(DatasetQueries queries)
     }
 
     [Function(nameof(GetDataset))]
+    [Access(AccessPolicy.Anonymous)]
     public async Task<IActionResult> GetDataset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{period}")] HttpRequest request, string period, CancellationToken cancellationToken)
     {
@@ -43,11 +47,13 @@ public sealed class DatasetFunctions(DatasetQueries queries)
     }
 
     [Function(nameof(ListDatasetVersions))]
+    [Access(AccessPolicy.Anonymous)]
     public async Task<IActionResult> ListDatasetVersions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{period}/versions")] HttpRequest request, string period, CancellationToken cancellationToken) =>
         DatasetResponses.Send(request, await queries.VersionsAsync(period, cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(GetDatasetVersion))]
+    [Access(AccessPolicy.Anonymous)]
     public async Task<IActionResult> GetDatasetVersion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{period}/versions/{n:int}")] HttpRequest request, string period, int n, CancellationToken cancellationToken)
     {
@@ -60,6 +66,7 @@ public sealed class DatasetFunctions(DatasetQueries queries)
     }
 
     [Function(nameof(GetDatasetDiff))]
+    [Access(AccessPolicy.Anonymous)]
     public async Task<IActionResult> GetDatasetDiff(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{period}/diff")] HttpRequest request, string period, CancellationToken cancellationToken)
     {

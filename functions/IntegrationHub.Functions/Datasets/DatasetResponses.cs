@@ -1,4 +1,3 @@
-using IntegrationHub.Functions.Access;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
@@ -18,7 +17,6 @@ internal static class DatasetResponses
     public static IActionResult Send(HttpRequest request, DatasetAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(request);
-        SecurityHeaders.ForApi(request.HttpContext.Response, keyed: false);
         if (answer is DatasetAnswer.Refused refused)
         {
             return Problems.Create(refused.Status, refused.Title, refused.Detail,

@@ -1,4 +1,4 @@
-using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -8,10 +8,10 @@ namespace IntegrationHub.Functions.Health;
 public sealed class HealthFunction
 {
     [Function(nameof(Health))]
+    [Access(AccessPolicy.Anonymous)]
     public static IActionResult Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        SecurityHeaders.ForApi(request.HttpContext.Response, keyed: false);
         return new OkObjectResult(new { status = "ok" });
     }
 }

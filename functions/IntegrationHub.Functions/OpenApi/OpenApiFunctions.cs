@@ -1,5 +1,5 @@
-using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Datasets;
+using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -10,13 +10,13 @@ namespace IntegrationHub.Functions.OpenApi;
 public sealed class OpenApiFunctions
 {
     [Function(nameof(OpenApiDocument))]
+    [Access(AccessPolicy.Anonymous)]
     public static IActionResult OpenApiDocument(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
         var document = HubOpenApi.Current;
-        SecurityHeaders.ForApi(request.HttpContext.Response, keyed: false);
 
         // It changes only with a deployment: caches may keep it but must ask, and the ETag makes asking cheap.
         request.HttpContext.Response.Headers.ETag = document.ETag;

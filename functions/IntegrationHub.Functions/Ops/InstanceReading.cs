@@ -140,7 +140,7 @@ public static class InstanceReading
         }
     }
 
-    /// <summary>A top-level string property of a serialised payload, name in any case (the data converter's naming policy is the host's).</summary>
+    /// <summary>A top-level string property of a serialised payload, name in any case: instances stored before the hub set one naming policy for both hosts may hold PascalCase names.</summary>
     private static string? Property(string? serialized, string name)
     {
         if (string.IsNullOrEmpty(serialized))

@@ -6,4 +6,11 @@ namespace IntegrationHub.Functions.Ops;
 public sealed record OpsActor(string Principal, string KeySlot)
 {
     public static readonly OpsActor Unknown = new(AccessOptions.OpsPrincipal, "unknown");
+
+    /// <summary>The actor an admitted ops caller is.</summary>
+    public static OpsActor Of(Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return new(caller.Principal, caller.KeySlot);
+    }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -7,19 +7,15 @@ using Microsoft.Azure.Functions.Worker;
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>The ops audit log, newest first.</summary>
-public sealed class OpsAuditFunctions(AuditLog audit, AccessGate gate)
+public sealed class OpsAuditFunctions(AuditLog audit)
 {
     /// <summary><c>since</c>: entries at or after (ISO 8601); <c>limit</c>: at most this many (default 200, up to 1000).</summary>
     [Function(nameof(ListAudit))]
+    [Access(AccessPolicy.Ops)]
     public async Task<IActionResult> ListAudit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/audit")] HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (gate.AdmitOps(request).Refusal is { } denied)
-        {
-            return denied;
-        }
-
         var since = request.Query["since"].FirstOrDefault();
         if (!OpsInstances.TryParseTime(since, out var from))
         {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using IntegrationHub.Core.Feeds;
-using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -9,25 +9,22 @@ using Microsoft.DurableTask.Client;
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>Ops look after feeds: the quarantine with its reports, and running a quarantined or failed feed again.</summary>
-public sealed class OpsFeedFunctions(FeedReprocessing reprocessing, Reconciliation reconciliation, AccessGate gate)
+public sealed class OpsFeedFunctions(FeedReprocessing reprocessing, Reconciliation reconciliation)
 {
     [Function(nameof(ReprocessFeed))]
+    [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ReprocessFeed(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/feeds/{feedId}/reprocess")] HttpRequest request, string feedId,
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
-        OpsCall.RunAsync(gate, request, actor => reprocessing.ReprocessAsync(client, feedId, actor, cancellationToken));
+        OpsCall.RunAsync(request, actor => reprocessing.ReprocessAsync(client, feedId, actor, cancellationToken));
 
     /// <summary><c>source</c>: one department's feeds only.</summary>
     [Function(nameof(ListQuarantine))]
+    [Access(AccessPolicy.Ops)]
     public async Task<IActionResult> ListQuarantine(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/quarantine")] HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (gate.AdmitOps(request).Refusal is { } denied)
-        {
-            return denied;
-        }
-
         return (await reprocessing.ListQuarantineAsync(request.Query["source"].FirstOrDefault(), cancellationToken).ConfigureAwait(false)).ToActionResult();
     }
 
@@ -36,15 +33,11 @@ public sealed class OpsFeedFunctions(FeedReprocessing reprocessing, Reconciliati
     /// <c>period</c>: one department's or one feed period's feeds only.
     /// </summary>
     [Function(nameof(Reconcile))]
+    [Access(AccessPolicy.Ops)]
     public async Task<IActionResult> Reconcile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/reconcile")] HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (gate.AdmitOps(request).Refusal is { } denied)
-        {
-            return denied;
-        }
-
         var source = request.Query["source"].FirstOrDefault();
         if (source is { Length: > 0 } && !FeedSource.IsKnown(source))
         {

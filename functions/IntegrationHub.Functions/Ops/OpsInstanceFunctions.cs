@@ -1,4 +1,4 @@
-using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -7,18 +7,14 @@ using Microsoft.DurableTask.Client;
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>Ops watch orchestrations: a filtered, paged list, and one instance in detail with its failure, feeds and history.</summary>
-public sealed class OpsInstanceFunctions(OpsInstances instances, AccessGate gate)
+public sealed class OpsInstanceFunctions(OpsInstances instances)
 {
     [Function(nameof(ListInstances))]
+    [Access(AccessPolicy.Ops)]
     public async Task<IActionResult> ListInstances(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/instances")] HttpRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (gate.AdmitOps(request).Refusal is { } denied)
-        {
-            return denied;
-        }
-
         var query = new InstanceListQuery(
             Joined(request, "status"), Joined(request, "name"), request.Query["prefix"].FirstOrDefault(), request.Query["from"].FirstOrDefault(), request.Query["to"].FirstOrDefault(),
             request.Query["continuationToken"].FirstOrDefault(), request.Query["pageSize"].FirstOrDefault());
@@ -26,16 +22,12 @@ public sealed class OpsInstanceFunctions(OpsInstances instances, AccessGate gate
     }
 
     [Function(nameof(GetInstance))]
+    [Access(AccessPolicy.Ops)]
     public async Task<IActionResult> GetInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/instances/{instanceId}")] HttpRequest request, string instanceId,
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (gate.AdmitOps(request).Refusal is { } denied)
-        {
-            return denied;
-        }
-
         return (await instances.GetAsync(client, instanceId, cancellationToken).ConfigureAwait(false)).ToActionResult();
     }
 

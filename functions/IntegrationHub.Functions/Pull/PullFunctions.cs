@@ -1,5 +1,5 @@
 using IntegrationHub.Core.Feeds;
-using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Ops;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +11,7 @@ using Microsoft.DurableTask.Client;
 namespace IntegrationHub.Functions.Pull;
 
 /// <summary>The triggers of pulls: one timer per department (CRON from configuration), and ops on demand.</summary>
-public sealed class PullFunctions(PullScheduler scheduler, AccessGate gate, AuditLog audit, TimeProvider clock)
+public sealed class PullFunctions(PullScheduler scheduler, AuditLog audit, TimeProvider clock)
 {
     [Function(nameof(PullStatisticsOnSchedule))]
     public Task PullStatisticsOnSchedule([TimerTrigger("%" + PullSchedules.Statistics + "%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
@@ -31,17 +31,13 @@ public sealed class PullFunctions(PullScheduler scheduler, AccessGate gate, Audi
 
     /// <summary>Ops start a pull of one department period now (the demo cycle does this for the sample periods); audited as <c>pull</c>.</summary>
     [Function(nameof(StartPull))]
+    [Access(AccessPolicy.Ops, Forbidden = "Only the ops key may start pulls.")]
     public async Task<IActionResult> StartPull(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pulls/{source}/{period}")] HttpRequest request,
         string source, string period, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (denied, actor) = gate.AdmitOps(request, "Only the ops key may start pulls.");
-        if (denied is not null)
-        {
-            return denied;
-        }
-
+        var actor = OpsActor.Of(request.Admitted().Caller);
         var (answer, outcome) = await AnswerPullAsync(source, period, client, cancellationToken).ConfigureAwait(false);
         var detail = (answer as ObjectResult)?.Value is ProblemDetails problem ? problem.Detail : null;
         await audit.RecordAsync(actor, "pull", InstanceIds.Pull(source, period), outcome, (answer as IStatusCodeActionResult)?.StatusCode ?? StatusCodes.Status200OK, detail, CancellationToken.None)

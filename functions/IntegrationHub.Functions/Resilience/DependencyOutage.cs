@@ -16,8 +16,7 @@ namespace IntegrationHub.Functions.Resilience;
 /// </summary>
 /// <remarks>
 /// Both hosts map exceptions to this answer in one place around every HTTP function, rather than in each function:
-/// the Functions host in <see cref="DependencyOutageMiddleware"/>, the local host where it invokes HTTP functions.
-/// Only exceptions that escaped the function reach it, after the Azure SDK's own retries
+/// the request pipeline (<c>Http/HubRequestPipeline</c>) that both run. Only exceptions that escaped the function reach it, after the Azure SDK's own retries
 /// (<see cref="StorageRetry"/>) have given up.
 /// </remarks>
 public sealed partial class DependencyOutage(string dependency, string detail)

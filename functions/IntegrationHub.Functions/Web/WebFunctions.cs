@@ -1,5 +1,5 @@
-using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Datasets;
+using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -17,14 +17,17 @@ public sealed class WebFunctions
     public const string PageCaching = "no-cache";
 
     [Function(nameof(OpsConsole))]
+    [Access(AccessPolicy.Page)]
     public static IActionResult OpsConsole([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest request) =>
         Send(request, WebAssets.Page(WebAssets.ConsolePage), PageCaching);
 
     [Function(nameof(Dashboard))]
+    [Access(AccessPolicy.Page)]
     public static IActionResult Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard")] HttpRequest request) =>
         Send(request, WebAssets.Page(WebAssets.DashboardPage), PageCaching);
 
     [Function(nameof(WebAsset))]
+    [Access(AccessPolicy.Page)]
     public static IActionResult WebAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "web/{name}")] HttpRequest request, string name)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -42,7 +45,6 @@ public sealed class WebFunctions
     private static IActionResult Send(HttpRequest request, WebFile file, string caching)
     {
         ArgumentNullException.ThrowIfNull(request);
-        SecurityHeaders.ForPage(request.HttpContext.Response);
         var headers = request.HttpContext.Response.Headers;
         headers.ETag = file.ETag;
         headers.CacheControl = caching;

@@ -8,7 +8,7 @@ namespace IntegrationHub.LocalHost.Tests.Ops;
 /// One hub for the class; each test works on periods of its own: transport 2024-06 (replay), power-grid 2024-07 and
 /// 2024-08 (replay-failed), environment 2025-08 (rewind), environment 2025-09 (reprocess of a failed run), the
 /// transport invalid sample (quarantine), statistics 2025-Q1 (terminate, suspend, resume, purge), environment 2024-04
-/// and 2024-05 (listing).
+/// and 2024-05 (listing), transport 2024-11 (the names of custom status and output).
 /// </summary>
 public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHub>
 {
@@ -377,6 +377,35 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
 
         Assert.Empty(await Ops.AuditOfAsync(target));
         Assert.Equal(404, (await Ops.DetailAsync(target)).Status);
+    }
+
+    [Fact]
+    public async Task InstanceDetail_CustomStatusAndOutput_AreCamelCase()
+    {
+        // The names the console reads (customStatus.stage) and scripts read (output.outcome): one naming policy, the
+        // app's, for the Durable data of both hosts.
+        var feed = SampleFeed.Load("transport-2024-11-r0.json");
+        var instanceId = FeedInstanceId(feed);
+        Assert.Equal(feed.FeedId, await Api.PushAcceptedAsync(feed.Name));
+
+        var detail = await Ops.WaitForStatusAsync(instanceId, "Completed");
+
+        var custom = Payload(detail, "customStatus");
+        Assert.True(custom.TryGetProperty("stage", out var stage) && stage.GetString() == "consolidated", OpsApi.Describe(detail));
+        Assert.True(custom.TryGetProperty("feedId", out var customFeedId) && customFeedId.GetString() == feed.FeedId, OpsApi.Describe(detail));
+        Assert.True(custom.TryGetProperty("datasets", out _), OpsApi.Describe(detail));
+        var output = Payload(detail, "output");
+        Assert.True(output.TryGetProperty("outcome", out var outcome) && outcome.GetString() == "Consolidated", OpsApi.Describe(detail));
+        Assert.True(output.TryGetProperty("feedId", out var outputFeedId) && outputFeedId.GetString() == feed.FeedId, OpsApi.Describe(detail));
+        Assert.True(output.TryGetProperty("datasetVersions", out _), OpsApi.Describe(detail));
+        Assert.DoesNotContain(custom.EnumerateObject().Concat(output.EnumerateObject()), p => char.IsUpper(p.Name[0]));
+    }
+
+    /// <summary>A serialised payload of the instance detail (a JSON text), parsed.</summary>
+    private static JsonElement Payload(JsonElement detail, string name)
+    {
+        var value = detail.GetProperty(name);
+        return value.ValueKind == JsonValueKind.String ? JsonDocument.Parse(value.GetString()!).RootElement.Clone() : value;
     }
 
     private static string FeedInstanceId(SampleFeed feed) => $"feed:{feed.Source}:{feed.Period}:{feed.FeedId[^16..]}";

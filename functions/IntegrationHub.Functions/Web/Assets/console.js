@@ -121,7 +121,7 @@
 
   function stageOf(instance) {
     const custom = parseMaybe(pick(instance, 'customStatus'));
-    if (custom && typeof custom === 'object') return pick(custom, 'stage', 'Stage') || '';
+    if (custom && typeof custom === 'object') return custom.stage || '';
     return typeof custom === 'string' ? custom : '';
   }
 

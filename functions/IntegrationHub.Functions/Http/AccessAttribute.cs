@@ -1,0 +1,43 @@
+using System.Reflection;
+
+namespace IntegrationHub.Functions.Http;
+
+/// <summary>Who may call an HTTP function; <see cref="HubRequestPipeline"/> applies it before the function runs.</summary>
+public enum AccessPolicy
+{
+    /// <summary>No key: published data, health, the OpenAPI document. API security headers, cacheable answers.</summary>
+    Anonymous,
+
+    /// <summary>No key: the ops console, the dashboard and their files. The pages' security headers.</summary>
+    Page,
+
+    /// <summary>Any known key, a department's or the ops key (401 otherwise); the function decides what that caller may see.</summary>
+    AnyKey,
+
+    /// <summary>
+    /// A push to the <c>{source}</c> route value: a known source (404 before the key), that source's own key (401, 403),
+    /// within its push budget (429). Every answer is in the audit log.
+    /// </summary>
+    OwnSource,
+
+    /// <summary>The ops key only (401, 403), within its budget (429).</summary>
+    Ops,
+}
+
+/// <summary>The access policy of one HTTP function, declared once on its <c>[Function]</c> method.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class AccessAttribute(AccessPolicy policy) : Attribute
+{
+    public AccessPolicy Policy { get; } = policy;
+
+    /// <summary>For <see cref="AccessPolicy.Ops"/>: the 403 detail a department key gets instead of the ops surface's default.</summary>
+    public string? Forbidden { get; set; }
+
+    /// <summary>The policy <paramref name="method"/> declares; a function without one is refused rather than left open.</summary>
+    public static AccessAttribute Of(MethodInfo method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        return method.GetCustomAttribute<AccessAttribute>()
+            ?? throw new InvalidOperationException($"HTTP function {method.DeclaringType?.Name}.{method.Name} declares no [Access] policy.");
+    }
+}

@@ -1,0 +1,122 @@
+using IntegrationHub.Core.Feeds;
+using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Resilience;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationHub.Functions.Http;
+
+/// <summary>
+/// What every HTTP function of the hub shares, written once and run around the function by both hosts (the Functions
+/// worker in <see cref="HubRequestMiddleware"/>, the local host where it serves HTTP functions): the security headers,
+/// the function's <see cref="AccessPolicy"/> (who the key belongs to, whether that principal may use the route, its
+/// rate budget), the audit of pushes, and the 503 answer while storage or the task hub is away. The function body
+/// runs only once admitted and finds its caller in <see cref="AdmittedCall"/>.
+/// </summary>
+public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeline> logger)
+{
+    /// <summary>The route value a push names its source by.</summary>
+    public const string SourceRouteValue = "source";
+
+    /// <param name="function">The function's name, for the log of an outage.</param>
+    /// <param name="next">The function itself: its answer, to be executed by the host.</param>
+    public async Task<IActionResult> RunAsync(HttpContext context, string function, AccessAttribute access, Func<Task<IActionResult>> next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(next);
+        try
+        {
+            return access.Policy switch
+            {
+                AccessPolicy.Anonymous => await OpenAsync(context, page: false, next).ConfigureAwait(false),
+                AccessPolicy.Page => await OpenAsync(context, page: true, next).ConfigureAwait(false),
+                AccessPolicy.AnyKey => await AnyKeyAsync(context, next).ConfigureAwait(false),
+                AccessPolicy.OwnSource => await PushAsync(context, next).ConfigureAwait(false),
+                AccessPolicy.Ops => await OpsAsync(context, access.Forbidden, next).ConfigureAwait(false),
+                _ => throw new InvalidOperationException($"Function {function}: unknown access policy {access.Policy}."),
+            };
+        }
+        catch (Exception ex) when (DependencyOutage.Of(ex, context.RequestAborted) is { } outage)
+        {
+            // Nothing the caller sent was wrong: 503 with Retry-After, not 500. A push that failed this way is not
+            // audited, as it was not answered; the retry will be.
+            outage.Log(logger, function, ex);
+            return outage.ToResult();
+        }
+    }
+
+    private static Task<IActionResult> OpenAsync(HttpContext context, bool page, Func<Task<IActionResult>> next)
+    {
+        if (page)
+        {
+            SecurityHeaders.ForPage(context.Response);
+        }
+        else
+        {
+            SecurityHeaders.ForApi(context.Response, keyed: false);
+        }
+
+        context.Features.Set(new AdmittedCall(Caller.Anonymous));
+        return next();
+    }
+
+    private async Task<IActionResult> AnyKeyAsync(HttpContext context, Func<Task<IActionResult>> next)
+    {
+        var caller = Identify(context);
+        if (caller.IsAnonymous)
+        {
+            return Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key", $"Send your key in the '{AccessGate.ApiKeyHeader}' header.");
+        }
+
+        context.Features.Set(new AdmittedCall(caller));
+        return await next().ConfigureAwait(false);
+    }
+
+    /// <summary>The source is checked before the key (an unknown source is a 404 whoever asks), then the key; every answer is audited.</summary>
+    private async Task<IActionResult> PushAsync(HttpContext context, Func<Task<IActionResult>> next)
+    {
+        var caller = Identify(context);
+        var source = context.Request.RouteValues.TryGetValue(SourceRouteValue, out var named) ? named?.ToString() ?? "" : "";
+        var call = new AdmittedCall(caller);
+        IActionResult answer;
+        if (!FeedSource.IsKnown(source))
+        {
+            answer = Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.");
+        }
+        else if (gate.AdmitPush(context.Request, caller, source) is { } refused)
+        {
+            answer = refused;
+        }
+        else
+        {
+            context.Features.Set(call);
+            answer = await next().ConfigureAwait(false);
+        }
+
+        await gate.RecordPushAsync(caller, source, call.FeedId, answer).ConfigureAwait(false);
+        return answer;
+    }
+
+    private async Task<IActionResult> OpsAsync(HttpContext context, string? forbidden, Func<Task<IActionResult>> next)
+    {
+        SecurityHeaders.ForApi(context.Response, keyed: true);
+        var (refusal, actor) = forbidden is null ? gate.AdmitOps(context.Request) : gate.AdmitOps(context.Request, forbidden);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        context.Features.Set(new AdmittedCall(new Caller(actor.Principal, actor.KeySlot)));
+        return await next().ConfigureAwait(false);
+    }
+
+    /// <summary>A keyed route's answer is never stored by a cache, whatever it is, refusals included.</summary>
+    private Caller Identify(HttpContext context)
+    {
+        SecurityHeaders.ForApi(context.Response, keyed: true);
+        return gate.Identify(context.Request);
+    }
+}
