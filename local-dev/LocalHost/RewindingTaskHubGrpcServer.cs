@@ -8,9 +8,11 @@ using P = Microsoft.DurableTask.Protobuf;
 namespace IntegrationHub.LocalHost;
 
 /// <summary>
-/// The stock sidecar, plus rewind: its gRPC <c>RewindInstance</c> is not implemented, while the Azure Storage backend
-/// can rewind a failed instance itself (the failed steps run again, every earlier result is kept). So the client's
-/// rewind API works on the local host as it does under the Functions host.
+/// The stock sidecar, plus what the Durable extension answers under the Functions host and the stock server does not:
+/// rewind (its gRPC <c>RewindInstance</c> is not implemented, while the Azure Storage backend can rewind a failed
+/// instance itself: the failed steps run again, every earlier result is kept), and an instance's history (its
+/// <c>StreamInstanceHistory</c> only serves the past events of a work item in flight). So the client's rewind and
+/// history APIs work on the local host as they do under the Functions host.
 /// </summary>
 internal sealed class RewindingTaskHubGrpcServer(
     IHostApplicationLifetime lifetime,
@@ -37,5 +39,30 @@ internal sealed class RewindingTaskHubGrpcServer(
 
         await service.RewindTaskOrchestrationAsync(request.InstanceId, request.Reason).ConfigureAwait(false);
         return new P.RewindInstanceResponse();
+    }
+
+    public override async Task StreamInstanceHistory(P.StreamInstanceHistoryRequest request, IServerStreamWriter<P.HistoryChunk> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        if (request.ForWorkItemProcessing)
+        {
+            // A worker fetching the past events of the work item it runs: the stock server keeps those.
+            await base.StreamInstanceHistory(request, responseStream, context).ConfigureAwait(false);
+            return;
+        }
+
+        if (await service.GetOrchestrationStateAsync(request.InstanceId, executionId: null).ConfigureAwait(false) is null)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"No orchestration has the id '{request.InstanceId}'."));
+        }
+
+        // Without an execution id the backend answers the current execution (a restarted instance's earlier ones are not shown).
+        var stored = await service.GetOrchestrationHistoryAsync(request.InstanceId, request.ExecutionId).ConfigureAwait(false);
+        foreach (var chunk in StoredHistory.Chunks(StoredHistory.Parse(stored).Select(StoredHistory.ToProto)))
+        {
+            await responseStream.WriteAsync(chunk, context.CancellationToken).ConfigureAwait(false);
+        }
     }
 }

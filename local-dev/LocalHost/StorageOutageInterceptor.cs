@@ -22,7 +22,25 @@ internal sealed class StorageOutageInterceptor : Interceptor
         }
         catch (Exception ex) when (ex is not RpcException && DependencyOutage.Of(ex, context.CancellationToken) is { } outage)
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"The task hub's storage is unavailable: {outage.Detail}.", ex));
+            throw Unavailable(ex, outage);
         }
     }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(continuation);
+        try
+        {
+            await continuation(request, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not RpcException && DependencyOutage.Of(ex, context.CancellationToken) is { } outage)
+        {
+            throw Unavailable(ex, outage);
+        }
+    }
+
+    private static RpcException Unavailable(Exception ex, DependencyOutage outage) =>
+        new(new Status(StatusCode.Unavailable, $"The task hub's storage is unavailable: {outage.Detail}.", ex));
 }

@@ -100,7 +100,7 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
             return Unknown(instanceId);
         }
 
-        var events = await history.ReadAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var events = await history.ReadAsync(client, instanceId, cancellationToken).ConfigureAwait(false);
         var links = new List<FeedLink>();
         foreach (var key in InstanceReading.Feeds(instanceId, instance.SerializedInput, instance.SerializedOutput))
         {

@@ -1,10 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
-using IntegrationHub.Functions.Resilience;
-using Microsoft.Extensions.Azure;
-using Microsoft.Extensions.Configuration;
+using DurableTask.Core;
+using DurableTask.Core.History;
+using Grpc.Core;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Functions.Ops;
@@ -23,77 +21,53 @@ public sealed record HistoryRecord(HistoryEventView View, RecordedFailure? Failu
 public sealed record InstanceHistory(IReadOnlyList<HistoryRecord> Events, string Source);
 
 /// <summary>
-/// Reads an instance's history from the task hub's history table (the Durable Task Azure Storage backend:
-/// <c>{TaskHubName}History</c>, partition = instance id, one row per event in row-key order). The SDK's own history
-/// call answers nothing through the local sidecar, and on this backend a failed instance's failure details come back
-/// empty, while the table has every event with its failure: so ops read it directly, with the same storage
-/// connection the Durable runtime uses (<c>AzureWebJobsStorage</c>: a connection string locally; in Azure
-/// <c>AzureWebJobsStorage__accountName</c> or <c>__tableServiceUri</c> with the app's identity).
+/// Reads an instance's history through the Durable client (<see cref="DurableTaskClient.GetOrchestrationHistoryAsync"/>:
+/// the gRPC history stream, which the Durable extension answers under the Functions host and the local host's sidecar
+/// answers from the same Azure Storage backend), with what ops read from each event: its summary, the failure the
+/// engine recorded (type, message, stack, inner failure) and a completion's status. The engine's answer for a failed
+/// instance often lacks its failure details; its history has them.
 /// </summary>
-public sealed partial class TaskHubHistory
+public sealed partial class TaskHubHistory(ILogger<TaskHubHistory> logger)
 {
-    /// <summary>The task hub the local host uses when <c>DurableTaskHubName</c> is not set.</summary>
-    public const string DefaultTaskHubName = "integrationhub";
+    /// <summary>What <see cref="InstanceHistory.Source"/> says when the history was read.</summary>
+    public const string ClientSource = "Durable client history";
 
-    private const string StorageSection = "AzureWebJobsStorage";
     private const int DetailLength = 500;
 
-    private readonly Lazy<TableClient?> table;
-    private readonly ILogger<TaskHubHistory> logger;
-
-    public TaskHubHistory(IConfiguration configuration, AzureComponentFactory components, ILogger<TaskHubHistory> logger)
+    public async Task<InstanceHistory> ReadAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(components);
-        this.logger = logger;
-        TaskHubName = configuration["DurableTaskHubName"] is { Length: > 0 } name ? name : DefaultTaskHubName;
-        table = new Lazy<TableClient?>(() => CreateTable(configuration.GetSection(StorageSection), components, TaskHubName));
-    }
-
-    public string TaskHubName { get; }
-
-    public async Task<InstanceHistory> ReadAsync(string instanceId, CancellationToken cancellationToken)
-    {
-        if (table.Value is not { } history)
-        {
-            return new InstanceHistory([], $"unavailable: set {StorageSection} (the task hub's storage) to read it");
-        }
-
-        var rows = new List<TableEntity>();
+        ArgumentNullException.ThrowIfNull(client);
+        IList<HistoryEvent> events;
         try
         {
-            await foreach (var row in history.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {instanceId}"), cancellationToken: cancellationToken).ConfigureAwait(false))
-            {
-                rows.Add(row);
-            }
+            events = await client.GetOrchestrationHistoryAsync(instanceId, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is NotSupportedException or ArgumentException or InvalidOperationException
+            || ex is RpcException { StatusCode: not StatusCode.Cancelled })
         {
-            LogUnreadable(logger, ex, history.Name, instanceId);
-            return new InstanceHistory([], $"unavailable: the history table {history.Name} could not be read ({ex.Status} {ex.ErrorCode})");
+            // The instance view stays useful without its history (status, failure summary, feeds): say why it is empty.
+            LogUnreadable(logger, ex, instanceId);
+            return new InstanceHistory([], $"unavailable: the Durable client could not read the history ({ex.GetType().Name}: {ex.Message})");
         }
 
-        // A restarted instance may still hold rows of earlier executions: show the current one, which the sentinel row names.
-        var sentinel = rows.FirstOrDefault(r => r.RowKey == "sentinel");
-        var events = rows.Where(r => r.RowKey != "sentinel").OrderBy(r => r.RowKey, StringComparer.Ordinal).ToList();
-        var execution = sentinel?.GetString("ExecutionId")
-            ?? events.LastOrDefault(r => r.GetString("EventType") == "ExecutionStarted")?.GetString("ExecutionId");
-        if (execution is not null)
-        {
-            events = [.. events.Where(r => r.GetString("ExecutionId") is not { } id || id == execution)];
-        }
-
-        return new InstanceHistory(NameTaskResults([.. events.Select(ToRecord)]), $"task hub history table {history.Name}");
+        return new InstanceHistory(Records(events), ClientSource);
     }
 
-    /// <summary>A task's completion or failure row has no name of its own: it takes the name of the task it answers.</summary>
+    /// <summary>The events as ops read them, in order; a task's completion or failure named after the task it answers.</summary>
+    public static IReadOnlyList<HistoryRecord> Records(IEnumerable<HistoryEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        return NameTaskResults([.. events.Select(ToRecord)]);
+    }
+
+    /// <summary>A task's completion or failure has no name of its own: it takes the name of the task (or sub-orchestration) it answers.</summary>
     private static List<HistoryRecord> NameTaskResults(List<HistoryRecord> records)
     {
         var scheduled = new Dictionary<int, string>();
         for (var i = 0; i < records.Count; i++)
         {
             var view = records[i].View;
-            if (view.Type == "TaskScheduled" && view.EventId is { } id && view.Name is { } name)
+            if (view.Type is "TaskScheduled" or "SubOrchestrationInstanceCreated" && view.EventId is { } id && view.Name is { } name)
             {
                 scheduled[id] = name;
             }
@@ -106,35 +80,58 @@ public sealed partial class TaskHubHistory
         return records;
     }
 
-    private static HistoryRecord ToRecord(TableEntity row)
+    private static HistoryRecord ToRecord(HistoryEvent e)
     {
-        var type = row.GetString("EventType") ?? "Unknown";
-        var failure = ParseFailure(row.GetString("FailureDetails"));
-        if (failure is null && (row.GetString("Reason") is { Length: > 0 } || row.GetString("Details") is { Length: > 0 }))
+        var failure = e switch
         {
-            failure = new RecordedFailure(null, row.GetString("Reason"), row.GetString("Details"), null);
-        }
-
-        var status = row.GetString("OrchestrationStatus");
-        var detail = type switch
-        {
-            "TaskFailed" or "SubOrchestrationInstanceFailed" => failure?.Root.Message,
-            "ExecutionCompleted" => Join(status, failure?.Message ?? row.GetString("Result")),
-            "ExecutionTerminated" => row.GetString("Input"),
-            "ExecutionSuspended" or "ExecutionResumed" => row.GetString("Reason"),
-            "TimerCreated" or "TimerFired" => row.GetDateTimeOffset("FireAt")?.ToString("O", CultureInfo.InvariantCulture),
-            "GenericEvent" => row.GetString("Data"),
-            // What the event said (the name is shown beside it): for "included", the data-set version that took the feed in.
-            "EventRaised" or "EventSent" => row.GetString("Input") ?? row.GetString("Name"),
+            TaskFailedEvent failed => Failure(failed.FailureDetails) ?? Failure(failed.Reason, failed.Details),
+            SubOrchestrationInstanceFailedEvent failed => Failure(failed.FailureDetails) ?? Failure(failed.Reason, failed.Details),
+            ExecutionCompletedEvent completed => Failure(completed.FailureDetails),
             _ => null,
         };
 
+        var status = (e as ExecutionCompletedEvent)?.OrchestrationStatus.ToString();
+        var detail = e switch
+        {
+            TaskFailedEvent or SubOrchestrationInstanceFailedEvent => failure?.Root.Message,
+            ExecutionCompletedEvent completed => Join(status, failure?.Message ?? completed.Result),
+            ExecutionTerminatedEvent terminated => terminated.Input,
+            ExecutionSuspendedEvent suspended => suspended.Reason,
+            ExecutionResumedEvent resumed => resumed.Reason,
+            TimerCreatedEvent timer => Utc(timer.FireAt).ToString("O", CultureInfo.InvariantCulture),
+            TimerFiredEvent timer => Utc(timer.FireAt).ToString("O", CultureInfo.InvariantCulture),
+            GenericEvent generic => generic.Data,
+            // What the event said (the name is shown beside it): for "included", the data-set version that took the feed in.
+            EventRaisedEvent raised => raised.Input ?? raised.Name,
+            EventSentEvent sent => sent.Input ?? sent.Name,
+            _ => null,
+        };
+
+        var name = e switch
+        {
+            ExecutionStartedEvent started => started.Name,
+            TaskScheduledEvent scheduled => scheduled.Name,
+            SubOrchestrationInstanceCreatedEvent created => created.Name,
+            EventRaisedEvent raised => raised.Name,
+            EventSentEvent sent => sent.Name,
+            _ => null,
+        };
+
+        var taskScheduledId = e switch
+        {
+            TaskCompletedEvent completed => completed.TaskScheduledId,
+            TaskFailedEvent failed => failed.TaskScheduledId,
+            SubOrchestrationInstanceCompletedEvent completed => completed.TaskScheduledId,
+            SubOrchestrationInstanceFailedEvent failed => failed.TaskScheduledId,
+            _ => (int?)null,
+        };
+
         var view = new HistoryEventView(
-            row.GetInt32("EventId"),
-            type,
-            row.GetString("Name"),
-            row.GetDateTimeOffset("_Timestamp") ?? row.Timestamp,
-            row.GetInt32("TaskScheduledId"),
+            e.EventId,
+            e.EventType.ToString(),
+            name,
+            e.Timestamp == default ? null : new DateTimeOffset(Utc(e.Timestamp)),
+            taskScheduledId,
             detail is { Length: > DetailLength } ? detail[..DetailLength] + "…" : detail);
         return new HistoryRecord(view, failure, status);
     }
@@ -147,69 +144,18 @@ public sealed partial class TaskHubHistory
             _ => $"{first}: {second}",
         };
 
-    /// <summary>The engine's serialised failure details (type, message, stack, inner failure), property names in any case.</summary>
-    internal static RecordedFailure? ParseFailure(string? json)
-    {
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return null;
-        }
+    /// <summary>The engine's failure details; an empty type or message (the wire format has no null for them) is none.</summary>
+    private static RecordedFailure? Failure(FailureDetails? details) =>
+        details is null ? null : new RecordedFailure(NullIfEmpty(details.ErrorType), NullIfEmpty(details.ErrorMessage), NullIfEmpty(details.StackTrace), Failure(details.InnerFailure));
 
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return document.RootElement.ValueKind == JsonValueKind.Object ? FromElement(document.RootElement) : null;
-        }
-        catch (JsonException)
-        {
-            return new RecordedFailure(null, json, null, null);
-        }
-    }
+    // An engine that keeps no failure details still keeps a failed task's reason and details.
+    private static RecordedFailure? Failure(string? reason, string? details) =>
+        string.IsNullOrEmpty(reason) && string.IsNullOrEmpty(details) ? null : new RecordedFailure(null, NullIfEmpty(reason), NullIfEmpty(details), null);
 
-    private static RecordedFailure FromElement(JsonElement element)
-    {
-        string? type = null, message = null, stack = null;
-        RecordedFailure? inner = null;
-        foreach (var property in element.EnumerateObject())
-        {
-            switch (property.Name.ToUpperInvariant())
-            {
-                case "ERRORTYPE":
-                    type = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
-                    break;
-                case "ERRORMESSAGE":
-                    message = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
-                    break;
-                case "STACKTRACE":
-                    stack = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
-                    break;
-                case "INNERFAILURE" when property.Value.ValueKind == JsonValueKind.Object:
-                    inner = FromElement(property.Value);
-                    break;
-            }
-        }
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
-        return new RecordedFailure(type, message, stack, inner);
-    }
+    private static DateTime Utc(DateTime time) => time.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(time, DateTimeKind.Utc) : time.ToUniversalTime();
 
-    private static TableClient? CreateTable(IConfigurationSection storage, AzureComponentFactory components, string taskHubName)
-    {
-        var tableName = taskHubName + "History";
-        // Bounded like every other storage client: an ops page must not hang on storage that is away.
-        var options = new TableClientOptions();
-        StorageRetry.Apply(options);
-        if (storage.Value is { Length: > 0 } connectionString)
-        {
-            return new TableClient(connectionString, tableName, options);
-        }
-
-        var endpoint = storage["tableServiceUri"] is { Length: > 0 } uri ? new Uri(uri)
-            : storage["accountName"] is { Length: > 0 } account ? new Uri($"https://{account}.table.core.windows.net")
-            : null;
-        // The same identity settings the Functions host reads for this connection (credential, clientId, …).
-        return endpoint is null ? null : new TableClient(endpoint, tableName, components.CreateTokenCredential(storage), options);
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "History table {Table} could not be read for {InstanceId}")]
-    private static partial void LogUnreadable(ILogger logger, Exception exception, string table, string instanceId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The history of {InstanceId} could not be read through the Durable client")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception, string instanceId);
 }
