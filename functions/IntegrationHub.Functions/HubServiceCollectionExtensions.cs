@@ -1,8 +1,10 @@
+using Azure.Core;
 using IntegrationHub.Core;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Datasets;
 using IntegrationHub.Functions.Durable;
+using IntegrationHub.Functions.Health;
 using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Ops;
@@ -10,7 +12,7 @@ using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Pull;
 using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Storage;
-using Azure.Core;
+using IntegrationHub.Functions.Telemetry;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +30,8 @@ public static class HubServiceCollectionExtensions
     /// </param>
     public static IServiceCollection AddHubServices(this IServiceCollection services, IConfiguration configuration, bool requireRegexTimeout = true)
     {
+        // First, so the Azure SDK's tracing switch is on before any client is built.
+        services.AddHubTelemetry(configuration);
         services.AddOptions<IntakeLimits>().Bind(configuration.GetSection(IntakeLimits.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidation>();
@@ -60,6 +64,7 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<FeedProcessing>();
         services.AddSingleton<PeriodLedger>();
         services.AddSingleton<DatasetStore>();
+        services.AddSingleton<ReadinessProbe>();
         services.AddSingleton(TimeProvider.System);
 
         services.AddOptions<PullOptions>().Bind(configuration.GetSection(PullOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();

@@ -27,6 +27,7 @@ public static class HubSettings
     public static IEnumerable<string> AppSettingNames()
     {
         yield return $"{HubStorageSection}__serviceUri";
+        yield return Telemetry.TelemetryServiceCollectionExtensions.ConnectionStringSetting;
         foreach (var name in Publishing.PublishingOptions.ClientAppSettingNames)
         {
             yield return name;

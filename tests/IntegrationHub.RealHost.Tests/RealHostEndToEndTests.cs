@@ -23,6 +23,8 @@ public sealed class RealHostEndToEndTests(RealFunctionsHost hub, ITestOutputHelp
         var health = await hub.Api.GetAsync("/api/health");
 
         Assert.True(health.Status == 200, $"/api/health should answer 200 under the real host; got {health}");
+        var ready = await hub.Api.GetAsync("/api/ready");
+        Assert.True(ready.Status == 200, $"/api/ready should answer 200 with storage and the task hub up; got {ready}");
         Assert.DoesNotContain("A host error has occurred", hub.RecentLog(400), StringComparison.Ordinal);
         output.WriteLine($"Host: {hub.Launcher.Kind}");
     }
@@ -94,7 +96,10 @@ public sealed class RealHostEndToEndTests(RealFunctionsHost hub, ITestOutputHelp
 
         var detail = await hub.Api.GetAsync($"/api/ops/instances/{Uri.EscapeDataString(instanceId)}", Keys.Ops);
         Assert.True(detail.Status == 200, $"ops detail: {detail}");
-        Assert.True(detail.Json.GetProperty("history").GetArrayLength() > 0, $"the instance's history should have events under the real host: {detail}");
+        // Read through the Durable client's own history API, which the real host's Durable extension serves.
+        var history = detail.Json.GetProperty("history").EnumerateArray().ToList();
+        Assert.Contains(history, e => e.GetProperty("name").GetString() == "ValidateFeed");
+        Assert.Contains("consolidated", detail.Json.GetProperty("customStatus").GetRawText(), StringComparison.Ordinal);
 
         var audit = await hub.Api.GetAsync("/api/ops/audit", Keys.Ops);
         Assert.True(audit.Status == 200, $"ops audit: {audit}");

@@ -9,6 +9,7 @@ using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Storage;
+using IntegrationHub.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -40,6 +41,14 @@ public sealed partial class ConsolidationActivities(
     {
         ArgumentNullException.ThrowIfNull(request);
         var period = Period.Parse(request.Period);
+        using var activity = HubTelemetry.StartBuilding(request.Period);
+        var built = await BuildAsync(request, period, cancellationToken).ConfigureAwait(false);
+        HubTelemetry.DatasetBuilt(activity, period, built.Version, built.IsNew);
+        return built;
+    }
+
+    private async Task<BuiltDataset> BuildAsync(BuildRequest request, Period period, CancellationToken cancellationToken)
+    {
         var entries = await SelectEntriesAsync(period, request.LedgerGenerations, cancellationToken).ConfigureAwait(false);
         var pointer = await datasets.GetPointerAsync(request.Period, cancellationToken).ConfigureAwait(false);
         var previous = pointer is null ? null : (await datasets.GetVersionAsync(request.Period, pointer.Value.Pointer.Version, cancellationToken).ConfigureAwait(false))?.ToDocument();
@@ -192,7 +201,9 @@ public sealed partial class ConsolidationActivities(
         var document = stored.ToDocument();
         var changes = document.Diff?.ChangedIndicators ?? DatasetDiff.Compare(null, document);
         var announcement = DatasetPublishedEvent.Create(document, changes);
+        using var activity = HubTelemetry.StartPublishing(request.Period, request.Version);
         await publisher.PublishAsync(announcement, cancellationToken).ConfigureAwait(false);
+        HubTelemetry.EventPublished(activity, Period.Parse(request.Period), announcement.Id!);
         await datasets.MarkAnnouncedAsync(request.Period, request.Version, announcement.Id!, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 

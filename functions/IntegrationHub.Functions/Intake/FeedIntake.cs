@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Azure;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Validation;
 using IntegrationHub.Functions.Storage;
+using IntegrationHub.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Functions.Intake;
@@ -23,9 +25,15 @@ public sealed partial class FeedIntake(FeedStore store, FeedValidator validator,
 {
     public async Task<IntakeOutcome> ReceiveAsync(string source, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
+        HubTelemetry.FeedReceived(source, HubTelemetry.PushChannel);
+        using var activity = HubTelemetry.StartReceiving(source);
         var contentHash = FeedId.ContentHash(body.Span);
         var stored = await store.LandNewAsync(source, contentHash, body, cancellationToken).ConfigureAwait(false);
-        return await DecideAsync(source, contentHash, body, stored, cancellationToken).ConfigureAwait(false);
+        var outcome = await DecideAsync(source, contentHash, body, stored, cancellationToken).ConfigureAwait(false);
+        // A push's duplicate counts too: it is the answer the department got.
+        HubTelemetry.CountVerdict(source, outcome.Verdict);
+        activity?.SetTag(HubTelemetry.Tags.FeedId, outcome.FeedId);
+        return outcome;
     }
 
     /// <summary>
@@ -35,7 +43,14 @@ public sealed partial class FeedIntake(FeedStore store, FeedValidator validator,
     public async Task<IntakeOutcome> DecideLandedAsync(string source, string contentHash, CancellationToken cancellationToken)
     {
         var body = await store.ReadLandedAsync(source, contentHash, cancellationToken).ConfigureAwait(false);
-        return await DecideAsync(source, contentHash, body.ToMemory(), null, cancellationToken).ConfigureAwait(false);
+        var outcome = await DecideAsync(source, contentHash, body.ToMemory(), null, cancellationToken).ConfigureAwait(false);
+        // Each step of a feed's pipeline reads the verdict again: only the call that recorded it counts one.
+        if (outcome.Verdict != IntakeVerdict.Duplicate)
+        {
+            HubTelemetry.CountVerdict(source, outcome.Verdict);
+        }
+
+        return outcome;
     }
 
     /// <param name="storedNow">The ETag of bytes this call has just landed; null to read the landed state.</param>
@@ -44,7 +59,10 @@ public sealed partial class FeedIntake(FeedStore store, FeedValidator validator,
         var (landedState, landedETag) = storedNow is { } etag
             ? (FeedState.Received, etag)
             : await store.GetLandingStateAsync(source, contentHash, cancellationToken).ConfigureAwait(false);
+        using var activity = HubTelemetry.StartJudging(source);
+        var started = Stopwatch.GetTimestamp();
         var check = validator.Validate(body, source, contentHash);
+        HubTelemetry.ValidationTook(source, check.Feed is not null, Stopwatch.GetElapsedTime(started));
         var feedId = check.Report.FeedId!;
         var state = check.Feed is null ? FeedState.Quarantined : FeedState.Validated;
 
@@ -53,16 +71,19 @@ public sealed partial class FeedIntake(FeedStore store, FeedValidator validator,
             || !await store.RecordAsync(source, contentHash, landedETag, feedId, state, check.Report, cancellationToken).ConfigureAwait(false))
         {
             LogDuplicate(logger, feedId, source);
+            HubTelemetry.FeedJudged(activity, feedId, IntakeVerdict.Duplicate);
             return new IntakeOutcome(IntakeVerdict.Duplicate, feedId, check.Report.Period, contentHash, check.Report, check.Feed);
         }
 
         if (check.Feed is null)
         {
             LogQuarantined(logger, feedId, source, check.Report.Errors.Count);
+            HubTelemetry.FeedJudged(activity, feedId, IntakeVerdict.Rejected);
             return new IntakeOutcome(IntakeVerdict.Rejected, feedId, check.Report.Period, contentHash, check.Report, null);
         }
 
         LogAccepted(logger, feedId, source, check.Report.Warnings.Count);
+        HubTelemetry.FeedJudged(activity, feedId, IntakeVerdict.Accepted);
         return new IntakeOutcome(IntakeVerdict.Accepted, feedId, check.Report.Period, contentHash, check.Report, check.Feed);
     }
 

@@ -360,6 +360,26 @@ internal static class ApiSchemas
         schemas["Html"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "An HTML page." };
         schemas["Asset"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A script or style sheet." };
         schemas["Health"] = Object(null, new() { ["status"] = Enum(null, "ok") }, required: ["status"]);
+        var checks = Object("Each dependency checked: `ok` or `unavailable`.", new()
+        {
+            ["storage"] = Enum("The hub's blob storage.", "ok", "unavailable"),
+            ["task-hub"] = Enum("The Durable task hub.", "ok", "unavailable"),
+        });
+        schemas["Readiness"] = Object(null, new() { ["status"] = Enum(null, "ready"), ["checks"] = checks }, required: ["status", "checks"]);
+        schemas["NotReadyProblem"] = new OpenApiSchema
+        {
+            Description = "The problem of a hub that cannot serve now, naming what is down (the reason is in the app's log).",
+            AllOf =
+            [
+                Ref("Problem"),
+                Object(null, new()
+                {
+                    ["dependency"] = Enum("The first dependency down.", "storage", "task-hub"),
+                    ["dependencies"] = ArrayOf(Enum(null, "storage", "task-hub"), "Every dependency down."),
+                    ["checks"] = checks,
+                }),
+            ],
+        };
         schemas["OpenApi"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "An OpenAPI 3 document." };
     }
 

@@ -25,7 +25,7 @@ internal static class OperationCatalog
         (DatasetsTag, "Published data sets, read without a key: strong ETags, If-None-Match answered with 304."),
         (OpsTag, "Orchestrations, quarantine and the audit log, for the ops key only."),
         (PagesTag, "The ops console and the data-set dashboard, served by the app itself."),
-        (HostTag, "The health probe and this document."),
+        (HostTag, "The liveness and readiness probes and this document."),
     ];
 
     /// <summary>Route parameters that mean the same on every route, by name.</summary>
@@ -328,9 +328,20 @@ internal static class OperationCatalog
         },
 
         // Host.
-        ["Health"] = new(HostTag, ApiAccess.None, "Health probe", "Answers while the app runs.")
+        ["Health"] = new(HostTag, ApiAccess.None, "Health probe", "Liveness: answers while the app runs, without calling any dependency.")
         {
             Responses = [new(200, "`{\"status\": \"ok\"}`.", "Health")],
+        },
+        ["Ready"] = new(HostTag, ApiAccess.None, "Readiness probe",
+            "Whether the hub can serve requests now: its blob storage and its Durable task hub both answer. Each is checked within a few seconds; "
+            + "the answer is never cached.")
+        {
+            Responses =
+            [
+                new(200, "Ready: every dependency answered.", "Readiness"),
+                new(503, "Not ready: `dependencies` names those that could not be reached (`storage`, `task-hub`), `dependency` the first of them.",
+                    "NotReadyProblem", ApiMediaTypes.Problem) { RetryAfter = true },
+            ],
         },
         ["OpenApiDocument"] = new(HostTag, ApiAccess.None, "This document", "The OpenAPI document of the whole HTTP surface, derived from the functions' own routes.")
         {

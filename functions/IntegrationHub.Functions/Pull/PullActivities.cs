@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Storage;
+using IntegrationHub.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -23,6 +25,23 @@ public sealed partial class PullActivities(
     public async Task<FetchedFeed> FetchFeed([ActivityTrigger] FetchRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var activity = HubTelemetry.StartFetching(request.Source, request.Period);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var fetched = await FetchAsync(request, cancellationToken).ConfigureAwait(false);
+            HubTelemetry.PullFetched(activity, request.Source, Stopwatch.GetElapsedTime(started), failure: null);
+            return fetched;
+        }
+        catch (Exception ex)
+        {
+            HubTelemetry.PullFetched(activity, request.Source, Stopwatch.GetElapsedTime(started), ex);
+            throw;
+        }
+    }
+
+    private async Task<FetchedFeed> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
+    {
         var settings = options.CurrentValue;
         var source = settings.For(request.Source);
         var url = PullUrl.Build(settings, request.Source, request.Period);
@@ -73,6 +92,7 @@ public sealed partial class PullActivities(
             throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{request.Source} did not answer within {source.TimeoutSeconds} s for {request.Period}."));
         }
 
+        HubTelemetry.FeedReceived(request.Source, HubTelemetry.PullChannel);
         var contentHash = FeedId.ContentHash(body);
         await store.LandAsync(request.Source, contentHash, body, cancellationToken).ConfigureAwait(false);
         var (state, _) = await store.GetLandingStateAsync(request.Source, contentHash, cancellationToken).ConfigureAwait(false);
