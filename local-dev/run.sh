@@ -6,6 +6,8 @@
 #   local-dev/run.sh --once        run the sample cycle and exit (0 when every sample period has a data set)
 #   local-dev/run.sh --no-samples  an empty hub that pulls nothing and only serves, for your own feeds
 #   local-dev/run.sh --data DIR    keep Azurite's data in DIR (default: local-dev/.data, git-ignored)
+#   local-dev/run.sh --real-host   run the app under the real Functions host (func start, or a built host in
+#                                  FUNCTIONS_HOST_DIR: README) instead of the local host
 # Ports: AZURITE_BLOB_PORT / AZURITE_QUEUE_PORT / AZURITE_TABLE_PORT (default 10000-10002; free ones are picked when
 # those are taken), SIMULATOR_PORT (default 7080, likewise). The hub itself is always on 7071.
 set -euo pipefail
@@ -14,13 +16,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 once=0
 samples=1
+real=0
 data="$here/.data"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --once) once=1 ;;
     --no-samples) samples=0 ;;
+    --real-host) real=1 ;;
     --data) data="${2:?--data needs a directory}"; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -39,6 +43,15 @@ wait_port() { # port what seconds
   for _ in $(seq 1 $(( $3 * 5 ))); do port_free "$1" || return 0; sleep 0.2; done
   echo "run.sh: $2 did not start listening on port $1" >&2; return 1
 }
+
+if [[ $real -eq 1 ]]; then
+  source "$here/real-host.sh"
+  find_real_host
+  if [[ -z "$real_host_kind" ]]; then
+    echo "run.sh: --real-host needs the real Functions host: Azure Functions Core Tools ('func' on PATH) or FUNCTIONS_HOST_DIR set to a built Microsoft.Azure.WebJobs.Script.WebHost folder (README: 'Running under the real Functions host')." >&2
+    exit 2
+  fi
+fi
 
 if ! port_free 7071; then
   echo "run.sh: port 7071 is taken by another process. The hub serves on it: stop that process (or an earlier run.sh) and run again." >&2
@@ -97,11 +110,21 @@ else
   for dept in Statistics PowerGrid Transport Environment; do export "Pull__${dept}__BaseUrl="; done
 fi
 
-echo "building the hub (the first build restores packages and takes a minute)"
-dotnet build "$here/LocalHost/IntegrationHub.LocalHost.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >"$data/build.log" 2>&1 \
-  || { cat "$data/build.log" >&2; exit 1; }
-dotnet "$here/LocalHost/bin/Release/net10.0/IntegrationHub.LocalHost.dll" --port 7071 >"$data/hub.log" 2>&1 &
-pids+=($!)
+if [[ $real -eq 1 ]]; then
+  echo "building the app for the real Functions host ($real_host_text)"
+  app_project="$root/functions/IntegrationHub.Functions/IntegrationHub.Functions.csproj"
+  dotnet build "$app_project" -c Release -nologo -v quiet -clp:ErrorsOnly >"$data/build.log" 2>&1 || { cat "$data/build.log" >&2; exit 1; }
+  # What func start does with local.settings.json: its Values, under what this script has set already.
+  export_sample_settings
+  start_real_host "$root/functions/IntegrationHub.Functions/bin/Release/net10.0" 7071 "$data/real-host" "$data/hub.log"
+  pids+=("$real_host_pid")
+else
+  echo "building the hub (the first build restores packages and takes a minute)"
+  dotnet build "$here/LocalHost/IntegrationHub.LocalHost.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >"$data/build.log" 2>&1 \
+    || { cat "$data/build.log" >&2; exit 1; }
+  dotnet "$here/LocalHost/bin/Release/net10.0/IntegrationHub.LocalHost.dll" --port 7071 >"$data/hub.log" 2>&1 &
+  pids+=($!)
+fi
 healthy() { node -e "fetch('http://localhost:7071/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; }
 for _ in $(seq 1 120); do
   if healthy; then break; fi

@@ -20,19 +20,10 @@ echo "== real Functions host (tests/IntegrationHub.RealHost.Tests)"
 # The real-host suite runs the app under the host that `func start` and Azure run: Core Tools' `func` on PATH, or a
 # built Microsoft.Azure.WebJobs.Script.WebHost in FUNCTIONS_HOST_DIR (default: the folder README "Running under the
 # real Functions host" builds it into). Without either it skips, and says so here and in the closing lines.
-default_host_dir="${XDG_CACHE_HOME:-$HOME/.cache}/integrationhub/functions-host"
-if [ -z "${FUNCTIONS_HOST_DIR:-}" ] && [ -f "$default_host_dir/Microsoft.Azure.WebJobs.Script.WebHost.dll" ]; then
-  export FUNCTIONS_HOST_DIR="$default_host_dir"
-fi
-if command -v func >/dev/null 2>&1; then
-  real_host="func start ($(command -v func))"
-elif [ -n "${FUNCTIONS_HOST_DIR:-}" ] && [ -f "$FUNCTIONS_HOST_DIR/Microsoft.Azure.WebJobs.Script.WebHost.dll" ]; then
-  real_host="the host built in $FUNCTIONS_HOST_DIR"
-else
-  real_host=""
-fi
-if [ -n "$real_host" ]; then
-  echo "runs under $real_host"
+source "$root/local-dev/real-host.sh"
+find_real_host
+if [ -n "$real_host_kind" ]; then
+  echo "runs under $real_host_text"
 else
   echo "none found: the real-host suite will be SKIPPED (install Core Tools, or build the host: README, 'Running under the real Functions host')"
 fi
@@ -48,8 +39,8 @@ dotnet test IntegrationHub.sln -c Release --no-build -nologo -v minimal \
 echo "== test: department simulators (node:test)"
 node --test --test-reporter=spec "$root/local-dev/simulators/" || status=$?
 
-if [ -n "$real_host" ]; then
-  echo "== real-host suite ran under $real_host"
+if [ -n "$real_host_kind" ]; then
+  echo "== real-host suite ran under $real_host_text"
 else
   echo "== real-host suite SKIPPED: no real Functions host on this machine"
 fi

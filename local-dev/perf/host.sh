@@ -8,10 +8,13 @@ trap cleanup EXIT
 hub() { dotnet "$root/functions/IntegrationHub.Cli/bin/Release/net10.0/hub.dll" "$@"; }
 
 # start_local_host NAME: builds the hub tool, starts run.sh --no-samples (it builds and starts the host) and waits until it answers.
+# PERF_REAL_HOST=1 runs the app under the real Functions host instead (run.sh --real-host; README).
 start_local_host() {
   echo "building the hub tool" >&2
   dotnet build "$root/functions/IntegrationHub.Cli/IntegrationHub.Cli.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
-  "$root/local-dev/run.sh" --no-samples --data "$data" >"$data/run.log" 2>&1 &
+  local real=()
+  [[ "${PERF_REAL_HOST:-0}" == 1 ]] && real=(--real-host)
+  "$root/local-dev/run.sh" --no-samples "${real[@]}" --data "$data" >"$data/run.log" 2>&1 &
   host_pid=$!
   for _ in $(seq 1 180); do
     if node -e "fetch('http://localhost:7071/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; then return 0; fi

@@ -1,45 +1,42 @@
+using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using IntegrationHub.LocalHost.Tests.Support;
 
 namespace IntegrationHub.RealHost.Tests;
 
 /// <summary>
-/// How this machine can start the real Functions host, as a user would: <c>func start</c> when Azure Functions Core
-/// Tools is on <c>PATH</c>, otherwise a built <c>Microsoft.Azure.WebJobs.Script.WebHost</c> in the folder named by
-/// <c>FUNCTIONS_HOST_DIR</c> (the program <c>func start</c> embeds and Azure runs). Neither: the suite is skipped with
-/// <see cref="SkipReason"/>.
+/// How this machine can start the real Functions host, found as <c>local-dev/real-host.sh</c> finds it for
+/// <c>run.sh --real-host</c> and <c>tests/run.sh</c>: <c>func start</c> when Azure Functions Core Tools is on <c>PATH</c>,
+/// otherwise a built <c>Microsoft.Azure.WebJobs.Script.WebHost</c> in <c>FUNCTIONS_HOST_DIR</c> (the program
+/// <c>func start</c> embeds and Azure runs). Neither: the suite is skipped with <see cref="SkipReason"/>.
 /// </summary>
-public sealed record HostLauncher(string Kind, string FileName, IReadOnlyList<string> LeadingArguments)
+public sealed record HostLauncher(string Kind, string Description)
 {
-    public const string HostDirVariable = "FUNCTIONS_HOST_DIR";
-    public const string WebHostDll = "Microsoft.Azure.WebJobs.Script.WebHost.dll";
+    private static readonly Lazy<HostLauncher?> Found = new(Discover);
 
-    public static HostLauncher? Find()
-    {
-        if (OnPath("func") is { } func)
-        {
-            return new HostLauncher("func start (Azure Functions Core Tools)", func, ["start"]);
-        }
-
-        return Environment.GetEnvironmentVariable(HostDirVariable) is { Length: > 0 } dir && File.Exists(Path.Combine(dir, WebHostDll))
-            ? new HostLauncher($"{WebHostDll} from {HostDirVariable}", "dotnet", [Path.Combine(dir, WebHostDll)])
-            : null;
-    }
+    public static HostLauncher? Find() => Found.Value;
 
     /// <summary>Why the real-host tests cannot run here, or null.</summary>
     public static string? SkipReason => Find() is null
-        ? Environment.GetEnvironmentVariable(HostDirVariable) is { Length: > 0 } dir
-            ? $"No real Functions host: {HostDirVariable} is '{dir}', which holds no {WebHostDll}, and 'func' is not on PATH."
-            : $"No real Functions host: install Azure Functions Core Tools ('func' on PATH) or set {HostDirVariable} to a built {WebHostDll} folder."
+        ? "No real Functions host: install Azure Functions Core Tools ('func' on PATH) or set FUNCTIONS_HOST_DIR to a built Microsoft.Azure.WebJobs.Script.WebHost folder (README: 'Running under the real Functions host')."
         : null;
 
-    public bool IsCoreTools => FileName != "dotnet";
+    /// <summary>A bash script that sources the finder and runs <paramref name="body"/>.</summary>
+    public static string Script(string body) =>
+        $"set -euo pipefail; source '{Path.Combine(RepoPaths.Root, "local-dev", "real-host.sh")}'; find_real_host; {body}";
 
-    private static string? OnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, name))
-            .FirstOrDefault(File.Exists);
+    private static HostLauncher? Discover()
+    {
+        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", Script("echo \"$real_host_kind|$real_host_text\"")])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("Could not run bash.");
+        var line = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        var parts = line.Split('|', 2);
+        return process.ExitCode == 0 && parts is [{ Length: > 0 } kind, var text] ? new HostLauncher(kind, text) : null;
+    }
 }
 
 /// <summary>A test that needs the real Functions host: skipped, with the reason, where none is installed.</summary>
@@ -132,10 +129,11 @@ public sealed class RealFunctionsHost : IAsyncLifetime
     /// <summary>Starts the host (again) on the same port, storage and settings, and waits until it is healthy.</summary>
     public async Task StartHostAsync()
     {
-        var address = http!.BaseAddress!;
-        host = ChildProcess.Start(
-            "the real Functions host", Launcher.FileName, [.. Launcher.LeadingArguments, .. Launcher.IsCoreTools ? ["--port", port.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>()],
-            AppDirectory, Environment(Launcher, address, port), Remember);
+        // The same start as `run.sh --real-host`: the script exports the sample settings this run has not set, starts
+        // the host in the background with its log on standard output, and waits for it.
+        var body = $"export_sample_settings; start_real_host '{AppDirectory}' {port.ToString(CultureInfo.InvariantCulture)} '{workDir}' /dev/stdout; "
+            + "trap 'kill -TERM \"$real_host_pid\" 2>/dev/null; wait \"$real_host_pid\"' TERM INT; wait \"$real_host_pid\"";
+        host = ChildProcess.Start("the real Functions host", "bash", ["-c", HostLauncher.Script(body)], AppDirectory, Environment(), Remember);
         await WaitHealthyAsync();
     }
 
@@ -176,10 +174,11 @@ public sealed class RealFunctionsHost : IAsyncLifetime
         }
     }
 
-    /// <summary>The worker processes the host started (the isolated app), by their parent process id.</summary>
+    /// <summary>The worker processes the host started (the isolated app): descendants of the host running the app's dll.</summary>
     public IReadOnlyList<int> WorkerProcessIds()
     {
-        var workers = new List<int>();
+        var parents = new Dictionary<int, int>();
+        var commands = new Dictionary<int, string>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
@@ -190,12 +189,8 @@ public sealed class RealFunctionsHost : IAsyncLifetime
             try
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
-                if (int.Parse(fields[1], CultureInfo.InvariantCulture) == HostProcessId && cmdline.Contains("IntegrationHub.Functions.dll", StringComparison.Ordinal))
-                {
-                    workers.Add(pid);
-                }
+                parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                commands[pid] = File.ReadAllText(Path.Combine(dir, "cmdline"));
             }
             catch (IOException)
             {
@@ -203,41 +198,34 @@ public sealed class RealFunctionsHost : IAsyncLifetime
             }
         }
 
-        return workers;
+        bool Descends(int pid)
+        {
+            for (var p = pid; parents.TryGetValue(p, out var parent) && p > 1; p = parent)
+            {
+                if (parent == HostProcessId)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return [.. commands.Where(c => c.Value.Contains("IntegrationHub.Functions.dll", StringComparison.Ordinal) && Descends(c.Key)).Select(c => c.Key)];
     }
 
-    private Dictionary<string, string?> Environment(HostLauncher launcher, Uri address, int port)
+    /// <summary>Storage and pull targets of this run; the script adds the other sample settings.</summary>
+    private Dictionary<string, string?> Environment()
     {
-        var settingsFile = Path.Combine(RepoPaths.Root, "functions", "IntegrationHub.Functions", "local.settings.sample.json");
-        using var settings = JsonDocument.Parse(File.ReadAllBytes(settingsFile));
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var value in settings.RootElement.GetProperty("Values").EnumerateObject())
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            environment[value.Name] = value.Value.GetString();
-        }
-
-        environment["AzureWebJobsStorage"] = Azurite.ConnectionString;
-        environment["HubStorage"] = Azurite.ConnectionString;
-        foreach (var name in environment.Keys.Where(k => k.StartsWith("Pull__", StringComparison.Ordinal) && k.EndsWith("__BaseUrl", StringComparison.Ordinal)).ToList())
+            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+            ["HubStorage"] = Azurite.ConnectionString,
+            ["PullCronTransport"] = FastCron,
+        };
+        foreach (var department in new[] { "Statistics", "PowerGrid", "Transport", "Environment" })
         {
-            environment[name] = Simulators.BaseUrl.ToString().TrimEnd('/');
-        }
-
-        environment["PullCronTransport"] = FastCron;
-        if (!launcher.IsCoreTools)
-        {
-            // What `func start` sets for the host it embeds; secrets, logs and test data kept out of the host's folder.
-            environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
-            environment["WEBSITE_HOSTNAME"] = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
-            environment["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development";
-            environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-            environment["AzureWebJobsScriptRoot"] = AppDirectory;
-            environment["AzureWebJobsSecretStorageType"] = "files";
-            environment["FUNCTIONS_SECRETS_PATH"] = Directory.CreateDirectory(Path.Combine(workDir, "secrets")).FullName;
-            environment["FUNCTIONS_LOG_PATH"] = Directory.CreateDirectory(Path.Combine(workDir, "logs")).FullName;
-            environment["FUNCTIONS_TEST_DATA_PATH"] = Directory.CreateDirectory(Path.Combine(workDir, "testdata")).FullName;
-            // The host targets an older .NET than the one installed may be.
-            environment["DOTNET_ROLL_FORWARD"] = "Major";
+            environment[$"Pull__{department}__BaseUrl"] = Simulators.BaseUrl.ToString().TrimEnd('/');
         }
 
         return environment;

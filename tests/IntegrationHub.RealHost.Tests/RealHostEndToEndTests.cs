@@ -26,7 +26,7 @@ public sealed class RealHostEndToEndTests(RealFunctionsHost hub, ITestOutputHelp
         var ready = await hub.Api.GetAsync("/api/ready");
         Assert.True(ready.Status == 200, $"/api/ready should answer 200 with storage and the task hub up; got {ready}");
         Assert.DoesNotContain("A host error has occurred", hub.RecentLog(400), StringComparison.Ordinal);
-        output.WriteLine($"Host: {hub.Launcher.Kind}");
+        output.WriteLine($"Host: {hub.Launcher.Description}");
     }
 
     [RealHostFact]
@@ -52,6 +52,25 @@ public sealed class RealHostEndToEndTests(RealFunctionsHost hub, ITestOutputHelp
             return (all.Count > 0, all, $"{all.Count} events");
         }, PipelineDeadline);
         Assert.All(events, e => Assert.Equal("2025-Q2", e.Period));
+    }
+
+    [RealHostFact]
+    public async Task Push_MissingOrWrongKey_RefusedByTheRequestPipelineWithSecurityHeaders()
+    {
+        var feed = SampleFeed.Load("transport-2025-05-r0.json");
+
+        var anonymous = await hub.Api.PushAsync("transport", feed.Bytes, key: "");
+        var otherDepartment = await hub.Api.PushAsync("transport", feed.Bytes, key: Keys.Statistics);
+        var unknownSource = await hub.Api.PushAsync("no-such-source", feed.Bytes, key: Keys.Transport);
+
+        Assert.Equal(401, anonymous.Status);
+        Assert.Equal(403, otherDepartment.Status);
+        Assert.Equal(404, unknownSource.Status);
+        Assert.All([anonymous, otherDepartment, unknownSource], a => Assert.Equal("application/problem+json", a.MediaType));
+        using var response = await hub.Http.PostAsync(new Uri("/api/feeds/transport", UriKind.Relative), new ByteArrayContent(feed.Bytes));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
     }
 
     [RealHostFact]
@@ -99,7 +118,11 @@ public sealed class RealHostEndToEndTests(RealFunctionsHost hub, ITestOutputHelp
         // Read through the Durable client's own history API, which the real host's Durable extension serves.
         var history = detail.Json.GetProperty("history").EnumerateArray().ToList();
         Assert.Contains(history, e => e.GetProperty("name").GetString() == "ValidateFeed");
-        Assert.Contains("consolidated", detail.Json.GetProperty("customStatus").GetRawText(), StringComparison.Ordinal);
+        // One JSON configuration for Durable data and HTTP answers: camelCase under the real host too.
+        var customStatus = detail.Json.GetProperty("customStatus").GetRawText();
+        Assert.Contains("consolidated", customStatus, StringComparison.Ordinal);
+        Assert.Contains("feedId", customStatus, StringComparison.Ordinal);
+        Assert.DoesNotContain("FeedId", customStatus, StringComparison.Ordinal);
 
         var audit = await hub.Api.GetAsync("/api/ops/audit", Keys.Ops);
         Assert.True(audit.Status == 200, $"ops audit: {audit}");

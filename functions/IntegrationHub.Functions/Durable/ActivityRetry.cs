@@ -8,14 +8,25 @@ namespace IntegrationHub.Functions.Durable;
 /// </summary>
 public static class ActivityRetry
 {
+    /// <summary>The message the Functions host gives an invocation whose worker could not report an outcome.</summary>
+    public const string HostInvocationFailure = "Exception while executing function:";
+
     /// <summary>
     /// For every activity without a policy of its own. Under the Functions host an activity that is running when the
     /// worker process dies is not delivered again, as the standalone engine would after the queue's visibility
-    /// timeout: the host fails it ("Exception while executing function") and starts a new worker. Without a retry the
-    /// orchestration would fail with it. Measured in the real-host suite (a worker killed right after a push).
+    /// timeout: the host fails it with its own "Exception while executing function: Functions.X" and starts a new
+    /// worker. That failure, and only that one, is retried; an exception the activity itself threw still fails at once
+    /// with its own type and message (the worker reports those), as it always did. Measured in the real-host suite (a
+    /// worker killed right after a push).
     /// </summary>
     public static readonly TaskOptions Default = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2.0, maxRetryInterval: TimeSpan.FromSeconds(30)));
+        maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2.0, maxRetryInterval: TimeSpan.FromSeconds(30))
+    {
+        HandleFailure = IsWorkerLost,
+    });
+
+    public static bool IsWorkerLost(TaskFailureDetails failure) =>
+        failure?.ErrorMessage?.StartsWith(HostInvocationFailure, StringComparison.Ordinal) == true;
 
     /// <summary>
     /// Attempts with exponential backoff (doubling, at most 5 minutes apart) for a step whose dependency may be away
@@ -33,7 +44,7 @@ public static class ActivityRetry
             backoffCoefficient: 2.0,
             maxRetryInterval: TimeSpan.FromMinutes(5))
         {
-            HandleFailure = failure => failure.ErrorType != permanentName,
+            HandleFailure = failure => IsWorkerLost(failure) || failure.ErrorType != permanentName,
         });
     }
 }
