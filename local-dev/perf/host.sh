@@ -10,6 +10,11 @@ hub() { dotnet "$root/functions/IntegrationHub.Cli/bin/Release/net10.0/hub.dll" 
 # start_local_host NAME: builds the hub tool, starts run.sh --no-samples (it builds and starts the host) and waits until it answers.
 # PERF_REAL_HOST=1 runs the app under the real Functions host instead (run.sh --real-host; README).
 start_local_host() {
+  # Another hub on 7071 would answer the health check below and be measured instead.
+  if node -e "fetch('http://localhost:7071/api/health').then(()=>process.exit(0),()=>process.exit(1))"; then
+    echo "$1: something already answers on port 7071; stop it first (this script measures a hub of its own)" >&2
+    exit 3
+  fi
   echo "building the hub tool" >&2
   dotnet build "$root/functions/IntegrationHub.Cli/IntegrationHub.Cli.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
   local real=()

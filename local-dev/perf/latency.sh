@@ -3,7 +3,8 @@
 # baseline of the period pushed once, then `hub bench --hub ... --end-to-end-only` over RUNS runs (default 20) of the
 # period's feeds pushed together. Prints the JSON report and keeps it in local-dev/perf/results/.
 #   local-dev/perf/latency.sh [RUNS] [PERIOD]      (default: 20 2024-Q2)
-# Needs only the .NET 10 SDK, Node 20 and npm; port 7071 must be free.
+# Needs only the .NET 10 SDK, Node 20 and npm; port 7071 must be free. HUB_URL=http://… measures a hub already
+# running there instead (its storage fresh: partitions.sh starts one per measurement).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -13,7 +14,14 @@ results="$here/results"
 mkdir -p "$results"
 
 source "$here/host.sh"
-start_local_host latency.sh
+if [[ -n "${HUB_URL:-}" ]]; then
+  hub_url="${HUB_URL%/}"
+  echo "building the hub tool" >&2
+  dotnet build "$root/functions/IntegrationHub.Cli/IntegrationHub.Cli.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+else
+  hub_url=http://localhost:7071
+  start_local_host latency.sh
+fi
 
 key_of() { case "$1" in statistics*) echo local-statistics-key ;; power-grid*) echo local-power-grid-key ;; transport*) echo local-transport-key ;; environment*) echo local-environment-key ;; esac; }
 
@@ -30,10 +38,10 @@ for file in "$root/local-dev/sample-feeds/2020/"*.json; do
     Q4) [[ "$feed_period" =~ ^2020-(10|11|12|Q4)$ ]] || continue ;;
   esac
   [[ -z "$quarter" && "$feed_period" =~ ^2020-Q ]] && continue
-  hub push --hub http://localhost:7071 --key "$(key_of "$name")" "$file" >/dev/null
+  hub push --hub "$hub_url" --key "$(key_of "$name")" "$file" >/dev/null
 done
 echo "2020 baseline of $period pushed" >&2
 
 out="$results/latency-$period-$(date -u +%Y%m%dT%H%M%SZ).json"
-(cd "$root" && hub bench --hub http://localhost:7071 --end-to-end-only --runs "$runs" --period "$period") | tee "$out"
+(cd "$root" && hub bench --hub "$hub_url" --end-to-end-only --runs "$runs" --period "$period") | tee "$out"
 echo "report: $out" >&2
