@@ -124,7 +124,11 @@ public sealed partial class RunScriptTests : IDisposable
             fi
             exec node "$@"
             """);
-        File.SetUnixFileMode(nodeShim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(nodeShim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         environment["PATH"] = shims + ":" + Environment.GetEnvironmentVariable("PATH");
         try
         {
