@@ -58,22 +58,29 @@ if ! port_free 7071; then
   exit 3
 fi
 
-pids=()
+azurite_pid="" simulators_pid="" hub_pid=""
+# Each child in its own session (where setsid exists): a terminal's Ctrl-C then reaches only this script, which stops
+# the children in order (cleanup) instead of every one of them at once.
+detach=()
+if command -v setsid >/dev/null; then detach=(setsid); fi
+stop() { # pid what seconds
+  [[ -n "$1" ]] && kill "$1" 2>/dev/null || return 0
+  echo "stopping $2…"
+  for _ in $(seq 1 $(( $3 * 5 ))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.2; done
+  echo "run.sh: $2 did not stop within $3 s; killing it" >&2
+  kill -9 "$1" 2>/dev/null || true
+}
 cleanup() {
   trap - EXIT INT TERM
-  # Last started, first stopped, each awaited: the hub (started last) stops in order only while Azurite still
-  # answers, and gives up by itself after 20 s. Azurite can linger after closing its services: it gets 5 s.
-  local grace=30
-  for (( i=${#pids[@]}-1; i>=0; i-- )); do
-    kill "${pids[$i]}" 2>/dev/null || continue
-    for _ in $(seq 1 $(( grace * 5 ))); do kill -0 "${pids[$i]}" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "${pids[$i]}" 2>/dev/null || true
-    grace=5
-  done
+  # The hub first, awaited while storage still answers: it then stops in a second or two, where without storage it
+  # waits out its own 20 s cap.
+  stop "$hub_pid" 'the hub' 30
+  stop "$simulators_pid" 'the department simulators' 5
+  stop "$azurite_pid" Azurite 5
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
-trap 'echo; echo "stopping"; exit 130' INT TERM
+trap 'echo; echo "interrupted"; exit 130' INT TERM
 
 if [[ ! -f "$here/node_modules/azurite/dist/src/azurite.js" ]]; then
   echo "installing Azurite from npm (once)"
@@ -84,12 +91,42 @@ mkdir -p "$data"
 blob_port="$(pick_port "${AZURITE_BLOB_PORT:-10000}" 'Azurite blob')"
 queue_port="$(pick_port "${AZURITE_QUEUE_PORT:-10001}" 'Azurite queue')"
 table_port="$(pick_port "${AZURITE_TABLE_PORT:-10002}" 'Azurite table')"
-echo "starting Azurite (data in $data; ports $blob_port/$queue_port/$table_port)"
-node "$here/node_modules/azurite/dist/src/azurite.js" --location "$data" --skipApiVersionCheck --loose --disableProductStyleUrl \
-  --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" --tableHost 127.0.0.1 --tablePort "$table_port" \
-  >"$data/azurite.log" 2>&1 &
-pids+=($!)
-wait_port "$blob_port" Azurite 30 && wait_port "$queue_port" Azurite 30 && wait_port "$table_port" Azurite 30
+# A port found free can still be taken before Azurite binds it, so Azurite's own word decides: its log says each
+# service is listening, or it exits (EADDRINUSE: another free port, up to three tries). Anything else stops the
+# script here, before the build, with Azurite's log.
+for attempt in 1 2 3; do
+  echo "starting Azurite (data in $data; ports $blob_port/$queue_port/$table_port)"
+  : >"$data/azurite.log"
+  "${detach[@]}" node "$here/node_modules/azurite/dist/src/azurite.js" --location "$data" --skipApiVersionCheck --loose --disableProductStyleUrl \
+    --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" --tableHost 127.0.0.1 --tablePort "$table_port" \
+    >"$data/azurite.log" 2>&1 &
+  azurite_pid=$!
+  for _ in $(seq 1 150); do
+    [[ "$(grep -c 'successfully listening' "$data/azurite.log")" -ge 3 ]] && break
+    kill -0 "$azurite_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  if [[ "$(grep -c 'successfully listening' "$data/azurite.log")" -ge 3 ]]; then break; fi
+  if kill -0 "$azurite_pid" 2>/dev/null; then
+    echo "run.sh: Azurite did not start listening within 30 s; its log ($data/azurite.log):" >&2
+    tail -n 20 "$data/azurite.log" >&2
+    exit 4
+  fi
+  azurite_status=0; wait "$azurite_pid" || azurite_status=$?
+  azurite_pid=""
+  lost="$(sed -n 's/.*EADDRINUSE.*:\([0-9][0-9]*\)$/\1/p' "$data/azurite.log" | head -n 1)"
+  if [[ -z "$lost" || $attempt -eq 3 ]]; then
+    echo "run.sh: Azurite failed to start (exit $azurite_status); nothing else was started. Its log ($data/azurite.log):" >&2
+    tail -n 20 "$data/azurite.log" >&2
+    exit 4
+  fi
+  replacement="$(any_port)"
+  echo "run.sh: port $lost was taken by another process after it was checked; Azurite tries $replacement instead" >&2
+  if [[ "$blob_port" == "$lost" ]]; then blob_port="$replacement"; fi
+  if [[ "$queue_port" == "$lost" ]]; then queue_port="$replacement"; fi
+  if [[ "$table_port" == "$lost" ]]; then table_port="$replacement"; fi
+done
+echo "Azurite listening"
 
 # Azurite's well-known development account: public by design, valid only against the emulator.
 account_key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
@@ -98,8 +135,8 @@ export AzureWebJobsStorage="$storage" HubStorage="$storage"
 
 if [[ $samples -eq 1 ]]; then
   sim_port="$(pick_port "${SIMULATOR_PORT:-7080}" 'department simulators')"
-  node "$here/simulators/departments.mjs" --port "$sim_port" >"$data/simulators.log" 2>&1 &
-  pids+=($!)
+  "${detach[@]}" node "$here/simulators/departments.mjs" --port "$sim_port" >"$data/simulators.log" 2>&1 &
+  simulators_pid=$!
   wait_port "$sim_port" 'the department simulators' 15
   for dept in Statistics PowerGrid Transport Environment; do export "Pull__${dept}__BaseUrl=http://127.0.0.1:$sim_port"; done
   # The simulators are on loopback, which pulls may reach only when private networks are allowed (a copied
@@ -110,25 +147,31 @@ else
   for dept in Statistics PowerGrid Transport Environment; do export "Pull__${dept}__BaseUrl="; done
 fi
 
+build() { # project
+  # dotnet's own minimal output shown as it comes, a line per project restored or built ("X -> path" shortened to
+  # "built X"), and kept whole in build.log; on a failure its errors are shown.
+  dotnet build "$1" -c Release -nologo -v minimal -clp:NoSummary 2>&1 | tee "$data/build.log" \
+    | sed -u -E -n 's#^ *([A-Za-z0-9_.]+) -> .*#  built \1#p; /[Rr]estored /s#^ *#  #p' \
+    || { echo "run.sh: the build failed:" >&2; grep -E ': error ' "$data/build.log" | sort -u >&2 || cat "$data/build.log" >&2; exit 1; }
+}
+
 if [[ $real -eq 1 ]]; then
   echo "building the app for the real Functions host ($real_host_text)"
-  app_project="$root/functions/IntegrationHub.Functions/IntegrationHub.Functions.csproj"
-  dotnet build "$app_project" -c Release -nologo -v quiet -clp:ErrorsOnly >"$data/build.log" 2>&1 || { cat "$data/build.log" >&2; exit 1; }
+  build "$root/functions/IntegrationHub.Functions/IntegrationHub.Functions.csproj"
   # What func start does with local.settings.json: its Values, under what this script has set already.
   export_sample_settings
   start_real_host "$root/functions/IntegrationHub.Functions/bin/Release/net10.0" 7071 "$data/real-host" "$data/hub.log"
-  pids+=("$real_host_pid")
+  hub_pid="$real_host_pid"
 else
   echo "building the hub (the first build restores packages and takes a minute)"
-  dotnet build "$here/LocalHost/IntegrationHub.LocalHost.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >"$data/build.log" 2>&1 \
-    || { cat "$data/build.log" >&2; exit 1; }
-  dotnet "$here/LocalHost/bin/Release/net10.0/IntegrationHub.LocalHost.dll" --port 7071 >"$data/hub.log" 2>&1 &
-  pids+=($!)
+  build "$here/LocalHost/IntegrationHub.LocalHost.csproj"
+  "${detach[@]}" dotnet "$here/LocalHost/bin/Release/net10.0/IntegrationHub.LocalHost.dll" --port 7071 >"$data/hub.log" 2>&1 &
+  hub_pid=$!
 fi
 healthy() { node -e "fetch('http://localhost:7071/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; }
 for _ in $(seq 1 120); do
   if healthy; then break; fi
-  if ! kill -0 "${pids[-1]}" 2>/dev/null; then echo "run.sh: the hub stopped; its log:" >&2; tail -n 40 "$data/hub.log" >&2; exit 1; fi
+  if ! kill -0 "$hub_pid" 2>/dev/null; then echo "run.sh: the hub stopped; its log:" >&2; tail -n 40 "$data/hub.log" >&2; exit 1; fi
   sleep 1
 done
 healthy || { echo "run.sh: the hub did not become healthy; see $data/hub.log" >&2; exit 1; }
@@ -143,4 +186,4 @@ if [[ $once -eq 1 ]]; then
   exit "$status"
 fi
 echo "serving on http://localhost:7071 — Ctrl-C stops everything"
-wait "${pids[-1]}"
+wait "$hub_pid"

@@ -12,6 +12,20 @@ rm -rf "$results"
 echo "== tools"
 # Azurite (storage emulator) for the integration tests, pinned in local-dev/package-lock.json.
 npm ci --prefix local-dev --no-audit --no-fund --loglevel=error
+# The browser tests drive the system Chromium and its chromedriver (Debian packages), with a CJK font so the
+# dashboard's Chinese area names render; installed when missing and this user may (root, or sudo without a password).
+# Otherwise those tests are skipped, and the closing lines name them with the reason.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! dpkg -s fonts-wqy-zenhei >/dev/null 2>&1; then
+  as_root=()
+  if [ "$(id -u)" -ne 0 ]; then as_root=(sudo -n); fi
+  if command -v apt-get >/dev/null && { [ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; }; then
+    echo "installing chromium, chromium-driver and a CJK font (browser tests)"
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-wqy-zenhei >/dev/null
+  else
+    echo "no Chromium and no way to install it here: the browser tests will be SKIPPED (install the Debian packages chromium, chromium-driver, fonts-wqy-zenhei)"
+  fi
+fi
 
 echo "== infra: bicep build + lint (zero warnings)"
 bash infra/check.sh
@@ -36,8 +50,8 @@ status=0
 dotnet test IntegrationHub.sln -c Release --no-build -nologo -v minimal \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
 
-echo "== test: department simulators (node:test)"
-node --test --test-reporter=spec "$root/local-dev/simulators/" || status=$?
+echo "== test: department simulators and the closing summary (node:test)"
+node --test --test-reporter=spec "$root/local-dev/simulators/" "$root/tests/summarise-trx/" || status=$?
 
 if [ -n "$real_host_kind" ]; then
   echo "== real-host suite ran under $real_host_text"
@@ -45,6 +59,7 @@ else
   echo "== real-host suite SKIPPED: no real Functions host on this machine"
 fi
 
-# One closing line for people and for CI, summed over every test project's TRX file.
+# The closing lines for people and for CI, summed over every test project's TRX file: each skipped test with its
+# reason, then "tests: N passed, N failed, N skipped", last.
 node "$root/tests/summarise-trx.mjs" "$results"
 exit "$status"

@@ -77,6 +77,39 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Receive_SameBytesAgain_LogsADuplicateWithoutClaimingNothingStarted()
+    {
+        // The push function still makes sure the feed's run exists and starts it when storage lost it (a power loss
+        // on the local stack), so the intake's own line must not say that nothing started.
+        var lines = new List<string>();
+        var logged = new FeedIntake(new FeedStore(blobs), Core.Validator, new ListLogger<FeedIntake>(lines));
+        var body = Sample("2024", "transport-2024-06-r0.json");
+        await logged.ReceiveAsync("transport", body, CancellationToken.None);
+
+        var second = await logged.ReceiveAsync("transport", body, CancellationToken.None);
+
+        Assert.Equal(IntakeVerdict.Duplicate, second.Verdict);
+        var line = Assert.Single(lines, l => l.Contains("received again", StringComparison.Ordinal));
+        Assert.Equal($"Feed {second.FeedId} from transport received again; its verdict was recorded before", line);
+    }
+
+    private sealed class ListLogger<T>(List<string> lines) : Microsoft.Extensions.Logging.ILogger<T>
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (lines)
+            {
+                lines.Add(formatter(state, exception));
+            }
+        }
+    }
+
+    [Fact]
     public async Task Receive_SameFeedPushedConcurrently_IsAcceptedExactlyOnce()
     {
         var body = Sample("2024", "environment-2024-07-r0.json");

@@ -12,7 +12,7 @@ public enum IntakeVerdict
 {
     Accepted,
 
-    /// <summary>The exact same bytes were received before; nothing new is started.</summary>
+    /// <summary>The exact same bytes were received before; the feed's run is started only if it does not exist.</summary>
     Duplicate,
     Rejected,
 }
@@ -122,6 +122,7 @@ public sealed partial class FeedIntake(FeedStore store, FeedValidator validator,
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {FeedId} from {Source} quarantined: {Errors} error(s)")]
     private static partial void LogQuarantined(ILogger logger, string feedId, string source, int errors);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Feed {FeedId} from {Source} received again; nothing started")]
+    // Not "nothing started": the caller still makes sure the feed's run exists, and starts it when storage lost it.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed {FeedId} from {Source} received again; its verdict was recorded before")]
     private static partial void LogDuplicate(ILogger logger, string feedId, string source);
 }

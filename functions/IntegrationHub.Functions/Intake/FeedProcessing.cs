@@ -1,18 +1,29 @@
 using IntegrationHub.Functions.Durable;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Functions.Intake;
 
 /// <summary>Starts a feed's <see cref="ProcessFeedOrchestration"/> under its deterministic instance id, once.</summary>
-public sealed class FeedProcessing(OrchestrationStarter starter)
+public sealed partial class FeedProcessing(OrchestrationStarter starter, ILogger<FeedProcessing> logger)
 {
     /// <returns>True when this call started the run; false when a run of this feed exists or is being started.</returns>
     public async Task<bool> EnsureStartedAsync(DurableTaskClient client, FeedRef feed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feed);
+        var instanceId = InstanceIds.Feed(feed.Source, feed.Period, feed.ContentHash);
         var outcome = await starter.StartAsync(
-            client, nameof(ProcessFeedOrchestration.ProcessFeed), InstanceIds.Feed(feed.Source, feed.Period, feed.ContentHash), feed, restartFinished: false, cancellationToken)
+            client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, feed, restartFinished: false, cancellationToken)
             .ConfigureAwait(false);
+        // The starter logs a start itself; the other outcomes are what a duplicate usually gets, said as they are.
+        if (outcome != StartOutcome.Started)
+        {
+            LogNotStarted(logger, instanceId, outcome == StartOutcome.Running ? "running" : "finished");
+        }
+
         return outcome == StartOutcome.Started;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{InstanceId} exists and is {State}; not started again")]
+    private static partial void LogNotStarted(ILogger logger, string instanceId, string state);
 }

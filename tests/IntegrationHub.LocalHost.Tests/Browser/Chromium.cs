@@ -4,7 +4,7 @@ using OpenQA.Selenium.Chrome;
 namespace IntegrationHub.LocalHost.Tests.Browser;
 
 /// <summary>
-/// The system Chromium (the Debian packages <c>chromium</c> and <c>chromium-driver</c>, which .ci/run installs), driven
+/// The system Chromium (the Debian packages <c>chromium</c> and <c>chromium-driver</c>, which tests/run.sh installs), driven
 /// headless through its own chromedriver: no browser or driver is downloaded, so the versions always match.
 /// </summary>
 public static class Chromium
@@ -17,7 +17,7 @@ public static class Chromium
     /// installation fails the tests with a message instead, so a broken CI image cannot pass silently.
     /// </summary>
     public static string? SkipReason => !File.Exists(BrowserPath) && !File.Exists(DriverPath)
-        ? $"No Chromium on this machine (neither {BrowserPath} nor {DriverPath}): install the Debian packages chromium and chromium-driver (.ci/run does)."
+        ? $"No Chromium on this machine (neither {BrowserPath} nor {DriverPath}): install the Debian packages chromium and chromium-driver (tests/run.sh does, as root)."
         : null;
 
     public static ChromeDriver Start()

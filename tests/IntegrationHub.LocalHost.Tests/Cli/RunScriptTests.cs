@@ -78,7 +78,29 @@ public sealed partial class RunScriptTests : IDisposable
     }
 
     [Fact]
-    public async Task NoSamples_ServesAnEmptyHubThatPullsNothing_AndAnInterruptStopsEverything()
+    public async Task AzuriteFailsToStart_StopsAtOnceWithItsLogAndExitFour_BeforeBuildingAnything()
+    {
+        // A metadata file Azurite cannot read (what a power loss mid-save can leave): Azurite exits at start.
+        Directory.CreateDirectory(data);
+        await File.WriteAllTextAsync(Path.Combine(data, "__azurite_db_blob__.json"), "{not json");
+        var environment = new Dictionary<string, string>
+        {
+            ["AZURITE_BLOB_PORT"] = FreePort(),
+            ["AZURITE_QUEUE_PORT"] = FreePort(),
+            ["AZURITE_TABLE_PORT"] = FreePort(),
+        };
+
+        var run = await RunScript.RunAsync(["--no-samples", "--data", data], environment, TimeSpan.FromMinutes(1));
+
+        Assert.True(run.ExitCode == 4, $"run.sh should exit 4 when Azurite fails to start; {run}");
+        Assert.Contains("Azurite failed to start", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("Exit due to unhandled error", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("building the hub", run.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(data, "hub.log")), "The hub should not have been started.");
+    }
+
+    [Fact]
+    public async Task NoSamples_AzuritePortTakenAfterTheCheckIsReplaced_BuildShowsProgress_AndCtrlCStopsTheHubFirstWithinSeconds()
     {
         var environment = new Dictionary<string, string>
         {
@@ -86,28 +108,87 @@ public sealed partial class RunScriptTests : IDisposable
             ["AZURITE_QUEUE_PORT"] = FreePort(),
             ["AZURITE_TABLE_PORT"] = FreePort(),
         };
-        using var run = RunScript.Start(["--no-samples", "--data", data], environment);
-        await run.WaitForOutputAsync("serving on http://localhost:7071", TimeSpan.FromMinutes(5));
-
-        using var http = new HttpClient { BaseAddress = new Uri("http://localhost:7071") };
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/health")).StatusCode);
-        using (var list = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/datasets")))
+        // The race the script must survive: the blob port is free when the script checks it and taken by another
+        // process before Azurite binds it. A `node` first on PATH takes it just before Azurite's first start.
+        var shims = Path.Combine(data + "-shims");
+        Directory.CreateDirectory(shims);
+        var holderPid = Path.Combine(shims, "holder.pid");
+        var nodeShim = Path.Combine(shims, "node");
+        await File.WriteAllTextAsync(nodeShim, $$"""
+            #!/usr/bin/env bash
+            PATH="${PATH#{{shims}}:}"
+            if [[ "$1" == *azurite.js && ! -e '{{holderPid}}' ]]; then
+              node -e "require('net').createServer().listen({{environment["AZURITE_BLOB_PORT"]}}, '127.0.0.1', () => console.log('held')); setTimeout(() => process.exit(0), 120000)" >'{{holderPid}}.out' 2>&1 &
+              echo $! >'{{holderPid}}'
+              for _ in $(seq 1 50); do grep -q held '{{holderPid}}.out' && break; sleep 0.1; done
+            fi
+            exec node "$@"
+            """);
+        if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal(0, list.RootElement.GetArrayLength());
+            File.SetUnixFileMode(nodeShim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        using var pull = new HttpRequestMessage(HttpMethod.Post, "/api/pulls/transport/2025-01");
-        pull.Headers.Add(Keys.Header, "local-ops-key");
-        Assert.Equal(HttpStatusCode.Conflict, (await http.SendAsync(pull)).StatusCode);
-
-        run.Interrupt();
-        var result = await run.WaitForExitAsync(TimeSpan.FromSeconds(60));
-
-        Assert.True(result.ExitCode == 130, $"an interrupted run.sh should exit 130; {result}");
-        foreach (var port in new[] { "7071", environment["AZURITE_BLOB_PORT"], environment["AZURITE_QUEUE_PORT"], environment["AZURITE_TABLE_PORT"] })
+        environment["PATH"] = shims + ":" + Environment.GetEnvironmentVariable("PATH");
+        try
         {
-            using var probe = TryHoldPort(int.Parse(port, CultureInfo.InvariantCulture));
-            Assert.True(probe is not null, $"Port {port} is still taken after the stop: something run.sh started is still running.");
+            using var run = RunScript.Start(["--no-samples", "--data", data], environment);
+            await run.WaitForOutputAsync("serving on http://localhost:7071", TimeSpan.FromMinutes(5));
+
+            var started = run.Snapshot();
+            Assert.True(File.Exists(holderPid), $"the shim did not take the port; {started}");
+            var retry = Regex.Match(started.Errors, $"port {environment["AZURITE_BLOB_PORT"]} was taken by another process after it was checked; Azurite tries (\\d+) instead");
+            Assert.True(retry.Success, $"no retry on another port; {started}");
+            Assert.Contains($"ports {retry.Groups[1].Value}/", started.Output, StringComparison.Ordinal);
+            // The build shows its progress: a line per project, the hub's last.
+            var build = started.Output[started.Output.IndexOf("building the hub", StringComparison.Ordinal)..started.Output.IndexOf("hub ready", StringComparison.Ordinal)];
+            Assert.Contains("built IntegrationHub.Core", build, StringComparison.Ordinal);
+            Assert.Contains("built IntegrationHub.LocalHost", build, StringComparison.Ordinal);
+
+            using var http = new HttpClient { BaseAddress = new Uri("http://localhost:7071") };
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/health")).StatusCode);
+            using (var list = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/datasets")))
+            {
+                Assert.Equal(0, list.RootElement.GetArrayLength());
+            }
+
+            using var pull = new HttpRequestMessage(HttpMethod.Post, "/api/pulls/transport/2025-01");
+            pull.Headers.Add(Keys.Header, "local-ops-key");
+            Assert.Equal(HttpStatusCode.Conflict, (await http.SendAsync(pull)).StatusCode);
+
+            var interrupted = Stopwatch.StartNew();
+            run.CtrlC();
+            var result = await run.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            interrupted.Stop();
+
+            Assert.True(result.ExitCode == 130, $"an interrupted run.sh should exit 130; {result}");
+            // The hub stops in a few seconds while storage is there; without it, it waits out its 20 s cap.
+            Assert.True(interrupted.Elapsed < TimeSpan.FromSeconds(12), $"Ctrl-C took {interrupted.Elapsed.TotalSeconds:F1} s; {result}");
+            var hub = result.Output.IndexOf("stopping the hub…", StringComparison.Ordinal);
+            var azurite = result.Output.IndexOf("stopping Azurite…", StringComparison.Ordinal);
+            Assert.True(hub >= 0 && azurite > hub, $"the hub should be stopped before Azurite, each said; {result}");
+            foreach (var port in new[] { "7071", retry.Groups[1].Value, environment["AZURITE_QUEUE_PORT"], environment["AZURITE_TABLE_PORT"] })
+            {
+                using var probe = TryHoldPort(int.Parse(port, CultureInfo.InvariantCulture));
+                Assert.True(probe is not null, $"Port {port} is still taken after the stop: something run.sh started is still running.");
+            }
+        }
+        finally
+        {
+            if (File.Exists(holderPid) && int.TryParse(File.ReadAllText(holderPid).Trim(), out var pid))
+            {
+                try
+                {
+                    using var holder = Process.GetProcessById(pid);
+                    holder.Kill();
+                }
+                catch (ArgumentException)
+                {
+                    // Already gone.
+                }
+            }
+
+            Directory.Delete(shims, recursive: true);
         }
     }
 
@@ -189,7 +270,9 @@ public sealed partial class RunScriptTests : IDisposable
 
         public static RunScript Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
         {
-            var start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+            // Its own process group (setsid), as a terminal gives a command: Ctrl-C goes to the whole group.
+            var start = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+            start.ArgumentList.Add("bash");
             start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "local-dev", "run.sh"));
             foreach (var argument in arguments)
             {
@@ -238,12 +321,14 @@ public sealed partial class RunScriptTests : IDisposable
             }
         }
 
-        /// <summary>What Ctrl-C does to the script.</summary>
-        public void Interrupt()
+        /// <summary>What Ctrl-C in a terminal does: SIGINT to every process of the foreground process group.</summary>
+        public void CtrlC()
         {
-            using var kill = Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]);
+            using var kill = Process.Start("kill", ["-INT", "--", "-" + process.Id.ToString(CultureInfo.InvariantCulture)]);
             kill.WaitForExit();
         }
+
+        public Result Snapshot() => Current();
 
         public async Task<Result> WaitForExitAsync(TimeSpan deadline)
         {
