@@ -113,7 +113,7 @@ public class CliTests
         var xjna = root.GetProperty("areas").EnumerateArray().Single(a => a.GetProperty("areaCode").GetString() == "XJNA");
         var intensity = xjna.GetProperty("indicators").GetProperty("energy.intensity").GetProperty("value").GetDouble();
         Assert.InRange(intensity, 0.1, 0.6); // domain.md: a few tenths of a tce per 10k CNY
-        Assert.Equal(7, root.GetProperty("targets").GetArrayLength());
+        Assert.Equal(9, root.GetProperty("targets").GetArrayLength());   // contract 2.0 lists nine
     }
 
     [Fact]

@@ -48,8 +48,9 @@ public sealed class DatasetPeriodsTests
     [Fact]
     public void LedgerYears_LaterPeriod_ReadsItsYearAndTheBaseline()
     {
-        Assert.Equal([2024, 2020], DatasetPeriods.LedgerYears(Period.Parse("2024-Q3")));
-        Assert.Equal([2020], DatasetPeriods.LedgerYears(Period.Parse("2020-Q3")));
+        // 2.0: the previous year too (early warnings, non-fossil-rising)
+        Assert.Equal([2024, 2023, 2020], DatasetPeriods.LedgerYears(Period.Parse("2024-Q3")));
+        Assert.Equal([2020, 2019], DatasetPeriods.LedgerYears(Period.Parse("2020-Q3")));
     }
 
     /// <summary>Every valid sample feed, plus corrections of some, as a ledger holds them.</summary>

@@ -65,8 +65,10 @@ internal static class HandDatasets
     private static AreaIndicators Area(string code, params (string Id, double Value, string Unit)[] indicators) =>
         new(code, indicators.ToDictionary(i => i.Id, i => new IndicatorValue(i.Value, i.Unit, "partial", [StatisticsR0]), StringComparer.Ordinal));
 
+    // Stored as a hub before data set 2.0 wrote them: the query API serves 1.0 versions as they are.
     private static DatasetDocument Document(string period, int version, IReadOnlyList<DatasetInput> inputs, IReadOnlyList<AreaIndicators> areas, DatasetVersionDiff? diff) => new()
     {
+        SchemaVersion = "1.0",
         Period = period,
         Version = version,
         GeneratedAt = new DateTimeOffset(2040, 1, 20, 8, 0, 0, TimeSpan.FromHours(8)).AddMinutes(version),
@@ -78,8 +80,8 @@ internal static class HandDatasets
         Areas = areas,
         Targets =
         [
-            new TargetStatus("energy-intensity-2025", "Energy intensity down 14 % on 2020", "energy.intensityChangeVs2020Pct", "<=", -14, "2025-12-31", 0, -14, null, "no-data"),
-            new TargetStatus("charging-coverage", "30 % of public parking spaces with chargers", "transport.chargingCoveragePct", ">=", 30, "2025-12-31", 10, 30, null, "no-data"),
+            new TargetStatus("energy-intensity-2025", "Energy intensity down 14 % on 2020", "energy.intensityChangeVs2020Pct", true, "annual-path", "<=", -14, "2025-12-31", 0, -14, null, "no-data"),
+            new TargetStatus("charging-coverage", "30 % of public parking spaces with chargers", "transport.chargingCoveragePct", true, "annual-path", ">=", 30, "2025-12-31", 10, 30, null, "no-data"),
         ],
         Warnings = [new DatasetWarning("electricity-cross-check", "Statistics and power-grid electricity differ by 7 %.", "430104", null, null)],
         Diff = diff,
