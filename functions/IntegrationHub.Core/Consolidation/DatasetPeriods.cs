@@ -11,7 +11,14 @@ public static class DatasetPeriods
     /// it also read it: every later one whose base-year period it is part of, later quarters of its year (year to
     /// date), the next year's quarters and year (early warnings against the previous year, non-fossil-rising).
     /// </summary>
-    public static IReadOnlyList<Period> AffectedBy(Period feedPeriod, IEnumerable<Period> existingDatasets)
+    public static IReadOnlyList<Period> AffectedBy(Period feedPeriod, IEnumerable<Period> existingDatasets) =>
+        AffectedBy(feedPeriod, feedPeriod.Kind == PeriodKind.Month ? FeedSource.PowerGrid : FeedSource.Statistics, existingDatasets);
+
+    /// <summary>
+    /// The same for a feed of <paramref name="source"/>: comparisons read only statistics and the grid, so a transport
+    /// or environment month reaches its own quarter and year (and as base-year data, later ones) but no other quarter.
+    /// </summary>
+    public static IReadOnlyList<Period> AffectedBy(Period feedPeriod, string source, IEnumerable<Period> existingDatasets)
     {
         var affected = new SortedSet<Period>();
         foreach (var candidate in Candidates(feedPeriod))
@@ -19,8 +26,6 @@ public static class DatasetPeriods
             affected.Add(candidate);
         }
 
-        // Which source sent it only matters for its period kind: statistics send years and quarters, the others months.
-        var source = feedPeriod.Kind == PeriodKind.Month ? FeedSource.PowerGrid : FeedSource.Statistics;
         foreach (var dataset in existingDatasets.Where(d => d.Kind != PeriodKind.Month && Reads(d, source, feedPeriod)))
         {
             affected.Add(dataset);

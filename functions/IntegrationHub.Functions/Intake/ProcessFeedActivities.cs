@@ -38,7 +38,7 @@ public sealed class ProcessFeedActivities(FeedIntake intake, FeedStore feeds, Pe
         // Since data set 2.0 any feed can reach existing data sets of other periods (later quarters' year to date,
         // the next year's early warnings, the base year's comparisons), so the existing ones are always listed.
         var existing = (await datasets.ListPeriodsAsync(cancellationToken).ConfigureAwait(false)).Select(Period.Parse);
-        var affected = DatasetPeriods.AffectedBy(period, existing).Select(p => p.ToString()).ToList();
+        var affected = DatasetPeriods.AffectedBy(period, feed.Source, existing).Select(p => p.ToString()).ToList();
         return new LedgerRecord(feed.FeedId, period.Year, entry.Generation, affected);
     }
 
