@@ -177,6 +177,27 @@ done
 healthy || { echo "run.sh: the hub did not become healthy; see $data/hub.log" >&2; exit 1; }
 echo "hub ready on http://localhost:7071 (log: $data/hub.log)"
 
+# Data left by an older build (data set 1.0) is moved to the current methodology once: each stored period whose
+# current version is of another methodology gets a new version; the older versions stay readable.
+HUB_OPS_KEY="${Access__Ops__Primary:-local-ops-key}" node --input-type=module -e '
+const hub = "http://localhost:7071/api/";
+const list = await (await fetch(hub + "datasets")).json();
+let outdated = 0;
+for (const p of list) {
+  const doc = await (await fetch(hub + "datasets/" + encodeURIComponent(p.period) + "?area=XJNA&indicator=energy.totalTce")).json();
+  if (!doc.methodology || doc.methodology.version !== "2.0") outdated++;
+}
+if (outdated === 0) process.exit(0);
+console.log(`${outdated} stored period(s) on an older methodology: re-consolidating every period (hub ops reconsolidate --all)`);
+const answer = await fetch(hub + "ops/reconsolidate", { method: "POST", headers: { "x-api-key": process.env.HUB_OPS_KEY } });
+if (answer.status !== 202) {
+  console.error(`run.sh: POST /api/ops/reconsolidate answered ${answer.status}; run it yourself: hub ops reconsolidate --all`);
+} else {
+  const report = await answer.json();
+  console.log(`started ${report.started} consolidation(s), ${report.running} already running; new versions follow within minutes`);
+}
+' || echo "run.sh: could not check the stored data sets' methodology; after an upgrade run: hub ops reconsolidate --all" >&2
+
 status=0
 if [[ $samples -eq 1 ]]; then
   node "$here/demo/cycle.mjs" --hub http://localhost:7071 --ops-key "${Access__Ops__Primary:-local-ops-key}" --feeds "$here/sample-feeds" || status=$?

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using IntegrationHub.Core;
+using IntegrationHub.Core.Datasets;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Normalisation;
 using IntegrationHub.Core.Validation;
@@ -95,9 +96,43 @@ internal static class DatasetCommand
         }
 
         Console.Error.WriteLine($"{dataset.Period}: {dataset.Status}, {dataset.Areas.Count} areas, {dataset.Missing.Count} missing item(s), {dataset.Warnings.Count} warning(s).");
+        WriteHeadlines(Console.Error, dataset);
         using var stdout = Console.OpenStandardOutput();
         stdout.Write(json);
         stdout.Write("\n"u8);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The New Area's headline figures and the targets, on standard error beside the summary (standard output stays
+    /// the data set alone, for scripts): which basis each figure is on, as the data set's methodology block says.
+    /// </summary>
+    private static void WriteHeadlines(TextWriter output, DatasetDocument dataset)
+    {
+        output.WriteLine($"methodology {dataset.MethodologyVersion}: electricity {dataset.Methodology?.Electricity ?? "equivalent value"}, non-fossil {dataset.Methodology?.NonFossil ?? "-"}, "
+            + $"assessed energy {dataset.Methodology?.AssessedEnergy ?? "-"}, quarterly targets {dataset.Methodology?.QuarterlyTargets ?? "-"}");
+        var root = dataset.Areas.FirstOrDefault(a => a.AreaCode == "XJNA");
+        if (root is null)
+        {
+            output.WriteLine("XJNA: no figures.");
+            return;
+        }
+
+        string Figure(string id, string format) =>
+            root.Indicators.TryGetValue(id, out var v) ? v.Value.ToString(format, CultureInfo.InvariantCulture) + (v.Quality == "estimated" ? " (estimated)" : "") : "-";
+        output.WriteLine($"XJNA energy {Figure("energy.totalTce", "N0")} tce, assessed {Figure("energy.assessedTce", "N0")} tce (feedstock {Figure("energy.feedstockTce", "N0")}); "
+            + $"assessed intensity {Figure("energy.assessedIntensity", "0.0000")} tce/10k CNY ({Figure("energy.assessedIntensityChangeVs2020Pct", "0.00")} % vs 2020)");
+        output.WriteLine($"XJNA non-fossil {Figure("energy.nonFossilSharePct", "0.00")} % of energy (grid share {Figure("power.gridNonFossilSharePct", "0.00")} %); "
+            + $"electricity {Figure("energy.electricityShareOfFinalPct", "0.00")} % of final energy; coal {Figure("energy.coalSharePct", "0.00")} %");
+        output.WriteLine($"XJNA carbon {Figure("carbon.totalTco2", "N0")} t CO2, intensity {Figure("carbon.intensity", "0.0000")} t/10k CNY ({Figure("carbon.intensityChangeVs2020Pct", "0.00")} % vs 2020); "
+            + $"electricity market-based {Figure("carbon.electricityMarketTco2", "N0")} t");
+        string[] sectors = ["industry", "construction", "transport", "commercial", "residential", "agriculture"];
+        output.WriteLine("XJNA by sector (tce / t CO2): " + string.Join(", ", sectors.Select(s => $"{s} {Figure($"energy.sector.{s}Tce", "N0")} / {Figure($"carbon.sector.{s}Tco2", "N0")}")));
+        foreach (var target in dataset.Targets)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"target {target.Id} [{target.Basis ?? "not assessed"}]: {target.Status}, actual {target.Actual?.ToString("0.####", CultureInfo.InvariantCulture) ?? "-"}, "
+                + $"required {target.Required?.ToString("0.####", CultureInfo.InvariantCulture) ?? "-"} ({target.Comparator} {target.Threshold?.ToString(CultureInfo.InvariantCulture) ?? "-"})"));
+        }
     }
 }

@@ -38,6 +38,7 @@ internal static class OpsCommand
         command.Subcommands.Add(Terminate());
         command.Subcommands.Add(Action("purge", "Delete a finished instance's history.", HttpMethod.Delete, null));
         command.Subcommands.Add(ReplayFailed());
+        command.Subcommands.Add(Reconsolidate());
         return command;
     }
 
@@ -101,6 +102,46 @@ internal static class OpsCommand
         command.SetAction((result, cancellationToken) =>
             RunAsync(result, HttpMethod.Post, "ops/replay-failed" + new QueryText().Add("since", result.GetValue(since)).Add("name", result.GetValue(name)), WriteOutcome, cancellationToken));
         return command;
+    }
+
+    private static Command Reconsolidate()
+    {
+        // --all is required so that a stray `hub ops reconsolidate` does not start a run for every period by accident.
+        var all = new Option<bool>("--all") { Description = "Every stored period (required: there is no narrower choice)." };
+        var command = new Command(
+            "reconsolidate",
+            "After an upgrade: consolidate every stored period again, so that each gets a version under the current methodology "
+            + "(earlier versions stay readable; a period already current gets no new version). Prints each period's run.")
+        { all };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            if (!result.GetValue(all))
+            {
+                await Console.Error.WriteLineAsync("Give --all: every stored period is consolidated again.").ConfigureAwait(false);
+                return ExitCodes.Unusable;
+            }
+
+            return await RunAsync(result, HttpMethod.Post, "ops/reconsolidate", WriteReconsolidation, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static void WriteReconsolidation(JsonElement answer)
+    {
+        var rows = answer.GetProperty("results").EnumerateArray().ToList();
+        TextLayout.Table(Console.Out, ["PERIOD", "CURRENT", "METHODOLOGY", "RUN", "INSTANCE"], rows.Select(r => (IReadOnlyList<string>)
+        [
+            TextLayout.Text(r, "period"),
+            TextLayout.Text(r, "currentVersion"),
+            TextLayout.Text(r, "methodologyVersion"),
+            TextLayout.Text(r, "outcome"),
+            TextLayout.Text(r, "instanceId"),
+        ]));
+        // Every value is already text (TextLayout), so no culture enters here.
+        Console.Out.WriteLine(
+            $"{TextLayout.Text(answer, "periods")} period(s) to methodology {TextLayout.Text(answer, "methodologyVersion")}: {TextLayout.Text(answer, "started")} started, "
+            + $"{TextLayout.Text(answer, "running")} already running, {TextLayout.Text(answer, "errors")} error(s); {TextLayout.Text(answer, "outdated")} on an older methodology. "
+            + "Follow them with `hub ops list --name ConsolidatePeriod`.");
     }
 
     /// <summary>

@@ -113,7 +113,25 @@ public class CliTests
         var xjna = root.GetProperty("areas").EnumerateArray().Single(a => a.GetProperty("areaCode").GetString() == "XJNA");
         var intensity = xjna.GetProperty("indicators").GetProperty("energy.intensity").GetProperty("value").GetDouble();
         Assert.InRange(intensity, 0.1, 0.6); // domain.md: a few tenths of a tce per 10k CNY
-        Assert.Equal(7, root.GetProperty("targets").GetArrayLength());
+        Assert.Equal(9, root.GetProperty("targets").GetArrayLength());   // contract 2.0 lists nine
+    }
+
+    [Fact]
+    public void Dataset_SampleQuarter_PrintsTheMethodologyHeadlinesAndEveryTargetWithItsBasisOnStandardError()
+    {
+        var (exit, stdout, stderr) = Hub("dataset", "--period", "2024-Q4", "--generated-at", "2025-04-01T00:00:00+08:00", Sample("2020"), Sample("2024"));
+        Assert.True(exit == 0, stderr);
+        using var dataset = JsonDocument.Parse(stdout);
+
+        Assert.Contains("methodology 2.0: electricity coal-equivalent-of-generation, non-fossil pv-plus-grid-mix", stderr, StringComparison.Ordinal);
+        Assert.Contains("XJNA non-fossil ", stderr, StringComparison.Ordinal);
+        Assert.Contains("assessed intensity ", stderr, StringComparison.Ordinal);
+        Assert.Contains("XJNA by sector (tce / t CO2): industry ", stderr, StringComparison.Ordinal);
+        foreach (var target in dataset.RootElement.GetProperty("targets").EnumerateArray())
+        {
+            var basis = target.GetProperty("basis").GetString() ?? "not assessed";
+            Assert.Contains($"target {target.GetProperty("id").GetString()} [{basis}]: {target.GetProperty("status").GetString()},", stderr, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

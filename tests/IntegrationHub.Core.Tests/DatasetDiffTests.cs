@@ -29,6 +29,9 @@ public class DatasetDiffTests
         [
             "energy.totalTce", "energy.intensity", "energy.intensityChangeVs2020Pct", "energy.nonFossilSharePct",
             "carbon.directTco2", "carbon.totalTco2", "carbon.netTco2", "carbon.intensity", "carbon.intensityChangeVs2020Pct",
+            // 2.0: assessed energy, the shares with total energy (or fuels) as denominator, and the raw coal / industry breakdowns
+            "energy.assessedTce", "energy.assessedIntensity", "energy.assessedIntensityChangeVs2020Pct", "energy.electricityShareOfFinalPct",
+            "energy.coalSharePct", "energy.fuel.rawCoalTce", "energy.sector.industryTce", "carbon.sector.industryTco2",
         ];
         var expected = AreasOfS1.SelectMany(a => ids.Select(id => (a, id))).Order().ToArray();
         Assert.Equal(expected, changes.Select(c => (c.AreaCode, c.Id)).Order().ToArray());
@@ -64,7 +67,7 @@ public class DatasetDiffTests
         string[] areas = [S1, S2, W, District, Managed, Root];
         string[] ids =
         [
-            "carbon.netTco2", "power.pvPublicBuildingsSharePct", "dc.count", "dc.pueMax", "dc.nonCompliant",
+            "carbon.netTco2", "power.pvPublicBuildingsSharePct", "dc.count", "dc.pueMax", "dc.nonCompliantNew", "dc.nonCompliantExisting",
             "buildings.newGreenCompliancePct", "env.aqiMean", "env.pm25UgM3", "env.goodDayRatioPct", "env.carbonSinkTco2",
         ];
         Assert.Equal(areas.SelectMany(a => ids.Select(id => (a, id))).Order().ToArray(), changes.Select(c => (c.AreaCode, c.Id)).Order().ToArray());

@@ -19,6 +19,16 @@ public sealed class DatasetPeriodsTests
     }
 
     [Fact]
+    public void AffectedBy_TransportMonth_ReachesNoLaterQuarterOrNextYear()
+    {
+        // Year-to-date and previous-year comparisons read statistics and the grid only (contract 2.0, early warning).
+        Assert.Equal(["2024", "2024-Q2"], [.. DatasetPeriods.AffectedBy(Period.Parse("2024-05"), FeedSource.Transport, [Period.Parse("2024-Q3"), Period.Parse("2025-Q2"), Period.Parse("2025")])
+            .Select(p => p.ToString()).Order(StringComparer.Ordinal)]);
+        Assert.Equal(["2024", "2024-Q2", "2024-Q3", "2025", "2025-Q2"], [.. DatasetPeriods.AffectedBy(Period.Parse("2024-05"), FeedSource.PowerGrid, [Period.Parse("2024-Q3"), Period.Parse("2025-Q2"), Period.Parse("2025")])
+            .Select(p => p.ToString()).Order(StringComparer.Ordinal)]);
+    }
+
+    [Fact]
     public void AffectedBy_StatisticsQuarter_IsThatQuarterOnly()
     {
         // A year's data set reads the statistics bureau's year feed, never its quarters (feed-contract: aggregation).
@@ -48,8 +58,9 @@ public sealed class DatasetPeriodsTests
     [Fact]
     public void LedgerYears_LaterPeriod_ReadsItsYearAndTheBaseline()
     {
-        Assert.Equal([2024, 2020], DatasetPeriods.LedgerYears(Period.Parse("2024-Q3")));
-        Assert.Equal([2020], DatasetPeriods.LedgerYears(Period.Parse("2020-Q3")));
+        // 2.0: the previous year too (early warnings, non-fossil-rising)
+        Assert.Equal([2024, 2023, 2020], DatasetPeriods.LedgerYears(Period.Parse("2024-Q3")));
+        Assert.Equal([2020, 2019], DatasetPeriods.LedgerYears(Period.Parse("2020-Q3")));
     }
 
     /// <summary>Every valid sample feed, plus corrections of some, as a ledger holds them.</summary>

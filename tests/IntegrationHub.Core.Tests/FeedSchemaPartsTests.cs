@@ -98,8 +98,18 @@ public class FeedSchemaPartsTests
         Assert.Equal(whole.Count == 0, TestCore.Core.Schemas.IsValidByRecord(schema!, document.RootElement));
     }
 
-    private static JsonObject Sample(string source) =>
-        JsonNode.Parse(File.ReadAllBytes(Path.Combine(RepoPaths.SampleFeeds, "2024", SampleOf[source])))!.AsObject();
+    /// <summary>The sample as a feed of the latest version (1.1 only adds optional fields), the statistics one with benchmarks so mistakes reach them too.</summary>
+    private static JsonObject Sample(string source)
+    {
+        var feed = JsonNode.Parse(File.ReadAllBytes(Path.Combine(RepoPaths.SampleFeeds, "2024", SampleOf[source])))!.AsObject();
+        feed["schemaVersion"] = TestCore.Core.Schemas.FeedSchemaVersions(source)[^1];
+        if (source == FeedSource.Statistics)
+        {
+            feed["benchmarks"] = new JsonObject { ["changshaCarbonIntensityChangeVs2020Pct"] = -12.5 };
+        }
+
+        return feed;
+    }
 
     /// <summary>One mistake somewhere in the feed: a wrong type, a value out of range or off the list, a property missing or unknown, an item added or all removed.</summary>
     private static void Mutate(JsonObject feed, Random random)

@@ -1,3 +1,4 @@
+using IntegrationHub.Core.Consolidation;
 using IntegrationHub.Core.Datasets;
 using IntegrationHub.Core.Tests.Support;
 using static IntegrationHub.Core.Tests.Support.DatasetLookup;
@@ -21,7 +22,15 @@ public class IndicatorCalculationTests
     private const double ScFuelOil = 1.4286;      // fuel oil 1.4286 kgce/kg
     private const double ScLpg = 1.7143;          // LPG 1.7143 kgce/kg
     private const double ScHeat = 0.03412;        // heat 0.03412 kgce/MJ = tce/GJ
-    private const double ScElectricity = 0.1229;  // electricity, equivalent-value method 0.1229 kgce/kWh = tce/MWh
+    private const double ScElectricity = 0.1229;  // electricity, calorific equivalent 0.1229 kgce/kWh: since 2.0 only electricityShareOfFinalPct
+
+    // Data set 2.0 (domain.md "Electricity: coal equivalent of generation"): c_2020 = 305.5 g/kWh (CEC 2020);
+    // 2024 has no confirmed CEC figure, so 2022's 300.7 g/kWh is carried forward. s_y = 40.0 % every year (planning
+    // estimate); the hand feeds are 1.0 power-grid feeds, so every month uses it. residual_2024 = 2023's 0.6096 carried forward.
+    private const double C2020 = 0.3055;
+    private const double C2024 = 0.3007;
+    private const double GridShareDefault = 40.0;
+    private const double Residual2024 = 0.6096;
 
     // CO2 factors per contract unit = NCV (GJ/unit) × carbon content (tC/TJ) / 1000 (GJ→TJ) × oxidation rate × 44/12,
     // default parameters of the NDRC enterprise GHG accounting guidelines (domain.md "CO2 emission factors").
@@ -62,13 +71,18 @@ public class IndicatorCalculationTests
         public double SinkT { get; init; }
         public double DcCount { get; init; }
         public double PueMax { get; init; }
-        public double DcNonCompliant { get; init; }
+        public double DcNonCompliantNew { get; init; }
+        public double DcNonCompliantExisting { get; init; }
+        public double C { get; init; } = C2024;       // the period's coal equivalent of generation, tce/MWh
         public double NewCivil { get; init; }
         public double NewGreen { get; init; }
         public double WithPv { get; init; }
         public double Eligible { get; init; }
 
-        public double TotalTce => FuelTce + (GridMwh * ScElectricity);
+        public double TotalTce => FuelTce + (GridMwh * C);
+        public double NonFossilTce => (Math.Min(PvMwh, GridMwh) + ((GridMwh - Math.Min(PvMwh, GridMwh)) * GridShareDefault / 100)) * C;
+        public double AssessedTce => TotalTce - NonFossilTce;   // no feedstock in the 1.0 hand feeds
+        public double AssessedIntensity => AssessedTce / Gdp;
         public double EnergyIntensity => TotalTce / Gdp;
         public double ElectricityCo2 => GridMwh * GridFactor;
         public double HeatCo2 => HeatGj * Co2Heat;
@@ -83,7 +97,8 @@ public class IndicatorCalculationTests
             Vehicles = a.Vehicles + b.Vehicles, Nev = a.Nev + b.Nev, PublicVehicles = a.PublicVehicles + b.PublicVehicles, PublicNev = a.PublicNev + b.PublicNev,
             Spaces = a.Spaces + b.Spaces, SpacesWithChargers = a.SpacesWithChargers + b.SpacesWithChargers, GasolineT = a.GasolineT + b.GasolineT, DieselT = a.DieselT + b.DieselT,
             AqiTimesDays = a.AqiTimesDays + b.AqiTimesDays, Pm25TimesDays = a.Pm25TimesDays + b.Pm25TimesDays, GoodDays = a.GoodDays + b.GoodDays, Days = a.Days + b.Days,
-            SinkT = a.SinkT + b.SinkT, DcCount = a.DcCount + b.DcCount, PueMax = Math.Max(a.PueMax, b.PueMax), DcNonCompliant = a.DcNonCompliant + b.DcNonCompliant,
+            SinkT = a.SinkT + b.SinkT, DcCount = a.DcCount + b.DcCount, PueMax = Math.Max(a.PueMax, b.PueMax), DcNonCompliantNew = a.DcNonCompliantNew + b.DcNonCompliantNew,
+            DcNonCompliantExisting = a.DcNonCompliantExisting + b.DcNonCompliantExisting, C = a.C,
             NewCivil = a.NewCivil + b.NewCivil, NewGreen = a.NewGreen + b.NewGreen, WithPv = a.WithPv + b.WithPv, Eligible = a.Eligible + b.Eligible,
         };
     }
@@ -121,7 +136,8 @@ public class IndicatorCalculationTests
         // although the mean of the monthly PUEs (1.2, 1.6, 1.25) would be 1.35
         DcCount = 1,
         PueMax = (1200 + 160 + 1250) / (1000.0 + 100 + 1000),
-        DcNonCompliant = 0,
+        DcNonCompliantNew = 0,
+        DcNonCompliantExisting = 0,
         NewCivil = 10 + 12 + 6,
         NewGreen = 9 + 12 + 5,
         WithPv = 25,                                                // December (stock)
@@ -154,7 +170,7 @@ public class IndicatorCalculationTests
         // DC-LG-01 (existing): 3 × 3100 / (3 × 2000) = 1.55 > 1.5 → non-compliant
         DcCount = 1,
         PueMax = 3 * 3100 / (3 * 2000.0),
-        DcNonCompliant = 1,
+        DcNonCompliantExisting = 1,
         NewCivil = 3 * 5,
         NewGreen = 3 * 5,
         WithPv = 10,
@@ -187,7 +203,7 @@ public class IndicatorCalculationTests
         // DC-JSQ-01 (new): 700 / 500 = 1.4 > 1.3 → non-compliant (it would pass the existing-centre limit 1.5)
         DcCount = 1,
         PueMax = 3 * 700 / (3 * 500.0),
-        DcNonCompliant = 1,
+        DcNonCompliantNew = 1,
         NewCivil = 3 * 4,
         NewGreen = 3 * 2,
         WithPv = 5,
@@ -197,6 +213,8 @@ public class IndicatorCalculationTests
     // 2020-Q4, the baseline of the quarter: statistics and power grid.
     private static readonly Ledger Q4S1In2020 = new()
     {
+        C = C2020,
+        PvMwh = 3 * 100,                                     // 2020 PV generation, for the base year's non-fossil energy
         FuelTce = (1200 * ScRawCoal) + (40 * ScNaturalGas) + (150 * ScGasoline) + (250 * ScDiesel) + (50 * ScFuelOil) + (50 * ScLpg) + (4000 * ScHeat),
         DirectCo2 = (1200 * Co2RawCoal) + (40 * Co2NaturalGas) + (150 * Co2Gasoline) + (250 * Co2Diesel) + (50 * Co2FuelOil) + (50 * Co2Lpg),
         HeatGj = 4000,
@@ -206,6 +224,8 @@ public class IndicatorCalculationTests
 
     private static readonly Ledger Q4S2In2020 = new()
     {
+        C = C2020,
+        PvMwh = 3 * 50,                                     // 2020 PV generation, for the base year's non-fossil energy
         FuelTce = (90 * ScNaturalGas) + (1500 * ScHeat) + (600 * ScRawCoal),
         DirectCo2 = (90 * Co2NaturalGas) + (600 * Co2RawCoal),
         HeatGj = 1500,
@@ -215,6 +235,8 @@ public class IndicatorCalculationTests
 
     private static readonly Ledger Q4WIn2020 = new()
     {
+        C = C2020,
+        PvMwh = 3 * 20,                                     // 2020 PV generation, for the base year's non-fossil energy
         FuelTce = (2500 * ScRawCoal) + (120 * ScDiesel),
         DirectCo2 = (2500 * Co2RawCoal) + (120 * Co2Diesel),
         Gdp = 80000,
@@ -253,7 +275,8 @@ public class IndicatorCalculationTests
         // DC-MXH-01: (9 × 1200 + 1200 + 160 + 1250) / (9 × 1000 + 1000 + 100 + 1000) = 13410 / 11100 = 1.208
         DcCount = 1,
         PueMax = ((9 * 1200) + 1200 + 160 + 1250) / ((9 * 1000.0) + 1000 + 100 + 1000),
-        DcNonCompliant = 0,
+        DcNonCompliantNew = 0,
+        DcNonCompliantExisting = 0,
         NewCivil = (9 * 8) + 10 + 12 + 6,
         NewGreen = (9 * 6) + 9 + 12 + 5,
         WithPv = 25,
@@ -284,7 +307,7 @@ public class IndicatorCalculationTests
         SinkT = 12 * 500,
         DcCount = 1,
         PueMax = 12 * 3100 / (12 * 2000.0),
-        DcNonCompliant = 1,
+        DcNonCompliantExisting = 1,
         NewCivil = 12 * 5,
         NewGreen = 12 * 5,
         WithPv = 10,
@@ -313,7 +336,7 @@ public class IndicatorCalculationTests
         SinkT = 12 * 2000,
         DcCount = 1,
         PueMax = 12 * 700 / (12 * 500.0),
-        DcNonCompliant = 1,
+        DcNonCompliantNew = 1,
         NewCivil = 12 * 4,
         NewGreen = 12 * 2,
         WithPv = 5,
@@ -323,6 +346,8 @@ public class IndicatorCalculationTests
     // 2020, the baseline of the year.
     private static readonly Ledger YearS1In2020 = new()
     {
+        C = C2020,
+        PvMwh = 12 * 100,                                     // 2020 PV generation, for the base year's non-fossil energy
         FuelTce = (4700 * ScRawCoal) + (160 * ScNaturalGas) + (600 * ScGasoline) + (980 * ScDiesel) + (190 * ScFuelOil) + (200 * ScLpg) + (16000 * ScHeat),
         DirectCo2 = (4700 * Co2RawCoal) + (160 * Co2NaturalGas) + (600 * Co2Gasoline) + (980 * Co2Diesel) + (190 * Co2FuelOil) + (200 * Co2Lpg),
         HeatGj = 16000,
@@ -332,6 +357,8 @@ public class IndicatorCalculationTests
 
     private static readonly Ledger YearS2In2020 = new()
     {
+        C = C2020,
+        PvMwh = 12 * 50,                                     // 2020 PV generation, for the base year's non-fossil energy
         FuelTce = (350 * ScNaturalGas) + (6000 * ScHeat) + (2400 * ScRawCoal),
         DirectCo2 = (350 * Co2NaturalGas) + (2400 * Co2RawCoal),
         HeatGj = 6000,
@@ -341,6 +368,8 @@ public class IndicatorCalculationTests
 
     private static readonly Ledger YearWIn2020 = new()
     {
+        C = C2020,
+        PvMwh = 12 * 20,                                     // 2020 PV generation, for the base year's non-fossil energy
         FuelTce = (9800 * ScRawCoal) + (470 * ScDiesel),
         DirectCo2 = (9800 * Co2RawCoal) + (470 * Co2Diesel),
         Gdp = 300000,
@@ -368,9 +397,15 @@ public class IndicatorCalculationTests
         "carbon.directTco2", "carbon.electricityTco2", "carbon.heatTco2", "carbon.totalTco2", "carbon.netTco2", "carbon.intensity", "carbon.intensityChangeVs2020Pct",
         "power.consumptionMwh", "power.pvInstalledKw", "power.pvGenerationMwh", "power.pvPublicBuildingsSharePct",
         "transport.nevSharePct", "transport.publicSectorNevSharePct", "transport.chargingCoveragePct", "transport.roadFuelTco2",
-        "dc.count", "dc.pueMax", "dc.nonCompliant",
+        "dc.count", "dc.pueMax", "dc.nonCompliantNew", "dc.nonCompliantExisting",
         "buildings.newGreenCompliancePct",
+        // 2.0 (feed-contract.md 2.0): those the 1.0 hand feeds can give (no registrations, floor areas, boardings or demand response)
+        "power.gridNonFossilSharePct", "energy.nonFossilTce", "energy.feedstockTce", "energy.assessedTce", "energy.assessedIntensity",
+        "energy.assessedIntensityChangeVs2020Pct", "energy.electricityShareOfFinalPct", "energy.coalSharePct", "carbon.electricityMarketTco2",
+        "power.greenPowerTradedMwh",
         "env.aqiMean", "env.pm25UgM3", "env.goodDayRatioPct", "env.carbonSinkTco2",
+        .. IndicatorCatalog.Sectors.SelectMany(sector => new[] { $"energy.sector.{sector}Tce", $"carbon.sector.{sector}Tco2" }),
+        .. IndicatorCatalog.Fuels.Select(f => $"energy.fuel.{f.IdPart}Tce"),
     ];
 
     [Theory]
@@ -397,8 +432,19 @@ public class IndicatorCalculationTests
         doc.AssertIndicator(area, "energy.intensity", now.TotalTce / now.Gdp);
         // a quarter compares with the same quarter of 2020, a year with 2020
         doc.AssertIndicator(area, "energy.intensityChangeVs2020Pct", ((now.EnergyIntensity / then.EnergyIntensity) - 1) * 100);
-        // (green power traded + PV generated) × 0.1229 / total × 100
-        doc.AssertIndicator(area, "energy.nonFossilSharePct", (now.GreenMwh + now.PvMwh) * ScElectricity / now.TotalTce * 100);
+        // 2.0: PV + the rest of the grid supply × s_y (no month sent a share), at c_y; green trades are not added
+        doc.AssertIndicator(area, "power.gridNonFossilSharePct", GridShareDefault);
+        Assert.Equal("estimated", doc.Indicator(area, "power.gridNonFossilSharePct").Quality);
+        doc.AssertIndicator(area, "energy.nonFossilTce", now.NonFossilTce);
+        doc.AssertIndicator(area, "energy.nonFossilSharePct", now.NonFossilTce / now.TotalTce * 100);
+        doc.AssertIndicator(area, "energy.feedstockTce", 0);
+        doc.AssertIndicator(area, "energy.assessedTce", now.AssessedTce);
+        doc.AssertIndicator(area, "energy.assessedIntensity", now.AssessedIntensity);
+        // the base year recomputed with its own c (0.3055) and s
+        doc.AssertIndicator(area, "energy.assessedIntensityChangeVs2020Pct", ((now.AssessedIntensity / then.AssessedIntensity) - 1) * 100);
+        doc.AssertIndicator(area, "energy.electricityShareOfFinalPct", now.GridMwh * ScElectricity / (now.FuelTce + (now.GridMwh * ScElectricity)) * 100);
+        doc.AssertIndicator(area, "carbon.electricityMarketTco2", Math.Max(0, now.GridMwh - now.PvMwh - now.GreenMwh) * Residual2024);
+        doc.AssertIndicator(area, "power.greenPowerTradedMwh", now.GreenMwh);
     }
 
     [Theory]
@@ -475,7 +521,8 @@ public class IndicatorCalculationTests
         var doc = Document(period);
         doc.AssertIndicator(area, "dc.count", now.DcCount);
         doc.AssertIndicator(area, "dc.pueMax", now.PueMax);
-        doc.AssertIndicator(area, "dc.nonCompliant", now.DcNonCompliant);
+        doc.AssertIndicator(area, "dc.nonCompliantNew", now.DcNonCompliantNew);
+        doc.AssertIndicator(area, "dc.nonCompliantExisting", now.DcNonCompliantExisting);
         doc.AssertIndicator(area, "buildings.newGreenCompliancePct", now.NewGreen / now.NewCivil * 100);
     }
 
@@ -518,7 +565,7 @@ public class IndicatorCalculationTests
             .. GridQuarter(1000),
         ]);
 
-        var expected = (100 * ScRawCoal) + (3 * 1000 * ScElectricity);   // raw coal 100 t × 0.7143 + grid 3 000 MWh × 0.1229
+        var expected = (100 * ScRawCoal) + (3 * 1000 * C2024);   // raw coal 100 t × 0.7143 + grid 3 000 MWh × c_2024 (0.3007, 2.0)
         var with = Build("2024-Q4", withElectricity);
         var without = Build("2024-Q4", withoutElectricity);
         with.AssertIndicator(S1, "energy.totalTce", expected);
@@ -613,7 +660,8 @@ public class IndicatorCalculationTests
             ["transport.roadFuelTco2"] = "t CO2",
             ["dc.count"] = "count",
             ["dc.pueMax"] = "ratio",
-            ["dc.nonCompliant"] = "count",
+            ["dc.nonCompliantNew"] = "count",
+            ["dc.nonCompliantExisting"] = "count",
             ["buildings.newGreenCompliancePct"] = "%",
             ["env.carbonSinkTco2"] = "t CO2",
         };

@@ -69,92 +69,125 @@ public class TargetEvaluationTests
 
     private static IEnumerable<JsonObject> AirOnlyFeeds(string period) => MonthsOf(period).Select(m => Environment(m, Air(m)));
 
-    // ------------------------------------------------------------------ energy-intensity-2025: ≤ −14, baseline 0
+    // ------------------------------------------------------------------ energy-intensity-2025 (2.0): assessed intensity ≤ −14, baseline 0
+
+    // c_y (domain.md): 2020 0.3055 tce/MWh; 2023 and 2024 carry 2022's 0.3007. s_y = 40 % (1.0 power-grid feeds send no share).
+    private static double C(int year) => year == 2020 ? 0.3055 : 0.3007;
+
+    /// <summary>Assessed tce of the street: raw coal 1 000 t × 0.7143 + E × c − (pv + (E − pv) × 0.40) × c, E = 1 000 MWh a month.</summary>
+    private static double Assessed(int year, int months, double pvPerMonth = 0)
+    {
+        var e = months * 1000.0;
+        var pv = months * pvPerMonth;
+        return (1000 * 0.7143) + (e * C(year)) - ((pv + ((e - pv) * 0.40)) * C(year));
+    }
 
     [Theory]
-    [InlineData("2024-Q4", 125000, 48, "met")]         // −20 ≤ −14
-    [InlineData("2024-Q4", 115000, 48, "on-track")]    // −13.04 ≤ required −11.2
-    [InlineData("2024-Q4", 105000, 48, "off-track")]   // −4.76
-    [InlineData("2025-Q3", 116000, 57, "on-track")]    // −13.79 ≤ required −13.3
-    [InlineData("2025-Q3", 115000, 57, "off-track")]   // −13.04 > required −13.3 (on track a year earlier)
-    [InlineData("2024", 115000, 48, "on-track")]
-    [InlineData("2024", 105000, 48, "off-track")]
-    public void Build_EnergyIntensityTarget_StatusAgainstLinearPath(string period, double gdpNow, int m, string status)
+    [InlineData(115000, "met")]         // (2879.34 / 115 000) / (2913.9 / 100 000) − 1 = −14.07 % ≤ −14
+    [InlineData(113000, "on-track")]    // −12.55 % ≤ required −14 × 48/60 = −11.2
+    [InlineData(110000, "off-track")]   // −10.17 %
+    [InlineData(105000, "off-track")]   // −5.89 %
+    public void Build_EnergyIntensityTargetOnAYear_AssessedIntensityAgainstLinearPath(double gdpNow, string status)
     {
         const double gdp2020 = 100000;
-        var t = Evaluate(period, "energy-intensity-2025", [.. EnergyFeeds(period, gdpNow), .. EnergyFeeds(In2020(period), gdp2020)]);
+        var t = Evaluate("2024", "energy-intensity-2025", [.. EnergyFeeds("2024", gdpNow), .. EnergyFeeds("2020", gdp2020)]);
 
-        // the same energy in both periods, so intensity now / intensity 2020 = GDP 2020 / GDP now
-        var actual = ((gdp2020 / gdpNow) - 1) * 100;
-        var required = 0 + ((-14 - 0) * Math.Min(1, m / M));
+        var actual = ((Assessed(2024, 12) / gdpNow / (Assessed(2020, 12) / gdp2020)) - 1) * 100;
+        var required = 0 + ((-14 - 0) * Math.Min(1, 48 / M));
         AssertTarget(t, threshold: -14, baseline: 0, required: required, actual: actual, status);
+        Assert.Equal(("energy.assessedIntensityChangeVs2020Pct", "annual-path", true), (t.Indicator, t.Basis, t.Binding));
     }
 
     [Fact]
     public void Build_EnergyIntensityTargetWithout2020Statistics_NoData()
     {
-        var t = Evaluate("2024-Q4", "energy-intensity-2025", [.. EnergyFeeds("2024-Q4", 100000), .. EnergyFeeds("2020-Q4", 100000, statistics: false)]);
+        var t = Evaluate("2024", "energy-intensity-2025", [.. EnergyFeeds("2024", 100000), .. EnergyFeeds("2020", 100000, statistics: false)]);
         Assert.Null(t.Actual);
         Assert.Equal("no-data", t.Status);
     }
 
-    // ------------------------------------------------------------------ carbon-intensity-falling: < 0, baseline 0
+    // ------------------------------------------------------------------ carbon-intensity-vs-changsha: benchmark, else proxy −18 on the path
 
-    /// <summary>
-    /// The path runs from 0 to 0, so required is 0 at every period and on-track cannot occur: whatever satisfies
-    /// "&lt; required" also satisfies "&lt; threshold" and is met.
-    /// </summary>
     [Theory]
-    [InlineData("2024-Q4", 105000, "met")]         // −4.76 < 0
-    [InlineData("2024-Q4", 100000, "off-track")]   // 0 is not < 0
-    [InlineData("2024-Q4", 95000, "off-track")]    // +5.26
-    [InlineData("2025-Q3", 101000, "met")]
-    [InlineData("2024", 90000, "off-track")]
-    public void Build_CarbonIntensityTarget_MetOrOffTrackOnAPathFromZeroToZero(string period, double gdpNow, string status)
+    [InlineData(125000, "met")]         // −20 ≤ −18
+    [InlineData(118000, "on-track")]    // −15.25 ≤ required −18 × 48/60 = −14.4
+    [InlineData(116000, "off-track")]   // −13.79
+    public void Build_CarbonTargetOnAYearWithoutBenchmark_ProxyOnThePath(double gdpNow, string status)
     {
         const double gdp2020 = 100000;
-        var t = Evaluate(period, "carbon-intensity-falling", [.. EnergyFeeds(period, gdpNow), .. EnergyFeeds(In2020(period), gdp2020)]);
+        var t = Evaluate("2024", "carbon-intensity-vs-changsha", [.. EnergyFeeds("2024", gdpNow), .. EnergyFeeds("2020", gdp2020)]);
 
-        var actual = ((gdp2020 / gdpNow) - 1) * 100;   // same emissions in both periods
-        AssertTarget(t, threshold: 0, baseline: 0, required: 0, actual: actual, status);
+        var actual = ((gdp2020 / gdpNow) - 1) * 100;   // same emissions in both years: the grid factor is fixed
+        AssertTarget(t, threshold: -18, baseline: 0, required: -18 * 48 / M, actual: actual, status);
+        Assert.Equal(("proxy", "<="), (t.Basis, t.Comparator));
+    }
+
+    [Theory]
+    [InlineData(-10, "met")]         // −13.79 < Changsha's −10
+    [InlineData(-15, "off-track")]   // −13.79 is not below −15
+    public void Build_CarbonTargetOnAYearWithBenchmark_MetOrOffTrackAgainstChangsha(double changsha, string status)
+    {
+        const double gdp2020 = 100000;
+        var statistics = Statistics("2024", StatisticsRecord(Street, 116000, 116000, ("industry", "raw-coal", 1000)));
+        statistics["schemaVersion"] = "1.1";
+        statistics["benchmarks"] = new JsonObject { ["changshaCarbonIntensityChangeVs2020Pct"] = changsha };
+        var t = Evaluate("2024", "carbon-intensity-vs-changsha", [statistics, .. EnergyFeeds("2024", 116000, statistics: false), .. EnergyFeeds("2020", gdp2020)]);
+
+        AssertTarget(t, threshold: changsha, baseline: 0, required: changsha, actual: ((gdp2020 / 116000) - 1) * 100, status);
+        Assert.Equal(("annual-path", "<"), (t.Basis, t.Comparator));
     }
 
     [Fact]
     public void Build_CarbonIntensityTargetWithoutCurrentStatistics_NoData()
     {
-        var t = Evaluate("2024-Q4", "carbon-intensity-falling", [.. EnergyFeeds("2024-Q4", 100000, statistics: false), .. EnergyFeeds("2020-Q4", 100000)]);
+        var t = Evaluate("2024", "carbon-intensity-vs-changsha", [.. EnergyFeeds("2024", 100000, statistics: false), .. EnergyFeeds("2020", 100000)]);
         Assert.Null(t.Actual);
         Assert.Equal("no-data", t.Status);
     }
 
-    // ------------------------------------------------------------------ non-fossil-rising: > the 2020 value, no path
+    // ------------------------------------------------------------------ non-fossil-rising: > previous year and > base year
 
-    /// <summary>(PV MWh) × 0.1229 / (raw coal 1 000 t × 0.7143 + grid MWh × 0.1229) × 100 for one street.</summary>
-    private static double NonFossilShare(double pvPerMonth, int months) =>
-        months * pvPerMonth * 0.1229 / ((1000 * 0.7143) + (months * 1000 * 0.1229)) * 100;
+    /// <summary>(pv + (E − pv) × 0.40) × c / (raw coal 1 000 t × 0.7143 + E × c) × 100; the c cancels only partly (coal is fixed).</summary>
+    private static double NonFossilShare(int year, double pvPerMonth, int months)
+    {
+        var e = months * 1000.0;
+        var pv = months * pvPerMonth;
+        return (pv + ((e - pv) * 0.40)) * C(year) / ((1000 * 0.7143) + (e * C(year))) * 100;
+    }
 
     [Theory]
-    [InlineData("2024-Q4", 150, "met")]
-    [InlineData("2024-Q4", 100, "off-track")]   // equal to 2020 is not rising
-    [InlineData("2024-Q4", 50, "off-track")]
-    [InlineData("2025-Q3", 120, "met")]
-    [InlineData("2024", 150, "met")]
-    [InlineData("2024", 90, "off-track")]
-    public void Build_NonFossilRisingTarget_ThresholdIs2020ValueNoPath(string period, double pvNow, string status)
+    [InlineData(150, 120, 100, "met")]
+    [InlineData(150, 160, 100, "off-track")]   // below the previous year
+    [InlineData(150, 120, 200, "off-track")]   // below the base year
+    public void Build_NonFossilRisingOnAYear_AbovePreviousAndBase(double pvNow, double pvPrevious, double pv2020, string status)
     {
-        const double pv2020 = 100;
-        var t = Evaluate(period, "non-fossil-rising", [.. EnergyFeeds(period, 100000, pvNow), .. EnergyFeeds(In2020(period), 100000, pv2020)]);
+        var t = Evaluate("2024", "non-fossil-rising",
+            [.. EnergyFeeds("2024", 100000, pvNow), .. EnergyFeeds("2023", 100000, pvPrevious), .. EnergyFeeds("2020", 100000, pv2020)]);
 
-        var months = MonthsOf(period).Length;
-        AssertTarget(t, threshold: NonFossilShare(pv2020, months), baseline: null, required: null, actual: NonFossilShare(pvNow, months), status);
+        var baseShare = NonFossilShare(2020, pv2020, 12);
+        AssertTarget(t, threshold: baseShare, baseline: baseShare, required: NonFossilShare(2023, pvPrevious, 12), actual: NonFossilShare(2024, pvNow, 12), status);
     }
 
     [Fact]
-    public void Build_NonFossilRisingTargetWithoutCurrentStatistics_NoData()
+    public void Build_NonFossilRisingOnAYearWithoutPreviousYear_NoDataAndListedMissing()
     {
-        var t = Evaluate("2024-Q4", "non-fossil-rising", [.. EnergyFeeds("2024-Q4", 100000, 150, statistics: false), .. EnergyFeeds("2020-Q4", 100000, 100)]);
-        Assert.Null(t.Actual);
-        Assert.Equal("no-data", t.Status);
+        var doc = Build("2024", HandFeeds.Accept([.. EnergyFeeds("2024", 100000, 150), .. EnergyFeeds("2020", 100000, 100)]));
+        Assert.Equal("no-data", doc.Target("non-fossil-rising").Status);
+        Assert.Contains("statistics:2023", doc.Missing);
+        Assert.Contains("power-grid:2023-12", doc.Missing);
+    }
+
+    [Theory]
+    [InlineData(150, 100, "green")]
+    [InlineData(100, 100, "red")]    // equal is not rising
+    public void Build_NonFossilRisingOnAQuarter_YearToDateAgainstPreviousYear(double pvNow, double pvPrevious, string status)
+    {
+        var t = Evaluate("2024-Q2", "non-fossil-rising",
+            [.. EnergyFeeds("2024-Q1", 100000, pvNow), .. EnergyFeeds("2024-Q2", 100000, pvNow), .. EnergyFeeds("2023-Q1", 100000, pvPrevious), .. EnergyFeeds("2023-Q2", 100000, pvPrevious)]);
+
+        // two quarters alike, so the year-to-date share is one quarter's
+        AssertTarget(t, threshold: null, baseline: null, required: NonFossilShare(2023, pvPrevious, 3), actual: NonFossilShare(2024, pvNow, 3), status);
+        Assert.Equal("ytd-yoy", t.Basis);
     }
 
     // ------------------------------------------------------------------ pv-public-buildings: ≥ 100, baseline 2020 value
@@ -214,21 +247,31 @@ public class TargetEvaluationTests
     // ------------------------------------------------------------------ data-centre-pue: = 0 non-compliant, no path
 
     [Theory]
-    [InlineData("2024-Q4", "new", 125, 0, "met")]            // PUE 1.25 ≤ 1.3
-    [InlineData("2024-Q4", "new", 135, 1, "off-track")]      // 1.35 > 1.3
-    [InlineData("2024-Q4", "existing", 145, 0, "met")]       // 1.45 ≤ 1.5
-    [InlineData("2024", "existing", 160, 1, "off-track")]    // 1.6 > 1.5
-    public void Build_DataCentrePueTarget_MetOrOffTrack(string period, string centreStatus, double totalMwhPer100It, int nonCompliant, string status)
+    [InlineData("new", 125, "data-centre-pue-new", 0, "met")]                  // PUE 1.25 ≤ 1.3
+    [InlineData("new", 135, "data-centre-pue-new", 1, "off-track")]            // 1.35 > 1.3
+    [InlineData("existing", 145, "data-centre-pue-existing", 0, "met")]        // 1.45 ≤ 1.5
+    [InlineData("existing", 160, "data-centre-pue-existing", 1, "off-track")]  // 1.6 > 1.5
+    public void Build_DataCentrePueTargetsOnAYear_MetOrOffTrackByStatus(string centreStatus, double totalMwhPer100It, string target, int nonCompliant, string status)
     {
-        var t = Evaluate(period, "data-centre-pue",
-            MonthsOf(period).Select(m => Environment(m, Air(m).WithDataCentres(("DC-1", "数据中心", centreStatus, 100, totalMwhPer100It)))));
+        var t = Evaluate("2024", target,
+            MonthsOf("2024").Select(m => Environment(m, Air(m).WithDataCentres(("DC-1", "数据中心", centreStatus, 100, totalMwhPer100It)))));
         AssertTarget(t, threshold: 0, baseline: null, required: null, actual: nonCompliant, status);
+        Assert.Equal(target == "data-centre-pue-new", t.Binding);   // existing centres: "strive for" (力争)
+    }
+
+    [Theory]
+    [InlineData("data-centre-pue-new")]
+    [InlineData("data-centre-pue-existing")]
+    public void Build_DataCentrePueTargetsOnAQuarter_NotAssessed(string target)
+    {
+        var t = Evaluate("2024-Q4", target, MonthsOf("2024-Q4").Select(m => Environment(m, Air(m).WithDataCentres(("DC-1", "数据中心", "new", 100, 160)))));
+        Assert.Equal(("not-assessed", (string?)null), (t.Status, t.Basis));
     }
 
     [Fact]
     public void Build_DataCentrePueTargetWithoutEnvironment_NoData()
     {
-        var t = Evaluate("2024-Q4", "data-centre-pue", EnergyFeeds("2024-Q4", 1000));
+        var t = Evaluate("2024", "data-centre-pue-new", EnergyFeeds("2024", 1000));
         Assert.Null(t.Actual);
         Assert.Equal("no-data", t.Status);
     }
@@ -240,9 +283,9 @@ public class TargetEvaluationTests
     [Fact]
     public void Build_DataCentrePueTargetEnvironmentWithoutDataCentres_NoData()
     {
-        var doc = Build("2024-Q4", HandFeeds.Accept(AirOnlyFeeds("2024-Q4")));
+        var doc = Build("2024", HandFeeds.Accept(AirOnlyFeeds("2024")));
         Assert.DoesNotContain(doc.Area("XJNA").Indicators.Keys, id => id.StartsWith("dc.", StringComparison.Ordinal));
-        var t = doc.Target("data-centre-pue");
+        var t = doc.Target("data-centre-pue-new");
         Assert.Null(t.Actual);
         Assert.Equal("no-data", t.Status);
     }
@@ -250,9 +293,9 @@ public class TargetEvaluationTests
     [Fact]
     public void Build_DataCentrePueTargetEmptyDataCentreList_MetWithNoCentre()
     {
-        var doc = Build("2024-Q4", HandFeeds.Accept(MonthsOf("2024-Q4").Select(m => Environment(m, Air(m).WithDataCentres()))));
-        var t = doc.Target("data-centre-pue");
-        AssertTarget(t, threshold: 0, baseline: null, required: null, actual: 0, "met");
+        var doc = Build("2024", HandFeeds.Accept(MonthsOf("2024").Select(m => Environment(m, Air(m).WithDataCentres()))));
+        AssertTarget(doc.Target("data-centre-pue-new"), threshold: 0, baseline: null, required: null, actual: 0, "met");
+        AssertTarget(doc.Target("data-centre-pue-existing"), threshold: 0, baseline: null, required: null, actual: 0, "met");
     }
 
     // ------------------------------------------------------------------ green-buildings: ≥ 100, baseline 2020 value
@@ -285,19 +328,27 @@ public class TargetEvaluationTests
     // ------------------------------------------------------------------ the list
 
     [Fact]
-    public void Build_AnyPeriod_ListsTheSevenContractTargetsForXjna()
+    public void Build_AnyPeriod_ListsTheNineContractTargetsForXjna()
     {
         var doc = Build("2024-Q4", HandFeeds.Accept(EnergyFeeds("2024-Q4", 1000)));
         Assert.Equal(
-            new[] { "carbon-intensity-falling", "charging-coverage", "data-centre-pue", "energy-intensity-2025", "green-buildings", "non-fossil-rising", "pv-public-buildings" },
+            new[] { "carbon-intensity-vs-changsha", "charging-coverage", "data-centre-pue-existing", "data-centre-pue-new", "energy-intensity-2025", "green-buildings", "non-fossil-rising", "public-sector-new-vehicles-zero-emission", "pv-public-buildings" },
             doc.Targets.Select(t => t.Id).Order(StringComparer.Ordinal));
         var byId = doc.Targets.ToDictionary(t => t.Id);
-        Assert.Equal(("energy.intensityChangeVs2020Pct", "<=", "2025-12-31"), (byId["energy-intensity-2025"].Indicator, byId["energy-intensity-2025"].Comparator, byId["energy-intensity-2025"].Deadline));
-        Assert.Equal(("carbon.intensityChangeVs2020Pct", "<"), (byId["carbon-intensity-falling"].Indicator, byId["carbon-intensity-falling"].Comparator));
+        Assert.Equal(("energy.assessedIntensityChangeVs2020Pct", "<=", "2025-12-31"), (byId["energy-intensity-2025"].Indicator, byId["energy-intensity-2025"].Comparator, byId["energy-intensity-2025"].Deadline));
+        Assert.Equal(("carbon.intensityChangeVs2020Pct", "<="), (byId["carbon-intensity-vs-changsha"].Indicator, byId["carbon-intensity-vs-changsha"].Comparator));
         Assert.Equal(("energy.nonFossilSharePct", ">"), (byId["non-fossil-rising"].Indicator, byId["non-fossil-rising"].Comparator));
         Assert.Equal(("power.pvPublicBuildingsSharePct", ">="), (byId["pv-public-buildings"].Indicator, byId["pv-public-buildings"].Comparator));
         Assert.Equal(("transport.chargingCoveragePct", ">="), (byId["charging-coverage"].Indicator, byId["charging-coverage"].Comparator));
-        Assert.Equal(("dc.nonCompliant", "="), (byId["data-centre-pue"].Indicator, byId["data-centre-pue"].Comparator));
+        Assert.Equal(("dc.nonCompliantNew", "="), (byId["data-centre-pue-new"].Indicator, byId["data-centre-pue-new"].Comparator));
+        Assert.Equal(("dc.nonCompliantExisting", "="), (byId["data-centre-pue-existing"].Indicator, byId["data-centre-pue-existing"].Comparator));
+        // no floor areas in the period: the entry names the count-based indicator it used
         Assert.Equal(("buildings.newGreenCompliancePct", ">="), (byId["green-buildings"].Indicator, byId["green-buildings"].Comparator));
+        Assert.Equal(("transport.publicSectorNewZeroEmissionPct", ">="), (byId["public-sector-new-vehicles-zero-emission"].Indicator, byId["public-sector-new-vehicles-zero-emission"].Comparator));
+        // quarterly bases: early warnings for intensity and non-fossil, the quarter's value on the path, PUE not assessed
+        Assert.Equal("ytd-yoy", byId["energy-intensity-2025"].Basis);
+        Assert.Equal("ytd-yoy", byId["carbon-intensity-vs-changsha"].Basis);
+        Assert.Equal("annual-path", byId["charging-coverage"].Basis);
+        Assert.Null(byId["data-centre-pue-new"].Basis);
     }
 }

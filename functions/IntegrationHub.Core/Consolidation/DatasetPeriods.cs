@@ -7,10 +7,18 @@ public static class DatasetPeriods
 {
     /// <summary>
     /// The data sets that read a feed of <paramref name="feedPeriod"/>: a month feeds its quarter and its year; a
-    /// quarter or year feed (statistics) feeds the data set of that very period. A feed of the baseline year also
-    /// feeds every existing later data set whose 2020 baseline reads it (their changes on 2020 and target paths).
+    /// quarter or year feed (statistics) feeds the data set of that very period. Existing data sets that compare with
+    /// it also read it: every later one whose base-year period it is part of, later quarters of its year (year to
+    /// date), the next year's quarters and year (early warnings against the previous year, non-fossil-rising).
     /// </summary>
-    public static IReadOnlyList<Period> AffectedBy(Period feedPeriod, IEnumerable<Period> existingDatasets)
+    public static IReadOnlyList<Period> AffectedBy(Period feedPeriod, IEnumerable<Period> existingDatasets) =>
+        AffectedBy(feedPeriod, feedPeriod.Kind == PeriodKind.Month ? FeedSource.PowerGrid : FeedSource.Statistics, existingDatasets);
+
+    /// <summary>
+    /// The same for a feed of <paramref name="source"/>: comparisons read only statistics and the grid, so a transport
+    /// or environment month reaches its own quarter and year (and as base-year data, later ones) but no other quarter.
+    /// </summary>
+    public static IReadOnlyList<Period> AffectedBy(Period feedPeriod, string source, IEnumerable<Period> existingDatasets)
     {
         var affected = new SortedSet<Period>();
         foreach (var candidate in Candidates(feedPeriod))
@@ -18,15 +26,9 @@ public static class DatasetPeriods
             affected.Add(candidate);
         }
 
-        if (feedPeriod.Year == DatasetBuilder.BaselineYear)
+        foreach (var dataset in existingDatasets.Where(d => d.Kind != PeriodKind.Month && Reads(d, source, feedPeriod)))
         {
-            foreach (var dataset in existingDatasets.Where(d => d.Year > DatasetBuilder.BaselineYear && d.Kind != PeriodKind.Month))
-            {
-                if (Candidates(feedPeriod).Contains(dataset.InYear(DatasetBuilder.BaselineYear)))
-                {
-                    affected.Add(dataset);
-                }
-            }
+            affected.Add(dataset);
         }
 
         return [.. affected];
@@ -36,18 +38,51 @@ public static class DatasetPeriods
         ? [Period.OfQuarter(feedPeriod.Year, ((feedPeriod.Index - 1) / 3) + 1), Period.OfYear(feedPeriod.Year)]
         : [feedPeriod];
 
-    /// <summary>The calendar years whose accepted feeds the data set of <paramref name="period"/> reads: its own and the baseline.</summary>
+    /// <summary>The calendar years whose accepted feeds the data set of <paramref name="period"/> reads: its own, the previous one and the baseline.</summary>
     public static IReadOnlyList<int> LedgerYears(Period period) =>
-        period.Year == DatasetBuilder.BaselineYear ? [period.Year] : [period.Year, DatasetBuilder.BaselineYear];
+        new[] { period.Year, period.Year - 1, DatasetBuilder.BaselineYear }.Distinct().ToArray();
 
     /// <summary>
     /// Whether the data set of <paramref name="dataset"/> reads a feed of <paramref name="source"/> for
-    /// <paramref name="feedPeriod"/>: statistics of the period itself, every other source by month, and the same of the
-    /// 2020 baseline period (as <see cref="PeriodAggregator"/> selects them).
+    /// <paramref name="feedPeriod"/>, as <see cref="DatasetBuilder"/> aggregates periods: the period itself and its
+    /// base-year period; for a quarter n, quarters 1..n of its year and of the previous year (year to date); for a
+    /// year, the previous year.
     /// </summary>
     public static bool Reads(Period dataset, string source, Period feedPeriod) =>
-        ReadsDirectly(dataset, source, feedPeriod)
-        || (dataset.Year != DatasetBuilder.BaselineYear && ReadsDirectly(dataset.InYear(DatasetBuilder.BaselineYear), source, feedPeriod));
+        ComparedPeriods(dataset).Any(p => (!IsEnergyComparison(dataset, p) || ComparisonSources.Contains(source)) && ReadsDirectly(p, source, feedPeriod));
+
+    /// <summary>The sources the early warnings and non-fossil-rising are computed from.</summary>
+    public static readonly IReadOnlySet<string> ComparisonSources = new HashSet<string>(StringComparer.Ordinal) { FeedSource.Statistics, FeedSource.PowerGrid };
+
+    /// <summary>
+    /// Whether <paramref name="compared"/> is read by the data set of <paramref name="dataset"/> only for energy and
+    /// carbon comparisons (earlier quarters, the previous year), not as the period itself or its base-year period.
+    /// </summary>
+    public static bool IsEnergyComparison(Period dataset, Period compared) =>
+        compared != dataset && compared != dataset.InYear(DatasetBuilder.BaselineYear);
+
+    /// <summary>Every period a build of <paramref name="dataset"/> aggregates.</summary>
+    public static IEnumerable<Period> ComparedPeriods(Period dataset)
+    {
+        yield return dataset;
+        if (dataset.Year != DatasetBuilder.BaselineYear)
+        {
+            yield return dataset.InYear(DatasetBuilder.BaselineYear);
+        }
+
+        if (dataset.Kind == PeriodKind.Quarter)
+        {
+            for (var quarter = 1; quarter <= dataset.Index; quarter++)
+            {
+                yield return Period.OfQuarter(dataset.Year, quarter);
+                yield return Period.OfQuarter(dataset.Year - 1, quarter);
+            }
+        }
+        else if (dataset.Kind == PeriodKind.Year)
+        {
+            yield return Period.OfYear(dataset.Year - 1);
+        }
+    }
 
     /// <summary>
     /// Of ledger entries, those a build of <paramref name="dataset"/> can use: read by it, and for each (source,
@@ -74,7 +109,7 @@ public static class DatasetPeriods
             })];
     }
 
-    /// <summary>Whether the data set reads the feed for its own period, leaving the baseline aside: statistics of the period itself, every other source by month.</summary>
+    /// <summary>Whether the data set reads the feed for its own period, leaving comparisons aside: statistics of the period itself, every other source by month.</summary>
     public static bool ReadsDirectly(Period dataset, string source, Period feedPeriod) =>
         source == FeedSource.Statistics ? feedPeriod == dataset : feedPeriod.Kind == PeriodKind.Month && dataset.Contains(feedPeriod);
 }

@@ -15,6 +15,18 @@ internal sealed class IndicatorCalculator
     private const string ElectricityFuel = "electricity";
     private const string HeatFuel = "heat";
 
+    /// <summary>c_y, coal equivalent of generation (等价值), tce/MWh.</summary>
+    public const string CoalEquivalentSeries = "electricity.coalEquivalent";
+
+    /// <summary>s_y, default non-fossil share of the Hunan grid, %.</summary>
+    public const string GridShareSeries = "grid.nonFossilShareDefault";
+
+    /// <summary>residual_y, residual-mix grid factor, t CO2/MWh.</summary>
+    public const string ResidualMixSeries = "co2.grid.residualMix";
+
+    /// <summary>The per-year series every data set uses; each carried value is warned about once.</summary>
+    public static readonly IReadOnlyList<string> YearSeries = [CoalEquivalentSeries, GridShareSeries, ResidualMixSeries];
+
     /// <summary>Contract: "public-sector, bus, taxi, sanitation together".</summary>
     private static readonly string[] PublicSectorCategories = ["public-sector", "bus", "taxi", "sanitation"];
 
@@ -43,8 +55,9 @@ internal sealed class IndicatorCalculator
         * reference.Value($"co2.{fuel}.oxidationRate") * co2PerCarbon;
 
     /// <param name="area">The area's facts for the period.</param>
-    /// <param name="baseline">The indicators of the same area for the same period kind of 2020, if known.</param>
-    public Dictionary<string, Quantity> Compute(AreaFacts area, IReadOnlyDictionary<string, Quantity>? baseline, List<DatasetWarning> warnings)
+    /// <param name="year">Calendar year of the period: picks c_y, s_y and residual_y.</param>
+    /// <param name="baseline">The indicators of the same area for the same period kind of the base year, if known.</param>
+    public Dictionary<string, Quantity> Compute(AreaFacts area, int year, IReadOnlyDictionary<string, Quantity>? baseline, List<DatasetWarning> warnings)
     {
         var results = new Dictionary<string, Quantity>(StringComparer.Ordinal);
         void Set(string id, Quantity? q)
@@ -75,52 +88,86 @@ internal sealed class IndicatorCalculator
             .ToArray();
         var gdpConstant = Quantity.OfOrNull(area.Get("gdpConstant2020_10kCny"));
         var gridMwh = hasGrid ? SumMeasures(area, "consumption.") : null;
+        var c = reference.ForYear(CoalEquivalentSeries, year).Value;
+
+        if (gridMwh is not null)
+        {
+            ComputeGridMix(area, year, gridMwh, c, Set);
+            Set("carbon.electricityTco2", gridMwh * reference.Value("co2.grid.fixed"));
+            Set("power.consumptionMwh", gridMwh);
+            Set("power.pvInstalledKw", Quantity.OfOrNull(area.Get("pvInstalledKw")));
+            Set("power.pvGenerationMwh", Quantity.OfOrNull(area.Get("pvGenerationMwh")));
+            Set("power.greenPowerTradedMwh", Quantity.OfOrNull(area.Get("greenPowerTradedMwh")));
+            Set("power.demandResponseEvents", Quantity.OfOrNull(area.Get("demandResponse.events")));
+            Set("power.demandResponseCurtailedMwh", Quantity.OfOrNull(area.Get("demandResponse.curtailedMwh")));
+
+            // Market-based context figure: what is neither local PV nor bought as green power, at the residual mix.
+            var zeroGrid = gridMwh * 0;
+            var pv = Quantity.OfOrNull(area.Get("pvGenerationMwh")) ?? zeroGrid;
+            var green = Quantity.OfOrNull(area.Get("greenPowerTradedMwh")) ?? zeroGrid;
+            var residualMwh = gridMwh - pv - green;
+            Set("carbon.electricityMarketTco2", Quantity.From(Math.Max(0, residualMwh.Value), residualMwh.FeedIds, residualMwh.Quality)
+                * reference.ForYear(ResidualMixSeries, year).Value);
+        }
 
         if (hasStatistics)
         {
             var zero = Quantity.From(0, area.Get("gdpConstant2020_10kCny")?.FeedIds ?? new HashSet<string>(), area.Sources[FeedSource.Statistics]);
-            var fossilTce = Quantity.Sum(energyItems.Where(e => e.Fuel != ElectricityFuel).Select(e => e.Q * standardCoal[e.Fuel]), zero);
+            var fuelItems = energyItems.Where(e => e.Fuel != ElectricityFuel).ToArray();
+            var fossilTce = Quantity.Sum(fuelItems.Select(e => e.Q * standardCoal[e.Fuel]), zero);
             Set("carbon.directTco2", Quantity.Sum(energyItems.Where(e => co2Factors.ContainsKey(e.Fuel)).Select(e => e.Q * co2Factors[e.Fuel]), zero));
             var heat = Quantity.Sum(energyItems.Where(e => e.Fuel == HeatFuel).Select(e => e.Q), zero);
             Set("carbon.heatTco2", heat * reference.Value("co2.heat"));
+            var feedstock = Quantity.OfOrNull(area.Get("feedstockTce")) ?? zero;
+            Set("energy.feedstockTce", feedstock);
 
             if (gridMwh is not null)
             {
-                var totalTce = fossilTce + (gridMwh * standardCoal[ElectricityFuel]);
+                var totalTce = fossilTce + (gridMwh * c);
                 Set("energy.totalTce", totalTce);
-                if (gdpConstant is not null)
+                Set("energy.intensity", Ratio(totalTce, gdpConstant));
+
+                if (results.TryGetValue("energy.nonFossilTce", out var nonFossil))
                 {
-                    Set("energy.intensity", Quantity.Ratio(totalTce, gdpConstant));
+                    Set("energy.nonFossilSharePct", Quantity.Ratio(nonFossil, totalTce, 100));
+                    var assessed = totalTce - nonFossil - feedstock;
+                    Set("energy.assessedTce", assessed);
+                    Set("energy.assessedIntensity", Ratio(assessed, gdpConstant));
                 }
 
-                var green = Quantity.OfOrNull(area.Get("greenPowerTradedMwh"));
-                var pv = Quantity.OfOrNull(area.Get("pvGenerationMwh"));
-                if (pv is not null)
+                // The final-consumption view keeps the calorific equivalent (当量值), as NBS does for this ratio.
+                var electricityCalorific = gridMwh * standardCoal[ElectricityFuel];
+                Set("energy.electricityShareOfFinalPct", Quantity.Ratio(electricityCalorific, fossilTce + electricityCalorific, 100));
+                var rawCoal = Quantity.Sum(fuelItems.Where(e => e.Fuel == "raw-coal").Select(e => e.Q * standardCoal[e.Fuel]), zero);
+                Set("energy.coalSharePct", Quantity.Ratio(rawCoal, totalTce, 100));
+
+                foreach (var (fuel, idPart) in IndicatorCatalog.Fuels)
                 {
-                    var nonFossilMwh = green is null ? pv : green + pv;
-                    Set("energy.nonFossilSharePct", Quantity.Ratio(nonFossilMwh * standardCoal[ElectricityFuel], totalTce, 100));
+                    Set($"energy.fuel.{idPart}Tce", fuel == ElectricityFuel
+                        ? gridMwh * c
+                        : Quantity.Sum(fuelItems.Where(e => e.Fuel == fuel).Select(e => e.Q * standardCoal[fuel]), zero));
+                }
+
+                var gridFactor = reference.Value("co2.grid.fixed");
+                foreach (var sector in IndicatorCatalog.Sectors)
+                {
+                    var sectorItems = fuelItems.Where(e => e.Sector == sector).ToArray();
+                    var sectorMwh = Quantity.OfOrNull(area.Get("consumption." + sector)) ?? gridMwh * 0;
+                    Set($"energy.sector.{sector}Tce", Quantity.Sum(sectorItems.Select(e => e.Q * standardCoal[e.Fuel]), zero) + (sectorMwh * c));
+                    var sectorCo2 = Quantity.Sum(sectorItems.Where(e => co2Factors.ContainsKey(e.Fuel)).Select(e => e.Q * co2Factors[e.Fuel]), zero)
+                        + (Quantity.Sum(sectorItems.Where(e => e.Fuel == HeatFuel).Select(e => e.Q), zero) * reference.Value("co2.heat"));
+                    Set($"carbon.sector.{sector}Tco2", sectorCo2 + (sectorMwh * gridFactor));
                 }
 
                 CrossCheckElectricity(area, energyItems, warnings);
             }
         }
 
-        if (gridMwh is not null)
-        {
-            Set("carbon.electricityTco2", gridMwh * reference.Value("co2.grid.fixed"));
-            Set("power.consumptionMwh", gridMwh);
-            Set("power.pvInstalledKw", Quantity.OfOrNull(area.Get("pvInstalledKw")));
-            Set("power.pvGenerationMwh", Quantity.OfOrNull(area.Get("pvGenerationMwh")));
-        }
-
         if (results.TryGetValue("carbon.directTco2", out var direct) && results.TryGetValue("carbon.electricityTco2", out var electricity))
         {
             var total = direct + electricity + results["carbon.heatTco2"];
             Set("carbon.totalTco2", total);
-            if (gdpConstant is not null)
-            {
-                Set("carbon.intensity", Quantity.Ratio(total, gdpConstant));
-            }
+            Set("carbon.intensity", Ratio(total, gdpConstant));
 
             var sink = Quantity.OfOrNull(area.Get("carbonSinkTco2"));
             if (sink is not null)
@@ -129,8 +176,9 @@ internal sealed class IndicatorCalculator
             }
         }
 
-        Set("energy.intensityChangeVs2020Pct", ChangeVs2020(results, baseline, "energy.intensity"));
-        Set("carbon.intensityChangeVs2020Pct", ChangeVs2020(results, baseline, "carbon.intensity"));
+        Set("energy.intensityChangeVs2020Pct", ChangeVsBase(results, baseline, "energy.intensity"));
+        Set("energy.assessedIntensityChangeVs2020Pct", ChangeVsBase(results, baseline, "energy.assessedIntensity"));
+        Set("carbon.intensityChangeVs2020Pct", ChangeVsBase(results, baseline, "carbon.intensity"));
 
         if (hasTransport)
         {
@@ -141,6 +189,9 @@ internal sealed class IndicatorCalculator
             Set("transport.nevSharePct", Ratio(SumVehicles(_ => true, "nev"), SumVehicles(_ => true, "total"), 100));
             Set("transport.publicSectorNevSharePct", Ratio(
                 SumVehicles(c => PublicSectorCategories.Contains(c), "nev"), SumVehicles(c => PublicSectorCategories.Contains(c), "total"), 100));
+            var bev = Quantity.OfOrNull(area.Get("registrations.public-sector.bev"));
+            var fcev = Quantity.OfOrNull(area.Get("registrations.public-sector.fcev"));
+            Set("transport.publicSectorNewZeroEmissionPct", Ratio(bev is null || fcev is null ? null : bev + fcev, Quantity.OfOrNull(area.Get("registrations.public-sector.total")), 100));
             Set("transport.chargingCoveragePct", Ratio(Quantity.OfOrNull(area.Get("publicParkingSpacesWithChargers")), Quantity.OfOrNull(area.Get("publicParkingSpaces")), 100));
             var gasoline = Quantity.OfOrNull(area.Get("fuelSales.gasolineT"));
             var diesel = Quantity.OfOrNull(area.Get("fuelSales.dieselT"));
@@ -148,6 +199,8 @@ internal sealed class IndicatorCalculator
             {
                 Set("transport.roadFuelTco2", (gasoline * co2Factors["gasoline"]) + (diesel * co2Factors["diesel"]));
             }
+
+            Set("transport.transitBoardings10k", Quantity.OfOrNull(area.Get("transitBoardings10k")));
         }
 
         if (hasEnvironment)
@@ -158,11 +211,44 @@ internal sealed class IndicatorCalculator
         return results;
     }
 
+    /// <summary>
+    /// s̄ weights each month's grid share by its consumption; a month without the grid company's figure takes s_y
+    /// and makes every figure built on it an estimate. PV counts fully, up to the consumption it is part of.
+    /// </summary>
+    private void ComputeGridMix(AreaFacts area, int year, Quantity gridMwh, double c, Action<string, Quantity?> set)
+    {
+        if (gridMwh.Value == 0)
+        {
+            // No consumption: no share to weigh, and no non-fossil electricity either.
+            set("energy.nonFossilTce", gridMwh * c);
+            return;
+        }
+
+        var reported = Quantity.OfOrNull(area.Get(MeasureCatalog.GridMixReportedMwh)) ?? gridMwh * 0;
+        var reportedNonFossil = Quantity.OfOrNull(area.Get(MeasureCatalog.GridMixReportedNonFossilMwh)) ?? gridMwh * 0;
+        var defaultedMwh = gridMwh - reported;
+        var sy = reference.ForYear(GridShareSeries, year).Value;
+        var nonFossilGridMwh = reportedNonFossil + (defaultedMwh * (sy / 100));
+        var share = Quantity.Ratio(nonFossilGridMwh, gridMwh, 100)!;
+        // Rounding in the two flows can leave a few MWh "defaulted" where every month reported; only a real gap is an estimate.
+        if (defaultedMwh.Value > 1e-9 * gridMwh.Value)
+        {
+            share = share.AsEstimated();
+        }
+
+        set("power.gridNonFossilSharePct", share);
+        var pv = Quantity.OfOrNull(area.Get("pvGenerationMwh")) ?? gridMwh * 0;
+        var localPv = Quantity.Min(pv, gridMwh);
+        var nonFossilMwh = localPv + ((gridMwh - localPv) * share * 0.01);
+        set("energy.nonFossilTce", nonFossilMwh * c);
+    }
+
     private void ComputeEnvironment(AreaFacts area, Action<string, Quantity?> set)
     {
         var quality = area.Sources[FeedSource.Environment];
         ComputeDataCentres(area, quality, set);
         set("buildings.newGreenCompliancePct", Ratio(Quantity.OfOrNull(area.Get("buildings.newGreenCompliant")), Quantity.OfOrNull(area.Get("buildings.newCivilBuildings")), 100));
+        set("buildings.newGreenFloorAreaPct", Ratio(Quantity.OfOrNull(area.Get("newGreenFloorArea10kM2")), Quantity.OfOrNull(area.Get("newCivilFloorArea10kM2")), 100));
         set("power.pvPublicBuildingsSharePct", Ratio(Quantity.OfOrNull(area.Get("buildings.publicBuildingsWithPv")), Quantity.OfOrNull(area.Get("buildings.publicBuildingsEligibleForPv")), 100));
 
         var days = Quantity.OfOrNull(area.Get("airQuality.days"));
@@ -194,8 +280,8 @@ internal sealed class IndicatorCalculator
 
         var newLimit = reference.Value("rule.pueLimit.new");
         var existingLimit = reference.Value("rule.pueLimit.existing");
-        var nonCompliant = centres.Count(c => c.Pue > (c.Status == "new" ? newLimit : existingLimit));
-        set("dc.nonCompliant", Quantity.From(nonCompliant, centreFeeds, centreQuality));
+        set("dc.nonCompliantNew", Quantity.From(centres.Count(c => c.Status == "new" && c.Pue > newLimit), centreFeeds, centreQuality));
+        set("dc.nonCompliantExisting", Quantity.From(centres.Count(c => c.Status != "new" && c.Pue > existingLimit), centreFeeds, centreQuality));
     }
 
     /// <summary>Statistics may also report electricity; the grid is authoritative, and a gap over tolerance is worth a warning.</summary>
@@ -220,7 +306,7 @@ internal sealed class IndicatorCalculator
         }
     }
 
-    private static Quantity? ChangeVs2020(Dictionary<string, Quantity> current, IReadOnlyDictionary<string, Quantity>? baseline, string intensityId)
+    private static Quantity? ChangeVsBase(Dictionary<string, Quantity> current, IReadOnlyDictionary<string, Quantity>? baseline, string intensityId)
     {
         if (!current.TryGetValue(intensityId, out var now) || baseline is null || !baseline.TryGetValue(intensityId, out var then))
         {

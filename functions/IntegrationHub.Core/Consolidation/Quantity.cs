@@ -43,6 +43,12 @@ internal sealed class Quantity
     public static Quantity? Ratio(Quantity numerator, Quantity denominator, double scale = 1) =>
         denominator.Value == 0 ? null : Combine(numerator, denominator, numerator.Value / denominator.Value * scale);
 
+    /// <summary>The smaller of two, with the provenance of both (either could have been the smaller).</summary>
+    public static Quantity Min(Quantity a, Quantity b) => Combine(a, b, Math.Min(a.Value, b.Value));
+
+    /// <summary>The same number marked as an estimate, unless it is already worse than one.</summary>
+    public Quantity AsEstimated() => new(Value, FeedIds, PeriodAggregator.Worst(Quality, Quality.Estimated));
+
     private static Quantity Combine(Quantity a, Quantity b, double value)
     {
         var ids = new HashSet<string>(a.FeedIds, StringComparer.Ordinal);

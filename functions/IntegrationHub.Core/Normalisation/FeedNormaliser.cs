@@ -7,13 +7,39 @@ public static class FeedNormaliser
 {
     public static NormalisedFeed Normalise(AcceptedFeed feed)
     {
+        double? gridShare = feed.Root.TryGetProperty("gridNonFossilSharePct", out var share) ? share.GetDouble() : null;
+        double? changsha = feed.Root.TryGetProperty("benchmarks", out var benchmarks) ? benchmarks.GetProperty("changshaCarbonIntensityChangeVs2020Pct").GetDouble() : null;
         var records = feed.Root.GetProperty("records").EnumerateArray()
             .Select(record => new NormalisedRecord(
                 record.GetProperty("areaCode").GetString()!,
-                MeasureCatalog.Flatten(feed.Source, record),
+                WithGridMix(MeasureCatalog.Flatten(feed.Source, record), gridShare),
                 DataCentres(record)))
             .ToArray();
-        return new NormalisedFeed(feed.FeedId, feed.Source, feed.Period.ToString(), feed.Revision, feed.SchemaVersion, feed.ProducedAt, feed.Producer, records);
+        return new NormalisedFeed(feed.FeedId, feed.Source, feed.Period.ToString(), feed.Revision, feed.SchemaVersion, feed.ProducedAt, feed.Producer, records)
+        {
+            GridNonFossilSharePct = gridShare,
+            ChangshaCarbonIntensityChangeVs2020Pct = changsha,
+        };
+    }
+
+    /// <summary>
+    /// The month's share travels as two flows, the consumption it covers and that consumption × share, so that
+    /// summing over months and areas gives Σ s_m E_m for the weighted share; months without it fall back to the
+    /// year's default at consolidation, where the reference data is (a later default then changes no stored feed).
+    /// </summary>
+    private static IReadOnlyDictionary<string, double> WithGridMix(IReadOnlyDictionary<string, double> measures, double? gridShare)
+    {
+        if (gridShare is null)
+        {
+            return measures;
+        }
+
+        var consumption = measures.Where(m => m.Key.StartsWith("consumption.", StringComparison.Ordinal)).Sum(m => m.Value);
+        return new Dictionary<string, double>(measures, StringComparer.Ordinal)
+        {
+            [MeasureCatalog.GridMixReportedMwh] = consumption,
+            [MeasureCatalog.GridMixReportedNonFossilMwh] = consumption * gridShare.Value / 100,
+        };
     }
 
     /// <summary>Null when the record does not report data centres at all, which is not the same as reporting none.</summary>

@@ -26,6 +26,12 @@ public static class MeasureCatalog
     public const string AqiDayProduct = "airQuality.aqiMeanTimesDays";
     public const string Pm25DayProduct = "airQuality.pm25TimesDays";
 
+    /// <summary>Consumption of months whose power-grid feed sent gridNonFossilSharePct, MWh (a flow).</summary>
+    public const string GridMixReportedMwh = "gridMix.reportedMwh";
+
+    /// <summary>Σ consumption × the month's gridNonFossilSharePct / 100 over those months, MWh (a flow).</summary>
+    public const string GridMixReportedNonFossilMwh = "gridMix.reportedNonFossilMwh";
+
     public static Aggregation AggregationOf(string measure) => measure switch
     {
         "population10k" or "pvInstalledKw" or "pvPublicBuildingsInstalledKw" or "publicParkingSpaces"
@@ -52,7 +58,7 @@ public static class MeasureCatalog
         switch (source)
         {
             case FeedSource.Statistics:
-                Copy(record, m, "gdp10kCny", "gdpConstant2020_10kCny", "population10k");
+                Copy(record, m, "gdp10kCny", "gdpConstant2020_10kCny", "population10k", "feedstockTce");
                 foreach (var item in Items(record, "energy"))
                 {
                     Add(m, $"energy.{item.GetProperty("sector").GetString()}.{item.GetProperty("fuel").GetString()}", item.GetProperty("quantity").GetDouble());
@@ -82,6 +88,15 @@ public static class MeasureCatalog
                     Add(m, $"vehicles.{category}.nev", item.GetProperty("nev").GetDouble());
                 }
 
+                foreach (var item in Items(record, "newRegistrations"))
+                {
+                    var category = item.GetProperty("category").GetString();
+                    foreach (var part in (string[])["total", "bev", "fcev", "phev"])
+                    {
+                        Add(m, $"registrations.{category}.{part}", item.GetProperty(part).GetDouble());
+                    }
+                }
+
                 var fuel = record.GetProperty("fuelSales");
                 m["fuelSales.gasolineT"] = fuel.GetProperty("gasolineT").GetDouble();
                 m["fuelSales.dieselT"] = fuel.GetProperty("dieselT").GetDouble();
@@ -100,6 +115,8 @@ public static class MeasureCatalog
                     {
                         m["buildings." + name] = b.GetProperty(name).GetDouble();
                     }
+
+                    Copy(b, m, "newCivilFloorArea10kM2", "newGreenFloorArea10kM2");
                 }
 
                 break;

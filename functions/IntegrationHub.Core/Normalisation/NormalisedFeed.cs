@@ -27,4 +27,13 @@ public sealed record NormalisedFeed(
     [property: JsonPropertyName("schemaVersion")] string SchemaVersion,
     [property: JsonPropertyName("producedAt")] DateTimeOffset ProducedAt,
     [property: JsonPropertyName("producer")] string Producer,
-    [property: JsonPropertyName("records")] IReadOnlyList<NormalisedRecord> Records);
+    [property: JsonPropertyName("records")] IReadOnlyList<NormalisedRecord> Records)
+{
+    /// <summary>Power-grid 1.1: the grid's non-fossil share of the month, %; null when the feed sends none (the year's default applies).</summary>
+    [JsonPropertyName("gridNonFossilSharePct"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? GridNonFossilSharePct { get; init; }
+
+    /// <summary>Statistics 1.1, annual feeds: Changsha's carbon-intensity change on the base year, %.</summary>
+    [JsonPropertyName("changshaCarbonIntensityChangeVs2020Pct"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ChangshaCarbonIntensityChangeVs2020Pct { get; init; }
+}

@@ -13,6 +13,7 @@ public sealed class ReferenceData
     private readonly FrozenDictionary<string, Area> areasByCode;
     private readonly FrozenDictionary<string, Coefficient> coefficientsById;
     private readonly FrozenDictionary<string, IReadOnlyList<Area>> childrenByCode;
+    private readonly FrozenDictionary<string, IReadOnlyList<Coefficient>> seriesByName;
 
     public ReferenceData(AreasFile areas, CoefficientsFile coefficients, TargetsFile targets, SubscribersFile subscribers)
     {
@@ -27,6 +28,15 @@ public sealed class ReferenceData
             .GroupBy(a => a.Parent!, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<Area>)g.ToArray(), StringComparer.Ordinal);
         Root = areas.Areas.Single(a => a.Parent is null && !a.Overlay);
+        foreach (var c in coefficients.Coefficients.Where(c => c.Year is not null && !c.Id.EndsWith("." + c.Year.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)))
+        {
+            throw new InvalidDataException($"Coefficient '{c.Id}' says year {c.Year}; a per-year id ends in its year.");
+        }
+
+        seriesByName = coefficients.Coefficients
+            .Where(c => c.Year is not null)
+            .GroupBy(c => c.Id[..c.Id.LastIndexOf('.')], StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<Coefficient>)g.OrderBy(c => c.Year).ToArray(), StringComparer.Ordinal);
     }
 
     public AreasFile Areas { get; }
@@ -50,6 +60,18 @@ public sealed class ReferenceData
         coefficientsById.GetValueOrDefault(id) ?? throw new KeyNotFoundException($"Coefficient '{id}' is not in the coefficients reference file.");
 
     public double Value(string id) => Coefficient(id).Value;
+
+    /// <summary>
+    /// The value of a per-year series (ids <c>{series}.{year}</c>) for a calendar year: the year's own, else the
+    /// nearest earlier year's, else the earliest later year's (contract 2.0, "Reference values"). The caller warns
+    /// <c>coefficient-carried-forward</c> when <see cref="YearValue.FromYear"/> differs from the year asked for.
+    /// </summary>
+    public YearValue ForYear(string series, int year)
+    {
+        var values = seriesByName.GetValueOrDefault(series) ?? throw new KeyNotFoundException($"No per-year series '{series}' in the coefficients reference file.");
+        var chosen = values.LastOrDefault(c => c.Year <= year) ?? values[0];
+        return new YearValue(series, year, chosen);
+    }
 
     /// <summary>Loads the reference files compiled into the core library and validates each against its schema.</summary>
     public static ReferenceData LoadEmbedded(SchemaCatalog schemas)
@@ -75,4 +97,14 @@ public sealed class ReferenceData
         return document.RootElement.Deserialize<T>()
             ?? throw new InvalidDataException($"Reference file {name}.json is empty.");
     }
+}
+
+/// <summary>A per-year coefficient as used for <see cref="Year"/>; <see cref="FromYear"/> is the year whose value it is.</summary>
+public sealed record YearValue(string Series, int Year, Coefficient Coefficient)
+{
+    public double Value => Coefficient.Value;
+
+    public int FromYear => Coefficient.Year!.Value;
+
+    public bool CarriedForward => FromYear != Year;
 }

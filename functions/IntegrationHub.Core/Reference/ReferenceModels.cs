@@ -23,7 +23,11 @@ public sealed record Coefficient(
     [property: JsonPropertyName("unit")] string Unit,
     [property: JsonPropertyName("description")] string? Description,
     [property: JsonPropertyName("source")] string Source,
-    [property: JsonPropertyName("verification")] string Verification);
+    [property: JsonPropertyName("verification")] string Verification)
+{
+    /// <summary>The calendar year of a per-year value (c_y, s_y, residual_y); null for a fixed one.</summary>
+    [JsonPropertyName("year")] public int? Year { get; init; }
+}
 
 public sealed record CoefficientsFile(
     [property: JsonPropertyName("id")] string Id,
@@ -31,15 +35,27 @@ public sealed record CoefficientsFile(
     [property: JsonPropertyName("energyAccountingMethod")] string EnergyAccountingMethod,
     [property: JsonPropertyName("coefficients")] IReadOnlyList<Coefficient> Coefficients);
 
+/// <summary>A cheaper rule used when the target's own benchmark is absent (the carbon target without Changsha's figure).</summary>
+public sealed record TargetProxy(
+    [property: JsonPropertyName("comparator")] string Comparator,
+    [property: JsonPropertyName("threshold")] double Threshold,
+    [property: JsonPropertyName("source")] string Source);
+
+/// <summary>One plan target and how contract 2.0 judges it on annual and on quarterly data sets.</summary>
 public sealed record TargetDefinition(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("description")] string Description,
     [property: JsonPropertyName("descriptionZh")] string? DescriptionZh,
     [property: JsonPropertyName("indicator")] string Indicator,
+    [property: JsonPropertyName("fallbackIndicator")] string? FallbackIndicator,
     [property: JsonPropertyName("comparator")] string Comparator,
     [property: JsonPropertyName("threshold")] double? Threshold,
-    [property: JsonPropertyName("thresholdFrom2020")] bool ThresholdFrom2020,
     [property: JsonPropertyName("baseline")] string Baseline,
+    [property: JsonPropertyName("binding")] bool Binding,
+    [property: JsonPropertyName("annual")] string Annual,
+    [property: JsonPropertyName("quarterly")] string Quarterly,
+    [property: JsonPropertyName("ytdNumerator")] string? YtdNumerator,
+    [property: JsonPropertyName("proxy")] TargetProxy? Proxy,
     [property: JsonPropertyName("deadline")] string Deadline,
     [property: JsonPropertyName("area")] string Area,
     [property: JsonPropertyName("source")] string? Source);
@@ -47,6 +63,7 @@ public sealed record TargetDefinition(
 public sealed record TargetsFile(
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("source")] string? Source,
+    [property: JsonPropertyName("baseYear")] int BaseYear,
     [property: JsonPropertyName("targets")] IReadOnlyList<TargetDefinition> Targets);
 
 public sealed record SubscriberFilter(

@@ -41,6 +41,12 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
                 $"producedAt {producedAt:O} is more than a day after the hub's clock ({now:O}); a feed reports data that exists already, for a period that has begun.");
         }
 
+        if (root.TryGetProperty("benchmarks", out _) && period.Kind != PeriodKind.Year)
+        {
+            // Changsha's figure is an annual statistic; on a quarter it would be compared with a quarter's change.
+            Error("/benchmarks", "rule:benchmarks-annual-only", $"benchmarks are sent with annual statistics only; {period} is not a year.");
+        }
+
         var seenAreas = new HashSet<string>(StringComparer.Ordinal);
         var records = root.GetProperty("records");
         var index = 0;
@@ -62,6 +68,7 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
                 case FeedSource.Statistics:
                     CheckUnique(record, "energy", at, item => $"{item.GetProperty("sector").GetString()}/{item.GetProperty("fuel").GetString()}",
                         "", "rule:unique-energy-item", key => $"A second energy item for (sector, fuel) {key}; send one item per pair.");
+                    CheckFeedstock(record, at);
                     break;
                 case FeedSource.PowerGrid:
                     CheckUnique(record, "consumption", at, item => item.GetProperty("sector").GetString()!, "/sector", "rule:unique-consumption-sector",
@@ -70,6 +77,7 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
                     break;
                 case FeedSource.Transport:
                     CheckVehicles(record, at);
+                    CheckRegistrations(record, at);
                     AtMost(record, at, "publicParkingSpacesWithChargers", "publicParkingSpaces", "rule:chargers-le-spaces", "Spaces with chargers are part of all public parking spaces");
                     break;
                 case FeedSource.Environment:
@@ -81,6 +89,50 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
         }
 
         CheckParentsAgainstChildren(source, root);
+    }
+
+    /// <summary>Feedstock is part of the record's fuels (heat and electricity cannot be a raw material), so it cannot exceed them in tce.</summary>
+    private void CheckFeedstock(JsonElement record, string at)
+    {
+        if (!record.TryGetProperty("feedstockTce", out var feedstock))
+        {
+            return;
+        }
+
+        var fuelsTce = record.GetProperty("energy").EnumerateArray()
+            .Select(item => (Fuel: item.GetProperty("fuel").GetString()!, Quantity: item.GetProperty("quantity").GetDouble()))
+            .Where(item => item.Fuel is not ("heat" or "electricity"))
+            .Sum(item => item.Quantity * reference.Value("standardCoal." + item.Fuel));
+        var value = feedstock.GetDouble();
+        if (value > fuelsTce)
+        {
+            Error(at + "/feedstockTce", "rule:feedstock-le-fuels", string.Create(CultureInfo.InvariantCulture,
+                $"feedstockTce ({value}) exceeds the record's fuels other than heat and electricity, {fuelsTce} tce: feedstock is part of them."));
+        }
+    }
+
+    private void CheckRegistrations(JsonElement record, string at)
+    {
+        if (!record.TryGetProperty("newRegistrations", out var items))
+        {
+            return;
+        }
+
+        CheckUnique(record, "newRegistrations", at, item => item.GetProperty("category").GetString()!, "/category", "rule:unique-registration-category",
+            key => $"A second registrations item for category '{key}'; send one item per category.");
+        var j = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            var parts = item.GetProperty("bev").GetDouble() + item.GetProperty("fcev").GetDouble() + item.GetProperty("phev").GetDouble();
+            var total = item.GetProperty("total").GetDouble();
+            if (parts > total)
+            {
+                Error($"{at}/newRegistrations/{j.ToString(CultureInfo.InvariantCulture)}", "rule:registrations-le-total", string.Create(CultureInfo.InvariantCulture,
+                    $"bev + fcev + phev ({parts}) exceeds total ({total}): they are kinds of the vehicles registered."));
+            }
+
+            j++;
+        }
     }
 
     private void CheckVehicles(JsonElement record, string at)
@@ -129,6 +181,12 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
         {
             AtMost(buildings, at + "/buildings", "newGreenCompliant", "newCivilBuildings", "rule:green-le-new", "Green-compliant new buildings are part of the new civil buildings");
             AtMost(buildings, at + "/buildings", "publicBuildingsWithPv", "publicBuildingsEligibleForPv", "rule:pv-buildings-le-eligible", "Public buildings with PV are counted among the eligible ones");
+            if (buildings.TryGetProperty("newGreenFloorArea10kM2", out var green) && buildings.TryGetProperty("newCivilFloorArea10kM2", out var civil)
+                && green.GetDouble() > civil.GetDouble())
+            {
+                Error(at + "/buildings", "rule:green-floor-area-le-civil", string.Create(CultureInfo.InvariantCulture,
+                    $"newGreenFloorArea10kM2 ({green.GetDouble()}) exceeds newCivilFloorArea10kM2 ({civil.GetDouble()}): green floor area is part of the new civil floor area."));
+            }
         }
     }
 

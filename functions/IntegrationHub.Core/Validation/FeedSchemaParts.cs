@@ -17,8 +17,8 @@ namespace IntegrationHub.Core.Validation;
 /// <list type="bullet">
 /// <item>The root has only annotations, <c>type</c>, <c>required</c>, a boolean <c>additionalProperties</c>,
 /// <c>$defs</c> and <c>properties</c>, so nothing at the root reads what happened inside the records.</item>
-/// <item>Every property but <c>records</c> uses plain assertions only (no <c>$ref</c>, no applicator), so its
-/// results are leaves one level below the root.</item>
+/// <item>Every property but <c>records</c> uses plain assertions only (no <c>$ref</c>, no applicator), or is a closed
+/// object whose fields do (feeds 1.1: <c>benchmarks</c>), so its results stay in the envelope's own subtree.</item>
 /// <item><c>records</c> has <c>type</c>, <c>minItems</c>, <c>maxItems</c> and <c>items</c>, and <c>items</c> is a
 /// lone <c>$ref</c> into the schema: each record is judged on its own, by the same subschema.</item>
 /// </list>
@@ -41,6 +41,8 @@ internal sealed class FeedSchemaParts
     {
         "type", "const", "enum", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
     };
+
+    private static readonly HashSet<string> ClosedObjectKeywords = new(StringComparer.Ordinal) { "type", "required", "additionalProperties", "properties" };
 
     private static readonly HashSet<string> RecordsKeywords = new(StringComparer.Ordinal) { "type", "minItems", "maxItems", "items" };
 
@@ -98,7 +100,7 @@ internal sealed class FeedSchemaParts
 
         foreach (var (name, property) in properties)
         {
-            if (name != RecordsProperty && (property is not JsonObject plain || !plain.All(p => Annotations.Contains(p.Key) || PlainAssertions.Contains(p.Key))))
+            if (name != RecordsProperty && !IsPlain(property) && !IsClosedObjectOfPlainFields(property))
             {
                 return null;
             }
@@ -132,6 +134,19 @@ internal sealed class FeedSchemaParts
             JsonSchema.FromText(envelopeVerdict.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() }),
             JsonSchema.FromText(recordVerdict.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
     }
+
+    private static bool IsPlain(JsonNode? property) =>
+        property is JsonObject plain && plain.All(p => Annotations.Contains(p.Key) || PlainAssertions.Contains(p.Key));
+
+    /// <summary>
+    /// An envelope object such as the statistics feed's <c>benchmarks</c>: closed, its fields plain. Its results stay
+    /// inside the envelope's own subtree and never read the records, so the split still gives the whole schema's report.
+    /// </summary>
+    private static bool IsClosedObjectOfPlainFields(JsonNode? property) =>
+        property is JsonObject closed
+        && closed.All(p => Annotations.Contains(p.Key) || ClosedObjectKeywords.Contains(p.Key))
+        && closed["additionalProperties"] is { } additional && additional.GetValueKind() is JsonValueKind.False
+        && closed["properties"] is JsonObject fields && fields.All(f => IsPlain(f.Value));
 
     /// <summary>
     /// A copy of <paramref name="schema"/> with the same assertions: annotations dropped, and each subschema that is

@@ -88,9 +88,9 @@ public sealed class SchemaCatalog
 
     public JsonSchema Reference(string name) => Get($"reference/{name}");
 
-    public JsonSchema Dataset(string version = "1.0") => Get($"dataset/{version}");
+    public JsonSchema Dataset(string version = Datasets.DatasetDocument.CurrentSchemaVersion) => Get($"dataset/{version}");
 
-    public JsonSchema DatasetPublishedEvent(string version = "1.0") => Get($"events/dataset-published/{version}");
+    public JsonSchema DatasetPublishedEvent(string version = "1.1") => Get($"events/dataset-published/{version}");
 
     public IReadOnlyList<string> FeedSchemaVersions(string source) =>
         feedVersions.TryGetValue(source, out var versions) ? versions.Values.Select(v => v.Text).ToArray() : [];

@@ -56,7 +56,7 @@ public sealed partial class ConsolidationActivities(
         // The feeds in force are the current version's inputs (a later feed that changes nothing in force, such as an
         // older revision, leaves them so): the data set is unchanged without loading a feed or building it again.
         // Otherwise the build decides, because feeds it cannot tell apart by the ledger are settled by their content.
-        if (previous is not null && SameFeeds(previous.Inputs.Select(i => i.FeedId), entries.Select(e => e.FeedId)))
+        if (previous is not null && SameBasis(previous) && SameFeeds(previous.Inputs.Select(i => i.FeedId), entries.Select(e => e.FeedId)))
         {
             return await UnchangedAsync(previous, pointer!.Value.Pointer.Sha256, cancellationToken).ConfigureAwait(false);
         }
@@ -65,7 +65,7 @@ public sealed partial class ConsolidationActivities(
         var newest = (await datasets.ListVersionsAsync(request.Period, cancellationToken).ConfigureAwait(false)).DefaultIfEmpty(0).Max();
         var generatedAt = new DateTimeOffset(DateTime.SpecifyKind(request.GeneratedAt, DateTimeKind.Utc));
         var document = core.Datasets.Build(period, await LoadFeedsAsync(entries, cancellationToken).ConfigureAwait(false), Math.Max(published, newest) + 1, generatedAt);
-        if (previous is not null && SameInputs(previous, document))
+        if (previous is not null && SameBasis(previous) && SameInputs(previous, document))
         {
             return await UnchangedAsync(previous, pointer!.Value.Pointer.Sha256, cancellationToken).ConfigureAwait(false);
         }
@@ -76,7 +76,7 @@ public sealed partial class ConsolidationActivities(
         if (newest > published && await datasets.GetVersionAsync(request.Period, newest, cancellationToken).ConfigureAwait(false) is { } unannounced)
         {
             var stored = unannounced.ToDocument();
-            if (SameInputs(stored, document))
+            if (SameBasis(stored) && SameInputs(stored, document))
             {
                 LogResumed(logger, request.Period, stored.Version);
                 return new BuiltDataset(request.Period, stored.Version, unannounced.Sha256, true, previous?.Version, stored.Diff?.ChangedIndicators.Count ?? 0);
@@ -89,7 +89,11 @@ public sealed partial class ConsolidationActivities(
             var before = previous.Inputs.Select(i => i.FeedId).ToHashSet(StringComparer.Ordinal);
             document = document with
             {
-                Diff = new DatasetVersionDiff(previous.Version, changes, [.. document.Inputs.Select(i => i.FeedId).Where(id => !before.Contains(id))]),
+                Diff = new DatasetVersionDiff(previous.Version, changes, [.. document.Inputs.Select(i => i.FeedId).Where(id => !before.Contains(id))])
+                {
+                    MethodologyChanged = previous.MethodologyVersion != document.MethodologyVersion ? true : null,
+                    PreviousMethodologyVersion = previous.MethodologyVersion != document.MethodologyVersion ? previous.MethodologyVersion : null,
+                },
             };
         }
 
@@ -238,6 +242,13 @@ public sealed partial class ConsolidationActivities(
             .ConfigureAwait(false);
         return new ConsolidationProgress(request.Period, ConsolidationState.Pending, null, null);
     }
+
+    /// <summary>
+    /// Whether a stored version was computed the way this build computes: same methodology and same coefficient set.
+    /// A version of an older methodology (1.0) or older reference values is re-consolidated even from the same feeds.
+    /// </summary>
+    private bool SameBasis(DatasetDocument stored) =>
+        stored.MethodologyVersion == DatasetMethodology.CurrentVersion && stored.Coefficients.Version == core.Reference.Coefficients.Version;
 
     private static bool SameInputs(DatasetDocument previous, DatasetDocument current) =>
         SameFeeds(previous.Inputs.Select(i => i.FeedId), current.Inputs.Select(i => i.FeedId));

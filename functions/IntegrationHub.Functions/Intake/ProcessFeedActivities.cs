@@ -35,11 +35,10 @@ public sealed class ProcessFeedActivities(FeedIntake intake, FeedStore feeds, Pe
         var entry = await ledger.RecordAsync(
             period.Year, new LedgerEntry(feed.FeedId, feed.Source, feed.Period, feed.Revision, feed.SchemaVersion, normalisedBlob, 0, feed.ProducedAt), cancellationToken).ConfigureAwait(false);
 
-        // Only a baseline-year feed reaches other years' data sets; don't list the whole container for every feed.
-        var existing = period.Year == DatasetBuilder.BaselineYear
-            ? (await datasets.ListPeriodsAsync(cancellationToken).ConfigureAwait(false)).Select(Period.Parse)
-            : [];
-        var affected = DatasetPeriods.AffectedBy(period, existing).Select(p => p.ToString()).ToList();
+        // Since data set 2.0 any feed can reach existing data sets of other periods (later quarters' year to date,
+        // the next year's early warnings, the base year's comparisons), so the existing ones are always listed.
+        var existing = (await datasets.ListPeriodsAsync(cancellationToken).ConfigureAwait(false)).Select(Period.Parse);
+        var affected = DatasetPeriods.AffectedBy(period, feed.Source, existing).Select(p => p.ToString()).ToList();
         return new LedgerRecord(feed.FeedId, period.Year, entry.Generation, affected);
     }
 

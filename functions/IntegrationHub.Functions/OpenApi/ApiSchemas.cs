@@ -275,6 +275,27 @@ internal static class ApiSchemas
                 }, required: ["instanceId", "name", "failedAt", "outcome"])),
             },
             required: ["matched", "replayed", "skipped", "errors", "results"]);
+        schemas["ReconsolidationReport"] = Object(
+            "What a re-consolidation started.",
+            new()
+            {
+                ["methodologyVersion"] = Text("The methodology this build consolidates under."),
+                ["periods"] = Integer("Periods with a stored data set."),
+                ["started"] = Integer(null),
+                ["running"] = Integer("Periods whose consolidation was already running (it builds under the current methodology too)."),
+                ["errors"] = Integer(null),
+                ["outdated"] = Integer("Periods whose current version is of an older methodology."),
+                ["results"] = ArrayOf(Object(null, new()
+                {
+                    ["period"] = Text(null),
+                    ["instanceId"] = Text(null),
+                    ["currentVersion"] = Nullable(Integer("The version current when asked.")),
+                    ["methodologyVersion"] = Nullable(Text("That version's methodology (`1.0` before data set 2.0).")),
+                    ["outcome"] = Enum(null, "started", "running", "error"),
+                    ["status"] = Text("The consolidation's status URL."),
+                }, required: ["period", "instanceId", "outcome", "status"])),
+            },
+            required: ["methodologyVersion", "periods", "started", "running", "errors", "outdated", "results"]);
         schemas["FeedReprocessAccepted"] = Object(
             "A feed sent through the pipeline again.",
             new()
@@ -311,7 +332,7 @@ internal static class ApiSchemas
                     ["at"] = DateTime(null),
                     ["actor"] = Text("The principal: `ops`, a department (`transport`, …), or `anonymous` (no key, or a key that is nobody's). Never the key."),
                     ["keySlot"] = Enum("Which of its keys (`none` for anonymous).", "primary", "secondary", "none", "unknown"),
-                    ["action"] = Text("`push`, or an ops action: `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`."),
+                    ["action"] = Text("`push`, or an ops action: `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`, `reconsolidate`."),
                     ["target"] = Text("The instance id or feed id acted on; `feeds/{source}` for a push whose body was not read."),
                     ["outcome"] = Text("Ops: `accepted`, `done`, `refused`, `not-found`, `not-supported`, `invalid`, `skipped` or `error` (a pull: `started`, `running`, "
                         + "`not-configured`). Pushes: `accepted`, `duplicate`, `rejected`, `refused` (401, 403), `not-found`, `too-large`, `unsupported-media-type`, "

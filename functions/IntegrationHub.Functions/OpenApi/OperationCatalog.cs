@@ -261,6 +261,15 @@ internal static class OperationCatalog
             Responses = [new(200, "The counts, and one outcome per failed instance that matched.", "ReplayFailedReport"), Problem(400, "A time that is not RFC 3339; `parameter` names it.")],
         },
 
+        ["Reconsolidate"] = new(OpsTag, ApiAccess.Ops, "Consolidate every stored period again",
+            "After an upgrade that changes the methodology (data set 1.0 to 2.0) or the reference values: starts the consolidation of every period "
+            + "that has a data set. A period whose current version is of another methodology or coefficient set gets a new version, built from the "
+            + "same feeds, whose diff says `methodologyChanged: true`; earlier versions stay readable; a period already current gets none. "
+            + "Each period's start is in the audit log. Safe to call again.")
+        {
+            Responses = [new(202, "The runs started, one per stored period; `Location` lists the consolidation instances.", "ReconsolidationReport") { Location = true }],
+        },
+
         // Ops: feeds and the audit log.
         ["ReprocessFeed"] = new(OpsTag, ApiAccess.Ops, "Reprocess a feed",
             "Runs a quarantined feed through validation again (after the reference data or a schema was fixed) and, valid now, through the pipeline; "

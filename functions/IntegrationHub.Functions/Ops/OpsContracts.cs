@@ -85,3 +85,12 @@ public sealed record AuditEntry(DateTimeOffset At, string Actor, string KeySlot,
 
 /// <summary><c>GET /api/ops/audit</c>, newest first.</summary>
 public sealed record AuditLogPage(IReadOnlyList<AuditEntry> Entries);
+
+/// <summary>One period that <c>POST /api/ops/reconsolidate</c> asked to consolidate again.</summary>
+/// <param name="CurrentVersion">The version current when asked (null: none readable).</param>
+/// <param name="MethodologyVersion">That version's methodology (<c>1.0</c> for versions stored before data set 2.0).</param>
+/// <param name="Outcome"><c>started</c>, <c>running</c> (a run was under way: it builds on the current basis too) or <c>error</c>.</param>
+public sealed record ReconsolidationPeriod(string Period, string InstanceId, int? CurrentVersion, string? MethodologyVersion, string Outcome, string Status);
+
+/// <summary>What <c>POST /api/ops/reconsolidate</c> started; <paramref name="Outdated"/> counts periods whose current version is of an older methodology.</summary>
+public sealed record ReconsolidationReport(string MethodologyVersion, int Periods, int Started, int Running, int Errors, int Outdated, IReadOnlyList<ReconsolidationPeriod> Results);

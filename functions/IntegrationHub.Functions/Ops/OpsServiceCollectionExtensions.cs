@@ -4,7 +4,7 @@ namespace IntegrationHub.Functions.Ops;
 
 public static class OpsServiceCollectionExtensions
 {
-    /// <summary>The ops services: instance queries and actions, feed reprocessing, reconciliation, the task hub's history, replay records and the audit log.</summary>
+    /// <summary>The ops services: instance queries and actions, feed reprocessing, reconciliation, re-consolidation, the task hub's history, replay records and the audit log.</summary>
     public static IServiceCollection AddOps(this IServiceCollection services)
     {
         services.AddSingleton<TaskHubHistory>();
@@ -13,6 +13,7 @@ public static class OpsServiceCollectionExtensions
         services.AddSingleton<OpsInstances>();
         services.AddSingleton<FeedReprocessing>();
         services.AddSingleton<Reconciliation>();
+        services.AddSingleton<Reconsolidation>();
         return services;
     }
 }

@@ -10,7 +10,7 @@ using IntegrationHub.Functions.Storage;
 
 namespace IntegrationHub.Functions.Publishing;
 
-/// <summary>The <c>data</c> of a <c>dataset-published</c> 1.0 event (schemas/events/dataset-published/1.0).</summary>
+/// <summary>The <c>data</c> of a <c>dataset-published</c> 1.1 event (schemas/events/dataset-published/1.1; 1.1 adds methodologyVersion).</summary>
 /// <param name="Url">Where to read the version: a path relative to the hub's base address.</param>
 /// <param name="ChangedIndicators">Figures that differ from the previous version; in version 1 every figure, with old null.</param>
 /// <param name="Areas">Codes of the areas with at least one changed figure; in version 1 every area of the data set.</param>
@@ -18,6 +18,7 @@ public sealed record DatasetPublishedData(
     [property: JsonPropertyName("period")] string Period,
     [property: JsonPropertyName("version")] int Version,
     [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("methodologyVersion")] string MethodologyVersion,
     [property: JsonPropertyName("url")] string Url,
     [property: JsonPropertyName("changedIndicators")] IReadOnlyList<IndicatorChange> ChangedIndicators,
     [property: JsonPropertyName("areas")] IReadOnlyList<string> Areas);
@@ -32,7 +33,7 @@ public sealed record DatasetPublishedData(
 public sealed record EventRouting(string PeriodKind, IReadOnlyList<string> Areas, IReadOnlyList<string> IndicatorIds);
 
 /// <summary>
-/// The update event, <c>dataset-published</c> 1.0: a CloudEvents 1.0 envelope announcing a data-set version, written in
+/// The update event, <c>dataset-published</c> 1.1: a CloudEvents 1.0 envelope announcing a data-set version, written in
 /// the structured JSON format (the whole event, attributes and data, in one JSON document).
 /// </summary>
 public static class DatasetPublishedEvent
@@ -109,7 +110,7 @@ public static class DatasetPublishedEvent
         _ = KindOf(current.Period);
 
         var data = new DatasetPublishedData(
-            current.Period, current.Version, current.Status, Url(current.Period, current.Version), changes, AreasOf(current, changes));
+            current.Period, current.Version, current.Status, current.MethodologyVersion, Url(current.Period, current.Version), changes, AreasOf(current, changes));
         return new CloudEvent(CloudEventsSpecVersion.V1_0)
         {
             Id = Id(current.Period, current.Version),

@@ -6,7 +6,7 @@ using static IntegrationHub.Integration.Tests.Publishing.PublishingSamples;
 
 namespace IntegrationHub.Integration.Tests.Publishing;
 
-/// <summary>The update event as feed-contract.md ("The update event") and schemas/events/dataset-published/1.0 define it.</summary>
+/// <summary>The update event as feed-contract.md ("Methodology change and the update event") and schemas/events/dataset-published/1.1 define it.</summary>
 public sealed class DatasetPublishedEventTests
 {
     /// <summary>The schema's own example: 2025-Q1 v2, power consumption revised in XJNA and 430104.</summary>
@@ -36,7 +36,7 @@ public sealed class DatasetPublishedEventTests
     [Fact]
     public void Create_SchemaExampleDataset_SerialisesToExactlyTheSchemaExample()
     {
-        var schema = JsonNode.Parse(File.ReadAllText(Path.Combine(AzuriteFixture.RepoRoot(), "schemas", "events", "dataset-published", "1.0.schema.json")))!;
+        var schema = JsonNode.Parse(File.ReadAllText(Path.Combine(AzuriteFixture.RepoRoot(), "schemas", "events", "dataset-published", "1.1.schema.json")))!;
         var example = schema["examples"]![0]!;
 
         using var structured = Structured(Q1Version2, Q1Version2Changes);

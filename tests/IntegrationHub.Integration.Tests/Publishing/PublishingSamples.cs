@@ -26,7 +26,9 @@ internal static class PublishingSamples
         Status = status,
         Missing = [],
         Inputs = [],
-        Coefficients = new CoefficientsBlock("coefficients", "1.0", "equivalent-value", []),
+        // What this build writes: data set 2.0, so its event is dataset-published 1.1 with methodologyVersion 2.0.
+        Methodology = DatasetMethodology.Current(2020),
+        Coefficients = new CoefficientsBlock("coefficients", "2.0", "coal-equivalent-of-generation", []),
         Areas = [.. figures
             .GroupBy(f => f.Area, StringComparer.Ordinal)
             .Select(g => new AreaIndicators(g.Key, g

@@ -18,9 +18,11 @@ public sealed class DashboardBrowserTests(BrowserHub fixture, ITestOutputHelper 
 
     private static readonly string[] ChartedIndicators =
     [
-        "energy.intensity", "energy.intensityChangeVs2020Pct", "carbon.intensity", "carbon.intensityChangeVs2020Pct",
-        "energy.nonFossilSharePct", "power.pvInstalledKw", "transport.chargingCoveragePct", "transport.nevSharePct",
+        "energy.assessedIntensity", "energy.assessedIntensityChangeVs2020Pct", "carbon.intensity", "carbon.intensityChangeVs2020Pct",
+        "energy.nonFossilSharePct", "power.gridNonFossilSharePct", "power.pvInstalledKw", "transport.chargingCoveragePct", "transport.nevSharePct",
     ];
+
+    private static readonly string[] Sectors = ["industry", "construction", "transport", "commercial", "residential", "agriculture"];
 
     private HubApi Api => fixture.Api;
 
@@ -75,7 +77,10 @@ public sealed class DashboardBrowserTests(BrowserHub fixture, ITestOutputHelper 
             Assert.True(expected >= 1, $"The API's {Period} should have {indicator} for XJNA.");
             page.Until($"{expected} point(s) on the chart of {indicator}", () => figure.FindElements(By.CssSelector("circle.point")).Count == expected);
 
-            var target = Targets(dataset).FirstOrDefault(t => t.GetProperty("indicator").GetString() == indicator);
+            // Lines only for a target judged on the charted figure itself (annual path or proxy); a quarter's early
+            // warning (ytd-yoy) compares the year to date with last year's, another quantity, so it draws none.
+            var target = Targets(dataset).FirstOrDefault(t => t.GetProperty("indicator").GetString() == indicator
+                && t.GetProperty("basis").GetString() is "annual-path" or "proxy");
             if (target.ValueKind == JsonValueKind.Object)
             {
                 Assert.Equal(target.GetProperty("threshold").ValueKind == JsonValueKind.Number, figure.FindElements(By.CssSelector("path.threshold")).Count == 1);
@@ -96,6 +101,29 @@ public sealed class DashboardBrowserTests(BrowserHub fixture, ITestOutputHelper 
             var status = page.All($"#targets tr[data-target-id='{id}'] .badge").Single();
             Assert.Equal(target.GetProperty("status").GetString(), status.Text);
             Assert.Contains(target.GetProperty("status").GetString()!, status.GetDomAttribute("class"), StringComparison.Ordinal);
+            var basis = page.All($"#targets tr[data-target-id='{id}'] td.basis").Single();
+            Assert.Equal(target.GetProperty("basis").GetString() ?? "none", basis.GetDomAttribute("data-basis"));
+        }
+
+        // A quarter's intensity targets are early warnings, coloured green, amber, red (or no-data), basis ytd-yoy.
+        foreach (var id in new[] { "energy-intensity-2025", "carbon-intensity-vs-changsha" })
+        {
+            var target = Targets(dataset).Single(t => t.GetProperty("id").GetString() == id);
+            Assert.Equal("ytd-yoy", target.GetProperty("basis").GetString());
+            Assert.Contains(target.GetProperty("status").GetString(), new[] { "green", "amber", "red", "no-data" });
+            Assert.Contains("year to date", page.All($"#targets tr[data-target-id='{id}'] td.basis").Single().Text, StringComparison.Ordinal);
+        }
+
+        // The sector breakdown: each sector's energy and CO2 as the API gives them for XJNA.
+        var rowsBySector = page.All("#sectors tbody tr[data-sector]");
+        Assert.Equal(Sectors.Where(s => Indicator(dataset, $"energy.sector.{s}Tce") is not null), rowsBySector.Select(r => r.GetDomAttribute("data-sector")));
+        foreach (var row in rowsBySector)
+        {
+            var sector = row.GetDomAttribute("data-sector");
+            var cells = row.FindElements(By.CssSelector("td.num"));
+            // The cell keeps the API's value unrounded beside the formatted text.
+            Assert.Equal(Value(Indicator(dataset, $"energy.sector.{sector}Tce")!.Value), double.Parse(cells[0].GetDomAttribute("data-value")!, CultureInfo.InvariantCulture));
+            Assert.Equal(Value(Indicator(dataset, $"carbon.sector.{sector}Tco2")!.Value), double.Parse(cells[2].GetDomAttribute("data-value")!, CultureInfo.InvariantCulture));
         }
 
         // What is missing: every entry of the data set's list, and nothing else.
@@ -159,6 +187,8 @@ public sealed class DashboardBrowserTests(BrowserHub fixture, ITestOutputHelper 
         && area.GetProperty("indicators").TryGetProperty(id, out var value)
             ? value
             : null;
+
+    private static double Value(JsonElement indicator) => indicator.GetProperty("value").GetDouble();
 
     private static IEnumerable<JsonElement> Targets(JsonElement dataset) => dataset.GetProperty("targets").EnumerateArray();
 

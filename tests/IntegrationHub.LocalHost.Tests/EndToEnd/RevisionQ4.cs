@@ -14,12 +14,17 @@ namespace IntegrationHub.LocalHost.Tests.EndToEnd;
 /// areas also change their GDP; no electricity item changes.
 /// </para>
 /// <para>
-/// With the power-grid months of the quarter present and no transport, environment or 2020 feed, the contract's
-/// formulas make a fossil quantity move energy.totalTce and so energy.intensity and energy.nonFossilSharePct
-/// (PV and green power over the total), and carbon.directTco2 and so carbon.totalTco2 and carbon.intensity; heat moves
-/// carbon.heatTco2 too. Parents are sums of their children: 430104 of the 430104… areas, WCM of the 430112… areas,
-/// XJNA of both; parks are overlays and count for nobody. Nothing else moves: carbon.electricityTco2 and power.* come
-/// from the grid alone, carbon.netTco2 needs the environment's carbon sink, the …ChangeVs2020Pct figures need 2020.
+/// With the power-grid months of the quarter present and no transport, environment or 2020 feed, contract 2.0's
+/// formulas make a fossil or heat quantity move energy.totalTce (FH + E × c) and with it energy.intensity,
+/// energy.nonFossilSharePct (non-fossil tce, from the grid alone, over the total), energy.assessedTce and
+/// energy.assessedIntensity (total − non-fossil − feedstock; no feedstock changes), energy.electricityShareOfFinalPct
+/// (E × 0.1229 over FH + E × 0.1229) and, where the area burns raw coal, energy.coalSharePct; carbon.directTco2 and so
+/// carbon.totalTco2 and carbon.intensity. The breakdowns move where their own items move: energy.sector.&lt;s&gt;Tce and
+/// carbon.sector.&lt;s&gt;Tco2 for each sector with a changed non-electricity item, energy.fuel.&lt;f&gt;Tce for each fuel whose
+/// total changed; heat also moves carbon.heatTco2. Parents are sums of their children: 430104 of the 430104… areas, WCM
+/// of the 430112… areas, XJNA of both; parks are overlays and count for nobody. Nothing else moves:
+/// carbon.electricityTco2, energy.nonFossilTce, the grid share and power.* come from the grid alone, carbon.netTco2
+/// needs the environment's carbon sink, the …ChangeVs2020Pct figures need 2020.
 /// </para>
 /// </remarks>
 public static class RevisionQ4
@@ -32,22 +37,58 @@ public static class RevisionQ4
     private static readonly string[] Parents = ["430104", "WCM", "XJNA"];
 
     private static readonly string[] MovedByFossil =
-        ["energy.totalTce", "energy.intensity", "energy.nonFossilSharePct", "carbon.directTco2", "carbon.totalTco2", "carbon.intensity"];
+    [
+        "energy.totalTce", "energy.intensity", "energy.nonFossilSharePct", "energy.assessedTce", "energy.assessedIntensity",
+        "energy.electricityShareOfFinalPct", "carbon.directTco2", "carbon.totalTco2", "carbon.intensity",
+    ];
 
     public static HashSet<(string Area, string Id)> ChangedIndicators()
     {
         var (r0, r1) = (Records("statistics-2024-Q4-r0.json"), Records("statistics-2024-Q4-r1.json"));
         AssertTheFilesSayWhatTheReasoningAssumes(r0, r1);
 
+        var areas = r0.Keys.ToDictionary(a => a, a => (Old: Energy(r0[a]), New: Energy(r1[a])), StringComparer.Ordinal);
+        foreach (var (parent, prefixes) in new[] { ("430104", new[] { "430104" }), ("WCM", ["430112"]), ("XJNA", ["430104", "430112"]) })
+        {
+            var children = r0.Keys.Where(a => prefixes.Any(p => a.StartsWith(p, StringComparison.Ordinal))).ToList();
+            areas[parent] = (Sum(children.Select(c => areas[c].Old)), Sum(children.Select(c => areas[c].New)));
+        }
+
         var expected = new HashSet<(string, string)>();
-        foreach (var area in r0.Keys.Concat(Parents))
+        foreach (var (area, (old, @new)) in areas)
         {
             expected.UnionWith(MovedByFossil.Select(id => (area, id)));
+            if (old.Any(kv => kv.Key.Fuel == "raw-coal" && kv.Value > 0))
+            {
+                expected.Add((area, "energy.coalSharePct"));
+            }
+
+            var changed = old.Where(kv => kv.Key.Fuel != "electricity" && kv.Value != @new[kv.Key]).Select(kv => kv.Key).ToList();
+            foreach (var sector in changed.Select(k => k.Sector).Distinct())
+            {
+                expected.Add((area, $"energy.sector.{sector}Tce"));
+                expected.Add((area, $"carbon.sector.{sector}Tco2"));
+            }
+
+            foreach (var fuel in changed.Select(k => k.Fuel).Distinct())
+            {
+                if (old.Where(kv => kv.Key.Fuel == fuel).Sum(kv => kv.Value) != @new.Where(kv => kv.Key.Fuel == fuel).Sum(kv => kv.Value))
+                {
+                    expected.Add((area, $"energy.fuel.{Camel(fuel)}Tce"));
+                }
+            }
         }
 
         expected.UnionWith(HeatChangedIn.Concat(Parents).Select(area => (area, "carbon.heatTco2")));
         return expected;
     }
+
+    private static Dictionary<(string Sector, string Fuel), double> Sum(IEnumerable<Dictionary<(string Sector, string Fuel), double>> children) =>
+        children.SelectMany(c => c).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value));
+
+    /// <summary>The contract's fuel ids in the indicator ids: raw-coal → rawCoal.</summary>
+    private static string Camel(string fuel) =>
+        string.Concat(fuel.Split('-').Select((part, i) => i == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
 
     /// <summary>Guards the hand reasoning against regenerated sample files.</summary>
     private static void AssertTheFilesSayWhatTheReasoningAssumes(Dictionary<string, JsonElement> r0, Dictionary<string, JsonElement> r1)

@@ -15,6 +15,18 @@
     'energy.intensity': ['Energy intensity', '单位GDP能耗'],
     'energy.intensityChangeVs2020Pct': ['Energy intensity vs 2020', '单位GDP能耗较2020年'],
     'energy.nonFossilSharePct': ['Non-fossil share of energy', '非化石能源消费比重'],
+    'energy.nonFossilTce': ['Non-fossil energy', '非化石能源消费量'],
+    'power.gridNonFossilSharePct': ['Grid non-fossil share', '电网非化石电量占比'],
+    'energy.feedstockTce': ['Energy used as feedstock', '原料用能'],
+    'energy.assessedTce': ['Assessed energy use', '考核能耗（扣除非化石与原料）'],
+    'energy.assessedIntensity': ['Assessed energy intensity', '考核口径单位GDP能耗'],
+    'energy.assessedIntensityChangeVs2020Pct': ['Assessed energy intensity vs 2020', '考核口径能耗强度较2020年'],
+    'energy.electricityShareOfFinalPct': ['Electricity share of final energy', '电能占终端能源消费比重'],
+    'energy.coalSharePct': ['Coal share of energy', '煤炭消费比重'],
+    'carbon.electricityMarketTco2': ['CO₂ from electricity, market-based', '电力排放（市场法）'],
+    'power.greenPowerTradedMwh': ['Green power traded', '绿电交易量'],
+    'power.demandResponseEvents': ['Demand-response events', '需求响应次数'],
+    'power.demandResponseCurtailedMwh': ['Demand response curtailed', '需求响应削减电量'],
     'carbon.directTco2': ['Direct CO₂', '直接排放'],
     'carbon.electricityTco2': ['CO₂ from electricity', '电力间接排放'],
     'carbon.heatTco2': ['CO₂ from heat', '热力间接排放'],
@@ -32,8 +44,12 @@
     'transport.roadFuelTco2': ['Road fuel CO₂', '道路燃油碳排放'],
     'dc.count': ['Data centres', '数据中心数量'],
     'dc.pueMax': ['Highest data-centre PUE', '数据中心最高PUE'],
-    'dc.nonCompliant': ['Data centres over the PUE limit', 'PUE超标数据中心'],
+    'dc.nonCompliantNew': ['New data centres over PUE 1.3', 'PUE超1.3的新建数据中心'],
+    'dc.nonCompliantExisting': ['Existing data centres over PUE 1.5', 'PUE超1.5的存量数据中心'],
     'buildings.newGreenCompliancePct': ['New buildings meeting the green standard', '新建绿色建筑达标率'],
+    'buildings.newGreenFloorAreaPct': ['Green share of new floor area', '新建绿色建筑面积占比'],
+    'transport.publicSectorNewZeroEmissionPct': ['Zero-emission share of new public-sector vehicles', '公共领域新增车辆零排放比例'],
+    'transport.transitBoardings10k': ['Transit boardings', '公共交通客运量'],
     'env.aqiMean': ['Mean AQI', 'AQI均值'],
     'env.pm25UgM3': ['PM2.5', 'PM2.5浓度'],
     'env.goodDayRatioPct': ['Good-air days', '空气优良天数比例'],
@@ -42,9 +58,26 @@
 
   // The charts, in order: the plan's key indicators.
   const CHARTS = [
-    'energy.intensity', 'energy.intensityChangeVs2020Pct', 'carbon.intensity', 'carbon.intensityChangeVs2020Pct',
-    'energy.nonFossilSharePct', 'power.pvInstalledKw', 'transport.chargingCoveragePct', 'transport.nevSharePct',
+    'energy.assessedIntensity', 'energy.assessedIntensityChangeVs2020Pct', 'carbon.intensity', 'carbon.intensityChangeVs2020Pct',
+    'energy.nonFossilSharePct', 'power.gridNonFossilSharePct', 'power.pvInstalledKw', 'transport.chargingCoveragePct', 'transport.nevSharePct',
   ];
+
+  // The sector breakdown (data set 2.0): energy on the coal-equivalent basis and CO2, per sector.
+  const SECTORS = [
+    ['industry', 'Industry', '工业'], ['construction', 'Construction', '建筑业'], ['transport', 'Transport', '交通运输'],
+    ['commercial', 'Commercial and services', '商业服务'], ['residential', 'Residential', '居民生活'], ['agriculture', 'Agriculture', '农业'],
+  ];
+
+  // What a target's status is judged on (the contract's basis): the words a reader needs next to the colour.
+  const BASES = {
+    'annual-path': 'this period against the linear path to 2025',
+    'ytd-yoy': 'early warning: year to date against the same months of last year, at the annual rate the target needs',
+    proxy: 'proxy: the national −18 % carbon-intensity path (no Changsha figure for the year)',
+  };
+  const basisText = (t) => (t.basis ? BASES[t.basis] || t.basis : 'not assessed on this period');
+  // Only a target judged on the charted figure itself draws its lines on the chart; an early warning compares a
+  // year-to-date change on the previous year, another quantity.
+  const drawsLines = (t) => t && (t.basis === 'annual-path' || t.basis === 'proxy');
 
   const COMPARATORS = { '<=': '≤', '>=': '≥', '<': '<', '>': '>', '=': '=', '==': '=' };
 
@@ -188,7 +221,7 @@
     fillSelectors();
     const doc = state.doc;
     const has = Boolean(doc);
-    for (const id of ['summary', 'charts-section', 'targets-section', 'quality-section', 'figures-section']) $(id).hidden = !has;
+    for (const id of ['summary', 'charts-section', 'targets-section', 'sectors-section', 'quality-section', 'figures-section']) $(id).hidden = !has;
     renderFreshness();
     if (!has) return;
     document.title = `${doc.period} v${doc.version} · Dual-carbon dashboard`;
@@ -198,6 +231,7 @@
     $('ds-generated').textContent = formatTime(doc.generatedAt);
     $('ds-inputs').textContent = `${Array.isArray(doc.inputs) ? doc.inputs.length : 0} input feeds`;
     renderTargets(doc);
+    renderSectors(doc);
     renderQuality(doc);
     renderFigures(doc);
     const renderedFor = `${doc.period}/v${doc.version}/${state.area}`;
@@ -224,11 +258,30 @@
     const rows = targetsOf(doc).map((t) => el('tr', { dataset: { targetId: t.id, indicator: t.indicator } },
       el('td', { title: t.description || '' }, el('div', { class: 'mono small' }, t.id), el('div', { class: 'small muted' }, t.description || '')),
       el('td', {}, label(t.indicator), el('div', { class: 'small muted' }, labelZh(t.indicator))),
-      el('td', { class: 'small' }, `${COMPARATORS[t.comparator] || t.comparator} ${t.threshold === null || t.threshold === undefined ? '–' : formatNumber(t.threshold)} by ${t.deadline}`),
+      el('td', { class: 'small' }, `${COMPARATORS[t.comparator] || t.comparator} ${t.threshold === null || t.threshold === undefined ? '–' : formatNumber(t.threshold)} by ${t.deadline}`,
+        t.binding === false ? el('div', { class: 'muted' }, 'strive for (not binding)') : null),
+      el('td', { class: 'small basis', dataset: { basis: t.basis || 'none' } }, el('span', { class: 'mono' }, t.basis || '–'), el('div', { class: 'muted' }, basisText(t))),
       el('td', { class: 'num' }, formatNumber(t.required)),
       el('td', { class: 'num' }, formatNumber(t.actual)),
       el('td', {}, el('span', { class: ['badge', t.status], dataset: { status: t.status } }, t.status))));
-    $('targets').tBodies[0].replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'This data set has no targets.'))]));
+    $('targets').tBodies[0].replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'This data set has no targets.'))]));
+  }
+
+  function renderSectors(doc) {
+    const area = areaOf(doc, state.area);
+    const value = (id) => (area && area.indicators && area.indicators[id] ? area.indicators[id].value : null);
+    const rows = SECTORS
+      .map(([sector, name, zh]) => ({ sector, name, zh, tce: value(`energy.sector.${sector}Tce`), tco2: value(`carbon.sector.${sector}Tco2`) }))
+      .filter((r) => r.tce !== null || r.tco2 !== null);
+    const total = value('energy.totalTce');
+    $('sectors-area').textContent = state.area;
+    $('sectors').tBodies[0].replaceChildren(...(rows.length
+      ? rows.map((r) => el('tr', { dataset: { sector: r.sector } },
+        el('td', {}, r.name, el('div', { class: 'small muted' }, r.zh)),
+        el('td', { class: 'num', dataset: { value: String(r.tce) } }, formatNumber(r.tce)),
+        el('td', { class: 'num' }, r.tce !== null && total ? `${formatNumber((r.tce / total) * 100)} %` : '–'),
+        el('td', { class: 'num', dataset: { value: String(r.tco2) } }, formatNumber(r.tco2))))
+      : [el('tr', {}, el('td', { colspan: 4, class: 'empty' }, `No sector figures for ${state.area} in this data set (they need the statistics feed).`))]));
   }
 
   function renderQuality(doc) {
@@ -280,7 +333,8 @@
     $('charts').replaceChildren(...CHARTS.map((id) => {
       const points = series.map((doc) => {
         const value = indicatorOf(doc, state.area, id);
-        const target = onRoot ? targetsOf(doc).find((t) => t.indicator === id) : null;
+        const found = onRoot ? targetsOf(doc).find((t) => t.indicator === id) : null;
+        const target = drawsLines(found) ? found : null;
         return {
           period: doc.period,
           value: value ? value.value : null,
@@ -309,7 +363,8 @@
       el('div', { class: 'legend' },
         el('span', {}, el('span', { class: 'key actual' }), 'actual'),
         hasThreshold ? el('span', {}, el('span', { class: 'key threshold' }), `plan target${target ? ` (${COMPARATORS[target.comparator] || target.comparator} ${formatNumber(target.threshold)})` : ''}`) : null,
-        hasRequired ? el('span', {}, el('span', { class: 'key required' }), 'required on the linear path') : null));
+        hasRequired ? el('span', {}, el('span', { class: 'key required' }), 'required on the linear path') : null,
+        target && !drawsLines(target) ? el('span', { class: 'small muted' }, `status: ${basisText(target)}`) : null));
   }
 
   /** A small line chart by hand: periods evenly spaced on x, the value, the target threshold and the required path. */
@@ -327,7 +382,9 @@
     }
     let min = Math.min(...values);
     let max = Math.max(...values);
-    if (min === max) {
+    // A flat series (the grid share on its default in every period is 40 give or take 1e-14 from the weighting) would
+    // make a tick step of nothing and an endless tick list: treat nearly equal as equal.
+    if (max - min <= Math.max(Math.abs(min), Math.abs(max)) * 1e-9) {
       const pad = Math.abs(min) > 0 ? Math.abs(min) * 0.1 : 1;
       min -= pad;
       max += pad;

@@ -1,0 +1,71 @@
+using System.Globalization;
+using Grpc.Core;
+using IntegrationHub.Core.Datasets;
+using IntegrationHub.Functions.Consolidation;
+using IntegrationHub.Functions.Durable;
+using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Publishing;
+using IntegrationHub.Functions.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Functions.Ops;
+
+/// <summary>
+/// After an upgrade that changes the methodology or the reference values, every stored period is consolidated again
+/// (contract 2.0, "Methodology change"). It only starts each period's ConsolidatePeriod: that run rebuilds a version
+/// whose methodology or coefficient set differs from this build's even from the same feeds, writes it as the next
+/// version (earlier versions stay as stored) and leaves a period already on the current basis as it is, so running
+/// this twice costs nothing but the runs.
+/// </summary>
+public sealed class Reconsolidation(DatasetStore datasets, OrchestrationStarter starter, AuditLog audit, IOptions<PublishingOptions> publishing)
+{
+    private const string Action = "reconsolidate";
+
+    public async Task<OpsAnswer> StartAllAsync(DurableTaskClient client, OpsActor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(actor);
+        var periods = new List<ReconsolidationPeriod>();
+        foreach (var period in (await datasets.ListPeriodsAsync(cancellationToken).ConfigureAwait(false)).Order(StringComparer.Ordinal))
+        {
+            var current = await datasets.GetLatestAsync(period, cancellationToken).ConfigureAwait(false);
+            var methodology = current?.ToDocument().MethodologyVersion;
+            var instanceId = InstanceIds.Consolidation(period);
+            string outcome;
+            try
+            {
+                var started = await starter.StartAsync(
+                    client, nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), instanceId,
+                    new ConsolidationInput(period, PublishMaxAttempts: publishing.Value.RetryMaxAttempts, PublishFirstRetryIntervalSeconds: publishing.Value.RetryFirstIntervalSeconds),
+                    restartFinished: true, cancellationToken)
+                    .ConfigureAwait(false);
+
+                // A run already under way was started by this build, so it builds on the current basis too.
+                outcome = started == StartOutcome.Started ? "started" : "running";
+            }
+            catch (Exception ex) when (ex is RpcException or Azure.RequestFailedException or InvalidOperationException)
+            {
+                // One period that cannot be started must not stop the others; the answer and the audit log say which.
+                outcome = "error";
+            }
+
+            periods.Add(new ReconsolidationPeriod(period, instanceId, current?.Version, methodology, outcome, OpsInstances.StatusUrl(instanceId)));
+            await audit.RecordAsync(actor, Action, instanceId, outcome == "error" ? "error" : "accepted",
+                outcome == "error" ? StatusCodes.Status500InternalServerError : StatusCodes.Status202Accepted,
+                string.Create(CultureInfo.InvariantCulture, $"{period} v{current?.Version} ({methodology}) -> {DatasetMethodology.CurrentVersion}: {outcome}"),
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        var report = new ReconsolidationReport(
+            DatasetMethodology.CurrentVersion,
+            periods.Count,
+            periods.Count(p => p.Outcome == "started"),
+            periods.Count(p => p.Outcome == "running"),
+            periods.Count(p => p.Outcome == "error"),
+            periods.Count(p => p.MethodologyVersion is not null && p.MethodologyVersion != DatasetMethodology.CurrentVersion),
+            periods);
+        return OpsAnswer.Accepted(report, "/api/ops/instances?name=" + nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod) + "&prefix=" + InstanceIds.ConsolidationPrefix);
+    }
+}
