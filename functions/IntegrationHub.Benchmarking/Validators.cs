@@ -83,7 +83,7 @@ public sealed class NJsonSchemaValidation : IFeedValidation
         schemaText.Replace("\"$defs\"", "\"definitions\"", StringComparison.Ordinal).Replace("\"#/$defs/", "\"#/definitions/", StringComparison.Ordinal);
 
     /// <summary>The text of the latest feed schema of a source, exactly as the hub compiled it.</summary>
-    public static string FeedSchemaText(string source, string version = "1.0")
+    public static string FeedSchemaText(string source, string version = "1.1")
     {
         var name = $"schemas/feeds/{source}/{version}.schema.json";
         using var stream = typeof(HubCore).Assembly.GetManifestResourceStream(name)

@@ -129,6 +129,7 @@ const obj = (properties, optional = []) => ({
 });
 
 const AREA_CODE = str({ pattern: '^(XJNA|WCM|[0-9]{6}|[0-9]{9}|PARK_[A-Z0-9_]+)$' });
+// Contract 1.0 fields; recordsFor('1.1') adds the optional 1.1 fields (a 1.0 feed carrying one is rejected).
 const RECORDS = {
     statistics: obj({
         areaCode: AREA_CODE, gdp10kCny: num, gdpConstant2020_10kCny: num, population10k: num,
@@ -156,16 +157,36 @@ const RECORDS = {
         buildings: obj({ newCivilBuildings: int, newGreenCompliant: int, publicBuildingsWithPv: int, publicBuildingsEligibleForPv: int }),
     }, ['dataCentres', 'buildings']),
 };
+function recordsFor(source, version) {
+    const schema = structuredClone(RECORDS[source]);
+    if (version === '1.0') return schema;
+    const p = schema.properties;
+    if (source === 'statistics') p.feedstockTce = num;
+    if (source === 'transport') {
+        p.newRegistrations = arr(obj({ category: str({ enum: CATEGORIES }), total: int, bev: int, fcev: int, phev: int }));
+    }
+    if (source === 'environment') {
+        // Both floor areas or neither (dependentRequired in the hub's schema): checked with the rules below.
+        p.buildings.properties.newCivilFloorArea10kM2 = num;
+        p.buildings.properties.newGreenFloorArea10kM2 = num;
+    }
+    return schema;
+}
+const ENVELOPE_1_1 = {
+    statistics: { benchmarks: obj({ changshaCarbonIntensityChangeVs2020Pct: { type: 'number', minimum: -100, maximum: 100 } }) },
+    'power-grid': { gridNonFossilSharePct: { type: 'number', minimum: 0, maximum: 100 } },
+};
 const PERIOD = { statistics: '^[0-9]{4}(-Q[1-4])?$', other: '^[0-9]{4}-(0[1-9]|1[0-2])$' };
-const schemaFor = (source) => obj({
-    schemaVersion: str(),
+const schemaFor = (source, version) => obj({
+    schemaVersion: str({ enum: ['1.0', '1.1'] }),
     source: str({ enum: [source] }),
     period: str({ pattern: PERIOD[source] ?? PERIOD.other }),
     revision: int,
     producedAt: str({ format: 'date-time' }),
     producer: str({ minLength: 1, maxLength: 64 }),
-    records: arr(RECORDS[source], { minItems: 1, maxItems: 5000 }),
-}, ['schemaVersion']);
+    ...(version === '1.0' ? {} : ENVELOPE_1_1[source] ?? {}),
+    records: arr(recordsFor(source, version), { minItems: 1, maxItems: 5000 }),
+}, ['schemaVersion', 'benchmarks', 'gridNonFossilSharePct']);
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const isDateTime = (s) => {
@@ -224,11 +245,15 @@ function periodBounds(period) {
     return { start: Date.UTC(y, m0 - 1, 1) - 8 * 3600e3, end: Date.UTC(y, m1, 1) - 8 * 3600e3, year: y, firstMonth: m0, lastMonth: m1 };
 }
 
+// tce per contract unit (domain.md), for the feedstock rule.
+const TCE = { 'raw-coal': 0.7143, 'natural-gas': 12.143, gasoline: 1.4714, diesel: 1.4571, 'fuel-oil': 1.4286, lpg: 1.7143 };
+
 function rules(feed) {
     const errors = [];
     const add = (instanceLocation, keyword) => errors.push({ instanceLocation, keyword });
     const { start, year, firstMonth, lastMonth } = periodBounds(feed.period);
     if (Date.parse(feed.producedAt) < start) add('/producedAt', 'rule:produced-before-period');
+    if (feed.benchmarks !== undefined && feed.period.length !== 4) add('/benchmarks', 'rule:benchmarks-annual-only');
     const seenAreas = new Set();
     feed.records.forEach((r, i) => {
         const at = `/records/${i}`;
@@ -241,6 +266,18 @@ function rules(feed) {
             if (seen.has(key)) add(`${at}/energy/${j}`, 'rule:unique-energy-item');
             seen.add(key);
         });
+        if (r.feedstockTce !== undefined) {
+            const fuelsTce = (r.energy ?? []).filter((e) => e.fuel !== 'heat' && e.fuel !== 'electricity').reduce((a, e) => a + e.quantity * TCE[e.fuel], 0);
+            if (r.feedstockTce > fuelsTce) add(`${at}/feedstockTce`, 'rule:feedstock-le-fuels');
+        }
+        const registered = new Set();
+        (r.newRegistrations ?? []).forEach((n, j) => {
+            if (n.bev + n.fcev + n.phev > n.total) add(`${at}/newRegistrations/${j}`, 'rule:registrations-le-total');
+            if (registered.has(n.category)) add(`${at}/newRegistrations/${j}/category`, 'rule:unique-registration-category');
+            registered.add(n.category);
+        });
+        if (r.buildings && ((r.buildings.newCivilFloorArea10kM2 === undefined) !== (r.buildings.newGreenFloorArea10kM2 === undefined))) add(`${at}/buildings`, 'dependentRequired');
+        if (r.buildings && r.buildings.newGreenFloorArea10kM2 > r.buildings.newCivilFloorArea10kM2) add(`${at}/buildings`, 'rule:green-floor-area-le-civil');
         const categories = new Set();
         (r.vehicles ?? []).forEach((v, j) => {
             if (v.nev > v.total) add(`${at}/vehicles/${j}/nev`, 'rule:nev-le-total');
@@ -278,7 +315,8 @@ function report(bytes) {
     }
     const source = ['statistics', 'power-grid', 'transport', 'environment'].includes(feed.source) ? feed.source : 'statistics';
     const errors = [];
-    validate(schemaFor(source), feed, '', errors);
+    const version = feed.schemaVersion ?? '1.1'; // absent: the latest
+    validate(schemaFor(source, version === '1.0' ? '1.0' : '1.1'), feed, '', errors);
     if (errors.length === 0) errors.push(...rules(feed));
     return { exitCode: errors.length ? 1 : 0, errors, feed };
 }
@@ -301,7 +339,8 @@ for (const file of cases) {
     if (got.feed && Array.isArray(got.feed.records) && got.feed.records.length > 3) problem(`invalid/${file}`, 'an invalid case should be a small feed (at most 3 records)');
 }
 
-// Valid feeds.
+// Valid feeds: 1.1, except a few kept at 1.0 (README).
+const SCHEMA_1_0 = ['power-grid-2024-11', 'transport-2020-01', 'environment-2020-01'];
 const feeds = [];
 for (const year of ['2020', '2024', '2025']) {
     for (const file of readdirSync(join(DIR, year)).sort()) {
@@ -309,7 +348,7 @@ for (const year of ['2020', '2024', '2025']) {
         const { exitCode, errors, feed } = report(readFileSync(join(DIR, year, file)));
         if (exitCode !== 0) { problem(name, JSON.stringify(errors.slice(0, 5))); continue; }
         if (file !== `${feed.source}-${feed.period}-r${feed.revision}.json` || !feed.period.startsWith(year)) problem(name, 'file name or folder does not match the envelope');
-        if (feed.schemaVersion !== '1.0') problem(name, 'schemaVersion');
+        if (feed.schemaVersion !== (SCHEMA_1_0.includes(`${feed.source}-${feed.period}`) ? '1.0' : '1.1')) problem(name, `schemaVersion ${feed.schemaVersion}`);
         if (!/\+08:00$/.test(feed.producedAt) || Date.parse(feed.producedAt) < periodBounds(feed.period).end) problem(name, 'producedAt must be +08:00 and after the period');
         const codes = feed.records.map((r) => r.areaCode).sort();
         const wanted = ['statistics', 'power-grid'].includes(feed.source) ? [...LEAVES, ...PARKS] : LEAVES;
@@ -322,11 +361,25 @@ for (const year of ['2020', '2024', '2025']) {
 function plausible(name, feed) {
     const y = Number(feed.period.slice(0, 4));
     const say = (msg) => problem(name, msg);
+    if (feed.source === 'power-grid' && feed.gridNonFossilSharePct !== undefined) {
+        const m = Number(feed.period.slice(5));
+        const [lo, hi] = m <= 3 ? [25, 36] : m <= 9 ? [38, 56] : [26, 42]; // dry Q1, wet Q2-Q3, autumn
+        if (feed.gridNonFossilSharePct < lo || feed.gridNonFossilSharePct > hi) say(`grid non-fossil share ${feed.gridNonFossilSharePct} % outside ${lo}-${hi}`);
+    }
+    if (feed.benchmarks) {
+        const b = feed.benchmarks.changshaCarbonIntensityChangeVs2020Pct;
+        if (b < -25 || b > -10) say(`Changsha benchmark ${b} %`);
+    }
     for (const r of feed.records) {
         const at = `${r.areaCode}`;
         if (feed.source === 'statistics') {
             if (y === 2020 ? r.gdpConstant2020_10kCny !== r.gdp10kCny : r.gdpConstant2020_10kCny >= r.gdp10kCny) say(`${at} constant-price GDP vs current`);
             if (r.energy.length < 3) say(`${at} fewer than 3 energy items`);
+            if (r.feedstockTce !== undefined) {
+                const industry = r.energy.filter((e) => e.sector === 'industry' && ['raw-coal', 'natural-gas', 'fuel-oil'].includes(e.fuel))
+                    .reduce((a, e) => a + e.quantity * TCE[e.fuel], 0);
+                if (!(r.feedstockTce > 0 && r.feedstockTce <= 0.25 * industry)) say(`${at} feedstock ${r.feedstockTce} tce vs industry coal, gas and oil ${industry.toFixed(0)} tce`);
+            }
         }
         if (feed.source === 'power-grid') {
             const yieldKwh = (r.pvGenerationMwh * 1000) / r.pvInstalledKw;
@@ -336,11 +389,14 @@ function plausible(name, feed) {
         if (feed.source === 'transport') {
             if (r.vehicles.map((v) => v.category).join() !== CATEGORIES.join()) say(`${at} vehicle categories`);
             if (r.publicChargers > r.publicParkingSpacesWithChargers) say(`${at} more chargers than charger spaces`);
+            if (r.newRegistrations && r.newRegistrations.map((v) => v.category).join() !== CATEGORIES.join()) say(`${at} registration categories`);
         }
         if (feed.source === 'environment') {
             const a = r.airQuality;
             if (a.aqiMean < 40 || a.aqiMean > 110) say(`${at} AQI ${a.aqiMean}`);
             if (a.days > daysInMonth(y, Number(feed.period.slice(5)))) say(`${at} days`);
+            const b = r.buildings;
+            if (b.newCivilFloorArea10kM2 !== undefined && (b.newCivilBuildings === 0) !== (b.newCivilFloorArea10kM2 === 0)) say(`${at} floor area without buildings (or the reverse)`);
             for (const dc of r.dataCentres ?? []) {
                 const pue = dc.totalMwh / dc.itMwh;
                 if (pue < 1.2 || pue > 1.6) say(`${at} ${dc.id} PUE ${pue.toFixed(3)}`);

@@ -307,6 +307,47 @@ const AIR_YEAR = { 2020: 0.97, 2024: 0.93, 2025: 0.91 };
 // Months where an area's monitoring station missed whole days (days < days in the month).
 const AIR_STATION_GAPS = { '430104105|2024-08': 2, '430112115|2025-02': 3, '430104003|2020-11': 1 };
 
+// ------------------------------------------------------------------------------------ feed 1.1 fields
+
+// Feeds are written at schemaVersion 1.1 (the optional 1.1 fields below), except these few, kept at 1.0 so that
+// 1.0 and 1.1 feeds meet in one period: a 1.0 feed never carries a 1.1 field.
+//   power-grid-2024-11  no grid share (1.0): 2024-Q4 and the 2024 year use the default s_y for November
+//   transport-2020-01, environment-2020-01  no registrations and floor areas in the base year's first month
+const SCHEMA_1_0 = new Set(['power-grid-2024-11', 'transport-2020-01', 'environment-2020-01']);
+// 1.1 power-grid feeds that leave `gridNonFossilSharePct` out (the grid company's figure was not ready): the
+// month falls back to the default s_y (quality `estimated`, warning `grid-mix-default-used`).
+const GRID_SHARE_MISSING = new Set(['2025-08']);
+
+// Non-fossil share of what the Hunan grid supplied, %, by month: dry season (Q1 and late autumn) lower, the wet
+// season (April-September, hydro peak) higher; the year's consumption-weighted mean lands near the 40 % default.
+const GRID_NON_FOSSIL_PCT = [29.5, 27.5, 32.5, 42.0, 47.5, 53.0, 51.5, 47.0, 42.5, 37.0, 33.5, 30.5];
+// Year offset in percentage points (more wind and solar each year).
+const GRID_NON_FOSSIL_YEAR = { 2020: -2.0, 2024: 1.0, 2025: 1.8 };
+
+// Feedstock (原料用能): share of an industrial area's industry raw coal, natural gas and fuel oil (tce) used as raw
+// material (chemicals, new materials) rather than burnt; only the `industrial` profile reports it.
+const FEEDSTOCK_SHARE = { industrial: 0.16 };
+const FEEDSTOCK_FUELS = ['industry:raw-coal', 'industry:natural-gas', 'industry:fuel-oil'];
+
+// Changsha's carbon-intensity change on 2020, %, sent in the annual statistics feed of the year (`benchmarks`).
+// 2020 is the base year itself (no figure to compare with), so its annual feed sends none: the proxy applies.
+const CHANGSHA_CARBON_INTENSITY_CHANGE_PCT = { 2024: -16.8 };
+
+// New registrations: yearly renewal of the fleet (share of the fleet replaced) and, per year, the shares of
+// battery-electric, fuel-cell and plug-in hybrid vehicles among them (the rest burn fuel). New public-sector
+// vehicles are mostly battery-electric (the plan asks all of them to be BEV or FCEV).
+const REGISTRATIONS = {
+    bus: { renewal: 0.1, mix: { 2020: [0.92, 0.0, 0.03], 2024: [0.99, 0.01, 0.0], 2025: [0.99, 0.01, 0.0] } },
+    taxi: { renewal: 0.16, mix: { 2020: [0.7, 0.0, 0.05], 2024: [0.93, 0.0, 0.04], 2025: [0.96, 0.0, 0.03] } },
+    'public-sector': { renewal: 0.09, mix: { 2020: [0.52, 0.0, 0.08], 2024: [0.91, 0.01, 0.04], 2025: [0.95, 0.015, 0.02] } },
+    logistics: { renewal: 0.12, mix: { 2020: [0.1, 0.0, 0.0], 2024: [0.42, 0.01, 0.02], 2025: [0.5, 0.015, 0.02] } },
+    sanitation: { renewal: 0.1, mix: { 2020: [0.3, 0.0, 0.0], 2024: [0.78, 0.02, 0.0], 2025: [0.86, 0.02, 0.0] } },
+    private: { renewal: 0.06, mix: { 2020: [0.05, 0.0, 0.015], 2024: [0.31, 0.0, 0.16], 2025: [0.35, 0.0, 0.2] } },
+};
+
+// Floor area of one new civil building, 10k m2: [minimum, spread] by profile.
+const FLOOR_AREA_PER_BUILDING = { urban: [0.6, 1.6], 'new-town': [1.2, 3.6], tech: [1.0, 3.0], industrial: [0.8, 2.4], rural: [0.2, 0.6] };
+
 // Data centres reported by the environment department. PUE = totalMwh / itMwh.
 // 湘江科学城超算中心 is the existing centre still above 1.5 in summer (the plan asks existing ones for <= 1.5).
 const DATA_CENTRES = [
@@ -453,11 +494,16 @@ function statisticsQuarter(area, year, quarter) {
             if (sum(months) > 0) energy[`${sector}:electricity`] = sum(months) * jitter(0.025, 'stat-elec', area.code, year, quarter, sector);
         }
     }
+    const feedstockShare = FEEDSTOCK_SHARE[area.profile];
+    const feedstock = feedstockShare === undefined ? null
+        : feedstockShare * jitter(0.1, 'feedstock', area.code, year, quarter)
+            * sum(FEEDSTOCK_FUELS.map((k) => (energy[k] ?? 0) * STANDARD_COAL[k.split(':')[1]]));
     return {
         gdp: gdpCurrent(area, year) * gdpShare,
         gdpConstant: gdpConstant(area, year) * gdpShare,
         population: population(area, year, quarter),
         energy,
+        feedstock,
     };
 }
 
@@ -471,6 +517,7 @@ function statisticsYear(area, year) {
         gdpConstant: sum(quarters.map((q) => q.gdpConstant)),
         population: quarters[3].population,
         energy,
+        feedstock: quarters[0].feedstock === null ? null : sum(quarters.map((q) => q.feedstock)),
     };
 }
 
@@ -479,16 +526,18 @@ function statisticsPark(park, leafValues) {
     const energy = {};
     let gdp = 0;
     let gdpConst = 0;
+    let feedstock = null;
     for (const [code, w] of Object.entries(park.overlap)) {
         const v = leafValues(LEAF_BY_CODE.get(code));
         gdp += w * v.gdp;
         gdpConst += w * v.gdpConstant;
+        if (v.feedstock !== null) feedstock = (feedstock ?? 0) + w * v.feedstock * 0.9; // the park's own fuels carry a ±4 % jitter
         for (const [k, q] of Object.entries(v.energy)) {
             if (!k.endsWith(':electricity')) energy[k] = (energy[k] ?? 0) + w * q * jitter(0.04, 'park-energy', park.code, k);
         }
     }
     const g = jitter(0.02, 'park-gdp', park.code);
-    return { gdp: gdp * g, gdpConstant: gdpConst * g, population: null, energy };
+    return { gdp: gdp * g, gdpConstant: gdpConst * g, population: null, energy, feedstock };
 }
 
 // ------------------------------------------------------------------------------------ model: power grid
@@ -602,7 +651,26 @@ function transportMonth(area, year, month) {
         : area.pop2020 * 11.5 * SEASON.transit[month - 1] * transitYear * (year === 2020 ? COVID_2020.transit[month - 1] : 1)
             * jitter(0.04, 'boardings', area.code, year, month);
 
-    return { vehicles, spaces, withChargers, chargers, charging, gasolineT, dieselT, boardings };
+    return { vehicles, spaces, withChargers, chargers, charging, gasolineT, dieselT, boardings, registrations: newRegistrations(area, year, month, vehicles) };
+}
+
+/** Vehicles registered in the month by category: renewal of the fleet plus its growth, drawn vehicle by vehicle. */
+function newRegistrations(area, year, month, vehicles) {
+    return vehicles.map(({ category, total: fleet }) => {
+        const r = REGISTRATIONS[category];
+        const covid = year === 2020 ? COVID_2020.activity[month - 1] : 1;
+        const mean = fleet * (r.renewal + Math.max(0, VEHICLES[category].growth)) / 12 * covid;
+        const total = poisson(mean, 'registrations', area.code, category, year, month);
+        const [bevShare, fcevShare, phevShare] = r.mix[year];
+        const out = { category, total, bev: 0, fcev: 0, phev: 0 };
+        for (let i = 0; i < total; i++) {
+            const u = uniform('registration-kind', area.code, category, year, month, i);
+            if (u < bevShare) out.bev++;
+            else if (u < bevShare + fcevShare) out.fcev++;
+            else if (u < bevShare + fcevShare + phevShare) out.phev++;
+        }
+        return out;
+    });
 }
 
 // ------------------------------------------------------------------------------------ model: environment
@@ -617,8 +685,18 @@ function newBuildings(area, year, month) {
         if (sum(earlier) === 0) count = 1;
     }
     let green = 0;
-    for (let i = 0; i < count; i++) if (uniform('green-building', area.code, year, month, i) < GREEN_BUILDING_RATE[year]) green++;
-    return { count, green };
+    let floorArea = 0;
+    let greenFloorArea = 0;
+    const [minArea, spread] = FLOOR_AREA_PER_BUILDING[area.profile];
+    for (let i = 0; i < count; i++) {
+        const area10kM2 = minArea + spread * uniform('floor-area', area.code, year, month, i);
+        floorArea += area10kM2;
+        if (uniform('green-building', area.code, year, month, i) < GREEN_BUILDING_RATE[year]) {
+            green++;
+            greenFloorArea += area10kM2;
+        }
+    }
+    return { count, green, floorArea, greenFloorArea };
 }
 
 function dataCentreMonth(dc, year, month) {
@@ -662,6 +740,7 @@ function statisticsRecord(code, v) {
     const record = { areaCode: code, gdp10kCny: round(v.gdp), gdpConstant2020_10kCny: round(v.gdpConstant) };
     if (v.population !== null) record.population10k = round(v.population);
     record.energy = energy;
+    if (v.feedstock !== null) record.feedstockTce = round(v.feedstock);
     return record;
 }
 
@@ -690,6 +769,7 @@ function transportRecord(code, v) {
         fuelSales: { gasolineT: round(v.gasolineT), dieselT: round(v.dieselT) },
     };
     if (v.boardings !== null) record.transitBoardings10k = round(v.boardings);
+    record.newRegistrations = v.registrations;
     return record;
 }
 
@@ -707,6 +787,8 @@ function environmentRecord(code, v) {
         newGreenCompliant: v.built.green,
         publicBuildingsWithPv: v.publicBuildings.withPv,
         publicBuildingsEligibleForPv: v.publicBuildings.eligible,
+        newCivilFloorArea10kM2: round(v.built.floorArea),
+        newGreenFloorArea10kM2: round(v.built.greenFloorArea),
     };
     return record;
 }
@@ -730,9 +812,31 @@ function producedAt(source, period, revision) {
     return `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())}T${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}:00+08:00`;
 }
 
-function feed(source, period, revision, records) {
-    return { schemaVersion: '1.0', source, period, revision, producedAt: producedAt(source, period, revision), producer: PRODUCERS[source], records };
+/** A 1.0 feed: the same records without the 1.1 fields (a 1.0 feed carrying one is rejected). */
+function asVersion10(f) {
+    const out = structuredClone(f);
+    out.schemaVersion = '1.0';
+    delete out.benchmarks;
+    delete out.gridNonFossilSharePct;
+    for (const r of out.records) {
+        delete r.feedstockTce;
+        delete r.newRegistrations;
+        if (r.buildings) {
+            delete r.buildings.newCivilFloorArea10kM2;
+            delete r.buildings.newGreenFloorArea10kM2;
+        }
+    }
+    return out;
 }
+
+function feed(source, period, revision, records, envelope = {}) {
+    const f = { schemaVersion: '1.1', source, period, revision, producedAt: producedAt(source, period, revision), producer: PRODUCERS[source], ...envelope, records };
+    return SCHEMA_1_0.has(`${source}-${period}`) ? asVersion10(f) : f;
+}
+
+/** The grid company's non-fossil share of the provincial grid's supply in the month, % (one decimal). */
+const gridNonFossilSharePct = (year, month) =>
+    round((GRID_NON_FOSSIL_PCT[month - 1] + GRID_NON_FOSSIL_YEAR[year]) * jitter(0.03, 'grid-non-fossil', year, month), 1);
 
 function statisticsFeed(year, quarter) {
     const period = quarter ? `${year}-Q${quarter}` : `${year}`;
@@ -741,7 +845,8 @@ function statisticsFeed(year, quarter) {
         ...LEAVES.map((a) => statisticsRecord(a.code, leafValues(a))),
         ...PARKS.map((p) => statisticsRecord(p.code, statisticsPark(p, leafValues))),
     ];
-    return feed('statistics', period, 0, records);
+    const benchmark = quarter ? undefined : CHANGSHA_CARBON_INTENSITY_CHANGE_PCT[year];
+    return feed('statistics', period, 0, records, benchmark === undefined ? {} : { benchmarks: { changshaCarbonIntensityChangeVs2020Pct: benchmark } });
 }
 
 function powerGridFeed(year, month) {
@@ -749,7 +854,8 @@ function powerGridFeed(year, month) {
         ...LEAVES.map((a) => powerGridRecord(a.code, gridMonth(a, year, month))),
         ...PARKS.map((p) => powerGridRecord(p.code, gridPark(p, year, month))),
     ];
-    return feed('power-grid', `${year}-${pad(month)}`, 0, records);
+    const period = `${year}-${pad(month)}`;
+    return feed('power-grid', period, 0, records, GRID_SHARE_MISSING.has(period) ? {} : { gridNonFossilSharePct: gridNonFossilSharePct(year, month) });
 }
 
 const transportFeed = (year, month) =>
