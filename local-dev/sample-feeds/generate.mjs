@@ -1091,6 +1091,38 @@ const INVALID_CASES = [
         const f = small('power-grid', '2024-06', ['430104001', '430104002']);
         return ['not-an-object', 'the records array sent without its envelope', json(f.records), 2, [err('', 'parse:not-an-object')]];
     })(),
+    // Contract 1.1 rules: each new field's check, named by its JSON Pointer.
+    (() => {
+        const f = small('statistics', '2024-Q2', ['430112008', '430104010']);
+        f.records[0].feedstockTce = round(f.records[0].feedstockTce * 20);
+        return ['feedstock-exceeds-fuels', '`feedstockTce` above the record\'s fuels other than heat and electricity (feedstock is part of them)', json(f), 1,
+            [err('/records/0/feedstockTce', 'rule:feedstock-le-fuels')]];
+    })(),
+    (() => {
+        const f = small('statistics', '2024-Q2', ['430104010', '430104011']);
+        f.benchmarks = { changshaCarbonIntensityChangeVs2020Pct: -16.8 };
+        return ['benchmarks-on-a-quarter', 'Changsha\'s benchmark sent with a quarterly feed (annual feeds only)', json(f), 1, [err('/benchmarks', 'rule:benchmarks-annual-only')]];
+    })(),
+    (() => {
+        const f = small('transport', '2024-06', ['430104001', '430104002']);
+        const r = f.records[1].newRegistrations[0];
+        r.bev = r.total + 3;
+        return ['registrations-exceed-total', 'more battery, fuel-cell and plug-in registrations than vehicles registered', json(f), 1,
+            [err('/records/1/newRegistrations/0', 'rule:registrations-le-total')]];
+    })(),
+    (() => {
+        const f = small('environment', '2024-06', ['430104010', '430104011']);
+        const b = f.records[0].buildings;
+        b.newCivilFloorArea10kM2 = 2.5;
+        b.newGreenFloorArea10kM2 = 3.1;
+        return ['green-floor-area-exceeds-civil', 'more green floor area than new civil floor area', json(f), 1, [err('/records/0/buildings', 'rule:green-floor-area-le-civil')]];
+    })(),
+    (() => {
+        const f = small('power-grid', '2024-06', ['430104001', '430104002']);
+        f.schemaVersion = '1.0';
+        return ['field-of-1.1-in-a-1.0-feed', 'a feed declaring 1.0 that carries the 1.1 `gridNonFossilSharePct` (validated against the version it declares)', json(f), 1,
+            [err('/gridNonFossilSharePct', 'additionalProperties')]];
+    })(),
 ];
 
 // ------------------------------------------------------------------------------------ write
