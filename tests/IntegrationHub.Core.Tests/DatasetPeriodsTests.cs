@@ -12,6 +12,27 @@ public sealed class DatasetPeriodsTests
     private static string[] Affected(string feed, params string[] existing) =>
         [.. DatasetPeriods.AffectedBy(Period.Parse(feed), existing.Select(Period.Parse)).Select(p => p.ToString())];
 
+    [Theory]
+    [InlineData("transport", "2025-04")]
+    [InlineData("environment", "2024-11")]
+    public void ReachesOtherPeriods_NonComparisonSourceOutsideTheBaseYear_NothingBeyondItsOwnQuarterAndYear(string source, string period)
+    {
+        var all = new[] { "2020", "2020-Q2", "2024", "2024-Q2", "2024-Q4", "2025", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q2" }.Select(Period.Parse).ToList();
+        var feed = Period.Parse(period);
+
+        // Skipping the listing of stored periods for such a feed must change nothing: with every period listed it
+        // still reaches only its own quarter and year.
+        Assert.False(DatasetPeriods.ReachesOtherPeriods(feed, source));
+        Assert.Equal(DatasetPeriods.AffectedBy(feed, source, []), DatasetPeriods.AffectedBy(feed, source, all));
+    }
+
+    [Theory]
+    [InlineData("power-grid", "2025-04")]
+    [InlineData("statistics", "2024-Q2")]
+    [InlineData("transport", "2020-04")]
+    public void ReachesOtherPeriods_ComparisonSourceOrBaseYear_True(string source, string period) =>
+        Assert.True(DatasetPeriods.ReachesOtherPeriods(Period.Parse(period), source));
+
     [Fact]
     public void AffectedBy_Month_IsItsQuarterAndYear()
     {

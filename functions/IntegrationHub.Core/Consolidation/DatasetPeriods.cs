@@ -34,6 +34,13 @@ public static class DatasetPeriods
         return [.. affected];
     }
 
+    /// <summary>
+    /// Whether a feed can reach data sets beyond its own quarter and year (<see cref="AffectedBy(Period, string, IEnumerable{Period})"/>):
+    /// only base-year feeds and the comparison sources can, so only they need the stored periods listed.
+    /// </summary>
+    public static bool ReachesOtherPeriods(Period feedPeriod, string source) =>
+        feedPeriod.Year == DatasetBuilder.BaselineYear || ComparisonSources.Contains(source);
+
     private static IReadOnlyList<Period> Candidates(Period feedPeriod) => feedPeriod.Kind == PeriodKind.Month
         ? [Period.OfQuarter(feedPeriod.Year, ((feedPeriod.Index - 1) / 3) + 1), Period.OfYear(feedPeriod.Year)]
         : [feedPeriod];

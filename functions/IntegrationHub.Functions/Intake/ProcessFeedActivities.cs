@@ -35,9 +35,11 @@ public sealed class ProcessFeedActivities(FeedIntake intake, FeedStore feeds, Pe
         var entry = await ledger.RecordAsync(
             period.Year, new LedgerEntry(feed.FeedId, feed.Source, feed.Period, feed.Revision, feed.SchemaVersion, normalisedBlob, 0, feed.ProducedAt), cancellationToken).ConfigureAwait(false);
 
-        // Since data set 2.0 any feed can reach existing data sets of other periods (later quarters' year to date,
-        // the next year's early warnings, the base year's comparisons), so the existing ones are always listed.
-        var existing = (await datasets.ListPeriodsAsync(cancellationToken).ConfigureAwait(false)).Select(Period.Parse);
+        // Base-year feeds and the comparison sources reach existing data sets of other periods (later quarters' year
+        // to date, the next year's early warnings, the base year's comparisons); the others don't need the listing.
+        var existing = DatasetPeriods.ReachesOtherPeriods(period, feed.Source)
+            ? (await datasets.ListPeriodsAsync(cancellationToken).ConfigureAwait(false)).Select(Period.Parse)
+            : [];
         var affected = DatasetPeriods.AffectedBy(period, feed.Source, existing).Select(p => p.ToString()).ToList();
         return new LedgerRecord(feed.FeedId, period.Year, entry.Generation, affected);
     }
