@@ -22,11 +22,6 @@ public sealed partial class HubStorageInitializer(BlobServiceClient blobs, Missi
 
     private readonly CancellationTokenSource stopping = new();
     private Task? loop;
-    private volatile bool ready;
-
-    /// <summary>True once every container was seen to exist and none has been reported missing since.</summary>
-    public bool IsReady => ready;
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -66,12 +61,10 @@ public sealed partial class HubStorageInitializer(BlobServiceClient blobs, Missi
                 // Taken before the attempt: a container reported missing during it is looked at again.
                 missing.Reset();
                 await EnsureContainersAsync(blobs, cancellationToken).ConfigureAwait(false);
-                ready = true;
                 first.TrySetResult();
                 LogEnsured(logger, HubContainers.All.Count);
                 wait = FirstRetry;
                 await missing.WaitAsync(cancellationToken).ConfigureAwait(false);
-                ready = false;
                 LogMissing(logger);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -82,7 +75,6 @@ public sealed partial class HubStorageInitializer(BlobServiceClient blobs, Missi
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                ready = false;
                 LogFailed(logger, wait.TotalSeconds, ex);
                 try
                 {
