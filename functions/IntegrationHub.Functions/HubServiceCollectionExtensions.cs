@@ -2,6 +2,7 @@ using Azure.Core;
 using IntegrationHub.Core;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Consolidation;
 using IntegrationHub.Functions.Datasets;
 using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Health;
@@ -64,6 +65,8 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<FeedProcessing>();
         services.AddSingleton<PeriodLedger>();
         services.AddSingleton<DatasetStore>();
+        services.AddSingleton<ConsolidationRecords>();
+        services.AddSingleton<ConsolidationDemands>();
         services.AddSingleton<ReadinessProbe>();
         services.AddSingleton(TimeProvider.System);
 

@@ -26,10 +26,17 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var store = new FeedStore(blobs);
         await HubStorageInitializer.EnsureContainersAsync(blobs, CancellationToken.None);
-        intake = new FeedIntake(store, Core.Validator, NullLogger<FeedIntake>.Instance);
+        intake = NewIntake(blobs, NullLogger<FeedIntake>.Instance);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
+
+    internal static FeedIntake NewIntake(BlobServiceClient blobs, Microsoft.Extensions.Logging.ILogger<FeedIntake> logger)
+    {
+        var starter = new IntegrationHub.Functions.Durable.OrchestrationStarter(blobs, TimeProvider.System, NullLogger<IntegrationHub.Functions.Durable.OrchestrationStarter>.Instance);
+        return new FeedIntake(
+            new FeedStore(blobs), Core.Validator, new FeedProcessing(starter, NullLogger<FeedProcessing>.Instance), new ConsolidationRecords(blobs), new DatasetStore(blobs), logger);
+    }
 
     private static byte[] Sample(params string[] parts) =>
         File.ReadAllBytes(Path.Combine([AzuriteFixture.RepoRoot(), "local-dev", "sample-feeds", .. parts]));
@@ -50,7 +57,7 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var body = Sample("2024", "power-grid-2024-06-r0.json");
 
-        var outcome = await intake.ReceiveAsync("power-grid", body, CancellationToken.None);
+        var outcome = await intake.LandAsync("power-grid", body, "push", CancellationToken.None);
 
         Assert.Equal(IntakeVerdict.Accepted, outcome.Verdict);
         var landed = Assert.Single(await BlobNames(HubContainers.Landing));
@@ -66,9 +73,9 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task Receive_SameBytesAgain_IsADuplicateWithTheSameIdAndNothingNewStored()
     {
         var body = Sample("2024", "transport-2024-06-r0.json");
-        var first = await intake.ReceiveAsync("transport", body, CancellationToken.None);
+        var first = await intake.LandAsync("transport", body, "push", CancellationToken.None);
 
-        var second = await intake.ReceiveAsync("transport", body, CancellationToken.None);
+        var second = await intake.LandAsync("transport", body, "push", CancellationToken.None);
 
         Assert.Equal(IntakeVerdict.Accepted, first.Verdict);
         Assert.Equal(IntakeVerdict.Duplicate, second.Verdict);
@@ -77,44 +84,11 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Receive_SameBytesAgain_LogsADuplicateWithoutClaimingNothingStarted()
-    {
-        // The push function still makes sure the feed's run exists and starts it when storage lost it (a power loss
-        // on the local stack), so the intake's own line must not say that nothing started.
-        var lines = new List<string>();
-        var logged = new FeedIntake(new FeedStore(blobs), Core.Validator, new ListLogger<FeedIntake>(lines));
-        var body = Sample("2024", "transport-2024-06-r0.json");
-        await logged.ReceiveAsync("transport", body, CancellationToken.None);
-
-        var second = await logged.ReceiveAsync("transport", body, CancellationToken.None);
-
-        Assert.Equal(IntakeVerdict.Duplicate, second.Verdict);
-        var line = Assert.Single(lines, l => l.Contains("received again", StringComparison.Ordinal));
-        Assert.Equal($"Feed {second.FeedId} from transport received again; its verdict was recorded before", line);
-    }
-
-    private sealed class ListLogger<T>(List<string> lines) : Microsoft.Extensions.Logging.ILogger<T>
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
-
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (lines)
-            {
-                lines.Add(formatter(state, exception));
-            }
-        }
-    }
-
-    [Fact]
     public async Task Receive_SameFeedPushedConcurrently_IsAcceptedExactlyOnce()
     {
         var body = Sample("2024", "environment-2024-07-r0.json");
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => intake.ReceiveAsync("environment", body, CancellationToken.None)));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => intake.LandAsync("environment", body, "push", CancellationToken.None)));
 
         Assert.Single(outcomes, o => o.Verdict == IntakeVerdict.Accepted);
         Assert.Equal(7, outcomes.Count(o => o.Verdict == IntakeVerdict.Duplicate));
@@ -127,7 +101,7 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var body = Sample("invalid", "nev-exceeds-total.json");
 
-        var outcome = await intake.ReceiveAsync("transport", body, CancellationToken.None);
+        var outcome = await intake.LandAsync("transport", body, "push", CancellationToken.None);
 
         Assert.Equal(IntakeVerdict.Rejected, outcome.Verdict);
         var status = await intake.GetStatusAsync(outcome.FeedId, CancellationToken.None);
@@ -143,7 +117,7 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var body = "{\"source\": \"statistics\", \"records\": ["u8.ToArray();
 
-        var outcome = await intake.ReceiveAsync("statistics", body, CancellationToken.None);
+        var outcome = await intake.LandAsync("statistics", body, "push", CancellationToken.None);
 
         Assert.Equal(IntakeVerdict.Rejected, outcome.Verdict);
         Assert.Equal("parse:invalid-json", Assert.Single(outcome.Report.Errors).Keyword);
@@ -166,32 +140,25 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetStatus_LandedButNotYetJudged_IsReceivedUnderTheIdItsBytesGive_AndThenValidatedUnderTheSameId()
+    public async Task Land_AcceptedFeed_LandsWithItsVerdictAndItsNormalisedFormInOneStep()
     {
-        // A pulled feed is landed by one step and judged by the next: in between, its id is asked for and must be known.
-        var store = new FeedStore(blobs);
+        // Nothing after intake judges a feed again: the landing blob carries the verdict from its first write, and the
+        // normalised form the feed's run records is already stored.
         var body = Sample("2024", "environment-2024-06-r0.json");
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body));
         var expectedId = $"environment-2024-06-r0-{hash[..16]}";
-        Assert.True(await store.LandAsync("environment", hash, body, CancellationToken.None));
 
-        var received = await intake.GetStatusAsync(expectedId, CancellationToken.None);
+        var outcome = await intake.LandAsync("environment", body, "pull", CancellationToken.None);
 
-        Assert.NotNull(received);
-        Assert.Equal(FeedState.Received, received.State);
-        Assert.Equal(expectedId, received.FeedId);
-        Assert.Equal("2024-06", received.Period);
-        Assert.Equal($"{HubContainers.Landing}/environment/{hash}.json", received.LandingBlob);
-        Assert.Null(received.Report);
+        Assert.Equal(expectedId, outcome.FeedId);
+        var landing = await blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient($"environment/{hash}.json").GetPropertiesAsync();
+        Assert.Equal("Validated", landing.Value.Metadata["state"]);
+        Assert.Equal(expectedId, landing.Value.Metadata["feedid"]);
+        Assert.Equal($"environment/2024-06/{expectedId}.json", Assert.Single(await BlobNames(HubContainers.Normalized)));
+        var status = await intake.GetStatusAsync(expectedId, CancellationToken.None);
+        Assert.Equal(FeedState.Validated, status!.State);
+        Assert.Equal("2024-06", status.Period);
         Assert.Empty(await BlobNames(HubContainers.Quarantine));
-
-        // The same hash with another period or revision is another feed: not this one.
-        Assert.Null(await intake.GetStatusAsync($"environment-2024-05-r0-{hash[..16]}", CancellationToken.None));
-        Assert.Null(await intake.GetStatusAsync($"environment-2024-06-r1-{hash[..16]}", CancellationToken.None));
-
-        var decided = await intake.DecideLandedAsync("environment", hash, CancellationToken.None);
-        Assert.Equal(expectedId, decided.FeedId);
-        Assert.Equal(FeedState.Validated, (await intake.GetStatusAsync(expectedId, CancellationToken.None))!.State);
     }
 
     [Fact]

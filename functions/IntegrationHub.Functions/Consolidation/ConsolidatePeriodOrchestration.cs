@@ -6,8 +6,9 @@ namespace IntegrationHub.Functions.Consolidation;
 
 /// <summary>
 /// Builds one period's data set from the ledger. Its instance id is fixed per period, so only one runs at a time;
-/// a feed recorded while it runs moves the ledger generation, and the run then starts over (ContinueAsNew) instead
-/// of a second run racing it. Deterministic: the data set's time stamp is the orchestration's clock.
+/// feeds recorded while it runs count themselves in the period's demand (<see cref="ConsolidationDemands"/>), and the
+/// run then starts over (ContinueAsNew) once for all of them instead of a second run racing it. Deterministic: the
+/// data set's time stamp is the orchestration's clock.
 /// </summary>
 public static class ConsolidatePeriodOrchestration
 {
@@ -18,16 +19,18 @@ public static class ConsolidatePeriodOrchestration
         var input = context.GetInput<ConsolidationInput>() ?? throw new InvalidOperationException("ConsolidatePeriod needs a ConsolidationInput.");
 
         context.SetCustomStatus(new { stage = "reading ledger", input.Period });
-        var generations = await context.CallActivityAsync<Dictionary<string, long>>(nameof(ConsolidationActivities.ReadLedgerGenerations), input.Period, ActivityRetry.Default);
+        var begun = await context.CallActivityAsync<ConsolidationStart>(nameof(ConsolidationActivities.BeginConsolidation), input.Period, ActivityRetry.Default);
+        var generations = begun.LedgerGenerations;
 
         context.SetCustomStatus(new { stage = "building", input.Period, generations });
         var built = await context.CallActivityAsync<BuiltDataset>(
             nameof(ConsolidationActivities.BuildDataset), new BuildRequest(input.Period, generations, context.CurrentUtcDateTime), ActivityRetry.Default);
 
-        // The pointer also records the generations consolidated, even when nothing changed: that is what waiting feeds look for.
+        // The pointer also records the generations consolidated, even when nothing changed; the inclusion record says
+        // which feeds this run took in, which is where a feed's status reads its data-set versions from.
         var before = await context.CallActivityAsync<Dictionary<string, long>>(
             nameof(ConsolidationActivities.MoveLatest), new PointerMove(input.Period, built.Version, built.Sha256, generations), ActivityRetry.Default);
-        await context.CallActivityAsync<int>(nameof(ConsolidationActivities.WakeIncludedFeeds), new FeedsIncluded(input.Period, before ?? [], generations, built.Version), ActivityRetry.Default);
+        await context.CallActivityAsync(nameof(ConsolidationActivities.RecordInclusion), new FeedsIncluded(input.Period, before ?? [], generations, built.Version), ActivityRetry.Default);
         if (built.IsNew || built.Unannounced)
         {
             // The version is stored and current from here on, whatever happens to its announcement: readers see it while
@@ -36,8 +39,8 @@ public static class ConsolidatePeriodOrchestration
             await AnnounceAsync(context, input, built.Version);
         }
 
-        var after = await context.CallActivityAsync<Dictionary<string, long>>(nameof(ConsolidationActivities.ReadLedgerGenerations), input.Period, ActivityRetry.Default);
-        if (!SameGenerations(generations, after))
+        var again = await context.CallActivityAsync<long?>(nameof(ConsolidationActivities.FinishConsolidation), new ConsolidationFinish(input.Period, begun.Requests), ActivityRetry.Default);
+        if (again is not null)
         {
             context.SetCustomStatus(new { stage = "re-running: new feeds arrived", input.Period });
             context.ContinueAsNew(input with { Run = input.Run + 1 });
@@ -72,7 +75,4 @@ public static class ConsolidatePeriodOrchestration
                 ex);
         }
     }
-
-    private static bool SameGenerations(Dictionary<string, long> before, Dictionary<string, long> after) =>
-        before.Count == after.Count && before.All(kv => after.TryGetValue(kv.Key, out var g) && g == kv.Value);
 }

@@ -5,26 +5,39 @@ using IntegrationHub.Core.Consolidation;
 using IntegrationHub.Core.Datasets;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Normalisation;
-using IntegrationHub.Functions.Durable;
-using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Storage;
 using IntegrationHub.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Functions.Consolidation;
 
 /// <summary>The steps of <see cref="ConsolidatePeriodOrchestration"/>, and the way a feed asks for one. Each is idempotent.</summary>
 public sealed partial class ConsolidationActivities(
-    HubCore core, PeriodLedger ledger, FeedStore feeds, DatasetStore datasets, IDatasetPublisher publisher, OrchestrationStarter starter, TimeProvider clock,
-    IOptions<PublishingOptions> publishing, ILogger<ConsolidationActivities> logger)
+    HubCore core, PeriodLedger ledger, FeedStore feeds, DatasetStore datasets, ConsolidationRecords records, ConsolidationDemands demands,
+    IDatasetPublisher publisher, TimeProvider clock, ILogger<ConsolidationActivities> logger)
 {
-    [Function(nameof(ReadLedgerGenerations))]
-    public async Task<Dictionary<string, long>> ReadLedgerGenerations([ActivityTrigger] string period, CancellationToken cancellationToken)
+    /// <summary>
+    /// The demand is read before the ledger: every request counted in it was made after its feed was recorded, so the
+    /// generations read next include each of them.
+    /// </summary>
+    [Function(nameof(BeginConsolidation))]
+    public async Task<ConsolidationStart> BeginConsolidation([ActivityTrigger] string period, CancellationToken cancellationToken)
+    {
+        var requests = await demands.BeginAsync(period, cancellationToken).ConfigureAwait(false);
+        return new ConsolidationStart(requests, await ReadLedgerGenerations(period, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <returns>The demand to run once more for; null when the run may end.</returns>
+    [Function(nameof(FinishConsolidation))]
+    public Task<long?> FinishConsolidation([ActivityTrigger] ConsolidationFinish finish, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(finish);
+        return demands.FinishAsync(finish.Period, finish.Requests, cancellationToken);
+    }
+
+    public async Task<Dictionary<string, long>> ReadLedgerGenerations(string period, CancellationToken cancellationToken)
     {
         var generations = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var year in DatasetPeriods.LedgerYears(Period.Parse(period)))
@@ -143,48 +156,12 @@ public sealed partial class ConsolidationActivities(
         return current is { } before ? new Dictionary<string, long>(before.Pointer.LedgerGenerations, StringComparer.Ordinal) : [];
     }
 
-    /// <summary>
-    /// Tells the feeds this run took in (recorded after the previous pointer's generations, up to this one's) that their
-    /// data set includes them, so they finish now instead of at their next look. Best effort: a feed that misses the
-    /// event (its run not waiting yet, or finished) still finds out by looking.
-    /// </summary>
-    [Function(nameof(WakeIncludedFeeds))]
-    public async Task<int> WakeIncludedFeeds([ActivityTrigger] FeedsIncluded included, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    /// <summary>Records which ledger entries this run took in and into which version (a feed's status reads it).</summary>
+    [Function(nameof(RecordInclusion))]
+    public Task RecordInclusion([ActivityTrigger] FeedsIncluded included, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(included);
-        ArgumentNullException.ThrowIfNull(client);
-        var woken = 0;
-        var period = Period.Parse(included.Period);
-        var news = included.Version > 0 ? IncludedNews.Of(included.Period, included.Version) : included.Period;
-        foreach (var (year, generation) in included.Generations)
-        {
-            var before = included.Before.GetValueOrDefault(year);
-            if (generation <= before)
-            {
-                continue;
-            }
-
-            var document = await ledger.ReadAsync(int.Parse(year, CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
-            // A year's ledger also holds the feeds of the year's other periods: they wait for other data sets, and a
-            // wake-up from this one would only make them look in vain (one more activity each in the shared queue).
-            foreach (var entry in document.Entries.Where(e => e.Generation > before && e.Generation <= generation
-                && Period.TryParse(e.Period, out var feedPeriod) && DatasetPeriods.Reads(period, e.Source, feedPeriod)))
-            {
-                try
-                {
-                    await client.RaiseEventAsync(InstanceIds.Feed(entry.Source, entry.Period, FeedId.HashPrefixOf(entry.FeedId)), ProcessFeedOrchestration.IncludedEvent, news, cancellationToken)
-                        .ConfigureAwait(false);
-                    woken++;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // A feed whose run is gone (purged, or never started by this hub) has nobody to wake.
-                    LogWakeFailed(logger, entry.FeedId, ex.Message);
-                }
-            }
-        }
-
-        return woken;
+        return records.RecordInclusionAsync(new Inclusion(included.Period, included.Version, included.Before, included.Generations), cancellationToken);
     }
 
     [Function(nameof(PublishDataset))]
@@ -209,38 +186,6 @@ public sealed partial class ConsolidationActivities(
         await publisher.PublishAsync(announcement, cancellationToken).ConfigureAwait(false);
         HubTelemetry.EventPublished(activity, Period.Parse(request.Period), announcement.Id!);
         await datasets.MarkAnnouncedAsync(request.Period, request.Version, announcement.Id!, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Reports whether the period's data set already includes the requested ledger generation; if not, makes sure a
-    /// consolidation is on its way (starting one when none runs). Idempotent: asking twice starts at most one run.
-    /// </summary>
-    [Function(nameof(RequestConsolidation))]
-    public async Task<ConsolidationProgress> RequestConsolidation(
-        [ActivityTrigger] ConsolidationRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(client);
-        var pointer = await datasets.GetPointerAsync(request.Period, cancellationToken).ConfigureAwait(false);
-        if (pointer is { } current && current.Pointer.GenerationOf(request.Year) >= request.Generation)
-        {
-            return new ConsolidationProgress(request.Period, ConsolidationState.Included, current.Pointer.Version, null);
-        }
-
-        var instanceId = InstanceIds.Consolidation(request.Period);
-        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
-        if (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Failed)
-        {
-            return new ConsolidationProgress(request.Period, ConsolidationState.Failed, null, instance.FailureDetails?.ErrorMessage ?? instance.SerializedOutput);
-        }
-
-        // Started now, running, or being started by another feed's request: either way a run will include this feed.
-        await starter.StartAsync(
-            client, nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), instanceId,
-            new ConsolidationInput(request.Period, PublishMaxAttempts: publishing.Value.RetryMaxAttempts, PublishFirstRetryIntervalSeconds: publishing.Value.RetryFirstIntervalSeconds),
-            restartFinished: true, cancellationToken)
-            .ConfigureAwait(false);
-        return new ConsolidationProgress(request.Period, ConsolidationState.Pending, null, null);
     }
 
     /// <summary>
@@ -290,9 +235,6 @@ public sealed partial class ConsolidationActivities(
                 + string.Join("; ", issues.Take(10).Select(i => $"{i.InstanceLocation} {i.Keyword}: {i.Message}")));
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {FeedId} could not be told it is consolidated ({Reason}); it finds out by looking")]
-    private static partial void LogWakeFailed(ILogger logger, string feedId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Period} v{Version} built: {Status}, {Changes} changed figure(s), {Inputs} input feed(s)")]
     private static partial void LogBuilt(ILogger logger, string period, int version, string status, int changes, int inputs);

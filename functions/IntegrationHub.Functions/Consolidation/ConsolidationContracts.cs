@@ -15,6 +15,12 @@ public sealed record ConsolidationInput(
     int PublishMaxAttempts = Publishing.PublishingOptions.DefaultRetryMaxAttempts,
     int PublishFirstRetryIntervalSeconds = Publishing.PublishingOptions.DefaultRetryFirstIntervalSeconds);
 
+/// <summary>A run's starting point: the demand it answers for (<see cref="ConsolidationDemands"/>) and the ledger generations it builds from.</summary>
+public sealed record ConsolidationStart(long Requests, Dictionary<string, long> LedgerGenerations);
+
+/// <summary>The end of a run that began at <see cref="Requests"/>: give the period up, or run again for what came since.</summary>
+public sealed record ConsolidationFinish(string Period, long Requests);
+
 public sealed record BuildRequest(string Period, IReadOnlyDictionary<string, long> LedgerGenerations, DateTime GeneratedAt);
 
 /// <summary>What a build produced: a new version, or the current one again when the inputs did not change.</summary>

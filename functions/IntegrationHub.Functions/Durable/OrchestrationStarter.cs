@@ -39,13 +39,18 @@ public sealed partial class OrchestrationStarter(BlobServiceClient blobs, TimePr
 
     private static readonly TimeSpan ClaimPollInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <param name="claimedAt">
+    /// When something the caller's instance id is derived from was created write-once by another caller, which then
+    /// starts the instance itself (a feed's landing): that creation is the claim, held as long as a claim blob's.
+    /// </param>
     public async Task<StartOutcome> StartAsync(
-        DurableTaskClient client, TaskName orchestrator, string instanceId, object input, bool restartFinished, CancellationToken cancellationToken)
+        DurableTaskClient client, TaskName orchestrator, string instanceId, object input, bool restartFinished, CancellationToken cancellationToken,
+        DateTimeOffset? claimedAt = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         while (true)
         {
-            var outcome = await TryStartAsync(client, orchestrator, instanceId, input, restartFinished, cancellationToken).ConfigureAwait(false);
+            var outcome = await TryStartAsync(client, orchestrator, instanceId, input, restartFinished, claimedAt, cancellationToken).ConfigureAwait(false);
             if (outcome is { } settled)
             {
                 return settled;
@@ -59,9 +64,20 @@ public sealed partial class OrchestrationStarter(BlobServiceClient blobs, TimePr
         }
     }
 
+    /// <summary>
+    /// Schedules an instance whose id nobody else can be starting: the caller created, write-once, what the id is
+    /// derived from (see <c>claimedAt</c> of <see cref="StartAsync"/>). Two round trips fewer than a claimed start.
+    /// </summary>
+    public async Task ScheduleOwnedAsync(DurableTaskClient client, TaskName orchestrator, string instanceId, object input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
+        LogStarted(logger, orchestrator.Name, instanceId);
+    }
+
     /// <returns>Null while another caller holds a fresh claim.</returns>
     private async Task<StartOutcome?> TryStartAsync(
-        DurableTaskClient client, TaskName orchestrator, string instanceId, object input, bool restartFinished, CancellationToken cancellationToken)
+        DurableTaskClient client, TaskName orchestrator, string instanceId, object input, bool restartFinished, DateTimeOffset? claimedAt, CancellationToken cancellationToken)
     {
         var instance = await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
         if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended })
@@ -74,8 +90,14 @@ public sealed partial class OrchestrationStarter(BlobServiceClient blobs, TimePr
             return StartOutcome.Finished;
         }
 
-        var claim = blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobClient($"starts/{instanceId}");
         var now = clock.GetUtcNow();
+        if (instance is null && claimedAt is { } owned && now - owned < ClaimLifetime)
+        {
+            // The creator of what the id derives from is starting it: wait for it, as for a claim blob.
+            return null;
+        }
+
+        var claim = blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobClient($"starts/{instanceId}");
         ETag? etag = null;
         // A new instance is the usual case and has no claim yet: claim it outright, and read the claim only when one is there.
         if (instance is null && await TryClaimAsync(claim, null, now, cancellationToken).ConfigureAwait(false) is { } fresh)
@@ -87,9 +109,9 @@ public sealed partial class OrchestrationStarter(BlobServiceClient blobs, TimePr
         {
             var properties = await claim.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             etag = properties.Value.ETag;
-            var claimedAt = DateTimeOffset.Parse(properties.Value.Metadata[ClaimedAtKey], CultureInfo.InvariantCulture);
+            var claimTime = DateTimeOffset.Parse(properties.Value.Metadata[ClaimedAtKey], CultureInfo.InvariantCulture);
             var instanceCreated = instance?.CreatedAt ?? DateTimeOffset.MinValue;
-            if (claimedAt > instanceCreated && now - claimedAt < ClaimLifetime)
+            if (claimTime > instanceCreated && now - claimTime < ClaimLifetime)
             {
                 return null;
             }

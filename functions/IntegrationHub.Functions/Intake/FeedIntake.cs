@@ -1,9 +1,11 @@
 using System.Diagnostics;
-using Azure;
 using IntegrationHub.Core.Feeds;
+using IntegrationHub.Core.Normalisation;
 using IntegrationHub.Core.Validation;
+using IntegrationHub.Functions.Consolidation;
 using IntegrationHub.Functions.Storage;
 using IntegrationHub.Functions.Telemetry;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Functions.Intake;
@@ -18,102 +20,135 @@ public enum IntakeVerdict
 }
 
 /// <param name="Period">The feed's period as it states it; null when it could not be read.</param>
-public sealed record IntakeOutcome(IntakeVerdict Verdict, string FeedId, string? Period, string ContentHash, ValidationReport Report, AcceptedFeed? Feed);
-
-/// <summary>A pushed or pulled feed's way in: land the bytes first, then validate, then record the verdict.</summary>
-public sealed partial class FeedIntake(FeedStore store, FeedValidator validator, ILogger<FeedIntake> logger)
+/// <param name="Feed">The accepted feed; null when it is quarantined now or was before.</param>
+public sealed record IntakeOutcome(IntakeVerdict Verdict, string FeedId, string? Period, string ContentHash, ValidationReport Report, AcceptedFeed? Feed)
 {
-    public async Task<IntakeOutcome> ReceiveAsync(string source, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
-    {
-        HubTelemetry.FeedReceived(source, HubTelemetry.PushChannel);
-        using var activity = HubTelemetry.StartReceiving(source);
-        var contentHash = FeedId.ContentHash(body.Span);
-        var stored = await store.LandNewAsync(source, contentHash, body, cancellationToken).ConfigureAwait(false);
-        var outcome = await DecideAsync(source, contentHash, body, stored, cancellationToken).ConfigureAwait(false);
-        // A push's duplicate counts too: it is the answer the department got.
-        HubTelemetry.CountVerdict(source, outcome.Verdict);
-        activity?.SetTag(HubTelemetry.Tags.FeedId, outcome.FeedId);
-        return outcome;
-    }
+    /// <summary>When this call landed the bytes; null for a duplicate.</summary>
+    public DateTimeOffset? LandedAt { get; init; }
 
-    /// <summary>
-    /// The verdict on bytes already in the landing container (a pulled feed, or a push whose receiver died before
-    /// recording): recorded now when nobody has, otherwise the one recorded before, reported as a duplicate.
-    /// </summary>
-    public async Task<IntakeOutcome> DecideLandedAsync(string source, string contentHash, CancellationToken cancellationToken)
+    /// <summary>A duplicate's bytes as they were landed before, with their verdict.</summary>
+    public LandedFeed? Earlier { get; init; }
+}
+
+/// <summary>
+/// A pushed or pulled feed's one way in: judged once (parsing, its schema, the domain rules), then landed with its
+/// verdict in one conditional write while an accepted feed's normalised form is stored beside it, and then handed to
+/// its ProcessFeed run. Nothing after this validates the feed again.
+/// </summary>
+public sealed partial class FeedIntake(
+    FeedStore store, FeedValidator validator, FeedProcessing processing, ConsolidationRecords records, DatasetStore datasets, ILogger<FeedIntake> logger)
+{
+    /// <summary>Judges and lands the bytes, then starts an accepted feed's run (or makes sure a duplicate's exists).</summary>
+    /// <param name="channel"><see cref="HubTelemetry.PushChannel"/> or <see cref="HubTelemetry.PullChannel"/>.</param>
+    public async Task<IntakeOutcome> ReceiveAsync(
+        string source, ReadOnlyMemory<byte> body, string channel, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        var body = await store.ReadLandedAsync(source, contentHash, cancellationToken).ConfigureAwait(false);
-        var outcome = await DecideAsync(source, contentHash, body.ToMemory(), null, cancellationToken).ConfigureAwait(false);
-        // Each step of a feed's pipeline reads the verdict again: only the call that recorded it counts one.
-        if (outcome.Verdict != IntakeVerdict.Duplicate)
+        var outcome = await LandAsync(source, body, channel, cancellationToken).ConfigureAwait(false);
+        if (outcome.LandedAt is not null)
         {
-            HubTelemetry.CountVerdict(source, outcome.Verdict);
+            if (outcome.Feed is not null)
+            {
+                // These bytes were landed by this call: nobody else can be starting their run, so no claim is needed.
+                await processing.StartNewAsync(client, new FeedRef(source, outcome.Period!, outcome.ContentHash, outcome.FeedId), cancellationToken).ConfigureAwait(false);
+            }
+
+            return outcome;
         }
 
+        var earlier = outcome.Earlier!;
+        if (outcome.Feed is null)
+        {
+            LogDuplicate(logger, outcome.FeedId, source, "quarantined before: nothing to start");
+            return outcome;
+        }
+
+        // Its run exists unless the first receiver died between landing and starting it: then this starts it.
+        var started = await processing.EnsureStartedAsync(
+            client, new FeedRef(source, earlier.Period ?? outcome.Period!, outcome.ContentHash, earlier.FeedId), earlier.ReceivedAt, cancellationToken).ConfigureAwait(false);
+        LogDuplicate(logger, outcome.FeedId, source, started ? "its run was missing and is started now" : "its run exists");
         return outcome;
     }
 
-    /// <param name="storedNow">The ETag of bytes this call has just landed; null to read the landed state.</param>
-    private async Task<IntakeOutcome> DecideAsync(string source, string contentHash, ReadOnlyMemory<byte> body, ETag? storedNow, CancellationToken cancellationToken)
+    /// <summary>Judges the bytes and lands them with their verdict; a duplicate gets the verdict recorded before.</summary>
+    public async Task<IntakeOutcome> LandAsync(string source, ReadOnlyMemory<byte> body, string channel, CancellationToken cancellationToken)
     {
-        var (landedState, landedETag) = storedNow is { } etag
-            ? (FeedState.Received, etag)
-            : await store.GetLandingStateAsync(source, contentHash, cancellationToken).ConfigureAwait(false);
+        HubTelemetry.FeedReceived(source, channel);
+        using var activity = HubTelemetry.StartReceiving(source, channel);
+        var contentHash = FeedId.ContentHash(body.Span);
+        var check = Judge(source, body, contentHash);
+        var feedId = check.Report.FeedId!;
+        var landedAt = await LandAsync(source, contentHash, body, check, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag(HubTelemetry.Tags.FeedId, feedId);
+        if (landedAt is not null)
+        {
+            var verdict = check.Feed is null ? IntakeVerdict.Rejected : IntakeVerdict.Accepted;
+            HubTelemetry.CountVerdict(source, verdict);
+            HubTelemetry.FeedJudged(activity, feedId, verdict);
+            if (check.Feed is null)
+            {
+                LogQuarantined(logger, feedId, source, check.Report.Errors.Count);
+            }
+            else
+            {
+                LogAccepted(logger, feedId, source, check.Report.Warnings.Count);
+            }
+
+            return new IntakeOutcome(verdict, feedId, check.Report.Period, contentHash, check.Report, check.Feed) { LandedAt = landedAt };
+        }
+
+        // The same bytes were landed before, with their verdict: that verdict stands (the rules may have changed since).
+        HubTelemetry.CountVerdict(source, IntakeVerdict.Duplicate);
+        HubTelemetry.FeedJudged(activity, feedId, IntakeVerdict.Duplicate);
+        var earlier = await store.GetLandedAsync(source, contentHash, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Feed {feedId} was landed, but {HubContainers.Landing}/{FeedStore.LandingPath(source, contentHash)} is gone.");
+        var accepted = earlier.State is FeedState.Validated or FeedState.Consolidated || (earlier.State == FeedState.Received && check.Feed is not null);
+        return new IntakeOutcome(IntakeVerdict.Duplicate, feedId, check.Report.Period, contentHash, check.Report, accepted ? check.Feed : null) { Earlier = earlier };
+    }
+
+    private FeedCheck Judge(string source, ReadOnlyMemory<byte> body, string contentHash)
+    {
         using var activity = HubTelemetry.StartJudging(source);
         var started = Stopwatch.GetTimestamp();
         var check = validator.Validate(body, source, contentHash);
         HubTelemetry.ValidationTook(source, check.Feed is not null, Stopwatch.GetElapsedTime(started));
-        var feedId = check.Report.FeedId!;
-        var state = check.Feed is null ? FeedState.Quarantined : FeedState.Validated;
-
-        // Whoever records the verdict first owns the feed; validation is deterministic, so every receiver would record the same.
-        if (landedState != FeedState.Received
-            || !await store.RecordAsync(source, contentHash, landedETag, feedId, state, check.Report, cancellationToken).ConfigureAwait(false))
-        {
-            LogDuplicate(logger, feedId, source);
-            HubTelemetry.FeedJudged(activity, feedId, IntakeVerdict.Duplicate);
-            return new IntakeOutcome(IntakeVerdict.Duplicate, feedId, check.Report.Period, contentHash, check.Report, check.Feed);
-        }
-
-        if (check.Feed is null)
-        {
-            LogQuarantined(logger, feedId, source, check.Report.Errors.Count);
-            HubTelemetry.FeedJudged(activity, feedId, IntakeVerdict.Rejected);
-            return new IntakeOutcome(IntakeVerdict.Rejected, feedId, check.Report.Period, contentHash, check.Report, null);
-        }
-
-        LogAccepted(logger, feedId, source, check.Report.Warnings.Count);
-        HubTelemetry.FeedJudged(activity, feedId, IntakeVerdict.Accepted);
-        return new IntakeOutcome(IntakeVerdict.Accepted, feedId, check.Report.Period, contentHash, check.Report, check.Feed);
+        return check;
     }
 
     /// <summary>
-    /// The state of a feed by its id. A feed whose bytes are landed but not yet judged (a pulled feed waiting for its
-    /// validation) has no id recorded; its id is worked out from its bytes, as the verdict will record it, so that it
-    /// answers Received rather than "unknown".
+    /// An accepted feed's normalised form is written beside its landing, not after it: the push then waits for one
+    /// round trip, not two. Landing decides whether these bytes are new; the normalised blob is a pure function of
+    /// them, so a second writer of the same bytes writes the same content.
+    /// </summary>
+    /// <returns>The landing time when these bytes are new; null when they were landed before.</returns>
+    private async Task<DateTimeOffset?> LandAsync(string source, string contentHash, ReadOnlyMemory<byte> body, FeedCheck check, CancellationToken cancellationToken)
+    {
+        var feedId = check.Report.FeedId!;
+        if (check.Feed is not { } accepted)
+        {
+            return await store.LandJudgedAsync(source, contentHash, body, feedId, FeedState.Quarantined, check.Report, cancellationToken).ConfigureAwait(false);
+        }
+
+        var normalised = store.StoreNormalisedAsync(FeedNormaliser.Normalise(accepted), cancellationToken);
+        var landing = store.LandJudgedAsync(source, contentHash, body, feedId, FeedState.Validated, check.Report, cancellationToken);
+        await Task.WhenAll(normalised, landing).ConfigureAwait(false);
+        return await landing.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The state of a feed by its id. An accepted feed is Consolidated once every data set it feeds has taken it in,
+    /// as the consolidations' inclusion records say; until then it is Validated. Nothing is validated here.
     /// </summary>
     public async Task<FeedStatus?> GetStatusAsync(string feedId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feedId);
-        var lookup = await store.LookUpAsync(feedId, cancellationToken).ConfigureAwait(false);
-        if (lookup.Status is { } decided)
+        var status = await store.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
+        if (status is not { State: FeedState.Validated, Ledger: { } position })
         {
-            return decided;
+            return status;
         }
 
-        foreach (var landed in lookup.Undecided)
-        {
-            var body = await store.ReadLandedAsync(landed.Source, landed.ContentHash, cancellationToken).ConfigureAwait(false);
-            var report = validator.Validate(body.ToMemory(), landed.Source, landed.ContentHash).Report;
-            if (report.FeedId == feedId)
-            {
-                return new FeedStatus(
-                    feedId, landed.Source, report.Period, FeedState.Received, $"{HubContainers.Landing}/{FeedStore.LandingPath(landed.Source, landed.ContentHash)}",
-                    landed.ReceivedAt, null, []);
-            }
-        }
-
-        return null;
+        var versions = await new FeedInclusions(records, datasets).VersionsAsync(position, cancellationToken).ConfigureAwait(false);
+        return versions is null ? status : status with { State = FeedState.Consolidated, Datasets = versions };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed {FeedId} from {Source} received and validated ({Warnings} warning(s))")]
@@ -122,7 +157,6 @@ public sealed partial class FeedIntake(FeedStore store, FeedValidator validator,
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {FeedId} from {Source} quarantined: {Errors} error(s)")]
     private static partial void LogQuarantined(ILogger logger, string feedId, string source, int errors);
 
-    // Not "nothing started": the caller still makes sure the feed's run exists, and starts it when storage lost it.
-    [LoggerMessage(Level = LogLevel.Information, Message = "Feed {FeedId} from {Source} received again; its verdict was recorded before")]
-    private static partial void LogDuplicate(ILogger logger, string feedId, string source);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed {FeedId} from {Source} received again; its verdict was recorded before, {Then}")]
+    private static partial void LogDuplicate(ILogger logger, string feedId, string source, string then);
 }

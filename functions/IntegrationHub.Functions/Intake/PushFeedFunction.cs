@@ -2,6 +2,7 @@ using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Http;
+using IntegrationHub.Functions.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -14,7 +15,7 @@ namespace IntegrationHub.Functions.Intake;
 /// Departments push feeds here; the answer is immediate and precise. The source, the key and the rate budget are checked,
 /// and every push audited, by the request pipeline (<see cref="AccessPolicy.OwnSource"/>) before and after this body.
 /// </summary>
-public sealed class PushFeedFunction(FeedIntake intake, FeedProcessing processing, IOptions<IntakeLimits> limits)
+public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> limits)
 {
     public const string ApiKeyHeader = AccessGate.ApiKeyHeader;
 
@@ -33,14 +34,9 @@ public sealed class PushFeedFunction(FeedIntake intake, FeedProcessing processin
 
         // From here on the body is the hub's: a client that hangs up (a timeout, a load tool stopping) must not leave
         // it landed without a verdict or without its pipeline run, so the request's abort no longer cancels anything.
-        var outcome = await intake.ReceiveAsync(source, body, CancellationToken.None).ConfigureAwait(false);
+        var outcome = await intake.ReceiveAsync(source, body, HubTelemetry.PushChannel, client, CancellationToken.None).ConfigureAwait(false);
         request.Admitted().FeedId = outcome.FeedId;
         var statusUrl = $"/api/feeds/{outcome.FeedId}";
-        if (outcome.Feed is not null)
-        {
-            // A duplicate starts nothing, unless the first receiver died between recording and starting: then this is the recovery.
-            await processing.EnsureStartedAsync(client, new FeedRef(source, outcome.Period!, outcome.ContentHash), CancellationToken.None).ConfigureAwait(false);
-        }
 
         return outcome.Verdict switch
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using IntegrationHub.Core.Normalisation;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Validation;
 using IntegrationHub.Functions.Durable;
@@ -79,9 +80,11 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
                 new Dictionary<string, object?> { ["feedId"] = status.FeedId }), "refused");
         }
 
+        // Its run starts from the normalised form, as an accepted push's does.
+        await store.StoreNormalisedAsync(FeedNormaliser.Normalise(check.Feed), cancellationToken).ConfigureAwait(false);
         var instanceId = InstanceIds.Feed(status.Source, period, contentHash);
-        // A pulled feed's run ended Quarantined (completed): it starts again; a pushed one never had a run.
-        var started = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, new FeedRef(status.Source, period, contentHash), restartFinished: true, cancellationToken)
+        // A quarantined feed of an older build may have a run that ended Quarantined (completed): it starts again.
+        var started = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, new FeedRef(status.Source, period, contentHash, feedId), restartFinished: true, cancellationToken)
             .ConfigureAwait(false);
         return started == StartOutcome.Started
             ? (Accepted(feedId, instanceId, "revalidated", check.Report.Warnings), "accepted")
@@ -97,7 +100,7 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         }
 
         var instanceId = InstanceIds.Feed(status.Source, status.Period, contentHash);
-        var feed = new FeedRef(status.Source, status.Period, contentHash);
+        var feed = new FeedRef(status.Source, status.Period, contentHash, status.FeedId);
         var instance = await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
         switch (instance?.RuntimeStatus)
         {

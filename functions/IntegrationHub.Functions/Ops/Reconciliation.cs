@@ -1,5 +1,6 @@
 using System.Globalization;
 using IntegrationHub.Core.Feeds;
+using IntegrationHub.Functions.Consolidation;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -31,7 +32,8 @@ public sealed record ReconciliationReport(
 /// verdict says it should: a validated feed is in the ledger, a ledgered feed is consolidated into a stored version
 /// that lists it, and that version (or a later one) was announced. It reads storage only; it changes nothing.
 /// </summary>
-public sealed partial class Reconciliation(FeedStore feeds, PeriodLedger ledger, DatasetStore datasets, TimeProvider clock, ILogger<Reconciliation> logger)
+public sealed partial class Reconciliation(
+    FeedStore feeds, PeriodLedger ledger, DatasetStore datasets, ConsolidationRecords records, TimeProvider clock, ILogger<Reconciliation> logger)
 {
     public static readonly TimeSpan DefaultGrace = TimeSpan.FromMinutes(5);
 
@@ -57,6 +59,7 @@ public sealed partial class Reconciliation(FeedStore feeds, PeriodLedger ledger,
         }
 
         var versions = new DatasetVersions(datasets);
+        var inclusions = new FeedInclusions(records, datasets);
         duplicates.AddRange(await versions.TwinsAsync(cancellationToken).ConfigureAwait(false));
 
         var rows = new Dictionary<(string Period, string Source), RowCounts>();
@@ -71,7 +74,7 @@ public sealed partial class Reconciliation(FeedStore feeds, PeriodLedger ledger,
 
             var counts = rows.TryGetValue((feedPeriod, feed.Source), out var found) ? found : rows[(feedPeriod, feed.Source)] = new RowCounts();
             counts.Landed++;
-            var gap = await FirstGapAsync(feed, inLedger, quarantineReports, versions, counts, cancellationToken).ConfigureAwait(false);
+            var gap = await FirstGapAsync(feed, inLedger, quarantineReports, versions, inclusions, counts, cancellationToken).ConfigureAwait(false);
             if (gap is null)
             {
                 continue;
@@ -100,8 +103,8 @@ public sealed partial class Reconciliation(FeedStore feeds, PeriodLedger ledger,
 
     /// <summary>Counts the stages the feed reached and answers the first one it should have reached but did not.</summary>
     private async Task<ReconciliationGap?> FirstGapAsync(
-        LandedFeed feed, Dictionary<string, LedgerEntry> inLedger, HashSet<string> quarantineReports, DatasetVersions versions, RowCounts counts,
-        CancellationToken cancellationToken)
+        LandedFeed feed, Dictionary<string, LedgerEntry> inLedger, HashSet<string> quarantineReports, DatasetVersions versions, FeedInclusions inclusions,
+        RowCounts counts, CancellationToken cancellationToken)
     {
         ReconciliationGap Gap(string stage, string detail) => new(feed.FeedId, feed.Source, feed.Period, feed.State.ToString(), stage, detail);
 
@@ -128,13 +131,19 @@ public sealed partial class Reconciliation(FeedStore feeds, PeriodLedger ledger,
             return Gap("normalised", $"In the ledger, but its normalised feed {HubContainers.Normalized}/{entry.NormalizedBlob} is missing.");
         }
 
-        if (feed.State != FeedState.Consolidated || feed.Datasets.Count == 0)
+        // Feeds of older builds carry their versions on the landing blob; newer ones are read from the inclusion records.
+        var taken = feed.Datasets.Count > 0 ? feed.Datasets
+            : feed.Ledger is { } position ? await inclusions.VersionsAsync(position, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (taken is not { Count: > 0 })
         {
-            return Gap("consolidation", "In the ledger, but not (yet) consolidated into any data set.");
+            return Gap("consolidation", feed.Ledger is null
+                ? "In the ledger, but its run has not handed it to consolidation (no ledger position on its landing blob)."
+                : "In the ledger, but not (yet) consolidated into every data set it feeds.");
         }
 
         var announcedAll = true;
-        foreach (var reference in feed.Datasets)
+        foreach (var reference in taken)
         {
             var (datasetPeriod, version) = ParseVersionReference(reference);
             var inputs = await versions.InputsAsync(datasetPeriod, version, cancellationToken).ConfigureAwait(false);
@@ -153,7 +162,7 @@ public sealed partial class Reconciliation(FeedStore feeds, PeriodLedger ledger,
         counts.Consolidated++;
         if (!announcedAll)
         {
-            return Gap("announcement", $"Consolidated into {string.Join(", ", feed.Datasets)}, but no version including it was announced to subscribers.");
+            return Gap("announcement", $"Consolidated into {string.Join(", ", taken)}, but no version including it was announced to subscribers.");
         }
 
         counts.Published++;

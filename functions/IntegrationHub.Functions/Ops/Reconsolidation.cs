@@ -19,7 +19,7 @@ namespace IntegrationHub.Functions.Ops;
 /// version (earlier versions stay as stored) and leaves a period already on the current basis as it is, so running
 /// this twice costs nothing but the runs.
 /// </summary>
-public sealed class Reconsolidation(DatasetStore datasets, OrchestrationStarter starter, AuditLog audit, IOptions<PublishingOptions> publishing)
+public sealed class Reconsolidation(DatasetStore datasets, ConsolidationDemands demands, AuditLog audit)
 {
     private const string Action = "reconsolidate";
 
@@ -36,14 +36,13 @@ public sealed class Reconsolidation(DatasetStore datasets, OrchestrationStarter 
             string outcome;
             try
             {
-                var started = await starter.StartAsync(
-                    client, nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), instanceId,
-                    new ConsolidationInput(period, PublishMaxAttempts: publishing.Value.RetryMaxAttempts, PublishFirstRetryIntervalSeconds: publishing.Value.RetryFirstIntervalSeconds),
-                    restartFinished: true, cancellationToken)
-                    .ConfigureAwait(false);
-
-                // A run already under way was started by this build, so it builds on the current basis too.
-                outcome = started == StartOutcome.Started ? "started" : "running";
+                // A run under way counts the request and builds once more when it ends, on this build's basis.
+                outcome = await demands.RequestAsync(client, period, cancellationToken).ConfigureAwait(false) switch
+                {
+                    DemandOutcome.Started => "started",
+                    DemandOutcome.Joined => "running",
+                    _ => "failed",
+                };
             }
             catch (Exception ex) when (ex is RpcException or Azure.RequestFailedException or InvalidOperationException)
             {

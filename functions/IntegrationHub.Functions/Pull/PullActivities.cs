@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Intake;
-using IntegrationHub.Functions.Storage;
 using IntegrationHub.Functions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -13,25 +11,36 @@ using Microsoft.Extensions.Options;
 namespace IntegrationHub.Functions.Pull;
 
 public sealed partial class PullActivities(
-    IHttpClientFactory httpClients, IOptionsMonitor<PullOptions> options, IOptions<IntakeLimits> limits, FeedStore store, FeedProcessing processing, ILogger<PullActivities> logger)
+    IHttpClientFactory httpClients, IOptionsMonitor<PullOptions> options, IOptions<IntakeLimits> limits, FeedIntake intake, ILogger<PullActivities> logger)
 {
     public const string HttpClientName = "department-pull";
 
     /// <summary>
     /// One attempt at the department's API; a failure throws so the orchestration's retry policy can try again.
-    /// The body is landed before anything else happens to it, as with a push.
+    /// The body then goes the way a push does (<see cref="FeedIntake.ReceiveAsync"/>): judged, landed with its
+    /// verdict and, when accepted, handed to its own ProcessFeed run.
     /// </summary>
     [Function(nameof(FetchFeed))]
-    public async Task<FetchedFeed> FetchFeed([ActivityTrigger] FetchRequest request, CancellationToken cancellationToken)
+    public async Task<FetchedFeed> FetchFeed([ActivityTrigger] FetchRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
         using var activity = HubTelemetry.StartFetching(request.Source, request.Period);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var fetched = await FetchAsync(request, cancellationToken).ConfigureAwait(false);
+            var body = await FetchAsync(request, cancellationToken).ConfigureAwait(false);
             HubTelemetry.PullFetched(activity, request.Source, Stopwatch.GetElapsedTime(started), failure: null);
-            return fetched;
+            var outcome = await intake.ReceiveAsync(request.Source, body, HubTelemetry.PullChannel, client, cancellationToken).ConfigureAwait(false);
+            LogFetched(logger, request.Source, request.Period, body.Length, outcome.Verdict);
+            var period = outcome.Period ?? request.Period;
+            return new FetchedFeed(
+                request.Source, period, outcome.ContentHash, outcome.Verdict == IntakeVerdict.Duplicate)
+            {
+                FeedId = outcome.FeedId,
+                Accepted = outcome.Feed is not null,
+                ProcessingInstanceId = outcome.Feed is not null ? InstanceIds.Feed(request.Source, period, outcome.ContentHash) : null,
+            };
         }
         catch (Exception ex)
         {
@@ -40,7 +49,7 @@ public sealed partial class PullActivities(
         }
     }
 
-    private async Task<FetchedFeed> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
+    private async Task<byte[]> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         var source = settings.For(request.Source);
@@ -92,21 +101,7 @@ public sealed partial class PullActivities(
             throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{request.Source} did not answer within {source.TimeoutSeconds} s for {request.Period}."));
         }
 
-        HubTelemetry.FeedReceived(request.Source, HubTelemetry.PullChannel);
-        var contentHash = FeedId.ContentHash(body);
-        await store.LandAsync(request.Source, contentHash, body, cancellationToken).ConfigureAwait(false);
-        var (state, _) = await store.GetLandingStateAsync(request.Source, contentHash, cancellationToken).ConfigureAwait(false);
-        LogFetched(logger, request.Source, request.Period, body.Length, state);
-        return new FetchedFeed(request.Source, request.Period, contentHash, state != FeedState.Received);
-    }
-
-    /// <returns>The ProcessFeed instance id of the pulled feed (started now, or already there).</returns>
-    [Function(nameof(StartProcessing))]
-    public async Task<string> StartProcessing([ActivityTrigger] FeedRef feed, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(feed);
-        await processing.EnsureStartedAsync(client, feed, cancellationToken).ConfigureAwait(false);
-        return InstanceIds.Feed(feed.Source, feed.Period, feed.ContentHash);
+        return body;
     }
 
     private static async Task<byte[]?> ReadLimitedAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)
@@ -136,8 +131,8 @@ public sealed partial class PullActivities(
         return buffer.ToArray();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pulled {Source} {Period}: {Bytes} bytes, landed ({State})")]
-    private static partial void LogFetched(ILogger logger, string source, string period, int bytes, FeedState state);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pulled {Source} {Period}: {Bytes} bytes, {Verdict}")]
+    private static partial void LogFetched(ILogger logger, string source, string period, int bytes, IntakeVerdict verdict);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pull of {Source} {Period} failed with HTTP {Status}; the retry policy decides what next")]
     private static partial void LogFailed(ILogger logger, string source, string period, int status);

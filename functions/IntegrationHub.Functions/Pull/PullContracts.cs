@@ -12,8 +12,17 @@ public sealed record PullInput(string Source, string Period, int MaxAttempts, in
 
 public sealed record FetchRequest(string Source, string Period);
 
-/// <summary>The fetched bytes are in <c>landing/{Source}/{ContentHash}.json</c>; <see cref="AlreadyDecided"/> when they had been received before.</summary>
-public sealed record FetchedFeed(string Source, string Period, string ContentHash, bool AlreadyDecided);
+/// <summary>The fetched bytes are in <c>landing/{Source}/{ContentHash}.json</c>, judged; <see cref="AlreadyDecided"/> when they had been received before.</summary>
+public sealed record FetchedFeed(string Source, string Period, string ContentHash, bool AlreadyDecided)
+{
+    public string? FeedId { get; init; }
+
+    /// <summary>Null in the outputs of older builds, which judged inside the feed's run.</summary>
+    public bool? Accepted { get; init; }
+
+    /// <summary>The accepted feed's ProcessFeed run, started by the fetch.</summary>
+    public string? ProcessingInstanceId { get; init; }
+}
 
 [JsonConverter(typeof(JsonStringEnumConverter<PullOutcome>))]
 public enum PullOutcome
@@ -23,6 +32,9 @@ public enum PullOutcome
 
     /// <summary>New bytes, landed and handed to their own ProcessFeed run (<see cref="PullResult.ProcessingInstanceId"/>).</summary>
     Received,
+
+    /// <summary>New bytes that failed validation: landed and quarantined with their report; no run.</summary>
+    Quarantined,
 }
 
 public sealed record PullResult(string Source, string Period, PullOutcome Outcome, string ContentHash, string? ProcessingInstanceId);

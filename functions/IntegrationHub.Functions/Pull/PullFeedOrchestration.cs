@@ -1,4 +1,3 @@
-using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Durable;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -26,12 +25,15 @@ public static class PullFeedOrchestration
             return new PullResult(input.Source, input.Period, PullOutcome.Unchanged, fetched.ContentHash, null);
         }
 
-        // The same path as a push: the feed's own ProcessFeed run, under the id derived from its bytes. It is started
-        // by an activity through the client rather than as a sub-orchestration, so a feed's processing does not
-        // depend on how it arrived and ops see one kind of run per feed.
-        var processing = await context.CallActivityAsync<string>(
-            nameof(PullActivities.StartProcessing), new FeedRef(fetched.Source, fetched.Period, fetched.ContentHash), ActivityRetry.Default);
-        context.SetCustomStatus(new { stage = "handed to processing", input.Source, input.Period, processing });
-        return new PullResult(input.Source, input.Period, PullOutcome.Received, fetched.ContentHash, processing);
+        // The fetch went the way a push goes, so the feed's processing does not depend on how it arrived and ops see
+        // one kind of run per feed: judged, landed, and (when accepted) its own ProcessFeed run started.
+        if (fetched.Accepted == false)
+        {
+            context.SetCustomStatus(new { stage = "quarantined", input.Source, input.Period, fetched.FeedId });
+            return new PullResult(input.Source, input.Period, PullOutcome.Quarantined, fetched.ContentHash, null);
+        }
+
+        context.SetCustomStatus(new { stage = "handed to processing", input.Source, input.Period, processing = fetched.ProcessingInstanceId });
+        return new PullResult(input.Source, input.Period, PullOutcome.Received, fetched.ContentHash, fetched.ProcessingInstanceId);
     }
 }

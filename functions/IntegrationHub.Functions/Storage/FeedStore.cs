@@ -24,21 +24,23 @@ public enum FeedState
 /// <summary>What the hub knows about one feed, as <c>GET /api/feeds/{feedId}</c> shows it.</summary>
 /// <param name="Datasets">The data-set versions that first included the feed, as <c>{period}/v{n}</c>.</param>
 public sealed record FeedStatus(
-    string FeedId, string Source, string? Period, FeedState State, string LandingBlob, DateTimeOffset ReceivedAt, ValidationReport? Report, IReadOnlyList<string> Datasets);
+    string FeedId, string Source, string? Period, FeedState State, string LandingBlob, DateTimeOffset ReceivedAt, ValidationReport? Report, IReadOnlyList<string> Datasets)
+{
+    /// <summary>Where the feed sits in the ledger, once recorded: what its consolidated state is worked out from.</summary>
+    [JsonIgnore]
+    public LedgerPosition? Ledger { get; init; }
+}
+
+/// <summary>Where an accepted feed sits in its year's ledger, and the data sets (periods) that must take it in.</summary>
+public sealed record LedgerPosition(int Year, long Generation, IReadOnlyList<string> Periods);
 
 /// <summary>One landed body as its landing blob records it (no report, no content): what reconciliation walks.</summary>
-/// <param name="FeedId">Empty while the bytes have no verdict yet.</param>
+/// <param name="FeedId">Empty for bytes landed by an older build that never judged them.</param>
+/// <param name="Datasets">Versions recorded by builds before the inclusion records (<c>ConsolidationRecords</c>); new feeds have none here.</param>
+/// <param name="Ledger">Set once the feed is recorded in the ledger and handed to consolidation.</param>
 public sealed record LandedFeed(
-    string Source, string ContentHash, string FeedId, string? Period, FeedState State, DateTimeOffset ReceivedAt, IReadOnlyList<string> Datasets);
-
-/// <summary>
-/// What landing holds under a feed id: the feed's recorded status, or else the bodies of its source and hash prefix
-/// that have no verdict yet (their id is not recorded; only their bytes can tell whether one of them is this feed).
-/// </summary>
-public sealed record FeedLookup(FeedStatus? Status, IReadOnlyList<LandedFeed> Undecided)
-{
-    public static readonly FeedLookup None = new(null, []);
-}
+    string Source, string ContentHash, string FeedId, string? Period, FeedState State, DateTimeOffset ReceivedAt, IReadOnlyList<string> Datasets,
+    LedgerPosition? Ledger = null);
 
 /// <summary>
 /// Landing and quarantine on Blob Storage. The landing blob is created with If-None-Match: * before anything can
@@ -51,9 +53,14 @@ public sealed class FeedStore(BlobServiceClient blobs)
     private const string FeedIdKey = "feedid";
     private const string PeriodKey = "period";
     private const string DatasetsKey = "datasets";
+    private const string LedgerYearKey = "ledgeryear";
+    private const string LedgerGenerationKey = "ledgergeneration";
+    private const string PeriodsKey = "periods";
     private const int MaxAttempts = 20;
 
     public static string LandingPath(string source, string contentHash) => $"{source}/{contentHash}.json";
+
+    public static string NormalisedPath(string source, string period, string feedId) => $"{source}/{period}/{feedId}.json";
 
     /// <returns>True when these bytes were stored now; false when the same bytes were already landed.</returns>
     public async Task<bool> LandAsync(string source, string contentHash, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
@@ -82,6 +89,86 @@ public sealed class FeedStore(BlobServiceClient blobs)
         }
     }
 
+    /// <summary>
+    /// Lands bytes with their verdict in one write (If-None-Match: *): landed bytes are always judged, and the same
+    /// bytes can never be landed twice. A quarantined feed's report is written first, so landed bytes with a
+    /// quarantine verdict always have their report.
+    /// </summary>
+    /// <returns>The new blob's creation time; null when the same bytes were landed before (the verdict then is theirs).</returns>
+    public async Task<DateTimeOffset?> LandJudgedAsync(
+        string source, string contentHash, ReadOnlyMemory<byte> body, string feedId, FeedState state, ValidationReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (state == FeedState.Quarantined)
+        {
+            await StoreQuarantineReportAsync(source, feedId, report, cancellationToken).ConfigureAwait(false);
+        }
+
+        var blob = blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash));
+        try
+        {
+            var stored = await blob.UploadAsync(BinaryData.FromBytes(body), new BlobUploadOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+                Metadata = Verdict(feedId, state, report.Period),
+            }, cancellationToken).ConfigureAwait(false);
+            return stored.Value.LastModified;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Landed bytes as their blob records them; null when none are landed under that name.</summary>
+    public async Task<LandedFeed?> GetLandedAsync(string source, string contentHash, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = await blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash))
+                .GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return ToLanded(source, contentHash, properties.Value.Metadata, properties.Value.CreatedOn);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Notes on the landing blob where the feed sits in the ledger and which data sets take it in: its status is read
+    /// from there and from the consolidations' inclusion records. Merged under an ETag with whatever else is recorded.
+    /// </summary>
+    public async Task RecordLedgerPositionAsync(string source, string contentHash, LedgerPosition position, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        var landing = blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash));
+        for (var attempt = 1; ; attempt++)
+        {
+            var properties = await landing.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var metadata = new Dictionary<string, string>(properties.Value.Metadata)
+            {
+                [LedgerYearKey] = position.Year.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [LedgerGenerationKey] = position.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [PeriodsKey] = string.Join(',', position.Periods),
+            };
+            try
+            {
+                await landing.SetMetadataAsync(metadata, new BlobRequestConditions { IfMatch = properties.Value.ETag }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
+            {
+                // Another step changed the metadata in between (ops reprocessing); merge with what it wrote.
+            }
+        }
+    }
+
+    private async Task StoreQuarantineReportAsync(string source, string feedId, ValidationReport report, CancellationToken cancellationToken) =>
+        await blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobClient($"{source}/{feedId}.json")
+            .UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(report, HubJson.Options)), overwrite: true, cancellationToken).ConfigureAwait(false);
+
     /// <summary>The recorded state of landed bytes and the ETag to claim them with; Received means nobody has recorded a verdict yet.</summary>
     public async Task<(FeedState State, ETag ETag)> GetLandingStateAsync(string source, string contentHash, CancellationToken cancellationToken)
     {
@@ -99,8 +186,7 @@ public sealed class FeedStore(BlobServiceClient blobs)
     {
         if (state == FeedState.Quarantined)
         {
-            var quarantine = blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobClient($"{source}/{feedId}.json");
-            await quarantine.UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(report, HubJson.Options)), overwrite: true, cancellationToken).ConfigureAwait(false);
+            await StoreQuarantineReportAsync(source, feedId, report, cancellationToken).ConfigureAwait(false);
         }
 
         var landing = blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash));
@@ -141,7 +227,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
     /// <returns>The blob's name inside the normalized container.</returns>
     public async Task<string> StoreNormalisedAsync(NormalisedFeed feed, CancellationToken cancellationToken)
     {
-        var name = $"{feed.Source}/{feed.Period}/{feed.FeedId}.json";
+        ArgumentNullException.ThrowIfNull(feed);
+        var name = NormalisedPath(feed.Source, feed.Period, feed.FeedId);
         await blobs.GetBlobContainerClient(HubContainers.Normalized).GetBlobClient(name)
             .UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(feed, HubJson.Options)), overwrite: true, cancellationToken).ConfigureAwait(false);
         return name;
@@ -161,67 +248,26 @@ public sealed class FeedStore(BlobServiceClient blobs)
         }
     }
 
-    /// <summary>Records which data-set versions a feed went into (first inclusion per period wins: that is when it was consolidated).</summary>
-    public async Task MarkConsolidatedAsync(string source, string contentHash, IReadOnlyCollection<string> datasetVersions, CancellationToken cancellationToken)
-    {
-        var landing = blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash));
-        for (var attempt = 1; ; attempt++)
-        {
-            var properties = await landing.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            var metadata = new Dictionary<string, string>(properties.Value.Metadata);
-            var known = metadata.TryGetValue(DatasetsKey, out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList() : [];
-            var periods = known.Select(v => v.Split('/')[0]).ToHashSet(StringComparer.Ordinal);
-            var added = datasetVersions.Where(v => periods.Add(v.Split('/')[0])).ToList();
-            if (added.Count == 0 && metadata[StateKey] == nameof(FeedState.Consolidated))
-            {
-                return;
-            }
-
-            metadata[DatasetsKey] = string.Join(',', known.Concat(added));
-            metadata[StateKey] = nameof(FeedState.Consolidated);
-            try
-            {
-                await landing.SetMetadataAsync(metadata, new BlobRequestConditions { IfMatch = properties.Value.ETag }, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
-            {
-                // Another consolidation marked the same feed in between; merge with what it wrote.
-            }
-        }
-    }
-
-    public async Task<FeedStatus?> GetStatusAsync(string feedId, CancellationToken cancellationToken) =>
-        (await LookUpAsync(feedId, cancellationToken).ConfigureAwait(false)).Status;
-
-    /// <summary>A feed by its id, in one listing of its source and hash prefix.</summary>
-    public async Task<FeedLookup> LookUpAsync(string feedId, CancellationToken cancellationToken)
+    /// <summary>A feed by its id, in one listing of its source and hash prefix; null when no judged bytes carry that id.</summary>
+    public async Task<FeedStatus?> GetStatusAsync(string feedId, CancellationToken cancellationToken)
     {
         var source = FeedId.SourceOf(feedId);
         var hashPrefix = FeedId.HashPrefixOf(feedId);
         if (source is null || hashPrefix.Length != 16)
         {
-            return FeedLookup.None;
+            return null;
         }
 
-        var undecided = new List<LandedFeed>();
         var landing = blobs.GetBlobContainerClient(HubContainers.Landing);
         await foreach (var item in landing.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = $"{source}/{hashPrefix}" }, cancellationToken).ConfigureAwait(false))
         {
-            if (!item.Metadata.TryGetValue(FeedIdKey, out var id))
+            if (item.Metadata.TryGetValue(FeedIdKey, out var id) && id == feedId)
             {
-                if (ToLanded(item) is { } landed)
-                {
-                    undecided.Add(landed);
-                }
-            }
-            else if (id == feedId)
-            {
-                return new FeedLookup(await ToStatusAsync(source, item, cancellationToken).ConfigureAwait(false), []);
+                return await ToStatusAsync(source, item, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        return new FeedLookup(null, undecided);
+        return null;
     }
 
     /// <summary>The status of landed bytes by source and (a prefix of) their SHA-256; null when none landed. Bytes without a verdict yet have an empty feed id.</summary>
@@ -280,14 +326,26 @@ public sealed class FeedStore(BlobServiceClient blobs)
             return null;
         }
 
-        item.Metadata.TryGetValue(FeedIdKey, out var id);
-        // A body is landed before its metadata is set; a blob caught in between has no state yet, which is "Received".
-        var state = item.Metadata.TryGetValue(StateKey, out var recorded) && Enum.TryParse<FeedState>(recorded, out var parsed) ? parsed : FeedState.Received;
-        return new LandedFeed(
-            item.Name[..slash], item.Name[(slash + 1)..^".json".Length], id ?? "", item.Metadata.TryGetValue(PeriodKey, out var period) ? period : null, state,
-            item.Properties.CreatedOn ?? DateTimeOffset.MinValue,
-            item.Metadata.TryGetValue(DatasetsKey, out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : []);
+        return ToLanded(item.Name[..slash], item.Name[(slash + 1)..^".json".Length], item.Metadata, item.Properties.CreatedOn);
     }
+
+    private static LandedFeed ToLanded(string source, string contentHash, IDictionary<string, string> metadata, DateTimeOffset? createdOn)
+    {
+        metadata.TryGetValue(FeedIdKey, out var id);
+        // Bytes landed by an older build before its verdict was set have no state yet, which is "Received".
+        var state = metadata.TryGetValue(StateKey, out var recorded) && Enum.TryParse<FeedState>(recorded, out var parsed) ? parsed : FeedState.Received;
+        return new LandedFeed(
+            source, contentHash, id ?? "", metadata.TryGetValue(PeriodKey, out var period) ? period : null, state, createdOn ?? DateTimeOffset.MinValue,
+            metadata.TryGetValue(DatasetsKey, out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : [],
+            PositionOf(metadata));
+    }
+
+    private static LedgerPosition? PositionOf(IDictionary<string, string> metadata) =>
+        metadata.TryGetValue(LedgerYearKey, out var year) && metadata.TryGetValue(LedgerGenerationKey, out var generation)
+            ? new LedgerPosition(
+                int.Parse(year, System.Globalization.CultureInfo.InvariantCulture), long.Parse(generation, System.Globalization.CultureInfo.InvariantCulture),
+                metadata.TryGetValue(PeriodsKey, out var periods) ? periods.Split(',', StringSplitOptions.RemoveEmptyEntries) : [])
+            : null;
 
     /// <summary>Whether a normalised feed is stored under this name.</summary>
     public async Task<bool> NormalisedExistsAsync(string name, CancellationToken cancellationToken) =>
@@ -332,6 +390,9 @@ public sealed class FeedStore(BlobServiceClient blobs)
 
         var datasets = item.Metadata.TryGetValue(DatasetsKey, out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
         return new FeedStatus(
-            id ?? "", source, item.Metadata.TryGetValue(PeriodKey, out var period) ? period : null, state, $"{HubContainers.Landing}/{item.Name}", item.Properties.CreatedOn ?? DateTimeOffset.MinValue, report, datasets);
+            id ?? "", source, item.Metadata.TryGetValue(PeriodKey, out var period) ? period : null, state, $"{HubContainers.Landing}/{item.Name}", item.Properties.CreatedOn ?? DateTimeOffset.MinValue, report, datasets)
+        {
+            Ledger = PositionOf(item.Metadata),
+        };
     }
 }

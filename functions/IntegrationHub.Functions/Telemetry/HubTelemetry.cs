@@ -94,8 +94,8 @@ public static class HubTelemetry
     public static void FeedReceived(string source, string channel) =>
         FeedsReceived.Add(1, new(Tags.Source, source), new(Tags.Channel, channel));
 
-    public static Activity? StartReceiving(string source) =>
-        Source.StartActivity(Activities.ReceiveFeed)?.SetTag(Tags.Source, source).SetTag(Tags.Channel, PushChannel);
+    public static Activity? StartReceiving(string source, string channel) =>
+        Source.StartActivity(Activities.ReceiveFeed)?.SetTag(Tags.Source, source).SetTag(Tags.Channel, channel);
 
     public static Activity? StartJudging(string source) => Source.StartActivity(Activities.JudgeFeed)?.SetTag(Tags.Source, source);
 

@@ -21,9 +21,11 @@ internal static class ConsolidationSteps
         var prefix = "t" + Guid.NewGuid().ToString("N")[..8] + "-";
         var publisher = new QueueDatasetPublisher(queues, blobs, Hub.Reference.Subscribers.Subscribers, NullLogger<QueueDatasetPublisher>.Instance, prefix);
         return new ConsolidationActivities(
-            Hub, new PeriodLedger(blobs), new FeedStore(blobs), new DatasetStore(blobs), publisher,
-            new OrchestrationStarter(blobs, TimeProvider.System, NullLogger<OrchestrationStarter>.Instance), TimeProvider.System,
-            Options.Create(new PublishingOptions()), NullLogger<ConsolidationActivities>.Instance);
+            Hub, new PeriodLedger(blobs), new FeedStore(blobs), new DatasetStore(blobs), new ConsolidationRecords(blobs),
+            new ConsolidationDemands(
+                new ConsolidationRecords(blobs), new OrchestrationStarter(blobs, TimeProvider.System, NullLogger<OrchestrationStarter>.Instance),
+                Options.Create(new PublishingOptions()), NullLogger<ConsolidationDemands>.Instance),
+            publisher, TimeProvider.System, NullLogger<ConsolidationActivities>.Instance);
     }
 
     /// <summary>Removes whatever an earlier run left of a period's data sets, so a test starts from none.</summary>

@@ -60,8 +60,10 @@ public sealed class PublishDatasetTests(AzuriteFixture azurite) : IAsyncLifetime
         var queues = new QueueServiceClient(azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var publisher = new QueueDatasetPublisher(queues, blobs, Hub.Reference.Subscribers.Subscribers, NullLogger<QueueDatasetPublisher>.Instance, prefix);
         return new ConsolidationActivities(
-            Hub, new PeriodLedger(blobs), new FeedStore(blobs), datasets, publisher,
-            new OrchestrationStarter(blobs, TimeProvider.System, NullLogger<OrchestrationStarter>.Instance), TimeProvider.System,
-            Options.Create(new PublishingOptions()), NullLogger<ConsolidationActivities>.Instance);
+            Hub, new PeriodLedger(blobs), new FeedStore(blobs), datasets, new ConsolidationRecords(blobs),
+            new ConsolidationDemands(
+                new ConsolidationRecords(blobs), new OrchestrationStarter(blobs, TimeProvider.System, NullLogger<OrchestrationStarter>.Instance),
+                Options.Create(new PublishingOptions()), NullLogger<ConsolidationDemands>.Instance),
+            publisher, TimeProvider.System, NullLogger<ConsolidationActivities>.Instance);
     }
 }

@@ -38,7 +38,7 @@ public sealed class HubTelemetryTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var store = new FeedStore(blobs);
         await HubStorageInitializer.EnsureContainersAsync(blobs, CancellationToken.None);
-        intake = new FeedIntake(store, Core.Validator, NullLogger<FeedIntake>.Instance);
+        intake = FeedIntakeTests.NewIntake(blobs, NullLogger<FeedIntake>.Instance);
 
         var services = new ServiceCollection();
         services.AddHubTelemetry(new ConfigurationBuilder().Build());
@@ -57,8 +57,8 @@ public sealed class HubTelemetryTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var body = File.ReadAllBytes(Path.Combine(AzuriteFixture.RepoRoot(), "local-dev", "sample-feeds", "2024", "transport-2024-06-r0.json"));
 
-        var first = await intake.ReceiveAsync("transport", body, CancellationToken.None);
-        var second = await intake.ReceiveAsync("transport", body, CancellationToken.None);
+        var first = await intake.LandAsync("transport", body, "push", CancellationToken.None);
+        var second = await intake.LandAsync("transport", body, "push", CancellationToken.None);
 
         Assert.Equal(IntakeVerdict.Accepted, first.Verdict);
         Assert.Equal(IntakeVerdict.Duplicate, second.Verdict);
@@ -91,7 +91,7 @@ public sealed class HubTelemetryTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var body = "{\"source\":\"environment\",\"note\":\"not a feed\"}"u8.ToArray();
 
-        var outcome = await intake.ReceiveAsync("environment", body, CancellationToken.None);
+        var outcome = await intake.LandAsync("environment", body, "push", CancellationToken.None);
 
         Assert.Equal(IntakeVerdict.Rejected, outcome.Verdict);
         var judge = Assert.Single(activities, a => a.Source.Name == HubTelemetry.Name && a.OperationName == HubTelemetry.Activities.JudgeFeed

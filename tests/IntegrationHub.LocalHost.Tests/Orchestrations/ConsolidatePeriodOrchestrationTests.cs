@@ -21,10 +21,20 @@ public sealed class ConsolidatePeriodOrchestrationTests
         var builds = 0;
         var publishes = 0;
         return new ScriptedActivities()
-            .On<string, Dictionary<string, long>>(nameof(ConsolidationActivities.ReadLedgerGenerations), _ => ledgerOnRead(Interlocked.Increment(ref reads)))
+            // The demand count stands in for the 2024 ledger here: each feed recorded is one request.
+            .On<string, ConsolidationStart>(nameof(ConsolidationActivities.BeginConsolidation), _ =>
+            {
+                var generations = ledgerOnRead(Interlocked.Increment(ref reads));
+                return new ConsolidationStart(generations["2024"], generations);
+            })
+            .On<ConsolidationFinish, long?>(nameof(ConsolidationActivities.FinishConsolidation), finish =>
+            {
+                var requests = ledgerOnRead(Interlocked.Increment(ref reads))["2024"];
+                return requests == finish.Requests ? null : requests;
+            })
             .On<BuildRequest, BuiltDataset>(nameof(ConsolidationActivities.BuildDataset), request => build(request, Interlocked.Increment(ref builds)))
             .On<PointerMove, Dictionary<string, long>>(nameof(ConsolidationActivities.MoveLatest), _ => Generations(5))
-            .On<FeedsIncluded, int>(nameof(ConsolidationActivities.WakeIncludedFeeds), included => (int)(included.Generations["2024"] - included.Before["2024"]))
+            .On<FeedsIncluded>(nameof(ConsolidationActivities.RecordInclusion))
             .On<PublishRequest, object?>(nameof(ConsolidationActivities.PublishDataset), _ =>
             {
                 publish?.Invoke(Interlocked.Increment(ref publishes));
@@ -48,12 +58,13 @@ public sealed class ConsolidatePeriodOrchestrationTests
         Assert.Equal(new ConsolidationResult(Period, 7, true, 1), run.ReadOutputAs<ConsolidationResult>());
         Assert.Equal(
             [
-                nameof(ConsolidationActivities.ReadLedgerGenerations), nameof(ConsolidationActivities.BuildDataset),
-                nameof(ConsolidationActivities.MoveLatest), nameof(ConsolidationActivities.WakeIncludedFeeds), nameof(ConsolidationActivities.PublishDataset),
-                nameof(ConsolidationActivities.ReadLedgerGenerations),
+                nameof(ConsolidationActivities.BeginConsolidation), nameof(ConsolidationActivities.BuildDataset),
+                nameof(ConsolidationActivities.MoveLatest), nameof(ConsolidationActivities.RecordInclusion), nameof(ConsolidationActivities.PublishDataset),
+                nameof(ConsolidationActivities.FinishConsolidation),
             ],
             activities.Names);
-        Assert.All(activities.InputsOf<string>(nameof(ConsolidationActivities.ReadLedgerGenerations)), p => Assert.Equal(Period, p));
+        Assert.Equal(Period, Assert.Single(activities.InputsOf<string>(nameof(ConsolidationActivities.BeginConsolidation))));
+        Assert.Equal(new ConsolidationFinish(Period, 12), Assert.Single(activities.InputsOf<ConsolidationFinish>(nameof(ConsolidationActivities.FinishConsolidation))));
 
         var build = Assert.Single(activities.InputsOf<BuildRequest>(nameof(ConsolidationActivities.BuildDataset)));
         Assert.Equal(Period, build.Period);
@@ -65,8 +76,9 @@ public sealed class ConsolidatePeriodOrchestrationTests
         Assert.Equal(Generations(12), move.LedgerGenerations);
         Assert.Equal(new PublishRequest(Period, 7), Assert.Single(activities.InputsOf<PublishRequest>(nameof(ConsolidationActivities.PublishDataset))));
 
-        // The feeds recorded since the pointer's last move (generations 6 to 12 of 2024) are told they are in.
-        var woken = Assert.Single(activities.InputsOf<FeedsIncluded>(nameof(ConsolidationActivities.WakeIncludedFeeds)));
+        // The feeds recorded since the pointer's last move (generations 6 to 12 of 2024) are recorded as taken into v7.
+        var woken = Assert.Single(activities.InputsOf<FeedsIncluded>(nameof(ConsolidationActivities.RecordInclusion)));
+        Assert.Equal(7, woken.Version);
         Assert.Equal(Period, woken.Period);
         Assert.Equal(Generations(5), woken.Before);
         Assert.Equal(Generations(12), woken.Generations);
@@ -84,7 +96,7 @@ public sealed class ConsolidatePeriodOrchestrationTests
         var result = run.ReadOutputAs<ConsolidationResult>()!;
         Assert.Equal((Period, 6, false), (result.Period, result.Version, result.Published));
 
-        // Waiting feeds look at the pointer's generations, so it moves even when the data set did not change.
+        // The pointer records the generations consolidated even when the data set did not change.
         var move = Assert.Single(activities.InputsOf<PointerMove>(nameof(ConsolidationActivities.MoveLatest)));
         Assert.Equal(6, move.Version);
         Assert.Equal(Generations(12), move.LedgerGenerations);
@@ -94,7 +106,7 @@ public sealed class ConsolidatePeriodOrchestrationTests
     [Fact]
     public async Task ConsolidatePeriod_LedgerMovesDuringTheRun_StartsOverAndEndsWithTheLastRunsDataset()
     {
-        // A feed lands in the 2024 ledger while v7 is built: generation 12 before, 13 after; the re-run sees 13 throughout.
+        // A feed lands in the 2024 ledger (and asks) while v7 is built: generation 12 before, 13 after; the re-run sees 13 throughout.
         var activities = Consolidation(
             read => Generations(read == 1 ? 12 : 13),
             (request, build) => new BuiltDataset(request.Period, 6 + build, Sha, true, 5 + build, 2));
@@ -113,8 +125,8 @@ public sealed class ConsolidatePeriodOrchestrationTests
         Assert.All(builds, b => Assert.Equal(Period, b.Period));
 
         // The re-run got the same input: it read the ledger of the same period.
-        var reads = activities.InputsOf<string>(nameof(ConsolidationActivities.ReadLedgerGenerations));
-        Assert.Equal([Period, Period, Period, Period], reads);
+        Assert.Equal([Period, Period], activities.InputsOf<string>(nameof(ConsolidationActivities.BeginConsolidation)));
+        Assert.Equal([new ConsolidationFinish(Period, 12), new ConsolidationFinish(Period, 13)], activities.InputsOf<ConsolidationFinish>(nameof(ConsolidationActivities.FinishConsolidation)));
 
         var moves = activities.InputsOf<PointerMove>(nameof(ConsolidationActivities.MoveLatest));
         Assert.Equal([7, 8], moves.Select(m => m.Version));
@@ -137,10 +149,10 @@ public sealed class ConsolidatePeriodOrchestrationTests
         // The version became current before any announcement was tried, so readers had it while the publisher was away.
         Assert.Equal(
             [
-                nameof(ConsolidationActivities.ReadLedgerGenerations), nameof(ConsolidationActivities.BuildDataset), nameof(ConsolidationActivities.MoveLatest),
-                nameof(ConsolidationActivities.WakeIncludedFeeds),
+                nameof(ConsolidationActivities.BeginConsolidation), nameof(ConsolidationActivities.BuildDataset), nameof(ConsolidationActivities.MoveLatest),
+                nameof(ConsolidationActivities.RecordInclusion),
                 nameof(ConsolidationActivities.PublishDataset), nameof(ConsolidationActivities.PublishDataset), nameof(ConsolidationActivities.PublishDataset),
-                nameof(ConsolidationActivities.ReadLedgerGenerations),
+                nameof(ConsolidationActivities.FinishConsolidation),
             ],
             activities.Names);
         Assert.All(activities.InputsOf<PublishRequest>(nameof(ConsolidationActivities.PublishDataset)), p => Assert.Equal(new PublishRequest(Period, 7), p));
@@ -195,6 +207,6 @@ public sealed class ConsolidatePeriodOrchestrationTests
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, run.RuntimeStatus);
         Assert.Contains(Message, run.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
-        Assert.Equal([nameof(ConsolidationActivities.ReadLedgerGenerations), nameof(ConsolidationActivities.BuildDataset)], activities.Names);
+        Assert.Equal([nameof(ConsolidationActivities.BeginConsolidation), nameof(ConsolidationActivities.BuildDataset)], activities.Names);
     }
 }

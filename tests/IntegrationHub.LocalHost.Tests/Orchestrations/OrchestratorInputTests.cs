@@ -14,9 +14,9 @@ public sealed class OrchestratorInputTests
     [Fact]
     public async Task GetInput_FeedRefStartedThroughTheClient_ReachesTheActivitiesUnchanged()
     {
-        var feed = new FeedRef("environment", "2023-Q4", "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb");
+        var feed = new FeedRef("environment", "2023-Q4", "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb", "environment-2023-Q4-r1-ca978112ca1bbdca");
         var activities = new ScriptedActivities()
-            .On<FeedRef, FeedVerdict>(nameof(ProcessFeedActivities.ValidateFeed), _ => new FeedVerdict("environment-2023-Q4-r1-ca978112ca1bbdca", false, 1, 0));
+            .On<FeedRef, FeedRecorded>(nameof(ProcessFeedActivities.RecordFeed), f => new FeedRecorded(f.FeedId!, true, null, new Dictionary<string, string>()));
         await using var hub = await HubOrchestrations.StartAsync(activities);
 
         var run = await hub.RunAsync(
@@ -25,7 +25,7 @@ public sealed class OrchestratorInputTests
         Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
         // The input travelled as the local host's camelCase JSON; GetInput<FeedRef> still bound every value.
         Assert.Contains("\"contentHash\":", run.SerializedInput, StringComparison.Ordinal);
-        Assert.Equal(feed, Assert.Single(activities.InputsOf<FeedRef>(nameof(ProcessFeedActivities.ValidateFeed))));
+        Assert.Equal(feed, Assert.Single(activities.InputsOf<FeedRef>(nameof(ProcessFeedActivities.RecordFeed))));
     }
 
     [Fact]
@@ -46,16 +46,18 @@ public sealed class OrchestratorInputTests
     {
         var generations = new Dictionary<string, long>(StringComparer.Ordinal) { ["2020"] = 5 };
         var activities = new ScriptedActivities()
-            .On<string, Dictionary<string, long>>(nameof(ConsolidationActivities.ReadLedgerGenerations), _ => generations)
+            .On<string, ConsolidationStart>(nameof(ConsolidationActivities.BeginConsolidation), _ => new ConsolidationStart(4, generations))
+            .On<ConsolidationFinish, long?>(nameof(ConsolidationActivities.FinishConsolidation), _ => null)
             .On<BuildRequest, BuiltDataset>(nameof(ConsolidationActivities.BuildDataset), r => new BuiltDataset(r.Period, 1, new string('a', 64), false, null, 0))
             .On<PointerMove, Dictionary<string, long>>(nameof(ConsolidationActivities.MoveLatest), _ => [])
-            .On<FeedsIncluded, int>(nameof(ConsolidationActivities.WakeIncludedFeeds), _ => 0);
+            .On<FeedsIncluded>(nameof(ConsolidationActivities.RecordInclusion));
         await using var hub = await HubOrchestrations.StartAsync(activities);
 
         var run = await hub.RunAsync(nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput("2020-03"), InstanceIds.Consolidation("2020-03"));
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
-        Assert.Equal(["2020-03", "2020-03"], activities.InputsOf<string>(nameof(ConsolidationActivities.ReadLedgerGenerations)));
+        Assert.Equal("2020-03", Assert.Single(activities.InputsOf<string>(nameof(ConsolidationActivities.BeginConsolidation))));
+        Assert.Equal(new ConsolidationFinish("2020-03", 4), Assert.Single(activities.InputsOf<ConsolidationFinish>(nameof(ConsolidationActivities.FinishConsolidation))));
         Assert.Equal("2020-03", Assert.Single(activities.InputsOf<BuildRequest>(nameof(ConsolidationActivities.BuildDataset))).Period);
     }
 
@@ -63,7 +65,7 @@ public sealed class OrchestratorInputTests
     public async Task GetInput_NoInput_FailsSayingWhatTheOrchestratorNeeds()
     {
         var activities = new ScriptedActivities()
-            .On<FeedRef, FeedVerdict>(nameof(ProcessFeedActivities.ValidateFeed), _ => new FeedVerdict("unused", true, 0, 0));
+            .On<FeedRef, FeedRecorded>(nameof(ProcessFeedActivities.RecordFeed), _ => new FeedRecorded("unused", true, null, new Dictionary<string, string>()));
         await using var hub = await HubOrchestrations.StartAsync(activities);
 
         var run = await hub.RunAsync(nameof(ProcessFeedOrchestration.ProcessFeed), null, "feed:no-input");

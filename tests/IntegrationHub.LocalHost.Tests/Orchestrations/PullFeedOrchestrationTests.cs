@@ -13,12 +13,14 @@ public sealed class PullFeedOrchestrationTests
     private static readonly string InstanceId = InstanceIds.Pull(Source, Period);
     private static readonly string ProcessingId = InstanceIds.Feed(Source, Period, Hash);
 
+    // What the fetch answers for new, accepted bytes: judged and handed to their run, as a push is.
+    private static readonly FetchedFeed Fetched = new(Source, Period, Hash, false) { FeedId = "transport-2024-06-r0-2c26b46b68ffc68f", Accepted = true, ProcessingInstanceId = ProcessingId };
+
     private static ScriptedActivities Pull(Func<int, FetchedFeed> fetch)
     {
         var attempts = 0;
         return new ScriptedActivities()
-            .On<FetchRequest, FetchedFeed>(nameof(PullActivities.FetchFeed), _ => fetch(Interlocked.Increment(ref attempts)))
-            .On<FeedRef, string>(nameof(PullActivities.StartProcessing), feed => InstanceIds.Feed(feed.Source, feed.Period, feed.ContentHash));
+            .On<FetchRequest, FetchedFeed>(nameof(PullActivities.FetchFeed), _ => fetch(Interlocked.Increment(ref attempts)));
     }
 
     // The two ways FetchFeed reports a failed attempt: no answer in time, or an unsuccessful HTTP status.
@@ -30,7 +32,7 @@ public sealed class PullFeedOrchestrationTests
     [Fact]
     public async Task PullFeed_FetchTimesOutTwiceThenSucceeds_ReceivedAndHandedToProcessingOnce()
     {
-        var activities = Pull(attempt => attempt <= 2 ? throw NoAnswer(attempt) : new FetchedFeed(Source, Period, Hash, false));
+        var activities = Pull(attempt => attempt <= 2 ? throw NoAnswer(attempt) : Fetched);
         await using var hub = await HubOrchestrations.StartAsync(activities);
 
         var run = await hub.RunAsync(nameof(PullFeedOrchestration.PullFeed), new PullInput(Source, Period, 5, 1), InstanceId);
@@ -42,7 +44,7 @@ public sealed class PullFeedOrchestrationTests
     [Fact]
     public async Task PullFeed_FetchAnswersAnErrorStatusTwiceThenSucceeds_ReceivedAndHandedToProcessingOnce()
     {
-        var activities = Pull(attempt => attempt <= 2 ? throw Unavailable(attempt) : new FetchedFeed(Source, Period, Hash, false));
+        var activities = Pull(attempt => attempt <= 2 ? throw Unavailable(attempt) : Fetched);
         await using var hub = await HubOrchestrations.StartAsync(activities);
 
         var run = await hub.RunAsync(nameof(PullFeedOrchestration.PullFeed), new PullInput(Source, Period, 5, 1), InstanceId);
@@ -55,7 +57,7 @@ public sealed class PullFeedOrchestrationTests
         Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
         Assert.Equal(new PullResult(Source, Period, PullOutcome.Received, Hash, ProcessingId), run.ReadOutputAs<PullResult>());
         Assert.Equal([new FetchRequest(Source, Period), new FetchRequest(Source, Period), new FetchRequest(Source, Period)], activities.InputsOf<FetchRequest>(nameof(PullActivities.FetchFeed)));
-        Assert.Equal(new FeedRef(Source, Period, Hash), Assert.Single(activities.InputsOf<FeedRef>(nameof(PullActivities.StartProcessing))));
+        Assert.Equal("handed to processing", HubOrchestrations.Stage(run));
 
         // The input's first retry interval (1 s), doubled for the next retry.
         var attempts = activities.CallsOf(nameof(PullActivities.FetchFeed)).Select(c => c.At).ToList();
@@ -74,7 +76,6 @@ public sealed class PullFeedOrchestrationTests
         Assert.Equal(OrchestrationRuntimeStatus.Failed, run.RuntimeStatus);
         Assert.Contains("did not answer within 30 s for 2024-06 (attempt 2)", run.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(2, activities.CallsOf(nameof(PullActivities.FetchFeed)).Count);
-        Assert.Empty(activities.CallsOf(nameof(PullActivities.StartProcessing)));
     }
 
     [Fact]
@@ -90,7 +91,19 @@ public sealed class PullFeedOrchestrationTests
         Assert.Contains(Why, run.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(typeof(PullRefusedException).FullName, run.FailureDetails.InnerFailure?.ErrorType);
         Assert.Single(activities.CallsOf(nameof(PullActivities.FetchFeed)));
-        Assert.Empty(activities.CallsOf(nameof(PullActivities.StartProcessing)));
+    }
+
+    [Fact]
+    public async Task PullFeed_FetchedBytesInvalid_EndsQuarantinedWithoutARun()
+    {
+        var activities = Pull(_ => new FetchedFeed(Source, Period, Hash, false) { FeedId = "transport-2024-06-r0-2c26b46b68ffc68f", Accepted = false });
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+
+        var run = await hub.RunAsync(nameof(PullFeedOrchestration.PullFeed), new PullInput(Source, Period, 5, 1), InstanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        Assert.Equal(new PullResult(Source, Period, PullOutcome.Quarantined, Hash, null), run.ReadOutputAs<PullResult>());
+        Assert.Equal("quarantined", HubOrchestrations.Stage(run));
     }
 
     [Fact]
