@@ -75,6 +75,8 @@ public sealed partial class FeedIntake(
         HubTelemetry.FeedReceived(source, channel);
         using var activity = HubTelemetry.StartReceiving(source, channel);
         var contentHash = FeedId.ContentHash(body.Span);
+        // The judge span covers the verdict and its recording with the bytes; it carries the feed id and the verdict.
+        using var judging = HubTelemetry.StartJudging(source);
         var check = Judge(source, body, contentHash);
         var feedId = check.Report.FeedId!;
         var landedAt = await LandAsync(source, contentHash, body, check, cancellationToken).ConfigureAwait(false);
@@ -83,7 +85,7 @@ public sealed partial class FeedIntake(
         {
             var verdict = check.Feed is null ? IntakeVerdict.Rejected : IntakeVerdict.Accepted;
             HubTelemetry.CountVerdict(source, verdict);
-            HubTelemetry.FeedJudged(activity, feedId, verdict);
+            HubTelemetry.FeedJudged(judging, feedId, verdict);
             if (check.Feed is null)
             {
                 LogQuarantined(logger, feedId, source, check.Report.Errors.Count);
@@ -98,7 +100,7 @@ public sealed partial class FeedIntake(
 
         // The same bytes were landed before, with their verdict: that verdict stands (the rules may have changed since).
         HubTelemetry.CountVerdict(source, IntakeVerdict.Duplicate);
-        HubTelemetry.FeedJudged(activity, feedId, IntakeVerdict.Duplicate);
+        HubTelemetry.FeedJudged(judging, feedId, IntakeVerdict.Duplicate);
         var earlier = await store.GetLandedAsync(source, contentHash, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Feed {feedId} was landed, but {HubContainers.Landing}/{FeedStore.LandingPath(source, contentHash)} is gone.");
         var accepted = earlier.State is FeedState.Validated or FeedState.Consolidated || (earlier.State == FeedState.Received && check.Feed is not null);
@@ -107,7 +109,6 @@ public sealed partial class FeedIntake(
 
     private FeedCheck Judge(string source, ReadOnlyMemory<byte> body, string contentHash)
     {
-        using var activity = HubTelemetry.StartJudging(source);
         var started = Stopwatch.GetTimestamp();
         var check = validator.Validate(body, source, contentHash);
         HubTelemetry.ValidationTook(source, check.Feed is not null, Stopwatch.GetElapsedTime(started));
