@@ -48,7 +48,7 @@ public sealed class HostRestartEndToEndTests(EndToEndHub hub) : IClassFixture<En
             "Every run should complete after the restart: " + string.Join("; ", final.Where(i => i.Status != "Completed")));
         Assert.Equal(pulls.Order(), final.Where(i => i.Name == "PullFeed").Select(i => i.InstanceId).Order());
         var processed = final.Where(i => i.Name == "ProcessFeed").ToList();
-        Assert.All(processed, p => Assert.Equal("Consolidated", p.OutputJson.Prop("outcome").GetString()));
+        Assert.All(processed, p => Assert.Equal("Recorded", p.OutputJson.Prop("outcome").GetString()));
         var accepted = pushed.Concat(pulledFiles.Select(f => f.FeedId)).Order().ToList();
         var unprocessed = accepted.Except(processed.Select(p => p.OutputJson.Prop("feedId").GetString()!)).ToList();
         if (unprocessed.Count > 0)

@@ -45,7 +45,8 @@ public sealed class InclusionEndToEndTests(EndToEndHub hub) : IClassFixture<EndT
 
             // The run itself ended as soon as the feed was handed over.
             var run = await hub.Api.GetAsync($"/api/ops/instances/{Uri.EscapeDataString($"feed:{feed.Source}:{feed.Period}:{feed.FeedId[^16..]}")}", Keys.Ops);
-            Assert.Equal("Recorded", run.Json.GetProperty("output").GetProperty("outcome").GetString());
+            using var output = System.Text.Json.JsonDocument.Parse(run.Json.GetProperty("output").GetString()!);
+            Assert.Equal("Recorded", output.RootElement.GetProperty("outcome").GetString());
         }
     }
 }

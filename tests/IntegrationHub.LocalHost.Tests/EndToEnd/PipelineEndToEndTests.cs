@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Text.Json;
 using IntegrationHub.LocalHost.Tests.Support;
 
@@ -207,6 +208,32 @@ public sealed class PipelineEndToEndTests(EndToEndHub hub) : IClassFixture<EndTo
         Assert.Equal("Completed", run.Status);
         Assert.Single(await Api.InstancesAsync("feed:environment:2025-07:"));
         Assert.Equal(feed.FeedId, run.OutputJson.Prop("feedId").GetString());
+        // The duplicate's log line says what happened to the run: it was there, so nothing was started.
+        Assert.Single(hub.Logs.Containing($"Feed {feed.FeedId} from environment received again; its verdict was recorded before, its run exists"));
+    }
+
+    [Fact]
+    public async Task PushFeed_LandedButItsRunNeverStarted_SentAgainAnswersDuplicateStartsTheRunAndSaysSo()
+    {
+        // What a power loss between landing and starting leaves: the bytes landed with their verdict (by the hub's own
+        // intake, on the hub's storage), no run. The department pushes again, as docs/reliability.md tells it to.
+        var feed = SampleFeed.Load("environment-2025-06-r0.json");
+        var blobs = hub.Azurite.Blobs;
+        var starter = new IntegrationHub.Functions.Durable.OrchestrationStarter(blobs, TimeProvider.System, NullLogger<IntegrationHub.Functions.Durable.OrchestrationStarter>.Instance);
+        var intake = new IntegrationHub.Functions.Intake.FeedIntake(
+            new IntegrationHub.Functions.Storage.FeedStore(blobs), new IntegrationHub.Core.HubCore(requireRegexTimeout: false).Validator,
+            new IntegrationHub.Functions.Intake.FeedProcessing(starter, NullLogger<IntegrationHub.Functions.Intake.FeedProcessing>.Instance),
+            new IntegrationHub.Functions.Storage.ConsolidationRecords(blobs), new IntegrationHub.Functions.Storage.DatasetStore(blobs),
+            NullLogger<IntegrationHub.Functions.Intake.FeedIntake>.Instance);
+        Assert.Equal(IntegrationHub.Functions.Intake.IntakeVerdict.Accepted, (await intake.LandAsync(feed.Source, feed.Bytes, "push", CancellationToken.None)).Verdict);
+        Assert.Empty(await Api.InstancesAsync("feed:environment:2025-06:"));
+
+        var again = await Api.PushAsync(feed.Source, feed.Bytes);
+
+        Assert.Equal(200, again.Status);
+        Assert.True(again.Json.GetProperty("duplicate").GetBoolean());
+        await Api.WaitForFeedConsolidatedAsync(feed.FeedId);
+        Assert.Single(hub.Logs.Containing($"Feed {feed.FeedId} from environment received again; its verdict was recorded before, its run was missing and is started now"));
     }
 
     [Fact]
@@ -301,8 +328,10 @@ public sealed class PipelineEndToEndTests(EndToEndHub hub) : IClassFixture<EndTo
         Assert.Equal("Received", pull.OutputJson.Prop("outcome").GetString());
         var processing = await Api.WaitForInstanceAsync(pull.OutputJson.Prop("processingInstanceId").GetString()!);
         Assert.True(processing.Status == "Completed", $"Processing {processing}");
-        Assert.Equal("Consolidated", processing.OutputJson.Prop("outcome").GetString());
-        return processing.OutputJson.Prop("feedId").GetString()!;
+        Assert.Equal("Recorded", processing.OutputJson.Prop("outcome").GetString());
+        var feedId = processing.OutputJson.Prop("feedId").GetString()!;
+        await Api.WaitForFeedConsolidatedAsync(feedId);
+        return feedId;
     }
 
     /// <summary>The envelope of the contract, and data that say what the version changed (worked out from the versions).</summary>

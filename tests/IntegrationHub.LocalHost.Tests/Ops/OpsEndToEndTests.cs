@@ -136,16 +136,16 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
     }
 
     [Fact]
-    public async Task RewindInstance_ProcessFeedFailedAtNormaliseThenStorageFixed_RerunsOnlyTheFailedActivity()
+    public async Task RewindInstance_ProcessFeedFailedAtRecordingThenStorageFixed_RerunsTheFailedStepAndTheFeedIsConsolidated()
     {
         var feed = SampleFeed.Load("environment-2025-08-r0.json");
         var instanceId = FeedInstanceId(feed);
-        var lease = await NormalisedBlobLease.HoldAsync(hub.Azurite.Blobs, feed);
+        var lease = await LedgerLease.HoldAsync(hub.Azurite.Blobs, feed);
         Assert.Equal(feed.FeedId, await Api.PushAcceptedAsync(feed.Name));
-        var failed = await Api.WaitForInstanceAsync(instanceId);
-        Assert.True(failed.Status == "Failed", $"ProcessFeed should fail while its normalised blob is leased; {failed}");
+        var failed = await Api.WaitForInstanceAsync(instanceId, TimeSpan.FromSeconds(90));
+        Assert.True(failed.Status == "Failed", $"ProcessFeed should fail while its year's ledger is leased; {failed}");
         var detail = await Ops.InstanceAsync(instanceId);
-        Assert.True(detail.GetProperty("failure").GetProperty("activity").GetString() == "NormaliseFeed", OpsApi.Describe(detail));
+        Assert.True(detail.GetProperty("failure").GetProperty("activity").GetString() == "RecordFeed", OpsApi.Describe(detail));
         Assert.Equal(1, detail.GetProperty("failure").GetProperty("attempts").GetInt32());
         Assert.Contains("lease", detail.GetProperty("failure").GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
         var linked = Assert.Single(detail.GetProperty("feeds").EnumerateArray());
@@ -157,12 +157,11 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
 
         // The engine may still show Failed for a moment after accepting the rewind: wait for the end it should reach.
         var done = await Ops.WaitForStatusAsync(instanceId, "Completed");
-        Assert.Equal("Consolidated", JsonDocument.Parse(done.GetProperty("output").GetString()!).RootElement.Prop("outcome").GetString());
+        Assert.Equal("Recorded", JsonDocument.Parse(done.GetProperty("output").GetString()!).RootElement.Prop("outcome").GetString());
         await Api.WaitForFeedConsolidatedAsync(feed.FeedId);
         var after = await Ops.InstanceAsync(instanceId);
-        // Validation ran once: the rewind re-ran the failed normalisation only, and kept the earlier result.
-        Assert.True(OpsApi.CountEvents(after, "TaskScheduled", "ValidateFeed") == 1, OpsApi.Describe(after));
-        Assert.True(OpsApi.CountEvents(after, "TaskCompleted", "ValidateFeed") == 1 && OpsApi.CountEvents(after, "TaskCompleted", "NormaliseFeed") == 1, OpsApi.Describe(after));
+        // The rewind re-ran the failed step, which then completed once.
+        Assert.True(OpsApi.CountEvents(after, "TaskCompleted", "RecordFeed") == 1, OpsApi.Describe(after));
 
         AssertProblem(await Ops.ActAsync(instanceId, "rewind"), 409);
         var audit = await Ops.AuditOfAsync(instanceId);
@@ -175,9 +174,9 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
     {
         var feed = SampleFeed.Load("environment-2025-09-r0.json");
         var instanceId = FeedInstanceId(feed);
-        var lease = await NormalisedBlobLease.HoldAsync(hub.Azurite.Blobs, feed);
+        var lease = await LedgerLease.HoldAsync(hub.Azurite.Blobs, feed);
         await Api.PushAcceptedAsync(feed.Name);
-        var failed = await Api.WaitForInstanceAsync(instanceId);
+        var failed = await Api.WaitForInstanceAsync(instanceId, TimeSpan.FromSeconds(90));
         Assert.True(failed.Status == "Failed", $"{failed}");
 
         // The storage trouble is over (the lease is gone): reprocessing restarts the failed run.
@@ -391,11 +390,11 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         var detail = await Ops.WaitForStatusAsync(instanceId, "Completed");
 
         var custom = Payload(detail, "customStatus");
-        Assert.True(custom.TryGetProperty("stage", out var stage) && stage.GetString() == "consolidated", OpsApi.Describe(detail));
+        Assert.True(custom.TryGetProperty("stage", out var stage) && stage.GetString() == "handed to consolidation", OpsApi.Describe(detail));
         Assert.True(custom.TryGetProperty("feedId", out var customFeedId) && customFeedId.GetString() == feed.FeedId, OpsApi.Describe(detail));
-        Assert.True(custom.TryGetProperty("datasets", out _), OpsApi.Describe(detail));
+        Assert.True(custom.TryGetProperty("consolidations", out _), OpsApi.Describe(detail));
         var output = Payload(detail, "output");
-        Assert.True(output.TryGetProperty("outcome", out var outcome) && outcome.GetString() == "Consolidated", OpsApi.Describe(detail));
+        Assert.True(output.TryGetProperty("outcome", out var outcome) && outcome.GetString() == "Recorded", OpsApi.Describe(detail));
         Assert.True(output.TryGetProperty("feedId", out var outputFeedId) && outputFeedId.GetString() == feed.FeedId, OpsApi.Describe(detail));
         Assert.True(output.TryGetProperty("datasetVersions", out _), OpsApi.Describe(detail));
         Assert.DoesNotContain(custom.EnumerateObject().Concat(output.EnumerateObject()), p => char.IsUpper(p.Name[0]));

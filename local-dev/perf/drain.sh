@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Drain time of a burst of feeds, before and after a change, side by side in one run on this machine. For each
+# build and burst size: a fresh local host (run.sh --no-samples, its own Azurite data), N distinct feeds pushed by 16
+# clients (burst.mjs), then the time from the last push's answer until the reconciliation counts every accepted feed
+# consolidated and announced; then the reconciliation must find nothing lost and nothing twice. The storage's own
+# rate (blob creates and queue sends a second, StorageCeiling in the benchmarks) is measured on the first Azurite.
+#   local-dev/perf/drain.sh [--before GIT_REF] [--rounds R] [SIZE...]     (default: no before build, 1 round, 100 1000)
+# With --before, the ref is checked out into a temporary worktree and measured by its own run.sh, alternating with
+# this tree round by round, so both see the same machine. Prints one JSON line per measurement and keeps them in
+# local-dev/perf/results/. Needs the .NET 10 SDK, Node 20 and npm; port 7071 must be free.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+before_ref=""
+rounds=1
+sizes=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --before) before_ref="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) sizes+=("$1"); shift ;;
+  esac
+done
+[[ ${#sizes[@]} -gt 0 ]] || sizes=(100 1000)
+results="$here/results"
+mkdir -p "$results"
+out="$results/drain-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
+
+if node -e "fetch('http://localhost:7071/api/health').then(()=>process.exit(0),()=>process.exit(1))"; then
+  echo "drain.sh: something already answers on port 7071; stop it first (this script measures hubs of its own)" >&2
+  exit 3
+fi
+
+work="$(mktemp -d)"
+host_pid=""
+cleanup() {
+  [[ -n "$host_pid" ]] && kill -TERM "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
+  [[ -n "$before_ref" && -d "$work/before" ]] && git -C "$root" worktree remove --force "$work/before" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+builds=("after=$root")
+if [[ -n "$before_ref" ]]; then
+  git -C "$root" worktree add --detach "$work/before" "$before_ref" >&2
+  # Azurite from this tree's install, so the before build does not fetch it again.
+  [[ -d "$root/local-dev/node_modules" && ! -e "$work/before/local-dev/node_modules" ]] && ln -s "$root/local-dev/node_modules" "$work/before/local-dev/node_modules"
+  builds=("before=$work/before" "after=$root")
+fi
+
+# A burst measures the pipeline, not the per-caller limits.
+export Access__RateLimit__PushPermitsPerMinute=1000000 Access__RateLimit__PushBurst=1000000 Access__RateLimit__OpsPermitsPerMinute=1000000
+
+reconcile() { # GRACE_SECONDS -> the reconciliation's totals as "landed consolidated published lost duplicates"
+  node -e '
+    fetch(`http://localhost:7071/api/ops/reconcile?graceSeconds=${process.argv[1]}`, { headers: { "x-api-key": "local-ops-key" } })
+      .then(r => r.json()).then(j => { const t = j.totals || {};
+        console.log(`${t.landed ?? 0} ${t.consolidated ?? 0} ${t.published ?? 0} ${t.lost ?? 0} ${t.duplicates ?? 0}`); })
+      .catch(() => console.log("0 0 0 0 0"));' "$1"
+}
+
+ceiling_done=false
+measure() { # NAME TREE SIZE
+  local name="$1" tree="$2" size="$3" data
+  data="$(mktemp -d -p "$work")"
+  "$tree/local-dev/run.sh" --no-samples --data "$data" >"$data/run.log" 2>&1 &
+  host_pid=$!
+  for _ in $(seq 1 300); do
+    node -e "fetch('http://localhost:7071/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" && break
+    kill -0 "$host_pid" 2>/dev/null || { echo "drain.sh: the $name host stopped:" >&2; tail -n 30 "$data/run.log" >&2; exit 1; }
+    sleep 1
+  done
+
+  if [[ $ceiling_done == false ]]; then
+    local ports blob queue
+    ports="$(grep -o 'ports [0-9]*/[0-9]*/[0-9]*' "$data/run.log" | head -n 1 | cut -d' ' -f2)"
+    blob="${ports%%/*}"; queue="$(echo "$ports" | cut -d/ -f2)"
+    local account_key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+    dotnet run --project "$root/tests/IntegrationHub.Benchmarks" -c Release -- --storage-ceiling \
+      "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$account_key;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;" \
+      | tail -n 1 | tee -a "$out"
+    ceiling_done=true
+  fi
+
+  echo "$name: pushing $size feeds" >&2
+  local burst
+  burst="$(node "$here/burst.mjs" http://localhost:7071 "$size" 16 "$name-$size-$RANDOM" || true)"
+  local accepted
+  accepted="$(node -e 'console.log(JSON.parse(process.argv[1]).accepted)' "$burst")"
+  local started landed consolidated published lost duplicates
+  started=$(date +%s.%N)
+  while true; do
+    read -r landed consolidated published lost duplicates <<<"$(reconcile 3600)"
+    if [[ "$published" -ge "$accepted" && "$consolidated" -ge "$accepted" ]]; then break; fi
+    if (( $(date +%s) - ${started%.*} > 1800 )); then echo "$name: not drained after 30 min ($consolidated of $accepted consolidated)" >&2; break; fi
+    sleep 1
+  done
+  local drained
+  drained="$(node -e 'console.log(((Date.now() / 1000) - Number(process.argv[1])).toFixed(1))' "$started")"
+  read -r landed consolidated published lost duplicates <<<"$(reconcile 0)"
+  local line="{\"build\":\"$name\",\"feeds\":$size,\"burst\":$burst,\"drainSeconds\":$drained,\"landed\":$landed,\"consolidated\":$consolidated,\"published\":$published,\"lost\":$lost,\"duplicates\":$duplicates}"
+  echo "$line" | tee -a "$out"
+  kill -TERM "$host_pid" 2>/dev/null; wait "$host_pid" 2>/dev/null || true
+  host_pid=""
+  rm -rf "$data"
+}
+
+for round in $(seq 1 "$rounds"); do
+  for size in "${sizes[@]}"; do
+    # Alternate which build goes first, so neither always meets the machine in the same state.
+    order=("${builds[@]}")
+    if (( round % 2 == 0 )) && [[ ${#builds[@]} -gt 1 ]]; then order=("${builds[1]}" "${builds[0]}"); fi
+    for build in "${order[@]}"; do
+      measure "${build%%=*}" "${build#*=}" "$size"
+    done
+  done
+done
+echo "results: $out" >&2
