@@ -5,6 +5,7 @@ using IntegrationHub.Core;
 using IntegrationHub.Core.Datasets;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Normalisation;
+using IntegrationHub.Core.Reference;
 using IntegrationHub.Core.Validation;
 
 namespace IntegrationHub.Cli;
@@ -96,7 +97,7 @@ internal static class DatasetCommand
         }
 
         Console.Error.WriteLine($"{dataset.Period}: {dataset.Status}, {dataset.Areas.Count} areas, {dataset.Missing.Count} missing item(s), {dataset.Warnings.Count} warning(s).");
-        WriteHeadlines(Console.Error, dataset);
+        WriteHeadlines(Console.Error, dataset, core.Reference);
         using var stdout = Console.OpenStandardOutput();
         stdout.Write(json);
         stdout.Write("\n"u8);
@@ -104,35 +105,61 @@ internal static class DatasetCommand
     }
 
     /// <summary>
-    /// The New Area's headline figures and the targets, on standard error beside the summary (standard output stays
-    /// the data set alone, for scripts): which basis each figure is on, as the data set's methodology block says.
+    /// The New Area's headline figures, each area's energy and CO2, and the targets, on standard error beside the
+    /// summary (standard output stays the data set alone, for scripts): which basis each figure is on, as the data
+    /// set's methodology block says. Areas are named as the reference data names them, the code beside the name.
     /// </summary>
-    private static void WriteHeadlines(TextWriter output, DatasetDocument dataset)
+    private static void WriteHeadlines(TextWriter output, DatasetDocument dataset, ReferenceData reference)
     {
         output.WriteLine($"methodology {dataset.MethodologyVersion}: electricity {dataset.Methodology?.Electricity ?? "equivalent value"}, non-fossil {dataset.Methodology?.NonFossil ?? "-"}, "
             + $"assessed energy {dataset.Methodology?.AssessedEnergy ?? "-"}, quarterly targets {dataset.Methodology?.QuarterlyTargets ?? "-"}");
-        var root = dataset.Areas.FirstOrDefault(a => a.AreaCode == "XJNA");
+        var name = AreaName(reference, reference.Root.Code);
+        var root = dataset.Areas.FirstOrDefault(a => a.AreaCode == reference.Root.Code);
         if (root is null)
         {
-            output.WriteLine("XJNA: no figures.");
+            output.WriteLine($"{name}: no figures.");
             return;
         }
 
-        string Figure(string id, string format) =>
-            root.Indicators.TryGetValue(id, out var v) ? v.Value.ToString(format, CultureInfo.InvariantCulture) + (v.Quality == "estimated" ? " (estimated)" : "") : "-";
-        output.WriteLine($"XJNA energy {Figure("energy.totalTce", "N0")} tce, assessed {Figure("energy.assessedTce", "N0")} tce (feedstock {Figure("energy.feedstockTce", "N0")}); "
-            + $"assessed intensity {Figure("energy.assessedIntensity", "0.0000")} tce/10k CNY ({Figure("energy.assessedIntensityChangeVs2020Pct", "0.00")} % vs 2020)");
-        output.WriteLine($"XJNA non-fossil {Figure("energy.nonFossilSharePct", "0.00")} % of energy (grid share {Figure("power.gridNonFossilSharePct", "0.00")} %); "
-            + $"electricity {Figure("energy.electricityShareOfFinalPct", "0.00")} % of final energy; coal {Figure("energy.coalSharePct", "0.00")} %");
-        output.WriteLine($"XJNA carbon {Figure("carbon.totalTco2", "N0")} t CO2, intensity {Figure("carbon.intensity", "0.0000")} t/10k CNY ({Figure("carbon.intensityChangeVs2020Pct", "0.00")} % vs 2020); "
-            + $"electricity market-based {Figure("carbon.electricityMarketTco2", "N0")} t");
+        string Figure(AreaIndicators area, string id, string format) =>
+            area.Indicators.TryGetValue(id, out var v) ? v.Value.ToString(format, CultureInfo.InvariantCulture) + (v.Quality == "estimated" ? " (estimated)" : "") : "-";
+        output.WriteLine($"{name} energy {Figure(root, "energy.totalTce", "N0")} tce, assessed {Figure(root, "energy.assessedTce", "N0")} tce (feedstock {Figure(root, "energy.feedstockTce", "N0")}); "
+            + $"assessed intensity {Figure(root, "energy.assessedIntensity", "0.0000")} tce/10k CNY ({Figure(root, "energy.assessedIntensityChangeVs2020Pct", "0.00")} % vs 2020)");
+        output.WriteLine($"{name} non-fossil {Figure(root, "energy.nonFossilSharePct", "0.00")} % of energy (grid share {Figure(root, "power.gridNonFossilSharePct", "0.00")} %); "
+            + $"electricity {Figure(root, "energy.electricityShareOfFinalPct", "0.00")} % of final energy; coal {Figure(root, "energy.coalSharePct", "0.00")} %");
+        output.WriteLine($"{name} carbon {Figure(root, "carbon.totalTco2", "N0")} t CO2, intensity {Figure(root, "carbon.intensity", "0.0000")} t/10k CNY ({Figure(root, "carbon.intensityChangeVs2020Pct", "0.00")} % vs 2020); "
+            + $"electricity market-based {Figure(root, "carbon.electricityMarketTco2", "N0")} t");
         string[] sectors = ["industry", "construction", "transport", "commercial", "residential", "agriculture"];
-        output.WriteLine("XJNA by sector (tce / t CO2): " + string.Join(", ", sectors.Select(s => $"{s} {Figure($"energy.sector.{s}Tce", "N0")} / {Figure($"carbon.sector.{s}Tco2", "N0")}")));
+        output.WriteLine($"{name} by sector (tce / t CO2): " + string.Join(", ", sectors.Select(s => $"{s} {Figure(root, $"energy.sector.{s}Tce", "N0")} / {Figure(root, $"carbon.sector.{s}Tco2", "N0")}")));
+
+        // Every area of the data set, indented under its parent as the reference data nests them.
+        output.WriteLine("by area (energy tce / t CO2):");
+        foreach (var area in dataset.Areas)
+        {
+            var indent = new string(' ', 2 * (1 + Depth(reference, area.AreaCode)));
+            output.WriteLine($"{indent}{AreaName(reference, area.AreaCode)} {Figure(area, "energy.totalTce", "N0")} / {Figure(area, "carbon.totalTco2", "N0")}");
+        }
+
         foreach (var target in dataset.Targets)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"target {target.Id} [{target.Basis ?? "not assessed"}]: {target.Status}, actual {target.Actual?.ToString("0.####", CultureInfo.InvariantCulture) ?? "-"}, "
                 + $"required {target.Required?.ToString("0.####", CultureInfo.InvariantCulture) ?? "-"} ({target.Comparator} {target.Threshold?.ToString(CultureInfo.InvariantCulture) ?? "-"})"));
         }
+    }
+
+    /// <summary>An area as people know it: <c>望月湖街道 (430104001)</c>; the bare code when the reference data lacks it.</summary>
+    private static string AreaName(ReferenceData reference, string code) =>
+        reference.FindArea(code) is { } area ? $"{area.NameZh} ({code})" : code;
+
+    private static int Depth(ReferenceData reference, string code)
+    {
+        var depth = 0;
+        for (var area = reference.FindArea(code); area?.Parent is { } parent && depth < 10; area = reference.FindArea(parent))
+        {
+            depth++;
+        }
+
+        return depth;
     }
 }

@@ -124,13 +124,41 @@ public class CliTests
         using var dataset = JsonDocument.Parse(stdout);
 
         Assert.Contains("methodology 2.0: electricity coal-equivalent-of-generation, non-fossil pv-plus-grid-mix", stderr, StringComparison.Ordinal);
-        Assert.Contains("XJNA non-fossil ", stderr, StringComparison.Ordinal);
+        Assert.Contains("湖南湘江新区 (XJNA) non-fossil ", stderr, StringComparison.Ordinal);
         Assert.Contains("assessed intensity ", stderr, StringComparison.Ordinal);
-        Assert.Contains("XJNA by sector (tce / t CO2): industry ", stderr, StringComparison.Ordinal);
+        Assert.Contains("湖南湘江新区 (XJNA) by sector (tce / t CO2): industry ", stderr, StringComparison.Ordinal);
         foreach (var target in dataset.RootElement.GetProperty("targets").EnumerateArray())
         {
             var basis = target.GetProperty("basis").GetString() ?? "not assessed";
             Assert.Contains($"target {target.GetProperty("id").GetString()} [{basis}]: {target.GetProperty("status").GetString()},", stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Dataset_SampleQuarter_NamesEveryAreaInChineseWithItsCode()
+    {
+        var (exit, stdout, stderr) = Hub("dataset", "--period", "2024-Q4", "--generated-at", "2025-04-01T00:00:00+08:00", Sample("2020"), Sample("2024"));
+        Assert.True(exit == 0, stderr);
+        using var dataset = JsonDocument.Parse(stdout);
+
+        // The names of the reference data (areas.json), the code beside each: the headlines name the New Area, and
+        // each area of the data set has its line with its energy and CO2, a street indented under its district.
+        Assert.Contains("湖南湘江新区 (XJNA) energy ", stderr, StringComparison.Ordinal);
+        Assert.Contains("湖南湘江新区 (XJNA) carbon ", stderr, StringComparison.Ordinal);
+        var lines = stderr.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var byArea = lines.IndexOf("by area (energy tce / t CO2):");
+        Assert.True(byArea >= 0, stderr);
+        var areaLines = lines.Skip(byArea + 1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)).ToList();
+        var codes = dataset.RootElement.GetProperty("areas").EnumerateArray().Select(a => a.GetProperty("areaCode").GetString()!).ToList();
+        Assert.Equal(codes.Count, areaLines.Count);
+        Assert.Contains(areaLines, l => l.StartsWith("  湖南湘江新区 (XJNA) ", StringComparison.Ordinal));
+        Assert.Contains(areaLines, l => l.StartsWith("    岳麓区 (430104) ", StringComparison.Ordinal));
+        Assert.Contains(areaLines, l => l.StartsWith("      望月湖街道 (430104001) ", StringComparison.Ordinal));
+        Assert.Contains(areaLines, l => l.StartsWith("    望城区（新区托管街镇） (WCM) ", StringComparison.Ordinal));
+        foreach (var code in codes)
+        {
+            // Never a bare code: every area of the data set is in the reference data, so each line has a name first.
+            Assert.Contains(areaLines, l => l.Contains($" ({code}) ", StringComparison.Ordinal) && !l.TrimStart().StartsWith(code, StringComparison.Ordinal));
         }
     }
 

@@ -34,6 +34,24 @@ public sealed record VersionComparison(
     [property: JsonPropertyName("changedIndicators")] IReadOnlyList<IndicatorChange> ChangedIndicators,
     [property: JsonPropertyName("changedInputs")] IReadOnlyList<string> ChangedInputs);
 
+/// <summary>
+/// <c>GET /api/areas</c>: the areas a data set can hold, from the reference data, in its order (the New Area, its units
+/// under their parents, then the overlay parks), so a dashboard names an area without a list of its own.
+/// </summary>
+public sealed record AreaDirectory(
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("areas")] IReadOnlyList<AreaName> Areas);
+
+/// <summary>One area: its code (the data set's <c>areaCode</c>), its names and where it sits.</summary>
+/// <param name="Overlay">True for a park, whose figures overlap the units it lies in rather than adding to a parent.</param>
+public sealed record AreaName(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("nameZh")] string NameZh,
+    [property: JsonPropertyName("nameEn")] string NameEn,
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("parent")] string? Parent,
+    [property: JsonPropertyName("overlay")] bool Overlay);
+
 /// <summary>What a query answers: JSON to send, or a reason to refuse (turned into a problem response).</summary>
 public abstract record DatasetAnswer
 {

@@ -19,6 +19,11 @@ public sealed class DatasetFunctions(DatasetQueries queries)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets")] HttpRequest request, CancellationToken cancellationToken) =>
         DatasetResponses.Send(request, await queries.ListAsync(cancellationToken).ConfigureAwait(false));
 
+    [Function(nameof(ListAreas))]
+    [Access(AccessPolicy.Anonymous)]
+    public IActionResult ListAreas([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "areas")] HttpRequest request) =>
+        DatasetResponses.Send(request, queries.Areas());
+
     [Function(nameof(GetLatestDataset))]
     [Access(AccessPolicy.Anonymous)]
     public async Task<IActionResult> GetLatestDataset(

@@ -26,11 +26,19 @@ public sealed class DatasetQueries(DatasetStore store, ReferenceData reference)
 
     public const string ListUrl = "/api/datasets";
 
+    // Reference data is embedded in the build: serialise and hash it once.
+    private readonly Lazy<DatasetAnswer> areas = new(() => Json(
+        new AreaDirectory(reference.Areas.Version, [.. reference.Areas.Areas.Select(a => new AreaName(a.Code, a.NameZh, a.NameEn, a.Kind, a.Parent, a.Overlay))]),
+        immutable: false));
+
     public static string PeriodUrl(string period) => $"{ListUrl}/{period}";
 
     /// <summary>The <c>area</c> and <c>indicator</c> parameters of a data-set read (see <see cref="DatasetFilter"/>).</summary>
     public bool TryParseFilter(IQueryCollection query, [NotNullWhen(true)] out DatasetFilter? filter, [NotNullWhen(false)] out DatasetAnswer.Refused? refusal) =>
         DatasetFilter.TryParse(query[DatasetFilter.AreaParameter], query[DatasetFilter.IndicatorParameter], reference, out filter, out refusal);
+
+    /// <summary>The reference data's areas with their names (<see cref="AreaDirectory"/>); fixed while the app runs.</summary>
+    public DatasetAnswer Areas() => areas.Value;
 
     public static string VersionUrl(string period, int version) => string.Create(CultureInfo.InvariantCulture, $"{ListUrl}/{period}/versions/{version}");
 

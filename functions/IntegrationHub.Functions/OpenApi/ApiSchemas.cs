@@ -134,6 +134,22 @@ internal static class ApiSchemas
                 ["url"] = Text("The current version's immutable URL."),
             },
             required: ["period", "kind", "latestVersion", "url"]);
+        schemas["AreaDirectory"] = Object(
+            "The areas of the reference data, in its order.",
+            new()
+            {
+                ["version"] = Text("The version of the areas file."),
+                ["areas"] = ArrayOf(Object(null, new()
+                {
+                    ["code"] = Text("The area code used in data sets: an NBS division code, or `XJNA`, `WCM`, `PARK_…`."),
+                    ["nameZh"] = Text("The Chinese name, e.g. 望月湖街道."),
+                    ["nameEn"] = Text("The English name."),
+                    ["kind"] = Text("`new-area`, `district`, `managed-area`, `street`, `town` or `park`."),
+                    ["parent"] = Nullable(Text("The code of the area it adds up into; null for the New Area and the parks.")),
+                    ["overlay"] = Boolean("True for a park: its figures overlap the units it lies in."),
+                }, required: ["code", "nameZh", "nameEn", "kind", "parent", "overlay"])),
+            },
+            required: ["version", "areas"]);
         schemas["PublishedVersions"] = Object(
             "A period's published versions, ascending.",
             new()

@@ -110,6 +110,13 @@ internal static class OperationCatalog
             Conditional = true,
             Responses = [new(200, "The periods, in period order (`Cache-Control: no-cache`).", "PublishedPeriod[]")],
         },
+        ["ListAreas"] = new(DatasetsTag, ApiAccess.None, "The areas and their names",
+            "Every area a data set can hold, from the hub's reference data: its code (a data set's `areaCode`), Chinese and English "
+            + "names, kind and parent; overlay parks last. Fixed for a deployment.")
+        {
+            Conditional = true,
+            Responses = [new(200, "The areas, the New Area first (`Cache-Control: no-cache`).", "AreaDirectory")],
+        },
         ["GetLatestDataset"] = new(DatasetsTag, ApiAccess.None, "The latest data set",
             "The current version of the period that ends last; a year wins over its fourth quarter. `kind` narrows the choice to quarters or years.")
         {

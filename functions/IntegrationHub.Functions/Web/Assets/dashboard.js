@@ -1,6 +1,7 @@
 // The data-set dashboard: the current data set of a period and area, its key indicators over every published period
 // of the same kind against the plan's targets, the target table, quality flags and gaps. It reads the public query
-// API only, and polls it with If-None-Match so a new version shows up within one poll.
+// API only, and polls it with If-None-Match so a new version shows up within one poll. Areas are named from the hub's
+// reference data (GET areas); the page's own words come in Chinese first (English beside them) or in English.
 'use strict';
 
 (() => {
@@ -8,6 +9,109 @@
 
   const POLL_MS = 10000;
   const ROOT_AREA = 'XJNA';
+  const LANG_KEY = 'integrationhub.dashboard.lang';
+
+  // The page's own words: [English, Chinese]; a function takes the values it names.
+  const TEXT = {
+    title: ['Dual-carbon dashboard', '双碳数据看板'],
+    heading: ['Xiangjiang New Area · Dual-carbon dashboard', '湘江新区双碳数据看板'],
+    periodKind: ['Period kind', '周期类型'],
+    quarter: ['Quarter', '季度'],
+    year: ['Year', '年度'],
+    period: ['Period', '周期'],
+    area: ['Area', '区域'],
+    version: ['version', '版本'],
+    generated: ['generated', '生成于'],
+    inputs: [(n) => `${n} input feeds`, (n) => `输入数据 ${n} 份`],
+    overTime: ['Over time', '历年趋势'],
+    targets: ['Plan targets', '规划目标'],
+    targetsArea: [(a) => `${a}, this period`, (a) => `${a}，本期`],
+    target: ['Target', '目标'],
+    indicator: ['Indicator', '指标'],
+    rule: ['Rule', '规则'],
+    basis: ['Basis', '评价口径'],
+    requiredNow: ['Required now', '当前应达'],
+    actual: ['Actual', '实际'],
+    status: ['Status', '状态'],
+    bySector: ['By sector', '分行业'],
+    sectorBasis: ["energy with electricity at the year's coal equivalent of generation", '电力按当年火电供电煤耗折标准煤'],
+    sector: ['Sector', '行业'],
+    energyTce: ['Energy (tce)', '能耗（吨标准煤）'],
+    energyShare: ['Share of energy', '能耗占比'],
+    co2t: ['CO₂ (t)', '二氧化碳（吨）'],
+    qualityFlags: ['Quality flags', '数据质量'],
+    whatIsMissing: ['What is missing', '缺失内容'],
+    allIndicators: ['All indicators', '全部指标'],
+    id: ['Id', '指标代码'],
+    value: ['Value', '数值'],
+    unit: ['Unit', '单位'],
+    quality: ['Quality', '质量'],
+    loading: ['Loading…', '加载中…'],
+    checked: [(p, t, s) => `${p} · checked ${t} (every ${s} s)`, (p, t, s) => `${p} · ${t} 已检查（每 ${s} 秒）`],
+    noDatasetChecked: [(t) => `No data set yet · checked ${t}`, (t) => `尚无数据集 · ${t} 已检查`],
+    latest: ['(latest)', '（最新）'],
+    chartsNote: [(k, a) => `${k === 'year' ? 'years' : 'quarters'} by time, gaps where no data set is published · ${a}`,
+      (k, a) => `按时间排列的${k === 'year' ? '年度' : '季度'}，未发布数据集的时段留空 · ${a}`],
+    chartsNoteArea: [' · plan target lines apply to the whole New Area and are shown for it only', ' · 规划目标线适用于全新区，仅在全新区显示'],
+    byDeadline: [(d) => `by ${d}`, (d) => `${d}前`],
+    striveFor: ['strive for (not binding)', '力争（非约束性）'],
+    noTargets: ['This data set has no targets.', '本数据集没有规划目标。'],
+    noSectors: [(a) => `No sector figures for ${a} in this data set (they need the statistics feed).`, (a) => `本数据集中没有${a}的分行业数据（需要统计局数据）。`],
+    datasetIs: ['Data set', '数据集'],
+    everySource: ['every source covers the period', '各数据源均已覆盖本期'],
+    someMissing: ['some sources or months have not arrived', '部分数据源或月份尚未到达'],
+    allComplete: [(a) => `Every indicator of ${a} is complete.`, (a) => `${a}的全部指标完整。`],
+    noFigures: [(a) => `${a} has no figures in this data set.`, (a) => `本数据集中没有${a}的数据。`],
+    warnings: [(n, c) => `Warnings (${n}, ${c} kinds)`, (n, c) => `警告（${n} 条，${c} 类）`],
+    warningAreas: [(n) => `${n} areas`, (n) => `${n} 个区域`],
+    noWarnings: ['No quality warnings.', '无质量警告。'],
+    nothingMissing: ['Nothing is missing.', '无缺失内容。'],
+    feedsMissing: [(n) => `Feeds not received (${n})`, (n) => `未收到的数据（${n}）`],
+    indicatorsLeftOut: [(a, n) => `Indicators left out for ${a} (${n})`, (a, n) => `${a}未计算的指标（${n}）`],
+    noIndicators: [(a) => `No indicator for ${a} in this data set.`, (a) => `本数据集中没有${a}的指标。`],
+    notIn: [(p) => `not in ${p}`, (p) => `${p}无此指标`],
+    noDataYet: ['No data for this area yet', '该区域暂无数据'],
+    legendActual: ['actual', '实际值'],
+    legendTarget: ['plan target', '规划目标'],
+    legendRequired: ['required on the linear path', '线性路径应达值'],
+    legendGap: ['no data set', '无数据集'],
+    statusBasis: [(b) => `status: ${b}`, (b) => `状态依据：${b}`],
+    notAssessed: ['not assessed on this period', '本期不评价'],
+    gap: [(from, to) => `${from === to ? from : `${from} – ${to}`}: no data set published`, (from, to) => `${from === to ? from : `${from} – ${to}`}：未发布数据集`],
+    readingEarlier: ['Reading earlier periods', '读取往期数据'],
+    loadingDataset: ['Loading the data set', '加载数据集'],
+    refreshing: ['Refreshing (the last data shown stays)', '刷新（保留上次显示的数据）'],
+    readingAreas: ['Reading the area names (codes are shown instead)', '读取区域名称（暂以代码显示）'],
+    noneYet: ['No data set has been published yet', '尚未发布任何数据集'],
+    checksAgain: [(s) => `The dashboard checks again every ${s} s.`, (s) => `看板每 ${s} 秒重新检查一次。`],
+    notPublished: [(p) => `No data set is published for ${p}`, (p) => `${p}没有已发布的数据集`],
+    showingLatest: [(k) => `Showing the latest ${k} instead.`, (k) => `改为显示最新的${k === 'year' ? '年度' : '季度'}。`],
+    switchTo: ['中文', 'English'],
+    switchTitle: ['显示中文（英文在旁）', 'Show the page in English'],
+  };
+
+  // What a target's status is judged on (the contract's basis): the words a reader needs next to the colour.
+  const BASES = {
+    'annual-path': ['this period against the linear path to 2025', '本期对照至2025年目标的线性路径'],
+    'ytd-yoy': ['early warning: year to date against the same months of last year, at the annual rate the target needs',
+      '预警：年初至今与上年同期相比，按目标所需的年均降幅'],
+    proxy: ['proxy: the national −18 % carbon-intensity path (no Changsha figure for the year)', '替代口径：全国单位GDP碳排放下降18%的路径（本年无长沙数据）'],
+  };
+
+  /** The language of the page's own words: 'zh' (Chinese first, English beside it; the default) or 'en'. */
+  let lang = 'zh';
+  try {
+    if (localStorage.getItem(LANG_KEY) === 'en') lang = 'en';
+  } catch {
+    // Storage refused (a locked-down profile): Chinese first, not remembered.
+  }
+
+  const pick = (pair, args) => (typeof pair === 'function' ? pair(...args) : pair);
+  /** The text in the page's language, as a string (for options, titles and attributes). */
+  const T = (key, ...args) => pick(TEXT[key][lang === 'zh' ? 1 : 0], args);
+  /** The text as nodes: Chinese with the English beside it in Chinese-first mode, English alone otherwise. */
+  const B = (key, ...args) => bilingual(pick(TEXT[key][0], args), pick(TEXT[key][1], args));
+  const bilingual = (en, zh) => (lang === 'zh' ? [zh, ' ', el('span', { class: 'alt', lang: 'en' }, en)] : [en]);
 
   // Display names; the ids and units are the data-set contract's.
   const INDICATORS = {
@@ -68,13 +172,8 @@
     ['commercial', 'Commercial and services', '商业服务'], ['residential', 'Residential', '居民生活'], ['agriculture', 'Agriculture', '农业'],
   ];
 
-  // What a target's status is judged on (the contract's basis): the words a reader needs next to the colour.
-  const BASES = {
-    'annual-path': 'this period against the linear path to 2025',
-    'ytd-yoy': 'early warning: year to date against the same months of last year, at the annual rate the target needs',
-    proxy: 'proxy: the national −18 % carbon-intensity path (no Changsha figure for the year)',
-  };
-  const basisText = (t) => (t.basis ? BASES[t.basis] || t.basis : 'not assessed on this period');
+  const basisNodes = (t) => (t.basis && BASES[t.basis] ? bilingual(...BASES[t.basis]) : t.basis ? [t.basis] : B('notAssessed'));
+  const basisText = (t) => (t.basis && BASES[t.basis] ? BASES[t.basis][lang === 'zh' ? 1 : 0] : t.basis || T('notAssessed'));
   // Only a target judged on the charted figure itself draws its lines on the chart; an early warning compares a
   // year-to-date change on the previous year, another quantity.
   const drawsLines = (t) => t && (t.basis === 'annual-path' || t.basis === 'proxy');
@@ -95,10 +194,25 @@
     docEtag: null,
     history: new Map(), // `${period}/v${version}/${area}` -> filtered document
     checkedAt: null,
+    areas: null, // code -> {code, nameZh, nameEn, kind, parent, overlay, order}, from GET areas; null until read
+    areasError: null,
   };
 
-  const label = (id) => (INDICATORS[id] ? INDICATORS[id][0] : id);
-  const labelZh = (id) => (INDICATORS[id] ? INDICATORS[id][1] : '');
+  // Indicator names: the page's language first, the other one below it.
+  const label = (id) => (INDICATORS[id] ? INDICATORS[id][lang === 'zh' ? 1 : 0] : id);
+  const labelOther = (id) => (INDICATORS[id] ? INDICATORS[id][lang === 'zh' ? 0 : 1] : '');
+  /** An area as people know it: its Chinese name (and English one in English mode), the code last. */
+  const areaName = (code) => {
+    const area = state.areas && state.areas.get(code);
+    if (!area) return code;
+    return lang === 'zh' ? `${area.nameZh} · ${code}` : `${area.nameZh} ${area.nameEn} · ${code}`;
+  };
+  const areaDepth = (code) => {
+    let depth = 0;
+    for (let a = state.areas && state.areas.get(code); a && a.parent && depth < 10; a = state.areas.get(a.parent)) depth += 1;
+    return depth;
+  };
+  const areaOrder = (code) => (state.areas && state.areas.has(code) ? state.areas.get(code).order : Number.MAX_SAFE_INTEGER);
   const periodsOfKind = () => state.list.filter((p) => p.kind === state.kind);
   const areaOf = (doc, code) => (doc && Array.isArray(doc.areas) ? doc.areas.find((a) => a.areaCode === code) : null);
   const indicatorOf = (doc, code, id) => {
@@ -107,7 +221,53 @@
   };
   const targetsOf = (doc) => (doc && Array.isArray(doc.targets) ? doc.targets : []);
 
+  /** A period's place on the time axis, in its own unit: years for `YYYY`, quarters for `YYYY-Qn`. */
+  const ordinal = (period) => {
+    const m = /^(\d{4})(?:-Q([1-4]))?$/.exec(period || '');
+    if (!m) return null;
+    return m[2] ? Number(m[1]) * 4 + Number(m[2]) - 1 : Number(m[1]);
+  };
+  const periodAt = (ord, kind) => (kind === 'year' ? String(ord) : `${Math.floor(ord / 4)}-Q${(ord % 4) + 1}`);
+
+  // ---- language ---------------------------------------------------------------------------------------------
+
+  /** Fills the page's fixed words (data-text) and the switch in the chosen language. */
+  function applyLanguage() {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    for (const node of document.querySelectorAll('[data-text]')) {
+      const [en, zh] = TEXT[node.dataset.text];
+      // An option holds text only: both languages on one line.
+      if (node.tagName === 'OPTION') node.textContent = lang === 'zh' ? `${zh} ${en}` : en;
+      else node.replaceChildren(...bilingual(en, zh));
+    }
+    const button = $('lang');
+    button.textContent = T('switchTo');
+    button.lang = lang === 'zh' ? 'en' : 'zh-CN';
+    button.title = T('switchTitle');
+    button.dataset.lang = lang;
+    document.title = `${T('title')} · IntegrationHub`;
+  }
+
+  $('lang').addEventListener('click', () => {
+    lang = lang === 'zh' ? 'en' : 'zh';
+    try {
+      localStorage.setItem(LANG_KEY, lang);
+    } catch {
+      // Not remembered; the switch still holds for this page.
+    }
+    applyLanguage();
+    render();
+  });
+
   // ---- loading ----------------------------------------------------------------------------------------------
+
+  /** The areas' names, from the hub's reference data; without them the page shows codes. */
+  async function loadAreas() {
+    const body = (await request('areas')).body;
+    const areas = new Map();
+    listOf(body, 'areas').forEach((a, order) => areas.set(a.code, { ...a, order }));
+    state.areas = areas;
+  }
 
   async function loadList(conditional) {
     const answer = await request('datasets', conditional && state.listEtag ? { headers: { 'If-None-Match': state.listEtag } } : {});
@@ -177,7 +337,7 @@
     const known = periods.some((p) => p.period === state.period);
     if (state.follow || !known) {
       if (!known && !state.follow && state.period) {
-        show(message, errorBlock(new Hub.HubError(404, { detail: `Showing the latest ${state.kind} instead.` }, `No data set is published for ${state.period}`)));
+        show(message, errorBlock(new Hub.HubError(404, { detail: T('showingLatest', state.kind) }, T('notPublished', state.period))));
       }
       state.follow = true;
       state.period = periods.length ? periods[periods.length - 1].period : null;
@@ -188,11 +348,13 @@
     $('kind').value = state.kind;
     const periods = periodsOfKind().slice().reverse();
     $('period').replaceChildren(...periods.map((p, i) => el('option', { value: p.period },
-      `${p.period}${i === 0 ? ' (latest)' : ''} · v${p.latestVersion}`)));
+      `${p.period}${i === 0 ? ` ${T('latest')}` : ''} · v${p.latestVersion}`)));
     $('period').value = state.period || '';
+    // The data set's areas in the reference data's order, each under its parent (an option holds text only: indent).
     const codes = state.doc && Array.isArray(state.doc.areas) ? state.doc.areas.map((a) => a.areaCode) : [ROOT_AREA];
     if (!codes.includes(state.area)) codes.unshift(state.area);
-    $('area').replaceChildren(...codes.map((code) => el('option', { value: code }, code === ROOT_AREA ? `${code} · whole New Area` : code)));
+    codes.sort((a, b) => areaOrder(a) - areaOrder(b));
+    $('area').replaceChildren(...codes.map((code) => el('option', { value: code }, '\u3000'.repeat(areaDepth(code)) + areaName(code))));
     $('area').value = state.area;
   }
 
@@ -224,47 +386,46 @@
     for (const id of ['summary', 'charts-section', 'targets-section', 'sectors-section', 'quality-section', 'figures-section']) $(id).hidden = !has;
     renderFreshness();
     if (!has) return;
-    document.title = `${doc.period} v${doc.version} · Dual-carbon dashboard`;
-    $('ds-title').textContent = `${doc.period} · ${state.area}`;
+    document.title = `${doc.period} v${doc.version} · ${T('title')}`;
+    $('ds-title').textContent = `${doc.period} · ${areaName(state.area)}`;
     $('ds-version').textContent = String(doc.version);
     $('ds-status').replaceChildren(el('span', { class: ['badge', doc.status] }, doc.status));
     $('ds-generated').textContent = formatTime(doc.generatedAt);
-    $('ds-inputs').textContent = `${Array.isArray(doc.inputs) ? doc.inputs.length : 0} input feeds`;
+    $('ds-inputs').textContent = T('inputs', Array.isArray(doc.inputs) ? doc.inputs.length : 0);
     renderTargets(doc);
     renderSectors(doc);
     renderQuality(doc);
     renderFigures(doc);
-    const renderedFor = `${doc.period}/v${doc.version}/${state.area}`;
+    const renderedFor = `${doc.period}/v${doc.version}/${state.area}/${lang}`;
     let series;
     try {
       series = await loadHistory();
     } catch (err) {
-      show(message, errorBlock(err, 'Reading earlier periods'));
+      show(message, errorBlock(err, T('readingEarlier')));
       series = [doc];
     }
-    if (!state.doc || `${state.doc.period}/v${state.doc.version}/${state.area}` !== renderedFor) return; // a newer render is on its way
+    if (!state.doc || `${state.doc.period}/v${state.doc.version}/${state.area}/${lang}` !== renderedFor) return; // a newer render is on its way
     renderCharts(series);
   }
 
   function renderFreshness() {
     const doc = state.doc;
     const checked = state.checkedAt ? state.checkedAt.toLocaleTimeString() : '–';
-    $('freshness').textContent = doc
-      ? `${doc.period} v${doc.version} · checked ${checked} (every ${POLL_MS / 1000} s)`
-      : `No data set yet · checked ${checked}`;
+    $('freshness').textContent = doc ? T('checked', `${doc.period} v${doc.version}`, checked, POLL_MS / 1000) : T('noDatasetChecked', checked);
   }
 
   function renderTargets(doc) {
+    $('targets-area').textContent = T('targetsArea', areaName(ROOT_AREA));
     const rows = targetsOf(doc).map((t) => el('tr', { dataset: { targetId: t.id, indicator: t.indicator } },
       el('td', { title: t.description || '' }, el('div', { class: 'mono small' }, t.id), el('div', { class: 'small muted' }, t.description || '')),
-      el('td', {}, label(t.indicator), el('div', { class: 'small muted' }, labelZh(t.indicator))),
-      el('td', { class: 'small' }, `${COMPARATORS[t.comparator] || t.comparator} ${t.threshold === null || t.threshold === undefined ? '–' : formatNumber(t.threshold)} by ${t.deadline}`,
-        t.binding === false ? el('div', { class: 'muted' }, 'strive for (not binding)') : null),
-      el('td', { class: 'small basis', dataset: { basis: t.basis || 'none' } }, el('span', { class: 'mono' }, t.basis || '–'), el('div', { class: 'muted' }, basisText(t))),
+      el('td', {}, label(t.indicator), el('div', { class: 'small muted' }, labelOther(t.indicator))),
+      el('td', { class: 'small' }, `${COMPARATORS[t.comparator] || t.comparator} ${t.threshold === null || t.threshold === undefined ? '–' : formatNumber(t.threshold)} ${T('byDeadline', t.deadline)}`,
+        t.binding === false ? el('div', { class: 'muted' }, B('striveFor')) : null),
+      el('td', { class: 'small basis', dataset: { basis: t.basis || 'none' } }, el('span', { class: 'mono' }, t.basis || '–'), el('div', { class: 'muted' }, basisNodes(t))),
       el('td', { class: 'num' }, formatNumber(t.required)),
       el('td', { class: 'num' }, formatNumber(t.actual)),
       el('td', {}, el('span', { class: ['badge', t.status], dataset: { status: t.status } }, t.status))));
-    $('targets').tBodies[0].replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'This data set has no targets.'))]));
+    $('targets').tBodies[0].replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 7, class: 'empty' }, B('noTargets')))]));
   }
 
   function renderSectors(doc) {
@@ -274,62 +435,83 @@
       .map(([sector, name, zh]) => ({ sector, name, zh, tce: value(`energy.sector.${sector}Tce`), tco2: value(`carbon.sector.${sector}Tco2`) }))
       .filter((r) => r.tce !== null || r.tco2 !== null);
     const total = value('energy.totalTce');
-    $('sectors-area').textContent = state.area;
+    $('sectors-area').textContent = areaName(state.area);
     $('sectors').tBodies[0].replaceChildren(...(rows.length
       ? rows.map((r) => el('tr', { dataset: { sector: r.sector } },
-        el('td', {}, r.name, el('div', { class: 'small muted' }, r.zh)),
+        el('td', {}, lang === 'zh' ? r.zh : r.name, el('div', { class: 'small muted' }, lang === 'zh' ? r.name : r.zh)),
         el('td', { class: 'num', dataset: { value: String(r.tce) } }, formatNumber(r.tce)),
         el('td', { class: 'num' }, r.tce !== null && total ? `${formatNumber((r.tce / total) * 100)} %` : '–'),
         el('td', { class: 'num', dataset: { value: String(r.tco2) } }, formatNumber(r.tco2))))
-      : [el('tr', {}, el('td', { colspan: 4, class: 'empty' }, `No sector figures for ${state.area} in this data set (they need the statistics feed).`))]));
+      : [el('tr', {}, el('td', { colspan: 4, class: 'empty' }, B('noSectors', areaName(state.area))))]));
+  }
+
+  /**
+   * The data set's warnings, one expandable group per code (a year repeats the same warning for every area and
+   * month): the code, how many, over how many areas, one example; opened, every warning with its area's name.
+   * The chosen area's warnings come first in each group.
+   */
+  function warningGroups(warnings) {
+    const groups = new Map();
+    for (const w of warnings) {
+      if (!groups.has(w.code)) groups.set(w.code, []);
+      groups.get(w.code).push(w);
+    }
+    const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || String(a[0]).localeCompare(String(b[0])));
+    return el('div', { id: 'warnings' }, ordered.map(([code, list]) => {
+      const sorted = list.slice().sort((a, b) => Number(b.areaCode === state.area) - Number(a.areaCode === state.area));
+      const areas = new Set(list.map((w) => w.areaCode).filter(Boolean));
+      return el('details', { class: 'warning-group', dataset: { code, count: String(list.length) } },
+        el('summary', {},
+          el('span', { class: 'mono' }, code), ' ', el('span', { class: 'count' }, `× ${list.length}`),
+          areas.size ? el('span', { class: 'small muted' }, ` · ${T('warningAreas', areas.size)}`) : null,
+          el('div', { class: 'small muted example' }, sorted[0].message)),
+        el('ul', {}, sorted.map((w) => el('li', { class: 'small', dataset: { area: w.areaCode || '' } },
+          w.areaCode ? el('span', { class: 'area' }, areaName(w.areaCode)) : '', w.indicator ? ` · ${label(w.indicator)}` : '', ': ', w.message))));
+    }));
   }
 
   function renderQuality(doc) {
     const area = areaOf(doc, state.area);
     const flagged = area ? Object.entries(area.indicators || {}).filter(([, v]) => v.quality && v.quality !== 'complete') : [];
-    const warnings = (Array.isArray(doc.warnings) ? doc.warnings : [])
-      .slice()
-      .sort((a, b) => Number(b.areaCode === state.area) - Number(a.areaCode === state.area));
+    const warnings = Array.isArray(doc.warnings) ? doc.warnings : [];
+    const codes = new Set(warnings.map((w) => w.code)).size;
     $('quality').replaceChildren(
-      el('p', {}, 'Data set ', el('span', { class: ['badge', doc.status] }, doc.status), ' ',
-        el('span', { class: 'small muted' }, doc.status === 'complete' ? 'every source covers the period' : 'some sources or months have not arrived')),
+      el('p', {}, B('datasetIs'), ' ', el('span', { class: ['badge', doc.status] }, doc.status), ' ',
+        el('span', { class: 'small muted' }, B(doc.status === 'complete' ? 'everySource' : 'someMissing'))),
       flagged.length
         ? el('ul', { id: 'quality-flags' }, flagged.map(([id, v]) => el('li', {}, el('span', { class: ['badge', v.quality] }, v.quality), ' ', label(id), ' ', el('span', { class: 'mono small muted' }, id))))
-        : el('p', { class: 'small' }, area ? `Every indicator of ${state.area} is complete.` : `${state.area} has no figures in this data set.`),
-      el('h3', {}, `Warnings (${warnings.length})`),
-      warnings.length
-        ? el('ul', { id: 'warnings' }, warnings.slice(0, 50).map((w) => el('li', { class: 'small' },
-          el('span', { class: 'mono' }, w.code), w.areaCode ? ` · ${w.areaCode}` : '', w.indicator ? ` · ${w.indicator}` : '', ': ', w.message)))
-        : el('p', { class: 'small muted' }, 'No quality warnings.'));
+        : el('p', { class: 'small' }, area ? B('allComplete', areaName(state.area)) : B('noFigures', areaName(state.area))),
+      el('h3', { id: 'warnings-heading' }, B('warnings', warnings.length, codes)),
+      warnings.length ? warningGroups(warnings) : el('p', { class: 'small muted' }, B('noWarnings')));
     const missing = Array.isArray(doc.missing) ? doc.missing : [];
     const feeds = missing.filter((m) => m.includes(':'));
     const indicators = missing.filter((m) => !m.includes(':'));
     $('missing').replaceChildren(...[
-      missing.length ? null : el('p', { class: 'small' }, 'Nothing is missing.'),
-      feeds.length ? [el('h3', {}, `Feeds not received (${feeds.length})`), el('ul', { class: 'chips', id: 'missing-feeds' }, feeds.map((m) => el('li', { class: 'mono' }, m)))] : null,
-      indicators.length ? [el('h3', {}, `Indicators left out for ${ROOT_AREA} (${indicators.length})`),
+      missing.length ? null : el('p', { class: 'small' }, B('nothingMissing')),
+      feeds.length ? [el('h3', {}, B('feedsMissing', feeds.length)), el('ul', { class: 'chips', id: 'missing-feeds' }, feeds.map((m) => el('li', { class: 'mono' }, m)))] : null,
+      indicators.length ? [el('h3', {}, B('indicatorsLeftOut', areaName(ROOT_AREA), indicators.length)),
         el('ul', { class: 'chips', id: 'missing-indicators' }, indicators.map((m) => el('li', { title: m }, label(m))))] : null,
     ].flat().filter(Boolean));
   }
 
   function renderFigures(doc) {
     const area = areaOf(doc, state.area);
-    $('figures-area').textContent = state.area;
+    $('figures-area').textContent = areaName(state.area);
     const ids = Object.keys(INDICATORS).filter((id) => area && area.indicators && area.indicators[id]);
     $('figures').tBodies[0].replaceChildren(...(ids.length
       ? ids.map((id) => {
         const v = area.indicators[id];
         return el('tr', { dataset: { indicator: id } },
-          el('td', {}, label(id)), el('td', { class: 'mono small' }, id), el('td', { class: 'num' }, formatNumber(v.value)),
+          el('td', {}, label(id), el('div', { class: 'small muted' }, labelOther(id))), el('td', { class: 'mono small' }, id),
+          el('td', { class: 'num' }, formatNumber(v.value)),
           el('td', { class: 'small' }, v.unit), el('td', {}, el('span', { class: ['badge', v.quality] }, v.quality)));
       })
-      : [el('tr', {}, el('td', { colspan: 5, class: 'empty' }, `No indicator for ${state.area} in this data set.`))]));
+      : [el('tr', {}, el('td', { colspan: 5, class: 'empty' }, B('noIndicators', areaName(state.area))))]));
   }
 
   function renderCharts(series) {
     const onRoot = state.area === ROOT_AREA;
-    $('charts-note').textContent = `${state.kind === 'year' ? 'years' : 'quarters'} with a published data set · ${state.area}`
-      + (onRoot ? '' : ' · plan target lines apply to the whole New Area and are shown for XJNA only');
+    $('charts-note').textContent = T('chartsNote', state.kind, areaName(state.area)) + (onRoot ? '' : T('chartsNoteArea'));
     $('charts').replaceChildren(...CHARTS.map((id) => {
       const points = series.map((doc) => {
         const value = indicatorOf(doc, state.area, id);
@@ -337,12 +519,13 @@
         const target = drawsLines(found) ? found : null;
         return {
           period: doc.period,
+          at: ordinal(doc.period),
           value: value ? value.value : null,
           unit: value ? value.unit : null,
           threshold: target && typeof target.threshold === 'number' ? target.threshold : null,
           required: target && typeof target.required === 'number' ? target.required : null,
         };
-      });
+      }).filter((p) => p.at !== null);
       const current = indicatorOf(state.doc, state.area, id);
       const target = onRoot ? targetsOf(state.doc).find((t) => t.indicator === id) : null;
       return chartCard(id, points, current, target);
@@ -353,21 +536,26 @@
     const unit = current ? current.unit : (points.find((p) => p.unit) || {}).unit || '';
     const hasThreshold = points.some((p) => p.threshold !== null);
     const hasRequired = points.some((p) => p.required !== null);
+    const hasGap = points.some((p, i) => i > 0 && p.at - points[i - 1].at > 1);
     return el('figure', { class: 'chart', dataset: { indicator: id, points: String(points.filter((p) => p.value !== null).length) } },
-      el('figcaption', {}, label(id), ' ', el('span', { class: 'sub' }, labelZh(id))),
+      el('figcaption', {}, label(id), ' ', el('span', { class: 'sub' }, labelOther(id))),
       el('div', { class: 'latest' },
         current ? `${formatNumber(current.value)} ` : '–',
-        el('span', { class: 'sub' }, current ? unit : `not in ${state.doc.period}`),
+        el('span', { class: 'sub' }, current ? unit : T('notIn', state.doc.period)),
         target ? [' ', el('span', { class: ['badge', target.status] }, target.status)] : null),
       lineChart(points, unit),
       el('div', { class: 'legend' },
-        el('span', {}, el('span', { class: 'key actual' }), 'actual'),
-        hasThreshold ? el('span', {}, el('span', { class: 'key threshold' }), `plan target${target ? ` (${COMPARATORS[target.comparator] || target.comparator} ${formatNumber(target.threshold)})` : ''}`) : null,
-        hasRequired ? el('span', {}, el('span', { class: 'key required' }), 'required on the linear path') : null,
-        target && !drawsLines(target) ? el('span', { class: 'small muted' }, `status: ${basisText(target)}`) : null));
+        el('span', {}, el('span', { class: 'key actual' }), T('legendActual')),
+        hasThreshold ? el('span', {}, el('span', { class: 'key threshold' }), `${T('legendTarget')}${target ? ` (${COMPARATORS[target.comparator] || target.comparator} ${formatNumber(target.threshold)})` : ''}`) : null,
+        hasRequired ? el('span', {}, el('span', { class: 'key required' }), T('legendRequired')) : null,
+        hasGap ? el('span', {}, el('span', { class: 'key gap' }), T('legendGap')) : null,
+        target && !drawsLines(target) ? el('span', { class: 'small muted' }, T('statusBasis', basisText(target))) : null));
   }
 
-  /** A small line chart by hand: periods evenly spaced on x, the value, the target threshold and the required path. */
+  /**
+   * A small line chart by hand, on a time axis: each period at its place in time (a quarter a quarter's width from
+   * the next), so a stretch with no published data set is a shaded gap the lines do not cross, never a step.
+   */
   function lineChart(points, unit) {
     const width = 380;
     const height = 200;
@@ -377,7 +565,7 @@
     const values = points.flatMap((p) => [p.value, p.threshold, p.required]).filter((v) => typeof v === 'number' && Number.isFinite(v));
     const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `chart in ${unit}` });
     if (!points.some((p) => p.value !== null)) {
-      root.append(svg('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle', class: 'nodata' }, 'No data for this area yet'));
+      root.append(svg('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle', class: 'nodata' }, T('noDataYet')));
       return root;
     }
     let min = Math.min(...values);
@@ -392,7 +580,11 @@
     const ticks = niceTicks(min, max, 4);
     min = Math.min(min, ticks[0]);
     max = Math.max(max, ticks[ticks.length - 1]);
-    const x = (i) => margin.left + (points.length === 1 ? plotW / 2 : (plotW * i) / (points.length - 1));
+    const first = points[0].at;
+    const last = points[points.length - 1].at;
+    const span = last - first;
+    const step = span === 0 ? plotW : plotW / span; // the width of one period
+    const x = (at) => margin.left + (span === 0 ? plotW / 2 : (plotW * (at - first)) / span);
     const y = (v) => margin.top + plotH - ((v - min) / (max - min)) * plotH;
 
     for (const tick of ticks) {
@@ -400,44 +592,65 @@
         svg('line', { class: 'grid', x1: margin.left, x2: width - margin.right, y1: y(tick), y2: y(tick) }),
         svg('text', { class: 'tick', x: margin.left - 6, y: y(tick) + 3, 'text-anchor': 'end' }, formatNumber(tick)));
     }
-    root.append(svg('line', { class: 'axis', x1: margin.left, x2: margin.left, y1: margin.top, y2: margin.top + plotH }));
-    root.append(svg('line', { class: 'axis', x1: margin.left, x2: width - margin.right, y1: margin.top + plotH, y2: margin.top + plotH }));
-    const every = Math.max(1, Math.ceil(points.length / 7));
+
+    // Periods with no published data set between two that have one: a shaded band over the missing stretch.
     points.forEach((p, i) => {
-      if (i % every === 0 || i === points.length - 1) {
-        root.append(svg('text', { class: 'tick', x: x(i), y: height - 10, 'text-anchor': 'middle' }, p.period));
-      }
+      if (i === 0 || p.at - points[i - 1].at <= 1) return;
+      const from = periodAt(points[i - 1].at + 1, state.kind);
+      const to = periodAt(p.at - 1, state.kind);
+      const left = x(points[i - 1].at + 0.5);
+      root.append(svg('rect', { class: 'gap', x: left, y: margin.top, width: x(p.at - 0.5) - left, height: plotH, dataset: { from, to } },
+        svg('title', {}, T('gap', from, to))));
     });
 
-    const path = (key, cls) => {
-      let d = '';
-      let pen = false;
+    root.append(svg('line', { class: 'axis', x1: margin.left, x2: margin.left, y1: margin.top, y2: margin.top + plotH }));
+    root.append(svg('line', { class: 'axis', x1: margin.left, x2: width - margin.right, y1: margin.top + plotH, y2: margin.top + plotH }));
+
+    // Time labels: each year's start on a quarter axis (each quarter when they fit in one year), each year on a year axis.
+    let labels = [];
+    if (state.kind === 'quarter' && Math.floor(last / 4) > Math.ceil(first / 4)) {
+      for (let year = Math.ceil(first / 4); year * 4 <= last; year += 1) labels.push([year * 4, String(year)]);
+    } else {
+      for (let at = first; at <= last; at += 1) labels.push([at, periodAt(at, state.kind)]);
+    }
+    const every = Math.max(1, Math.ceil(labels.length / 6));
+    labels = labels.filter((_, i) => i % every === 0);
+    for (const [at, text] of labels) {
+      root.append(
+        svg('line', { class: 'axis', x1: x(at), x2: x(at), y1: margin.top + plotH, y2: margin.top + plotH + 4 }),
+        svg('text', { class: 'tick', x: x(at), y: height - 10, 'text-anchor': 'middle' }, text));
+    }
+
+    // A line runs through consecutive periods only: a missing value or a gap in time lifts the pen.
+    const path = (key, cls, lonePointsAsSlots) => {
+      const runs = [];
       points.forEach((p, i) => {
-        if (p[key] === null) {
-          pen = false;
-          return;
-        }
-        d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(p[key]).toFixed(1)}`;
-        pen = true;
+        if (p[key] === null) return;
+        const run = runs[runs.length - 1];
+        if (run && run[run.length - 1] === points[i - 1] && p.at - points[i - 1].at === 1) run.push(p);
+        else runs.push([p]);
       });
-      // A single point of a target line still deserves to be seen: draw it across its slot.
-      if (d && !d.includes('L')) {
-        const i = points.findIndex((p) => p[key] !== null);
-        const half = points.length === 1 ? plotW / 2 : plotW / (points.length - 1) / 2;
-        d = `M${(x(i) - half).toFixed(1)},${y(points[i][key]).toFixed(1)}L${(x(i) + half).toFixed(1)},${y(points[i][key]).toFixed(1)}`;
-      }
+      const d = runs.map((run) => {
+        // A target line of a single period still deserves to be seen: draw it across its slot.
+        if (run.length === 1) {
+          if (!lonePointsAsSlots) return '';
+          const half = Math.min(step, plotW) / 2;
+          return `M${(x(run[0].at) - half).toFixed(1)},${y(run[0][key]).toFixed(1)}L${(x(run[0].at) + half).toFixed(1)},${y(run[0][key]).toFixed(1)}`;
+        }
+        return run.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.at).toFixed(1)},${y(p[key]).toFixed(1)}`).join('');
+      }).join('');
       if (d) root.append(svg('path', { class: cls, d }));
     };
-    path('threshold', 'threshold');
-    path('required', 'required');
-    path('value', 'series');
-    points.forEach((p, i) => {
+    path('threshold', 'threshold', true);
+    path('required', 'required', true);
+    path('value', 'series', false);
+    points.forEach((p) => {
       if (p.value === null) return;
       const selected = state.doc && p.period === state.doc.period;
-      root.append(svg('circle', { class: ['point', selected ? 'selected' : null], cx: x(i), cy: y(p.value), r: selected ? 4.5 : 3.5, dataset: { period: p.period } },
+      root.append(svg('circle', { class: ['point', selected ? 'selected' : null], cx: x(p.at), cy: y(p.value), r: selected ? 4.5 : 3.5, dataset: { period: p.period } },
         svg('title', {}, `${p.period}: ${formatNumber(p.value)} ${unit}`
-          + (p.threshold !== null ? ` · target ${formatNumber(p.threshold)}` : '')
-          + (p.required !== null ? ` · required ${formatNumber(p.required)}` : ''))));
+          + (p.threshold !== null ? ` · ${T('legendTarget')} ${formatNumber(p.threshold)}` : '')
+          + (p.required !== null ? ` · ${T('legendRequired')} ${formatNumber(p.required)}` : ''))));
     });
     return root;
   }
@@ -462,20 +675,32 @@
       if (!state.period) {
         state.doc = null;
         state.checkedAt = new Date();
-        show(message, errorBlock(new Hub.HubError(404, { detail: `The dashboard checks again every ${POLL_MS / 1000} s.` }, 'No data set has been published yet')));
+        show(message, errorBlock(new Hub.HubError(404, { detail: T('checksAgain', POLL_MS / 1000) }, T('noneYet'))));
         render();
         return;
       }
       await loadCurrent(false);
       render();
     } catch (err) {
-      show(message, errorBlock(err, 'Loading the data set'));
+      show(message, errorBlock(err, T('loadingDataset')));
+    }
+  }
+
+  /** Reads the area names; a failure is shown once the page is up, and the next poll tries again. */
+  async function tryLoadAreas() {
+    try {
+      await loadAreas();
+      return true;
+    } catch (err) {
+      state.areasError = err;
+      return false;
     }
   }
 
   /** One poll: the current data set and the list, each with If-None-Match; a changed answer re-renders. */
   async function poll() {
     try {
+      const namesArrived = !state.areas && (await tryLoadAreas());
       const listChanged = await loadList(true);
       let periodMoved = false;
       if (listChanged) {
@@ -491,13 +716,19 @@
       }
       const docChanged = await loadCurrent(!periodMoved);
       if (message.querySelector('.alert.error')) show(message, null);
-      if (docChanged || listChanged) render();
+      if (docChanged || listChanged || namesArrived) render();
       else renderFreshness();
     } catch (err) {
-      show(message, errorBlock(err, 'Refreshing (the last data shown stays)'));
+      show(message, errorBlock(err, T('refreshing')));
     }
   }
 
+  applyLanguage();
   readLocation();
-  refreshAll().finally(() => setInterval(poll, POLL_MS));
+  tryLoadAreas()
+    .then(() => refreshAll())
+    .then(() => {
+      if (!state.areas && state.areasError) show(message, errorBlock(state.areasError, T('readingAreas')));
+    })
+    .finally(() => setInterval(poll, POLL_MS));
 })();
