@@ -311,7 +311,8 @@ function plausible(name, feed) {
             for (const dc of r.dataCentres ?? []) {
                 const pue = dc.totalMwh / dc.itMwh;
                 if (pue < 1.2 || pue > 1.6) say(`${at} ${dc.id} PUE ${pue.toFixed(3)}`);
-                if (dc.status === 'new' && pue > 1.3) say(`${at} new centre ${dc.id} PUE ${pue.toFixed(3)} above 1.3`);
+                const limit = coefficient('rule.pueLimit.new');
+                if (dc.status === 'new' && pue > limit) say(`${at} new centre ${dc.id} PUE ${pue.toFixed(3)} above ${limit}`);
             }
         }
     }
@@ -353,7 +354,7 @@ for (const f of [...latest.values()].filter((x) => x.source === 'statistics')) {
                 grid += get('power-grid', `${year}-${String(m).padStart(2, '0')}`).records.find((x) => x.areaCode === r.areaCode)
                     .consumption.find((c) => c.sector === e.sector)?.mwh ?? 0;
             }
-            if (Math.abs(e.quantity / grid - 1) > 0.05) problem(`statistics-${f.period}`, `${r.areaCode} ${e.sector} electricity ${e.quantity} vs grid ${grid.toFixed(3)}`);
+            if (Math.abs(e.quantity / grid - 1) > coefficient('rule.electricityCrossCheckTolerance')) problem(`statistics-${f.period}`, `${r.areaCode} ${e.sector} electricity ${e.quantity} vs grid ${grid.toFixed(3)}`);
         }
     }
 }
@@ -375,7 +376,7 @@ for (const [source, period] of [['statistics', '2024-Q4'], ['power-grid', '2025-
 const overLimit = new Set();
 for (const f of [...latest.values()].filter((x) => x.source === 'environment' && !x.period.startsWith('2020'))) {
     for (const r of f.records) for (const dc of r.dataCentres ?? []) {
-        if (dc.totalMwh / dc.itMwh > (dc.status === 'new' ? 1.3 : 1.5)) overLimit.add(`${dc.id} ${f.period}`);
+        if (dc.totalMwh / dc.itMwh > coefficient(`rule.pueLimit.${dc.status}`)) overLimit.add(`${dc.id} ${f.period}`);
     }
 }
 console.log(`data-centre months above the PUE limit since 2024: ${[...overLimit].sort().join(', ') || 'none'}`);
