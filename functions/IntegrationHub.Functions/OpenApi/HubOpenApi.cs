@@ -176,7 +176,9 @@ internal static class HubOpenApi
         foreach (var response in WithAccessResponses(entry))
         {
             var answer = Response(document, response, entry.Conditional);
-            if (entry.Deprecation is { } deprecation)
+
+            // The route marks its own answers; a 401 (and a 503) comes from the request pipeline before it runs.
+            if (entry.Deprecation is { } deprecation && response.Status != 401)
             {
                 answer.Headers = DeprecationHeaders(deprecation, answer.Headers);
             }

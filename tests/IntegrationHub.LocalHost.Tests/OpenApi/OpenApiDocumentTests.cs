@@ -144,6 +144,7 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
         Assert.True(old.Deprecated, "GET /api/feeds/{feedId} should be marked deprecated.");
         Assert.Contains("2027-06-30", old.Description, StringComparison.Ordinal);
         Assert.Equal(["Deprecation", "Link", "Sunset"], old.Responses!["200"].Headers!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["Deprecation", "Link", "Sunset"], old.Responses!["404"].Headers!.Keys.Order(StringComparer.Ordinal));
         Assert.False(Operation(document, "/api/feeds/{source}", HttpMethod.Post).Deprecated);
     }
 
