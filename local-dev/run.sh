@@ -82,8 +82,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo; echo "interrupted"; exit 130' INT TERM
 
-if [[ ! -f "$here/node_modules/azurite/dist/src/azurite.js" ]]; then
-  echo "installing Azurite from npm (once)"
+if [[ ! -f "$here/node_modules/azurite/dist/src/azurite.js" || ! -f "$here/node_modules/ajv-formats/package.json" ]]; then
+  echo "installing Azurite and the simulators' schema validator (ajv) from npm (once)"
   npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
 fi
 

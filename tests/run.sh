@@ -10,7 +10,8 @@ results="$root/tests/TestResults"
 rm -rf "$results"
 
 echo "== tools"
-# Azurite (storage emulator) for the integration tests, pinned in local-dev/package-lock.json.
+# Azurite (storage emulator) for the integration tests, ajv for the sample checker and the simulators, Redocly CLI
+# for the OpenAPI lint: pinned in local-dev/package-lock.json.
 npm ci --prefix local-dev --no-audit --no-fund --loglevel=error
 # The browser tests drive the system Chromium and its chromedriver (Debian packages), with a CJK font so the
 # dashboard's Chinese area names render; installed when missing and this user may (root, or sudo without a password).
@@ -50,8 +51,11 @@ status=0
 dotnet test IntegrationHub.sln -c Release --no-build -nologo -v minimal \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
 
-echo "== test: department simulators and the closing summary (node:test)"
-node --test --test-reporter=spec "$root/local-dev/simulators/" "$root/tests/summarise-trx/" || status=$?
+echo "== test: sample feeds (check.mjs: every sample valid, every invalid case refused as expected, plausible totals)"
+node "$root/local-dev/sample-feeds/check.mjs" || status=$?
+
+echo "== test: department simulators, the sample checker and the closing summary (node:test)"
+node --test --test-reporter=spec "$root/local-dev/simulators/" "$root/local-dev/sample-feeds/" "$root/tests/summarise-trx/" || status=$?
 
 if [ -n "$real_host_kind" ]; then
   echo "== real-host suite ran under $real_host_text"

@@ -152,13 +152,14 @@ internal sealed class EndToEndLatency(Uri hub, IReadOnlyDictionary<string, strin
         {
             while (true)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(hub, $"api/feeds/{Uri.EscapeDataString(feedId)}"));
+                var statusUrl = FeedId.StatusUrl(FeedId.SourceOf(feedId) ?? throw new InvalidOperationException($"'{feedId}' names no source."), feedId);
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(hub, statusUrl.TrimStart('/')));
                 request.Headers.TryAddWithoutValidation(HubClient.ApiKeyHeader, keys.GetValueOrDefault("ops"));
                 using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw new InvalidOperationException($"GET /api/feeds/{feedId} answered {(int)response.StatusCode}: {text}");
+                    throw new InvalidOperationException($"GET {statusUrl} answered {(int)response.StatusCode}: {text}");
                 }
 
                 using var status = JsonDocument.Parse(text);

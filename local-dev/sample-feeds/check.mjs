@@ -1,10 +1,11 @@
-// Checks the sample feeds against the feed contract (docs: feed-contract.md) and prints totals per year.
+// Checks the sample feeds against the feed contract (docs: feed-contract.md) and prints totals per year on the
+// basis of contract 2.0.
 //
-//   node local-dev/sample-feeds/check.mjs      (from the repository root; exit code 1 when a check fails)
+//   node local-dev/sample-feeds/check.mjs [--feeds DIR]   (exit code 1 when a check fails; tests/run.sh runs it)
 //
-// It carries its own small reading of the contract (a strict JSON reader, the field list as a
-// schema with the simple keywords the hub's schemas use, and the domain rules), so the samples can
-// be checked before, and independently of, the hub's validator:
+// Feeds are judged as the hub judges them: a strict JSON reader (duplicate properties, non-finite numbers), the
+// repository's schemas/ under a standard 2020-12 validator (ajv), then the domain rules. Coefficients come from the
+// hub's reference data files.
 //   - every valid feed must produce no error and pass the plausibility checks below;
 //   - every invalid case must produce exactly the errors (instanceLocation, keyword) and exit code
 //     of its .expected.json.
@@ -12,8 +13,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { feedSchemas } from '../lib/feed-schemas.mjs';
 
-const DIR = dirname(fileURLToPath(import.meta.url));
+const HERE = dirname(fileURLToPath(import.meta.url));
+// --feeds DIR: another copy of the samples (check.test.mjs breaks one to see the check fail); default: this folder.
+const DIR = parseArgs({ options: { feeds: { type: 'string', default: HERE } } }).values.feeds;
 
 // ------------------------------------------------------------------------------------ strict JSON reader
 
@@ -112,120 +117,31 @@ function parseStrict(bytes) {
     return root;
 }
 
-// ------------------------------------------------------------------------------------ the contract as a schema
+// ------------------------------------------------------------------------------------ the schemas and the reference data
 
-const SECTORS = ['industry', 'construction', 'transport', 'commercial', 'residential', 'agriculture'];
-const FUELS = ['raw-coal', 'natural-gas', 'gasoline', 'diesel', 'fuel-oil', 'lpg', 'heat', 'electricity'];
+// The real schemas/ files under a standard 2020-12 validator (ajv), as the hub validates with its embedded copies.
+const SCHEMAS = feedSchemas();
 const CATEGORIES = ['bus', 'taxi', 'public-sector', 'logistics', 'sanitation', 'private'];
 
-const num = { type: 'number', minimum: 0 };
-const int = { type: 'integer', minimum: 0 };
-const str = (extra = {}) => ({ type: 'string', ...extra });
-const arr = (items, extra = {}) => ({ type: 'array', items, ...extra });
-/** An object whose properties are all required except those listed as optional. */
-const obj = (properties, optional = []) => ({
-    type: 'object', properties, additionalProperties: false,
-    required: Object.keys(properties).filter((k) => !optional.includes(k)),
-});
-
-const AREA_CODE = str({ pattern: '^(XJNA|WCM|[0-9]{6}|[0-9]{9}|PARK_[A-Z0-9_]+)$' });
-// Contract 1.0 fields; recordsFor('1.1') adds the optional 1.1 fields (a 1.0 feed carrying one is rejected).
-const RECORDS = {
-    statistics: obj({
-        areaCode: AREA_CODE, gdp10kCny: num, gdpConstant2020_10kCny: num, population10k: num,
-        energy: arr(obj({ sector: str({ enum: SECTORS }), fuel: str({ enum: FUELS }), quantity: num })),
-    }, ['population10k']),
-    'power-grid': obj({
-        areaCode: AREA_CODE,
-        consumption: arr(obj({ sector: str({ enum: SECTORS }), mwh: num })),
-        pvInstalledKw: num, pvPublicBuildingsInstalledKw: num, pvGenerationMwh: num, peakLoadMw: num,
-        demandResponse: obj({ events: int, curtailedMwh: num }),
-        greenPowerTradedMwh: num,
-    }, ['demandResponse', 'greenPowerTradedMwh']),
-    transport: obj({
-        areaCode: AREA_CODE,
-        vehicles: arr(obj({ category: str({ enum: CATEGORIES }), total: int, nev: int })),
-        publicParkingSpaces: int, publicParkingSpacesWithChargers: int, publicChargers: int, chargingMwh: num,
-        fuelSales: obj({ gasolineT: num, dieselT: num }),
-        transitBoardings10k: num,
-    }, ['transitBoardings10k']),
-    environment: obj({
-        areaCode: AREA_CODE,
-        airQuality: obj({ aqiMean: { type: 'number', minimum: 0, maximum: 500 }, pm25UgM3: num, goodDays: { ...int, maximum: 31 }, days: { ...int, maximum: 31 } }),
-        carbonSinkTco2: num,
-        dataCentres: arr(obj({ id: str({ minLength: 1, maxLength: 64 }), name: str({ minLength: 1 }), status: str({ enum: ['new', 'existing'] }), itMwh: num, totalMwh: num })),
-        buildings: obj({ newCivilBuildings: int, newGreenCompliant: int, publicBuildingsWithPv: int, publicBuildingsEligibleForPv: int }),
-    }, ['dataCentres', 'buildings']),
-};
-function recordsFor(source, version) {
-    const schema = structuredClone(RECORDS[source]);
-    if (version === '1.0') return schema;
-    const p = schema.properties;
-    if (source === 'statistics') p.feedstockTce = num;
-    if (source === 'transport') {
-        p.newRegistrations = arr(obj({ category: str({ enum: CATEGORIES }), total: int, bev: int, fcev: int, phev: int }));
-    }
-    if (source === 'environment') {
-        // Both floor areas or neither (dependentRequired in the hub's schema): checked with the rules below.
-        p.buildings.properties.newCivilFloorArea10kM2 = num;
-        p.buildings.properties.newGreenFloorArea10kM2 = num;
-    }
-    return schema;
+// Reference values (the files the hub embeds): coefficients by id, each with its year when it has one.
+const REFERENCE = join(HERE, '..', '..', 'functions', 'IntegrationHub.Core', 'ReferenceData');
+const COEFFICIENTS = JSON.parse(readFileSync(join(REFERENCE, 'coefficients.json'), 'utf8')).coefficients;
+const BASE_YEAR = JSON.parse(readFileSync(join(REFERENCE, 'targets.json'), 'utf8')).baseYear;
+function coefficient(id) {
+    const found = COEFFICIENTS.find((c) => c.id === id);
+    if (!found) throw new Error(`coefficients.json has no '${id}'`);
+    return found.value;
 }
-const ENVELOPE_1_1 = {
-    statistics: { benchmarks: obj({ changshaCarbonIntensityChangeVs2020Pct: { type: 'number', minimum: -100, maximum: 100 } }) },
-    'power-grid': { gridNonFossilSharePct: { type: 'number', minimum: 0, maximum: 100 } },
-};
-const PERIOD = { statistics: '^[0-9]{4}(-Q[1-4])?$', other: '^[0-9]{4}-(0[1-9]|1[0-2])$' };
-const schemaFor = (source, version) => obj({
-    schemaVersion: str({ enum: ['1.0', '1.1'] }),
-    source: str({ enum: [source] }),
-    period: str({ pattern: PERIOD[source] ?? PERIOD.other }),
-    revision: int,
-    producedAt: str({ format: 'date-time' }),
-    producer: str({ minLength: 1, maxLength: 64 }),
-    ...(version === '1.0' ? {} : ENVELOPE_1_1[source] ?? {}),
-    records: arr(recordsFor(source, version), { minItems: 1, maxItems: 5000 }),
-}, ['schemaVersion', 'benchmarks', 'gridNonFossilSharePct']);
-
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-const isDateTime = (s) => {
-    const m = RFC3339.exec(s);
-    if (!m) return false;
-    const [y, mo, d, h, mi, se] = m.slice(1, 7).map(Number);
-    return mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate() && h < 24 && mi < 60 && se < 61;
-};
-
-function typeOk(type, v) {
-    if (type === 'object') return v !== null && typeof v === 'object' && !Array.isArray(v);
-    if (type === 'array') return Array.isArray(v);
-    if (type === 'integer') return Number.isInteger(v);
-    return typeof v === type;
+/** A per-year value (`<family>.<year>`): the year's own, else the nearest earlier year's, else the earliest later (contract 2.0). */
+function coefficientOfYear(family, year) {
+    const years = COEFFICIENTS.filter((c) => c.id.startsWith(`${family}.`) && Number.isInteger(c.year)).map((c) => c.year).sort((a, b) => a - b);
+    if (years.length === 0) throw new Error(`coefficients.json has no '${family}.<year>'`);
+    const chosen = years.includes(year) ? year : years.filter((y) => y < year).at(-1) ?? years[0];
+    return coefficient(`${family}.${chosen}`);
 }
-
-function validate(schema, v, at, errors) {
-    if (!typeOk(schema.type, v)) { errors.push({ instanceLocation: at, keyword: 'type' }); return; }
-    if (schema.enum && !schema.enum.includes(v)) errors.push({ instanceLocation: at, keyword: 'enum' });
-    if (schema.minimum !== undefined && v < schema.minimum) errors.push({ instanceLocation: at, keyword: 'minimum' });
-    if (schema.maximum !== undefined && v > schema.maximum) errors.push({ instanceLocation: at, keyword: 'maximum' });
-    if (schema.pattern && !new RegExp(schema.pattern, 'u').test(v)) errors.push({ instanceLocation: at, keyword: 'pattern' });
-    if (schema.format === 'date-time' && !isDateTime(v)) errors.push({ instanceLocation: at, keyword: 'format' });
-    if (schema.minLength !== undefined && [...v].length < schema.minLength) errors.push({ instanceLocation: at, keyword: 'minLength' });
-    if (schema.maxLength !== undefined && [...v].length > schema.maxLength) errors.push({ instanceLocation: at, keyword: 'maxLength' });
-    if (schema.type === 'array') {
-        if (schema.minItems !== undefined && v.length < schema.minItems) errors.push({ instanceLocation: at, keyword: 'minItems' });
-        if (schema.maxItems !== undefined && v.length > schema.maxItems) errors.push({ instanceLocation: at, keyword: 'maxItems' });
-        v.forEach((item, i) => validate(schema.items, item, `${at}/${i}`, errors));
-    }
-    if (schema.type === 'object') {
-        for (const k of schema.required) if (!Object.hasOwn(v, k)) errors.push({ instanceLocation: at, keyword: 'required' });
-        for (const [k, item] of Object.entries(v)) {
-            const at2 = `${at}/${escapePointer(k)}`;
-            if (!Object.hasOwn(schema.properties, k)) errors.push({ instanceLocation: at2, keyword: 'additionalProperties' });
-            else validate(schema.properties[k], item, at2, errors);
-        }
-    }
-}
+const FOSSIL = ['raw-coal', 'natural-gas', 'gasoline', 'diesel', 'fuel-oil', 'lpg'];
+/** tce per contract unit of each fuel but electricity. */
+const TCE = Object.fromEntries([...FOSSIL, 'heat'].map((f) => [f, coefficient(`standardCoal.${f}`)]));
 
 // ------------------------------------------------------------------------------------ domain rules
 
@@ -245,8 +161,6 @@ function periodBounds(period) {
     return { start: Date.UTC(y, m0 - 1, 1) - 8 * 3600e3, end: Date.UTC(y, m1, 1) - 8 * 3600e3, year: y, firstMonth: m0, lastMonth: m1 };
 }
 
-// tce per contract unit (domain.md), for the feedstock rule.
-const TCE = { 'raw-coal': 0.7143, 'natural-gas': 12.143, gasoline: 1.4714, diesel: 1.4571, 'fuel-oil': 1.4286, lpg: 1.7143 };
 
 function rules(feed) {
     const errors = [];
@@ -313,10 +227,7 @@ function report(bytes) {
         if (!(e instanceof ParseError)) throw e;
         return { exitCode: 2, errors: [{ instanceLocation: e.instanceLocation, keyword: e.keyword }], feed: null };
     }
-    const source = ['statistics', 'power-grid', 'transport', 'environment'].includes(feed.source) ? feed.source : 'statistics';
-    const errors = [];
-    const version = feed.schemaVersion ?? '1.1'; // absent: the latest
-    validate(schemaFor(source, version === '1.0' ? '1.0' : '1.1'), feed, '', errors);
+    const errors = SCHEMAS.validate(feed);
     if (errors.length === 0) errors.push(...rules(feed));
     return { exitCode: errors.length ? 1 : 0, errors, feed };
 }
@@ -400,7 +311,8 @@ function plausible(name, feed) {
             for (const dc of r.dataCentres ?? []) {
                 const pue = dc.totalMwh / dc.itMwh;
                 if (pue < 1.2 || pue > 1.6) say(`${at} ${dc.id} PUE ${pue.toFixed(3)}`);
-                if (dc.status === 'new' && pue > 1.3) say(`${at} new centre ${dc.id} PUE ${pue.toFixed(3)} above 1.3`);
+                const limit = coefficient('rule.pueLimit.new');
+                if (dc.status === 'new' && pue > limit) say(`${at} new centre ${dc.id} PUE ${pue.toFixed(3)} above ${limit}`);
             }
         }
     }
@@ -442,7 +354,7 @@ for (const f of [...latest.values()].filter((x) => x.source === 'statistics')) {
                 grid += get('power-grid', `${year}-${String(m).padStart(2, '0')}`).records.find((x) => x.areaCode === r.areaCode)
                     .consumption.find((c) => c.sector === e.sector)?.mwh ?? 0;
             }
-            if (Math.abs(e.quantity / grid - 1) > 0.05) problem(`statistics-${f.period}`, `${r.areaCode} ${e.sector} electricity ${e.quantity} vs grid ${grid.toFixed(3)}`);
+            if (Math.abs(e.quantity / grid - 1) > coefficient('rule.electricityCrossCheckTolerance')) problem(`statistics-${f.period}`, `${r.areaCode} ${e.sector} electricity ${e.quantity} vs grid ${grid.toFixed(3)}`);
         }
     }
 }
@@ -464,35 +376,81 @@ for (const [source, period] of [['statistics', '2024-Q4'], ['power-grid', '2025-
 const overLimit = new Set();
 for (const f of [...latest.values()].filter((x) => x.source === 'environment' && !x.period.startsWith('2020'))) {
     for (const r of f.records) for (const dc of r.dataCentres ?? []) {
-        if (dc.totalMwh / dc.itMwh > (dc.status === 'new' ? 1.3 : 1.5)) overLimit.add(`${dc.id} ${f.period}`);
+        if (dc.totalMwh / dc.itMwh > coefficient(`rule.pueLimit.${dc.status}`)) overLimit.add(`${dc.id} ${f.period}`);
     }
 }
 console.log(`data-centre months above the PUE limit since 2024: ${[...overLimit].sort().join(', ') || 'none'}`);
 
-// Coefficients (domain.md).
-const SC = { 'raw-coal': 0.7143, 'natural-gas': 12.143, gasoline: 1.4714, diesel: 1.4571, 'fuel-oil': 1.4286, lpg: 1.7143, heat: 0.03412 };
-const CO2 = { 'raw-coal': [20.908, 26.37, 0.94], 'natural-gas': [389.31, 15.3, 0.99], gasoline: [43.07, 18.9, 0.98], diesel: [42.652, 20.2, 0.98], 'fuel-oil': [41.816, 21.1, 0.98], lpg: [50.179, 17.2, 0.98] };
-const co2Factor = (fuel) => { const [ncv, cc, ox] = CO2[fuel]; return (ncv * cc * ox * 44) / 12 / 1000; };
-const ELEC_TCE = 0.1229;
-const GRID_CO2 = 0.5703;
-const HEAT_CO2 = 0.11;
+// Totals on the basis of contract 2.0 ("Changes from 1.0"): electricity at c_y, the year's coal equivalent of
+// generation; non-fossil electricity = local PV + the rest of consumption × the grid's non-fossil share (the month's
+// gridNonFossilSharePct, else the year's default); assessed energy = total − non-fossil − feedstock.
+const CO2 = Object.fromEntries(FOSSIL.map((f) => [f,
+    (coefficient(`co2.${f}.ncv`) * coefficient(`co2.${f}.carbonContent`) * coefficient(`co2.${f}.oxidationRate`) * coefficient('chem.molarMassCO2'))
+        / coefficient('chem.molarMassC') / 1000]));
+const ELEC_EQUIVALENT = coefficient('standardCoal.electricity'); // 当量值: only the electricity share of final use
+const GRID_CO2 = coefficient('co2.grid.fixed');
+const HEAT_CO2 = coefficient('co2.heat');
+
+/**
+ * Non-fossil electricity and the figures built on it, for one area and period (contract 2.0 formulas).
+ * months: [{ mwh, sharePct }] (sharePct = the month's grid share); pvMwh; fuelsTce (FH); feedstockTce; c.
+ */
+function basis2({ months, pvMwh, fuelsTce, feedstockTce, c }) {
+    const e = sumOf(months, (m) => m.mwh);
+    const gridSharePct = sumOf(months, (m) => m.sharePct * m.mwh) / e;
+    const local = Math.min(pvMwh, e);
+    const nonFossilMwh = local + (e - local) * gridSharePct / 100;
+    const totalTce = fuelsTce + e * c;
+    const nonFossilTce = nonFossilMwh * c;
+    return {
+        e, gridSharePct, totalTce, nonFossilTce, nonFossilPct: (nonFossilTce / totalTce) * 100,
+        assessedTce: totalTce - nonFossilTce - feedstockTce,
+        electricityShareOfFinalPct: ((e * ELEC_EQUIVALENT) / (fuelsTce + e * ELEC_EQUIVALENT)) * 100,
+    };
+}
+
+// The contract's worked example (non-fossil share, one area, 2025-Q1) through the same function.
+{
+    const x = basis2({
+        months: [{ mwh: 150000, sharePct: 36 }, { mwh: 140000, sharePct: 38 }, { mwh: 160000, sharePct: 40 }],
+        pvMwh: 12000, fuelsTce: 60000, feedstockTce: 2000, c: 0.3007,
+    });
+    const near = (a, b, d) => Math.abs(a - b) <= d;
+    if (!near(x.nonFossilPct, 27.502, 0.0005) || !near(x.assessedTce, 139599.6, 0.05) || !near(x.electricityShareOfFinalPct, 47.964, 0.0005)) {
+        problem('check.mjs', `the contract's worked example gives ${JSON.stringify(x)}`);
+    }
+}
 
 function totals(year, quarters) {
     const months = quarters.flatMap((q) => [1, 2, 3].map((i) => `${year}-${String(3 * (q - 1) + i).padStart(2, '0')}`));
     const stats = quarters.length === 4 && get('statistics', `${year}`) ? [get('statistics', `${year}`)] : quarters.map((q) => get('statistics', `${year}-Q${q}`));
     const sRec = stats.flatMap(leafRecords);
-    const gRec = months.flatMap((m) => leafRecords(get('power-grid', m)));
+    const grid = months.map((m) => get('power-grid', m));
+    const gRec = grid.flatMap(leafRecords);
     const lastMonth = months.at(-1);
-    const t = { gdp: sumOf(sRec, (r) => r.gdp10kCny), gdpConst: sumOf(sRec, (r) => r.gdpConstant2020_10kCny) };
+    const c = coefficientOfYear('electricity.coalEquivalent', year);
+    const t = { c, gdp: sumOf(sRec, (r) => r.gdp10kCny), gdpConst: sumOf(sRec, (r) => r.gdpConstant2020_10kCny) };
     const items = sRec.flatMap((r) => r.energy).filter((e) => e.fuel !== 'electricity');
-    t.fuelTce = sumOf(items, (e) => e.quantity * SC[e.fuel]);
-    t.gridMwh = sumOf(gRec, (r) => sumOf(r.consumption, (c) => c.mwh));
-    t.energyTce = t.fuelTce + t.gridMwh * ELEC_TCE;
+    t.fuelTce = sumOf(items, (e) => e.quantity * TCE[e.fuel]);
+    t.feedstockTce = sumOf(sRec, (r) => r.feedstockTce ?? 0);
+    t.defaultMonths = grid.filter((f) => f.gridNonFossilSharePct === undefined).length;
+    const b = basis2({
+        months: grid.map((f) => ({
+            mwh: sumOf(leafRecords(f), (r) => sumOf(r.consumption, (x) => x.mwh)),
+            sharePct: f.gridNonFossilSharePct ?? coefficientOfYear('grid.nonFossilShareDefault', year),
+        })),
+        pvMwh: sumOf(gRec, (r) => r.pvGenerationMwh), fuelsTce: t.fuelTce, feedstockTce: t.feedstockTce, c,
+    });
+    Object.assign(t, b);
+    t.gridMwh = b.e;
+    t.energyTce = b.totalTce;
+    t.electricityTce = b.e * c;
+    t.largestFuelTce = Math.max(...FOSSIL.concat('heat').map((f) => sumOf(items.filter((e) => e.fuel === f), (e) => e.quantity * TCE[f])));
     t.intensity = t.energyTce / t.gdpConst;
-    t.co2 = sumOf(items.filter((e) => e.fuel !== 'heat'), (e) => e.quantity * co2Factor(e.fuel)) + t.gridMwh * GRID_CO2
+    t.assessedIntensity = t.assessedTce / t.gdpConst;
+    t.co2 = sumOf(items.filter((e) => e.fuel !== 'heat'), (e) => e.quantity * CO2[e.fuel]) + t.gridMwh * GRID_CO2
         + sumOf(items.filter((e) => e.fuel === 'heat'), (e) => e.quantity * HEAT_CO2);
     t.carbonIntensity = t.co2 / t.gdpConst;
-    t.nonFossilPct = (sumOf(gRec, (r) => (r.greenPowerTradedMwh ?? 0) + r.pvGenerationMwh) * ELEC_TCE / t.energyTce) * 100;
     const gLast = leafRecords(get('power-grid', lastMonth));
     t.pvKw = sumOf(gLast, (r) => r.pvInstalledKw);
     t.pvMwh = sumOf(gRec, (r) => r.pvGenerationMwh);
@@ -515,33 +473,47 @@ function totals(year, quarters) {
         dcs[dc.id].total += dc.totalMwh;
     }
     t.pueMax = Math.max(...Object.values(dcs).map((d) => d.total / d.it));
-    t.dcNonCompliant = Object.values(dcs).filter((d) => d.total / d.it > (d.status === 'new' ? 1.3 : 1.5)).length;
+    t.dcNonCompliant = Object.values(dcs).filter((d) => d.total / d.it > coefficient(`rule.pueLimit.${d.status}`)).length;
     return t;
 }
 
+const base = (quarters) => totals(BASE_YEAR, quarters);
 const rows = [
-    ['2020', totals(2020, [1, 2, 3, 4]), null],
-    ['2024', totals(2024, [1, 2, 3, 4]), totals(2020, [1, 2, 3, 4])],
-    ['2020 Q1-Q3', totals(2020, [1, 2, 3]), null],
-    ['2025 Q1-Q3', totals(2025, [1, 2, 3]), totals(2020, [1, 2, 3])],
+    [`${BASE_YEAR}`, base([1, 2, 3, 4]), null],
+    ['2024', totals(2024, [1, 2, 3, 4]), base([1, 2, 3, 4])],
+    [`${BASE_YEAR} Q1-Q3`, base([1, 2, 3]), null],
+    ['2025 Q1-Q3', totals(2025, [1, 2, 3]), base([1, 2, 3])],
 ];
-const fmt = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
-console.log(`\n${feeds.length} valid feeds, ${cases.length} invalid cases checked.\n`);
-console.log('New Area (sum of the 24 leaves, latest revisions):');
-for (const [label, t, base] of rows) {
-    const change = base ? `  energy intensity vs 2020 ${fmt((t.intensity / base.intensity - 1) * 100, 1)} %, carbon intensity vs 2020 ${fmt((t.carbonIntensity / base.carbonIntensity - 1) * 100, 1)} %` : '';
-    console.log(`  ${label.padEnd(11)} GDP ${fmt(t.gdp)} (2020 prices ${fmt(t.gdpConst)}) 10k CNY | energy ${fmt(t.energyTce)} tce (fuels ${fmt(t.fuelTce)}) | grid ${fmt(t.gridMwh)} MWh | intensity ${t.intensity.toFixed(4)} tce/10k CNY${change}`);
-    console.log(`  ${''.padEnd(11)} CO2 ${fmt(t.co2)} t (${t.carbonIntensity.toFixed(4)} t/10k CNY) | non-fossil ${t.nonFossilPct.toFixed(2)} % | PV ${fmt(t.pvKw)} kW, ${fmt(t.pvMwh)} MWh | NEV ${t.nevPct.toFixed(1)} % (public ${t.publicNevPct.toFixed(1)} %) | charging ${t.chargingPct.toFixed(1)} % | public PV buildings ${t.pvBuildingsPct.toFixed(1)} % | green new buildings ${t.greenBuildingsPct.toFixed(1)} % | AQI ${t.aqi.toFixed(1)} | sink ${fmt(t.sink)} t | PUE max ${t.pueMax.toFixed(3)}, non-compliant ${t.dcNonCompliant}`);
+
+// Orders of magnitude (domain.md): intensities of a few tenths of a tce per 10k CNY, electricity the largest item at
+// c_y, an area's non-fossil share of roughly 10-40 % (below 5 % is the 1.0 conversion or a missing grid mix), and
+// the Hunan grid's own non-fossil share above 20 %.
+for (const [label, t] of rows) {
+    if (t.intensity < 0.1 || t.intensity > 1) problem(label, `energy intensity ${t.intensity.toFixed(4)} tce/10k CNY is not a few tenths`);
+    if (t.electricityTce <= t.largestFuelTce) problem(label, `electricity ${t.electricityTce.toFixed(0)} tce is not the largest item of energy`);
+    if (t.nonFossilPct < 10 || t.nonFossilPct > 40) problem(label, `non-fossil share ${t.nonFossilPct.toFixed(2)} % is outside 10-40 %`);
+    if (t.gridSharePct <= 20 || t.gridSharePct > 60) problem(label, `grid non-fossil share ${t.gridSharePct.toFixed(2)} % is not above 20 % (or above 60 %)`);
 }
 
-// Quarterly intensity change vs the same quarter of 2020.
+const fmt = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const change = (t, b, key) => `${fmt((t[key] / b[key] - 1) * 100, 1)} %`;
+console.log(`\n${feeds.length} valid feeds, ${cases.length} invalid cases checked.\n`);
+console.log('New Area (sum of the 24 leaves, latest revisions), contract 2.0 basis (electricity at c_y, non-fossil with the grid mix):');
+for (const [label, t, b] of rows) {
+    const vs = b ? `  vs ${BASE_YEAR}: energy intensity ${change(t, b, 'intensity')}, assessed ${change(t, b, 'assessedIntensity')}, carbon ${change(t, b, 'carbonIntensity')}` : '';
+    console.log(`  ${label.padEnd(11)} GDP ${fmt(t.gdp)} (2020 prices ${fmt(t.gdpConst)}) 10k CNY | c ${t.c} tce/MWh | energy ${fmt(t.energyTce)} tce (fuels ${fmt(t.fuelTce)}, electricity ${fmt(t.electricityTce)}) | grid ${fmt(t.gridMwh)} MWh | intensity ${t.intensity.toFixed(4)} tce/10k CNY${vs}`);
+    console.log(`  ${''.padEnd(11)} non-fossil ${fmt(t.nonFossilTce)} tce, ${t.nonFossilPct.toFixed(2)} % (grid share ${t.gridSharePct.toFixed(2)} %, ${t.defaultMonths} month(s) on the default) | feedstock ${fmt(t.feedstockTce)} tce | assessed ${fmt(t.assessedTce)} tce, ${t.assessedIntensity.toFixed(4)} tce/10k CNY | electricity share of final use ${t.electricityShareOfFinalPct.toFixed(1)} %`);
+    console.log(`  ${''.padEnd(11)} CO2 ${fmt(t.co2)} t (${t.carbonIntensity.toFixed(4)} t/10k CNY) | PV ${fmt(t.pvKw)} kW, ${fmt(t.pvMwh)} MWh | NEV ${t.nevPct.toFixed(1)} % (public ${t.publicNevPct.toFixed(1)} %) | charging ${t.chargingPct.toFixed(1)} % | public PV buildings ${t.pvBuildingsPct.toFixed(1)} % | green new buildings ${t.greenBuildingsPct.toFixed(1)} % | AQI ${t.aqi.toFixed(1)} | sink ${fmt(t.sink)} t | PUE max ${t.pueMax.toFixed(3)}, non-compliant ${t.dcNonCompliant}`);
+}
+
+// Quarterly intensity change vs the same quarter of the base year (energy.intensityChangeVs2020Pct of a quarter).
 const q = (year, n) => totals(year, [n]);
 const line = [];
 for (const year of [2024, 2025]) for (const n of [1, 2, 3, 4]) {
     if (year === 2025 && n === 4) continue;
-    line.push(`${year}-Q${n} ${fmt((q(year, n).intensity / q(2020, n).intensity - 1) * 100, 1)} %`);
+    line.push(`${year}-Q${n} ${fmt((q(year, n).intensity / q(BASE_YEAR, n).intensity - 1) * 100, 1)} %`);
 }
-console.log(`  energy intensity vs the same quarter of 2020: ${line.join(', ')}`);
+console.log(`  energy intensity vs the same quarter of ${BASE_YEAR}: ${line.join(', ')}`);
 
 if (failures > 0) {
     console.error(`\n${failures} check(s) failed`);

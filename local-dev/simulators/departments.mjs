@@ -1,6 +1,6 @@
 // Department simulators: the APIs of the statistics bureau, the power grid, transport and environment, from
 // which the hub pulls feeds, served from the sample feeds, with switches that make a department fail, hang or
-// send an invalid feed. Node built-ins only, so the demo and the C# integration tests can start it anywhere.
+// send an invalid feed. Node built-ins and ajv (local-dev's npm tools: npm ci --prefix local-dev) for the schemas.
 //
 //   node local-dev/simulators/departments.mjs [--port N] [--host 127.0.0.1] [--feeds DIR]
 //                                             [--fail SOURCE]... [--hang SOURCE]... [--invalid SOURCE]...
@@ -12,6 +12,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { feedSchemas } from '../lib/feed-schemas.mjs';
 
 const SOURCES = ['statistics', 'power-grid', 'transport', 'environment'];
 const MODES = ['ok', 'fail', 'hang', 'invalid'];
@@ -72,9 +73,32 @@ for (const name of names) {
 }
 if (SOURCES.every((s) => feeds.get(s).size === 0)) die(`no feed files ({source}-{period}-r{n}.json) in ${opts.feeds}`);
 
+// Files are judged once by the repository's schemas/ (ajv, 2020-12), as the hub will judge them: one that does not
+// meet its schema is still served byte for byte (a department may well send one), but said so at start.
+const schemas = feedSchemas();
+const schemaErrors = (bytes) => {
+    try {
+        return schemas.validate(JSON.parse(bytes));
+    } catch (e) {
+        return [{ instanceLocation: '', keyword: `not JSON: ${e.message}` }];
+    }
+};
+for (const periods of feeds.values()) {
+    for (const revisions of periods.values()) {
+        for (const file of revisions.values()) {
+            const errors = schemaErrors(readFileSync(file));
+            if (errors.length > 0) {
+                const shown = errors.slice(0, 3).map((e) => `${e.instanceLocation || '(root)'} ${e.keyword}`).join(', ');
+                process.stderr.write(`departments: warning: ${file} does not meet its schema (${shown}); served as it is\n`);
+            }
+        }
+    }
+}
+
 // Breaks the contract twice (an area outside the reference, the required producer gone) and moves producedAt by
 // an hour, so the body differs from the valid feed even where a reader ignores the broken fields. Deterministic:
-// asking again gives the same bytes, like a department re-sending the same bad export.
+// asking again gives the same bytes, like a department re-sending the same bad export. The schema must refuse the
+// result: a body it accepts would not be the invalid feed this mode promises (an answer 500 says so instead).
 function invalidate(bytes) {
     const feed = JSON.parse(bytes);
     if (feed.records?.[0]) feed.records[0].areaCode = '000000';
@@ -82,7 +106,9 @@ function invalidate(bytes) {
     const at = Date.parse(feed.producedAt);
     const shifted = (Number.isNaN(at) ? Date.now() : at) + 3600e3;
     feed.producedAt = new Date(shifted + 8 * 3600e3).toISOString().slice(0, 19) + '+08:00';
-    return Buffer.from(JSON.stringify(feed, null, 2) + '\n');
+    const out = Buffer.from(JSON.stringify(feed, null, 2) + '\n');
+    if (schemaErrors(out).length === 0) throw new Error('the invalidated feed still meets its schema');
+    return out;
 }
 
 // ------------------------------------------------------------------------------------------------ switches

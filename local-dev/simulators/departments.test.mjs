@@ -5,15 +5,19 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { feedSchemas } from '../lib/feed-schemas.mjs';
 
 const DIR = dirname(fileURLToPath(import.meta.url));
 const SCRIPT = join(DIR, 'departments.mjs');
 const FEEDS = join(DIR, '..', 'sample-feeds');
 const sample = (year, name) => readFileSync(join(FEEDS, year, name));
+// The repository's schemas under ajv (2020-12): what the hub would say of a body, in its terms.
+const SCHEMAS = feedSchemas();
 
 const children = new Set();
 
@@ -164,6 +168,22 @@ describe('departments simulator', () => {
         assert.equal(body.records.length, original.records.length);
         // "until changed": still invalid on the next request
         assert.equal('producer' in await (await feed('environment', '2024-08')).json(), false);
+        // The schema refuses it for the missing producer, at the root; the valid file meets it.
+        assert.deepEqual(SCHEMAS.validate(body), [{ instanceLocation: '', keyword: 'required' }]);
+        assert.deepEqual(SCHEMAS.validate(original), []);
+    });
+
+    test('every period served meets its schema (schemas/, 2020-12)', async () => {
+        let checked = 0;
+        for (const source of ['statistics', 'power-grid', 'transport', 'environment']) {
+            const { periods } = await (await get(`/${source}/periods`, KEY(source))).json();
+            for (const period of periods) {
+                const body = await (await feed(source, period)).json();
+                assert.deepEqual(SCHEMAS.validate(body), [], `${source} ${period}`);
+                checked++;
+            }
+        }
+        assert.ok(checked >= 100, `only ${checked} periods served`);
     });
 
     test('hang does not answer; the source answers again after reset', async () => {
@@ -254,5 +274,26 @@ test('unknown options and sources are refused with exit code 2', async () => {
         const { code, stderr } = await exited;
         assert.equal(code, 2, args.join(' '));
         assert.match(stderr, /^departments: /);
+    }
+});
+
+test('a file that breaks its schema is served byte for byte, and named at start with the failing pointer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-feeds-'));
+    try {
+        const broken = JSON.parse(sample('2024', 'transport-2024-07-r0.json'));
+        broken.records[0].vehicles[0].nev = '44';
+        const bytes = Buffer.from(JSON.stringify(broken, null, 2));
+        writeFileSync(join(dir, 'transport-2024-07-r0.json'), bytes);
+        writeFileSync(join(dir, 'environment-2024-08-r0.json'), sample('2024', 'environment-2024-08-r0.json'));
+        const sim = await start(['--feeds', dir]).ready;
+        const res = await fetch(`${sim.url}/transport/feeds/2024-07`, { headers: KEY('transport') });
+        assert.equal(res.status, 200);
+        assert.ok(Buffer.from(await res.arrayBuffer()).equals(bytes));
+        const { code, stderr } = await sim.stop();
+        assert.equal(code, 0);
+        assert.match(stderr, /warning: .*transport-2024-07-r0\.json does not meet its schema \(\/records\/0\/vehicles\/0\/nev type\)/);
+        assert.doesNotMatch(stderr, /environment-2024-08/);
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
     }
 });

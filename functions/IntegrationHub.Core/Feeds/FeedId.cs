@@ -25,6 +25,17 @@ public static class FeedId
         return FeedSource.All.FirstOrDefault(s => feedId.StartsWith(s + "-", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Where a department follows a feed: <c>/api/feeds/{source}/{feedId}</c>. The source is a path segment of its own
+    /// so the route's two parameters each mean one thing (the push is <c>/api/feeds/{source}</c>).
+    /// </summary>
+    public static string StatusUrl(string source, string feedId)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(feedId);
+        return $"/api/feeds/{Uri.EscapeDataString(source)}/{Uri.EscapeDataString(feedId)}";
+    }
+
     /// <summary>The first 16 hex digits of the content hash an id made by <see cref="Create"/> ends with.</summary>
     public static string HashPrefixOf(string feedId)
     {

@@ -19,6 +19,13 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
 {
     public const string ApiKeyHeader = AccessGate.ApiKeyHeader;
 
+    /// <summary>
+    /// <c>GET /api/feeds/{feedId}</c>, the status route before the source had a segment of its own: answered as before
+    /// until the sunset (README, "Following a feed"), marked deprecated since the successor route exists.
+    /// </summary>
+    public static readonly RouteDeprecation FeedIdOnlyRoute = new(
+        new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 6, 30, 23, 59, 59, TimeSpan.Zero));
+
     [Function(nameof(PushFeed))]
     [Access(AccessPolicy.OwnSource)]
     public async Task<IActionResult> PushFeed(
@@ -36,7 +43,7 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
         // it landed without a verdict or without its pipeline run, so the request's abort no longer cancels anything.
         var outcome = await intake.ReceiveAsync(source, body, HubTelemetry.PushChannel, client, CancellationToken.None).ConfigureAwait(false);
         request.Admitted().FeedId = outcome.FeedId;
-        var statusUrl = $"/api/feeds/{outcome.FeedId}";
+        var statusUrl = FeedId.StatusUrl(source, outcome.FeedId);
 
         return outcome.Verdict switch
         {
@@ -51,9 +58,31 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
     [Function(nameof(GetFeedStatus))]
     [Access(AccessPolicy.AnyKey)]
     public async Task<IActionResult> GetFeedStatus(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "feeds/{source}/{feedId}")] HttpRequest request,
+        string source, string feedId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // A feed id names its source; under another source's path it is not that feed.
+        return FeedId.SourceOf(feedId) == source
+            ? await StatusAsync(request, feedId, cancellationToken).ConfigureAwait(false)
+            : Problems.Create(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received from '{source}'.");
+    }
+
+    /// <summary>The deprecated form of <see cref="GetFeedStatus"/>: the same answers, with the deprecation headers.</summary>
+    [Function(nameof(GetFeedStatusByIdOnly))]
+    [Access(AccessPolicy.AnyKey)]
+    public async Task<IActionResult> GetFeedStatusByIdOnly(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "feeds/{feedId}")] HttpRequest request, string feedId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var source = FeedId.SourceOf(feedId);
+        FeedIdOnlyRoute.Apply(request.HttpContext.Response, source is null ? null : FeedId.StatusUrl(source, feedId));
+        return await StatusAsync(request, feedId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IActionResult> StatusAsync(HttpRequest request, string feedId, CancellationToken cancellationToken)
+    {
         var caller = request.Admitted().Caller;
         var status = await intake.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
         if (status is not null && caller.Principal != AccessOptions.OpsPrincipal && caller.Principal != status.Source)

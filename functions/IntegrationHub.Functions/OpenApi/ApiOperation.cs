@@ -78,6 +78,12 @@ internal sealed record ApiOperation(string Tag, ApiAccess Access, string Summary
     /// document adds the header parameter, the response headers and the 304.
     /// </summary>
     public bool Conditional { get; init; }
+
+    /// <summary>
+    /// A route kept for existing clients until its sunset: the operation is <c>deprecated</c>, and its answers carry
+    /// <c>Deprecation</c>, <c>Sunset</c> and a <c>Link</c> to the successor.
+    /// </summary>
+    public Http.RouteDeprecation? Deprecation { get; init; }
 }
 
 internal static class ApiMediaTypes

@@ -46,7 +46,7 @@ internal static class ApiSchemas
                 Object(null, new()
                 {
                     ["feedId"] = Text("The feed's id."),
-                    ["statusUrl"] = Text("`/api/feeds/{feedId}`."),
+                    ["statusUrl"] = Text("`/api/feeds/{source}/{feedId}`."),
                     ["errors"] = ArrayOf(Ref("ValidationIssue"), "Every violation (the first 1000)."),
                     ["errorsNotListed"] = Integer("Violations beyond the first 1000, counted but not listed; absent when none."),
                     ["warnings"] = ArrayOf(Ref("ValidationIssue"), "What is suspicious but accepted."),
@@ -88,7 +88,7 @@ internal static class ApiSchemas
             new()
             {
                 ["feedId"] = Text("The feed's id."),
-                ["status"] = Text("The status URL, `/api/feeds/{feedId}`."),
+                ["status"] = Text("The status URL, `/api/feeds/{source}/{feedId}`."),
                 ["warnings"] = ArrayOf(Ref("ValidationIssue")),
             },
             required: ["feedId", "status"]);

@@ -45,7 +45,11 @@ internal static class HubOpenApi
                 Version = typeof(HubOpenApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0.0",
                 Description = "Departments push and follow feeds; dashboards read the published data sets; ops watch and repair the orchestrations. "
                     + "Errors are RFC 7807 problems (`application/problem+json`). Keys go in the `x-api-key` header: a department's key for its own feeds, "
-                    + "the ops key for the ops surface; data sets, pages and the health probe need none.",
+                    + "the ops key for the ops surface; data sets, pages and the health probe need none. "
+                    + $"`GET /feeds/{{feedId}}` is deprecated for `GET /feeds/{{source}}/{{feedId}}` and answered until {Intake.PushFeedFunction.FeedIdOnlyRoute.Sunset:yyyy-MM-dd}.",
+
+                // As the package manifests say (UNLICENSED); an SPDX LicenseRef, as no SPDX id means "proprietary".
+                License = new OpenApiLicense { Name = "Proprietary: all rights reserved (no licence granted)", Identifier = "LicenseRef-Proprietary" },
             },
 
             // Relative: the document is served at /api/openapi.json, so the paths resolve under /api wherever the app runs.
@@ -114,18 +118,24 @@ internal static class HubOpenApi
     }
 
     /// <summary>
-    /// The names of the path's parameters, by position. Routes of one shape that name a position differently share a
-    /// joined name (<c>feeds/{source}</c> and <c>feeds/{feedId}</c>: <c>{feedIdOrSource}</c>), and each operation's
-    /// description says what the value is for it: OpenAPI allows one path per shape.
+    /// The names of the path's parameters, by position. OpenAPI allows one path per shape, so a deprecated route that
+    /// shares its shape with a live one (<c>GET feeds/{feedId}</c> beside <c>POST feeds/{source}</c>) takes the live
+    /// route's names, and its parameter's description says what the value is for it. Live routes of one shape that name
+    /// a position differently would share a joined name (<c>{feedIdOrSource}</c>); none do.
     /// </summary>
-    private static List<string> ParameterNames(IReadOnlyList<HttpRoute> routes) =>
-    [
-        .. Enumerable.Range(0, routes[0].Parameters.Count).Select(i =>
-        {
-            var names = routes.Select(r => r.Parameters[i].Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-            return names[0] + string.Concat(names.Skip(1).Select(n => "Or" + char.ToUpperInvariant(n[0]) + n[1..]));
-        }),
-    ];
+    private static List<string> ParameterNames(IReadOnlyList<HttpRoute> routes)
+    {
+        var live = routes.Where(r => OperationCatalog.Operations[r.FunctionName].Deprecation is null).ToList();
+        var naming = live.Count > 0 ? live : routes;
+        return
+        [
+            .. Enumerable.Range(0, routes[0].Parameters.Count).Select(i =>
+            {
+                var names = naming.Select(r => r.Parameters[i].Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                return names[0] + string.Concat(names.Skip(1).Select(n => "Or" + char.ToUpperInvariant(n[0]) + n[1..]));
+            }),
+        ];
+    }
 
     private static OpenApiOperation Operation(OpenApiDocument document, HttpRoute route, ApiOperation entry, IReadOnlyList<string> pathNames)
     {
@@ -165,7 +175,15 @@ internal static class HubOpenApi
         var responses = new OpenApiResponses();
         foreach (var response in WithAccessResponses(entry))
         {
-            responses[response.Status.ToString(CultureInfo.InvariantCulture)] = Response(document, response, entry.Conditional);
+            var answer = Response(document, response, entry.Conditional);
+
+            // The route marks its own answers; a 401 (and a 503) comes from the request pipeline before it runs.
+            if (entry.Deprecation is { } deprecation && response.Status != 401)
+            {
+                answer.Headers = DeprecationHeaders(deprecation, answer.Headers);
+            }
+
+            responses[response.Status.ToString(CultureInfo.InvariantCulture)] = answer;
         }
 
         if (entry.Conditional)
@@ -211,6 +229,7 @@ internal static class HubOpenApi
                 }
                 : null,
             Responses = responses,
+            Deprecated = entry.Deprecation is not null,
             Security = Security(document, entry.Access),
             Extensions = new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal)
             {
@@ -246,6 +265,30 @@ internal static class HubOpenApi
         }
 
         return responses.OrderBy(r => r.Status);
+    }
+
+    /// <summary>The headers every answer of a deprecated route carries, after the answer's own.</summary>
+    private static Dictionary<string, IOpenApiHeader> DeprecationHeaders(Http.RouteDeprecation deprecation, IDictionary<string, IOpenApiHeader>? own)
+    {
+        var headers = new Dictionary<string, IOpenApiHeader>(own ?? new Dictionary<string, IOpenApiHeader>(), StringComparer.Ordinal)
+        {
+            [Http.RouteDeprecation.DeprecationHeader] = new OpenApiHeader
+            {
+                Description = $"RFC 9745: deprecated since {deprecation.Since:yyyy-MM-dd} (`{deprecation.DeprecationValue}`).",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            },
+            [Http.RouteDeprecation.SunsetHeader] = new OpenApiHeader
+            {
+                Description = $"RFC 8594: answered until `{deprecation.SunsetValue}`; move to the successor before then.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            },
+            ["Link"] = new OpenApiHeader
+            {
+                Description = "The route to use instead, `rel=\"successor-version\"`.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            },
+        };
+        return headers;
     }
 
     private static OpenApiResponse Response(OpenApiDocument document, ApiResponse response, bool conditional)

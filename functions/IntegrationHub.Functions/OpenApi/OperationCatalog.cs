@@ -77,8 +77,23 @@ internal static class OperationCatalog
         },
         ["GetFeedStatus"] = new(FeedsTag, ApiAccess.DepartmentOrOps, "Follow a feed",
             "The feed's state: `Received` (landed, no verdict yet), `Validated`, `Quarantined` (with its report) or `Consolidated`, and the "
-            + "data-set versions that first included it.")
+            + "data-set versions that first included it. This is the status URL a push answers with.")
         {
+            Responses =
+            [
+                new(200, "The feed's state.", "FeedStatus"),
+                Problem(401, "No key, or a key that is nobody's."),
+                Problem(403, "Another department's feed."),
+                Problem(404, "No feed with this id has been received from this source."),
+            ],
+        },
+        ["GetFeedStatusByIdOnly"] = new(FeedsTag, ApiAccess.DepartmentOrOps, "Follow a feed (deprecated form)",
+            "`GET /feeds/{feedId}`, the status route before the source had a segment of its own; it answers as `GET /feeds/{source}/{feedId}` "
+            + $"does until {Intake.PushFeedFunction.FeedIdOnlyRoute.Sunset:yyyy-MM-dd} (the `Sunset` header), and may be gone after. "
+            + "OpenAPI allows one path per shape, so this path names its one segment `{source}` after the push it shares it with: the value is a feed id.")
+        {
+            Deprecation = Intake.PushFeedFunction.FeedIdOnlyRoute,
+            PathParameters = new Dictionary<string, string> { ["feedId"] = "A feed id (not a source), as in `GET /feeds/{source}/{feedId}`." },
             Responses =
             [
                 new(200, "The feed's state.", "FeedStatus"),

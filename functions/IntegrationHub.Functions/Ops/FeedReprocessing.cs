@@ -55,7 +55,7 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
             var status = await store.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
             if (status is { State: FeedState.Quarantined })
             {
-                feeds.Add(new QuarantinedFeed(status.FeedId, status.Source, status.Period, status.ReceivedAt, status.LandingBlob, $"/api/feeds/{status.FeedId}", status.Report));
+                feeds.Add(new QuarantinedFeed(status.FeedId, status.Source, status.Period, status.ReceivedAt, status.LandingBlob, FeedId.StatusUrl(status.Source, status.FeedId), status.Report));
             }
         }
 
@@ -69,7 +69,7 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         var check = validator.Validate(body.ToMemory(), status.Source, contentHash);
         if (check.Feed is null)
         {
-            return (StillInvalid(status.FeedId, check.Report), "invalid");
+            return (StillInvalid(status, check.Report), "invalid");
         }
 
         var feedId = check.Report.FeedId!;
@@ -158,14 +158,14 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
             outcome == StartOutcome.Running ? $"The run {instanceId} is running already." : $"Another caller is starting {instanceId} at this moment.",
             new Dictionary<string, object?> { ["feedId"] = feedId, ["instanceId"] = instanceId });
 
-    private static OpsAnswer StillInvalid(string feedId, ValidationReport report) =>
+    private static OpsAnswer StillInvalid(FeedStatus status, ValidationReport report) =>
         OpsAnswer.Problem(StatusCodes.Status422UnprocessableEntity, "The feed is still not valid",
             $"Validated again: {report.Errors.Count} violation(s); the feed stays quarantined. Fix the schema or reference data it breaks, or have the department send it again.",
             new Dictionary<string, object?>
             {
-                ["feedId"] = feedId,
-                ["statusUrl"] = $"/api/feeds/{feedId}",
-                // As a push's 400 has them, and the whole report as GET /api/feeds/{feedId} shows it.
+                ["feedId"] = status.FeedId,
+                ["statusUrl"] = FeedId.StatusUrl(status.Source, status.FeedId),
+                // As a push's 400 has them, and the whole report as GET /api/feeds/{source}/{feedId} shows it.
                 ["errors"] = report.Errors,
                 ["warnings"] = report.Warnings,
                 ["report"] = JsonSerializer.SerializeToElement(report, Core.HubJson.Options),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Grpc.Core;
+using IntegrationHub.Core.Feeds;
 using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Storage;
 using Microsoft.AspNetCore.Http;
@@ -106,7 +107,7 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
         {
             var status = key.ContentHash is null ? null : await feeds.GetStatusByContentHashAsync(key.Source, key.ContentHash, cancellationToken).ConfigureAwait(false);
             var feedId = status?.FeedId is { Length: > 0 } id ? id : null;
-            links.Add(new FeedLink(key.Source, key.Period, key.ContentHash, feedId, status?.State.ToString() ?? "NotReceived", feedId is null ? null : $"/api/feeds/{feedId}"));
+            links.Add(new FeedLink(key.Source, key.Period, key.ContentHash, feedId, status?.State.ToString() ?? "NotReceived", feedId is null ? null : FeedId.StatusUrl(key.Source, feedId)));
         }
 
         var (input, inputCut) = InstanceReading.Summary(instance.SerializedInput);

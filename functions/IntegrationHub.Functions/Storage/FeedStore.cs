@@ -21,7 +21,7 @@ public enum FeedState
     Consolidated,
 }
 
-/// <summary>What the hub knows about one feed, as <c>GET /api/feeds/{feedId}</c> shows it.</summary>
+/// <summary>What the hub knows about one feed, as <c>GET /api/feeds/{source}/{feedId}</c> shows it.</summary>
 /// <param name="Datasets">The data-set versions that first included the feed, as <c>{period}/v{n}</c>.</param>
 public sealed record FeedStatus(
     string FeedId, string Source, string? Period, FeedState State, string LandingBlob, DateTimeOffset ReceivedAt, ValidationReport? Report, IReadOnlyList<string> Datasets)

@@ -272,6 +272,7 @@ public sealed class AccessEndToEndTests(AccessHub hub) : IClassFixture<AccessHub
             (HttpMethod.Get, "/api/ops/quarantine", Keys.Ops, true),
             (HttpMethod.Get, "/api/ops/quarantine", null, true),
             (HttpMethod.Post, "/api/feeds/transport", "nobodys-key", true),
+            (HttpMethod.Get, "/api/feeds/transport/transport-2099-01-r0-0000000000000000", Keys.Transport, true),
             (HttpMethod.Get, "/api/feeds/transport-2099-01-r0-0000000000000000", Keys.Transport, true),
             (HttpMethod.Get, "/api/datasets", null, false),
             (HttpMethod.Get, "/api/datasets/1999", null, false),

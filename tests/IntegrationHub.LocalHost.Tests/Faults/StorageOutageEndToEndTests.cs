@@ -60,7 +60,7 @@ public sealed class StorageOutageEndToEndTests(StorageOutageHub hub, ITestOutput
         {
             var feed = SampleFeed.Load(During[i % During.Length]);
             answers.Add(await TimedAsync($"POST /api/feeds/{feed.Source} ({feed.Name})", () => api.PushAsync(feed.Source, feed.Bytes)));
-            answers.Add(await TimedAsync($"GET /api/feeds/{accepted[0]}", () => api.FeedStatusAsync(accepted[0])));
+            answers.Add(await TimedAsync($"GET /api/feeds/{Keys.SourceOf(accepted[0])}/{accepted[0]}", () => api.FeedStatusAsync(accepted[0])));
             answers.Add(await TimedAsync("GET /api/datasets/2025-Q1", () => api.GetAsync("/api/datasets/2025-Q1")));
             answers.Add(await TimedAsync("GET /api/ops/instances", () => api.GetAsync("/api/ops/instances", Keys.Ops)));
         }

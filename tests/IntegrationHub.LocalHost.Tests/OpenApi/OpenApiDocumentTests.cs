@@ -103,6 +103,11 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
                 Assert.Equal(["opsKey"], schemes);
             }
 
+            // What a client can get wrong (a key, a parameter, a body) has a documented 4xx (redocly.yaml leaves this to here).
+            var input = schemes.Count > 0 || operation.RequestBody is not null
+                || (operation.Parameters ?? []).Any(p => p.Name != "If-None-Match");
+            Assert.True(!input || errors.Any(e => e.Key[0] == '4'), $"{what} takes a key, a parameter or a body but lists no 4xx.");
+
             if (schemes.Count > 0)
             {
                 Assert.Contains("401", operation.Responses!.Keys);
@@ -113,11 +118,86 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
         }
 
         Assert.Equal(["departmentKey"], Security(document, "/api/feeds/{source}", HttpMethod.Post));
+        Assert.Equal(["departmentKey", "opsKey"], Security(document, "/api/feeds/{source}/{feedId}", HttpMethod.Get));
         Assert.Equal(["departmentKey", "opsKey"], Security(document, "/api/feeds/{feedId}", HttpMethod.Get));
         Assert.Equal(["opsKey"], Security(document, "/api/pulls/{source}/{period}", HttpMethod.Post));
         Assert.Empty(Security(document, "/api/datasets/{period}", HttpMethod.Get));
         Assert.Empty(Security(document, "/api/health", HttpMethod.Get));
     }
+
+    [Fact]
+    public async Task OpenApiJson_FeedRoutes_EachPathParameterNamesOneThing_AndTheOldFormIsDeprecatedWithItsSunset()
+    {
+        var document = await ReadDocumentAsync();
+
+        Assert.Equal(["source"], PathParameters(Operation(document, "/api/feeds/{source}", HttpMethod.Post)));
+        Assert.Equal(["source", "feedId"], PathParameters(Operation(document, "/api/feeds/{source}/{feedId}", HttpMethod.Get)));
+        Assert.Equal(["GetFeedStatus", "PushFeed"],
+            Operations(document).Where(o => !o.Operation.Deprecated).Where(o => o.Path.StartsWith("/api/feeds/", StringComparison.Ordinal)).Select(o => o.OperationId).Order(StringComparer.Ordinal));
+
+        // No path joins two meanings into one name any more, e.g. {feedIdOrSource}.
+        var joined = document.Paths.Keys.Where(p => JoinedName().IsMatch(p)).ToList();
+        Assert.True(joined.Count == 0, "Joined parameter names: " + string.Join(", ", joined));
+
+        // The old form, on the shape it shares with the push: deprecated, its date in the words, its headers listed.
+        var old = Operation(document, "/api/feeds/{feedId}", HttpMethod.Get);
+        Assert.True(old.Deprecated, "GET /api/feeds/{feedId} should be marked deprecated.");
+        Assert.Contains("2027-06-30", old.Description, StringComparison.Ordinal);
+        Assert.Equal(["Deprecation", "Link", "Sunset"], old.Responses!["200"].Headers!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["Deprecation", "Link", "Sunset"], old.Responses!["404"].Headers!.Keys.Order(StringComparer.Ordinal));
+        Assert.False(Operation(document, "/api/feeds/{source}", HttpMethod.Post).Deprecated);
+    }
+
+    /// <summary>
+    /// Redocly CLI (local-dev's npm tools, as tests/run.sh installs them) lints the served document with its
+    /// recommended rules and the repository's redocly.yaml: no errors and no warnings.
+    /// </summary>
+    [Fact]
+    public async Task OpenApiJson_Served_LintsCleanWithRedocly()
+    {
+        var answer = await Api.GetAsync(DocumentPath);
+        Assert.Equal(200, answer.Status);
+        var file = Path.Combine(Path.GetTempPath(), $"hub-openapi-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, answer.Body);
+        try
+        {
+            var cli = Path.Combine(RepoPaths.Root, "local-dev", "node_modules", "@redocly", "cli", "bin", "cli.js");
+            Assert.True(File.Exists(cli), $"{cli} is missing: run `npm ci --prefix local-dev` (tests/run.sh does).");
+            var config = Path.Combine(RepoPaths.Root, "redocly.yaml");
+            var (exitCode, stdout, stderr) = await RunAsync("node", [cli, "lint", file, "--config", config, "--format", "json", "--max-problems", "200"]);
+
+            var what = $"redocly lint exited {exitCode}:{Environment.NewLine}{stdout}{Environment.NewLine}{stderr}";
+            Assert.True(exitCode == 0, what);
+            var totals = System.Text.Json.JsonDocument.Parse(stdout).RootElement.GetProperty("totals");
+            Assert.True(totals.GetProperty("errors").GetInt32() == 0 && totals.GetProperty("warnings").GetInt32() == 0, what);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string program, IEnumerable<string> arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // No telemetry call out of a test run.
+        start.Environment["REDOCLY_TELEMETRY"] = "off";
+        start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static List<string> PathParameters(OpenApiOperation operation) =>
+        [.. (operation.Parameters ?? []).Where(p => p.In == ParameterLocation.Path).Select(p => p.Name!)];
 
     [Fact]
     public async Task RealAnswers_OfSeveralRoutes_AreStatusesAndMediaTypesTheDocumentLists()
@@ -142,12 +222,14 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
         AssertDocumented(document, HttpMethod.Post, "/api/feeds/{source}", await Api.PushAsync("no-such-source", transport.Bytes, key: Keys.Transport), expected: 404);
         AssertDocumented(document, HttpMethod.Get, "/api/ops/instances", await Api.GetAsync("/api/ops/instances", Keys.Statistics), expected: 403);
         AssertDocumented(document, HttpMethod.Get, "/api/ops/instances/{instanceId}", await Api.GetAsync("/api/ops/instances/no-such-instance", Keys.Ops), expected: 404);
-        AssertDocumented(document, HttpMethod.Get, "/api/feeds/{feedId}", await Api.FeedStatusAsync("transport-2024-06-r0-0000000000000000"), expected: 404);
+        AssertDocumented(document, HttpMethod.Get, "/api/feeds/{source}/{feedId}", await Api.FeedStatusAsync("transport-2024-06-r0-0000000000000000"), expected: 404);
+        AssertDocumented(document, HttpMethod.Get, "/api/feeds/{feedId}", await Api.GetAsync("/api/feeds/transport-2024-06-r0-0000000000000000", Keys.Ops), expected: 404);
 
         // A feed: accepted, then the same bytes again.
         AssertDocumented(document, HttpMethod.Post, "/api/feeds/{source}", await Api.PushAsync("transport", transport.Bytes), expected: 202);
         AssertDocumented(document, HttpMethod.Post, "/api/feeds/{source}", await Api.PushAsync("transport", transport.Bytes), expected: 200);
-        AssertDocumented(document, HttpMethod.Get, "/api/feeds/{feedId}", await Api.FeedStatusAsync(transport.FeedId), expected: 200);
+        AssertDocumented(document, HttpMethod.Get, "/api/feeds/{source}/{feedId}", await Api.FeedStatusAsync(transport.FeedId), expected: 200);
+        AssertDocumented(document, HttpMethod.Get, "/api/feeds/{feedId}", await Api.GetAsync($"/api/feeds/{transport.FeedId}", Keys.Ops), expected: 200);
     }
 
     /// <summary>The answer's status is one the operation lists, with the media type the document gives it (when it has a body).</summary>
@@ -227,4 +309,7 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
 
     [GeneratedRegex(@"\{\**([A-Za-z_][A-Za-z0-9_]*)[^}]*\}")]
     private static partial Regex RouteParameter();
+
+    [GeneratedRegex(@"\{[a-z][A-Za-z0-9]*Or[A-Z][A-Za-z0-9]*\}")]
+    private static partial Regex JoinedName();
 }

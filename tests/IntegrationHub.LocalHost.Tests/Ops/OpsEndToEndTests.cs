@@ -214,6 +214,9 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         var listed = Assert.Single(quarantine.Json.GetProperty("feeds").EnumerateArray(), f => f.GetProperty("feedId").GetString() == feedId);
         Assert.Equal("transport", listed.GetProperty("source").GetString());
         Assert.Equal(pushedErrors, Errors(listed.GetProperty("report").GetProperty("errors")));
+        // The push's status URL, under the feed's source (README, "Following a feed").
+        Assert.Equal($"/api/feeds/transport/{feedId}", pushed.Json.GetProperty("statusUrl").GetString());
+        Assert.Equal($"/api/feeds/transport/{feedId}", listed.GetProperty("statusUrl").GetString());
         var transportOnly = await Api.GetAsync("/api/ops/quarantine?source=transport", Keys.Ops);
         Assert.All(transportOnly.Json.GetProperty("feeds").EnumerateArray(), f => Assert.Equal("transport", f.GetProperty("source").GetString()));
         AssertProblem(await Api.GetAsync("/api/ops/quarantine?source=water", Keys.Ops), 400);
@@ -222,6 +225,7 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         AssertProblem(reprocess, 422);
         Assert.Equal(pushedErrors, Errors(reprocess.Json.GetProperty("errors")));
         Assert.False(reprocess.Json.GetProperty("report").GetProperty("valid").GetBoolean());
+        Assert.Equal($"/api/feeds/transport/{feedId}", reprocess.Json.GetProperty("statusUrl").GetString());
         var status = await Api.FeedStatusAsync(feedId);
         Assert.Equal("Quarantined", status.Json.GetProperty("state").GetString());
 

@@ -23,6 +23,11 @@ public static class Keys
         "environment" => Environment,
         _ => throw new ArgumentOutOfRangeException(nameof(source), source, "Not a feed source."),
     };
+
+    /// <summary>The source a feed id starts with (<c>power-grid-2024-07-r0-…</c>: power-grid).</summary>
+    public static string SourceOf(string feedId) =>
+        new[] { "statistics", "power-grid", "transport", "environment" }.FirstOrDefault(s => feedId.StartsWith(s + "-", StringComparison.Ordinal))
+        ?? throw new ArgumentOutOfRangeException(nameof(feedId), feedId, "No feed source starts this id.");
 }
 
 /// <summary>One HTTP answer of the hub, with its body parsed when it is JSON.</summary>
@@ -97,7 +102,7 @@ public sealed class HubApi(HttpClient http, RecentLogs logs)
         var feedId = answer.Json.GetProperty("feedId").GetString()!;
 
         // The department follows the status URL it was given, in the header and in the body, with its own key.
-        var statusUrl = $"/api/feeds/{feedId}";
+        var statusUrl = $"/api/feeds/{SampleFeed.Load(sampleName).Source}/{feedId}";
         Assert.Equal(statusUrl, answer.Location);
         Assert.Equal(statusUrl, answer.Json.GetProperty("status").GetString());
         var status = await GetAsync(statusUrl, Keys.Of(SampleFeed.Load(sampleName).Source));
@@ -116,7 +121,9 @@ public sealed class HubApi(HttpClient http, RecentLogs logs)
         return answer.Json.GetProperty("instanceId").GetString()!;
     }
 
-    public Task<HubAnswer> FeedStatusAsync(string feedId, string key = Keys.Ops) => GetAsync($"/api/feeds/{Uri.EscapeDataString(feedId)}", key);
+    /// <summary><c>GET /api/feeds/{source}/{feedId}</c>, the source read from the id's start.</summary>
+    public Task<HubAnswer> FeedStatusAsync(string feedId, string key = Keys.Ops) =>
+        GetAsync($"/api/feeds/{Keys.SourceOf(feedId)}/{Uri.EscapeDataString(feedId)}", key);
 
     public async Task<IReadOnlyList<InstanceState>> InstancesAsync(string? prefix = null)
     {
