@@ -4,10 +4,11 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using IntegrationHub.Cli;
 using IntegrationHub.Core.Consolidation;
 using IntegrationHub.Core.Feeds;
 
-namespace IntegrationHub.Cli;
+namespace IntegrationHub.Bench;
 
 /// <summary>
 /// End-to-end latency on a running hub: a complete period's feeds pushed together, timed from the first request sent
