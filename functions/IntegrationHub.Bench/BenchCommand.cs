@@ -204,7 +204,8 @@ internal static class BenchCommand
             return ExitCodes.Unusable;
         }
 
-        report = SideBySide.Standard(new HubCore()).Run(source, sizes, TimeSpan.FromSeconds(budgetSeconds));
+        using var progress = ProgressLine.OnStandardError("measuring feed");
+        report = SideBySide.Standard(new HubCore()).Run(source, sizes, TimeSpan.FromSeconds(budgetSeconds), (i, n, what) => progress.Step(i, n, what));
         return ExitCodes.Ok;
     }
 }
