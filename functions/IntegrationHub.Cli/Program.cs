@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IntegrationHub.Cli;
+using IntegrationHub.Cli.Convert;
 using IntegrationHub.Core.Validation;
 
 // Before anything can build a regex: schema `pattern`s must run with a timeout.
@@ -7,6 +8,7 @@ RegexTimeout.Apply();
 
 var root = new RootCommand("hub: check, push and recompute feeds and data sets of the Xiangjiang dual-carbon integration hub, turn department spreadsheets into feeds, and operate its orchestrations.");
 root.Subcommands.Add(ValidateCommand.Create());
+root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(DatasetCommand.Create());
 root.Subcommands.Add(PushCommand.Create());
 root.Subcommands.Add(OpsCommand.Create());
