@@ -75,6 +75,9 @@ internal sealed class SheetConverter(Template template)
         public Dictionary<string, Value> Fields { get; } = new(StringComparer.Ordinal);
 
         public List<Item> Items { get; } = [];
+
+        /// <summary>Columns with a cell already reported for this area: not reported again as missing.</summary>
+        public HashSet<int> Reported { get; } = [];
     }
 
     public Conversion Convert(Sheet sheet, FeedEnvelope envelope)
@@ -100,12 +103,22 @@ internal sealed class SheetConverter(Template template)
         {
             var values = new Dictionary<TemplateColumn, Value>();
             var rowProblems = problems.Count;
+            var failed = new List<int>();
             foreach (var (index, column) in columns)
             {
                 var text = row[index];
-                if (text.Length > 0 && Parse(column, text, new CellRef(sheet.Name, row.Number, index, column.Header), problems) is { } value)
+                if (text.Length == 0)
+                {
+                    continue;
+                }
+
+                if (Parse(column, text, new CellRef(sheet.Name, row.Number, index, column.Header), problems) is { } value)
                 {
                     values[column] = value;
+                }
+                else
+                {
+                    failed.Add(index);
                 }
             }
 
@@ -126,6 +139,8 @@ internal sealed class SheetConverter(Template template)
                 byCode[code.Text] = area;
                 areas.Add(area);
             }
+
+            area.Reported.UnionWith(failed);
 
             foreach (var (column, value) in values)
             {
@@ -336,7 +351,7 @@ internal sealed class SheetConverter(Template template)
             var needed = column.Group is null
                 ? column.Required
                 : !column.GroupOptional && (column.Required || area.Fields.Keys.Any(k => k.StartsWith(column.Group + ".", StringComparison.Ordinal)));
-            if (needed && !area.Fields.ContainsKey(column.Path))
+            if (needed && !area.Fields.ContainsKey(column.Path) && !area.Reported.Contains(cellOf[column]))
             {
                 problems.Add(new CellProblem(new CellRef(sheetName, row, cellOf[column], column.Header),
                     $"is empty in every row of area {area.Code.Text}: the record needs it{(column.Group is null ? "" : " (with the other columns of its group)")}."));
