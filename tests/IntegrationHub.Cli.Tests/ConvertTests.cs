@@ -244,6 +244,24 @@ public class ConvertTests
     }
 
     [Fact]
+    public void Csv_SavedAsGb18030WithFullWidthBrackets_ReadsAsTheTemplate()
+    {
+        // Excel's plain "CSV" on a Chinese Windows writes GB18030 (GBK); hand-typed headers often carry （）.
+        using var folder = new TempFolder();
+        var utf8 = File.ReadAllText(Template("power-grid.csv"));
+        var typed = utf8.Replace("(MWh)", "（MWh）", StringComparison.Ordinal).Replace("(kW)", " (kW)", StringComparison.Ordinal);
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var gbk = folder.File("电网.csv");
+        File.WriteAllBytes(gbk, System.Text.Encoding.GetEncoding("GB18030").GetBytes(typed.TrimStart('\uFEFF')));
+
+        var (fromGbk, _) = Convert("power-grid", gbk);
+        var (fromTemplate, _) = Convert("power-grid", Template("power-grid.csv"));
+
+        Assert.True(fromGbk.Exit == 0, string.Join("\n", fromGbk.Messages));
+        Assert.Equal(fromTemplate.Feed, fromGbk.Feed);
+    }
+
+    [Fact]
     public void Hub_ConvertWithBadCells_Exits1AndWritesNothing()
     {
         using var folder = new TempFolder();
