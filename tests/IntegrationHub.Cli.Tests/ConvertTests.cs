@@ -2,23 +2,19 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using IntegrationHub.Cli.Convert;
 using IntegrationHub.Cli.Tests.Support;
-using IntegrationHub.Core;
 
 namespace IntegrationHub.Cli.Tests;
 
 /// <summary>`hub convert`: the committed templates (templates/) and hand-made bad sheets, to feeds the hub accepts, or to a list of the cells at fault.</summary>
 public class ConvertTests
 {
-    // The runner builds regexes before any test runs, so the process-wide timeout cannot be required here (the CLI's entry point sets it).
-    private static readonly Lazy<HubCore> Core = new(() => new HubCore(requireRegexTimeout: false));
-
     private static readonly FeedEnvelope Envelope = new(0, DateTimeOffset.Parse("2025-03-28T15:45:00+08:00", System.Globalization.CultureInfo.InvariantCulture), "hn-test-sheet");
 
     private static string Template(string name) => Path.Combine(RepoPaths.Templates, name);
 
     private static (ConvertOutcome Outcome, JsonNode? Feed) Convert(string source, string path, string? sheet = null)
     {
-        var outcome = ConvertCommand.Convert(source, path, sheet, Envelope, Core.Value);
+        var outcome = ConvertCommand.Convert(source, path, sheet, Envelope, TestCore.Core);
         return (outcome, outcome.Feed is null ? null : JsonNode.Parse(outcome.Feed));
     }
 
@@ -48,7 +44,7 @@ public class ConvertTests
         Assert.True(csv.Exit == 0, string.Join("\n", csv.Messages));
         Assert.True(xlsx.Exit == 0, string.Join("\n", xlsx.Messages));
         Assert.Equal(csv.Feed, xlsx.Feed);
-        Assert.True(Core.Value.Validator.Validate(csv.Feed!, source).Report.Valid);
+        Assert.True(TestCore.Core.Validator.Validate(csv.Feed!, source).Report.Valid);
         Assert.Equal(("1.1", source, 0, "hn-test-sheet"), (Node(csvFeed!, "schemaVersion").GetValue<string>(), Node(csvFeed!, "source").GetValue<string>(),
             Node(csvFeed!, "revision").GetValue<int>(), Node(csvFeed!, "producer").GetValue<string>()));
     }

@@ -1,6 +1,16 @@
 using System.Diagnostics;
+using IntegrationHub.Core;
 
 namespace IntegrationHub.Cli.Tests.Support;
+
+internal static class TestCore
+{
+    // The runner builds regexes before any test runs, so the process-wide timeout cannot be required here (the CLI's
+    // entry point sets it).
+    private static readonly Lazy<HubCore> Shared = new(() => new HubCore(requireRegexTimeout: false));
+
+    public static HubCore Core => Shared.Value;
+}
 
 internal static class RepoPaths
 {
@@ -68,6 +78,13 @@ internal sealed class TempFolder : IDisposable
     public string Path { get; } = Directory.CreateTempSubdirectory("hub-cli-test-").FullName;
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public string Write(string name, string content)
+    {
+        var file = File(name);
+        System.IO.File.WriteAllText(file, content);
+        return file;
+    }
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }

@@ -1,12 +1,12 @@
 using System.Text.Json;
-using IntegrationHub.Core.Tests.Support;
+using IntegrationHub.Cli.Tests.Support;
 
-namespace IntegrationHub.Core.Tests;
+namespace IntegrationHub.Cli.Tests;
 
 /// <summary>The `hub` tool as users run it: a separate process, its exit code, its standard output and error.</summary>
 public class CliTests
 {
-    private static (int ExitCode, string Stdout, string Stderr) Hub(params string[] args) => HubCli.Run(args);
+    private static (int ExitCode, string Stdout, string Stderr) Hub(params string[] args) => Processes.Hub(args);
 
     private static string Sample(params string[] parts) => Path.Combine([RepoPaths.SampleFeeds, .. parts]);
 
