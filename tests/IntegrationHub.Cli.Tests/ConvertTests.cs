@@ -217,6 +217,20 @@ public class ConvertTests
     }
 
     [Fact]
+    public void PeriodThatExcelMadeADate_IsReportedAsSuch()
+    {
+        using var folder = new TempFolder();
+        // 45444 is the serial number Excel stores for 2024-06-01 when 2024-06 is typed into a date-formatted cell.
+        var rows = BadPowerGridRows().Take(2).Select(r => r.ToArray()).ToList();
+        rows[1][1] = "45444";
+        var sheet = Sheets.WriteXlsx(folder.File("电网.xlsx"), "电网", rows);
+
+        var (outcome, _) = Convert("power-grid", sheet);
+
+        Assert.Equal("sheet 电网, row 2, column B (报告期): \"45444\" is a number, not a period: Excel made a date of it; type the period as text (YYYY-MM, YYYY-Qn or YYYY).", outcome.Messages[0]);
+    }
+
+    [Fact]
     public void FeedTheHubWouldReject_ErrorsTracedToTheirCells()
     {
         using var folder = new TempFolder();

@@ -251,6 +251,11 @@ internal sealed class SheetConverter(Template template)
     {
         switch (column.Kind)
         {
+            case CellKind.Text when column.Path == "period" && text.Length != 4
+                && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _):
+                // Excel reads 2024-06 typed into a cell as a date and stores its serial number.
+                problems.Add(new CellProblem(cell, $"\"{text}\" is a number, not a period: Excel made a date of it; type the period as text (YYYY-MM, YYYY-Qn or YYYY)."));
+                return null;
             case CellKind.Text:
                 return new Value(JsonValue.Create(text), cell, text);
             case CellKind.Code:
