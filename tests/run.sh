@@ -46,6 +46,10 @@ fi
 echo "== build"
 dotnet build IntegrationHub.sln -c Release -nologo -v minimal
 
+echo "== pack: the hub tool into artifacts/ (README, 'The hub tool': dotnet tool install --add-source artifacts)"
+rm -rf "$root/artifacts"
+dotnet pack functions/IntegrationHub.Cli/IntegrationHub.Cli.csproj -c Release --no-build -nologo -v minimal -o "$root/artifacts"
+
 echo "== test"
 status=0
 dotnet test IntegrationHub.sln -c Release --no-build -nologo -v minimal \

@@ -5,7 +5,7 @@ using IntegrationHub.Core;
 namespace IntegrationHub.Benchmarking;
 
 /// <summary>
-/// A quick side-by-side run (what <c>hub bench</c> prints): for each feed size, a valid and an invalid feed, each
+/// A quick side-by-side run (what <c>hub-bench</c> prints): for each feed size, a valid and an invalid feed, each
 /// checked in turn by the three validators for an equal share of the time budget. Each validator's speed is the
 /// median of its timed checks, so one slow check (a collection, the machine busy elsewhere) does not move it.
 /// The full, careful measurement is the BenchmarkDotNet suite; this one answers "how do they compare here, now".
@@ -15,13 +15,15 @@ public sealed class SideBySide(IReadOnlyList<IFeedValidation> validators)
     /// <summary>The hub first (the ratios are its throughput over each of the others'), then the ceiling and the peer.</summary>
     public static SideBySide Standard(HubCore core) => new([new HubValidation(core), new JsonDocumentParse(), new NJsonSchemaValidation()]);
 
-    public BenchReport Run(string source, IReadOnlyList<int> sizes, TimeSpan budget)
+    /// <param name="onCase">Told as each feed's measurement starts: its number (1-based), the count, and what it is.</param>
+    public BenchReport Run(string source, IReadOnlyList<int> sizes, TimeSpan budget, Action<int, int, string>? onCase = null)
     {
         var cases = sizes.SelectMany(n => new[] { (Records: n, Valid: true), (Records: n, Valid: false) }).ToArray();
         var slice = budget / (cases.Length * validators.Count);
         var results = new List<SizeResult>();
-        foreach (var (records, valid) in cases)
+        foreach (var (index, (records, valid)) in cases.Index())
         {
+            onCase?.Invoke(index + 1, cases.Length, $"{source} {records} records, {(valid ? "valid" : "invalid")}");
             var body = FeedGenerator.Generate(source, records, valid);
             var measured = validators.ToDictionary(v => v.Name, v => Measure(v, source, body, records, slice), StringComparer.Ordinal);
             results.Add(new SizeResult(records, valid, body.Length, measured, Ratios(measured)));

@@ -18,10 +18,10 @@ public enum Verdict
 /// <summary>One way of checking a feed's bytes, measured beside the others on the same bytes.</summary>
 public interface IFeedValidation
 {
-    /// <summary>Stable name used in tables and in <c>hub bench</c>'s JSON.</summary>
+    /// <summary>Stable name used in tables and in <c>hub-bench</c>'s JSON.</summary>
     string Name { get; }
 
-    /// <summary>The name of the hub's throughput ratio to this validator in <c>hub bench</c>'s JSON.</summary>
+    /// <summary>The name of the hub's throughput ratio to this validator in <c>hub-bench</c>'s JSON.</summary>
     string RatioName => "hubVs" + char.ToUpperInvariant(Name[0]) + Name[1..];
 
     Verdict Check(string source, byte[] body);

@@ -61,9 +61,17 @@ internal static class DatasetCommand
             return ExitCodes.Unusable;
         }
 
-        foreach (var path in paths)
+        using var progress = ProgressLine.OnStandardError("checking feeds");
+        for (var i = 0; i < paths.Count; i++)
         {
+            var path = paths[i];
+            progress.Step(i + 1, paths.Count, Path.GetFileName(path));
             var check = core.Validator.Validate(File.ReadAllBytes(path));
+            if (check.Feed is null || check.Report.Warnings.Count > 0)
+            {
+                progress.Clear();
+            }
+
             if (check.Feed is null)
             {
                 Console.Error.WriteLine($"skipped {path}: {check.Report.Errors.Count} error(s); first: {check.Report.Errors[0].InstanceLocation} {check.Report.Errors[0].Keyword}: {check.Report.Errors[0].Message}");
@@ -78,6 +86,7 @@ internal static class DatasetCommand
             accepted.Add(FeedNormaliser.Normalise(check.Feed));
         }
 
+        progress.Clear();
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{accepted.Count} of {paths.Count} feed file(s) accepted; building {period}."));
         var dataset = core.Datasets.Build(period, accepted, version, generatedAt ?? DateTimeOffset.UtcNow);
         var json = JsonSerializer.SerializeToUtf8Bytes(dataset, HubJson.Options);

@@ -228,7 +228,10 @@ internal static class OpsCommand
         HubAnswer answer;
         try
         {
-            answer = await HubClient.SendAsync(method, hub!, path, key, TimeSpan.FromSeconds(timeout), null, cancellationToken).ConfigureAwait(false);
+            // A reconciliation over a large store, or a slow hub, can take a while: say how long so far.
+            using var progress = ProgressLine.OnStandardError($"{result.CommandResult.Command.Name}: waiting for the hub");
+            answer = await progress.TickWhileAsync(
+                HubClient.SendAsync(method, hub!, path, key, TimeSpan.FromSeconds(timeout), null, cancellationToken)).ConfigureAwait(false);
         }
         catch (HubUnreachableException ex)
         {

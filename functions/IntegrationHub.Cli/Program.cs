@@ -1,17 +1,18 @@
 using System.CommandLine;
 using IntegrationHub.Cli;
+using IntegrationHub.Cli.Convert;
 using IntegrationHub.Core.Validation;
 
 // Before anything can build a regex: schema `pattern`s must run with a timeout.
 RegexTimeout.Apply();
 
-var root = new RootCommand("hub: check, push and recompute feeds and data sets of the Xiangjiang dual-carbon integration hub, operate its orchestrations, and measure validation speed.");
+var root = new RootCommand("hub: check, push and recompute feeds and data sets of the Xiangjiang dual-carbon integration hub, turn department spreadsheets into feeds, and operate its orchestrations.");
 root.Subcommands.Add(ValidateCommand.Create());
+root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(DatasetCommand.Create());
 root.Subcommands.Add(PushCommand.Create());
 root.Subcommands.Add(OpsCommand.Create());
 root.Subcommands.Add(OpsCommand.Reconcile());
-root.Subcommands.Add(BenchCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

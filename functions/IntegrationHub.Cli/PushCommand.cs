@@ -4,14 +4,18 @@ using System.Text.Json;
 
 namespace IntegrationHub.Cli;
 
-/// <summary><c>hub push &lt;file&gt;</c>: send a feed to the hub as a department does, and say what the hub made of it.</summary>
+/// <summary><c>hub push &lt;file or folder&gt;...</c>: send feeds to the hub as a department does, and say what the hub made of each.</summary>
 internal static class PushCommand
 {
     public const string KeyVariable = "HUB_KEY";
 
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "The feed to push (JSON), sent byte for byte." };
+        var file = new Argument<FileSystemInfo[]>("files")
+        {
+            Description = "The feeds to push (JSON), each sent byte for byte: files, or folders of *.json files (pushed in name order).",
+            Arity = ArgumentArity.OneOrMore,
+        };
         var source = new Option<string?>("--source") { Description = "The source to push as (statistics, power-grid, transport, environment); default: the feed's own `source`." };
         var hub = HubClient.HubOption();
         var key = HubClient.KeyOption(KeyVariable, "The department's API key");
@@ -19,8 +23,8 @@ internal static class PushCommand
         var json = new Option<bool>("--json") { Description = "Print the hub's answer as JSON instead of a summary." };
         var command = new Command(
             "push",
-            "Push a feed to POST /api/feeds/{source}. Exit 0 accepted or duplicate, 1 invalid (every violation printed with its JSON Pointer), "
-            + "2 unusable input, no answer, or a key or source the hub refused, 3 a hub error.")
+            "Push feeds to POST /api/feeds/{source}, one at a time. Exit 0 all accepted or duplicate, 1 one invalid (every violation printed "
+            + "with its JSON Pointer), 2 unusable input, no answer, or a key or source the hub refused, 3 a hub error (the highest of the feeds').")
         {
             file,
             source,
@@ -34,7 +38,7 @@ internal static class PushCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo file, string? source, string hubText, string? key, int timeoutSeconds, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(FileSystemInfo[] inputs, string? source, string hubText, string? key, int timeoutSeconds, bool json, CancellationToken cancellationToken)
     {
         if (!HubClient.TryParseBase(hubText, out var hub, out var error) || timeoutSeconds < 1)
         {
@@ -42,21 +46,19 @@ internal static class PushCommand
             return ExitCodes.Unusable;
         }
 
-        byte[] body;
-        try
+        var paths = FeedFiles.Expand(inputs, out var notFound);
+        foreach (var missing in notFound)
         {
-            body = await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            await Console.Error.WriteLineAsync($"Cannot read {file}: {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.Unusable;
+            await Console.Error.WriteLineAsync($"Cannot read {missing}: not found.").ConfigureAwait(false);
         }
 
-        source ??= StatedSource(body);
-        if (string.IsNullOrEmpty(source))
+        if (notFound.Count > 0 || paths.Count == 0)
         {
-            await Console.Error.WriteLineAsync($"{file} states no `source`; give --source to push it anyway (the hub will report what is wrong with it).").ConfigureAwait(false);
+            if (paths.Count == 0 && notFound.Count == 0)
+            {
+                await Console.Error.WriteLineAsync("No *.json feed in the folder(s) given.").ConfigureAwait(false);
+            }
+
             return ExitCodes.Unusable;
         }
 
@@ -65,18 +67,68 @@ internal static class PushCommand
             await Console.Error.WriteLineAsync($"No key: give --key or set ${KeyVariable}.").ConfigureAwait(false);
         }
 
+        var exit = ExitCodes.Ok;
+        using var progress = ProgressLine.OnStandardError("pushing");
+        for (var i = 0; i < paths.Count; i++)
+        {
+            progress.Step(i + 1, paths.Count, Path.GetFileName(paths[i]));
+            if (paths.Count > 1)
+            {
+                progress.Clear();
+                Console.Out.WriteLine($"== {paths[i]}");
+            }
+
+            var (one, reached) = await PushOneAsync(new FileInfo(paths[i]), source, hub!, key, timeoutSeconds, json, progress, cancellationToken).ConfigureAwait(false);
+            exit = Math.Max(exit, one);
+            if (!reached)
+            {
+                // The hub did not answer: the next feeds would wait out the same timeout each.
+                break;
+            }
+        }
+
+        return exit;
+    }
+
+    /// <returns>The feed's exit code, and whether the hub answered.</returns>
+    private static async Task<(int Exit, bool Reached)> PushOneAsync(
+        FileInfo file, string? source, Uri hub, string? key, int timeoutSeconds, bool json, ProgressLine progress, CancellationToken cancellationToken)
+    {
+        byte[] body;
+        try
+        {
+            body = await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            progress.Clear();
+            await Console.Error.WriteLineAsync($"Cannot read {file}: {ex.Message}").ConfigureAwait(false);
+            return (ExitCodes.Unusable, true);
+        }
+
+        source ??= StatedSource(body);
+        if (string.IsNullOrEmpty(source))
+        {
+            progress.Clear();
+            await Console.Error.WriteLineAsync($"{file} states no `source`; give --source to push it anyway (the hub will report what is wrong with it).").ConfigureAwait(false);
+            return (ExitCodes.Unusable, true);
+        }
+
         HubAnswer answer;
         try
         {
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            answer = await HubClient.SendAsync(HttpMethod.Post, hub!, $"feeds/{Uri.EscapeDataString(source)}", key, TimeSpan.FromSeconds(timeoutSeconds), content, cancellationToken).ConfigureAwait(false);
+            answer = await HubClient.SendAsync(HttpMethod.Post, hub, $"feeds/{Uri.EscapeDataString(source)}", key, TimeSpan.FromSeconds(timeoutSeconds), content, cancellationToken).ConfigureAwait(false);
         }
         catch (HubUnreachableException ex)
         {
+            progress.Clear();
             await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-            return ExitCodes.Unusable;
+            return (ExitCodes.Unusable, false);
         }
+
+        progress.Clear();
 
         var parsed = answer.Json;
         if (json && parsed is { } whole)
@@ -92,17 +144,17 @@ internal static class PushCommand
                     WriteAccepted(accepted, duplicate: answer.Status == 200);
                 }
 
-                return ExitCodes.Ok;
+                return (ExitCodes.Ok, true);
             case 400 when parsed is { } problem && problem.TryGetProperty("errors", out var errors):
                 if (!json)
                 {
                     WriteInvalid(problem, errors);
                 }
 
-                return ExitCodes.Invalid;
+                return (ExitCodes.Invalid, true);
             default:
                 HubClient.WriteProblem(Console.Error, answer);
-                return answer.Status >= 500 ? ExitCodes.InternalError : ExitCodes.Unusable;
+                return (answer.Status >= 500 ? ExitCodes.InternalError : ExitCodes.Unusable, true);
         }
     }
 

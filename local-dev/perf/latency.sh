@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end latency on the local host: Azurite (fresh data), the local host with no department simulators, the 2020
-# baseline of the period pushed once, then `hub bench --hub ... --end-to-end-only` over RUNS runs (default 20) of the
+# baseline of the period pushed once, then `hub-bench --hub ... --end-to-end-only` over RUNS runs (default 20) of the
 # period's feeds pushed together. Prints the JSON report and keeps it in local-dev/perf/results/.
 #   local-dev/perf/latency.sh [RUNS] [PERIOD]      (default: 20 2024-Q2)
 # Needs only the .NET 10 SDK, Node 20 and npm; port 7071 must be free. HUB_URL=http://… measures a hub already
@@ -16,8 +16,7 @@ mkdir -p "$results"
 source "$here/host.sh"
 if [[ -n "${HUB_URL:-}" ]]; then
   hub_url="${HUB_URL%/}"
-  echo "building the hub tool" >&2
-  dotnet build "$root/functions/IntegrationHub.Cli/IntegrationHub.Cli.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+  build_tools
 else
   hub_url=http://localhost:7071
   start_local_host latency.sh
@@ -43,5 +42,5 @@ done
 echo "2020 baseline of $period pushed" >&2
 
 out="$results/latency-$period-$(date -u +%Y%m%dT%H%M%SZ).json"
-(cd "$root" && hub bench --hub "$hub_url" --end-to-end-only --runs "$runs" --period "$period") | tee "$out"
+(cd "$root" && hub_bench --hub "$hub_url" --end-to-end-only --runs "$runs" --period "$period") | tee "$out"
 echo "report: $out" >&2

@@ -8,10 +8,14 @@ internal static class HubCli
     public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => Run(args, null);
 
     /// <param name="environment">Variables set for the process; the hub's own (<c>HUB_URL</c>, keys) are never inherited from the test run.</param>
-    public static (int ExitCode, string Stdout, string Stderr) Run(IEnumerable<string> args, IDictionary<string, string>? environment)
+    public static (int ExitCode, string Stdout, string Stderr) Run(IEnumerable<string> args, IDictionary<string, string>? environment) =>
+        Run("hub.dll", args, environment);
+
+    /// <param name="tool">The built program next to the tests: <c>hub.dll</c>, or <c>hub-bench.dll</c> for the measurement tool.</param>
+    public static (int ExitCode, string Stdout, string Stderr) Run(string tool, IEnumerable<string> args, IDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hub.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, tool));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -33,7 +37,7 @@ internal static class HubCli
         if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"hub {string.Join(' ', start.ArgumentList.Skip(1))} did not finish within 2 minutes");
+            Assert.Fail($"{tool} {string.Join(' ', start.ArgumentList.Skip(1))} did not finish within 2 minutes");
         }
 
         return (process.ExitCode, stdout.Result, stderr.Result);

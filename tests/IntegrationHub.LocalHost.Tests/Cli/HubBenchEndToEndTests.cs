@@ -3,14 +3,14 @@ using IntegrationHub.LocalHost.Tests.Support;
 
 namespace IntegrationHub.LocalHost.Tests.Cli;
 
-/// <summary><c>hub bench --hub</c> against the local host: the end-to-end part, which pushes a period's feeds as corrections and times them into the data set.</summary>
+/// <summary><c>hub-bench --hub</c> against the local host: the end-to-end part, which pushes a period's feeds as corrections and times them into the data set.</summary>
 public sealed class HubBenchEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHub>
 {
     [Fact]
     public async Task BenchEndToEnd_TwoRunsOfAQuarter_EachRunACorrectionOfEveryFeedServedInANewVersion()
     {
-        var (exit, stdout, stderr) = await HubTool.RunAsync(hub.Api.Address,
-            ["bench", "--end-to-end-only", "--runs", "2", "--period", "2025-Q1", "--feeds", Path.Combine(RepoPaths.SampleFeeds, "2025")]);
+        var (exit, stdout, stderr) = await HubTool.RunBenchAsync(hub.Api.Address,
+            ["--end-to-end-only", "--runs", "2", "--period", "2025-Q1", "--feeds", Path.Combine(RepoPaths.SampleFeeds, "2025")]);
 
         Assert.True(exit == 0, $"exit {exit}; stdout: {stdout}; stderr: {stderr}");
         using var report = JsonDocument.Parse(stdout);

@@ -24,6 +24,38 @@ public sealed class HubCliTests(EndToEndHub hub) : IClassFixture<EndToEndHub>
     }
 
     [Fact]
+    public async Task Push_AFolder_PushesEachFeedInNameOrderAndExitsWithTheWorstOutcome()
+    {
+        var folder = Directory.CreateTempSubdirectory("hub-push-folder-").FullName;
+        try
+        {
+            var september = SampleFeed.Load("power-grid-2024-09-r0.json");
+            var october = SampleFeed.Load("power-grid-2024-10-r0.json");
+            File.Copy(RepoPaths.SampleFeed(september.Name), Path.Combine(folder, "a-" + september.Name));
+            File.Copy(RepoPaths.SampleFeed(october.Name), Path.Combine(folder, "b-" + october.Name));
+            // The third breaks the schema: every peak load negative.
+            var broken = File.ReadAllText(RepoPaths.SampleFeed("power-grid-2024-11-r0.json")).Replace("\"peakLoadMw\": ", "\"peakLoadMw\": -", StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(folder, "c-broken.json"), broken);
+
+            var (exit, stdout, stderr) = await RunAsync("push", folder, "--key", Keys.PowerGrid);
+
+            Assert.True(exit == 1, $"exit {exit}; stdout: {stdout}; stderr: {stderr}");
+            var headers = stdout.Split('\n').Where(l => l.StartsWith("== ", StringComparison.Ordinal)).Select(l => Path.GetFileName(l[3..].Trim())).ToList();
+            Assert.Equal(["a-" + september.Name, "b-" + october.Name, "c-broken.json"], headers);
+            Assert.Contains($"accepted {september.FeedId}", stdout, StringComparison.Ordinal);
+            Assert.Contains($"accepted {october.FeedId}", stdout, StringComparison.Ordinal);
+            Assert.Contains("peakLoadMw  minimum", stdout, StringComparison.Ordinal);
+            Assert.Equal(200, (await Api.FeedStatusAsync(october.FeedId)).Status);
+            // Standard error is redirected here: no progress line, no carriage return.
+            Assert.DoesNotContain('\r', stderr);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Push_SameFileTwice_SecondIsADuplicateAndExits0()
     {
         var path = RepoPaths.SampleFeed("environment-2024-07-r0.json");

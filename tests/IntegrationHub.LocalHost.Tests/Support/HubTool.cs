@@ -2,16 +2,23 @@ using System.Diagnostics;
 
 namespace IntegrationHub.LocalHost.Tests.Support;
 
-/// <summary>The built <c>hub</c> tool, run in its own process as an operator would.</summary>
+/// <summary>The built <c>hub</c> tool (or the <c>hub-bench</c> measurement tool), run in its own process as an operator would.</summary>
 public static class HubTool
 {
-    private static readonly Lazy<string> HubDll = new(FindOrBuildHub);
+    private static readonly Lazy<string> HubDll = new(() => FindOrBuild("IntegrationHub.Cli", "hub.dll"));
+    private static readonly Lazy<string> BenchDll = new(() => FindOrBuild("IntegrationHub.Bench", "hub-bench.dll"));
+
+    /// <summary>Runs the built <c>hub-bench</c> as <see cref="RunAsync"/> runs <c>hub</c>.</summary>
+    public static Task<(int Exit, string Stdout, string Stderr)> RunBenchAsync(Uri? hub, string[] args) => RunAsync(BenchDll.Value, hub, args, null);
 
     /// <summary>Runs the built <c>hub</c> (with <c>--hub</c> set to <paramref name="hub"/> when given), environment variables of its own only.</summary>
-    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(Uri? hub, string[] args, Dictionary<string, string>? environment = null)
+    public static Task<(int Exit, string Stdout, string Stderr)> RunAsync(Uri? hub, string[] args, Dictionary<string, string>? environment = null) =>
+        RunAsync(HubDll.Value, hub, args, environment);
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string dll, Uri? hub, string[] args, Dictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(HubDll.Value);
+        start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -45,21 +52,21 @@ public static class HubTool
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"hub {string.Join(' ', args)} did not finish within 2 minutes.");
+            Assert.Fail($"{Path.GetFileNameWithoutExtension(dll)} {string.Join(' ', args)} did not finish within 2 minutes.");
         }
 
         return (process.ExitCode, await stdout, await stderr);
     }
 
     /// <summary>
-    /// The <c>hub</c> the solution build produced, in the configuration these tests were built in; built here when
-    /// this project was built alone (the CLI is not one of its references).
+    /// The tool the solution build produced, in the configuration these tests were built in; built here when
+    /// this project was built alone (the tools are not among its references).
     /// </summary>
-    private static string FindOrBuildHub()
+    private static string FindOrBuild(string projectName, string dllName)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var project = Path.Combine(RepoPaths.Root, "functions", "IntegrationHub.Cli");
-        var dll = Path.Combine(project, "bin", configuration, "net10.0", "hub.dll");
+        var project = Path.Combine(RepoPaths.Root, "functions", projectName);
+        var dll = Path.Combine(project, "bin", configuration, "net10.0", dllName);
         if (File.Exists(dll))
         {
             return dll;

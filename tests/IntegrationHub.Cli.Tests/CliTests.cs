@@ -1,12 +1,12 @@
 using System.Text.Json;
-using IntegrationHub.Core.Tests.Support;
+using IntegrationHub.Cli.Tests.Support;
 
-namespace IntegrationHub.Core.Tests;
+namespace IntegrationHub.Cli.Tests;
 
 /// <summary>The `hub` tool as users run it: a separate process, its exit code, its standard output and error.</summary>
 public class CliTests
 {
-    private static (int ExitCode, string Stdout, string Stderr) Hub(params string[] args) => HubCli.Run(args);
+    private static (int ExitCode, string Stdout, string Stderr) Hub(params string[] args) => Processes.Hub(args);
 
     private static string Sample(params string[] parts) => Path.Combine([RepoPaths.SampleFeeds, .. parts]);
 
@@ -183,52 +183,5 @@ public class CliTests
         var (exit, _, stderr) = Hub("dataset", "--period", period, Sample("2024"));
         Assert.Equal(2, exit);
         Assert.Contains("--period", stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Bench_TinyBudget_PrintsEveryValidatorPerFeedAndTheirVerdictsAgree()
-    {
-        var (exit, stdout, stderr) = Hub("bench", "--sizes", "1,50", "--budget", "1");
-        Assert.True(exit == 0, stderr);
-        using var report = JsonDocument.Parse(stdout);
-        var root = report.RootElement;
-        Assert.True(root.GetProperty("machine").GetProperty("processorCount").GetInt32() > 0);
-        Assert.Equal("statistics", root.GetProperty("source").GetString());
-
-        var feeds = root.GetProperty("feeds").EnumerateArray().ToArray();
-        Assert.Equal([(1, true), (1, false), (50, true), (50, false)], feeds.Select(f => (f.GetProperty("records").GetInt32(), f.GetProperty("valid").GetBoolean())));
-        foreach (var feed in feeds)
-        {
-            var validators = feed.GetProperty("validators");
-            Assert.Equal(["hub", "jsonDocumentParse", "njsonschema"], validators.EnumerateObject().Select(v => v.Name));
-            foreach (var validator in validators.EnumerateObject().Select(v => v.Value))
-            {
-                Assert.True(validator.GetProperty("checks").GetInt32() >= 1);
-                Assert.True(validator.GetProperty("medianMs").GetDouble() > 0);
-                Assert.True(validator.GetProperty("recordsPerSecond").GetDouble() > 0);
-            }
-
-            // The hub and its peer reach the generated feed's verdict; parsing alone can only say it is well-formed.
-            var expected = feed.GetProperty("valid").GetBoolean() ? "Valid" : "Invalid";
-            Assert.Equal(expected, validators.GetProperty("hub").GetProperty("verdict").GetString());
-            Assert.Equal(expected, validators.GetProperty("njsonschema").GetProperty("verdict").GetString());
-            Assert.Equal("WellFormed", validators.GetProperty("jsonDocumentParse").GetProperty("verdict").GetString());
-
-            var ratios = feed.GetProperty("ratios");
-            Assert.Equal(["hubVsJsonDocumentParse", "hubVsNJsonSchema"], ratios.EnumerateObject().Select(r => r.Name));
-            Assert.All(ratios.EnumerateObject(), r => Assert.True(r.Value.GetDouble() > 0));
-        }
-    }
-
-    [Theory]
-    [InlineData("--sizes", "0")]
-    [InlineData("--sizes", "5001")]
-    [InlineData("--source", "weather")]
-    [InlineData("--budget", "0")]
-    public void Bench_UnusableOption_Exits2NamingIt(string option, string value)
-    {
-        var (exit, _, stderr) = Hub("bench", option, value);
-        Assert.Equal(2, exit);
-        Assert.Contains(option, stderr, StringComparison.Ordinal);
     }
 }

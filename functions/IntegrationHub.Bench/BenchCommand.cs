@@ -2,19 +2,21 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using IntegrationHub.Benchmarking;
+using IntegrationHub.Cli;
 using IntegrationHub.Core;
 using IntegrationHub.Core.Feeds;
 
-namespace IntegrationHub.Cli;
+namespace IntegrationHub.Bench;
 
 /// <summary>
-/// <c>hub bench</c>: a quick side-by-side measurement anyone can run: records validated per second by the hub, by
-/// <c>JsonDocument.Parse</c> (the ceiling) and by NJsonSchema (the peer) on the same generated feeds, with the ratios;
-/// and, given a running hub, end-to-end latency from a period's feeds pushed to their data set served.
+/// <c>hub-bench</c> (kept out of the installed <c>hub</c> tool): a quick side-by-side measurement anyone can run:
+/// records validated per second by the hub, by <c>JsonDocument.Parse</c> (the ceiling) and by NJsonSchema (the peer)
+/// on the same generated feeds, with the ratios; and, given a running hub, end-to-end latency from a period's feeds
+/// pushed to their data set served.
 /// </summary>
 internal static class BenchCommand
 {
-    public static Command Create()
+    public static RootCommand Create()
     {
         var source = new Option<string>("--source") { Description = "Feed family to generate (statistics, power-grid, transport, environment).", DefaultValueFactory = _ => FeedSource.Statistics };
         var sizes = new Option<string>("--sizes") { Description = "Comma-separated record counts, 1 to 5000 each.", DefaultValueFactory = _ => "50,500,5000" };
@@ -28,9 +30,8 @@ internal static class BenchCommand
             Description = $"Keys as source=key,...,ops=key (or ${KeysVariable}); default: the local host's sample keys (local.settings.sample.json).",
         };
         var endToEndOnly = new Option<bool>("--end-to-end-only") { Description = "With --hub: skip the validation measurement." };
-        var command = new Command(
-            "bench",
-            "Measure validation speed side by side on generated feeds (a valid and an invalid one per size) and print JSON: records/s and median "
+        var command = new RootCommand(
+            "hub-bench: measure validation speed side by side on generated feeds (a valid and an invalid one per size) and print JSON: records/s and median "
             + "per validator, the verdicts, and the hub's ratios to JsonDocument.Parse and NJsonSchema. With --hub, also the end-to-end latency "
             + "(p50/p95) from a period's feeds pushed together to their data set served, as {validation, endToEnd}. The full suite is tests/IntegrationHub.Benchmarks.")
         {
@@ -204,7 +205,8 @@ internal static class BenchCommand
             return ExitCodes.Unusable;
         }
 
-        report = SideBySide.Standard(new HubCore()).Run(source, sizes, TimeSpan.FromSeconds(budgetSeconds));
+        using var progress = ProgressLine.OnStandardError("measuring feed");
+        report = SideBySide.Standard(new HubCore()).Run(source, sizes, TimeSpan.FromSeconds(budgetSeconds), (i, n, what) => progress.Step(i, n, what));
         return ExitCodes.Ok;
     }
 }

@@ -4,10 +4,11 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using IntegrationHub.Cli;
 using IntegrationHub.Core.Consolidation;
 using IntegrationHub.Core.Feeds;
 
-namespace IntegrationHub.Cli;
+namespace IntegrationHub.Bench;
 
 /// <summary>
 /// End-to-end latency on a running hub: a complete period's feeds pushed together, timed from the first request sent
@@ -62,7 +63,13 @@ internal sealed class EndToEndLatency(Uri hub, IReadOnlyDictionary<string, strin
                 bodies.Add((source, JsonSerializer.SerializeToUtf8Bytes(feed)));
             }
 
-            var sample = await OneRunAsync(period, bodies, cancellationToken).ConfigureAwait(false);
+            EndToEndRun sample;
+            using (var line = ProgressLine.OnStandardError("end-to-end run"))
+            {
+                line.Step(run, runs, $"{feeds.Count} feeds pushed, waiting for {period} to serve them");
+                sample = await OneRunAsync(period, bodies, cancellationToken).ConfigureAwait(false);
+            }
+
             samples.Add(sample);
             await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"run {run}/{runs}: {feeds.Count} feeds pushed, {period} v{sample.Version} served after {sample.EndToEndMs:0} ms (slowest push answer {sample.SlowestPushMs:0} ms)")).ConfigureAwait(false);
