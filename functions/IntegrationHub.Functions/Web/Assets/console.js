@@ -180,7 +180,13 @@
   const quarantineBadge = (status, id) =>
     el('span', { class: 'badge Quarantined', id, title: `The run is ${status}; its feed failed validation and is quarantined.` }, 'Quarantined');
 
-  const issueText = (issue) => [pick(issue, 'instanceLocation', 'pointer') || '/', pick(issue, 'keyword', 'rule') || ''].filter(Boolean).join(' ');
+  // A JSON Pointer as shown: the empty pointer (RFC 6901: the whole document) would be invisible.
+  const pointerText = (issue) => {
+    const pointer = pick(issue, 'instanceLocation', 'pointer', 'path', 'location');
+    return pointer === undefined ? '' : String(pointer) || '(root)';
+  };
+
+  const issueText = (issue) => [pointerText(issue), pick(issue, 'keyword', 'rule') || ''].filter(Boolean).join(' ');
 
   function quarantineStage(quarantine) {
     const issues = Array.isArray(quarantine.issues) ? quarantine.issues : [];
@@ -663,7 +669,7 @@
         el('tbody', {}, items.map((v) => typeof v === 'string'
           ? el('tr', {}, el('td', {}), el('td', {}), el('td', {}, v))
           : el('tr', {},
-            el('td', { class: 'mono small' }, String(pick(v, 'pointer', 'instanceLocation', 'path', 'location') || '')),
+            el('td', { class: 'mono small' }, pointerText(v)),
             el('td', { class: 'small' }, String(pick(v, 'keyword', 'rule', 'code') || '')),
             el('td', {}, String(pick(v, 'message') || JSON.stringify(v))))))));
   }
