@@ -87,6 +87,9 @@ public sealed partial class AuditReader(BlobServiceClient blobs)
 
     private static readonly JsonSerializerOptions LineOptions = new(HubJson.Options) { WriteIndented = false };
 
+    /// <summary>How much of the log one answer reads at most (<see cref="MaxBytesPerAnswer"/>; tests make it smaller).</summary>
+    public long BytesPerAnswer { get; init; } = MaxBytesPerAnswer;
+
     /// <summary>The month and part of an audit blob name (<c>2025/01.jsonl</c>, <c>2025/01-2.jsonl</c>), or null for another name.</summary>
     public static (string Month, int Part)? PartOf(string name)
     {
@@ -143,7 +146,7 @@ public sealed partial class AuditReader(BlobServiceClient blobs)
             var chunk = ChunkBytes;
             while (end > 0)
             {
-                if (read >= MaxBytesPerAnswer)
+                if (read >= BytesPerAnswer)
                 {
                     return new AuditLogPage(entries, new AuditPosition(name, end).ToToken());
                 }
