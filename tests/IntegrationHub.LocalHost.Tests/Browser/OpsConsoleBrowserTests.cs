@@ -198,6 +198,7 @@ public sealed class OpsConsoleBrowserTests(BrowserHub fixture, ITestOutputHelper
         }
 
         Assert.Contains(feedId, page.Text("detail-quarantine"), StringComparison.Ordinal);
+        Assert.DoesNotContain("null", page.Text("detail-quarantine-card"), StringComparison.Ordinal);
         AssertNoSidewaysScroll(page);
         page.Screenshot("console-8-quarantined-detail");
         Assert.Empty(page.BrowserErrors());

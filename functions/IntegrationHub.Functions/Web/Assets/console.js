@@ -388,7 +388,7 @@
         el('dt', {}, 'Feed state now'), el('dd', {}, String(pick(quarantine, 'state') || 'not found')),
         el('dt', {}, 'Violations'), el('dd', {}, String(count))),
       issues.length ? violationTable('Errors', issues) : el('p', { class: 'empty' }, 'The hub has no report for this feed.'),
-      count > issues.length ? el('p', { class: 'small muted' }, `${count - issues.length} more violations were counted but not listed.`) : null);
+      count > issues.length ? el('p', { class: 'small muted' }, `${count - issues.length} more violations were counted but not listed.`) : '');
   }
 
   function renderEarlierRuns(runs, total) {
