@@ -205,10 +205,22 @@ internal static class ApiSchemas
                 ["customStatus"] = Nullable(Text("JSON text with the `stage`.")),
                 ["output"] = Nullable(Text("The output, as JSON text.")),
                 ["failure"] = Nullable(Text("Why it failed, when it did.")),
+                ["quarantine"] = Nullable(Ref("QuarantineSummary")),
             },
             required: ["instanceId", "name", "status", "createdAt", "lastUpdatedAt"]);
+        schemas["QuarantineSummary"] = Object(
+            "A feed's run that completed with the feed quarantined: the feed, its state now and its violations (in a list the first three, in the detail all listed).",
+            new()
+            {
+                ["feedId"] = Text(null),
+                ["state"] = Nullable(Text("The feed's state now: `Quarantined` until it is reprocessed; null when the feed is not found.")),
+                ["errors"] = Integer("How many violations the report counts."),
+                ["issues"] = ArrayOf(Ref("ValidationIssue"), "Violations, each with its JSON Pointer (`instanceLocation`) and rule (`keyword`)."),
+                ["statusUrl"] = Text(null),
+            },
+            required: ["feedId", "errors", "issues", "statusUrl"]);
         schemas["InstancePage"] = Object(
-            "A page of orchestrations, newest first.",
+            "A page of orchestrations, newest first across pages (by creation time; at the same moment, by instance id).",
             new()
             {
                 ["instances"] = ArrayOf(Ref("Instance")),
@@ -259,8 +271,45 @@ internal static class ApiSchemas
                     ["detail"] = Nullable(Text(null)),
                 }, required: ["type"]), "The history events, in order."),
                 ["historySource"] = Text("Where the history comes from, or why it is empty."),
+                ["quarantine"] = Nullable(Ref("QuarantineSummary")),
+                ["earlierRuns"] = Nullable(ArrayOf(Ref("EarlierRun"), "The runs replays (or reprocessing) replaced, newest first, at most 10: the engine keeps only the current run.")),
+                ["earlierRunCount"] = Integer("How many earlier runs the hub keeps in all."),
             },
             required: ["instanceId", "name", "status", "createdAt", "lastUpdatedAt", "feeds", "actions", "history", "historySource"]);
+        schemas["EarlierRun"] = Object(
+            "A run of the instance that a replay or reprocess replaced, as the hub kept it just before.",
+            new()
+            {
+                ["status"] = Text("How it ended: `Failed` or `Terminated`."),
+                ["createdAt"] = DateTime(null),
+                ["endedAt"] = DateTime(null),
+                ["replacedAt"] = DateTime(null),
+                ["replacedBy"] = Text("The action and principal, e.g. `replay by ops`."),
+                ["customStatus"] = Nullable(Text(null)),
+                ["output"] = Nullable(Text("Its output or failure message, at most 4096 characters.")),
+                ["outputTruncated"] = Boolean(null),
+                ["failure"] = Nullable(Object("Why it failed, as `failure` of the instance.", new()
+                {
+                    ["message"] = Text(null),
+                    ["type"] = Nullable(Text(null)),
+                    ["stackTrace"] = Nullable(Text(null)),
+                    ["activity"] = Nullable(Text(null)),
+                    ["attempts"] = Nullable(Integer(null)),
+                    ["summary"] = Nullable(Text(null)),
+                    ["failedAt"] = Nullable(DateTime(null)),
+                }, required: ["message"])),
+                ["history"] = ArrayOf(Object(null, new()
+                {
+                    ["eventId"] = Nullable(Integer(null)),
+                    ["type"] = Text(null),
+                    ["name"] = Nullable(Text(null)),
+                    ["timestamp"] = Nullable(DateTime(null)),
+                    ["taskScheduledId"] = Nullable(Integer(null)),
+                    ["detail"] = Nullable(Text(null)),
+                }, required: ["type"]), "Its last 500 history events, in order."),
+                ["eventsNotKept"] = Integer("Earlier events of a longer history that were not kept."),
+            },
+            required: ["status", "createdAt", "endedAt", "replacedAt", "replacedBy", "history"]);
         schemas["InstanceActionAccepted"] = Object(
             "An accepted instance action; each action is also written to the audit log.",
             new()
@@ -356,6 +405,9 @@ internal static class ApiSchemas
                     ["status"] = Integer("The HTTP status answered."),
                     ["detail"] = Nullable(Text(null)),
                 }, required: ["at", "actor", "action", "target", "outcome", "status"])),
+                ["continuationToken"] = Nullable(Text(
+                    "Pass it back (with the same filters) for older entries; null once the oldest was read. A page may hold fewer entries than `limit` "
+                    + "when the filters matched little of what one answer reads (16 MiB of the log): go on with the token.")),
             },
             required: ["entries"]);
         var counts = new Dictionary<string, IOpenApiSchema>

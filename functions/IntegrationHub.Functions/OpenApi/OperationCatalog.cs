@@ -198,7 +198,8 @@ internal static class OperationCatalog
 
         // Ops: orchestrations.
         ["ListInstances"] = new(OpsTag, ApiAccess.Ops, "List orchestrations",
-            "Orchestrations by runtime status, name, instance-id prefix and creation time, newest first, a page at a time.")
+            "Orchestrations by runtime status, name, instance-id prefix and creation time, newest first across pages (by creation time), a page at a time. "
+            + "The first page holds the newest instances whatever the task hub's own order.")
         {
             Parameters =
             [
@@ -207,7 +208,7 @@ internal static class OperationCatalog
                 new("prefix", "Instance-id prefix, e.g. `feed:transport:` or `consolidate:2024`."),
                 new("from", "Created at or after (RFC 3339).", ApiType.DateTime),
                 new("to", "Created at or before (RFC 3339).", ApiType.DateTime),
-                new("continuationToken", "The `continuationToken` of the previous page."),
+                new("continuationToken", "The `continuationToken` of the previous page (with the same filters); another text is a 400."),
                 new("pageSize", "Instances per page, 1 to 1000 (default 100).", ApiType.Integer),
             ],
             Responses =
@@ -322,14 +323,28 @@ internal static class OperationCatalog
             ],
             Responses = [new(200, "The reconciliation.", "Reconciliation"), Problem(400, "An unknown source or a bad grace period; `parameter` names it.")],
         },
-        ["ListAudit"] = new(OpsTag, ApiAccess.Ops, "Read the audit log", "Every push and every ops action (who, when, what, outcome), newest first.")
+        ["ListAudit"] = new(OpsTag, ApiAccess.Ops, "Read the audit log",
+            "Every push and every ops action (who, when, what, outcome), newest first (in the order appended), filtered and paged by the hub. "
+            + "One answer reads at most 16 MiB of the log, so a page may hold fewer than `limit` entries: go on with its `continuationToken`.")
         {
             Parameters =
             [
-                new("since", "Entries at or after (RFC 3339).", ApiType.DateTime),
-                new("limit", "At most this many entries, 1 to 1000 (default 200).", ApiType.Integer),
+                new("actor", "Who: principals to keep (repeated or comma-separated, any case): `ops`, a department, `anonymous`.", ApiType.StringList),
+                new("action", "What: actions to keep (repeated or comma-separated): `push`, `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, "
+                    + "`replay-failed`, `reprocess`, `reconsolidate`.", ApiType.StringList),
+                new("outcome", "Outcomes to keep (repeated or comma-separated): `accepted`, `done`, `refused`, `invalid`, `error`, …", ApiType.StringList),
+                new("target", "Targets starting with this text: an instance id, a feed id, or a prefix such as `pull:transport:`."),
+                new("from", "Entries at or after (RFC 3339).", ApiType.DateTime),
+                new("since", "The same as `from` (kept for existing clients); `from` wins when both are given.", ApiType.DateTime),
+                new("to", "Entries at or before (RFC 3339).", ApiType.DateTime),
+                new("limit", "At most this many entries per page, 1 to 1000 (default 200).", ApiType.Integer),
+                new("continuationToken", "The `continuationToken` of the previous page (with the same filters); another text is a 400."),
             ],
-            Responses = [new(200, "The audit entries.", "AuditLog"), Problem(400, "A time that is not RFC 3339, or a bad limit; `parameter` names it.")],
+            Responses =
+            [
+                new(200, "The audit entries.", "AuditLog"),
+                Problem(400, "A time that is not RFC 3339, a bad limit or continuation token, or too many filter values (20 at most); `parameter` names it."),
+            ],
         },
 
         // Pages.

@@ -50,47 +50,6 @@ public sealed partial class AuditLog(BlobServiceClient blobs, TimeProvider clock
         }
     }
 
-    /// <summary>Entries at or after <paramref name="since"/> (all when null), newest first, at most <paramref name="limit"/>.</summary>
-    public async Task<IReadOnlyList<AuditEntry>> ReadAsync(DateTimeOffset? since, int limit, CancellationToken cancellationToken)
-    {
-        var container = blobs.GetBlobContainerClient(HubContainers.Audit);
-        var firstMonth = since is { } from ? MonthPrefix(from.ToUniversalTime()) : "";
-        var names = new List<string>();
-        await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            // "yyyy/MM" sorts as the months do; a month's rollover blobs share its prefix.
-            if (string.CompareOrdinal(item.Name[..Math.Min(7, item.Name.Length)], firstMonth) >= 0)
-            {
-                names.Add(item.Name);
-            }
-        }
-
-        var entries = new List<AuditEntry>();
-        // Months newest first, every part of a month before the next: once enough entries are in, older months cannot hold newer ones.
-        foreach (var month in names.GroupBy(n => n[..Math.Min(7, n.Length)], StringComparer.Ordinal).OrderByDescending(g => g.Key, StringComparer.Ordinal))
-        {
-            foreach (var name in month)
-            {
-                var content = await container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-                foreach (var line in content.Value.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    var entry = JsonSerializer.Deserialize<AuditEntry>(line, LineOptions);
-                    if (entry is not null && (since is null || entry.At >= since))
-                    {
-                        entries.Add(entry);
-                    }
-                }
-            }
-
-            if (entries.Count >= limit)
-            {
-                break;
-            }
-        }
-
-        return [.. entries.OrderByDescending(e => e.At).Take(limit)];
-    }
-
     private async Task AppendAsync(DateTimeOffset at, byte[] line, CancellationToken cancellationToken)
     {
         var container = blobs.GetBlobContainerClient(HubContainers.Audit);

@@ -16,7 +16,7 @@ namespace IntegrationHub.Functions.Ops;
 /// data may have been fixed since) and, if valid now, recorded as Validated and handed to ProcessFeed; a feed whose
 /// ProcessFeed run failed (or was terminated) gets that run started again. Also the list of quarantined feeds.
 /// </summary>
-public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, OrchestrationStarter starter, ReplayRecords replays, AuditLog audit)
+public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, OrchestrationStarter starter, ReplayRecords replays, EarlierRuns earlierRuns, AuditLog audit)
 {
     private const string Action = "reprocess";
 
@@ -29,7 +29,7 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
             ? (OpsAnswer.Problem(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received."), "not-found")
             : status.State == FeedState.Quarantined
                 ? await RevalidateAsync(client, status, cancellationToken).ConfigureAwait(false)
-                : await RestartAsync(client, status, cancellationToken).ConfigureAwait(false);
+                : await RestartAsync(client, status, actor, cancellationToken).ConfigureAwait(false);
         var detail = answer.IsProblem ? answer.ProblemDetail : $"{((FeedReprocessAccepted)answer.Body!).Reprocessing}: {((FeedReprocessAccepted)answer.Body!).InstanceId}";
         await audit.RecordAsync(actor, Action, feedId, outcome, answer.Status, detail, cancellationToken).ConfigureAwait(false);
         return answer;
@@ -91,7 +91,7 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
             : (NotStarted(feedId, instanceId, started), "refused");
     }
 
-    private async Task<(OpsAnswer, string)> RestartAsync(DurableTaskClient client, FeedStatus status, CancellationToken cancellationToken)
+    private async Task<(OpsAnswer, string)> RestartAsync(DurableTaskClient client, FeedStatus status, OpsActor actor, CancellationToken cancellationToken)
     {
         var contentHash = ContentHashOf(status);
         if (status.Period is null)
@@ -101,7 +101,7 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
 
         var instanceId = InstanceIds.Feed(status.Source, status.Period, contentHash);
         var feed = new FeedRef(status.Source, status.Period, contentHash, status.FeedId);
-        var instance = await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
         switch (instance?.RuntimeStatus)
         {
             case null:
@@ -122,6 +122,7 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
                 StartOutcome restarted;
                 try
                 {
+                    await earlierRuns.KeepAsync(client, instance, $"reprocess by {actor.Principal}", cancellationToken).ConfigureAwait(false);
                     restarted = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, feed, restartFinished: true, cancellationToken).ConfigureAwait(false);
                 }
                 catch

@@ -105,6 +105,24 @@ public static class InstanceReading
             completed?.View.Timestamp ?? instance.LastUpdatedAt);
     }
 
+    /// <summary>
+    /// The feed a run quarantined, or null: ProcessFeed says so in its custom status (<c>stage: quarantined</c>) and its
+    /// output (<c>outcome: Quarantined</c>), both with the feed id.
+    /// </summary>
+    public static string? QuarantinedFeedId(string? serializedCustomStatus, string? serializedOutput)
+    {
+        if (string.Equals(Property(serializedCustomStatus, "stage"), "quarantined", StringComparison.OrdinalIgnoreCase)
+            && Property(serializedCustomStatus, "feedId") is { Length: > 0 } fromStatus)
+        {
+            return fromStatus;
+        }
+
+        return string.Equals(Property(serializedOutput, "outcome"), "Quarantined", StringComparison.OrdinalIgnoreCase)
+            && Property(serializedOutput, "feedId") is { Length: > 0 } fromOutput
+            ? fromOutput
+            : null;
+    }
+
     /// <summary>What ops may do with an instance in this state.</summary>
     public static IReadOnlyList<string> Actions(OrchestrationRuntimeStatus status) => status switch
     {

@@ -6,29 +6,71 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace IntegrationHub.Functions.Ops;
 
-/// <summary>The ops audit log, newest first.</summary>
-public sealed class OpsAuditFunctions(AuditLog audit)
+/// <summary>The audit log, newest first, a page at a time, filtered by who, what, outcome, target and time.</summary>
+public sealed class OpsAuditFunctions(AuditReader reader)
 {
-    /// <summary><c>since</c>: entries at or after (ISO 8601); <c>limit</c>: at most this many (default 200, up to 1000).</summary>
+    /// <summary>At most this many values in one list filter, each at most <see cref="MaxValueLength"/> characters.</summary>
+    private const int MaxValues = 20;
+
+    private const int MaxValueLength = 200;
+
+    /// <summary>
+    /// <c>actor</c>, <c>action</c>, <c>outcome</c>: any of these (repeated or comma-separated); <c>target</c>: starting so;
+    /// <c>from</c> (or <c>since</c>), <c>to</c>: RFC 3339; <c>limit</c>: entries per page (default 200, up to 1000);
+    /// <c>continuationToken</c>: the previous page's.
+    /// </summary>
     [Function(nameof(ListAudit))]
     [Access(AccessPolicy.Ops)]
     public async Task<IActionResult> ListAudit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/audit")] HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var since = request.Query["since"].FirstOrDefault();
-        if (!OpsInstances.TryParseTime(since, out var from))
+        var sets = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var name in new[] { "actor", "action", "outcome" })
         {
-            return OpsAnswer.BadParameter("since", "Invalid time", $"'{since}' is not a date-time; use RFC 3339, e.g. 2025-01-31T00:00:00Z.").ToActionResult();
+            var values = request.Query[name].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            if (values.Count > MaxValues || values.Any(v => v.Length > MaxValueLength))
+            {
+                return Bad(name, "Too many values", string.Create(CultureInfo.InvariantCulture, $"Give at most {MaxValues} values of at most {MaxValueLength} characters."));
+            }
+
+            sets[name] = values.ToHashSet(StringComparer.OrdinalIgnoreCase);
         }
 
-        var limit = AuditLog.DefaultLimit;
+        var target = request.Query["target"].FirstOrDefault();
+        if (target is { Length: > MaxValueLength })
+        {
+            return Bad("target", "Target too long", string.Create(CultureInfo.InvariantCulture, $"Give at most {MaxValueLength} characters."));
+        }
+
+        var (fromName, fromText) = request.Query["from"].FirstOrDefault() is { Length: > 0 } given ? ("from", given) : ("since", request.Query["since"].FirstOrDefault());
+        if (!OpsInstances.TryParseTime(fromText, out var from))
+        {
+            return Bad(fromName, "Invalid time", $"'{fromText}' is not a date-time; use RFC 3339, e.g. 2025-01-31T00:00:00Z.");
+        }
+
+        var toText = request.Query["to"].FirstOrDefault();
+        if (!OpsInstances.TryParseTime(toText, out var to))
+        {
+            return Bad("to", "Invalid time", $"'{toText}' is not a date-time; use RFC 3339, e.g. 2025-01-31T00:00:00Z.");
+        }
+
+        var limit = AuditReader.DefaultLimit;
         if (request.Query["limit"].FirstOrDefault() is { Length: > 0 } text
-            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > AuditLog.MaxLimit))
+            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > AuditReader.MaxLimit))
         {
-            return OpsAnswer.BadParameter("limit", "Invalid limit", string.Create(CultureInfo.InvariantCulture, $"'{text}' is not a limit; use 1 to {AuditLog.MaxLimit}.")).ToActionResult();
+            return Bad("limit", "Invalid limit", string.Create(CultureInfo.InvariantCulture, $"'{text}' is not a limit; use 1 to {AuditReader.MaxLimit}."));
         }
 
-        return new OkObjectResult(new AuditLogPage(await audit.ReadAsync(from, limit, cancellationToken).ConfigureAwait(false)));
+        AuditPosition? after = null;
+        if (request.Query["continuationToken"].FirstOrDefault() is { Length: > 0 } token && !AuditPosition.TryParse(token, out after))
+        {
+            return Bad("continuationToken", "Invalid continuation token", "Pass back the continuationToken of the previous page as it was given.");
+        }
+
+        var filter = new AuditFilter(sets["actor"], sets["action"], sets["outcome"], target is { Length: > 0 } ? target : null, from, to);
+        return new OkObjectResult(await reader.ReadAsync(filter, limit, after, cancellationToken).ConfigureAwait(false));
     }
+
+    private static IActionResult Bad(string parameter, string title, string detail) => OpsAnswer.BadParameter(parameter, title, detail).ToActionResult();
 }

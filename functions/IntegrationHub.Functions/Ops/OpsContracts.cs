@@ -5,10 +5,31 @@ namespace IntegrationHub.Functions.Ops;
 // The answers of the ops API (GET/POST /api/ops/...). Additive changes only: the console, the CLI and scripts read them.
 
 /// <summary>One orchestration in a list.</summary>
+/// <param name="Quarantine">For a feed's run that ended with the feed quarantined: why (its run still counts as Completed).</param>
 public sealed record InstanceView(
-    string InstanceId, string Name, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, string? CustomStatus, string? Output, string? Failure);
+    string InstanceId, string Name, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, string? CustomStatus, string? Output, string? Failure,
+    QuarantineSummary? Quarantine = null);
 
-/// <summary>One page of <c>GET /api/ops/instances</c>; pass <see cref="ContinuationToken"/> back for the next (null: the last page).</summary>
+/// <summary>
+/// A run that ended with its feed quarantined: the feed, its state now, how many violations and the first of them
+/// (<see cref="ValidationIssue.InstanceLocation"/> is the JSON Pointer, <see cref="ValidationIssue.Keyword"/> the rule).
+/// </summary>
+/// <param name="State">The feed's state now (<c>Quarantined</c> until it is reprocessed); null when the feed is not found.</param>
+public sealed record QuarantineSummary(string FeedId, string? State, int Errors, IReadOnlyList<ValidationIssue> Issues, string StatusUrl);
+
+/// <summary>
+/// A run of an instance that a replay (or a reprocess) replaced: the engine keeps one run per id, the hub keeps the
+/// ones before it. <see cref="History"/> holds the last <see cref="EarlierRuns.MaxEvents"/> events (<see cref="EventsNotKept"/> counts the rest).
+/// </summary>
+/// <param name="ReplacedAt">When it was replaced by a new run; <paramref name="ReplacedBy"/> by whom (the principal) and how.</param>
+public sealed record EarlierRun(
+    string Status, DateTimeOffset CreatedAt, DateTimeOffset EndedAt, DateTimeOffset ReplacedAt, string ReplacedBy, string? CustomStatus, string? Output, bool OutputTruncated,
+    FailureView? Failure, IReadOnlyList<HistoryEventView> History, int EventsNotKept);
+
+/// <summary>
+/// One page of <c>GET /api/ops/instances</c>, newest first across pages; pass <see cref="ContinuationToken"/> back for
+/// the next (null: the last page).
+/// </summary>
 public sealed record InstancePage(IReadOnlyList<InstanceView> Instances, string? ContinuationToken);
 
 /// <summary>
@@ -29,6 +50,8 @@ public sealed record HistoryEventView(int? EventId, string Type, string? Name, D
 /// <param name="Output">The serialised output, or the failure message as the engine records it (same limit).</param>
 /// <param name="Actions">What ops may do with the instance in its current state (<c>replay</c>, <c>rewind</c>, …).</param>
 /// <param name="HistorySource">Where <see cref="History"/> comes from, or why it is empty.</param>
+/// <param name="Quarantine">For a run that ended with its feed quarantined: the feed and its whole report's errors.</param>
+/// <param name="EarlierRuns">The runs replays replaced, newest first (at most <see cref="Ops.EarlierRuns.MaxShown"/>; <paramref name="EarlierRunCount"/> counts all).</param>
 public sealed record InstanceDetail(
     string InstanceId,
     string Name,
@@ -44,7 +67,10 @@ public sealed record InstanceDetail(
     IReadOnlyList<FeedLink> Feeds,
     IReadOnlyList<string> Actions,
     IReadOnlyList<HistoryEventView> History,
-    string HistorySource);
+    string HistorySource,
+    QuarantineSummary? Quarantine = null,
+    IReadOnlyList<EarlierRun>? EarlierRuns = null,
+    int EarlierRunCount = 0);
 
 /// <summary>The answer to an accepted instance action (replay, rewind, terminate, suspend, resume).</summary>
 /// <param name="Status">Where to follow the instance: <c>/api/ops/instances/{instanceId}</c>.</param>
@@ -83,8 +109,12 @@ public sealed record QuarantineList(IReadOnlyList<QuarantinedFeed> Feeds);
 /// <param name="Status">The HTTP status answered (for one instance of a bulk replay, the status its own replay would have had).</param>
 public sealed record AuditEntry(DateTimeOffset At, string Actor, string KeySlot, string Action, string Target, string Outcome, int Status, string? Detail);
 
-/// <summary><c>GET /api/ops/audit</c>, newest first.</summary>
-public sealed record AuditLogPage(IReadOnlyList<AuditEntry> Entries);
+/// <summary>
+/// <c>GET /api/ops/audit</c>, newest first (in the order the lines were appended). A page may hold fewer entries than
+/// asked for when the filters matched little of what one answer may read; <see cref="ContinuationToken"/> (null: the
+/// oldest entry was reached) goes on from where it stopped.
+/// </summary>
+public sealed record AuditLogPage(IReadOnlyList<AuditEntry> Entries, string? ContinuationToken = null);
 
 /// <summary>One period that <c>POST /api/ops/reconsolidate</c> asked to consolidate again.</summary>
 /// <param name="CurrentVersion">The version current when asked (null: none readable).</param>

@@ -22,13 +22,14 @@ public sealed record InstanceListQuery(string? Status, string? Name, string? Pre
 /// the same id), rewind, terminate, suspend, resume, purge, and replay of every failure. Every action is checked
 /// against the instance's state first (a 409 names the state) and recorded in the audit log with its outcome.
 /// </summary>
-public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords replays, TaskHubHistory history, FeedStore feeds, AuditLog audit)
+public sealed class OpsInstances(
+    OrchestrationStarter starter, ReplayRecords replays, EarlierRuns earlierRuns, TaskHubHistory history, FeedStore feeds, AuditLog audit, TimeProvider clock)
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
 
-    /// <summary>With a name filter a page may match little; at most this many pages of the task hub are read for one answer.</summary>
-    private const int MaxPagesPerAnswer = 20;
+    /// <summary>A quarantined run in a list names this many of its violations; its detail names all.</summary>
+    public const int MaxIssuesListed = 3;
 
     public async Task<OpsAnswer> ListAsync(DurableTaskClient client, InstanceListQuery request, CancellationToken cancellationToken)
     {
@@ -58,38 +59,40 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
             return OpsAnswer.BadParameter("pageSize", "Invalid page size", string.Create(CultureInfo.InvariantCulture, $"'{size}' is not a page size; use 1 to {MaxPageSize}."));
         }
 
+        InstanceCursor? after = null;
+        if (request.ContinuationToken is { Length: > 0 } token && !InstanceCursor.TryParse(token, out after))
+        {
+            return OpsAnswer.BadParameter("continuationToken", "Invalid continuation token", "Pass back the continuationToken of the previous page as it was given.");
+        }
+
         var names = Split(request.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var token = request.ContinuationToken is { Length: > 0 } given ? given : null;
+        var page = await NewestFirstPaging.PageAsync(
+            (createdFrom, createdTo) => ReadAsync(client, statuses, request.Prefix, names, createdFrom, createdTo, cancellationToken), from, to, after, pageSize, clock, cancellationToken)
+            .ConfigureAwait(false);
+        return OpsAnswer.Ok(page with { Instances = await WithQuarantineAsync(page.Instances, cancellationToken).ConfigureAwait(false) });
+    }
+
+    /// <summary>Every matching instance created in the range, in the task hub's own order (by instance id in Azure Storage).</summary>
+    private static async IAsyncEnumerable<InstanceView> ReadAsync(
+        DurableTaskClient client, List<OrchestrationRuntimeStatus> statuses, string? prefix, HashSet<string> names, DateTimeOffset? createdFrom, DateTimeOffset? createdTo,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var query = new OrchestrationQuery
         {
             Statuses = statuses.Count > 0 ? statuses : null,
-            InstanceIdPrefix = request.Prefix is { Length: > 0 } prefix ? prefix : null,
-            CreatedFrom = from,
-            CreatedTo = to,
+            InstanceIdPrefix = prefix is { Length: > 0 } ? prefix : null,
+            CreatedFrom = createdFrom,
+            CreatedTo = createdTo,
             FetchInputsAndOutputs = true,
-            PageSize = pageSize,
+            PageSize = MaxPageSize,
         };
-
-        var instances = new List<InstanceView>();
-        var pages = 0;
-        try
+        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            await foreach (var page in client.GetAllInstancesAsync(query).AsPages(token, pageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+            if (names.Count == 0 || names.Contains(instance.Name))
             {
-                instances.AddRange(page.Values.Where(i => names.Count == 0 || names.Contains(i.Name)).Select(View));
-                token = page.ContinuationToken is { Length: > 0 } next ? next : null;
-                if (instances.Count >= pageSize || ++pages >= MaxPagesPerAnswer)
-                {
-                    break;
-                }
+                yield return View(instance);
             }
         }
-        catch (RpcException ex) when (token is not null && ex.StatusCode is not StatusCode.Cancelled)
-        {
-            return OpsAnswer.BadParameter("continuationToken", "Invalid continuation token", $"The task hub did not accept the token: {ex.Status.Detail}");
-        }
-
-        return OpsAnswer.Ok(new InstancePage([.. instances.OrderByDescending(i => i.CreatedAt)], token));
     }
 
     public async Task<OpsAnswer> GetAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
@@ -112,10 +115,35 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
 
         var (input, inputCut) = InstanceReading.Summary(instance.SerializedInput);
         var (output, outputCut) = InstanceReading.Summary(instance.SerializedOutput);
+        var quarantine = InstanceReading.QuarantinedFeedId(instance.SerializedCustomStatus, instance.SerializedOutput) is { } quarantinedFeedId
+            ? await QuarantineAsync(quarantinedFeedId, int.MaxValue, cancellationToken).ConfigureAwait(false)
+            : null;
+        var (earlier, earlierCount) = await earlierRuns.ReadAsync(instanceId, cancellationToken).ConfigureAwait(false);
         return OpsAnswer.Ok(new InstanceDetail(
             instance.InstanceId, instance.Name, instance.RuntimeStatus.ToString(), instance.CreatedAt, instance.LastUpdatedAt, instance.SerializedCustomStatus,
             input, inputCut, output, outputCut, InstanceReading.Failure(instance, events.Events), links, InstanceReading.Actions(instance.RuntimeStatus),
-            [.. events.Events.Select(e => e.View)], events.Source));
+            [.. events.Events.Select(e => e.View)], events.Source, quarantine, earlier, earlierCount));
+    }
+
+    /// <summary>The listed runs that ended with their feed quarantined, with why (one feed lookup each, only for those).</summary>
+    private async Task<IReadOnlyList<InstanceView>> WithQuarantineAsync(IReadOnlyList<InstanceView> instances, CancellationToken cancellationToken)
+    {
+        var views = new List<InstanceView>(instances.Count);
+        foreach (var view in instances)
+        {
+            views.Add(InstanceReading.QuarantinedFeedId(view.CustomStatus, view.Output) is { } feedId
+                ? view with { Quarantine = await QuarantineAsync(feedId, MaxIssuesListed, cancellationToken).ConfigureAwait(false) }
+                : view);
+        }
+
+        return views;
+    }
+
+    private async Task<QuarantineSummary> QuarantineAsync(string feedId, int maxIssues, CancellationToken cancellationToken)
+    {
+        var status = await feeds.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
+        var errors = status?.Report?.Errors ?? [];
+        return new QuarantineSummary(feedId, status?.State.ToString(), errors.Count + (status?.Report?.ErrorsNotListed ?? 0), [.. errors.Take(maxIssues)], $"/api/feeds/{feedId}");
     }
 
     /// <summary>Runs a failed or terminated instance again from its original input, under the same id (ids are deterministic: a feed's run stays that feed's).</summary>
@@ -134,7 +162,7 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
         }
         else
         {
-            var outcome = await ReplayOneAsync(client, instance, cancellationToken).ConfigureAwait(false);
+            var outcome = await ReplayOneAsync(client, instance, actor, cancellationToken).ConfigureAwait(false);
             answer = outcome.Outcome == "replayed"
                 ? OpsAnswer.Accepted(new InstanceActionAccepted(instanceId, "replay", outcome.Detail!, StatusUrl(instanceId)), StatusUrl(instanceId))
                 : OpsAnswer.Problem(StatusCodes.Status409Conflict, "Not replayed", outcome.Detail!, new Dictionary<string, object?> { ["instanceId"] = instanceId, ["outcome"] = outcome.Outcome });
@@ -171,7 +199,7 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
             ReplayOutcome outcome;
             try
             {
-                outcome = await ReplayOneAsync(client, instance, cancellationToken).ConfigureAwait(false);
+                outcome = await ReplayOneAsync(client, instance, actor, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RpcException or Azure.RequestFailedException or InvalidOperationException)
             {
@@ -283,7 +311,7 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
         return answer;
     }
 
-    private async Task<ReplayOutcome> ReplayOneAsync(DurableTaskClient client, OrchestrationMetadata instance, CancellationToken cancellationToken)
+    private async Task<ReplayOutcome> ReplayOneAsync(DurableTaskClient client, OrchestrationMetadata instance, OpsActor actor, CancellationToken cancellationToken)
     {
         var failedAt = instance.LastUpdatedAt;
         if (instance.SerializedInput is not { Length: > 0 } serializedInput)
@@ -299,6 +327,9 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
         StartOutcome started;
         try
         {
+            // The engine forgets the run it restarts: the hub keeps it, for the detail's earlier runs.
+            await earlierRuns.KeepAsync(client, instance, $"replay by {actor.Principal}", cancellationToken).ConfigureAwait(false);
+
             // The original input, byte for byte: the serialised JSON goes back to the data converter as a JSON element.
             using var input = JsonDocument.Parse(serializedInput);
             started = await starter.StartAsync(client, instance.Name, instance.InstanceId, input.RootElement.Clone(), restartFinished: true, cancellationToken).ConfigureAwait(false);

@@ -9,6 +9,8 @@ public static class OpsServiceCollectionExtensions
     {
         services.AddSingleton<TaskHubHistory>();
         services.AddSingleton<ReplayRecords>();
+        services.AddSingleton<EarlierRuns>();
+        services.AddSingleton<AuditReader>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<OpsInstances>();
         services.AddSingleton<FeedReprocessing>();

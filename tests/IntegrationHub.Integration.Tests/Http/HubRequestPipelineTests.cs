@@ -52,6 +52,7 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
         collection.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
         collection.AddSingleton(azurite.Blobs);
         collection.AddSingleton<AuditLog>();
+        collection.AddSingleton<AuditReader>();
         collection.AddSingleton<AccessGate>();
         collection.AddSingleton<HubRequestPipeline>();
         services = collection.BuildServiceProvider();
@@ -262,7 +263,8 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
     }
 
     private async Task<IReadOnlyList<AuditEntry>> AuditAsync() =>
-        [.. (await services.GetRequiredService<AuditLog>().ReadAsync(clock.GetUtcNow(), 100, CancellationToken.None)).Where(e => e.At == clock.GetUtcNow())];
+        [.. (await services.GetRequiredService<AuditReader>().ReadAsync(AuditFilter.None with { From = clock.GetUtcNow() }, 100, null, CancellationToken.None)).Entries
+            .Where(e => e.At == clock.GetUtcNow())];
 
     /// <summary>Executes a result that is not an <see cref="ObjectResult"/> (the 503) the way the hosts do, against a response of its own.</summary>
     private async Task<HttpResponse> ExecuteAsync(IActionResult answer, HttpContext context)

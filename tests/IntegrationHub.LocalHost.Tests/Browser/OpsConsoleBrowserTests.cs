@@ -69,12 +69,30 @@ public sealed class OpsConsoleBrowserTests(BrowserHub fixture, ITestOutputHelper
 
         page.Id("action-replay").Click();
         page.Until("the confirmation dialog", () => page.Id("confirm").Displayed);
+        // The dialog says what happens: the failed run is kept by the hub and shown under Earlier runs.
+        Assert.Contains("Earlier runs", page.Text("confirm-text"), StringComparison.Ordinal);
         page.Screenshot("console-3-confirm-replay");
         page.Id("confirm-ok").Click();
 
         // The console follows the replayed instance (the answer names it) until it has finished.
         page.Until("the replayed instance to show Completed", () => page.Text("detail-status") == "Completed", TimeSpan.FromSeconds(120));
         var replayedId = page.Text("detail-title");
+
+        // The failed run stays on the page: its status, the activity that failed, and its history with the four failed fetches.
+        var earlier = page.Until("the earlier run", () => page.All("#detail-earlier-card article.earlier-run").FirstOrDefault(a => a.Displayed));
+        Assert.Equal("Failed", earlier.GetDomAttribute("data-status"));
+        Assert.Equal("Failed", earlier.FindElement(By.CssSelector(".badge")).Text);
+        Assert.Contains("FetchFeed", earlier.Text, StringComparison.Ordinal);
+        Assert.Contains("500", earlier.Text, StringComparison.Ordinal);
+        earlier.FindElement(By.CssSelector("details:last-of-type summary")).Click();
+        Assert.Equal(4, earlier.FindElements(By.CssSelector("table.history tbody tr[data-event-type='TaskFailed']")).Count);
+
+        // Long history lines (the output's JSON in ExecutionCompleted) wrap inside the page: nothing scrolls sideways.
+        var longest = Convert.ToInt32(page.Driver.ExecuteScript(
+            "return Math.max(...[...document.querySelectorAll('#history td')].map(td => Math.max(...td.textContent.split(/\\s+/).map(w => w.length))))"),
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(longest >= 150, $"The history should hold a long unbroken line for this check; the longest word has {longest} characters.");
+        AssertNoSidewaysScroll(page);
         page.Screenshot("console-4-replayed-completed");
 
         // The API agrees, and the pull fetched the department's feed this time.
@@ -113,7 +131,77 @@ public sealed class OpsConsoleBrowserTests(BrowserHub fixture, ITestOutputHelper
         var entry = page.Until($"the reprocess of {feedId} in the audit log",
             () => page.All("#audit tbody tr").FirstOrDefault(r => r.Text.Contains(feedId, StringComparison.Ordinal) && r.Text.Contains("reprocess", StringComparison.Ordinal)));
         Assert.Contains("ops", entry.Text, StringComparison.Ordinal);
+
+        // Filtered by what and target, the log shows that one line; filtered to another outcome too, none.
+        page.Choose("audit-action", "reprocess");
+        page.Id("audit-target").SendKeys(feedId);
+        page.Id("audit-apply").Click();
+        page.Until("only the reprocess of the feed", () =>
+            page.All("#audit tbody tr") is { Count: 1 } rows && rows[0].Text.Contains(feedId, StringComparison.Ordinal) && rows[0].Text.Contains("reprocess", StringComparison.Ordinal));
+        Assert.Contains("1 entry shown", page.Text("audit-count"), StringComparison.Ordinal);
+        page.Id("audit-outcome").SendKeys("accepted");
+        page.Id("audit-apply").Click();
+        page.Until("no entry for another outcome", () => page.All("#audit tbody tr").Count == 0 && page.Text("audit-list").Contains("No audit entry matches", StringComparison.Ordinal));
+        AssertNoSidewaysScroll(page);
         page.Screenshot("console-6-audit");
+    }
+
+    [BrowserFact]
+    public async Task Console_PulledFeedQuarantined_ShownAsQuarantinedWithItsViolations_InListAndDetail()
+    {
+        // The department answers an invalid feed (no producer, an unknown area): the pull completes, the feed is
+        // judged in the fetch as a push is, and quarantined (it gets no run of its own).
+        await fixture.Hub.Simulators.SetModeAsync(Source, "invalid", times: 1);
+        InstanceState processing;
+        try
+        {
+            processing = await Api.WaitForInstanceAsync(await Api.StartPullAcceptedAsync(Source, "2025-07"));
+        }
+        finally
+        {
+            await fixture.Hub.Simulators.ResetAsync();
+        }
+
+        Assert.Equal(("Completed", "Quarantined"), (processing.Status, processing.OutputJson.Prop("outcome").GetString()));
+        var feedId = processing.CustomStatusJson.Prop("feedId").GetString()!;
+        var report = (await Api.FeedStatusAsync(feedId)).Json.GetProperty("report");
+        var errors = report.GetProperty("errors").EnumerateArray()
+            .Select(e => (Pointer: Shown(e.GetProperty("instanceLocation").GetString()!), Rule: e.GetProperty("keyword").GetString()!)).ToList();
+        Assert.NotEmpty(errors);
+
+        var page = new BrowserPage(fixture.Driver, fixture.Hub.Logs, output);
+        page.Open(new Uri(Api.Address, "/api/console#/instances"));
+        EnterOpsKeyIfAsked(page);
+        page.Until("the instance list", () => page.Id("instances-view").Displayed);
+        page.Id("filter-prefix").SendKeys(processing.InstanceId);
+        page.Id("apply-filters").Click();
+        var row = page.Until($"{processing.InstanceId} in the list", () => page.All($"#instances tbody tr[data-instance-id='{processing.InstanceId}']").FirstOrDefault());
+
+        // Not a green Completed: a Quarantined badge of its own colour, and the first violation with its pointer and rule.
+        var listBadge = row.FindElement(By.CssSelector(".badge"));
+        Assert.Equal("Quarantined", listBadge.Text);
+        Assert.DoesNotContain("Completed", listBadge.GetDomAttribute("class"), StringComparison.Ordinal);
+        Assert.NotEqual(CompletedColour(page), listBadge.GetCssValue("color"));
+        Assert.Contains($"{errors.Count} violation", row.Text, StringComparison.Ordinal);
+        Assert.Contains($"{errors[0].Pointer} {errors[0].Rule}", row.Text, StringComparison.Ordinal);
+        page.Screenshot("console-7-quarantined-in-list");
+
+        // The detail: the run's status, the quarantine, and every violation of the report.
+        row.Click();
+        page.Until("the quarantine on the detail", () => page.Id("detail-quarantine-card").Displayed);
+        Assert.Equal(("Completed", "Quarantined"), (page.Text("detail-status"), page.Text("detail-quarantined")));
+        var shown = page.All("#detail-quarantine table.violations tbody tr").Select(r => r.Text).ToList();
+        Assert.Equal(errors.Count, shown.Count);
+        foreach (var (pointer, rule) in errors)
+        {
+            Assert.Contains(shown, r => r.StartsWith($"{pointer} {rule}", StringComparison.Ordinal));
+        }
+
+        Assert.Contains(feedId, page.Text("detail-quarantine"), StringComparison.Ordinal);
+        Assert.DoesNotContain("null", page.Text("detail-quarantine-card"), StringComparison.Ordinal);
+        AssertNoSidewaysScroll(page);
+        page.Screenshot("console-8-quarantined-detail");
+        Assert.Empty(page.BrowserErrors());
     }
 
     [BrowserFact]
@@ -133,6 +221,22 @@ public sealed class OpsConsoleBrowserTests(BrowserHub fixture, ITestOutputHelper
         page.Until("the key form again", () => page.Id("key-input").Displayed);
         Assert.Null(page.Driver.ExecuteScript("return sessionStorage.getItem('integrationhub.opsKey')"));
         page.BrowserErrors(); // the 403 itself is logged by the browser; nothing else to check there
+    }
+
+    /// <summary>A JSON Pointer as the console shows it: the empty pointer (the whole feed) as <c>(root)</c>.</summary>
+    private static string Shown(string pointer) => pointer.Length == 0 ? "(root)" : pointer;
+
+    /// <summary>What a Completed badge looks like (its text colour), from a badge made for the comparison.</summary>
+    private static string CompletedColour(BrowserPage page) =>
+        (string)page.Driver.ExecuteScript(
+            "const b = document.createElement('span'); b.className = 'badge Completed'; document.body.append(b); const c = getComputedStyle(b).color; b.remove(); return c;")!;
+
+    private static void AssertNoSidewaysScroll(BrowserPage page)
+    {
+        var widths = (IReadOnlyCollection<object>)page.Driver.ExecuteScript(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")!;
+        var (scroll, client) = (Convert.ToInt64(widths.First(), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt64(widths.Last(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(scroll <= client, $"The page should not scroll sideways: scrollWidth {scroll} > clientWidth {client}.");
     }
 
     /// <summary>The tab keeps the key between pages; a fresh tab (or one whose key was refused) asks for it.</summary>

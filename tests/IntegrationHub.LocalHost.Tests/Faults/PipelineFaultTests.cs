@@ -90,6 +90,17 @@ public sealed class PipelineFaultTests(EndToEndHub hub, ITestOutputHelper output
 
         var quarantine = await Api.GetAsync("/api/ops/quarantine?source=power-grid", Keys.Ops);
         Assert.Contains(feedId, quarantine.Body, StringComparison.Ordinal);
+
+        // Ops see the run as what it means: the feed quarantined, with where and which rule, in the list and the detail.
+        var processingId = instanceId;
+        var listed = await Api.GetAsync($"/api/ops/instances?prefix={Uri.EscapeDataString(processingId)}", Keys.Ops);
+        var summary = Assert.Single(listed.Json.GetProperty("instances").EnumerateArray()).GetProperty("quarantine");
+        Assert.Equal((feedId, "Quarantined", errors.GetArrayLength()), (summary.GetProperty("feedId").GetString(), summary.GetProperty("state").GetString(), summary.GetProperty("errors").GetInt32()));
+        var firstIssue = summary.GetProperty("issues")[0];
+        Assert.Equal((errors[0].GetProperty("instanceLocation").GetString(), errors[0].GetProperty("keyword").GetString()),
+            (firstIssue.GetProperty("instanceLocation").GetString(), firstIssue.GetProperty("keyword").GetString()));
+        var detail = await Api.GetAsync($"/api/ops/instances/{Uri.EscapeDataString(processingId)}", Keys.Ops);
+        Assert.Equal(errors.GetArrayLength(), detail.Json.GetProperty("quarantine").GetProperty("issues").GetArrayLength());
         var row = (await Api.ReconcileAsync()).GetProperty("rows").EnumerateArray()
             .Single(r => r.GetProperty("period").GetString() == "2024-10" && r.GetProperty("source").GetString() == "power-grid");
         Assert.Equal((1, 1, 0), (row.GetProperty("landed").GetInt32(), row.GetProperty("quarantined").GetInt32(), row.GetProperty("lost").GetInt32()));

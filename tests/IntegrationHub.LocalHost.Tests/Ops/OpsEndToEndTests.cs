@@ -8,7 +8,8 @@ namespace IntegrationHub.LocalHost.Tests.Ops;
 /// One hub for the class; each test works on periods of its own: transport 2024-06 (replay), power-grid 2024-07 and
 /// 2024-08 (replay-failed), environment 2025-08 (rewind), environment 2025-09 (reprocess of a failed run), the
 /// transport invalid sample (quarantine), statistics 2025-Q1 (terminate, suspend, resume, purge), environment 2024-04
-/// and 2024-05 (listing), transport 2024-11 (the names of custom status and output).
+/// and 2024-05 (listing), transport 2024-11 (the names of custom status and output), transport 2025-01 to 2025-03
+/// (newest first across pages, audit filters).
 /// </summary>
 public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHub>
 {
@@ -76,6 +77,15 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         var done = await Ops.InstanceAsync(instanceId);
         Assert.Equal(JsonValueKind.Null, done.GetProperty("failure").ValueKind);
         Assert.Equal(feedId, Assert.Single(done.GetProperty("feeds").EnumerateArray()).GetProperty("feedId").GetString());
+
+        // The failed run the replay replaced is kept with the instance: its failure and its four failed fetches.
+        Assert.Equal(1, done.GetProperty("earlierRunCount").GetInt32());
+        var earlier = Assert.Single(done.GetProperty("earlierRuns").EnumerateArray());
+        Assert.Equal("Failed", earlier.GetProperty("status").GetString());
+        Assert.Equal("FetchFeed", earlier.GetProperty("failure").GetProperty("activity").GetString());
+        Assert.Equal(PullAttempts, earlier.GetProperty("failure").GetProperty("attempts").GetInt32());
+        Assert.Equal(PullAttempts, earlier.GetProperty("history").EnumerateArray().Count(e => e.GetProperty("type").GetString() == "TaskFailed"));
+        Assert.Equal("replay by ops", earlier.GetProperty("replacedBy").GetString());
 
         var audit = await Ops.AuditOfAsync(instanceId);
         Assert.Contains(audit, e => Is(e, "replay", "accepted", 202));
@@ -345,6 +355,87 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         AssertProblem(await Ops.ListAsync("?status=Sleeping"), 400);
         AssertProblem(await Ops.ListAsync("?pageSize=0"), 400);
         AssertProblem(await Ops.ListAsync("?from=yesterday"), 400);
+    }
+
+    [Fact]
+    public async Task ListInstances_StartedInIdOrder_NewestFirstAcrossPages_AndAuditFilteredAndPaged()
+    {
+        // Started in id order, so the newest has the highest id: the task hub lists by id, oldest of these first.
+        string[] started = ["pull:transport:2025-01", "pull:transport:2025-02", "pull:transport:2025-03"];
+        foreach (var id in started)
+        {
+            Assert.Equal(id, await Api.StartPullAcceptedAsync("transport", id[^7..]));
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+
+        foreach (var id in started)
+        {
+            Assert.True((await Api.WaitForInstanceAsync(id)).IsTerminal);
+        }
+
+        var first = await Ops.ListAsync("?prefix=pull:transport:2025-0&pageSize=2");
+        Assert.True(first.Status == 200, $"{first}");
+        Assert.Equal(["pull:transport:2025-03", "pull:transport:2025-02"], Ids(first));
+        var token = first.Json.GetProperty("continuationToken").GetString();
+        Assert.NotNull(token);
+        var second = await Ops.ListAsync($"?prefix=pull:transport:2025-0&pageSize=2&continuationToken={Uri.EscapeDataString(token)}");
+        Assert.Equal(["pull:transport:2025-01"], Ids(second));
+        Assert.Equal(JsonValueKind.Null, second.Json.GetProperty("continuationToken").ValueKind);
+        AssertProblem(await Ops.ListAsync("?continuationToken=not-a-token"), 400);
+
+        // Unfiltered, a few at a time: every instance of the hub once, each page older than the one before.
+        var all = new List<(string Id, DateTimeOffset CreatedAt)>();
+        token = null;
+        var pages = 0;
+        do
+        {
+            var page = await Ops.ListAsync($"?pageSize=3{(token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token))}");
+            Assert.True(page.Status == 200, $"{page}");
+            all.AddRange(page.Json.GetProperty("instances").EnumerateArray().Select(i => (i.GetProperty("instanceId").GetString()!, i.GetProperty("createdAt").GetDateTimeOffset())));
+            token = page.Json.GetProperty("continuationToken").GetString();
+            Assert.True(++pages <= 200, "The continuation tokens should come to an end.");
+        }
+        while (token is not null);
+
+        Assert.Equal(all.Count, all.Select(i => i.Id).Distinct().Count());
+        Assert.True(all.Zip(all.Skip(1)).All(p => p.First.CreatedAt >= p.Second.CreatedAt), string.Join(Environment.NewLine, all));
+        Assert.Subset(all.Select(i => i.Id).ToHashSet(), started.ToHashSet());
+
+        // The audit log, read by target and action, two at a time: newest first, then the rest.
+        foreach (var _ in started)
+        {
+            AssertProblem(await Ops.ActAsync(started[0], "replay"), 409);
+        }
+
+        var query = $"/api/ops/audit?target={Uri.EscapeDataString(started[0])}&action=replay&outcome=refused&actor=ops";
+        var auditFirst = await Api.GetAsync(query + "&limit=2", Keys.Ops);
+        Assert.True(auditFirst.Status == 200, $"{auditFirst}");
+        var entries = auditFirst.Json.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal(2, entries.Count);
+        var auditToken = auditFirst.Json.GetProperty("continuationToken").GetString();
+        Assert.NotNull(auditToken);
+        var auditSecond = await Api.GetAsync(query + $"&limit=2&continuationToken={Uri.EscapeDataString(auditToken)}", Keys.Ops);
+        entries.AddRange(auditSecond.Json.GetProperty("entries").EnumerateArray());
+        Assert.Equal(3, entries.Count);
+        Assert.All(entries, e => Assert.True(Is(e, "replay", "refused", 409) && e.GetProperty("target").GetString() == started[0], $"{e}"));
+        var times = entries.Select(e => e.GetProperty("at").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.OrderDescending(), times);
+        Assert.Equal(JsonValueKind.Null, auditSecond.Json.GetProperty("continuationToken").ValueKind);
+
+        // Each filter narrows on the hub's side: another outcome, actor or time range holds none of them.
+        var at = Uri.EscapeDataString(times[^1].AddMilliseconds(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var narrower in new[] { "&outcome=accepted", "&actor=transport", $"&to={at}" })
+        {
+            var none = await Api.GetAsync(query.Replace("&outcome=refused", "", StringComparison.Ordinal).Replace("&actor=ops", "", StringComparison.Ordinal) + narrower, Keys.Ops);
+            Assert.True(none.Status == 200 && none.Json.GetProperty("entries").GetArrayLength() == 0, $"{narrower}: {none}");
+        }
+
+        var from = Uri.EscapeDataString(times[0].ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(1, (await Api.GetAsync(query + $"&from={from}", Keys.Ops)).Json.GetProperty("entries").GetArrayLength());
+        AssertProblem(await Api.GetAsync("/api/ops/audit?continuationToken=nonsense", Keys.Ops), 400);
+        AssertProblem(await Api.GetAsync("/api/ops/audit?to=tomorrow", Keys.Ops), 400);
+
+        static List<string> Ids(HubAnswer page) => [.. page.Json.GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("instanceId").GetString()!)];
     }
 
     [Fact]

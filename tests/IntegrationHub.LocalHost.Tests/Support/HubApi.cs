@@ -47,6 +47,9 @@ public sealed record InstanceState(string InstanceId, string Name, string Status
     /// <summary>The orchestration's output (serialised by the Durable data converter), or an empty object.</summary>
     public JsonElement OutputJson => string.IsNullOrEmpty(Output) ? JsonDocument.Parse("{}").RootElement : JsonDocument.Parse(Output).RootElement.Clone();
 
+    /// <summary>The orchestration's last custom status (what ops see as its stage), or an empty object.</summary>
+    public JsonElement CustomStatusJson => string.IsNullOrEmpty(CustomStatus) ? JsonDocument.Parse("{}").RootElement : JsonDocument.Parse(CustomStatus).RootElement.Clone();
+
     public override string ToString() => $"{InstanceId} [{Name}] {Status} custom={CustomStatus} output={Output} failure={Failure}";
 }
 

@@ -165,19 +165,47 @@
       body.replaceChildren(el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'Could not list the instances.')));
       show(message, errorBlock(err, 'Listing instances'));
     }
-    $('page-label').textContent = `Page ${state.page + 1}`;
+    $('page-label').textContent = `Page ${state.page + 1} · newest first`;
     $('page-previous').disabled = state.page === 0;
     $('page-next').disabled = !state.nextToken;
+  }
+
+  /** A feed's run that ended with the feed quarantined: the hub says why (feedId, errors, issues), else null. */
+  function quarantineOf(instance) {
+    const quarantine = pick(instance, 'quarantine');
+    return quarantine && typeof quarantine === 'object' ? quarantine : null;
+  }
+
+  // The run completed, but what ops need to know is that its feed was quarantined.
+  const quarantineBadge = (status, id) =>
+    el('span', { class: 'badge Quarantined', id, title: `The run is ${status}; its feed failed validation and is quarantined.` }, 'Quarantined');
+
+  // A JSON Pointer as shown: the empty pointer (RFC 6901: the whole document) would be invisible.
+  const pointerText = (issue) => {
+    const pointer = pick(issue, 'instanceLocation', 'pointer', 'path', 'location');
+    return pointer === undefined ? '' : String(pointer) || '(root)';
+  };
+
+  const issueText = (issue) => [pointerText(issue), pick(issue, 'keyword', 'rule') || ''].filter(Boolean).join(' ');
+
+  function quarantineStage(quarantine) {
+    const issues = Array.isArray(quarantine.issues) ? quarantine.issues : [];
+    const count = typeof quarantine.errors === 'number' ? quarantine.errors : issues.length;
+    return el('div', { class: 'quarantine-reasons' },
+      el('div', {}, `quarantined · ${count} violation${count === 1 ? '' : 's'}`),
+      issues.length ? el('ul', { class: 'small mono' }, issues.map((issue) => el('li', { title: pick(issue, 'message') || '' }, issueText(issue)))) : null,
+      count > issues.length ? el('div', { class: 'small muted' }, `and ${count - issues.length} more on the detail page`) : null);
   }
 
   function instanceRow(instance) {
     const id = pick(instance, 'instanceId', 'id') || '';
     const status = statusOf(instance);
-    return el('tr', { class: 'clickable', dataset: { instanceId: id, status }, onclick: () => { location.hash = instanceHash(id); } },
+    const quarantine = quarantineOf(instance);
+    return el('tr', { class: 'clickable', dataset: quarantine ? { instanceId: id, status, quarantined: 'true' } : { instanceId: id, status }, onclick: () => { location.hash = instanceHash(id); } },
       el('td', { class: 'mono' }, el('a', { href: instanceHash(id) }, id)),
       el('td', {}, pick(instance, 'name') || ''),
-      el('td', {}, badge(status)),
-      el('td', {}, stageOf(instance)),
+      el('td', {}, quarantine ? quarantineBadge(status) : badge(status)),
+      el('td', {}, quarantine ? quarantineStage(quarantine) : stageOf(instance)),
       el('td', { class: 'small' }, formatTime(pick(instance, 'createdAt'))),
       el('td', { class: 'small' }, formatTime(pick(instance, 'lastUpdatedAt'))));
   }
@@ -303,13 +331,14 @@
   const SHOWN_ELSEWHERE = new Set([
     'instanceId', 'id', 'name', 'status', 'runtimeStatus', 'createdAt', 'lastUpdatedAt', 'customStatus', 'input', 'output',
     'inputSummary', 'outputSummary', 'failure', 'failureDetails', 'feeds', 'history', 'historyEvents', 'actions',
-    'inputTruncated', 'outputTruncated', 'historySource',
+    'inputTruncated', 'outputTruncated', 'historySource', 'quarantine', 'earlierRuns', 'earlierRunCount',
   ]);
 
   function renderInstance(instance) {
     const status = statusOf(instance);
+    const quarantine = quarantineOf(instance);
     const facts = [
-      ['Status', badge(status, 'detail-status')],
+      ['Status', quarantine ? [badge(status, 'detail-status'), ' ', quarantineBadge(status, 'detail-quarantined')] : badge(status, 'detail-status')],
       ['Name', pick(instance, 'name') || ''],
       ['Created', formatTime(pick(instance, 'createdAt'))],
       ['Last updated', formatTime(pick(instance, 'lastUpdatedAt'))],
@@ -334,8 +363,10 @@
     renderFailure(pick(instance, 'failure', 'failureDetails'));
     renderPayload($('detail-input'), pick(instance, 'input', 'inputSummary'), instance.inputTruncated, 'No input recorded.');
     renderPayload($('detail-output'), pick(instance, 'output', 'outputSummary'), instance.outputTruncated, TERMINAL.has(status) ? 'No output.' : 'Not finished yet.');
+    renderQuarantine(quarantine);
     renderFeeds(pick(instance, 'feeds'));
     renderHistory(pick(instance, 'history', 'historyEvents'), pick(instance, 'historySource'));
+    renderEarlierRuns(pick(instance, 'earlierRuns'), pick(instance, 'earlierRunCount'));
     $('detail-raw').textContent = JSON.stringify(instance, null, 2);
   }
 
@@ -343,6 +374,43 @@
     container.replaceChildren(...(value === undefined || value === null || value === ''
       ? [el('p', { class: 'empty' }, empty)]
       : [el('pre', {}, pretty(value)), truncated ? el('p', { class: 'small muted' }, 'Cut short by the hub: only the beginning is shown.') : '']));
+  }
+
+  function renderQuarantine(quarantine) {
+    const card = $('detail-quarantine-card');
+    card.hidden = !quarantine;
+    if (!quarantine) return;
+    const issues = Array.isArray(quarantine.issues) ? quarantine.issues : [];
+    const count = typeof quarantine.errors === 'number' ? quarantine.errors : issues.length;
+    $('detail-quarantine').replaceChildren(
+      el('dl', { class: 'facts' },
+        el('dt', {}, 'Feed'), el('dd', { class: 'mono' }, String(pick(quarantine, 'feedId') || '')),
+        el('dt', {}, 'Feed state now'), el('dd', {}, String(pick(quarantine, 'state') || 'not found')),
+        el('dt', {}, 'Violations'), el('dd', {}, String(count))),
+      issues.length ? violationTable('Errors', issues) : el('p', { class: 'empty' }, 'The hub has no report for this feed.'),
+      count > issues.length ? el('p', { class: 'small muted' }, `${count - issues.length} more violations were counted but not listed.`) : '');
+  }
+
+  function renderEarlierRuns(runs, total) {
+    const list = Array.isArray(runs) ? runs : [];
+    const card = $('detail-earlier-card');
+    card.hidden = list.length === 0;
+    if (!list.length) return;
+    const more = typeof total === 'number' && total > list.length ? el('p', { class: 'small muted' }, `${total - list.length} older runs are kept but not shown.`) : null;
+    $('detail-earlier').replaceChildren(...list.map((run) => {
+      const status = String(pick(run, 'status') || 'unknown');
+      const events = Array.isArray(run.history) ? run.history : [];
+      return el('article', { class: 'earlier-run', dataset: { status } },
+        el('header', {},
+          el('span', { class: ['badge', status] }, status),
+          el('span', { class: 'small' }, `Created ${formatTime(run.createdAt)}, ended ${formatTime(run.endedAt)}`),
+          el('span', { class: 'small muted' }, `replaced ${formatTime(run.replacedAt)}${run.replacedBy ? ` (${run.replacedBy})` : ''}`)),
+        run.failure ? el('div', { class: 'earlier-failure' }, failureBlock(run.failure, 1)) : null,
+        run.output && !run.failure ? el('details', {}, el('summary', { class: 'small' }, 'Output'), el('pre', {}, pretty(run.output))) : null,
+        el('details', {},
+          el('summary', { class: 'small' }, `History (${events.length} events${run.eventsNotKept ? `, ${run.eventsNotKept} earlier ones not kept` : ''})`),
+          events.length ? historyTable(events, null) : el('p', { class: 'empty' }, 'No history was readable for this run.')));
+    }), more || '');
   }
 
   function renderFailure(value) {
@@ -399,6 +467,10 @@
       $('detail-history').replaceChildren(el('p', { class: 'empty' }, history === undefined ? 'The hub gave no history for this instance.' : 'No history events.'), note || '');
       return;
     }
+    $('detail-history').replaceChildren(el('div', { class: 'table-scroll' }, historyTable(events, 'history')), note || '');
+  }
+
+  function historyTable(events, id) {
     const timeKeys = ['timestamp', 'time', 'at'];
     const typeKeys = ['eventType', 'type', 'kind'];
     const nameKeys = ['name', 'activity', 'taskName'];
@@ -415,9 +487,9 @@
         el('td', {}, String(pick(event, ...nameKeys) || '')),
         el('td', { class: 'mono small' }, detail.length > 400 ? `${detail.slice(0, 400)}…` : detail));
     });
-    $('detail-history').replaceChildren(el('table', { id: 'history' },
+    return el('table', { id, class: 'history' },
       el('thead', {}, el('tr', {}, el('th', { class: 'num' }, 'Event id'), el('th', {}, 'Time'), el('th', {}, 'Event'), el('th', {}, 'Name'), el('th', {}, 'Detail'))),
-      el('tbody', {}, rows)), note || '');
+      el('tbody', {}, rows));
   }
 
   // ---- actions ----------------------------------------------------------------------------------------------
@@ -427,7 +499,8 @@
       allowed: ['Failed', 'Terminated'],
       hint: 'Run again from the original input, as a new execution.',
       title: (id) => `Replay ${id}?`,
-      text: 'It runs again from its original input, as a new execution. The failed run stays in the history.',
+      text: 'It runs again from its original input under the same id, as a new run. The engine keeps only the new run; '
+        + 'the hub keeps this one (its failure, output and history) and shows it under Earlier runs on this page.',
       request: (id) => [`${instancePath(id)}/replay`, 'POST'],
     },
     rewind: {
@@ -596,7 +669,7 @@
         el('tbody', {}, items.map((v) => typeof v === 'string'
           ? el('tr', {}, el('td', {}), el('td', {}), el('td', {}, v))
           : el('tr', {},
-            el('td', { class: 'mono small' }, String(pick(v, 'pointer', 'instanceLocation', 'path', 'location') || '')),
+            el('td', { class: 'mono small' }, pointerText(v)),
             el('td', { class: 'small' }, String(pick(v, 'keyword', 'rule', 'code') || '')),
             el('td', {}, String(pick(v, 'message') || JSON.stringify(v))))))));
   }
@@ -624,7 +697,21 @@
   const AUDIT_ORDER = ['at', 'when', 'timestamp', 'time', 'who', 'actor', 'principal', 'user', 'keySlot', 'action', 'what', 'operation',
     'target', 'instanceId', 'feedId', 'outcome', 'result', 'status', 'detail', 'message'];
   const AUDIT_LABELS = { at: 'When', actor: 'Who', keySlot: 'Key', action: 'Action', target: 'Target', outcome: 'Outcome', status: 'HTTP', detail: 'Detail' };
+  const AUDIT_PAGE = 50;
   let auditEntries = [];
+
+  /** The audit query from the filters; the hub filters and pages (newest first). */
+  function auditQuery(token) {
+    const query = new URLSearchParams({ limit: String(AUDIT_PAGE) });
+    const text = { actor: $('audit-actor').value.trim(), action: $('audit-action').value, outcome: $('audit-outcome').value.trim(), target: $('audit-target').value.trim() };
+    for (const [name, value] of Object.entries(text)) if (value) query.set(name, value);
+    const from = isoFrom($('audit-from'));
+    const to = isoFrom($('audit-to'));
+    if (from) query.set('from', from);
+    if (to) query.set('to', to);
+    if (token) query.set('continuationToken', token);
+    return `?${query}`;
+  }
 
   async function loadAudit(more) {
     const list = $('audit-list');
@@ -635,10 +722,11 @@
     }
     try {
       const token = more ? state.auditToken : null;
-      const answer = (await ops(`ops/audit${token ? `?continuationToken=${encodeURIComponent(token)}` : ''}`)).body;
+      const answer = (await ops(`ops/audit${auditQuery(token)}`)).body;
       auditEntries = auditEntries.concat(listOf(answer, 'entries', 'items', 'records', 'events'));
       state.auditToken = Array.isArray(answer) ? null : pick(answer, 'continuationToken') || null;
       list.replaceChildren(auditTable(auditEntries));
+      $('audit-count').textContent = `${auditEntries.length} entr${auditEntries.length === 1 ? 'y' : 'ies'} shown${state.auditToken ? '; older ones on request' : ''}.`;
     } catch (err) {
       if (!more) list.replaceChildren(el('p', { class: 'empty' }, 'Could not read the audit log.'));
       show(message, errorBlock(err, 'Reading the audit log'));
@@ -647,7 +735,7 @@
   }
 
   function auditTable(entries) {
-    if (!entries.length) return el('p', { class: 'empty' }, 'No ops action has been recorded yet.');
+    if (!entries.length) return el('p', { class: 'empty' }, 'No audit entry matches these filters.');
     const seen = new Set();
     for (const entry of entries) for (const key of Object.keys(entry || {})) seen.add(key);
     const columns = AUDIT_ORDER.filter((k) => seen.has(k)).concat([...seen].filter((k) => !AUDIT_ORDER.includes(k)));
@@ -671,6 +759,15 @@
   }
 
   $('audit-more').addEventListener('click', () => loadAudit(true));
+  $('audit-filters').addEventListener('submit', (event) => {
+    event.preventDefault();
+    show(message, null);
+    loadAudit(false);
+  });
+  $('audit-clear').addEventListener('click', () => {
+    for (const id of ['audit-actor', 'audit-action', 'audit-outcome', 'audit-target', 'audit-from', 'audit-to']) $(id).value = '';
+    loadAudit(false);
+  });
   $('refresh-audit').addEventListener('click', () => loadAudit(false));
 
   // ---- start ------------------------------------------------------------------------------------------------

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using IntegrationHub.Core;
+using IntegrationHub.Functions.Storage;
+using Microsoft.DurableTask.Client;
+
+namespace IntegrationHub.Functions.Ops;
+
+/// <summary>
+/// The runs a replay (or a reprocess) replaced. The engine starts the new run under the same id and forgets the old
+/// one's state and history, so before it does, the hub keeps what ops saw of it: <c>ledger/runs/{instanceId}/{endedAt}.json</c>,
+/// one blob per run, written again unchanged when two callers race for the same failure.
+/// </summary>
+public sealed class EarlierRuns(BlobServiceClient blobs, TaskHubHistory history, TimeProvider clock)
+{
+    /// <summary>The newest this many earlier runs are shown with an instance.</summary>
+    public const int MaxShown = 10;
+
+    /// <summary>A longer history keeps its last events (where the failure is).</summary>
+    public const int MaxEvents = 500;
+
+    /// <summary>Keeps the finished run of <paramref name="instance"/> (read with its inputs and outputs) before it is started again.</summary>
+    public async Task KeepAsync(DurableTaskClient client, OrchestrationMetadata instance, string replacedBy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(instance);
+        var events = await history.ReadAsync(client, instance.InstanceId, cancellationToken).ConfigureAwait(false);
+        var (output, outputCut) = InstanceReading.Summary(instance.SerializedOutput);
+        var views = events.Events.Select(e => e.View).ToList();
+        var run = new EarlierRun(
+            instance.RuntimeStatus.ToString(), instance.CreatedAt, instance.LastUpdatedAt, clock.GetUtcNow(), replacedBy, instance.SerializedCustomStatus, output, outputCut,
+            InstanceReading.Failure(instance, events.Events), [.. views.Skip(Math.Max(0, views.Count - MaxEvents))], Math.Max(0, views.Count - MaxEvents));
+        await Blob(instance.InstanceId, instance.LastUpdatedAt)
+            .UploadAsync(BinaryData.FromObjectAsJson(run, HubJson.Options), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>The earlier runs of an instance, newest first (at most <see cref="MaxShown"/>), and how many there are in all.</summary>
+    public async Task<(IReadOnlyList<EarlierRun> Runs, int Count)> ReadAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var container = blobs.GetBlobContainerClient(HubContainers.Ledger);
+        var names = new List<string>();
+        try
+        {
+            await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = Prefix(instanceId) }, cancellationToken).ConfigureAwait(false))
+            {
+                names.Add(item.Name);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return ([], 0);
+        }
+
+        var runs = new List<EarlierRun>();
+        // The names sort by the time the run ended.
+        foreach (var name in names.OrderDescending(StringComparer.Ordinal).Take(MaxShown))
+        {
+            try
+            {
+                var content = await container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+                if (content.Value.Content.ToObjectFromJson<EarlierRun>(HubJson.Options) is { } run)
+                {
+                    runs.Add(run);
+                }
+            }
+            catch (Exception ex) when (ex is JsonException || (ex is RequestFailedException { Status: 404 }))
+            {
+                // Unreadable or gone meanwhile: the others still show.
+            }
+        }
+
+        return (runs, names.Count);
+    }
+
+    private static string Prefix(string instanceId) => $"runs/{instanceId}/";
+
+    private BlobClient Blob(string instanceId, DateTimeOffset endedAt) =>
+        blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobClient(
+            Prefix(instanceId) + endedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss.fffffff'Z'", CultureInfo.InvariantCulture) + ".json");
+}
