@@ -55,6 +55,15 @@ async function waitFor(instanceId, accept) {
   }
 }
 
+async function consolidated(source, feedId) {
+  for (;;) {
+    const status = await api('GET', `/api/feeds/${source}/${encodeURIComponent(feedId)}`).catch(() => null);
+    if (status?.state === 'Consolidated') return status;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${feedId} to be consolidated`);
+    await sleep(400);
+  }
+}
+
 const stageOf = (instance) => {
   try { return JSON.parse(instance.customStatus ?? 'null')?.stage; } catch { return undefined; }
 };
@@ -70,12 +79,16 @@ async function follow({ source, period }) {
     trail.push('received');
     if (result.outcome === 'Unchanged') {
       trail.push('unchanged (already in the hub)');
+    } else if (result.outcome === 'Quarantined') {
+      trail.push('quarantined');
     } else {
+      // The feed's run ends once it is recorded and handed over; its status says when its data sets took it in.
       const processing = await waitFor(result.processingInstanceId, (i) => i.status === 'Completed');
       if (processing.status !== 'Completed') throw new Error(`processing ${processing.status}: ${processing.failure ?? ''}`);
       const outcome = JSON.parse(processing.output);
-      if (outcome.outcome === 'Quarantined') trail.push('quarantined');
-      else trail.push('validated', `consolidated into ${outcome.datasetVersions.join(', ')}`);
+      trail.push('validated');
+      const status = await consolidated(source, outcome.feedId);
+      trail.push(`consolidated into ${status.datasets.join(', ')}`);
     }
   } catch (error) {
     failures.push(`${label} ${error.message}`);

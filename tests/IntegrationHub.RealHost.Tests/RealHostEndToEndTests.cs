@@ -81,13 +81,15 @@ public sealed class RealHostEndToEndTests(RealFunctionsHost hub, ITestOutputHelp
         var pull = await hub.Api.WaitForInstanceAsync(instanceId, PipelineDeadline);
 
         Assert.True(pull.Status == "Completed", $"The pull should complete; got {pull}");
-        var consolidated = await hub.Api.EventuallyAsync("the pulled power-grid 2025-05 feed in the 2025-Q2 ledger", async () =>
+        var recorded = await hub.Api.EventuallyAsync("the pulled power-grid 2025-05 feed recorded and handed over", async () =>
         {
             var feeds = await hub.Api.InstancesAsync("feed:power-grid:2025-05:");
             var done = feeds.FirstOrDefault(f => f.Status == "Completed");
             return (done is not null, done, string.Join("; ", feeds));
         }, PipelineDeadline);
-        Assert.Contains("consolidated", consolidated!.CustomStatus ?? "", StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("handed to consolidation", recorded!.CustomStatus ?? "", StringComparison.Ordinal);
+        var status = await hub.Api.WaitForFeedConsolidatedAsync(recorded.OutputJson.GetProperty("feedId").GetString()!, PipelineDeadline);
+        Assert.Contains(status.GetProperty("datasets").EnumerateArray(), v => v.GetString()!.StartsWith("2025-Q2/v", StringComparison.Ordinal));
     }
 
     [RealHostFact]
@@ -117,10 +119,10 @@ public sealed class RealHostEndToEndTests(RealFunctionsHost hub, ITestOutputHelp
         Assert.True(detail.Status == 200, $"ops detail: {detail}");
         // Read through the Durable client's own history API, which the real host's Durable extension serves.
         var history = detail.Json.GetProperty("history").EnumerateArray().ToList();
-        Assert.Contains(history, e => e.GetProperty("name").GetString() == "ValidateFeed");
+        Assert.Contains(history, e => e.GetProperty("name").GetString() == "RecordFeed");
         // One JSON configuration for Durable data and HTTP answers: camelCase under the real host too.
         var customStatus = detail.Json.GetProperty("customStatus").GetRawText();
-        Assert.Contains("consolidated", customStatus, StringComparison.Ordinal);
+        Assert.Contains("handed to consolidation", customStatus, StringComparison.Ordinal);
         Assert.Contains("feedId", customStatus, StringComparison.Ordinal);
         Assert.DoesNotContain("FeedId", customStatus, StringComparison.Ordinal);
 
