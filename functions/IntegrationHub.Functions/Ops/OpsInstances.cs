@@ -133,6 +133,7 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
         }
         else
         {
+            await audit.RecordBeforeAsync(actor, "replay", instanceId, null, cancellationToken).ConfigureAwait(false);
             var outcome = await ReplayOneAsync(client, instance, cancellationToken).ConfigureAwait(false);
             answer = outcome.Outcome == "replayed"
                 ? OpsAnswer.Accepted(new InstanceActionAccepted(instanceId, "replay", outcome.Detail!, StatusUrl(instanceId)), StatusUrl(instanceId))
@@ -167,6 +168,8 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
         var results = new List<ReplayOutcome>();
         foreach (var instance in failed.OrderBy(i => i.LastUpdatedAt))
         {
+            // Each replay is recorded before it starts: one the audit log cannot take stops the run with 503.
+            await audit.RecordBeforeAsync(actor, "replay-failed", instance.InstanceId, null, cancellationToken).ConfigureAwait(false);
             ReplayOutcome outcome;
             try
             {
@@ -210,7 +213,8 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
         {
             answer = WrongState(instanceId, instance.RuntimeStatus, "rewind", "only a failed instance can be rewound");
         }
-        else if (!await replays.ClaimAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false))
+        else if (await RecordBeforeAsync(actor, "rewind", instanceId, reason, cancellationToken).ConfigureAwait(false)
+            && !await replays.ClaimAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false))
         {
             answer = AlreadyHandled(instanceId, instance.LastUpdatedAt);
         }
@@ -232,7 +236,7 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
     }
 
     public Task<OpsAnswer> TerminateAsync(DurableTaskClient client, string instanceId, string? reason, OpsActor actor, CancellationToken cancellationToken) =>
-        ActAsync(client, instanceId, actor, "terminate", s => s is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended,
+        ActAsync(client, instanceId, reason, actor, "terminate", s => s is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended,
             "only a pending, running or suspended instance can be terminated",
             async () =>
             {
@@ -241,7 +245,7 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
             }, cancellationToken);
 
     public Task<OpsAnswer> SuspendAsync(DurableTaskClient client, string instanceId, string? reason, OpsActor actor, CancellationToken cancellationToken) =>
-        ActAsync(client, instanceId, actor, "suspend", s => s is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending,
+        ActAsync(client, instanceId, reason, actor, "suspend", s => s is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending,
             "only a pending or running instance can be suspended",
             async () =>
             {
@@ -250,7 +254,7 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
             }, cancellationToken);
 
     public Task<OpsAnswer> ResumeAsync(DurableTaskClient client, string instanceId, string? reason, OpsActor actor, CancellationToken cancellationToken) =>
-        ActAsync(client, instanceId, actor, "resume", s => s is OrchestrationRuntimeStatus.Suspended,
+        ActAsync(client, instanceId, reason, actor, "resume", s => s is OrchestrationRuntimeStatus.Suspended,
             "only a suspended instance can be resumed",
             async () =>
             {
@@ -274,6 +278,7 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
         }
         else
         {
+            await audit.RecordBeforeAsync(actor, "purge", instanceId, null, cancellationToken).ConfigureAwait(false);
             var result = await client.PurgeInstanceAsync(instanceId, cancellation: cancellationToken).ConfigureAwait(false);
             answer = OpsAnswer.Ok(new InstancePurged(instanceId, result.PurgedInstanceCount));
         }
@@ -342,7 +347,7 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
     }
 
     private async Task<OpsAnswer> ActAsync(
-        DurableTaskClient client, string instanceId, OpsActor actor, string action, Func<OrchestrationRuntimeStatus, bool> allowed, string rule, Func<Task<string>> act, CancellationToken cancellationToken)
+        DurableTaskClient client, string instanceId, string? reason, OpsActor actor, string action, Func<OrchestrationRuntimeStatus, bool> allowed, string rule, Func<Task<string>> act, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var instance = await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
@@ -357,12 +362,20 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
         }
         else
         {
+            await audit.RecordBeforeAsync(actor, action, instanceId, reason, cancellationToken).ConfigureAwait(false);
             var detail = await act().ConfigureAwait(false);
             answer = OpsAnswer.Accepted(new InstanceActionAccepted(instanceId, action, detail, StatusUrl(instanceId)), StatusUrl(instanceId));
         }
 
         await RecordAsync(actor, action, instanceId, answer, cancellationToken).ConfigureAwait(false);
         return answer;
+    }
+
+    /// <summary>The line before the effect (<see cref="AuditLog.RecordBeforeAsync"/>); true, so it can stand in a condition.</summary>
+    private async Task<bool> RecordBeforeAsync(OpsActor actor, string action, string target, string? reason, CancellationToken cancellationToken)
+    {
+        await audit.RecordBeforeAsync(actor, action, target, reason, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private Task RecordAsync(OpsActor actor, string action, string target, OpsAnswer answer, CancellationToken cancellationToken)
