@@ -42,11 +42,15 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
         return Current().Authenticate(request.Headers[ApiKeyHeader]) ?? Caller.Anonymous;
     }
 
-    /// <summary>A push to <paramref name="source"/> (a known source): 401, 403 or 429, or null to go on.</summary>
-    public IActionResult? AdmitPush(HttpRequest request, Caller caller, string source)
+    /// <summary>
+    /// A push to <paramref name="source"/> (a known source): 401, 403 or 429, or null to go on with
+    /// <paramref name="inProgress"/>, the push's place among its department's pushes in progress, to dispose once answered.
+    /// </summary>
+    public IActionResult? AdmitPush(HttpRequest request, Caller caller, string source, out IDisposable? inProgress)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(caller);
+        inProgress = null;
         if (caller.IsAnonymous)
         {
             return Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key", $"Send your department's key in the '{ApiKeyHeader}' header.");
@@ -57,8 +61,15 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
             return Problems.Create(StatusCodes.Status403Forbidden, "Not your source", $"This key belongs to '{caller.Principal}' and may not push '{source}' feeds.");
         }
 
-        return limits.TryAcquire(RateLimitedRoute.Push, caller.Principal) is { } retryAfter
-            ? TooManyRequests(request, retryAfter, $"'{caller.Principal}' has used its pushes for now")
+        if (limits.TryAcquire(RateLimitedRoute.Push, caller.Principal) is { } retryAfter)
+        {
+            return TooManyRequests(request, retryAfter, $"'{caller.Principal}' has used its pushes for now");
+        }
+
+        // The rate bounds how many pushes start; this bounds how many one department has being read and validated at once.
+        inProgress = limits.TryEnterPush(caller.Principal);
+        return inProgress is null
+            ? TooManyRequests(request, RequestRateLimits.PushInProgressRetryAfter, $"'{caller.Principal}' has as many pushes in progress as it may")
             : null;
     }
 

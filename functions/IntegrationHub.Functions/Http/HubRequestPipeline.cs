@@ -91,14 +91,17 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
         {
             answer = Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.");
         }
-        else if (gate.AdmitPush(context.Request, caller, source) is { } refused)
+        else if (gate.AdmitPush(context.Request, caller, source, out var inProgress) is { } refused)
         {
             answer = refused;
         }
         else
         {
-            context.Features.Set(call);
-            answer = await next().ConfigureAwait(false);
+            using (inProgress)
+            {
+                context.Features.Set(call);
+                answer = await next().ConfigureAwait(false);
+            }
         }
 
         if (caller.IsAnonymous)

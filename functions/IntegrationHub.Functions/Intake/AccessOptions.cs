@@ -20,9 +20,20 @@ public sealed class KeyPair
 /// <summary>How many requests one principal may make (settings <c>Access__RateLimit__*</c>); each principal has its own budget.</summary>
 public sealed class AccessRateLimitOptions
 {
-    /// <summary>Pushes per department per minute (a burst of a minute's worth, refilled evenly).</summary>
+    /// <summary>Pushes per department per minute, refilled evenly (one every 0.5 s at 120).</summary>
     [Range(1, 1_000_000)]
     public int PushPermitsPerMinute { get; set; } = 120;
+
+    /// <summary>
+    /// Pushes a department may send at once before the even rate applies (the bucket's size; a minute's permits when
+    /// that is fewer). Small, so that a burst cannot queue minutes of validation work at once.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int PushBurst { get; set; } = 8;
+
+    /// <summary>Pushes of one department being read and validated at the same time, per instance; one more is a 429.</summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentPushes { get; set; } = 2;
 
     /// <summary>Calls of the ops key per minute on the ops routes and <c>POST /api/pulls</c>; the console polls, so this is higher.</summary>
     [Range(1, 1_000_000)]
