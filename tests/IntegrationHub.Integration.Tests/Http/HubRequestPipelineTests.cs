@@ -81,6 +81,23 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Empty(context.Response.Headers.CacheControl.ToString());
     }
 
+    [Theory]
+    [InlineData(AccessPolicy.Anonymous, "https", null, true)]
+    [InlineData(AccessPolicy.Page, "https", null, true)]
+    [InlineData(AccessPolicy.AnyKey, "https", null, true)]
+    [InlineData(AccessPolicy.Ops, "https", null, true)]
+    [InlineData(AccessPolicy.OwnSource, "https", null, true)]
+    [InlineData(AccessPolicy.Anonymous, "http", "https", true)]
+    [InlineData(AccessPolicy.Anonymous, "http", null, false)]
+    [InlineData(AccessPolicy.Page, "http", "http", false)]
+    public async Task EveryPolicy_AnswerServedOverHttps_CarriesHsts_PlainHttpDoesNot(AccessPolicy policy, string scheme, string? forwardedProto, bool hsts)
+    {
+        // Refusals too: the 401 of a keyed route without a key is an answer over https like any other.
+        var (_, context) = await RunAsync(new AccessAttribute(policy), null, source: "transport", scheme: scheme, forwardedProto: forwardedProto);
+
+        Assert.Equal(hsts ? "max-age=31536000; includeSubDomains" : "", context.Response.Headers.StrictTransportSecurity.ToString());
+    }
+
     [Fact]
     public async Task Page_RunsTheFunction_WithThePagePolicy()
     {
@@ -288,9 +305,16 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
     }
 
     private async Task<(IActionResult Answer, HttpContext Context)> RunAsync(
-        AccessAttribute access, string? key, string? source = null, string? feedId = null, Exception? fail = null, SemaphoreSlim? wait = null)
+        AccessAttribute access, string? key, string? source = null, string? feedId = null, Exception? fail = null, SemaphoreSlim? wait = null,
+        string scheme = "http", string? forwardedProto = null)
     {
         var context = new DefaultHttpContext { RequestServices = services };
+        context.Request.Scheme = scheme;
+        if (forwardedProto is not null)
+        {
+            context.Request.Headers["X-Forwarded-Proto"] = forwardedProto;
+        }
+
         if (key is not null)
         {
             context.Request.Headers[AccessGate.ApiKeyHeader] = key;
