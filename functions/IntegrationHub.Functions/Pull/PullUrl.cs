@@ -24,17 +24,17 @@ public static class PullUrl
             throw new PullRefusedException($"Host '{baseUrl.Host}' of the {source} pull is not in Pull__AllowedHosts.");
         }
 
+        // A literal address is judged now; a host name when the pull connects, on the address it resolves to then.
+        if (System.Net.IPAddress.TryParse(baseUrl.Host.Trim('[', ']'), out var address) && PullTargets.Refusal(options, baseUrl.Host, address) is { } refusal)
+        {
+            throw new PullRefusedException(refusal);
+        }
+
         // Plain http carries the department's key and the feed readable on the way: only to this machine, or to a
         // private host named in Pull__AllowHttpHosts (a department API inside the app's own network).
         if (baseUrl.Scheme == "http" && !IsLoopback(baseUrl) && !options.AllowsHttpHost(baseUrl.Host))
         {
             throw new PullRefusedException($"The {source} pull must use https: '{baseUrl.Host}' is neither loopback nor in Pull__AllowHttpHosts.");
-        }
-
-        // A literal address is judged now; a host name when the pull connects, on the address it resolves to then.
-        if (System.Net.IPAddress.TryParse(baseUrl.Host.Trim('[', ']'), out var address) && PullTargets.Refusal(options, baseUrl.Host, address) is { } refusal)
-        {
-            throw new PullRefusedException(refusal);
         }
 
         var path = settings.PathTemplate
