@@ -43,6 +43,9 @@ param pullSources pullSourcesType
 @description('Optional. Hosts the pull client may call besides the hosts of the pull base URLs (e.g. a department\'s redirect target).')
 param pullExtraAllowedHosts string[] = []
 
+@description('Optional. Pull hosts that may be reached over plain http (Pull__AllowHttpHosts); every other pull needs https.')
+param pullAllowHttpHosts string[] = []
+
 @description('Optional. Largest feed body accepted, in bytes (Intake__MaxFeedBytes).')
 @minValue(1024)
 param intakeMaxFeedBytes int = 8388608
@@ -66,6 +69,16 @@ param pullRetryFirstIntervalSeconds int = 2
 @minValue(1)
 @maxValue(1000000)
 param accessPushPermitsPerMinute int = 120
+
+@description('Optional. Pushes one department may send at once before the per-minute rate applies (Access__RateLimit__PushBurst). Counted per app instance.')
+@minValue(1)
+@maxValue(1000000)
+param accessPushBurst int = 8
+
+@description('Optional. Pushes of one department being read and validated at the same time (Access__RateLimit__MaxConcurrentPushes); one more is answered 429. Counted per app instance.')
+@minValue(1)
+@maxValue(1000)
+param accessMaxConcurrentPushes int = 2
 
 @description('Optional. Calls the ops key may make per minute on the ops routes and POST /api/pulls (Access__RateLimit__OpsPermitsPerMinute). Counted per app instance.')
 @minValue(1)
@@ -100,6 +113,11 @@ param storageSkuName string = environmentName == 'prod' ? 'Standard_ZRS' : 'Stan
 @minValue(1)
 @maxValue(365)
 param storageSoftDeleteDays int = environmentName == 'prod' ? 30 : 7
+
+@description('Optional. Days each audit log blob stays undeletable and unmodifiable (time-based retention of the audit container; appends stay allowed).')
+@minValue(1)
+@maxValue(146000)
+param auditRetentionDays int = environmentName == 'prod' ? 2557 : 7
 
 @description('Optional. Days previous blob versions are kept.')
 @minValue(1)
@@ -241,6 +259,10 @@ module storage 'modules/storage/storage-account/main.bicep' = {
     tags: allTags
     skuName: storageSkuName
     containerNames: concat(hubContainerNames, [deploymentContainerName])
+    // The app only appends to the audit log: nobody, the app included, can rewrite or delete a line within the retention.
+    appendOnlyContainers: [
+      { name: 'audit', retentionDays: auditRetentionDays }
+    ]
     blobSoftDeleteDays: storageSoftDeleteDays
     containerSoftDeleteDays: storageSoftDeleteDays
     previousVersionRetentionDays: storagePreviousVersionRetentionDays
@@ -288,12 +310,12 @@ var appPrincipalId = functionApp.outputs.principalId
 var appRoleAssignments roleAssignmentType[] = concat(
   [
     {
-      // Storage Blob Data Owner on the account: the Functions host keeps its keys, leases and timer state in blob
-      // containers it creates itself (the Functions documentation names this role for an identity-based
-      // AzureWebJobsStorage), Flex Consumption reads the deployment package with this identity, and the app writes
-      // landing/normalized/quarantine/datasets. The account holds nothing else, so a narrower scope gains nothing.
+      // Storage Blob Data Contributor on the account: the Functions host's keys, leases and timer state, Durable
+      // Functions' large messages and partition leases, the deployment package Flex Consumption reads, and the hub's
+      // containers (create, read, write, delete blobs and containers, leases). Data Owner would add only POSIX ACL
+      // management, which this account (no hierarchical namespace) has no use for.
       scope: 'storageAccount'
-      roleDefinitionId: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+      roleDefinitionId: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
       principalId: appPrincipalId
       principalType: 'ServicePrincipal'
       description: 'Functions host storage, deployment package, hub containers'
@@ -406,10 +428,15 @@ var coreSettings = {
   // Per-principal rate limits of pushes and of the ops key.
   Access__RateLimit__PushPermitsPerMinute: string(accessPushPermitsPerMinute)
   Access__RateLimit__OpsPermitsPerMinute: string(accessOpsPermitsPerMinute)
+  // Fair use: a department's burst and its pushes in progress (whole-app figures: docs/reliability.md).
+  Access__RateLimit__PushBurst: string(accessPushBurst)
+  Access__RateLimit__MaxConcurrentPushes: string(accessMaxConcurrentPushes)
   // Hosts the pull client may call (comma-separated): the pull base URLs' hosts plus any extra ones.
   Pull__AllowedHosts: join(union(pullHosts, pullExtraAllowedHosts), ',')
   // Department APIs are public: a pull never connects to a loopback or private-network address in Azure.
   Pull__AllowPrivateNetworks: 'false'
+  // Pulls use https; only these hosts may be pulled over plain http (none unless a parameter file names one).
+  Pull__AllowHttpHosts: join(pullAllowHttpHosts, ',')
   // Durable retry policy of a pull: attempts (first included) and the first wait, doubling after.
   Pull__RetryMaxAttempts: string(pullRetryMaxAttempts)
   Pull__RetryFirstIntervalSeconds: string(pullRetryFirstIntervalSeconds)

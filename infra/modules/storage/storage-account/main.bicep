@@ -36,6 +36,17 @@ param blobSoftDeleteDays int = 14
 @maxValue(365)
 param containerSoftDeleteDays int = 14
 
+@description('Optional. Containers kept write-once for a number of days (time-based retention), new blocks of append blobs still allowed (protected append writes): e.g. an audit log.')
+param appendOnlyContainers {
+  @description('Name of the container; must be one of containerNames.')
+  name: string
+
+  @description('Days each blob stays undeletable and unmodifiable after it was created.')
+  @minValue(1)
+  @maxValue(146000)
+  retentionDays: int
+}[] = []
+
 @description('Optional. Days a previous blob version is kept before the lifecycle policy deletes it.')
 @minValue(1)
 param previousVersionRetentionDays int = 30
@@ -90,6 +101,19 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
     name: containerName
     properties: {
       publicAccess: 'None'
+    }
+  }
+]
+
+// Left unlocked: a locked policy can never be shortened or removed, so locking is a deliberate step by hand once the
+// retention is agreed (infra/README.md). Unlocked, it already refuses every delete and overwrite of a line.
+resource appendOnly 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2025-06-01' = [
+  for container in appendOnlyContainers: {
+    name: 'default'
+    parent: containers[indexOf(containerNames, container.name)]
+    properties: {
+      immutabilityPeriodSinceCreationInDays: container.retentionDays
+      allowProtectedAppendWrites: true
     }
   }
 ]
