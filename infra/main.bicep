@@ -155,6 +155,15 @@ param keyVaultSoftDeleteRetentionInDays int = environmentName == 'prod' ? 90 : 7
 @description('Optional. Forbid purging deleted secrets early; cannot be turned off once on.')
 param keyVaultEnablePurgeProtection bool = environmentName == 'prod'
 
+@description('Optional. Put the app in a virtual network and admit only its subnet to storage, Key Vault and Service Bus (Service Bus then runs on the Premium tier, which virtual network rules need). Off in dev: see infra/README.md.')
+param restrictNetworkAccess bool = environmentName == 'prod'
+
+@description('Optional. With restrictNetworkAccess: public ranges (CIDR) admitted to Key Vault besides the app, e.g. where the secrets officers work.')
+param keyVaultAllowedIpRanges string[] = []
+
+@description('Optional. With restrictNetworkAccess: public ranges (CIDR) admitted to Service Bus besides the app: the subscribers\' egress addresses.')
+param serviceBusAllowedIpRanges string[] = []
+
 @description('Optional. Window in which Service Bus drops a repeated MessageId (ISO 8601 duration).')
 param serviceBusDuplicateDetectionWindow string = 'P1D'
 
@@ -180,6 +189,7 @@ var names = {
   keyVault: 'kv-${namePrefix}-${environmentName}-${suffix}'
   plan: 'plan-${namePrefix}-${environmentName}-${suffix}'
   functionApp: 'func-${namePrefix}-${environmentName}-${suffix}'
+  virtualNetwork: 'vnet-${namePrefix}-${environmentName}-${suffix}'
 }
 
 var allTags = union(tags, {
@@ -252,6 +262,18 @@ module applicationInsights 'modules/insights/component/main.bicep' = {
   }
 }
 
+module network 'modules/network/virtual-network/main.bicep' = if (restrictNetworkAccess) {
+  params: {
+    name: names.virtualNetwork
+    location: location
+    tags: allTags
+  }
+}
+
+// The app's subnet when the network is restricted, else empty (every module then admits every network). Computed
+// from names, not taken from the module's output, so what-if and the snapshot can predict every rule.
+var appSubnetId = restrictNetworkAccess ? resourceId('Microsoft.Network/virtualNetworks/subnets', names.virtualNetwork, 'app') : ''
+
 module storage 'modules/storage/storage-account/main.bicep' = {
   params: {
     name: names.storageAccount
@@ -266,7 +288,11 @@ module storage 'modules/storage/storage-account/main.bicep' = {
     blobSoftDeleteDays: storageSoftDeleteDays
     containerSoftDeleteDays: storageSoftDeleteDays
     previousVersionRetentionDays: storagePreviousVersionRetentionDays
+    allowedSubnetId: appSubnetId
   }
+  dependsOn: [
+    network
+  ]
 }
 
 module serviceBus 'modules/service-bus/namespace/main.bicep' = {
@@ -277,7 +303,12 @@ module serviceBus 'modules/service-bus/namespace/main.bicep' = {
     topicName: topicName
     duplicateDetectionHistoryTimeWindow: serviceBusDuplicateDetectionWindow
     subscribers: subscribers
+    allowedSubnetId: appSubnetId
+    allowedIpRanges: serviceBusAllowedIpRanges
   }
+  dependsOn: [
+    network
+  ]
 }
 
 module keyVault 'modules/key-vault/vault/main.bicep' = {
@@ -287,7 +318,12 @@ module keyVault 'modules/key-vault/vault/main.bicep' = {
     tags: allTags
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     enablePurgeProtection: keyVaultEnablePurgeProtection
+    allowedSubnetId: appSubnetId
+    allowedIpRanges: keyVaultAllowedIpRanges
   }
+  dependsOn: [
+    network
+  ]
 }
 
 module functionApp 'modules/web/flex-function-app/main.bicep' = {
@@ -302,7 +338,11 @@ module functionApp 'modules/web/flex-function-app/main.bicep' = {
     runtimeVersion: '10.0'
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
+    virtualNetworkSubnetId: appSubnetId
   }
+  dependsOn: [
+    network
+  ]
 }
 
 // Least privilege: each role is the smallest built-in role that does the job, on the narrowest scope that works.

@@ -26,6 +26,9 @@ param skuName string = 'Standard_LRS'
 @description('Required. Blob containers to create (all private).')
 param containerNames string[]
 
+@description('Optional. Subnet whose traffic alone the account admits (service endpoint); empty: every network may try (identity is still required).')
+param allowedSubnetId string = ''
+
 @description('Optional. Days a deleted blob (or overwritten version) can be restored.')
 @minValue(1)
 @maxValue(365)
@@ -69,11 +72,18 @@ resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     dnsEndpointType: 'Standard'
-    // Flex Consumption without a virtual network reaches storage over its public endpoint.
+    // Without a subnet (dev) the app reaches storage over the public endpoint from addresses it does not own, so the
+    // account admits every network and relies on identity alone; with one (prod) it admits that subnet only.
     publicNetworkAccess: 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
+      defaultAction: empty(allowedSubnetId) ? 'Allow' : 'Deny'
       bypass: 'AzureServices'
+      virtualNetworkRules: empty(allowedSubnetId) ? [] : [
+        {
+          id: allowedSubnetId
+          action: 'Allow'
+        }
+      ]
     }
   }
 }
