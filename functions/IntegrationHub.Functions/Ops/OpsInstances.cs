@@ -19,7 +19,8 @@ public sealed record InstanceListQuery(string? Status, string? Name, string? Pre
 /// <summary>
 /// Ops on orchestration instances: list and detail, and the actions — replay (restart from the original input under
 /// the same id), rewind, terminate, suspend, resume, purge, and replay of every failure. Every action is checked
-/// against the instance's state first (a 409 names the state) and recorded in the audit log with its outcome.
+/// against the instance's state first (a 409 names the state), recorded in the audit log before its effect (not done,
+/// 503, when that line cannot be written) and again with its outcome.
 /// </summary>
 public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords replays, TaskHubHistory history, FeedStore feeds, AuditLog audit)
 {
