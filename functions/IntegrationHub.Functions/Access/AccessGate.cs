@@ -117,7 +117,7 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     }
 
     /// <summary>
-    /// Records a push and its answer: who (principal and key slot, or <c>anonymous</c>), the feed (its id once the
+    /// Records a key holder's push and its answer: who (principal and key slot), the feed (its id once the
     /// body was read, else <c>feeds/{source}</c>), the outcome and status. Written even when the caller has gone:
     /// the answer was decided, and the record must not depend on the connection.
     /// </summary>
