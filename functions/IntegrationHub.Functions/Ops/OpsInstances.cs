@@ -214,6 +214,7 @@ public sealed class OpsInstances(OrchestrationStarter starter, ReplayRecords rep
         {
             answer = WrongState(instanceId, instance.RuntimeStatus, "rewind", "only a failed instance can be rewound");
         }
+        // The audit line first (it throws when it cannot be written, and nothing is claimed), then the claim.
         else if (await RecordBeforeAsync(actor, "rewind", instanceId, reason, cancellationToken).ConfigureAwait(false)
             && !await replays.ClaimAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false))
         {
