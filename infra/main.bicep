@@ -43,6 +43,9 @@ param pullSources pullSourcesType
 @description('Optional. Hosts the pull client may call besides the hosts of the pull base URLs (e.g. a department\'s redirect target).')
 param pullExtraAllowedHosts string[] = []
 
+@description('Optional. Pull hosts that may be reached over plain http (Pull__AllowHttpHosts); every other pull needs https.')
+param pullAllowHttpHosts string[] = []
+
 @description('Optional. Largest feed body accepted, in bytes (Intake__MaxFeedBytes).')
 @minValue(1024)
 param intakeMaxFeedBytes int = 8388608
@@ -66,6 +69,16 @@ param pullRetryFirstIntervalSeconds int = 2
 @minValue(1)
 @maxValue(1000000)
 param accessPushPermitsPerMinute int = 120
+
+@description('Optional. Pushes one department may send at once before the per-minute rate applies (Access__RateLimit__PushBurst). Counted per app instance.')
+@minValue(1)
+@maxValue(1000000)
+param accessPushBurst int = 8
+
+@description('Optional. Pushes of one department being read and validated at the same time (Access__RateLimit__MaxConcurrentPushes); one more is answered 429. Counted per app instance.')
+@minValue(1)
+@maxValue(1000)
+param accessMaxConcurrentPushes int = 2
 
 @description('Optional. Calls the ops key may make per minute on the ops routes and POST /api/pulls (Access__RateLimit__OpsPermitsPerMinute). Counted per app instance.')
 @minValue(1)
@@ -100,6 +113,11 @@ param storageSkuName string = environmentName == 'prod' ? 'Standard_ZRS' : 'Stan
 @minValue(1)
 @maxValue(365)
 param storageSoftDeleteDays int = environmentName == 'prod' ? 30 : 7
+
+@description('Optional. Days each audit log blob stays undeletable and unmodifiable (time-based retention of the audit container; appends stay allowed).')
+@minValue(1)
+@maxValue(146000)
+param auditRetentionDays int = environmentName == 'prod' ? 2557 : 7
 
 @description('Optional. Days previous blob versions are kept.')
 @minValue(1)
@@ -137,6 +155,15 @@ param keyVaultSoftDeleteRetentionInDays int = environmentName == 'prod' ? 90 : 7
 @description('Optional. Forbid purging deleted secrets early; cannot be turned off once on.')
 param keyVaultEnablePurgeProtection bool = environmentName == 'prod'
 
+@description('Optional. Put the app in a virtual network and admit only its subnet to storage, Key Vault and Service Bus (Service Bus then runs on the Premium tier, which virtual network rules need). Off in dev: see infra/README.md.')
+param restrictNetworkAccess bool = environmentName == 'prod'
+
+@description('Optional. With restrictNetworkAccess: public ranges (CIDR) admitted to Key Vault besides the app, e.g. where the secrets officers work.')
+param keyVaultAllowedIpRanges string[] = []
+
+@description('Optional. With restrictNetworkAccess: public ranges (CIDR) admitted to Service Bus besides the app: the subscribers\' egress addresses.')
+param serviceBusAllowedIpRanges string[] = []
+
 @description('Optional. Window in which Service Bus drops a repeated MessageId (ISO 8601 duration).')
 param serviceBusDuplicateDetectionWindow string = 'P1D'
 
@@ -162,6 +189,7 @@ var names = {
   keyVault: 'kv-${namePrefix}-${environmentName}-${suffix}'
   plan: 'plan-${namePrefix}-${environmentName}-${suffix}'
   functionApp: 'func-${namePrefix}-${environmentName}-${suffix}'
+  virtualNetwork: 'vnet-${namePrefix}-${environmentName}-${suffix}'
 }
 
 var allTags = union(tags, {
@@ -234,6 +262,18 @@ module applicationInsights 'modules/insights/component/main.bicep' = {
   }
 }
 
+module network 'modules/network/virtual-network/main.bicep' = if (restrictNetworkAccess) {
+  params: {
+    name: names.virtualNetwork
+    location: location
+    tags: allTags
+  }
+}
+
+// The app's subnet when the network is restricted, else empty (every module then admits every network). Computed
+// from names, not taken from the module's output, so what-if and the snapshot can predict every rule.
+var appSubnetId = restrictNetworkAccess ? resourceId('Microsoft.Network/virtualNetworks/subnets', names.virtualNetwork, 'app') : ''
+
 module storage 'modules/storage/storage-account/main.bicep' = {
   params: {
     name: names.storageAccount
@@ -241,10 +281,18 @@ module storage 'modules/storage/storage-account/main.bicep' = {
     tags: allTags
     skuName: storageSkuName
     containerNames: concat(hubContainerNames, [deploymentContainerName])
+    // The app only appends to the audit log: nobody, the app included, can rewrite or delete a line within the retention.
+    appendOnlyContainers: [
+      { name: 'audit', retentionDays: auditRetentionDays }
+    ]
     blobSoftDeleteDays: storageSoftDeleteDays
     containerSoftDeleteDays: storageSoftDeleteDays
     previousVersionRetentionDays: storagePreviousVersionRetentionDays
+    allowedSubnetId: appSubnetId
   }
+  dependsOn: [
+    network
+  ]
 }
 
 module serviceBus 'modules/service-bus/namespace/main.bicep' = {
@@ -255,7 +303,12 @@ module serviceBus 'modules/service-bus/namespace/main.bicep' = {
     topicName: topicName
     duplicateDetectionHistoryTimeWindow: serviceBusDuplicateDetectionWindow
     subscribers: subscribers
+    allowedSubnetId: appSubnetId
+    allowedIpRanges: serviceBusAllowedIpRanges
   }
+  dependsOn: [
+    network
+  ]
 }
 
 module keyVault 'modules/key-vault/vault/main.bicep' = {
@@ -265,7 +318,12 @@ module keyVault 'modules/key-vault/vault/main.bicep' = {
     tags: allTags
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     enablePurgeProtection: keyVaultEnablePurgeProtection
+    allowedSubnetId: appSubnetId
+    allowedIpRanges: keyVaultAllowedIpRanges
   }
+  dependsOn: [
+    network
+  ]
 }
 
 module functionApp 'modules/web/flex-function-app/main.bicep' = {
@@ -280,7 +338,11 @@ module functionApp 'modules/web/flex-function-app/main.bicep' = {
     runtimeVersion: '10.0'
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
+    virtualNetworkSubnetId: appSubnetId
   }
+  dependsOn: [
+    network
+  ]
 }
 
 // Least privilege: each role is the smallest built-in role that does the job, on the narrowest scope that works.
@@ -288,12 +350,12 @@ var appPrincipalId = functionApp.outputs.principalId
 var appRoleAssignments roleAssignmentType[] = concat(
   [
     {
-      // Storage Blob Data Owner on the account: the Functions host keeps its keys, leases and timer state in blob
-      // containers it creates itself (the Functions documentation names this role for an identity-based
-      // AzureWebJobsStorage), Flex Consumption reads the deployment package with this identity, and the app writes
-      // landing/normalized/quarantine/datasets. The account holds nothing else, so a narrower scope gains nothing.
+      // Storage Blob Data Contributor on the account: the Functions host's keys, leases and timer state, Durable
+      // Functions' large messages and partition leases, the deployment package Flex Consumption reads, and the hub's
+      // containers (create, read, write, delete blobs and containers, leases). Data Owner would add only POSIX ACL
+      // management, which this account (no hierarchical namespace) has no use for.
       scope: 'storageAccount'
-      roleDefinitionId: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+      roleDefinitionId: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
       principalId: appPrincipalId
       principalType: 'ServicePrincipal'
       description: 'Functions host storage, deployment package, hub containers'
@@ -406,10 +468,15 @@ var coreSettings = {
   // Per-principal rate limits of pushes and of the ops key.
   Access__RateLimit__PushPermitsPerMinute: string(accessPushPermitsPerMinute)
   Access__RateLimit__OpsPermitsPerMinute: string(accessOpsPermitsPerMinute)
+  // Fair use: a department's burst and its pushes in progress (whole-app figures: docs/reliability.md).
+  Access__RateLimit__PushBurst: string(accessPushBurst)
+  Access__RateLimit__MaxConcurrentPushes: string(accessMaxConcurrentPushes)
   // Hosts the pull client may call (comma-separated): the pull base URLs' hosts plus any extra ones.
   Pull__AllowedHosts: join(union(pullHosts, pullExtraAllowedHosts), ',')
   // Department APIs are public: a pull never connects to a loopback or private-network address in Azure.
   Pull__AllowPrivateNetworks: 'false'
+  // Pulls use https; only these hosts may be pulled over plain http (none unless a parameter file names one).
+  Pull__AllowHttpHosts: join(pullAllowHttpHosts, ',')
   // Durable retry policy of a pull: attempts (first included) and the first wait, doubling after.
   Pull__RetryMaxAttempts: string(pullRetryMaxAttempts)
   Pull__RetryFirstIntervalSeconds: string(pullRetryFirstIntervalSeconds)

@@ -15,6 +15,11 @@ param tags = {
   owner: 'integration-hub-team'
 }
 
+// Network: dev has no virtual network (restrictNetworkAccess is off outside prod), so storage, Key Vault and Service
+// Bus accept every network. Access there rests on identity alone: no account keys or SAS (shared keys and Service Bus
+// local auth are off), RBAC roles for the app and the officers. It saves the Premium Service Bus namespace (virtual
+// network rules need Premium) and lets a developer's own machine reach the dev vault and storage.
+
 // Whoever deploys dev may set the department keys in its vault.
 param secretsOfficers = empty(deployerPrincipalId)
   ? []

@@ -17,6 +17,12 @@ param tags = {
 // No person gets it from deploying.
 param secretsOfficers = []
 
+// Network: the app runs in its own virtual network (restrictNetworkAccess is on for prod by default) and storage,
+// Key Vault and Service Bus admit only its subnet. Add the public ranges (CIDR) the secrets officers work from, or
+// they cannot set keys; and the subscribers' egress ranges, or they cannot receive their events.
+param keyVaultAllowedIpRanges = []
+param serviceBusAllowedIpRanges = []
+
 // Department production endpoints. Placeholders on the reserved .example domain: replace each with the
 // department's production API before the first deployment. Cron is NCRONTAB with seconds, in UTC.
 param pullSources = {

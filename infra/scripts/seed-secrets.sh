@@ -1,6 +1,10 @@
 #!/bin/sh
 # Creates every department secret the app settings reference that does not exist yet, with a random value, so that
 # no Key Vault reference stays unresolved after a first deployment. Never changes a secret that exists.
+# An access-* secret (a key the hub accepts) is stored as "sha256:" and the digest of a new random key: the vault
+# never holds a key a caller could present. The key itself is written once, readable by you only, to
+# SEED_KEYS_DIR/<name> (default .azure/seeded-keys, git-ignored) to hand to its department; delete it after.
+# pull-* secrets (keys the hub sends to a department) must stay plain: they are created as placeholders.
 # Runs as the azd postprovision hook (azd exports the deployment outputs as environment variables); by hand:
 #   KEY_VAULT_NAME=<vault> KEY_VAULT_SECRET_NAMES="<names>" FUNCTION_APP_RESOURCE_ID=<id> infra/scripts/seed-secrets.sh
 # Needs the Azure CLI, signed in as someone with Key Vault Secrets Officer on the vault (main.bicepparam grants it
@@ -27,20 +31,42 @@ until existing="$(az keyvault secret list --vault-name "$vault" --query '[].name
   sleep 15
 done
 
+sha256_hex() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$1" | cut -d' ' -f1
+  elif command -v shasum >/dev/null 2>&1; then shasum -a 256 "$1" | cut -d' ' -f1
+  else openssl dgst -sha256 -r "$1" | cut -d' ' -f1
+  fi
+}
+
 umask 077
 value_file="$(mktemp)"
 trap 'rm -f "$value_file"' EXIT
+keys_dir="${SEED_KEYS_DIR:-.azure/seeded-keys}"
 
 created=0
 for name in $names; do
   if printf '%s\n' "$existing" | grep -qxF "$name"; then
     continue
   fi
-  # 32 random bytes, hex: a key the department receives out of band. The value goes through a file, not argv.
+  # 32 random bytes, hex (64 characters): a key the department receives out of band. Values go through files, not argv.
   od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >"$value_file"
+  case "$name" in
+    access-*)
+      mkdir -p "$keys_dir"
+      cp "$value_file" "$keys_dir/$name"
+      printf 'sha256:%s' "$(sha256_hex "$value_file")" >"$value_file"
+      content_type="text/plain; sha256 digest of a generated key"
+      ;;
+    *)
+      content_type="text/plain; generated placeholder, replace or hand over"
+      ;;
+  esac
   az keyvault secret set --vault-name "$vault" --name "$name" --file "$value_file" --encoding utf-8 \
-    --content-type "text/plain; generated placeholder, replace or hand over" --output none
-  echo "seed-secrets: created $name"
+    --content-type "$content_type" --output none
+  case "$name" in
+    access-*) echo "seed-secrets: created $name as a sha256 digest; the key is in $keys_dir/$name" ;;
+    *) echo "seed-secrets: created $name" ;;
+  esac
   created=$((created + 1))
 done
 

@@ -21,13 +21,14 @@ public static class InfrastructureChecks
     ];
 
     /// <summary>Roles too broad for anything this hub does (Owner, Contributor, User Access Administrator, Storage
-    /// Account Contributor, Azure Service Bus Data Owner, Key Vault Administrator).</summary>
+    /// Account Contributor, Storage Blob Data Owner, Azure Service Bus Data Owner, Key Vault Administrator).</summary>
     public static readonly IReadOnlyDictionary<string, string> BroadRoles = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["8e3af657-a8ff-443c-a75c-2fe8c4bcb635"] = "Owner",
         ["b24988ac-6180-42a0-ab88-20f7382dd24c"] = "Contributor",
         ["18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"] = "User Access Administrator",
         ["17d1049b-9a84-46fb-8f53-869881c3d3ab"] = "Storage Account Contributor",
+        ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"] = "Storage Blob Data Owner",
         ["090c5cfd-751d-490a-894a-3ce6f1109419"] = "Azure Service Bus Data Owner",
         ["00482a5a-887f-4fb3-b363-3b7fe8e74483"] = "Key Vault Administrator",
     };

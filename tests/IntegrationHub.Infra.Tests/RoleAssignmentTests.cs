@@ -45,4 +45,24 @@ public class RoleAssignmentTests
         Assert.Equal("ServicePrincipal", (string?)assignment["properties"]?["principalType"]);
         Assert.Contains("functionApp", (string?)assignment["properties"]?["principalId"], StringComparison.Ordinal);
     }
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
+    public void StorageRoles_AnyParameterFile_AreTheBlobQueueAndTableDataContributorRolesOnly(string parameterFile)
+    {
+        // What the Functions host, Durable Functions (Azure Storage backend) and the hub use; no Data Owner.
+        string[] contributors =
+        [
+            "ba92f5b4-2d11-453d-a403-e96b0029c9fe", // Storage Blob Data Contributor
+            "974c5e8b-45b9-4653-ba55-5f855dd0fb88", // Storage Queue Data Contributor
+            "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", // Storage Table Data Contributor
+        ];
+        var roles = Infra.Snapshots[parameterFile]
+            .OfType("Microsoft.Authorization/roleAssignments")
+            .Where(a => ((string?)a["id"] ?? "").Contains("/providers/Microsoft.Storage/storageAccounts/", StringComparison.Ordinal))
+            .Select(a => ((string?)a["properties"]?["roleDefinitionId"] ?? "").Split('/')[^1].TrimEnd(')', '\'', ']'))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(contributors.Order(StringComparer.Ordinal), roles);
+    }
 }

@@ -38,4 +38,19 @@ public class StorageAccountTests
         // The hub's containers as the app names them (HubContainers), plus the Flex Consumption deployment container.
         Assert.Equal(IntegrationHub.Functions.Storage.HubContainers.All.Append("app-package").Order(StringComparer.Ordinal), names);
     }
+
+    [Theory]
+    [InlineData("main.bicepparam", 7)]
+    [InlineData("main.prod.bicepparam", 2557)]
+    public void AuditContainer_TimeBasedRetentionWithProtectedAppendWrites_OnTheAuditContainerOnly(string parameterFile, int days)
+    {
+        var policy = Assert.Single(Infra.Snapshots[parameterFile].OfType("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies"));
+
+        Assert.EndsWith("/containers/audit/immutabilityPolicies/default", (string?)policy["id"], StringComparison.Ordinal);
+        Assert.Equal(days, (int?)policy["properties"]?["immutabilityPeriodSinceCreationInDays"]);
+
+        // The app appends a block per line: without protected append writes the policy would refuse every audit write.
+        Assert.True((bool?)policy["properties"]?["allowProtectedAppendWrites"]);
+        Assert.Null(policy["properties"]?["allowProtectedAppendWritesAll"]);
+    }
 }

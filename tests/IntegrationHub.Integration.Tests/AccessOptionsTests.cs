@@ -107,4 +107,47 @@ public class AccessOptionsTests
 
         Assert.True(new AccessOptionsValidation().Validate(null, options).Succeeded);
     }
+
+    [Fact]
+    public void Validate_OneKeyHeldByTwoPrincipals_PlainAndAsItsHash_FailsNamingBothSettingsButNotTheKey()
+    {
+        const string key = "a-key-two-departments-were-given";
+        var options = new AccessOptions
+        {
+            Statistics = new KeyPair { Primary = key },
+            Environment = new KeyPair { Primary = "environment-own-key", Secondary = AccessOptions.HashOf(key) },
+        };
+
+        var result = new AccessOptionsValidation().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("Access__Statistics__Primary and Access__Environment__Secondary hold the same key", result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_OnePrincipalsTwoSlotsHoldingTheSameKey_Succeeds()
+    {
+        // Mid-rotation a department may briefly hold one key in both slots: still its own.
+        var options = new AccessOptions { Transport = new KeyPair { Primary = "transport-key", Secondary = AccessOptions.HashOf("transport-key") } };
+
+        Assert.True(new AccessOptionsValidation().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void Validate_InAzure_APlainKeyUnder32Bytes_FailsNamingIt_32BytesAndHashesPass()
+    {
+        var options = new AccessOptions
+        {
+            Transport = new KeyPair { Primary = new string('k', 31), Secondary = new string('s', 32) },
+            Ops = new KeyPair { Primary = AccessOptions.HashOf("short") },
+        };
+
+        var inAzure = new AccessOptionsValidation(requireLongKeys: true).Validate(null, options);
+        var local = new AccessOptionsValidation(requireLongKeys: false).Validate(null, options);
+
+        Assert.True(inAzure.Failed);
+        Assert.Equal(["Access__Transport__Primary is shorter than 32 bytes; use a random key of at least 32 bytes (or its sha256: digest)."], inAzure.Failures);
+        Assert.True(local.Succeeded);
+    }
 }

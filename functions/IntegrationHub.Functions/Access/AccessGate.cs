@@ -1,6 +1,7 @@
 using System.Globalization;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Ops;
+using IntegrationHub.Functions.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
@@ -16,8 +17,10 @@ public sealed record OpsAdmission(IActionResult? Refusal, OpsActor Actor);
 /// The checks behind every keyed route, which the request pipeline (<c>Http/HubRequestPipeline</c>) applies as the
 /// function's policy says: who the key belongs to (its hash compared in constant time against both slots of every
 /// principal, read afresh on each request so a rotated key works at once), whether that principal may use the route,
-/// and whether its rate budget allows one more request. Pushes are written to the audit log whatever their answer; the
-/// key itself is never logged, audited or echoed.
+/// and whether its rate budget allows one more request. A key holder's pushes are written to the audit log whatever
+/// their answer; a refusal without a valid key is only counted (<see cref="HubTelemetry.AnonymousRefused"/>) and
+/// logged at most <see cref="AnonymousLogLinesPerMinute"/> times a minute, so anonymous traffic leaves nothing lasting.
+/// The key itself is never logged, audited or echoed.
 /// </summary>
 public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, RequestRateLimits limits, AuditLog audit, ILogger<AccessGate> logger)
 {
@@ -26,6 +29,10 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     /// <summary>The audit action of a push.</summary>
     public const string PushAction = "push";
 
+    /// <summary>Log lines a minute, per instance, for requests refused without a valid key; the rest are only counted.</summary>
+    public const int AnonymousLogLinesPerMinute = 10;
+
+    private readonly LogSampler anonymousLog = new(AnonymousLogLinesPerMinute);
     private AccessOptions? lastGood;
 
     /// <summary>The key's owner and slot, or <see cref="Caller.Anonymous"/> for no key or a key that is nobody's.</summary>
@@ -35,11 +42,15 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
         return Current().Authenticate(request.Headers[ApiKeyHeader]) ?? Caller.Anonymous;
     }
 
-    /// <summary>A push to <paramref name="source"/> (a known source): 401, 403 or 429, or null to go on.</summary>
-    public IActionResult? AdmitPush(HttpRequest request, Caller caller, string source)
+    /// <summary>
+    /// A push to <paramref name="source"/> (a known source): 401, 403 or 429, or null to go on with
+    /// <paramref name="inProgress"/>, the push's place among its department's pushes in progress, to dispose once answered.
+    /// </summary>
+    public IActionResult? AdmitPush(HttpRequest request, Caller caller, string source, out IDisposable? inProgress)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(caller);
+        inProgress = null;
         if (caller.IsAnonymous)
         {
             return Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key", $"Send your department's key in the '{ApiKeyHeader}' header.");
@@ -50,8 +61,15 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
             return Problems.Create(StatusCodes.Status403Forbidden, "Not your source", $"This key belongs to '{caller.Principal}' and may not push '{source}' feeds.");
         }
 
-        return limits.TryAcquire(RateLimitedRoute.Push, caller.Principal) is { } retryAfter
-            ? TooManyRequests(request, retryAfter, $"'{caller.Principal}' has used its pushes for now")
+        if (limits.TryAcquire(RateLimitedRoute.Push, caller.Principal) is { } retryAfter)
+        {
+            return TooManyRequests(request, retryAfter, $"'{caller.Principal}' has used its pushes for now");
+        }
+
+        // The rate bounds how many pushes start; this bounds how many one department has being read and validated at once.
+        inProgress = limits.TryEnterPush(caller.Principal);
+        return inProgress is null
+            ? TooManyRequests(request, RequestRateLimits.PushInProgressRetryAfter, $"'{caller.Principal}' has as many pushes in progress as it may")
             : null;
     }
 
@@ -65,7 +83,7 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
         var caller = Identify(request);
         if (caller.IsAnonymous)
         {
-            LogOpsRefused(logger, caller.Principal, request.Method, request.Path, StatusCodes.Status401Unauthorized);
+            RefusedWithoutKey(request, "ops", StatusCodes.Status401Unauthorized);
             return new(Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key", $"Send the ops key in the '{ApiKeyHeader}' header."), OpsActor.Unknown);
         }
 
@@ -85,7 +103,21 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     }
 
     /// <summary>
-    /// Records a push and its answer: who (principal and key slot, or <c>anonymous</c>), the feed (its id once the
+    /// A request refused without a valid key (<paramref name="route"/>: push, ops or keyed): counted, logged when the
+    /// sampler allows, never audited.
+    /// </summary>
+    public void RefusedWithoutKey(HttpRequest request, string route, int status)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        HubTelemetry.AnonymousRefused(route, status);
+        if (anonymousLog.TryTake(out var leftOut))
+        {
+            LogAnonymousRefused(logger, request.Method, AuditText.Cap(request.Path.Value ?? "", AuditText.MaxTarget), status, leftOut);
+        }
+    }
+
+    /// <summary>
+    /// Records a key holder's push and its answer: who (principal and key slot), the feed (its id once the
     /// body was read, else <c>feeds/{source}</c>), the outcome and status. Written even when the caller has gone:
     /// the answer was decided, and the record must not depend on the connection.
     /// </summary>
@@ -141,6 +173,9 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ops route refused to {Principal}: {Method} {Path} answered {Status}")]
     private static partial void LogOpsRefused(ILogger logger, string principal, string method, PathString path, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused without a valid key: {Method} {Path} answered {Status} ({LeftOut} such refusals not logged before this one)")]
+    private static partial void LogAnonymousRefused(ILogger logger, string method, string path, int status, long leftOut);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The Access settings are invalid; the last valid keys stay in force: {Reason}")]
     private static partial void LogInvalidSettings(ILogger logger, string reason);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using IntegrationHub.Functions.Intake;
 using Microsoft.Extensions.Options;
@@ -15,14 +16,22 @@ public enum RateLimitedRoute
 }
 
 /// <summary>
-/// Per-principal request budgets: a token bucket per department for pushes and one for the ops key, holding a
-/// minute's worth of permits and refilled as the minute passes, so a client that keeps to its rate is never refused
-/// and one that bursts is told when to come back. Budgets live in this process: with several instances of the app,
-/// each instance grants the full rate.
+/// Per-principal request budgets: a token bucket per department for pushes (a small burst, then the even rate) and one
+/// for the ops key (a minute's worth), so a client that keeps to its rate is never refused and one that bursts is told
+/// when to come back; and a limit on each department's pushes in progress, so one department's large or hostile bodies
+/// hold at most that many workers. Budgets live in this process: with several instances of the app, each grants the
+/// full rate (docs/reliability.md gives the whole-app figures at the maximum instance count).
 /// </summary>
 public sealed class RequestRateLimits : IDisposable
 {
+    /// <summary>What a push refused for too many in progress is told to wait: a typical validation takes well under it.</summary>
+    public static readonly TimeSpan PushInProgressRetryAfter = TimeSpan.FromSeconds(2);
+
     private readonly IDisposable? subscription;
+
+    // Pushes in progress per principal: plain counters, so a new limit applies at once and a place taken under the
+    // old one is given back to the same count. Four departments: the map stays tiny.
+    private readonly ConcurrentDictionary<string, InProgressCount> inProgress = new(StringComparer.Ordinal);
     private Budgets budgets;
 
     public RequestRateLimits(IOptionsMonitor<AccessOptions> options)
@@ -57,6 +66,24 @@ public sealed class RequestRateLimits : IDisposable
         }
     }
 
+    /// <summary>
+    /// A place among <paramref name="principal"/>'s pushes in progress, to dispose when the push is answered; null when
+    /// all are taken (the caller should retry in about <see cref="PushInProgressRetryAfter"/>).
+    /// </summary>
+    public IDisposable? TryEnterPush(string principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var limit = Volatile.Read(ref budgets).Concurrent;
+        var count = inProgress.GetOrAdd(principal, _ => new InProgressCount());
+        if (Interlocked.Increment(ref count.Value) > limit)
+        {
+            Interlocked.Decrement(ref count.Value);
+            return null;
+        }
+
+        return new InProgressPlace(count);
+    }
+
     public void Dispose()
     {
         subscription?.Dispose();
@@ -66,7 +93,8 @@ public sealed class RequestRateLimits : IDisposable
     private void Apply(AccessRateLimitOptions limits)
     {
         var current = Volatile.Read(ref budgets);
-        if (current.Push == limits.PushPermitsPerMinute && current.Ops == limits.OpsPermitsPerMinute)
+        if (current.Push == limits.PushPermitsPerMinute && current.Ops == limits.OpsPermitsPerMinute
+            && current.Burst == limits.PushBurst && current.Concurrent == limits.MaxConcurrentPushes)
         {
             return;
         }
@@ -75,12 +103,34 @@ public sealed class RequestRateLimits : IDisposable
         replaced.Dispose();
     }
 
+    private sealed class InProgressCount
+    {
+        public int Value;
+    }
+
+    private sealed class InProgressPlace(InProgressCount count) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                Interlocked.Decrement(ref count.Value);
+            }
+        }
+    }
+
     private sealed class Budgets(AccessRateLimitOptions limits) : IDisposable
     {
-        private readonly PartitionedRateLimiter<string> push = PerPrincipal(limits.PushPermitsPerMinute);
-        private readonly PartitionedRateLimiter<string> ops = PerPrincipal(limits.OpsPermitsPerMinute);
+        private readonly PartitionedRateLimiter<string> push = PerPrincipal(limits.PushPermitsPerMinute, Math.Min(limits.PushBurst, limits.PushPermitsPerMinute));
+        private readonly PartitionedRateLimiter<string> ops = PerPrincipal(limits.OpsPermitsPerMinute, limits.OpsPermitsPerMinute);
 
         public int Push { get; } = limits.PushPermitsPerMinute;
+
+        public int Burst { get; } = limits.PushBurst;
+
+        public int Concurrent { get; } = limits.MaxConcurrentPushes;
 
         public int Ops { get; } = limits.OpsPermitsPerMinute;
 
@@ -94,10 +144,10 @@ public sealed class RequestRateLimits : IDisposable
             ops.Dispose();
         }
 
-        private static PartitionedRateLimiter<string> PerPrincipal(int permitsPerMinute) =>
+        private static PartitionedRateLimiter<string> PerPrincipal(int permitsPerMinute, int burst) =>
             PartitionedRateLimiter.Create<string, string>(principal => RateLimitPartition.GetTokenBucketLimiter(principal, _ => new TokenBucketRateLimiterOptions
             {
-                TokenLimit = permitsPerMinute,
+                TokenLimit = burst,
 
                 // One permit per 1/N minute rather than N per minute: the bucket refills as time passes either way, but
                 // the refusal's RetryAfter is one period, and this way that is when the next permit is free.

@@ -18,6 +18,9 @@ public static class SecurityHeaders
     /// <summary>Answers that needed a key may hold a department's or the ops view of the hub: no cache keeps them.</summary>
     public const string KeyedCaching = "no-store";
 
+    /// <summary>A browser that saw an https answer of the hub's uses https only for it, for a year.</summary>
+    public const string StrictTransport = "max-age=31536000; includeSubDomains";
+
     /// <summary>The ops console and the dashboard, and the files they load.</summary>
     public static void ForPage(HttpResponse response)
     {
@@ -46,5 +49,13 @@ public static class SecurityHeaders
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
+
+        // Behind App Service's front end TLS ends before the worker: the forwarded scheme tells. A browser ignores the
+        // header on a plain-http answer, so a forged forwarding header gains nothing.
+        var request = response.HttpContext.Request;
+        if (request.IsHttps || string.Equals(request.Headers["X-Forwarded-Proto"].ToString().Split(',')[0].Trim(), "https", StringComparison.OrdinalIgnoreCase))
+        {
+            headers.StrictTransportSecurity = StrictTransport;
+        }
     }
 }

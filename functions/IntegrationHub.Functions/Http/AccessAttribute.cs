@@ -16,7 +16,8 @@ public enum AccessPolicy
 
     /// <summary>
     /// A push to the <c>{source}</c> route value: a known source (404 before the key), that source's own key (401, 403),
-    /// within its push budget (429). Every answer is in the audit log.
+    /// within its push budget and its pushes in progress (429). Every answer to a key holder is in the audit log; a
+    /// refusal without a valid key is only counted.
     /// </summary>
     OwnSource,
 

@@ -4,6 +4,7 @@ using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Resilience;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Functions.Http;
@@ -68,6 +69,7 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
         var caller = Identify(context);
         if (caller.IsAnonymous)
         {
+            gate.RefusedWithoutKey(context.Request, "keyed", StatusCodes.Status401Unauthorized);
             return Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key", $"Send your key in the '{AccessGate.ApiKeyHeader}' header.");
         }
 
@@ -75,7 +77,10 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
         return await next().ConfigureAwait(false);
     }
 
-    /// <summary>The source is checked before the key (an unknown source is a 404 whoever asks), then the key; every answer is audited.</summary>
+    /// <summary>
+    /// The source is checked before the key (an unknown source is a 404 whoever asks), then the key. Every answer to a key
+    /// holder is audited; a refusal without a valid key (401, or 404 for an unknown source) is only counted.
+    /// </summary>
     private async Task<IActionResult> PushAsync(HttpContext context, Func<Task<IActionResult>> next)
     {
         var caller = Identify(context);
@@ -86,14 +91,24 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
         {
             answer = Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.");
         }
-        else if (gate.AdmitPush(context.Request, caller, source) is { } refused)
+        else if (gate.AdmitPush(context.Request, caller, source, out var inProgress) is { } refused)
         {
             answer = refused;
         }
         else
         {
-            context.Features.Set(call);
-            answer = await next().ConfigureAwait(false);
+            using (inProgress)
+            {
+                context.Features.Set(call);
+                answer = await next().ConfigureAwait(false);
+            }
+        }
+
+        if (caller.IsAnonymous)
+        {
+            // Only refusals reach here without a key: anyone can send them, so they cost no audit append.
+            gate.RefusedWithoutKey(context.Request, "push", (answer as IStatusCodeActionResult)?.StatusCode ?? StatusCodes.Status401Unauthorized);
+            return answer;
         }
 
         await gate.RecordPushAsync(caller, source, call.FeedId, answer).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -20,9 +21,20 @@ public sealed class KeyPair
 /// <summary>How many requests one principal may make (settings <c>Access__RateLimit__*</c>); each principal has its own budget.</summary>
 public sealed class AccessRateLimitOptions
 {
-    /// <summary>Pushes per department per minute (a burst of a minute's worth, refilled evenly).</summary>
+    /// <summary>Pushes per department per minute, refilled evenly (one every 0.5 s at 120).</summary>
     [Range(1, 1_000_000)]
     public int PushPermitsPerMinute { get; set; } = 120;
+
+    /// <summary>
+    /// Pushes a department may send at once before the even rate applies (the bucket's size; a minute's permits when
+    /// that is fewer). Small, so that a burst cannot queue minutes of validation work at once.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int PushBurst { get; set; } = 8;
+
+    /// <summary>Pushes of one department being read and validated at the same time, per instance; one more is a 429.</summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentPushes { get; set; } = 2;
 
     /// <summary>Calls of the ops key per minute on the ops routes and <c>POST /api/pulls</c>; the console polls, so this is higher.</summary>
     [Range(1, 1_000_000)]
@@ -108,6 +120,38 @@ public sealed class AccessOptions
         return malformed;
     }
 
+    /// <summary>Pairs of setting names of different principals whose keys are the same key (plain, hashed, or one of each).</summary>
+    public IReadOnlyList<(string First, string Second)> SharedKeys()
+    {
+        var seen = new List<(string Principal, string Name, byte[] Digest)>();
+        var shared = new List<(string, string)>();
+        var digest = new byte[SHA256.HashSizeInBytes];
+        foreach (var (principal, _, name, setting) in Keys())
+        {
+            if (!TryDigest(setting, digest))
+            {
+                continue;
+            }
+
+            foreach (var other in seen.Where(o => o.Principal != principal && CryptographicOperations.FixedTimeEquals(o.Digest, digest)))
+            {
+                shared.Add((other.Name, name));
+            }
+
+            seen.Add((principal, name, [.. digest]));
+        }
+
+        return shared;
+    }
+
+    /// <summary>Names of the settings holding a plain key shorter than <paramref name="minimumBytes"/> UTF-8 bytes.</summary>
+    public IReadOnlyList<string> ShortKeys(int minimumBytes) =>
+        [.. Keys().Where(k => !string.IsNullOrEmpty(k.Setting)
+                && !k.Setting.StartsWith(HashPrefix, StringComparison.OrdinalIgnoreCase)
+                && !k.Setting.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)
+                && Encoding.UTF8.GetByteCount(k.Setting) < minimumBytes)
+            .Select(k => k.Name)];
+
     /// <summary>The setting value that stands for <paramref name="key"/> without revealing it: <c>sha256:</c> and its digest in hex.</summary>
     public static string HashOf(string key) => HashPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
@@ -152,15 +196,38 @@ public sealed class AccessOptions
     }
 }
 
-/// <summary>A <c>sha256:</c> setting that is not 64 hex digits would silently lock its client out: refuse it, by name only.</summary>
-internal sealed class AccessOptionsValidation : IValidateOptions<AccessOptions>
+/// <summary>
+/// Settings that must stop the start, each named, never its value: a <c>sha256:</c> setting that is not 64 hex digits
+/// (it would silently lock its client out); one key held by two principals (whoever presents it would be the first
+/// of them); and, when the app runs in Azure, a key given in plain text shorter than <see cref="MinimumKeyBytes"/>
+/// bytes (the local development keys are short; a key given as <c>sha256:</c> cannot be measured, and the seed
+/// script makes 64 hex digits).
+/// </summary>
+internal sealed class AccessOptionsValidation(bool requireLongKeys) : IValidateOptions<AccessOptions>
 {
+    public const int MinimumKeyBytes = 32;
+
+    public AccessOptionsValidation()
+        : this(RunsInAzure)
+    {
+    }
+
+    /// <summary>App Service (and so Azure Functions) sets <c>WEBSITE_INSTANCE_ID</c> on every instance it runs.</summary>
+    public static bool RunsInAzure => !string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID"));
+
     public ValidateOptionsResult Validate(string? name, AccessOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var malformed = options.MalformedHashes();
-        return malformed.Count == 0
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(malformed.Select(setting => $"{setting} starts with '{AccessOptions.HashPrefix}' but is not followed by 64 hex digits."));
+        var failures = options.MalformedHashes()
+            .Select(setting => $"{setting} starts with '{AccessOptions.HashPrefix}' but is not followed by 64 hex digits.")
+            .Concat(options.SharedKeys().Select(pair => $"{pair.First} and {pair.Second} hold the same key; every principal needs a key of its own."))
+            .ToList();
+        if (requireLongKeys)
+        {
+            failures.AddRange(options.ShortKeys(MinimumKeyBytes).Select(setting =>
+                string.Create(CultureInfo.InvariantCulture, $"{setting} is shorter than {MinimumKeyBytes} bytes; use a random key of at least {MinimumKeyBytes} bytes (or its sha256: digest).")));
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

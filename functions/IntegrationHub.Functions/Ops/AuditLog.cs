@@ -7,13 +7,15 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using IntegrationHub.Core;
 using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>
-/// The audit log: every push (whatever its answer) and every ops action, with who did it, one JSON line each, appended to one append blob per month
+/// The audit log: every push by a key holder (whatever its answer) and every ops action, with who did it, one JSON line
+/// each, appended to one append blob per month
 /// (<c>audit/{yyyy}/{MM}.jsonl</c>, then <c>{MM}-2.jsonl</c>, … should a month outgrow the 50,000 blocks an append
 /// blob holds). The app only ever appends: an append is one atomic block, so concurrent writers never interleave
 /// within a line, and nothing in the app rewrites or deletes a line.
@@ -27,6 +29,9 @@ public sealed partial class AuditLog(BlobServiceClient blobs, TimeProvider clock
     // One entry per line: the hub's JSON conventions, not indented.
     private static readonly JsonSerializerOptions LineOptions = new(HubJson.Options) { WriteIndented = false };
 
+    /// <summary>The outcome of the line written before an ops action takes effect (<see cref="RecordBeforeAsync"/>).</summary>
+    public const string Requested = "requested";
+
     /// <summary>Appends one entry for a caller identified by its key (a department, ops, or <c>anonymous</c>).</summary>
     public Task RecordAsync(Caller caller, string action, string target, string outcome, int status, string? detail, CancellationToken cancellationToken)
     {
@@ -34,20 +39,59 @@ public sealed partial class AuditLog(BlobServiceClient blobs, TimeProvider clock
         return RecordAsync(new OpsActor(caller.Principal, caller.KeySlot), action, target, outcome, status, detail, cancellationToken);
     }
 
-    /// <summary>Appends one entry. A failure to write is logged with the whole entry and does not undo the action, which has happened.</summary>
+    /// <summary>
+    /// Appends the outcome of something that has happened. A failure to write is logged with the whole entry and does
+    /// not undo it; an ops action with an effect was recorded by <see cref="RecordBeforeAsync"/> before it took effect.
+    /// </summary>
     public async Task RecordAsync(OpsActor actor, string action, string target, string outcome, int status, string? detail, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        var entry = new AuditEntry(clock.GetUtcNow(), actor.Principal, actor.KeySlot, action, target, outcome, status, detail);
-        var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry, LineOptions) + "\n");
+        var (at, line) = Line(actor, action, target, outcome, status, detail);
         try
         {
-            await AppendAsync(entry.At, line, cancellationToken).ConfigureAwait(false);
+            await AppendAsync(at, line, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex)
         {
             LogNotRecorded(logger, ex, Encoding.UTF8.GetString(line).TrimEnd());
         }
+    }
+
+    /// <summary>
+    /// Records that <paramref name="actor"/> is about to do <paramref name="action"/> (outcome <see cref="Requested"/>,
+    /// status 0: not answered yet). Called before the action's effect; when the line cannot be written it throws
+    /// <see cref="DependencyUnavailableException"/> (answered 503), so no action happens unrecorded.
+    /// </summary>
+    public async Task RecordBeforeAsync(OpsActor actor, string action, string target, string? detail, CancellationToken cancellationToken)
+    {
+        var (at, line) = Line(actor, action, target, Requested, 0, detail);
+        try
+        {
+            await AppendAsync(at, line, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex)
+        {
+            LogRefusedUnrecorded(logger, ex, Encoding.UTF8.GetString(line).TrimEnd());
+            throw new DependencyUnavailableException(
+                DependencyOutage.AuditLog, "the audit log could not record the action, so it was not done", ex);
+        }
+    }
+
+    private (DateTimeOffset At, byte[] Line) Line(OpsActor actor, string action, string target, string outcome, int status, string? detail)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+
+        // Every field may carry caller text (a URL's source, a feed id, a reason): capped and single-line, so a line
+        // stays small and a reader of the log sees nothing the terminal would interpret.
+        var entry = new AuditEntry(
+            clock.GetUtcNow(),
+            AuditText.Cap(actor.Principal, AuditText.MaxName),
+            AuditText.Cap(actor.KeySlot, AuditText.MaxName),
+            AuditText.Cap(action, AuditText.MaxName),
+            AuditText.Cap(target, AuditText.MaxTarget),
+            AuditText.Cap(outcome, AuditText.MaxName),
+            status,
+            detail is null ? null : AuditText.Cap(detail, AuditText.MaxDetail));
+        return (entry.At, Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry, LineOptions) + "\n"));
     }
 
     private async Task AppendAsync(DateTimeOffset at, byte[] line, CancellationToken cancellationToken)
@@ -88,6 +132,9 @@ public sealed partial class AuditLog(BlobServiceClient blobs, TimeProvider clock
     }
 
     private static string MonthPrefix(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy/MM", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Action refused: the audit log could not record it: {Entry}")]
+    private static partial void LogRefusedUnrecorded(ILogger logger, Exception exception, string entry);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Action not recorded in the audit log: {Entry}")]
     private static partial void LogNotRecorded(ILogger logger, Exception exception, string entry);

@@ -25,6 +25,11 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(actor);
         var status = await store.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
+        if (status is not null)
+        {
+            await audit.RecordBeforeAsync(actor, Action, feedId, null, cancellationToken).ConfigureAwait(false);
+        }
+
         var (answer, outcome) = status is null
             ? (OpsAnswer.Problem(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received."), "not-found")
             : status.State == FeedState.Quarantined

@@ -20,7 +20,8 @@ public sealed record InstanceListQuery(string? Status, string? Name, string? Pre
 /// <summary>
 /// Ops on orchestration instances: list and detail, and the actions — replay (restart from the original input under
 /// the same id), rewind, terminate, suspend, resume, purge, and replay of every failure. Every action is checked
-/// against the instance's state first (a 409 names the state) and recorded in the audit log with its outcome.
+/// against the instance's state first (a 409 names the state), recorded in the audit log before its effect (not done,
+/// 503, when that line cannot be written) and again with its outcome.
 /// </summary>
 public sealed class OpsInstances(
     OrchestrationStarter starter, ReplayRecords replays, EarlierRuns earlierRuns, TaskHubHistory history, FeedStore feeds, AuditLog audit, TimeProvider clock)
@@ -162,6 +163,7 @@ public sealed class OpsInstances(
         }
         else
         {
+            await audit.RecordBeforeAsync(actor, "replay", instanceId, null, cancellationToken).ConfigureAwait(false);
             var outcome = await ReplayOneAsync(client, instance, actor, cancellationToken).ConfigureAwait(false);
             answer = outcome.Outcome == "replayed"
                 ? OpsAnswer.Accepted(new InstanceActionAccepted(instanceId, "replay", outcome.Detail!, StatusUrl(instanceId)), StatusUrl(instanceId))
@@ -196,6 +198,8 @@ public sealed class OpsInstances(
         var results = new List<ReplayOutcome>();
         foreach (var instance in failed.OrderBy(i => i.LastUpdatedAt))
         {
+            // Each replay is recorded before it starts: one the audit log cannot take stops the run with 503.
+            await audit.RecordBeforeAsync(actor, "replay-failed", instance.InstanceId, null, cancellationToken).ConfigureAwait(false);
             ReplayOutcome outcome;
             try
             {
@@ -239,7 +243,9 @@ public sealed class OpsInstances(
         {
             answer = WrongState(instanceId, instance.RuntimeStatus, "rewind", "only a failed instance can be rewound");
         }
-        else if (!await replays.ClaimAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false))
+        // The audit line first (it throws when it cannot be written, and nothing is claimed), then the claim.
+        else if (await RecordBeforeAsync(actor, "rewind", instanceId, reason, cancellationToken).ConfigureAwait(false)
+            && !await replays.ClaimAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false))
         {
             answer = AlreadyHandled(instanceId, instance.LastUpdatedAt);
         }
@@ -261,7 +267,7 @@ public sealed class OpsInstances(
     }
 
     public Task<OpsAnswer> TerminateAsync(DurableTaskClient client, string instanceId, string? reason, OpsActor actor, CancellationToken cancellationToken) =>
-        ActAsync(client, instanceId, actor, "terminate", s => s is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended,
+        ActAsync(client, instanceId, reason, actor, "terminate", s => s is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended,
             "only a pending, running or suspended instance can be terminated",
             async () =>
             {
@@ -270,7 +276,7 @@ public sealed class OpsInstances(
             }, cancellationToken);
 
     public Task<OpsAnswer> SuspendAsync(DurableTaskClient client, string instanceId, string? reason, OpsActor actor, CancellationToken cancellationToken) =>
-        ActAsync(client, instanceId, actor, "suspend", s => s is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending,
+        ActAsync(client, instanceId, reason, actor, "suspend", s => s is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending,
             "only a pending or running instance can be suspended",
             async () =>
             {
@@ -279,7 +285,7 @@ public sealed class OpsInstances(
             }, cancellationToken);
 
     public Task<OpsAnswer> ResumeAsync(DurableTaskClient client, string instanceId, string? reason, OpsActor actor, CancellationToken cancellationToken) =>
-        ActAsync(client, instanceId, actor, "resume", s => s is OrchestrationRuntimeStatus.Suspended,
+        ActAsync(client, instanceId, reason, actor, "resume", s => s is OrchestrationRuntimeStatus.Suspended,
             "only a suspended instance can be resumed",
             async () =>
             {
@@ -303,6 +309,7 @@ public sealed class OpsInstances(
         }
         else
         {
+            await audit.RecordBeforeAsync(actor, "purge", instanceId, null, cancellationToken).ConfigureAwait(false);
             var result = await client.PurgeInstanceAsync(instanceId, cancellation: cancellationToken).ConfigureAwait(false);
             answer = OpsAnswer.Ok(new InstancePurged(instanceId, result.PurgedInstanceCount));
         }
@@ -374,7 +381,7 @@ public sealed class OpsInstances(
     }
 
     private async Task<OpsAnswer> ActAsync(
-        DurableTaskClient client, string instanceId, OpsActor actor, string action, Func<OrchestrationRuntimeStatus, bool> allowed, string rule, Func<Task<string>> act, CancellationToken cancellationToken)
+        DurableTaskClient client, string instanceId, string? reason, OpsActor actor, string action, Func<OrchestrationRuntimeStatus, bool> allowed, string rule, Func<Task<string>> act, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var instance = await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
@@ -389,12 +396,20 @@ public sealed class OpsInstances(
         }
         else
         {
+            await audit.RecordBeforeAsync(actor, action, instanceId, reason, cancellationToken).ConfigureAwait(false);
             var detail = await act().ConfigureAwait(false);
             answer = OpsAnswer.Accepted(new InstanceActionAccepted(instanceId, action, detail, StatusUrl(instanceId)), StatusUrl(instanceId));
         }
 
         await RecordAsync(actor, action, instanceId, answer, cancellationToken).ConfigureAwait(false);
         return answer;
+    }
+
+    /// <summary>The line before the effect (<see cref="AuditLog.RecordBeforeAsync"/>); true, so it can stand in a condition.</summary>
+    private async Task<bool> RecordBeforeAsync(OpsActor actor, string action, string target, string? reason, CancellationToken cancellationToken)
+    {
+        await audit.RecordBeforeAsync(actor, action, target, reason, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private Task RecordAsync(OpsActor actor, string action, string target, OpsAnswer answer, CancellationToken cancellationToken)

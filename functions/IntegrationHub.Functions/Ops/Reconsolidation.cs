@@ -33,6 +33,7 @@ public sealed class Reconsolidation(DatasetStore datasets, ConsolidationDemands 
             var current = await datasets.GetLatestAsync(period, cancellationToken).ConfigureAwait(false);
             var methodology = current?.ToDocument().MethodologyVersion;
             var instanceId = InstanceIds.Consolidation(period);
+            await audit.RecordBeforeAsync(actor, Action, instanceId, period, cancellationToken).ConfigureAwait(false);
             string outcome;
             try
             {

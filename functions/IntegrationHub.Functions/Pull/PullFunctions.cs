@@ -38,14 +38,14 @@ public sealed class PullFunctions(PullScheduler scheduler, AuditLog audit, TimeP
     {
         ArgumentNullException.ThrowIfNull(request);
         var actor = OpsActor.Of(request.Admitted().Caller);
-        var (answer, outcome) = await AnswerPullAsync(source, period, client, cancellationToken).ConfigureAwait(false);
+        var (answer, outcome) = await AnswerPullAsync(source, period, client, actor, cancellationToken).ConfigureAwait(false);
         var detail = (answer as ObjectResult)?.Value is ProblemDetails problem ? problem.Detail : null;
         await audit.RecordAsync(actor, "pull", InstanceIds.Pull(source, period), outcome, (answer as IStatusCodeActionResult)?.StatusCode ?? StatusCodes.Status200OK, detail, CancellationToken.None)
             .ConfigureAwait(false);
         return answer;
     }
 
-    private async Task<(IActionResult Answer, string Outcome)> AnswerPullAsync(string source, string period, DurableTaskClient client, CancellationToken cancellationToken)
+    private async Task<(IActionResult Answer, string Outcome)> AnswerPullAsync(string source, string period, DurableTaskClient client, OpsActor actor, CancellationToken cancellationToken)
     {
         if (!FeedSource.IsKnown(source))
         {
@@ -62,6 +62,8 @@ public sealed class PullFunctions(PullScheduler scheduler, AuditLog audit, TimeP
             return (Problems.Create(StatusCodes.Status409Conflict, "Pull not configured", $"Set Pull__{PullUrl.SettingName(source)}__BaseUrl to pull {source}."), "not-configured");
         }
 
+        // Recorded before it starts: a pull the audit log cannot take is not started (503).
+        await audit.RecordBeforeAsync(actor, "pull", InstanceIds.Pull(source, period), null, cancellationToken).ConfigureAwait(false);
         var (instanceId, started) = await scheduler.StartAsync(client, source, period, cancellationToken).ConfigureAwait(false);
         var body = new { instanceId, started, status = $"/api/ops/instances/{Uri.EscapeDataString(instanceId)}" };
         return started ? (new AcceptedResult(body.status, body), "started") : (new OkObjectResult(body), "running");

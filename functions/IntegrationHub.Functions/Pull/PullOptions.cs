@@ -64,6 +64,12 @@ public sealed class PullOptions
     /// </summary>
     public bool AllowPrivateNetworks { get; set; }
 
+    /// <summary>
+    /// Comma-separated hosts (also in <see cref="AllowedHosts"/>) that may be pulled over plain http; every other base
+    /// URL needs https, except loopback (local development).
+    /// </summary>
+    public string AllowHttpHosts { get; set; } = "";
+
     /// <summary>Attempts of one fetch, the first included, under the Durable retry policy.</summary>
     [Range(1, 20)]
     public int RetryMaxAttempts { get; set; } = 5;
@@ -80,6 +86,9 @@ public sealed class PullOptions
         FeedSource.Environment => Environment,
         _ => throw new ArgumentOutOfRangeException(nameof(source), source, "Not a feed source."),
     };
+
+    public bool AllowsHttpHost(string host) =>
+        AllowHttpHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains(host, StringComparer.OrdinalIgnoreCase);
 
     public bool AllowsHost(string host) =>
         AllowedHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains(host, StringComparer.OrdinalIgnoreCase);

@@ -30,6 +30,13 @@ public static class PullUrl
             throw new PullRefusedException(refusal);
         }
 
+        // Plain http carries the department's key and the feed readable on the way: only to this machine, or to a
+        // private host named in Pull__AllowHttpHosts (a department API inside the app's own network).
+        if (baseUrl.Scheme == "http" && !IsLoopback(baseUrl) && !options.AllowsHttpHost(baseUrl.Host))
+        {
+            throw new PullRefusedException($"The {source} pull must use https: '{baseUrl.Host}' is neither loopback nor in Pull__AllowHttpHosts.");
+        }
+
         var path = settings.PathTemplate
             .Replace("{source}", Uri.EscapeDataString(source), StringComparison.Ordinal)
             .Replace("{period}", Uri.EscapeDataString(period), StringComparison.Ordinal)
@@ -42,6 +49,9 @@ public static class PullUrl
 
         return url;
     }
+
+    private static bool IsLoopback(Uri url) =>
+        url.IsLoopback || (System.Net.IPAddress.TryParse(url.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
 
     public static string SettingName(string source) => source switch
     {

@@ -27,6 +27,9 @@ public sealed partial class DependencyOutage(string dependency, string detail)
     /// <summary>The Durable task hub, reached through the Durable client (itself kept on storage).</summary>
     public const string TaskHub = "task-hub";
 
+    /// <summary>The audit log (blobs in the hub's storage), which must record an ops action before it takes effect.</summary>
+    public const string AuditLog = "audit-log";
+
     /// <summary>
     /// What callers are told to wait. A storage that went away typically comes back within seconds to a minute; asking
     /// every 10 s costs little and the answer is quick either way.
@@ -36,7 +39,7 @@ public sealed partial class DependencyOutage(string dependency, string detail)
     /// <summary><see cref="Storage"/> or <see cref="TaskHub"/>: named in the answer's <c>dependency</c>.</summary>
     public string Dependency { get; } = dependency;
 
-    /// <summary>What was seen, for the answer's <c>detail</c> and the log.</summary>
+    /// <summary>What was seen (host names, SDK messages): for the log only, never the answer.</summary>
     public string Detail { get; } = detail;
 
     /// <summary>The outage behind <paramref name="exception"/>, or null when it is anything else (a bug stays a 500).</summary>
@@ -54,6 +57,9 @@ public sealed partial class DependencyOutage(string dependency, string detail)
 
         switch (exception)
         {
+            case DependencyUnavailableException unavailable:
+                return new DependencyOutage(unavailable.Dependency, unavailable.Message);
+
             // The Azure SDK gives up with an AggregateException of every attempt's failure.
             case AggregateException aggregate when aggregate.InnerExceptions.Count > 0:
                 var causes = aggregate.InnerExceptions.Select(e => Of(e, requestAborted)).ToList();
@@ -87,7 +93,7 @@ public sealed partial class DependencyOutage(string dependency, string detail)
         }
     }
 
-    /// <summary>503 <c>application/problem+json</c> with <c>Retry-After</c> (seconds) and the dependency named.</summary>
+    /// <summary>503 <c>application/problem+json</c> with <c>Retry-After</c> (seconds), the dependency named and a generic detail.</summary>
     public IActionResult ToResult() => new ServiceUnavailableResult(this);
 
     /// <summary>Logs the outage once per answered request, with the exception that revealed it.</summary>
@@ -103,11 +109,12 @@ public sealed partial class DependencyOutage(string dependency, string detail)
             ArgumentNullException.ThrowIfNull(context);
             var seconds = (int)RetryAfter.TotalSeconds;
             context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            // The caller learns which part of the hub is away and when to come back; what was seen stays in the log.
             return Problems.Create(
                 StatusCodes.Status503ServiceUnavailable,
                 "Temporarily unavailable",
                 string.Create(CultureInfo.InvariantCulture,
-                    $"The request could not be completed because {outage.Detail}. Sending the same request again is safe; try again in {seconds} s."),
+                    $"A service the hub depends on is unavailable. Sending the same request again is safe; try again in {seconds} s."),
                 new Dictionary<string, object?> { ["dependency"] = outage.Dependency })
                 .ExecuteResultAsync(context);
         }

@@ -53,6 +53,9 @@ public static class HubTelemetry
 
         /// <summary>Seconds one pull fetch took, the department's answer and the landing included, tagged by source and outcome.</summary>
         public const string PullDuration = "hub.pull.duration";
+
+        /// <summary>Requests refused without a valid key (never audited), tagged by route kind and status.</summary>
+        public const string AnonymousRefused = "hub.access.anonymous_refused";
     }
 
     /// <summary>Tag names, on activities and measurements alike.</summary>
@@ -70,6 +73,8 @@ public static class HubTelemetry
         public const string EventId = "hub.event.id";
         public const string PullPeriod = "hub.pull.period";
         public const string Outcome = "hub.pull.outcome";
+        public const string Route = "hub.access.route";
+        public const string Status = "http.response.status_code";
     }
 
     public const string PushChannel = "push";
@@ -88,6 +93,7 @@ public static class HubTelemetry
     private static readonly Counter<long> DatasetsBuilt = Meter.CreateCounter<long>(Instruments.DatasetsBuilt, "{version}", "New data-set versions stored.");
     private static readonly Counter<long> EventsPublished = Meter.CreateCounter<long>(Instruments.EventsPublished, "{event}", "Data-set events announced.");
     private static readonly Counter<long> PullsFetched = Meter.CreateCounter<long>(Instruments.PullsFetched, "{fetch}", "Pull fetches from a department.");
+    private static readonly Counter<long> AnonymousRefusals = Meter.CreateCounter<long>(Instruments.AnonymousRefused, "{request}", "Requests refused without a valid key.");
     private static readonly Histogram<double> PullDuration = Meter.CreateHistogram<double>(Instruments.PullDuration, "s", "Time one pull fetch took.");
 
     /// <summary>A push's body was read (<see cref="PushChannel"/>), or a pull's body fetched (<see cref="PullChannel"/>): the feed is in the hub's hands.</summary>
@@ -147,6 +153,11 @@ public static class HubTelemetry
             activity?.SetStatus(ActivityStatusCode.Error, failure.GetType().Name).AddException(failure);
         }
     }
+
+    /// <summary>A request without a valid key was refused: counted here, and not written to the audit log.</summary>
+    /// <param name="route">A few-valued route kind (push, ops, keyed), never the caller's path.</param>
+    public static void AnonymousRefused(string route, int status) =>
+        AnonymousRefusals.Add(1, new(Tags.Route, route), new(Tags.Status, status));
 
     private static string KindName(Period period) => period.Kind switch
     {

@@ -57,6 +57,74 @@ public sealed class RequestRateLimitsTests
         Assert.NotNull(host.Limits.TryAcquire(RateLimitedRoute.Push, "transport"));
     }
 
+    [Fact]
+    public void TryAcquire_ADepartmentBursting_GetsItsBurstAtOnce_ThenOnePermitPerHalfSecondAt120AMinute()
+    {
+        using var host = new Budgets(("Access:RateLimit:PushPermitsPerMinute", "120"), ("Access:RateLimit:PushBurst", "5"));
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Null(host.Limits.TryAcquire(RateLimitedRoute.Push, "transport"));
+        }
+
+        // The sixth at once is refused, told to come back when the next permit is due: 60 s / 120 = 0.5 s at most.
+        var retryAfter = host.Limits.TryAcquire(RateLimitedRoute.Push, "transport");
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value, TimeSpan.Zero, TimeSpan.FromSeconds(0.5));
+        Assert.Null(host.Limits.TryAcquire(RateLimitedRoute.Push, "environment"));
+    }
+
+    [Fact]
+    public void TryAcquire_DefaultBurst_IsEightPushes()
+    {
+        using var host = new Budgets();
+
+        var granted = Enumerable.Range(0, 20).Count(_ => host.Limits.TryAcquire(RateLimitedRoute.Push, "power-grid") is null);
+
+        Assert.Equal(8, granted);
+    }
+
+    [Fact]
+    public void TryEnterPush_OverTheDepartmentsPushesInProgress_Refused_UntilOneIsAnswered_OtherDepartmentsUnaffected()
+    {
+        using var host = new Budgets(("Access:RateLimit:MaxConcurrentPushes", "2"));
+
+        var first = host.Limits.TryEnterPush("transport");
+        using var second = host.Limits.TryEnterPush("transport");
+        Assert.NotNull(first);
+        Assert.NotNull(second);
+        Assert.Null(host.Limits.TryEnterPush("transport"));
+        using (var other = host.Limits.TryEnterPush("statistics"))
+        {
+            Assert.NotNull(other);
+        }
+
+        // Answered (twice disposed counts once): one place free again, and only one.
+        first.Dispose();
+        first.Dispose();
+        using var third = host.Limits.TryEnterPush("transport");
+        Assert.NotNull(third);
+        Assert.Null(host.Limits.TryEnterPush("transport"));
+    }
+
+    [Fact]
+    public void TryEnterPush_LimitLoweredWhilePushesAreInProgress_AppliesAtOnce_AndTheirPlacesComeBack()
+    {
+        using var host = new Budgets(("Access:RateLimit:MaxConcurrentPushes", "3"));
+        var held = new[] { host.Limits.TryEnterPush("transport"), host.Limits.TryEnterPush("transport") };
+
+        host.Set("Access:RateLimit:MaxConcurrentPushes", "1");
+        Assert.Null(host.Limits.TryEnterPush("transport"));
+        foreach (var place in held)
+        {
+            place!.Dispose();
+        }
+
+        using var after = host.Limits.TryEnterPush("transport");
+        Assert.NotNull(after);
+        Assert.Null(host.Limits.TryEnterPush("transport"));
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-5")]

@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using Azure;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Ops;
 using IntegrationHub.Functions.Storage;
+using IntegrationHub.Functions.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
@@ -43,6 +45,7 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
             ["Access:Ops:Secondary"] = AccessOptions.HashOf(OpsKey),
             ["Access:RateLimit:PushPermitsPerMinute"] = "2",
             ["Access:RateLimit:OpsPermitsPerMinute"] = "2",
+            ["Access:RateLimit:MaxConcurrentPushes"] = "1",
         }).Build();
         var collection = new ServiceCollection();
         collection.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.SectionName)).ValidateDataAnnotations();
@@ -77,6 +80,23 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Equal("DENY", context.Response.Headers.XFrameOptions.ToString());
         Assert.Equal("no-referrer", context.Response.Headers["Referrer-Policy"].ToString());
         Assert.Empty(context.Response.Headers.CacheControl.ToString());
+    }
+
+    [Theory]
+    [InlineData(AccessPolicy.Anonymous, "https", null, true)]
+    [InlineData(AccessPolicy.Page, "https", null, true)]
+    [InlineData(AccessPolicy.AnyKey, "https", null, true)]
+    [InlineData(AccessPolicy.Ops, "https", null, true)]
+    [InlineData(AccessPolicy.OwnSource, "https", null, true)]
+    [InlineData(AccessPolicy.Anonymous, "http", "https", true)]
+    [InlineData(AccessPolicy.Anonymous, "http", null, false)]
+    [InlineData(AccessPolicy.Page, "http", "http", false)]
+    public async Task EveryPolicy_AnswerServedOverHttps_CarriesHsts_PlainHttpDoesNot(AccessPolicy policy, string scheme, string? forwardedProto, bool hsts)
+    {
+        // Refusals too: the 401 of a keyed route without a key is an answer over https like any other.
+        var (_, context) = await RunAsync(new AccessAttribute(policy), null, source: "transport", scheme: scheme, forwardedProto: forwardedProto);
+
+        Assert.Equal(hsts ? "max-age=31536000; includeSubDomains" : "", context.Response.Headers.StrictTransportSecurity.ToString());
     }
 
     [Fact]
@@ -156,34 +176,89 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Equal(seconds, Problem(answer).Extensions["retryAfter"]);
     }
 
-    [Theory]
-    [InlineData(null)]
-    [InlineData(TransportKey)]
-    public async Task OwnSource_UnknownSource_404BeforeTheKey_Audited(string? key)
+    [Fact]
+    public async Task OwnSource_UnknownSource_404BeforeTheKey_AuditedForAKeyHolder()
     {
-        var (answer, _) = await RunAsync(new AccessAttribute(AccessPolicy.OwnSource), key, source: "weather");
+        var (answer, _) = await RunAsync(new AccessAttribute(AccessPolicy.OwnSource), TransportKey, source: "weather");
 
         AssertProblem(answer, StatusCodes.Status404NotFound, "Unknown source", "'weather' is not a feed source; use one of: statistics, power-grid, transport, environment.");
         Assert.Equal(0, calls);
         var entry = Assert.Single(await AuditAsync());
         Assert.Equal(("push", "feeds/weather", "not-found", 404), (entry.Action, entry.Target, entry.Outcome, entry.Status));
-        Assert.Equal(key is null ? ("anonymous", "none") : ("transport", "primary"), (entry.Actor, entry.KeySlot));
+        Assert.Equal(("transport", "primary"), (entry.Actor, entry.KeySlot));
     }
 
     [Theory]
-    [InlineData(null, StatusCodes.Status401Unauthorized, "Missing or unknown API key", "Send your department's key in the 'x-api-key' header.", "anonymous")]
-    [InlineData("nobody's-key", StatusCodes.Status401Unauthorized, "Missing or unknown API key", "Send your department's key in the 'x-api-key' header.", "anonymous")]
-    [InlineData(EnvironmentKey, StatusCodes.Status403Forbidden, "Not your source", "This key belongs to 'environment' and may not push 'transport' feeds.", "environment")]
-    [InlineData(OpsKey, StatusCodes.Status403Forbidden, "Not your source", "This key belongs to 'ops' and may not push 'transport' feeds.", "ops")]
-    public async Task OwnSource_NotThisSourcesKey_Refused_FunctionNotRun_Audited(string? key, int status, string title, string detail, string actor)
+    [InlineData(null, "weather", StatusCodes.Status404NotFound)]
+    [InlineData("nobody's-key", "weather", StatusCodes.Status404NotFound)]
+    [InlineData(null, "transport", StatusCodes.Status401Unauthorized)]
+    [InlineData("nobody's-key", "transport", StatusCodes.Status401Unauthorized)]
+    public async Task OwnSource_RefusedWithoutAValidKey_NotAudited_CountedInTelemetry(string? key, string source, int status)
+    {
+        using var refusals = new RefusalCounter();
+
+        var (answer, context) = await RunAsync(new AccessAttribute(AccessPolicy.OwnSource), key, source: source);
+
+        Assert.Equal(status, Status(answer));
+        Assert.Equal(0, calls);
+        Assert.Equal(SecurityHeaders.KeyedCaching, context.Response.Headers.CacheControl.ToString());
+        Assert.Empty(await AuditAsync());
+        Assert.Equal([("push", status)], refusals.Seen);
+    }
+
+    [Theory]
+    [InlineData(EnvironmentKey, "This key belongs to 'environment' and may not push 'transport' feeds.", "environment")]
+    [InlineData(OpsKey, "This key belongs to 'ops' and may not push 'transport' feeds.", "ops")]
+    public async Task OwnSource_NotThisSourcesKey_Refused_FunctionNotRun_Audited(string key, string detail, string actor)
     {
         var (answer, context) = await RunAsync(new AccessAttribute(AccessPolicy.OwnSource), key, source: "transport");
 
-        AssertProblem(answer, status, title, detail);
+        AssertProblem(answer, StatusCodes.Status403Forbidden, "Not your source", detail);
         Assert.Equal(0, calls);
         Assert.Equal(SecurityHeaders.KeyedCaching, context.Response.Headers.CacheControl.ToString());
         var entry = Assert.Single(await AuditAsync());
-        Assert.Equal((actor, "push", "feeds/transport", "refused", status, $"{title}: {detail}"), (entry.Actor, entry.Action, entry.Target, entry.Outcome, entry.Status, entry.Detail));
+        Assert.Equal((actor, "push", "feeds/transport", "refused", 403, $"Not your source: {detail}"), (entry.Actor, entry.Action, entry.Target, entry.Outcome, entry.Status, entry.Detail));
+    }
+
+    [Fact]
+    public async Task OwnSource_KeyHolderSendsALongSourceWithLineBreaks_TheAuditLineKeepsItCappedOnOneLine()
+    {
+        // 5,000 characters of URL text with a forged second line and a right-to-left override in it.
+        var source = "x\n{\"actor\":\"ops\"}\u202E" + new string('a', 5000);
+
+        var (answer, _) = await RunAsync(new AccessAttribute(AccessPolicy.OwnSource), TransportKey, source: source);
+
+        Assert.Equal(StatusCodes.Status404NotFound, Status(answer));
+        var entry = Assert.Single(await AuditAsync());
+        Assert.Equal(256, entry.Target.Length);
+        Assert.StartsWith("feeds/x{\"actor\":\"ops\"}aaa", entry.Target, StringComparison.Ordinal);
+        Assert.EndsWith("a…", entry.Target, StringComparison.Ordinal);
+        Assert.Equal(1024, entry.Detail!.Length);
+        Assert.DoesNotContain('\n', entry.Detail);
+        Assert.DoesNotContain('\u202E', entry.Detail);
+    }
+
+    [Fact]
+    public async Task OwnSource_MorePushesInProgressThanAllowed_429WithRetryAfter_OtherDepartmentGoesOn()
+    {
+        using var busy = new SemaphoreSlim(0);
+        var access = new AccessAttribute(AccessPolicy.OwnSource);
+
+        // A transport push held in its function: the department's limit of pushes in progress (1 here); the second is
+        // within the rate (2 a minute) but over that limit.
+        var held = RunAsync(access, TransportKey, source: "transport", wait: busy);
+        var (third, context) = await RunAsync(access, TransportKey, source: "transport");
+        var (environment, _) = await RunAsync(access, EnvironmentKey, source: "environment");
+
+        busy.Release();
+        await held;
+        Assert.Equal(StatusCodes.Status429TooManyRequests, Status(third));
+        Assert.Equal("2", context.Response.Headers.RetryAfter.ToString());
+        Assert.Equal(2, Problem(third).Extensions["retryAfter"]);
+        Assert.Equal("'transport' has as many pushes in progress as it may; try again in 2 s.", Problem(third).Detail);
+        Assert.Equal(StatusCodes.Status200OK, Status(environment));
+        Assert.Equal(StatusCodes.Status200OK, Status((await held).Answer));
+        Assert.Equal(2, calls);
     }
 
     [Fact]
@@ -231,9 +306,16 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
     }
 
     private async Task<(IActionResult Answer, HttpContext Context)> RunAsync(
-        AccessAttribute access, string? key, string? source = null, string? feedId = null, Exception? fail = null)
+        AccessAttribute access, string? key, string? source = null, string? feedId = null, Exception? fail = null, SemaphoreSlim? wait = null,
+        string scheme = "http", string? forwardedProto = null)
     {
         var context = new DefaultHttpContext { RequestServices = services };
+        context.Request.Scheme = scheme;
+        if (forwardedProto is not null)
+        {
+            context.Request.Headers["X-Forwarded-Proto"] = forwardedProto;
+        }
+
         if (key is not null)
         {
             context.Request.Headers[AccessGate.ApiKeyHeader] = key;
@@ -244,9 +326,14 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
             context.Request.RouteValues[HubRequestPipeline.SourceRouteValue] = source;
         }
 
-        var answer = await services.GetRequiredService<HubRequestPipeline>().RunAsync(context, "TestFunction", access, () =>
+        var answer = await services.GetRequiredService<HubRequestPipeline>().RunAsync(context, "TestFunction", access, async () =>
         {
-            calls++;
+            Interlocked.Increment(ref calls);
+            if (wait is not null)
+            {
+                await wait.WaitAsync();
+            }
+
             if (fail is not null)
             {
                 throw fail;
@@ -257,7 +344,7 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
                 context.Request.Admitted().FeedId = feedId;
             }
 
-            return Task.FromResult<IActionResult>(new OkObjectResult(new { ok = true }));
+            return (IActionResult)new OkObjectResult(new { ok = true });
         });
         return (answer, context);
     }
@@ -287,6 +374,56 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Equal(status, Status(answer));
         var problem = Problem(answer);
         Assert.Equal((status, title, detail), (problem.Status, problem.Title, problem.Detail));
+    }
+
+    /// <summary>The measurements of <see cref="HubTelemetry.Instruments.AnonymousRefused"/> on pushes while it is alive.</summary>
+    private sealed class RefusalCounter : IDisposable
+    {
+        private readonly MeterListener listener = new();
+        private readonly List<(string Route, int Status)> seen = [];
+
+        public RefusalCounter()
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == HubTelemetry.Name && instrument.Name == HubTelemetry.Instruments.AnonymousRefused)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                var route = "";
+                var status = 0;
+                foreach (var tag in tags)
+                {
+                    route = tag.Key == HubTelemetry.Tags.Route ? (string)tag.Value! : route;
+                    status = tag.Key == HubTelemetry.Tags.Status ? (int)tag.Value! : status;
+                }
+
+                if (route == "push")
+                {
+                    lock (seen)
+                    {
+                        seen.AddRange(Enumerable.Repeat((route, status), (int)value));
+                    }
+                }
+            });
+            listener.Start();
+        }
+
+        public IReadOnlyList<(string Route, int Status)> Seen
+        {
+            get
+            {
+                lock (seen)
+                {
+                    return [.. seen];
+                }
+            }
+        }
+
+        public void Dispose() => listener.Dispose();
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

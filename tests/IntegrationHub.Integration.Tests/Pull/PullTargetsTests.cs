@@ -82,11 +82,13 @@ public sealed class PullTargetsTests
     [Fact]
     public void Build_PrivateBaseUrlWithPrivateNetworksAllowed_IsBuilt()
     {
+        // Plain http to a private host needs it named in AllowHttpHosts as well (PullUrlTests).
         var options = new PullOptions
         {
             Transport = new PullSourceOptions { BaseUrl = "http://10.0.0.5:8080" },
             AllowedHosts = "10.0.0.5",
             AllowPrivateNetworks = true,
+            AllowHttpHosts = "10.0.0.5",
         };
 
         Assert.Equal("http://10.0.0.5:8080/transport/feeds/2025-03", PullUrl.Build(options, FeedSource.Transport, "2025-03").AbsoluteUri);

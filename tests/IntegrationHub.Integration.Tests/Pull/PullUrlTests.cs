@@ -46,4 +46,33 @@ public sealed class PullUrlTests
     {
         Assert.Throws<PullRefusedException>(() => PullUrl.Build(Options("https://api.grid.example"), FeedSource.PowerGrid, "2025-13"));
     }
+
+    [Fact]
+    public void Build_PlainHttpToAPublicHost_IsRefusedNamingHttps()
+    {
+        var refused = Assert.Throws<PullRefusedException>(() => PullUrl.Build(Options("http://api.grid.example/v2"), FeedSource.PowerGrid, "2025-03"));
+
+        Assert.Equal("The power-grid pull must use https: 'api.grid.example' is neither loopback nor in Pull__AllowHttpHosts.", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:7080", "127.0.0.1")]
+    [InlineData("http://localhost:7080", "localhost")]
+    [InlineData("http://[::1]:7080", "[::1]")]
+    public void Build_PlainHttpToLoopback_Allowed(string baseUrl, string host)
+    {
+        var options = Options(baseUrl, allowed: host);
+        options.AllowPrivateNetworks = true;
+
+        Assert.Equal("http", PullUrl.Build(options, FeedSource.PowerGrid, "2025-03").Scheme);
+    }
+
+    [Fact]
+    public void Build_PlainHttpToAPrivateHostNamedInAllowHttpHosts_Allowed()
+    {
+        var options = Options("http://grid-api.internal", allowed: "grid-api.internal");
+        options.AllowHttpHosts = "other.internal, grid-api.internal";
+
+        Assert.Equal("http://grid-api.internal/power-grid/feeds/2025-03", PullUrl.Build(options, FeedSource.PowerGrid, "2025-03").AbsoluteUri);
+    }
 }

@@ -36,6 +36,21 @@ public sealed class DependencyOutageTests
         Assert.Contains("try again in 10 s", answer.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ToResult_TellsTheCallerNothingOfWhatWasSeen_TheLogKeepsIt()
+    {
+        var outage = DependencyOutage.Of(
+            new RequestFailedException(0, "Connection refused (hubstorage-prod.internal.example:443)", new HttpRequestException("No such host is known. (hubstorage-prod.internal.example:443)")),
+            CancellationToken.None)!;
+
+        var answer = await HttpHarness.Execute(HttpHarness.Get("/api/feeds/transport"), outage.ToResult());
+
+        Assert.Equal(503, answer.Status);
+        Assert.Equal("A service the hub depends on is unavailable. Sending the same request again is safe; try again in 10 s.", answer.Json.GetProperty("detail").GetString());
+        Assert.DoesNotContain("hubstorage-prod", System.Text.Encoding.UTF8.GetString(answer.Body), StringComparison.Ordinal);
+        Assert.Contains("hubstorage-prod.internal.example", outage.Detail, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(500)]
     [InlineData(503)]

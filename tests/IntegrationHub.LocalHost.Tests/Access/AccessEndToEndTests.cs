@@ -13,7 +13,7 @@ namespace IntegrationHub.LocalHost.Tests.Access;
 
 /// <summary>
 /// The access rules end to end, over HTTP to the local host on Azurite: keys given by their hash and rotated while
-/// the hub runs, per-principal rate limits, the audit log of every push, no key text in logs or answers, the pull's
+/// the hub runs, per-principal rate limits, the audit log of every key holder's push, no key text in logs or answers, the pull's
 /// network rules (private addresses, metadata, redirects) and the security headers of API answers. Settings are
 /// changed at run time through the fixture's reloadable configuration and put back by each test.
 /// </summary>
@@ -125,7 +125,7 @@ public sealed class AccessEndToEndTests(AccessHub hub) : IClassFixture<AccessHub
     }
 
     [Fact]
-    public async Task Push_EveryKindOfAnswer_IsInTheAuditLogWithTheCallersIdentity()
+    public async Task Push_EveryKindOfAnswerToAKeyHolder_IsInTheAuditLogWithTheCallersIdentity_NoAnonymousLine()
     {
         var valid = SampleFeed.Load("environment-2024-03-r0.json");
         var invalid = SampleFeed.Load(Path.Combine("invalid", "good-days-exceed-days.json"));
@@ -147,7 +147,8 @@ public sealed class AccessEndToEndTests(AccessHub hub) : IClassFixture<AccessHub
         Assert.True(lines.Contains($"environment primary {valid.FeedId} accepted 202"), all);
         Assert.True(lines.Contains($"environment primary {valid.FeedId} duplicate 200"), all);
         Assert.True(lines.Contains($"{invalid.Source} primary {rejected.Json.GetProperty("feedId").GetString()} rejected 400"), all);
-        Assert.True(lines.Count(l => l == "anonymous none feeds/environment refused 401") == 2, all);
+        // Refusals without a valid key are counted in telemetry, not audited: anyone could fill the log with them.
+        Assert.True(!lines.Any(l => l.StartsWith("anonymous ", StringComparison.Ordinal)), all);
         Assert.True(lines.Contains("statistics primary feeds/environment refused 403"), all);
         Assert.True(lines.Contains("environment primary feeds/environment too-large 413"), all);
     }

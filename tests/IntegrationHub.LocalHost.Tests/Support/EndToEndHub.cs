@@ -162,6 +162,10 @@ public class EndToEndHub : IAsyncLifetime
             ["Publishing:Mode"] = "Queues",
             ["Publishing:TopicName"] = "dataset-published",
             ["Access:RateLimit:PushPermitsPerMinute"] = "100000",
+
+            // The tests push many feeds at once; the fair-use limits have tests of their own that lower these.
+            ["Access:RateLimit:PushBurst"] = "100000",
+            ["Access:RateLimit:MaxConcurrentPushes"] = "1000",
             ["Access:RateLimit:OpsPermitsPerMinute"] = "100000",
             ["Pull:AllowedHosts"] = "127.0.0.1,localhost",
             // The simulators listen on 127.0.0.1.

@@ -22,6 +22,12 @@ param softDeleteRetentionInDays int = 90
 @description('Optional. Forbid purging deleted secrets before the retention ends. Cannot be turned off again once on.')
 param enablePurgeProtection bool = true
 
+@description('Optional. Subnet whose traffic alone the vault admits (service endpoint), besides allowedIpRanges; empty: every network.')
+param allowedSubnetId string = ''
+
+@description('Optional. Public address ranges (CIDR) also admitted when allowedSubnetId is set: where the people who set department keys work.')
+param allowedIpRanges string[] = []
+
 resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
   location: location
@@ -41,11 +47,19 @@ resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
     enabledForDeployment: false
     enabledForTemplateDeployment: false
     enabledForDiskEncryption: false
-    // Key Vault references are resolved by the platform over the public endpoint when the app has no virtual network.
+    // Without a subnet (dev) Key Vault references are resolved over the public endpoint from the platform's addresses,
+    // so every network may try (RBAC still decides); with one (prod) only the app's subnet and the officers' ranges.
     publicNetworkAccess: 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
+      defaultAction: empty(allowedSubnetId) ? 'Allow' : 'Deny'
       bypass: 'AzureServices'
+      virtualNetworkRules: empty(allowedSubnetId) ? [] : [
+        {
+          id: allowedSubnetId
+          ignoreMissingVnetServiceEndpoint: false
+        }
+      ]
+      ipRules: empty(allowedSubnetId) ? [] : map(allowedIpRanges, range => { value: range })
     }
   }
 }

@@ -26,19 +26,53 @@ param defaultMessageTimeToLive string = 'P14D'
 @description('Required. One subscription per subscriber, each with its SQL filter.')
 param subscribers subscriberType[]
 
+@description('Optional. Subnet whose traffic alone the namespace admits, besides allowedIpRanges; empty: every network. Needs the Premium tier (virtual network rules are a Premium feature).')
+param allowedSubnetId string = ''
+
+@description('Optional. Public address ranges (CIDR) also admitted when allowedSubnetId is set: the subscribers\' egress addresses.')
+param allowedIpRanges string[] = []
+
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: name
   location: location
   tags: tags
-  sku: {
-    name: 'Standard'
-    tier: 'Standard'
-  }
+  sku: empty(allowedSubnetId)
+    ? {
+        name: 'Standard'
+        tier: 'Standard'
+      }
+    : {
+        name: 'Premium'
+        tier: 'Premium'
+        capacity: 1
+      }
   properties: {
     // No SAS keys: senders and receivers authenticate with Microsoft Entra and Azure RBAC.
     disableLocalAuth: true
     minimumTlsVersion: '1.2'
     publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource networkRules 'Microsoft.ServiceBus/namespaces/networkRuleSets@2024-01-01' = if (!empty(allowedSubnetId)) {
+  parent: namespace
+  name: 'default'
+  properties: {
+    publicNetworkAccess: 'Enabled'
+    defaultAction: 'Deny'
+    trustedServiceAccessEnabled: true
+    virtualNetworkRules: [
+      {
+        subnet: {
+          id: allowedSubnetId
+        }
+        ignoreMissingVnetServiceEndpoint: false
+      }
+    ]
+    ipRules: map(allowedIpRanges, range => {
+      ipMask: range
+      action: 'Allow'
+    })
   }
 }
 

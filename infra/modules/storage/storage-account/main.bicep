@@ -26,6 +26,9 @@ param skuName string = 'Standard_LRS'
 @description('Required. Blob containers to create (all private).')
 param containerNames string[]
 
+@description('Optional. Subnet whose traffic alone the account admits (service endpoint); empty: every network may try (identity is still required).')
+param allowedSubnetId string = ''
+
 @description('Optional. Days a deleted blob (or overwritten version) can be restored.')
 @minValue(1)
 @maxValue(365)
@@ -35,6 +38,17 @@ param blobSoftDeleteDays int = 14
 @minValue(1)
 @maxValue(365)
 param containerSoftDeleteDays int = 14
+
+@description('Optional. Containers kept write-once for a number of days (time-based retention), new blocks of append blobs still allowed (protected append writes): e.g. an audit log.')
+param appendOnlyContainers {
+  @description('Name of the container; must be one of containerNames.')
+  name: string
+
+  @description('Days each blob stays undeletable and unmodifiable after it was created.')
+  @minValue(1)
+  @maxValue(146000)
+  retentionDays: int
+}[] = []
 
 @description('Optional. Days a previous blob version is kept before the lifecycle policy deletes it.')
 @minValue(1)
@@ -58,11 +72,18 @@ resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     dnsEndpointType: 'Standard'
-    // Flex Consumption without a virtual network reaches storage over its public endpoint.
+    // Without a subnet (dev) the app reaches storage over the public endpoint from addresses it does not own, so the
+    // account admits every network and relies on identity alone; with one (prod) it admits that subnet only.
     publicNetworkAccess: 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
+      defaultAction: empty(allowedSubnetId) ? 'Allow' : 'Deny'
       bypass: 'AzureServices'
+      virtualNetworkRules: empty(allowedSubnetId) ? [] : [
+        {
+          id: allowedSubnetId
+          action: 'Allow'
+        }
+      ]
     }
   }
 }
@@ -90,6 +111,19 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
     name: containerName
     properties: {
       publicAccess: 'None'
+    }
+  }
+]
+
+// Left unlocked: a locked policy can never be shortened or removed, so locking is a deliberate step by hand once the
+// retention is agreed (infra/README.md). Unlocked, it already refuses every delete and overwrite of a line.
+resource appendOnly 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2025-06-01' = [
+  for container in appendOnlyContainers: {
+    name: 'default'
+    parent: containers[indexOf(containerNames, container.name)]
+    properties: {
+      immutabilityPeriodSinceCreationInDays: container.retentionDays
+      allowProtectedAppendWrites: true
     }
   }
 ]

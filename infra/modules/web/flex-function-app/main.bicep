@@ -39,6 +39,9 @@ param maximumInstanceCount int = 40
 ])
 param instanceMemoryMB int = 2048
 
+@description('Optional. Subnet (delegated to Microsoft.App/environments) the app sends its outbound traffic through; empty: none.')
+param virtualNetworkSubnetId string = ''
+
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
@@ -65,6 +68,14 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     publicNetworkAccess: 'Enabled'
+    // Outbound through the app's subnet, so storage, Key Vault and Service Bus can admit that subnet alone.
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
+    // Key Vault references too are resolved through it: the vault admits that subnet alone.
+    outboundVnetRouting: empty(virtualNetworkSubnetId)
+      ? null
+      : {
+          allTraffic: true
+        }
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
