@@ -33,10 +33,13 @@ internal sealed class ProgressLine(TextWriter writer, bool isTerminal, string la
             return await work.ConfigureAwait(false);
         }
 
-        var started = DateTimeOffset.UtcNow;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var ticks = 0;
         while (await Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false) != work)
         {
-            Waiting(DateTimeOffset.UtcNow - started);
+            // A timer may fire a hair before the wall clock says a second has passed: each tick counts at least one.
+            ticks++;
+            Waiting(TimeSpan.FromSeconds(Math.Max(ticks, Math.Floor(started.Elapsed.TotalSeconds))));
         }
 
         return await work.ConfigureAwait(false);

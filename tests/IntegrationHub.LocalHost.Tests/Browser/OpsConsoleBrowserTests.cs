@@ -136,9 +136,10 @@ public sealed class OpsConsoleBrowserTests(BrowserHub fixture, ITestOutputHelper
         page.Choose("audit-action", "reprocess");
         page.Id("audit-target").SendKeys(feedId);
         page.Id("audit-apply").Click();
+        // Two lines: the action as requested (written before it acts) and its outcome.
         page.Until("only the reprocess of the feed", () =>
-            page.All("#audit tbody tr") is { Count: 1 } rows && rows[0].Text.Contains(feedId, StringComparison.Ordinal) && rows[0].Text.Contains("reprocess", StringComparison.Ordinal));
-        Assert.Contains("1 entry shown", page.Text("audit-count"), StringComparison.Ordinal);
+            page.All("#audit tbody tr") is { Count: 2 } rows && rows.All(r => r.Text.Contains(feedId, StringComparison.Ordinal) && r.Text.Contains("reprocess", StringComparison.Ordinal)));
+        Assert.Contains("2 entries shown", page.Text("audit-count"), StringComparison.Ordinal);
         page.Id("audit-outcome").SendKeys("accepted");
         page.Id("audit-apply").Click();
         page.Until("no entry for another outcome", () => page.All("#audit tbody tr").Count == 0 && page.Text("audit-list").Contains("No audit entry matches", StringComparison.Ordinal));
