@@ -40,6 +40,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 builds=("after=$root")
 if [[ -n "$before_ref" ]]; then
