@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IntegrationHub.Cli.Tests.Support;
+using IntegrationHub.Core.Tests.Support;
 
 namespace IntegrationHub.Cli.Tests;
 

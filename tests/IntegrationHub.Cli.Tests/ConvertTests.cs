@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using IntegrationHub.Cli.Convert;
 using IntegrationHub.Cli.Tests.Support;
+using IntegrationHub.Core.Tests.Support;
 
 namespace IntegrationHub.Cli.Tests;
 

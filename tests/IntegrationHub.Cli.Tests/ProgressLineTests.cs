@@ -1,3 +1,4 @@
+using IntegrationHub.Core.Tests.Support;
 namespace IntegrationHub.Cli.Tests;
 
 /// <summary>The progress line: drawn in place on a terminal, nothing at all when standard error is redirected.</summary>
@@ -63,7 +64,7 @@ public class ProgressLineTests
     public void Hub_WithStandardErrorRedirected_PrintsNoProgress()
     {
         // Checking a year's folder of feeds takes seconds; redirected (as here), standard error holds only the messages.
-        var (exit, _, stderr) = Support.Processes.Hub("dataset", "--period", "2024", Path.Combine(Support.RepoPaths.SampleFeeds, "2024"));
+        var (exit, _, stderr) = Support.Processes.Hub("dataset", "--period", "2024", Path.Combine(RepoPaths.SampleFeeds, "2024"));
 
         Assert.True(exit == 0, stderr);
         Assert.DoesNotContain('\r', stderr);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using IntegrationHub.Cli.Tests.Support;
+using IntegrationHub.Core.Tests.Support;
 
 namespace IntegrationHub.Cli.Tests;
 

@@ -1,38 +1,6 @@
 using System.Diagnostics;
-using IntegrationHub.Core;
 
 namespace IntegrationHub.Cli.Tests.Support;
-
-internal static class TestCore
-{
-    // The runner builds regexes before any test runs, so the process-wide timeout cannot be required here (the CLI's
-    // entry point sets it).
-    private static readonly Lazy<HubCore> Shared = new(() => new HubCore(requireRegexTimeout: false));
-
-    public static HubCore Core => Shared.Value;
-}
-
-internal static class RepoPaths
-{
-    public static string Root { get; } = FindRoot();
-
-    public static string SampleFeeds => Path.Combine(Root, "local-dev", "sample-feeds");
-
-    public static string Templates => Path.Combine(Root, "templates");
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "IntegrationHub.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (IntegrationHub.sln) above the test binaries.");
-    }
-}
 
 /// <summary>A program run as a user runs it: its exit code, standard output and standard error (both redirected).</summary>
 internal static class Processes

@@ -2,6 +2,7 @@ using IntegrationHub.Core;
 
 namespace IntegrationHub.Core.Tests.Support;
 
+// Compiled into the CLI tests too (linked there), so both projects find the hub and the repository the same way.
 internal static class TestCore
 {
     // The test runner builds regexes before any test code runs, so the process-wide timeout cannot take effect here;
@@ -19,6 +20,8 @@ internal static class RepoPaths
     public static string SampleFeeds => Path.Combine(Root, "local-dev", "sample-feeds");
 
     public static string Schemas => Path.Combine(Root, "schemas");
+
+    public static string Templates => Path.Combine(Root, "templates");
 
     private static string FindRoot()
     {
