@@ -45,34 +45,15 @@ public sealed class ConsolidationRecords(BlobServiceClient blobs)
     /// <returns>The demand and its ETag; a period nobody asked for yet has none (null ETag).</returns>
     public async Task<(ConsolidationDemand Demand, ETag? ETag)> ReadDemandAsync(string period, CancellationToken cancellationToken)
     {
-        try
-        {
-            var content = await Demand(period).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            var demand = content.Value.Content.ToObjectFromJson<ConsolidationDemand>(HubJson.Options) ?? throw new InvalidDataException($"Demand of {period} is empty.");
-            return (demand, content.Value.Details.ETag);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return (new ConsolidationDemand(period, 0, false), null);
-        }
+        var (demand, etag) = await ConditionalJsonBlob.ReadAsync<ConsolidationDemand>(Demand(period), cancellationToken).ConfigureAwait(false);
+        return (demand ?? new ConsolidationDemand(period, 0, false), etag);
     }
 
     /// <returns>False when someone else changed the demand since <paramref name="expected"/> was read.</returns>
-    public async Task<bool> TryWriteDemandAsync(ConsolidationDemand next, ETag? expected, CancellationToken cancellationToken)
+    public Task<bool> TryWriteDemandAsync(ConsolidationDemand next, ETag? expected, CancellationToken cancellationToken)
     {
-        try
-        {
-            await Demand(next.Period).UploadAsync(BinaryData.FromObjectAsJson(next, HubJson.Options), new BlobUploadOptions
-            {
-                Conditions = expected is { } match ? new BlobRequestConditions { IfMatch = match } : new BlobRequestConditions { IfNoneMatch = ETag.All },
-                HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-            }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            return false;
-        }
+        ArgumentNullException.ThrowIfNull(next);
+        return ConditionalJsonBlob.TryWriteAsync(Demand(next.Period), next, expected, cancellationToken);
     }
 
     /// <summary>Records what a run took in; a retried step finds its record there and leaves it.</summary>

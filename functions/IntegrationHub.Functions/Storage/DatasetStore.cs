@@ -62,19 +62,11 @@ public sealed class DatasetStore(BlobServiceClient blobs)
 
     public static byte[] Serialise(DatasetDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, HubJson.Options);
 
-    public async Task<(DatasetPointer Pointer, ETag ETag)?> GetPointerAsync(string period, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var content = await Container.GetBlobClient($"{period}/{LatestName}").DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            var pointer = content.Value.Content.ToObjectFromJson<DatasetPointer>(HubJson.Options) ?? throw new InvalidDataException($"Pointer of {period} is empty.");
-            return (pointer, content.Value.Details.ETag);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return null;
-        }
-    }
+    public async Task<(DatasetPointer Pointer, ETag ETag)?> GetPointerAsync(string period, CancellationToken cancellationToken) =>
+        await ConditionalJsonBlob.ReadAsync<DatasetPointer>(Container.GetBlobClient($"{period}/{LatestName}"), cancellationToken).ConfigureAwait(false) is
+            ({ } pointer, { } etag)
+            ? (pointer, etag)
+            : null;
 
     public async Task<StoredDataset?> GetVersionAsync(string period, int version, CancellationToken cancellationToken)
     {
@@ -120,21 +112,10 @@ public sealed class DatasetStore(BlobServiceClient blobs)
 
     /// <summary>Moves the pointer only if nobody moved it since it was read (<paramref name="expected"/> null: it must not exist yet).</summary>
     /// <returns>False when the condition failed.</returns>
-    public async Task<bool> MovePointerAsync(DatasetPointer next, ETag? expected, CancellationToken cancellationToken)
+    public Task<bool> MovePointerAsync(DatasetPointer next, ETag? expected, CancellationToken cancellationToken)
     {
-        try
-        {
-            await Container.GetBlobClient($"{next.Period}/{LatestName}").UploadAsync(BinaryData.FromObjectAsJson(next, HubJson.Options), new BlobUploadOptions
-            {
-                Conditions = expected is { } match ? new BlobRequestConditions { IfMatch = match } : new BlobRequestConditions { IfNoneMatch = ETag.All },
-                HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-            }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            return false;
-        }
+        ArgumentNullException.ThrowIfNull(next);
+        return ConditionalJsonBlob.TryWriteAsync(Container.GetBlobClient($"{next.Period}/{LatestName}"), next, expected, cancellationToken);
     }
 
     /// <summary>

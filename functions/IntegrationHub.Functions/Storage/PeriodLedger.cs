@@ -50,20 +50,20 @@ public sealed class PeriodLedger(BlobServiceClient blobs)
 
             var recorded = entry with { Generation = document.Generation + 1 };
             var next = document with { Generation = recorded.Generation, Entries = [.. document.Entries, recorded] };
-            try
+            if (attempt == MaxAttempts)
             {
-                await Blob(year).UploadAsync(BinaryData.FromObjectAsJson(next, HubJson.Options), new BlobUploadOptions
-                {
-                    Conditions = etag is { } match ? new BlobRequestConditions { IfMatch = match } : new BlobRequestConditions { IfNoneMatch = ETag.All },
-                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                }, cancellationToken).ConfigureAwait(false);
+                // The last attempt fails with the service's own reason (another writer, or a lease ops must see).
+                await ConditionalJsonBlob.WriteAsync(Blob(year), next, etag, cancellationToken).ConfigureAwait(false);
                 return recorded;
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+
+            if (await ConditionalJsonBlob.TryWriteAsync(Blob(year), next, etag, cancellationToken).ConfigureAwait(false))
             {
-                // Another feed was recorded in between: read again and retry on top of it.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50 * attempt)), cancellationToken).ConfigureAwait(false);
+                return recorded;
             }
+
+            // Another feed was recorded in between: read again and retry on top of it.
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50 * attempt)), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -96,16 +96,7 @@ public sealed class PeriodLedger(BlobServiceClient blobs)
 
     private async Task<(LedgerDocument Document, ETag? ETag)> ReadWithETagAsync(int year, CancellationToken cancellationToken)
     {
-        try
-        {
-            var content = await Blob(year).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            var document = JsonSerializer.Deserialize<LedgerDocument>(content.Value.Content.ToMemory().Span, HubJson.Options)
-                ?? throw new InvalidDataException($"Ledger {year} is empty.");
-            return (document, content.Value.Details.ETag);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return (new LedgerDocument(year, 0, []), null);
-        }
+        var (document, etag) = await ConditionalJsonBlob.ReadAsync<LedgerDocument>(Blob(year), cancellationToken).ConfigureAwait(false);
+        return (document ?? new LedgerDocument(year, 0, []), etag);
     }
 }
