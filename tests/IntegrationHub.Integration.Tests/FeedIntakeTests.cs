@@ -132,8 +132,9 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
         var body = Sample("2024", "statistics-2024-Q4-r0.json");
         var hash = IntegrationHub.Core.Feeds.FeedId.ContentHash(body);
 
-        Assert.True(await store.LandAsync("statistics", hash, body, CancellationToken.None));
-        Assert.False(await store.LandAsync("statistics", hash, "{}"u8.ToArray(), CancellationToken.None));
+        var report = new IntegrationHub.Core.Validation.ValidationReport { FeedId = "statistics-2024-Q4-r0-x", Period = "2024-Q4" };
+        Assert.NotNull(await store.LandJudgedAsync("statistics", hash, body, "statistics-2024-Q4-r0-x", FeedState.Validated, report, CancellationToken.None));
+        Assert.Null(await store.LandJudgedAsync("statistics", hash, "{}"u8.ToArray(), "statistics-2024-Q4-r0-x", FeedState.Validated, report, CancellationToken.None));
 
         var stored = await blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(FeedStore.LandingPath("statistics", hash)).DownloadContentAsync();
         Assert.Equal(body, stored.Value.Content.ToArray());

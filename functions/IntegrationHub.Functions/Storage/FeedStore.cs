@@ -62,33 +62,6 @@ public sealed class FeedStore(BlobServiceClient blobs)
 
     public static string NormalisedPath(string source, string period, string feedId) => $"{source}/{period}/{feedId}.json";
 
-    /// <returns>True when these bytes were stored now; false when the same bytes were already landed.</returns>
-    public async Task<bool> LandAsync(string source, string contentHash, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        await LandNewAsync(source, contentHash, body, cancellationToken).ConfigureAwait(false) is not null;
-
-    /// <returns>
-    /// The stored blob's ETag when these bytes were stored now (their state is then Received, nobody else can have
-    /// recorded a verdict yet, and no read is needed to know it); null when the same bytes were already landed.
-    /// </returns>
-    public async Task<ETag?> LandNewAsync(string source, string contentHash, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
-    {
-        var blob = blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash));
-        try
-        {
-            var stored = await blob.UploadAsync(BinaryData.FromBytes(body), new BlobUploadOptions
-            {
-                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                Metadata = new Dictionary<string, string> { [StateKey] = nameof(FeedState.Received) },
-            }, cancellationToken).ConfigureAwait(false);
-            return stored.Value.ETag;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            return null;
-        }
-    }
-
     /// <summary>
     /// Lands bytes with their verdict in one write (If-None-Match: *): landed bytes are always judged, and the same
     /// bytes can never be landed twice. A quarantined feed's report is written first, so landed bytes with a
@@ -175,33 +148,6 @@ public sealed class FeedStore(BlobServiceClient blobs)
         var properties = await blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash))
             .GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         return (Enum.Parse<FeedState>(properties.Value.Metadata[StateKey]), properties.Value.ETag);
-    }
-
-    /// <summary>
-    /// Records the verdict if nobody else has since <paramref name="landedETag"/>: concurrent receivers of the same bytes
-    /// race here and exactly one wins, while a receiver that died before recording leaves the claim to the next one.
-    /// </summary>
-    /// <returns>False when another receiver recorded first.</returns>
-    public async Task<bool> RecordAsync(string source, string contentHash, ETag landedETag, string feedId, FeedState state, ValidationReport report, CancellationToken cancellationToken)
-    {
-        if (state == FeedState.Quarantined)
-        {
-            await StoreQuarantineReportAsync(source, feedId, report, cancellationToken).ConfigureAwait(false);
-        }
-
-        var landing = blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash));
-        try
-        {
-            await landing.SetMetadataAsync(
-                Verdict(feedId, state, report.Period),
-                new BlobRequestConditions { IfMatch = landedETag },
-                cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 412)
-        {
-            return false;
-        }
     }
 
     private static Dictionary<string, string> Verdict(string feedId, FeedState state, string? period)
