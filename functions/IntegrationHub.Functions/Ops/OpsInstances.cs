@@ -144,7 +144,8 @@ public sealed class OpsInstances(
     {
         var status = await feeds.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
         var errors = status?.Report?.Errors ?? [];
-        return new QuarantineSummary(feedId, status?.State.ToString(), errors.Count + (status?.Report?.ErrorsNotListed ?? 0), [.. errors.Take(maxIssues)], $"/api/feeds/{feedId}");
+        return new QuarantineSummary(feedId, status?.State.ToString(), errors.Count + (status?.Report?.ErrorsNotListed ?? 0), [.. errors.Take(maxIssues)],
+            FeedId.StatusUrl(status?.Source ?? FeedId.SourceOf(feedId) ?? "", feedId));
     }
 
     /// <summary>Runs a failed or terminated instance again from its original input, under the same id (ids are deterministic: a feed's run stays that feed's).</summary>
