@@ -35,7 +35,9 @@ internal static class Problems
         return Create(StatusCodes.Status400BadRequest, "The feed is not valid", detail, extensions);
     }
 
-    /// <summary>A push's report on a feed only checked (<c>validate</c>): the same problem, without a status URL, as nothing was kept.</summary>
+    /// <summary>
+    /// A push's report on a feed only checked (<c>validate</c>): the same problem, without a status URL, as nothing was kept.
+    /// </summary>
     public static ObjectResult InvalidCheck(ValidationReport report)
     {
         var extensions = new Dictionary<string, object?> { ["feedId"] = report.FeedId, ["errors"] = report.Errors, ["warnings"] = report.Warnings };

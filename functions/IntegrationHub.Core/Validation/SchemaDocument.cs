@@ -7,7 +7,10 @@ namespace IntegrationHub.Core.Validation;
 /// One schema file as the hub publishes it: its path under <c>schemas/</c> (without <c>.schema.json</c>), split into
 /// kind, name and version where the path has them, its <c>$id</c> and title, and its exact bytes.
 /// </summary>
-/// <param name="Name">The source or event type (<c>feeds/transport/1.1</c>), or the reference file (<c>reference/areas</c>); null for <c>dataset/2.0</c>.</param>
+/// <param name="Name">
+/// The source or event type (<c>feeds/transport/1.1</c>), or the reference file (<c>reference/areas</c>); null for
+/// <c>dataset/2.0</c>.
+/// </param>
 /// <param name="Version">MAJOR.MINOR; null for the reference schemas, which have no version of their own.</param>
 public sealed record SchemaDocument(string Path, string Kind, string? Name, string? Version, string Id, string Title, byte[] Bytes)
 {
@@ -17,7 +20,9 @@ public sealed record SchemaDocument(string Path, string Kind, string? Name, stri
     /// <summary>The route that serves it on this hub.</summary>
     public string Url => SchemaCatalog.RoutePrefix + Path;
 
-    /// <summary>Reads a schema file; its <c>$id</c> must be <paramref name="expectedId"/>, or the route would not serve its <c>$id</c>.</summary>
+    /// <summary>
+    /// Reads a schema file; its <c>$id</c> must be <paramref name="expectedId"/>, or the route would not serve its <c>$id</c>.
+    /// </summary>
     public static SchemaDocument Of(string path, byte[] bytes, string expectedId)
     {
         ArgumentNullException.ThrowIfNull(path);

@@ -106,7 +106,7 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     }
 
     /// <summary>
-    /// A request refused without a valid key (<paramref name="route"/>: push, ops or keyed): counted, logged when the
+    /// A request refused without a valid key (<paramref name="route"/>: push, validate, ops or keyed): counted, logged when the
     /// sampler allows, never audited.
     /// </summary>
     public void RefusedWithoutKey(HttpRequest request, string route, int status)

@@ -5,7 +5,9 @@ using IntegrationHub.Core.Validation;
 namespace IntegrationHub.Functions.Schemas;
 
 /// <summary>One schema in the catalogue: where it is served, and the <c>$id</c> whose path that route is.</summary>
-/// <param name="Latest">For feeds and events, whether this is the newest version of its name (a feed without <c>schemaVersion</c> is held to it).</param>
+/// <param name="Latest">
+/// Whether this is the newest version of its name (a feed without <c>schemaVersion</c> is held to it); true when unversioned.
+/// </param>
 public sealed record SchemaEntry(string Kind, string? Name, string? Version, string Title, string Id, string Url, bool Latest);
 
 /// <summary>The catalogue <c>GET /api/schemas</c> answers: every schema the hub embeds.</summary>
@@ -16,7 +18,9 @@ public abstract record SchemaAnswer
 {
     public sealed record Found(byte[] Bytes, string ETag) : SchemaAnswer;
 
-    /// <param name="Parameter">The first route parameter that names nothing: <c>kind</c>, <c>name</c>, <c>version</c> or <c>item</c>.</param>
+    /// <param name="Parameter">
+    /// The first route parameter that names nothing: <c>kind</c>, <c>name</c>, <c>version</c> or <c>item</c>.
+    /// </param>
     public sealed record NotFound(string Detail, string Parameter) : SchemaAnswer;
 }
 
@@ -50,7 +54,9 @@ public sealed class SchemaDirectory
 
     public SchemaAnswer.Found List() => list.Value;
 
-    /// <summary>The schema at <c>{kind}/{name}/{version}</c>, or <c>{kind}/{nameOrVersion}</c> for the paths that have two segments.</summary>
+    /// <summary>
+    /// The schema at <c>{kind}/{name}/{version}</c>, or at <c>{kind}/{item}</c> for the paths of two segments.
+    /// </summary>
     public SchemaAnswer Get(params string[] segments)
     {
         var path = string.Join('/', segments);

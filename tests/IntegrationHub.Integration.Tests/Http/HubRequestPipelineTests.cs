@@ -397,7 +397,10 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Equal((status, title, detail), (problem.Status, problem.Title, problem.Detail));
     }
 
-    /// <summary>The measurements of <see cref="HubTelemetry.Instruments.AnonymousRefused"/> on one route (pushes by default) while it is alive.</summary>
+    /// <summary>
+    /// The measurements of <see cref="HubTelemetry.Instruments.AnonymousRefused"/> on one route (pushes by default) while
+    /// it is alive.
+    /// </summary>
     private sealed class RefusalCounter : IDisposable
     {
         private readonly MeterListener listener = new();
