@@ -35,10 +35,9 @@ public sealed class DurableSidecar : IAsyncDisposable
 
     public static async Task<DurableSidecar> StartAsync(string storageConnectionString, string taskHubName, Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken)
     {
-        var port = FreePort();
+        var port = HostDefaults.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders().AddSimpleConsole(console => console.SingleLine = true)
-            .AddFilter("DurableTask", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Azure", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning);
+        builder.Logging.AddQuietConsole();
         configureLogging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<StorageOutageInterceptor>());
@@ -97,12 +96,5 @@ public sealed class DurableSidecar : IAsyncDisposable
     {
         StorageRetry.Apply(options);
         return options;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -81,12 +81,10 @@ public sealed class LocalHub : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
-        builder.Logging.ClearProviders().AddSimpleConsole(console => console.SingleLine = true)
-            .AddFilter("DurableTask", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Azure", LogLevel.Warning).AddFilter("Azure.Core", LogLevel.Error)
-            .AddFilter("System.Net.Http", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning);
+        builder.Logging.AddQuietConsole();
         options.ConfigureLogging?.Invoke(builder.Logging);
 
-        var port = options.Port == 0 ? FreePort() : options.Port;
+        var port = options.Port == 0 ? HostDefaults.FreePort() : options.Port;
         EnsurePortFree(port);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
 
@@ -137,13 +135,6 @@ public sealed class LocalHub : IAsyncDisposable
         await app.DisposeAsync().ConfigureAwait(false);
         channel.Dispose();
         await sidecar.DisposeAsync().ConfigureAwait(false);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void EnsurePortFree(int port)

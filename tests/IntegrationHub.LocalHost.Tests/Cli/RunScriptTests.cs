@@ -241,11 +241,7 @@ public sealed partial class RunScriptTests : IDisposable
         }
     }
 
-    private static string FreePort()
-    {
-        using var listener = HoldPort(0);
-        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
-    }
+    private static string FreePort() => Ports.Free().ToString(CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"^(statistics|power-grid|transport|environment)-(\d{4}(?:-Q[1-4]|-\d{2})?)-r\d+\.json$")]
     private static partial Regex SampleName();

@@ -42,7 +42,7 @@ public sealed class HostKillFaultTests(KillableHubFixture fixture, ITestOutputHe
     public async Task HostKilledMidRun_Restarted_RunCompletesWithin30SecondsNothingLostNothingTwice()
     {
         var settings = EndToEndHub.Settings(fixture.Azurite, fixture.Simulators, "kill" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
-        var port = LocalHub.FreePort();
+        var port = Ports.Free();
         var logs = new RecentLogs();
         using var http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}"), Timeout = TimeSpan.FromSeconds(60) };
         var api = new HubApi(http, logs);

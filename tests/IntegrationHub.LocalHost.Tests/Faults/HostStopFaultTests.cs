@@ -16,7 +16,7 @@ public sealed class HostStopFaultTests(ITestOutputHelper output)
     {
         using var azurite = await AzuriteInstance.StartAsync();
         using var simulators = await DepartmentSimulators.StartAsync();
-        using var hub = await HubProcess.StartAsync(Settings(azurite, simulators), LocalHub.FreePort());
+        using var hub = await HubProcess.StartAsync(Settings(azurite, simulators), Ports.Free());
 
         var clock = Stopwatch.StartNew();
         await hub.StopAsync(LocalHub.StopDeadline + TimeSpan.FromSeconds(10));
@@ -31,7 +31,7 @@ public sealed class HostStopFaultTests(ITestOutputHelper output)
     {
         var azurite = await AzuriteInstance.StartAsync();
         using var simulators = await DepartmentSimulators.StartAsync();
-        using var hub = await HubProcess.StartAsync(Settings(azurite, simulators), LocalHub.FreePort());
+        using var hub = await HubProcess.StartAsync(Settings(azurite, simulators), Ports.Free());
         azurite.Dispose();
 
         // Long enough for the backend to be retrying its partition table, which is what held a stop for ever.

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using IntegrationHub.Functions;
 using Microsoft.DurableTask;
@@ -81,7 +79,7 @@ internal sealed class HubOrchestrations : IAsyncDisposable
             new DurableTaskTestHostOptions
             {
                 // The host otherwise picks a random port and may collide with one in use.
-                Port = FreePort(),
+                Port = IntegrationHub.LocalHost.Tests.Support.Ports.Free(),
 
                 // The local host's payload JSON (camelCase), so inputs, outputs and custom status look as they do there.
                 ConfigureServices = services =>
@@ -133,12 +131,5 @@ internal sealed class HubOrchestrations : IAsyncDisposable
 
         using var json = JsonDocument.Parse(status);
         return json.RootElement.TryGetProperty("stage", out var stage) ? stage.GetString() : null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
