@@ -93,6 +93,7 @@ internal static class ApiMediaTypes
     public const string Html = "text/html";
     public const string Css = "text/css";
     public const string JavaScript = "text/javascript";
+    public const string Text = "text/plain";
 
     /// <summary>The media type registered for OpenAPI documents in JSON.</summary>
     public const string OpenApiJson = "application/vnd.oai.openapi+json";
