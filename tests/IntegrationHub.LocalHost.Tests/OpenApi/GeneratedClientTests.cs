@@ -121,6 +121,16 @@ public sealed class GeneratedClientTests(EndToEndHub hub) : IClassFixture<EndToE
         Assert.Equal("XJNA", areas!.Areas![0].Code);
         Assert.Contains(areas.Areas, a => a.Code == "430104" && a.Parent is not null);
 
+        // A keyed route: the department's key as a default header of the client's HttpClient.
+        using var keyed = new HttpClient();
+        keyed.DefaultRequestHeaders.Add(Keys.Header, Keys.Statistics);
+        var statistics = new HubClient(new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: keyed) { BaseUrl = adapter.BaseUrl });
+        var status = await statistics.Feeds["statistics"][revision].GetAsync();
+        Assert.Equal(FeedStatus_state.Consolidated, status!.State);
+        Assert.Contains($"2024-Q4/v{latest}", status.Datasets!);
+        var refused = await Assert.ThrowsAsync<Problem>(() => client.Feeds["statistics"][revision].GetAsync());
+        Assert.Equal(401, refused.ResponseStatusCode);
+
         // A period with nothing published: the documented problem, as an exception.
         var missing = await Assert.ThrowsAsync<Problem>(() => client.Datasets["2019-Q1"].GetAsync());
         Assert.Equal(404, missing.ResponseStatusCode);
