@@ -21,6 +21,9 @@ public sealed class DocumentedAnswers
     private const string ComponentsPrefix = "#/components/schemas/";
     private const string DefsPrefix = "#/$defs/";
 
+    // Marks, in a merged allOf, the properties that came from a referenced schema: they are judged as part of that one.
+    private const string Inherited = "x-inherited";
+
     private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.Hierarchical, RequireFormatValidation = true };
 
     private readonly List<(string Method, string Template, string[] Segments, JsonObject Operation)> operations = [];
@@ -88,6 +91,11 @@ public sealed class DocumentedAnswers
             mismatches.Add("no Location header, which the document declares");
         }
 
+        if (operation["responses"]?[status]?["headers"]?["Retry-After"] is not null && answer.RetryAfter is null)
+        {
+            mismatches.Add("no Retry-After header, which the document declares");
+        }
+
         answers.Add(new CheckedAnswer(operationId, method.Method, path, answer.Status, mismatches));
         return operationId;
     }
@@ -103,6 +111,7 @@ public sealed class DocumentedAnswers
     public IReadOnlyList<string> NeverSeen() =>
     [
         .. evaluatedObjects.SelectMany(e => e.Value["properties"]!.AsObject().Select(p => p.Key)
+            .Except(e.Value[Inherited]?.AsArray().Select(n => n!.GetValue<string>()) ?? [], StringComparer.Ordinal)
             .Where(name => !seen.TryGetValue(e.Key, out var names) || !names.Contains(name))
             .Select(name => $"{e.Key}: {name}")).Order(StringComparer.Ordinal),
     ];
@@ -275,14 +284,20 @@ public sealed class DocumentedAnswers
             {
                 var properties = new JsonObject();
                 var required = new SortedSet<string>(StringComparer.Ordinal);
+                var inherited = new SortedSet<string>(StringComparer.Ordinal);
                 foreach (var part in all)
                 {
-                    var resolved = part!["$ref"] is JsonValue reference
+                    var referenced = part!["$ref"] is JsonValue;
+                    var resolved = part["$ref"] is JsonValue reference
                         ? MergeAllOf(raw[reference.GetValue<string>()[DefsPrefix.Length..]]!.DeepClone(), raw)
                         : part;
                     foreach (var (name, property) in resolved["properties"]?.AsObject() ?? [])
                     {
                         properties[name] = property!.DeepClone();
+                        if (referenced)
+                        {
+                            inherited.Add(name);
+                        }
                     }
 
                     required.UnionWith(resolved["required"]?.AsArray().Select(r => r!.GetValue<string>()) ?? []);
@@ -292,6 +307,7 @@ public sealed class DocumentedAnswers
                 o["type"] = "object";
                 o["properties"] = properties;
                 o["required"] = new JsonArray([.. required.Select(r => (JsonNode)JsonValue.Create(r))]);
+                o[Inherited] = new JsonArray([.. inherited.Select(r => (JsonNode)JsonValue.Create(r))]);
             }
         }
         else if (node is JsonArray a)
