@@ -100,7 +100,13 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
             Assert.True(answer.Status == status, $"GET {path}: expected {status}; got {answer}");
         }
 
-        // A pull whose department API fails every time, one that hangs, and the instance actions on them.
+        // A feed whose run fails at recording (its year's ledger held under a lease, as storage trouble would), left to
+        // fail while the pulls below run; then a pull whose department API fails every time, one that hangs, and the
+        // instance actions on them.
+        var stuck = SampleFeed.Load("environment-2025-09-r0.json");
+        var stuckRun = $"feed:{stuck.Source}:{stuck.Period}:{stuck.FeedId[^16..]}";
+        var lease = await LedgerLease.HoldAsync(hub.Azurite.Blobs, stuck);
+        Assert.Equal(202, (await CallAsync(judge, HttpMethod.Post, "/api/feeds/environment", Keys.Environment, stuck.Bytes)).Status);
         await hub.Simulators.ResetAsync();
         await hub.Simulators.SetModeAsync("statistics", "fail", null);
         await hub.Simulators.SetModeAsync("environment", "hang", null);
@@ -132,6 +138,12 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
         Assert.Equal(409, (await CallAsync(judge, HttpMethod.Post, hangingPath + "/rewind", Keys.Ops)).Status);
         Assert.Equal(400, (await CallAsync(judge, HttpMethod.Post, hangingPath + "/rewind", Keys.Ops, Encoding.UTF8.GetBytes("{\"reason\": 42}"))).Status);
         Assert.Equal(404, (await CallAsync(judge, HttpMethod.Post, "/api/ops/instances/pull%3Anone%3A2025-01/suspend", Keys.Ops)).Status);
+
+        // The storage trouble is over: the failed feed run is reprocessed.
+        Assert.Equal("Failed", (await Api.WaitForInstanceAsync(stuckRun, TimeSpan.FromSeconds(90))).Status);
+        Assert.Equal(200, (await CallAsync(judge, HttpMethod.Get, $"/api/ops/instances/{OpsApi.Escape(stuckRun)}", Keys.Ops)).Status);
+        await lease.ReleaseAsync();
+        Assert.Equal(202, (await CallAsync(judge, HttpMethod.Post, $"/api/ops/feeds/{stuck.FeedId}/reprocess", Keys.Ops)).Status);
 
         // The department APIs work again: the failure is rewound, the terminated pull replayed, the failures replayed in bulk.
         await hub.Simulators.ResetAsync();
