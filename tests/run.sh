@@ -13,6 +13,9 @@ echo "== tools"
 # Azurite (storage emulator) for the integration tests, ajv for the sample checker and the simulators, Redocly CLI
 # for the OpenAPI lint: pinned in local-dev/package-lock.json.
 npm ci --prefix local-dev --no-audit --no-fund --loglevel=error
+# Kiota, the generator of clients/IntegrationHub.Client, as a local dotnet tool (.config/dotnet-tools.json): the
+# client tests regenerate it to check the checked-in one is current.
+dotnet tool restore
 # The browser tests drive the system Chromium and its chromedriver (Debian packages), with a CJK font so the
 # dashboard's Chinese area names render; installed when missing and this user may (root, or sudo without a password).
 # Otherwise those tests are skipped, and the closing lines name them with the reason.

@@ -159,7 +159,7 @@ public sealed class RealHostEndToEndTests(RealFunctionsHost hub, ITestOutputHelp
     [RealHostFact]
     public async Task WebPages_ConsoleDashboardAndOpenApi_AreServedWithTheirPolicies()
     {
-        foreach (var page in new[] { "/api/console", "/api/dashboard" })
+        foreach (var page in new[] { "/api/console", "/api/dashboard", "/api/docs" })
         {
             using var response = await hub.Http.GetAsync(new Uri(page, UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);

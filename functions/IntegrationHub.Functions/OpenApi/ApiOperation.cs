@@ -93,6 +93,7 @@ internal static class ApiMediaTypes
     public const string Html = "text/html";
     public const string Css = "text/css";
     public const string JavaScript = "text/javascript";
+    public const string Text = "text/plain";
 
     /// <summary>A JSON Schema document (JSON Schema 2020-12 core, §14.2).</summary>
     public const string Schema = "application/schema+json";

@@ -24,6 +24,8 @@ internal static class ApiSchemas
                 ["status"] = Integer("The HTTP status."),
                 ["detail"] = Text("What went wrong and what to do about it."),
                 ["parameter"] = Text("The route or query parameter, or the request header (`Content-Type`, `Content-Encoding`), at fault, when one is."),
+                ["dependency"] = Enum("A 503: what could not be reached (`audit-log`: an ops action that could not be recorded, so was not done).", "storage", "task-hub", "audit-log"),
+                ["retryAfter"] = Integer("A 429: seconds to wait, as the `Retry-After` header says."),
             },
             required: ["title", "status"]);
         schemas["ValidationIssue"] = Object(
@@ -34,6 +36,7 @@ internal static class ApiSchemas
                 ["schemaLocation"] = Nullable(Text("The schema keyword's absolute location, or the rule id of a domain rule.")),
                 ["keyword"] = Text("The JSON Schema keyword (`required`, …), or `rule:…` / `parse:…`."),
                 ["message"] = Text("The explanation."),
+                ["isParseError"] = Boolean("True for a `parse:` keyword: the bytes are not a usable JSON document."),
             },
             required: ["instanceLocation", "keyword", "message"],
             open: false);
@@ -65,6 +68,40 @@ internal static class ApiSchemas
                     ["errors"] = ArrayOf(Ref("ValidationIssue"), "Every violation (the first 1000)."),
                     ["errorsNotListed"] = Integer("Violations beyond the first 1000, counted but not listed; absent when none."),
                     ["warnings"] = ArrayOf(Ref("ValidationIssue"), "What is suspicious but accepted."),
+                }),
+            ],
+        };
+        schemas["InstanceConflictProblem"] = new OpenApiSchema
+        {
+            Description = "Why an instance action cannot be done now, and what can be done with the instance instead.",
+            AllOf =
+            [
+                Ref("Problem"),
+                Object(null, new()
+                {
+                    ["instanceId"] = Text(null),
+                    ["runtimeStatus"] = Text("The instance's runtime status, when that is why (`Running`, `Completed`, …)."),
+                    ["actions"] = ArrayOf(Text(null), "What ops may do with it in that status (`replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`)."),
+                    ["outcome"] = Text("A replay refused: `already-replayed` or `being-started`."),
+                }),
+            ],
+        };
+        schemas["ReprocessProblem"] = new OpenApiSchema
+        {
+            Description = "Why a feed was not reprocessed: its run's state, or (422) the violations it still has.",
+            AllOf =
+            [
+                Ref("Problem"),
+                Object(null, new()
+                {
+                    ["feedId"] = Text(null),
+                    ["instanceId"] = Text("The feed's run."),
+                    ["state"] = Text("The feed's state (`Consolidated`, `Validated`, …)."),
+                    ["runtimeStatus"] = Text("Its run's runtime status."),
+                    ["statusUrl"] = Text("A 422: the feed's status URL."),
+                    ["errors"] = ArrayOf(Ref("ValidationIssue"), "A 422: every violation found again."),
+                    ["warnings"] = ArrayOf(Ref("ValidationIssue")),
+                    ["report"] = Ref("ValidationReport"),
                 }),
             ],
         };
@@ -192,7 +229,8 @@ internal static class ApiSchemas
             required: ["schemas"]);
         schemas["JsonSchema"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A JSON Schema (draft 2020-12) document." };
         schemas["Dataset"] = Object(
-            "A `dual-carbon-dataset` 1.0 document; its full schema is `schemas/dataset/1.0.schema.json` in the repository.",
+            "A `dual-carbon-dataset` document, 2.0 since the methodology upgrade (a version published before stays 1.0); its full schema is "
+                + "`schemas/dataset/{schemaVersion}.schema.json` in the repository.",
             new()
             {
                 ["schemaVersion"] = Text(null),
@@ -202,6 +240,8 @@ internal static class ApiSchemas
                 ["status"] = Enum("`complete` when every source covers the period.", "complete", "partial"),
                 ["missing"] = ArrayOf(Text(null), "What is missing, as `{source}:{period}`."),
                 ["inputs"] = ArrayOf(new OpenApiSchema { Type = JsonSchemaType.Object }, "The feeds the version was built from."),
+                ["methodology"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "2.0: the methodology and coefficient set the version was built under." },
+                ["diff"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "What changed against the period's previous version; absent in version 1." },
                 ["coefficients"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "The coefficients used, each with its source." },
                 ["areas"] = ArrayOf(new OpenApiSchema { Type = JsonSchemaType.Object }, "Indicators per area."),
                 ["targets"] = ArrayOf(new OpenApiSchema { Type = JsonSchemaType.Object }, "The plan's targets and their status."),
@@ -479,7 +519,7 @@ internal static class ApiSchemas
             },
             required: ["generatedAt", "graceSeconds", "totals", "rows", "lost", "duplicates"]);
         schemas["Html"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "An HTML page." };
-        schemas["Asset"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A script or style sheet." };
+        schemas["Asset"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A script, style sheet or licence text." };
         schemas["Health"] = Object(null, new() { ["status"] = Enum(null, "ok") }, required: ["status"]);
         var checks = Object("Each dependency checked: `ok` or `unavailable`.", new()
         {

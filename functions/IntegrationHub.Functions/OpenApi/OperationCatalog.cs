@@ -26,7 +26,7 @@ internal static class OperationCatalog
         (DatasetsTag, "Published data sets, read without a key: strong ETags, If-None-Match answered with 304."),
         (SchemasTag, "The JSON Schemas the hub validates with, read without a key; each schema's `$id` has the path of its route here."),
         (OpsTag, "Orchestrations, quarantine and the audit log, for the ops key only."),
-        (PagesTag, "The ops console and the data-set dashboard, served by the app itself."),
+        (PagesTag, "The ops console, the data-set dashboard and this API reference, served by the app itself."),
         (HostTag, "The liveness and readiness probes and this document."),
     ];
 
@@ -201,7 +201,7 @@ internal static class OperationCatalog
             Parameters = [new("kind", "Only periods of this kind.") { Values = ["quarter", "year"] }, Area, Indicator],
             Responses =
             [
-                new(200, "The data set (`dual-carbon-dataset` 1.0), filtered when asked (`Cache-Control: no-cache`).", "Dataset"),
+                new(200, "The data set (`dual-carbon-dataset` 2.0), filtered when asked (`Cache-Control: no-cache`).", "Dataset"),
                 Problem(400, "An unknown `kind`, `area` or `indicator`; `parameter` names it."),
                 Problem(404, "No data set (of that kind) has been published yet."),
             ],
@@ -293,7 +293,7 @@ internal static class OperationCatalog
             [
                 Action(202, "Started again; `Location` is the instance's ops URL."),
                 Problem(404, "No orchestration has this id."),
-                Problem(409, "The instance is not failed or terminated, or this failure was replayed already."),
+                InstanceConflict(409, "The instance is not failed or terminated, or this failure was replayed already."),
             ],
         },
         ["RewindInstance"] = new(OpsTag, ApiAccess.Ops, "Rewind a failed orchestration",
@@ -306,7 +306,7 @@ internal static class OperationCatalog
                 Action(202, "Rewind requested; `Location` is the instance's ops URL."),
                 Problem(400, "An unreadable reason."),
                 Problem(404, "No orchestration has this id."),
-                Problem(409, "The instance is not failed, this failure was handled already, or the engine refused."),
+                InstanceConflict(409, "The instance is not failed, this failure was handled already, or the engine refused."),
                 Problem(501, "This hub's engine cannot rewind: replay the instance instead."),
             ],
         },
@@ -315,24 +315,24 @@ internal static class OperationCatalog
         {
             Parameters = [Reason],
             Body = ReasonBody,
-            Responses = [Action(202, "Termination requested."), Problem(400, "An unreadable reason."), Problem(404, "No orchestration has this id."), Problem(409, "The instance is not pending, running or suspended.")],
+            Responses = [Action(202, "Termination requested."), Problem(400, "An unreadable reason."), Problem(404, "No orchestration has this id."), InstanceConflict(409, "The instance is not pending, running or suspended.")],
         },
         ["SuspendInstance"] = new(OpsTag, ApiAccess.Ops, "Suspend an orchestration", "Stops a pending or running instance at its next step until it is resumed.")
         {
             Parameters = [Reason],
             Body = ReasonBody,
-            Responses = [Action(202, "Suspension requested."), Problem(400, "An unreadable reason."), Problem(404, "No orchestration has this id."), Problem(409, "The instance is not pending or running.")],
+            Responses = [Action(202, "Suspension requested."), Problem(400, "An unreadable reason."), Problem(404, "No orchestration has this id."), InstanceConflict(409, "The instance is not pending or running.")],
         },
         ["ResumeInstance"] = new(OpsTag, ApiAccess.Ops, "Resume an orchestration", "A suspended instance carries on where it stopped.")
         {
             Parameters = [Reason],
             Body = ReasonBody,
-            Responses = [Action(202, "Resumption requested."), Problem(400, "An unreadable reason."), Problem(404, "No orchestration has this id."), Problem(409, "The instance is not suspended.")],
+            Responses = [Action(202, "Resumption requested."), Problem(400, "An unreadable reason."), Problem(404, "No orchestration has this id."), InstanceConflict(409, "The instance is not suspended.")],
         },
         ["PurgeInstance"] = new(OpsTag, ApiAccess.Ops, "Purge an orchestration's history",
             "Deletes a finished instance's state and history from the task hub; the hub's own records (feeds, ledger, data sets) stay.")
         {
-            Responses = [new(200, "Purged.", "InstancePurged"), Problem(404, "No orchestration has this id."), Problem(409, "The instance has not finished.")],
+            Responses = [new(200, "Purged.", "InstancePurged"), Problem(404, "No orchestration has this id."), InstanceConflict(409, "The instance has not finished.")],
         },
         ["ReplayFailed"] = new(OpsTag, ApiAccess.Ops, "Replay every failed orchestration",
             "Replays every failed instance that failed at or after `since` (and has one of the names), and reports each one's outcome. "
@@ -364,8 +364,8 @@ internal static class OperationCatalog
             [
                 new(202, "Processing started; `Location` is the feed's status URL.", "FeedReprocessAccepted") { Location = true },
                 Problem(404, "No feed with this id has been received."),
-                Problem(409, "Nothing to reprocess: the feed is consolidated, running, changed meanwhile, or its failure was handled already."),
-                Problem(422, "The quarantined feed is still not valid; the problem lists the violations."),
+                new(409, "Nothing to reprocess: the feed is consolidated, running, changed meanwhile, or its failure was handled already.", "ReprocessProblem", ApiMediaTypes.Problem),
+                new(422, "The quarantined feed is still not valid; the problem lists the violations.", "ReprocessProblem", ApiMediaTypes.Problem),
             ],
         },
         ["ListQuarantine"] = new(OpsTag, ApiAccess.Ops, "List quarantined feeds", "The quarantined feeds with their reports, newest first.")
@@ -423,14 +423,20 @@ internal static class OperationCatalog
             Conditional = true,
             Responses = [new(200, "The page.", "Html", ApiMediaTypes.Html)],
         },
+        ["ApiDocs"] = new(PagesTag, ApiAccess.None, "The API reference",
+            "This document rendered for people (Swagger UI, served by the app with its licence): every operation, its parameters, answers and schemas.")
+        {
+            Conditional = true,
+            Responses = [new(200, "The page.", "Html", ApiMediaTypes.Html)],
+        },
         ["WebAsset"] = new(PagesTag, ApiAccess.None, "A page asset",
-            "A script or style sheet the pages load. Under the URL the pages use (`?v=` its current fingerprint) it is cacheable for a year; under any other, revalidated.")
+            "A script, style sheet or licence text the pages load or link. Under the URL the pages use (`?v=` its current fingerprint) it is cacheable for a year; under any other, revalidated.")
         {
             Conditional = true,
             Parameters = [new("v", "The asset's current fingerprint, as the pages link it.")],
             Responses =
             [
-                new(200, "The asset.", "Asset", ApiMediaTypes.JavaScript) { OtherMediaTypes = [ApiMediaTypes.Css] },
+                new(200, "The asset.", "Asset", ApiMediaTypes.JavaScript) { OtherMediaTypes = [ApiMediaTypes.Css, ApiMediaTypes.Text] },
                 Problem(404, "Not one of the files the pages load."),
             ],
         },
@@ -459,6 +465,8 @@ internal static class OperationCatalog
     };
 
     private static ApiResponse Problem(int status, string description) => new(status, description, "Problem", ApiMediaTypes.Problem);
+
+    private static ApiResponse InstanceConflict(int status, string description) => new(status, description, "InstanceConflictProblem", ApiMediaTypes.Problem);
 
     private static ApiResponse Action(int status, string description) => new(status, description, "InstanceActionAccepted") { Location = true };
 }

@@ -149,7 +149,7 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
                     ? $"Feed '{status.FeedId}' is {status.State} and its run {instanceId} completed; there is nothing to reprocess."
                     : $"The run {instanceId} of feed '{status.FeedId}' is {other}; let it finish (or terminate it) first.";
                 return (OpsAnswer.Problem(StatusCodes.Status409Conflict, "Nothing to reprocess", detail,
-                    new Dictionary<string, object?> { ["feedId"] = status.FeedId, ["instanceId"] = instanceId, ["state"] = status.State.ToString(), ["status"] = other.ToString() }), "refused");
+                    new Dictionary<string, object?> { ["feedId"] = status.FeedId, ["instanceId"] = instanceId, ["state"] = status.State.ToString(), ["runtimeStatus"] = other.ToString() }), "refused");
         }
     }
 

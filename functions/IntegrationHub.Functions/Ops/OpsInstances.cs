@@ -434,7 +434,7 @@ public sealed class OpsInstances(
 
     private static OpsAnswer WrongState(string instanceId, OrchestrationRuntimeStatus status, string action, string rule) =>
         OpsAnswer.Problem(StatusCodes.Status409Conflict, $"Cannot {action} a {status} instance", $"The instance is {status}; {rule}.",
-            new Dictionary<string, object?> { ["instanceId"] = instanceId, ["status"] = status.ToString(), ["actions"] = InstanceReading.Actions(status) });
+            new Dictionary<string, object?> { ["instanceId"] = instanceId, ["runtimeStatus"] = status.ToString(), ["actions"] = InstanceReading.Actions(status) });
 
     private static OpsAnswer AlreadyHandled(string instanceId, DateTimeOffset failedAt) =>
         OpsAnswer.Problem(StatusCodes.Status409Conflict, "Failure already handled", AlreadyHandledDetail(failedAt), new Dictionary<string, object?> { ["instanceId"] = instanceId });

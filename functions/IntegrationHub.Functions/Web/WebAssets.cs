@@ -11,7 +11,7 @@ namespace IntegrationHub.Functions.Web;
 internal sealed record WebFile(string Name, byte[] Bytes, string ContentType, string ETag, string Fingerprint);
 
 /// <summary>
-/// The files of the ops console and the data-set dashboard, embedded in this assembly (<c>EmbeddedWebFiles.resx</c> links
+/// The files of the ops console, the data-set dashboard and the API reference, embedded in this assembly (<c>EmbeddedWebFiles.resx</c> links
 /// the files of <c>Assets/</c>). Pages reference their scripts and styles as <c>{{web:NAME}}</c>, which becomes
 /// <c>web/NAME?v=FINGERPRINT</c>: the pages themselves are revalidated on every load, so the assets behind them can
 /// be cached for a year and a new build still reaches every browser at once.
@@ -20,6 +20,7 @@ internal static partial class WebAssets
 {
     public const string ConsolePage = "console.html";
     public const string DashboardPage = "dashboard.html";
+    public const string DocsPage = "docs.html";
 
     private const string Html = "text/html; charset=utf-8";
 
@@ -33,6 +34,12 @@ internal static partial class WebAssets
         ["common.js"] = "text/javascript; charset=utf-8",
         ["console.js"] = "text/javascript; charset=utf-8",
         ["dashboard.js"] = "text/javascript; charset=utf-8",
+
+        // The API reference: the vendored Swagger UI (Assets/swagger-ui, with its licence) and the script that starts it.
+        ["docs.js"] = "text/javascript; charset=utf-8",
+        ["swagger-ui-bundle.js"] = "text/javascript; charset=utf-8",
+        ["swagger-ui.css"] = "text/css; charset=utf-8",
+        ["swagger-ui-license.txt"] = "text/plain; charset=utf-8",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     // The embedded bytes cannot change while the process runs: read, hash and render them once.
@@ -52,7 +59,7 @@ internal static partial class WebAssets
             files[name] = Describe(name, Read(resources, name), contentType);
         }
 
-        foreach (var page in new[] { ConsolePage, DashboardPage })
+        foreach (var page in new[] { ConsolePage, DashboardPage, DocsPage })
         {
             var template = Encoding.UTF8.GetString(Read(resources, page));
             var html = AssetReference().Replace(template, match => files.TryGetValue(match.Groups["name"].Value, out var asset)

@@ -7,8 +7,8 @@ using Microsoft.Azure.Functions.Worker;
 namespace IntegrationHub.Functions.Web;
 
 /// <summary>
-/// The two pages the app serves to people, and the scripts and styles they load: the ops console over the ops API and
-/// the dashboard over the data-set query API. Anonymous on purpose: the pages hold no data. The console asks the
+/// The pages the app serves to people, and the scripts and styles they load: the ops console over the ops API, the
+/// dashboard over the data-set query API, and the API reference over the OpenAPI document. Anonymous on purpose: the pages hold no data. The console asks the
 /// operator for the ops key and sends it from the browser with each ops call; the dashboard reads published data.
 /// </summary>
 public sealed class WebFunctions
@@ -25,6 +25,11 @@ public sealed class WebFunctions
     [Access(AccessPolicy.Page)]
     public static IActionResult Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard")] HttpRequest request) =>
         Send(request, WebAssets.Page(WebAssets.DashboardPage), PageCaching);
+
+    [Function(nameof(ApiDocs))]
+    [Access(AccessPolicy.Page)]
+    public static IActionResult ApiDocs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs")] HttpRequest request) =>
+        Send(request, WebAssets.Page(WebAssets.DocsPage), PageCaching);
 
     [Function(nameof(WebAsset))]
     [Access(AccessPolicy.Page)]

@@ -13,6 +13,7 @@ public sealed partial class WebPagesHttpTests(BrowserHub fixture)
     [Theory]
     [InlineData("/api/console")]
     [InlineData("/api/dashboard")]
+    [InlineData("/api/docs")]
     public async Task Page_IsHtmlWithSecurityHeaders_AndItsAssetsAreServedWithLongCaching(string path)
     {
         using var http = new HttpClient { BaseAddress = fixture.Api.Address };
@@ -39,7 +40,8 @@ public sealed partial class WebPagesHttpTests(BrowserHub fixture)
         {
             using var file = await http.GetAsync(new Uri(new Uri(http.BaseAddress!, path), asset));
             Assert.True(file.StatusCode == HttpStatusCode.OK, $"{asset} should be served; got {(int)file.StatusCode}");
-            Assert.Equal(asset.Contains(".css?", StringComparison.Ordinal) ? "text/css" : "text/javascript", file.Content.Headers.ContentType?.MediaType);
+            var expectedType = asset.Contains(".css?", StringComparison.Ordinal) ? "text/css" : asset.Contains(".txt?", StringComparison.Ordinal) ? "text/plain" : "text/javascript";
+            Assert.Equal(expectedType, file.Content.Headers.ContentType?.MediaType);
             Assert.Equal("utf-8", file.Content.Headers.ContentType?.CharSet);
             AssertSecurityHeaders(file);
             Assert.Equal(TimeSpan.FromDays(365), file.Headers.CacheControl?.MaxAge);

@@ -265,7 +265,7 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
             })
             {
                 AssertProblem(answer, 409);
-                Assert.True(answer.Json.GetProperty("status").GetString() is "Running" or "Pending", $"{action}: {answer}");
+                Assert.True(answer.Json.GetProperty("runtimeStatus").GetString() is "Running" or "Pending", $"{action}: {answer}");
             }
 
             Assert.Equal(202, (await Ops.ActAsync(instanceId, "suspend", body: new { reason = "statistics API hangs" })).Status);
