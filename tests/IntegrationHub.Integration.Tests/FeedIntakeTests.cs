@@ -132,6 +132,36 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReleaseFromQuarantine_FeedValidNow_KeepsTheReceiptItWasLandedWith()
+    {
+        var store = new FeedStore(blobs);
+        var body = Sample("2024", "transport-2024-06-r0.json");
+        var hash = IntegrationHub.Core.Feeds.FeedId.ContentHash(body);
+        var report = new IntegrationHub.Core.Validation.ValidationReport { FeedId = "transport-2024-06-r0-x", Period = "2024-06" };
+        Assert.NotNull(await store.LandJudgedAsync("transport", hash, body, "transport-2024-06-r0-x", FeedState.Quarantined, report, "h.p.s", CancellationToken.None));
+
+        Assert.True(await store.ReleaseFromQuarantineAsync("transport", hash, "transport-2024-06-r0-x", "2024-06", CancellationToken.None));
+
+        // The receipt says what the hub answered when the bytes came (quarantined); releasing them later does not unsay it.
+        var landed = await store.GetLandedAsync("transport", hash, CancellationToken.None);
+        Assert.Equal(FeedState.Validated, landed!.State);
+        Assert.Equal("h.p.s", landed.Receipt);
+    }
+
+    [Fact]
+    public async Task Receive_SameBytesTwice_TheDuplicateGetsTheFirstReceipt()
+    {
+        var body = Sample("2024", "environment-2024-06-r0.json");
+
+        var first = await intake.LandAsync("environment", body, "push", CancellationToken.None);
+        var again = await intake.LandAsync("environment", body, "push", CancellationToken.None);
+
+        Assert.Equal(IntakeVerdict.Duplicate, again.Verdict);
+        Assert.NotNull(first.Receipt);
+        Assert.Equal(first.Receipt, again.Receipt);
+    }
+
+    [Fact]
     public async Task Land_SameBytesTwice_NeverOverwritesTheFirstWrite()
     {
         var store = new FeedStore(blobs);
