@@ -20,19 +20,21 @@ public sealed class KeyVaultReceiptKey(KeyClient keys, string keyName, Func<Uri,
     public static readonly TimeSpan Refresh = TimeSpan.FromMinutes(5);
 
     private readonly ConcurrentDictionary<string, CryptographyClient> signers = new(StringComparer.Ordinal);
-    private (string Kid, DateTimeOffset Until)? current;
-    private (IReadOnlyList<EcPublicJwk> Keys, DateTimeOffset Until)? published;
+
+    // Replaced whole (a reference write), never changed in place: concurrent pushes read one or the other.
+    private Cached<string>? current;
+    private Cached<IReadOnlyList<EcPublicJwk>>? published;
 
     public async Task<string> CurrentKidAsync(CancellationToken cancellationToken)
     {
         if (current is { } known && known.Until > clock.GetUtcNow())
         {
-            return known.Kid;
+            return known.Value;
         }
 
         var key = await CallAsync(() => keys.GetKeyAsync(keyName, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var kid = key.Value.Id.ToString();
-        current = (kid, clock.GetUtcNow() + Refresh);
+        current = new Cached<string>(kid, clock.GetUtcNow() + Refresh);
         return kid;
     }
 
@@ -48,11 +50,18 @@ public sealed class KeyVaultReceiptKey(KeyClient keys, string keyName, Func<Uri,
     {
         var kid = await CurrentKidAsync(cancellationToken).ConfigureAwait(false);
         // A rotation seen by CurrentKidAsync must be in the set at once, or its first receipts would not verify.
-        if (published is { } set && set.Until > clock.GetUtcNow() && set.Keys.Any(k => k.Kid == kid))
+        if (published is { } set && set.Until > clock.GetUtcNow() && set.Value.Any(k => k.Kid == kid))
         {
-            return set.Keys;
+            return set.Value;
         }
 
+        var list = await CallAsync(() => ListEnabledAsync(cancellationToken)).ConfigureAwait(false);
+        published = new Cached<IReadOnlyList<EcPublicJwk>>(list, clock.GetUtcNow() + Refresh);
+        return list;
+    }
+
+    private async Task<IReadOnlyList<EcPublicJwk>> ListEnabledAsync(CancellationToken cancellationToken)
+    {
         var list = new List<EcPublicJwk>();
         await foreach (var version in keys.GetPropertiesOfKeyVersionsAsync(keyName, cancellationToken).ConfigureAwait(false))
         {
@@ -61,7 +70,7 @@ public sealed class KeyVaultReceiptKey(KeyClient keys, string keyName, Func<Uri,
                 continue;
             }
 
-            var key = (await CallAsync(() => keys.GetKeyAsync(keyName, version.Version, cancellationToken)).ConfigureAwait(false)).Value;
+            var key = (await keys.GetKeyAsync(keyName, version.Version, cancellationToken).ConfigureAwait(false)).Value;
             if (key.Key.KeyType == KeyType.Ec && key.Key.CurveName == KeyCurveName.P256)
             {
                 var point = new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = key.Key.X, Y = key.Key.Y } };
@@ -70,7 +79,6 @@ public sealed class KeyVaultReceiptKey(KeyClient keys, string keyName, Func<Uri,
         }
 
         list.Sort((a, b) => string.CompareOrdinal(a.Kid, b.Kid));
-        published = (list, clock.GetUtcNow() + Refresh);
         return list;
     }
 
@@ -90,4 +98,6 @@ public sealed class KeyVaultReceiptKey(KeyClient keys, string keyName, Func<Uri,
             throw new DependencyUnavailableException(DependencyOutage.ReceiptKey, $"Key Vault {status} while signing a receipt", ex);
         }
     }
+
+    private sealed record Cached<T>(T Value, DateTimeOffset Until);
 }

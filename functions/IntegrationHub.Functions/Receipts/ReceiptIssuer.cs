@@ -14,7 +14,9 @@ public sealed class ReceiptIssuer(IReceiptKey key, IOptions<ReceiptOptions> opti
     public async Task<string> IssueAsync(
         string feedId, string source, string? period, string sha256, long size, DateTimeOffset receivedAt, string verdict, CancellationToken cancellationToken)
     {
-        var claims = new ReceiptClaims(Issuer, receivedAt.ToUnixTimeSeconds(), feedId, source, period, sha256, size, receivedAt.ToUniversalTime(), verdict);
+        // To the millisecond: what a reader can use, and the same text however fine the clock.
+        var at = new DateTimeOffset(receivedAt.UtcTicks - (receivedAt.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+        var claims = new ReceiptClaims(Issuer, at.ToUnixTimeSeconds(), feedId, source, period, sha256, size, at, verdict);
         var kid = await key.CurrentKidAsync(cancellationToken).ConfigureAwait(false);
         var input = Jws.SigningInput(kid, claims);
         var signature = await key.SignAsync(kid, Encoding.ASCII.GetBytes(input), cancellationToken).ConfigureAwait(false);

@@ -95,6 +95,17 @@ public sealed class KeyVaultReceiptKeyTests : IDisposable
         Assert.Equal("receipt-key", DependencyOutage.Of(thrown, CancellationToken.None)?.Dependency);
     }
 
+    [Fact]
+    public async Task Keys_VaultRefusesTheListing_IsAnOutageOfTheReceiptKeyToo()
+    {
+        vault.Add("v1");
+        vault.ListFailure = new RequestFailedException(403, "Forbidden");
+
+        var thrown = await Assert.ThrowsAsync<DependencyUnavailableException>(() => Issuer().KeysAsync(CancellationToken.None));
+
+        Assert.Equal("receipt-key", thrown.Dependency);
+    }
+
     /// <summary>A vault with one EC P-256 key of several versions: the last added is the current one.</summary>
     private sealed class FakeVault : IDisposable
     {
@@ -107,6 +118,8 @@ public sealed class KeyVaultReceiptKeyTests : IDisposable
         public List<(SignatureAlgorithm Algorithm, byte[] Data)> SignCalls { get; } = [];
 
         public Exception? SignFailure { get; set; }
+
+        public Exception? ListFailure { get; set; }
 
         public void Add(string version, bool enabled = true) => versions.Add((version, ECDsa.Create(ECCurve.NamedCurves.nistP256), enabled));
 
@@ -139,6 +152,11 @@ public sealed class KeyVaultReceiptKeyTests : IDisposable
             public override AsyncPageable<KeyProperties> GetPropertiesOfKeyVersionsAsync(string name, CancellationToken cancellationToken = default)
             {
                 Assert.Equal(KeyName, name);
+                if (vault.ListFailure is { } failure)
+                {
+                    throw failure;
+                }
+
                 var page = Page<KeyProperties>.FromValues(vault.versions.Select(v => vault.Key(v.Version).Properties).ToList(), null, new NoResponse());
                 return AsyncPageable<KeyProperties>.FromPages([page]);
             }
