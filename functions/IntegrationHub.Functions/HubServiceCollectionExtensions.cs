@@ -13,6 +13,7 @@ using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Pull;
 using IntegrationHub.Functions.Receipts;
 using IntegrationHub.Functions.Resilience;
+using IntegrationHub.Functions.Schemas;
 using IntegrationHub.Functions.Storage;
 using IntegrationHub.Functions.Telemetry;
 using Microsoft.Extensions.Azure;
@@ -44,6 +45,7 @@ public static class HubServiceCollectionExtensions
         // Schemas compiled and reference data validated once, at start-up.
         services.AddSingleton(sp => new HubCore(sp.GetRequiredService<IOptions<IntakeLimits>>().Value, requireRegexTimeout, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<HubCore>().Validator);
+        services.AddSingleton(sp => new SchemaDirectory(sp.GetRequiredService<HubCore>().Schemas));
 
         // Connection string locally (Azurite), service URIs with managed identity in Azure. The retry settings apply to
         // every Azure client the factory builds (the queue publisher's too): bounded, so a request answers 503 while

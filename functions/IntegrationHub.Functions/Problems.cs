@@ -40,4 +40,21 @@ internal static class Problems
 
         return Create(StatusCodes.Status400BadRequest, "The feed is not valid", detail, extensions);
     }
+
+    /// <summary>
+    /// A push's report on a feed only checked (<c>validate</c>): the same problem, without a status URL, as nothing was kept.
+    /// </summary>
+    public static ObjectResult InvalidCheck(ValidationReport report)
+    {
+        var extensions = new Dictionary<string, object?> { ["feedId"] = report.FeedId, ["errors"] = report.Errors, ["warnings"] = report.Warnings };
+        var violations = report.Errors.Count + report.ErrorsNotListed;
+        var detail = $"{violations} violation(s); nothing was stored. Fix them and validate or push the feed again.";
+        if (report.ErrorsNotListed > 0)
+        {
+            extensions["errorsNotListed"] = report.ErrorsNotListed;
+            detail = $"{violations} violation(s), the first {report.Errors.Count} listed; nothing was stored. Fix them and validate or push the feed again.";
+        }
+
+        return Create(StatusCodes.Status400BadRequest, "The feed is not valid", detail, extensions);
+    }
 }

@@ -75,7 +75,8 @@ measure() { # NAME TREE SIZE
 
   if [[ $ceiling_done == false ]]; then
     local ports blob queue
-    ports="$(grep -o 'ports [0-9]*/[0-9]*/[0-9]*' "$data/run.log" | head -n 1 | cut -d' ' -f2)"
+    # The last port line: run.sh picks other ports when Azurite loses a race for the first ones.
+    ports="$(grep -o 'ports [0-9]*/[0-9]*/[0-9]*' "$data/run.log" | tail -n 1 | cut -d' ' -f2)"
     blob="${ports%%/*}"; queue="$(echo "$ports" | cut -d/ -f2)"
     local account_key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
     dotnet run --project "$root/tests/IntegrationHub.Benchmarks" -c Release -- --storage-ceiling \

@@ -48,7 +48,8 @@ public class SchemaCatalogTests
         var meta = MetaSchemas.Draft202012.Evaluate(root, new EvaluationOptions { OutputFormat = OutputFormat.List });
         Assert.True(meta.IsValid, $"{relativePath} is not a valid 2020-12 schema");
         Assert.Equal("https://json-schema.org/draft/2020-12/schema", root.GetProperty("$schema").GetString());
-        var expectedId = "https://schemas.integration-hub.example/" + relativePath.Replace('\\', '/')[..^".schema.json".Length];
+        // The $id's path is the hub's route for the schema (README, "Schemas"): /api/schemas/{path without .schema.json}.
+        var expectedId = "https://schemas.integration-hub.example/api/schemas/" + relativePath.Replace('\\', '/')[..^".schema.json".Length];
         Assert.Equal(expectedId, root.GetProperty("$id").GetString());
         Assert.False(string.IsNullOrWhiteSpace(root.GetProperty("title").GetString()));
         Assert.True(root.TryGetProperty("examples", out var examples) && examples.GetArrayLength() > 0, $"{relativePath} has no example");
@@ -66,6 +67,52 @@ public class SchemaCatalogTests
             var errors = TestCore.Core.Schemas.Evaluate(schema, example);
             Assert.True(errors.Count == 0, string.Join("; ", errors.Select(e => $"{e.InstanceLocation} {e.Keyword}: {e.Message}")));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(SchemaFiles))]
+    public void Documents_EverySchemaFile_IsPublishedByteForByteUnderItsPathWithItsIdAndTitle(string relativePath)
+    {
+        var path = relativePath.Replace('\\', '/')[..^".schema.json".Length];
+        var bytes = File.ReadAllBytes(Path.Combine(RepoPaths.Schemas, relativePath));
+        using var file = JsonDocument.Parse(bytes);
+
+        Assert.True(TestCore.Core.Schemas.TryGetDocument(path, out var document), path);
+
+        Assert.Equal(bytes, document.Bytes);
+        Assert.Equal(file.RootElement.GetProperty("$id").GetString(), document.Id);
+        Assert.Equal(file.RootElement.GetProperty("title").GetString(), document.Title);
+        Assert.Equal("/api/schemas/" + path, document.Url);
+        Assert.EndsWith(document.Url, document.Id, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("feeds/power-grid/1.1", "feeds", "power-grid", "1.1")]
+    [InlineData("events/dataset-published/1.0", "events", "dataset-published", "1.0")]
+    [InlineData("dataset/2.0", "dataset", null, "2.0")]
+    [InlineData("reference/areas", "reference", "areas", null)]
+    public void Documents_PathSplitsIntoKindNameAndVersion(string path, string kind, string? name, string? version)
+    {
+        Assert.True(TestCore.Core.Schemas.TryGetDocument(path, out var document));
+        Assert.Equal((kind, name, version), (document.Kind, document.Name, document.Version));
+    }
+
+    [Fact]
+    public void SchemaDocument_IdThatIsNotItsRoute_StopsTheStart()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes("""{"$id": "https://schemas.integration-hub.example/feeds/transport/1.1", "title": "t"}""");
+
+        var refused = Assert.Throws<InvalidOperationException>(() => SchemaDocument.Of("feeds/transport/1.1", bytes, SchemaCatalog.IdBase + "feeds/transport/1.1"));
+
+        Assert.Contains("https://schemas.integration-hub.example/api/schemas/feeds/transport/1.1", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SchemaDocument_ETag_IsTheStrongTagOfTheBytesSha256()
+    {
+        // SHA-256 of "abc" (FIPS 180-2, appendix B.1).
+        var document = new SchemaDocument("x/y", "x", "y", null, "id", "t", "abc"u8.ToArray());
+        Assert.Equal("\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"", document.ETag);
     }
 
     [Fact]

@@ -74,6 +74,28 @@ public sealed class RealHostEndToEndTests(RealFunctionsHost hub, ITestOutputHelp
     }
 
     [RealHostFact]
+    public async Task SchemasAndValidate_SchemaServedAtItsIdsPath_ValidateAnswersAndKeepsNothing()
+    {
+        var file = Path.Combine(RepoPaths.Root, "schemas", "feeds", "transport", "1.1.schema.json");
+        var bytes = await File.ReadAllBytesAsync(file);
+        using var parsed = System.Text.Json.JsonDocument.Parse(bytes);
+        var idPath = new Uri(parsed.RootElement.GetProperty("$id").GetString()!).AbsolutePath;
+
+        using var schema = await hub.Http.GetAsync(new Uri(idPath, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, schema.StatusCode);
+        Assert.Equal("application/schema+json", schema.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(bytes, await schema.Content.ReadAsByteArrayAsync());
+        Assert.Equal(200, (await hub.Api.GetAsync("/api/schemas/dataset/2.0")).Status);
+
+        // POST …/validate beside GET …/{feedId}: the host routes each method to its own function.
+        var feed = SampleFeed.Load("transport-2025-06-r0.json");
+        var checkedFeed = await hub.Api.SendAsync(HttpMethod.Post, "/api/feeds/transport/validate", Keys.Transport, feed.Bytes);
+        Assert.True(checkedFeed.Status == 200, $"A valid feed should validate; got {checkedFeed}");
+        Assert.Equal(feed.FeedId, checkedFeed.Json.GetProperty("feedId").GetString());
+        Assert.Equal(404, (await hub.Api.GetAsync($"/api/feeds/transport/{feed.FeedId}", Keys.Transport)).Status);
+    }
+
+    [RealHostFact]
     public async Task Pull_DepartmentApi_FeedIsFetchedValidatedAndConsolidated()
     {
         var instanceId = await hub.Api.StartPullAcceptedAsync("power-grid", "2025-05");

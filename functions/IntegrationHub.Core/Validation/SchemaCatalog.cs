@@ -11,10 +11,20 @@ namespace IntegrationHub.Core.Validation;
 /// <summary>
 /// Every schema of the hub, compiled once at start-up from the files under <c>schemas/</c>. Feed schemas are found by
 /// path (<c>feeds/{source}/{version}.schema.json</c>), so a new version is a new file and nothing else.
-/// Nothing is fetched from the network: all <c>$ref</c>s resolve inside this registry.
+/// Nothing is fetched from the network: all <c>$ref</c>s resolve inside this registry. Every schema's <c>$id</c> is
+/// <see cref="IdBase"/> and its path, so the path of an <c>$id</c> is the hub's route that serves that schema.
 /// </summary>
 public sealed class SchemaCatalog
 {
+    /// <summary>
+    /// What every <c>$id</c> starts with: a stable name for the schema, whose path (<c>/api/schemas/{path}</c>) is the
+    /// route serving it on any hub, so an <c>$id</c> resolves against the hub's own address.
+    /// </summary>
+    public const string IdBase = "https://schemas.integration-hub.example" + RoutePrefix;
+
+    /// <summary>The route under which the hub serves its schemas, by path.</summary>
+    public const string RoutePrefix = "/api/schemas/";
+
     private const string Prefix = "schemas/";
     private const string Suffix = ".schema.json";
 
@@ -30,6 +40,7 @@ public sealed class SchemaCatalog
     private readonly Dictionary<string, JsonSchema> byPath = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedList<Version, (string Text, JsonSchema Schema)>> feedVersions = new(StringComparer.Ordinal);
     private readonly Dictionary<JsonSchema, FeedSchemaParts> feedParts = new(ReferenceEqualityComparer.Instance);
+    private readonly SortedDictionary<string, SchemaDocument> documents = new(StringComparer.Ordinal);
 
     /// <param name="requireRegexTimeout">
     /// Refuse to start without a process-wide regex timeout. Only a host that cannot set it first (a test runner,
@@ -46,9 +57,11 @@ public sealed class SchemaCatalog
         foreach (var name in EmbeddedFiles.Names(Prefix).Where(n => n.EndsWith(Suffix, StringComparison.Ordinal)))
         {
             var path = name[Prefix.Length..^Suffix.Length];
-            var text = System.Text.Encoding.UTF8.GetString(EmbeddedFiles.Read(name));
+            var bytes = EmbeddedFiles.Read(name);
+            var text = System.Text.Encoding.UTF8.GetString(bytes);
             var schema = JsonSchema.FromText(text, buildOptions);
             byPath[path] = schema;
+            documents[path] = SchemaDocument.Of(path, bytes, IdBase + path);
 
             var parts = path.Split('/');
             if (parts is ["feeds", var source, var version])
@@ -82,6 +95,12 @@ public sealed class SchemaCatalog
 
     /// <summary>Paths of every schema, relative to <c>schemas/</c>, without the suffix.</summary>
     public IReadOnlyCollection<string> Paths => byPath.Keys;
+
+    /// <summary>Every schema as its file is, by path: what the hub serves at <c>/api/schemas/{path}</c>.</summary>
+    public IReadOnlyCollection<SchemaDocument> Documents => documents.Values;
+
+    public bool TryGetDocument(string path, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SchemaDocument? document) =>
+        documents.TryGetValue(path, out document);
 
     public JsonSchema Get(string path) =>
         byPath.TryGetValue(path, out var schema) ? schema : throw new KeyNotFoundException($"No schema at schemas/{path}{Suffix}.");

@@ -29,6 +29,9 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     /// <summary>The audit action of a push.</summary>
     public const string PushAction = "push";
 
+    /// <summary>The audit action of a feed checked without being sent (<c>POST /api/feeds/{source}/validate</c>).</summary>
+    public const string ValidateAction = "validate";
+
     /// <summary>Log lines a minute, per instance, for requests refused without a valid key; the rest are only counted.</summary>
     public const int AnonymousLogLinesPerMinute = 10;
 
@@ -103,7 +106,7 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     }
 
     /// <summary>
-    /// A request refused without a valid key (<paramref name="route"/>: push, ops or keyed): counted, logged when the
+    /// A request refused without a valid key (<paramref name="route"/>: push, validate, ops or keyed): counted, logged when the
     /// sampler allows, never audited.
     /// </summary>
     public void RefusedWithoutKey(HttpRequest request, string route, int status)
@@ -117,11 +120,11 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     }
 
     /// <summary>
-    /// Records a key holder's push and its answer: who (principal and key slot), the feed (its id once the
-    /// body was read, else <c>feeds/{source}</c>), the outcome and status. Written even when the caller has gone:
-    /// the answer was decided, and the record must not depend on the connection.
+    /// Records a key holder's push (or validation, <paramref name="action"/>) and its answer: who (principal and key
+    /// slot), the feed (its id once the body was read, else <c>feeds/{source}</c>), the outcome and status. Written even
+    /// when the caller has gone: the answer was decided, and the record must not depend on the connection.
     /// </summary>
-    public Task RecordPushAsync(Caller caller, string source, string? feedId, IActionResult answer)
+    public Task RecordPushAsync(Caller caller, string source, string? feedId, IActionResult answer, string action = PushAction)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(answer);
@@ -129,8 +132,8 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
         var outcome = status switch
         {
             StatusCodes.Status202Accepted => "accepted",
-            StatusCodes.Status200OK => "duplicate",
-            StatusCodes.Status400BadRequest => "rejected",
+            StatusCodes.Status200OK => action == ValidateAction ? "valid" : "duplicate",
+            StatusCodes.Status400BadRequest => action == ValidateAction ? "invalid" : "rejected",
             StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => "refused",
             StatusCodes.Status404NotFound => "not-found",
             StatusCodes.Status413PayloadTooLarge => "too-large",
@@ -139,7 +142,7 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
             _ => "error",
         };
         var detail = (answer as ObjectResult)?.Value is ProblemDetails problem ? $"{problem.Title}: {problem.Detail}" : null;
-        return audit.RecordAsync(caller, PushAction, feedId ?? $"feeds/{source}", outcome, status, detail, CancellationToken.None);
+        return audit.RecordAsync(caller, action, feedId ?? $"feeds/{source}", outcome, status, detail, CancellationToken.None);
     }
 
     /// <summary>

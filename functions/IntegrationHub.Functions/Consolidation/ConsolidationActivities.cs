@@ -42,8 +42,7 @@ public sealed partial class ConsolidationActivities(
         var generations = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var year in DatasetPeriods.LedgerYears(Period.Parse(period)))
         {
-            var document = await ledger.ReadAsync(year, cancellationToken).ConfigureAwait(false);
-            generations[year.ToString(CultureInfo.InvariantCulture)] = document.Generation;
+            generations[year.ToString(CultureInfo.InvariantCulture)] = await ledger.ReadGenerationAsync(year, cancellationToken).ConfigureAwait(false);
         }
 
         return generations;

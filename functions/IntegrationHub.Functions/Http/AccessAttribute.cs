@@ -34,6 +34,12 @@ public sealed class AccessAttribute(AccessPolicy policy) : Attribute
     /// <summary>For <see cref="AccessPolicy.Ops"/>: the 403 detail a department key gets instead of the ops surface's default.</summary>
     public string? Forbidden { get; set; }
 
+    /// <summary>
+    /// For <see cref="AccessPolicy.OwnSource"/>: the action its audit lines name, <c>push</c> unless the route only checks
+    /// a feed (<c>validate</c>).
+    /// </summary>
+    public string AuditAction { get; set; } = Access.AccessGate.PushAction;
+
     /// <summary>The policy <paramref name="method"/> declares; a function without one is refused rather than left open.</summary>
     public static AccessAttribute Of(MethodInfo method)
     {

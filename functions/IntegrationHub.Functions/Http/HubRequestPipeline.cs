@@ -35,7 +35,7 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
                 AccessPolicy.Anonymous => await OpenAsync(context, page: false, next).ConfigureAwait(false),
                 AccessPolicy.Page => await OpenAsync(context, page: true, next).ConfigureAwait(false),
                 AccessPolicy.AnyKey => await AnyKeyAsync(context, next).ConfigureAwait(false),
-                AccessPolicy.OwnSource => await PushAsync(context, next).ConfigureAwait(false),
+                AccessPolicy.OwnSource => await PushAsync(context, access.AuditAction, next).ConfigureAwait(false),
                 AccessPolicy.Ops => await OpsAsync(context, access.Forbidden, next).ConfigureAwait(false),
                 _ => throw new InvalidOperationException($"Function {function}: unknown access policy {access.Policy}."),
             };
@@ -79,9 +79,10 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
 
     /// <summary>
     /// The source is checked before the key (an unknown source is a 404 whoever asks), then the key. Every answer to a key
-    /// holder is audited; a refusal without a valid key (401, or 404 for an unknown source) is only counted.
+    /// holder is audited under <paramref name="action"/>; a refusal without a valid key (401, or 404 for an unknown
+    /// source) is only counted. A validation draws on the same budget as a push: it costs the hub the same work.
     /// </summary>
-    private async Task<IActionResult> PushAsync(HttpContext context, Func<Task<IActionResult>> next)
+    private async Task<IActionResult> PushAsync(HttpContext context, string action, Func<Task<IActionResult>> next)
     {
         var caller = Identify(context);
         var source = context.Request.RouteValues.TryGetValue(SourceRouteValue, out var named) ? named?.ToString() ?? "" : "";
@@ -107,11 +108,11 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
         if (caller.IsAnonymous)
         {
             // Only refusals reach here without a key: anyone can send them, so they cost no audit append.
-            gate.RefusedWithoutKey(context.Request, "push", (answer as IStatusCodeActionResult)?.StatusCode ?? StatusCodes.Status401Unauthorized);
+            gate.RefusedWithoutKey(context.Request, action, (answer as IStatusCodeActionResult)?.StatusCode ?? StatusCodes.Status401Unauthorized);
             return answer;
         }
 
-        await gate.RecordPushAsync(caller, source, call.FeedId, answer).ConfigureAwait(false);
+        await gate.RecordPushAsync(caller, source, call.FeedId, answer, action).ConfigureAwait(false);
         return answer;
     }
 

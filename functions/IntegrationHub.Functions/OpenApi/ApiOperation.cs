@@ -94,6 +94,9 @@ internal static class ApiMediaTypes
     public const string Css = "text/css";
     public const string JavaScript = "text/javascript";
 
+    /// <summary>A JSON Schema document (JSON Schema 2020-12 core, §14.2).</summary>
+    public const string Schema = "application/schema+json";
+
     /// <summary>The media type registered for OpenAPI documents in JSON.</summary>
     public const string OpenApiJson = "application/vnd.oai.openapi+json";
 

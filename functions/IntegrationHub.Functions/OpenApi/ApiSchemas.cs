@@ -78,6 +78,21 @@ internal static class ApiSchemas
                 }, required: ["kty", "crv", "x", "y", "kid"])),
             },
             required: ["keys"]);
+        schemas["FeedCheckProblem"] = new OpenApiSchema
+        {
+            Description = "The problem of a feed checked without being sent: every violation, as a push would report it; nothing was stored.",
+            AllOf =
+            [
+                Ref("Problem"),
+                Object(null, new()
+                {
+                    ["feedId"] = Nullable(Text("The id the feed would get.")),
+                    ["errors"] = ArrayOf(Ref("ValidationIssue"), "Every violation (the first 1000)."),
+                    ["errorsNotListed"] = Integer("Violations beyond the first 1000, counted but not listed; absent when none."),
+                    ["warnings"] = ArrayOf(Ref("ValidationIssue"), "What is suspicious but accepted."),
+                }),
+            ],
+        };
         schemas["ValidationReport"] = Object(
             "The complete verdict on a feed: every error and warning, never just the first.",
             new()
@@ -96,7 +111,7 @@ internal static class ApiSchemas
                 ["warnings"] = ArrayOf(Ref("ValidationIssue")),
             });
         schemas["Feed"] = Object(
-            "A department feed. Its full schema is `schemas/feeds/{source}/{schemaVersion}.schema.json` (JSON Schema draft 2020-12) in the repository.",
+            "A department feed. Its full schema (JSON Schema draft 2020-12) is served at `/api/schemas/feeds/{source}/{schemaVersion}`.",
             new()
             {
                 ["schemaVersion"] = Text("The feed schema version; absent means the latest."),
@@ -187,6 +202,23 @@ internal static class ApiSchemas
                 ["versions"] = ArrayOf(Object(null, new() { ["version"] = Integer(null), ["url"] = Text(null) }, required: ["version", "url"])),
             },
             required: ["period", "latestVersion", "versions"]);
+        schemas["SchemaCatalogue"] = Object(
+            "Every schema the hub embeds, by path.",
+            new()
+            {
+                ["schemas"] = ArrayOf(Object(null, new()
+                {
+                    ["kind"] = Text("`feeds`, `events`, `dataset` or `reference`."),
+                    ["name"] = Nullable(Text("The feed source, event type or reference-data name; null for the data set.")),
+                    ["version"] = Nullable(Text("MAJOR.MINOR; null for reference data.")),
+                    ["title"] = Text("The schema's title."),
+                    ["id"] = Text("The schema's `$id`; its path is `url`."),
+                    ["url"] = Text("Where this hub serves it: `/api/schemas/{kind}/{name}/{version}`, `/api/schemas/dataset/{version}` or `/api/schemas/reference/{name}`."),
+                    ["latest"] = Boolean("The newest version of its name: a feed without `schemaVersion` is held to it."),
+                }, required: ["kind", "name", "version", "title", "id", "url", "latest"])),
+            },
+            required: ["schemas"]);
+        schemas["JsonSchema"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A JSON Schema (draft 2020-12) document." };
         schemas["Dataset"] = Object(
             "A `dual-carbon-dataset` 1.0 document; its full schema is `schemas/dataset/1.0.schema.json` in the repository.",
             new()
@@ -425,11 +457,11 @@ internal static class ApiSchemas
                     ["at"] = DateTime(null),
                     ["actor"] = Text("The principal: `ops`, a department (`transport`, …), or `anonymous` (no key, or a key that is nobody's). Never the key."),
                     ["keySlot"] = Enum("Which of its keys (`none` for anonymous).", "primary", "secondary", "none", "unknown"),
-                    ["action"] = Text("`push`, or an ops action: `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`, `reconsolidate`."),
+                    ["action"] = Text("`push`, `validate`, or an ops action: `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`, `reconsolidate`."),
                     ["target"] = Text("The instance id or feed id acted on; `feeds/{source}` for a push whose body was not read."),
                     ["outcome"] = Text("Ops: `accepted`, `done`, `refused`, `not-found`, `not-supported`, `invalid`, `skipped` or `error` (a pull: `started`, `running`, "
                         + "`not-configured`). Pushes: `accepted`, `duplicate`, `rejected`, `refused` (401, 403), `not-found`, `too-large`, `unsupported-media-type`, "
-                        + "`rate-limited` or `error`."),
+                        + "`rate-limited` or `error`; validations `valid` or `invalid`, and the same refusals."),
                     ["status"] = Integer("The HTTP status answered."),
                     ["detail"] = Nullable(Text(null)),
                 }, required: ["at", "actor", "action", "target", "outcome", "status"])),

@@ -195,8 +195,9 @@ internal static class HubOpenApi
             };
         }
 
-        // Every route that reads the hub's storage or its task hub answers 503 while they are away (DependencyOutage).
-        if (entry.Tag is not (OperationCatalog.PagesTag or OperationCatalog.HostTag))
+        // Every route that reads the hub's storage or its task hub answers 503 while they are away (DependencyOutage);
+        // the schemas are embedded in the app.
+        if (entry.Tag is not (OperationCatalog.PagesTag or OperationCatalog.HostTag or OperationCatalog.SchemasTag))
         {
             var unavailable = Response(document, new ApiResponse(
                 503,

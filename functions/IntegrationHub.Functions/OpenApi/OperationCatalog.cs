@@ -13,6 +13,7 @@ internal static class OperationCatalog
     public const string FeedsTag = "Feeds";
     public const string PullsTag = "Pulls";
     public const string DatasetsTag = "Data sets";
+    public const string SchemasTag = "Schemas";
     public const string OpsTag = "Ops";
     public const string PagesTag = "Pages";
     public const string HostTag = "Host";
@@ -23,6 +24,7 @@ internal static class OperationCatalog
         (FeedsTag, "Departments push feeds and follow them; each department with its own key."),
         (PullsTag, "Ops start a pull of one department period now (timers pull on their schedules)."),
         (DatasetsTag, "Published data sets, read without a key: strong ETags, If-None-Match answered with 304."),
+        (SchemasTag, "The JSON Schemas the hub validates with, read without a key; each schema's `$id` has the path of its route here."),
         (OpsTag, "Orchestrations, quarantine and the audit log, for the ops key only."),
         (PagesTag, "The ops console and the data-set dashboard, served by the app itself."),
         (HostTag, "The liveness and readiness probes and this document."),
@@ -59,7 +61,7 @@ internal static class OperationCatalog
             + "(UTF-8: no charset, or `charset=utf-8`) without a content coding; its size limit holds while it is read. "
             + "Every push is in the audit log with its answer and the key's owner. Every landed body gets a signed `receipt`.")
         {
-            Body = new ApiBody("The feed document, as its schema `schemas/feeds/{source}/{schemaVersion}` describes it (absent `schemaVersion`: the latest).", "Feed"),
+            Body = new ApiBody("The feed document, as its schema `/api/schemas/feeds/{source}/{schemaVersion}` describes it (absent `schemaVersion`: the latest).", "Feed"),
             Responses =
             [
                 new(202, "New and valid: processing has started; `Location` is the feed's status URL, `receipt` the hub's signed receipt.", "FeedAccepted") { Location = true },
@@ -107,6 +109,66 @@ internal static class OperationCatalog
             + "receipt's header names. Keep a copy to verify receipts offline (`hub receipt verify`).")
         {
             Responses = [new(200, "The JWK set (`Cache-Control: public, max-age=300`).", "JwkSet", ApiMediaTypes.JwkSet)],
+        },
+
+        ["ValidateFeed"] = new(FeedsTag, ApiAccess.Department, "Check a feed without sending it",
+            "Judges the feed exactly as a push would (the same admission, key, budget and limits, the same report) but stores nothing and "
+            + "starts nothing: no landing, no quarantine, no ledger entry, no run. Each call is in the audit log as `validate` and counts "
+            + "against the department's push budget.")
+        {
+            Body = new ApiBody("The feed document, as for a push.", "Feed"),
+            Responses =
+            [
+                new(200, "Valid: the report (`valid: true`, the feed id it would get, `warnings`).", "ValidationReport"),
+                new(400, "Invalid: every violation (`errors`, `warnings`) with the `feedId`; nothing was stored.", "FeedCheckProblem", ApiMediaTypes.Problem),
+                Problem(401, "No key, or a key that is nobody's."),
+                Problem(403, "A key that is not this source's (the ops key included)."),
+                Problem(404, "Unknown source."),
+                Problem(413, "The body is over the intake limit (`Intake__MaxFeedBytes`)."),
+                Problem(415, "A Content-Type other than `application/json` (or another charset than UTF-8), or a Content-Encoding other than `identity`; "
+                    + "`parameter` names the header."),
+                Problem(429, "The department has used its pushes for now (validations count too); `Retry-After` says when to try again.") with { RetryAfter = true },
+            ],
+        },
+
+        // Schemas.
+        ["ListSchemas"] = new(SchemasTag, ApiAccess.None, "List the schemas",
+            "Every schema the hub embeds: feeds per source and version, the data set, the `dataset-published` event and the reference data, "
+            + "each with its `$id` and the URL it is served at. Fixed for a deployment.")
+        {
+            Conditional = true,
+            Responses = [new(200, "The schemas, by path (`Cache-Control: no-cache`).", "SchemaCatalogue")],
+        },
+        ["GetSchema"] = new(SchemasTag, ApiAccess.None, "A schema by kind, name and version",
+            "A feed or event schema, byte for byte as the hub validates with it (`feeds/transport/1.1`, `events/dataset-published/1.1`).")
+        {
+            Conditional = true,
+            PathParameters = new Dictionary<string, string>
+            {
+                ["kind"] = "`feeds` or `events`.",
+                ["name"] = "A feed source (`statistics`, `power-grid`, `transport`, `environment`) or an event type (`dataset-published`).",
+                ["version"] = "The schema version, MAJOR.MINOR.",
+            },
+            Responses =
+            [
+                new(200, "The JSON Schema (draft 2020-12) (`Cache-Control: no-cache`).", "JsonSchema", ApiMediaTypes.Schema),
+                Problem(404, "No such schema; the problem names the first of `kind`, `name` or `version` that matches nothing in `parameter`."),
+            ],
+        },
+        ["GetSchemaOfTwoSegments"] = new(SchemasTag, ApiAccess.None, "A data-set or reference-data schema",
+            "A schema whose path has two segments: the data set by version (`dataset/2.0`) or a reference-data file by name (`reference/areas`).")
+        {
+            Conditional = true,
+            PathParameters = new Dictionary<string, string>
+            {
+                ["kind"] = "`dataset` or `reference`.",
+                ["item"] = "The data-set schema version (`2.0`) or the reference-data name (`areas`, `coefficients`, `subscribers`, `targets`).",
+            },
+            Responses =
+            [
+                new(200, "The JSON Schema (draft 2020-12) (`Cache-Control: no-cache`).", "JsonSchema", ApiMediaTypes.Schema),
+                Problem(404, "No such schema; `parameter` names the first of `kind` or `item` that matches nothing."),
+            ],
         },
 
         // Pulls.
@@ -336,7 +398,7 @@ internal static class OperationCatalog
             Parameters =
             [
                 new("actor", "Who: principals to keep (repeated or comma-separated, any case): `ops`, a department, `anonymous`.", ApiType.StringList),
-                new("action", "What: actions to keep (repeated or comma-separated): `push`, `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, "
+                new("action", "What: actions to keep (repeated or comma-separated): `push`, `validate`, `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, "
                     + "`replay-failed`, `reprocess`, `reconsolidate`.", ApiType.StringList),
                 new("outcome", "Outcomes to keep (repeated or comma-separated): `accepted`, `done`, `refused`, `invalid`, `error`, …", ApiType.StringList),
                 new("target", "Targets starting with this text: an instance id, a feed id, or a prefix such as `pull:transport:`."),

@@ -1,8 +1,12 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using IntegrationHub.Core;
 
 namespace IntegrationHub.Functions.Storage;
@@ -18,68 +22,136 @@ public sealed record LedgerEntry(
     [property: JsonPropertyName("generation")] long Generation,
     [property: JsonPropertyName("producedAt")] DateTimeOffset? ProducedAt = null);
 
-/// <summary>Every accepted feed of one calendar year; <see cref="Generation"/> grows by one with each new feed.</summary>
+/// <summary>Every accepted feed of one calendar year; <see cref="Generation"/> grows with each new feed.</summary>
 public sealed record LedgerDocument(
     [property: JsonPropertyName("year")] int Year,
     [property: JsonPropertyName("generation")] long Generation,
     [property: JsonPropertyName("entries")] IReadOnlyList<LedgerEntry> Entries);
 
 /// <summary>
-/// The period ledger: one blob per calendar year, changed only with an ETag condition so concurrent recorders
-/// never lose each other's entries. Consolidation compares generations to know whether a data set has seen every
-/// feed the ledger holds, which is what lets a feed arriving mid-consolidation queue a re-run instead of racing it.
+/// The period ledger: per calendar year, an append-only log of accepted feeds, one append block per feed. The
+/// storage service orders concurrent appends, and the block count it answers is the feed's generation, so recording
+/// a feed is one call that never retries against other writers and never rewrites what the year already holds
+/// (a whole-year document rewritten per feed made a 5,000-feed backlog quadratic). Consolidation compares
+/// generations to know whether a data set has seen every feed the ledger holds.
 /// </summary>
-public sealed class PeriodLedger(BlobServiceClient blobs)
+/// <remarks>
+/// A log is split into segments when the service refuses an append (50,000 blocks, or <see cref="SegmentBytes"/>);
+/// generations stay ordered across segments because segment k numbers from k × 50,000. A year recorded by an older
+/// build as one JSON document (<c>{year}.json</c>) is read first and keeps its generations; the log numbers after it.
+/// An append retried after a lost answer can appear twice: the first one counts.
+/// </remarks>
+public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = PeriodLedger.SegmentBytes)
 {
-    private const int MaxAttempts = 20;
+    /// <summary>Well below an append blob's 195 GB; a year's log of ~300-byte lines reaches the block cap first.</summary>
+    public const long SegmentBytes = 64L * 1024 * 1024;
 
-    public async Task<LedgerDocument> ReadAsync(int year, CancellationToken cancellationToken) =>
-        (await ReadWithETagAsync(year, cancellationToken).ConfigureAwait(false)).Document;
+    /// <summary>The service's cap on blocks in one append blob, and so the generation span of a segment.</summary>
+    public const long SegmentSpan = 50_000;
 
-    /// <summary>Adds the feed unless it is there already (activities run at least once); returns the entry as recorded.</summary>
+    // Per year: the older build's generation (fixed once this build writes) and the newest segment seen.
+    // One entry per line: each append block is one line, so lines and generations match.
+    private static readonly JsonSerializerOptions OneLine = new(HubJson.Options) { WriteIndented = false };
+
+    private readonly ConcurrentDictionary<int, long> legacyGenerations = new();
+    private readonly ConcurrentDictionary<int, int> currentSegments = new();
+
+    private BlobContainerClient Container => blobs.GetBlobContainerClient(HubContainers.Ledger);
+
+    public static string SegmentName(int year, int segment) => string.Create(CultureInfo.InvariantCulture, $"log/{year}/{segment:D4}.jsonl");
+
+    /// <summary>Adds the feed; returns the entry as recorded, with its generation.</summary>
     public async Task<LedgerEntry> RecordAsync(int year, LedgerEntry entry, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        ArgumentNullException.ThrowIfNull(entry);
+        var offset = await LegacyGenerationAsync(year, cancellationToken).ConfigureAwait(false);
+        var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry with { Generation = 0 }, OneLine) + "\n");
+        var segment = currentSegments.GetValueOrDefault(year);
+        while (true)
         {
-            var (document, etag) = await ReadWithETagAsync(year, cancellationToken).ConfigureAwait(false);
-            var existing = document.Entries.FirstOrDefault(e => e.FeedId == entry.FeedId);
-            if (existing is not null)
+            var log = Container.GetAppendBlobClient(SegmentName(year, segment));
+            try
             {
-                return existing;
+                using var content = new MemoryStream(line, writable: false);
+                var appended = await log.AppendBlockAsync(content, new AppendBlobAppendBlockOptions
+                {
+                    Conditions = new AppendBlobRequestConditions { IfMaxSizeLessThanOrEqual = segmentBytes },
+                }, cancellationToken).ConfigureAwait(false);
+                currentSegments.AddOrUpdate(year, segment, (_, seen) => Math.Max(seen, segment));
+                return entry with { Generation = offset + (segment * SegmentSpan) + appended.Value.BlobCommittedBlockCount };
             }
-
-            var recorded = entry with { Generation = document.Generation + 1 };
-            var next = document with { Generation = recorded.Generation, Entries = [.. document.Entries, recorded] };
-            if (attempt == MaxAttempts)
+            catch (RequestFailedException ex) when (ex.ErrorCode == "BlobNotFound")
             {
-                // The last attempt fails with the service's own reason (another writer, or a lease ops must see).
-                await ConditionalJsonBlob.WriteAsync(Blob(year), next, etag, cancellationToken).ConfigureAwait(false);
-                return recorded;
+                // The year's first feed (or a segment just opened): create the log and append again.
+                await log.CreateIfNotExistsAsync(new AppendBlobCreateOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" } }, cancellationToken)
+                    .ConfigureAwait(false);
             }
-
-            if (await ConditionalJsonBlob.TryWriteAsync(Blob(year), next, etag, cancellationToken).ConfigureAwait(false))
+            catch (RequestFailedException ex) when (ex.ErrorCode is "MaxBlobSizeConditionNotMet" or "BlockCountExceedsLimit")
             {
-                return recorded;
+                segment++;
             }
-
-            // Another feed was recorded in between: read again and retry on top of it.
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50 * attempt)), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    public async Task<LedgerDocument> ReadAsync(int year, CancellationToken cancellationToken)
+    {
+        var (legacy, _) = await ConditionalJsonBlob.ReadAsync<LedgerDocument>(LegacyBlob(year), cancellationToken).ConfigureAwait(false);
+        var offset = legacy?.Generation ?? 0;
+        legacyGenerations.TryAdd(year, offset);
+        var entries = new List<LedgerEntry>(legacy?.Entries ?? []);
+        var seen = entries.Select(e => e.FeedId).ToHashSet(StringComparer.Ordinal);
+        var generation = offset;
+        foreach (var segment in await ListSegmentsAsync(year, cancellationToken).ConfigureAwait(false))
+        {
+            var content = (await Container.GetBlobClient(SegmentName(year, segment)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
+            var index = 0L;
+            foreach (var line in content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                index++;
+                generation = offset + (segment * SegmentSpan) + index;
+                var entry = JsonSerializer.Deserialize<LedgerEntry>(line, HubJson.Options) ?? throw new InvalidDataException($"Ledger {year} segment {segment} line {index} is empty.");
+                if (seen.Add(entry.FeedId))
+                {
+                    entries.Add(entry with { Generation = generation });
+                }
+            }
+        }
+
+        return new LedgerDocument(year, generation, entries);
+    }
+
+    /// <summary>The year's newest generation without reading its entries: the newest segment's block count.</summary>
+    public async Task<long> ReadGenerationAsync(int year, CancellationToken cancellationToken)
+    {
+        var offset = await LegacyGenerationAsync(year, cancellationToken).ConfigureAwait(false);
+        var segments = await ListSegmentsAsync(year, cancellationToken).ConfigureAwait(false);
+        if (segments.Count == 0)
+        {
+            return offset;
+        }
+
+        var newest = segments[^1];
+        var properties = await Container.GetBlobClient(SegmentName(year, newest)).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return offset + (newest * SegmentSpan) + properties.Value.BlobCommittedBlockCount;
     }
 
     /// <summary>The years that have a ledger, ascending.</summary>
     public async Task<IReadOnlyList<int>> ListYearsAsync(CancellationToken cancellationToken)
     {
-        var years = new List<int>();
+        var years = new SortedSet<int>();
         try
         {
-            await foreach (var item in blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobsAsync(new GetBlobsOptions(), cancellationToken).ConfigureAwait(false))
+            await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions(), cancellationToken).ConfigureAwait(false))
             {
-                // Only the top-level year documents; start claims and replay records live in sub-folders.
-                if (item.Name.Length == 9 && item.Name.EndsWith(".json", StringComparison.Ordinal)
-                    && int.TryParse(item.Name[..4], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var year))
+                // The logs (log/{year}/…) and an older build's year documents ({year}.json); the other folders hold
+                // start claims, demands and inclusion records.
+                if (item.Name.StartsWith("log/", StringComparison.Ordinal) && item.Name.Length > 8 && TryYear(item.Name.AsSpan(4, 4), out var logged))
                 {
-                    years.Add(year);
+                    years.Add(logged);
+                }
+                else if (item.Name.Length == 9 && item.Name.EndsWith(".json", StringComparison.Ordinal) && TryYear(item.Name.AsSpan(0, 4), out var legacy))
+                {
+                    years.Add(legacy);
                 }
             }
         }
@@ -88,15 +160,47 @@ public sealed class PeriodLedger(BlobServiceClient blobs)
             // No container yet means no ledger yet.
         }
 
-        years.Sort();
-        return years;
+        return [.. years];
     }
 
-    private BlobClient Blob(int year) => blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobClient($"{year}.json");
+    private static bool TryYear(ReadOnlySpan<char> text, out int year) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out year);
 
-    private async Task<(LedgerDocument Document, ETag? ETag)> ReadWithETagAsync(int year, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<int>> ListSegmentsAsync(int year, CancellationToken cancellationToken)
     {
-        var (document, etag) = await ConditionalJsonBlob.ReadAsync<LedgerDocument>(Blob(year), cancellationToken).ConfigureAwait(false);
-        return (document ?? new LedgerDocument(year, 0, []), etag);
+        var segments = new List<int>();
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"log/{year}/");
+        try
+        {
+            await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+            {
+                if (item.Name.EndsWith(".jsonl", StringComparison.Ordinal)
+                    && int.TryParse(item.Name.AsSpan(prefix.Length, item.Name.Length - prefix.Length - 6), NumberStyles.None, CultureInfo.InvariantCulture, out var segment))
+                {
+                    segments.Add(segment);
+                }
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No container yet.
+        }
+
+        segments.Sort();
+        return segments;
     }
+
+    /// <summary>An older build's year document, if any: this build only reads it, so its generation is read once.</summary>
+    private async Task<long> LegacyGenerationAsync(int year, CancellationToken cancellationToken)
+    {
+        if (legacyGenerations.TryGetValue(year, out var known))
+        {
+            return known;
+        }
+
+        var (legacy, _) = await ConditionalJsonBlob.ReadAsync<LedgerDocument>(LegacyBlob(year), cancellationToken).ConfigureAwait(false);
+        return legacyGenerations.GetOrAdd(year, legacy?.Generation ?? 0);
+    }
+
+    private BlobClient LegacyBlob(int year) => Container.GetBlobClient(string.Create(CultureInfo.InvariantCulture, $"{year}.json"));
 }

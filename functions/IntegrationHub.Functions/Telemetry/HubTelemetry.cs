@@ -155,7 +155,7 @@ public static class HubTelemetry
     }
 
     /// <summary>A request without a valid key was refused: counted here, and not written to the audit log.</summary>
-    /// <param name="route">A few-valued route kind (push, ops, keyed), never the caller's path.</param>
+    /// <param name="route">A few-valued route kind (push, validate, ops, keyed), never the caller's path.</param>
     public static void AnonymousRefused(string route, int status) =>
         AnonymousRefusals.Add(1, new(Tags.Route, route), new(Tags.Status, status));
 

@@ -36,6 +36,10 @@ public sealed class AccessDeclarationTests
 
     [Theory]
     [InlineData("PushFeed", AccessPolicy.OwnSource)]
+    [InlineData("ValidateFeed", AccessPolicy.OwnSource)]
+    [InlineData("ListSchemas", AccessPolicy.Anonymous)]
+    [InlineData("GetSchema", AccessPolicy.Anonymous)]
+    [InlineData("GetSchemaOfTwoSegments", AccessPolicy.Anonymous)]
     [InlineData("GetFeedStatus", AccessPolicy.AnyKey)]
     [InlineData("StartPull", AccessPolicy.Ops)]
     [InlineData("ListAudit", AccessPolicy.Ops)]
@@ -45,6 +49,14 @@ public sealed class AccessDeclarationTests
     public void Function_DeclaresTheRoutesPolicy(string function, AccessPolicy policy)
     {
         Assert.Equal(policy, AccessAttribute.Of(Functions.Single(m => m.GetCustomAttribute<FunctionAttribute>()!.Name == function)).Policy);
+    }
+
+    [Theory]
+    [InlineData("PushFeed", "push")]
+    [InlineData("ValidateFeed", "validate")]
+    public void OwnSourceFunction_NamesItsAuditAction(string function, string action)
+    {
+        Assert.Equal(action, AccessAttribute.Of(Functions.Single(m => m.GetCustomAttribute<FunctionAttribute>()!.Name == function)).AuditAction);
     }
 
     private static string Name(MethodInfo method) => $"{method.DeclaringType!.Name}.{method.Name}";

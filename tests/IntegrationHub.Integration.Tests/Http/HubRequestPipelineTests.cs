@@ -283,6 +283,27 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
     }
 
     [Fact]
+    public async Task OwnSource_ValidateAction_AuditedAsValidate_OnThePushBudget_RefusalWithoutKeyCountedAsValidate()
+    {
+        var validate = new AccessAttribute(AccessPolicy.OwnSource) { AuditAction = AccessGate.ValidateAction };
+        using var refusals = new RefusalCounter(AccessGate.ValidateAction);
+
+        var (valid, _) = await RunAsync(validate, TransportKey, source: "transport", feedId: "transport-2024-01-r0-checked");
+        var (foreign, _) = await RunAsync(validate, EnvironmentKey, source: "transport");
+        var (push, _) = await RunAsync(new AccessAttribute(AccessPolicy.OwnSource), TransportKey, source: "transport");
+        var (overBudget, _) = await RunAsync(validate, TransportKey, source: "transport");
+        var (anonymous, _) = await RunAsync(validate, null, source: "transport");
+
+        // The budget is 2 a minute: one validation and one push spend it, whichever route is used next.
+        Assert.Equal([200, 403, 200, 429, 401], new[] { valid, foreign, push, overBudget, anonymous }.Select(Status));
+        Assert.Equal(
+            [("environment", "validate", "feeds/transport", "refused", 403), ("transport", "push", "feeds/transport", "duplicate", 200),
+                ("transport", "validate", "feeds/transport", "rate-limited", 429), ("transport", "validate", "transport-2024-01-r0-checked", "valid", 200)],
+            (await AuditAsync()).Select(e => (e.Actor, e.Action, e.Target, e.Outcome, e.Status)).Order().ToList());
+        Assert.Equal([("validate", 401)], refusals.Seen);
+    }
+
+    [Fact]
     public async Task AnyPolicy_StorageUnreachable_503WithRetryAfterAndDependency_PushNotAudited()
     {
         foreach (var policy in Enum.GetValues<AccessPolicy>())
@@ -376,13 +397,16 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Equal((status, title, detail), (problem.Status, problem.Title, problem.Detail));
     }
 
-    /// <summary>The measurements of <see cref="HubTelemetry.Instruments.AnonymousRefused"/> on pushes while it is alive.</summary>
+    /// <summary>
+    /// The measurements of <see cref="HubTelemetry.Instruments.AnonymousRefused"/> on one route (pushes by default) while
+    /// it is alive.
+    /// </summary>
     private sealed class RefusalCounter : IDisposable
     {
         private readonly MeterListener listener = new();
         private readonly List<(string Route, int Status)> seen = [];
 
-        public RefusalCounter()
+        public RefusalCounter(string counted = "push")
         {
             listener.InstrumentPublished = (instrument, l) =>
             {
@@ -401,7 +425,7 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
                     status = tag.Key == HubTelemetry.Tags.Status ? (int)tag.Value! : status;
                 }
 
-                if (route == "push")
+                if (route == counted)
                 {
                     lock (seen)
                     {

@@ -123,6 +123,10 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
         Assert.Equal(["opsKey"], Security(document, "/api/pulls/{source}/{period}", HttpMethod.Post));
         Assert.Empty(Security(document, "/api/datasets/{period}", HttpMethod.Get));
         Assert.Empty(Security(document, "/api/health", HttpMethod.Get));
+        Assert.Equal(["departmentKey"], Security(document, "/api/feeds/{source}/validate", HttpMethod.Post));
+        Assert.Empty(Security(document, "/api/schemas", HttpMethod.Get));
+        Assert.Empty(Security(document, "/api/schemas/{kind}/{name}/{version}", HttpMethod.Get));
+        Assert.Empty(Security(document, "/api/schemas/{kind}/{item}", HttpMethod.Get));
     }
 
     [Fact]
@@ -132,7 +136,8 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
 
         Assert.Equal(["source"], PathParameters(Operation(document, "/api/feeds/{source}", HttpMethod.Post)));
         Assert.Equal(["source", "feedId"], PathParameters(Operation(document, "/api/feeds/{source}/{feedId}", HttpMethod.Get)));
-        Assert.Equal(["GetFeedStatus", "PushFeed"],
+        Assert.Equal(["source"], PathParameters(Operation(document, "/api/feeds/{source}/validate", HttpMethod.Post)));
+        Assert.Equal(["GetFeedStatus", "PushFeed", "ValidateFeed"],
             Operations(document).Where(o => !o.Operation.Deprecated).Where(o => o.Path.StartsWith("/api/feeds/", StringComparison.Ordinal)).Select(o => o.OperationId).Order(StringComparer.Ordinal));
 
         // No path joins two meanings into one name any more, e.g. {feedIdOrSource}.
@@ -245,6 +250,23 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
         AssertDocumented(document, HttpMethod.Get, "/api/ops/instances/{instanceId}", await Api.GetAsync("/api/ops/instances/no-such-instance", Keys.Ops), expected: 404);
         AssertDocumented(document, HttpMethod.Get, "/api/feeds/{source}/{feedId}", await Api.FeedStatusAsync("transport-2024-06-r0-0000000000000000"), expected: 404);
         AssertDocumented(document, HttpMethod.Get, "/api/feeds/{feedId}", await Api.GetAsync("/api/feeds/transport-2024-06-r0-0000000000000000", Keys.Ops), expected: 404);
+
+        // Schemas without a key: the catalogue, a schema, its revalidation, an unknown one; a feed checked, valid and not.
+        AssertDocumented(document, HttpMethod.Get, "/api/schemas", await Api.GetAsync("/api/schemas"), expected: 200);
+        AssertDocumented(document, HttpMethod.Get, "/api/schemas/{kind}/{name}/{version}", await Api.GetAsync("/api/schemas/feeds/transport/1.1"), expected: 200);
+        AssertDocumented(document, HttpMethod.Get, "/api/schemas/{kind}/{name}/{version}", await Api.GetAsync("/api/schemas/feeds/transport/0.9"), expected: 404);
+        AssertDocumented(document, HttpMethod.Get, "/api/schemas/{kind}/{item}", await Api.GetAsync("/api/schemas/dataset/2.0"), expected: 200);
+        AssertDocumented(document, HttpMethod.Get, "/api/schemas/{kind}/{item}", await Api.GetAsync("/api/schemas/reference/nothing"), expected: 404);
+        var schema = await SendAsync("/api/schemas/reference/areas", etag: null);
+        Assert.Equal(HttpStatusCode.NotModified, (await SendAsync("/api/schemas/reference/areas", schema.Headers.ETag)).StatusCode);
+        Assert.True(Responses(document, "/api/schemas/{kind}/{item}", HttpMethod.Get).ContainsKey("304"), "A schema answers 304 but the document does not list it.");
+        var invalid = SampleFeed.Load(Path.Combine("invalid", "nev-exceeds-total.json"));
+        AssertDocumented(document, HttpMethod.Post, "/api/feeds/{source}/validate",
+            await Api.SendAsync(HttpMethod.Post, "/api/feeds/transport/validate", Keys.Transport, transport.Bytes), expected: 200);
+        AssertDocumented(document, HttpMethod.Post, "/api/feeds/{source}/validate",
+            await Api.SendAsync(HttpMethod.Post, "/api/feeds/transport/validate", Keys.Transport, invalid.Bytes), expected: 400);
+        AssertDocumented(document, HttpMethod.Post, "/api/feeds/{source}/validate",
+            await Api.SendAsync(HttpMethod.Post, "/api/feeds/transport/validate", Keys.Statistics, transport.Bytes), expected: 403);
 
         // A feed: accepted, then the same bytes again.
         AssertDocumented(document, HttpMethod.Post, "/api/feeds/{source}", await Api.PushAsync("transport", transport.Bytes), expected: 202);

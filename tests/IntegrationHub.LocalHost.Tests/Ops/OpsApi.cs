@@ -73,7 +73,7 @@ public sealed class OpsApi(HubApi api)
 /// Makes a feed's NormaliseFeed step fail the way storage trouble would: its normalised blob is taken under an infinite
 /// lease before the feed arrives, so the activity's overwrite is refused (412, lease id missing) until the lease is broken.
 /// </summary>
-public sealed class LedgerLease(BlobClient blob, string leaseId)
+public sealed class LedgerLease(BlobBaseClient blob, string leaseId)
 {
     /// <summary>
     /// Holds a lease on the ledger of the feed's year, so recording the feed fails (storage trouble as ops meet it)
@@ -82,21 +82,10 @@ public sealed class LedgerLease(BlobClient blob, string leaseId)
     public static async Task<LedgerLease> HoldAsync(BlobServiceClient blobs, SampleFeed feed)
     {
         var year = feed.Period[..4];
-        var blob = blobs.GetBlobContainerClient("ledger").GetBlobClient($"{year}.json");
-        try
-        {
-            await blob.UploadAsync(BinaryData.FromString($"{{\"year\":{year},\"generation\":0,\"entries\":[]}}"), new Azure.Storage.Blobs.Models.BlobUploadOptions
-            {
-                Conditions = new Azure.Storage.Blobs.Models.BlobRequestConditions { IfNoneMatch = Azure.ETag.All },
-            });
-        }
-        catch (Azure.RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            // Feeds of that year are recorded already.
-        }
-
-        var lease = await blob.GetBlobLeaseClient().AcquireAsync(TimeSpan.FromSeconds(-1));
-        return new LedgerLease(blob, lease.Value.LeaseId);
+        var log = blobs.GetBlobContainerClient("ledger").GetAppendBlobClient($"log/{year}/0000.jsonl");
+        await log.CreateIfNotExistsAsync();
+        var lease = await log.GetBlobLeaseClient().AcquireAsync(TimeSpan.FromSeconds(-1));
+        return new LedgerLease(log, lease.Value.LeaseId);
     }
 
     public Task ReleaseAsync() => blob.GetBlobLeaseClient(leaseId).ReleaseAsync();
