@@ -30,3 +30,32 @@ public sealed class ReceiptOptions
     public static string DefaultLocalKeyFile =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "IntegrationHub", "receipt-signing-key.pem");
 }
+
+/// <summary>
+/// Settings that must stop the start: a <c>Receipts__KeyId</c> that is not a Key Vault key URL, and none at all in
+/// Azure, where a local key file would be lost with the instance and every receipt signed with it unverifiable.
+/// </summary>
+internal sealed class ReceiptOptionsValidation(bool inAzure) : Microsoft.Extensions.Options.IValidateOptions<ReceiptOptions>
+{
+    public ReceiptOptionsValidation()
+        : this(Intake.AccessOptionsValidation.RunsInAzure)
+    {
+    }
+
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ReceiptOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        const string Setting = $"{ReceiptOptions.SectionName}__{nameof(ReceiptOptions.KeyId)}";
+        if (string.IsNullOrEmpty(options.KeyId))
+        {
+            return inAzure
+                ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"{Setting} is not set: in Azure receipts are signed with a Key Vault key (infra/ sets it).")
+                : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+        }
+
+        return Uri.TryCreate(options.KeyId, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
+            && uri.Segments is [_, "keys/", { Length: > 0 }] or [_, "keys/", { Length: > 0 }, { Length: > 0 }]
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"{Setting} is not a Key Vault key URL such as https://{{vault}}.vault.azure.net/keys/{{name}}.");
+    }
+}

@@ -15,7 +15,8 @@ public static class ReceiptServiceCollectionExtensions
     /// <summary>The receipt key (Key Vault when <c>Receipts__KeyId</c> is set, else the local key file) and the issuer.</summary>
     public static IServiceCollection AddReceipts(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ReceiptOptions>().Bind(configuration.GetSection(ReceiptOptions.SectionName));
+        services.AddOptions<ReceiptOptions>().Bind(configuration.GetSection(ReceiptOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReceiptOptions>, ReceiptOptionsValidation>();
         services.AddSingleton<IReceiptKey>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ReceiptOptions>>().Value;
