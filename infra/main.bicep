@@ -192,6 +192,10 @@ var names = {
   virtualNetwork: 'vnet-${namePrefix}-${environmentName}-${suffix}'
 }
 
+// The key receipts are signed with, and the custom role that may only read and sign with it.
+var receiptSigningKeyName = 'receipt-signing'
+var receiptSignerRoleId = guid(resourceGroup().id, namePrefix, environmentName, 'receipt-signer')
+
 var allTags = union(tags, {
   application: 'IntegrationHub'
   environment: environmentName
@@ -326,6 +330,23 @@ module keyVault 'modules/key-vault/vault/main.bicep' = {
   ]
 }
 
+module receiptSigningKey 'modules/key-vault/key/main.bicep' = {
+  params: {
+    vaultName: names.keyVault
+    name: receiptSigningKeyName
+  }
+  dependsOn: [
+    keyVault
+  ]
+}
+
+module receiptSignerRole 'modules/authorization/role-definition/main.bicep' = {
+  params: {
+    roleId: receiptSignerRoleId
+    roleName: 'IntegrationHub receipt signer (${namePrefix}-${environmentName}, ${resourceGroup().name})'
+  }
+}
+
 module functionApp 'modules/web/flex-function-app/main.bicep' = {
   params: {
     name: names.functionApp
@@ -395,6 +416,15 @@ var appRoleAssignments roleAssignmentType[] = concat(
       principalType: 'ServicePrincipal'
       description: 'Resolve Key Vault references of department credentials'
     }
+    {
+      // The receipt signer role (custom, defined above) on the receipt key only: read its public part and versions
+      // and sign with it. Key Vault Crypto User would also allow encrypt, decrypt, wrap and unwrap, on every key.
+      scope: 'receiptSigningKey'
+      roleDefinitionId: receiptSignerRoleId
+      principalId: appPrincipalId
+      principalType: 'ServicePrincipal'
+      description: 'Sign feed receipts with the receipt key (never leaves the vault)'
+    }
   ],
   applicationInsightsDisableLocalAuth
     ? [
@@ -430,12 +460,15 @@ module roleAssignments 'modules/authorization/role-assignments/main.bicep' = {
     serviceBusNamespaceName: names.serviceBus
     serviceBusTopicName: topicName
     keyVaultName: names.keyVault
+    receiptSigningKeyName: receiptSigningKeyName
     applicationInsightsName: names.applicationInsights
     roleAssignments: concat(appRoleAssignments, officerRoleAssignments)
   }
   dependsOn: [
     serviceBus
     keyVault
+    receiptSigningKey
+    receiptSignerRole
     applicationInsights
   ]
 }
@@ -480,6 +513,9 @@ var coreSettings = {
   // Durable retry policy of a pull: attempts (first included) and the first wait, doubling after.
   Pull__RetryMaxAttempts: string(pullRetryMaxAttempts)
   Pull__RetryFirstIntervalSeconds: string(pullRetryFirstIntervalSeconds)
+  // Receipts: signed in Key Vault with the receipt key's current version; the hub names itself by its URL.
+  Receipts__KeyId: 'https://${names.keyVault}${environment().suffixes.keyvaultDns}/keys/${receiptSigningKeyName}'
+  Receipts__Issuer: 'https://${functionApp.outputs.defaultHostName}'
   // Telemetry. The connection string is an address; with local auth off it is not a credential.
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.outputs.connectionString
 }
@@ -521,8 +557,8 @@ module appSettings 'modules/web/site-app-settings/main.bicep' = {
   }
   // Written after the identity holds its roles, so the restart this causes finds storage, Service Bus and the
   // vault readable (Key Vault references are resolved at that point).
+  // The app itself comes first through the issuer setting, which reads its host name.
   dependsOn: [
-    functionApp
     roleAssignments
   ]
 }
@@ -554,6 +590,9 @@ output SERVICE_BUS_SUBSCRIPTION_NAMES string[] = map(subscribers, s => s.name)
 
 @description('Name of the Key Vault holding department credentials.')
 output KEY_VAULT_NAME string = keyVault.outputs.name
+
+@description('Key Vault key (without a version) receipts are signed with; its public keys are served at /api/receipts/keys.')
+output RECEIPT_SIGNING_KEY_ID string = receiptSigningKey.outputs.keyUri
 
 @description('Names of the secrets the app settings reference, space-separated (the secret values are set outside the template).')
 output KEY_VAULT_SECRET_NAMES string = join(secretNames, ' ')

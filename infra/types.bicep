@@ -54,7 +54,7 @@ type subscriberType = {
 
 @export()
 @description('The resources a role assignment can be scoped to, each the narrowest that still works.')
-type roleScopeType = 'storageAccount' | 'serviceBusTopic' | 'keyVault' | 'applicationInsights'
+type roleScopeType = 'storageAccount' | 'serviceBusTopic' | 'keyVault' | 'receiptSigningKey' | 'applicationInsights'
 
 @export()
 @description('One role assignment, as data: who gets which role where, and why.')
@@ -62,7 +62,7 @@ type roleAssignmentType = {
   @description('Resource the role is scoped to.')
   scope: roleScopeType
 
-  @description('Built-in role definition id (a GUID).')
+  @description('Role definition id (a GUID): a built-in role, or the receipt signer role this template defines.')
   roleDefinitionId: string
 
   @description('Object id of the principal.')

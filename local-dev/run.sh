@@ -132,6 +132,8 @@ echo "Azurite listening"
 account_key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$account_key;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
 export AzureWebJobsStorage="$storage" HubStorage="$storage"
+# The hub's receipt-signing key lives with the data it signed for (created by the hub on its first start).
+export Receipts__LocalKeyFile="${Receipts__LocalKeyFile:-$(cd "$data" && pwd)/receipt-signing-key.pem}"
 
 if [[ $samples -eq 1 ]]; then
   sim_port="$(pick_port "${SIMULATOR_PORT:-7080}" 'department simulators')"

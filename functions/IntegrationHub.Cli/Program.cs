@@ -11,6 +11,7 @@ root.Subcommands.Add(ValidateCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(DatasetCommand.Create());
 root.Subcommands.Add(PushCommand.Create());
+root.Subcommands.Add(ReceiptCommand.Create());
 root.Subcommands.Add(OpsCommand.Create());
 root.Subcommands.Add(OpsCommand.Reconcile());
 

@@ -11,6 +11,7 @@ using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Ops;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Pull;
+using IntegrationHub.Functions.Receipts;
 using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Schemas;
 using IntegrationHub.Functions.Storage;
@@ -63,6 +64,7 @@ public static class HubServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<HubStorageInitializer>());
         services.AddSingleton<FeedStore>();
         services.AddSingleton<FeedIntake>();
+        services.AddReceipts(configuration);
         services.AddSingleton<OrchestrationStarter>();
         services.AddSingleton<FeedProcessing>();
         services.AddSingleton<PeriodLedger>();

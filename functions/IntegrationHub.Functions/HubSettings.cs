@@ -37,6 +37,12 @@ public static class HubSettings
         {
             yield return name;
         }
+
+        foreach (var name in Receipts.ReceiptOptions.AzureAppSettingNames)
+        {
+            yield return name;
+        }
+
         foreach (var (section, type) in OptionsClasses)
         {
             foreach (var name in Leaves(section, type))

@@ -22,9 +22,15 @@ internal static class Problems
         return result;
     }
 
-    public static ObjectResult Invalid(string feedId, string statusUrl, ValidationReport report)
+    /// <param name="receipt">The signed receipt of the quarantined bytes (proof they were delivered); null: none is listed.</param>
+    public static ObjectResult Invalid(string feedId, string statusUrl, ValidationReport report, string? receipt = null)
     {
         var extensions = new Dictionary<string, object?> { ["feedId"] = feedId, ["statusUrl"] = statusUrl, ["errors"] = report.Errors, ["warnings"] = report.Warnings };
+        if (receipt is not null)
+        {
+            extensions["receipt"] = receipt;
+        }
+
         var detail = $"{report.Errors.Count} violation(s); the feed is quarantined with this report. Fix them and send the feed again.";
         if (report.ErrorsNotListed > 0)
         {

@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using IntegrationHub.Core;
 using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Receipts;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -12,6 +13,10 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     // The test runner builds regexes before test code runs; see the Core tests' TestCore for why this is opted out here.
     private static readonly HubCore Core = new(requireRegexTimeout: false);
+
+    /// <summary>Signs the receipts of every intake these tests make, with a key that lives as long as the test run.</summary>
+    internal static readonly ReceiptIssuer Receipts = new(
+        LocalFileReceiptKey.InMemory(), Microsoft.Extensions.Options.Options.Create(new ReceiptOptions { Issuer = "https://hub.test" }));
 
     private readonly BlobServiceClient blobs = azurite.Blobs;
     private FeedIntake intake = null!;
@@ -35,7 +40,8 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var starter = new IntegrationHub.Functions.Durable.OrchestrationStarter(blobs, TimeProvider.System, NullLogger<IntegrationHub.Functions.Durable.OrchestrationStarter>.Instance);
         return new FeedIntake(
-            new FeedStore(blobs), Core.Validator, new FeedProcessing(starter, NullLogger<FeedProcessing>.Instance), new ConsolidationRecords(blobs), new DatasetStore(blobs), logger);
+            new FeedStore(blobs), Core.Validator, new FeedProcessing(starter, NullLogger<FeedProcessing>.Instance), new ConsolidationRecords(blobs), new DatasetStore(blobs),
+            Receipts, TimeProvider.System, logger);
     }
 
     private static byte[] Sample(params string[] parts) =>
@@ -126,6 +132,36 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReleaseFromQuarantine_FeedValidNow_KeepsTheReceiptItWasLandedWith()
+    {
+        var store = new FeedStore(blobs);
+        var body = Sample("2024", "transport-2024-06-r0.json");
+        var hash = IntegrationHub.Core.Feeds.FeedId.ContentHash(body);
+        var report = new IntegrationHub.Core.Validation.ValidationReport { FeedId = "transport-2024-06-r0-x", Period = "2024-06" };
+        Assert.NotNull(await store.LandJudgedAsync("transport", hash, body, "transport-2024-06-r0-x", FeedState.Quarantined, report, "h.p.s", CancellationToken.None));
+
+        Assert.True(await store.ReleaseFromQuarantineAsync("transport", hash, "transport-2024-06-r0-x", "2024-06", CancellationToken.None));
+
+        // The receipt says what the hub answered when the bytes came (quarantined); releasing them later does not unsay it.
+        var landed = await store.GetLandedAsync("transport", hash, CancellationToken.None);
+        Assert.Equal(FeedState.Validated, landed!.State);
+        Assert.Equal("h.p.s", landed.Receipt);
+    }
+
+    [Fact]
+    public async Task Receive_SameBytesTwice_TheDuplicateGetsTheFirstReceipt()
+    {
+        var body = Sample("2024", "environment-2024-06-r0.json");
+
+        var first = await intake.LandAsync("environment", body, "push", CancellationToken.None);
+        var again = await intake.LandAsync("environment", body, "push", CancellationToken.None);
+
+        Assert.Equal(IntakeVerdict.Duplicate, again.Verdict);
+        Assert.NotNull(first.Receipt);
+        Assert.Equal(first.Receipt, again.Receipt);
+    }
+
+    [Fact]
     public async Task Land_SameBytesTwice_NeverOverwritesTheFirstWrite()
     {
         var store = new FeedStore(blobs);
@@ -133,8 +169,8 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
         var hash = IntegrationHub.Core.Feeds.FeedId.ContentHash(body);
 
         var report = new IntegrationHub.Core.Validation.ValidationReport { FeedId = "statistics-2024-Q4-r0-x", Period = "2024-Q4" };
-        Assert.NotNull(await store.LandJudgedAsync("statistics", hash, body, "statistics-2024-Q4-r0-x", FeedState.Validated, report, CancellationToken.None));
-        Assert.Null(await store.LandJudgedAsync("statistics", hash, "{}"u8.ToArray(), "statistics-2024-Q4-r0-x", FeedState.Validated, report, CancellationToken.None));
+        Assert.NotNull(await store.LandJudgedAsync("statistics", hash, body, "statistics-2024-Q4-r0-x", FeedState.Validated, report, receipt: null, CancellationToken.None));
+        Assert.Null(await store.LandJudgedAsync("statistics", hash, "{}"u8.ToArray(), "statistics-2024-Q4-r0-x", FeedState.Validated, report, receipt: null, CancellationToken.None));
 
         var stored = await blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(FeedStore.LandingPath("statistics", hash)).DownloadContentAsync();
         Assert.Equal(body, stored.Value.Content.ToArray());

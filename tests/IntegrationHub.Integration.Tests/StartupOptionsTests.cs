@@ -53,6 +53,34 @@ public sealed class StartupOptionsTests
     }
 
     [Theory]
+    [InlineData("http://kv-hub.vault.azure.net/keys/receipt-signing")]
+    [InlineData("https://kv-hub.vault.azure.net/secrets/receipt-signing")]
+    [InlineData("receipt-signing")]
+    public void Start_ReceiptKeyIdNotAKeyVaultKeyUrl_FailsNamingTheSetting(string keyId)
+    {
+        using var provider = Hub(("Receipts:KeyId", keyId));
+
+        var refused = Assert.Throws<OptionsValidationException>(() => Start(provider));
+        Assert.Contains("Receipts__KeyId", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReceiptSettings_InAzureWithoutAVaultKey_AreRefused_ElsewhereTheLocalKeyFileSigns()
+    {
+        var none = new IntegrationHub.Functions.Receipts.ReceiptOptions();
+        var vaultKey = new IntegrationHub.Functions.Receipts.ReceiptOptions { KeyId = "https://kv-hub.vault.azure.net/keys/receipt-signing" };
+        var vaultKeyVersion = new IntegrationHub.Functions.Receipts.ReceiptOptions { KeyId = "https://kv-hub.vault.azure.net/keys/receipt-signing/0123abcd" };
+
+        var inAzure = new IntegrationHub.Functions.Receipts.ReceiptOptionsValidation(inAzure: true);
+        var locally = new IntegrationHub.Functions.Receipts.ReceiptOptionsValidation(inAzure: false);
+
+        Assert.Contains("Receipts__KeyId is not set", inAzure.Validate(null, none).FailureMessage, StringComparison.Ordinal);
+        Assert.True(inAzure.Validate(null, vaultKey).Succeeded);
+        Assert.True(inAzure.Validate(null, vaultKeyVersion).Succeeded);
+        Assert.True(locally.Validate(null, none).Succeeded);
+    }
+
+    [Theory]
     [InlineData("Statistics", "0")]
     [InlineData("PowerGrid", "-1")]
     [InlineData("Transport", "601")]

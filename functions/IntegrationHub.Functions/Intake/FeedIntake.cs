@@ -2,7 +2,9 @@ using System.Diagnostics;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Normalisation;
 using IntegrationHub.Core.Validation;
+using IntegrationHub.Core.Receipts;
 using IntegrationHub.Functions.Consolidation;
+using IntegrationHub.Functions.Receipts;
 using IntegrationHub.Functions.Storage;
 using IntegrationHub.Functions.Telemetry;
 using Microsoft.DurableTask.Client;
@@ -28,6 +30,12 @@ public sealed record IntakeOutcome(IntakeVerdict Verdict, string FeedId, string?
 
     /// <summary>A duplicate's bytes as they were landed before, with their verdict.</summary>
     public LandedFeed? Earlier { get; init; }
+
+    /// <summary>
+    /// The signed receipt landed with the bytes: this call's when it landed them, else the first lander's (so the same
+    /// bytes always get the same receipt); null only for bytes landed before receipts existed.
+    /// </summary>
+    public string? Receipt { get; init; }
 }
 
 /// <summary>
@@ -36,7 +44,8 @@ public sealed record IntakeOutcome(IntakeVerdict Verdict, string FeedId, string?
 /// its ProcessFeed run. Nothing after this validates the feed again.
 /// </summary>
 public sealed partial class FeedIntake(
-    FeedStore store, FeedValidator validator, FeedProcessing processing, ConsolidationRecords records, DatasetStore datasets, ILogger<FeedIntake> logger)
+    FeedStore store, FeedValidator validator, FeedProcessing processing, ConsolidationRecords records, DatasetStore datasets, ReceiptIssuer receipts,
+    TimeProvider clock, ILogger<FeedIntake> logger)
 {
     /// <summary>Judges and lands the bytes, then starts an accepted feed's run (or makes sure a duplicate's exists).</summary>
     /// <param name="channel"><see cref="HubTelemetry.PushChannel"/> or <see cref="HubTelemetry.PullChannel"/>.</param>
@@ -72,6 +81,8 @@ public sealed partial class FeedIntake(
     /// <summary>Judges the bytes and lands them with their verdict; a duplicate gets the verdict recorded before.</summary>
     public async Task<IntakeOutcome> LandAsync(string source, ReadOnlyMemory<byte> body, string channel, CancellationToken cancellationToken)
     {
+        // The hub's clock when the whole body had arrived: the receipt's received time.
+        var receivedAt = clock.GetUtcNow();
         HubTelemetry.FeedReceived(source, channel);
         using var activity = HubTelemetry.StartReceiving(source, channel);
         var contentHash = FeedId.ContentHash(body.Span);
@@ -79,7 +90,7 @@ public sealed partial class FeedIntake(
         using var judging = HubTelemetry.StartJudging(source);
         var check = Judge(source, body, contentHash);
         var feedId = check.Report.FeedId!;
-        var landedAt = await LandAsync(source, contentHash, body, check, cancellationToken).ConfigureAwait(false);
+        var (landedAt, receipt) = await LandAsync(source, contentHash, body, check, receivedAt, cancellationToken).ConfigureAwait(false);
         activity?.SetTag(HubTelemetry.Tags.FeedId, feedId);
         if (landedAt is not null)
         {
@@ -95,7 +106,7 @@ public sealed partial class FeedIntake(
                 LogAccepted(logger, feedId, source, check.Report.Warnings.Count);
             }
 
-            return new IntakeOutcome(verdict, feedId, check.Report.Period, contentHash, check.Report, check.Feed) { LandedAt = landedAt };
+            return new IntakeOutcome(verdict, feedId, check.Report.Period, contentHash, check.Report, check.Feed) { LandedAt = landedAt, Receipt = receipt };
         }
 
         // The same bytes were landed before, with their verdict: that verdict stands (the rules may have changed since).
@@ -104,7 +115,11 @@ public sealed partial class FeedIntake(
         var earlier = await store.GetLandedAsync(source, contentHash, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Feed {feedId} was landed, but {HubContainers.Landing}/{FeedStore.LandingPath(source, contentHash)} is gone.");
         var accepted = earlier.State is FeedState.Validated or FeedState.Consolidated || (earlier.State == FeedState.Received && check.Feed is not null);
-        return new IntakeOutcome(IntakeVerdict.Duplicate, feedId, check.Report.Period, contentHash, check.Report, accepted ? check.Feed : null) { Earlier = earlier };
+        return new IntakeOutcome(IntakeVerdict.Duplicate, feedId, check.Report.Period, contentHash, check.Report, accepted ? check.Feed : null)
+        {
+            Earlier = earlier,
+            Receipt = earlier.Receipt,
+        };
     }
 
     private FeedCheck Judge(string source, ReadOnlyMemory<byte> body, string contentHash)
@@ -118,21 +133,22 @@ public sealed partial class FeedIntake(
     /// <summary>
     /// An accepted feed's normalised form is written beside its landing, not after it: the push then waits for one
     /// round trip, not two. Landing decides whether these bytes are new; the normalised blob is a pure function of
-    /// them, so a second writer of the same bytes writes the same content.
+    /// them, so a second writer of the same bytes writes the same content. The receipt is signed before the landing
+    /// and landed in the same write: landed bytes always have their receipt, and a push whose receipt cannot be
+    /// signed lands nothing (it is answered 503 and can be sent again).
     /// </summary>
-    /// <returns>The landing time when these bytes are new; null when they were landed before.</returns>
-    private async Task<DateTimeOffset?> LandAsync(string source, string contentHash, ReadOnlyMemory<byte> body, FeedCheck check, CancellationToken cancellationToken)
+    /// <returns>The landing time and the receipt when these bytes are new; a null time when they were landed before.</returns>
+    private async Task<(DateTimeOffset? LandedAt, string Receipt)> LandAsync(
+        string source, string contentHash, ReadOnlyMemory<byte> body, FeedCheck check, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var feedId = check.Report.FeedId!;
-        if (check.Feed is not { } accepted)
-        {
-            return await store.LandJudgedAsync(source, contentHash, body, feedId, FeedState.Quarantined, check.Report, cancellationToken).ConfigureAwait(false);
-        }
-
-        var normalised = store.StoreNormalisedAsync(FeedNormaliser.Normalise(accepted), cancellationToken);
-        var landing = store.LandJudgedAsync(source, contentHash, body, feedId, FeedState.Validated, check.Report, cancellationToken);
+        var verdict = check.Feed is null ? ReceiptClaims.Quarantined : ReceiptClaims.Accepted;
+        var normalised = check.Feed is { } accepted ? store.StoreNormalisedAsync(FeedNormaliser.Normalise(accepted), cancellationToken) : Task.FromResult("");
+        var receipt = await receipts.IssueAsync(feedId, source, check.Report.Period, contentHash, body.Length, receivedAt, verdict, cancellationToken).ConfigureAwait(false);
+        var state = check.Feed is null ? FeedState.Quarantined : FeedState.Validated;
+        var landing = store.LandJudgedAsync(source, contentHash, body, feedId, state, check.Report, receipt, cancellationToken);
         await Task.WhenAll(normalised, landing).ConfigureAwait(false);
-        return await landing.ConfigureAwait(false);
+        return (await landing.ConfigureAwait(false), receipt);
     }
 
     /// <summary>

@@ -47,11 +47,12 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
 
         return outcome.Verdict switch
         {
-            IntakeVerdict.Accepted => new AcceptedResult(statusUrl, new { feedId = outcome.FeedId, status = statusUrl, warnings = outcome.Report.Warnings }),
+            IntakeVerdict.Accepted => new AcceptedResult(statusUrl, new { feedId = outcome.FeedId, status = statusUrl, warnings = outcome.Report.Warnings, receipt = outcome.Receipt }),
             // The same invalid bytes again are still invalid: the department gets the same report, not a "fine".
-            IntakeVerdict.Duplicate when outcome.Feed is null => Problems.Invalid(outcome.FeedId, statusUrl, outcome.Report),
-            IntakeVerdict.Duplicate => new OkObjectResult(new { feedId = outcome.FeedId, status = statusUrl, duplicate = true }),
-            _ => Problems.Invalid(outcome.FeedId, statusUrl, outcome.Report),
+            IntakeVerdict.Duplicate when outcome.Feed is null => Problems.Invalid(outcome.FeedId, statusUrl, outcome.Report, outcome.Receipt),
+            // The receipt is the one the first push got: the same bytes, received once, proved once.
+            IntakeVerdict.Duplicate => new OkObjectResult(new { feedId = outcome.FeedId, status = statusUrl, duplicate = true, receipt = outcome.Receipt }),
+            _ => Problems.Invalid(outcome.FeedId, statusUrl, outcome.Report, outcome.Receipt),
         };
     }
 

@@ -100,4 +100,7 @@ internal static class ApiMediaTypes
 
     /// <summary>The media type registered for OpenAPI documents in JSON.</summary>
     public const string OpenApiJson = "application/vnd.oai.openapi+json";
+
+    /// <summary>RFC 7517's media type of a JWK set.</summary>
+    public const string JwkSet = Core.Receipts.JwkSet.MediaType;
 }

@@ -53,9 +53,34 @@ internal static class ApiSchemas
                     ["errors"] = ArrayOf(Ref("ValidationIssue"), "Every violation (the first 1000)."),
                     ["errorsNotListed"] = Integer("Violations beyond the first 1000, counted but not listed; absent when none."),
                     ["warnings"] = ArrayOf(Ref("ValidationIssue"), "What is suspicious but accepted."),
+                    ["receipt"] = Ref("Receipt"),
                 }),
             ],
         };
+        schemas["Receipt"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$",
+            Description = "The hub's signed receipt of the bytes: a compact JWS (RFC 7515, ES256, `typ` `hub-receipt+jwt`, `kid` a key of "
+                + "`GET /receipts/keys`) whose payload is `{iss, iat, feedId, source, period, sha256, size, receivedAt, verdict}`; `verdict` is "
+                + "`accepted` or `quarantined`. The same bytes always get the same receipt. `hub receipt verify` checks it offline.",
+        };
+        schemas["JwkSet"] = Object(
+            "The public keys receipts are signed with (RFC 7517 JWK set), every version that may have signed one.",
+            new()
+            {
+                ["keys"] = ArrayOf(Object(null, new()
+                {
+                    ["kty"] = Enum(null, "EC"),
+                    ["crv"] = Enum(null, "P-256"),
+                    ["x"] = Text("base64url."),
+                    ["y"] = Text("base64url."),
+                    ["kid"] = Text("The `kid` a receipt's header names."),
+                    ["alg"] = Enum(null, "ES256"),
+                    ["use"] = Enum(null, "sig"),
+                }, required: ["kty", "crv", "x", "y", "kid"])),
+            },
+            required: ["keys"]);
         schemas["FeedCheckProblem"] = new OpenApiSchema
         {
             Description = "The problem of a feed checked without being sent: every violation, as a push would report it; nothing was stored.",
@@ -142,8 +167,9 @@ internal static class ApiSchemas
                 ["feedId"] = Text("The feed's id."),
                 ["status"] = Text("The status URL, `/api/feeds/{source}/{feedId}`."),
                 ["warnings"] = ArrayOf(Ref("ValidationIssue")),
+                ["receipt"] = Ref("Receipt"),
             },
-            required: ["feedId", "status"]);
+            required: ["feedId", "status", "receipt"]);
         schemas["FeedDuplicate"] = Object(
             "These exact bytes were received before.",
             new()
@@ -151,6 +177,7 @@ internal static class ApiSchemas
                 ["feedId"] = Text("The feed's id."),
                 ["status"] = Text("The status URL."),
                 ["duplicate"] = Boolean("Always true."),
+                ["receipt"] = Nullable(Ref("Receipt")),
             },
             required: ["feedId", "status", "duplicate"]);
         schemas["FeedStatus"] = Object(
@@ -165,6 +192,7 @@ internal static class ApiSchemas
                 ["receivedAt"] = DateTime("When the bytes landed."),
                 ["report"] = Nullable(Ref("ValidationReport")),
                 ["datasets"] = ArrayOf(Text(null), "The data-set versions that first included the feed, as `{period}/v{n}`."),
+                ["receipt"] = Nullable(Ref("Receipt")),
             },
             required: ["feedId", "source", "state"]);
         schemas["PullStarted"] = Object(

@@ -59,14 +59,14 @@ internal static class OperationCatalog
             + "before start nothing (200, `duplicate: true`); an invalid feed is quarantined and the problem lists every violation with its "
             + "JSON Pointer. The source is checked before the key, the key before the body. The body is `application/json` "
             + "(UTF-8: no charset, or `charset=utf-8`) without a content coding; its size limit holds while it is read. "
-            + "Every push is in the audit log with its answer and the key's owner.")
+            + "Every push is in the audit log with its answer and the key's owner. Every landed body gets a signed `receipt`.")
         {
             Body = new ApiBody("The feed document, as its schema `/api/schemas/feeds/{source}/{schemaVersion}` describes it (absent `schemaVersion`: the latest).", "Feed"),
             Responses =
             [
-                new(202, "New and valid: processing has started; `Location` is the feed's status URL.", "FeedAccepted") { Location = true },
-                new(200, "These exact valid bytes were received before: nothing new starts.", "FeedDuplicate"),
-                new(400, "Invalid: every violation (`errors`, `warnings`) with the `feedId` and `statusUrl`; the feed is quarantined. "
+                new(202, "New and valid: processing has started; `Location` is the feed's status URL, `receipt` the hub's signed receipt.", "FeedAccepted") { Location = true },
+                new(200, "These exact valid bytes were received before: nothing new starts; `receipt` is the one the first push got.", "FeedDuplicate"),
+                new(400, "Invalid: every violation (`errors`, `warnings`) with the `feedId` and `statusUrl`; the feed is quarantined (its `receipt` says so). "
                     + "A body that ended before its declared length has only `errors` (`parse:incomplete-body`): nothing was received.", "InvalidFeedProblem", ApiMediaTypes.Problem),
                 Problem(401, "No key, or a key that is nobody's."),
                 Problem(403, "A key that is not this source's (the ops key included)."),
@@ -103,6 +103,12 @@ internal static class OperationCatalog
                 Problem(403, "Another department's feed."),
                 Problem(404, "No feed with this id has been received."),
             ],
+        },
+        ["GetReceiptKeys"] = new(FeedsTag, ApiAccess.None, "The keys receipts are signed with",
+            "The public keys (JWK set) that verify the `receipt` of a push: every key version that may have signed one, each with the `kid` a "
+            + "receipt's header names. Keep a copy to verify receipts offline (`hub receipt verify`).")
+        {
+            Responses = [new(200, "The JWK set (`Cache-Control: public, max-age=300`).", "JwkSet", ApiMediaTypes.JwkSet)],
         },
 
         ["ValidateFeed"] = new(FeedsTag, ApiAccess.Department, "Check a feed without sending it",

@@ -29,6 +29,9 @@ public sealed record FeedStatus(
     /// <summary>Where the feed sits in the ledger, once recorded: what its consolidated state is worked out from.</summary>
     [JsonIgnore]
     public LedgerPosition? Ledger { get; init; }
+
+    /// <summary>The signed receipt the push was answered with; null for bytes landed before receipts existed.</summary>
+    public string? Receipt { get; init; }
 }
 
 /// <summary>Where an accepted feed sits in its year's ledger, and the data sets (periods) that must take it in.</summary>
@@ -40,7 +43,11 @@ public sealed record LedgerPosition(int Year, long Generation, IReadOnlyList<str
 /// <param name="Ledger">Set once the feed is recorded in the ledger and handed to consolidation.</param>
 public sealed record LandedFeed(
     string Source, string ContentHash, string FeedId, string? Period, FeedState State, DateTimeOffset ReceivedAt, IReadOnlyList<string> Datasets,
-    LedgerPosition? Ledger = null);
+    LedgerPosition? Ledger = null)
+{
+    /// <summary>The signed receipt landed with the bytes; null for bytes landed before receipts existed.</summary>
+    public string? Receipt { get; init; }
+}
 
 /// <summary>
 /// Landing and quarantine on Blob Storage. The landing blob is created with If-None-Match: * before anything can
@@ -56,6 +63,9 @@ public sealed class FeedStore(BlobServiceClient blobs)
     private const string LedgerYearKey = "ledgeryear";
     private const string LedgerGenerationKey = "ledgergeneration";
     private const string PeriodsKey = "periods";
+
+    // The receipt is landed in the same write as the bytes, so the first lander's receipt is the one every duplicate gets.
+    private const string ReceiptKey = "receipt";
     private const int MaxAttempts = 20;
 
     public static string LandingPath(string source, string contentHash) => $"{source}/{contentHash}.json";
@@ -67,9 +77,11 @@ public sealed class FeedStore(BlobServiceClient blobs)
     /// bytes can never be landed twice. A quarantined feed's report is written first, so landed bytes with a
     /// quarantine verdict always have their report.
     /// </summary>
+    /// <param name="receipt">The signed receipt, kept with the bytes (a compact JWS: ASCII, well under the metadata limit).</param>
     /// <returns>The new blob's creation time; null when the same bytes were landed before (the verdict then is theirs).</returns>
     public async Task<DateTimeOffset?> LandJudgedAsync(
-        string source, string contentHash, ReadOnlyMemory<byte> body, string feedId, FeedState state, ValidationReport report, CancellationToken cancellationToken)
+        string source, string contentHash, ReadOnlyMemory<byte> body, string feedId, FeedState state, ValidationReport report, string? receipt,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
         if (state == FeedState.Quarantined)
@@ -78,13 +90,19 @@ public sealed class FeedStore(BlobServiceClient blobs)
         }
 
         var blob = blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash));
+        var metadata = Verdict(feedId, state, report.Period);
+        if (receipt is not null)
+        {
+            metadata[ReceiptKey] = receipt;
+        }
+
         try
         {
             var stored = await blob.UploadAsync(BinaryData.FromBytes(body), new BlobUploadOptions
             {
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                 HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                Metadata = Verdict(feedId, state, report.Period),
+                Metadata = metadata,
             }, cancellationToken).ConfigureAwait(false);
             return stored.Value.LastModified;
         }
@@ -141,14 +159,6 @@ public sealed class FeedStore(BlobServiceClient blobs)
     private async Task StoreQuarantineReportAsync(string source, string feedId, ValidationReport report, CancellationToken cancellationToken) =>
         await blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobClient($"{source}/{feedId}.json")
             .UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(report, HubJson.Options)), overwrite: true, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>The recorded state of landed bytes and the ETag to claim them with; Received means nobody has recorded a verdict yet.</summary>
-    public async Task<(FeedState State, ETag ETag)> GetLandingStateAsync(string source, string contentHash, CancellationToken cancellationToken)
-    {
-        var properties = await blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash))
-            .GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        return (Enum.Parse<FeedState>(properties.Value.Metadata[StateKey]), properties.Value.ETag);
-    }
 
     private static Dictionary<string, string> Verdict(string feedId, FeedState state, string? period)
     {
@@ -228,16 +238,23 @@ public sealed class FeedStore(BlobServiceClient blobs)
     /// <returns>False when the feed is not (or no longer) quarantined.</returns>
     public async Task<bool> ReleaseFromQuarantineAsync(string source, string contentHash, string feedId, string? period, CancellationToken cancellationToken)
     {
-        var (state, etag) = await GetLandingStateAsync(source, contentHash, cancellationToken).ConfigureAwait(false);
-        if (state != FeedState.Quarantined)
+        var landing = blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash));
+        var properties = (await landing.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+        if (Enum.Parse<FeedState>(properties.Metadata[StateKey]) != FeedState.Quarantined)
         {
             return false;
         }
 
+        // The receipt stays as it was signed: it says what the hub answered then (quarantined), which is still true.
+        var verdict = Verdict(feedId, FeedState.Validated, period);
+        if (properties.Metadata.TryGetValue(ReceiptKey, out var receipt))
+        {
+            verdict[ReceiptKey] = receipt;
+        }
+
         try
         {
-            await blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash))
-                .SetMetadataAsync(Verdict(feedId, FeedState.Validated, period), new BlobRequestConditions { IfMatch = etag }, cancellationToken).ConfigureAwait(false);
+            await landing.SetMetadataAsync(verdict, new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 412)
         {
@@ -283,7 +300,10 @@ public sealed class FeedStore(BlobServiceClient blobs)
         return new LandedFeed(
             source, contentHash, id ?? "", metadata.TryGetValue(PeriodKey, out var period) ? period : null, state, createdOn ?? DateTimeOffset.MinValue,
             metadata.TryGetValue(DatasetsKey, out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : [],
-            PositionOf(metadata));
+            PositionOf(metadata))
+        {
+            Receipt = metadata.TryGetValue(ReceiptKey, out var receipt) ? receipt : null,
+        };
     }
 
     private static LedgerPosition? PositionOf(IDictionary<string, string> metadata) =>
@@ -339,6 +359,7 @@ public sealed class FeedStore(BlobServiceClient blobs)
             id ?? "", source, item.Metadata.TryGetValue(PeriodKey, out var period) ? period : null, state, $"{HubContainers.Landing}/{item.Name}", item.Properties.CreatedOn ?? DateTimeOffset.MinValue, report, datasets)
         {
             Ledger = PositionOf(item.Metadata),
+            Receipt = item.Metadata.TryGetValue(ReceiptKey, out var receipt) ? receipt : null,
         };
     }
 }

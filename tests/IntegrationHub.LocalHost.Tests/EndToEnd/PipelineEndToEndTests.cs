@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using System.Text.Json;
 using IntegrationHub.LocalHost.Tests.Support;
@@ -224,6 +225,7 @@ public sealed class PipelineEndToEndTests(EndToEndHub hub) : IClassFixture<EndTo
             new IntegrationHub.Functions.Storage.FeedStore(blobs), new IntegrationHub.Core.HubCore(requireRegexTimeout: false).Validator,
             new IntegrationHub.Functions.Intake.FeedProcessing(starter, NullLogger<IntegrationHub.Functions.Intake.FeedProcessing>.Instance),
             new IntegrationHub.Functions.Storage.ConsolidationRecords(blobs), new IntegrationHub.Functions.Storage.DatasetStore(blobs),
+            hub.Hub!.Services.GetRequiredService<IntegrationHub.Functions.Receipts.ReceiptIssuer>(), TimeProvider.System,
             NullLogger<IntegrationHub.Functions.Intake.FeedIntake>.Instance);
         Assert.Equal(IntegrationHub.Functions.Intake.IntakeVerdict.Accepted, (await intake.LandAsync(feed.Source, feed.Bytes, "push", CancellationToken.None)).Verdict);
         Assert.Empty(await Api.InstancesAsync("feed:environment:2025-06:"));

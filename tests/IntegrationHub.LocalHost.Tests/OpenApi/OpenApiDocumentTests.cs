@@ -153,6 +153,27 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
         Assert.False(Operation(document, "/api/feeds/{source}", HttpMethod.Post).Deprecated);
     }
 
+    [Fact]
+    public async Task OpenApiJson_Receipts_TheKeysRouteAndEveryAnswerCarryingAReceiptAreDocumented()
+    {
+        var document = await ReadDocumentAsync();
+
+        // Public keys: no key needed, served as RFC 7517's JWK set.
+        var keys = Operation(document, "/api/receipts/keys", HttpMethod.Get);
+        Assert.Empty(Security(document, "/api/receipts/keys", HttpMethod.Get));
+        Assert.Equal(["application/jwk-set+json"], keys.Responses!["200"].Content!.Keys);
+
+        var schemas = document.Components!.Schemas!;
+        foreach (var name in new[] { "FeedAccepted", "FeedDuplicate", "FeedStatus" })
+        {
+            Assert.True(schemas[name].Properties!.ContainsKey("receipt"), $"{name} should list `receipt`.");
+        }
+
+        Assert.Contains("receipt", schemas["FeedAccepted"].Required!);
+        Assert.Contains(schemas["InvalidFeedProblem"].AllOf!, part => part.Properties?.ContainsKey("receipt") == true);
+        Assert.Equal(JsonSchemaType.String, schemas["Receipt"].Type);
+    }
+
     /// <summary>
     /// Redocly CLI (local-dev's npm tools, as tests/run.sh installs them) lints the served document with its
     /// recommended rules and the repository's redocly.yaml: no errors and no warnings.

@@ -15,6 +15,9 @@ param serviceBusTopicName string
 @description('Required. Name of the Key Vault.')
 param keyVaultName string
 
+@description('Required. Name of the key receipts are signed with, in that vault.')
+param receiptSigningKeyName string
+
 @description('Required. Name of the Application Insights component.')
 param applicationInsightsName string
 
@@ -35,6 +38,10 @@ resource serviceBusNamespace 'Microsoft.ServiceBus/namespaces@2024-01-01' existi
 
 resource keyVault 'Microsoft.KeyVault/vaults@2025-05-01' existing = {
   name: keyVaultName
+
+  resource receiptSigningKey 'keys' existing = {
+    name: receiptSigningKeyName
+  }
 }
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -44,6 +51,7 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 var storageAccountAssignments = filter(roleAssignments, ra => ra.scope == 'storageAccount')
 var serviceBusTopicAssignments = filter(roleAssignments, ra => ra.scope == 'serviceBusTopic')
 var keyVaultAssignments = filter(roleAssignments, ra => ra.scope == 'keyVault')
+var receiptSigningKeyAssignments = filter(roleAssignments, ra => ra.scope == 'receiptSigningKey')
 var applicationInsightsAssignments = filter(roleAssignments, ra => ra.scope == 'applicationInsights')
 
 resource storageAccountRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
@@ -85,6 +93,19 @@ resource keyVaultRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
+resource receiptSigningKeyRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for ra in receiptSigningKeyAssignments: {
+    name: guid(keyVault::receiptSigningKey.id, ra.principalId, ra.roleDefinitionId)
+    scope: keyVault::receiptSigningKey
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ra.roleDefinitionId)
+      principalId: ra.principalId
+      principalType: ra.principalType
+      description: ra.description
+    }
+  }
+]
+
 resource applicationInsightsRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for ra in applicationInsightsAssignments: {
     name: guid(applicationInsights.id, ra.principalId, ra.roleDefinitionId)
@@ -99,4 +120,4 @@ resource applicationInsightsRoles 'Microsoft.Authorization/roleAssignments@2022-
 ]
 
 @description('Number of role assignments created.')
-output count int = length(storageAccountRoles) + length(serviceBusTopicRoles) + length(keyVaultRoles) + length(applicationInsightsRoles)
+output count int = length(storageAccountRoles) + length(serviceBusTopicRoles) + length(keyVaultRoles) + length(receiptSigningKeyRoles) + length(applicationInsightsRoles)
