@@ -26,6 +26,7 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
         ["/$defs/InstanceConflictProblem: outcome"] = "only when two replays of one failure race",
         ["/$defs/InvalidFeedProblem: errorsNotListed"] = "only beyond 1000 violations",
         ["/$defs/ValidationReport: errorsNotListed"] = "only beyond 1000 violations",
+        ["/$defs/FeedCheckProblem: errorsNotListed"] = "only beyond 1000 violations",
     };
 
     private HubApi Api => hub.Api;
@@ -83,6 +84,21 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
         Assert.Equal(404, (await CallAsync(judge, HttpMethod.Get, "/api/feeds/transport/transport-2024-10-r0-0000000000000000", Keys.Transport)).Status);
         Assert.Equal(200, (await CallAsync(judge, HttpMethod.Get, $"/api/feeds/{transport.FeedId}", Keys.Ops)).Status);
         Assert.Equal(404, (await CallAsync(judge, HttpMethod.Get, "/api/feeds/transport-2024-10-r0-0000000000000000", Keys.Ops)).Status);
+
+        // The schemas, and a feed checked without being sent.
+        Assert.Equal(200, (await CallAsync(judge, HttpMethod.Get, "/api/receipts/keys")).Status);
+        Assert.Equal(200, (await CallAsync(judge, HttpMethod.Get, "/api/schemas")).Status);
+        Assert.Equal(200, (await CallAsync(judge, HttpMethod.Get, "/api/schemas/feeds/transport/1.1")).Status);
+        Assert.Equal(404, (await CallAsync(judge, HttpMethod.Get, "/api/schemas/feeds/transport/9.9")).Status);
+        Assert.Equal(200, (await CallAsync(judge, HttpMethod.Get, "/api/schemas/dataset/2.0")).Status);
+        Assert.Equal(200, (await CallAsync(judge, HttpMethod.Get, "/api/schemas/reference/areas")).Status);
+        Assert.Equal(404, (await CallAsync(judge, HttpMethod.Get, "/api/schemas/reference/nothing")).Status);
+        Assert.Equal(200, (await CallAsync(judge, HttpMethod.Post, "/api/feeds/transport/validate", Keys.Transport, transport.Bytes)).Status);
+        Assert.Equal(400, (await CallAsync(judge, HttpMethod.Post, "/api/feeds/transport/validate", Keys.Transport, SampleFeed.Load("invalid/missing-producer.json").Bytes)).Status);
+        Assert.Equal(401, (await CallAsync(judge, HttpMethod.Post, "/api/feeds/transport/validate", null, transport.Bytes)).Status);
+        Assert.Equal(403, (await CallAsync(judge, HttpMethod.Post, "/api/feeds/transport/validate", Keys.Ops, transport.Bytes)).Status);
+        Assert.Equal(404, (await CallAsync(judge, HttpMethod.Post, "/api/feeds/water/validate", Keys.Transport, transport.Bytes)).Status);
+        Assert.Equal(415, (await CallAsync(judge, HttpMethod.Post, "/api/feeds/transport/validate", Keys.Transport, transport.Bytes, "text/plain")).Status);
 
         // Published data, without a key.
         foreach (var (path, status) in new[]
