@@ -2,6 +2,7 @@ using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Http;
+using IntegrationHub.Functions.Storage;
 using IntegrationHub.Functions.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -63,10 +64,12 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
     {
         ArgumentNullException.ThrowIfNull(request);
 
-        // A feed id names its source; under another source's path it is not that feed.
-        return FeedId.SourceOf(feedId) == source
-            ? await StatusAsync(request, feedId, cancellationToken).ConfigureAwait(false)
-            : Problems.Create(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received from '{source}'.");
+        // Looked up among the bodies pushed to this source's URL: a body that names another source (quarantined for it)
+        // or none is found where it was sent, and only there.
+        var status = await intake.GetStatusAsync(source, feedId, cancellationToken).ConfigureAwait(false);
+        return status is null
+            ? Problems.Create(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received from '{source}'.")
+            : Authorised(request, feedId, status);
     }
 
     /// <summary>The deprecated form of <see cref="GetFeedStatus"/>: the same answers, with the deprecation headers.</summary>
@@ -83,16 +86,18 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
 
     private async Task<IActionResult> StatusAsync(HttpRequest request, string feedId, CancellationToken cancellationToken)
     {
-        var caller = request.Admitted().Caller;
         var status = await intake.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
-        if (status is not null && caller.Principal != AccessOptions.OpsPrincipal && caller.Principal != status.Source)
-        {
-            // A department sees its own feeds only; answering 404 would also do, but 403 tells an integrator what is wrong.
-            return Problems.Create(StatusCodes.Status403Forbidden, "Not your feed", $"Feed '{feedId}' belongs to '{status.Source}'.");
-        }
-
         return status is null
             ? Problems.Create(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received.")
+            : Authorised(request, feedId, status);
+    }
+
+    private static IActionResult Authorised(HttpRequest request, string feedId, FeedStatus status)
+    {
+        var caller = request.Admitted().Caller;
+        // A department sees its own feeds only (those pushed to its URL); 404 would also do, but 403 tells an integrator what is wrong.
+        return caller.Principal != AccessOptions.OpsPrincipal && caller.Principal != status.Source
+            ? Problems.Create(StatusCodes.Status403Forbidden, "Not your feed", $"Feed '{feedId}' belongs to '{status.Source}'.")
             : new OkObjectResult(status);
     }
 }
