@@ -38,6 +38,7 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidation>();
         services.AddSingleton<RequestRateLimits>();
         services.AddSingleton<AccessGate>();
+        services.AddSingleton<DailyPushQuota>();
         services.AddSingleton<HubRequestPipeline>();
 
         // Schemas compiled and reference data validated once, at start-up.

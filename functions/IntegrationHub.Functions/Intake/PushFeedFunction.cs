@@ -1,3 +1,4 @@
+using System.Globalization;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Access;
@@ -16,7 +17,7 @@ namespace IntegrationHub.Functions.Intake;
 /// Departments push feeds here; the answer is immediate and precise. The source, the key and the rate budget are checked,
 /// and every push audited, by the request pipeline (<see cref="AccessPolicy.OwnSource"/>) before and after this body.
 /// </summary>
-public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> limits)
+public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> limits, DailyPushQuota quota)
 {
     public const string ApiKeyHeader = AccessGate.ApiKeyHeader;
 
@@ -40,9 +41,23 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
             return refusal;
         }
 
+        // Counted before anything is stored, in storage, so the quota holds across instances.
+        var reservation = await quota.TryReserveAsync(source, body.Length, cancellationToken).ConfigureAwait(false);
+        if (!reservation.Granted)
+        {
+            return OverQuota(request, reservation);
+        }
+
         // From here on the body is the hub's: a client that hangs up (a timeout, a load tool stopping) must not leave
         // it landed without a verdict or without its pipeline run, so the request's abort no longer cancels anything.
+        // A failure from here keeps the bytes counted: the body may have landed before it.
         var outcome = await intake.ReceiveAsync(source, body, HubTelemetry.PushChannel, client, CancellationToken.None).ConfigureAwait(false);
+        if (outcome.LandedAt is null)
+        {
+            // The same bytes were landed before: this push stored nothing.
+            await quota.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
+        }
+
         request.Admitted().FeedId = outcome.FeedId;
         var statusUrl = FeedId.StatusUrl(source, outcome.FeedId);
 
@@ -90,6 +105,17 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
         return status is null
             ? Problems.Create(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received.")
             : Authorised(request, feedId, status);
+    }
+
+    private static ObjectResult OverQuota(HttpRequest request, QuotaDecision refused)
+    {
+        // Whole seconds to the next UTC midnight, rounded up: a client waiting what it is told finds a new day.
+        var seconds = Math.Max(1, (long)Math.Ceiling(refused.RetryAfter.TotalSeconds));
+        request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Problems.Create(StatusCodes.Status429TooManyRequests, "Daily storage quota used",
+            string.Create(CultureInfo.InvariantCulture,
+                $"'{refused.Source}' has stored {refused.UsedBefore} bytes of pushed feeds on {refused.Day:yyyy-MM-dd} (UTC), its quota for the day; nothing was stored. Try again after midnight UTC, in {seconds} s."),
+            new Dictionary<string, object?> { ["retryAfter"] = seconds, ["usedBytes"] = refused.UsedBefore, ["day"] = refused.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
     }
 
     private static IActionResult Authorised(HttpRequest request, string feedId, FeedStatus status)

@@ -72,7 +72,9 @@ internal static class OperationCatalog
                 Problem(413, "The body is over the intake limit (`Intake__MaxFeedBytes`)."),
                 Problem(415, "A Content-Type other than `application/json` (or another charset than UTF-8), or a Content-Encoding other than `identity` "
                     + "(the answer's `Accept-Encoding` says so); `parameter` names the header."),
-                Problem(429, "The department has used its pushes for now (`Access__RateLimit__PushPermitsPerMinute`); `Retry-After` says when to try again.") with { RetryAfter = true },
+                Problem(429, "The department has used its pushes for now (`Access__RateLimit__PushPermitsPerMinute`, `__PushBurst`, `__MaxConcurrentPushes`), "
+                    + "or the bytes it may store per UTC day (`Access__Quota__DailyPushBytes`; nothing is stored, `Retry-After` runs to midnight UTC); "
+                    + "`Retry-After` says when to try again.") with { RetryAfter = true },
             ],
         },
         ["GetFeedStatus"] = new(FeedsTag, ApiAccess.DepartmentOrOps, "Follow a feed",
