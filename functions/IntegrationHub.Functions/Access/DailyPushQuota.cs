@@ -17,8 +17,14 @@ public sealed record QuotaDecision(bool Granted, string Source, DateOnly Day, lo
 /// anything is stored and is refused once the day's bytes have reached the quota (<c>Access__Quota__DailyPushBytes</c>).
 /// A push whose bytes were landed before (a duplicate) stores nothing and gives its reservation back.
 /// </summary>
-public sealed partial class DailyPushQuota(BlobServiceClient blobs, AccessGate gate, TimeProvider clock, ILogger<DailyPushQuota> logger)
+/// <param name="dailyPushBytes">The quota as the settings say now (read on every push: a change applies at once).</param>
+public sealed partial class DailyPushQuota(BlobServiceClient blobs, Func<long> dailyPushBytes, TimeProvider clock, ILogger<DailyPushQuota> logger)
 {
+    public DailyPushQuota(BlobServiceClient blobs, AccessGate gate, TimeProvider clock, ILogger<DailyPushQuota> logger)
+        : this(blobs, () => gate.DailyPushBytes, clock, logger)
+    {
+    }
+
     private const int MaxAttempts = 20;
 
     public static string UsagePath(string source, DateOnly day) => string.Create(CultureInfo.InvariantCulture, $"{day:yyyy-MM-dd}/{source}.json");
@@ -29,7 +35,7 @@ public sealed partial class DailyPushQuota(BlobServiceClient blobs, AccessGate g
         var now = clock.GetUtcNow();
         var day = DateOnly.FromDateTime(now.UtcDateTime);
         var untilTomorrow = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) - now;
-        var quota = gate.DailyPushBytes;
+        var quota = dailyPushBytes();
         var blob = Blob(source, day);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
