@@ -119,6 +119,16 @@ param storageSoftDeleteDays int = environmentName == 'prod' ? 30 : 7
 @maxValue(146000)
 param auditRetentionDays int = environmentName == 'prod' ? 2557 : 7
 
+@description('Optional. Days a quarantined body stays in landing before the lifecycle policy deletes it (its report stays, see quarantineReportRetentionDays).')
+@minValue(1)
+@maxValue(36500)
+param quarantinedBodyRetentionDays int = environmentName == 'prod' ? 90 : 30
+
+@description('Optional. Days a quarantine report is kept; at least as long as the body, so ops can still see why a feed was refused after the body is gone.')
+@minValue(1)
+@maxValue(36500)
+param quarantineReportRetentionDays int = environmentName == 'prod' ? 730 : 90
+
 @description('Optional. Days previous blob versions are kept.')
 @minValue(1)
 param storagePreviousVersionRetentionDays int = environmentName == 'prod' ? 90 : 14
@@ -198,7 +208,7 @@ var allTags = union(tags, {
 })
 
 // The hub's containers (design: landing -> normalized | quarantine -> ledger -> datasets; audit: the ops audit
-// log) and the one Flex Consumption deploys the app package to.
+// log; usage: each department's pushed bytes per day) and the one Flex Consumption deploys the app package to.
 var hubContainerNames = [
   'landing'
   'normalized'
@@ -206,6 +216,7 @@ var hubContainerNames = [
   'ledger'
   'datasets'
   'audit'
+  'usage'
 ]
 var deploymentContainerName = 'app-package'
 
@@ -285,6 +296,28 @@ module storage 'modules/storage/storage-account/main.bicep' = {
     appendOnlyContainers: [
       { name: 'audit', retentionDays: auditRetentionDays }
     ]
+    // What the hub writes: a quarantined body is landing/{source}/{sha256}.json tagged state=Quarantined (FeedStore),
+    // its report quarantine/{source}/{feedId}.json, each department's daily byte count usage/{day}/{source}.json.
+    deleteRules: [
+      {
+        name: 'delete-quarantined-bodies'
+        prefix: 'landing/'
+        tag: { name: 'state', value: 'Quarantined' }
+        days: quarantinedBodyRetentionDays
+      }
+      {
+        name: 'delete-old-quarantine-reports'
+        prefix: 'quarantine/'
+        days: max(quarantineReportRetentionDays, quarantinedBodyRetentionDays)
+      }
+      {
+        // Rewritten by every push of its day, so counted from the last write; the quota needs only today's.
+        name: 'delete-old-daily-usage'
+        prefix: 'usage/'
+        days: 7
+        sinceModification: true
+      }
+    ]
     blobSoftDeleteDays: storageSoftDeleteDays
     containerSoftDeleteDays: storageSoftDeleteDays
     previousVersionRetentionDays: storagePreviousVersionRetentionDays
@@ -345,6 +378,32 @@ module functionApp 'modules/web/flex-function-app/main.bicep' = {
   ]
 }
 
+// Blob index tags are outside Storage Blob Data Contributor (only Data Owner has them among the built-in roles): the
+// app tags each landed body with its verdict (the retention rule above selects quarantined bodies by it), so it gets
+// a role with the tag read and write data actions and nothing else, assignable in this resource group only.
+resource blobTagsRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(resourceGroup().id, 'integration-hub-blob-index-tags')
+  properties: {
+    roleName: 'IntegrationHub blob index tags (${names.storageAccount})'
+    description: 'Read and write blob index tags: the hub tags each landed body with its verdict for the lifecycle rules.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: []
+        notActions: []
+        dataActions: [
+          'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/read'
+          'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/write'
+        ]
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [
+      resourceGroup().id
+    ]
+  }
+}
+
 // Least privilege: each role is the smallest built-in role that does the job, on the narrowest scope that works.
 var appPrincipalId = functionApp.outputs.principalId
 var appRoleAssignments roleAssignmentType[] = concat(
@@ -352,13 +411,22 @@ var appRoleAssignments roleAssignmentType[] = concat(
     {
       // Storage Blob Data Contributor on the account: the Functions host's keys, leases and timer state, Durable
       // Functions' large messages and partition leases, the deployment package Flex Consumption reads, and the hub's
-      // containers (create, read, write, delete blobs and containers, leases). Data Owner would add only POSIX ACL
-      // management, which this account (no hierarchical namespace) has no use for.
+      // containers (create, read, write, delete blobs and containers, leases). Data Owner would add POSIX ACL
+      // management, which this account (no hierarchical namespace) has no use for, and blob index tags, which the
+      // hub's own role below grants alone.
       scope: 'storageAccount'
       roleDefinitionId: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
       principalId: appPrincipalId
       principalType: 'ServicePrincipal'
       description: 'Functions host storage, deployment package, hub containers'
+    }
+    {
+      // The hub's own role above: blob index tags only (the verdict tag of each landed body).
+      scope: 'storageAccount'
+      roleDefinitionId: blobTagsRole.name
+      principalId: appPrincipalId
+      principalType: 'ServicePrincipal'
+      description: 'Tag landed bodies with their verdict for the quarantine retention'
     }
     {
       // Storage Queue Data Contributor on the account: Durable Functions' control and work-item queues
