@@ -80,6 +80,10 @@ param accessPushBurst int = 8
 @maxValue(1000)
 param accessMaxConcurrentPushes int = 2
 
+@description('Optional. Bytes of pushed bodies one department may store per UTC day (Access__Quota__DailyPushBytes); once reached, pushes are answered 429 until midnight UTC. Counted in storage, for all instances together.')
+@minValue(1024)
+param accessDailyPushBytes int = 268435456
+
 @description('Optional. Calls the ops key may make per minute on the ops routes and POST /api/pulls (Access__RateLimit__OpsPermitsPerMinute). Counted per app instance.')
 @minValue(1)
 @maxValue(1000000)
@@ -539,6 +543,8 @@ var coreSettings = {
   // Fair use: a department's burst and its pushes in progress (whole-app figures: docs/reliability.md).
   Access__RateLimit__PushBurst: string(accessPushBurst)
   Access__RateLimit__MaxConcurrentPushes: string(accessMaxConcurrentPushes)
+  // Bounded storage: a department's pushed bytes per UTC day.
+  Access__Quota__DailyPushBytes: string(accessDailyPushBytes)
   // Hosts the pull client may call (comma-separated): the pull base URLs' hosts plus any extra ones.
   Pull__AllowedHosts: join(union(pullHosts, pullExtraAllowedHosts), ',')
   // Department APIs are public: a pull never connects to a loopback or private-network address in Azure.

@@ -336,17 +336,17 @@ public sealed class AccessEndToEndTests(AccessHub hub) : IClassFixture<AccessHub
             Assert.Equal(400, (await Api.PushAsync("power-grid", other, Keys.PowerGrid)).Status);
             Assert.True((await hub.Azurite.Blobs.GetBlobContainerClient("landing").GetBlobClient($"power-grid/{IntegrationHub.Core.Feeds.FeedId.ContentHash(other)}.json").ExistsAsync()).Value);
 
-            var entry = Assert.Single((await AuditSinceAsync(since)).Where(e =>
-                e.GetProperty("action").GetString() == "push" && e.GetProperty("actor").GetString() == "statistics" && e.GetProperty("status").GetInt32() == 429));
+            var entry = Assert.Single(await AuditSinceAsync(since), e =>
+                e.GetProperty("action").GetString() == "push" && e.GetProperty("actor").GetString() == "statistics" && e.GetProperty("status").GetInt32() == 429);
             Assert.Equal("rate-limited", entry.GetProperty("outcome").GetString());
             Assert.Contains("Daily storage quota", entry.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
         finally
         {
-            hub.Reconfigure(("Access:Quota:DailyPushBytes", null));
+            hub.Reconfigure(("Access:Quota:DailyPushBytes", EndToEndHub.TestDailyPushBytes));
         }
 
-        // Back at the default (256 MiB) the department stores again.
+        // Back at the fixture's quota the department stores again.
         Assert.Equal(400, (await Api.PushAsync("statistics", bodies[3], Keys.Statistics)).Status);
     }
 
