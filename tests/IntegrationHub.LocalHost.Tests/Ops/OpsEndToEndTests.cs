@@ -336,6 +336,40 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
     }
 
     [Fact]
+    public async Task QuarantinedBody_DeletedByTheRetention_ReportStillListed_Reprocess410_StatusGone()
+    {
+        // What the lifecycle rule does after quarantinedBodyRetentionDays: the landing blob tagged state=Quarantined goes.
+        var body = System.Text.Encoding.UTF8.GetBytes($$"""{"source":"statistics","note":"retention probe {{Guid.NewGuid():N}}"}""");
+        var pushed = await Api.PushAsync("statistics", body);
+        AssertProblem(pushed, 400);
+        var feedId = pushed.Json.GetProperty("feedId").GetString()!;
+        var landing = hub.Azurite.Blobs.GetBlobContainerClient("landing").GetBlobClient($"statistics/{IntegrationHub.Core.Feeds.FeedId.ContentHash(body)}.json");
+        Assert.Equal("Quarantined", (await landing.GetTagsAsync()).Value.Tags["state"]);
+        await landing.DeleteAsync();
+
+        AssertProblem(await Api.GetAsync($"/api/feeds/statistics/{feedId}", Keys.Statistics), 404);
+        var reprocess = await Ops.ReprocessAsync(feedId);
+        AssertProblem(reprocess, 410);
+        Assert.Contains($"quarantine/statistics/{feedId}.json", reprocess.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains(await Ops.AuditOfAsync(feedId), e => Is(e, "reprocess", "gone", 410));
+
+        // The record stays: listed with its report and the landing blob it had.
+        var listed = new List<JsonElement>();
+        string? token = null;
+        do
+        {
+            var page = await Api.GetAsync($"/api/ops/quarantine?source=statistics{(token is null ? "" : $"&continuationToken={Uri.EscapeDataString(token)}")}", Keys.Ops);
+            listed.AddRange(page.Json.GetProperty("feeds").EnumerateArray());
+            token = page.Json.GetProperty("continuationToken").GetString();
+        }
+        while (token is not null);
+        var entry = Assert.Single(listed, f => f.GetProperty("feedId").GetString() == feedId);
+        Assert.Equal($"landing/{landing.Name}", entry.GetProperty("landingBlob").GetString());
+        Assert.Equal(Errors(pushed.Json.GetProperty("errors")), Errors(entry.GetProperty("report").GetProperty("errors")));
+        Assert.Equal(pushed.Json.GetProperty("errors").GetArrayLength(), entry.GetProperty("errors").GetInt32());
+    }
+
+    [Fact]
     public async Task InstanceActions_HangingPull_SuspendResumeTerminateReplayPurgeAnd409sOnWrongStates()
     {
         const string instanceId = "pull:statistics:2025-Q1";
