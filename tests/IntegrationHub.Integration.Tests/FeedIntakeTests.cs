@@ -239,4 +239,19 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
             Assert.Equal(status.Report!.Errors.Count + status.Report.ErrorsNotListed, entry.Errors);
         }
     }
+
+    [Fact]
+    public async Task Receive_PeriodInNonAsciiCharacters_IsQuarantinedWithItsReport_NotAStorageFailure()
+    {
+        // Metadata travels as HTTP headers, which must be ASCII: such a period used to fail the landing write (and every retry).
+        var body = System.Text.Encoding.UTF8.GetBytes("{\"source\":\"transport\",\"period\":\"二〇二四年一月\"}");
+
+        var outcome = await intake.LandAsync("transport", body, "push", CancellationToken.None);
+
+        Assert.Equal(IntakeVerdict.Rejected, outcome.Verdict);
+        var status = await intake.GetStatusAsync(outcome.FeedId, CancellationToken.None);
+        Assert.Equal(FeedState.Quarantined, status!.State);
+        Assert.Equal("二〇二四年一月", status.Report!.Period);
+        Assert.Null(status.Period);
+    }
 }

@@ -188,7 +188,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
     private static Dictionary<string, string> Verdict(string feedId, FeedState state, string? period)
     {
         var metadata = new Dictionary<string, string> { [StateKey] = state.ToString(), [FeedIdKey] = feedId };
-        if (period is not null)
+        // A period as the body states it, only when it can travel as a header: a non-ASCII one made every write fail.
+        if (period is { Length: > 0 and <= 64 } && period.All(c => c is >= ' ' and <= '~'))
         {
             metadata[PeriodKey] = period;
         }
