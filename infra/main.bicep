@@ -82,6 +82,7 @@ param accessMaxConcurrentPushes int = 2
 
 @description('Optional. Bytes of pushed bodies one department may store per UTC day (Access__Quota__DailyPushBytes); once reached, pushes are answered 429 until midnight UTC. Counted in storage, for all instances together.')
 @minValue(1024)
+@maxValue(1099511627776)
 param accessDailyPushBytes int = 268435456
 
 @description('Optional. Calls the ops key may make per minute on the ops routes and POST /api/pulls (Access__RateLimit__OpsPermitsPerMinute). Counted per app instance.')
