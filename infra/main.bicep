@@ -80,6 +80,11 @@ param accessPushBurst int = 8
 @maxValue(1000)
 param accessMaxConcurrentPushes int = 2
 
+@description('Optional. Bytes of pushed bodies one department may store per UTC day (Access__Quota__DailyPushBytes); once reached, pushes are answered 429 until midnight UTC. Counted in storage, for all instances together.')
+@minValue(1024)
+@maxValue(1099511627776)
+param accessDailyPushBytes int = 268435456
+
 @description('Optional. Calls the ops key may make per minute on the ops routes and POST /api/pulls (Access__RateLimit__OpsPermitsPerMinute). Counted per app instance.')
 @minValue(1)
 @maxValue(1000000)
@@ -118,6 +123,16 @@ param storageSoftDeleteDays int = environmentName == 'prod' ? 30 : 7
 @minValue(1)
 @maxValue(146000)
 param auditRetentionDays int = environmentName == 'prod' ? 2557 : 7
+
+@description('Optional. Days a quarantined body stays in landing before the lifecycle policy deletes it (its report stays, see quarantineReportRetentionDays).')
+@minValue(1)
+@maxValue(36500)
+param quarantinedBodyRetentionDays int = environmentName == 'prod' ? 90 : 30
+
+@description('Optional. Days a quarantine report is kept; at least as long as the body, so ops can still see why a feed was refused after the body is gone.')
+@minValue(1)
+@maxValue(36500)
+param quarantineReportRetentionDays int = environmentName == 'prod' ? 730 : 90
 
 @description('Optional. Days previous blob versions are kept.')
 @minValue(1)
@@ -202,7 +217,7 @@ var allTags = union(tags, {
 })
 
 // The hub's containers (design: landing -> normalized | quarantine -> ledger -> datasets; audit: the ops audit
-// log) and the one Flex Consumption deploys the app package to.
+// log; usage: each department's pushed bytes per day) and the one Flex Consumption deploys the app package to.
 var hubContainerNames = [
   'landing'
   'normalized'
@@ -210,6 +225,7 @@ var hubContainerNames = [
   'ledger'
   'datasets'
   'audit'
+  'usage'
 ]
 var deploymentContainerName = 'app-package'
 
@@ -289,6 +305,28 @@ module storage 'modules/storage/storage-account/main.bicep' = {
     appendOnlyContainers: [
       { name: 'audit', retentionDays: auditRetentionDays }
     ]
+    // What the hub writes: a quarantined body is landing/{source}/{sha256}.json tagged state=Quarantined (FeedStore),
+    // its report quarantine/{source}/{feedId}.json, each department's daily byte count usage/{day}/{source}.json.
+    deleteRules: [
+      {
+        name: 'delete-quarantined-bodies'
+        prefix: 'landing/'
+        tag: { name: 'state', value: 'Quarantined' }
+        days: quarantinedBodyRetentionDays
+      }
+      {
+        name: 'delete-old-quarantine-reports'
+        prefix: 'quarantine/'
+        days: max(quarantineReportRetentionDays, quarantinedBodyRetentionDays)
+      }
+      {
+        // Rewritten by every push of its day, so counted from the last write; the quota needs only today's.
+        name: 'delete-old-daily-usage'
+        prefix: 'usage/'
+        days: 7
+        sinceModification: true
+      }
+    ]
     blobSoftDeleteDays: storageSoftDeleteDays
     containerSoftDeleteDays: storageSoftDeleteDays
     previousVersionRetentionDays: storagePreviousVersionRetentionDays
@@ -366,6 +404,32 @@ module functionApp 'modules/web/flex-function-app/main.bicep' = {
   ]
 }
 
+// Blob index tags are outside Storage Blob Data Contributor (only Data Owner has them among the built-in roles): the
+// app tags each landed body with its verdict (the retention rule above selects quarantined bodies by it), so it gets
+// a role with the tag read and write data actions and nothing else, assignable in this resource group only.
+resource blobTagsRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(resourceGroup().id, 'integration-hub-blob-index-tags')
+  properties: {
+    roleName: 'IntegrationHub blob index tags (${names.storageAccount})'
+    description: 'Read and write blob index tags: the hub tags each landed body with its verdict for the lifecycle rules.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: []
+        notActions: []
+        dataActions: [
+          'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/read'
+          'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/write'
+        ]
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [
+      resourceGroup().id
+    ]
+  }
+}
+
 // Least privilege: each role is the smallest built-in role that does the job, on the narrowest scope that works.
 var appPrincipalId = functionApp.outputs.principalId
 var appRoleAssignments roleAssignmentType[] = concat(
@@ -373,13 +437,22 @@ var appRoleAssignments roleAssignmentType[] = concat(
     {
       // Storage Blob Data Contributor on the account: the Functions host's keys, leases and timer state, Durable
       // Functions' large messages and partition leases, the deployment package Flex Consumption reads, and the hub's
-      // containers (create, read, write, delete blobs and containers, leases). Data Owner would add only POSIX ACL
-      // management, which this account (no hierarchical namespace) has no use for.
+      // containers (create, read, write, delete blobs and containers, leases). Data Owner would add POSIX ACL
+      // management, which this account (no hierarchical namespace) has no use for, and blob index tags, which the
+      // hub's own role below grants alone.
       scope: 'storageAccount'
       roleDefinitionId: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
       principalId: appPrincipalId
       principalType: 'ServicePrincipal'
       description: 'Functions host storage, deployment package, hub containers'
+    }
+    {
+      // The hub's own role above: blob index tags only (the verdict tag of each landed body).
+      scope: 'storageAccount'
+      roleDefinitionId: blobTagsRole.name
+      principalId: appPrincipalId
+      principalType: 'ServicePrincipal'
+      description: 'Tag landed bodies with their verdict for the quarantine retention'
     }
     {
       // Storage Queue Data Contributor on the account: Durable Functions' control and work-item queues
@@ -504,6 +577,8 @@ var coreSettings = {
   // Fair use: a department's burst and its pushes in progress (whole-app figures: docs/reliability.md).
   Access__RateLimit__PushBurst: string(accessPushBurst)
   Access__RateLimit__MaxConcurrentPushes: string(accessMaxConcurrentPushes)
+  // Bounded storage: a department's pushed bytes per UTC day.
+  Access__Quota__DailyPushBytes: string(accessDailyPushBytes)
   // Hosts the pull client may call (comma-separated): the pull base URLs' hosts plus any extra ones.
   Pull__AllowedHosts: join(union(pullHosts, pullExtraAllowedHosts), ',')
   // Department APIs are public: a pull never connects to a loopback or private-network address in Azure.

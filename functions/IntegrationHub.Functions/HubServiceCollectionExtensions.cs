@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Storage.Blobs;
 using IntegrationHub.Core;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Access;
@@ -19,6 +20,7 @@ using IntegrationHub.Functions.Telemetry;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Functions;
@@ -40,6 +42,8 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidation>();
         services.AddSingleton<RequestRateLimits>();
         services.AddSingleton<AccessGate>();
+        services.AddSingleton(sp => new DailyPushQuota(
+            sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<AccessGate>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DailyPushQuota>>()));
         services.AddSingleton<HubRequestPipeline>();
 
         // Schemas compiled and reference data validated once, at start-up.

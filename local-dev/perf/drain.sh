@@ -51,7 +51,7 @@ if [[ -n "$before_ref" ]]; then
 fi
 
 # A burst measures the pipeline, not the per-caller limits.
-export Access__RateLimit__PushPermitsPerMinute=1000000 Access__RateLimit__PushBurst=1000000 Access__RateLimit__MaxConcurrentPushes=1000 Access__RateLimit__OpsPermitsPerMinute=1000000
+export Access__RateLimit__PushPermitsPerMinute=1000000 Access__RateLimit__PushBurst=1000000 Access__RateLimit__MaxConcurrentPushes=1000 Access__Quota__DailyPushBytes=1099511627776 Access__RateLimit__OpsPermitsPerMinute=1000000
 
 reconcile() { # GRACE_SECONDS -> the reconciliation's totals as "landed consolidated published lost duplicates"
   node -e '

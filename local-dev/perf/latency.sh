@@ -14,7 +14,7 @@ results="$here/results"
 mkdir -p "$results"
 
 # A run pushes every feed of the period at once: the per-department burst and concurrency limits would refuse most.
-export Access__RateLimit__PushPermitsPerMinute=1000000 Access__RateLimit__PushBurst=1000000 Access__RateLimit__MaxConcurrentPushes=1000
+export Access__RateLimit__PushPermitsPerMinute=1000000 Access__RateLimit__PushBurst=1000000 Access__RateLimit__MaxConcurrentPushes=1000 Access__Quota__DailyPushBytes=1099511627776
 source "$here/host.sh"
 if [[ -n "${HUB_URL:-}" ]]; then
   hub_url="${HUB_URL%/}"

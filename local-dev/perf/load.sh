@@ -15,7 +15,7 @@ mkdir -p "$results"
 out="$results/load-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 
 # A load run measures the hub, not its per-caller limits (120 pushes a minute by default).
-export Access__RateLimit__PushPermitsPerMinute=1000000 Access__RateLimit__PushBurst=1000000 Access__RateLimit__MaxConcurrentPushes=1000 Access__RateLimit__OpsPermitsPerMinute=1000000
+export Access__RateLimit__PushPermitsPerMinute=1000000 Access__RateLimit__PushBurst=1000000 Access__RateLimit__MaxConcurrentPushes=1000 Access__Quota__DailyPushBytes=1099511627776 Access__RateLimit__OpsPermitsPerMinute=1000000
 source "$here/host.sh"
 start_local_host load.sh
 

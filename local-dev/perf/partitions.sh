@@ -32,7 +32,7 @@ measure() { # partitions
   local key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='  # Azurite's public development key
   (
     export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$b/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$q/devstoreaccount1;TableEndpoint=http://127.0.0.1:$t/devstoreaccount1;"
-    export HubStorage="$AzureWebJobsStorage" Access__RateLimit__PushPermitsPerMinute=1000000 Access__RateLimit__PushBurst=1000000 Access__RateLimit__MaxConcurrentPushes=1000
+    export HubStorage="$AzureWebJobsStorage" Access__RateLimit__PushPermitsPerMinute=1000000 Access__RateLimit__PushBurst=1000000 Access__RateLimit__MaxConcurrentPushes=1000 Access__Quota__DailyPushBytes=1099511627776
     export AzureFunctionsJobHost__extensions__durableTask__storageProvider__partitionCount="$1"
     for dept in Statistics PowerGrid Transport Environment; do export "Pull__${dept}__BaseUrl="; done
     export_sample_settings

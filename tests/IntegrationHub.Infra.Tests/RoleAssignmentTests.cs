@@ -48,14 +48,16 @@ public class RoleAssignmentTests
 
     [Theory]
     [MemberData(nameof(ParameterFiles))]
-    public void StorageRoles_AnyParameterFile_AreTheBlobQueueAndTableDataContributorRolesOnly(string parameterFile)
+    public void StorageRoles_AnyParameterFile_AreTheBlobQueueAndTableDataContributorRolesAndTheTagRoleOnly(string parameterFile)
     {
-        // What the Functions host, Durable Functions (Azure Storage backend) and the hub use; no Data Owner.
+        // What the Functions host, Durable Functions (Azure Storage backend) and the hub use; no Data Owner. Blob index
+        // tags (the verdict tag the retention rules select by) come from the hub's own role, which grants nothing else.
         string[] contributors =
         [
             "ba92f5b4-2d11-453d-a403-e96b0029c9fe", // Storage Blob Data Contributor
             "974c5e8b-45b9-4653-ba55-5f855dd0fb88", // Storage Queue Data Contributor
             "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", // Storage Table Data Contributor
+            (string)Assert.Single(Infra.Snapshots[parameterFile].OfType("Microsoft.Authorization/roleDefinitions"))["name"]!,
         ];
         var roles = Infra.Snapshots[parameterFile]
             .OfType("Microsoft.Authorization/roleAssignments")
@@ -64,5 +66,22 @@ public class RoleAssignmentTests
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(contributors.Order(StringComparer.Ordinal), roles);
+    }
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
+    public void TagRole_AnyParameterFile_GrantsBlobIndexTagsReadAndWriteOnly_AssignableInTheResourceGroupOnly(string parameterFile)
+    {
+        var role = Assert.Single(Infra.Snapshots[parameterFile].OfType("Microsoft.Authorization/roleDefinitions"));
+        var permission = Assert.Single(role["properties"]!["permissions"]!.AsArray())!;
+
+        Assert.Equal("CustomRole", (string?)role["properties"]!["type"]);
+        Assert.Empty(permission["actions"]!.AsArray());
+        Assert.Empty(permission["notDataActions"]!.AsArray());
+        Assert.Equal(
+            ["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/read", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/write"],
+            permission["dataActions"]!.AsArray().Select(a => (string)a!).Order(StringComparer.Ordinal));
+        var scope = (string)Assert.Single(role["properties"]!["assignableScopes"]!.AsArray())!;
+        Assert.Matches("^/subscriptions/[^/]+/resourceGroups/[^/]+$", scope);
     }
 }

@@ -204,4 +204,90 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Null(await intake.GetStatusAsync("transport-2024-06-r0-0000000000000000", CancellationToken.None));
         Assert.Null(await intake.GetStatusAsync("nonsense", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Land_EachBodyTaggedWithItsVerdict_ForTheRetentionRules_AndReleaseTagsItValidatedFirst()
+    {
+        // Lifecycle rules match blob index tags, not metadata: a quarantined body must carry state=Quarantined, a valid
+        // one must not, and a body released from quarantine must lose the tag that would have it deleted.
+        var invalid = await intake.LandAsync("transport", Sample("invalid", "nev-exceeds-total.json"), "push", CancellationToken.None);
+        var valid = await intake.LandAsync("power-grid", Sample("2024", "power-grid-2024-06-r0.json"), "push", CancellationToken.None);
+        var landing = blobs.GetBlobContainerClient(HubContainers.Landing);
+
+        Assert.Equal("Quarantined", (await landing.GetBlobClient(FeedStore.LandingPath("transport", invalid.ContentHash)).GetTagsAsync()).Value.Tags["state"]);
+        Assert.Equal("Validated", (await landing.GetBlobClient(FeedStore.LandingPath("power-grid", valid.ContentHash)).GetTagsAsync()).Value.Tags["state"]);
+
+        Assert.True(await new FeedStore(blobs).ReleaseFromQuarantineAsync("transport", invalid.ContentHash, invalid.FeedId, invalid.Period, CancellationToken.None));
+        Assert.Equal("Validated", (await landing.GetBlobClient(FeedStore.LandingPath("transport", invalid.ContentHash)).GetTagsAsync()).Value.Tags["state"]);
+    }
+
+    [Fact]
+    public async Task BodyNamingAnotherSource_StoredUnderTheUrlsFolder_FoundByItsIdAndUnderThatFolderOnly()
+    {
+        // A transport feed pushed to power-grid's URL: quarantined (rule:source-matches-url), its id names transport,
+        // its bytes and report are under power-grid/. Looking it up by id alone, or under power-grid, finds it.
+        var body = Sample("2024", "transport-2024-06-r0.json");
+        var outcome = await intake.LandAsync("power-grid", body, "push", CancellationToken.None);
+        Assert.Equal(IntakeVerdict.Rejected, outcome.Verdict);
+        Assert.StartsWith("transport-2024-06-r0-", outcome.FeedId, StringComparison.Ordinal);
+        Assert.Equal($"power-grid/{outcome.ContentHash}.json", Assert.Single(await BlobNames(HubContainers.Landing)));
+
+        var byId = await intake.GetStatusAsync(outcome.FeedId, CancellationToken.None);
+        var underFolder = await intake.GetStatusAsync("power-grid", outcome.FeedId, CancellationToken.None);
+
+        Assert.Equal((FeedState.Quarantined, "power-grid"), (byId!.State, byId.Source));
+        Assert.Contains(byId.Report!.Errors, e => e.Keyword == "rule:source-matches-url");
+        Assert.Equal($"landing/power-grid/{outcome.ContentHash}.json", underFolder!.LandingBlob);
+        Assert.Null(await intake.GetStatusAsync("transport", outcome.FeedId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task QuarantinePages_OneListingEach_ReportMetadataCarriesTheBodysHashPeriodAndErrorCount_EveryFeedOnce()
+    {
+        var store = new FeedStore(blobs);
+        var expected = new List<string>();
+        foreach (var name in new[] { "nev-exceeds-total.json", "chargers-exceed-spaces.json", "green-exceeds-new.json", "empty-records.json", "duplicate-area-code.json" })
+        {
+            var outcome = await intake.LandAsync("transport", Sample("invalid", name), "push", CancellationToken.None);
+            expected.Add(outcome.FeedId);
+        }
+
+        var seen = new List<QuarantineReportEntry>();
+        string? marker = null;
+        var pages = 0;
+        do
+        {
+            (var entries, marker) = await store.ListQuarantinePageAsync("transport", marker, 2, CancellationToken.None);
+            Assert.True(entries.Count <= 2, $"a page of 2 listed {entries.Count}");
+            seen.AddRange(entries);
+            pages++;
+        }
+        while (marker is not null);
+
+        // Five reports, two a page: three pages; every feed once, in name order.
+        Assert.Equal(3, pages);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), seen.Select(e => e.FeedId));
+        foreach (var entry in seen)
+        {
+            var status = await intake.GetStatusAsync(entry.FeedId, CancellationToken.None);
+            Assert.Equal(FeedStore.LandingPath("transport", entry.ContentHash!), status!.LandingBlob["landing/".Length..]);
+            Assert.Equal(status.Period, entry.Period);
+            Assert.Equal(status.Report!.Errors.Count + status.Report.ErrorsNotListed, entry.Errors);
+        }
+    }
+
+    [Fact]
+    public async Task Receive_PeriodInNonAsciiCharacters_IsQuarantinedWithItsReport_NotAStorageFailure()
+    {
+        // Metadata travels as HTTP headers, which must be ASCII: such a period used to fail the landing write (and every retry).
+        var body = System.Text.Encoding.UTF8.GetBytes("{\"source\":\"transport\",\"period\":\"二〇二四年一月\"}");
+
+        var outcome = await intake.LandAsync("transport", body, "push", CancellationToken.None);
+
+        Assert.Equal(IntakeVerdict.Rejected, outcome.Verdict);
+        var status = await intake.GetStatusAsync(outcome.FeedId, CancellationToken.None);
+        Assert.Equal(FeedState.Quarantined, status!.State);
+        Assert.Equal("二〇二四年一月", status.Report!.Period);
+        Assert.Null(status.Period);
+    }
 }

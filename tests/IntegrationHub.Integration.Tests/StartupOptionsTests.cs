@@ -81,6 +81,31 @@ public sealed class StartupOptionsTests
     }
 
     [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("1023")]
+    [InlineData("1099511627777")]
+    [InlineData("a lot")]
+    public void Start_DailyPushQuotaOutOfRange_FailsNamingTheSetting(string value)
+    {
+        using var provider = Hub(("Access:Quota:DailyPushBytes", value));
+
+        var refused = Assert.ThrowsAny<Exception>(() => Start(provider));
+        Assert.Contains("DailyPushBytes", refused.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_NoQuotaSetting_EachDepartmentMayStore256MiBADay()
+    {
+        using var provider = Hub(("Access:Quota:DailyPushBytes", "1024"));
+        Start(provider);
+        Assert.Equal(1024, provider.GetRequiredService<IOptions<IntegrationHub.Functions.Intake.AccessOptions>>().Value.Quota.DailyPushBytes);
+
+        using var defaults = Hub();
+        Assert.Equal(256L * 1024 * 1024, defaults.GetRequiredService<IOptions<IntegrationHub.Functions.Intake.AccessOptions>>().Value.Quota.DailyPushBytes);
+    }
+
+    [Theory]
     [InlineData("Statistics", "0")]
     [InlineData("PowerGrid", "-1")]
     [InlineData("Transport", "601")]

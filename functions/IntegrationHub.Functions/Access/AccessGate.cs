@@ -145,6 +145,9 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
         return audit.RecordAsync(caller, action, feedId ?? $"feeds/{source}", outcome, status, detail, CancellationToken.None);
     }
 
+    /// <summary>The daily byte quota of each department, as the settings say now.</summary>
+    public long DailyPushBytes => Current().Quota.DailyPushBytes;
+
     /// <summary>
     /// The settings as they are now. A change that fails validation (a malformed <c>sha256:</c> key) keeps the last
     /// valid keys working instead of locking every client out.

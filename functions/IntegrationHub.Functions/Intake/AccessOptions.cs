@@ -41,6 +41,20 @@ public sealed class AccessRateLimitOptions
     public int OpsPermitsPerMinute { get; set; } = 1200;
 }
 
+/// <summary>How much one department may store a day (settings <c>Access__Quota__*</c>), counted across instances.</summary>
+public sealed class AccessQuotaOptions
+{
+    /// <summary>The default: 256 MiB, 32 bodies at the default intake limit (8 MiB), far above a department's few feeds a day.</summary>
+    public const long DefaultDailyPushBytes = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Bytes of pushed bodies one department may have stored per UTC day (the hub's clock); once reached, pushes answer
+    /// 429 until the next day. The push that reaches it is stored whole.
+    /// </summary>
+    [Range(1024L, 1L << 40)]
+    public long DailyPushBytes { get; set; } = DefaultDailyPushBytes;
+}
+
 /// <summary>Who presented a key, and which of the principal's two keys it was (<c>primary</c> or <c>secondary</c>).</summary>
 public sealed record Caller(string Principal, string KeySlot)
 {
@@ -73,6 +87,9 @@ public sealed class AccessOptions
 
     [ValidateObjectMembers]
     public AccessRateLimitOptions RateLimit { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public AccessQuotaOptions Quota { get; set; } = new();
 
     /// <summary>The principal (a feed source, or "ops") whose key this is; null when it is nobody's.</summary>
     public string? Identify(string? presentedKey) => Authenticate(presentedKey)?.Principal;

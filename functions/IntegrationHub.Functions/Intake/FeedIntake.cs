@@ -158,7 +158,18 @@ public sealed partial class FeedIntake(
     public async Task<FeedStatus?> GetStatusAsync(string feedId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feedId);
-        var status = await store.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
+        return await WithInclusionsAsync(await store.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="GetStatusAsync(string, CancellationToken)"/>, among the bodies pushed to <paramref name="source"/>'s URL only.</summary>
+    public async Task<FeedStatus?> GetStatusAsync(string source, string feedId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feedId);
+        return await WithInclusionsAsync(await store.GetStatusAsync(source, feedId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<FeedStatus?> WithInclusionsAsync(FeedStatus? status, CancellationToken cancellationToken)
+    {
         if (status is not { State: FeedState.Validated, Ledger: { } position })
         {
             return status;

@@ -1,7 +1,9 @@
+using System.Globalization;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Http;
+using IntegrationHub.Functions.Storage;
 using IntegrationHub.Functions.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -15,7 +17,7 @@ namespace IntegrationHub.Functions.Intake;
 /// Departments push feeds here; the answer is immediate and precise. The source, the key and the rate budget are checked,
 /// and every push audited, by the request pipeline (<see cref="AccessPolicy.OwnSource"/>) before and after this body.
 /// </summary>
-public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> limits)
+public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> limits, DailyPushQuota quota)
 {
     public const string ApiKeyHeader = AccessGate.ApiKeyHeader;
 
@@ -39,9 +41,23 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
             return refusal;
         }
 
+        // Counted before anything is stored, in storage, so the quota holds across instances.
+        var reservation = await quota.TryReserveAsync(source, body.Length, cancellationToken).ConfigureAwait(false);
+        if (!reservation.Granted)
+        {
+            return OverQuota(request, reservation);
+        }
+
         // From here on the body is the hub's: a client that hangs up (a timeout, a load tool stopping) must not leave
         // it landed without a verdict or without its pipeline run, so the request's abort no longer cancels anything.
+        // A failure from here keeps the bytes counted: the body may have landed before it.
         var outcome = await intake.ReceiveAsync(source, body, HubTelemetry.PushChannel, client, CancellationToken.None).ConfigureAwait(false);
+        if (outcome.LandedAt is null)
+        {
+            // The same bytes were landed before: this push stored nothing.
+            await quota.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
+        }
+
         request.Admitted().FeedId = outcome.FeedId;
         var statusUrl = FeedId.StatusUrl(source, outcome.FeedId);
 
@@ -64,10 +80,12 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
     {
         ArgumentNullException.ThrowIfNull(request);
 
-        // A feed id names its source; under another source's path it is not that feed.
-        return FeedId.SourceOf(feedId) == source
-            ? await StatusAsync(request, feedId, cancellationToken).ConfigureAwait(false)
-            : Problems.Create(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received from '{source}'.");
+        // Looked up among the bodies pushed to this source's URL: a body that names another source (quarantined for it)
+        // or none is found where it was sent, and only there.
+        var status = await intake.GetStatusAsync(source, feedId, cancellationToken).ConfigureAwait(false);
+        return status is null
+            ? Problems.Create(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received from '{source}'.")
+            : Authorised(request, feedId, status);
     }
 
     /// <summary>The deprecated form of <see cref="GetFeedStatus"/>: the same answers, with the deprecation headers.</summary>
@@ -84,16 +102,29 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
 
     private async Task<IActionResult> StatusAsync(HttpRequest request, string feedId, CancellationToken cancellationToken)
     {
-        var caller = request.Admitted().Caller;
         var status = await intake.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
-        if (status is not null && caller.Principal != AccessOptions.OpsPrincipal && caller.Principal != status.Source)
-        {
-            // A department sees its own feeds only; answering 404 would also do, but 403 tells an integrator what is wrong.
-            return Problems.Create(StatusCodes.Status403Forbidden, "Not your feed", $"Feed '{feedId}' belongs to '{status.Source}'.");
-        }
-
         return status is null
             ? Problems.Create(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received.")
+            : Authorised(request, feedId, status);
+    }
+
+    private static ObjectResult OverQuota(HttpRequest request, QuotaDecision refused)
+    {
+        // Whole seconds to the next UTC midnight, rounded up: a client waiting what it is told finds a new day.
+        var seconds = Math.Max(1, (long)Math.Ceiling(refused.RetryAfter.TotalSeconds));
+        request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Problems.Create(StatusCodes.Status429TooManyRequests, "Daily storage quota used",
+            string.Create(CultureInfo.InvariantCulture,
+                $"'{refused.Source}' has stored {refused.UsedBefore} bytes of pushed feeds on {refused.Day:yyyy-MM-dd} (UTC), its quota for the day; nothing was stored. Try again after midnight UTC, in {seconds} s."),
+            new Dictionary<string, object?> { ["retryAfter"] = seconds, ["usedBytes"] = refused.UsedBefore, ["day"] = refused.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+    }
+
+    private static IActionResult Authorised(HttpRequest request, string feedId, FeedStatus status)
+    {
+        var caller = request.Admitted().Caller;
+        // A department sees its own feeds only (those pushed to its URL); 404 would also do, but 403 tells an integrator what is wrong.
+        return caller.Principal != AccessOptions.OpsPrincipal && caller.Principal != status.Source
+            ? Problems.Create(StatusCodes.Status403Forbidden, "Not your feed", $"Feed '{feedId}' belongs to '{status.Source}'.")
             : new OkObjectResult(status);
     }
 }

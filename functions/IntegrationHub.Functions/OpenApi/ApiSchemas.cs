@@ -473,19 +473,21 @@ internal static class ApiSchemas
             },
             required: ["feedId", "instanceId", "reprocessing", "status"]);
         schemas["QuarantineList"] = Object(
-            "Quarantined feeds, newest first.",
+            "A page of quarantined feeds, in name order (the department the body was pushed to, then the feed id).",
             new()
             {
                 ["feeds"] = ArrayOf(Object(null, new()
                 {
                     ["feedId"] = Text(null),
-                    ["source"] = Text(null),
+                    ["source"] = Text("The department whose URL the body was pushed to (the feed id may name another)."),
                     ["period"] = Nullable(Text(null)),
                     ["receivedAt"] = DateTime(null),
-                    ["landingBlob"] = Text(null),
+                    ["landingBlob"] = Nullable(Text("Where the body is, or was until the quarantine retention deleted it; null for a report of an older build.")),
                     ["statusUrl"] = Text(null),
+                    ["errors"] = Nullable(Integer("Errors in the report, listed or not.")),
                     ["report"] = Nullable(Ref("ValidationReport")),
                 }, required: ["feedId", "source", "receivedAt", "statusUrl"])),
+                ["continuationToken"] = Nullable(Text("Pass it back for the next page; null after the last.")),
             },
             required: ["feeds"]);
         schemas["AuditLog"] = Object(

@@ -74,7 +74,9 @@ internal static class OperationCatalog
                 Problem(413, "The body is over the intake limit (`Intake__MaxFeedBytes`)."),
                 Problem(415, "A Content-Type other than `application/json` (or another charset than UTF-8), or a Content-Encoding other than `identity` "
                     + "(the answer's `Accept-Encoding` says so); `parameter` names the header."),
-                Problem(429, "The department has used its pushes for now (`Access__RateLimit__PushPermitsPerMinute`); `Retry-After` says when to try again.") with { RetryAfter = true },
+                Problem(429, "The department has used its pushes for now (`Access__RateLimit__PushPermitsPerMinute`, `__PushBurst`, `__MaxConcurrentPushes`), "
+                    + "or the bytes it may store per UTC day (`Access__Quota__DailyPushBytes`; nothing is stored, `Retry-After` runs to midnight UTC); "
+                    + "`Retry-After` says when to try again.") with { RetryAfter = true },
             ],
         },
         ["GetFeedStatus"] = new(FeedsTag, ApiAccess.DepartmentOrOps, "Follow a feed",
@@ -370,14 +372,22 @@ internal static class OperationCatalog
             [
                 new(202, "Processing started; `Location` is the feed's status URL.", "FeedReprocessAccepted") { Location = true },
                 Problem(404, "No feed with this id has been received."),
+                Problem(410, "The feed was quarantined and its body deleted after the quarantine retention; its report stays."),
                 new(409, "Nothing to reprocess: the feed is consolidated, running, changed meanwhile, or its failure was handled already.", "ReprocessProblem", ApiMediaTypes.Problem),
                 new(422, "The quarantined feed is still not valid; the problem lists the violations.", "ReprocessProblem", ApiMediaTypes.Problem),
             ],
         },
-        ["ListQuarantine"] = new(OpsTag, ApiAccess.Ops, "List quarantined feeds", "The quarantined feeds with their reports, newest first.")
+        ["ListQuarantine"] = new(OpsTag, ApiAccess.Ops, "List quarantined feeds",
+            "The quarantined feeds with their reports, a page at a time in name order: the department whose URL the body was pushed to, then "
+            + "the feed id (source, period, revision, hash). Go on with the page's `continuationToken` until there is none.")
         {
-            Parameters = [new("source", "Only this department's feeds.") { Values = [.. FeedSource.All] }],
-            Responses = [new(200, "The quarantined feeds.", "QuarantineList"), Problem(400, "An unknown source; `parameter` names it.")],
+            Parameters =
+            [
+                new("source", "Only the bodies pushed to this department's URL.") { Values = [.. FeedSource.All] },
+                new("limit", "At most this many feeds per page, 1 to 200 (default 50).", ApiType.Integer),
+                new("continuationToken", "The `continuationToken` of the previous page (with the same `source`); another text is a 400."),
+            ],
+            Responses = [new(200, "The quarantined feeds.", "QuarantineList"), Problem(400, "An unknown source, a bad page size or token; `parameter` names it.")],
         },
         ["Reconcile"] = new(OpsTag, ApiAccess.Ops, "Reconcile what was received with what was published",
             "Walks landing, quarantine, the ledgers, the normalised feeds, the data-set versions and their announcements: per feed period and source, "

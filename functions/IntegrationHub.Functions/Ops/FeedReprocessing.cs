@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Azure;
 using IntegrationHub.Core.Normalisation;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Validation;
@@ -31,7 +32,7 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         }
 
         var (answer, outcome) = status is null
-            ? (OpsAnswer.Problem(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received."), "not-found")
+            ? await NotFoundAsync(feedId, cancellationToken).ConfigureAwait(false)
             : status.State == FeedState.Quarantined
                 ? await RevalidateAsync(client, status, cancellationToken).ConfigureAwait(false)
                 : await RestartAsync(client, status, actor, cancellationToken).ConfigureAwait(false);
@@ -40,31 +41,74 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         return answer;
     }
 
-    /// <summary>Quarantined feeds with their reports, newest first; <paramref name="source"/> narrows to one department.</summary>
-    public async Task<OpsAnswer> ListQuarantineAsync(string? source, CancellationToken cancellationToken)
+    /// <summary>Feeds a quarantine page lists when the caller does not say.</summary>
+    public const int DefaultPageSize = 50;
+
+    /// <summary>The most feeds one page lists: one listing call and one report read per feed, all at once.</summary>
+    public const int MaxPageSize = 200;
+
+    /// <summary>
+    /// One page of quarantined feeds with their reports, in name order: the folder the body was pushed to, then the
+    /// feed id (source, period, revision, hash). A page costs one listing call and one read per report, never a look
+    /// at the landing blobs: the report's metadata carries the body's hash, period and error count.
+    /// <paramref name="source"/> narrows to the bodies pushed to one department's URL.
+    /// </summary>
+    public async Task<OpsAnswer> ListQuarantineAsync(string? source, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
-        if (source is { Length: > 0 } && !FeedSource.IsKnown(source))
+        source = source is { Length: > 0 } ? source : null;
+        if (source is not null && !FeedSource.IsKnown(source))
         {
             return OpsAnswer.BadParameter("source", "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.");
         }
 
-        var feeds = new List<QuarantinedFeed>();
-        await foreach (var feedId in store.ListQuarantinedFeedIdsAsync(cancellationToken).ConfigureAwait(false))
+        string? marker = null;
+        if (continuationToken is { Length: > 0 } && !QuarantineCursor.TryParse(continuationToken, source, out marker))
         {
-            if (source is { Length: > 0 } && !feedId.StartsWith(source + "-", StringComparison.Ordinal))
-            {
-                continue;
-            }
+            return OpsAnswer.BadParameter("continuationToken", "Bad continuation token",
+                "The token is not one this list gave, or it was given for another source; start again without it.");
+        }
 
-            // A report whose feed was released a moment ago (reprocessed) is not a quarantined feed any more.
-            var status = await store.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
-            if (status is { State: FeedState.Quarantined })
+        IReadOnlyList<QuarantineReportEntry> entries;
+        string? next;
+        try
+        {
+            (entries, next) = await store.ListQuarantinePageAsync(source, marker, Math.Clamp(pageSize, 1, MaxPageSize), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status400BadRequest)
+        {
+            // A marker storage refuses (a token made up or damaged on the way): the caller's fault, not a server error.
+            return OpsAnswer.BadParameter("continuationToken", "Bad continuation token", "Storage refused where the token says to go on; start again without it.");
+        }
+
+        var reports = await Task.WhenAll(entries.Select(e => store.ReadQuarantineReportAsync(e.Source, e.FeedId, cancellationToken))).ConfigureAwait(false);
+        var feeds = entries.Select((e, i) => new QuarantinedFeed(
+                e.FeedId, e.Source, e.Period ?? reports[i]?.Period, e.QuarantinedAt,
+                e.ContentHash is null ? null : $"{HubContainers.Landing}/{FeedStore.LandingPath(e.Source, e.ContentHash)}",
+                FeedId.StatusUrl(e.Source, e.FeedId), reports[i])
             {
-                feeds.Add(new QuarantinedFeed(status.FeedId, status.Source, status.Period, status.ReceivedAt, status.LandingBlob, FeedId.StatusUrl(status.Source, status.FeedId), status.Report));
+                Errors = e.Errors ?? (reports[i] is { } r ? r.Errors.Count + r.ErrorsNotListed : null),
+            })
+            // A report deleted between the listing and its read was released (reprocessed) meanwhile.
+            .Where((_, i) => reports[i] is not null)
+            .ToList();
+        return OpsAnswer.Ok(new QuarantineList(feeds, next is null ? null : QuarantineCursor.ToToken(source, next)));
+    }
+
+    /// <summary>An unknown feed, or a quarantined one whose body retention deleted while its report stays (410).</summary>
+    private async Task<(OpsAnswer, string)> NotFoundAsync(string feedId, CancellationToken cancellationToken)
+    {
+        foreach (var folder in FeedSource.All)
+        {
+            if (FeedId.HashPrefixOf(feedId).Length == 16 && await store.ReadQuarantineReportAsync(folder, feedId, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return (OpsAnswer.Problem(StatusCodes.Status410Gone, "Body no longer kept",
+                    $"Feed '{feedId}' was quarantined and its body deleted after the quarantine retention; its report stays at " +
+                    $"{HubContainers.Quarantine}/{FeedStore.QuarantinePath(folder, feedId)}. Have the department send it again.",
+                    new Dictionary<string, object?> { ["feedId"] = feedId }), "gone");
             }
         }
 
-        return OpsAnswer.Ok(new QuarantineList([.. feeds.OrderByDescending(f => f.ReceivedAt)]));
+        return (OpsAnswer.Problem(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received."), "not-found");
     }
 
     private async Task<(OpsAnswer, string)> RevalidateAsync(DurableTaskClient client, FeedStatus status, CancellationToken cancellationToken)

@@ -91,10 +91,17 @@ public sealed record ReplayFailedReport(int Matched, int Replayed, int Skipped, 
 public sealed record FeedReprocessAccepted(string FeedId, string InstanceId, string Reprocessing, string Status, IReadOnlyList<ValidationIssue> Warnings);
 
 /// <summary>A quarantined feed with the report that put it there.</summary>
-public sealed record QuarantinedFeed(string FeedId, string Source, string? Period, DateTimeOffset ReceivedAt, string LandingBlob, string StatusUrl, ValidationReport? Report);
+/// <param name="Source">The source of the URL the body was pushed to (its folder), which the feed id may contradict.</param>
+/// <param name="ReceivedAt">When its report was written, just before its body landed.</param>
+/// <param name="LandingBlob">Where its body is (or was, before the quarantine retention); null for a report from before this was recorded.</param>
+public sealed record QuarantinedFeed(string FeedId, string Source, string? Period, DateTimeOffset ReceivedAt, string? LandingBlob, string StatusUrl, ValidationReport? Report)
+{
+    /// <summary>Errors in the report, listed or not.</summary>
+    public int? Errors { get; init; }
+}
 
-/// <summary><c>GET /api/ops/quarantine</c>, newest first.</summary>
-public sealed record QuarantineList(IReadOnlyList<QuarantinedFeed> Feeds);
+/// <summary><c>GET /api/ops/quarantine</c>: one page, in name order (folder, then feed id); <c>continuationToken</c> gets the next.</summary>
+public sealed record QuarantineList(IReadOnlyList<QuarantinedFeed> Feeds, string? ContinuationToken);
 
 /// <summary>One line of the audit log.</summary>
 /// <param name="Actor">The principal: <c>ops</c>, a department (<c>transport</c>, …), or <c>anonymous</c> for no key or a key that is nobody's. Never the key.</param>

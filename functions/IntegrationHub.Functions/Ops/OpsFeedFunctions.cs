@@ -18,14 +18,26 @@ public sealed class OpsFeedFunctions(FeedReprocessing reprocessing, Reconciliati
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         OpsCall.RunAsync(request, actor => reprocessing.ReprocessAsync(client, feedId, actor, cancellationToken));
 
-    /// <summary><c>source</c>: one department's feeds only.</summary>
+    /// <summary>
+    /// <c>source</c>: the bodies pushed to one department's URL only; <c>limit</c>: feeds per page (default 50, at most
+    /// 200); <c>continuationToken</c>: the next page, as the previous one gave it.
+    /// </summary>
     [Function(nameof(ListQuarantine))]
     [Access(AccessPolicy.Ops)]
     public async Task<IActionResult> ListQuarantine(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/quarantine")] HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return (await reprocessing.ListQuarantineAsync(request.Query["source"].FirstOrDefault(), cancellationToken).ConfigureAwait(false)).ToActionResult();
+        var limit = FeedReprocessing.DefaultPageSize;
+        if (request.Query["limit"].FirstOrDefault() is { Length: > 0 } limitText
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > FeedReprocessing.MaxPageSize))
+        {
+            return OpsAnswer.BadParameter("limit", "Bad page size",
+                string.Create(CultureInfo.InvariantCulture, $"'{limitText}' is not a whole number from 1 to {FeedReprocessing.MaxPageSize}.")).ToActionResult();
+        }
+
+        return (await reprocessing.ListQuarantineAsync(
+            request.Query["source"].FirstOrDefault(), request.Query["continuationToken"].FirstOrDefault(), limit, cancellationToken).ConfigureAwait(false)).ToActionResult();
     }
 
     /// <summary>

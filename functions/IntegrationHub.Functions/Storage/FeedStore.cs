@@ -49,6 +49,12 @@ public sealed record LandedFeed(
     public string? Receipt { get; init; }
 }
 
+/// <summary>A quarantine report as its listing shows it, without reading it.</summary>
+/// <param name="Source">The folder: the source of the URL the body was pushed to (the feed id names the body's own).</param>
+/// <param name="ContentHash">The body's SHA-256 (its landing blob's name); null for a report written before it was recorded.</param>
+/// <param name="Errors">Errors in the report, listed or not; null for a report written before it was recorded.</param>
+public sealed record QuarantineReportEntry(string Source, string FeedId, string? ContentHash, string? Period, DateTimeOffset QuarantinedAt, int? Errors);
+
 /// <summary>
 /// Landing and quarantine on Blob Storage. The landing blob is created with If-None-Match: * before anything can
 /// fail, so a feed is never lost and the same bytes can never be written twice; its state lives in the blob's
@@ -63,10 +69,18 @@ public sealed class FeedStore(BlobServiceClient blobs)
     private const string LedgerYearKey = "ledgeryear";
     private const string LedgerGenerationKey = "ledgergeneration";
     private const string PeriodsKey = "periods";
+    private const string ReportLandingKey = "landing";
+    private const string ReportErrorsKey = "errors";
 
     // The receipt is landed in the same write as the bytes, so the first lander's receipt is the one every duplicate gets.
     private const string ReceiptKey = "receipt";
     private const int MaxAttempts = 20;
+
+    /// <summary>
+    /// The blob index tag every landed body carries with its verdict (<c>Quarantined</c>, <c>Validated</c>): metadata
+    /// cannot be matched by storage lifecycle rules, tags can (infra/ deletes quarantined bodies after a retention).
+    /// </summary>
+    public const string StateTag = "state";
 
     public static string LandingPath(string source, string contentHash) => $"{source}/{contentHash}.json";
 
@@ -86,7 +100,7 @@ public sealed class FeedStore(BlobServiceClient blobs)
         ArgumentNullException.ThrowIfNull(report);
         if (state == FeedState.Quarantined)
         {
-            await StoreQuarantineReportAsync(source, feedId, report, cancellationToken).ConfigureAwait(false);
+            await StoreQuarantineReportAsync(source, contentHash, feedId, report, cancellationToken).ConfigureAwait(false);
         }
 
         var blob = blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(LandingPath(source, contentHash));
@@ -103,6 +117,7 @@ public sealed class FeedStore(BlobServiceClient blobs)
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                 HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
                 Metadata = metadata,
+                Tags = new Dictionary<string, string> { [StateTag] = state.ToString() },
             }, cancellationToken).ConfigureAwait(false);
             return stored.Value.LastModified;
         }
@@ -156,14 +171,35 @@ public sealed class FeedStore(BlobServiceClient blobs)
         }
     }
 
-    private async Task StoreQuarantineReportAsync(string source, string feedId, ValidationReport report, CancellationToken cancellationToken) =>
-        await blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobClient($"{source}/{feedId}.json")
-            .UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(report, HubJson.Options)), overwrite: true, cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// The report, with what the quarantine list shows in its metadata (the body's hash, the period, the error count):
+    /// one listing call then makes a page, and it still says so once retention has deleted the body.
+    /// </summary>
+    private async Task StoreQuarantineReportAsync(string source, string contentHash, string feedId, ValidationReport report, CancellationToken cancellationToken)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            [ReportLandingKey] = contentHash,
+            [ReportErrorsKey] = (report.Errors.Count + report.ErrorsNotListed).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (report.Period is { } period && Period.TryParse(period, out _))
+        {
+            metadata[PeriodKey] = period;
+        }
+
+        await blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobClient(QuarantinePath(source, feedId)).UploadAsync(
+            BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(report, HubJson.Options)),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" }, Metadata = metadata }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A quarantined feed's report: under the folder its body was pushed to, by its feed id.</summary>
+    public static string QuarantinePath(string source, string feedId) => $"{source}/{feedId}.json";
 
     private static Dictionary<string, string> Verdict(string feedId, FeedState state, string? period)
     {
         var metadata = new Dictionary<string, string> { [StateKey] = state.ToString(), [FeedIdKey] = feedId };
-        if (period is not null)
+        // A period as the body states it, only when it can travel as a header: a non-ASCII one made every write fail.
+        if (period is { Length: > 0 and <= 64 } && period.All(c => c is >= ' ' and <= '~'))
         {
             metadata[PeriodKey] = period;
         }
@@ -204,12 +240,32 @@ public sealed class FeedStore(BlobServiceClient blobs)
         }
     }
 
-    /// <summary>A feed by its id, in one listing of its source and hash prefix; null when no judged bytes carry that id.</summary>
+    /// <summary>
+    /// A feed by its id, wherever it was pushed: first under the source its id names (one listing of the hash prefix),
+    /// then under the other sources' folders, where a body that names another source than its URL (quarantined for
+    /// it) or none at all (<c>unknown-unreadable-…</c>) is stored. Null when no judged bytes carry that id.
+    /// </summary>
     public async Task<FeedStatus?> GetStatusAsync(string feedId, CancellationToken cancellationToken)
     {
-        var source = FeedId.SourceOf(feedId);
+        ArgumentNullException.ThrowIfNull(feedId);
+        var named = FeedId.SourceOf(feedId);
+        foreach (var folder in FeedSource.All.OrderBy(s => s == named ? 0 : 1))
+        {
+            if (await GetStatusAsync(folder, feedId, cancellationToken).ConfigureAwait(false) is { } status)
+            {
+                return status;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A feed by its id among the bodies pushed to <paramref name="source"/>'s URL, in one listing; null when none carries it.</summary>
+    public async Task<FeedStatus?> GetStatusAsync(string source, string feedId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feedId);
         var hashPrefix = FeedId.HashPrefixOf(feedId);
-        if (source is null || hashPrefix.Length != 16)
+        if (!FeedSource.IsKnown(source) || hashPrefix.Length != 16 || !hashPrefix.All(char.IsAsciiHexDigitLower))
         {
             return null;
         }
@@ -252,6 +308,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
             verdict[ReceiptKey] = receipt;
         }
 
+        // The tag first: stopped between the two writes, the body is kept as if valid, never deleted while it is.
+        await landing.SetTagsAsync(new Dictionary<string, string> { [StateTag] = nameof(FeedState.Validated) }, cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
             await landing.SetMetadataAsync(verdict, new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken).ConfigureAwait(false);
@@ -262,7 +320,7 @@ public sealed class FeedStore(BlobServiceClient blobs)
         }
 
         // The id of a quarantined feed may differ from the new one only if the old verdict could not read the envelope.
-        await blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobClient($"{source}/{feedId}.json")
+        await blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobClient(QuarantinePath(source, feedId))
             .DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -331,6 +389,56 @@ public sealed class FeedStore(BlobServiceClient blobs)
         }
     }
 
+    /// <summary>
+    /// One page of quarantine reports in name order (the folder the body was pushed to, then the feed id: source,
+    /// period, revision), in a single listing call; <paramref name="marker"/> is where the previous page stopped.
+    /// </summary>
+    /// <returns>The reports and the storage's marker for the next page (null after the last).</returns>
+    public async Task<(IReadOnlyList<QuarantineReportEntry> Entries, string? NextMarker)> ListQuarantinePageAsync(
+        string? source, string? marker, int pageSize, CancellationToken cancellationToken)
+    {
+        var container = blobs.GetBlobContainerClient(HubContainers.Quarantine);
+        var options = new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = source is { Length: > 0 } ? source + "/" : null };
+        await foreach (var page in container.GetBlobsAsync(options, cancellationToken).AsPages(marker, pageSize).ConfigureAwait(false))
+        {
+            var entries = new List<QuarantineReportEntry>(page.Values.Count);
+            foreach (var item in page.Values)
+            {
+                var slash = item.Name.IndexOf('/', StringComparison.Ordinal);
+                if (slash <= 0 || !item.Name.EndsWith(".json", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                item.Metadata.TryGetValue(ReportLandingKey, out var hash);
+                item.Metadata.TryGetValue(PeriodKey, out var period);
+                int? errors = item.Metadata.TryGetValue(ReportErrorsKey, out var count)
+                    && int.TryParse(count, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+                entries.Add(new QuarantineReportEntry(
+                    item.Name[..slash], item.Name[(slash + 1)..^".json".Length], hash, period, item.Properties.CreatedOn ?? DateTimeOffset.MinValue, errors));
+            }
+
+            return (entries, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+        }
+
+        return ([], null);
+    }
+
+    /// <summary>A quarantined feed's report, stored under the folder its body was pushed to; null when there is none.</summary>
+    public async Task<ValidationReport?> ReadQuarantineReportAsync(string source, string feedId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobClient(QuarantinePath(source, feedId))
+                .DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return content.Value.Content.ToObjectFromJson<ValidationReport>(HubJson.Options);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
     private async Task<FeedStatus?> FindStatusAsync(string source, string hashPrefix, CancellationToken cancellationToken)
     {
         var landing = blobs.GetBlobContainerClient(HubContainers.Landing);
@@ -349,9 +457,7 @@ public sealed class FeedStore(BlobServiceClient blobs)
         ValidationReport? report = null;
         if (state == FeedState.Quarantined)
         {
-            var content = await blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobClient($"{source}/{id}.json")
-                .DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            report = content.Value.Content.ToObjectFromJson<ValidationReport>(HubJson.Options);
+            report = await ReadQuarantineReportAsync(source, id ?? "", cancellationToken).ConfigureAwait(false);
         }
 
         var datasets = item.Metadata.TryGetValue(DatasetsKey, out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];

@@ -20,5 +20,8 @@ public static class HubContainers
     /// <summary>The ops audit log: one append blob per month of JSON lines, only ever appended to.</summary>
     public const string Audit = "audit";
 
-    public static readonly IReadOnlyList<string> All = [Landing, Normalized, Quarantine, Ledger, Datasets, Audit];
+    /// <summary>Each department's pushed bytes per day (<c>{yyyy-MM-dd}/{source}.json</c>), for the daily quota.</summary>
+    public const string Usage = "usage";
+
+    public static readonly IReadOnlyList<string> All = [Landing, Normalized, Quarantine, Ledger, Datasets, Audit, Usage];
 }

@@ -290,6 +290,87 @@ public sealed class AccessEndToEndTests(AccessHub hub) : IClassFixture<AccessHub
         }
     }
 
+    [Fact]
+    public async Task DailyQuota_DepartmentStoresUpToItsQuota_NextPush429UntilMidnightUtcAndNothingStored_OtherDepartmentAccepted()
+    {
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var usedBefore = await UsageBytesAsync("statistics", today);
+        var bodies = Enumerable.Range(1, 4).Select(i => QuotaProbe("statistics", i, 1000)).ToList();
+        try
+        {
+            // 2,500 bytes more than statistics stored today so far, in pushes of 1,000: the first three start under
+            // the quota (0, 1,000, 2,000 more), the third is stored whole past it (3,000), the fourth is refused.
+            hub.Reconfigure(("Access:Quota:DailyPushBytes", (usedBefore + 2500).ToString(CultureInfo.InvariantCulture)));
+            Assert.Equal(400, (await Api.PushAsync("statistics", bodies[0], Keys.Statistics)).Status);
+            // The same bytes again store nothing and count nothing.
+            Assert.Equal(400, (await Api.PushAsync("statistics", bodies[0], Keys.Statistics)).Status);
+            Assert.Equal(usedBefore + 1000, await UsageBytesAsync("statistics", today));
+            Assert.Equal(400, (await Api.PushAsync("statistics", bodies[1], Keys.Statistics)).Status);
+            Assert.Equal(400, (await Api.PushAsync("statistics", bodies[2], Keys.Statistics)).Status);
+
+            using var refused = await SendAsync(HttpMethod.Post, "/api/feeds/statistics", Keys.Statistics, bodies[3]);
+            var problem = await refused.Content.ReadAsStringAsync();
+            var now = DateTimeOffset.UtcNow;
+            Assert.True(refused.StatusCode == HttpStatusCode.TooManyRequests, $"The push past the day's quota should be refused; got {(int)refused.StatusCode} {problem}");
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            var untilMidnight = new DateTimeOffset(today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) - now;
+            var retryAfter = refused.Headers.RetryAfter?.Delta;
+            Assert.True(retryAfter is { } wait && Math.Abs((wait - untilMidnight).TotalSeconds) <= 5,
+                $"Retry-After should run to midnight UTC ({untilMidnight.TotalSeconds:F0} s); got {refused.Headers.RetryAfter}");
+            Assert.Equal(usedBefore + 3000, JsonDocument.Parse(problem).RootElement.GetProperty("usedBytes").GetInt64());
+
+            // Nothing of the refused push was stored: no body, no report, no feed to follow, and the day's count unchanged.
+            var hash = IntegrationHub.Core.Feeds.FeedId.ContentHash(bodies[3]);
+            Assert.False((await hub.Azurite.Blobs.GetBlobContainerClient("landing").GetBlobClient($"statistics/{hash}.json").ExistsAsync()).Value);
+            Assert.False((await hub.Azurite.Blobs.GetBlobContainerClient("quarantine").GetBlobClient($"statistics/statistics-unreadable-{hash[..16]}.json").ExistsAsync()).Value);
+            Assert.Equal(404, (await Api.FeedStatusAsync($"statistics-unreadable-{hash[..16]}")).Status);
+            Assert.Equal(usedBefore + 3000, await UsageBytesAsync("statistics", today));
+            foreach (var stored in bodies.Take(3))
+            {
+                Assert.True((await hub.Azurite.Blobs.GetBlobContainerClient("landing").GetBlobClient($"statistics/{IntegrationHub.Core.Feeds.FeedId.ContentHash(stored)}.json").ExistsAsync()).Value);
+            }
+
+            // The quota is per department: another one, at the same setting, still stores.
+            var other = QuotaProbe("power-grid", 99, 1000);
+            Assert.Equal(400, (await Api.PushAsync("power-grid", other, Keys.PowerGrid)).Status);
+            Assert.True((await hub.Azurite.Blobs.GetBlobContainerClient("landing").GetBlobClient($"power-grid/{IntegrationHub.Core.Feeds.FeedId.ContentHash(other)}.json").ExistsAsync()).Value);
+
+            var entry = Assert.Single(await AuditSinceAsync(since), e =>
+                e.GetProperty("action").GetString() == "push" && e.GetProperty("actor").GetString() == "statistics" && e.GetProperty("status").GetInt32() == 429);
+            Assert.Equal("rate-limited", entry.GetProperty("outcome").GetString());
+            Assert.Contains("Daily storage quota", entry.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            hub.Reconfigure(("Access:Quota:DailyPushBytes", EndToEndHub.TestDailyPushBytes));
+        }
+
+        // Back at the fixture's quota the department stores again.
+        Assert.Equal(400, (await Api.PushAsync("statistics", bodies[3], Keys.Statistics)).Status);
+    }
+
+    /// <summary>An invalid feed of exactly <paramref name="size"/> bytes, different for each <paramref name="n"/>.</summary>
+    private static byte[] QuotaProbe(string source, int n, int size)
+    {
+        var head = $$"""{"source":"{{source}}","note":"quota probe {{n}} {{Guid.NewGuid():N}}","pad":" """;
+        var body = Encoding.UTF8.GetBytes(head + new string('x', size - head.Length - 2) + "\"}");
+        Assert.Equal(size, body.Length);
+        return body;
+    }
+
+    /// <summary>The bytes <paramref name="source"/> has stored on <paramref name="day"/>, as the hub counts them in storage.</summary>
+    private async Task<long> UsageBytesAsync(string source, DateOnly day)
+    {
+        var blob = hub.Azurite.Blobs.GetBlobContainerClient("usage").GetBlobClient($"{day:yyyy-MM-dd}/{source}.json");
+        if (!(await blob.ExistsAsync()).Value)
+        {
+            return 0;
+        }
+
+        return JsonDocument.Parse((await blob.DownloadContentAsync()).Value.Content.ToString()).RootElement.GetProperty("bytes").GetInt64();
+    }
+
     /// <summary>
     /// A feed that is schema-invalid, so an accepted key gets 400 (and an unaccepted one 401, 403 or 429) without
     /// starting anything: the same bytes each time, so the hub lands them once.

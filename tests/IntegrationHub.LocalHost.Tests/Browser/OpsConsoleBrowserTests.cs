@@ -104,6 +104,42 @@ public sealed class OpsConsoleBrowserTests(BrowserHub fixture, ITestOutputHelper
     }
 
     [BrowserFact]
+    public async Task Console_QuarantineLongerThanAPage_MoreFollowsThePages_EveryFeedShownOnce()
+    {
+        // 55 unreadable transport bodies (no period: ids transport-unreadable-…, listed after every dated transport
+        // feed), more than the hub's page of 50: the console shows a page and "More" brings the rest.
+        var pushed = new List<string>();
+        for (var i = 0; i < 55; i++)
+        {
+            var body = System.Text.Encoding.UTF8.GetBytes($$"""{"source":"transport","note":"console paging {{i}} {{Guid.NewGuid():N}}"}""");
+            var answer = await Api.PushAsync("transport", body);
+            Assert.True(answer.Status == 400, $"The probe should be quarantined; got {answer}");
+            pushed.Add(answer.Json.GetProperty("feedId").GetString()!);
+        }
+
+        var page = new BrowserPage(fixture.Driver, fixture.Hub.Logs, output);
+        page.Open(new Uri(Api.Address, "/api/console#/quarantine"));
+        EnterOpsKeyIfAsked(page);
+        page.Until("the first page of the quarantine", () => page.All("#quarantine-list article").Count > 0);
+        Assert.True(page.All("#quarantine-list article").Count <= 50, "The first page should hold at most 50 feeds.");
+        for (var clicks = 0; page.Id("quarantine-more").Displayed; clicks++)
+        {
+            Assert.True(clicks < 20, "More never stops.");
+            var shown = page.All("#quarantine-list article").Count;
+            page.Id("quarantine-more").Click();
+            page.Until("the next page", () => page.All("#quarantine-list article").Count > shown || !page.Id("quarantine-more").Displayed);
+        }
+
+        var ids = page.All("#quarantine-list article").Select(a => a.GetAttribute("data-feed-id")).ToList();
+        Assert.True(ids.Count == ids.Distinct().Count(), $"A feed was shown twice: {string.Join(", ", ids.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key))}");
+        Assert.All(pushed, id => Assert.Contains(id, ids));
+        Assert.Empty(page.BrowserErrors());
+
+        // Left on #/quarantine, the next test opening that same address would get this list, not a fresh one.
+        page.Driver.Navigate().GoToUrl("about:blank");
+    }
+
+    [BrowserFact]
     public async Task Console_QuarantinedFeed_ShownWithItsReport_ReprocessRefusedWithTheProblem_AndAudited()
     {
         // A transport feed with more NEVs than vehicles in one category: refused and quarantined at the push.

@@ -247,6 +247,129 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
     }
 
     [Fact]
+    public async Task QuarantineList_MoreFeedsThanAPage_EveryFeedReachableOnceAcrossPages_TokensBoundToTheirSource()
+    {
+        // Seven invalid environment feeds (distinct bytes), listed three a page: all seven reached, none twice.
+        var pushed = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            var body = System.Text.Encoding.UTF8.GetBytes($$"""{"source":"environment","note":"paging probe {{i}} {{Guid.NewGuid():N}}"}""");
+            var answer = await Api.PushAsync("environment", body);
+            Assert.Equal(400, answer.Status);
+            pushed.Add(answer.Json.GetProperty("feedId").GetString()!);
+        }
+
+        foreach (var source in new[] { "environment", null })
+        {
+            var listed = new List<string>();
+            string? token = null;
+            var pages = 0;
+            string? secondPageToken = null;
+            do
+            {
+                var query = $"/api/ops/quarantine?limit=3{(source is null ? "" : $"&source={source}")}{(token is null ? "" : $"&continuationToken={Uri.EscapeDataString(token)}")}";
+                var page = await Api.GetAsync(query, Keys.Ops);
+                Assert.True(page.Status == 200, $"{query}: {page}");
+                var feeds = page.Json.GetProperty("feeds").EnumerateArray().ToList();
+                Assert.True(feeds.Count <= 3, $"A page of 3 listed {feeds.Count}");
+                listed.AddRange(feeds.Select(f => f.GetProperty("feedId").GetString()!));
+                token = page.Json.GetProperty("continuationToken").GetString();
+                secondPageToken ??= token;
+                pages++;
+                Assert.True(pages < 500, "The pages never end.");
+            }
+            while (token is not null);
+
+            Assert.True(listed.Count == listed.Distinct().Count(), $"A feed was listed twice: {string.Join(", ", listed)}");
+            Assert.All(pushed, id => Assert.Contains(id, listed));
+            Assert.True(pages >= 3, $"7 feeds at 3 a page take at least 3 pages; got {pages}");
+            if (source is not null)
+            {
+                // A token is its source's: read under another filter it would skip or repeat feeds.
+                AssertProblem(await Api.GetAsync($"/api/ops/quarantine?limit=3&source=transport&continuationToken={Uri.EscapeDataString(secondPageToken!)}", Keys.Ops), 400);
+            }
+        }
+
+        AssertProblem(await Api.GetAsync("/api/ops/quarantine?limit=201", Keys.Ops), 400);
+        AssertProblem(await Api.GetAsync("/api/ops/quarantine?limit=0", Keys.Ops), 400);
+        AssertProblem(await Api.GetAsync("/api/ops/quarantine?continuationToken=not-a-token", Keys.Ops), 400);
+    }
+
+    [Fact]
+    public async Task BodyNamingAnotherSource_PushedToPowerGrid_FollowedByItsDepartmentListedAndReprocessedByOps()
+    {
+        // A transport feed sent to power-grid's URL (a department's misrouted file): quarantined under power-grid/,
+        // with an id that names transport. One more byte than the sample, so the bytes are nobody else's.
+        var sample = SampleFeed.Load("transport-2024-06-r0.json");
+        var pushed = await Api.PushAsync("power-grid", [.. sample.Bytes, (byte)'\n'], Keys.PowerGrid);
+        AssertProblem(pushed, 400);
+        Assert.Contains(pushed.Json.GetProperty("errors").EnumerateArray(), e => e.GetProperty("keyword").GetString() == "rule:source-matches-url");
+        var feedId = pushed.Json.GetProperty("feedId").GetString()!;
+        Assert.StartsWith("transport-2024-06-r0-", feedId, StringComparison.Ordinal);
+        var statusUrl = pushed.Json.GetProperty("statusUrl").GetString()!;
+        Assert.Equal($"/api/feeds/power-grid/{feedId}", statusUrl);
+
+        // The department that sent it follows it at the URL it was given; ops too. Transport does not see it.
+        var own = await Api.GetAsync(statusUrl, Keys.PowerGrid);
+        Assert.True(own.Status == 200, $"power-grid should follow its own push at {statusUrl}; got {own}");
+        Assert.Equal(("Quarantined", "power-grid"), (own.Json.GetProperty("state").GetString(), own.Json.GetProperty("source").GetString()));
+        Assert.Equal(200, (await Api.GetAsync(statusUrl, Keys.Ops)).Status);
+        AssertProblem(await Api.GetAsync($"/api/feeds/transport/{feedId}", Keys.Transport), 404);
+
+        // Ops find it in the quarantine of the department it was pushed to, and reprocessing reaches it (still invalid).
+        var listed = new List<JsonElement>();
+        string? token = null;
+        do
+        {
+            var page = await Api.GetAsync($"/api/ops/quarantine?source=power-grid{(token is null ? "" : $"&continuationToken={Uri.EscapeDataString(token)}")}", Keys.Ops);
+            listed.AddRange(page.Json.GetProperty("feeds").EnumerateArray());
+            token = page.Json.GetProperty("continuationToken").GetString();
+        }
+        while (token is not null);
+        var entry = Assert.Single(listed, f => f.GetProperty("feedId").GetString() == feedId);
+        Assert.Equal(("power-grid", statusUrl), (entry.GetProperty("source").GetString(), entry.GetProperty("statusUrl").GetString()));
+        Assert.Equal($"landing/power-grid/{IntegrationHub.Core.Feeds.FeedId.ContentHash([.. sample.Bytes, (byte)'\n'])}.json", entry.GetProperty("landingBlob").GetString());
+        Assert.Equal(Errors(pushed.Json.GetProperty("errors")), Errors(entry.GetProperty("report").GetProperty("errors")));
+        var reprocess = await Ops.ReprocessAsync(feedId);
+        AssertProblem(reprocess, 422);
+        Assert.Equal(statusUrl, reprocess.Json.GetProperty("statusUrl").GetString());
+    }
+
+    [Fact]
+    public async Task QuarantinedBody_DeletedByTheRetention_ReportStillListed_Reprocess410_StatusGone()
+    {
+        // What the lifecycle rule does after quarantinedBodyRetentionDays: the landing blob tagged state=Quarantined goes.
+        var body = System.Text.Encoding.UTF8.GetBytes($$"""{"source":"statistics","note":"retention probe {{Guid.NewGuid():N}}"}""");
+        var pushed = await Api.PushAsync("statistics", body);
+        AssertProblem(pushed, 400);
+        var feedId = pushed.Json.GetProperty("feedId").GetString()!;
+        var landing = hub.Azurite.Blobs.GetBlobContainerClient("landing").GetBlobClient($"statistics/{IntegrationHub.Core.Feeds.FeedId.ContentHash(body)}.json");
+        Assert.Equal("Quarantined", (await landing.GetTagsAsync()).Value.Tags["state"]);
+        await landing.DeleteAsync();
+
+        AssertProblem(await Api.GetAsync($"/api/feeds/statistics/{feedId}", Keys.Statistics), 404);
+        var reprocess = await Ops.ReprocessAsync(feedId);
+        AssertProblem(reprocess, 410);
+        Assert.Contains($"quarantine/statistics/{feedId}.json", reprocess.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains(await Ops.AuditOfAsync(feedId), e => Is(e, "reprocess", "gone", 410));
+
+        // The record stays: listed with its report and the landing blob it had.
+        var listed = new List<JsonElement>();
+        string? token = null;
+        do
+        {
+            var page = await Api.GetAsync($"/api/ops/quarantine?source=statistics{(token is null ? "" : $"&continuationToken={Uri.EscapeDataString(token)}")}", Keys.Ops);
+            listed.AddRange(page.Json.GetProperty("feeds").EnumerateArray());
+            token = page.Json.GetProperty("continuationToken").GetString();
+        }
+        while (token is not null);
+        var entry = Assert.Single(listed, f => f.GetProperty("feedId").GetString() == feedId);
+        Assert.Equal($"landing/{landing.Name}", entry.GetProperty("landingBlob").GetString());
+        Assert.Equal(Errors(pushed.Json.GetProperty("errors")), Errors(entry.GetProperty("report").GetProperty("errors")));
+        Assert.Equal(pushed.Json.GetProperty("errors").GetArrayLength(), entry.GetProperty("errors").GetInt32());
+    }
+
+    [Fact]
     public async Task InstanceActions_HangingPull_SuspendResumeTerminateReplayPurgeAnd409sOnWrongStates()
     {
         const string instanceId = "pull:statistics:2025-Q1";

@@ -22,6 +22,9 @@ public class EndToEndHub : IAsyncLifetime
 
     private IConfigurationRoot? configuration;
 
+    /// <summary>The daily byte quota of each department in the tests' hubs: 1 TiB, the most the setting allows.</summary>
+    public const string TestDailyPushBytes = "1099511627776";
+
     public AzuriteInstance Azurite { get; private set; } = null!;
 
     public DepartmentSimulators Simulators { get; private set; } = null!;
@@ -174,6 +177,8 @@ public class EndToEndHub : IAsyncLifetime
             ["Access:RateLimit:PushBurst"] = "100000",
             ["Access:RateLimit:MaxConcurrentPushes"] = "1000",
             ["Access:RateLimit:OpsPermitsPerMinute"] = "100000",
+            // The hostile-input and load tests store far more than a department's day; the quota test lowers this.
+            ["Access:Quota:DailyPushBytes"] = EndToEndHub.TestDailyPushBytes,
             ["Pull:AllowedHosts"] = "127.0.0.1,localhost",
             // The simulators listen on 127.0.0.1.
             ["Pull:AllowPrivateNetworks"] = "true",

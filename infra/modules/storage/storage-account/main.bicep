@@ -54,6 +54,28 @@ param appendOnlyContainers {
 @minValue(1)
 param previousVersionRetentionDays int = 30
 
+@description('Optional. Block blobs the lifecycle policy deletes a number of days after they were created (or last modified), chosen by name prefix and, optionally, a blob index tag.')
+param deleteRules {
+  @description('Name of the lifecycle rule.')
+  name: string
+
+  @description('Prefix of the blobs, starting with the container: `landing/`.')
+  prefix: string
+
+  @description('Optional. Only blobs carrying this blob index tag with this value.')
+  tag: {
+    name: string
+    value: string
+  }?
+
+  @description('Days after creation (or after the last modification, with sinceModification) before the blob is deleted.')
+  @minValue(1)
+  days: int
+
+  @description('Optional. Count the days from the last modification instead of the creation (for blobs rewritten in place).')
+  sinceModification: bool?
+}[] = []
+
 resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: name
   location: location
@@ -129,13 +151,13 @@ resource appendOnly 'Microsoft.Storage/storageAccounts/blobServices/containers/i
 ]
 
 // The Functions host and Durable Functions rewrite small blobs (leases, timer status) all day; without a policy
-// their versions would pile up for ever.
+// their versions would pile up for ever. The delete rules bound what the caller keeps only for a while.
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06-01' = {
   parent: account
   name: 'default'
   properties: {
     policy: {
-      rules: [
+      rules: concat([
         {
           name: 'delete-old-previous-versions'
           enabled: true
@@ -155,7 +177,42 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06
             }
           }
         }
-      ]
+      ],
+      map(deleteRules, rule => {
+        name: rule.name
+        enabled: true
+        type: 'Lifecycle'
+        definition: {
+          filters: union(
+            {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                rule.prefix
+              ]
+            },
+            rule.?tag == null
+              ? {}
+              : {
+                  blobIndexMatch: [
+                    {
+                      name: rule.tag!.name
+                      op: '=='
+                      value: rule.tag!.value
+                    }
+                  ]
+                }
+          )
+          actions: {
+            baseBlob: {
+              delete: (rule.?sinceModification ?? false)
+                ? { daysAfterModificationGreaterThan: rule.days }
+                : { daysAfterCreationGreaterThan: rule.days }
+            }
+          }
+        }
+      }))
     }
   }
 }
