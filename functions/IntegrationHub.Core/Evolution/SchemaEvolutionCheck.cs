@@ -201,7 +201,7 @@ public static class SchemaEvolutionCheck
             if (++refused <= MaxFeedFindingsPerVersion)
             {
                 var first = errors[0];
-                findings.Add(new EvolutionFinding(next.Source, next.Version, previous.Version, SchemaPointer(first.SchemaLocation), EvolutionRules.FeedNoLongerValid,
+                findings.Add(new EvolutionFinding(next.Source, next.Version, previous.Version, SchemaPointer(first), EvolutionRules.FeedNoLongerValid,
                     $"{sample.Name} is valid under {previous.Version} but not under {next.Version}: at {(first.InstanceLocation.Length == 0 ? "(root)" : first.InstanceLocation)} "
                     + $"{first.Keyword}: {first.Message}{(errors.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (and {errors.Count - 1} more)") : "")}",
                     Refuses: true));
@@ -249,10 +249,14 @@ public static class SchemaEvolutionCheck
     private static string? SourceOf(JsonElement feed) =>
         feed.ValueKind == JsonValueKind.Object && feed.TryGetProperty("source", out var source) && source.ValueKind == JsonValueKind.String ? source.GetString() : null;
 
-    /// <summary>The JSON Pointer part of an absolute schema location (<c>https://…/1.1#/$defs/record/required</c>).</summary>
-    private static string SchemaPointer(string? schemaLocation)
+    /// <summary>
+    /// The keyword that refused, as a JSON Pointer into the schema: the error's subschema location
+    /// (<c>https://…/1.1#/$defs/record</c>) and its keyword (<c>required</c>).
+    /// </summary>
+    private static string SchemaPointer(ValidationIssue error)
     {
-        var hash = schemaLocation?.IndexOf('#', StringComparison.Ordinal) ?? -1;
-        return hash < 0 ? "" : Uri.UnescapeDataString(schemaLocation![(hash + 1)..]);
+        var hash = error.SchemaLocation?.IndexOf('#', StringComparison.Ordinal) ?? -1;
+        var subschema = hash < 0 ? "" : Uri.UnescapeDataString(error.SchemaLocation![(hash + 1)..]);
+        return error.Keyword.Length == 0 || subschema.EndsWith("/" + error.Keyword, StringComparison.Ordinal) ? subschema : $"{subschema}/{error.Keyword}";
     }
 }
