@@ -1,5 +1,6 @@
 using Azure.Core;
 using IntegrationHub.Core;
+using IntegrationHub.Core.Evolution;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Consolidation;
@@ -44,6 +45,14 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton(sp => new HubCore(sp.GetRequiredService<IOptions<IntakeLimits>>().Value, requireRegexTimeout, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<HubCore>().Validator);
 
+        // The schema evolution gate: the app's own feed schemas pass it or the app does not start; stored feeds are
+        // replayed in the background, and a version they prove incompatible is held.
+        services.AddSingleton(_ => FeedSchemaSet.Embedded());
+        services.AddOptions<SchemaGateOptions>().Bind(configuration.GetSection(SchemaGateOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SchemaGateOptions>, SchemaGateValidation>();
+        services.AddSingleton<HeldFeedSchemaVersions>();
+        services.AddSingleton<StoredFeedSchemaCheck>();
+
         // Connection string locally (Azurite), service URIs with managed identity in Azure. The retry settings apply to
         // every Azure client the factory builds (the queue publisher's too): bounded, so a request answers 503 while
         // storage is away instead of hanging.
@@ -59,6 +68,8 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<MissingContainerPolicy>();
         services.AddSingleton<HubStorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<HubStorageInitializer>());
+        // After the containers are being prepared: it reads the landing container.
+        services.AddHostedService(sp => sp.GetRequiredService<StoredFeedSchemaCheck>());
         services.AddSingleton<FeedStore>();
         services.AddSingleton<FeedIntake>();
         services.AddSingleton<OrchestrationStarter>();

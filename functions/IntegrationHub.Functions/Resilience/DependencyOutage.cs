@@ -30,6 +30,9 @@ public sealed partial class DependencyOutage(string dependency, string detail)
     /// <summary>The audit log (blobs in the hub's storage), which must record an ops action before it takes effect.</summary>
     public const string AuditLog = "audit-log";
 
+    /// <summary>The feed schema version a feed was judged by is held by the schema evolution gate (Intake/SchemaGate).</summary>
+    public const string SchemaGate = "schema-gate";
+
     /// <summary>
     /// What callers are told to wait. A storage that went away typically comes back within seconds to a minute; asking
     /// every 10 s costs little and the answer is quick either way.
