@@ -101,7 +101,8 @@ public sealed class SchemaGateTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var report = await check.RunAsync(CancellationToken.None);
 
-        var replay = Assert.Single(report.Findings, f => f.Rule == EvolutionRules.FeedNoLongerValid);
+        // The schema's own 1.0 example breaks too; the stored feed is reported by its id.
+        var replay = Assert.Single(report.Findings, f => f.Rule == EvolutionRules.FeedNoLongerValid && f.Message.StartsWith("stored feed", StringComparison.Ordinal));
         Assert.Equal("/properties/producer/maxLength", replay.Pointer);
         Assert.StartsWith($"stored feed {stored.FeedId} is valid under 1.0 but not under 1.1: at /producer maxLength", replay.Message, StringComparison.Ordinal);
         Assert.True(held.IsHeld("transport", "1.1", out _));
@@ -113,8 +114,10 @@ public sealed class SchemaGateTests(AzuriteFixture azurite) : IAsyncLifetime
             () => heldIntake.LandAsync("transport", Sample("2024", "transport-2024-06-r0.json"), "push", CancellationToken.None));
         Assert.Equal(DependencyOutage.SchemaGate, unavailable.Dependency);
         Assert.Single(await Names(HubContainers.Landing));
-        // 1.0 is not held: a 1.0 feed is still taken.
-        Assert.Equal(IntakeVerdict.Accepted, (await heldIntake.LandAsync("transport", Sample("2020", "transport-2020-02-r0.json"), "push", CancellationToken.None)).Verdict);
+        // 1.0 is not held: a 1.0 feed (the stored one's correction) is still taken.
+        var correction = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(Sample("2020", "transport-2020-01-r0.json"))
+            .Replace("\"revision\": 0", "\"revision\": 1", StringComparison.Ordinal));
+        Assert.Equal(IntakeVerdict.Accepted, (await heldIntake.LandAsync("transport", correction, "push", CancellationToken.None)).Verdict);
     }
 
     private FeedIntake NewIntake(HeldFeedSchemaVersions held)
