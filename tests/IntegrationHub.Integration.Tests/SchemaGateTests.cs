@@ -66,6 +66,8 @@ public sealed class SchemaGateTests(AzuriteFixture azurite) : IAsyncLifetime
         using var provider = Hub();
 
         provider.GetRequiredService<IStartupValidator>().Validate();
+        // The stored-feed check is one of the services the host starts.
+        Assert.Contains(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s is StoredFeedSchemaCheck);
     }
 
     [Fact]
