@@ -55,6 +55,11 @@ param intakeMaxFeedBytes int = 8388608
 @maxValue(1000)
 param intakeMaxDepth int = 64
 
+@description('Optional. Stored accepted feeds per source the schema evolution gate replays after start-up; 0 turns it off (SchemaGate__StoredFeedSample).')
+@minValue(0)
+@maxValue(100000)
+param schemaGateStoredFeedSample int = 200
+
 @description('Optional. Attempts of one department fetch, the first included, under the Durable retry policy (Pull__RetryMaxAttempts).')
 @minValue(1)
 @maxValue(20)
@@ -571,6 +576,8 @@ var coreSettings = {
   // Intake limits.
   Intake__MaxFeedBytes: string(intakeMaxFeedBytes)
   Intake__MaxDepth: string(intakeMaxDepth)
+  // Schema evolution gate: stored feeds replayed after start-up.
+  SchemaGate__StoredFeedSample: string(schemaGateStoredFeedSample)
   // Per-principal rate limits of pushes and of the ops key.
   Access__RateLimit__PushPermitsPerMinute: string(accessPushPermitsPerMinute)
   Access__RateLimit__OpsPermitsPerMinute: string(accessOpsPermitsPerMinute)

@@ -10,6 +10,7 @@ var root = new RootCommand("hub: check, push and recompute feeds and data sets o
 root.Subcommands.Add(ValidateCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(DatasetCommand.Create());
+root.Subcommands.Add(SchemaCommand.Create());
 root.Subcommands.Add(PushCommand.Create());
 root.Subcommands.Add(ReceiptCommand.Create());
 root.Subcommands.Add(OpsCommand.Create());

@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Storage.Blobs;
 using IntegrationHub.Core;
+using IntegrationHub.Core.Evolution;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Consolidation;
@@ -51,6 +52,14 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<HubCore>().Validator);
         services.AddSingleton(sp => new SchemaDirectory(sp.GetRequiredService<HubCore>().Schemas));
 
+        // The schema evolution gate: the app's own feed schemas pass it or the app does not start; stored feeds are
+        // replayed in the background, and a version they prove incompatible is held.
+        services.AddSingleton(_ => FeedSchemaSet.Embedded());
+        services.AddOptions<SchemaGateOptions>().Bind(configuration.GetSection(SchemaGateOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SchemaGateOptions>, SchemaGateValidation>();
+        services.AddSingleton<HeldFeedSchemaVersions>();
+        services.AddSingleton<StoredFeedSchemaCheck>();
+
         // Connection string locally (Azurite), service URIs with managed identity in Azure. The retry settings apply to
         // every Azure client the factory builds (the queue publisher's too): bounded, so a request answers 503 while
         // storage is away instead of hanging.
@@ -66,6 +75,8 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<MissingContainerPolicy>();
         services.AddSingleton<HubStorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<HubStorageInitializer>());
+        // After the containers are being prepared: it reads the landing container.
+        services.AddHostedService(sp => sp.GetRequiredService<StoredFeedSchemaCheck>());
         services.AddSingleton<FeedStore>();
         services.AddSingleton<FeedIntake>();
         services.AddReceipts(configuration);

@@ -18,6 +18,7 @@ public static class HubSettings
     public static readonly IReadOnlyList<(string Section, Type Options)> OptionsClasses =
     [
         (IntakeLimits.SectionName, typeof(IntakeLimits)),
+        (SchemaGateOptions.SectionName, typeof(SchemaGateOptions)),
         (AccessOptions.SectionName, typeof(AccessOptions)),
         (PullOptions.SectionName, typeof(PullOptions)),
         (Publishing.PublishingOptions.SectionName, typeof(Publishing.PublishingOptions)),

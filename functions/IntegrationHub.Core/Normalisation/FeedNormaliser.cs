@@ -7,6 +7,13 @@ public static class FeedNormaliser
 {
     public static NormalisedFeed Normalise(AcceptedFeed feed)
     {
+        ArgumentNullException.ThrowIfNull(feed);
+        // The schema evolution gate keeps unmapped majors out at start-up; this stops one that got past it anyway.
+        if (!DatasetFeedMapping.Maps(feed.Source, feed.SchemaVersion))
+        {
+            throw new InvalidOperationException($"Feed {feed.FeedId}: {feed.Source} schema {feed.SchemaVersion} has no mapping to the data set (DatasetFeedMapping).");
+        }
+
         double? gridShare = feed.Root.TryGetProperty("gridNonFossilSharePct", out var share) ? share.GetDouble() : null;
         double? changsha = feed.Root.TryGetProperty("benchmarks", out var benchmarks) ? benchmarks.GetProperty("changshaCarbonIntensityChangeVs2020Pct").GetDouble() : null;
         var records = feed.Root.GetProperty("records").EnumerateArray()

@@ -5,6 +5,7 @@ using IntegrationHub.Core.Validation;
 using IntegrationHub.Core.Receipts;
 using IntegrationHub.Functions.Consolidation;
 using IntegrationHub.Functions.Receipts;
+using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Storage;
 using IntegrationHub.Functions.Telemetry;
 using Microsoft.DurableTask.Client;
@@ -43,9 +44,10 @@ public sealed record IntakeOutcome(IntakeVerdict Verdict, string FeedId, string?
 /// verdict in one conditional write while an accepted feed's normalised form is stored beside it, and then handed to
 /// its ProcessFeed run. Nothing after this validates the feed again.
 /// </summary>
+/// <param name="held">Schema versions the evolution gate found incompatible with stored feeds: feeds judged by one are not taken.</param>
 public sealed partial class FeedIntake(
     FeedStore store, FeedValidator validator, FeedProcessing processing, ConsolidationRecords records, DatasetStore datasets, ReceiptIssuer receipts,
-    TimeProvider clock, ILogger<FeedIntake> logger)
+    TimeProvider clock, ILogger<FeedIntake> logger, HeldFeedSchemaVersions? held = null)
 {
     /// <summary>Judges and lands the bytes, then starts an accepted feed's run (or makes sure a duplicate's exists).</summary>
     /// <param name="channel"><see cref="HubTelemetry.PushChannel"/> or <see cref="HubTelemetry.PullChannel"/>.</param>
@@ -89,6 +91,12 @@ public sealed partial class FeedIntake(
         // The judge span covers the verdict and its recording with the bytes; it carries the feed id and the verdict.
         using var judging = HubTelemetry.StartJudging(source);
         var check = Judge(source, body, contentHash);
+        // Accepted or not, a verdict of a held version may be wrong: nothing is landed, and the sender is asked to retry.
+        if (held is not null && check.Report.SchemaVersion is { } version && held.IsHeld(source, version, out var reason))
+        {
+            throw new DependencyUnavailableException(DependencyOutage.SchemaGate, $"feed schema {source} {version} is held by the schema evolution gate: {reason}", null);
+        }
+
         var feedId = check.Report.FeedId!;
         var (landedAt, receipt) = await LandAsync(source, contentHash, body, check, receivedAt, cancellationToken).ConfigureAwait(false);
         activity?.SetTag(HubTelemetry.Tags.FeedId, feedId);

@@ -201,7 +201,7 @@ internal static class HubOpenApi
         {
             var unavailable = Response(document, new ApiResponse(
                 503,
-                "The hub's storage or its Durable task hub cannot be reached (`dependency`: `storage` or `task-hub`; `audit-log` when an ops action could not be recorded and so was not done; `receipt-key` when a push's receipt could not be signed, and so nothing was received); the detail stays generic; sending the same request again later is safe.",
+                "The hub's storage or its Durable task hub cannot be reached (`dependency`: `storage` or `task-hub`; `audit-log` when an ops action could not be recorded and so was not done; `receipt-key` when a push's receipt could not be signed, and so nothing was received; `schema-gate` when a feed's schema version is held by the schema evolution gate); the detail stays generic; sending the same request again later is safe.",
                 "Problem",
                 ApiMediaTypes.Problem), conditional: false);
             unavailable.Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)

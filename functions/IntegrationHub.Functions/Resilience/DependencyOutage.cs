@@ -33,6 +33,9 @@ public sealed partial class DependencyOutage(string dependency, string detail)
     /// <summary>The key that signs receipts (Key Vault in Azure): a push is not landed without its receipt.</summary>
     public const string ReceiptKey = "receipt-key";
 
+    /// <summary>The feed schema version a feed was judged by is held by the schema evolution gate (Intake/SchemaGate).</summary>
+    public const string SchemaGate = "schema-gate";
+
     /// <summary>
     /// What callers are told to wait. A storage that went away typically comes back within seconds to a minute; asking
     /// every 10 s costs little and the answer is quick either way.
