@@ -126,7 +126,7 @@ public sealed class SchemaGateTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var starter = new OrchestrationStarter(blobs, TimeProvider.System, NullLogger<OrchestrationStarter>.Instance);
         return new FeedIntake(new FeedStore(blobs), Core.Validator, new FeedProcessing(starter, NullLogger<FeedProcessing>.Instance), new ConsolidationRecords(blobs),
-            new DatasetStore(blobs), NullLogger<FeedIntake>.Instance, held);
+            new DatasetStore(blobs), FeedIntakeTests.Receipts, TimeProvider.System, NullLogger<FeedIntake>.Instance, held);
     }
 
     private static byte[] Sample(params string[] parts) =>
