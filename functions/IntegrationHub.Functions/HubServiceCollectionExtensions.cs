@@ -37,6 +37,7 @@ public static class HubServiceCollectionExtensions
         services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidation>();
         services.AddSingleton<RequestRateLimits>();
+        services.AddOpsSignIn(configuration);
         services.AddSingleton<AccessGate>();
         services.AddSingleton<HubRequestPipeline>();
 

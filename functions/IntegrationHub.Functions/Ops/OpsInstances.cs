@@ -336,7 +336,7 @@ public sealed class OpsInstances(
         try
         {
             // The engine forgets the run it restarts: the hub keeps it, for the detail's earlier runs.
-            await earlierRuns.KeepAsync(client, instance, $"replay by {actor.Principal}", cancellationToken).ConfigureAwait(false);
+            await earlierRuns.KeepAsync(client, instance, $"replay by {actor.Display}", cancellationToken).ConfigureAwait(false);
 
             // The original input, byte for byte: the serialised JSON goes back to the data converter as a JSON element.
             using var input = JsonDocument.Parse(serializedInput);

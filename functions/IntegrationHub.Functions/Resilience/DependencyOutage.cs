@@ -30,6 +30,9 @@ public sealed partial class DependencyOutage(string dependency, string detail)
     /// <summary>The audit log (blobs in the hub's storage), which must record an ops action before it takes effect.</summary>
     public const string AuditLog = "audit-log";
 
+    /// <summary>The Entra ID tenant's OpenID metadata and signing keys, without which no ops token can be checked.</summary>
+    public const string SignIn = "sign-in";
+
     /// <summary>
     /// What callers are told to wait. A storage that went away typically comes back within seconds to a minute; asking
     /// every 10 s costs little and the answer is quick either way.
