@@ -326,7 +326,9 @@ internal static class ApiSchemas
             "What a bulk replay did.",
             new()
             {
-                ["matched"] = Integer("Failed instances that matched."),
+                ["matched"] = Integer("Failed instances that matched, taken or not."),
+                ["notTaken"] = Integer("Matched beyond `max`, oldest failure first taken: left failed for a next call."),
+                ["dryRun"] = Boolean("True: nothing was done; `results` lists what would have been replayed (`would-replay`)."),
                 ["replayed"] = Integer(null),
                 ["skipped"] = Integer("Replayed before, or being started by someone else."),
                 ["errors"] = Integer(null),
@@ -335,7 +337,7 @@ internal static class ApiSchemas
                     ["instanceId"] = Text(null),
                     ["name"] = Text(null),
                     ["failedAt"] = DateTime(null),
-                    ["outcome"] = Enum(null, "replayed", "already-replayed", "being-started", "error"),
+                    ["outcome"] = Enum(null, "replayed", "already-replayed", "being-started", "error", "would-replay"),
                     ["detail"] = Nullable(Text(null)),
                 }, required: ["instanceId", "name", "failedAt", "outcome"])),
             },

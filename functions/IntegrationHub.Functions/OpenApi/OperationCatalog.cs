@@ -273,15 +273,22 @@ internal static class OperationCatalog
             Responses = [new(200, "Purged.", "InstancePurged"), Problem(404, "No orchestration has this id."), Problem(409, "The instance has not finished.")],
         },
         ["ReplayFailed"] = new(OpsTag, ApiAccess.Ops, "Replay every failed orchestration",
-            "Replays every failed instance that failed at or after `since` (and has one of the names), and reports each one's outcome. "
+            "Replays the failed instances that failed at or after `since` (and have one of the names), oldest failure first and at most `max` "
+            + "of them, and reports each one's outcome; `dryRun=true` lists them and does nothing. "
             + "Safe to call twice: a failure already replayed is not replayed again.")
         {
             Parameters =
             [
                 new("since", "Failed at or after (RFC 3339).", ApiType.DateTime),
                 new("name", "Orchestration names to keep (repeated or comma-separated).", ApiType.StringList),
+                new("max", "At most this many, oldest failure first, 1 to 500 (default 100); the rest are counted in `notTaken`.", ApiType.Integer),
+                new("dryRun", "`true`: list what would be replayed and do nothing.", ApiType.Boolean),
             ],
-            Responses = [new(200, "The counts, and one outcome per failed instance that matched.", "ReplayFailedReport"), Problem(400, "A time that is not RFC 3339; `parameter` names it.")],
+            Responses =
+            [
+                new(200, "The counts, and one outcome per failed instance taken.", "ReplayFailedReport"),
+                Problem(400, "A time that is not RFC 3339, a bad `max` or `dryRun`; `parameter` names it."),
+            ],
         },
 
         ["Reconsolidate"] = new(OpsTag, ApiAccess.Ops, "Consolidate every stored period again",

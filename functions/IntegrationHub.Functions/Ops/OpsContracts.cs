@@ -80,11 +80,17 @@ public sealed record InstanceActionAccepted(string InstanceId, string Action, st
 public sealed record InstancePurged(string InstanceId, int PurgedInstances);
 
 /// <summary>What <c>POST /api/ops/replay-failed</c> did with one failed instance.</summary>
-/// <param name="Outcome"><c>replayed</c>, <c>already-replayed</c> (this failure was replayed before), <c>being-started</c> (someone else is starting it) or <c>error</c>.</param>
+/// <param name="Outcome">
+/// <c>replayed</c>, <c>already-replayed</c> (this failure was replayed before), <c>being-started</c> (someone else is
+/// starting it), <c>error</c>, or in a dry run <c>would-replay</c>.
+/// </param>
 public sealed record ReplayOutcome(string InstanceId, string Name, DateTimeOffset FailedAt, string Outcome, string? Detail);
 
-/// <summary><c>POST /api/ops/replay-failed</c>: counts and one outcome per failed instance that matched.</summary>
-public sealed record ReplayFailedReport(int Matched, int Replayed, int Skipped, int Errors, IReadOnlyList<ReplayOutcome> Results);
+/// <summary><c>POST /api/ops/replay-failed</c>: counts and one outcome per failed instance taken (at most <c>max</c>, oldest failure first).</summary>
+/// <param name="Matched">Failed instances that matched, taken or not.</param>
+/// <param name="NotTaken">Matched beyond <c>max</c>: left failed for a next call.</param>
+/// <param name="DryRun">True: nothing was done; <see cref="Results"/> lists what would have been replayed.</param>
+public sealed record ReplayFailedReport(int Matched, int Replayed, int Skipped, int Errors, IReadOnlyList<ReplayOutcome> Results, int NotTaken = 0, bool DryRun = false);
 
 /// <summary>The answer to an accepted <c>POST /api/ops/feeds/{feedId}/reprocess</c>.</summary>
 /// <param name="Reprocessing"><c>revalidated</c> (a quarantined feed that is valid now), <c>restarted</c> (a failed or terminated run started again) or <c>started</c> (a valid feed whose run never started).</param>
