@@ -330,6 +330,27 @@ internal static class OperationCatalog
             ],
             Responses = [new(200, "The reconciliation.", "Reconciliation"), Problem(400, "An unknown source or a bad grace period; `parameter` names it.")],
         },
+        ["StartReconciliation"] = new(OpsTag, ApiAccess.Ops, "Reconcile the whole store in the background",
+            "Starts the reconciliation of `GET /api/ops/reconcile` as a Durable orchestration and answers at once; follow it at the status URL, "
+            + "which says how many landed feeds it has checked of how many and, once done, gives the same report. Reads only: a reader may start one.")
+        {
+            Parameters =
+            [
+                new("graceSeconds", "Feeds younger than this count as in flight, not lost, 0 to 86400 (default 300).", ApiType.Integer),
+                new("source", "Only this department's feeds.") { Values = [.. FeedSource.All] },
+                new("period", "Only feeds of this period (`YYYY-MM`, `YYYY-Qn`, `YYYY`)."),
+            ],
+            Responses =
+            [
+                new(202, "Started; `Location` is its status URL.", "ReconciliationStarted") { Location = true },
+                Problem(400, "An unknown source or a bad grace period; `parameter` names it."),
+            ],
+        },
+        ["GetReconciliation"] = new(OpsTag, ApiAccess.Ops, "Follow a background reconciliation",
+            "Its state, its progress (landed feeds checked of the total) and, once `Completed`, its report.")
+        {
+            Responses = [new(200, "The run.", "ReconciliationRun"), Problem(404, "No reconciliation has this id.")],
+        },
         ["ListAudit"] = new(OpsTag, ApiAccess.Ops, "Read the audit log",
             "Every push and every ops action (who, when, what, outcome), newest first (in the order appended), filtered and paged by the hub. "
             + "One answer reads at most 16 MiB of the log, so a page may hold fewer than `limit` entries: go on with its `continuationToken`.")
