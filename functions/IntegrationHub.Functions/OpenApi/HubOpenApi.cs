@@ -20,6 +20,7 @@ internal static class HubOpenApi
     public const string ApiKeyHeader = Intake.PushFeedFunction.ApiKeyHeader;
     public const string DepartmentKeyScheme = "departmentKey";
     public const string OpsKeyScheme = "opsKey";
+    public const string OpsSignInScheme = "opsSignIn";
 
     /// <summary>What the document is served as: the registered OpenAPI media type, with its version.</summary>
     public const string ContentType = ApiMediaTypes.OpenApiJson + ";version=3.1";
@@ -60,7 +61,16 @@ internal static class HubOpenApi
                 SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal)
                 {
                     [DepartmentKeyScheme] = ApiKey("A department's key (statistics, power-grid, transport or environment), for its own feeds only."),
-                    [OpsKeyScheme] = ApiKey("The ops key, for the ops surface and pulls; it may also follow any feed, but not push one."),
+                    [OpsKeyScheme] = ApiKey("The ops key, for the ops surface and pulls in local development (refused in Azure unless "
+                        + "`Access__AllowOpsKeyInAzure` is true); it may also follow any feed, but not push one."),
+                    [OpsSignInScheme] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.Http,
+                        Scheme = "bearer",
+                        BearerFormat = "JWT",
+                        Description = "An Entra ID access token for the hub's app registration: the app role `Ops.Reader` reads the ops surface, "
+                            + "`Ops.Operator` also acts on it and starts pulls.",
+                    },
                 },
                 Parameters = new Dictionary<string, IOpenApiParameter>(StringComparer.Ordinal)
                 {
@@ -252,13 +262,13 @@ internal static class HubOpenApi
 
             if (responses.All(r => r.Status != 403))
             {
-                responses.Add(new ApiResponse(403, entry.Access == ApiAccess.Ops ? "A key that is not the ops key." : "A key that may not do this.", "Problem", ApiMediaTypes.Problem));
+                responses.Add(new ApiResponse(403, entry.Access == ApiAccess.Ops ? "A key that is not the ops key, or a sign-in without the role this needs." : "A key that may not do this.", "Problem", ApiMediaTypes.Problem));
             }
         }
 
         if (entry.Access == ApiAccess.Ops && responses.All(r => r.Status != 429))
         {
-            responses.Add(new ApiResponse(429, "The ops key has used its calls for now (`Access__RateLimit__OpsPermitsPerMinute`); `Retry-After` says when to try again.", "Problem", ApiMediaTypes.Problem)
+            responses.Add(new ApiResponse(429, "The caller has used its ops calls for now (`Access__RateLimit__OpsPermitsPerMinute`); `Retry-After` says when to try again.", "Problem", ApiMediaTypes.Problem)
             {
                 RetryAfter = true,
             });
@@ -333,7 +343,7 @@ internal static class HubOpenApi
         {
             ApiAccess.Department => [Key(DepartmentKeyScheme)],
             ApiAccess.DepartmentOrOps => [Key(DepartmentKeyScheme), Key(OpsKeyScheme)],
-            ApiAccess.Ops => [Key(OpsKeyScheme)],
+            ApiAccess.Ops => [Key(OpsKeyScheme), Key(OpsSignInScheme)],
             _ => [],
         };
     }
