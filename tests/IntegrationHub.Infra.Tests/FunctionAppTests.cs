@@ -92,6 +92,22 @@ public class FunctionAppTests
         Assert.Equal("false", settings["Access__AllowOpsKeyInAzure"], ignoreCase: true);
     }
 
+    [Fact]
+    public void OpsAppRoles_TheFileTheRegistrationIsMadeFrom_DeclaresTheRolesTheAppChecks()
+    {
+        var roles = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Infra.RepositoryRoot, "infra", "entra", "ops-app-roles.json")))!.AsArray();
+
+        Assert.Equal(
+            new[] { IntegrationHub.Functions.Access.OpsRoles.Operator, IntegrationHub.Functions.Access.OpsRoles.Reader },
+            roles.Select(r => (string)r!["value"]!).Order(StringComparer.Ordinal));
+        Assert.All(roles, r =>
+        {
+            Assert.True((bool)r!["isEnabled"]!);
+            Assert.True(Guid.TryParse((string?)r["id"], out _));
+            Assert.Contains("User", r["allowedMemberTypes"]!.AsArray().Select(t => (string?)t));
+        });
+    }
+
     [Theory]
     [MemberData(nameof(ParameterFiles))]
     public void FunctionApp_AnyParameterFile_RunsDotnetIsolated10OnFlexConsumption(string parameterFile)
