@@ -13,9 +13,18 @@ namespace IntegrationHub.Cli;
 internal static class OpsCommand
 {
     public const string KeyVariable = "HUB_OPS_KEY";
+    public const string TokenVariable = "HUB_OPS_TOKEN";
 
     private static readonly Option<string> Hub = HubClient.HubOption();
     private static readonly Option<string?> Key = HubClient.KeyOption(KeyVariable, "The ops API key");
+
+    // Read when the command runs, like the key, so help never prints it.
+    private static readonly Option<string?> Token = new("--token")
+    {
+        Description = $"An Entra ID access token for the hub (default: ${TokenVariable}), as ops sign in in Azure, e.g. "
+            + "$(az account get-access-token --scope api://<client id>/Ops.Use --query accessToken -o tsv). Sent instead of the key.",
+        Recursive = true,
+    };
     private static readonly Option<int> Timeout = HubClient.TimeoutOption();
     private static readonly Option<bool> Json = new("--json") { Description = "Print the hub's answer as JSON.", Recursive = true };
 
@@ -28,6 +37,7 @@ internal static class OpsCommand
         {
             Hub,
             Key,
+            Token,
             Timeout,
             Json,
         };
@@ -163,7 +173,7 @@ internal static class OpsCommand
             + "with the feeds checked so far on standard error. Exit 0 nothing lost or duplicated, 1 something was, "
             + "2 bad arguments or no answer, 3 a hub error.")
         {
-            Hub, Key, Timeout, Json, grace, source, period,
+            Hub, Key, Token, Timeout, Json, grace, source, period,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -199,9 +209,10 @@ internal static class OpsCommand
         }
 
         var key = HubClient.ResolveKey(result.GetValue(Key), KeyVariable);
+        var token = HubClient.ResolveKey(result.GetValue(Token), TokenVariable);
         try
         {
-            var started = await HubClient.SendAsync(HttpMethod.Post, hub!, "ops/reconciliations" + query, key, TimeSpan.FromSeconds(timeout), null, cancellationToken).ConfigureAwait(false);
+            var started = await HubClient.SendAsync(HttpMethod.Post, hub!, "ops/reconciliations" + query, key, token, TimeSpan.FromSeconds(timeout), null, cancellationToken).ConfigureAwait(false);
             if (started.Status == 404 && !started.IsProblem)
             {
                 return await RunAsync(result, HttpMethod.Get, "ops/reconcile" + query, write, cancellationToken).ConfigureAwait(false);
@@ -218,7 +229,7 @@ internal static class OpsCommand
             using var progress = ProgressLine.OnStandardError("reconcile: feeds checked");
             while (true)
             {
-                var answer = await HubClient.SendAsync(HttpMethod.Get, hub!, path, key, TimeSpan.FromSeconds(timeout), null, cancellationToken).ConfigureAwait(false);
+                var answer = await HubClient.SendAsync(HttpMethod.Get, hub!, path, key, token, TimeSpan.FromSeconds(timeout), null, cancellationToken).ConfigureAwait(false);
                 if (!answer.IsSuccess || answer.Json is not { } run)
                 {
                     progress.Clear();
@@ -307,9 +318,10 @@ internal static class OpsCommand
         }
 
         var key = HubClient.ResolveKey(result.GetValue(Key), KeyVariable);
-        if (string.IsNullOrEmpty(key))
+        var token = HubClient.ResolveKey(result.GetValue(Token), TokenVariable);
+        if (string.IsNullOrEmpty(key) && string.IsNullOrEmpty(token))
         {
-            await Console.Error.WriteLineAsync($"No key: give --key or set ${KeyVariable}.").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"No key: give --key or set ${KeyVariable} (in Azure: --token or ${TokenVariable}).").ConfigureAwait(false);
         }
 
         HubAnswer answer;
@@ -318,7 +330,7 @@ internal static class OpsCommand
             // A reconciliation over a large store, or a slow hub, can take a while: say how long so far.
             using var progress = ProgressLine.OnStandardError($"{result.CommandResult.Command.Name}: waiting for the hub");
             answer = await progress.TickWhileAsync(
-                HubClient.SendAsync(method, hub!, path, key, TimeSpan.FromSeconds(timeout), null, cancellationToken)).ConfigureAwait(false);
+                HubClient.SendAsync(method, hub!, path, key, token, TimeSpan.FromSeconds(timeout), null, cancellationToken)).ConfigureAwait(false);
         }
         catch (HubUnreachableException ex)
         {

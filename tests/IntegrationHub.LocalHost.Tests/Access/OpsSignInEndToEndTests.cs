@@ -223,6 +223,28 @@ public sealed class OpsSignInEndToEndTests(OpsSignInHub hub) : IClassFixture<Ops
         Assert.Equal(200, (await hub.Api.GetAsync("/api/ops/quarantine", Keys.Ops)).Status);
     }
 
+    [Fact]
+    public async Task HubTool_WithAToken_ReconcilesAsThePerson_AndAReadersActionIsRefused()
+    {
+        const string operatorId = "5d0c3b2a-9e8f-4a1b-8c7d-6e5f4a3b2c04";
+        var token = hub.Token(operatorId, "Wang Fang (operator)", ["Ops.Operator"]);
+
+        var (exit, stdout, stderr) = await HubTool.RunAsync(hub.Api.Address, ["reconcile", "--grace-seconds", "0"], new() { ["HUB_OPS_TOKEN"] = token });
+
+        Assert.True(exit == 0, $"hub reconcile with a token: exit {exit}; {stdout} {stderr}");
+        Assert.Contains("0 lost, 0 duplicate(s)", stdout, StringComparison.Ordinal);
+        var entries = await AuditAsync($"actor={operatorId}");
+        Assert.Contains(entries, e => e.GetProperty("action").GetString() == "reconcile" && e.GetProperty("name").GetString() == "Wang Fang (operator)");
+        Assert.Contains(entries, e => e.GetProperty("action").GetString() == "read"
+            && e.GetProperty("target").GetString()!.StartsWith("/api/ops/reconciliations/", StringComparison.Ordinal));
+
+        var reader = hub.Token(ReaderId, "Zhang Min (reader)", ["Ops.Reader"]);
+        (exit, stdout, stderr) = await HubTool.RunAsync(hub.Api.Address, ["ops", "list", "--token", reader]);
+        Assert.True(exit == 0, $"hub ops list as a reader: exit {exit}; {stdout} {stderr}");
+        (exit, stdout, stderr) = await HubTool.RunAsync(hub.Api.Address, ["ops", "replay-failed", "--dry-run", "--token", reader]);
+        Assert.True(exit == 2 && stderr.Contains("error 403 Operator role required", StringComparison.Ordinal), $"replay-failed as a reader: exit {exit}; {stdout} {stderr}");
+    }
+
     private async Task<HubAnswer> SendAsync(HttpMethod method, string path, string token)
     {
         using var http = new HttpClient { BaseAddress = hub.Api.Address };
