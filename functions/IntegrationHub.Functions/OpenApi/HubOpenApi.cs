@@ -210,7 +210,7 @@ internal static class HubOpenApi
         {
             var unavailable = Response(document, new ApiResponse(
                 503,
-                "The hub's storage or its Durable task hub cannot be reached (`dependency`: `storage` or `task-hub`; `audit-log` when an ops action could not be recorded and so was not done); the detail stays generic; sending the same request again later is safe.",
+                "The hub's storage or its Durable task hub cannot be reached (`dependency`: `storage` or `task-hub`; `audit-log` when an ops action could not be recorded and so was not done; `sign-in` when the Entra ID tenant's keys could not be read to check an ops token); the detail stays generic; sending the same request again later is safe.",
                 "Problem",
                 ApiMediaTypes.Problem), conditional: false);
             unavailable.Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)

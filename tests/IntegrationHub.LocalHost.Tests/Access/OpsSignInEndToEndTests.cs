@@ -152,7 +152,11 @@ public sealed class OpsSignInEndToEndTests(OpsSignInHub hub) : IClassFixture<Ops
             Assert.Equal("Operator role required", JsonDocument.Parse(refused.Body).RootElement.GetProperty("title").GetString());
         }
 
-        var entries = await AuditAsync($"actor={ReaderId}");
+        // Starting a reconciliation only reads the store: a reader may.
+        var reconciliation = await SendAsync(HttpMethod.Post, "/api/ops/reconciliations?graceSeconds=0", token);
+        Assert.True(reconciliation.Status == 202, $"A reader may start a reconciliation; got {reconciliation}");
+
+        var entries = await AuditAsync($"actor={ReaderId}&action=read");
         var read = Assert.Single(entries, e => e.GetProperty("target").GetString() == "/api/ops/instances?pageSize=5");
         Assert.Equal("read", read.GetProperty("action").GetString());
         Assert.Equal("done", read.GetProperty("outcome").GetString());
@@ -160,7 +164,7 @@ public sealed class OpsSignInEndToEndTests(OpsSignInHub hub) : IClassFixture<Ops
         Assert.Equal("Zhang Min (reader)", read.GetProperty("name").GetString());
 
         // Refused actions did nothing, so they left no line; the pull was never started.
-        Assert.All(entries, e => Assert.Equal("read", e.GetProperty("action").GetString()));
+        Assert.Equal(["read", "reconcile"], (await AuditAsync($"actor={ReaderId}")).Select(e => e.GetProperty("action").GetString()).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(404, (await hub.Api.GetAsync("/api/ops/instances/pull%3Atransport%3A2024-02", Keys.Ops)).Status);
     }
 
@@ -243,6 +247,30 @@ public sealed class OpsSignInEndToEndTests(OpsSignInHub hub) : IClassFixture<Ops
         Assert.True(exit == 0, $"hub ops list as a reader: exit {exit}; {stdout} {stderr}");
         (exit, stdout, stderr) = await HubTool.RunAsync(hub.Api.Address, ["ops", "replay-failed", "--dry-run", "--token", reader]);
         Assert.True(exit == 2 && stderr.Contains("error 403 Operator role required", StringComparison.Ordinal), $"replay-failed as a reader: exit {exit}; {stdout} {stderr}");
+    }
+
+    [Fact]
+    public async Task TenantMetadataUnreachable_503NamingSignIn_NotA401()
+    {
+        var token = hub.Token(OperatorId, "Li Wei (operator)", ["Ops.Operator"]);
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var address = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/tenant/v2.0/.well-known/openid-configuration";
+        try
+        {
+            hub.Reconfigure(("Access:Entra:MetadataAddress", address));
+            var answer = await SendAsync(HttpMethod.Get, "/api/ops/quarantine", token);
+            Assert.True(answer.Status == 503 && answer.MediaType == "application/problem+json", $"{answer}");
+            Assert.Equal("sign-in", JsonDocument.Parse(answer.Body).RootElement.GetProperty("dependency").GetString());
+        }
+        finally
+        {
+            hub.Reconfigure(("Access:Entra:MetadataAddress", $"http://127.0.0.1:{hub.Tenant.Port}/tenant/v2.0/.well-known/openid-configuration"));
+        }
+
+        Assert.Equal(200, (await SendAsync(HttpMethod.Get, "/api/ops/quarantine", token)).Status);
     }
 
     private async Task<HubAnswer> SendAsync(HttpMethod method, string path, string token)
