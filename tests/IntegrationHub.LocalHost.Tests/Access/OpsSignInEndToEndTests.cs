@@ -171,13 +171,15 @@ public sealed class OpsSignInEndToEndTests(OpsSignInHub hub) : IClassFixture<Ops
     [Fact]
     public async Task TokensThatAreNotTheTenantsForThisHub_401Problem_NothingAudited()
     {
+        // An id of its own: no other test's lines can match the audit query below.
+        const string subject = "e4d3c2b1-a0f9-4e8d-9c7b-6a5f4e3d2c05";
         using var otherKey = RSA.Create(2048);
         var cases = new Dictionary<string, string>
         {
-            ["expired an hour ago"] = hub.Token(OperatorId, "x", ["Ops.Operator"], expires: DateTimeOffset.UtcNow.AddHours(-1)),
-            ["for another audience"] = hub.Token(OperatorId, "x", ["Ops.Operator"], audience: "api://another-app"),
-            ["from another tenant"] = hub.Token(OperatorId, "x", ["Ops.Operator"], issuer: OpsSignInHub.Issuer("0b9d4f3e-0000-4000-8000-000000000000")),
-            ["signed by another key under the tenant's key id"] = hub.Token(OperatorId, "x", ["Ops.Operator"], signedBy: otherKey),
+            ["expired an hour ago"] = hub.Token(subject, "x", ["Ops.Operator"], expires: DateTimeOffset.UtcNow.AddHours(-1)),
+            ["for another audience"] = hub.Token(subject, "x", ["Ops.Operator"], audience: "api://another-app"),
+            ["from another tenant"] = hub.Token(subject, "x", ["Ops.Operator"], issuer: OpsSignInHub.Issuer("0b9d4f3e-0000-4000-8000-000000000000")),
+            ["signed by another key under the tenant's key id"] = hub.Token(subject, "x", ["Ops.Operator"], signedBy: otherKey),
             ["not a token"] = "not.a.token",
         };
         var since = DateTimeOffset.UtcNow.AddSeconds(-1);
@@ -189,7 +191,7 @@ public sealed class OpsSignInEndToEndTests(OpsSignInHub hub) : IClassFixture<Ops
             Assert.Equal(401, (await SendAsync(HttpMethod.Post, "/api/pulls/transport/2024-03", token)).Status);
         }
 
-        var lines = await AuditAsync($"from={Uri.EscapeDataString(since.ToString("O", CultureInfo.InvariantCulture))}&actor={OperatorId}");
+        var lines = await AuditAsync($"from={Uri.EscapeDataString(since.ToString("O", CultureInfo.InvariantCulture))}&actor={subject}");
         Assert.Empty(lines);
     }
 
