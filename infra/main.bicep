@@ -95,6 +95,15 @@ param accessDailyPushBytes int = 268435456
 @maxValue(1000000)
 param accessOpsPermitsPerMinute int = 1200
 
+@description('Optional. The Entra ID tenant whose people sign in to the ops surface (Access__Entra__TenantId); by default the tenant deployed to.')
+param opsSignInTenantId string = tenant().tenantId
+
+@description('Optional. The audience of ops tokens (Access__Entra__Audience): the client id of the hub\'s app registration, made once by hand (infra/README.md, "Ops sign-in"). Empty: nobody can sign in, and the ops surface stays closed in Azure.')
+param opsSignInAudience string = ''
+
+@description('Optional. Accept the ops key in Azure too (Access__AllowOpsKeyInAzure), e.g. as a break-glass key while the sign-in is being set up. Off: ops sign in as themselves, and the audit log names them.')
+param accessAllowOpsKeyInAzure bool = false
+
 @description('Optional. Attempts to announce one data-set version, the first included, under the consolidation\'s Durable retry policy (Publishing__RetryMaxAttempts).')
 @minValue(1)
 @maxValue(20)
@@ -581,6 +590,13 @@ var coreSettings = {
   // Per-principal rate limits of pushes and of the ops key.
   Access__RateLimit__PushPermitsPerMinute: string(accessPushPermitsPerMinute)
   Access__RateLimit__OpsPermitsPerMinute: string(accessOpsPermitsPerMinute)
+  // Ops sign in with Entra ID (tokens checked in the app against the tenant's metadata); the ops key is refused here
+  // unless allowed. An empty metadata address means the tenant's own v2.0 document under the cloud's login endpoint.
+  Access__Entra__TenantId: opsSignInTenantId
+  Access__Entra__Audience: opsSignInAudience
+  Access__Entra__Instance: environment().authentication.loginEndpoint
+  Access__Entra__MetadataAddress: ''
+  Access__AllowOpsKeyInAzure: string(accessAllowOpsKeyInAzure)
   // Fair use: a department's burst and its pushes in progress (whole-app figures: docs/reliability.md).
   Access__RateLimit__PushBurst: string(accessPushBurst)
   Access__RateLimit__MaxConcurrentPushes: string(accessMaxConcurrentPushes)

@@ -30,6 +30,10 @@ param secretsOfficers = empty(deployerPrincipalId)
       }
     ]
 
+// Ops sign in with Entra ID: the client id of the hub's app registration with its roles Ops.Reader and Ops.Operator,
+// made once by hand (infra/README.md, "Ops sign-in"). Until it is set nobody can use the ops surface in Azure.
+param opsSignInAudience = readEnvironmentVariable('HUB_OPS_SIGN_IN_AUDIENCE', '')
+
 // Department test endpoints. Placeholders on the reserved .example domain: replace each with the department's
 // test API before pulling. Cron is NCRONTAB with seconds, in UTC (02:00 UTC is 10:00 in Changsha).
 param pullSources = {

@@ -23,6 +23,10 @@ param secretsOfficers = []
 param keyVaultAllowedIpRanges = []
 param serviceBusAllowedIpRanges = []
 
+// Ops sign in with Entra ID: the client id of the hub's app registration with its roles Ops.Reader and Ops.Operator,
+// made once by hand (infra/README.md, "Ops sign-in"). Until it is set nobody can use the ops surface in Azure.
+param opsSignInAudience = readEnvironmentVariable('HUB_OPS_SIGN_IN_AUDIENCE', '')
+
 // Department production endpoints. Placeholders on the reserved .example domain: replace each with the
 // department's production API before the first deployment. Cron is NCRONTAB with seconds, in UTC.
 param pullSources = {

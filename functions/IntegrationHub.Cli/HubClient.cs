@@ -100,14 +100,23 @@ internal static class HubClient
 
     /// <summary>Sends one request to <c>{hub}/api/{path}</c> and reads the whole answer.</summary>
     /// <exception cref="HubUnreachableException">No answer: connection refused, DNS, TLS, or the timeout passed.</exception>
+    public static Task<HubAnswer> SendAsync(
+        HttpMethod method, Uri hub, string path, string? key, TimeSpan timeout, HttpContent? content, CancellationToken cancellationToken) =>
+        SendAsync(method, hub, path, key, null, timeout, content, cancellationToken);
+
+    /// <summary>The same with an Entra ID access token (<paramref name="bearerToken"/>), sent instead of the key when given.</summary>
     public static async Task<HubAnswer> SendAsync(
-        HttpMethod method, Uri hub, string path, string? key, TimeSpan timeout, HttpContent? content, CancellationToken cancellationToken)
+        HttpMethod method, Uri hub, string path, string? key, string? bearerToken, TimeSpan timeout, HttpContent? content, CancellationToken cancellationToken)
     {
         var url = new Uri(hub, "api/" + path);
         using var request = new HttpRequestMessage(method, url) { Content = content };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/problem+json"));
-        if (!string.IsNullOrEmpty(key))
+        if (!string.IsNullOrEmpty(bearerToken))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+        }
+        else if (!string.IsNullOrEmpty(key))
         {
             request.Headers.TryAddWithoutValidation(ApiKeyHeader, key);
         }

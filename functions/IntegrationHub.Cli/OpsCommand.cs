@@ -13,9 +13,18 @@ namespace IntegrationHub.Cli;
 internal static class OpsCommand
 {
     public const string KeyVariable = "HUB_OPS_KEY";
+    public const string TokenVariable = "HUB_OPS_TOKEN";
 
     private static readonly Option<string> Hub = HubClient.HubOption();
     private static readonly Option<string?> Key = HubClient.KeyOption(KeyVariable, "The ops API key");
+
+    // Read when the command runs, like the key, so help never prints it.
+    private static readonly Option<string?> Token = new("--token")
+    {
+        Description = $"An Entra ID access token for the hub (default: ${TokenVariable}), as ops sign in in Azure, e.g. "
+            + "$(az account get-access-token --scope api://<client id>/Ops.Use --query accessToken -o tsv). Sent instead of the key.",
+        Recursive = true,
+    };
     private static readonly Option<int> Timeout = HubClient.TimeoutOption();
     private static readonly Option<bool> Json = new("--json") { Description = "Print the hub's answer as JSON.", Recursive = true };
 
@@ -28,6 +37,7 @@ internal static class OpsCommand
         {
             Hub,
             Key,
+            Token,
             Timeout,
             Json,
         };
@@ -98,9 +108,12 @@ internal static class OpsCommand
     {
         var since = new Option<string?>("--since") { Description = "Failed instances created at or after (RFC 3339)." };
         var name = new Option<string?>("--name") { Description = "Only instances of this orchestration name." };
-        var command = new Command("replay-failed", "Replay every failed instance that matches, once; prints each one's outcome.") { since, name };
+        var max = new Option<int?>("--max") { Description = "At most this many, oldest failure first (the hub's default: 100, at most 500)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "List what would be replayed; do nothing." };
+        var command = new Command("replay-failed", "Replay the failed instances that match, once each, oldest first; prints each one's outcome.") { since, name, max, dryRun };
         command.SetAction((result, cancellationToken) =>
-            RunAsync(result, HttpMethod.Post, "ops/replay-failed" + new QueryText().Add("since", result.GetValue(since)).Add("name", result.GetValue(name)), WriteOutcome, cancellationToken));
+            RunAsync(result, HttpMethod.Post, "ops/replay-failed" + new QueryText().Add("since", result.GetValue(since)).Add("name", result.GetValue(name))
+                .Add("max", result.GetValue(max)?.ToString(CultureInfo.InvariantCulture)).Add("dryRun", result.GetValue(dryRun) ? "true" : null), WriteOutcome, cancellationToken));
         return command;
     }
 
@@ -156,10 +169,11 @@ internal static class OpsCommand
         var command = new Command(
             "reconcile",
             "Reconcile what the hub received with what it published: per period and source, feeds landed, validated, quarantined, in the ledger, "
-            + "consolidated and published, and every feed lost on the way or stored twice. Exit 0 nothing lost or duplicated, 1 something was, "
+            + "consolidated and published, and every feed lost on the way or stored twice. The hub runs it in the background and the command follows it, "
+            + "with the feeds checked so far on standard error. Exit 0 nothing lost or duplicated, 1 something was, "
             + "2 bad arguments or no answer, 3 a hub error.")
         {
-            Hub, Key, Timeout, Json, grace, source, period,
+            Hub, Key, Token, Timeout, Json, grace, source, period,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -168,7 +182,7 @@ internal static class OpsCommand
                 .Add("source", result.GetValue(source))
                 .Add("period", result.GetValue(period));
             var clean = true;
-            var exit = await RunAsync(result, HttpMethod.Get, "ops/reconcile" + query, answer => clean = WriteReconciliation(answer), cancellationToken).ConfigureAwait(false);
+            var exit = await FollowReconciliationAsync(result, query.ToString(), answer => clean = WriteReconciliation(answer), cancellationToken).ConfigureAwait(false);
             if (exit == ExitCodes.Ok && result.GetValue(Json))
             {
                 // --json printed the answer as it came; the exit code still tells a script whether anything went missing.
@@ -178,6 +192,90 @@ internal static class OpsCommand
             return exit == ExitCodes.Ok && !clean ? ExitCodes.Refused : exit;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Starts the reconciliation in the background (<c>POST ops/reconciliations</c>) and follows its status URL once a
+    /// second, with its progress (feeds checked of the landed total) on standard error, until it has finished; then
+    /// prints its report. A hub without background runs (404) is asked the one-request way.
+    /// </summary>
+    private static async Task<int> FollowReconciliationAsync(ParseResult result, string query, Action<JsonElement> write, CancellationToken cancellationToken)
+    {
+        var timeout = result.GetValue(Timeout);
+        if (!HubClient.TryParseBase(result.GetValue(Hub)!, out var hub, out var error) || timeout < 1)
+        {
+            await Console.Error.WriteLineAsync(error ?? "--timeout is at least 1 second.").ConfigureAwait(false);
+            return ExitCodes.Unusable;
+        }
+
+        var key = HubClient.ResolveKey(result.GetValue(Key), KeyVariable);
+        var token = HubClient.ResolveKey(result.GetValue(Token), TokenVariable);
+        try
+        {
+            var started = await HubClient.SendAsync(HttpMethod.Post, hub!, "ops/reconciliations" + query, key, token, TimeSpan.FromSeconds(timeout), null, cancellationToken).ConfigureAwait(false);
+            if (started.Status == 404 && !started.IsProblem)
+            {
+                return await RunAsync(result, HttpMethod.Get, "ops/reconcile" + query, write, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!started.IsSuccess || started.Json is not { } startedJson || !startedJson.TryGetProperty("status", out var statusUrl))
+            {
+                return Refused(started);
+            }
+
+            // The status URL is the hub's own path (/api/...); the client puts api/ in front.
+            var path = statusUrl.GetString()!.TrimStart('/');
+            path = path.StartsWith("api/", StringComparison.Ordinal) ? path[4..] : path;
+            using var progress = ProgressLine.OnStandardError("reconcile: feeds checked");
+            while (true)
+            {
+                var answer = await HubClient.SendAsync(HttpMethod.Get, hub!, path, key, token, TimeSpan.FromSeconds(timeout), null, cancellationToken).ConfigureAwait(false);
+                if (!answer.IsSuccess || answer.Json is not { } run)
+                {
+                    progress.Clear();
+                    return Refused(answer);
+                }
+
+                if (run.TryGetProperty("progress", out var told) && told.ValueKind == JsonValueKind.Object)
+                {
+                    progress.Step(told.GetProperty("checked").GetInt32(), told.GetProperty("total").GetInt32());
+                }
+
+                switch (run.GetProperty("status").GetString())
+                {
+                    case "Completed":
+                        progress.Clear();
+                        var report = run.GetProperty("report");
+                        if (result.GetValue(Json))
+                        {
+                            Console.Out.WriteLine(TextLayout.Indented(report));
+                        }
+                        else
+                        {
+                            write(report);
+                        }
+
+                        return ExitCodes.Ok;
+                    case "Failed" or "Terminated":
+                        progress.Clear();
+                        await Console.Error.WriteLineAsync($"The reconciliation {TextLayout.Text(run, "runId")} did not finish: {TextLayout.Text(run, "status")} {TextLayout.Text(run, "failure")}").ConfigureAwait(false);
+                        return ExitCodes.InternalError;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (HubUnreachableException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return ExitCodes.Unusable;
+        }
+    }
+
+    private static int Refused(HubAnswer answer)
+    {
+        HubClient.WriteProblem(Console.Error, answer);
+        return answer.IsSuccess ? ExitCodes.InternalError : HubClient.ExitCodeOf(answer);
     }
 
     /// <returns>True when nothing is lost or duplicated.</returns>
@@ -220,9 +318,10 @@ internal static class OpsCommand
         }
 
         var key = HubClient.ResolveKey(result.GetValue(Key), KeyVariable);
-        if (string.IsNullOrEmpty(key))
+        var token = HubClient.ResolveKey(result.GetValue(Token), TokenVariable);
+        if (string.IsNullOrEmpty(key) && string.IsNullOrEmpty(token))
         {
-            await Console.Error.WriteLineAsync($"No key: give --key or set ${KeyVariable}.").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"No key: give --key or set ${KeyVariable} (in Azure: --token or ${TokenVariable}).").ConfigureAwait(false);
         }
 
         HubAnswer answer;
@@ -231,7 +330,7 @@ internal static class OpsCommand
             // A reconciliation over a large store, or a slow hub, can take a while: say how long so far.
             using var progress = ProgressLine.OnStandardError($"{result.CommandResult.Command.Name}: waiting for the hub");
             answer = await progress.TickWhileAsync(
-                HubClient.SendAsync(method, hub!, path, key, TimeSpan.FromSeconds(timeout), null, cancellationToken)).ConfigureAwait(false);
+                HubClient.SendAsync(method, hub!, path, key, token, TimeSpan.FromSeconds(timeout), null, cancellationToken)).ConfigureAwait(false);
         }
         catch (HubUnreachableException ex)
         {

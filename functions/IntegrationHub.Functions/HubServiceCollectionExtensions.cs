@@ -42,6 +42,7 @@ public static class HubServiceCollectionExtensions
         services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidation>();
         services.AddSingleton<RequestRateLimits>();
+        services.AddOpsSignIn(configuration);
         services.AddSingleton<AccessGate>();
         services.AddSingleton(sp => new DailyPushQuota(
             sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<AccessGate>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DailyPushQuota>>()));

@@ -20,6 +20,7 @@ public static class HubSettings
         (IntakeLimits.SectionName, typeof(IntakeLimits)),
         (SchemaGateOptions.SectionName, typeof(SchemaGateOptions)),
         (AccessOptions.SectionName, typeof(AccessOptions)),
+        (Access.EntraOptions.SectionName.Replace(":", "__", StringComparison.Ordinal), typeof(Access.EntraOptions)),
         (PullOptions.SectionName, typeof(PullOptions)),
         (Publishing.PublishingOptions.SectionName, typeof(Publishing.PublishingOptions)),
     ];

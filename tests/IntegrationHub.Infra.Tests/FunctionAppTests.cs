@@ -71,6 +71,45 @@ public class FunctionAppTests
 
     [Theory]
     [MemberData(nameof(ParameterFiles))]
+    public void OpsSignIn_AnyParameterFile_EntraIdOfTheTenantAndTheOpsKeyRefused(string parameterFile)
+    {
+        // The names the app binds (EntraOptions, AccessOptions), not copies.
+        var names = IntegrationHub.Functions.HubSettings.AppSettingNames().ToArray();
+        Assert.Contains("Access__Entra__TenantId", names);
+        Assert.Contains("Access__Entra__Audience", names);
+        Assert.Contains("Access__AllowOpsKeyInAzure", names);
+
+        var settings = Assert.Single(Infra.Snapshots[parameterFile].AppSettingsBySite().Values);
+        // The tenant deployed to (resolved at deployment; the snapshot keeps the expression), or a tenant id given.
+        var tenant = settings["Access__Entra__TenantId"];
+        Assert.True(tenant == "[tenant().tenantId]" || Guid.TryParse(tenant, out _), $"Access__Entra__TenantId: {tenant}");
+        Assert.Contains(settings["Access__Entra__Instance"], new[] { "[environment().authentication.loginEndpoint]", "https://login.microsoftonline.com/" });
+        Assert.Equal("", settings["Access__Entra__MetadataAddress"]);
+        Assert.True(settings.ContainsKey("Access__Entra__Audience"));
+
+        // In Azure ops sign in as themselves; the shared key only when a parameter file says so (none does).
+        // ARM writes string(false) as "false", the snapshot's evaluator as "False"; the app's binder reads either.
+        Assert.Equal("false", settings["Access__AllowOpsKeyInAzure"], ignoreCase: true);
+    }
+
+    [Fact]
+    public void OpsAppRoles_TheFileTheRegistrationIsMadeFrom_DeclaresTheRolesTheAppChecks()
+    {
+        var roles = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Infra.RepositoryRoot, "infra", "entra", "ops-app-roles.json")))!.AsArray();
+
+        Assert.Equal(
+            new[] { IntegrationHub.Functions.Access.OpsRoles.Operator, IntegrationHub.Functions.Access.OpsRoles.Reader },
+            roles.Select(r => (string)r!["value"]!).Order(StringComparer.Ordinal));
+        Assert.All(roles, r =>
+        {
+            Assert.True((bool)r!["isEnabled"]!);
+            Assert.True(Guid.TryParse((string?)r["id"], out _));
+            Assert.Contains("User", r["allowedMemberTypes"]!.AsArray().Select(t => (string?)t));
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
     public void FunctionApp_AnyParameterFile_RunsDotnetIsolated10OnFlexConsumption(string parameterFile)
     {
         var snapshot = Infra.Snapshots[parameterFile];

@@ -22,7 +22,7 @@ public sealed record OpsAdmission(IActionResult? Refusal, OpsActor Actor);
 /// logged at most <see cref="AnonymousLogLinesPerMinute"/> times a minute, so anonymous traffic leaves nothing lasting.
 /// The key itself is never logged, audited or echoed.
 /// </summary>
-public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, RequestRateLimits limits, AuditLog audit, ILogger<AccessGate> logger)
+public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, RequestRateLimits limits, AuditLog audit, OpsSignIn signIn, ILogger<AccessGate> logger)
 {
     public const string ApiKeyHeader = "x-api-key";
 
@@ -76,33 +76,105 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
             : null;
     }
 
+    /// <summary>The audit action of an ops read (a GET of the ops surface).</summary>
+    public const string ReadAction = "read";
+
+    /// <summary>The key slot the audit log names for a person signed in with Entra ID (the principal is their object id).</summary>
+    public const string EntraSlot = "entra-id";
+
     /// <summary>
-    /// An ops route (<paramref name="forbidden"/>: what a department key is told). Refusals are logged with the
-    /// principal, not audited: the audit log records what ops did, and a refused call did nothing.
+    /// An ops route (<paramref name="acts"/>: it changes something, so a reader may not; <paramref name="forbidden"/>:
+    /// what a department key is told). A bearer token is checked as an Entra ID sign-in (roles
+    /// <see cref="OpsRoles.Reader"/>, <see cref="OpsRoles.Operator"/>); otherwise the ops key, which is refused in
+    /// Azure unless <c>Access__AllowOpsKeyInAzure</c> is true. Refusals are logged, not audited: the audit log records
+    /// what ops did, and a refused call did nothing.
     /// </summary>
-    public OpsAdmission AdmitOps(HttpRequest request, string forbidden = "This key may not use the ops surface.")
+    public async Task<OpsAdmission> AdmitOpsAsync(HttpRequest request, bool acts, string forbidden = "This key may not use the ops surface.")
     {
         ArgumentNullException.ThrowIfNull(request);
-        var caller = Identify(request);
-        if (caller.IsAnonymous)
+        Caller caller;
+        if (BearerToken(request) is { } token)
         {
-            RefusedWithoutKey(request, "ops", StatusCodes.Status401Unauthorized);
-            return new(Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key", $"Send the ops key in the '{ApiKeyHeader}' header."), OpsActor.Unknown);
-        }
+            var signedIn = await signIn.CheckAsync(token, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            if (signedIn.Person is not { } person)
+            {
+                // Anyone can send a token: counted and sampled like a missing key, never audited.
+                RefusedWithoutKey(request, "ops", StatusCodes.Status401Unauthorized);
+                LogTokenRefused(logger, signedIn.Refusal ?? "invalid");
+                request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+                return new(Problems.Create(StatusCodes.Status401Unauthorized, "Invalid sign-in",
+                    "The bearer token is not valid for this hub (expired, for another audience or tenant, or not signed by Entra ID); sign in again."), OpsActor.Unknown);
+            }
 
-        if (caller.Principal != AccessOptions.OpsPrincipal)
+            if (acts ? !person.MayAct : !person.MayRead)
+            {
+                LogOpsRefused(logger, person.ObjectId, request.Method, request.Path, StatusCodes.Status403Forbidden);
+                return new(Problems.Create(StatusCodes.Status403Forbidden, acts ? "Operator role required" : "Ops role required",
+                    acts ? $"Only the '{OpsRoles.Operator}' role may do this; a '{OpsRoles.Reader}' may only read."
+                        : $"Signed in, but without the '{OpsRoles.Reader}' or '{OpsRoles.Operator}' role of this hub."), OpsActor.Unknown);
+            }
+
+            caller = new Caller(person.ObjectId, EntraSlot, person.Name);
+        }
+        else
         {
-            LogOpsRefused(logger, caller.Principal, request.Method, request.Path, StatusCodes.Status403Forbidden);
-            return new(Problems.Create(StatusCodes.Status403Forbidden, "Ops only", forbidden), OpsActor.Unknown);
+            caller = Identify(request);
+            if (caller.IsAnonymous)
+            {
+                RefusedWithoutKey(request, "ops", StatusCodes.Status401Unauthorized);
+                return new(Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key",
+                    $"Sign in with Entra ID (Authorization: Bearer), or in local development send the ops key in the '{ApiKeyHeader}' header."), OpsActor.Unknown);
+            }
+
+            if (caller.Principal != AccessOptions.OpsPrincipal)
+            {
+                LogOpsRefused(logger, caller.Principal, request.Method, request.Path, StatusCodes.Status403Forbidden);
+                return new(Problems.Create(StatusCodes.Status403Forbidden, "Ops only", forbidden), OpsActor.Unknown);
+            }
+
+            if (signIn.RunsInAzure && !Current().AllowOpsKeyInAzure)
+            {
+                // One shared key names no person: in Azure ops sign in as themselves.
+                LogOpsRefused(logger, "ops key in Azure", request.Method, request.Path, StatusCodes.Status401Unauthorized);
+                request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+                return new(Problems.Create(StatusCodes.Status401Unauthorized, "Sign in with Entra ID",
+                    "The ops key is for local development only; in Azure sign in with Entra ID and send the token as 'Authorization: Bearer'."), OpsActor.Unknown);
+            }
         }
 
         if (limits.TryAcquire(RateLimitedRoute.Ops, caller.Principal) is { } retryAfter)
         {
             LogOpsRefused(logger, caller.Principal, request.Method, request.Path, StatusCodes.Status429TooManyRequests);
-            return new(TooManyRequests(request, retryAfter, "The ops key has used its calls for now"), OpsActor.Unknown);
+            return new(TooManyRequests(request, retryAfter, "You have used your ops calls for now"), OpsActor.Unknown);
         }
 
-        return new(null, new OpsActor(caller.Principal, caller.KeySlot));
+        return new(null, OpsActor.Of(caller));
+    }
+
+    /// <summary>
+    /// Records an ops read: who read which route with which query, and its answer. Best effort, as pushes are: the read
+    /// changed nothing, and ops must still be able to look around while the audit log is away.
+    /// </summary>
+    public Task RecordOpsReadAsync(OpsActor actor, HttpRequest request, IActionResult answer)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(answer);
+        var status = (answer as IStatusCodeActionResult)?.StatusCode ?? StatusCodes.Status200OK;
+        var outcome = status switch
+        {
+            >= 200 and < 300 => "done",
+            StatusCodes.Status404NotFound => "not-found",
+            StatusCodes.Status400BadRequest => "invalid",
+            _ => "error",
+        };
+        return audit.RecordAsync(actor, ReadAction, $"{request.Path}{request.QueryString}", outcome, status, null, CancellationToken.None);
+    }
+
+    /// <summary>The token of an <c>Authorization: Bearer</c> header, or null.</summary>
+    private static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header[7..].Trim() is { Length: > 0 } token ? token : null;
     }
 
     /// <summary>
@@ -179,6 +251,9 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ops route refused to {Principal}: {Method} {Path} answered {Status}")]
     private static partial void LogOpsRefused(ILogger logger, string principal, string method, PathString path, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ops bearer token refused: {Reason}")]
+    private static partial void LogTokenRefused(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused without a valid key: {Method} {Path} answered {Status} ({LeftOut} such refusals not logged before this one)")]
     private static partial void LogAnonymousRefused(ILogger logger, string method, string path, int status, long leftOut);

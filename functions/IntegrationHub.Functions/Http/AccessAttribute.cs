@@ -21,7 +21,10 @@ public enum AccessPolicy
     /// </summary>
     OwnSource,
 
-    /// <summary>The ops key only (401, 403), within its budget (429).</summary>
+    /// <summary>
+    /// Ops only (401, 403), within the caller's budget (429): a person signed in with Entra ID — <c>Ops.Reader</c> for
+    /// reads (GET), <c>Ops.Operator</c> for everything — or, in local development, the ops key. Reads are audited.
+    /// </summary>
     Ops,
 }
 
@@ -39,6 +42,9 @@ public sealed class AccessAttribute(AccessPolicy policy) : Attribute
     /// a feed (<c>validate</c>).
     /// </summary>
     public string AuditAction { get; set; } = Access.AccessGate.PushAction;
+
+    /// <summary>For <see cref="AccessPolicy.Ops"/>: a route that only reads though its method is not GET, which a reader may call.</summary>
+    public bool Reads { get; set; }
 
     /// <summary>The policy <paramref name="method"/> declares; a function without one is refused rather than left open.</summary>
     public static AccessAttribute Of(MethodInfo method)

@@ -36,7 +36,7 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
                 AccessPolicy.Page => await OpenAsync(context, page: true, next).ConfigureAwait(false),
                 AccessPolicy.AnyKey => await AnyKeyAsync(context, next).ConfigureAwait(false),
                 AccessPolicy.OwnSource => await PushAsync(context, access.AuditAction, next).ConfigureAwait(false),
-                AccessPolicy.Ops => await OpsAsync(context, access.Forbidden, next).ConfigureAwait(false),
+                AccessPolicy.Ops => await OpsAsync(context, access, next).ConfigureAwait(false),
                 _ => throw new InvalidOperationException($"Function {function}: unknown access policy {access.Policy}."),
             };
         }
@@ -116,17 +116,27 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
         return answer;
     }
 
-    private async Task<IActionResult> OpsAsync(HttpContext context, string? forbidden, Func<Task<IActionResult>> next)
+    /// <summary>A GET (or a route declared <see cref="AccessAttribute.Reads"/>) reads; anything else acts. Reads are audited here, actions by their service.</summary>
+    private async Task<IActionResult> OpsAsync(HttpContext context, AccessAttribute access, Func<Task<IActionResult>> next)
     {
         SecurityHeaders.ForApi(context.Response, keyed: true);
-        var (refusal, actor) = forbidden is null ? gate.AdmitOps(context.Request) : gate.AdmitOps(context.Request, forbidden);
+        var reads = access.Reads || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+        var (refusal, actor) = access.Forbidden is null
+            ? await gate.AdmitOpsAsync(context.Request, acts: !reads).ConfigureAwait(false)
+            : await gate.AdmitOpsAsync(context.Request, acts: !reads, access.Forbidden).ConfigureAwait(false);
         if (refusal is not null)
         {
             return refusal;
         }
 
-        context.Features.Set(new AdmittedCall(new Caller(actor.Principal, actor.KeySlot)));
-        return await next().ConfigureAwait(false);
+        context.Features.Set(new AdmittedCall(new Caller(actor.Principal, actor.KeySlot, actor.Name)));
+        var answer = await next().ConfigureAwait(false);
+        if (reads && !access.Reads)
+        {
+            await gate.RecordOpsReadAsync(actor, context.Request, answer).ConfigureAwait(false);
+        }
+
+        return answer;
     }
 
     /// <summary>A keyed route's answer is never stored by a cache, whatever it is, refusals included.</summary>

@@ -55,8 +55,11 @@ public sealed class AccessQuotaOptions
     public long DailyPushBytes { get; set; } = DefaultDailyPushBytes;
 }
 
-/// <summary>Who presented a key, and which of the principal's two keys it was (<c>primary</c> or <c>secondary</c>).</summary>
-public sealed record Caller(string Principal, string KeySlot)
+/// <summary>
+/// Who presented a key, and which of the principal's two keys it was (<c>primary</c> or <c>secondary</c>); for a person
+/// signed in with Entra ID, their object id, <c>entra-id</c> and their <paramref name="Name"/>.
+/// </summary>
+public sealed record Caller(string Principal, string KeySlot, string? Name = null)
 {
     /// <summary>No key, or a key that is nobody's: how the audit log names such a caller (never by the key it sent).</summary>
     public static readonly Caller Anonymous = new("anonymous", "none");
@@ -84,6 +87,12 @@ public sealed class AccessOptions
     public KeyPair Environment { get; set; } = new();
 
     public KeyPair Ops { get; set; } = new();
+
+    /// <summary>
+    /// The ops key is for local development: when the app runs in Azure it is refused (ops sign in with Entra ID)
+    /// unless this is true, e.g. for a break-glass key while the tenant's sign-in is being set up.
+    /// </summary>
+    public bool AllowOpsKeyInAzure { get; set; }
 
     [ValidateObjectMembers]
     public AccessRateLimitOptions RateLimit { get; set; } = new();

@@ -426,7 +426,9 @@ internal static class ApiSchemas
             "What a bulk replay did.",
             new()
             {
-                ["matched"] = Integer("Failed instances that matched."),
+                ["matched"] = Integer("Failed instances that matched, taken or not."),
+                ["notTaken"] = Integer("Matched beyond `max`, oldest failure first taken: left failed for a next call."),
+                ["dryRun"] = Boolean("True: nothing was done; `results` lists what would have been replayed (`would-replay`)."),
                 ["replayed"] = Integer(null),
                 ["skipped"] = Integer("Replayed before, or being started by someone else."),
                 ["errors"] = Integer(null),
@@ -435,7 +437,7 @@ internal static class ApiSchemas
                     ["instanceId"] = Text(null),
                     ["name"] = Text(null),
                     ["failedAt"] = DateTime(null),
-                    ["outcome"] = Enum(null, "replayed", "already-replayed", "being-started", "error"),
+                    ["outcome"] = Enum(null, "replayed", "already-replayed", "being-started", "error", "would-replay"),
                     ["detail"] = Nullable(Text(null)),
                 }, required: ["instanceId", "name", "failedAt", "outcome"])),
             },
@@ -548,6 +550,34 @@ internal static class ApiSchemas
                 })),
             },
             required: ["generatedAt", "graceSeconds", "totals", "rows", "lost", "duplicates"]);
+        schemas["ReconciliationStarted"] = Object(
+            "A reconciliation started in the background.",
+            new()
+            {
+                ["runId"] = Text(null),
+                ["instanceId"] = Text("Its orchestration: `reconcile:{runId}`."),
+                ["status"] = Text("Where to follow it: `/api/ops/reconciliations/{runId}`."),
+            },
+            required: ["runId", "instanceId", "status"]);
+        schemas["ReconciliationRun"] = Object(
+            "A background reconciliation: its state, how far it is and, once completed, its report.",
+            new()
+            {
+                ["runId"] = Text(null),
+                ["instanceId"] = Text(null),
+                ["status"] = Enum(null, "Pending", "Running", "Completed", "Failed", "Terminated", "Suspended"),
+                ["progress"] = Nullable(Object("Null until the run has begun.", new()
+                {
+                    ["phase"] = Enum(null, "counting", "reading records", "checking feeds", "done"),
+                    ["checked"] = Integer("Landed feeds looked at so far."),
+                    ["total"] = Integer("Landed feeds to look at (of the source asked for, or all)."),
+                    ["updatedAt"] = DateTime(null),
+                })),
+                ["report"] = Nullable(Ref("Reconciliation")),
+                ["failure"] = Nullable(Text("Why a failed run failed.")),
+                ["statusUrl"] = Text(null),
+            },
+            required: ["runId", "instanceId", "status", "statusUrl"]);
         schemas["Html"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "An HTML page." };
         schemas["Asset"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A script, style sheet or licence text." };
         schemas["Health"] = Object(null, new() { ["status"] = Enum(null, "ok") }, required: ["status"]);

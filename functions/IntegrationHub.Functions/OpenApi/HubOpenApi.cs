@@ -20,6 +20,7 @@ internal static class HubOpenApi
     public const string ApiKeyHeader = Intake.PushFeedFunction.ApiKeyHeader;
     public const string DepartmentKeyScheme = "departmentKey";
     public const string OpsKeyScheme = "opsKey";
+    public const string OpsSignInScheme = "opsSignIn";
 
     /// <summary>What the document is served as: the registered OpenAPI media type, with its version.</summary>
     public const string ContentType = ApiMediaTypes.OpenApiJson + ";version=3.1";
@@ -60,7 +61,16 @@ internal static class HubOpenApi
                 SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal)
                 {
                     [DepartmentKeyScheme] = ApiKey("A department's key (statistics, power-grid, transport or environment), for its own feeds only."),
-                    [OpsKeyScheme] = ApiKey("The ops key, for the ops surface and pulls; it may also follow any feed, but not push one."),
+                    [OpsKeyScheme] = ApiKey("The ops key, for the ops surface and pulls in local development (refused in Azure unless "
+                        + "`Access__AllowOpsKeyInAzure` is true); it may also follow any feed, but not push one."),
+                    [OpsSignInScheme] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.Http,
+                        Scheme = "bearer",
+                        BearerFormat = "JWT",
+                        Description = "An Entra ID access token for the hub's app registration: the app role `Ops.Reader` reads the ops surface, "
+                            + "`Ops.Operator` also acts on it and starts pulls.",
+                    },
                 },
                 Parameters = new Dictionary<string, IOpenApiParameter>(StringComparer.Ordinal)
                 {
@@ -201,7 +211,7 @@ internal static class HubOpenApi
         {
             var unavailable = Response(document, new ApiResponse(
                 503,
-                "The hub's storage or its Durable task hub cannot be reached (`dependency`: `storage` or `task-hub`; `audit-log` when an ops action could not be recorded and so was not done; `receipt-key` when a push's receipt could not be signed, and so nothing was received; `schema-gate` when a feed's schema version is held by the schema evolution gate); the detail stays generic; sending the same request again later is safe.",
+                "The hub's storage or its Durable task hub cannot be reached (`dependency`: `storage` or `task-hub`; `audit-log` when an ops action could not be recorded and so was not done; `receipt-key` when a push's receipt could not be signed, and so nothing was received; `schema-gate` when a feed's schema version is held by the schema evolution gate; `sign-in` when the Entra ID tenant's keys could not be read to check an ops token); the detail stays generic; sending the same request again later is safe.",
                 "Problem",
                 ApiMediaTypes.Problem), conditional: false);
             unavailable.Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
@@ -253,13 +263,13 @@ internal static class HubOpenApi
 
             if (responses.All(r => r.Status != 403))
             {
-                responses.Add(new ApiResponse(403, entry.Access == ApiAccess.Ops ? "A key that is not the ops key." : "A key that may not do this.", "Problem", ApiMediaTypes.Problem));
+                responses.Add(new ApiResponse(403, entry.Access == ApiAccess.Ops ? "A key that is not the ops key, or a sign-in without the role this needs." : "A key that may not do this.", "Problem", ApiMediaTypes.Problem));
             }
         }
 
         if (entry.Access == ApiAccess.Ops && responses.All(r => r.Status != 429))
         {
-            responses.Add(new ApiResponse(429, "The ops key has used its calls for now (`Access__RateLimit__OpsPermitsPerMinute`); `Retry-After` says when to try again.", "Problem", ApiMediaTypes.Problem)
+            responses.Add(new ApiResponse(429, "The caller has used its ops calls for now (`Access__RateLimit__OpsPermitsPerMinute`); `Retry-After` says when to try again.", "Problem", ApiMediaTypes.Problem)
             {
                 RetryAfter = true,
             });
@@ -334,7 +344,7 @@ internal static class HubOpenApi
         {
             ApiAccess.Department => [Key(DepartmentKeyScheme)],
             ApiAccess.DepartmentOrOps => [Key(DepartmentKeyScheme), Key(OpsKeyScheme)],
-            ApiAccess.Ops => [Key(OpsKeyScheme)],
+            ApiAccess.Ops => [Key(OpsKeyScheme), Key(OpsSignInScheme)],
             _ => [],
         };
     }

@@ -343,15 +343,22 @@ internal static class OperationCatalog
             Responses = [new(200, "Purged.", "InstancePurged"), Problem(404, "No orchestration has this id."), InstanceConflict(409, "The instance has not finished.")],
         },
         ["ReplayFailed"] = new(OpsTag, ApiAccess.Ops, "Replay every failed orchestration",
-            "Replays every failed instance that failed at or after `since` (and has one of the names), and reports each one's outcome. "
+            "Replays the failed instances that failed at or after `since` (and have one of the names), oldest failure first and at most `max` "
+            + "of them, and reports each one's outcome; `dryRun=true` lists them and does nothing. "
             + "Safe to call twice: a failure already replayed is not replayed again.")
         {
             Parameters =
             [
                 new("since", "Failed at or after (RFC 3339).", ApiType.DateTime),
                 new("name", "Orchestration names to keep (repeated or comma-separated).", ApiType.StringList),
+                new("max", "At most this many, oldest failure first, 1 to 500 (default 100); the rest are counted in `notTaken`.", ApiType.Integer),
+                new("dryRun", "`true`: list what would be replayed and do nothing.", ApiType.Boolean),
             ],
-            Responses = [new(200, "The counts, and one outcome per failed instance that matched.", "ReplayFailedReport"), Problem(400, "A time that is not RFC 3339; `parameter` names it.")],
+            Responses =
+            [
+                new(200, "The counts, and one outcome per failed instance taken.", "ReplayFailedReport"),
+                Problem(400, "A time that is not RFC 3339, a bad `max` or `dryRun`; `parameter` names it."),
+            ],
         },
 
         ["Reconsolidate"] = new(OpsTag, ApiAccess.Ops, "Consolidate every stored period again",
@@ -400,6 +407,27 @@ internal static class OperationCatalog
                 new("period", "Only feeds of this period (`YYYY-MM`, `YYYY-Qn`, `YYYY`)."),
             ],
             Responses = [new(200, "The reconciliation.", "Reconciliation"), Problem(400, "An unknown source or a bad grace period; `parameter` names it.")],
+        },
+        ["StartReconciliation"] = new(OpsTag, ApiAccess.Ops, "Reconcile the whole store in the background",
+            "Starts the reconciliation of `GET /api/ops/reconcile` as a Durable orchestration and answers at once; follow it at the status URL, "
+            + "which says how many landed feeds it has checked of how many and, once done, gives the same report. Reads only: a reader may start one.")
+        {
+            Parameters =
+            [
+                new("graceSeconds", "Feeds younger than this count as in flight, not lost, 0 to 86400 (default 300).", ApiType.Integer),
+                new("source", "Only this department's feeds.") { Values = [.. FeedSource.All] },
+                new("period", "Only feeds of this period (`YYYY-MM`, `YYYY-Qn`, `YYYY`)."),
+            ],
+            Responses =
+            [
+                new(202, "Started; `Location` is its status URL.", "ReconciliationStarted") { Location = true },
+                Problem(400, "An unknown source or a bad grace period; `parameter` names it."),
+            ],
+        },
+        ["GetReconciliation"] = new(OpsTag, ApiAccess.Ops, "Follow a background reconciliation",
+            "Its state, its progress (landed feeds checked of the total) and, once `Completed`, its report.")
+        {
+            Responses = [new(200, "The run.", "ReconciliationRun"), Problem(404, "No reconciliation has this id.")],
         },
         ["ListAudit"] = new(OpsTag, ApiAccess.Ops, "Read the audit log",
             "Every push and every ops action (who, when, what, outcome), newest first (in the order appended), filtered and paged by the hub. "

@@ -36,7 +36,7 @@ public sealed partial class AuditLog(BlobServiceClient blobs, TimeProvider clock
     public Task RecordAsync(Caller caller, string action, string target, string outcome, int status, string? detail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return RecordAsync(new OpsActor(caller.Principal, caller.KeySlot), action, target, outcome, status, detail, cancellationToken);
+        return RecordAsync(OpsActor.Of(caller), action, target, outcome, status, detail, cancellationToken);
     }
 
     /// <summary>
@@ -90,7 +90,8 @@ public sealed partial class AuditLog(BlobServiceClient blobs, TimeProvider clock
             AuditText.Cap(target, AuditText.MaxTarget),
             AuditText.Cap(outcome, AuditText.MaxName),
             status,
-            detail is null ? null : AuditText.Cap(detail, AuditText.MaxDetail));
+            detail is null ? null : AuditText.Cap(detail, AuditText.MaxDetail),
+            actor.Name is null ? null : AuditText.Cap(actor.Name, AuditText.MaxName));
         return (entry.At, Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry, LineOptions) + "\n"));
     }
 

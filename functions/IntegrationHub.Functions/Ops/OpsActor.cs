@@ -2,8 +2,11 @@ using IntegrationHub.Functions.Intake;
 
 namespace IntegrationHub.Functions.Ops;
 
-/// <summary>Who performed an ops action, as the audit log records it: the ops principal and which of its two keys was used.</summary>
-public sealed record OpsActor(string Principal, string KeySlot)
+/// <summary>
+/// Who performed an ops action, as the audit log records it: the ops principal and which of its two keys was used, or
+/// a person signed in with Entra ID (their object id, <c>entra-id</c>, and their name).
+/// </summary>
+public sealed record OpsActor(string Principal, string KeySlot, string? Name = null)
 {
     public static readonly OpsActor Unknown = new(AccessOptions.OpsPrincipal, "unknown");
 
@@ -11,6 +14,9 @@ public sealed record OpsActor(string Principal, string KeySlot)
     public static OpsActor Of(Caller caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return new(caller.Principal, caller.KeySlot);
+        return new(caller.Principal, caller.KeySlot, caller.Name);
     }
+
+    /// <summary>How a record names the actor to a reader: the name when there is one, with the principal.</summary>
+    public string Display => Name is { Length: > 0 } name ? $"{name} ({Principal})" : Principal;
 }

@@ -80,11 +80,17 @@ public sealed record InstanceActionAccepted(string InstanceId, string Action, st
 public sealed record InstancePurged(string InstanceId, int PurgedInstances);
 
 /// <summary>What <c>POST /api/ops/replay-failed</c> did with one failed instance.</summary>
-/// <param name="Outcome"><c>replayed</c>, <c>already-replayed</c> (this failure was replayed before), <c>being-started</c> (someone else is starting it) or <c>error</c>.</param>
+/// <param name="Outcome">
+/// <c>replayed</c>, <c>already-replayed</c> (this failure was replayed before), <c>being-started</c> (someone else is
+/// starting it), <c>error</c>, or in a dry run <c>would-replay</c>.
+/// </param>
 public sealed record ReplayOutcome(string InstanceId, string Name, DateTimeOffset FailedAt, string Outcome, string? Detail);
 
-/// <summary><c>POST /api/ops/replay-failed</c>: counts and one outcome per failed instance that matched.</summary>
-public sealed record ReplayFailedReport(int Matched, int Replayed, int Skipped, int Errors, IReadOnlyList<ReplayOutcome> Results);
+/// <summary><c>POST /api/ops/replay-failed</c>: counts and one outcome per failed instance taken (at most <c>max</c>, oldest failure first).</summary>
+/// <param name="Matched">Failed instances that matched, taken or not.</param>
+/// <param name="NotTaken">Matched beyond <c>max</c>: left failed for a next call.</param>
+/// <param name="DryRun">True: nothing was done; <see cref="Results"/> lists what would have been replayed.</param>
+public sealed record ReplayFailedReport(int Matched, int Replayed, int Skipped, int Errors, IReadOnlyList<ReplayOutcome> Results, int NotTaken = 0, bool DryRun = false);
 
 /// <summary>The answer to an accepted <c>POST /api/ops/feeds/{feedId}/reprocess</c>.</summary>
 /// <param name="Reprocessing"><c>revalidated</c> (a quarantined feed that is valid now), <c>restarted</c> (a failed or terminated run started again) or <c>started</c> (a valid feed whose run never started).</param>
@@ -104,9 +110,12 @@ public sealed record QuarantinedFeed(string FeedId, string Source, string? Perio
 public sealed record QuarantineList(IReadOnlyList<QuarantinedFeed> Feeds, string? ContinuationToken);
 
 /// <summary>One line of the audit log.</summary>
-/// <param name="Actor">The principal: <c>ops</c>, a department (<c>transport</c>, …), or <c>anonymous</c> for no key or a key that is nobody's. Never the key.</param>
-/// <param name="KeySlot">Which of its keys: <c>primary</c> or <c>secondary</c> (<c>none</c> for anonymous).</param>
-/// <param name="Action"><c>push</c>; the ops actions <c>pull</c>, <c>replay</c>, <c>rewind</c>, <c>terminate</c>, <c>suspend</c>, <c>resume</c>, <c>purge</c>, <c>replay-failed</c>, <c>reprocess</c>.</param>
+/// <param name="Actor">
+/// The principal: <c>ops</c> (the key), a department (<c>transport</c>, …), <c>anonymous</c> for no key or a key that is
+/// nobody's, or the Entra ID object id (<c>oid</c>) of a signed-in person. Never the key.
+/// </param>
+/// <param name="KeySlot">Which of its keys: <c>primary</c> or <c>secondary</c> (<c>none</c> for anonymous); <c>entra-id</c> for a signed-in person.</param>
+/// <param name="Action"><c>push</c>; <c>read</c> (an ops GET: the target is its path and query); the ops actions <c>pull</c>, <c>replay</c>, <c>rewind</c>, <c>terminate</c>, <c>suspend</c>, <c>resume</c>, <c>purge</c>, <c>replay-failed</c>, <c>reprocess</c>.</param>
 /// <param name="Target">The instance id or feed id acted on; for a push whose body was not read, <c>feeds/{source}</c>.</param>
 /// <param name="Outcome">
 /// Ops: <c>accepted</c>, <c>done</c>, <c>refused</c>, <c>not-found</c>, <c>not-supported</c>, <c>invalid</c>, <c>skipped</c> or <c>error</c>
@@ -114,7 +123,8 @@ public sealed record QuarantineList(IReadOnlyList<QuarantinedFeed> Feeds, string
 /// <c>refused</c> (401, 403), <c>not-found</c>, <c>too-large</c>, <c>unsupported-media-type</c>, <c>rate-limited</c> or <c>error</c>.
 /// </param>
 /// <param name="Status">The HTTP status answered (for one instance of a bulk replay, the status its own replay would have had).</param>
-public sealed record AuditEntry(DateTimeOffset At, string Actor, string KeySlot, string Action, string Target, string Outcome, int Status, string? Detail);
+/// <param name="Name">A signed-in person's name (the token's <c>name</c> claim); null for keys.</param>
+public sealed record AuditEntry(DateTimeOffset At, string Actor, string KeySlot, string Action, string Target, string Outcome, int Status, string? Detail, string? Name = null);
 
 /// <summary>
 /// <c>GET /api/ops/audit</c>, newest first (in the order the lines were appended). A page may hold fewer entries than

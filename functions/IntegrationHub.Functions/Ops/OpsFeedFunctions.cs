@@ -56,15 +56,10 @@ public sealed class OpsFeedFunctions(FeedReprocessing reprocessing, Reconciliati
             return OpsAnswer.BadParameter("source", "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.").ToActionResult();
         }
 
-        var grace = Reconciliation.DefaultGrace;
-        if (request.Query["graceSeconds"].FirstOrDefault() is { Length: > 0 } graceText)
+        var graceText = request.Query["graceSeconds"].FirstOrDefault();
+        if (!ReconciliationRuns.TryParseGrace(graceText, out var grace))
         {
-            if (!int.TryParse(graceText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > 86_400)
-            {
-                return OpsAnswer.BadParameter("graceSeconds", "Bad grace period", $"'{graceText}' is not a whole number of seconds from 0 to 86400.").ToActionResult();
-            }
-
-            grace = TimeSpan.FromSeconds(seconds);
+            return OpsAnswer.BadParameter("graceSeconds", "Bad grace period", $"'{graceText}' is not a whole number of seconds from 0 to 86400.").ToActionResult();
         }
 
         var report = await reconciliation.RunAsync(grace, source, request.Query["period"].FirstOrDefault(), cancellationToken).ConfigureAwait(false);

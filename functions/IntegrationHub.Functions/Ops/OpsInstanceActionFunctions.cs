@@ -51,11 +51,15 @@ public sealed class OpsInstanceActionFunctions(OpsInstances instances)
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         OpsCall.RunAsync(request, actor => instances.PurgeAsync(client, instanceId, actor, cancellationToken));
 
-    /// <summary><c>since</c>: failed at or after (ISO 8601); <c>name</c>: orchestration names, comma-separated.</summary>
+    /// <summary>
+    /// <c>since</c>: failed at or after (ISO 8601); <c>name</c>: orchestration names, comma-separated; <c>max</c>: at most
+    /// this many (default 100, up to 500); <c>dryRun=true</c>: list them, do nothing.
+    /// </summary>
     [Function(nameof(ReplayFailed))]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ReplayFailed(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/replay-failed")] HttpRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         OpsCall.RunAsync(request, actor => instances.ReplayFailedAsync(
-            client, request.Query["since"].FirstOrDefault(), request.Query["name"].Count == 0 ? null : string.Join(',', request.Query["name"].Select(v => v ?? "")), actor, cancellationToken));
+            client, request.Query["since"].FirstOrDefault(), request.Query["name"].Count == 0 ? null : string.Join(',', request.Query["name"].Select(v => v ?? "")),
+            request.Query["max"].FirstOrDefault(), request.Query["dryRun"].FirstOrDefault(), actor, cancellationToken));
 }

@@ -175,8 +175,19 @@ public sealed class OpsInstances(
         return answer;
     }
 
-    /// <summary>Every failed instance that failed at or after <paramref name="since"/> (and has one of the names), replayed once per failure.</summary>
-    public async Task<OpsAnswer> ReplayFailedAsync(DurableTaskClient client, string? since, string? name, OpsActor actor, CancellationToken cancellationToken)
+    /// <summary>Failed instances one bulk replay takes when no <c>max</c> is given.</summary>
+    public const int DefaultReplayMax = 100;
+
+    /// <summary>The most one bulk replay takes: each is a start of its own, audited twice.</summary>
+    public const int MaxReplayMax = 500;
+
+    /// <summary>
+    /// The failed instances that failed at or after <paramref name="since"/> (and have one of the names), oldest failure
+    /// first, at most <paramref name="max"/> of them, each replayed once per failure; those beyond are counted in
+    /// <see cref="ReplayFailedReport.NotTaken"/> for the next call. A dry run lists what would be replayed and does nothing.
+    /// </summary>
+    public async Task<OpsAnswer> ReplayFailedAsync(
+        DurableTaskClient client, string? since, string? name, string? max, string? dryRun, OpsActor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(actor);
@@ -185,9 +196,22 @@ public sealed class OpsInstances(
             return OpsAnswer.BadParameter("since", "Invalid time", $"'{since}' is not a date-time; use RFC 3339, e.g. 2025-01-31T00:00:00Z.");
         }
 
+        var limit = DefaultReplayMax;
+        if (max is { Length: > 0 } && (!int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxReplayMax))
+        {
+            return OpsAnswer.BadParameter("max", "Invalid maximum", string.Create(CultureInfo.InvariantCulture, $"'{max}' is not a maximum; use 1 to {MaxReplayMax}."));
+        }
+
+        var dry = false;
+        if (dryRun is { Length: > 0 } && !bool.TryParse(dryRun, out dry))
+        {
+            return OpsAnswer.BadParameter("dryRun", "Invalid dry run", $"'{dryRun}' is not true or false.");
+        }
+
+        // Metadata only while counting: the inputs are read for the instances taken, not for every failure there is.
         var names = Split(name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var failed = new List<OrchestrationMetadata>();
-        var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Failed], FetchInputsAndOutputs = true, PageSize = DefaultPageSize };
+        var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Failed], FetchInputsAndOutputs = false, PageSize = DefaultPageSize };
         await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if ((names.Count == 0 || names.Contains(instance.Name)) && (from is null || instance.LastUpdatedAt >= from))
@@ -196,20 +220,36 @@ public sealed class OpsInstances(
             }
         }
 
+        var taken = failed.OrderBy(i => i.LastUpdatedAt).ThenBy(i => i.InstanceId, StringComparer.Ordinal).Take(limit).ToList();
+        var notTaken = failed.Count - taken.Count;
+        if (dry)
+        {
+            var listed = taken.Select(i => new ReplayOutcome(i.InstanceId, i.Name, i.LastUpdatedAt, "would-replay", null)).ToList();
+            await audit.RecordAsync(actor, "replay-failed", "dry-run", "done", StatusCodes.Status200OK,
+                string.Create(CultureInfo.InvariantCulture, $"{listed.Count} of {failed.Count} would be replayed: {string.Join(", ", listed.Select(l => l.InstanceId))}"),
+                cancellationToken).ConfigureAwait(false);
+            return OpsAnswer.Ok(new ReplayFailedReport(failed.Count, 0, 0, 0, listed, notTaken, DryRun: true));
+        }
+
         var results = new List<ReplayOutcome>();
-        foreach (var instance in failed.OrderBy(i => i.LastUpdatedAt))
+        foreach (var candidate in taken)
         {
             // Each replay is recorded before it starts: one the audit log cannot take stops the run with 503.
-            await audit.RecordBeforeAsync(actor, "replay-failed", instance.InstanceId, null, cancellationToken).ConfigureAwait(false);
+            await audit.RecordBeforeAsync(actor, "replay-failed", candidate.InstanceId, null, cancellationToken).ConfigureAwait(false);
             ReplayOutcome outcome;
             try
             {
-                outcome = await ReplayOneAsync(client, instance, actor, cancellationToken).ConfigureAwait(false);
+                var instance = await client.GetInstanceAsync(candidate.InstanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+                outcome = instance is null
+                    ? new ReplayOutcome(candidate.InstanceId, candidate.Name, candidate.LastUpdatedAt, "error", "The instance was purged meanwhile.")
+                    : instance.RuntimeStatus != OrchestrationRuntimeStatus.Failed || instance.LastUpdatedAt != candidate.LastUpdatedAt
+                        ? new ReplayOutcome(candidate.InstanceId, candidate.Name, candidate.LastUpdatedAt, "already-replayed", $"The instance is {instance.RuntimeStatus} now; it changed since it was listed.")
+                        : await ReplayOneAsync(client, instance, actor, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RpcException or Azure.RequestFailedException or InvalidOperationException)
             {
                 // One instance that cannot be started must not stop the others; its error is in the report and the audit log.
-                outcome = new ReplayOutcome(instance.InstanceId, instance.Name, instance.LastUpdatedAt, "error", ex.Message);
+                outcome = new ReplayOutcome(candidate.InstanceId, candidate.Name, candidate.LastUpdatedAt, "error", ex.Message);
             }
 
             results.Add(outcome);
@@ -219,12 +259,12 @@ public sealed class OpsInstances(
                 "error" => ("error", StatusCodes.Status500InternalServerError),
                 _ => ("skipped", StatusCodes.Status409Conflict),
             };
-            await audit.RecordAsync(actor, "replay-failed", instance.InstanceId, auditOutcome, status, outcome.Detail, cancellationToken).ConfigureAwait(false);
+            await audit.RecordAsync(actor, "replay-failed", candidate.InstanceId, auditOutcome, status, outcome.Detail, cancellationToken).ConfigureAwait(false);
         }
 
         var replayed = results.Count(r => r.Outcome == "replayed");
         var errors = results.Count(r => r.Outcome == "error");
-        return OpsAnswer.Ok(new ReplayFailedReport(results.Count, replayed, results.Count - replayed - errors, errors, results));
+        return OpsAnswer.Ok(new ReplayFailedReport(failed.Count, replayed, results.Count - replayed - errors, errors, results, notTaken));
     }
 
     /// <summary>
@@ -336,7 +376,7 @@ public sealed class OpsInstances(
         try
         {
             // The engine forgets the run it restarts: the hub keeps it, for the detail's earlier runs.
-            await earlierRuns.KeepAsync(client, instance, $"replay by {actor.Principal}", cancellationToken).ConfigureAwait(false);
+            await earlierRuns.KeepAsync(client, instance, $"replay by {actor.Display}", cancellationToken).ConfigureAwait(false);
 
             // The original input, byte for byte: the serialised JSON goes back to the data converter as a JSON element.
             using var input = JsonDocument.Parse(serializedInput);

@@ -15,6 +15,7 @@ public static class OpsServiceCollectionExtensions
         services.AddSingleton<OpsInstances>();
         services.AddSingleton<FeedReprocessing>();
         services.AddSingleton<Reconciliation>();
+        services.AddSingleton<ReconciliationRuns>();
         services.AddSingleton<Reconsolidation>();
         return services;
     }

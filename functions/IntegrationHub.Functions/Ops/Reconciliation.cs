@@ -22,6 +22,10 @@ public sealed record ReconciliationDuplicate(string Kind, string Subject, IReadO
 
 public sealed record ReconciliationTotals(int Landed, int Validated, int Quarantined, int InLedger, int Consolidated, int Published, int InFlight, int Lost, int Duplicates);
 
+/// <summary>How far a reconciliation is: <paramref name="Checked"/> of <paramref name="Total"/> landed feeds looked at.</summary>
+/// <param name="Phase"><c>counting</c> (the landed feeds), <c>reading records</c> (ledgers, quarantine, data sets), <c>checking feeds</c>, <c>done</c>.</param>
+public sealed record ReconciliationProgress(string Phase, int Checked, int Total, DateTimeOffset UpdatedAt);
+
 public sealed record ReconciliationReport(
     DateTimeOffset GeneratedAt, int GraceSeconds, ReconciliationTotals Totals, IReadOnlyList<ReconciliationRow> Rows,
     IReadOnlyList<ReconciliationGap> Lost, IReadOnlyList<ReconciliationDuplicate> Duplicates);
@@ -37,10 +41,17 @@ public sealed partial class Reconciliation(
 {
     public static readonly TimeSpan DefaultGrace = TimeSpan.FromMinutes(5);
 
-    public async Task<ReconciliationReport> RunAsync(TimeSpan grace, string? source, string? period, CancellationToken cancellationToken)
+    /// <param name="progress">Told at each phase and after every feed checked (it decides how often to pass that on).</param>
+    public async Task<ReconciliationReport> RunAsync(
+        TimeSpan grace, string? source, string? period, CancellationToken cancellationToken, Func<ReconciliationProgress, Task>? progress = null)
     {
         var now = clock.GetUtcNow();
         var settled = now - grace;
+        progress ??= _ => Task.CompletedTask;
+        await progress(new ReconciliationProgress("counting", 0, 0, clock.GetUtcNow())).ConfigureAwait(false);
+        var total = await feeds.CountLandedAsync(source is { Length: > 0 } ? source : null, cancellationToken).ConfigureAwait(false);
+        var checkedFeeds = 0;
+        await progress(new ReconciliationProgress("reading records", 0, total, clock.GetUtcNow())).ConfigureAwait(false);
 
         var ledgerEntries = new List<LedgerEntry>();
         foreach (var year in await ledger.ListYearsAsync(cancellationToken).ConfigureAwait(false))
@@ -66,8 +77,17 @@ public sealed partial class Reconciliation(
         var lost = new List<ReconciliationGap>();
         await foreach (var feed in feeds.ListLandedAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (source is { Length: > 0 } && feed.Source != source)
+            {
+                continue;
+            }
+
+            // Feeds landed since the count make the total grow with them rather than the count run past it.
+            checkedFeeds++;
+            total = Math.Max(total, checkedFeeds);
+            await progress(new ReconciliationProgress("checking feeds", checkedFeeds, total, clock.GetUtcNow())).ConfigureAwait(false);
             var feedPeriod = feed.Period ?? "unknown";
-            if ((source is { Length: > 0 } && feed.Source != source) || (period is { Length: > 0 } && feedPeriod != period))
+            if (period is { Length: > 0 } && feedPeriod != period)
             {
                 continue;
             }
@@ -98,6 +118,7 @@ public sealed partial class Reconciliation(
             ordered.Sum(r => r.Landed), ordered.Sum(r => r.Validated), ordered.Sum(r => r.Quarantined), ordered.Sum(r => r.InLedger), ordered.Sum(r => r.Consolidated),
             ordered.Sum(r => r.Published), ordered.Sum(r => r.InFlight), ordered.Sum(r => r.Lost), duplicates.Count);
         LogReconciled(logger, totals.Landed, totals.Lost, totals.Duplicates, totals.InFlight);
+        await progress(new ReconciliationProgress("done", checkedFeeds, total, clock.GetUtcNow())).ConfigureAwait(false);
         return new ReconciliationReport(now, (int)grace.TotalSeconds, totals, ordered, lost, duplicates);
     }
 

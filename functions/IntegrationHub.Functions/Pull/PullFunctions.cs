@@ -31,7 +31,7 @@ public sealed class PullFunctions(PullScheduler scheduler, AuditLog audit, TimeP
 
     /// <summary>Ops start a pull of one department period now (the demo cycle does this for the sample periods); audited as <c>pull</c>.</summary>
     [Function(nameof(StartPull))]
-    [Access(AccessPolicy.Ops, Forbidden = "Only the ops key may start pulls.")]
+    [Access(AccessPolicy.Ops, Forbidden = "Only ops may start pulls: the ops key, or an operator signed in with Entra ID.")]
     public async Task<IActionResult> StartPull(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pulls/{source}/{period}")] HttpRequest request,
         string source, string period, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)

@@ -36,6 +36,9 @@ public sealed partial class DependencyOutage(string dependency, string detail)
     /// <summary>The feed schema version a feed was judged by is held by the schema evolution gate (Intake/SchemaGate).</summary>
     public const string SchemaGate = "schema-gate";
 
+    /// <summary>The Entra ID tenant's OpenID metadata and signing keys, without which no ops token can be checked.</summary>
+    public const string SignIn = "sign-in";
+
     /// <summary>
     /// What callers are told to wait. A storage that went away typically comes back within seconds to a minute; asking
     /// every 10 s costs little and the answer is quick either way.

@@ -338,6 +338,23 @@ public sealed class FeedStore(BlobServiceClient blobs)
         }
     }
 
+    /// <summary>How many bodies are landed (of one source, or all): names only, for a reconciliation's progress.</summary>
+    public async Task<int> CountLandedAsync(string? source, CancellationToken cancellationToken)
+    {
+        var landing = blobs.GetBlobContainerClient(HubContainers.Landing);
+        var count = 0;
+        await foreach (var item in landing.GetBlobsAsync(new GetBlobsOptions { Prefix = source is null ? null : source + "/" }, cancellationToken).ConfigureAwait(false))
+        {
+            // The names ListLandedAsync takes for landed bodies, no others.
+            if (item.Name.IndexOf('/', StringComparison.Ordinal) > 0 && item.Name.EndsWith(".json", StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>A landing blob as its name and metadata record it; null for a blob that is not a landed body.</summary>
     private static LandedFeed? ToLanded(BlobItem item)
     {

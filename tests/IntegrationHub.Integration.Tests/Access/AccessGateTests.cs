@@ -33,6 +33,8 @@ public sealed class AccessGateTests : IDisposable
         // Identifying a caller writes nothing: the audit log's client is never called here.
         collection.AddSingleton(new BlobServiceClient("UseDevelopmentStorage=true"));
         collection.AddSingleton<AuditLog>();
+        collection.AddSingleton<IConfiguration>(configuration);
+        collection.AddOpsSignIn(configuration);
         collection.AddSingleton<AccessGate>();
         services = collection.BuildServiceProvider();
     }
@@ -62,11 +64,11 @@ public sealed class AccessGateTests : IDisposable
     }
 
     [Fact]
-    public void AdmitOps_DepartmentKey_403_NoKey_401_OpsKey_AdmittedWithItsSlot()
+    public async Task AdmitOps_DepartmentKey_403_NoKey_401_OpsKey_AdmittedWithItsSlot()
     {
-        Assert.Equal(StatusCodes.Status403Forbidden, Status(Gate.AdmitOps(Request("transport-key")).Refusal));
-        Assert.Equal(StatusCodes.Status401Unauthorized, Status(Gate.AdmitOps(Request(null)).Refusal));
-        var admitted = Gate.AdmitOps(Request("ops-key"));
+        Assert.Equal(StatusCodes.Status403Forbidden, Status((await Gate.AdmitOpsAsync(Request("transport-key"), acts: true)).Refusal));
+        Assert.Equal(StatusCodes.Status401Unauthorized, Status((await Gate.AdmitOpsAsync(Request(null), acts: true)).Refusal));
+        var admitted = await Gate.AdmitOpsAsync(Request("ops-key"), acts: true);
         Assert.Null(admitted.Refusal);
         Assert.Equal(new OpsActor("ops", "secondary"), admitted.Actor);
     }

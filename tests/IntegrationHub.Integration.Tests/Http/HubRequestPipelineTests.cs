@@ -56,6 +56,8 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
         collection.AddSingleton(azurite.Blobs);
         collection.AddSingleton<AuditLog>();
         collection.AddSingleton<AuditReader>();
+        collection.AddSingleton<IConfiguration>(configuration);
+        collection.AddOpsSignIn(configuration);
         collection.AddSingleton<AccessGate>();
         collection.AddSingleton<HubRequestPipeline>();
         services = collection.BuildServiceProvider();
@@ -136,8 +138,8 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
     }
 
     [Theory]
-    [InlineData(null, StatusCodes.Status401Unauthorized, "Missing or unknown API key", "Send the ops key in the 'x-api-key' header.")]
-    [InlineData("nobody's-key", StatusCodes.Status401Unauthorized, "Missing or unknown API key", "Send the ops key in the 'x-api-key' header.")]
+    [InlineData(null, StatusCodes.Status401Unauthorized, "Missing or unknown API key", "Sign in with Entra ID (Authorization: Bearer), or in local development send the ops key in the 'x-api-key' header.")]
+    [InlineData("nobody's-key", StatusCodes.Status401Unauthorized, "Missing or unknown API key", "Sign in with Entra ID (Authorization: Bearer), or in local development send the ops key in the 'x-api-key' header.")]
     [InlineData(TransportKey, StatusCodes.Status403Forbidden, "Ops only", "This key may not use the ops surface.")]
     public async Task Ops_NotTheOpsKey_Refused_FunctionNotRun(string? key, int status, string title, string detail)
     {

@@ -64,6 +64,24 @@ public sealed class AuditLogWriteTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Record_SignedInPerson_ObjectIdAsActorAndTheirNameCappedOnOneLine()
+    {
+        // A name comes from the token's claims: whatever the directory holds, so it is capped like any caller text.
+        var name = "Li\nWei " + new string('w', 500);
+
+        await audit.RecordAsync(new OpsActor("3a1f6f0e-0d7e-4a3b-8c51-6b2b3e0f9a01", "entra-id", name), "purge", "pull:transport:2024-06", "done", 200, null, CancellationToken.None);
+
+        var text = await MonthTextAsync();
+        Assert.Equal(1, text.Count(c => c == '\n'));
+        var entry = Assert.Single(await ReadAsync());
+        Assert.Equal("3a1f6f0e-0d7e-4a3b-8c51-6b2b3e0f9a01", entry.Actor);
+        Assert.Equal("entra-id", entry.KeySlot);
+        Assert.Equal(64, entry.Name!.Length);
+        Assert.StartsWith("LiWei www", entry.Name, StringComparison.Ordinal);
+        Assert.EndsWith("w…", entry.Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RecordBefore_AuditLogCannotBeWritten_ThrowsAnAuditLogOutage_AndWritesNothing()
     {
         // A lease held by someone else: every append without its id is refused, as a locked or broken log would be.

@@ -100,7 +100,7 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
 
             if (path.StartsWith("/api/ops/", StringComparison.Ordinal) || path == "/api/ops")
             {
-                Assert.Equal(["opsKey"], schemes);
+                Assert.Equal(["opsKey", "opsSignIn"], schemes.Order(StringComparer.Ordinal));
             }
 
             // What a client can get wrong (a key, a parameter, a body) has a documented 4xx (redocly.yaml leaves this to here).
@@ -112,15 +112,18 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
             {
                 Assert.Contains("401", operation.Responses!.Keys);
                 Assert.Contains("403", operation.Responses!.Keys);
-                Assert.All(schemes, s => Assert.Equal(ParameterLocation.Header, document.Components!.SecuritySchemes![s].In));
-                Assert.All(schemes, s => Assert.Equal(Keys.Header, document.Components!.SecuritySchemes![s].Name));
+                // Keys travel in the key header; a sign-in as an Entra ID bearer token.
+                Assert.All(schemes.Where(s => s != "opsSignIn"), s => Assert.Equal(ParameterLocation.Header, document.Components!.SecuritySchemes![s].In));
+                Assert.All(schemes.Where(s => s != "opsSignIn"), s => Assert.Equal(Keys.Header, document.Components!.SecuritySchemes![s].Name));
+                Assert.All(schemes.Where(s => s == "opsSignIn"), s => Assert.Equal(("http", "bearer", "JWT"),
+                    (document.Components!.SecuritySchemes![s].Type.ToString()!.ToLowerInvariant(), document.Components.SecuritySchemes[s].Scheme, document.Components.SecuritySchemes[s].BearerFormat)));
             }
         }
 
         Assert.Equal(["departmentKey"], Security(document, "/api/feeds/{source}", HttpMethod.Post));
         Assert.Equal(["departmentKey", "opsKey"], Security(document, "/api/feeds/{source}/{feedId}", HttpMethod.Get));
         Assert.Equal(["departmentKey", "opsKey"], Security(document, "/api/feeds/{feedId}", HttpMethod.Get));
-        Assert.Equal(["opsKey"], Security(document, "/api/pulls/{source}/{period}", HttpMethod.Post));
+        Assert.Equal(["opsKey", "opsSignIn"], Security(document, "/api/pulls/{source}/{period}", HttpMethod.Post));
         Assert.Empty(Security(document, "/api/datasets/{period}", HttpMethod.Get));
         Assert.Empty(Security(document, "/api/health", HttpMethod.Get));
         Assert.Equal(["departmentKey"], Security(document, "/api/feeds/{source}/validate", HttpMethod.Post));

@@ -6,7 +6,7 @@ namespace IntegrationHub.LocalHost.Tests.Ops;
 /// <summary>
 /// The ops API end to end: the local host on a real Azurite with the department simulators, as an operator uses it.
 /// One hub for the class; each test works on periods of its own: transport 2024-06 (replay), power-grid 2024-07 and
-/// 2024-08 (replay-failed), environment 2025-08 (rewind), environment 2025-09 (reprocess of a failed run), the
+/// 2024-08 (replay-failed), power-grid 2024-09 to 2024-11 (replay-failed's max and dry run), environment 2025-08 (rewind), environment 2025-09 (reprocess of a failed run), the
 /// transport invalid sample (quarantine), statistics 2025-Q1 (terminate, suspend, resume, purge), environment 2024-04
 /// and 2024-05 (listing), transport 2024-11 (the names of custom status and output), transport 2025-01 to 2025-03
 /// (newest first across pages, audit filters).
@@ -142,6 +142,80 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         {
             var audit = await Ops.AuditOfAsync(id);
             Assert.Single(audit, e => Is(e, "replay-failed", "accepted", 202));
+        }
+    }
+
+    [Fact]
+    public async Task ReplayFailed_DryRunListsTheOldestUpToMaxAndDoesNothing_ThenMaxReplaysOnlyThose()
+    {
+        string[] periods = ["2024-09", "2024-10", "2024-11"];
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await hub.Simulators.ResetAsync();
+        await hub.Simulators.SetModeAsync("power-grid", "fail", null);
+        try
+        {
+            foreach (var period in periods)
+            {
+                await Api.StartPullAcceptedAsync("power-grid", period);
+            }
+
+            foreach (var period in periods)
+            {
+                Assert.Equal("Failed", (await Api.WaitForInstanceAsync($"pull:power-grid:{period}")).Status);
+            }
+        }
+        finally
+        {
+            await hub.Simulators.ResetAsync();
+        }
+
+        // The two that failed first, as the instances themselves say: what a max of 2 takes.
+        var failedAt = new Dictionary<string, DateTimeOffset>();
+        foreach (var period in periods)
+        {
+            var id = $"pull:power-grid:{period}";
+            failedAt[id] = (await Ops.InstanceAsync(id)).GetProperty("lastUpdatedAt").GetDateTimeOffset();
+        }
+
+        List<string?> oldestTwo = [.. failedAt.OrderBy(f => f.Value).ThenBy(f => f.Key, StringComparer.Ordinal).Take(2).Select(f => f.Key)];
+        var newest = failedAt.Keys.Single(k => !oldestTwo.Contains(k));
+        var query = $"since={Uri.EscapeDataString(since.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}&name=PullFeed&max=2";
+
+        var dry = await Api.SendAsync(HttpMethod.Post, $"/api/ops/replay-failed?{query}&dryRun=true", Keys.Ops);
+        Assert.True(dry.Status == 200, $"{dry}");
+        Assert.True(dry.Json.GetProperty("dryRun").GetBoolean());
+        Assert.Equal(3, dry.Json.GetProperty("matched").GetInt32());
+        Assert.Equal(1, dry.Json.GetProperty("notTaken").GetInt32());
+        Assert.Equal(0, dry.Json.GetProperty("replayed").GetInt32());
+        var listed = dry.Json.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(oldestTwo, listed.Select(r => r.GetProperty("instanceId").GetString()).ToList());
+        Assert.All(listed, r => Assert.Equal("would-replay", r.GetProperty("outcome").GetString()));
+        foreach (var id in failedAt.Keys)
+        {
+            Assert.Equal("Failed", (await Ops.InstanceAsync(id)).GetProperty("status").GetString());
+            Assert.DoesNotContain(await Ops.AuditOfAsync(id), e => e.GetProperty("action").GetString() == "replay-failed");
+        }
+
+        Assert.Contains(await Ops.AuditOfAsync("dry-run"), e => Is(e, "replay-failed", "done", 200));
+
+        var real = await Api.SendAsync(HttpMethod.Post, $"/api/ops/replay-failed?{query}", Keys.Ops);
+        Assert.True(real.Status == 200, $"{real}");
+        Assert.False(real.Json.GetProperty("dryRun").GetBoolean());
+        Assert.Equal(2, real.Json.GetProperty("replayed").GetInt32());
+        Assert.Equal(1, real.Json.GetProperty("notTaken").GetInt32());
+        Assert.Equal(oldestTwo, real.Json.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("instanceId").GetString()).ToList());
+        foreach (var id in oldestTwo)
+        {
+            Assert.Equal("Completed", (await Api.WaitForInstanceAsync(id!)).Status);
+        }
+
+        Assert.Equal("Failed", (await Ops.InstanceAsync(newest)).GetProperty("status").GetString());
+
+        foreach (var bad in new[] { "0", "501", "many" })
+        {
+            var refused = await Api.SendAsync(HttpMethod.Post, $"/api/ops/replay-failed?max={bad}&dryRun=true", Keys.Ops);
+            Assert.True(refused.Status == 400 && refused.MediaType == "application/problem+json", $"max={bad}: {refused}");
+            Assert.Equal("max", refused.Json.GetProperty("parameter").GetString());
         }
     }
 

@@ -31,7 +31,7 @@ public static class HubTool
         }
 
         // The machine's own settings must not leak into the run.
-        foreach (var variable in new[] { "HUB_URL", "HUB_KEY", "HUB_OPS_KEY" })
+        foreach (var variable in new[] { "HUB_URL", "HUB_KEY", "HUB_OPS_KEY", "HUB_OPS_TOKEN" })
         {
             start.Environment.Remove(variable);
         }

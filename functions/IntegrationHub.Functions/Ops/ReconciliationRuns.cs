@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using IntegrationHub.Core;
+using IntegrationHub.Core.Feeds;
+using IntegrationHub.Functions.Durable;
+using IntegrationHub.Functions.Http;
+using IntegrationHub.Functions.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace IntegrationHub.Functions.Ops;
+
+/// <summary>What a background reconciliation checks: the same choices as <c>GET /api/ops/reconcile</c>.</summary>
+public sealed record ReconcileRequest(string RunId, int GraceSeconds, string? Source, string? Period);
+
+/// <summary><c>POST /api/ops/reconciliations</c>: the run started; follow <paramref name="Status"/>.</summary>
+public sealed record ReconciliationStarted(string RunId, string InstanceId, string Status);
+
+/// <summary>
+/// <c>GET /api/ops/reconciliations/{runId}</c>: the run's state (<c>Pending</c>, <c>Running</c>, <c>Completed</c>,
+/// <c>Failed</c>, …), how far it is, and once completed its report (the answer <c>GET /api/ops/reconcile</c> gives).
+/// </summary>
+public sealed record ReconciliationRun(
+    string RunId, string InstanceId, string Status, ReconciliationProgress? Progress, ReconciliationReport? Report, string? Failure, string StatusUrl);
+
+/// <summary>
+/// Reconciliation of the whole store in the background: a Durable orchestration whose one activity walks the store
+/// (<see cref="Reconciliation"/>) and keeps its progress in <c>ledger/reconciliations/{runId}.json</c> (at most once a
+/// second), so that any instance of the app can answer how far it is and a lost worker's run is retried by the engine.
+/// The report is the orchestration's output.
+/// </summary>
+public sealed partial class ReconciliationRuns(Reconciliation reconciliation, OrchestrationStarter starter, BlobServiceClient blobs, AuditLog audit, TimeProvider clock)
+{
+    public const string InstancePrefix = "reconcile:";
+    private const string Action = "reconcile";
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
+    public static string StatusUrl(string runId) => $"/api/ops/reconciliations/{runId}";
+
+    /// <summary>Starts a run (<c>graceSeconds</c>, <c>source</c>, <c>period</c> as sent) and answers 202 with its status URL.</summary>
+    public async Task<OpsAnswer> StartAsync(
+        DurableTaskClient client, string? graceSeconds, string? source, string? period, OpsActor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (source is { Length: > 0 } && !FeedSource.IsKnown(source))
+        {
+            return OpsAnswer.BadParameter("source", "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.");
+        }
+
+        if (!TryParseGrace(graceSeconds, out var grace))
+        {
+            return OpsAnswer.BadParameter("graceSeconds", "Bad grace period", $"'{graceSeconds}' is not a whole number of seconds from 0 to 86400.");
+        }
+
+        // Time first, so run ids sort by when they started; the random part keeps two at the same second apart.
+        var runId = clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        var request = new ReconcileRequest(runId, (int)grace.TotalSeconds, source is { Length: > 0 } ? source : null, period is { Length: > 0 } ? period : null);
+        await audit.RecordAsync(actor, Action, InstancePrefix + runId, "started", StatusCodes.Status202Accepted,
+            $"graceSeconds={request.GraceSeconds} source={request.Source ?? "*"} period={request.Period ?? "*"}", cancellationToken).ConfigureAwait(false);
+        await starter.StartAsync(client, nameof(ReconcileStore), InstancePrefix + runId, request, restartFinished: false, cancellationToken).ConfigureAwait(false);
+        var status = StatusUrl(runId);
+        return OpsAnswer.Accepted(new ReconciliationStarted(runId, InstancePrefix + runId, status), status);
+    }
+
+    public async Task<OpsAnswer> GetAsync(DurableTaskClient client, string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var instance = RunIdPattern().IsMatch(runId)
+            ? await client.GetInstanceAsync(InstancePrefix + runId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (instance is null)
+        {
+            return OpsAnswer.Problem(StatusCodes.Status404NotFound, "Unknown reconciliation", $"No reconciliation has the id '{runId}'.");
+        }
+
+        var report = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<ReconciliationReport>() : null;
+        var failure = instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? instance.FailureDetails?.ErrorMessage ?? "The reconciliation failed." : null;
+        var progress = await ReadProgressAsync(runId, cancellationToken).ConfigureAwait(false);
+        return OpsAnswer.Ok(new ReconciliationRun(runId, instance.InstanceId, instance.RuntimeStatus.ToString(), progress, report, failure, StatusUrl(runId)));
+    }
+
+    /// <summary>The activity's work: the whole walk, its progress kept as it goes.</summary>
+    public async Task<ReconciliationReport> RunAsync(ReconcileRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var blob = ProgressBlob(request.RunId);
+        var lastWritten = DateTimeOffset.MinValue;
+        async Task Keep(ReconciliationProgress progress)
+        {
+            // Every phase change and the end are kept; feeds checked at most once a second.
+            if (progress.Phase == "checking feeds" && progress.Checked < progress.Total && progress.UpdatedAt - lastWritten < ProgressInterval)
+            {
+                return;
+            }
+
+            lastWritten = progress.UpdatedAt;
+            await blob.UploadAsync(BinaryData.FromObjectAsJson(progress, HubJson.Options),
+                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await reconciliation.RunAsync(TimeSpan.FromSeconds(request.GraceSeconds), request.Source, request.Period, cancellationToken, Keep).ConfigureAwait(false);
+    }
+
+    private async Task<ReconciliationProgress?> ReadProgressAsync(string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await ProgressBlob(runId).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return content.Value.Content.ToObjectFromJson<ReconciliationProgress>(HubJson.Options);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Not started yet.
+            return null;
+        }
+    }
+
+    private BlobClient ProgressBlob(string runId) =>
+        blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobClient($"reconciliations/{runId}.json");
+
+    internal static bool TryParseGrace(string? text, out TimeSpan grace)
+    {
+        grace = Reconciliation.DefaultGrace;
+        if (text is not { Length: > 0 })
+        {
+            return true;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > 86_400)
+        {
+            return false;
+        }
+
+        grace = TimeSpan.FromSeconds(seconds);
+        return true;
+    }
+
+    [GeneratedRegex("^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$")]
+    private static partial Regex RunIdPattern();
+
+    /// <summary>The orchestration: one activity, retried only when its worker was lost.</summary>
+    [Function(nameof(ReconcileStore))]
+    public static async Task<ReconciliationReport> ReconcileStore([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.GetInput<ReconcileRequest>() ?? throw new InvalidOperationException("ReconcileStore needs a ReconcileRequest.");
+        context.SetCustomStatus(new { stage = "reconciling", request.RunId, status = StatusUrl(request.RunId) });
+        var report = await context.CallActivityAsync<ReconciliationReport>(nameof(RunReconciliation), request, ActivityRetry.Default);
+        context.SetCustomStatus(new { stage = "reconciled", request.RunId, report.Totals.Lost, report.Totals.Duplicates });
+        return report;
+    }
+
+    [Function(nameof(RunReconciliation))]
+    public Task<ReconciliationReport> RunReconciliation([ActivityTrigger] ReconcileRequest request, CancellationToken cancellationToken) =>
+        RunAsync(request, cancellationToken);
+
+    /// <summary>
+    /// <c>graceSeconds</c>, <c>source</c>, <c>period</c>: as for <c>GET /api/ops/reconcile</c>. Only reads the store, so
+    /// a reader may start one; the start is audited.
+    /// </summary>
+    [Function(nameof(StartReconciliation))]
+    [Access(AccessPolicy.Ops, Reads = true)]
+    public Task<IActionResult> StartReconciliation(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/reconciliations")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        OpsCall.RunAsync(request, actor => StartAsync(
+            client, request.Query["graceSeconds"].FirstOrDefault(), request.Query["source"].FirstOrDefault(), request.Query["period"].FirstOrDefault(), actor, cancellationToken));
+
+    [Function(nameof(GetReconciliation))]
+    [Access(AccessPolicy.Ops)]
+    public async Task<IActionResult> GetReconciliation(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/reconciliations/{runId}")] HttpRequest request, string runId,
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (await GetAsync(client, runId, cancellationToken).ConfigureAwait(false)).ToActionResult();
+    }
+}
