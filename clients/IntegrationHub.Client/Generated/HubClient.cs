@@ -11,6 +11,8 @@ using IntegrationHub.Client.OpenapiJson;
 using IntegrationHub.Client.Ops;
 using IntegrationHub.Client.Pulls;
 using IntegrationHub.Client.Ready;
+using IntegrationHub.Client.Receipts;
+using IntegrationHub.Client.Schemas;
 using IntegrationHub.Client.Web;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
@@ -84,6 +86,16 @@ namespace IntegrationHub.Client
         public global::IntegrationHub.Client.Ready.ReadyRequestBuilder Ready
         {
             get => new global::IntegrationHub.Client.Ready.ReadyRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The receipts property</summary>
+        public global::IntegrationHub.Client.Receipts.ReceiptsRequestBuilder Receipts
+        {
+            get => new global::IntegrationHub.Client.Receipts.ReceiptsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The schemas property</summary>
+        public global::IntegrationHub.Client.Schemas.SchemasRequestBuilder Schemas
+        {
+            get => new global::IntegrationHub.Client.Schemas.SchemasRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The web property</summary>
         public global::IntegrationHub.Client.Web.WebRequestBuilder Web

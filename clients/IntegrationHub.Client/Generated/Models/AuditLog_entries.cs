@@ -12,7 +12,7 @@ namespace IntegrationHub.Client.Models
     public partial class AuditLog_entries : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>`push`, or an ops action: `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`, `reconsolidate`.</summary>
+        /// <summary>`push`, `validate`, or an ops action: `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`, `reconsolidate`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Action { get; set; }
@@ -42,7 +42,7 @@ namespace IntegrationHub.Client.Models
 #endif
         /// <summary>Which of its keys (`none` for anonymous).</summary>
         public global::IntegrationHub.Client.Models.AuditLog_entries_keySlot? KeySlot { get; set; }
-        /// <summary>Ops: `accepted`, `done`, `refused`, `not-found`, `not-supported`, `invalid`, `skipped` or `error` (a pull: `started`, `running`, `not-configured`). Pushes: `accepted`, `duplicate`, `rejected`, `refused` (401, 403), `not-found`, `too-large`, `unsupported-media-type`, `rate-limited` or `error`.</summary>
+        /// <summary>Ops: `accepted`, `done`, `refused`, `not-found`, `not-supported`, `invalid`, `skipped` or `error` (a pull: `started`, `running`, `not-configured`). Pushes: `accepted`, `duplicate`, `rejected`, `refused` (401, 403), `not-found`, `too-large`, `unsupported-media-type`, `rate-limited` or `error`; validations `valid` or `invalid`, and the same refusals.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Outcome { get; set; }

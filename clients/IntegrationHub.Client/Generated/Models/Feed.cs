@@ -8,7 +8,7 @@ using System;
 namespace IntegrationHub.Client.Models
 {
     /// <summary>
-    /// A department feed. Its full schema is `schemas/feeds/{source}/{schemaVersion}.schema.json` (JSON Schema draft 2020-12) in the repository.
+    /// A department feed. Its full schema (JSON Schema draft 2020-12) is served at `/api/schemas/feeds/{source}/{schemaVersion}`.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class Feed : IAdditionalDataHolder, IParsable

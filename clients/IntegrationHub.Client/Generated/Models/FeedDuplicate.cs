@@ -25,6 +25,14 @@ namespace IntegrationHub.Client.Models
 #else
         public string FeedId { get; set; }
 #endif
+        /// <summary>The receipt property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::IntegrationHub.Client.Models.Receipt? Receipt { get; set; }
+#nullable restore
+#else
+        public global::IntegrationHub.Client.Models.Receipt Receipt { get; set; }
+#endif
         /// <summary>The status URL.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -60,6 +68,7 @@ namespace IntegrationHub.Client.Models
             {
                 { "duplicate", n => { Duplicate = n.GetBoolValue(); } },
                 { "feedId", n => { FeedId = n.GetStringValue(); } },
+                { "receipt", n => { Receipt = n.GetObjectValue<global::IntegrationHub.Client.Models.Receipt>(global::IntegrationHub.Client.Models.Receipt.CreateFromDiscriminatorValue); } },
                 { "status", n => { Status = n.GetStringValue(); } },
             };
         }
@@ -72,6 +81,7 @@ namespace IntegrationHub.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteBoolValue("duplicate", Duplicate);
             writer.WriteStringValue("feedId", FeedId);
+            writer.WriteObjectValue<global::IntegrationHub.Client.Models.Receipt>("receipt", Receipt);
             writer.WriteStringValue("status", Status);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -47,6 +47,14 @@ namespace IntegrationHub.Client.Models
 #else
         public string Period { get; set; }
 #endif
+        /// <summary>The receipt property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::IntegrationHub.Client.Models.Receipt? Receipt { get; set; }
+#nullable restore
+#else
+        public global::IntegrationHub.Client.Models.Receipt Receipt { get; set; }
+#endif
         /// <summary>When the bytes landed.</summary>
         public DateTimeOffset? ReceivedAt { get; set; }
         /// <summary>The report property</summary>
@@ -96,6 +104,7 @@ namespace IntegrationHub.Client.Models
                 { "feedId", n => { FeedId = n.GetStringValue(); } },
                 { "landingBlob", n => { LandingBlob = n.GetStringValue(); } },
                 { "period", n => { Period = n.GetStringValue(); } },
+                { "receipt", n => { Receipt = n.GetObjectValue<global::IntegrationHub.Client.Models.Receipt>(global::IntegrationHub.Client.Models.Receipt.CreateFromDiscriminatorValue); } },
                 { "receivedAt", n => { ReceivedAt = n.GetDateTimeOffsetValue(); } },
                 { "report", n => { Report = n.GetObjectValue<global::IntegrationHub.Client.Models.ValidationReport>(global::IntegrationHub.Client.Models.ValidationReport.CreateFromDiscriminatorValue); } },
                 { "source", n => { Source = n.GetStringValue(); } },
@@ -113,6 +122,7 @@ namespace IntegrationHub.Client.Models
             writer.WriteStringValue("feedId", FeedId);
             writer.WriteStringValue("landingBlob", LandingBlob);
             writer.WriteStringValue("period", Period);
+            writer.WriteObjectValue<global::IntegrationHub.Client.Models.Receipt>("receipt", Receipt);
             writer.WriteDateTimeOffsetValue("receivedAt", ReceivedAt);
             writer.WriteObjectValue<global::IntegrationHub.Client.Models.ValidationReport>("report", Report);
             writer.WriteStringValue("source", Source);

@@ -8,13 +8,21 @@ using System;
 namespace IntegrationHub.Client.Models
 {
     /// <summary>
-    /// Quarantined feeds, newest first.
+    /// A page of quarantined feeds, in name order (the department the body was pushed to, then the feed id).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class QuarantineList : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>Pass it back for the next page; null after the last.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ContinuationToken { get; set; }
+#nullable restore
+#else
+        public string ContinuationToken { get; set; }
+#endif
         /// <summary>The feeds property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -48,6 +56,7 @@ namespace IntegrationHub.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "continuationToken", n => { ContinuationToken = n.GetStringValue(); } },
                 { "feeds", n => { Feeds = n.GetCollectionOfObjectValues<global::IntegrationHub.Client.Models.QuarantineList_feeds>(global::IntegrationHub.Client.Models.QuarantineList_feeds.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
@@ -58,6 +67,7 @@ namespace IntegrationHub.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteStringValue("continuationToken", ContinuationToken);
             writer.WriteCollectionOfObjectValues<global::IntegrationHub.Client.Models.QuarantineList_feeds>("feeds", Feeds);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -15,10 +15,14 @@ namespace IntegrationHub.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>True: nothing was done; `results` lists what would have been replayed (`would-replay`).</summary>
+        public bool? DryRun { get; set; }
         /// <summary>The errors property</summary>
         public int? Errors { get; set; }
-        /// <summary>Failed instances that matched.</summary>
+        /// <summary>Failed instances that matched, taken or not.</summary>
         public int? Matched { get; set; }
+        /// <summary>Matched beyond `max`, oldest failure first taken: left failed for a next call.</summary>
+        public int? NotTaken { get; set; }
         /// <summary>The replayed property</summary>
         public int? Replayed { get; set; }
         /// <summary>The results property</summary>
@@ -56,8 +60,10 @@ namespace IntegrationHub.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "dryRun", n => { DryRun = n.GetBoolValue(); } },
                 { "errors", n => { Errors = n.GetIntValue(); } },
                 { "matched", n => { Matched = n.GetIntValue(); } },
+                { "notTaken", n => { NotTaken = n.GetIntValue(); } },
                 { "replayed", n => { Replayed = n.GetIntValue(); } },
                 { "results", n => { Results = n.GetCollectionOfObjectValues<global::IntegrationHub.Client.Models.ReplayFailedReport_results>(global::IntegrationHub.Client.Models.ReplayFailedReport_results.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "skipped", n => { Skipped = n.GetIntValue(); } },
@@ -70,8 +76,10 @@ namespace IntegrationHub.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteBoolValue("dryRun", DryRun);
             writer.WriteIntValue("errors", Errors);
             writer.WriteIntValue("matched", Matched);
+            writer.WriteIntValue("notTaken", NotTaken);
             writer.WriteIntValue("replayed", Replayed);
             writer.WriteCollectionOfObjectValues<global::IntegrationHub.Client.Models.ReplayFailedReport_results>("results", Results);
             writer.WriteIntValue("skipped", Skipped);

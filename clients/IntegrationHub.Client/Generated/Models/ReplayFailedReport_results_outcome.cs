@@ -24,5 +24,9 @@ namespace IntegrationHub.Client.Models
         #pragma warning disable CS1591
         Error,
         #pragma warning restore CS1591
+        [EnumMember(Value = "would-replay")]
+        #pragma warning disable CS1591
+        WouldReplay,
+        #pragma warning restore CS1591
     }
 }

@@ -5,6 +5,7 @@ using IntegrationHub.Client.Ops.Feeds;
 using IntegrationHub.Client.Ops.Instances;
 using IntegrationHub.Client.Ops.Quarantine;
 using IntegrationHub.Client.Ops.Reconcile;
+using IntegrationHub.Client.Ops.Reconciliations;
 using IntegrationHub.Client.Ops.Reconsolidate;
 using IntegrationHub.Client.Ops.ReplayFailed;
 using Microsoft.Kiota.Abstractions.Extensions;
@@ -45,6 +46,11 @@ namespace IntegrationHub.Client.Ops
         public global::IntegrationHub.Client.Ops.Reconcile.ReconcileRequestBuilder Reconcile
         {
             get => new global::IntegrationHub.Client.Ops.Reconcile.ReconcileRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The reconciliations property</summary>
+        public global::IntegrationHub.Client.Ops.Reconciliations.ReconciliationsRequestBuilder Reconciliations
+        {
+            get => new global::IntegrationHub.Client.Ops.Reconciliations.ReconciliationsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The reconsolidate property</summary>
         public global::IntegrationHub.Client.Ops.Reconsolidate.ReconsolidateRequestBuilder Reconsolidate

@@ -22,7 +22,7 @@ namespace IntegrationHub.Client.Ops.Quarantine
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public QuarantineRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/ops/quarantine{?source}", pathParameters)
+        public QuarantineRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/ops/quarantine{?continuationToken,limit,source}", pathParameters)
         {
         }
         /// <summary>
@@ -30,11 +30,11 @@ namespace IntegrationHub.Client.Ops.Quarantine
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public QuarantineRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/ops/quarantine{?source}", rawUrl)
+        public QuarantineRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/ops/quarantine{?continuationToken,limit,source}", rawUrl)
         {
         }
         /// <summary>
-        /// The quarantined feeds with their reports, newest first.
+        /// The quarantined feeds with their reports, a page at a time in name order: the department whose URL the body was pushed to, then the feed id (source, period, revision, hash). Go on with the page&apos;s `continuationToken` until there is none.
         /// </summary>
         /// <returns>A <see cref="global::IntegrationHub.Client.Models.QuarantineList"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace IntegrationHub.Client.Ops.Quarantine
             return await RequestAdapter.SendAsync<global::IntegrationHub.Client.Models.QuarantineList>(requestInfo, global::IntegrationHub.Client.Models.QuarantineList.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The quarantined feeds with their reports, newest first.
+        /// The quarantined feeds with their reports, a page at a time in name order: the department whose URL the body was pushed to, then the feed id (source, period, revision, hash). Go on with the page&apos;s `continuationToken` until there is none.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -93,12 +93,25 @@ namespace IntegrationHub.Client.Ops.Quarantine
             return new global::IntegrationHub.Client.Ops.Quarantine.QuarantineRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// The quarantined feeds with their reports, newest first.
+        /// The quarantined feeds with their reports, a page at a time in name order: the department whose URL the body was pushed to, then the feed id (source, period, revision, hash). Go on with the page&apos;s `continuationToken` until there is none.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class QuarantineRequestBuilderGetQueryParameters 
         {
-            /// <summary>Only this department&apos;s feeds.</summary>
+            /// <summary>The `continuationToken` of the previous page (with the same `source`); another text is a 400.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("continuationToken")]
+            public string? ContinuationToken { get; set; }
+#nullable restore
+#else
+            [QueryParameter("continuationToken")]
+            public string ContinuationToken { get; set; }
+#endif
+            /// <summary>At most this many feeds per page, 1 to 200 (default 50).</summary>
+            [QueryParameter("limit")]
+            public int? Limit { get; set; }
+            /// <summary>Only the bodies pushed to this department&apos;s URL.</summary>
             [QueryParameter("source")]
             public global::IntegrationHub.Client.Ops.Quarantine.GetSourceQueryParameterType? Source { get; set; }
         }

@@ -22,7 +22,7 @@ namespace IntegrationHub.Client.Ops.ReplayFailed
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ReplayFailedRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/ops/replay-failed{?name*,since}", pathParameters)
+        public ReplayFailedRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/ops/replay-failed{?dryRun,max,name*,since}", pathParameters)
         {
         }
         /// <summary>
@@ -30,11 +30,11 @@ namespace IntegrationHub.Client.Ops.ReplayFailed
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ReplayFailedRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/ops/replay-failed{?name*,since}", rawUrl)
+        public ReplayFailedRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/ops/replay-failed{?dryRun,max,name*,since}", rawUrl)
         {
         }
         /// <summary>
-        /// Replays every failed instance that failed at or after `since` (and has one of the names), and reports each one&apos;s outcome. Safe to call twice: a failure already replayed is not replayed again.
+        /// Replays the failed instances that failed at or after `since` (and have one of the names), oldest failure first and at most `max` of them, and reports each one&apos;s outcome; `dryRun=true` lists them and does nothing. Safe to call twice: a failure already replayed is not replayed again.
         /// </summary>
         /// <returns>A <see cref="global::IntegrationHub.Client.Models.ReplayFailedReport"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace IntegrationHub.Client.Ops.ReplayFailed
             return await RequestAdapter.SendAsync<global::IntegrationHub.Client.Models.ReplayFailedReport>(requestInfo, global::IntegrationHub.Client.Models.ReplayFailedReport.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Replays every failed instance that failed at or after `since` (and has one of the names), and reports each one&apos;s outcome. Safe to call twice: a failure already replayed is not replayed again.
+        /// Replays the failed instances that failed at or after `since` (and have one of the names), oldest failure first and at most `max` of them, and reports each one&apos;s outcome; `dryRun=true` lists them and does nothing. Safe to call twice: a failure already replayed is not replayed again.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -93,11 +93,17 @@ namespace IntegrationHub.Client.Ops.ReplayFailed
             return new global::IntegrationHub.Client.Ops.ReplayFailed.ReplayFailedRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Replays every failed instance that failed at or after `since` (and has one of the names), and reports each one&apos;s outcome. Safe to call twice: a failure already replayed is not replayed again.
+        /// Replays the failed instances that failed at or after `since` (and have one of the names), oldest failure first and at most `max` of them, and reports each one&apos;s outcome; `dryRun=true` lists them and does nothing. Safe to call twice: a failure already replayed is not replayed again.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ReplayFailedRequestBuilderPostQueryParameters 
         {
+            /// <summary>`true`: list what would be replayed and do nothing.</summary>
+            [QueryParameter("dryRun")]
+            public bool? DryRun { get; set; }
+            /// <summary>At most this many, oldest failure first, 1 to 500 (default 100); the rest are counted in `notTaken`.</summary>
+            [QueryParameter("max")]
+            public int? Max { get; set; }
             /// <summary>Orchestration names to keep (repeated or comma-separated).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable

@@ -43,6 +43,7 @@ namespace IntegrationHub.Client.Ops.Feeds.Item.Reprocess
         /// <exception cref="global::IntegrationHub.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::IntegrationHub.Client.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::IntegrationHub.Client.Models.ReprocessProblem">When receiving a 409 status code</exception>
+        /// <exception cref="global::IntegrationHub.Client.Models.Problem">When receiving a 410 status code</exception>
         /// <exception cref="global::IntegrationHub.Client.Models.ReprocessProblem">When receiving a 422 status code</exception>
         /// <exception cref="global::IntegrationHub.Client.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::IntegrationHub.Client.Models.Problem">When receiving a 503 status code</exception>
@@ -62,6 +63,7 @@ namespace IntegrationHub.Client.Ops.Feeds.Item.Reprocess
                 { "403", global::IntegrationHub.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::IntegrationHub.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "409", global::IntegrationHub.Client.Models.ReprocessProblem.CreateFromDiscriminatorValue },
+                { "410", global::IntegrationHub.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "422", global::IntegrationHub.Client.Models.ReprocessProblem.CreateFromDiscriminatorValue },
                 { "429", global::IntegrationHub.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::IntegrationHub.Client.Models.Problem.CreateFromDiscriminatorValue },
