@@ -499,9 +499,10 @@ internal static class ApiSchemas
                 ["entries"] = ArrayOf(Object(null, new()
                 {
                     ["at"] = DateTime(null),
-                    ["actor"] = Text("The principal: `ops`, a department (`transport`, …), or `anonymous` (no key, or a key that is nobody's). Never the key."),
-                    ["keySlot"] = Enum("Which of its keys (`none` for anonymous).", "primary", "secondary", "none", "unknown"),
-                    ["action"] = Text("`push`, `validate`, or an ops action: `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`, `reconsolidate`."),
+                    ["actor"] = Text("The principal: `ops`, a department (`transport`, …), a signed-in person's object id, or `anonymous` (no key, or a key that is nobody's). Never the key."),
+                    ["keySlot"] = Enum("Which of its keys (`none` for anonymous; `entra-id` for a person signed in).", "primary", "secondary", "entra-id", "none", "unknown"),
+                    ["name"] = Nullable(Text("The signed-in person's name; null for a key.")),
+                    ["action"] = Text("`push`, `validate`, `read` (an ops read), or an ops action: `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`, `reconsolidate`."),
                     ["target"] = Text("The instance id or feed id acted on; `feeds/{source}` for a push whose body was not read."),
                     ["outcome"] = Text("Ops: `accepted`, `done`, `refused`, `not-found`, `not-supported`, `invalid`, `skipped` or `error` (a pull: `started`, `running`, "
                         + "`not-configured`). Pushes: `accepted`, `duplicate`, `rejected`, `refused` (401, 403), `not-found`, `too-large`, `unsupported-media-type`, "

@@ -192,6 +192,20 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
             Assert.True(answer.Status == status, $"GET {path}: expected {status}; got {answer}");
         }
 
+        // The same reconciliation in the background: started, followed until done, its report held to the document too.
+        var started = await CallAsync(judge, HttpMethod.Post, "/api/ops/reconciliations?graceSeconds=0", Keys.Ops);
+        Assert.Equal(202, started.Status);
+        Assert.Equal(400, (await CallAsync(judge, HttpMethod.Post, "/api/ops/reconciliations?graceSeconds=-1", Keys.Ops)).Status);
+        var runPath = started.Json.GetProperty("status").GetString()!;
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while ((await Api.GetAsync(runPath, Keys.Ops)).Json.GetProperty("status").GetString() is not ("Completed" or "Failed") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(200, (await CallAsync(judge, HttpMethod.Get, runPath, Keys.Ops)).Status);
+        Assert.Equal(404, (await CallAsync(judge, HttpMethod.Get, "/api/ops/reconciliations/no-such-run", Keys.Ops)).Status);
+
         Assert.Equal(401, (await CallAsync(judge, HttpMethod.Get, "/api/ops/instances", null)).Status);
         Assert.Equal(403, (await CallAsync(judge, HttpMethod.Get, "/api/ops/audit", Keys.Transport)).Status);
         Assert.Equal(202, (await CallAsync(judge, HttpMethod.Post, "/api/ops/reconsolidate", Keys.Ops)).Status);

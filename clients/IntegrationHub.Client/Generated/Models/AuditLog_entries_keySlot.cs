@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>Which of its keys (`none` for anonymous).</summary>
+    /// <summary>Which of its keys (`none` for anonymous; `entra-id` for a person signed in).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum AuditLog_entries_keySlot
     {
@@ -14,6 +14,10 @@ namespace IntegrationHub.Client.Models
         [EnumMember(Value = "secondary")]
         #pragma warning disable CS1591
         Secondary,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "entra-id")]
+        #pragma warning disable CS1591
+        EntraId,
         #pragma warning restore CS1591
         [EnumMember(Value = "none")]
         #pragma warning disable CS1591
