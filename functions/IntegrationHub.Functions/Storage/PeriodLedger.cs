@@ -56,6 +56,11 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
     private readonly ConcurrentDictionary<int, long> legacyGenerations = new();
     private readonly ConcurrentDictionary<int, int> currentSegments = new();
 
+    // What this instance has read of each segment: a log only grows, so a later read asks for the bytes after these.
+    private readonly ConcurrentDictionary<(int Year, int Segment), SegmentPrefix> prefixes = new();
+
+    private sealed record SegmentPrefix(long Length, IReadOnlyList<LedgerEntry> Lines);
+
     private BlobContainerClient Container => blobs.GetBlobContainerClient(HubContainers.Ledger);
 
     public static string SegmentName(int year, int segment) => string.Create(CultureInfo.InvariantCulture, $"log/{year}/{segment:D4}.jsonl");
@@ -103,21 +108,48 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
         var generation = offset;
         foreach (var segment in await ListSegmentsAsync(year, cancellationToken).ConfigureAwait(false))
         {
-            var content = (await Container.GetBlobClient(SegmentName(year, segment)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
-            var index = 0L;
-            foreach (var line in content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            var lines = await ReadSegmentAsync(year, segment, cancellationToken).ConfigureAwait(false);
+            for (var index = 0; index < lines.Count; index++)
             {
-                index++;
-                generation = offset + (segment * SegmentSpan) + index;
-                var entry = JsonSerializer.Deserialize<LedgerEntry>(line, HubJson.Options) ?? throw new InvalidDataException($"Ledger {year} segment {segment} line {index} is empty.");
-                if (seen.Add(entry.FeedId))
+                generation = offset + (segment * SegmentSpan) + index + 1;
+                if (seen.Add(lines[index].FeedId))
                 {
-                    entries.Add(entry with { Generation = generation });
+                    entries.Add(lines[index] with { Generation = generation });
                 }
             }
         }
 
         return new LedgerDocument(year, generation, entries);
+    }
+
+    /// <summary>
+    /// The segment's lines, reading only the bytes appended since this instance last read it: the emulator reads an
+    /// append blob block by block, so reading a year of thousands of feeds whole for every build was most of its cost.
+    /// </summary>
+    private async Task<IReadOnlyList<LedgerEntry>> ReadSegmentAsync(int year, int segment, CancellationToken cancellationToken)
+    {
+        var known = prefixes.GetValueOrDefault((year, segment)) ?? new SegmentPrefix(0, []);
+        var blob = Container.GetBlobClient(SegmentName(year, segment));
+        BinaryData content;
+        try
+        {
+            content = (await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(known.Length) }, cancellationToken).ConfigureAwait(false)).Value.Content;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 416)
+        {
+            return known.Lines; // Nothing appended since.
+        }
+
+        var added = new List<LedgerEntry>(known.Lines);
+        foreach (var line in content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            added.Add(JsonSerializer.Deserialize<LedgerEntry>(line, HubJson.Options)
+                ?? throw new InvalidDataException($"Ledger {year} segment {segment} line {added.Count + 1} is empty."));
+        }
+
+        var read = new SegmentPrefix(known.Length + content.ToMemory().Length, added);
+        prefixes.AddOrUpdate((year, segment), read, (_, other) => other.Length >= read.Length ? other : read);
+        return read.Lines;
     }
 
     /// <summary>The year's newest generation without reading its entries: the newest segment's block count.</summary>

@@ -16,11 +16,12 @@ public sealed class PeriodLedgerTests(AzuriteFixture azurite) : IAsyncLifetime
     private const int Segmented = 2072;
     private const int Legacy = 2073;
     private const int Repeated = 2074;
+    private const int ReadWhileWritten = 2075;
 
     public async Task InitializeAsync()
     {
         await HubStorageInitializer.EnsureContainersAsync(azurite.Blobs, CancellationToken.None);
-        foreach (var year in new[] { Concurrent, Segmented, Legacy, Repeated })
+        foreach (var year in new[] { Concurrent, Segmented, Legacy, Repeated, ReadWhileWritten })
         {
             await ForgetAsync(year);
         }
@@ -101,6 +102,29 @@ public sealed class PeriodLedgerTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal([(Id(Repeated, 1), first.Generation), (Id(Repeated, 2), 2L)], document.Entries.Select(e => (e.FeedId, e.Generation)));
         // The repeat still moved the generation: a consolidation that read 3 has seen everything recorded.
         Assert.Equal(3, document.Generation);
+    }
+
+    [Fact]
+    public async Task ReadAsync_WhileFeedsAreRecorded_ReadsAPrefixEachTimeAndEndsWhereAWholeReadEnds()
+    {
+        var ledger = new PeriodLedger(azurite.Blobs);
+        await ledger.RecordAsync(ReadWhileWritten, Entry(ReadWhileWritten, 0), CancellationToken.None);
+        var writing = Task.WhenAll(Enumerable.Range(1, 300).Select(i => ledger.RecordAsync(ReadWhileWritten, Entry(ReadWhileWritten, i), CancellationToken.None)));
+        var reads = 0;
+        while (!writing.IsCompleted)
+        {
+            // The same instance each time: it reads only what was appended since its last read.
+            var document = await ledger.ReadAsync(ReadWhileWritten, CancellationToken.None);
+            Assert.Equal(document.Generation, document.Entries.Count);
+            reads++;
+        }
+
+        await writing;
+        Assert.True(reads > 0);
+        var incremental = await ledger.ReadAsync(ReadWhileWritten, CancellationToken.None);
+        var whole = await new PeriodLedger(azurite.Blobs).ReadAsync(ReadWhileWritten, CancellationToken.None);
+        Assert.Equal(301, incremental.Entries.Count);
+        Assert.Equal(whole.Entries, incremental.Entries);
     }
 
     private static string Id(int year, int n) => $"power-grid:{year}-{(n % 12) + 1:D2}:r{n}";
