@@ -21,6 +21,11 @@ public sealed class DeploymentSnapshot
     public IEnumerable<JsonObject> Resources =>
         (Document["predictedResources"]?.AsArray() ?? []).Select(r => r!.AsObject());
 
+    /// <summary>The one custom role definition whose name starts with <paramref name="roleNamePrefix"/> (the hub defines several).</summary>
+    public JsonObject CustomRole(string roleNamePrefix) =>
+        Xunit.Assert.Single(OfType("Microsoft.Authorization/roleDefinitions"),
+            r => ((string?)r["properties"]?["roleName"] ?? "").StartsWith(roleNamePrefix, StringComparison.Ordinal));
+
     /// <summary>Predicted resources of one type (case-insensitive, as ARM compares types).</summary>
     public IEnumerable<JsonObject> OfType(string type) =>
         Resources.Where(r => string.Equals((string?)r["type"], type, StringComparison.OrdinalIgnoreCase));

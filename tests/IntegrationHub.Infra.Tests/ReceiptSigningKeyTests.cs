@@ -32,7 +32,7 @@ public class ReceiptSigningKeyTests
     public void ReceiptSignerRole_AnyParameterFile_OnlyReadsAndSignsAndIsTheAppsOnlyRoleOnTheKey(string parameterFile)
     {
         var snapshot = Infra.Snapshots[parameterFile];
-        var role = Assert.Single(snapshot.OfType("Microsoft.Authorization/roleDefinitions"));
+        var role = snapshot.CustomRole("IntegrationHub receipt signer");
         var permission = Assert.Single(role["properties"]!["permissions"]!.AsArray())!;
         Assert.Empty(permission["actions"]!.AsArray());
         Assert.Equal(

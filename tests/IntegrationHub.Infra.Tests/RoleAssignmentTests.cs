@@ -57,7 +57,7 @@ public class RoleAssignmentTests
             "ba92f5b4-2d11-453d-a403-e96b0029c9fe", // Storage Blob Data Contributor
             "974c5e8b-45b9-4653-ba55-5f855dd0fb88", // Storage Queue Data Contributor
             "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", // Storage Table Data Contributor
-            (string)Assert.Single(Infra.Snapshots[parameterFile].OfType("Microsoft.Authorization/roleDefinitions"))["name"]!,
+            (string)Infra.Snapshots[parameterFile].CustomRole("IntegrationHub blob index tags")["name"]!,
         ];
         var roles = Infra.Snapshots[parameterFile]
             .OfType("Microsoft.Authorization/roleAssignments")
@@ -72,7 +72,7 @@ public class RoleAssignmentTests
     [MemberData(nameof(ParameterFiles))]
     public void TagRole_AnyParameterFile_GrantsBlobIndexTagsReadAndWriteOnly_AssignableInTheResourceGroupOnly(string parameterFile)
     {
-        var role = Assert.Single(Infra.Snapshots[parameterFile].OfType("Microsoft.Authorization/roleDefinitions"));
+        var role = Infra.Snapshots[parameterFile].CustomRole("IntegrationHub blob index tags");
         var permission = Assert.Single(role["properties"]!["permissions"]!.AsArray())!;
 
         Assert.Equal("CustomRole", (string?)role["properties"]!["type"]);
