@@ -2,6 +2,7 @@ using System.Reflection;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Pull;
+using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Functions;
 

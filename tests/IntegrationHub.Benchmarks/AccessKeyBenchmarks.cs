@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Benchmarks;
 

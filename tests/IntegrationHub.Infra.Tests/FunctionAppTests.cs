@@ -1,3 +1,4 @@
+using IntegrationHub.Functions.Access;
 namespace IntegrationHub.Infra.Tests;
 
 public class FunctionAppTests

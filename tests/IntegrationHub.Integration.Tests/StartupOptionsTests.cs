@@ -2,6 +2,7 @@ using IntegrationHub.Functions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Integration.Tests;
 
@@ -99,10 +100,10 @@ public sealed class StartupOptionsTests
     {
         using var provider = Hub(("Access:Quota:DailyPushBytes", "1024"));
         Start(provider);
-        Assert.Equal(1024, provider.GetRequiredService<IOptions<IntegrationHub.Functions.Intake.AccessOptions>>().Value.Quota.DailyPushBytes);
+        Assert.Equal(1024, provider.GetRequiredService<IOptions<IntegrationHub.Functions.Access.AccessOptions>>().Value.Quota.DailyPushBytes);
 
         using var defaults = Hub();
-        Assert.Equal(256L * 1024 * 1024, defaults.GetRequiredService<IOptions<IntegrationHub.Functions.Intake.AccessOptions>>().Value.Quota.DailyPushBytes);
+        Assert.Equal(256L * 1024 * 1024, defaults.GetRequiredService<IOptions<IntegrationHub.Functions.Access.AccessOptions>>().Value.Quota.DailyPushBytes);
     }
 
     [Theory]

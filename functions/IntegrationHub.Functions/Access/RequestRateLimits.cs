@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
-using IntegrationHub.Functions.Intake;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Functions.Access;

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using IntegrationHub.Functions.Durable;
-using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Storage;
 using Microsoft.DurableTask.Client;

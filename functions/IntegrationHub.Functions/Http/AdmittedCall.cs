@@ -1,5 +1,5 @@
-using IntegrationHub.Functions.Intake;
 using Microsoft.AspNetCore.Http;
+using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Functions.Http;
 

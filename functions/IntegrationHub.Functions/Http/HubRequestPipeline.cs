@@ -1,6 +1,5 @@
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Functions.Access;
-using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Resilience;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

@@ -103,8 +103,8 @@ public sealed partial class FeedIntake(
         if (landedAt is not null)
         {
             var verdict = check.Feed is null ? IntakeVerdict.Rejected : IntakeVerdict.Accepted;
-            HubTelemetry.CountVerdict(source, verdict);
-            HubTelemetry.FeedJudged(judging, feedId, verdict);
+            HubTelemetry.CountVerdict(source, VerdictTag(verdict));
+            HubTelemetry.FeedJudged(judging, feedId, VerdictTag(verdict));
             if (check.Feed is null)
             {
                 LogQuarantined(logger, feedId, source, check.Report.Errors.Count);
@@ -118,8 +118,8 @@ public sealed partial class FeedIntake(
         }
 
         // The same bytes were landed before, with their verdict: that verdict stands (the rules may have changed since).
-        HubTelemetry.CountVerdict(source, IntakeVerdict.Duplicate);
-        HubTelemetry.FeedJudged(judging, feedId, IntakeVerdict.Duplicate);
+        HubTelemetry.CountVerdict(source, HubTelemetry.Verdicts.Duplicate);
+        HubTelemetry.FeedJudged(judging, feedId, HubTelemetry.Verdicts.Duplicate);
         var earlier = await store.GetLandedAsync(source, contentHash, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Feed {feedId} was landed, but {HubContainers.Landing}/{FeedStore.LandingPath(source, contentHash)} is gone.");
         var accepted = earlier.State is FeedState.Validated or FeedState.Consolidated || (earlier.State == FeedState.Received && check.Feed is not null);
@@ -186,6 +186,13 @@ public sealed partial class FeedIntake(
         var versions = await new FeedInclusions(records, datasets).VersionsAsync(position, cancellationToken).ConfigureAwait(false);
         return versions is null ? status : status with { State = FeedState.Consolidated, Datasets = versions };
     }
+
+    private static string VerdictTag(IntakeVerdict verdict) => verdict switch
+    {
+        IntakeVerdict.Accepted => HubTelemetry.Verdicts.Accepted,
+        IntakeVerdict.Duplicate => HubTelemetry.Verdicts.Duplicate,
+        _ => HubTelemetry.Verdicts.Rejected,
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed {FeedId} from {Source} received and validated ({Warnings} warning(s))")]
     private static partial void LogAccepted(ILogger logger, string feedId, string source, int warnings);

@@ -10,6 +10,7 @@ using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging;
+using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Functions.Ops;
 

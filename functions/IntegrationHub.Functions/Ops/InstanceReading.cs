@@ -3,6 +3,7 @@ using IntegrationHub.Core.Feeds;
 using IntegrationHub.Functions.Intake;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using IntegrationHub.Functions.Durable;
 
 namespace IntegrationHub.Functions.Ops;
 

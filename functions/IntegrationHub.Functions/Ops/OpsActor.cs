@@ -1,4 +1,5 @@
 using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Functions.Ops;
 

@@ -1,6 +1,7 @@
 using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Functions.Ops;
 

@@ -7,6 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using IntegrationHub.Functions.Durable;
 
 namespace IntegrationHub.Functions.Pull;
 

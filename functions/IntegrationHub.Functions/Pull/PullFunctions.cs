@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Durable;
 
 namespace IntegrationHub.Functions.Pull;
 

@@ -1,3 +1,4 @@
+using IntegrationHub.Functions.Access;
 namespace IntegrationHub.Functions.Receipts;
 
 /// <summary>Where the hub's receipt-signing key is and what the hub calls itself in a receipt (<c>Receipts__*</c>).</summary>
@@ -38,7 +39,7 @@ public sealed class ReceiptOptions
 internal sealed class ReceiptOptionsValidation(bool inAzure) : Microsoft.Extensions.Options.IValidateOptions<ReceiptOptions>
 {
     public ReceiptOptionsValidation()
-        : this(Intake.AccessOptionsValidation.RunsInAzure)
+        : this(AccessOptionsValidation.RunsInAzure)
     {
     }
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using IntegrationHub.Core.Feeds;
-using IntegrationHub.Functions.Intake;
 
 namespace IntegrationHub.Functions.Telemetry;
 
@@ -108,12 +107,14 @@ public static class HubTelemetry
     public static void ValidationTook(string source, bool valid, TimeSpan elapsed) =>
         ValidationDuration.Record(elapsed.TotalSeconds, new(Tags.Source, source), new(Tags.Valid, valid));
 
-    public static void FeedJudged(Activity? activity, string feedId, IntakeVerdict verdict) =>
-        activity?.SetTag(Tags.FeedId, feedId).SetTag(Tags.Verdict, VerdictName(verdict));
+    /// <param name="verdict">One of <see cref="Verdicts"/>.</param>
+    public static void FeedJudged(Activity? activity, string feedId, string verdict) =>
+        activity?.SetTag(Tags.FeedId, feedId).SetTag(Tags.Verdict, verdict);
 
     /// <summary>Counts a verdict a caller got: a push's answer, or the first recording of a pulled feed's.</summary>
-    public static void CountVerdict(string source, IntakeVerdict verdict) =>
-        FeedsJudged.Add(1, new(Tags.Source, source), new(Tags.Verdict, VerdictName(verdict)));
+    /// <param name="verdict">One of <see cref="Verdicts"/>.</param>
+    public static void CountVerdict(string source, string verdict) =>
+        FeedsJudged.Add(1, new(Tags.Source, source), new(Tags.Verdict, verdict));
 
     public static Activity? StartBuilding(string period) =>
         Source.StartActivity(Activities.BuildDataset)?.SetTag(Tags.Period, period);
@@ -166,10 +167,11 @@ public static class HubTelemetry
         _ => "month",
     };
 
-    private static string VerdictName(IntakeVerdict verdict) => verdict switch
+    /// <summary>The values of the verdict tag.</summary>
+    public static class Verdicts
     {
-        IntakeVerdict.Accepted => "accepted",
-        IntakeVerdict.Duplicate => "duplicate",
-        _ => "rejected",
-    };
+        public const string Accepted = "accepted";
+        public const string Duplicate = "duplicate";
+        public const string Rejected = "rejected";
+    }
 }

@@ -8,6 +8,7 @@ using IntegrationHub.Functions.Intake;
 using IntegrationHub.LocalHost.Tests.Ops;
 using IntegrationHub.LocalHost.Tests.Support;
 using Microsoft.AspNetCore.Http;
+using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.LocalHost.Tests.Access;
 

@@ -2,6 +2,7 @@ using IntegrationHub.Core.Feeds;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.LocalHost.Tests.Support;
 using Microsoft.Extensions.Configuration;
+using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.LocalHost.Tests.Hosting;
 

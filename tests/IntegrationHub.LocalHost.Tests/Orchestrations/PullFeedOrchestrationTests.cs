@@ -1,6 +1,7 @@
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Pull;
 using Microsoft.DurableTask.Client;
+using IntegrationHub.Functions.Durable;
 
 namespace IntegrationHub.LocalHost.Tests.Orchestrations;
 

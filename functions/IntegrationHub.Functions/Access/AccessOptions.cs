@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace IntegrationHub.Functions.Intake;
+namespace IntegrationHub.Functions.Access;
 
 /// <summary>
 /// A credential pair: two keys are valid at once so a key can be rotated without downtime. Each holds the key itself

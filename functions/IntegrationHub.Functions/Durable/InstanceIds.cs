@@ -1,4 +1,4 @@
-namespace IntegrationHub.Functions.Intake;
+namespace IntegrationHub.Functions.Durable;
 
 /// <summary>
 /// Deterministic orchestration instance ids. The same feed can never start a second run, and ops can filter by
