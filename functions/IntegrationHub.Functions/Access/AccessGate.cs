@@ -1,5 +1,4 @@
 using System.Globalization;
-using IntegrationHub.Functions.Ops;
 using IntegrationHub.Functions.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

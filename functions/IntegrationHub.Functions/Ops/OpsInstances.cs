@@ -6,6 +6,7 @@ using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
+using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Functions.Ops;
 

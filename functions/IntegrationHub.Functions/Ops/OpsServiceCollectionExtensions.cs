@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Functions.Ops;
 

@@ -4,6 +4,7 @@ using IntegrationHub.Functions.Ops;
 using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Integration.Tests.Ops;
 

@@ -8,6 +8,7 @@ using Azure.Storage.Blobs.Specialized;
 using IntegrationHub.Core;
 using IntegrationHub.Functions.Ops;
 using IntegrationHub.Functions.Storage;
+using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Integration.Tests.Ops;
 

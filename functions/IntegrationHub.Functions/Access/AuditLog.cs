@@ -6,13 +6,11 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using IntegrationHub.Core;
-using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging;
-using IntegrationHub.Functions.Access;
 
-namespace IntegrationHub.Functions.Ops;
+namespace IntegrationHub.Functions.Access;
 
 /// <summary>
 /// The audit log: every push by a key holder (whatever its answer) and every ops action, with who did it, one JSON line

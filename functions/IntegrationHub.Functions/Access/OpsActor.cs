@@ -1,7 +1,5 @@
-using IntegrationHub.Functions.Intake;
-using IntegrationHub.Functions.Access;
 
-namespace IntegrationHub.Functions.Ops;
+namespace IntegrationHub.Functions.Access;
 
 /// <summary>
 /// Who performed an ops action, as the audit log records it: the ops principal and which of its two keys was used, or
