@@ -267,7 +267,11 @@ public sealed partial class RunScriptTests : IDisposable
         public static RunScript Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
         {
             // Its own process group (setsid), as a terminal gives a command: Ctrl-C goes to the whole group.
+            // SIGINT at its default, as a terminal's shell has it: a test run started in the background (a CI job) passes
+            // it on ignored, and bash can neither trap nor reset a signal ignored on entry.
             var start = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+            start.ArgumentList.Add("env");
+            start.ArgumentList.Add("--default-signal=INT");
             start.ArgumentList.Add("bash");
             start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "local-dev", "run.sh"));
             foreach (var argument in arguments)
