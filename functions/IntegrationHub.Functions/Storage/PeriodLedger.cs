@@ -53,7 +53,7 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
     // One entry per line: each append block is one line, so lines and generations match.
     private static readonly JsonSerializerOptions OneLine = new(HubJson.Options) { WriteIndented = false };
 
-    private readonly ConcurrentDictionary<int, long> legacyGenerations = new();
+    private readonly ConcurrentDictionary<int, LedgerDocument> legacyDocuments = new();
     private readonly ConcurrentDictionary<int, int> currentSegments = new();
 
     // What this instance has read of each segment: a log only grows, so a later read asks for the bytes after these.
@@ -69,7 +69,7 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
     public async Task<LedgerEntry> RecordAsync(int year, LedgerEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var offset = await LegacyGenerationAsync(year, cancellationToken).ConfigureAwait(false);
+        var offset = (await LegacyAsync(year, cancellationToken).ConfigureAwait(false)).Generation;
         var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry with { Generation = 0 }, OneLine) + "\n");
         var segment = currentSegments.GetValueOrDefault(year);
         while (true)
@@ -100,10 +100,9 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
 
     public async Task<LedgerDocument> ReadAsync(int year, CancellationToken cancellationToken)
     {
-        var (legacy, _) = await ConditionalJsonBlob.ReadAsync<LedgerDocument>(LegacyBlob(year), cancellationToken).ConfigureAwait(false);
-        var offset = legacy?.Generation ?? 0;
-        legacyGenerations.TryAdd(year, offset);
-        var entries = new List<LedgerEntry>(legacy?.Entries ?? []);
+        var legacy = await LegacyAsync(year, cancellationToken).ConfigureAwait(false);
+        var offset = legacy.Generation;
+        var entries = new List<LedgerEntry>(legacy.Entries);
         var seen = entries.Select(e => e.FeedId).ToHashSet(StringComparer.Ordinal);
         var generation = offset;
         foreach (var segment in await ListSegmentsAsync(year, cancellationToken).ConfigureAwait(false))
@@ -155,7 +154,7 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
     /// <summary>The year's newest generation without reading its entries: the newest segment's block count.</summary>
     public async Task<long> ReadGenerationAsync(int year, CancellationToken cancellationToken)
     {
-        var offset = await LegacyGenerationAsync(year, cancellationToken).ConfigureAwait(false);
+        var offset = (await LegacyAsync(year, cancellationToken).ConfigureAwait(false)).Generation;
         var segments = await ListSegmentsAsync(year, cancellationToken).ConfigureAwait(false);
         if (segments.Count == 0)
         {
@@ -222,16 +221,16 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
         return segments;
     }
 
-    /// <summary>An older build's year document, if any: this build only reads it, so its generation is read once.</summary>
-    private async Task<long> LegacyGenerationAsync(int year, CancellationToken cancellationToken)
+    /// <summary>An older build's year document (empty if none): this build only reads it, so each instance reads it once.</summary>
+    private async Task<LedgerDocument> LegacyAsync(int year, CancellationToken cancellationToken)
     {
-        if (legacyGenerations.TryGetValue(year, out var known))
+        if (legacyDocuments.TryGetValue(year, out var known))
         {
             return known;
         }
 
         var (legacy, _) = await ConditionalJsonBlob.ReadAsync<LedgerDocument>(LegacyBlob(year), cancellationToken).ConfigureAwait(false);
-        return legacyGenerations.GetOrAdd(year, legacy?.Generation ?? 0);
+        return legacyDocuments.GetOrAdd(year, legacy ?? new LedgerDocument(year, 0, []));
     }
 
     private BlobClient LegacyBlob(int year) => Container.GetBlobClient(string.Create(CultureInfo.InvariantCulture, $"{year}.json"));
