@@ -54,11 +54,31 @@ fi
 export Access__RateLimit__PushPermitsPerMinute=1000000 Access__RateLimit__PushBurst=1000000 Access__RateLimit__MaxConcurrentPushes=1000 Access__Quota__DailyPushBytes=1099511627776 Access__RateLimit__OpsPermitsPerMinute=1000000
 
 reconcile() { # GRACE_SECONDS -> the reconciliation's totals as "landed consolidated published lost duplicates"
+  # A background run (POST, then follow its status), as `hub reconcile` does: one request over a store of thousands of
+  # feeds outlasts the HTTP timeout, and its 503 would read as "nothing consolidated yet".
   node -e '
-    fetch(`http://localhost:7071/api/ops/reconcile?graceSeconds=${process.argv[1]}`, { headers: { "x-api-key": "local-ops-key" } })
-      .then(r => r.json()).then(j => { const t = j.totals || {};
-        console.log(`${t.landed ?? 0} ${t.consolidated ?? 0} ${t.published ?? 0} ${t.lost ?? 0} ${t.duplicates ?? 0}`); })
-      .catch(() => console.log("0 0 0 0 0"));' "$1"
+    const hub = "http://localhost:7071", headers = { "x-api-key": "local-ops-key" };
+    const sleep = ms => new Promise(r => setTimeout(r, ms));
+    (async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          const started = await fetch(`${hub}/api/ops/reconciliations?graceSeconds=${process.argv[1]}`, { method: "POST", headers });
+          if (started.status !== 202) { await sleep(2000); continue; }
+          const statusUrl = started.headers.get("location") ?? (await started.json()).status;
+          for (;;) {
+            await sleep(1000);
+            const run = await fetch(new URL(statusUrl, hub), { headers }).then(r => r.json()).catch(() => ({}));
+            if (run.status === "Completed") {
+              const t = run.report?.totals || {};
+              console.log(`${t.landed ?? 0} ${t.consolidated ?? 0} ${t.published ?? 0} ${t.lost ?? 0} ${t.duplicates ?? 0}`);
+              return;
+            }
+            if (["Failed", "Terminated"].includes(run.status)) break;
+          }
+        } catch { await sleep(2000); }
+      }
+      console.log("0 0 0 0 0");
+    })();' "$1"
 }
 
 ceiling_done=false
@@ -90,18 +110,24 @@ measure() { # NAME TREE SIZE
   burst="$(node "$here/burst.mjs" http://localhost:7071 "$size" 16 "$name-$size-$RANDOM" || true)"
   local accepted
   accepted="$(node -e 'console.log(JSON.parse(process.argv[1]).accepted)' "$burst")"
-  local started landed consolidated published lost duplicates
+  local started landed consolidated published lost duplicates pass_started previous_pass=""
   started=$(date +%s.%N)
   while true; do
+    pass_started=$(date +%s.%N)
     read -r landed consolidated published lost duplicates <<<"$(reconcile 3600)"
+    echo "$name: $consolidated of $accepted consolidated, $published announced" >&2
     if [[ "$published" -ge "$accepted" && "$consolidated" -ge "$accepted" ]]; then break; fi
-    if (( $(date +%s) - ${started%.*} > 1800 )); then echo "$name: not drained after 30 min ($consolidated of $accepted consolidated)" >&2; break; fi
+    if (( $(date +%s) - ${started%.*} > 3600 )); then echo "$name: not drained after 60 min ($consolidated of $accepted consolidated)" >&2; break; fi
+    previous_pass="$pass_started"
     sleep 1
   done
-  local drained
+  # A pass takes a while over thousands of feeds: the drain ended after the previous (incomplete) pass started and
+  # before this (complete) one ended, so both bounds are kept.
+  local drained drained_after
   drained="$(node -e 'console.log(((Date.now() / 1000) - Number(process.argv[1])).toFixed(1))' "$started")"
+  drained_after="$(node -e 'console.log(Math.max(0, Number(process.argv[2] || process.argv[1]) - Number(process.argv[1])).toFixed(1))' "$started" "$previous_pass")"
   read -r landed consolidated published lost duplicates <<<"$(reconcile 0)"
-  local line="{\"build\":\"$name\",\"feeds\":$size,\"burst\":$burst,\"drainSeconds\":$drained,\"landed\":$landed,\"consolidated\":$consolidated,\"published\":$published,\"lost\":$lost,\"duplicates\":$duplicates}"
+  local line="{\"build\":\"$name\",\"feeds\":$size,\"burst\":$burst,\"drainSeconds\":$drained,\"drainedAfterSeconds\":$drained_after,\"landed\":$landed,\"consolidated\":$consolidated,\"published\":$published,\"lost\":$lost,\"duplicates\":$duplicates}"
   echo "$line" | tee -a "$out"
   kill -TERM "$host_pid" 2>/dev/null; wait "$host_pid" 2>/dev/null || true
   host_pid=""
