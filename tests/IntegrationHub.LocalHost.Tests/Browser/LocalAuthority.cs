@@ -115,6 +115,9 @@ public sealed class LocalAuthority : IAsyncDisposable
         signingKey.Dispose();
     }
 
+    /// <summary>Every refresh token issued so far stops working, as when a session is revoked or has run out.</summary>
+    public void RevokeRefreshTokens() => refreshTokens.Clear();
+
     /// <summary>An access token for the hub as the token endpoint issues one (for calls the test makes itself).</summary>
     public string AccessToken(AuthorityPerson person) => Sign(new Dictionary<string, object>
     {

@@ -57,7 +57,8 @@ public sealed class ConsoleSignInHub : EndToEndHub
 /// The ops console in Azure: no ops key, people sign in with Entra ID through the vendored MSAL.js (authorization code
 /// flow with PKCE, by redirect) against a real authority on this machine, and the hub checks their tokens. A person
 /// without a role is told which role they lack, a reader lists instances but is refused an action naming the operator
-/// role, an operator replays and the audit log names them; access tokens are renewed with the refresh token.
+/// role, an operator replays and the audit log names them; access tokens are renewed with the refresh token, and once
+/// that is refused the person signs in again by redirect and lands on the view they were going to.
 /// </summary>
 public sealed class OpsConsoleSignInBrowserTests(ConsoleSignInHub hub, ITestOutputHelper output) : IClassFixture<ConsoleSignInHub>
 {
@@ -150,6 +151,14 @@ public sealed class OpsConsoleSignInBrowserTests(ConsoleSignInHub hub, ITestOutp
         Confirm(page, "action-replay");
         page.Until("the replayed instance to complete", () => page.Text("detail-status") == "Completed", TimeSpan.FromSeconds(120));
 
+        // The session runs out (its refresh token refused): the next call signs the person in again by redirect, and the
+        // console comes back to the view they were going to.
+        hub.Authority.RevokeRefreshTokens();
+        page.Id("nav-quarantine").Click();
+        page.Until("the authority's page", () => page.Driver.FindElements(By.Id($"person-{ConsoleSignInHub.Operator.Key}")).FirstOrDefault()).Click();
+        page.Until("the quarantine view after signing in again", () => page.Driver.Url.EndsWith("#/quarantine", StringComparison.Ordinal)
+            && page.Id("quarantine-view").Displayed && page.Text("key-state") == $"Signed in as {ConsoleSignInHub.Operator.Name}");
+
         page.Id("nav-audit").Click();
         page.Until("the audit log", () => page.Id("audit-view").Displayed);
         page.Id("audit-actor").SendKeys(ConsoleSignInHub.Operator.ObjectId);
@@ -164,8 +173,8 @@ public sealed class OpsConsoleSignInBrowserTests(ConsoleSignInHub hub, ITestOutp
         // Access tokens last 4 minutes, inside MSAL's renewal margin: the console renewed them with the refresh token
         // instead of sending the person through the sign-in again.
         Assert.True(hub.Authority.Refreshes > 0, "acquireTokenSilent should have renewed the access token with the refresh token.");
-        Assert.Equal(3, hub.Authority.CodeExchanges);
-        Assert.Empty(hub.Authority.Refused);
+        Assert.Equal(4, hub.Authority.CodeExchanges);
+        Assert.Equal(["token: unknown refresh token"], hub.Authority.Refused);
         Assert.DoesNotContain(page.BrowserErrors(), e => e.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
 
         // The hub took the same token from no one but the person: the audit of the operator's reads is theirs too.
