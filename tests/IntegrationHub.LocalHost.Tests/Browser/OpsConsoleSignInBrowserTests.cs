@@ -115,6 +115,20 @@ public sealed class OpsConsoleSignInBrowserTests(ConsoleSignInHub hub, ITestOutp
     private async Task ConsoleAsync(string instanceId)
     {
         var page = new BrowserPage(hub.Driver, hub.Logs, output);
+
+        // In Azure without a console registration there is no way in, and the console says so instead of a key form.
+        hub.Reconfigure(("Access:Entra:ConsoleClientId", null));
+        try
+        {
+            page.Open(new Uri(hub.Api.Address, "/api/console"));
+            page.Until("the note that sign-in is not set up", () => page.Id("no-sign-in").Displayed);
+            Assert.False(page.Id("key-panel").Displayed || page.Id("sign-in-panel").Displayed);
+        }
+        finally
+        {
+            hub.Reconfigure(("Access:Entra:ConsoleClientId", LocalAuthority.ConsoleClientId));
+        }
+
         page.Open(new Uri(hub.Api.Address, "/api/console"));
 
         // In Azure the key form is not offered: only the sign-in.
