@@ -101,6 +101,12 @@ param opsSignInTenantId string = tenant().tenantId
 @description('Optional. The audience of ops tokens (Access__Entra__Audience): the client id of the hub\'s app registration, made once by hand (infra/README.md, "Ops sign-in"). Empty: nobody can sign in, and the ops surface stays closed in Azure.')
 param opsSignInAudience string = ''
 
+@description('Optional. The client id of the app registration the ops console signs in with (Access__Entra__ConsoleClientId): by default the hub\'s own registration, with the platform "Single-page application" and the redirect URI https://<app host>/api/console (infra/README.md, "Ops sign-in"). Empty: the console offers no sign-in.')
+param opsConsoleClientId string = opsSignInAudience
+
+@description('Optional. The scope the ops console asks a token for (Access__Entra__Scope). Empty: api://<audience>/Ops.Use, the delegated scope of the registration steps.')
+param opsSignInScope string = ''
+
 @description('Optional. Accept the ops key in Azure too (Access__AllowOpsKeyInAzure), e.g. as a break-glass key while the sign-in is being set up. Off: ops sign in as themselves, and the audit log names them.')
 param accessAllowOpsKeyInAzure bool = false
 
@@ -596,6 +602,9 @@ var coreSettings = {
   Access__Entra__Audience: opsSignInAudience
   Access__Entra__Instance: environment().authentication.loginEndpoint
   Access__Entra__MetadataAddress: ''
+  // The ops console signs people in with MSAL.js against the same tenant (GET /api/console/sign-in tells it how).
+  Access__Entra__ConsoleClientId: opsConsoleClientId
+  Access__Entra__Scope: opsSignInScope
   Access__AllowOpsKeyInAzure: string(accessAllowOpsKeyInAzure)
   // Fair use: a department's burst and its pushes in progress (whole-app figures: docs/reliability.md).
   Access__RateLimit__PushBurst: string(accessPushBurst)

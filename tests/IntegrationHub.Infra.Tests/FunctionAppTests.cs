@@ -88,6 +88,13 @@ public class FunctionAppTests
         Assert.Equal("", settings["Access__Entra__MetadataAddress"]);
         Assert.True(settings.ContainsKey("Access__Entra__Audience"));
 
+        // The console signs in with the hub's own registration (its SPA redirect URI added) unless another is given,
+        // asking for the registration's Ops.Use scope, which the app derives from the audience when this is empty.
+        Assert.Contains("Access__Entra__ConsoleClientId", names);
+        Assert.Contains("Access__Entra__Scope", names);
+        Assert.Equal(settings["Access__Entra__Audience"], settings["Access__Entra__ConsoleClientId"]);
+        Assert.Equal("", settings["Access__Entra__Scope"]);
+
         // In Azure ops sign in as themselves; the shared key only when a parameter file says so (none does).
         // ARM writes string(false) as "false", the snapshot's evaluator as "False"; the app's binder reads either.
         Assert.Equal("false", settings["Access__AllowOpsKeyInAzure"], ignoreCase: true);

@@ -132,4 +132,61 @@ public sealed class StartupOptionsTests
         Assert.DoesNotContain("PowerGrid", refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("Environment", refused.Message, StringComparison.Ordinal);
     }
+    private const string Tenant = "8f0e2c1a-5b7d-4e3f-9a61-0c2d4b6e8f10";
+    private const string HubClientId = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+
+    [Theory]
+    [InlineData("Instance", "http://login.microsoftonline.com/", "Access__Entra__Instance")]
+    [InlineData("Instance", "login.microsoftonline.com", "Access__Entra__Instance")]
+    [InlineData("TenantId", "8f0e2c1a/../common", "Access__Entra__TenantId")]
+    [InlineData("ConsoleClientId", "hub-console", "Access__Entra__ConsoleClientId")]
+    [InlineData("Scope", "api://x/Ops.Use openid", "Access__Entra__Scope")]
+    public void Start_EntraSettingTheConsoleCannotSignInWith_FailsNamingTheSetting(string setting, string value, string named)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Access:Entra:TenantId"] = Tenant,
+            ["Access:Entra:Audience"] = HubClientId,
+            ["Access:Entra:ConsoleClientId"] = HubClientId,
+            [$"Access:Entra:{setting}"] = value,
+        };
+        using var provider = Hub([.. settings.Select(s => (s.Key, s.Value))]);
+
+        var refused = Assert.Throws<OptionsValidationException>(() => Start(provider));
+        Assert.Contains(named, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_ConsoleClientIdWithoutATenantToCheckItsTokens_FailsNamingTheMissingSettings()
+    {
+        using var provider = Hub(("Access:Entra:ConsoleClientId", HubClientId));
+
+        var refused = Assert.Throws<OptionsValidationException>(() => Start(provider));
+        Assert.Contains("Access__Entra__TenantId", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Access__Entra__Audience", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConsoleSignIn_FromTheSettings_TenantAuthorityAndTheRegistrationsOpsUseScope()
+    {
+        using var provider = Hub(("Access:Entra:TenantId", Tenant), ("Access:Entra:Audience", HubClientId), ("Access:Entra:ConsoleClientId", HubClientId));
+        Start(provider);
+
+        var console = provider.GetRequiredService<OpsSignIn>().Console;
+
+        // The registration steps of infra/README.md: identifier URI api://{client id}, delegated scope Ops.Use.
+        Assert.Equal(new ConsoleSignIn(HubClientId, $"https://login.microsoftonline.com/{Tenant}", $"api://{HubClientId}/Ops.Use"), console);
+        Assert.Equal("https://login.microsoftonline.com", console!.AuthorityOrigin);
+    }
+
+    [Fact]
+    public void ConsoleSignIn_WithoutAConsoleClientId_IsOff_AndTheConsolesCspConnectsToItsOwnOriginOnly()
+    {
+        using var provider = Hub(("Access:Entra:TenantId", Tenant), ("Access:Entra:Audience", HubClientId));
+        Start(provider);
+
+        Assert.Null(provider.GetRequiredService<OpsSignIn>().Console);
+        Assert.Contains("connect-src 'self';", SecurityHeaders.ConsolePolicy(null), StringComparison.Ordinal);
+        Assert.Contains("connect-src 'self' https://login.microsoftonline.com;", SecurityHeaders.ConsolePolicy("https://login.microsoftonline.com"), StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -31,11 +32,95 @@ public sealed class EntraOptions
     /// <summary>The OpenID metadata document; by default the tenant's v2.0 one under <see cref="Instance"/>.</summary>
     public string? MetadataAddress { get; set; }
 
+    /// <summary>
+    /// The client id of the app registration the ops console signs in with (platform "Single-page application", its
+    /// redirect URI <c>https://{host}/api/console</c>); it may be the hub's own registration. Unset, the console offers
+    /// no Entra ID sign-in.
+    /// </summary>
+    public string? ConsoleClientId { get; set; }
+
+    /// <summary>The scope the console asks a token for; by default the delegated scope <c>Ops.Use</c> of <see cref="Audience"/>.</summary>
+    public string? Scope { get; set; }
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(TenantId) && !string.IsNullOrWhiteSpace(Audience);
+
+    /// <summary>Where people sign in: the tenant under <see cref="Instance"/>.</summary>
+    public string Authority => $"{Instance.TrimEnd('/')}/{TenantId}";
+
+    /// <summary>The console's sign-in, or null when it offers none (no console client id, or no tenant to check tokens).</summary>
+    public ConsoleSignIn? Console => IsConfigured && ConsoleClientId is { Length: > 0 } clientId
+        ? new ConsoleSignIn(clientId, Authority, Scope is { Length: > 0 } scope ? scope : DefaultScope(Audience!))
+        : null;
+
+    /// <summary><c>api://{client id}/Ops.Use</c>, or <c>{Application ID URI}/Ops.Use</c> when the audience is one.</summary>
+    public static string DefaultScope(string audience)
+    {
+        ArgumentNullException.ThrowIfNull(audience);
+        return audience.Contains("://", StringComparison.Ordinal) ? $"{audience.TrimEnd('/')}/Ops.Use" : $"api://{audience}/Ops.Use";
+    }
 
     public string Metadata => MetadataAddress is { Length: > 0 } address
         ? address
         : $"{Instance.TrimEnd('/')}/{TenantId}/v2.0/.well-known/openid-configuration";
+}
+
+/// <summary>What the ops console needs to sign people in (all public: a browser sees them in the sign-in request).</summary>
+/// <param name="ClientId">The console's app registration.</param>
+/// <param name="Authority">The tenant's sign-in address, <c>https://login.microsoftonline.com/{tenant}</c>.</param>
+/// <param name="Scope">The scope of the hub's API the console asks a token for.</param>
+public sealed record ConsoleSignIn(string ClientId, string Authority, string Scope)
+{
+    /// <summary>The origin the browser fetches the tenant's metadata and tokens from: the console's CSP allows it.</summary>
+    public string AuthorityOrigin => new Uri(Authority).GetLeftPart(UriPartial.Authority);
+}
+
+/// <summary>
+/// Entra ID settings that must stop the start, each named: a sign-in host that is not https (MSAL.js refuses one, and
+/// tokens would travel in clear), a tenant id that is not a GUID or domain name (it becomes part of the authority's
+/// path), and a console client id without a tenant and audience to check its tokens or that is not a GUID.
+/// </summary>
+internal sealed partial class EntraOptionsValidation : IValidateOptions<EntraOptions>
+{
+    private const string Prefix = "Access__Entra__";
+
+    public ValidateOptionsResult Validate(string? name, EntraOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (!Uri.TryCreate(options.Instance, UriKind.Absolute, out var instance) || instance.Scheme != Uri.UriSchemeHttps
+            || instance.Query.Length > 0 || instance.Fragment.Length > 0)
+        {
+            failures.Add($"{Prefix}Instance must be an absolute https address without query or fragment (the cloud's sign-in host).");
+        }
+
+        if (options.TenantId is { Length: > 0 } tenant && !TenantName().IsMatch(tenant))
+        {
+            failures.Add($"{Prefix}TenantId must be a directory id (GUID) or a domain name.");
+        }
+
+        if (options.ConsoleClientId is { Length: > 0 } clientId)
+        {
+            if (!Guid.TryParse(clientId, out _))
+            {
+                failures.Add($"{Prefix}ConsoleClientId must be an application (client) id, a GUID.");
+            }
+
+            if (!options.IsConfigured)
+            {
+                failures.Add($"{Prefix}ConsoleClientId needs {Prefix}TenantId and {Prefix}Audience: without them no token the console gets is accepted.");
+            }
+        }
+
+        if (options.Scope is { Length: > 0 } scope && (scope.Length > 256 || scope.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            failures.Add($"{Prefix}Scope must be one scope (no spaces), at most 256 characters, e.g. api://<client id>/Ops.Use.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,253}[A-Za-z0-9])?$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex TenantName();
 }
 
 /// <summary>The app roles of the hub's app registration that admit a person to the ops surface.</summary>
@@ -76,6 +161,9 @@ public sealed partial class OpsSignIn(IOptionsMonitor<EntraOptions> options, IHt
     public bool RunsInAzure => !string.IsNullOrEmpty(configuration[AzureInstanceSetting]);
 
     public bool IsConfigured => options.CurrentValue.IsConfigured;
+
+    /// <summary>The console's Entra ID sign-in, or null when it has none.</summary>
+    public ConsoleSignIn? Console => options.CurrentValue.Console;
 
     /// <exception cref="DependencyUnavailableException">The tenant's metadata or keys could not be read (503).</exception>
     public async Task<SignInResult> CheckAsync(string token, CancellationToken cancellationToken)
@@ -166,7 +254,8 @@ public static class OpsSignInServiceCollectionExtensions
     /// <summary>Ops sign-in: the Entra ID settings, the metadata's HTTP client and the token checks.</summary>
     public static IServiceCollection AddOpsSignIn(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<EntraOptions>().Bind(configuration.GetSection(EntraOptions.SectionName));
+        services.AddOptions<EntraOptions>().Bind(configuration.GetSection(EntraOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EntraOptions>, EntraOptionsValidation>();
         services.AddHttpClient(OpsSignIn.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<OpsSignIn>();
         return services;

@@ -12,6 +12,15 @@ public static class SecurityHeaders
     public const string PagePolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+    /// <summary>
+    /// The ops console's policy: the page policy, and with Entra ID sign-in on, MSAL.js may also fetch the tenant's
+    /// metadata and tokens from the sign-in authority's origin (that one, never a wildcard). Signing in itself is a
+    /// navigation of the whole tab, which no directive here restricts.
+    /// </summary>
+    public static string ConsolePolicy(string? authorityOrigin) => authorityOrigin is { Length: > 0 } origin
+        ? PagePolicy.Replace("connect-src 'self'", $"connect-src 'self' {origin}", StringComparison.Ordinal)
+        : PagePolicy;
+
     /// <summary>A JSON answer opened in a browser tab runs nothing, loads nothing and cannot be framed.</summary>
     public const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'";
 
@@ -26,6 +35,13 @@ public static class SecurityHeaders
     {
         ArgumentNullException.ThrowIfNull(response);
         Common(response, PagePolicy);
+    }
+
+    /// <summary>The ops console page itself: <see cref="ConsolePolicy"/> for its sign-in authority, if any.</summary>
+    public static void ForConsole(HttpResponse response, ConsoleSignIn? signIn)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        Common(response, ConsolePolicy(signIn?.AuthorityOrigin));
     }
 
     /// <summary>

@@ -582,6 +582,19 @@ internal static class ApiSchemas
         schemas["Html"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "An HTML page." };
         schemas["Asset"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A script, style sheet or licence text." };
         schemas["Health"] = Object(null, new() { ["status"] = Enum(null, "ok") }, required: ["status"]);
+        schemas["ConsoleSignIn"] = Object(
+            "How the ops console signs people in.",
+            new()
+            {
+                ["entra"] = Nullable(Object("Entra ID sign-in with MSAL.js; null when it is not configured.", new()
+                {
+                    ["clientId"] = Text("The console's app registration (platform: single-page application)."),
+                    ["authority"] = Text("The tenant's sign-in address, `https://login.microsoftonline.com/{tenant}`."),
+                    ["scope"] = Text("The scope of the hub's API the console asks a token for, e.g. `api://{client id}/Ops.Use`."),
+                }, required: ["clientId", "authority", "scope"])),
+                ["opsKey"] = Boolean("Whether the hub accepts the ops key here: false in Azure unless `Access__AllowOpsKeyInAzure`."),
+            },
+            required: ["entra", "opsKey"]);
         var checks = Object("Each dependency checked: `ok` or `unavailable`.", new()
         {
             ["storage"] = Enum("The hub's blob storage.", "ok", "unavailable"),

@@ -456,10 +456,18 @@ internal static class OperationCatalog
         // Pages.
         ["OpsConsole"] = new(PagesTag, ApiAccess.None, "The ops console",
             "A web page over the ops API: instances with filters, an instance's detail and failure, replay, rewind, terminate and purge, the quarantine and the audit log. "
-            + "The page holds no data and needs no key; it asks the operator for the ops key and sends it with each ops call.")
+            + "The page holds no data and needs no key; it signs the operator in with Entra ID (MSAL.js, `GET /api/console/sign-in`) and sends "
+            + "the token with each ops call, or in local development asks for the ops key.")
         {
             Conditional = true,
             Responses = [new(200, "The page.", "Html", ApiMediaTypes.Html)],
+        },
+        ["ConsoleSignInSettings"] = new(PagesTag, ApiAccess.None, "How the ops console signs in",
+            "Read by the console before anything else: `entra` (the console's client id, the tenant's authority and the API scope "
+            + "MSAL.js asks a token for) when Entra ID sign-in is configured, else null; `opsKey`: whether the hub accepts the ops "
+            + "key here (not in Azure unless allowed), so the console offers its form. Nothing secret; never cached.")
+        {
+            Responses = [new(200, "The console's sign-in settings.", "ConsoleSignIn")],
         },
         ["Dashboard"] = new(PagesTag, ApiAccess.None, "The data-set dashboard",
             "The latest data set of a chosen period and area: key indicators over time against the plan's targets, the target table, quality flags and what is missing.")

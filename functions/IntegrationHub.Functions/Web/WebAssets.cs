@@ -40,6 +40,11 @@ internal static partial class WebAssets
         ["swagger-ui-bundle.js"] = "text/javascript; charset=utf-8",
         ["swagger-ui.css"] = "text/css; charset=utf-8",
         ["swagger-ui-license.txt"] = "text/plain; charset=utf-8",
+
+        // Entra ID sign-in of the console: the vendored MSAL.js (Assets/msal-browser, with its licence) and the script using it.
+        ["console-sign-in.js"] = "text/javascript; charset=utf-8",
+        ["msal-browser.js"] = "text/javascript; charset=utf-8",
+        ["msal-browser-license.txt"] = "text/plain; charset=utf-8",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     // The embedded bytes cannot change while the process runs: read, hash and render them once.

@@ -1,8 +1,10 @@
+using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Datasets;
 using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Functions.Web;
 
@@ -11,15 +13,38 @@ namespace IntegrationHub.Functions.Web;
 /// dashboard over the data-set query API, and the API reference over the OpenAPI document. Anonymous on purpose: the pages hold no data. The console asks the
 /// operator for the ops key and sends it from the browser with each ops call; the dashboard reads published data.
 /// </summary>
-public sealed class WebFunctions
+public sealed class WebFunctions(OpsSignIn signIn, IOptionsMonitor<AccessOptions> access)
 {
     /// <summary>Pages are small and name their assets by fingerprint: revalidate them on every load (a 304 by ETag).</summary>
     public const string PageCaching = "no-cache";
 
     [Function(nameof(OpsConsole))]
     [Access(AccessPolicy.Page)]
-    public static IActionResult OpsConsole([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest request) =>
-        Send(request, WebAssets.Page(WebAssets.ConsolePage), PageCaching);
+    public IActionResult OpsConsole([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        SecurityHeaders.ForConsole(request.HttpContext.Response, signIn.Console);
+        return Send(request, WebAssets.Page(WebAssets.ConsolePage), PageCaching);
+    }
+
+    /// <summary>
+    /// How the console signs people in, read by it before anything else: Entra ID (its public settings) when configured,
+    /// and whether the ops key form is offered (not in Azure unless the key is allowed there). No key needed: nothing
+    /// here is secret, a browser sees all of it in the sign-in request.
+    /// </summary>
+    [Function(nameof(ConsoleSignInSettings))]
+    [Access(AccessPolicy.Anonymous)]
+    public IActionResult ConsoleSignInSettings([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/sign-in")] HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // Settings can change with a restart or a reload: never kept by a cache.
+        request.HttpContext.Response.Headers.CacheControl = "no-store";
+        var console = signIn.Console;
+        return new OkObjectResult(new ConsoleSignInAnswer(
+            console is null ? null : new ConsoleSignInEntra(console.ClientId, console.Authority, console.Scope),
+            OpsKey: !signIn.RunsInAzure || access.CurrentValue.AllowOpsKeyInAzure));
+    }
 
     [Function(nameof(Dashboard))]
     [Access(AccessPolicy.Page)]
@@ -58,3 +83,11 @@ public sealed class WebFunctions
             : new FileContentResult(file.Bytes, file.ContentType);
     }
 }
+
+/// <summary>The answer of <c>GET /api/console/sign-in</c>.</summary>
+/// <param name="Entra">Entra ID sign-in for the console, or null when it has none.</param>
+/// <param name="OpsKey">Whether the hub accepts the ops key here, so the console offers its form.</param>
+public sealed record ConsoleSignInAnswer(ConsoleSignInEntra? Entra, bool OpsKey);
+
+/// <summary>What MSAL.js is configured with: the console's client id, the tenant's authority, the API scope.</summary>
+public sealed record ConsoleSignInEntra(string ClientId, string Authority, string Scope);

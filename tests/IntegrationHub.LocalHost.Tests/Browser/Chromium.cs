@@ -20,7 +20,8 @@ public static class Chromium
         ? $"No Chromium on this machine (neither {BrowserPath} nor {DriverPath}): install the Debian packages chromium and chromium-driver (tests/run.sh does, as root)."
         : null;
 
-    public static ChromeDriver Start()
+    /// <param name="extraArguments">More command-line switches, for the one test that needs them.</param>
+    public static ChromeDriver Start(params string[] extraArguments)
     {
         foreach (var path in new[] { BrowserPath, DriverPath })
         {
@@ -34,6 +35,7 @@ public static class Chromium
         // --no-sandbox: CI runs as root, where Chromium refuses its sandbox; /dev/shm is small in containers.
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run",
             "--disable-extensions", "--window-size=1366,900", "--lang=en-US", "--force-device-scale-factor=1");
+        options.AddArguments(extraArguments);
         options.SetLoggingPreference(LogType.Browser, LogLevel.All);
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath)!, Path.GetFileName(DriverPath));
         service.SuppressInitialDiagnosticInformation = true;

@@ -241,6 +241,19 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
             Assert.True(answer.Status == status, $"GET {path}: expected {status}; got {answer}");
         }
 
+        // The console's sign-in settings: none in local development, then with Entra ID sign-in configured for a moment.
+        Assert.Equal(200, (await CallAsync(judge, HttpMethod.Get, "/api/console/sign-in")).Status);
+        hub.Reconfigure(("Access:Entra:TenantId", "8f0e2c1a-5b7d-4e3f-9a61-0c2d4b6e8f10"), ("Access:Entra:Audience", "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"),
+            ("Access:Entra:ConsoleClientId", "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"));
+        try
+        {
+            Assert.Equal(200, (await CallAsync(judge, HttpMethod.Get, "/api/console/sign-in")).Status);
+        }
+        finally
+        {
+            hub.Reconfigure(("Access:Entra:TenantId", null), ("Access:Entra:Audience", null), ("Access:Entra:ConsoleClientId", null));
+        }
+
         var wrong = judge.Answers.Where(a => a.Mismatches.Count > 0).ToList();
         Assert.True(wrong.Count == 0, "Answers that do not match the document:" + Environment.NewLine
             + string.Join(Environment.NewLine, wrong.SelectMany(a => a.Mismatches.Select(m => $"{a.Method} {a.Path} {a.Status}: {m}"))));

@@ -1,5 +1,6 @@
 // The ops console: orchestration instances, one instance's detail and actions, quarantined feeds, the audit log.
-// It talks to the ops API of the same app with the ops key the operator enters, kept in session storage only.
+// It talks to the ops API of the same app as the person signed in with Entra ID (console-sign-in.js) or, in local
+// development, with the ops key the operator enters, kept in session storage only.
 'use strict';
 
 (() => {
@@ -27,20 +28,31 @@
     auditToken: null,
   };
 
-  // ---- the ops key ------------------------------------------------------------------------------------------
+  // ---- signing in: Entra ID (console-sign-in.js) or, in local development, the ops key -------------------------
 
-  const opsKey = () => sessionStorage.getItem(KEY_STORAGE);
+  const opsKey = () => (ConsoleSignIn.keyAllowed() ? sessionStorage.getItem(KEY_STORAGE) : null);
+  const signedIn = () => Boolean(ConsoleSignIn.account() || opsKey());
 
   function updateKeyState() {
+    const person = ConsoleSignIn.account();
     const has = Boolean(opsKey());
-    $('key-state').textContent = has ? 'Ops key set for this tab' : 'No ops key';
-    $('forget-key').hidden = !has;
+    $('key-state').textContent = person ? `Signed in as ${person.name || person.username}`
+      : has ? 'Ops key set for this tab' : ConsoleSignIn.entra() ? 'Not signed in' : 'No ops key';
+    $('forget-key').hidden = !has || Boolean(person);
+    $('sign-out').hidden = !person;
   }
 
+  /** Shows the ways in this hub offers (Entra ID sign-in, the key form, or neither) and nothing else. */
   function askForKey() {
-    $('key-panel').hidden = false;
+    $('sign-in-panel').hidden = !ConsoleSignIn.entra();
+    $('key-panel').hidden = !ConsoleSignIn.keyAllowed();
+    $('no-sign-in').hidden = ConsoleSignIn.entra() || ConsoleSignIn.keyAllowed();
     for (const view of Object.values(views)) view.hidden = true;
-    $('key-input').focus();
+    if (ConsoleSignIn.keyAllowed() && !ConsoleSignIn.entra()) $('key-input').focus();
+  }
+
+  function hideSignIn() {
+    for (const id of ['sign-in-panel', 'key-panel', 'no-sign-in']) $(id).hidden = true;
   }
 
   $('key-form').addEventListener('submit', (event) => {
@@ -49,7 +61,7 @@
     if (!value) return;
     sessionStorage.setItem(KEY_STORAGE, value);
     $('key-input').value = '';
-    $('key-panel').hidden = true;
+    hideSignIn();
     show(message, null);
     updateKeyState();
     route();
@@ -62,16 +74,34 @@
     askForKey();
   });
 
-  /** An ops call with the key; a refused key (401, 403) is forgotten and asked for again. */
+  $('sign-in').addEventListener('click', () => {
+    ConsoleSignIn.signIn().catch((err) => show(message, errorBlock(err, 'Signing in')));
+  });
+
+  $('sign-out').addEventListener('click', () => {
+    sessionStorage.removeItem(KEY_STORAGE);
+    ConsoleSignIn.signOut().catch((err) => show(message, errorBlock(err, 'Signing out')));
+  });
+
+  /**
+   * An ops call as the signed-in person (bearer token) or with the key. A refused key (401, 403) is forgotten and
+   * asked for again; a person's refusal says which role their account lacks and keeps them signed in.
+   */
   async function ops(path, options = {}) {
-    const key = opsKey();
-    if (!key) {
+    const method = (options.method || 'GET').toUpperCase();
+    let credentials;
+    if (ConsoleSignIn.account()) {
+      credentials = await ConsoleSignIn.authorization();
+    } else if (opsKey()) {
+      credentials = { 'x-api-key': opsKey() };
+    } else {
       askForKey();
-      throw new HubError(401, { title: 'No ops key', detail: 'Enter the ops key to use the console.' }, 'No ops key');
+      throw new HubError(401, { title: 'Not signed in', detail: 'Sign in (or enter the ops key) to use the console.' }, 'Not signed in');
     }
     try {
-      return await request(path, { ...options, headers: { Accept: 'application/json', ...(options.headers || {}), 'x-api-key': key } });
+      return await request(path, { ...options, headers: { Accept: 'application/json', ...(options.headers || {}), ...credentials } });
     } catch (err) {
+      if (credentials.Authorization) throw ConsoleSignIn.explain(err, method);
       if (err.status === 401 || err.status === 403) {
         sessionStorage.removeItem(KEY_STORAGE);
         updateKeyState();
@@ -94,11 +124,11 @@
       if (name === current) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
-    if (!opsKey()) {
+    if (!signedIn()) {
       askForKey();
       return;
     }
-    $('key-panel').hidden = true;
+    hideSignIn();
     views.instances.hidden = !(current === 'instances' && !instanceId);
     views.instance.hidden = !(current === 'instances' && instanceId);
     views.quarantine.hidden = current !== 'quarantine';
@@ -772,6 +802,9 @@
 
   // ---- start ------------------------------------------------------------------------------------------------
 
-  updateKeyState();
-  route();
+  // The hub says how to sign in (and a sign-in coming back is finished) before the first view is drawn.
+  ConsoleSignIn.start().catch((err) => show(message, errorBlock(err, 'Signing in'))).finally(() => {
+    updateKeyState();
+    route();
+  });
 })();
