@@ -9,6 +9,7 @@ using Azure.Storage.Blobs.Models;
 using IntegrationHub.Core;
 using IntegrationHub.Functions.Storage;
 using IntegrationHub.Functions.Access;
+using Microsoft.AspNetCore.Http;
 
 namespace IntegrationHub.Functions.Ops;
 
@@ -68,10 +69,8 @@ public sealed record AuditPosition(string Blob, long End)
 }
 
 /// <summary>
-/// Reads the audit log (<see cref="AuditLog"/>'s append blobs) newest first, a page at a time, without holding a month
-/// in memory: each blob is read backwards in ranges of <see cref="ChunkBytes"/>, newest blob first, and one answer reads
-/// at most <see cref="MaxBytesPerAnswer"/> (then it answers what it found, with a token to go on). Lines come in the
-/// order they were appended, which is their time order but for writers racing within moments.
+/// Reads the audit log newest first, a page at a time, without holding a month in memory: each blob backwards in
+/// ranges of <see cref="ChunkBytes"/>, at most <see cref="BytesPerAnswer"/> an answer (then a token to go on).
 /// </summary>
 public sealed partial class AuditReader(BlobServiceClient blobs)
 {
@@ -79,17 +78,68 @@ public sealed partial class AuditReader(BlobServiceClient blobs)
     public const int MaxLimit = 1000;
     public const int ChunkBytes = 256 * 1024;
     public const long MaxBytesPerAnswer = 16L * 1024 * 1024;
+    private const int MaxValues = 20;
+    private const int MaxValueLength = 200;
 
-    /// <summary>An append block holds at most 4 MiB, so no line is longer.</summary>
+    // An append block holds at most 4 MiB, so no line is longer.
     private const int MaxLineBytes = 4 * 1024 * 1024;
 
-    /// <summary>An entry is stamped before it is appended; this is more than that gap can be, so reading stops this far before <c>from</c>.</summary>
+    // An entry is stamped before it is appended; reading stops this far (more than that gap) before `from`.
     private static readonly TimeSpan AppendLag = TimeSpan.FromMinutes(5);
 
     private static readonly JsonSerializerOptions LineOptions = new(HubJson.Options) { WriteIndented = false };
 
-    /// <summary>How much of the log one answer reads at most (<see cref="MaxBytesPerAnswer"/>; tests make it smaller).</summary>
+    /// <summary>How much of the log one answer reads at most; tests make it smaller.</summary>
     public long BytesPerAnswer { get; init; } = MaxBytesPerAnswer;
+
+    /// <summary><c>GET /api/ops/audit</c>: its query checked, one page.</summary>
+    public async Task<OpsAnswer> ListAsync(IQueryCollection query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var sets = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var name in new[] { "actor", "action", "outcome" })
+        {
+            var values = OpsCall.Split(query.Joined(name)).ToList();
+            if (values.Count > MaxValues || values.Any(v => v.Length > MaxValueLength))
+            {
+                return OpsAnswer.BadParameter(name, "Too many values", string.Create(CultureInfo.InvariantCulture, $"Give at most {MaxValues} values of at most {MaxValueLength} characters."));
+            }
+
+            sets[name] = values.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        }
+
+        var target = query.First("target");
+        if (target is { Length: > MaxValueLength })
+        {
+            return OpsAnswer.BadParameter("target", "Target too long", string.Create(CultureInfo.InvariantCulture, $"Give at most {MaxValueLength} characters."));
+        }
+
+        var (fromName, fromText) = query.First("from") is { Length: > 0 } given ? ("from", given) : ("since", query.First("since"));
+        if (!OpsCall.TryParseTime(fromText, out var from))
+        {
+            return OpsCall.BadTime(fromName, fromText);
+        }
+
+        if (!OpsCall.TryParseTime(query.First("to"), out var to))
+        {
+            return OpsCall.BadTime("to", query.First("to"));
+        }
+
+        var limit = DefaultLimit;
+        if (!OpsCall.TryParseCount(query.First("limit"), MaxLimit, ref limit))
+        {
+            return OpsAnswer.BadParameter("limit", "Invalid limit", string.Create(CultureInfo.InvariantCulture, $"'{query.First("limit")}' is not a limit; use 1 to {MaxLimit}."));
+        }
+
+        AuditPosition? after = null;
+        if (query.First("continuationToken") is { Length: > 0 } token && !AuditPosition.TryParse(token, out after))
+        {
+            return OpsAnswer.BadParameter("continuationToken", "Invalid continuation token", "Pass back the continuationToken of the previous page as it was given.");
+        }
+
+        var filter = new AuditFilter(sets["actor"], sets["action"], sets["outcome"], target is { Length: > 0 } ? target : null, from, to);
+        return OpsAnswer.Ok(await ReadAsync(filter, limit, after, cancellationToken).ConfigureAwait(false));
+    }
 
     /// <summary>The month and part of an audit blob name (<c>2025/01.jsonl</c>, <c>2025/01-2.jsonl</c>), or null for another name.</summary>
     public static (string Month, int Part)? PartOf(string name)

@@ -124,17 +124,6 @@ public static class InstanceReading
             : null;
     }
 
-    /// <summary>What ops may do with an instance in this state.</summary>
-    public static IReadOnlyList<string> Actions(OrchestrationRuntimeStatus status) => status switch
-    {
-        OrchestrationRuntimeStatus.Failed => ["replay", "rewind", "purge"],
-        OrchestrationRuntimeStatus.Terminated => ["replay", "purge"],
-        OrchestrationRuntimeStatus.Completed => ["purge"],
-        OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending => ["suspend", "terminate"],
-        OrchestrationRuntimeStatus.Suspended => ["resume", "terminate"],
-        _ => [],
-    };
-
     /// <summary>A text cut to <paramref name="max"/> characters, and whether it was cut.</summary>
     public static (string? Text, bool Truncated) Summary(string? text, int max = 4096) =>
         text is { Length: > 0 } && text.Length > max ? (text[..max] + "…", true) : (text, false);

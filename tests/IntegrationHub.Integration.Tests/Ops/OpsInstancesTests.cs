@@ -49,9 +49,9 @@ public sealed class OpsInstancesTests(AzuriteFixture azurite) : IAsyncLifetime
         var hub = new ScriptedTaskHub(instanceId, OrchestrationRuntimeStatus.Failed);
         var instances = services.GetRequiredService<OpsInstances>();
         OpsAnswer? alices = null;
-        hub.OnNextRead = async () => alices = await instances.ReplayAsync(hub, instanceId, Alice, CancellationToken.None);
+        hub.OnNextRead = async () => alices = await instances.ActAsync(hub, instanceId, "replay", null, Alice, CancellationToken.None);
 
-        var bobs = await instances.ReplayAsync(hub, instanceId, Bob, CancellationToken.None);
+        var bobs = await instances.ActAsync(hub, instanceId, "replay", null, Bob, CancellationToken.None);
 
         Assert.Equal(StatusCodes.Status202Accepted, alices!.Status);
         Assert.Equal(StatusCodes.Status409Conflict, bobs.Status);
