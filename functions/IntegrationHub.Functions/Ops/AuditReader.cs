@@ -1,6 +1,4 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure;
@@ -13,7 +11,9 @@ using Microsoft.AspNetCore.Http;
 
 namespace IntegrationHub.Functions.Ops;
 
-/// <summary>Which audit entries to read: each set empty means any; <see cref="TargetPrefix"/> matches the start of the target.</summary>
+/// <summary>
+/// Which audit entries to read: each set empty means any; <see cref="TargetPrefix"/> matches the start of the target.
+/// </summary>
 public sealed record AuditFilter(
     IReadOnlySet<string> Actors, IReadOnlySet<string> Actions, IReadOnlySet<string> Outcomes, string? TargetPrefix, DateTimeOffset? From, DateTimeOffset? To)
 {
@@ -32,39 +32,20 @@ public sealed record AuditFilter(
     }
 }
 
-/// <summary>Where an audit read stopped: in this blob, everything before byte <see cref="End"/> is still to be read.</summary>
+/// <summary>
+/// Where an audit read stopped: in this blob, everything before byte <see cref="End"/> is still to be read.
+/// </summary>
 public sealed record AuditPosition(string Blob, long End)
 {
-    private const string Version = "a1";
-
-    public string ToToken() =>
-        $"{Version}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{End}|{Blob}")))}";
+    public string ToToken() => PageToken.Encode("a1", End.ToString(CultureInfo.InvariantCulture), Blob);
 
     public static bool TryParse(string token, out AuditPosition? position)
     {
-        ArgumentNullException.ThrowIfNull(token);
-        position = null;
-        if (!token.StartsWith(Version + ".", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        try
-        {
-            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.AsSpan(Version.Length + 1)));
-            var bar = text.IndexOf('|', StringComparison.Ordinal);
-            if (bar <= 0 || !long.TryParse(text.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var end) || AuditReader.PartOf(text[(bar + 1)..]) is null)
-            {
-                return false;
-            }
-
-            position = new AuditPosition(text[(bar + 1)..], end);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
+        position = PageToken.Decode(token, "a1") is (var end, var blob)
+            && long.TryParse(end, NumberStyles.None, CultureInfo.InvariantCulture, out var at) && AuditReader.PartOf(blob) is not null
+            ? new AuditPosition(blob, at)
+            : null;
+        return position is not null;
     }
 }
 
@@ -141,7 +122,9 @@ public sealed partial class AuditReader(BlobServiceClient blobs)
         return OpsAnswer.Ok(await ReadAsync(filter, limit, after, cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>The month and part of an audit blob name (<c>2025/01.jsonl</c>, <c>2025/01-2.jsonl</c>), or null for another name.</summary>
+    /// <summary>
+    /// The month and part of an audit blob name (<c>2025/01.jsonl</c>, <c>2025/01-2.jsonl</c>); null for others.
+    /// </summary>
     public static (string Month, int Part)? PartOf(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -257,7 +240,7 @@ public sealed partial class AuditReader(BlobServiceClient blobs)
         return new AuditLogPage(entries);
     }
 
-    /// <summary>The lines of a run of whole lines, last first, each with its offset in the run.</summary>
+    // Last line first, each with its offset in the run.
     private static IEnumerable<(int Offset, ReadOnlyMemory<byte> Line)> LinesBackwards(ReadOnlyMemory<byte> run)
     {
         var end = run.Length;

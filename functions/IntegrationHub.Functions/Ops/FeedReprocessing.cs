@@ -15,13 +15,14 @@ namespace IntegrationHub.Functions.Ops;
 
 /// <summary>
 /// Ops run a feed through the pipeline again: a quarantined feed is validated anew (a schema or the reference data may
-/// have been fixed since) and, if valid now, handed to ProcessFeed; a feed whose run failed gets that run started again.
+/// have been fixed since) and, if valid now, handed to ProcessFeed; a feed whose run failed gets that run started
+/// again.
 /// </summary>
 public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, OrchestrationStarter starter, ReplayRecords replays, AuditLog audit)
 {
     public const int DefaultPageSize = 50;
 
-    /// <summary>One listing call and one report read per feed, all at once.</summary>
+    // One listing call and one report read per feed, all at once.
     public const int MaxPageSize = 200;
 
     public async Task<OpsAnswer> ReprocessAsync(DurableTaskClient client, string feedId, OpsActor actor, CancellationToken cancellationToken)
@@ -33,10 +34,7 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// One page of quarantined feeds with their reports, in name order (pushed-to folder, then feed id); never a look at
-    /// the landing blobs: a report's metadata carries the body's hash, period and error count.
-    /// </summary>
+    // In name order (pushed-to folder, then feed id); a report's metadata spares a look at the landing blobs.
     public async Task<OpsAnswer> ListQuarantineAsync(IQueryCollection query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -54,10 +52,16 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         }
 
         string? marker = null;
-        if (continuationToken is { Length: > 0 } && !QuarantineCursor.TryParse(continuationToken, source, out marker))
+        if (continuationToken is { Length: > 0 })
         {
-            return OpsAnswer.BadParameter("continuationToken", "Bad continuation token",
-                "The token is not one this list gave, or it was given for another source; start again without it.");
+            // Bound to the source it was listed with: storage's marker under another prefix skips or repeats feeds.
+            if (PageToken.Decode(continuationToken, "q1") is not (var listedFor, { Length: > 0 } rest) || listedFor != (source ?? ""))
+            {
+                return OpsAnswer.BadParameter("continuationToken", "Bad continuation token",
+                    "The token is not one this list gave, or it was given for another source; start again without it.");
+            }
+
+            marker = rest;
         }
 
         IReadOnlyList<QuarantineReportEntry> entries;
@@ -83,10 +87,10 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
             // A report deleted between the listing and its read was released (reprocessed) meanwhile.
             .Where((_, i) => reports[i] is not null)
             .ToList();
-        return OpsAnswer.Ok(new QuarantineList(feeds, next is null ? null : QuarantineCursor.ToToken(source, next)));
+        return OpsAnswer.Ok(new QuarantineList(feeds, next is null ? null : PageToken.Encode("q1", source ?? "", next)));
     }
 
-    /// <summary>An unknown feed, or a quarantined one whose body retention deleted while its report stays (410).</summary>
+    // A quarantined feed's body goes after the quarantine retention while its report stays: 410.
     private async Task<OpsAnswer> NotFoundAsync(string feedId, CancellationToken cancellationToken)
     {
         foreach (var folder in FeedSource.All)
@@ -191,6 +195,6 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
                 ["report"] = JsonSerializer.SerializeToElement(report, Core.HubJson.Options),
             });
 
-    /// <summary>The landing blob is <c>landing/{source}/{sha256}.json</c>.</summary>
+    // landing/{source}/{sha256}.json
     private static string ContentHashOf(FeedStatus status) => Path.GetFileNameWithoutExtension(status.LandingBlob);
 }

@@ -55,7 +55,8 @@ public sealed record OpsAnswer(
 public static class OpsAudit
 {
     /// <summary>
-    /// The one audit path of an ops action with an effect: a refusal (404, 409) is one line; otherwise a line before the
+    /// The one audit path of an ops action with an effect: a refusal (404, 409) is one line; otherwise a line before
+    /// the
     /// effect (none happens unrecorded: 503) and one with its outcome.
     /// </summary>
     public static async Task<OpsAnswer> AuditedAsync(
@@ -75,7 +76,9 @@ public static class OpsAudit
     }
 }
 
-/// <summary>The one path of every ops function, once the request pipeline admitted the caller: act as them, answer.</summary>
+/// <summary>
+/// The one path of every ops function, once the request pipeline admitted the caller: act as them, answer.
+/// </summary>
 internal static class OpsCall
 {
     private const int MaxReasonLength = 1000;
@@ -88,7 +91,9 @@ internal static class OpsCall
         return (await action(OpsActor.Of(request.Admitted().Caller)).ConfigureAwait(false)).ToActionResult();
     }
 
-    /// <summary>For actions that record why: <c>reason</c> in the query or the JSON body; an unreadable body is a 400.</summary>
+    /// <summary>
+    /// For actions that record why: <c>reason</c> in the query or the JSON body; an unreadable body is a 400.
+    /// </summary>
     public static Task<IActionResult> RunWithReasonAsync(HttpRequest request, Func<string?, OpsActor, Task<OpsAnswer>> action, CancellationToken cancellationToken) =>
         RunAsync(request, async actor => await ReadReasonAsync(request, cancellationToken).ConfigureAwait(false) switch
         {
@@ -122,7 +127,9 @@ internal static class OpsCall
     public static OpsAnswer BadTime(string parameter, string? text) =>
         OpsAnswer.BadParameter(parameter, "Invalid time", $"'{text}' is not a date-time; use RFC 3339, e.g. 2025-01-31T00:00:00Z.");
 
-    /// <summary>An optional whole number from 1 to <paramref name="max"/>; <paramref name="value"/> keeps its default when none is given.</summary>
+    /// <summary>
+    /// An optional whole number from 1 to <paramref name="max"/>; none given keeps <paramref name="value"/>.
+    /// </summary>
     public static bool TryParseCount(string? text, int max, ref int value)
     {
         if (text is not { Length: > 0 })

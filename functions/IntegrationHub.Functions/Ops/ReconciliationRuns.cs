@@ -25,17 +25,14 @@ public sealed record ReconcileRequest(string RunId, int GraceSeconds, string? So
 public sealed record ReconciliationStarted(string RunId, string InstanceId, string Status);
 
 /// <summary>
-/// <c>GET /api/ops/reconciliations/{runId}</c>: the run's state (<c>Pending</c>, <c>Running</c>, <c>Completed</c>,
-/// <c>Failed</c>, …), how far it is, and once completed its report (the answer <c>GET /api/ops/reconcile</c> gives).
+/// <c>GET /api/ops/reconciliations/{runId}</c>: the run's state, how far it is, and once completed its report.
 /// </summary>
 public sealed record ReconciliationRun(
     string RunId, string InstanceId, string Status, ReconciliationProgress? Progress, ReconciliationReport? Report, string? Failure, string StatusUrl);
 
 /// <summary>
-/// Reconciliation of the whole store in the background: a Durable orchestration whose one activity walks the store
-/// (<see cref="Reconciliation"/>) and keeps its progress in <c>ledger/reconciliations/{runId}.json</c> (at most once a
-/// second), so that any instance of the app can answer how far it is and a lost worker's run is retried by the engine.
-/// The report is the orchestration's output.
+/// Reconciliation in the background: an orchestration of one activity, so a lost worker's run is retried by the
+/// engine; its progress in <c>ledger/reconciliations/{runId}.json</c> lets any app instance answer how far it is.
 /// </summary>
 public sealed partial class ReconciliationRuns(Reconciliation reconciliation, OrchestrationStarter starter, BlobServiceClient blobs, AuditLog audit, TimeProvider clock)
 {
@@ -45,7 +42,6 @@ public sealed partial class ReconciliationRuns(Reconciliation reconciliation, Or
 
     public static string StatusUrl(string runId) => $"/api/ops/reconciliations/{runId}";
 
-    /// <summary>Starts a run (<c>graceSeconds</c>, <c>source</c>, <c>period</c> as for the report) and answers 202 with its status URL.</summary>
     public async Task<OpsAnswer> StartAsync(DurableTaskClient client, IQueryCollection query, OpsActor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -83,7 +79,6 @@ public sealed partial class ReconciliationRuns(Reconciliation reconciliation, Or
         return OpsAnswer.Ok(new ReconciliationRun(runId, instance.InstanceId, instance.RuntimeStatus.ToString(), progress, report, failure, StatusUrl(runId)));
     }
 
-    /// <summary>The activity's work: the whole walk, its progress kept as it goes.</summary>
     public async Task<ReconciliationReport> RunAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -122,7 +117,7 @@ public sealed partial class ReconciliationRuns(Reconciliation reconciliation, Or
     private BlobClient ProgressBlob(string runId) =>
         blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobClient($"reconciliations/{runId}.json");
 
-    /// <summary>The 400 for a query with an unknown <c>source</c> or a bad <c>graceSeconds</c>; null when it is fine.</summary>
+    // The 400 for an unknown source or a bad graceSeconds; null when the query is fine.
     internal static OpsAnswer? Check(IQueryCollection query, out TimeSpan grace)
     {
         grace = Reconciliation.DefaultGrace;
@@ -149,7 +144,7 @@ public sealed partial class ReconciliationRuns(Reconciliation reconciliation, Or
     [GeneratedRegex("^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$")]
     private static partial Regex RunIdPattern();
 
-    /// <summary>The orchestration: one activity, retried only when its worker was lost.</summary>
+    // One activity, retried only when its worker was lost.
     [Function(nameof(ReconcileStore))]
     public static async Task<ReconciliationReport> ReconcileStore([OrchestrationTrigger] TaskOrchestrationContext context)
     {

@@ -8,10 +8,9 @@ using Microsoft.DurableTask.Client;
 
 namespace IntegrationHub.Functions.Ops;
 
+// Kept: with the start claim alone, a caller who saw a failure restarts it after another's rerun of it ended.
 /// <summary>
-/// Each failure is run again once: one blob per failure, <c>ledger/replays/{instanceId}/{failedAt}</c>, created with
-/// If-None-Match. The start claim alone lets a caller that saw the failure start the instance again after another's
-/// run of it has ended (OpsInstancesTests); a new failure of the new run has a new time and may be replayed in turn.
+/// Each failure (instance id and time) is run again once: <c>ledger/replays/{instanceId}/{failedAt}</c>, If-None-Match.
 /// </summary>
 public sealed class ReplayRecords(BlobServiceClient blobs, EarlierRuns earlierRuns, OrchestrationStarter starter, TimeProvider clock)
 {
@@ -20,7 +19,7 @@ public sealed class ReplayRecords(BlobServiceClient blobs, EarlierRuns earlierRu
     private const string Claimed = "claimed";
     private const string Replayed = "replayed";
 
-    /// <summary>Keeps the failed run, then starts its instance again with <paramref name="input"/>; null when the failure was handled by another.</summary>
+    /// <summary>Keeps the failed run, then starts it again; null when another caller handled this failure.</summary>
     public async Task<StartOutcome?> RunAgainAsync(DurableTaskClient client, OrchestrationMetadata instance, object input, string replacedBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
@@ -35,7 +34,9 @@ public sealed class ReplayRecords(BlobServiceClient blobs, EarlierRuns earlierRu
         return claimed ? started : null;
     }
 
-    /// <summary>Runs <paramref name="act"/> unless the failure was handled (or is being so) by another; its false or a throw lets a later call try again.</summary>
+    /// <summary>
+    /// Runs <paramref name="act"/> unless another handled this failure; its false or a throw lets a later call try.
+    /// </summary>
     public async Task<bool> OnceAsync(string instanceId, DateTimeOffset failedAt, Func<Task<bool>> act, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(act);
