@@ -14,9 +14,8 @@ using IntegrationHub.Functions.Access;
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>
-/// Ops run a feed through the pipeline again: a quarantined feed is validated anew (a schema or the reference data may
-/// have been fixed since) and, if valid now, handed to ProcessFeed; a feed whose run failed gets that run started
-/// again.
+/// A feed through the pipeline again: a quarantined one validated anew (a schema or the reference data may have been
+/// fixed since) and, if valid now, handed to ProcessFeed; one whose run failed gets that run started again.
 /// </summary>
 public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, OrchestrationStarter starter, ReplayRecords replays, AuditLog audit)
 {

@@ -13,8 +13,7 @@ public sealed record FeedKey(string Source, string Period, string? ContentHash);
 /// <summary>What an instance is about and why it failed, read from its id, input, output and history.</summary>
 public static class InstanceReading
 {
-    // Ids are deterministic: feed:{source}:{period}:{hash16} (full hash in the input), pull:{source}:{period} (in the
-    // output).
+    // Ids are deterministic: feed:{source}:{period}:{hash16} (full hash in the input), pull:{source}:{period}.
     public static IReadOnlyList<FeedKey> Feeds(string instanceId, string? serializedInput, string? serializedOutput)
     {
         ArgumentNullException.ThrowIfNull(instanceId);
@@ -98,8 +97,7 @@ public static class InstanceReading
             completed?.View.Timestamp ?? instance.LastUpdatedAt);
     }
 
-    // ProcessFeed names the feed it quarantined in its custom status (stage: quarantined) and its output (outcome:
-    // Quarantined).
+    // ProcessFeed names the feed it quarantined in its custom status (stage) and its output (outcome).
     public static string? QuarantinedFeedId(string? serializedCustomStatus, string? serializedOutput)
     {
         if (string.Equals(Property(serializedCustomStatus, "stage"), "quarantined", StringComparison.OrdinalIgnoreCase)

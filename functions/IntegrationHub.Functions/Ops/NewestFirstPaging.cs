@@ -93,8 +93,7 @@ public static class NewestFirstPaging
                 windowStart = from;
             }
 
-            // The store's time filter may round; this checks the exact bounds, and the window ends where the previous
-            // began.
+            // The store's time filter may round: exact bounds here; a window ends where the previous began.
             var previousStart = windowEnd;
             await foreach (var view in read(windowStart?.AddMilliseconds(-1), windowEnd?.AddMilliseconds(1)).WithCancellation(cancellationToken).ConfigureAwait(false))
             {

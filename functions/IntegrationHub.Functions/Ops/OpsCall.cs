@@ -55,9 +55,8 @@ public sealed record OpsAnswer(
 public static class OpsAudit
 {
     /// <summary>
-    /// The one audit path of an ops action with an effect: a refusal (404, 409) is one line; otherwise a line before
-    /// the
-    /// effect (none happens unrecorded: 503) and one with its outcome.
+    /// The one audit path of an action with an effect: a refusal (404, 409) is one line; else a line before the effect
+    /// (none happens unrecorded: 503) and one with its outcome.
     /// </summary>
     public static async Task<OpsAnswer> AuditedAsync(
         this AuditLog audit, OpsActor actor, string action, string target, string? reason, OpsAnswer? refusal, Func<Task<OpsAnswer>> effect,
@@ -76,9 +75,7 @@ public static class OpsAudit
     }
 }
 
-/// <summary>
-/// The one path of every ops function, once the request pipeline admitted the caller: act as them, answer.
-/// </summary>
+// The one path of every ops function once the request pipeline admitted the caller: act as them, answer.
 internal static class OpsCall
 {
     private const int MaxReasonLength = 1000;
@@ -91,9 +88,7 @@ internal static class OpsCall
         return (await action(OpsActor.Of(request.Admitted().Caller)).ConfigureAwait(false)).ToActionResult();
     }
 
-    /// <summary>
-    /// For actions that record why: <c>reason</c> in the query or the JSON body; an unreadable body is a 400.
-    /// </summary>
+    // For actions that record why: `reason` in the query or the JSON body; a bad body is a 400.
     public static Task<IActionResult> RunWithReasonAsync(HttpRequest request, Func<string?, OpsActor, Task<OpsAnswer>> action, CancellationToken cancellationToken) =>
         RunAsync(request, async actor => await ReadReasonAsync(request, cancellationToken).ConfigureAwait(false) switch
         {
@@ -101,7 +96,7 @@ internal static class OpsCall
             (var reason, null) => await action(reason, actor).ConfigureAwait(false),
         });
 
-    /// <summary>A query parameter given repeated or comma-separated, as one comma-separated text.</summary>
+    // A query parameter given repeated or comma-separated, as one comma-separated text.
     public static string? Joined(this IQueryCollection query, string name) =>
         query[name].Count == 0 ? null : string.Join(',', query[name].Select(v => v ?? ""));
 
@@ -110,7 +105,7 @@ internal static class OpsCall
     public static IEnumerable<string> Split(string? list) =>
         (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    /// <summary>An optional RFC 3339 time; false only for a text that is not one.</summary>
+    // An optional RFC 3339 time; false only for a text that is not one.
     public static bool TryParseTime(string? text, out DateTimeOffset? value)
     {
         value = null;
@@ -127,9 +122,7 @@ internal static class OpsCall
     public static OpsAnswer BadTime(string parameter, string? text) =>
         OpsAnswer.BadParameter(parameter, "Invalid time", $"'{text}' is not a date-time; use RFC 3339, e.g. 2025-01-31T00:00:00Z.");
 
-    /// <summary>
-    /// An optional whole number from 1 to <paramref name="max"/>; none given keeps <paramref name="value"/>.
-    /// </summary>
+    // An optional whole number from 1 to max; none given keeps the default in value.
     public static bool TryParseCount(string? text, int max, ref int value)
     {
         if (text is not { Length: > 0 })

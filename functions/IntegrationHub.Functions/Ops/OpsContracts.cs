@@ -3,38 +3,28 @@ using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Functions.Ops;
 
-// The answers of the ops API (GET/POST /api/ops/...). Additive changes only: the console, the CLI and scripts read
-// them.
+// The answers of the ops API. Additive changes only: the console, the CLI and scripts read them.
 
 /// <summary>One orchestration in a list.</summary>
-/// <param name="Quarantine">For a feed's run that ended with the feed quarantined: why (its run still counts as
-/// Completed).</param>
+/// <param name="Quarantine">For a run that ended with its feed quarantined (a Completed run): why.</param>
 public sealed record InstanceView(
     string InstanceId, string Name, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, string? CustomStatus, string? Output, string? Failure,
     QuarantineSummary? Quarantine = null);
 
-/// <summary>
-/// A run that ended with its feed quarantined: the feed, its state now (null: not found), its violations.
-/// </summary>
+/// <summary>A run that ended with its feed quarantined: the feed, its state (null: gone), its violations.</summary>
 public sealed record QuarantineSummary(string FeedId, string? State, int Errors, IReadOnlyList<ValidationIssue> Issues, string StatusUrl);
 
-/// <summary>
-/// A run a replay or reprocess replaced; <see cref="History"/> keeps its last <see cref="EarlierRuns.MaxEvents"/>
-/// events.
-/// </summary>
+/// <summary>A run a replay or reprocess replaced, its last <see cref="EarlierRuns.MaxEvents"/> events.</summary>
 public sealed record EarlierRun(
     string Status, DateTimeOffset CreatedAt, DateTimeOffset EndedAt, DateTimeOffset ReplacedAt, string ReplacedBy, string? CustomStatus, string? Output, bool OutputTruncated,
     FailureView? Failure, IReadOnlyList<HistoryEventView> History, int EventsNotKept);
 
-/// <summary>
-/// One page of <c>GET /api/ops/instances</c>, newest first; <see cref="ContinuationToken"/> (null: last) gets the next.
-/// </summary>
+/// <summary>One page of <c>GET /api/ops/instances</c>, newest first; the token (null: last) gets the next.</summary>
 public sealed record InstancePage(IReadOnlyList<InstanceView> Instances, string? ContinuationToken);
 
 /// <summary>
-/// Why an instance failed: message, type and stack of the root cause (the failed activity's own exception); <see
-/// cref="Summary"/>
-/// is the orchestration's message; <see cref="Attempts"/> counts <see cref="Activity"/>'s failures in a row.
+/// Why an instance failed: message, type and stack of the root cause (the failed activity's own exception);
+/// <see cref="Summary"/> is the orchestration's message; <see cref="Attempts"/> the activity's failures in a row.
 /// </summary>
 public sealed record FailureView(string Message, string? Type, string? StackTrace, string? Activity, int? Attempts, string? Summary, DateTimeOffset? FailedAt);
 
@@ -48,10 +38,8 @@ public sealed record HistoryEventView(int? EventId, string Type, string? Name, D
 
 /// <summary><c>GET /api/ops/instances/{instanceId}</c>.</summary>
 /// <param name="Input">The serialised input, cut at 4096 characters (as is <paramref name="Output"/>).</param>
-/// <param name="Actions">What ops may do with the instance in its current state (<c>replay</c>, <c>rewind</c>,
-/// …).</param>
-/// <param name="EarlierRuns">The runs replays replaced, newest first (at most <see
-/// cref="Ops.EarlierRuns.MaxShown"/>).</param>
+/// <param name="Actions">What ops may do with the instance in its current state.</param>
+/// <param name="EarlierRuns">Replaced runs, newest first: <see cref="Ops.EarlierRuns.MaxShown"/> at most.</param>
 public sealed record InstanceDetail(
     string InstanceId,
     string Name,
@@ -104,10 +92,7 @@ public sealed record QuarantinedFeed(string FeedId, string Source, string? Perio
     public int? Errors { get; init; }
 }
 
-/// <summary>
-/// <c>GET /api/ops/quarantine</c>: one page, in name order (folder, then feed id); <c>continuationToken</c> gets the
-/// next.
-/// </summary>
+/// <summary><c>GET /api/ops/quarantine</c>: one page in name order (folder, then feed id).</summary>
 public sealed record QuarantineList(IReadOnlyList<QuarantinedFeed> Feeds, string? ContinuationToken);
 
 /// <summary>

@@ -6,13 +6,9 @@ using Microsoft.DurableTask.Client;
 
 namespace IntegrationHub.Functions.Ops;
 
-/// <summary>The ops routes: one line each over <see cref="OpsCall"/>; the services check the query and audit.</summary>
+// One line per route over OpsCall; the services check the query (documented in OpenApi/) and audit.
 public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reprocessing, Reconciliation reconciliation, Reconsolidation reconsolidation, AuditReader auditReader)
 {
-    /// <summary>
-    /// <c>status</c>, <c>name</c> (repeated or comma-separated), <c>prefix</c>, <c>from</c>, <c>to</c>,
-    /// <c>pageSize</c>, <c>continuationToken</c>.
-    /// </summary>
     [Function(nameof(ListInstances))]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ListInstances(
@@ -68,10 +64,6 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         ActAsync(request, instanceId, "purge", client, cancellationToken);
 
-    /// <summary>
-    /// <c>since</c> (failed at or after), <c>name</c>, <c>max</c> (default 100, up to 500), <c>dryRun=true</c>: list,
-    /// do nothing.
-    /// </summary>
     [Function(nameof(ReplayFailed))]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ReplayFailed(
@@ -92,19 +84,12 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         OpsCall.RunAsync(request, actor => reprocessing.ReprocessAsync(client, feedId, actor, cancellationToken));
 
-    /// <summary>
-    /// <c>source</c>: pushed to one department's URL; <c>limit</c> (default 50, at most 200); <c>continuationToken</c>.
-    /// </summary>
     [Function(nameof(ListQuarantine))]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ListQuarantine(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/quarantine")] HttpRequest request, CancellationToken cancellationToken) =>
         OpsCall.RunAsync(request, _ => reprocessing.ListQuarantineAsync(request.Query, cancellationToken));
 
-    /// <summary>
-    /// <c>graceSeconds</c>: younger feeds are in flight, not lost (default 300); <c>source</c>, <c>period</c>: only
-    /// those.
-    /// </summary>
     [Function(nameof(Reconcile))]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> Reconcile(
@@ -112,11 +97,6 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         OpsCall.RunAsync(request, async _ => ReconciliationRuns.Check(request.Query, out var grace) ?? OpsAnswer.Ok(
             await reconciliation.RunAsync(grace, request.Query.First("source"), request.Query.First("period"), cancellationToken).ConfigureAwait(false)));
 
-    /// <summary>
-    /// <c>actor</c>, <c>action</c>, <c>outcome</c> (any of these); <c>target</c> (starting so); <c>from</c> (or
-    /// <c>since</c>),
-    /// <c>to</c>; <c>limit</c> (default 200, up to 1000); <c>continuationToken</c>.
-    /// </summary>
     [Function(nameof(ListAudit))]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ListAudit(

@@ -7,10 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>One period and source: how many feeds reached each stage, and how many went missing on the way.</summary>
-/// <param name="Landed">Bodies stored in the landing container (every received body is landed before anything
-/// else).</param>
-/// <param name="InFlight">Feeds younger than the grace period that have not reached their last stage yet: not counted
-/// as lost.</param>
+/// <param name="Landed">Bodies in the landing container: every received body is landed first.</param>
+/// <param name="InFlight">Feeds younger than the grace period short of their last stage: not counted as lost.</param>
 public sealed record ReconciliationRow(
     string Period, string Source, int Landed, int Validated, int Quarantined, int InLedger, int Consolidated, int Published, int InFlight, int Lost);
 
@@ -38,8 +36,8 @@ public sealed record ReconciliationReport(
     IReadOnlyList<ReconciliationGap> Lost, IReadOnlyList<ReconciliationDuplicate> Duplicates);
 
 /// <summary>
-/// Checks, reading storage only, that every landed feed went as far as its verdict says: validated → in the ledger →
-/// normalised → in a stored version that lists it → that version (or a later one) announced.
+/// Checks, reading storage only, that every landed feed went as far as its verdict says: validated, in the ledger,
+/// normalised, in a stored version that lists it, and that version (or a later one) announced.
 /// </summary>
 public sealed partial class Reconciliation(
     FeedStore feeds, PeriodLedger ledger, DatasetStore datasets, ConsolidationRecords records, TimeProvider clock, ILogger<Reconciliation> logger)
@@ -155,8 +153,7 @@ public sealed partial class Reconciliation(
             return Gap("normalised", $"In the ledger, but its normalised feed {HubContainers.Normalized}/{entry.NormalizedBlob} is missing.");
         }
 
-        // Feeds of older builds carry their versions on the landing blob; newer ones are read from the inclusion
-        // records.
+        // Older builds' feeds carry their versions on the landing blob; newer ones are read from the inclusion records.
         var taken = feed.Datasets.Count > 0 ? feed.Datasets
             : feed.Ledger is { } position ? await inclusions.VersionsAsync(position, cancellationToken).ConfigureAwait(false)
             : null;

@@ -96,8 +96,7 @@ public sealed partial class TaskHubHistory(ILogger<TaskHubHistory> logger)
             TimerCreatedEvent timer => Utc(timer.FireAt).ToString("O", CultureInfo.InvariantCulture),
             TimerFiredEvent timer => Utc(timer.FireAt).ToString("O", CultureInfo.InvariantCulture),
             GenericEvent generic => generic.Data,
-            // What the event said (the name is shown beside it): for "included", the data-set version that took the
-            // feed in.
+            // What the event said: for "included", the data-set version that took the feed in.
             EventRaisedEvent raised => raised.Input ?? raised.Name,
             EventSentEvent sent => sent.Input ?? sent.Name,
             _ => null,
