@@ -4,7 +4,7 @@ using System.Text;
 
 namespace IntegrationHub.Functions.Ops;
 
-/// <summary>An opaque page token: a version, a dot, and base64url of two parts joined by a bar.</summary>
+// An opaque page token: a version, a dot, and base64url of two parts joined by a bar.
 internal static class PageToken
 {
     public static string Encode(string version, string first, string rest) =>
