@@ -1,6 +1,4 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure;
@@ -9,10 +7,13 @@ using Azure.Storage.Blobs.Models;
 using IntegrationHub.Core;
 using IntegrationHub.Functions.Storage;
 using IntegrationHub.Functions.Access;
+using Microsoft.AspNetCore.Http;
 
 namespace IntegrationHub.Functions.Ops;
 
-/// <summary>Which audit entries to read: each set empty means any; <see cref="TargetPrefix"/> matches the start of the target.</summary>
+/// <summary>
+/// Which audit entries to read: each set empty means any; <see cref="TargetPrefix"/> matches the start of the target.
+/// </summary>
 public sealed record AuditFilter(
     IReadOnlySet<string> Actors, IReadOnlySet<string> Actions, IReadOnlySet<string> Outcomes, string? TargetPrefix, DateTimeOffset? From, DateTimeOffset? To)
 {
@@ -31,47 +32,26 @@ public sealed record AuditFilter(
     }
 }
 
-/// <summary>Where an audit read stopped: in this blob, everything before byte <see cref="End"/> is still to be read.</summary>
+/// <summary>
+/// Where an audit read stopped: in this blob, everything before byte <see cref="End"/> is still to be read.
+/// </summary>
 public sealed record AuditPosition(string Blob, long End)
 {
-    private const string Version = "a1";
-
-    public string ToToken() =>
-        $"{Version}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{End}|{Blob}")))}";
+    public string ToToken() => PageToken.Encode("a1", End.ToString(CultureInfo.InvariantCulture), Blob);
 
     public static bool TryParse(string token, out AuditPosition? position)
     {
-        ArgumentNullException.ThrowIfNull(token);
-        position = null;
-        if (!token.StartsWith(Version + ".", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        try
-        {
-            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.AsSpan(Version.Length + 1)));
-            var bar = text.IndexOf('|', StringComparison.Ordinal);
-            if (bar <= 0 || !long.TryParse(text.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var end) || AuditReader.PartOf(text[(bar + 1)..]) is null)
-            {
-                return false;
-            }
-
-            position = new AuditPosition(text[(bar + 1)..], end);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
+        position = PageToken.Decode(token, "a1") is (var end, var blob)
+            && long.TryParse(end, NumberStyles.None, CultureInfo.InvariantCulture, out var at) && AuditReader.PartOf(blob) is not null
+            ? new AuditPosition(blob, at)
+            : null;
+        return position is not null;
     }
 }
 
 /// <summary>
-/// Reads the audit log (<see cref="AuditLog"/>'s append blobs) newest first, a page at a time, without holding a month
-/// in memory: each blob is read backwards in ranges of <see cref="ChunkBytes"/>, newest blob first, and one answer reads
-/// at most <see cref="MaxBytesPerAnswer"/> (then it answers what it found, with a token to go on). Lines come in the
-/// order they were appended, which is their time order but for writers racing within moments.
+/// Reads the audit log newest first, a page at a time, without holding a month in memory: each blob backwards in
+/// ranges of <see cref="ChunkBytes"/>, at most <see cref="BytesPerAnswer"/> an answer (then a token to go on).
 /// </summary>
 public sealed partial class AuditReader(BlobServiceClient blobs)
 {
@@ -79,19 +59,72 @@ public sealed partial class AuditReader(BlobServiceClient blobs)
     public const int MaxLimit = 1000;
     public const int ChunkBytes = 256 * 1024;
     public const long MaxBytesPerAnswer = 16L * 1024 * 1024;
+    private const int MaxValues = 20;
+    private const int MaxValueLength = 200;
 
-    /// <summary>An append block holds at most 4 MiB, so no line is longer.</summary>
+    // An append block holds at most 4 MiB, so no line is longer.
     private const int MaxLineBytes = 4 * 1024 * 1024;
 
-    /// <summary>An entry is stamped before it is appended; this is more than that gap can be, so reading stops this far before <c>from</c>.</summary>
+    // An entry is stamped before it is appended; reading stops this far (more than that gap) before `from`.
     private static readonly TimeSpan AppendLag = TimeSpan.FromMinutes(5);
 
     private static readonly JsonSerializerOptions LineOptions = new(HubJson.Options) { WriteIndented = false };
 
-    /// <summary>How much of the log one answer reads at most (<see cref="MaxBytesPerAnswer"/>; tests make it smaller).</summary>
+    /// <summary>How much of the log one answer reads at most; tests make it smaller.</summary>
     public long BytesPerAnswer { get; init; } = MaxBytesPerAnswer;
 
-    /// <summary>The month and part of an audit blob name (<c>2025/01.jsonl</c>, <c>2025/01-2.jsonl</c>), or null for another name.</summary>
+    /// <summary><c>GET /api/ops/audit</c>: its query checked, one page.</summary>
+    public async Task<OpsAnswer> ListAsync(IQueryCollection query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var sets = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var name in new[] { "actor", "action", "outcome" })
+        {
+            var values = OpsCall.Split(query.Joined(name)).ToList();
+            if (values.Count > MaxValues || values.Any(v => v.Length > MaxValueLength))
+            {
+                return OpsAnswer.BadParameter(name, "Too many values", string.Create(CultureInfo.InvariantCulture, $"Give at most {MaxValues} values of at most {MaxValueLength} characters."));
+            }
+
+            sets[name] = values.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        }
+
+        var target = query.First("target");
+        if (target is { Length: > MaxValueLength })
+        {
+            return OpsAnswer.BadParameter("target", "Target too long", string.Create(CultureInfo.InvariantCulture, $"Give at most {MaxValueLength} characters."));
+        }
+
+        var (fromName, fromText) = query.First("from") is { Length: > 0 } given ? ("from", given) : ("since", query.First("since"));
+        if (!OpsCall.TryParseTime(fromText, out var from))
+        {
+            return OpsCall.BadTime(fromName, fromText);
+        }
+
+        if (!OpsCall.TryParseTime(query.First("to"), out var to))
+        {
+            return OpsCall.BadTime("to", query.First("to"));
+        }
+
+        var limit = DefaultLimit;
+        if (!OpsCall.TryParseCount(query.First("limit"), MaxLimit, ref limit))
+        {
+            return OpsAnswer.BadParameter("limit", "Invalid limit", string.Create(CultureInfo.InvariantCulture, $"'{query.First("limit")}' is not a limit; use 1 to {MaxLimit}."));
+        }
+
+        AuditPosition? after = null;
+        if (query.First("continuationToken") is { Length: > 0 } token && !AuditPosition.TryParse(token, out after))
+        {
+            return OpsAnswer.BadParameter("continuationToken", "Invalid continuation token", "Pass back the continuationToken of the previous page as it was given.");
+        }
+
+        var filter = new AuditFilter(sets["actor"], sets["action"], sets["outcome"], target is { Length: > 0 } ? target : null, from, to);
+        return OpsAnswer.Ok(await ReadAsync(filter, limit, after, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// The month and part of an audit blob name (<c>2025/01.jsonl</c>, <c>2025/01-2.jsonl</c>); null for others.
+    /// </summary>
     public static (string Month, int Part)? PartOf(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -207,7 +240,7 @@ public sealed partial class AuditReader(BlobServiceClient blobs)
         return new AuditLogPage(entries);
     }
 
-    /// <summary>The lines of a run of whole lines, last first, each with its offset in the run.</summary>
+    // Last line first, each with its offset in the run.
     private static IEnumerable<(int Offset, ReadOnlyMemory<byte> Line)> LinesBackwards(ReadOnlyMemory<byte> run)
     {
         var end = run.Length;

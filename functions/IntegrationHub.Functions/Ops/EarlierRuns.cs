@@ -10,19 +10,16 @@ using Microsoft.DurableTask.Client;
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>
-/// The runs a replay (or a reprocess) replaced. The engine starts the new run under the same id and forgets the old
-/// one's state and history, so before it does, the hub keeps what ops saw of it: <c>ledger/runs/{instanceId}/{endedAt}.json</c>,
-/// one blob per run, written again unchanged when two callers race for the same failure.
+/// The runs a replay or reprocess replaced, which the engine forgets: <c>ledger/runs/{instanceId}/{endedAt}.json</c>,
+/// one blob per run (two callers racing for one failure write the same).
 /// </summary>
 public sealed class EarlierRuns(BlobServiceClient blobs, TaskHubHistory history, TimeProvider clock)
 {
-    /// <summary>The newest this many earlier runs are shown with an instance.</summary>
     public const int MaxShown = 10;
 
-    /// <summary>A longer history keeps its last events (where the failure is).</summary>
+    // A longer history keeps its last events, where the failure is.
     public const int MaxEvents = 500;
 
-    /// <summary>Keeps the finished run of <paramref name="instance"/> (read with its inputs and outputs) before it is started again.</summary>
     public async Task KeepAsync(DurableTaskClient client, OrchestrationMetadata instance, string replacedBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -38,7 +35,7 @@ public sealed class EarlierRuns(BlobServiceClient blobs, TaskHubHistory history,
             .ConfigureAwait(false);
     }
 
-    /// <summary>The earlier runs of an instance, newest first (at most <see cref="MaxShown"/>), and how many there are in all.</summary>
+    /// <summary>The newest <see cref="MaxShown"/> earlier runs, and how many there are.</summary>
     public async Task<(IReadOnlyList<EarlierRun> Runs, int Count)> ReadAsync(string instanceId, CancellationToken cancellationToken)
     {
         var container = blobs.GetBlobContainerClient(HubContainers.Ledger);

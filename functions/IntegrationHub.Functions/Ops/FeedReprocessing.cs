@@ -14,59 +14,53 @@ using IntegrationHub.Functions.Access;
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>
-/// Ops run a feed through the pipeline again: a quarantined feed is validated anew (a schema version or the reference
-/// data may have been fixed since) and, if valid now, recorded as Validated and handed to ProcessFeed; a feed whose
-/// ProcessFeed run failed (or was terminated) gets that run started again. Also the list of quarantined feeds.
+/// A feed through the pipeline again: a quarantined one validated anew (a schema or the reference data may have been
+/// fixed since) and, if valid now, handed to ProcessFeed; one whose run failed gets that run started again.
 /// </summary>
-public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, OrchestrationStarter starter, ReplayRecords replays, EarlierRuns earlierRuns, AuditLog audit)
+public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, OrchestrationStarter starter, ReplayRecords replays, AuditLog audit)
 {
-    private const string Action = "reprocess";
+    public const int DefaultPageSize = 50;
+
+    // One listing call and one report read per feed, all at once.
+    public const int MaxPageSize = 200;
 
     public async Task<OpsAnswer> ReprocessAsync(DurableTaskClient client, string feedId, OpsActor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(actor);
         var status = await store.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
-        if (status is not null)
-        {
-            await audit.RecordBeforeAsync(actor, Action, feedId, null, cancellationToken).ConfigureAwait(false);
-        }
-
-        var (answer, outcome) = status is null
-            ? await NotFoundAsync(feedId, cancellationToken).ConfigureAwait(false)
-            : status.State == FeedState.Quarantined
-                ? await RevalidateAsync(client, status, cancellationToken).ConfigureAwait(false)
-                : await RestartAsync(client, status, actor, cancellationToken).ConfigureAwait(false);
-        var detail = answer.IsProblem ? answer.ProblemDetail : $"{((FeedReprocessAccepted)answer.Body!).Reprocessing}: {((FeedReprocessAccepted)answer.Body!).InstanceId}";
-        await audit.RecordAsync(actor, Action, feedId, outcome, answer.Status, detail, cancellationToken).ConfigureAwait(false);
-        return answer;
+        return await audit.AuditedAsync(actor, "reprocess", feedId, null, status is null ? await NotFoundAsync(feedId, cancellationToken).ConfigureAwait(false) : null,
+            () => status!.State == FeedState.Quarantined ? RevalidateAsync(client, status, cancellationToken) : RestartAsync(client, status, actor, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Feeds a quarantine page lists when the caller does not say.</summary>
-    public const int DefaultPageSize = 50;
-
-    /// <summary>The most feeds one page lists: one listing call and one report read per feed, all at once.</summary>
-    public const int MaxPageSize = 200;
-
-    /// <summary>
-    /// One page of quarantined feeds with their reports, in name order: the folder the body was pushed to, then the
-    /// feed id (source, period, revision, hash). A page costs one listing call and one read per report, never a look
-    /// at the landing blobs: the report's metadata carries the body's hash, period and error count.
-    /// <paramref name="source"/> narrows to the bodies pushed to one department's URL.
-    /// </summary>
-    public async Task<OpsAnswer> ListQuarantineAsync(string? source, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    // In name order (pushed-to folder, then feed id); a report's metadata spares a look at the landing blobs.
+    public async Task<OpsAnswer> ListQuarantineAsync(IQueryCollection query, CancellationToken cancellationToken)
     {
-        source = source is { Length: > 0 } ? source : null;
+        ArgumentNullException.ThrowIfNull(query);
+        var pageSize = DefaultPageSize;
+        if (!OpsCall.TryParseCount(query.First("limit"), MaxPageSize, ref pageSize))
+        {
+            return OpsAnswer.BadParameter("limit", "Bad page size", $"'{query.First("limit")}' is not a whole number from 1 to {MaxPageSize.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        var source = query.First("source") is { Length: > 0 } given ? given : null;
+        var continuationToken = query.First("continuationToken");
         if (source is not null && !FeedSource.IsKnown(source))
         {
             return OpsAnswer.BadParameter("source", "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.");
         }
 
         string? marker = null;
-        if (continuationToken is { Length: > 0 } && !QuarantineCursor.TryParse(continuationToken, source, out marker))
+        if (continuationToken is { Length: > 0 })
         {
-            return OpsAnswer.BadParameter("continuationToken", "Bad continuation token",
-                "The token is not one this list gave, or it was given for another source; start again without it.");
+            // Bound to the source it was listed with: storage's marker under another prefix skips or repeats feeds.
+            if (PageToken.Decode(continuationToken, "q1") is not (var listedFor, { Length: > 0 } rest) || listedFor != (source ?? ""))
+            {
+                return OpsAnswer.BadParameter("continuationToken", "Bad continuation token",
+                    "The token is not one this list gave, or it was given for another source; start again without it.");
+            }
+
+            marker = rest;
         }
 
         IReadOnlyList<QuarantineReportEntry> entries;
@@ -92,42 +86,43 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
             // A report deleted between the listing and its read was released (reprocessed) meanwhile.
             .Where((_, i) => reports[i] is not null)
             .ToList();
-        return OpsAnswer.Ok(new QuarantineList(feeds, next is null ? null : QuarantineCursor.ToToken(source, next)));
+        return OpsAnswer.Ok(new QuarantineList(feeds, next is null ? null : PageToken.Encode("q1", source ?? "", next)));
     }
 
-    /// <summary>An unknown feed, or a quarantined one whose body retention deleted while its report stays (410).</summary>
-    private async Task<(OpsAnswer, string)> NotFoundAsync(string feedId, CancellationToken cancellationToken)
+    // A quarantined feed's body goes after the quarantine retention while its report stays: 410.
+    private async Task<OpsAnswer> NotFoundAsync(string feedId, CancellationToken cancellationToken)
     {
         foreach (var folder in FeedSource.All)
         {
             if (FeedId.HashPrefixOf(feedId).Length == 16 && await store.ReadQuarantineReportAsync(folder, feedId, cancellationToken).ConfigureAwait(false) is not null)
             {
-                return (OpsAnswer.Problem(StatusCodes.Status410Gone, "Body no longer kept",
+                return OpsAnswer.Problem(StatusCodes.Status410Gone, "Body no longer kept",
                     $"Feed '{feedId}' was quarantined and its body deleted after the quarantine retention; its report stays at " +
                     $"{HubContainers.Quarantine}/{FeedStore.QuarantinePath(folder, feedId)}. Have the department send it again.",
-                    new Dictionary<string, object?> { ["feedId"] = feedId }), "gone");
+                    new Dictionary<string, object?> { ["feedId"] = feedId });
             }
         }
 
-        return (OpsAnswer.Problem(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received."), "not-found");
+        return OpsAnswer.Problem(StatusCodes.Status404NotFound, "Unknown feed", $"No feed with id '{feedId}' has been received.");
     }
 
-    private async Task<(OpsAnswer, string)> RevalidateAsync(DurableTaskClient client, FeedStatus status, CancellationToken cancellationToken)
+    private async Task<OpsAnswer> RevalidateAsync(DurableTaskClient client, FeedStatus status, CancellationToken cancellationToken)
     {
         var contentHash = ContentHashOf(status);
         var body = await store.ReadLandedAsync(status.Source, contentHash, cancellationToken).ConfigureAwait(false);
         var check = validator.Validate(body.ToMemory(), status.Source, contentHash);
         if (check.Feed is null)
         {
-            return (StillInvalid(status, check.Report), "invalid");
+            return StillInvalid(status, check.Report);
         }
 
         var feedId = check.Report.FeedId!;
         var period = check.Report.Period!;
         if (!await store.ReleaseFromQuarantineAsync(status.Source, contentHash, status.FeedId, period, cancellationToken).ConfigureAwait(false))
         {
-            return (OpsAnswer.Problem(StatusCodes.Status409Conflict, "Feed changed meanwhile", $"Feed '{status.FeedId}' is no longer quarantined (reprocessed by someone else a moment ago?); look at it again.",
-                new Dictionary<string, object?> { ["feedId"] = status.FeedId }), "refused");
+            return OpsAnswer.Problem(StatusCodes.Status409Conflict, "Feed changed meanwhile",
+                $"Feed '{status.FeedId}' is no longer quarantined (reprocessed by someone else a moment ago?); look at it again.",
+                new Dictionary<string, object?> { ["feedId"] = status.FeedId });
         }
 
         // Its run starts from the normalised form, as an accepted push's does.
@@ -136,17 +131,15 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         // A quarantined feed of an older build may have a run that ended Quarantined (completed): it starts again.
         var started = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, new FeedRef(status.Source, period, contentHash, feedId), restartFinished: true, cancellationToken)
             .ConfigureAwait(false);
-        return started == StartOutcome.Started
-            ? (Accepted(feedId, instanceId, "revalidated", check.Report.Warnings), "accepted")
-            : (NotStarted(feedId, instanceId, started), "refused");
+        return started == StartOutcome.Started ? Accepted(feedId, instanceId, "revalidated", check.Report.Warnings) : NotStarted(feedId, instanceId, started);
     }
 
-    private async Task<(OpsAnswer, string)> RestartAsync(DurableTaskClient client, FeedStatus status, OpsActor actor, CancellationToken cancellationToken)
+    private async Task<OpsAnswer> RestartAsync(DurableTaskClient client, FeedStatus status, OpsActor actor, CancellationToken cancellationToken)
     {
         var contentHash = ContentHashOf(status);
         if (status.Period is null)
         {
-            return (OpsAnswer.Problem(StatusCodes.Status409Conflict, "No period recorded", $"Feed '{status.FeedId}' has no recorded period, so its run cannot be named."), "refused");
+            return OpsAnswer.Problem(StatusCodes.Status409Conflict, "No period recorded", $"Feed '{status.FeedId}' has no recorded period, so its run cannot be named.");
         }
 
         var instanceId = InstanceIds.Feed(status.Source, status.Period, contentHash);
@@ -157,44 +150,23 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
             case null:
                 // Valid and recorded, but its run was never started (the receiver died in between): start it now.
                 var started = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, feed, restartFinished: false, cancellationToken).ConfigureAwait(false);
-                return started == StartOutcome.Started
-                    ? (Accepted(status.FeedId, instanceId, "started", []), "accepted")
-                    : (NotStarted(status.FeedId, instanceId, started), "refused");
+                return started == StartOutcome.Started ? Accepted(status.FeedId, instanceId, "started", []) : NotStarted(status.FeedId, instanceId, started);
             case OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated:
-                // The same failure is never run again twice: reprocessing and replaying it share one record.
-                if (!await replays.ClaimAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false))
+                // Reprocessing and replaying a failure share one record: it is never run again twice.
+                return await replays.RunAgainAsync(client, instance, feed, $"reprocess by {actor.Principal}", cancellationToken).ConfigureAwait(false) switch
                 {
-                    return (OpsAnswer.Problem(StatusCodes.Status409Conflict, "Failure already handled",
+                    null => OpsAnswer.Problem(StatusCodes.Status409Conflict, "Failure already handled",
                         string.Create(CultureInfo.InvariantCulture, $"The failure of {instanceId} at {instance.LastUpdatedAt:O} was replayed or reprocessed already; look at the instance again."),
-                        new Dictionary<string, object?> { ["feedId"] = status.FeedId, ["instanceId"] = instanceId }), "refused");
-                }
-
-                StartOutcome restarted;
-                try
-                {
-                    await earlierRuns.KeepAsync(client, instance, $"reprocess by {actor.Principal}", cancellationToken).ConfigureAwait(false);
-                    restarted = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, feed, restartFinished: true, cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    await replays.ReleaseAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false);
-                    throw;
-                }
-
-                if (restarted != StartOutcome.Started)
-                {
-                    await replays.ReleaseAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false);
-                    return (NotStarted(status.FeedId, instanceId, restarted), "refused");
-                }
-
-                await replays.ConfirmAsync(instanceId, instance.LastUpdatedAt, cancellationToken).ConfigureAwait(false);
-                return (Accepted(status.FeedId, instanceId, "restarted", []), "accepted");
+                        new Dictionary<string, object?> { ["feedId"] = status.FeedId, ["instanceId"] = instanceId }),
+                    StartOutcome.Started => Accepted(status.FeedId, instanceId, "restarted", []),
+                    var other => NotStarted(status.FeedId, instanceId, other.Value),
+                };
             case var other:
                 var detail = other == OrchestrationRuntimeStatus.Completed
                     ? $"Feed '{status.FeedId}' is {status.State} and its run {instanceId} completed; there is nothing to reprocess."
                     : $"The run {instanceId} of feed '{status.FeedId}' is {other}; let it finish (or terminate it) first.";
-                return (OpsAnswer.Problem(StatusCodes.Status409Conflict, "Nothing to reprocess", detail,
-                    new Dictionary<string, object?> { ["feedId"] = status.FeedId, ["instanceId"] = instanceId, ["state"] = status.State.ToString(), ["runtimeStatus"] = other.ToString() }), "refused");
+                return OpsAnswer.Problem(StatusCodes.Status409Conflict, "Nothing to reprocess", detail,
+                    new Dictionary<string, object?> { ["feedId"] = status.FeedId, ["instanceId"] = instanceId, ["state"] = status.State.ToString(), ["runtimeStatus"] = other.ToString() });
         }
     }
 
@@ -222,6 +194,6 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
                 ["report"] = JsonSerializer.SerializeToElement(report, Core.HubJson.Options),
             });
 
-    /// <summary>The landing blob is <c>landing/{source}/{sha256}.json</c>.</summary>
+    // landing/{source}/{sha256}.json
     private static string ContentHashOf(FeedStatus status) => Path.GetFileNameWithoutExtension(status.LandingBlob);
 }

@@ -7,16 +7,13 @@ using IntegrationHub.Functions.Durable;
 
 namespace IntegrationHub.Functions.Ops;
 
-/// <summary>A feed an instance is about, before looking it up: source, period and (a prefix of) its content hash once known.</summary>
+/// <summary>A feed an instance is about: source, period and (a prefix of) its content hash once known.</summary>
 public sealed record FeedKey(string Source, string Period, string? ContentHash);
 
-/// <summary>Reading what an instance is about and why it failed, from its id, input, output and history. Pure functions.</summary>
+/// <summary>What an instance is about and why it failed, read from its id, input, output and history.</summary>
 public static class InstanceReading
 {
-    /// <summary>
-    /// The feeds behind an instance. Ids are deterministic: <c>feed:{source}:{period}:{hash16}</c> names the feed, whose full
-    /// hash is in the input; <c>pull:{source}:{period}</c> names a department period, whose bytes the output names once fetched.
-    /// </summary>
+    // Ids are deterministic: feed:{source}:{period}:{hash16} (full hash in the input), pull:{source}:{period}.
     public static IReadOnlyList<FeedKey> Feeds(string instanceId, string? serializedInput, string? serializedOutput)
     {
         ArgumentNullException.ThrowIfNull(instanceId);
@@ -36,9 +33,7 @@ public static class InstanceReading
     }
 
     /// <summary>
-    /// Why a failed instance failed: the orchestration's failure (from the history's completion event, else what the
-    /// engine returned), the activity whose failure ended it, and how many times in a row that activity had failed
-    /// (each retry of a retry policy is a new attempt).
+    /// Why it failed: the orchestration's failure, the activity that ended it and its failed attempts in a row.
     /// </summary>
     public static FailureView? Failure(OrchestrationMetadata instance, IReadOnlyList<HistoryRecord> history)
     {
@@ -54,21 +49,17 @@ public static class InstanceReading
             ?? From(instance.FailureDetails)
             ?? new RecordedFailure(null, Unquote(instance.SerializedOutput) ?? "The orchestration failed; the engine recorded no message.", null, null);
 
-        var scheduled = new Dictionary<int, string>();
+        // TaskHubHistory names a task's completion or failure after the task it answers.
         var failuresInARow = new Dictionary<string, int>(StringComparer.Ordinal);
         (string Name, RecordedFailure? Failure)? lastFailed = null;
         foreach (var record in history)
         {
-            var e = record.View;
-            switch (e.Type)
+            switch (record.View)
             {
-                case "TaskScheduled" when e.EventId is { } id && e.Name is { } name:
-                    scheduled[id] = name;
-                    break;
-                case "TaskCompleted" when e.TaskScheduledId is { } id && scheduled.TryGetValue(id, out var name):
+                case { Type: "TaskCompleted", Name: { } name }:
                     failuresInARow[name] = 0;
                     break;
-                case "TaskFailed" when e.TaskScheduledId is { } id && scheduled.TryGetValue(id, out var name):
+                case { Type: "TaskFailed", Name: { } name }:
                     failuresInARow[name] = failuresInARow.GetValueOrDefault(name) + 1;
                     lastFailed = (name, record.Failure);
                     break;
@@ -106,10 +97,7 @@ public static class InstanceReading
             completed?.View.Timestamp ?? instance.LastUpdatedAt);
     }
 
-    /// <summary>
-    /// The feed a run quarantined, or null: ProcessFeed says so in its custom status (<c>stage: quarantined</c>) and its
-    /// output (<c>outcome: Quarantined</c>), both with the feed id.
-    /// </summary>
+    // ProcessFeed names the feed it quarantined in its custom status (stage) and its output (outcome).
     public static string? QuarantinedFeedId(string? serializedCustomStatus, string? serializedOutput)
     {
         if (string.Equals(Property(serializedCustomStatus, "stage"), "quarantined", StringComparison.OrdinalIgnoreCase)
@@ -124,18 +112,6 @@ public static class InstanceReading
             : null;
     }
 
-    /// <summary>What ops may do with an instance in this state.</summary>
-    public static IReadOnlyList<string> Actions(OrchestrationRuntimeStatus status) => status switch
-    {
-        OrchestrationRuntimeStatus.Failed => ["replay", "rewind", "purge"],
-        OrchestrationRuntimeStatus.Terminated => ["replay", "purge"],
-        OrchestrationRuntimeStatus.Completed => ["purge"],
-        OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending => ["suspend", "terminate"],
-        OrchestrationRuntimeStatus.Suspended => ["resume", "terminate"],
-        _ => [],
-    };
-
-    /// <summary>A text cut to <paramref name="max"/> characters, and whether it was cut.</summary>
     public static (string? Text, bool Truncated) Summary(string? text, int max = 4096) =>
         text is { Length: > 0 } && text.Length > max ? (text[..max] + "…", true) : (text, false);
 
@@ -159,7 +135,7 @@ public static class InstanceReading
         }
     }
 
-    /// <summary>A top-level string property of a serialised payload, name in any case: instances stored before the hub set one naming policy for both hosts may hold PascalCase names.</summary>
+    // Any case: instances stored before the hub set one naming policy for both hosts may hold PascalCase names.
     private static string? Property(string? serialized, string name)
     {
         if (string.IsNullOrEmpty(serialized))

@@ -4,59 +4,60 @@ using System.Text;
 
 namespace IntegrationHub.Functions.Ops;
 
-/// <summary>Where a newest-first listing stopped: the last instance shown (its creation time and id).</summary>
-public sealed record InstanceCursor(DateTimeOffset CreatedAt, string InstanceId)
+// An opaque page token: a version, a dot, and base64url of two parts joined by a bar.
+internal static class PageToken
 {
-    private const string Version = "c1";
+    public static string Encode(string version, string first, string rest) =>
+        $"{version}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{first}|{rest}"))}";
 
-    /// <summary>An opaque token: <c>c1.</c> and the cursor, base64url.</summary>
-    public string ToToken() =>
-        $"{Version}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{CreatedAt.UtcTicks}|{InstanceId}")))}";
-
-    public static bool TryParse(string token, out InstanceCursor? cursor)
+    /// <returns>The two parts; null for a token of another version, or not one at all.</returns>
+    public static (string Head, string Tail)? Decode(string token, string version)
     {
         ArgumentNullException.ThrowIfNull(token);
-        cursor = null;
-        if (!token.StartsWith(Version + ".", StringComparison.Ordinal))
+        if (!token.StartsWith(version + ".", StringComparison.Ordinal))
         {
-            return false;
+            return null;
         }
 
         try
         {
-            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.AsSpan(Version.Length + 1)));
+            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.AsSpan(version.Length + 1)));
             var bar = text.IndexOf('|', StringComparison.Ordinal);
-            if (bar <= 0 || !long.TryParse(text.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                || ticks > DateTimeOffset.MaxValue.UtcTicks)
-            {
-                return false;
-            }
-
-            cursor = new InstanceCursor(new DateTimeOffset(ticks, TimeSpan.Zero), text[(bar + 1)..]);
-            return true;
+            return bar < 0 ? null : (text[..bar], text[(bar + 1)..]);
         }
         catch (FormatException)
         {
-            return false;
+            return null;
         }
     }
 }
 
+/// <summary>Where a newest-first listing stopped: the last instance shown (its creation time and id).</summary>
+public sealed record InstanceCursor(DateTimeOffset CreatedAt, string InstanceId)
+{
+    public string ToToken() => PageToken.Encode("c1", CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), InstanceId);
+
+    public static bool TryParse(string token, out InstanceCursor? cursor)
+    {
+        cursor = PageToken.Decode(token, "c1") is (var ticks, var id)
+            && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var at) && at <= DateTimeOffset.MaxValue.UtcTicks
+            ? new InstanceCursor(new DateTimeOffset(at, TimeSpan.Zero), id)
+            : null;
+        return cursor is not null;
+    }
+}
+
 /// <summary>
-/// Newest-first pages over a store that can only list by creation-time range, in an order of its own (the Durable
-/// Azure Storage backend lists by instance id). Each page reads creation-time windows backwards from the cursor, each
-/// window four times longer than the one before, until the windows read hold more than a page: everything in them is
-/// known, and everything outside is older, so their newest are the newest overall. Memory holds one page.
+/// Newest-first pages over a store that lists by creation-time range in an order of its own (Azure Storage: by id):
+/// windows back from the cursor, each four times longer, until they hold more than a page. Memory holds one page.
 /// </summary>
 public static class NewestFirstPaging
 {
-    /// <summary>The first window reaches this far back; the next ones four times further each.</summary>
     public static readonly TimeSpan FirstWindow = TimeSpan.FromHours(1);
 
-    /// <summary>Past windows this long the rest of the past is read at once.</summary>
+    // Past windows this long the rest of the past is read at once.
     public static readonly TimeSpan LongestWindow = TimeSpan.FromDays(800);
 
-    /// <summary>Newest first; instances created at the same moment by id.</summary>
     public static readonly IComparer<InstanceView> Order = Comparer<InstanceView>.Create((a, b) =>
     {
         var byTime = b.CreatedAt.UtcTicks.CompareTo(a.CreatedAt.UtcTicks);
@@ -64,12 +65,8 @@ public static class NewestFirstPaging
     });
 
     /// <summary>
-    /// One page. <paramref name="read"/> lists the matching instances created in [from, to] (either bound open when
-    /// null), in any order; it may return a little outside the bounds, which are checked here again.
+    /// One page; <paramref name="read"/> lists matches created in [from, to] (null: open) in any order, roughly.
     /// </summary>
-    /// <param name="from">The caller's earliest creation time, if any.</param>
-    /// <param name="to">The caller's latest creation time, if any.</param>
-    /// <param name="after">The last instance of the previous page.</param>
     public static async Task<InstancePage> PageAsync(
         Func<DateTimeOffset?, DateTimeOffset?, IAsyncEnumerable<InstanceView>> read, DateTimeOffset? from, DateTimeOffset? to, InstanceCursor? after, int pageSize,
         TimeProvider clock, CancellationToken cancellationToken)
@@ -96,7 +93,7 @@ public static class NewestFirstPaging
                 windowStart = from;
             }
 
-            // The store's time filter may round; this checks the exact bounds, and the window ends where the previous began.
+            // The store's time filter may round: exact bounds here; a window ends where the previous began.
             var previousStart = windowEnd;
             await foreach (var view in read(windowStart?.AddMilliseconds(-1), windowEnd?.AddMilliseconds(1)).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
@@ -129,7 +126,6 @@ public static class NewestFirstPaging
         return new InstancePage(page, next);
     }
 
-    /// <summary>Whether <paramref name="view"/> comes after the cursor in the newest-first order.</summary>
     private static bool IsAfter(InstanceView view, InstanceCursor cursor) =>
         view.CreatedAt.UtcTicks < cursor.CreatedAt.UtcTicks
         || (view.CreatedAt.UtcTicks == cursor.CreatedAt.UtcTicks && string.CompareOrdinal(view.InstanceId, cursor.InstanceId) > 0);

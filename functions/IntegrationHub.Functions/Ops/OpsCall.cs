@@ -1,16 +1,86 @@
+using System.Globalization;
+using System.Text.Json;
+using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Http;
+using IntegrationHub.Functions.Intake;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Functions.Ops;
 
-/// <summary>
-/// The shape every ops action shares, once the request pipeline has admitted the ops key: run the action as the
-/// admitted actor, answer its outcome. The function classes stay one line per route.
-/// </summary>
+/// <summary>What an ops service answers: a status with a body, or a problem; tests read it without HTTP.</summary>
+public sealed record OpsAnswer(
+    int Status, object? Body, string? Location = null, string? ProblemTitle = null, string? ProblemDetail = null,
+    IReadOnlyDictionary<string, object?>? ProblemExtensions = null)
+{
+    public bool IsProblem => ProblemTitle is not null;
+
+    public static OpsAnswer Ok(object body) => new(StatusCodes.Status200OK, body);
+
+    public static OpsAnswer Accepted(object body, string location) => new(StatusCodes.Status202Accepted, body, location);
+
+    public static OpsAnswer Problem(int status, string title, string detail, IReadOnlyDictionary<string, object?>? extensions = null) =>
+        new(status, null, null, title, detail, extensions);
+
+    public static OpsAnswer BadParameter(string parameter, string title, string detail) =>
+        Problem(StatusCodes.Status400BadRequest, title, detail, new Dictionary<string, object?> { ["parameter"] = parameter });
+
+    /// <summary>The audit log's word for this answer.</summary>
+    public string Outcome => Status switch
+    {
+        StatusCodes.Status200OK => "done",
+        StatusCodes.Status202Accepted => "accepted",
+        StatusCodes.Status404NotFound => "not-found",
+        StatusCodes.Status409Conflict => "refused",
+        StatusCodes.Status410Gone => "gone",
+        StatusCodes.Status501NotImplemented => "not-supported",
+        StatusCodes.Status400BadRequest or StatusCodes.Status422UnprocessableEntity => "invalid",
+        _ => "error",
+    };
+
+    /// <summary>What the audit line says of this answer: the problem's detail, or what was accepted.</summary>
+    public string? AuditDetail => IsProblem ? ProblemDetail : Body switch
+    {
+        InstanceActionAccepted accepted => accepted.Detail,
+        FeedReprocessAccepted reprocess => $"{reprocess.Reprocessing}: {reprocess.InstanceId}",
+        _ => null,
+    };
+
+    public IActionResult ToActionResult() =>
+        IsProblem ? Problems.Create(Status, ProblemTitle!, ProblemDetail ?? "", ProblemExtensions?.ToDictionary())
+        : Status == StatusCodes.Status202Accepted && Location is not null ? new AcceptedResult(Location, Body)
+        : new ObjectResult(Body) { StatusCode = Status };
+}
+
+public static class OpsAudit
+{
+    /// <summary>
+    /// The one audit path of an action with an effect: a refusal (404, 409) is one line; else a line before the effect
+    /// (none happens unrecorded: 503) and one with its outcome.
+    /// </summary>
+    public static async Task<OpsAnswer> AuditedAsync(
+        this AuditLog audit, OpsActor actor, string action, string target, string? reason, OpsAnswer? refusal, Func<Task<OpsAnswer>> effect,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        ArgumentNullException.ThrowIfNull(effect);
+        if (refusal is null)
+        {
+            await audit.RecordBeforeAsync(actor, action, target, reason, cancellationToken).ConfigureAwait(false);
+        }
+
+        var answer = refusal ?? await effect().ConfigureAwait(false);
+        await audit.RecordAsync(actor, action, target, answer.Outcome, answer.Status, answer.AuditDetail, cancellationToken).ConfigureAwait(false);
+        return answer;
+    }
+}
+
+// The one path of every ops function once the request pipeline admitted the caller: act as them, answer.
 internal static class OpsCall
 {
+    private const int MaxReasonLength = 1000;
+    private const int MaxReasonBytes = 16 * 1024;
+
     public static async Task<IActionResult> RunAsync(HttpRequest request, Func<OpsActor, Task<OpsAnswer>> action)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -18,13 +88,90 @@ internal static class OpsCall
         return (await action(OpsActor.Of(request.Admitted().Caller)).ConfigureAwait(false)).ToActionResult();
     }
 
-    /// <summary>The same for actions that record why (<c>reason</c>, in the query or the JSON body); an unreadable body is a 400.</summary>
-    public static async Task<IActionResult> RunWithReasonAsync(HttpRequest request, Func<string?, OpsActor, Task<OpsAnswer>> action, CancellationToken cancellationToken)
+    // For actions that record why: `reason` in the query or the JSON body; a bad body is a 400.
+    public static Task<IActionResult> RunWithReasonAsync(HttpRequest request, Func<string?, OpsActor, Task<OpsAnswer>> action, CancellationToken cancellationToken) =>
+        RunAsync(request, async actor => await ReadReasonAsync(request, cancellationToken).ConfigureAwait(false) switch
+        {
+            (_, { } invalid) => invalid,
+            (var reason, null) => await action(reason, actor).ConfigureAwait(false),
+        });
+
+    // A query parameter given repeated or comma-separated, as one comma-separated text.
+    public static string? Joined(this IQueryCollection query, string name) =>
+        query[name].Count == 0 ? null : string.Join(',', query[name].Select(v => v ?? ""));
+
+    public static string? First(this IQueryCollection query, string name) => query[name].FirstOrDefault();
+
+    public static IEnumerable<string> Split(string? list) =>
+        (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    // An optional RFC 3339 time; false only for a text that is not one.
+    public static bool TryParseTime(string? text, out DateTimeOffset? value)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(action);
-        var actor = OpsActor.Of(request.Admitted().Caller);
-        var (reason, invalid) = await OpsReason.ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        return invalid ?? (await action(reason, actor).ConfigureAwait(false)).ToActionResult();
+        value = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        var parsed = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time);
+        value = parsed ? time : null;
+        return parsed;
     }
+
+    public static OpsAnswer BadTime(string parameter, string? text) =>
+        OpsAnswer.BadParameter(parameter, "Invalid time", $"'{text}' is not a date-time; use RFC 3339, e.g. 2025-01-31T00:00:00Z.");
+
+    // An optional whole number from 1 to max; none given keeps the default in value.
+    public static bool TryParseCount(string? text, int max, ref int value)
+    {
+        if (text is not { Length: > 0 })
+        {
+            return true;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 1 && value <= max;
+    }
+
+    private static async Task<(string? Reason, OpsAnswer? Invalid)> ReadReasonAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var reason = request.Query.First("reason");
+        var body = await RequestBody.ReadLimitedAsync(request, MaxReasonBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return (null, BadReason("The body is too large; send {\"reason\": \"...\"} of at most 1000 characters."));
+        }
+
+        if (body.Value.Span.IndexOfAnyExcept(" \t\r\n"u8) >= 0)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(body.Value);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    return (null, BadReason("The body must be a JSON object: {\"reason\": \"...\"}."));
+                }
+
+                if (document.RootElement.TryGetProperty("reason", out var value))
+                {
+                    if (value.ValueKind != JsonValueKind.String)
+                    {
+                        return (null, BadReason("'reason' must be a string."));
+                    }
+
+                    reason = value.GetString();
+                }
+            }
+            catch (JsonException ex)
+            {
+                return (null, BadReason($"The body is not JSON: {ex.Message}"));
+            }
+        }
+
+        return reason is { Length: > MaxReasonLength }
+            ? (null, BadReason("The reason is longer than 1000 characters."))
+            : (string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), null);
+    }
+
+    private static OpsAnswer BadReason(string detail) => OpsAnswer.BadParameter("reason", "Invalid reason", detail);
 }

@@ -1,11 +1,10 @@
-using Microsoft.Extensions.DependencyInjection;
 using IntegrationHub.Functions.Access;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Functions.Ops;
 
 public static class OpsServiceCollectionExtensions
 {
-    /// <summary>The ops services: instance queries and actions, feed reprocessing, reconciliation, re-consolidation, the task hub's history, replay records and the audit log.</summary>
     public static IServiceCollection AddOps(this IServiceCollection services)
     {
         services.AddSingleton<TaskHubHistory>();

@@ -7,23 +7,28 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>One period and source: how many feeds reached each stage, and how many went missing on the way.</summary>
-/// <param name="Landed">Bodies stored in the landing container (every received body is landed before anything else).</param>
-/// <param name="InFlight">Feeds younger than the grace period that have not reached their last stage yet: not counted as lost.</param>
+/// <param name="Landed">Bodies in the landing container: every received body is landed first.</param>
+/// <param name="InFlight">Feeds younger than the grace period short of their last stage: not counted as lost.</param>
 public sealed record ReconciliationRow(
     string Period, string Source, int Landed, int Validated, int Quarantined, int InLedger, int Consolidated, int Published, int InFlight, int Lost);
 
 /// <summary>A feed that is in one state but missing from the next.</summary>
-/// <param name="Stage">Where it stopped: <c>verdict</c>, <c>quarantine-report</c>, <c>ledger</c>, <c>normalised</c>, <c>consolidation</c>, <c>dataset</c>, <c>announcement</c>.</param>
+/// <param name="Stage">Where it stopped: <c>verdict</c>, <c>quarantine-report</c>, <c>ledger</c>, <c>normalised</c>,
+/// <c>consolidation</c>, <c>dataset</c>, <c>announcement</c>.</param>
 public sealed record ReconciliationGap(string FeedId, string Source, string? Period, string State, string Stage, string Detail);
 
 /// <summary>Something recorded twice that must exist once.</summary>
-/// <param name="Kind"><c>ledger-entry</c> (a feed recorded twice) or <c>dataset-version</c> (two versions of a period built from the same feeds).</param>
+/// <param name="Kind"><c>ledger-entry</c> (a feed recorded twice) or <c>dataset-version</c> (two versions of a period
+/// built from the same feeds).</param>
 public sealed record ReconciliationDuplicate(string Kind, string Subject, IReadOnlyList<string> Occurrences);
 
 public sealed record ReconciliationTotals(int Landed, int Validated, int Quarantined, int InLedger, int Consolidated, int Published, int InFlight, int Lost, int Duplicates);
 
-/// <summary>How far a reconciliation is: <paramref name="Checked"/> of <paramref name="Total"/> landed feeds looked at.</summary>
-/// <param name="Phase"><c>counting</c> (the landed feeds), <c>reading records</c> (ledgers, quarantine, data sets), <c>checking feeds</c>, <c>done</c>.</param>
+/// <summary>
+/// How far a reconciliation is: <paramref name="Checked"/> of <paramref name="Total"/> landed feeds looked at.
+/// </summary>
+/// <param name="Phase"><c>counting</c> (the landed feeds), <c>reading records</c> (ledgers, quarantine, data sets),
+/// <c>checking feeds</c>, <c>done</c>.</param>
 public sealed record ReconciliationProgress(string Phase, int Checked, int Total, DateTimeOffset UpdatedAt);
 
 public sealed record ReconciliationReport(
@@ -31,17 +36,14 @@ public sealed record ReconciliationReport(
     IReadOnlyList<ReconciliationGap> Lost, IReadOnlyList<ReconciliationDuplicate> Duplicates);
 
 /// <summary>
-/// Walks everything the hub stored (landing, quarantine reports, the period ledgers, normalised feeds, data-set
-/// versions, their <c>latest</c> pointers and announcement records) and checks that every feed went as far as its
-/// verdict says it should: a validated feed is in the ledger, a ledgered feed is consolidated into a stored version
-/// that lists it, and that version (or a later one) was announced. It reads storage only; it changes nothing.
+/// Checks, reading storage only, that every landed feed went as far as its verdict says: validated, in the ledger,
+/// normalised, in a stored version that lists it, and that version (or a later one) announced.
 /// </summary>
 public sealed partial class Reconciliation(
     FeedStore feeds, PeriodLedger ledger, DatasetStore datasets, ConsolidationRecords records, TimeProvider clock, ILogger<Reconciliation> logger)
 {
     public static readonly TimeSpan DefaultGrace = TimeSpan.FromMinutes(5);
 
-    /// <param name="progress">Told at each phase and after every feed checked (it decides how often to pass that on).</param>
     public async Task<ReconciliationReport> RunAsync(
         TimeSpan grace, string? source, string? period, CancellationToken cancellationToken, Func<ReconciliationProgress, Task>? progress = null)
     {
@@ -122,7 +124,6 @@ public sealed partial class Reconciliation(
         return new ReconciliationReport(now, (int)grace.TotalSeconds, totals, ordered, lost, duplicates);
     }
 
-    /// <summary>Counts the stages the feed reached and answers the first one it should have reached but did not.</summary>
     private async Task<ReconciliationGap?> FirstGapAsync(
         LandedFeed feed, Dictionary<string, LedgerEntry> inLedger, HashSet<string> quarantineReports, DatasetVersions versions, FeedInclusions inclusions,
         RowCounts counts, CancellationToken cancellationToken)
@@ -152,7 +153,7 @@ public sealed partial class Reconciliation(
             return Gap("normalised", $"In the ledger, but its normalised feed {HubContainers.Normalized}/{entry.NormalizedBlob} is missing.");
         }
 
-        // Feeds of older builds carry their versions on the landing blob; newer ones are read from the inclusion records.
+        // Older builds' feeds carry their versions on the landing blob; newer ones are read from the inclusion records.
         var taken = feed.Datasets.Count > 0 ? feed.Datasets
             : feed.Ledger is { } position ? await inclusions.VersionsAsync(position, cancellationToken).ConfigureAwait(false)
             : null;
@@ -204,27 +205,13 @@ public sealed partial class Reconciliation(
 
     private sealed class RowCounts
     {
-        public int Landed { get; set; }
-
-        public int Validated { get; set; }
-
-        public int Quarantined { get; set; }
-
-        public int InLedger { get; set; }
-
-        public int Consolidated { get; set; }
-
-        public int Published { get; set; }
-
-        public int InFlight { get; set; }
-
-        public int Lost { get; set; }
+        public int Landed, Validated, Quarantined, InLedger, Consolidated, Published, InFlight, Lost;
 
         public ReconciliationRow ToRow(string period, string source) =>
             new(period, source, Landed, Validated, Quarantined, InLedger, Consolidated, Published, InFlight, Lost);
     }
 
-    /// <summary>Each stored version's inputs and each period's announcements, read once per run.</summary>
+    // Each stored version's inputs and each period's announcements, read once per run.
     private sealed class DatasetVersions(DatasetStore store)
     {
         private readonly Dictionary<(string, int), HashSet<string>?> inputs = [];
@@ -253,7 +240,7 @@ public sealed partial class Reconciliation(
             return last;
         }
 
-        /// <summary>Versions of one period built from exactly the same feeds: the same data set stored twice.</summary>
+        // Versions of one period built from exactly the same feeds: the same data set stored twice.
         public async Task<IReadOnlyList<ReconciliationDuplicate>> TwinsAsync(CancellationToken cancellationToken)
         {
             var twins = new List<ReconciliationDuplicate>();

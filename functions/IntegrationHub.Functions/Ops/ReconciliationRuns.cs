@@ -25,17 +25,14 @@ public sealed record ReconcileRequest(string RunId, int GraceSeconds, string? So
 public sealed record ReconciliationStarted(string RunId, string InstanceId, string Status);
 
 /// <summary>
-/// <c>GET /api/ops/reconciliations/{runId}</c>: the run's state (<c>Pending</c>, <c>Running</c>, <c>Completed</c>,
-/// <c>Failed</c>, …), how far it is, and once completed its report (the answer <c>GET /api/ops/reconcile</c> gives).
+/// <c>GET /api/ops/reconciliations/{runId}</c>: the run's state, how far it is, and once completed its report.
 /// </summary>
 public sealed record ReconciliationRun(
     string RunId, string InstanceId, string Status, ReconciliationProgress? Progress, ReconciliationReport? Report, string? Failure, string StatusUrl);
 
 /// <summary>
-/// Reconciliation of the whole store in the background: a Durable orchestration whose one activity walks the store
-/// (<see cref="Reconciliation"/>) and keeps its progress in <c>ledger/reconciliations/{runId}.json</c> (at most once a
-/// second), so that any instance of the app can answer how far it is and a lost worker's run is retried by the engine.
-/// The report is the orchestration's output.
+/// Reconciliation in the background: an orchestration of one activity, so a lost worker's run is retried by the
+/// engine; its progress in <c>ledger/reconciliations/{runId}.json</c> lets any app instance answer how far it is.
 /// </summary>
 public sealed partial class ReconciliationRuns(Reconciliation reconciliation, OrchestrationStarter starter, BlobServiceClient blobs, AuditLog audit, TimeProvider clock)
 {
@@ -45,21 +42,16 @@ public sealed partial class ReconciliationRuns(Reconciliation reconciliation, Or
 
     public static string StatusUrl(string runId) => $"/api/ops/reconciliations/{runId}";
 
-    /// <summary>Starts a run (<c>graceSeconds</c>, <c>source</c>, <c>period</c> as sent) and answers 202 with its status URL.</summary>
-    public async Task<OpsAnswer> StartAsync(
-        DurableTaskClient client, string? graceSeconds, string? source, string? period, OpsActor actor, CancellationToken cancellationToken)
+    public async Task<OpsAnswer> StartAsync(DurableTaskClient client, IQueryCollection query, OpsActor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        if (source is { Length: > 0 } && !FeedSource.IsKnown(source))
+        ArgumentNullException.ThrowIfNull(query);
+        if (Check(query, out var grace) is { } bad)
         {
-            return OpsAnswer.BadParameter("source", "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.");
+            return bad;
         }
 
-        if (!TryParseGrace(graceSeconds, out var grace))
-        {
-            return OpsAnswer.BadParameter("graceSeconds", "Bad grace period", $"'{graceSeconds}' is not a whole number of seconds from 0 to 86400.");
-        }
-
+        var (source, period) = (query.First("source"), query.First("period"));
         // Time first, so run ids sort by when they started; the random part keeps two at the same second apart.
         var runId = clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var request = new ReconcileRequest(runId, (int)grace.TotalSeconds, source is { Length: > 0 } ? source : null, period is { Length: > 0 } ? period : null);
@@ -87,7 +79,6 @@ public sealed partial class ReconciliationRuns(Reconciliation reconciliation, Or
         return OpsAnswer.Ok(new ReconciliationRun(runId, instance.InstanceId, instance.RuntimeStatus.ToString(), progress, report, failure, StatusUrl(runId)));
     }
 
-    /// <summary>The activity's work: the whole walk, its progress kept as it goes.</summary>
     public async Task<ReconciliationReport> RunAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -126,27 +117,34 @@ public sealed partial class ReconciliationRuns(Reconciliation reconciliation, Or
     private BlobClient ProgressBlob(string runId) =>
         blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobClient($"reconciliations/{runId}.json");
 
-    internal static bool TryParseGrace(string? text, out TimeSpan grace)
+    // The 400 for an unknown source or a bad graceSeconds; null when the query is fine.
+    internal static OpsAnswer? Check(IQueryCollection query, out TimeSpan grace)
     {
         grace = Reconciliation.DefaultGrace;
+        if (query.First("source") is { Length: > 0 } source && !FeedSource.IsKnown(source))
+        {
+            return OpsAnswer.BadParameter("source", "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.");
+        }
+
+        var text = query.First("graceSeconds");
         if (text is not { Length: > 0 })
         {
-            return true;
+            return null;
         }
 
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > 86_400)
         {
-            return false;
+            return OpsAnswer.BadParameter("graceSeconds", "Bad grace period", $"'{text}' is not a whole number of seconds from 0 to 86400.");
         }
 
         grace = TimeSpan.FromSeconds(seconds);
-        return true;
+        return null;
     }
 
     [GeneratedRegex("^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$")]
     private static partial Regex RunIdPattern();
 
-    /// <summary>The orchestration: one activity, retried only when its worker was lost.</summary>
+    // One activity, retried only when its worker was lost.
     [Function(nameof(ReconcileStore))]
     public static async Task<ReconciliationReport> ReconcileStore([OrchestrationTrigger] TaskOrchestrationContext context)
     {
@@ -162,25 +160,18 @@ public sealed partial class ReconciliationRuns(Reconciliation reconciliation, Or
     public Task<ReconciliationReport> RunReconciliation([ActivityTrigger] ReconcileRequest request, CancellationToken cancellationToken) =>
         RunAsync(request, cancellationToken);
 
-    /// <summary>
-    /// <c>graceSeconds</c>, <c>source</c>, <c>period</c>: as for <c>GET /api/ops/reconcile</c>. Only reads the store, so
-    /// a reader may start one; the start is audited.
-    /// </summary>
+    // Only reads the store, so a reader may start one; the start is audited.
     [Function(nameof(StartReconciliation))]
     [Access(AccessPolicy.Ops, Reads = true)]
     public Task<IActionResult> StartReconciliation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/reconciliations")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
-        OpsCall.RunAsync(request, actor => StartAsync(
-            client, request.Query["graceSeconds"].FirstOrDefault(), request.Query["source"].FirstOrDefault(), request.Query["period"].FirstOrDefault(), actor, cancellationToken));
+        OpsCall.RunAsync(request, actor => StartAsync(client, request.Query, actor, cancellationToken));
 
     [Function(nameof(GetReconciliation))]
     [Access(AccessPolicy.Ops)]
-    public async Task<IActionResult> GetReconciliation(
+    public Task<IActionResult> GetReconciliation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/reconciliations/{runId}")] HttpRequest request, string runId,
-        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return (await GetAsync(client, runId, cancellationToken).ConfigureAwait(false)).ToActionResult();
-    }
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        OpsCall.RunAsync(request, _ => GetAsync(client, runId, cancellationToken));
 }

@@ -14,11 +14,8 @@ using IntegrationHub.Functions.Access;
 namespace IntegrationHub.Functions.Ops;
 
 /// <summary>
-/// After an upgrade that changes the methodology or the reference values, every stored period is consolidated again
-/// (contract 2.0, "Methodology change"). It only starts each period's ConsolidatePeriod: that run rebuilds a version
-/// whose methodology or coefficient set differs from this build's even from the same feeds, writes it as the next
-/// version (earlier versions stay as stored) and leaves a period already on the current basis as it is, so running
-/// this twice costs nothing but the runs.
+/// After a methodology or reference-value upgrade every stored period is consolidated again (contract 2.0): each
+/// ConsolidatePeriod rebuilds only a version on an older basis, so running this twice costs nothing but the runs.
 /// </summary>
 public sealed class Reconsolidation(DatasetStore datasets, ConsolidationDemands demands, AuditLog audit)
 {

@@ -4,39 +4,82 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Storage;
+using Microsoft.DurableTask.Client;
 
 namespace IntegrationHub.Functions.Ops;
 
+// Kept: with the start claim alone, a caller who saw a failure restarts it after another's rerun of it ended.
 /// <summary>
-/// Which failures have been replayed: one small blob per failure, <c>ledger/replays/{instanceId}/{failedAt}</c>, created
-/// with If-None-Match so that of two concurrent replays of the same failure (two operators, or replay-failed called
-/// twice) exactly one goes ahead. A failure is the instance id with the time it failed: once replayed, the instance
-/// runs again, and should it fail again that is a new failure, which may be replayed in its turn.
+/// Each failure (instance id and time) is run again once: <c>ledger/replays/{instanceId}/{failedAt}</c>, If-None-Match.
 /// </summary>
-public sealed class ReplayRecords(BlobServiceClient blobs, TimeProvider clock)
+public sealed class ReplayRecords(BlobServiceClient blobs, EarlierRuns earlierRuns, OrchestrationStarter starter, TimeProvider clock)
 {
     private const string StateKey = "state";
     private const string ClaimedAtKey = "claimedat";
     private const string Claimed = "claimed";
     private const string Replayed = "replayed";
 
-    /// <returns>True when this caller may replay the failure; false when it was replayed, or is being replayed, by another.</returns>
-    public async Task<bool> ClaimAsync(string instanceId, DateTimeOffset failedAt, CancellationToken cancellationToken)
+    /// <summary>Keeps the failed run, then starts it again; null when another caller handled this failure.</summary>
+    public async Task<StartOutcome?> RunAgainAsync(DurableTaskClient client, OrchestrationMetadata instance, object input, string replacedBy, CancellationToken cancellationToken)
     {
-        var blob = Record(instanceId, failedAt);
+        ArgumentNullException.ThrowIfNull(instance);
+        StartOutcome? started = null;
+        var claimed = await OnceAsync(instance.InstanceId, instance.LastUpdatedAt, async () =>
+        {
+            // The engine forgets the run it restarts: the hub keeps it, for the detail's earlier runs.
+            await earlierRuns.KeepAsync(client, instance, replacedBy, cancellationToken).ConfigureAwait(false);
+            started = await starter.StartAsync(client, instance.Name, instance.InstanceId, input, restartFinished: true, cancellationToken).ConfigureAwait(false);
+            return started == StartOutcome.Started;
+        }, cancellationToken).ConfigureAwait(false);
+        return claimed ? started : null;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="act"/> unless another handled this failure; its false or a throw lets a later call try.
+    /// </summary>
+    public async Task<bool> OnceAsync(string instanceId, DateTimeOffset failedAt, Func<Task<bool>> act, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(act);
+        var record = Record(instanceId, failedAt);
+        if (!await ClaimAsync(record, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        bool done;
+        try
+        {
+            done = await act().ConfigureAwait(false);
+        }
+        catch
+        {
+            await record.DeleteIfExistsAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        if (done)
+        {
+            await record.SetMetadataAsync(Metadata(Replayed, clock.GetUtcNow()), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await record.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        return true;
+    }
+
+    private async Task<bool> ClaimAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         try
         {
-            await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions
-            {
-                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                Metadata = Metadata(Claimed, now),
-            }, cancellationToken).ConfigureAwait(false);
+            await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new() { IfNoneMatch = ETag.All }, Metadata = Metadata(Claimed, now) }, cancellationToken)
+                .ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
-            // Recorded before: replayed, or claimed by a caller that may have died before starting anything.
+            // Replayed, or claimed by a caller that may have died before starting anything.
         }
 
         try
@@ -48,11 +91,8 @@ public sealed class ReplayRecords(BlobServiceClient blobs, TimeProvider clock)
                 return false;
             }
 
-            await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions
-            {
-                Conditions = new BlobRequestConditions { IfMatch = properties.ETag },
-                Metadata = Metadata(Claimed, now),
-            }, cancellationToken).ConfigureAwait(false);
+            await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new() { IfMatch = properties.ETag }, Metadata = Metadata(Claimed, now) }, cancellationToken)
+                .ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
@@ -60,14 +100,6 @@ public sealed class ReplayRecords(BlobServiceClient blobs, TimeProvider clock)
             return false;
         }
     }
-
-    /// <summary>The replay was started: the failure stays recorded as replayed.</summary>
-    public Task ConfirmAsync(string instanceId, DateTimeOffset failedAt, CancellationToken cancellationToken) =>
-        Record(instanceId, failedAt).SetMetadataAsync(Metadata(Replayed, clock.GetUtcNow()), cancellationToken: cancellationToken);
-
-    /// <summary>Nothing was started after all: a later call may try again.</summary>
-    public Task ReleaseAsync(string instanceId, DateTimeOffset failedAt, CancellationToken cancellationToken) =>
-        Record(instanceId, failedAt).DeleteIfExistsAsync(cancellationToken: cancellationToken);
 
     private BlobClient Record(string instanceId, DateTimeOffset failedAt) =>
         blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobClient(

@@ -21,15 +21,11 @@ public sealed record HistoryRecord(HistoryEventView View, RecordedFailure? Failu
 public sealed record InstanceHistory(IReadOnlyList<HistoryRecord> Events, string Source);
 
 /// <summary>
-/// Reads an instance's history through the Durable client (<see cref="DurableTaskClient.GetOrchestrationHistoryAsync"/>:
-/// the gRPC history stream, which the Durable extension answers under the Functions host and the local host's sidecar
-/// answers from the same Azure Storage backend), with what ops read from each event: its summary, the failure the
-/// engine recorded (type, message, stack, inner failure) and a completion's status. The engine's answer for a failed
-/// instance often lacks its failure details; its history has them.
+/// An instance's history through the Durable client, with each event's summary, recorded failure and completion
+/// status: the engine's answer for a failed instance often lacks its failure details; its history has them.
 /// </summary>
 public sealed partial class TaskHubHistory(ILogger<TaskHubHistory> logger)
 {
-    /// <summary>What <see cref="InstanceHistory.Source"/> says when the history was read.</summary>
     public const string ClientSource = "Durable client history";
 
     private const int DetailLength = 500;
@@ -53,14 +49,13 @@ public sealed partial class TaskHubHistory(ILogger<TaskHubHistory> logger)
         return new InstanceHistory(Records(events), ClientSource);
     }
 
-    /// <summary>The events as ops read them, in order; a task's completion or failure named after the task it answers.</summary>
     public static IReadOnlyList<HistoryRecord> Records(IEnumerable<HistoryEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
         return NameTaskResults([.. events.Select(ToRecord)]);
     }
 
-    /// <summary>A task's completion or failure has no name of its own: it takes the name of the task (or sub-orchestration) it answers.</summary>
+    // A task's completion or failure has no name of its own: it takes that of the task it answers.
     private static List<HistoryRecord> NameTaskResults(List<HistoryRecord> records)
     {
         var scheduled = new Dictionary<int, string>();
@@ -101,7 +96,7 @@ public sealed partial class TaskHubHistory(ILogger<TaskHubHistory> logger)
             TimerCreatedEvent timer => Utc(timer.FireAt).ToString("O", CultureInfo.InvariantCulture),
             TimerFiredEvent timer => Utc(timer.FireAt).ToString("O", CultureInfo.InvariantCulture),
             GenericEvent generic => generic.Data,
-            // What the event said (the name is shown beside it): for "included", the data-set version that took the feed in.
+            // What the event said: for "included", the data-set version that took the feed in.
             EventRaisedEvent raised => raised.Input ?? raised.Name,
             EventSentEvent sent => sent.Input ?? sent.Name,
             _ => null,
@@ -144,7 +139,7 @@ public sealed partial class TaskHubHistory(ILogger<TaskHubHistory> logger)
             _ => $"{first}: {second}",
         };
 
-    /// <summary>The engine's failure details; an empty type or message (the wire format has no null for them) is none.</summary>
+    // The wire format has no null: an empty type or message is none.
     private static RecordedFailure? Failure(FailureDetails? details) =>
         details is null ? null : new RecordedFailure(NullIfEmpty(details.ErrorType), NullIfEmpty(details.ErrorMessage), NullIfEmpty(details.StackTrace), Failure(details.InnerFailure));
 
