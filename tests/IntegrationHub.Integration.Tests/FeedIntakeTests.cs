@@ -45,7 +45,7 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     private static byte[] Sample(params string[] parts) =>
-        File.ReadAllBytes(Path.Combine([AzuriteFixture.RepoRoot(), "local-dev", "sample-feeds", .. parts]));
+        File.ReadAllBytes(Path.Combine([RepoPaths.Root, "local-dev", "sample-feeds", .. parts]));
 
     private async Task<List<string>> BlobNames(string container)
     {

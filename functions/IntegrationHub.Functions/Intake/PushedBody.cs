@@ -17,8 +17,6 @@ internal static class PushedBody
     /// <summary>The only content coding intake reads (see the README's HTTP API on why not gzip).</summary>
     public const string Identity = "identity";
 
-    private const int ChunkBytes = 81920;
-
     /// <returns>The complete body, or the problem to answer instead (415, 413 or 400) when it cannot be taken whole.</returns>
     public static async Task<(ReadOnlyMemory<byte> Body, IActionResult? Refusal)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
@@ -45,7 +43,7 @@ internal static class PushedBody
 
         try
         {
-            return await ReadWholeAsync(request.Body, limit, cancellationToken).ConfigureAwait(false) is { } body
+            return await RequestBody.ReadAtMostAsync(request.Body, limit, cancellationToken).ConfigureAwait(false) is { } body
                 ? (body, null)
                 : (default, TooLarge(limit));
         }
@@ -60,30 +58,6 @@ internal static class PushedBody
             return (default, Problems.Create(StatusCodes.Status400BadRequest, "Incomplete body", "The body ended before its declared end; nothing was received. Send the feed again.",
                 new Dictionary<string, object?> { ["errors"] = new[] { new ValidationIssue("", null, "parse:incomplete-body", "The request body ended before its declared length or its last chunk.") } }));
         }
-    }
-
-    /// <summary>
-    /// Reads to the end, holding at most <paramref name="limit"/> bytes: a body without Content-Length (chunked) or
-    /// one that runs past its announced length stops being read at the first byte over the limit.
-    /// </summary>
-    /// <returns>Null when the body is larger than the limit.</returns>
-    public static async Task<byte[]?> ReadWholeAsync(Stream body, long limit, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[ChunkBytes];
-        int read;
-        while ((read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(ChunkBytes, limit - buffer.Length + 1)), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     /// <summary>Null for <c>application/json</c> with no charset or <c>charset=utf-8</c>; otherwise the 415 that says what to send.</summary>

@@ -112,24 +112,11 @@ public sealed partial class PullActivities(
             return null;
         }
 
-        using var buffer = new MemoryStream();
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > maxBytes)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
+            return await RequestBody.ReadAtMostAsync(stream, maxBytes, cancellationToken).ConfigureAwait(false);
         }
-
-        return buffer.ToArray();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pulled {Source} {Period}: {Bytes} bytes, {Verdict}")]

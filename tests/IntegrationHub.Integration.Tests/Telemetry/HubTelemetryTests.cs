@@ -55,7 +55,7 @@ public sealed class HubTelemetryTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Push_ValidThenTheSameBytesAgain_RecordsReceiveAndJudgeActivitiesAndCountsEachVerdict()
     {
-        var body = File.ReadAllBytes(Path.Combine(AzuriteFixture.RepoRoot(), "local-dev", "sample-feeds", "2024", "transport-2024-06-r0.json"));
+        var body = File.ReadAllBytes(Path.Combine(RepoPaths.Root, "local-dev", "sample-feeds", "2024", "transport-2024-06-r0.json"));
 
         var first = await intake.LandAsync("transport", body, "push", CancellationToken.None);
         var second = await intake.LandAsync("transport", body, "push", CancellationToken.None);

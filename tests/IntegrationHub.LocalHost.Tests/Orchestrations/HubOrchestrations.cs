@@ -79,7 +79,7 @@ internal sealed class HubOrchestrations : IAsyncDisposable
             new DurableTaskTestHostOptions
             {
                 // The host otherwise picks a random port and may collide with one in use.
-                Port = IntegrationHub.LocalHost.Tests.Support.Ports.Free(),
+                Port = Ports.Free(),
 
                 // The local host's payload JSON (camelCase), so inputs, outputs and custom status look as they do there.
                 ConfigureServices = services =>
