@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Azure.Storage.Blobs;
 using IntegrationHub.Core;
 using IntegrationHub.Functions.Intake;
+using IntegrationHub.Integration.Tests.Intake;
 using IntegrationHub.Functions.Storage;
 using IntegrationHub.Functions.Telemetry;
 using Microsoft.Extensions.Configuration;

@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace IntegrationHub.Integration.Tests;
+namespace IntegrationHub.Integration.Tests.Intake;
 
 /// <summary>
 /// The schema evolution gate in the app: its own schemas checked with the start-up validation (a breaking minor stops

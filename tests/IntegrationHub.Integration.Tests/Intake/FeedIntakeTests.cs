@@ -5,7 +5,7 @@ using IntegrationHub.Functions.Receipts;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace IntegrationHub.Integration.Tests;
+namespace IntegrationHub.Integration.Tests.Intake;
 
 /// <summary>Push intake on real Blob storage (Azurite): land first, write-once, quarantine with the reason.</summary>
 [Collection(AzuriteCollection.Name)]
