@@ -113,11 +113,9 @@ internal static class DatasetCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>
-    /// The New Area's headline figures, each area's energy and CO2, and the targets, on standard error beside the
-    /// summary (standard output stays the data set alone, for scripts): which basis each figure is on, as the data
-    /// set's methodology block says. Areas are named as the reference data names them, the code beside the name.
-    /// </summary>
+    // The New Area's headline figures, each area's energy and CO2, and the targets, on standard error beside the
+    // summary (standard output stays the data set alone, for scripts): which basis each figure is on, as the data set's
+    // methodology block says. Areas are named as the reference data names them, the code beside the name.
     private static void WriteHeadlines(TextWriter output, DatasetDocument dataset, ReferenceData reference)
     {
         output.WriteLine($"methodology {dataset.MethodologyVersion}: electricity {dataset.Methodology?.Electricity ?? "equivalent value"}, non-fossil {dataset.Methodology?.NonFossil ?? "-"}, "
@@ -131,7 +129,8 @@ internal static class DatasetCommand
         }
 
         string Figure(AreaIndicators area, string id, string format) =>
-            area.Indicators.TryGetValue(id, out var v) ? v.Value.ToString(format, CultureInfo.InvariantCulture) + (v.Quality == "estimated" ? " (estimated)" : "") : "-";
+            area.Indicators.TryGetValue(id, out var v) ? v.Value.ToString(format,
+                CultureInfo.InvariantCulture) + (v.Quality == "estimated" ? " (estimated)" : "") : "-";
         output.WriteLine($"{name} energy {Figure(root, "energy.totalTce", "N0")} tce, assessed {Figure(root, "energy.assessedTce", "N0")} tce (feedstock {Figure(root, "energy.feedstockTce", "N0")}); "
             + $"assessed intensity {Figure(root, "energy.assessedIntensity", "0.0000")} tce/10k CNY ({Figure(root, "energy.assessedIntensityChangeVs2020Pct", "0.00")} % vs 2020)");
         output.WriteLine($"{name} non-fossil {Figure(root, "energy.nonFossilSharePct", "0.00")} % of energy (grid share {Figure(root, "power.gridNonFossilSharePct", "0.00")} %); "
@@ -139,7 +138,8 @@ internal static class DatasetCommand
         output.WriteLine($"{name} carbon {Figure(root, "carbon.totalTco2", "N0")} t CO2, intensity {Figure(root, "carbon.intensity", "0.0000")} t/10k CNY ({Figure(root, "carbon.intensityChangeVs2020Pct", "0.00")} % vs 2020); "
             + $"electricity market-based {Figure(root, "carbon.electricityMarketTco2", "N0")} t");
         string[] sectors = ["industry", "construction", "transport", "commercial", "residential", "agriculture"];
-        output.WriteLine($"{name} by sector (tce / t CO2): " + string.Join(", ", sectors.Select(s => $"{s} {Figure(root, $"energy.sector.{s}Tce", "N0")} / {Figure(root, $"carbon.sector.{s}Tco2", "N0")}")));
+        output.WriteLine($"{name} by sector (tce / t CO2): " + string.Join(", ",
+            sectors.Select(s => $"{s} {Figure(root, $"energy.sector.{s}Tce", "N0")} / {Figure(root, $"carbon.sector.{s}Tco2", "N0")}")));
 
         // Every area of the data set, indented under its parent as the reference data nests them.
         output.WriteLine("by area (energy tce / t CO2):");
@@ -157,7 +157,7 @@ internal static class DatasetCommand
         }
     }
 
-    /// <summary>An area as people know it: <c>望月湖街道 (430104001)</c>; the bare code when the reference data lacks it.</summary>
+    // An area as people know it: 望月湖街道 (430104001); the bare code when the reference data lacks it.
     private static string AreaName(ReferenceData reference, string code) =>
         reference.FindArea(code) is { } area ? $"{area.NameZh} ({code})" : code;
 

@@ -80,7 +80,8 @@ public sealed class FeedSchemaSet
             }
             catch (JsonException ex)
             {
-                problems.Add(new EvolutionFinding(source, version, null, "", EvolutionRules.Unreadable, $"feeds/{relativePath} is not a JSON Schema object: {ex.Message}", Refuses: true));
+                problems.Add(new EvolutionFinding(source, version, null, "", EvolutionRules.Unreadable,
+                    $"feeds/{relativePath} is not a JSON Schema object: {ex.Message}", Refuses: true));
                 continue;
             }
 

@@ -33,13 +33,13 @@ public sealed class SchemaComparer
         public const string CannotProve = "cannot-prove-compatible";
     }
 
-    /// <summary>Keywords that never change which documents are valid.</summary>
+    // Keywords that never change which documents are valid.
     private static readonly HashSet<string> Annotations = new(StringComparer.Ordinal)
     {
         "title", "description", "examples", "$comment", "default", "deprecated", "readOnly", "writeOnly", "$defs",
     };
 
-    /// <summary>Keywords compared by a rule of their own below.</summary>
+    // Keywords compared by a rule of their own below.
     private static readonly HashSet<string> Compared = new(StringComparer.Ordinal)
     {
         "type", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
@@ -86,7 +86,7 @@ public sealed class SchemaComparer
             .ToArray();
     }
 
-    /// <summary>The keywords of a subschema that assert something, each with the pointer of the object it stands in.</summary>
+    // The keywords of a subschema that assert something, each with the pointer of the object it stands in.
     private sealed class View
     {
         public bool IsFalse { get; init; }
@@ -103,7 +103,7 @@ public sealed class SchemaComparer
         public string At(string keyword) => Keywords.TryGetValue(keyword, out var k) ? $"{k.Owner}/{Escape(keyword)}" : "";
     }
 
-    /// <summary>A subschema with its local <c>$ref</c> followed and merged with the keywords beside it.</summary>
+    // A subschema with its local $ref followed and merged with the keywords beside it.
     private View Resolve(JsonNode root, JsonNode? node, string pointer, bool isNew, int depth = 0)
     {
         if (node is JsonValue value && value.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
@@ -138,7 +138,8 @@ public sealed class SchemaComparer
         {
             if (isNew)
             {
-                Add($"{pointer}/$ref", Rules.CannotProve, $"The reference {Text(reference)} does not point into this schema, so what it allows cannot be compared.");
+                Add($"{pointer}/$ref", Rules.CannotProve,
+                    $"The reference {Text(reference)} does not point into this schema, so what it allows cannot be compared.");
             }
 
             view.Keywords["$ref"] = (reference, pointer);
@@ -406,7 +407,8 @@ public sealed class SchemaComparer
         }
     }
 
-    /// <summary>Any other keyword: the same value in both schemas (and no reference inside it) is safe; anything else cannot be proven.</summary>
+    // Any other keyword: the same value in both schemas (and no reference inside it) is safe; anything else cannot be
+    // proven.
     private void CompareUnknown(View o, View n, string field)
     {
         foreach (var (keyword, (value, owner)) in n.Keywords)
@@ -433,7 +435,7 @@ public sealed class SchemaComparer
         _ => null,
     };
 
-    /// <summary>The types of an enum's or const's values: what an untyped schema with a value list effectively allows.</summary>
+    // The types of an enum's or const's values: what an untyped schema with a value list effectively allows.
     private static HashSet<string>? ValueTypes(View view) => ValuesOf(view) is { } values ? [.. values.Select(TypeOf)] : null;
 
     private static List<JsonNode?>? ValuesOf(View view)
@@ -464,7 +466,7 @@ public sealed class SchemaComparer
 
     private readonly record struct BoundValue(double Value, bool Exclusive, string Keyword);
 
-    /// <summary>The tighter of the inclusive and exclusive bound on one side; null when there is none.</summary>
+    // The tighter of the inclusive and exclusive bound on one side; null when there is none.
     private static BoundValue? Bound(View view, string inclusive, string exclusive, bool lower)
     {
         BoundValue? bound = Number(view.Value(inclusive)) is { } i ? new BoundValue(i, false, inclusive) : null;

@@ -95,7 +95,8 @@ public sealed class FeedValidator(SchemaCatalog schemas, ReferenceData reference
         if (revision is null || !DateTimeOffset.TryParse(root.GetProperty("producedAt").GetString(), CultureInfo.InvariantCulture, out var producedAt))
         {
             // Only reachable if a schema version loosens these fields; refuse rather than guess.
-            errors.Add(new ValidationIssue(revision is null ? "/revision" : "/producedAt", schemaId, "format", "The value cannot be read as the contract's type."));
+            errors.Add(new ValidationIssue(revision is null ? "/revision" : "/producedAt", schemaId, "format",
+                "The value cannot be read as the contract's type."));
             return Report(errors, rules.Warnings, source, period, revision, resolvedVersion, schemaId, contentHash);
         }
 

@@ -83,7 +83,9 @@ public sealed class DatasetFilter
         {
             Areas = [.. document.Areas
                 .Where(a => AreaMatches(a.AreaCode))
-                .Select(a => indicators is null ? a : a with { Indicators = a.Indicators.Where(i => IndicatorMatches(i.Key)).ToDictionary(i => i.Key, i => i.Value, StringComparer.Ordinal) })],
+                .Select(a =>
+                    indicators is null ? a : a with { Indicators = a.Indicators.Where(i => IndicatorMatches(i.Key)).ToDictionary(i => i.Key, i => i.Value,
+                    StringComparer.Ordinal) })],
             Targets = indicators is null ? document.Targets : [.. document.Targets.Where(t => IndicatorMatches(t.Indicator))],
             Diff = document.Diff is null ? null : document.Diff with
             {

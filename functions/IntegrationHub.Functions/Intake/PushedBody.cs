@@ -18,7 +18,8 @@ internal static class PushedBody
     public const string Identity = "identity";
 
     /// <returns>The complete body, or the problem to answer instead (415, 413 or 400) when it cannot be taken whole.</returns>
-    public static async Task<(ReadOnlyMemory<byte> Body, IActionResult? Refusal)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    public static async Task<(ReadOnlyMemory<byte> Body, IActionResult? Refusal)> ReadAsync(HttpRequest request,
+        long limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (UnsupportedMediaType(request.ContentType) is { } mediaTypeProblem)
@@ -55,12 +56,15 @@ internal static class PushedBody
         catch (Exception ex) when (ex is Microsoft.AspNetCore.Http.BadHttpRequestException or IOException)
         {
             // The connection ended before the body did (a Content-Length not reached, a broken chunked encoding): nothing was landed.
-            return (default, Problems.Create(StatusCodes.Status400BadRequest, "Incomplete body", "The body ended before its declared end; nothing was received. Send the feed again.",
-                new Dictionary<string, object?> { ["errors"] = new[] { new ValidationIssue("", null, "parse:incomplete-body", "The request body ended before its declared length or its last chunk.") } }));
+            return (default,
+                Problems.Create(StatusCodes.Status400BadRequest, "Incomplete body",
+                "The body ended before its declared end; nothing was received. Send the feed again.",
+                new Dictionary<string, object?> { ["errors"] = new[] { new ValidationIssue("", null,
+                    "parse:incomplete-body", "The request body ended before its declared length or its last chunk.") } }));
         }
     }
 
-    /// <summary>Null for <c>application/json</c> with no charset or <c>charset=utf-8</c>; otherwise the 415 that says what to send.</summary>
+    // Null for application/json with no charset or charset=utf-8; otherwise the 415 that says what to send.
     private static ObjectResult? UnsupportedMediaType(string? contentType)
     {
         string? detail = null;
@@ -79,7 +83,8 @@ internal static class PushedBody
 
         return detail is null
             ? null
-            : Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail, new Dictionary<string, object?> { ["parameter"] = HeaderNames.ContentType });
+            : Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail,
+                new Dictionary<string, object?> { ["parameter"] = HeaderNames.ContentType });
     }
 
     private static ObjectResult TooLarge(long limit) => Problems.Create(StatusCodes.Status413PayloadTooLarge, "Feed too large",

@@ -37,7 +37,8 @@ internal static class RequestBody
         using var buffer = new MemoryStream();
         var chunk = new byte[ChunkBytes];
         int read;
-        while ((read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(ChunkBytes, limit - buffer.Length + 1)), cancellationToken).ConfigureAwait(false)) > 0)
+        while ((read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(ChunkBytes, limit - buffer.Length + 1)),
+            cancellationToken).ConfigureAwait(false)) > 0)
         {
             if (buffer.Length + read > limit)
             {

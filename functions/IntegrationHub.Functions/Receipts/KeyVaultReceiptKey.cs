@@ -82,10 +82,8 @@ public sealed class KeyVaultReceiptKey(KeyClient keys, string keyName, Func<Uri,
         return list;
     }
 
-    /// <summary>
-    /// A vault that cannot be reached or refuses the app is an outage of a dependency, answered 503 (nothing is landed
-    /// before the receipt is signed, so sending again is safe), not a 500.
-    /// </summary>
+    // A vault that cannot be reached or refuses the app is an outage of a dependency, answered 503 (nothing is landed
+    // before the receipt is signed, so sending again is safe), not a 500.
     private static async Task<T> CallAsync<T>(Func<Task<T>> call)
     {
         try

@@ -29,7 +29,8 @@ public sealed class ReceiptOptions
 
     /// <summary>Where the local key is kept when <see cref="LocalKeyFile"/> is not set.</summary>
     public static string DefaultLocalKeyFile =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "IntegrationHub", "receipt-signing-key.pem");
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "IntegrationHub",
+            "receipt-signing-key.pem");
 }
 
 /// <summary>
