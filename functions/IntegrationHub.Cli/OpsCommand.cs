@@ -56,7 +56,8 @@ internal static class OpsCommand
 
     private static Command List()
     {
-        var status = new Option<string[]>("--status") { Description = "Runtime statuses (Running, Completed, Failed, Terminated, Pending, Suspended, …); repeat or separate with commas.", AllowMultipleArgumentsPerToken = true };
+        var status = new Option<string[]>("--status") { Description = "Runtime statuses (Running, Completed, Failed, Terminated, Pending, Suspended, "
+            + "…); repeat or separate with commas.", AllowMultipleArgumentsPerToken = true };
         var name = new Option<string?>("--name") { Description = "Orchestration name: ProcessFeed, PullFeed, ConsolidatePeriod." };
         var prefix = new Option<string?>("--prefix") { Description = "Instance-id prefix, e.g. feed:transport: or consolidate:2024." };
         var from = new Option<string?>("--from") { Description = "Created at or after (RFC 3339, e.g. 2025-01-31T00:00:00Z)." };
@@ -157,8 +158,10 @@ internal static class OpsCommand
         ]));
         // Every value is already text (TextLayout), so no culture enters here.
         Console.Out.WriteLine(
-            $"{TextLayout.Text(answer, "periods")} period(s) to methodology {TextLayout.Text(answer, "methodologyVersion")}: {TextLayout.Text(answer, "started")} started, "
-            + $"{TextLayout.Text(answer, "running")} already running, {TextLayout.Text(answer, "errors")} error(s); {TextLayout.Text(answer, "outdated")} on an older methodology. "
+            $"{TextLayout.Text(answer, "periods")} period(s) to methodology {TextLayout.Text(answer, "methodologyVersion")}: "
+                + $"{TextLayout.Text(answer, "started")} started, "
+            + $"{TextLayout.Text(answer, "running")} already running, {TextLayout.Text(answer, "errors")} error(s); "
+                + $"{TextLayout.Text(answer, "outdated")} on an older methodology. "
             + "Follow them with `hub ops list --name ConsolidatePeriod`.");
     }
 
@@ -264,7 +267,8 @@ internal static class OpsCommand
                         return ExitCodes.Ok;
                     case "Failed" or "Terminated":
                         progress.Clear();
-                        await Console.Error.WriteLineAsync($"The reconciliation {TextLayout.Text(run, "runId")} did not finish: {TextLayout.Text(run, "status")} {TextLayout.Text(run, "failure")}").ConfigureAwait(false);
+                        await Console.Error.WriteLineAsync($"The reconciliation {TextLayout.Text(run, "runId")} did not finish: "
+                            + $"{TextLayout.Text(run, "status")} {TextLayout.Text(run, "failure")}").ConfigureAwait(false);
                         return ExitCodes.InternalError;
                 }
 
@@ -298,12 +302,14 @@ internal static class OpsCommand
             + $"{TextLayout.Text(totals, "lost")} lost, {TextLayout.Text(totals, "duplicates")} duplicate(s)"));
         foreach (var gap in answer.GetProperty("lost").EnumerateArray())
         {
-            Console.Out.WriteLine($"lost: {TextLayout.Text(gap, "feedId")} ({TextLayout.Text(gap, "source")} {TextLayout.Text(gap, "period")}) stopped before {TextLayout.Text(gap, "stage")}: {TextLayout.Text(gap, "detail")}");
+            Console.Out.WriteLine($"lost: {TextLayout.Text(gap, "feedId")} ({TextLayout.Text(gap, "source")} {TextLayout.Text(gap, "period")}) "
+                + $"stopped before {TextLayout.Text(gap, "stage")}: {TextLayout.Text(gap, "detail")}");
         }
 
         foreach (var duplicate in answer.GetProperty("duplicates").EnumerateArray())
         {
-            Console.Out.WriteLine($"duplicate {TextLayout.Text(duplicate, "kind")}: {TextLayout.Text(duplicate, "subject")}: {string.Join(", ", duplicate.GetProperty("occurrences").EnumerateArray().Select(o => o.GetString()))}");
+            Console.Out.WriteLine($"duplicate {TextLayout.Text(duplicate, "kind")}: {TextLayout.Text(duplicate, "subject")}: "
+                + $"{string.Join(", ", duplicate.GetProperty("occurrences").EnumerateArray().Select(o => o.GetString()))}");
         }
 
         return totals.GetProperty("lost").GetInt32() == 0 && totals.GetProperty("duplicates").GetInt32() == 0;

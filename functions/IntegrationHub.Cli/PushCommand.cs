@@ -16,7 +16,8 @@ internal static class PushCommand
             Description = "The feeds to push (JSON), each sent byte for byte: files, or folders of *.json files (pushed in name order).",
             Arity = ArgumentArity.OneOrMore,
         };
-        var source = new Option<string?>("--source") { Description = "The source to push as (statistics, power-grid, transport, environment); default: the feed's own `source`." };
+        var source = new Option<string?>("--source") { Description = "The source to push as (statistics, power-grid, transport, environment); "
+            + "default: the feed's own `source`." };
         var hub = HubClient.HubOption();
         var key = HubClient.KeyOption(KeyVariable, "The department's API key");
         var timeout = HubClient.TimeoutOption();
@@ -113,7 +114,8 @@ internal static class PushCommand
         if (string.IsNullOrEmpty(source))
         {
             progress.Clear();
-            await Console.Error.WriteLineAsync($"{file} states no `source`; give --source to push it anyway (the hub will report what is wrong with it).").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"{file} states no `source`; give --source to push it anyway (the hub will report what is wrong with "
+                + $"it).").ConfigureAwait(false);
             return (ExitCodes.Unusable, true);
         }
 
@@ -219,7 +221,8 @@ internal static class PushCommand
         foreach (var issue in issues.EnumerateArray())
         {
             var pointer = TextLayout.Text(issue, "instanceLocation");
-            Console.Out.WriteLine($"{kind,-8}  {(pointer.Length == 0 ? "(document)" : pointer)}  {TextLayout.Text(issue, "keyword")}  {TextLayout.Text(issue, "message")}");
+            Console.Out.WriteLine($"{kind,-8}  {(pointer.Length == 0 ? "(document)" : pointer)}  {TextLayout.Text(issue, "keyword")}  "
+                + $"{TextLayout.Text(issue, "message")}");
         }
     }
 }

@@ -36,7 +36,8 @@ internal static class Problems
         if (report.ErrorsNotListed > 0)
         {
             extensions["errorsNotListed"] = report.ErrorsNotListed;
-            detail = $"{report.Errors.Count + report.ErrorsNotListed} violation(s), the first {report.Errors.Count} listed; the feed is quarantined with this report. Fix them and send the feed again.";
+            detail = $"{report.Errors.Count + report.ErrorsNotListed} violation(s), the first {report.Errors.Count} listed; the feed is quarantined "
+                + $"with this report. Fix them and send the feed again.";
         }
 
         return Create(StatusCodes.Status400BadRequest, "The feed is not valid", detail, extensions);

@@ -369,7 +369,8 @@ internal sealed class SheetConverter(Template template)
             if (needed && !area.Fields.ContainsKey(column.Path) && !area.Reported.Contains(cellOf[column]))
             {
                 problems.Add(new CellProblem(new CellRef(sheetName, row, cellOf[column], column.Header),
-                    $"is empty in every row of area {area.Code.Text}: the record needs it{(column.Group is null ? "" : " (with the other columns of its group)")}."));
+                    $"is empty in every row of area {area.Code.Text}: the record needs "
+                        + $"it{(column.Group is null ? "" : " (with the other columns of its group)")}."));
             }
         }
     }

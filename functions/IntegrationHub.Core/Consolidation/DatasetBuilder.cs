@@ -147,7 +147,8 @@ public sealed class DatasetBuilder
             if (baseStatistics is not null && baseStatistics.SchemaVersion == "1.0")
             {
                 warnings.Add(new DatasetWarning("feedstock-baseline-missing",
-                    $"Feedstock is deducted in {period}, but the base-year statistics feed {baseStatistics.FeedId} is version 1.0 and cannot carry it: the base year's assessed energy keeps its feedstock, so the change on {baseYear} overstates the decline.",
+                    $"Feedstock is deducted in {period}, but the base-year statistics feed {baseStatistics.FeedId} is version 1.0 and cannot carry "
+                        + $"it: the base year's assessed energy keeps its feedstock, so the change on {baseYear} overstates the decline.",
                     null, "energy.assessedIntensityChangeVs2020Pct", [baseStatistics.FeedId]));
             }
         }

@@ -76,7 +76,8 @@ public sealed class SchemaComparer
         if (!JsonNode.DeepEquals(oldSchema["$schema"], newSchema["$schema"]))
         {
             comparer.Add("/$schema", Rules.CannotProve,
-                $"The schema's dialect ($schema) changed from {Text(oldSchema["$schema"])} to {Text(newSchema["$schema"])}: every keyword may mean something else.");
+                $"The schema's dialect ($schema) changed from {Text(oldSchema["$schema"])} to {Text(newSchema["$schema"])}: every keyword may mean "
+                    + $"something else.");
         }
 
         comparer.CompareNodes(oldSchema, "", newSchema, "", "the feed");
@@ -214,7 +215,8 @@ public sealed class SchemaComparer
         if (lost.Length > 0)
         {
             Add(n.At("type"), Rules.TypeNarrowed,
-                $"{Field(field)} allowed {List(oldTypes)} in {oldVersion} and allows only {List(newTypes)} in {newVersion}: a feed sending {List(lost)} here would now be refused.");
+                $"{Field(field)} allowed {List(oldTypes)} in {oldVersion} and allows only {List(newTypes)} in {newVersion}: a feed sending "
+                    + $"{List(lost)} here would now be refused.");
         }
     }
 
@@ -310,7 +312,8 @@ public sealed class SchemaComparer
         }
 
         Add(n.At(keyword), rule, o.Has(keyword)
-            ? $"{Field(field)}'s {what} changed from {Text(o.Value(keyword))} in {oldVersion} to {Text(n.Value(keyword))} in {newVersion}; values the old {what} accepted may be refused."
+            ? $"{Field(field)}'s {what} changed from {Text(o.Value(keyword))} in {oldVersion} to {Text(n.Value(keyword))} in {newVersion}; values the "
+                + $"old {what} accepted may be refused."
             : $"{Field(field)} must match the {what} {Text(n.Value(keyword))} from {newVersion} on; {oldVersion} did not ask for it.");
     }
 
@@ -325,7 +328,8 @@ public sealed class SchemaComparer
                 if (!oldRequired.Contains(name))
                 {
                     Add($"{n.At("required")}/{i.ToString(CultureInfo.InvariantCulture)}", Rules.RequiredAdded,
-                        $"{Field(Child(field, name))} is required from {newVersion} on; a feed valid under {oldVersion} may leave it out. Make it optional, or publish a new major version.");
+                        $"{Field(Child(field, name))} is required from {newVersion} on; a feed valid under {oldVersion} may leave it out. Make it "
+                            + $"optional, or publish a new major version.");
                 }
             }
         }
@@ -354,7 +358,8 @@ public sealed class SchemaComparer
             else if (inOld && newClosed)
             {
                 Add(oldAt, Rules.PropertyRemoved,
-                    $"{Field(Child(field, name))} was part of {oldVersion} and is gone from {newVersion}, where unknown properties are refused: a feed still sending it would be refused.");
+                    $"{Field(Child(field, name))} was part of {oldVersion} and is gone from {newVersion}, where unknown properties are refused: a "
+                        + $"feed still sending it would be refused.");
             }
             else if (inOld && newAdditional is not null)
             {
@@ -371,7 +376,8 @@ public sealed class SchemaComparer
         if (newClosed && !oldClosed)
         {
             Add(n.At("additionalProperties"), Rules.AdditionalPropertiesClosed,
-                $"{Field(field)} refuses properties it does not list from {newVersion} on; {oldVersion} accepted them, so a feed with an extra property would now be refused.");
+                $"{Field(field)} refuses properties it does not list from {newVersion} on; {oldVersion} accepted them, so a feed with an extra "
+                    + $"property would now be refused.");
         }
         else if (newAdditional is not null && !newClosed && !oldClosed)
         {
@@ -402,7 +408,8 @@ public sealed class SchemaComparer
             if (added.Length > 0)
             {
                 Add($"{n.At("dependentRequired")}/{Escape(name)}", Rules.DependentRequiredAdded,
-                    $"{Field(Child(field, name))} needs {string.Join(", ", added.Select(a => $"'{a}'"))} beside it from {newVersion} on; {oldVersion} did not.");
+                    $"{Field(Child(field, name))} needs {string.Join(", ", added.Select(a => $"'{a}'"))} beside it from {newVersion} on; {oldVersion} "
+                        + $"did not.");
             }
         }
     }
@@ -422,7 +429,8 @@ public sealed class SchemaComparer
             if (!unchanged)
             {
                 Add($"{owner}/{Escape(keyword)}", Rules.CannotProve,
-                    $"{Field(field)} uses '{keyword}', {(o.Has(keyword) ? "changed" : "new")} in {newVersion}; the gate has no rule for this keyword, so it cannot prove "
+                    $"{Field(field)} uses '{keyword}', {(o.Has(keyword) ? "changed" : "new")} in {newVersion}; the gate has no rule for this keyword, "
+                        + $"so it cannot prove "
                     + $"that every {oldVersion} feed still passes. Express the change with the keywords it compares, or publish a new major version.");
             }
         }

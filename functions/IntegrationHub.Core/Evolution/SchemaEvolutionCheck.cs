@@ -87,7 +87,8 @@ public sealed record EvolutionReport(IReadOnlyList<VersionCheck> Versions, IRead
 
     private static void AppendFinding(StringBuilder text, EvolutionFinding finding) =>
         text.Append(CultureInfo.InvariantCulture,
-            $"  {(finding.Refuses ? "refused" : "note   ")}  {finding.Rule} at {(finding.Pointer.Length == 0 ? "(root)" : finding.Pointer)}: {finding.Message}\n");
+            $"  {(finding.Refuses ? "refused" : "note   ")}  {finding.Rule} at {(finding.Pointer.Length == 0 ? "(root)" : finding.Pointer)}: "
+                + $"{finding.Message}\n");
 }
 
 /// <summary>
@@ -206,7 +207,8 @@ public static class SchemaEvolutionCheck
             {
                 var first = errors[0];
                 findings.Add(new EvolutionFinding(next.Source, next.Version, previous.Version, SchemaPointer(first), EvolutionRules.FeedNoLongerValid,
-                    $"{sample.Name} is valid under {previous.Version} but not under {next.Version}: at {(first.InstanceLocation.Length == 0 ? "(root)" : first.InstanceLocation)} "
+                    $"{sample.Name} is valid under {previous.Version} but not under {next.Version}: at "
+                        + $"{(first.InstanceLocation.Length == 0 ? "(root)" : first.InstanceLocation)} "
                     + $"{first.Keyword}: {first.Message}{(errors.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (and {errors.Count - 1} more)") : "")}",
                     Refuses: true));
             }

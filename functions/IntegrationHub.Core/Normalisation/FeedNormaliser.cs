@@ -11,7 +11,8 @@ public static class FeedNormaliser
         // The schema evolution gate keeps unmapped majors out at start-up; this stops one that got past it anyway.
         if (!DatasetFeedMapping.Maps(feed.Source, feed.SchemaVersion))
         {
-            throw new InvalidOperationException($"Feed {feed.FeedId}: {feed.Source} schema {feed.SchemaVersion} has no mapping to the data set (DatasetFeedMapping).");
+            throw new InvalidOperationException($"Feed {feed.FeedId}: {feed.Source} schema {feed.SchemaVersion} has no mapping to the data set "
+                + $"(DatasetFeedMapping).");
         }
 
         double? gridShare = feed.Root.TryGetProperty("gridNonFossilSharePct", out var share) ? share.GetDouble() : null;

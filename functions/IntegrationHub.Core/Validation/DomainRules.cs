@@ -37,7 +37,8 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
         else if (producedAt != DateTimeOffset.MaxValue && producedAt > now + ClockTolerance)
         {
             Error("/producedAt", "rule:produced-not-in-future",
-                $"producedAt {producedAt:O} is more than a day after the hub's clock ({now:O}); a feed reports data that exists already, for a period that has begun.");
+                $"producedAt {producedAt:O} is more than a day after the hub's clock ({now:O}); a feed reports data that exists already, for a period "
+                    + $"that has begun.");
         }
 
         if (root.TryGetProperty("benchmarks", out _) && period.Kind != PeriodKind.Year)

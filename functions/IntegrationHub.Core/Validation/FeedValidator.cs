@@ -69,7 +69,8 @@ public sealed class FeedValidator(SchemaCatalog schemas, ReferenceData reference
         if (!Schemas.TryGetFeedSchema(schemaSource, requestedVersion, out var resolvedVersion, out var schema))
         {
             errors.Add(new ValidationIssue("/schemaVersion", "rule:schema-version-known", "rule:schema-version-known",
-                $"No schema version '{requestedVersion}' for source '{schemaSource}'; versions that exist: {string.Join(", ", Schemas.FeedSchemaVersions(schemaSource))}."));
+                $"No schema version '{requestedVersion}' for source '{schemaSource}'; versions that exist: "
+                    + $"{string.Join(", ", Schemas.FeedSchemaVersions(schemaSource))}."));
             return Report(errors, [], source, period, null, requestedVersion, null, contentHash);
         }
 

@@ -68,7 +68,8 @@ public sealed class SchemaCatalog
                 // whose version no data set can carry, so it stops the start instead.
                 if (!IsFeedSchemaVersion(version))
                 {
-                    throw new InvalidOperationException($"schemas/{path}{Suffix}: a feed schema's file name must be its version as MAJOR.MINOR (e.g. 1.0.schema.json).");
+                    throw new InvalidOperationException($"schemas/{path}{Suffix}: a feed schema's file name must be its version as MAJOR.MINOR (e.g. "
+                        + $"1.0.schema.json).");
                 }
 
                 var parsed = Version.Parse(version);

@@ -143,7 +143,8 @@ public sealed partial class ConsolidationActivities(
         var current = await datasets.GetPointerAsync(move.Period, cancellationToken).ConfigureAwait(false);
         if (current is { } existing && existing.Pointer.Version > move.Version)
         {
-            throw new InvalidOperationException($"The latest pointer of {move.Period} is at v{existing.Pointer.Version}; it never moves back to v{move.Version}.");
+            throw new InvalidOperationException($"The latest pointer of {move.Period} is at v{existing.Pointer.Version}; it never moves back to "
+                + $"v{move.Version}.");
         }
 
         var next = new DatasetPointer(move.Period, move.Version, move.Sha256, move.LedgerGenerations);

@@ -46,7 +46,8 @@ public sealed partial class ConsolidationDemands(
             {
                 if (attempt == MaxAttempts)
                 {
-                    throw new InvalidOperationException($"The consolidation demand of {period} kept changing under {MaxAttempts} attempts; the step will be retried.");
+                    throw new InvalidOperationException($"The consolidation demand of {period} kept changing under {MaxAttempts} attempts; the step "
+                        + $"will be retried.");
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * Math.Min(attempt, 10))), cancellationToken).ConfigureAwait(false);
@@ -81,7 +82,8 @@ public sealed partial class ConsolidationDemands(
 
             if (attempt == MaxAttempts)
             {
-                throw new InvalidOperationException($"The consolidation demand of {period} kept changing under {MaxAttempts} attempts; the step will be retried.");
+                throw new InvalidOperationException($"The consolidation demand of {period} kept changing under {MaxAttempts} attempts; the step will "
+                    + $"be retried.");
             }
         }
     }
@@ -133,7 +135,8 @@ public sealed partial class ConsolidationDemands(
             if (attempt == MaxFinishingWaits)
             {
                 throw new InvalidOperationException(
-                    $"The consolidation of {period} gave the period up but has not ended after {MaxFinishingWaits * FinishingPoll.TotalSeconds:0} s; the step will be retried.");
+                    $"The consolidation of {period} gave the period up but has not ended after {MaxFinishingWaits * FinishingPoll.TotalSeconds:0} s; "
+                        + $"the step will be retried.");
             }
 
             await Task.Delay(FinishingPoll, cancellationToken).ConfigureAwait(false);

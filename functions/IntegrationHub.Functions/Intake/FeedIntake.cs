@@ -124,7 +124,8 @@ public sealed partial class FeedIntake(
         HubTelemetry.CountVerdict(source, HubTelemetry.Verdicts.Duplicate);
         HubTelemetry.FeedJudged(judging, feedId, HubTelemetry.Verdicts.Duplicate);
         var earlier = await store.GetLandedAsync(source, contentHash, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Feed {feedId} was landed, but {HubContainers.Landing}/{FeedStore.LandingPath(source, contentHash)} is gone.");
+            ?? throw new InvalidOperationException($"Feed {feedId} was landed, but "
+                + $"{HubContainers.Landing}/{FeedStore.LandingPath(source, contentHash)} is gone.");
         var accepted = earlier.State is FeedState.Validated or FeedState.Consolidated || (earlier.State == FeedState.Received && check.Feed is not null);
         return new IntakeOutcome(IntakeVerdict.Duplicate, feedId, check.Report.Period, contentHash, check.Report, accepted ? check.Feed : null)
         {

@@ -78,7 +78,8 @@ internal static class PushedBody
         }
         else if (HeaderUtilities.RemoveQuotes(parsed.Charset) is { Length: > 0 } charset && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
         {
-            detail = $"Content-Type '{contentType}' names another character set; a feed is UTF-8 (RFC 8259 §8.1): send application/json, with charset=utf-8 or none.";
+            detail = $"Content-Type '{contentType}' names another character set; a feed is UTF-8 (RFC 8259 §8.1): send application/json, with "
+                + $"charset=utf-8 or none.";
         }
 
         return detail is null

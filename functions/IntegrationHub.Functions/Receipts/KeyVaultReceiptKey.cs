@@ -92,7 +92,8 @@ public sealed class KeyVaultReceiptKey(KeyClient keys, string keyName, Func<Uri,
         }
         catch (Exception ex) when (ex is RequestFailedException or AuthenticationFailedException)
         {
-            var status = ex is RequestFailedException failed ? $"answered {failed.Status} ({failed.ErrorCode ?? "no error code"})" : "refused the app's identity";
+            var status = ex is RequestFailedException failed ? $"answered {failed.Status} ({failed.ErrorCode ?? "no error code"})" : "refused the "
+                + "app's identity";
             throw new DependencyUnavailableException(DependencyOutage.ReceiptKey, $"Key Vault {status} while signing a receipt", ex);
         }
     }
