@@ -18,13 +18,19 @@ internal static class BenchCommand
 {
     public static RootCommand Create()
     {
-        var source = new Option<string>("--source") { Description = "Feed family to generate (statistics, power-grid, transport, environment).", DefaultValueFactory = _ => FeedSource.Statistics };
+        var source = new Option<string>("--source") { Description = "Feed family to generate (statistics, power-grid, transport, environment).",
+            DefaultValueFactory = _ => FeedSource.Statistics };
         var sizes = new Option<string>("--sizes") { Description = "Comma-separated record counts, 1 to 5000 each.", DefaultValueFactory = _ => "50,500,5000" };
-        var budget = new Option<double>("--budget") { Description = "Seconds of measuring in all, shared equally by every feed and validator. Each validator's first check is untimed and its last may run past its share, so the whole run takes some seconds more.", DefaultValueFactory = _ => 40 };
-        var hub = new Option<string?>("--hub") { Description = "A running hub (http://localhost:7071 for the local one): also measure end-to-end latency there." };
-        var runs = new Option<int>("--runs") { Description = "End-to-end runs (with --hub); each pushes every feed of the period as its next revision.", DefaultValueFactory = _ => 5 };
-        var period = new Option<string>("--period") { Description = "The data set timed end to end (a quarter or a year).", DefaultValueFactory = _ => "2024-Q2" };
-        var feeds = new Option<DirectoryInfo?>("--feeds") { Description = "Folder of that period's feeds; default: the repository's sample feeds of the period's year." };
+        var budget = new Option<double>("--budget") { Description = "Seconds of measuring in all, shared equally by every feed and validator. Each "
+            + "validator's first check is untimed and its last may run past its share, so the whole run takes some seconds more.", DefaultValueFactory = _ => 40 };
+        var hub = new Option<string?>("--hub") { Description = "A running hub (http://localhost:7071 for the local one): also measure end-to-end "
+            + "latency there." };
+        var runs = new Option<int>("--runs") { Description = "End-to-end runs (with --hub); each pushes every feed of the period as its next revision.",
+            DefaultValueFactory = _ => 5 };
+        var period = new Option<string>("--period") { Description = "The data set timed end to end (a quarter or a year).",
+            DefaultValueFactory = _ => "2024-Q2" };
+        var feeds = new Option<DirectoryInfo?>("--feeds") { Description = "Folder of that period's feeds; default: the repository's sample feeds of "
+            + "the period's year." };
         var keys = new Option<string?>("--keys")
         {
             Description = $"Keys as source=key,...,ops=key (or ${KeysVariable}); default: the local host's sample keys (local.settings.sample.json).",
@@ -33,7 +39,8 @@ internal static class BenchCommand
         var command = new RootCommand(
             "hub-bench: measure validation speed side by side on generated feeds (a valid and an invalid one per size) and print JSON: records/s and median "
             + "per validator, the verdicts, and the hub's ratios to JsonDocument.Parse and NJsonSchema. With --hub, also the end-to-end latency "
-            + "(p50/p95) from a period's feeds pushed together to their data set served, as {validation, endToEnd}. The full suite is tests/IntegrationHub.Benchmarks.")
+            + "(p50/p95) from a period's feeds pushed together to their data set served, as {validation, endToEnd}. The full suite is "
+                + "tests/IntegrationHub.Benchmarks.")
         {
             source,
             sizes,
@@ -47,7 +54,8 @@ internal static class BenchCommand
         };
         command.SetAction((result, cancellationToken) => RunAsync(
             new Settings(
-                result.GetValue(source)!, result.GetValue(sizes)!, result.GetValue(budget), result.GetValue(hub), result.GetValue(runs), result.GetValue(period)!,
+                result.GetValue(source)!, result.GetValue(sizes)!, result.GetValue(budget), result.GetValue(hub),
+                    result.GetValue(runs), result.GetValue(period)!,
                 result.GetValue(feeds), result.GetValue(keys) ?? Environment.GetEnvironmentVariable(KeysVariable), result.GetValue(endToEndOnly)),
             cancellationToken));
         return command;
@@ -55,7 +63,8 @@ internal static class BenchCommand
 
     public const string KeysVariable = "HUB_BENCH_KEYS";
 
-    /// <summary>The local host's sample keys (local.settings.sample.json): public, and accepted only by a hub configured with them.</summary>
+    // The local host's sample keys (local.settings.sample.json): public, and accepted only by a hub configured with
+    // them.
     private const string SampleKeys = "statistics=local-statistics-key,power-grid=local-power-grid-key,transport=local-transport-key,environment=local-environment-key,ops=local-ops-key";
 
     private sealed record Settings(
@@ -84,20 +93,23 @@ internal static class BenchCommand
 
         if (!Period.TryParse(settings.Period, out var period) || period.Kind == PeriodKind.Month)
         {
-            await Console.Error.WriteLineAsync($"--period '{settings.Period}' is not a quarter (YYYY-Qn) or a year (YYYY): data sets are built for those.").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"--period '{settings.Period}' is not a quarter (YYYY-Qn) or a year (YYYY): data sets are built for "
+                + $"those.").ConfigureAwait(false);
             return ExitCodes.Unusable;
         }
 
         if (ParseKeys(settings.Keys ?? SampleKeys) is not { } keys)
         {
-            await Console.Error.WriteLineAsync("--keys: give source=key pairs separated by commas (statistics, power-grid, transport, environment and ops).").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("--keys: give source=key pairs separated by commas (statistics, power-grid, transport, environment and "
+                + "ops).").ConfigureAwait(false);
             return ExitCodes.Unusable;
         }
 
         var folder = settings.Feeds?.FullName ?? SampleFeedsOf(period.Year);
         if (folder is null || !Directory.Exists(folder))
         {
-            await Console.Error.WriteLineAsync($"--feeds: no folder of {period.Year} feeds {(folder is null ? "found under local-dev/sample-feeds here or above" : $"at {folder}")}.").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"--feeds: no folder of {period.Year} feeds "
+                + $"{(folder is null ? "found under local-dev/sample-feeds here or above" : $"at {folder}")}.").ConfigureAwait(false);
             return ExitCodes.Unusable;
         }
 
@@ -157,7 +169,7 @@ internal static class BenchCommand
         return keys.Count == 0 ? null : keys;
     }
 
-    /// <summary>The repository's sample feeds of a year, looked for from the working directory upwards.</summary>
+    // The repository's sample feeds of a year, looked for from the working directory upwards.
     private static string? SampleFeedsOf(int year)
     {
         for (var folder = new DirectoryInfo(Environment.CurrentDirectory); folder is not null; folder = folder.Parent)

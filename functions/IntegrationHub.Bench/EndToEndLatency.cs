@@ -21,9 +21,11 @@ internal sealed class EndToEndLatency(Uri hub, IReadOnlyDictionary<string, strin
     /// <summary>How long one run may take before the harness gives up on it.</summary>
     public static readonly TimeSpan RunDeadline = TimeSpan.FromMinutes(2);
 
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { AllowAutoRedirect = false, MaxConnectionsPerServer = 64 }) { Timeout = TimeSpan.FromSeconds(60) };
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { AllowAutoRedirect = false,
+        MaxConnectionsPerServer = 64 }) { Timeout = TimeSpan.FromSeconds(60) };
 
-    /// <summary>The feeds of <paramref name="folder"/> the data set of <paramref name="period"/> reads directly (statistics of the period, the others by month).</summary>
+    /// <summary>The feeds of <paramref name="folder"/> the data set of <paramref name="period"/> reads directly
+    /// (statistics of the period, the others by month).</summary>
     public static List<(string Source, string Period, JsonObject Feed)> FeedsOf(Period period, string folder)
     {
         var feeds = new List<(string, string, JsonObject)>();
@@ -47,7 +49,8 @@ internal sealed class EndToEndLatency(Uri hub, IReadOnlyDictionary<string, strin
         return [.. feeds.GroupBy(f => (f.Item1, f.Item2)).Select(g => g.OrderByDescending(f => f.Item3["revision"]!.GetValue<int>()).First())];
     }
 
-    public async Task<EndToEndReport> RunAsync(Period period, List<(string Source, string Period, JsonObject Feed)> feeds, int runs, CancellationToken cancellationToken)
+    public async Task<EndToEndReport> RunAsync(Period period,
+        List<(string Source, string Period, JsonObject Feed)> feeds, int runs, CancellationToken cancellationToken)
     {
         var revisions = await CurrentRevisionsAsync(period, cancellationToken).ConfigureAwait(false);
         var samples = new List<EndToEndRun>();
@@ -99,11 +102,13 @@ internal sealed class EndToEndLatency(Uri hub, IReadOnlyDictionary<string, strin
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"The feeds pushed for {period} were not all in its data set and consolidated within {RunDeadline.TotalSeconds:0} s.", ex);
+            throw new TimeoutException($"The feeds pushed for {period} were not all in its data set and consolidated within {RunDeadline.TotalSeconds:0} s.",
+                ex);
         }
     }
 
-    private async Task<(EndToEndRun Run, IReadOnlyCollection<string> FeedIds)> TimedRunAsync(Period period, List<(string Source, byte[] Body)> bodies, CancellationToken cancellationToken)
+    private async Task<(EndToEndRun Run, IReadOnlyCollection<string> FeedIds)> TimedRunAsync(Period period,
+        List<(string Source, byte[] Body)> bodies, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var pushes = await Task.WhenAll(bodies.Select(b => PushAsync(b.Source, b.Body, clock, cancellationToken))).ConfigureAwait(false);
@@ -124,7 +129,8 @@ internal sealed class EndToEndLatency(Uri hub, IReadOnlyDictionary<string, strin
             {
                 etag = response.Headers.ETag?.ToString();
                 using var dataset = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
-                var inputs = dataset.RootElement.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("feedId").GetString()!).ToHashSet(StringComparer.Ordinal);
+                var inputs = dataset.RootElement.GetProperty("inputs").EnumerateArray().Select(i =>
+                    i.GetProperty("feedId").GetString()!).ToHashSet(StringComparer.Ordinal);
                 if (expected.IsSubsetOf(inputs))
                 {
                     var served = clock.Elapsed.TotalMilliseconds;
@@ -180,7 +186,7 @@ internal sealed class EndToEndLatency(Uri hub, IReadOnlyDictionary<string, strin
         }
     }
 
-    /// <summary>The revisions the period's current data set holds, so the first run's corrections come after them.</summary>
+    // The revisions the period's current data set holds, so the first run's corrections come after them.
     private async Task<Dictionary<(string Source, string Period), int>> CurrentRevisionsAsync(Period period, CancellationToken cancellationToken)
     {
         var revisions = new Dictionary<(string, string), int>();

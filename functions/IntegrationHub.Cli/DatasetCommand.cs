@@ -17,10 +17,12 @@ internal static class DatasetCommand
     {
         var period = new Option<string>("--period") { Description = "Quarter (YYYY-Qn) or year (YYYY).", Required = true };
         var version = new Option<int>("--version") { Description = "Version number to stamp on the data set.", DefaultValueFactory = _ => 1 };
-        var generatedAt = new Option<DateTimeOffset?>("--generated-at") { Description = "Timestamp to stamp (RFC 3339); default now. Fix it for reproducible output." };
+        var generatedAt = new Option<DateTimeOffset?>("--generated-at") { Description = "Timestamp to stamp (RFC 3339); default now. Fix it for "
+            + "reproducible output." };
         var files = new Argument<FileSystemInfo[]>("feeds")
         {
-            Description = "Feed files or folders of feeds (*.json, searched recursively). Every revision given is considered; the latest of each source and period wins. Include the 2020 feeds for the changes against 2020.",
+            Description = "Feed files or folders of feeds (*.json, searched recursively). Every revision given is considered; the latest of each "
+                + "source and period wins. Include the 2020 feeds for the changes against 2020.",
             Arity = ArgumentArity.OneOrMore,
         };
         var command = new Command("dataset", "Build the unified dual-carbon data set of a period from feed files and print it as JSON.")
@@ -74,7 +76,8 @@ internal static class DatasetCommand
 
             if (check.Feed is null)
             {
-                Console.Error.WriteLine($"skipped {path}: {check.Report.Errors.Count} error(s); first: {check.Report.Errors[0].InstanceLocation} {check.Report.Errors[0].Keyword}: {check.Report.Errors[0].Message}");
+                Console.Error.WriteLine($"skipped {path}: {check.Report.Errors.Count} error(s); first: {check.Report.Errors[0].InstanceLocation} "
+                    + $"{check.Report.Errors[0].Keyword}: {check.Report.Errors[0].Message}");
                 continue;
             }
 
@@ -105,7 +108,8 @@ internal static class DatasetCommand
             }
         }
 
-        Console.Error.WriteLine($"{dataset.Period}: {dataset.Status}, {dataset.Areas.Count} areas, {dataset.Missing.Count} missing item(s), {dataset.Warnings.Count} warning(s).");
+        Console.Error.WriteLine($"{dataset.Period}: {dataset.Status}, {dataset.Areas.Count} areas, {dataset.Missing.Count} missing item(s), "
+            + $"{dataset.Warnings.Count} warning(s).");
         WriteHeadlines(Console.Error, dataset, core.Reference);
         using var stdout = Console.OpenStandardOutput();
         stdout.Write(json);
@@ -113,14 +117,13 @@ internal static class DatasetCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>
-    /// The New Area's headline figures, each area's energy and CO2, and the targets, on standard error beside the
-    /// summary (standard output stays the data set alone, for scripts): which basis each figure is on, as the data
-    /// set's methodology block says. Areas are named as the reference data names them, the code beside the name.
-    /// </summary>
+    // The New Area's headline figures, each area's energy and CO2, and the targets, on standard error beside the
+    // summary (standard output stays the data set alone, for scripts): which basis each figure is on, as the data set's
+    // methodology block says. Areas are named as the reference data names them, the code beside the name.
     private static void WriteHeadlines(TextWriter output, DatasetDocument dataset, ReferenceData reference)
     {
-        output.WriteLine($"methodology {dataset.MethodologyVersion}: electricity {dataset.Methodology?.Electricity ?? "equivalent value"}, non-fossil {dataset.Methodology?.NonFossil ?? "-"}, "
+        output.WriteLine($"methodology {dataset.MethodologyVersion}: electricity {dataset.Methodology?.Electricity ?? "equivalent value"}, non-fossil "
+            + $"{dataset.Methodology?.NonFossil ?? "-"}, "
             + $"assessed energy {dataset.Methodology?.AssessedEnergy ?? "-"}, quarterly targets {dataset.Methodology?.QuarterlyTargets ?? "-"}");
         var name = AreaName(reference, reference.Root.Code);
         var root = dataset.Areas.FirstOrDefault(a => a.AreaCode == reference.Root.Code);
@@ -131,33 +134,42 @@ internal static class DatasetCommand
         }
 
         string Figure(AreaIndicators area, string id, string format) =>
-            area.Indicators.TryGetValue(id, out var v) ? v.Value.ToString(format, CultureInfo.InvariantCulture) + (v.Quality == "estimated" ? " (estimated)" : "") : "-";
-        output.WriteLine($"{name} energy {Figure(root, "energy.totalTce", "N0")} tce, assessed {Figure(root, "energy.assessedTce", "N0")} tce (feedstock {Figure(root, "energy.feedstockTce", "N0")}); "
-            + $"assessed intensity {Figure(root, "energy.assessedIntensity", "0.0000")} tce/10k CNY ({Figure(root, "energy.assessedIntensityChangeVs2020Pct", "0.00")} % vs 2020)");
-        output.WriteLine($"{name} non-fossil {Figure(root, "energy.nonFossilSharePct", "0.00")} % of energy (grid share {Figure(root, "power.gridNonFossilSharePct", "0.00")} %); "
-            + $"electricity {Figure(root, "energy.electricityShareOfFinalPct", "0.00")} % of final energy; coal {Figure(root, "energy.coalSharePct", "0.00")} %");
-        output.WriteLine($"{name} carbon {Figure(root, "carbon.totalTco2", "N0")} t CO2, intensity {Figure(root, "carbon.intensity", "0.0000")} t/10k CNY ({Figure(root, "carbon.intensityChangeVs2020Pct", "0.00")} % vs 2020); "
+            area.Indicators.TryGetValue(id, out var v) ? v.Value.ToString(format,
+                CultureInfo.InvariantCulture) + (v.Quality == "estimated" ? " (estimated)" : "") : "-";
+        output.WriteLine($"{name} energy {Figure(root, "energy.totalTce", "N0")} tce, assessed {Figure(root, "energy.assessedTce", "N0")} tce "
+            + $"(feedstock {Figure(root, "energy.feedstockTce", "N0")}); "
+            + $"assessed intensity {Figure(root, "energy.assessedIntensity", "0.0000")} tce/10k CNY "
+                + $"({Figure(root, "energy.assessedIntensityChangeVs2020Pct", "0.00")} % vs 2020)");
+        output.WriteLine($"{name} non-fossil {Figure(root, "energy.nonFossilSharePct", "0.00")} % of energy (grid share "
+            + $"{Figure(root, "power.gridNonFossilSharePct", "0.00")} %); "
+            + $"electricity {Figure(root, "energy.electricityShareOfFinalPct", "0.00")} % of final energy; coal "
+                + $"{Figure(root, "energy.coalSharePct", "0.00")} %");
+        output.WriteLine($"{name} carbon {Figure(root, "carbon.totalTco2", "N0")} t CO2, intensity {Figure(root, "carbon.intensity", "0.0000")} t/10k "
+            + $"CNY ({Figure(root, "carbon.intensityChangeVs2020Pct", "0.00")} % vs 2020); "
             + $"electricity market-based {Figure(root, "carbon.electricityMarketTco2", "N0")} t");
         string[] sectors = ["industry", "construction", "transport", "commercial", "residential", "agriculture"];
-        output.WriteLine($"{name} by sector (tce / t CO2): " + string.Join(", ", sectors.Select(s => $"{s} {Figure(root, $"energy.sector.{s}Tce", "N0")} / {Figure(root, $"carbon.sector.{s}Tco2", "N0")}")));
+        output.WriteLine($"{name} by sector (tce / t CO2): " + string.Join(", ",
+            sectors.Select(s => $"{s} {Figure(root, $"energy.sector.{s}Tce", "N0")} / {Figure(root, $"carbon.sector.{s}Tco2", "N0")}")));
 
         // Every area of the data set, indented under its parent as the reference data nests them.
         output.WriteLine("by area (energy tce / t CO2):");
         foreach (var area in dataset.Areas)
         {
             var indent = new string(' ', 2 * (1 + Depth(reference, area.AreaCode)));
-            output.WriteLine($"{indent}{AreaName(reference, area.AreaCode)} {Figure(area, "energy.totalTce", "N0")} / {Figure(area, "carbon.totalTco2", "N0")}");
+            output.WriteLine($"{indent}{AreaName(reference, area.AreaCode)} {Figure(area, "energy.totalTce", "N0")} / "
+                + $"{Figure(area, "carbon.totalTco2", "N0")}");
         }
 
         foreach (var target in dataset.Targets)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"target {target.Id} [{target.Basis ?? "not assessed"}]: {target.Status}, actual {target.Actual?.ToString("0.####", CultureInfo.InvariantCulture) ?? "-"}, "
-                + $"required {target.Required?.ToString("0.####", CultureInfo.InvariantCulture) ?? "-"} ({target.Comparator} {target.Threshold?.ToString(CultureInfo.InvariantCulture) ?? "-"})"));
+                + $"required {target.Required?.ToString("0.####", CultureInfo.InvariantCulture) ?? "-"} ({target.Comparator} "
+                    + $"{target.Threshold?.ToString(CultureInfo.InvariantCulture) ?? "-"})"));
         }
     }
 
-    /// <summary>An area as people know it: <c>望月湖街道 (430104001)</c>; the bare code when the reference data lacks it.</summary>
+    // An area as people know it: 望月湖街道 (430104001); the bare code when the reference data lacks it.
     private static string AreaName(ReferenceData reference, string code) =>
         reference.FindArea(code) is { } area ? $"{area.NameZh} ({code})" : code;
 

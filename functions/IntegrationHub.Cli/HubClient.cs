@@ -132,7 +132,8 @@ internal static class HubClient
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new HubUnreachableException(
-                string.Create(CultureInfo.InvariantCulture, $"{method} {url.GetLeftPart(UriPartial.Path)}: no answer within {timeout.TotalSeconds:0} s (--timeout)."), ex);
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{method} {url.GetLeftPart(UriPartial.Path)}: no answer within {timeout.TotalSeconds:0} s (--timeout)."), ex);
         }
         catch (HttpRequestException ex)
         {

@@ -43,8 +43,10 @@ internal static class OpsCommand
         };
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
-        command.Subcommands.Add(Action("replay", "Run a failed or terminated instance again from its original input (same instance id); a failure is replayed once.", HttpMethod.Post, "replay"));
-        command.Subcommands.Add(Action("rewind", "Rewind a failed instance in place, where the engine supports it (the hub says so when it does not).", HttpMethod.Post, "rewind"));
+        command.Subcommands.Add(Action("replay",
+            "Run a failed or terminated instance again from its original input (same instance id); a failure is replayed once.", HttpMethod.Post, "replay"));
+        command.Subcommands.Add(Action("rewind",
+            "Rewind a failed instance in place, where the engine supports it (the hub says so when it does not).", HttpMethod.Post, "rewind"));
         command.Subcommands.Add(Terminate());
         command.Subcommands.Add(Action("purge", "Delete a finished instance's history.", HttpMethod.Delete, null));
         command.Subcommands.Add(ReplayFailed());
@@ -54,7 +56,8 @@ internal static class OpsCommand
 
     private static Command List()
     {
-        var status = new Option<string[]>("--status") { Description = "Runtime statuses (Running, Completed, Failed, Terminated, Pending, Suspended, …); repeat or separate with commas.", AllowMultipleArgumentsPerToken = true };
+        var status = new Option<string[]>("--status") { Description = "Runtime statuses (Running, Completed, Failed, Terminated, Pending, Suspended, "
+            + "…); repeat or separate with commas.", AllowMultipleArgumentsPerToken = true };
         var name = new Option<string?>("--name") { Description = "Orchestration name: ProcessFeed, PullFeed, ConsolidatePeriod." };
         var prefix = new Option<string?>("--prefix") { Description = "Instance-id prefix, e.g. feed:transport: or consolidate:2024." };
         var from = new Option<string?>("--from") { Description = "Created at or after (RFC 3339, e.g. 2025-01-31T00:00:00Z)." };
@@ -100,7 +103,8 @@ internal static class OpsCommand
         var reason = new Option<string?>("--reason") { Description = "Why (kept in the audit log)." };
         var command = new Command("terminate", "Terminate a running or suspended instance.") { id, reason };
         command.SetAction((result, cancellationToken) =>
-            RunAsync(result, HttpMethod.Post, InstancePath(result.GetValue(id)!, "terminate") + new QueryText().Add("reason", result.GetValue(reason)), WriteOutcome, cancellationToken));
+            RunAsync(result, HttpMethod.Post,
+                InstancePath(result.GetValue(id)!, "terminate") + new QueryText().Add("reason", result.GetValue(reason)), WriteOutcome, cancellationToken));
         return command;
     }
 
@@ -110,10 +114,12 @@ internal static class OpsCommand
         var name = new Option<string?>("--name") { Description = "Only instances of this orchestration name." };
         var max = new Option<int?>("--max") { Description = "At most this many, oldest failure first (the hub's default: 100, at most 500)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "List what would be replayed; do nothing." };
-        var command = new Command("replay-failed", "Replay the failed instances that match, once each, oldest first; prints each one's outcome.") { since, name, max, dryRun };
+        var command = new Command("replay-failed",
+            "Replay the failed instances that match, once each, oldest first; prints each one's outcome.") { since, name, max, dryRun };
         command.SetAction((result, cancellationToken) =>
             RunAsync(result, HttpMethod.Post, "ops/replay-failed" + new QueryText().Add("since", result.GetValue(since)).Add("name", result.GetValue(name))
-                .Add("max", result.GetValue(max)?.ToString(CultureInfo.InvariantCulture)).Add("dryRun", result.GetValue(dryRun) ? "true" : null), WriteOutcome, cancellationToken));
+                .Add("max", result.GetValue(max)?.ToString(CultureInfo.InvariantCulture)).Add("dryRun", result.GetValue(dryRun) ? "true" : null), WriteOutcome,
+                    cancellationToken));
         return command;
     }
 
@@ -152,8 +158,10 @@ internal static class OpsCommand
         ]));
         // Every value is already text (TextLayout), so no culture enters here.
         Console.Out.WriteLine(
-            $"{TextLayout.Text(answer, "periods")} period(s) to methodology {TextLayout.Text(answer, "methodologyVersion")}: {TextLayout.Text(answer, "started")} started, "
-            + $"{TextLayout.Text(answer, "running")} already running, {TextLayout.Text(answer, "errors")} error(s); {TextLayout.Text(answer, "outdated")} on an older methodology. "
+            $"{TextLayout.Text(answer, "periods")} period(s) to methodology {TextLayout.Text(answer, "methodologyVersion")}: "
+                + $"{TextLayout.Text(answer, "started")} started, "
+            + $"{TextLayout.Text(answer, "running")} already running, {TextLayout.Text(answer, "errors")} error(s); "
+                + $"{TextLayout.Text(answer, "outdated")} on an older methodology. "
             + "Follow them with `hub ops list --name ConsolidatePeriod`.");
     }
 
@@ -182,7 +190,8 @@ internal static class OpsCommand
                 .Add("source", result.GetValue(source))
                 .Add("period", result.GetValue(period));
             var clean = true;
-            var exit = await FollowReconciliationAsync(result, query.ToString(), answer => clean = WriteReconciliation(answer), cancellationToken).ConfigureAwait(false);
+            var exit = await FollowReconciliationAsync(result, query.ToString(),
+                answer => clean = WriteReconciliation(answer), cancellationToken).ConfigureAwait(false);
             if (exit == ExitCodes.Ok && result.GetValue(Json))
             {
                 // --json printed the answer as it came; the exit code still tells a script whether anything went missing.
@@ -194,11 +203,9 @@ internal static class OpsCommand
         return command;
     }
 
-    /// <summary>
-    /// Starts the reconciliation in the background (<c>POST ops/reconciliations</c>) and follows its status URL once a
-    /// second, with its progress (feeds checked of the landed total) on standard error, until it has finished; then
-    /// prints its report. A hub without background runs (404) is asked the one-request way.
-    /// </summary>
+    // Starts the reconciliation in the background (POST ops/reconciliations) and follows its status URL once a second,
+    // with its progress (feeds checked of the landed total) on standard error, until it has finished; then prints its
+    // report. A hub without background runs (404) is asked the one-request way.
     private static async Task<int> FollowReconciliationAsync(ParseResult result, string query, Action<JsonElement> write, CancellationToken cancellationToken)
     {
         var timeout = result.GetValue(Timeout);
@@ -212,7 +219,8 @@ internal static class OpsCommand
         var token = HubClient.ResolveKey(result.GetValue(Token), TokenVariable);
         try
         {
-            var started = await HubClient.SendAsync(HttpMethod.Post, hub!, "ops/reconciliations" + query, key, token, TimeSpan.FromSeconds(timeout), null, cancellationToken).ConfigureAwait(false);
+            var started = await HubClient.SendAsync(HttpMethod.Post, hub!, "ops/reconciliations" + query, key, token,
+                TimeSpan.FromSeconds(timeout), null, cancellationToken).ConfigureAwait(false);
             if (started.Status == 404 && !started.IsProblem)
             {
                 return await RunAsync(result, HttpMethod.Get, "ops/reconcile" + query, write, cancellationToken).ConfigureAwait(false);
@@ -229,7 +237,8 @@ internal static class OpsCommand
             using var progress = ProgressLine.OnStandardError("reconcile: feeds checked");
             while (true)
             {
-                var answer = await HubClient.SendAsync(HttpMethod.Get, hub!, path, key, token, TimeSpan.FromSeconds(timeout), null, cancellationToken).ConfigureAwait(false);
+                var answer = await HubClient.SendAsync(HttpMethod.Get, hub!, path, key, token,
+                    TimeSpan.FromSeconds(timeout), null, cancellationToken).ConfigureAwait(false);
                 if (!answer.IsSuccess || answer.Json is not { } run)
                 {
                     progress.Clear();
@@ -258,7 +267,8 @@ internal static class OpsCommand
                         return ExitCodes.Ok;
                     case "Failed" or "Terminated":
                         progress.Clear();
-                        await Console.Error.WriteLineAsync($"The reconciliation {TextLayout.Text(run, "runId")} did not finish: {TextLayout.Text(run, "status")} {TextLayout.Text(run, "failure")}").ConfigureAwait(false);
+                        await Console.Error.WriteLineAsync($"The reconciliation {TextLayout.Text(run, "runId")} did not finish: "
+                            + $"{TextLayout.Text(run, "status")} {TextLayout.Text(run, "failure")}").ConfigureAwait(false);
                         return ExitCodes.InternalError;
                 }
 
@@ -278,36 +288,40 @@ internal static class OpsCommand
         return answer.IsSuccess ? ExitCodes.InternalError : HubClient.ExitCodeOf(answer);
     }
 
-    /// <returns>True when nothing is lost or duplicated.</returns>
+    // True when nothing is lost or duplicated.
     private static bool WriteReconciliation(JsonElement answer)
     {
         string[] stages = ["landed", "validated", "quarantined", "inLedger", "consolidated", "published", "inFlight", "lost"];
         var rows = answer.GetProperty("rows").EnumerateArray().ToList();
         TextLayout.Table(Console.Out, ["PERIOD", "SOURCE", "LANDED", "VALID", "QUARANTINED", "LEDGER", "CONSOLIDATED", "PUBLISHED", "IN FLIGHT", "LOST"],
-            rows.Select(r => (IReadOnlyList<string>)[TextLayout.Text(r, "period"), TextLayout.Text(r, "source"), .. stages.Select(s => TextLayout.Text(r, s))]));
+            rows.Select(r => (IReadOnlyList<string>)[TextLayout.Text(r, "period"), TextLayout.Text(r, "source"),
+                .. stages.Select(s => TextLayout.Text(r, s))]));
         var totals = answer.GetProperty("totals");
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"total: {TextLayout.Text(totals, "landed")} landed, {TextLayout.Text(totals, "published")} published, {TextLayout.Text(totals, "inFlight")} in flight, "
             + $"{TextLayout.Text(totals, "lost")} lost, {TextLayout.Text(totals, "duplicates")} duplicate(s)"));
         foreach (var gap in answer.GetProperty("lost").EnumerateArray())
         {
-            Console.Out.WriteLine($"lost: {TextLayout.Text(gap, "feedId")} ({TextLayout.Text(gap, "source")} {TextLayout.Text(gap, "period")}) stopped before {TextLayout.Text(gap, "stage")}: {TextLayout.Text(gap, "detail")}");
+            Console.Out.WriteLine($"lost: {TextLayout.Text(gap, "feedId")} ({TextLayout.Text(gap, "source")} {TextLayout.Text(gap, "period")}) "
+                + $"stopped before {TextLayout.Text(gap, "stage")}: {TextLayout.Text(gap, "detail")}");
         }
 
         foreach (var duplicate in answer.GetProperty("duplicates").EnumerateArray())
         {
-            Console.Out.WriteLine($"duplicate {TextLayout.Text(duplicate, "kind")}: {TextLayout.Text(duplicate, "subject")}: {string.Join(", ", duplicate.GetProperty("occurrences").EnumerateArray().Select(o => o.GetString()))}");
+            Console.Out.WriteLine($"duplicate {TextLayout.Text(duplicate, "kind")}: {TextLayout.Text(duplicate, "subject")}: "
+                + $"{string.Join(", ", duplicate.GetProperty("occurrences").EnumerateArray().Select(o => o.GetString()))}");
         }
 
         return totals.GetProperty("lost").GetInt32() == 0 && totals.GetProperty("duplicates").GetInt32() == 0;
     }
 
-    private static Argument<string> InstanceId() => new("instance-id") { Description = "The orchestration's instance id, e.g. feed:transport:2024-06:0123456789abcdef." };
+    private static Argument<string> InstanceId() =>
+        new("instance-id") { Description = "The orchestration's instance id, e.g. feed:transport:2024-06:0123456789abcdef." };
 
     private static string InstancePath(string instanceId, string? action) =>
         $"ops/instances/{Uri.EscapeDataString(instanceId)}{(action is null ? "" : "/" + action)}";
 
-    /// <summary>Sends the request with the ops key and prints the answer: the success with <paramref name="write"/>, a refusal as its problem.</summary>
+    // Sends the request with the ops key and prints the answer: the success with write, a refusal as its problem.
     private static async Task<int> RunAsync(ParseResult result, HttpMethod method, string path, Action<JsonElement> write, CancellationToken cancellationToken)
     {
         var timeout = result.GetValue(Timeout);
@@ -360,10 +374,8 @@ internal static class OpsCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>
-    /// The instance table, newest first, and how to ask for the next page. Takes a page (<c>{instances,
-    /// continuationToken}</c>) or, from a hub before paging, a plain array.
-    /// </summary>
+    // The instance table, newest first, and how to ask for the next page. Takes a page ({instances, continuationToken})
+    // or, from a hub before paging, a plain array.
     private static void WriteInstances(JsonElement answer)
     {
         var instances = answer.ValueKind == JsonValueKind.Array ? answer
@@ -388,13 +400,14 @@ internal static class OpsCommand
             .. withFailure ? new[] { TextLayout.Text(r, "failure") } : [],
         ]));
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows.Count} instance(s)"));
-        if (answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("continuationToken", out var token) && token.ValueKind == JsonValueKind.String && token.GetString() is { Length: > 0 } next)
+        if (answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("continuationToken", out var token)
+            && token.ValueKind == JsonValueKind.String && token.GetString() is { Length: > 0 } next)
         {
             Console.Out.WriteLine($"next page: --continuation-token '{next.Replace("'", "'\\''", StringComparison.Ordinal)}'");
         }
     }
 
-    /// <summary>An action's answer: a list of outcomes (replay-failed) as a table, anything else as fields.</summary>
+    // An action's answer: a list of outcomes (replay-failed) as a table, anything else as fields.
     private static void WriteOutcome(JsonElement answer)
     {
         if (answer.ValueKind == JsonValueKind.Array)
@@ -406,13 +419,13 @@ internal static class OpsCommand
         TextLayout.Fields(Console.Out, answer);
     }
 
-    /// <summary>A timestamp in UTC to the second, readable in a table; anything unparsable as it came.</summary>
+    // A timestamp in UTC to the second, readable in a table; anything unparsable as it came.
     private static string Time(string text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
             ? time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)
             : text;
 
-    /// <summary>A query string of the parameters that have a value, escaped.</summary>
+    // A query string of the parameters that have a value, escaped.
     private sealed class QueryText
     {
         private readonly StringBuilder text = new();

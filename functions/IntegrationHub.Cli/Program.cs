@@ -6,7 +6,8 @@ using IntegrationHub.Core.Validation;
 // Before anything can build a regex: schema `pattern`s must run with a timeout.
 RegexTimeout.Apply();
 
-var root = new RootCommand("hub: check, push and recompute feeds and data sets of the Xiangjiang dual-carbon integration hub, turn department spreadsheets into feeds, and operate its orchestrations.");
+var root = new RootCommand("hub: check, push and recompute feeds and data sets of the Xiangjiang dual-carbon integration hub, turn department "
+    + "spreadsheets into feeds, and operate its orchestrations.");
 root.Subcommands.Add(ValidateCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(DatasetCommand.Create());

@@ -16,7 +16,8 @@ internal static class PushCommand
             Description = "The feeds to push (JSON), each sent byte for byte: files, or folders of *.json files (pushed in name order).",
             Arity = ArgumentArity.OneOrMore,
         };
-        var source = new Option<string?>("--source") { Description = "The source to push as (statistics, power-grid, transport, environment); default: the feed's own `source`." };
+        var source = new Option<string?>("--source") { Description = "The source to push as (statistics, power-grid, transport, environment); "
+            + "default: the feed's own `source`." };
         var hub = HubClient.HubOption();
         var key = HubClient.KeyOption(KeyVariable, "The department's API key");
         var timeout = HubClient.TimeoutOption();
@@ -34,11 +35,13 @@ internal static class PushCommand
             json,
         };
         command.SetAction((result, cancellationToken) => RunAsync(
-            result.GetValue(file)!, result.GetValue(source), result.GetValue(hub)!, HubClient.ResolveKey(result.GetValue(key), KeyVariable), result.GetValue(timeout), result.GetValue(json), cancellationToken));
+            result.GetValue(file)!, result.GetValue(source), result.GetValue(hub)!,
+                HubClient.ResolveKey(result.GetValue(key), KeyVariable), result.GetValue(timeout), result.GetValue(json), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileSystemInfo[] inputs, string? source, string hubText, string? key, int timeoutSeconds, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(FileSystemInfo[] inputs, string? source, string hubText, string? key,
+        int timeoutSeconds, bool json, CancellationToken cancellationToken)
     {
         if (!HubClient.TryParseBase(hubText, out var hub, out var error) || timeoutSeconds < 1)
         {
@@ -78,7 +81,8 @@ internal static class PushCommand
                 Console.Out.WriteLine($"== {paths[i]}");
             }
 
-            var (one, reached) = await PushOneAsync(new FileInfo(paths[i]), source, hub!, key, timeoutSeconds, json, progress, cancellationToken).ConfigureAwait(false);
+            var (one, reached) = await PushOneAsync(new FileInfo(paths[i]), source, hub!, key, timeoutSeconds, json,
+                progress, cancellationToken).ConfigureAwait(false);
             exit = Math.Max(exit, one);
             if (!reached)
             {
@@ -90,7 +94,7 @@ internal static class PushCommand
         return exit;
     }
 
-    /// <returns>The feed's exit code, and whether the hub answered.</returns>
+    // The feed's exit code, and whether the hub answered.
     private static async Task<(int Exit, bool Reached)> PushOneAsync(
         FileInfo file, string? source, Uri hub, string? key, int timeoutSeconds, bool json, ProgressLine progress, CancellationToken cancellationToken)
     {
@@ -110,7 +114,8 @@ internal static class PushCommand
         if (string.IsNullOrEmpty(source))
         {
             progress.Clear();
-            await Console.Error.WriteLineAsync($"{file} states no `source`; give --source to push it anyway (the hub will report what is wrong with it).").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"{file} states no `source`; give --source to push it anyway (the hub will report what is wrong with "
+                + $"it).").ConfigureAwait(false);
             return (ExitCodes.Unusable, true);
         }
 
@@ -119,7 +124,8 @@ internal static class PushCommand
         {
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            answer = await HubClient.SendAsync(HttpMethod.Post, hub, $"feeds/{Uri.EscapeDataString(source)}", key, TimeSpan.FromSeconds(timeoutSeconds), content, cancellationToken).ConfigureAwait(false);
+            answer = await HubClient.SendAsync(HttpMethod.Post, hub, $"feeds/{Uri.EscapeDataString(source)}", key,
+                TimeSpan.FromSeconds(timeoutSeconds), content, cancellationToken).ConfigureAwait(false);
         }
         catch (HubUnreachableException ex)
         {
@@ -158,7 +164,7 @@ internal static class PushCommand
         }
     }
 
-    /// <summary>The feed's own <c>source</c>, or null when the bytes are not a JSON object that states one.</summary>
+    // The feed's own source, or null when the bytes are not a JSON object that states one.
     private static string? StatedSource(byte[] body)
     {
         try
@@ -203,7 +209,8 @@ internal static class PushCommand
         Console.Out.WriteLine($"status    {TextLayout.Text(problem, "statusUrl")}");
     }
 
-    /// <summary>One line per issue: what, where (a JSON Pointer; the empty pointer, the whole document, shown as <c>(document)</c>), which rule, why.</summary>
+    // One line per issue: what, where (a JSON Pointer; the empty pointer, the whole document, shown as (document)),
+    // which rule, why.
     private static void WriteIssues(string kind, JsonElement issues)
     {
         if (issues.ValueKind != JsonValueKind.Array)
@@ -214,7 +221,8 @@ internal static class PushCommand
         foreach (var issue in issues.EnumerateArray())
         {
             var pointer = TextLayout.Text(issue, "instanceLocation");
-            Console.Out.WriteLine($"{kind,-8}  {(pointer.Length == 0 ? "(document)" : pointer)}  {TextLayout.Text(issue, "keyword")}  {TextLayout.Text(issue, "message")}");
+            Console.Out.WriteLine($"{kind,-8}  {(pointer.Length == 0 ? "(document)" : pointer)}  {TextLayout.Text(issue, "keyword")}  "
+                + $"{TextLayout.Text(issue, "message")}");
         }
     }
 }

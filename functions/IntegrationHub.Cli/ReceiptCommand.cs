@@ -41,12 +41,14 @@ internal static class ReceiptCommand
             timeout,
         };
         verify.SetAction((result, cancellationToken) => RunAsync(
-            result.GetValue(receipt)!, result.GetValue(feed), result.GetValue(keys), result.GetValue(hub), result.GetValue(timeout), Console.Out, Console.Error, cancellationToken));
+            result.GetValue(receipt)!, result.GetValue(feed), result.GetValue(keys), result.GetValue(hub),
+                result.GetValue(timeout), Console.Out, Console.Error, cancellationToken));
         return new Command("receipt", "Signed receipts of pushed feeds: proof of what the hub received, and when.") { verify };
     }
 
     internal static async Task<int> RunAsync(
-        string receiptArgument, FileInfo? feed, FileInfo? keysFile, string? hubText, int timeoutSeconds, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string receiptArgument, FileInfo? feed, FileInfo? keysFile, string? hubText, int timeoutSeconds,
+            TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (keysFile is not null && hubText is not null)
         {
@@ -180,7 +182,8 @@ internal static class ReceiptCommand
 
     private static string Why(Exception? exception, string receipt) => exception switch
     {
-        SecurityTokenSignatureKeyNotFoundException => $"it is signed with a key ({KidOf(receipt)}) that is not in the key set: another hub's, or a key set too old.",
+        SecurityTokenSignatureKeyNotFoundException =>
+            $"it is signed with a key ({KidOf(receipt)}) that is not in the key set: another hub's, or a key set too old.",
         SecurityTokenInvalidSignatureException => "the signature does not match its content: the receipt was altered, or it is not this hub's.",
         SecurityTokenInvalidTypeException => $"it is not a hub receipt (its `typ` is not {ReceiptClaims.MediaType}).",
         SecurityTokenInvalidAlgorithmException => $"it is not signed with {Jws.ES256}.",
@@ -201,7 +204,7 @@ internal static class ReceiptCommand
         }
     }
 
-    /// <summary>The compact JWS out of the argument: the text itself, a file, standard input, or a JSON answer's <c>receipt</c>.</summary>
+    // The compact JWS out of the argument: the text itself, a file, standard input, or a JSON answer's receipt.
     private static async Task<string?> ReadReceiptAsync(string argument, TextWriter error)
     {
         string text;
@@ -250,7 +253,8 @@ internal static class ReceiptCommand
 
         try
         {
-            var answer = await HubClient.SendAsync(HttpMethod.Get, hub!, "receipts/keys", key: null, TimeSpan.FromSeconds(timeoutSeconds), null, cancellationToken).ConfigureAwait(false);
+            var answer = await HubClient.SendAsync(HttpMethod.Get, hub!, "receipts/keys", key: null,
+                TimeSpan.FromSeconds(timeoutSeconds), null, cancellationToken).ConfigureAwait(false);
             if (answer.IsSuccess)
             {
                 return answer.Body;

@@ -18,11 +18,13 @@ internal static class SchemaCommand
     {
         var schemas = new Option<DirectoryInfo?>("--schemas")
         {
-            Description = "A schemas folder (with feeds/{source}/{MAJOR.MINOR}.schema.json inside, or the feeds folder itself); default: the schemas this hub tool was built with.",
+            Description = "A schemas folder (with feeds/{source}/{MAJOR.MINOR}.schema.json inside, or the feeds folder itself); default: the schemas "
+                + "this hub tool was built with.",
         };
         var feeds = new Option<FileSystemInfo[]>("--feeds")
         {
-            Description = "Feed files or folders (*.json, searched recursively) to replay: each one valid under a version must stay valid under the next minor. The schemas' own examples are always replayed.",
+            Description = "Feed files or folders (*.json, searched recursively) to replay: each one valid under a version must stay valid under the "
+                + "next minor. The schemas' own examples are always replayed.",
             AllowMultipleArgumentsPerToken = true,
         };
         var command = new Command(

@@ -13,12 +13,15 @@ internal static class ValidateCommand
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "The feed to check (JSON)." };
-        var source = new Option<string?>("--source") { Description = "The push endpoint's source, when checking that it matches (statistics, power-grid, transport, environment)." };
+        var source = new Option<string?>("--source") { Description = "The push endpoint's source, when checking that it matches (statistics, "
+            + "power-grid, transport, environment)." };
         var schema = new Option<FileInfo?>("--schema")
         {
-            Description = "Check the feed's structure against this schema file (a version being drafted) instead of the hub's own; the domain rules are not run.",
+            Description = "Check the feed's structure against this schema file (a version being drafted) instead of the hub's own; the domain rules "
+                + "are not run.",
         };
-        var command = new Command("validate", "Validate a feed against its schema and the domain rules; print the report as JSON. Exit 0 valid, 1 invalid, 2 unusable input.")
+        var command = new Command("validate",
+            "Validate a feed against its schema and the domain rules; print the report as JSON. Exit 0 valid, 1 invalid, 2 unusable input.")
         {
             file,
             source,
@@ -65,7 +68,8 @@ internal static class ValidateCommand
         };
     }
 
-    /// <summary>The structural check alone, with the hub's parser limits and evaluation (and so its regex timeout); null when the schema file is unusable.</summary>
+    // The structural check alone, with the hub's parser limits and evaluation (and so its regex timeout); null when the
+    // schema file is unusable.
     private static ValidationReport? AgainstSchemaFile(HubCore core, byte[] body, FileInfo schemaFile)
     {
         JsonSchema schema;

@@ -45,11 +45,13 @@ public static class HubServiceCollectionExtensions
         services.AddOpsSignIn(configuration);
         services.AddSingleton<AccessGate>();
         services.AddSingleton(sp => new DailyPushQuota(
-            sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<AccessGate>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DailyPushQuota>>()));
+            sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<AccessGate>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DailyPushQuota>>()));
         services.AddSingleton<HubRequestPipeline>();
 
         // Schemas compiled and reference data validated once, at start-up.
-        services.AddSingleton(sp => new HubCore(sp.GetRequiredService<IOptions<IntakeLimits>>().Value, requireRegexTimeout, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new HubCore(sp.GetRequiredService<IOptions<IntakeLimits>>().Value,
+            requireRegexTimeout, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<HubCore>().Validator);
         services.AddSingleton(sp => new SchemaDirectory(sp.GetRequiredService<HubCore>().Schemas));
 

@@ -61,7 +61,8 @@ public static class HubSettings
         {
             var name = $"{prefix}__{property.Name}";
             var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            if (propertyType.IsPrimitive || propertyType == typeof(string) || propertyType == typeof(decimal) || propertyType == typeof(TimeSpan) || propertyType == typeof(Uri) || propertyType.IsEnum)
+            if (propertyType.IsPrimitive || propertyType == typeof(string) || propertyType == typeof(decimal)
+                || propertyType == typeof(TimeSpan) || propertyType == typeof(Uri) || propertyType.IsEnum)
             {
                 yield return name;
             }

@@ -25,7 +25,8 @@ internal static class Problems
     /// <param name="receipt">The signed receipt of the quarantined bytes (proof they were delivered); null: none is listed.</param>
     public static ObjectResult Invalid(string feedId, string statusUrl, ValidationReport report, string? receipt = null)
     {
-        var extensions = new Dictionary<string, object?> { ["feedId"] = feedId, ["statusUrl"] = statusUrl, ["errors"] = report.Errors, ["warnings"] = report.Warnings };
+        var extensions = new Dictionary<string, object?> { ["feedId"] = feedId, ["statusUrl"] = statusUrl,
+            ["errors"] = report.Errors, ["warnings"] = report.Warnings };
         if (receipt is not null)
         {
             extensions["receipt"] = receipt;
@@ -35,7 +36,8 @@ internal static class Problems
         if (report.ErrorsNotListed > 0)
         {
             extensions["errorsNotListed"] = report.ErrorsNotListed;
-            detail = $"{report.Errors.Count + report.ErrorsNotListed} violation(s), the first {report.Errors.Count} listed; the feed is quarantined with this report. Fix them and send the feed again.";
+            detail = $"{report.Errors.Count + report.ErrorsNotListed} violation(s), the first {report.Errors.Count} listed; the feed is quarantined "
+                + $"with this report. Fix them and send the feed again.";
         }
 
         return Create(StatusCodes.Status400BadRequest, "The feed is not valid", detail, extensions);

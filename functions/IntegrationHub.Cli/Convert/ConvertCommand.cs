@@ -29,8 +29,10 @@ internal static class ConvertCommand
         var source = new Argument<string>("source") { Description = "The template the sheet follows: statistics, power-grid, transport or environment." };
         var file = new Argument<FileInfo>("sheet") { Description = "The sheet: a .csv (UTF-8 or GB18030) or an .xlsx file." };
         var sheet = new Option<string?>("--sheet") { Description = "XLSX: the worksheet to read (default: the first)." };
-        var revision = new Option<int>("--revision") { Description = "The feed's revision: 0 for the first release of the period, the next number for a correction.", DefaultValueFactory = _ => 0 };
-        var producer = new Option<string>("--producer") { Description = "The sending system's id written into the feed (1-64 characters).", DefaultValueFactory = _ => "hub-convert" };
+        var revision = new Option<int>("--revision") { Description = "The feed's revision: 0 for the first release of the period, the next number for "
+            + "a correction.", DefaultValueFactory = _ => 0 };
+        var producer = new Option<string>("--producer") { Description = "The sending system's id written into the feed (1-64 characters).",
+            DefaultValueFactory = _ => "hub-convert" };
         var producedAt = new Option<DateTimeOffset?>("--produced-at") { Description = "The feed's producedAt (RFC 3339 with offset); default: now." };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Write the feed to this file instead of standard output." };
         var command = new Command(
@@ -103,7 +105,9 @@ internal static class ConvertCommand
         {
             // The hub would reject it: each error on the cell its value came from, with the JSON Pointer the hub names.
             return new ConvertOutcome(ExitCodes.Invalid, null,
-                [.. report.Errors.Select(e => $"{(conversion.CellOf(e.InstanceLocation) is { } cell ? cell + ": " : "")}{e.Keyword}: {e.Message} ({(e.InstanceLocation.Length == 0 ? "the feed" : e.InstanceLocation)})"),
+                [.. report.Errors.Select(e =>
+                    $"{(conversion.CellOf(e.InstanceLocation) is { } cell ? cell + ": " : "")}{e.Keyword}: {e.Message} "
+                        + $"({(e.InstanceLocation.Length == 0 ? "the feed" : e.InstanceLocation)})"),
                  $"{report.Errors.Count} error(s): the feed would be rejected; no feed written."]);
         }
 
@@ -138,7 +142,7 @@ internal static class ConvertCommand
         }
     }
 
-    /// <summary>Now, to the second, at this machine's offset (a department's clock, as it would stamp the feed).</summary>
+    // Now, to the second, at this machine's offset (a department's clock, as it would stamp the feed).
     private static DateTimeOffset Now()
     {
         var now = DateTimeOffset.Now;

@@ -68,10 +68,8 @@ internal sealed record Sheet(string Name, IReadOnlyList<SheetRow> Rows)
         return new Sheet(Path.GetFileName(path), rows);
     }
 
-    /// <summary>
-    /// UTF-8 (with or without the BOM Excel's "CSV UTF-8" writes); otherwise GB18030, which is what Excel's plain "CSV"
-    /// writes on a Chinese Windows, and a superset of GBK and GB2312.
-    /// </summary>
+    // UTF-8 (with or without the BOM Excel's "CSV UTF-8" writes); otherwise GB18030, which is what Excel's plain "CSV"
+    // writes on a Chinese Windows, and a superset of GBK and GB2312.
     private static string DecodeCsv(byte[] bytes)
     {
         ReadOnlySpan<byte> bom = [0xEF, 0xBB, 0xBF];
@@ -152,7 +150,7 @@ internal sealed record Sheet(string Name, IReadOnlyList<SheetRow> Rows)
         return value;
     }
 
-    /// <summary>The 0-based column of a reference such as <c>D7</c>.</summary>
+    // The 0-based column of a reference such as D7.
     private static int? ColumnIndex(string? reference)
     {
         if (string.IsNullOrEmpty(reference))

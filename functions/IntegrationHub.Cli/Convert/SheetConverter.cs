@@ -86,7 +86,9 @@ internal sealed class SheetConverter(Template template)
         var header = sheet.Rows.FirstOrDefault(r => !r.IsBlank);
         if (header is null)
         {
-            return new Conversion(null, [new CellProblem(null, $"sheet {sheet.Name} is empty: row 1 holds the {template.Source} template's headers (templates/README.md).")], new Dictionary<string, CellRef>());
+            return new Conversion(null,
+                [new CellProblem(null, $"sheet {sheet.Name} is empty: row 1 holds the {template.Source} template's headers (templates/README.md).")],
+                new Dictionary<string, CellRef>());
         }
 
         var columns = MapHeader(sheet.Name, header, problems);
@@ -127,7 +129,8 @@ internal sealed class SheetConverter(Template template)
             {
                 if (problems.Count == rowProblems)
                 {
-                    problems.Add(new CellProblem(new CellRef(sheet.Name, row.Number, cellOf[areaColumn], areaColumn.Header), "is empty: every row needs its area code."));
+                    problems.Add(new CellProblem(new CellRef(sheet.Name, row.Number, cellOf[areaColumn], areaColumn.Header),
+                        "is empty: every row needs its area code."));
                 }
 
                 continue;
@@ -165,7 +168,8 @@ internal sealed class SheetConverter(Template template)
         }
         else if (!feedFields.ContainsKey("period"))
         {
-            problems.Add(new CellProblem(new CellRef(sheet.Name, areas[0].Code.Cell.Row, cellOf[periodColumn], periodColumn.Header), "is empty in every row: give the reporting period."));
+            problems.Add(new CellProblem(new CellRef(sheet.Name, areas[0].Code.Cell.Row, cellOf[periodColumn], periodColumn.Header),
+                "is empty in every row: give the reporting period."));
         }
 
         foreach (var area in areas)
@@ -227,23 +231,25 @@ internal sealed class SheetConverter(Template template)
                 ColumnRole.Record when column.Group is { } group && !column.GroupOptional =>
                     column.Required || present.Any(p => p.Group == group),
                 ColumnRole.Item => present.Any(p => p.Role == ColumnRole.Item && p.Slot == column.Slot) || SlotRequired(column.Slot!),
-                ColumnRole.ItemKey => present.Any(p => p.Role == ColumnRole.Item && column.Array!.Split(',').Contains(p.Array) && !p.Slot!.Contains(':', StringComparison.Ordinal))
+                ColumnRole.ItemKey => present.Any(p => p.Role == ColumnRole.Item
+                    && column.Array!.Split(',').Contains(p.Array) && !p.Slot!.Contains(':', StringComparison.Ordinal))
                     || (column.Array == "energy" && present.Any(p => p.Array == "energy")),
                 _ => false,
             };
             if (needed)
             {
-                problems.Add(new CellProblem(new CellRef(sheetName, header.Number, -1, ""), $"no column {column.Header}: the {template.Source} template needs it here."));
+                problems.Add(new CellProblem(new CellRef(sheetName, header.Number, -1, ""),
+                    $"no column {column.Header}: the {template.Source} template needs it here."));
             }
         }
 
         return columns;
     }
 
-    /// <summary>Vehicles are required in every transport record; the other arrays only when the sheet has their columns.</summary>
+    // Vehicles are required in every transport record; the other arrays only when the sheet has their columns.
     private bool SlotRequired(string slot) => template.Source == "transport" && slot == "vehicles";
 
-    /// <summary>Headers as typed by hand: full-width brackets and spaces do not matter.</summary>
+    // Headers as typed by hand: full-width brackets and spaces do not matter.
     private static string NormaliseHeader(string header) =>
         string.Concat(header.Replace('（', '(').Replace('）', ')').Where(c => !char.IsWhiteSpace(c)));
 
@@ -254,7 +260,8 @@ internal sealed class SheetConverter(Template template)
             case CellKind.Text when column.Path == "period" && text.Length != 4
                 && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _):
                 // Excel reads 2024-06 typed into a cell as a date and stores its serial number.
-                problems.Add(new CellProblem(cell, $"\"{text}\" is a number, not a period: Excel made a date of it; type the period as text (YYYY-MM, YYYY-Qn or YYYY)."));
+                problems.Add(new CellProblem(cell,
+                    $"\"{text}\" is a number, not a period: Excel made a date of it; type the period as text (YYYY-MM, YYYY-Qn or YYYY)."));
                 return null;
             case CellKind.Text:
                 return new Value(JsonValue.Create(text), cell, text);
@@ -289,7 +296,7 @@ internal sealed class SheetConverter(Template template)
         }
     }
 
-    /// <summary>A value that may stand in several rows: the first one counts, and a different one later is reported.</summary>
+    // A value that may stand in several rows: the first one counts, and a different one later is reported.
     private static void Agree(Dictionary<string, Value> fields, string path, Value value, string whose, List<CellProblem> problems)
     {
         if (!fields.TryGetValue(path, out var first))
@@ -302,7 +309,8 @@ internal sealed class SheetConverter(Template template)
         }
     }
 
-    private void AddItems(string sheetName, SheetRow row, Area area, Dictionary<TemplateColumn, Value> values, Dictionary<TemplateColumn, int> cellOf, List<CellProblem> problems)
+    private void AddItems(string sheetName, SheetRow row, Area area, Dictionary<TemplateColumn, Value> values,
+        Dictionary<TemplateColumn, int> cellOf, List<CellProblem> problems)
     {
         var keyColumn = template.Columns.FirstOrDefault(c => c.Role == ColumnRole.ItemKey);
         var key = keyColumn is not null && values.TryGetValue(keyColumn, out var k) ? k : null;
@@ -325,13 +333,15 @@ internal sealed class SheetConverter(Template template)
 
             foreach (var missing in slot.Where(c => c.Required && !values.ContainsKey(c) && cellOf.ContainsKey(c)))
             {
-                problems.Add(new CellProblem(new CellRef(sheetName, row.Number, cellOf[missing], missing.Header), $"is empty, but {given[0].Header} is given in this row: give both."));
+                problems.Add(new CellProblem(new CellRef(sheetName, row.Number, cellOf[missing], missing.Header),
+                    $"is empty, but {given[0].Header} is given in this row: give both."));
             }
 
             var existing = area.Items.FirstOrDefault(i => i.Slot == slot.Key && (!keyed || i.Key!.Text == key!.Text));
             if (existing is not null && keyed)
             {
-                problems.Add(new CellProblem(key!.Cell, $"{key.Text} is given twice for area {area.Code.Text} (rows {existing.Key!.Cell.Row} and {row.Number})."));
+                problems.Add(new CellProblem(key!.Cell,
+                    $"{key.Text} is given twice for area {area.Code.Text} (rows {existing.Key!.Cell.Row} and {row.Number})."));
                 continue;
             }
 
@@ -359,7 +369,8 @@ internal sealed class SheetConverter(Template template)
             if (needed && !area.Fields.ContainsKey(column.Path) && !area.Reported.Contains(cellOf[column]))
             {
                 problems.Add(new CellProblem(new CellRef(sheetName, row, cellOf[column], column.Header),
-                    $"is empty in every row of area {area.Code.Text}: the record needs it{(column.Group is null ? "" : " (with the other columns of its group)")}."));
+                    $"is empty in every row of area {area.Code.Text}: the record needs "
+                        + $"it{(column.Group is null ? "" : " (with the other columns of its group)")}."));
             }
         }
     }
@@ -445,7 +456,7 @@ internal sealed class SheetConverter(Template template)
         return array;
     }
 
-    /// <summary>Sets a dotted path (<c>airQuality.aqiMean</c>) in <paramref name="target"/>, creating the object on the way.</summary>
+    // Sets a dotted path (airQuality.aqiMean) in target, creating the object on the way.
     private static void Place(JsonObject target, string at, string path, Value value, Dictionary<string, CellRef> origins)
     {
         var parts = path.Split('.');

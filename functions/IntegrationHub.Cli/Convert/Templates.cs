@@ -180,8 +180,8 @@ internal static class Templates
         [FeedSource.Environment] = Environment,
     };
 
-    /// <summary>A record field; in a dotted path, a field of an object that is given whole or not at all.</summary>
-    /// <param name="groupOptional">Inside its object, a field that may be left out when the others are given.</param>
+    // A record field; in a dotted path, a field of an object that is given whole or not at all. groupOptional: Inside
+    // its object, a field that may be left out when the others are given.
     private static TemplateColumn Record(string header, string path, CellKind kind = CellKind.Number, bool required = false, bool groupOptional = false)
     {
         var dot = path.IndexOf('.', StringComparison.Ordinal);

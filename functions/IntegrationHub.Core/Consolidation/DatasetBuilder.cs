@@ -66,7 +66,8 @@ public sealed class DatasetBuilder
         }
 
         var comparisonMissing = new List<string>();
-        var evaluator = new TargetEvaluator(reference, period, context, indicatorsByArea.GetValueOrDefault(reference.Root.Code) ?? [], comparisonMissing, warnings);
+        var evaluator = new TargetEvaluator(reference, period, context,
+            indicatorsByArea.GetValueOrDefault(reference.Root.Code) ?? [], comparisonMissing, warnings);
         var targets = reference.Targets.Targets.Select(evaluator.Evaluate).ToArray();
 
         var rootIndicators = indicatorsByArea.GetValueOrDefault(reference.Root.Code) ?? [];
@@ -98,17 +99,16 @@ public sealed class DatasetBuilder
                 reference.Coefficients.Id,
                 reference.Coefficients.Version,
                 reference.Coefficients.EnergyAccountingMethod,
-                reference.Coefficients.Coefficients.Select(c => new CoefficientValue(c.Id, c.Value, c.Unit, c.Source, c.Verification) { Year = c.Year }).ToArray()),
+                reference.Coefficients.Coefficients.Select(c => new CoefficientValue(c.Id, c.Value, c.Unit, c.Source,
+                    c.Verification) { Year = c.Year }).ToArray()),
             Areas = areas,
             Targets = targets,
             Warnings = warnings,
         };
     }
 
-    /// <summary>
-    /// Warnings about the basis of the figures: carried-forward coefficients of every year the data set computed with,
-    /// months on the default grid share, and feedstock deducted now but not in a 1.0 base-year feed.
-    /// </summary>
+    // Warnings about the basis of the figures: carried-forward coefficients of every year the data set computed with,
+    // months on the default grid share, and feedstock deducted now but not in a 1.0 base-year feed.
     private void AddMethodologyWarnings(Period period, BuildContext context, List<DatasetWarning> warnings)
     {
         foreach (var year in context.AggregatedPeriods.Keys.Select(p => p.Year).Distinct().Order())
@@ -127,30 +127,34 @@ public sealed class DatasetBuilder
 
         foreach (var (compared, facts) in context.AggregatedPeriods.OrderBy(p => p.Key))
         {
-            var defaulted = facts.Inputs.Where(f => f.Source == FeedSource.PowerGrid && f.GridNonFossilSharePct is null).Select(f => f.Period).Order(StringComparer.Ordinal).ToArray();
+            var defaulted = facts.Inputs.Where(f => f.Source == FeedSource.PowerGrid
+                && f.GridNonFossilSharePct is null).Select(f => f.Period).Order(StringComparer.Ordinal).ToArray();
             if (defaulted.Length > 0)
             {
                 var sy = reference.ForYear(IndicatorCalculator.GridShareSeries, compared.Year);
                 warnings.Add(new DatasetWarning("grid-mix-default-used", string.Create(CultureInfo.InvariantCulture,
                     $"{(compared == period ? "" : $"For {compared} (compared with): ")}no gridNonFossilSharePct for {string.Join(", ", defaulted)}; the default {sy.Value} % of {sy.FromYear} ({sy.Coefficient.Id}) is used, and figures built on it are estimated."),
-                    null, "power.gridNonFossilSharePct", facts.Inputs.Where(f => defaulted.Contains(f.Period)).Select(f => f.FeedId).Order(StringComparer.Ordinal).ToArray()));
+                    null, "power.gridNonFossilSharePct",
+                        facts.Inputs.Where(f => defaulted.Contains(f.Period)).Select(f => f.FeedId).Order(StringComparer.Ordinal).ToArray()));
             }
         }
 
         var baseYear = reference.Targets.BaseYear;
-        if (period.Year != baseYear && context.Facts(period).Inputs.Any(f => f.Source == FeedSource.Statistics && f.Records.Any(r => r.Measures.GetValueOrDefault("feedstockTce") > 0)))
+        if (period.Year != baseYear
+            && context.Facts(period).Inputs.Any(f => f.Source == FeedSource.Statistics && f.Records.Any(r => r.Measures.GetValueOrDefault("feedstockTce") > 0)))
         {
             var baseStatistics = context.Facts(period.InYear(baseYear)).Inputs.FirstOrDefault(f => f.Source == FeedSource.Statistics);
             if (baseStatistics is not null && baseStatistics.SchemaVersion == "1.0")
             {
                 warnings.Add(new DatasetWarning("feedstock-baseline-missing",
-                    $"Feedstock is deducted in {period}, but the base-year statistics feed {baseStatistics.FeedId} is version 1.0 and cannot carry it: the base year's assessed energy keeps its feedstock, so the change on {baseYear} overstates the decline.",
+                    $"Feedstock is deducted in {period}, but the base-year statistics feed {baseStatistics.FeedId} is version 1.0 and cannot carry "
+                        + $"it: the base year's assessed energy keeps its feedstock, so the change on {baseYear} overstates the decline.",
                     null, "energy.assessedIntensityChangeVs2020Pct", [baseStatistics.FeedId]));
             }
         }
     }
 
-    /// <summary>The hierarchy in reference-file order (every area, data or not), then overlay areas that sent records.</summary>
+    // The hierarchy in reference-file order (every area, data or not), then overlay areas that sent records.
     private IEnumerable<AreaFacts> OrderedAreas(PeriodFacts facts) =>
         reference.Areas.Areas
             .Where(a => facts.Areas.ContainsKey(a.Code) || !a.Overlay)

@@ -116,7 +116,8 @@ public static class DatasetPeriods
             })];
     }
 
-    /// <summary>Whether the data set reads the feed for its own period, leaving comparisons aside: statistics of the period itself, every other source by month.</summary>
+    /// <summary>Whether the data set reads the feed for its own period, leaving comparisons aside: statistics of the
+    /// period itself, every other source by month.</summary>
     public static bool ReadsDirectly(Period dataset, string source, Period feedPeriod) =>
         source == FeedSource.Statistics ? feedPeriod == dataset : feedPeriod.Kind == PeriodKind.Month && dataset.Contains(feedPeriod);
 }

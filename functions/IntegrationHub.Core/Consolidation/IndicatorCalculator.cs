@@ -27,7 +27,7 @@ internal sealed class IndicatorCalculator
     /// <summary>The per-year series every data set uses; each carried value is warned about once.</summary>
     public static readonly IReadOnlyList<string> YearSeries = [CoalEquivalentSeries, GridShareSeries, ResidualMixSeries];
 
-    /// <summary>Contract: "public-sector, bus, taxi, sanitation together".</summary>
+    // Contract: "public-sector, bus, taxi, sanitation together".
     private static readonly string[] PublicSectorCategories = ["public-sector", "bus", "taxi", "sanitation"];
 
     private readonly ReferenceData reference;
@@ -70,7 +70,9 @@ internal sealed class IndicatorCalculator
             if (!double.IsFinite(q.Value))
             {
                 // Finite inputs can still overflow when summed (1e308 + 1e308); such a figure is left out, loudly.
-                warnings.Add(new DatasetWarning("indicator-overflow", $"{id} of {area.AreaCode} is outside the range of a number and is left out.", area.AreaCode, id, q.FeedIds.Order(StringComparer.Ordinal).ToArray()));
+                warnings.Add(new DatasetWarning("indicator-overflow",
+                    $"{id} of {area.AreaCode} is outside the range of a number and is left out.", area.AreaCode, id,
+                    q.FeedIds.Order(StringComparer.Ordinal).ToArray()));
                 return;
             }
 
@@ -191,8 +193,10 @@ internal sealed class IndicatorCalculator
                 SumVehicles(c => PublicSectorCategories.Contains(c), "nev"), SumVehicles(c => PublicSectorCategories.Contains(c), "total"), 100));
             var bev = Quantity.OfOrNull(area.Get("registrations.public-sector.bev"));
             var fcev = Quantity.OfOrNull(area.Get("registrations.public-sector.fcev"));
-            Set("transport.publicSectorNewZeroEmissionPct", Ratio(bev is null || fcev is null ? null : bev + fcev, Quantity.OfOrNull(area.Get("registrations.public-sector.total")), 100));
-            Set("transport.chargingCoveragePct", Ratio(Quantity.OfOrNull(area.Get("publicParkingSpacesWithChargers")), Quantity.OfOrNull(area.Get("publicParkingSpaces")), 100));
+            Set("transport.publicSectorNewZeroEmissionPct",
+                Ratio(bev is null || fcev is null ? null : bev + fcev, Quantity.OfOrNull(area.Get("registrations.public-sector.total")), 100));
+            Set("transport.chargingCoveragePct",
+                Ratio(Quantity.OfOrNull(area.Get("publicParkingSpacesWithChargers")), Quantity.OfOrNull(area.Get("publicParkingSpaces")), 100));
             var gasoline = Quantity.OfOrNull(area.Get("fuelSales.gasolineT"));
             var diesel = Quantity.OfOrNull(area.Get("fuelSales.dieselT"));
             if (gasoline is not null && diesel is not null)
@@ -211,10 +215,8 @@ internal sealed class IndicatorCalculator
         return results;
     }
 
-    /// <summary>
-    /// s̄ weights each month's grid share by its consumption; a month without the grid company's figure takes s_y
-    /// and makes every figure built on it an estimate. PV counts fully, up to the consumption it is part of.
-    /// </summary>
+    // s̄ weights each month's grid share by its consumption; a month without the grid company's figure takes s_y and
+    // makes every figure built on it an estimate. PV counts fully, up to the consumption it is part of.
     private void ComputeGridMix(AreaFacts area, int year, Quantity gridMwh, double c, Action<string, Quantity?> set)
     {
         if (gridMwh.Value == 0)
@@ -247,9 +249,12 @@ internal sealed class IndicatorCalculator
     {
         var quality = area.Sources[FeedSource.Environment];
         ComputeDataCentres(area, quality, set);
-        set("buildings.newGreenCompliancePct", Ratio(Quantity.OfOrNull(area.Get("buildings.newGreenCompliant")), Quantity.OfOrNull(area.Get("buildings.newCivilBuildings")), 100));
-        set("buildings.newGreenFloorAreaPct", Ratio(Quantity.OfOrNull(area.Get("newGreenFloorArea10kM2")), Quantity.OfOrNull(area.Get("newCivilFloorArea10kM2")), 100));
-        set("power.pvPublicBuildingsSharePct", Ratio(Quantity.OfOrNull(area.Get("buildings.publicBuildingsWithPv")), Quantity.OfOrNull(area.Get("buildings.publicBuildingsEligibleForPv")), 100));
+        set("buildings.newGreenCompliancePct",
+            Ratio(Quantity.OfOrNull(area.Get("buildings.newGreenCompliant")), Quantity.OfOrNull(area.Get("buildings.newCivilBuildings")), 100));
+        set("buildings.newGreenFloorAreaPct",
+            Ratio(Quantity.OfOrNull(area.Get("newGreenFloorArea10kM2")), Quantity.OfOrNull(area.Get("newCivilFloorArea10kM2")), 100));
+        set("power.pvPublicBuildingsSharePct",
+            Ratio(Quantity.OfOrNull(area.Get("buildings.publicBuildingsWithPv")), Quantity.OfOrNull(area.Get("buildings.publicBuildingsEligibleForPv")), 100));
 
         var days = Quantity.OfOrNull(area.Get("airQuality.days"));
         if (days is not null)
@@ -284,7 +289,7 @@ internal sealed class IndicatorCalculator
         set("dc.nonCompliantExisting", Quantity.From(centres.Count(c => c.Status != "new" && c.Pue > existingLimit), centreFeeds, centreQuality));
     }
 
-    /// <summary>Statistics may also report electricity; the grid is authoritative, and a gap over tolerance is worth a warning.</summary>
+    // Statistics may also report electricity; the grid is authoritative, and a gap over tolerance is worth a warning.
     private void CrossCheckElectricity(AreaFacts area, IEnumerable<(string Fuel, string Sector, Quantity Q)> energyItems, List<DatasetWarning> warnings)
     {
         var tolerance = reference.Value("rule.electricityCrossCheckTolerance");

@@ -103,7 +103,8 @@ public sealed class PeriodAggregator(ReferenceData reference)
                         {
                             quality = Quality.Estimated;
                             warnings.Add(new DatasetWarning("stock-from-earlier-month",
-                                $"{measure} of {area.Key} is taken from {last.feed.Period}: no {source} value for {lastPeriod}.", area.Key, null, [last.feed.FeedId]));
+                                $"{measure} of {area.Key} is taken from {last.feed.Period}: no {source} value for {lastPeriod}.", area.Key, null,
+                                    [last.feed.FeedId]));
                         }
 
                         break;
@@ -136,7 +137,7 @@ public sealed class PeriodAggregator(ReferenceData reference)
         }
     }
 
-    /// <summary>Post-order over the hierarchy: a value sent for an area wins over the sum of its children.</summary>
+    // Post-order over the hierarchy: a value sent for an area wins over the sum of its children.
     private AreaFacts Resolve(string code, Dictionary<string, AreaFacts> direct, Dictionary<string, AreaFacts> result, List<DatasetWarning> warnings)
     {
         var children = reference.ChildrenOf(code).Select(c => Resolve(c.Code, direct, result, warnings)).Where(c => !c.IsEmpty).ToArray();

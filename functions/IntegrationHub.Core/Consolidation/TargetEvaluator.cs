@@ -40,10 +40,8 @@ internal sealed class TargetEvaluator(
         };
     }
 
-    /// <summary>
-    /// met when actual satisfies the comparator against threshold; else on-track against the linear path from the
-    /// baseline at the end of the base year to the threshold at the deadline; without a baseline, off-track.
-    /// </summary>
+    // met when actual satisfies the comparator against threshold; else on-track against the linear path from the
+    // baseline at the end of the base year to the threshold at the deadline; without a baseline, off-track.
     private TargetStatus Path(TargetDefinition target, string indicator, string comparator, double? threshold, double? actual, string basis)
     {
         double? baseline = target.Baseline switch
@@ -86,14 +84,14 @@ internal sealed class TargetEvaluator(
         return Status(target, indicator, basis, comparator, threshold, baseline, required, actual, status);
     }
 
-    /// <summary>Targets without a path (by definition): met or off-track on the period's value.</summary>
+    // Targets without a path (by definition): met or off-track on the period's value.
     private TargetStatus NoPath(TargetDefinition target, string indicator, double? actual)
     {
         var status = actual is null ? "no-data" : Satisfies(actual.Value, target.Comparator, target.Threshold!.Value) ? "met" : "off-track";
         return Status(target, indicator, AnnualPath, target.Comparator, target.Threshold, null, null, actual, status);
     }
 
-    /// <summary>Changsha's figure from the year's annual statistics feed when it came; else the proxy on its path.</summary>
+    // Changsha's figure from the year's annual statistics feed when it came; else the proxy on its path.
     private TargetStatus BenchmarkOrProxy(TargetDefinition target, string indicator, double? actual)
     {
         var benchmark = context.Facts(period).Inputs.FirstOrDefault(f => f.Source == FeedSource.Statistics)?.ChangshaCarbonIntensityChangeVs2020Pct;
@@ -107,7 +105,7 @@ internal sealed class TargetEvaluator(
         return Path(target, indicator, proxy.Comparator, proxy.Threshold, actual, Proxy);
     }
 
-    /// <summary>non-fossil-rising on a year: above the previous year's value and above the base year's.</summary>
+    // non-fossil-rising on a year: above the previous year's value and above the base year's.
     private TargetStatus AbovePreviousAndBase(TargetDefinition target, string indicator, double? actual)
     {
         var previousYear = Period.OfYear(period.Year - 1);
@@ -120,10 +118,8 @@ internal sealed class TargetEvaluator(
         return Status(target, indicator, AnnualPath, target.Comparator, baseValue, baseValue, previous, actual, status);
     }
 
-    /// <summary>
-    /// Early warning for quarter n of year y: ytdYoY = (Σ numerator / Σ GDP over quarters 1..n of y, over the same of
-    /// y − 1, − 1) × 100 against the annual rate the target needs, r = ((1 + T/100)^(1/N) − 1) × 100.
-    /// </summary>
+    // Early warning for quarter n of year y: ytdYoY = (Σ numerator / Σ GDP over quarters 1..n of y, over the same of y
+    // − 1, − 1) × 100 against the annual rate the target needs, r = ((1 + T/100)^(1/N) − 1) × 100.
     private TargetStatus EarlyWarning(TargetDefinition target, string indicator)
     {
         var threshold = target.Threshold ?? target.Proxy?.Threshold
@@ -143,7 +139,7 @@ internal sealed class TargetEvaluator(
         return Status(target, indicator, YtdYoy, "<=", threshold, null, rate, actual, status);
     }
 
-    /// <summary>non-fossil-rising on a quarter: the year-to-date share against the previous year's same year to date.</summary>
+    // non-fossil-rising on a quarter: the year-to-date share against the previous year's same year to date.
     private TargetStatus ShareEarlyWarning(TargetDefinition target, string indicator)
     {
         var now = YearToDate(period.Year, q => context.RootIndicator(q, "energy.nonFossilTce"), q => context.RootIndicator(q, "energy.totalTce"));
@@ -154,10 +150,8 @@ internal sealed class TargetEvaluator(
         return Status(target, indicator, YtdYoy, target.Comparator, null, null, required, actual, status);
     }
 
-    /// <summary>
-    /// Σ numerator / Σ denominator over quarters 1..n of <paramref name="year"/>; null when a quarter lacks either,
-    /// or when a statistics quarter or a power-grid month those figures are built from is missing.
-    /// </summary>
+    // Σ numerator / Σ denominator over quarters 1..n of year; null when a quarter lacks either, or when a statistics
+    // quarter or a power-grid month those figures are built from is missing.
     private double? YearToDate(int year, Func<Period, Quantity?> numerator, Func<Period, Quantity?> denominator)
     {
         double sumNumerator = 0, sumDenominator = 0;
@@ -179,11 +173,12 @@ internal sealed class TargetEvaluator(
         return complete && sumDenominator != 0 ? sumNumerator / sumDenominator : null;
     }
 
-    /// <summary>Lists the statistics and power-grid feeds a comparison period lacks; true when it lacks none.</summary>
+    // Lists the statistics and power-grid feeds a comparison period lacks; true when it lacks none.
     private bool NoteMissing(Period compared)
     {
         var lacking = context.Facts(compared).MissingFeeds
-            .Where(m => m.StartsWith(FeedSource.Statistics + ":", StringComparison.Ordinal) || m.StartsWith(FeedSource.PowerGrid + ":", StringComparison.Ordinal))
+            .Where(m => m.StartsWith(FeedSource.Statistics + ":", StringComparison.Ordinal)
+                || m.StartsWith(FeedSource.PowerGrid + ":", StringComparison.Ordinal))
             .ToArray();
         if (compared != period)
         {
@@ -196,7 +191,8 @@ internal sealed class TargetEvaluator(
     private static DateOnly Deadline(TargetDefinition target) => DateOnly.ParseExact(target.Deadline, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static TargetStatus Status(
-        TargetDefinition target, string indicator, string? basis, string comparator, double? threshold, double? baseline, double? required, double? actual, string status) =>
+        TargetDefinition target, string indicator, string? basis, string comparator, double? threshold,
+            double? baseline, double? required, double? actual, string status) =>
         new(target.Id, target.Description, indicator, target.Binding, basis, comparator, threshold, target.Deadline, baseline, required, actual, status);
 
     public static bool Satisfies(double actual, string comparator, double limit) => comparator switch

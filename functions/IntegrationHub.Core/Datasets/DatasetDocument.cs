@@ -57,7 +57,8 @@ public sealed record DatasetVersionDiff(
     /// <summary>True when the previous version was computed under another methodology (a 1.0 version re-consolidated as 2.0).</summary>
     [JsonPropertyName("methodologyChanged"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? MethodologyChanged { get; init; }
 
-    [JsonPropertyName("previousMethodologyVersion"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? PreviousMethodologyVersion { get; init; }
+    [JsonPropertyName("previousMethodologyVersion"),
+        JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? PreviousMethodologyVersion { get; init; }
 }
 
 public sealed record DatasetInput(

@@ -66,7 +66,8 @@ public sealed class FeedSchemaSet
             if (parts is not [var source, var version] || !SchemaCatalog.IsFeedSchemaVersion(version))
             {
                 problems.Add(new EvolutionFinding(parts[0], parts[^1], null, "", EvolutionRules.FileName,
-                    $"feeds/{relativePath}: a feed schema lives at feeds/{{source}}/{{MAJOR.MINOR}}.schema.json (e.g. feeds/transport/1.2.schema.json); the hub would not start with this file.",
+                    $"feeds/{relativePath}: a feed schema lives at feeds/{{source}}/{{MAJOR.MINOR}}.schema.json (e.g. "
+                        + $"feeds/transport/1.2.schema.json); the hub would not start with this file.",
                     Refuses: true));
                 continue;
             }
@@ -80,7 +81,8 @@ public sealed class FeedSchemaSet
             }
             catch (JsonException ex)
             {
-                problems.Add(new EvolutionFinding(source, version, null, "", EvolutionRules.Unreadable, $"feeds/{relativePath} is not a JSON Schema object: {ex.Message}", Refuses: true));
+                problems.Add(new EvolutionFinding(source, version, null, "", EvolutionRules.Unreadable,
+                    $"feeds/{relativePath} is not a JSON Schema object: {ex.Message}", Refuses: true));
                 continue;
             }
 

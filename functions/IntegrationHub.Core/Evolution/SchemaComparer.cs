@@ -33,13 +33,13 @@ public sealed class SchemaComparer
         public const string CannotProve = "cannot-prove-compatible";
     }
 
-    /// <summary>Keywords that never change which documents are valid.</summary>
+    // Keywords that never change which documents are valid.
     private static readonly HashSet<string> Annotations = new(StringComparer.Ordinal)
     {
         "title", "description", "examples", "$comment", "default", "deprecated", "readOnly", "writeOnly", "$defs",
     };
 
-    /// <summary>Keywords compared by a rule of their own below.</summary>
+    // Keywords compared by a rule of their own below.
     private static readonly HashSet<string> Compared = new(StringComparer.Ordinal)
     {
         "type", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
@@ -76,7 +76,8 @@ public sealed class SchemaComparer
         if (!JsonNode.DeepEquals(oldSchema["$schema"], newSchema["$schema"]))
         {
             comparer.Add("/$schema", Rules.CannotProve,
-                $"The schema's dialect ($schema) changed from {Text(oldSchema["$schema"])} to {Text(newSchema["$schema"])}: every keyword may mean something else.");
+                $"The schema's dialect ($schema) changed from {Text(oldSchema["$schema"])} to {Text(newSchema["$schema"])}: every keyword may mean "
+                    + $"something else.");
         }
 
         comparer.CompareNodes(oldSchema, "", newSchema, "", "the feed");
@@ -86,7 +87,7 @@ public sealed class SchemaComparer
             .ToArray();
     }
 
-    /// <summary>The keywords of a subschema that assert something, each with the pointer of the object it stands in.</summary>
+    // The keywords of a subschema that assert something, each with the pointer of the object it stands in.
     private sealed class View
     {
         public bool IsFalse { get; init; }
@@ -103,7 +104,7 @@ public sealed class SchemaComparer
         public string At(string keyword) => Keywords.TryGetValue(keyword, out var k) ? $"{k.Owner}/{Escape(keyword)}" : "";
     }
 
-    /// <summary>A subschema with its local <c>$ref</c> followed and merged with the keywords beside it.</summary>
+    // A subschema with its local $ref followed and merged with the keywords beside it.
     private View Resolve(JsonNode root, JsonNode? node, string pointer, bool isNew, int depth = 0)
     {
         if (node is JsonValue value && value.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
@@ -138,7 +139,8 @@ public sealed class SchemaComparer
         {
             if (isNew)
             {
-                Add($"{pointer}/$ref", Rules.CannotProve, $"The reference {Text(reference)} does not point into this schema, so what it allows cannot be compared.");
+                Add($"{pointer}/$ref", Rules.CannotProve,
+                    $"The reference {Text(reference)} does not point into this schema, so what it allows cannot be compared.");
             }
 
             view.Keywords["$ref"] = (reference, pointer);
@@ -213,7 +215,8 @@ public sealed class SchemaComparer
         if (lost.Length > 0)
         {
             Add(n.At("type"), Rules.TypeNarrowed,
-                $"{Field(field)} allowed {List(oldTypes)} in {oldVersion} and allows only {List(newTypes)} in {newVersion}: a feed sending {List(lost)} here would now be refused.");
+                $"{Field(field)} allowed {List(oldTypes)} in {oldVersion} and allows only {List(newTypes)} in {newVersion}: a feed sending "
+                    + $"{List(lost)} here would now be refused.");
         }
     }
 
@@ -309,7 +312,8 @@ public sealed class SchemaComparer
         }
 
         Add(n.At(keyword), rule, o.Has(keyword)
-            ? $"{Field(field)}'s {what} changed from {Text(o.Value(keyword))} in {oldVersion} to {Text(n.Value(keyword))} in {newVersion}; values the old {what} accepted may be refused."
+            ? $"{Field(field)}'s {what} changed from {Text(o.Value(keyword))} in {oldVersion} to {Text(n.Value(keyword))} in {newVersion}; values the "
+                + $"old {what} accepted may be refused."
             : $"{Field(field)} must match the {what} {Text(n.Value(keyword))} from {newVersion} on; {oldVersion} did not ask for it.");
     }
 
@@ -324,7 +328,8 @@ public sealed class SchemaComparer
                 if (!oldRequired.Contains(name))
                 {
                     Add($"{n.At("required")}/{i.ToString(CultureInfo.InvariantCulture)}", Rules.RequiredAdded,
-                        $"{Field(Child(field, name))} is required from {newVersion} on; a feed valid under {oldVersion} may leave it out. Make it optional, or publish a new major version.");
+                        $"{Field(Child(field, name))} is required from {newVersion} on; a feed valid under {oldVersion} may leave it out. Make it "
+                            + $"optional, or publish a new major version.");
                 }
             }
         }
@@ -353,7 +358,8 @@ public sealed class SchemaComparer
             else if (inOld && newClosed)
             {
                 Add(oldAt, Rules.PropertyRemoved,
-                    $"{Field(Child(field, name))} was part of {oldVersion} and is gone from {newVersion}, where unknown properties are refused: a feed still sending it would be refused.");
+                    $"{Field(Child(field, name))} was part of {oldVersion} and is gone from {newVersion}, where unknown properties are refused: a "
+                        + $"feed still sending it would be refused.");
             }
             else if (inOld && newAdditional is not null)
             {
@@ -370,7 +376,8 @@ public sealed class SchemaComparer
         if (newClosed && !oldClosed)
         {
             Add(n.At("additionalProperties"), Rules.AdditionalPropertiesClosed,
-                $"{Field(field)} refuses properties it does not list from {newVersion} on; {oldVersion} accepted them, so a feed with an extra property would now be refused.");
+                $"{Field(field)} refuses properties it does not list from {newVersion} on; {oldVersion} accepted them, so a feed with an extra "
+                    + $"property would now be refused.");
         }
         else if (newAdditional is not null && !newClosed && !oldClosed)
         {
@@ -401,12 +408,14 @@ public sealed class SchemaComparer
             if (added.Length > 0)
             {
                 Add($"{n.At("dependentRequired")}/{Escape(name)}", Rules.DependentRequiredAdded,
-                    $"{Field(Child(field, name))} needs {string.Join(", ", added.Select(a => $"'{a}'"))} beside it from {newVersion} on; {oldVersion} did not.");
+                    $"{Field(Child(field, name))} needs {string.Join(", ", added.Select(a => $"'{a}'"))} beside it from {newVersion} on; {oldVersion} "
+                        + $"did not.");
             }
         }
     }
 
-    /// <summary>Any other keyword: the same value in both schemas (and no reference inside it) is safe; anything else cannot be proven.</summary>
+    // Any other keyword: the same value in both schemas (and no reference inside it) is safe; anything else cannot be
+    // proven.
     private void CompareUnknown(View o, View n, string field)
     {
         foreach (var (keyword, (value, owner)) in n.Keywords)
@@ -420,7 +429,8 @@ public sealed class SchemaComparer
             if (!unchanged)
             {
                 Add($"{owner}/{Escape(keyword)}", Rules.CannotProve,
-                    $"{Field(field)} uses '{keyword}', {(o.Has(keyword) ? "changed" : "new")} in {newVersion}; the gate has no rule for this keyword, so it cannot prove "
+                    $"{Field(field)} uses '{keyword}', {(o.Has(keyword) ? "changed" : "new")} in {newVersion}; the gate has no rule for this keyword, "
+                        + $"so it cannot prove "
                     + $"that every {oldVersion} feed still passes. Express the change with the keywords it compares, or publish a new major version.");
             }
         }
@@ -433,7 +443,7 @@ public sealed class SchemaComparer
         _ => null,
     };
 
-    /// <summary>The types of an enum's or const's values: what an untyped schema with a value list effectively allows.</summary>
+    // The types of an enum's or const's values: what an untyped schema with a value list effectively allows.
     private static HashSet<string>? ValueTypes(View view) => ValuesOf(view) is { } values ? [.. values.Select(TypeOf)] : null;
 
     private static List<JsonNode?>? ValuesOf(View view)
@@ -464,7 +474,7 @@ public sealed class SchemaComparer
 
     private readonly record struct BoundValue(double Value, bool Exclusive, string Keyword);
 
-    /// <summary>The tighter of the inclusive and exclusive bound on one side; null when there is none.</summary>
+    // The tighter of the inclusive and exclusive bound on one side; null when there is none.
     private static BoundValue? Bound(View view, string inclusive, string exclusive, bool lower)
     {
         BoundValue? bound = Number(view.Value(inclusive)) is { } i ? new BoundValue(i, false, inclusive) : null;

@@ -80,13 +80,15 @@ public sealed record EvolutionReport(IReadOnlyList<VersionCheck> Versions, IRead
         var refusals = Findings.Count(f => f.Refuses);
         text.Append(CultureInfo.InvariantCulture, $"{Versions.Count} schema version(s) checked: ").Append(refusals == 0
             ? "every minor version is backward compatible and every major is mapped to the data set.\n"
-            : string.Create(CultureInfo.InvariantCulture, $"{refusals} refusal(s). A breaking change needs a new major version and its mapping to the data set.\n"));
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{refusals} refusal(s). A breaking change needs a new major version and its mapping to the data set.\n"));
         return text.ToString();
     }
 
     private static void AppendFinding(StringBuilder text, EvolutionFinding finding) =>
         text.Append(CultureInfo.InvariantCulture,
-            $"  {(finding.Refuses ? "refused" : "note   ")}  {finding.Rule} at {(finding.Pointer.Length == 0 ? "(root)" : finding.Pointer)}: {finding.Message}\n");
+            $"  {(finding.Refuses ? "refused" : "note   ")}  {finding.Rule} at {(finding.Pointer.Length == 0 ? "(root)" : finding.Pointer)}: "
+                + $"{finding.Message}\n");
 }
 
 /// <summary>
@@ -133,7 +135,8 @@ public static class SchemaEvolutionCheck
                 {
                     var differences = SchemaComparer.Compare(previousNode!, node, previous.Version, file.Version);
                     findings.AddRange(differences.Select(d => new EvolutionFinding(file.Source, file.Version, previous.Version, d.Pointer, d.Rule,
-                        step == VersionStep.Minor ? d.Message : $"{d.Message} (allowed: {file.Version} is a new major version)", Refuses: step == VersionStep.Minor)));
+                        step == VersionStep.Minor ? d.Message : $"{d.Message} (allowed: {file.Version} is a new major version)",
+                            Refuses: step == VersionStep.Minor)));
                     if (step == VersionStep.Minor)
                     {
                         replayed = Replay(previous, file, sourceSamples, findings);
@@ -149,24 +152,26 @@ public static class SchemaEvolutionCheck
         return new EvolutionReport(versions, findings);
     }
 
-    /// <summary>The root's <c>schemaVersion</c> <c>const</c>, when there is one, names the file's own version.</summary>
+    // The root's schemaVersion const, when there is one, names the file's own version.
     private static IEnumerable<EvolutionFinding> VersionMarker(FeedSchemaFile file, JsonNode schema)
     {
         if (schema["properties"]?["schemaVersion"]?["const"] is { } marker
             && (marker.GetValueKind() != JsonValueKind.String || marker.GetValue<string>() != file.Version))
         {
             yield return new EvolutionFinding(file.Source, file.Version, null, "/properties/schemaVersion/const", EvolutionRules.VersionMarker,
-                $"schemaVersion is fixed to {marker.ToJsonString()} in the file for version {file.Version}: feeds declaring {file.Version} would be refused.", Refuses: true);
+                $"schemaVersion is fixed to {marker.ToJsonString()} in the file for version {file.Version}: feeds declaring {file.Version} would be refused.",
+                    Refuses: true);
         }
     }
 
     private static IEnumerable<FeedSample> Examples(FeedSchemaFile file, JsonNode schema) =>
         schema["examples"] is JsonArray examples
-            ? examples.Select((e, i) => new FeedSample(string.Create(CultureInfo.InvariantCulture, $"{file.Path}#/examples/{i}"), JsonSerializer.SerializeToElement(e)))
+            ? examples.Select((e, i) =>
+                new FeedSample(string.Create(CultureInfo.InvariantCulture, $"{file.Path}#/examples/{i}"), JsonSerializer.SerializeToElement(e)))
             : [];
 
-    /// <summary>Every sample valid under <paramref name="previous"/> (declaring it) must be valid under <paramref name="next"/> (declaring that).</summary>
-    /// <returns>How many samples were valid under the previous version, and so replayed.</returns>
+    // Every sample valid under previous (declaring it) must be valid under next (declaring that). How many samples were
+    // valid under the previous version, and so replayed.
     private static int Replay(FeedSchemaFile previous, FeedSchemaFile next, IReadOnlyList<FeedSample> samples, List<EvolutionFinding> findings)
     {
         JsonSchema before, after;
@@ -202,7 +207,8 @@ public static class SchemaEvolutionCheck
             {
                 var first = errors[0];
                 findings.Add(new EvolutionFinding(next.Source, next.Version, previous.Version, SchemaPointer(first), EvolutionRules.FeedNoLongerValid,
-                    $"{sample.Name} is valid under {previous.Version} but not under {next.Version}: at {(first.InstanceLocation.Length == 0 ? "(root)" : first.InstanceLocation)} "
+                    $"{sample.Name} is valid under {previous.Version} but not under {next.Version}: at "
+                        + $"{(first.InstanceLocation.Length == 0 ? "(root)" : first.InstanceLocation)} "
                     + $"{first.Keyword}: {first.Message}{(errors.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (and {errors.Count - 1} more)") : "")}",
                     Refuses: true));
             }
@@ -211,7 +217,8 @@ public static class SchemaEvolutionCheck
         if (refused > MaxFeedFindingsPerVersion)
         {
             findings.Add(new EvolutionFinding(next.Source, next.Version, previous.Version, "", EvolutionRules.FeedNoLongerValid,
-                string.Create(CultureInfo.InvariantCulture, $"{refused - MaxFeedFindingsPerVersion} more feed(s) valid under {previous.Version} are refused by {next.Version}."),
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{refused - MaxFeedFindingsPerVersion} more feed(s) valid under {previous.Version} are refused by {next.Version}."),
                 Refuses: true));
         }
 
@@ -233,7 +240,7 @@ public static class SchemaEvolutionCheck
         }
     }
 
-    /// <summary>The feed as if it declared <paramref name="version"/>: a feed without <c>schemaVersion</c> stays without.</summary>
+    // The feed as if it declared version: a feed without schemaVersion stays without.
     private static JsonElement Redeclared(JsonElement feed, string version)
     {
         if (feed.ValueKind != JsonValueKind.Object || !feed.TryGetProperty("schemaVersion", out _))
@@ -247,12 +254,11 @@ public static class SchemaEvolutionCheck
     }
 
     private static string? SourceOf(JsonElement feed) =>
-        feed.ValueKind == JsonValueKind.Object && feed.TryGetProperty("source", out var source) && source.ValueKind == JsonValueKind.String ? source.GetString() : null;
+        feed.ValueKind == JsonValueKind.Object && feed.TryGetProperty("source", out var source)
+            && source.ValueKind == JsonValueKind.String ? source.GetString() : null;
 
-    /// <summary>
-    /// The keyword that refused, as a JSON Pointer into the schema: the error's subschema location
-    /// (<c>https://…/1.1#/$defs/record</c>) and its keyword (<c>required</c>).
-    /// </summary>
+    // The keyword that refused, as a JSON Pointer into the schema: the error's subschema location
+    // (https://…/1.1#/$defs/record) and its keyword (required).
     private static string SchemaPointer(ValidationIssue error)
     {
         var hash = error.SchemaLocation?.IndexOf('#', StringComparison.Ordinal) ?? -1;

@@ -55,7 +55,8 @@ public readonly record struct Period : IComparable<Period>
             return true;
         }
 
-        if (text.Length == 7 && text[4] == '-' && int.TryParse(text.AsSpan(5, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var month) && month is >= 1 and <= 12)
+        if (text.Length == 7 && text[4] == '-'
+            && int.TryParse(text.AsSpan(5, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var month) && month is >= 1 and <= 12)
         {
             period = OfMonth(year, month);
             return true;

@@ -11,7 +11,7 @@ namespace IntegrationHub.Core.Normalisation;
 /// </summary>
 public static class DatasetFeedMapping
 {
-    /// <summary>Feeds 1.x (contract 2.0) into data set 2.0: fields as the contract's tables name them.</summary>
+    // Feeds 1.x (contract 2.0) into data set 2.0: fields as the contract's tables name them.
     private static readonly Dictionary<string, int[]> Majors = new(StringComparer.Ordinal)
     {
         [FeedSource.Statistics] = [1],

@@ -11,11 +11,13 @@ public static class FeedNormaliser
         // The schema evolution gate keeps unmapped majors out at start-up; this stops one that got past it anyway.
         if (!DatasetFeedMapping.Maps(feed.Source, feed.SchemaVersion))
         {
-            throw new InvalidOperationException($"Feed {feed.FeedId}: {feed.Source} schema {feed.SchemaVersion} has no mapping to the data set (DatasetFeedMapping).");
+            throw new InvalidOperationException($"Feed {feed.FeedId}: {feed.Source} schema {feed.SchemaVersion} has no mapping to the data set "
+                + $"(DatasetFeedMapping).");
         }
 
         double? gridShare = feed.Root.TryGetProperty("gridNonFossilSharePct", out var share) ? share.GetDouble() : null;
-        double? changsha = feed.Root.TryGetProperty("benchmarks", out var benchmarks) ? benchmarks.GetProperty("changshaCarbonIntensityChangeVs2020Pct").GetDouble() : null;
+        double? changsha = feed.Root.TryGetProperty("benchmarks",
+            out var benchmarks) ? benchmarks.GetProperty("changshaCarbonIntensityChangeVs2020Pct").GetDouble() : null;
         var records = feed.Root.GetProperty("records").EnumerateArray()
             .Select(record => new NormalisedRecord(
                 record.GetProperty("areaCode").GetString()!,
@@ -29,11 +31,9 @@ public static class FeedNormaliser
         };
     }
 
-    /// <summary>
-    /// The month's share travels as two flows, the consumption it covers and that consumption × share, so that
-    /// summing over months and areas gives Σ s_m E_m for the weighted share; months without it fall back to the
-    /// year's default at consolidation, where the reference data is (a later default then changes no stored feed).
-    /// </summary>
+    // The month's share travels as two flows, the consumption it covers and that consumption × share, so that summing
+    // over months and areas gives Σ s_m E_m for the weighted share; months without it fall back to the year's default
+    // at consolidation, where the reference data is (a later default then changes no stored feed).
     private static IReadOnlyDictionary<string, double> WithGridMix(IReadOnlyDictionary<string, double> measures, double? gridShare)
     {
         if (gridShare is null)
@@ -49,7 +49,7 @@ public static class FeedNormaliser
         };
     }
 
-    /// <summary>Null when the record does not report data centres at all, which is not the same as reporting none.</summary>
+    // Null when the record does not report data centres at all, which is not the same as reporting none.
     private static DataCentreReading[]? DataCentres(JsonElement record) =>
         record.TryGetProperty("dataCentres", out var centres)
             ? centres.EnumerateArray().Select(c => new DataCentreReading(

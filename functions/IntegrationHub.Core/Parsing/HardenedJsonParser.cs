@@ -65,7 +65,8 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
             return new ParsedFeed(null, [scan]);
         }
 
-        var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = Limits.MaxDepth + 1, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+        var document = JsonDocument.Parse(body,
+            new JsonDocumentOptions { MaxDepth = Limits.MaxDepth + 1, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             var kind = document.RootElement.ValueKind.ToString().ToLowerInvariant();
@@ -79,10 +80,8 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
     private static ParsedFeed Fail(string pointer, string keyword, string message) =>
         new(null, [new ValidationIssue(pointer, null, keyword, message)]);
 
-    /// <summary>
-    /// One forward pass over the tokens. It keeps where it is (the key or index of every open container) but writes a
-    /// JSON Pointer only for the token at fault: building one for every value cost more than the parse itself.
-    /// </summary>
+    // One forward pass over the tokens. It keeps where it is (the key or index of every open container) but writes a
+    // JSON Pointer only for the token at fault: building one for every value cost more than the parse itself.
     private ValidationIssue? Scan(ReadOnlySpan<byte> span)
     {
         var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = Limits.MaxDepth + 8, CommentHandling = JsonCommentHandling.Disallow });
@@ -159,10 +158,8 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
         return null;
     }
 
-    /// <summary>
-    /// An escaped lone surrogate (<c>"\uDFAA"</c>) is valid JSON syntax but no text: every later reader of the string
-    /// (the schema's patterns, the normaliser) would throw on it. Unescaping is tried only for escaped strings.
-    /// </summary>
+    // An escaped lone surrogate ("\uDFAA") is valid JSON syntax but no text: every later reader of the string (the
+    // schema's patterns, the normaliser) would throw on it. Unescaping is tried only for escaped strings.
     private static bool CanUnescape(ref Utf8JsonReader reader)
     {
         try
@@ -218,11 +215,9 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
         return offset;
     }
 
-    /// <summary>
-    /// Where the scan is: one frame per open container, with the key or index it sits under in its parent. Property
-    /// names are shared through a per-document table (a feed repeats the same few dozen names thousands of times) and
-    /// the sets that detect duplicates are reused once their object closes.
-    /// </summary>
+    // Where the scan is: one frame per open container, with the key or index it sits under in its parent. Property
+    // names are shared through a per-document table (a feed repeats the same few dozen names thousands of times) and
+    // the sets that detect duplicates are reused once their object closes.
     private sealed class ScanPath
     {
         private readonly List<Frame> frames = [];
@@ -312,7 +307,7 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
             return pointer.ToString();
         }
 
-        /// <summary>The key (escaped pointer segment) of the value about to be read, advancing the enclosing array's index.</summary>
+        // The key (escaped pointer segment) of the value about to be read, advancing the enclosing array's index.
         private (string? Key, int Index) TakeKey()
         {
             if (frames.Count == 0)

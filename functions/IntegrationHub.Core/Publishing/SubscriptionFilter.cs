@@ -61,7 +61,7 @@ public static class SubscriptionFilter
 
     private static string Quote(string value) => value.Replace("'", "''", StringComparison.Ordinal);
 
-    /// <summary>Area codes such as PARK_MXH contain '_', a LIKE wildcard; escape it so it only matches itself.</summary>
+    // Area codes such as PARK_MXH contain '_', a LIKE wildcard; escape it so it only matches itself.
     private static string EscapeLike(string value)
     {
         var builder = new StringBuilder(value.Length);

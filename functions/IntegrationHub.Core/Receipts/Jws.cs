@@ -18,7 +18,8 @@ public static class Jws
     /// <summary>The signing input of <paramref name="claims"/> under the key <paramref name="kid"/>: what is signed.</summary>
     public static string SigningInput(string kid, ReceiptClaims claims)
     {
-        var header = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = ES256, ["kid"] = kid, ["typ"] = ReceiptClaims.MediaType }, Compact);
+        var header = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = ES256, ["kid"] = kid, ["typ"] = ReceiptClaims.MediaType },
+            Compact);
         var payload = JsonSerializer.SerializeToUtf8Bytes(claims, Compact);
         return Base64Url.EncodeToString(header) + "." + Base64Url.EncodeToString(payload);
     }

@@ -28,7 +28,8 @@ public sealed class ReferenceData
             .GroupBy(a => a.Parent!, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<Area>)g.ToArray(), StringComparer.Ordinal);
         Root = areas.Areas.Single(a => a.Parent is null && !a.Overlay);
-        foreach (var c in coefficients.Coefficients.Where(c => c.Year is not null && !c.Id.EndsWith("." + c.Year.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)))
+        foreach (var c in coefficients.Coefficients.Where(c => c.Year is not null
+            && !c.Id.EndsWith("." + c.Year.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)))
         {
             throw new InvalidDataException($"Coefficient '{c.Id}' says year {c.Year}; a per-year id ends in its year.");
         }
@@ -68,7 +69,8 @@ public sealed class ReferenceData
     /// </summary>
     public YearValue ForYear(string series, int year)
     {
-        var values = seriesByName.GetValueOrDefault(series) ?? throw new KeyNotFoundException($"No per-year series '{series}' in the coefficients reference file.");
+        var values = seriesByName.GetValueOrDefault(series)
+            ?? throw new KeyNotFoundException($"No per-year series '{series}' in the coefficients reference file.");
         var chosen = values.LastOrDefault(c => c.Year <= year) ?? values[0];
         return new YearValue(series, year, chosen);
     }

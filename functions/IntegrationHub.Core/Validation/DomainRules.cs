@@ -13,13 +13,11 @@ namespace IntegrationHub.Core.Validation;
 /// <param name="now">The receiver's clock, for rule:produced-not-in-future.</param>
 internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
 {
-    /// <summary>Feeds are produced in Changsha; a period starts at local midnight.</summary>
+    // Feeds are produced in Changsha; a period starts at local midnight.
     private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
 
-    /// <summary>
-    /// How far a feed's producedAt may run ahead of the receiver's clock: a skewed clock, or China time written with a
-    /// Z (8 h ahead), should not cost a department its feed; a feed for a period that has not begun still fails.
-    /// </summary>
+    // How far a feed's producedAt may run ahead of the receiver's clock: a skewed clock, or China time written with a Z
+    // (8 h ahead), should not cost a department its feed; a feed for a period that has not begun still fails.
     private static readonly TimeSpan ClockTolerance = TimeSpan.FromDays(1);
 
     public List<ValidationIssue> Errors { get; } = [];
@@ -28,7 +26,8 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
 
     public void Check(string source, Period period, JsonElement root)
     {
-        var producedAt = DateTimeOffset.TryParse(root.GetProperty("producedAt").GetString(), CultureInfo.InvariantCulture, out var parsed) ? parsed : DateTimeOffset.MaxValue;
+        var producedAt = DateTimeOffset.TryParse(root.GetProperty("producedAt").GetString(),
+            CultureInfo.InvariantCulture, out var parsed) ? parsed : DateTimeOffset.MaxValue;
         var periodStart = new DateTimeOffset(period.FirstDay.ToDateTime(TimeOnly.MinValue), ChinaStandardTime);
         if (producedAt < periodStart)
         {
@@ -38,7 +37,8 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
         else if (producedAt != DateTimeOffset.MaxValue && producedAt > now + ClockTolerance)
         {
             Error("/producedAt", "rule:produced-not-in-future",
-                $"producedAt {producedAt:O} is more than a day after the hub's clock ({now:O}); a feed reports data that exists already, for a period that has begun.");
+                $"producedAt {producedAt:O} is more than a day after the hub's clock ({now:O}); a feed reports data that exists already, for a period "
+                    + $"that has begun.");
         }
 
         if (root.TryGetProperty("benchmarks", out _) && period.Kind != PeriodKind.Year)
@@ -73,12 +73,14 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
                 case FeedSource.PowerGrid:
                     CheckUnique(record, "consumption", at, item => item.GetProperty("sector").GetString()!, "/sector", "rule:unique-consumption-sector",
                         key => $"A second consumption item for sector '{key}'; send one item per sector.");
-                    AtMost(record, at, "pvPublicBuildingsInstalledKw", "pvInstalledKw", "rule:pv-public-le-total", "PV on public buildings cannot exceed all distributed PV installed");
+                    AtMost(record, at, "pvPublicBuildingsInstalledKw", "pvInstalledKw", "rule:pv-public-le-total",
+                        "PV on public buildings cannot exceed all distributed PV installed");
                     break;
                 case FeedSource.Transport:
                     CheckVehicles(record, at);
                     CheckRegistrations(record, at);
-                    AtMost(record, at, "publicParkingSpacesWithChargers", "publicParkingSpaces", "rule:chargers-le-spaces", "Spaces with chargers are part of all public parking spaces");
+                    AtMost(record, at, "publicParkingSpacesWithChargers", "publicParkingSpaces",
+                        "rule:chargers-le-spaces", "Spaces with chargers are part of all public parking spaces");
                     break;
                 case FeedSource.Environment:
                     CheckEnvironment(record, at, period);
@@ -91,7 +93,8 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
         CheckParentsAgainstChildren(source, root);
     }
 
-    /// <summary>Feedstock is part of the record's fuels (heat and electricity cannot be a raw material), so it cannot exceed them in tce.</summary>
+    // Feedstock is part of the record's fuels (heat and electricity cannot be a raw material), so it cannot exceed them
+    // in tce.
     private void CheckFeedstock(JsonElement record, string at)
     {
         if (!record.TryGetProperty("feedstockTce", out var feedstock))
@@ -127,7 +130,8 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
             var total = item.GetProperty("total").GetDouble();
             if (parts > total)
             {
-                Error($"{at}/newRegistrations/{j.ToString(CultureInfo.InvariantCulture)}", "rule:registrations-le-total", string.Create(CultureInfo.InvariantCulture,
+                Error($"{at}/newRegistrations/{j.ToString(CultureInfo.InvariantCulture)}",
+                    "rule:registrations-le-total", string.Create(CultureInfo.InvariantCulture,
                     $"bev + fcev + phev ({parts}) exceeds total ({total}): they are kinds of the vehicles registered."));
             }
 
@@ -142,7 +146,8 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
         var j = 0;
         foreach (var item in record.GetProperty("vehicles").EnumerateArray())
         {
-            AtMost(item, $"{at}/vehicles/{j.ToString(CultureInfo.InvariantCulture)}", "nev", "total", "rule:nev-le-total", "New-energy vehicles are part of the fleet total");
+            AtMost(item, $"{at}/vehicles/{j.ToString(CultureInfo.InvariantCulture)}", "nev", "total",
+                "rule:nev-le-total", "New-energy vehicles are part of the fleet total");
             j++;
         }
     }
@@ -179,8 +184,10 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
 
         if (record.TryGetProperty("buildings", out var buildings))
         {
-            AtMost(buildings, at + "/buildings", "newGreenCompliant", "newCivilBuildings", "rule:green-le-new", "Green-compliant new buildings are part of the new civil buildings");
-            AtMost(buildings, at + "/buildings", "publicBuildingsWithPv", "publicBuildingsEligibleForPv", "rule:pv-buildings-le-eligible", "Public buildings with PV are counted among the eligible ones");
+            AtMost(buildings, at + "/buildings", "newGreenCompliant", "newCivilBuildings", "rule:green-le-new",
+                "Green-compliant new buildings are part of the new civil buildings");
+            AtMost(buildings, at + "/buildings", "publicBuildingsWithPv", "publicBuildingsEligibleForPv",
+                "rule:pv-buildings-le-eligible", "Public buildings with PV are counted among the eligible ones");
             if (buildings.TryGetProperty("newGreenFloorArea10kM2", out var green) && buildings.TryGetProperty("newCivilFloorArea10kM2", out var civil)
                 && green.GetDouble() > civil.GetDouble())
             {
@@ -190,7 +197,7 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
         }
     }
 
-    /// <summary>A department may send a parent area and its children; they should agree within the contract's tolerance.</summary>
+    // A department may send a parent area and its children; they should agree within the contract's tolerance.
     private void CheckParentsAgainstChildren(string source, JsonElement root)
     {
         var records = new Dictionary<string, (int Index, JsonElement Record)>(StringComparer.Ordinal);
@@ -226,14 +233,17 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
                 var sum = children.Sum(c => c.GetValueOrDefault(measure));
                 if (MeasureCatalog.DiffersBeyond(value, sum, tolerance))
                 {
-                    Warnings.Add(new ValidationIssue($"/records/{parent.Index.ToString(CultureInfo.InvariantCulture)}", "rule:parent-children-consistency", "rule:parent-children-consistency",
-                        string.Create(CultureInfo.InvariantCulture, $"{measure} of {areaCode} is {value} but its {children.Length} child area(s) in this feed add up to {sum}; the parent's own value is used.")));
+                    Warnings.Add(new ValidationIssue($"/records/{parent.Index.ToString(CultureInfo.InvariantCulture)}", "rule:parent-children-consistency",
+                        "rule:parent-children-consistency",
+                        string.Create(CultureInfo.InvariantCulture,
+                            $"{measure} of {areaCode} is {value} but its {children.Length} child area(s) in this feed add up to {sum}; the parent's own value is used.")));
                 }
             }
         }
     }
 
-    private void CheckUnique(JsonElement record, string arrayName, string at, Func<JsonElement, string> key, string suffix, string keyword, Func<string, string> message)
+    private void CheckUnique(JsonElement record, string arrayName, string at, Func<JsonElement, string> key,
+        string suffix, string keyword, Func<string, string> message)
     {
         if (!record.TryGetProperty(arrayName, out var items))
         {

@@ -12,19 +12,11 @@ namespace IntegrationHub.Core.Validation;
 /// made rejecting such a feed take seconds.
 /// </summary>
 /// <remarks>
-/// The split gives exactly the verdict and the errors of the whole schema, in the same order, only for schemas of
-/// the shape every feed schema has (checked by <see cref="TrySplit"/>; any other shape is evaluated whole):
-/// <list type="bullet">
-/// <item>The root has only annotations, <c>type</c>, <c>required</c>, a boolean <c>additionalProperties</c>,
-/// <c>$defs</c> and <c>properties</c>, so nothing at the root reads what happened inside the records.</item>
-/// <item>Every property but <c>records</c> uses plain assertions only (no <c>$ref</c>, no applicator), or is a closed
-/// object whose fields do (feeds 1.1: <c>benchmarks</c>), so its results stay in the envelope's own subtree.</item>
-/// <item><c>records</c> has <c>type</c>, <c>minItems</c>, <c>maxItems</c> and <c>items</c>, and <c>items</c> is a
-/// lone <c>$ref</c> into the schema: each record is judged on its own, by the same subschema.</item>
-/// </list>
-/// The list output is ordered level by level, and within a level in document order. With that shape the envelope's
-/// results fill the first two levels and every record result lies deeper; so the envelope's errors come first,
-/// then the failing records' errors as one array evaluation orders them, which is the order the whole feed has.
+/// The split gives exactly the whole schema's verdict and errors, in the same order, only for the shape every feed
+/// schema has (<see cref="TrySplit"/> checks it; any other shape is evaluated whole): a root that reads nothing from
+/// inside the records, envelope properties with plain assertions only, and <c>records.items</c> a lone <c>$ref</c>.
+/// The list output is ordered level by level, so the envelope's errors come first, then the failing records' errors
+/// in the order one array evaluation gives them, which is the whole feed's order.
 /// </remarks>
 internal sealed class FeedSchemaParts
 {
@@ -35,7 +27,8 @@ internal sealed class FeedSchemaParts
         "$schema", "$comment", "title", "description", "examples", "default", "deprecated", "readOnly", "writeOnly",
     };
 
-    private static readonly HashSet<string> RootKeywords = new(StringComparer.Ordinal) { "$id", "type", "required", "additionalProperties", "properties", "$defs" };
+    private static readonly HashSet<string> RootKeywords = new(StringComparer.Ordinal) { "$id", "type", "required",
+        "additionalProperties", "properties", "$defs" };
 
     private static readonly HashSet<string> PlainAssertions = new(StringComparer.Ordinal)
     {
@@ -46,14 +39,14 @@ internal sealed class FeedSchemaParts
 
     private static readonly HashSet<string> RecordsKeywords = new(StringComparer.Ordinal) { "type", "minItems", "maxItems", "items" };
 
-    /// <summary>Keywords whose value is a schema, a list of schemas, or a map of names to schemas.</summary>
+    // Keywords whose value is a schema, a list of schemas, or a map of names to schemas.
     private static readonly HashSet<string> Applicators = new(StringComparer.Ordinal)
     {
         "properties", "patternProperties", "dependentSchemas", "$defs", "items", "prefixItems", "allOf", "anyOf", "oneOf",
         "not", "if", "then", "else", "additionalProperties", "unevaluatedProperties", "contains", "propertyNames", "unevaluatedItems",
     };
 
-    /// <summary>Keywords that name a place in the schema; a subschema holding one cannot be copied elsewhere.</summary>
+    // Keywords that name a place in the schema; a subschema holding one cannot be copied elsewhere.
     private static readonly HashSet<string> Locators = new(StringComparer.Ordinal) { "$id", "$anchor", "$dynamicAnchor", "$dynamicRef" };
 
     private FeedSchemaParts(JsonSchema envelope, JsonSchema record, JsonSchema records, JsonSchema envelopeVerdict, JsonSchema recordVerdict)
@@ -125,7 +118,8 @@ internal sealed class FeedSchemaParts
         // The envelope keeps the schema's $id (so its error locations are the whole schema's), hence a registry of its own.
         var envelope = JsonSchema.FromText(root.ToJsonString(), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
         var record = JsonSchema.FromText(new JsonObject { ["$ref"] = recordUri }.ToJsonString(), new BuildOptions { SchemaRegistry = registry });
-        var recordArray = JsonSchema.FromText(new JsonObject { ["items"] = new JsonObject { ["$ref"] = recordUri } }.ToJsonString(), new BuildOptions { SchemaRegistry = registry });
+        var recordArray = JsonSchema.FromText(new JsonObject { ["items"] = new JsonObject { ["$ref"] = recordUri } }.ToJsonString(),
+            new BuildOptions { SchemaRegistry = registry });
         // Annotations go, but the dialect stays: it decides what every other keyword means.
         envelopeVerdict["$schema"] = root["$schema"]?.DeepClone();
         recordVerdict["$schema"] = root["$schema"]?.DeepClone();
@@ -138,22 +132,18 @@ internal sealed class FeedSchemaParts
     private static bool IsPlain(JsonNode? property) =>
         property is JsonObject plain && plain.All(p => Annotations.Contains(p.Key) || PlainAssertions.Contains(p.Key));
 
-    /// <summary>
-    /// An envelope object such as the statistics feed's <c>benchmarks</c>: closed, its fields plain. Its results stay
-    /// inside the envelope's own subtree and never read the records, so the split still gives the whole schema's report.
-    /// </summary>
+    // An envelope object such as the statistics feed's benchmarks: closed, its fields plain. Its results stay inside
+    // the envelope's own subtree and never read the records, so the split still gives the whole schema's report.
     private static bool IsClosedObjectOfPlainFields(JsonNode? property) =>
         property is JsonObject closed
         && closed.All(p => Annotations.Contains(p.Key) || ClosedObjectKeywords.Contains(p.Key))
         && closed["additionalProperties"] is { } additional && additional.GetValueKind() is JsonValueKind.False
         && closed["properties"] is JsonObject fields && fields.All(f => IsPlain(f.Value));
 
-    /// <summary>
-    /// A copy of <paramref name="schema"/> with the same assertions: annotations dropped, and each subschema that is
-    /// only a <c>$ref</c> into <paramref name="root"/> (with annotations beside it) replaced by the subschema it
-    /// points to. Null when that cannot be done without changing the meaning: a reference of another kind, an
-    /// assertion beside a reference, a subschema that names a place (<c>$id</c>, anchors), or a reference cycle.
-    /// </summary>
+    // A copy of schema with the same assertions: annotations dropped, and each subschema that is only a $ref into root
+    // (with annotations beside it) replaced by the subschema it points to. Null when that cannot be done without
+    // changing the meaning: a reference of another kind, an assertion beside a reference, a subschema that names a
+    // place ($id, anchors), or a reference cycle.
     private static JsonNode? Inline(JsonObject root, JsonNode? schema, int depth)
     {
         if (schema is not JsonObject source)
@@ -193,7 +183,7 @@ internal sealed class FeedSchemaParts
         return copy;
     }
 
-    /// <summary>The value of an applicator keyword with each of its subschemas inlined; null if one cannot be.</summary>
+    // The value of an applicator keyword with each of its subschemas inlined; null if one cannot be.
     private static JsonNode? InlineApplicator(JsonObject root, string keyword, JsonNode? value, int depth)
     {
         if (keyword is "properties" or "patternProperties" or "dependentSchemas")
@@ -236,7 +226,7 @@ internal sealed class FeedSchemaParts
         return inlinedList;
     }
 
-    /// <summary>The subschema a local JSON Pointer reference (<c>#/…</c>) points to in <paramref name="root"/>.</summary>
+    // The subschema a local JSON Pointer reference (#/…) points to in root.
     private static JsonNode? Target(JsonObject root, JsonNode? reference)
     {
         if (reference?.GetValueKind() != JsonValueKind.String || reference.GetValue<string>() is not ['#', '/', ..] pointer)
@@ -251,7 +241,8 @@ internal sealed class FeedSchemaParts
             node = node switch
             {
                 JsonObject obj => obj[name],
-                JsonArray array when int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) && i < array.Count => array[i],
+                JsonArray array when int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i)
+                    && i < array.Count => array[i],
                 _ => null,
             };
         }

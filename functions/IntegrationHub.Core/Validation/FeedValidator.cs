@@ -69,7 +69,8 @@ public sealed class FeedValidator(SchemaCatalog schemas, ReferenceData reference
         if (!Schemas.TryGetFeedSchema(schemaSource, requestedVersion, out var resolvedVersion, out var schema))
         {
             errors.Add(new ValidationIssue("/schemaVersion", "rule:schema-version-known", "rule:schema-version-known",
-                $"No schema version '{requestedVersion}' for source '{schemaSource}'; versions that exist: {string.Join(", ", Schemas.FeedSchemaVersions(schemaSource))}."));
+                $"No schema version '{requestedVersion}' for source '{schemaSource}'; versions that exist: "
+                    + $"{string.Join(", ", Schemas.FeedSchemaVersions(schemaSource))}."));
             return Report(errors, [], source, period, null, requestedVersion, null, contentHash);
         }
 
@@ -95,7 +96,8 @@ public sealed class FeedValidator(SchemaCatalog schemas, ReferenceData reference
         if (revision is null || !DateTimeOffset.TryParse(root.GetProperty("producedAt").GetString(), CultureInfo.InvariantCulture, out var producedAt))
         {
             // Only reachable if a schema version loosens these fields; refuse rather than guess.
-            errors.Add(new ValidationIssue(revision is null ? "/revision" : "/producedAt", schemaId, "format", "The value cannot be read as the contract's type."));
+            errors.Add(new ValidationIssue(revision is null ? "/revision" : "/producedAt", schemaId, "format",
+                "The value cannot be read as the contract's type."));
             return Report(errors, rules.Warnings, source, period, revision, resolvedVersion, schemaId, contentHash);
         }
 

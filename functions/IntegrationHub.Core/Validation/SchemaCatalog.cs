@@ -28,13 +28,11 @@ public sealed class SchemaCatalog
     private const string Prefix = "schemas/";
     private const string Suffix = ".schema.json";
 
-    /// <summary>
-    /// The verdict alone. JsonSchema.Net keeps no per-node results for it, which makes it several times cheaper than
-    /// the list (and far cheaper on large feeds, whose list output is hundreds of megabytes the GC has to trace).
-    /// </summary>
+    // The verdict alone. JsonSchema.Net keeps no per-node results for it, which makes it several times cheaper than the
+    // list (and far cheaper on large feeds, whose list output is hundreds of megabytes the GC has to trace).
     private static readonly EvaluationOptions FlagOptions = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
 
-    /// <summary>Every failing node with its errors; only asked for once the verdict is "invalid".</summary>
+    // Every failing node with its errors; only asked for once the verdict is "invalid".
     private static readonly EvaluationOptions ListOptions = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
 
     private readonly Dictionary<string, JsonSchema> byPath = new(StringComparer.Ordinal);
@@ -70,7 +68,8 @@ public sealed class SchemaCatalog
                 // whose version no data set can carry, so it stops the start instead.
                 if (!IsFeedSchemaVersion(version))
                 {
-                    throw new InvalidOperationException($"schemas/{path}{Suffix}: a feed schema's file name must be its version as MAJOR.MINOR (e.g. 1.0.schema.json).");
+                    throw new InvalidOperationException($"schemas/{path}{Suffix}: a feed schema's file name must be its version as MAJOR.MINOR (e.g. "
+                        + $"1.0.schema.json).");
                 }
 
                 var parsed = Version.Parse(version);
@@ -148,7 +147,8 @@ public sealed class SchemaCatalog
     /// <summary>The verdict the record-by-record judgement reaches, for tests that hold it to the whole schema's.</summary>
     internal bool IsValidByRecord(JsonSchema schema, JsonElement feed) =>
         feedParts.TryGetValue(schema, out var parts) && FeedSchemaParts.TryGetRecords(feed, out var records)
-            ? parts.EnvelopeVerdict.Evaluate(feed, FlagOptions).IsValid && records.EnumerateArray().All(r => parts.RecordVerdict.Evaluate(r, FlagOptions).IsValid)
+            ? parts.EnvelopeVerdict.Evaluate(feed, FlagOptions).IsValid
+                && records.EnumerateArray().All(r => parts.RecordVerdict.Evaluate(r, FlagOptions).IsValid)
             : schema.Evaluate(feed, FlagOptions).IsValid;
 
     /// <summary>Every violation, each with the JSON Pointer of the offending value.</summary>
@@ -183,7 +183,8 @@ public sealed class SchemaCatalog
         return issues;
     }
 
-    /// <summary>A feed judged envelope first, then record by record; the report covers only the parts that failed (see <see cref="FeedSchemaParts"/>).</summary>
+    // A feed judged envelope first, then record by record; the report covers only the parts that failed (see
+    // FeedSchemaParts).
     private static List<ValidationIssue> EvaluateByRecord(FeedSchemaParts parts, JsonElement feed, JsonElement records)
     {
         var envelopeValid = parts.EnvelopeVerdict.Evaluate(feed, FlagOptions).IsValid;
@@ -215,7 +216,7 @@ public sealed class SchemaCatalog
         return issues;
     }
 
-    /// <param name="locate">Maps an instance location of the evaluated document to one in <paramref name="root"/>; null when they are the same document.</param>
+    // locate: Maps an instance location of the evaluated document to one in root; null when they are the same document.
     private static void AddIssues(List<ValidationIssue> issues, EvaluationResults results, JsonElement root, Func<string, string>? locate)
     {
         if (results.IsValid)
@@ -240,7 +241,7 @@ public sealed class SchemaCatalog
         }
     }
 
-    /// <summary>The JSON Pointer of the first string value equal to <paramref name="value"/>, depth first; null when none is.</summary>
+    // The JSON Pointer of the first string value equal to value, depth first; null when none is.
     private static string? PointerOfString(JsonElement element, string value, string pointer = "")
     {
         switch (element.ValueKind)
@@ -281,7 +282,7 @@ public sealed class SchemaCatalog
         return slash >= 0 ? pointer[(slash + 1)..] : pointer;
     }
 
-    /// <summary>The library's message is precise but terse about false subschemas; say what that means for a feed.</summary>
+    // The library's message is precise but terse about false subschemas; say what that means for a feed.
     private static string Explain(string keyword, JsonPointer instanceLocation, string message, JsonElement root) => keyword switch
     {
         "additionalProperties" or "unevaluatedProperties" =>

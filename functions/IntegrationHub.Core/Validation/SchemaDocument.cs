@@ -40,7 +40,8 @@ public sealed record SchemaDocument(string Path, string Kind, string? Name, stri
             [var k, var n, var v] => (k, n, v),
             [var k, var last] when SchemaCatalog.IsFeedSchemaVersion(last) => (k, (string?)null, (string?)last),
             [var k, var last] => (k, last, null),
-            _ => throw new InvalidOperationException($"schemas/{path}.schema.json: a schema lives at {{kind}}/{{name}}/{{version}}, {{kind}}/{{version}} or {{kind}}/{{name}}."),
+            _ => throw new InvalidOperationException($"schemas/{path}.schema.json: a schema lives at {{kind}}/{{name}}/{{version}}, "
+                + $"{{kind}}/{{version}} or {{kind}}/{{name}}."),
         };
         return new SchemaDocument(path, kind, name, version, id, title, bytes);
     }

@@ -20,7 +20,8 @@ public sealed record OpsAdmission(IActionResult? Refusal, OpsActor Actor);
 /// logged at most <see cref="AnonymousLogLinesPerMinute"/> times a minute, so anonymous traffic leaves nothing lasting.
 /// The key itself is never logged, audited or echoed.
 /// </summary>
-public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, RequestRateLimits limits, AuditLog audit, OpsSignIn signIn, ILogger<AccessGate> logger)
+public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, RequestRateLimits limits,
+    AuditLog audit, OpsSignIn signIn, ILogger<AccessGate> logger)
 {
     public const string ApiKeyHeader = "x-api-key";
 
@@ -54,12 +55,14 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
         inProgress = null;
         if (caller.IsAnonymous)
         {
-            return Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key", $"Send your department's key in the '{ApiKeyHeader}' header.");
+            return Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key",
+                $"Send your department's key in the '{ApiKeyHeader}' header.");
         }
 
         if (caller.Principal != source)
         {
-            return Problems.Create(StatusCodes.Status403Forbidden, "Not your source", $"This key belongs to '{caller.Principal}' and may not push '{source}' feeds.");
+            return Problems.Create(StatusCodes.Status403Forbidden, "Not your source",
+                $"This key belongs to '{caller.Principal}' and may not push '{source}' feeds.");
         }
 
         if (limits.TryAcquire(RateLimitedRoute.Push, caller.Principal) is { } retryAfter)
@@ -101,7 +104,8 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
                 LogTokenRefused(logger, signedIn.Refusal ?? "invalid");
                 request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
                 return new(Problems.Create(StatusCodes.Status401Unauthorized, "Invalid sign-in",
-                    "The bearer token is not valid for this hub (expired, for another audience or tenant, or not signed by Entra ID); sign in again."), OpsActor.Unknown);
+                    "The bearer token is not valid for this hub (expired, for another audience or tenant, or not signed by Entra ID); sign in again."),
+                        OpsActor.Unknown);
             }
 
             if (acts ? !person.MayAct : !person.MayRead)
@@ -121,7 +125,8 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
             {
                 RefusedWithoutKey(request, "ops", StatusCodes.Status401Unauthorized);
                 return new(Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key",
-                    $"Sign in with Entra ID (Authorization: Bearer), or in local development send the ops key in the '{ApiKeyHeader}' header."), OpsActor.Unknown);
+                    $"Sign in with Entra ID (Authorization: Bearer), or in local development send the ops key in the '{ApiKeyHeader}' header."),
+                        OpsActor.Unknown);
             }
 
             if (caller.Principal != AccessOptions.OpsPrincipal)
@@ -136,7 +141,8 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
                 LogOpsRefused(logger, "ops key in Azure", request.Method, request.Path, StatusCodes.Status401Unauthorized);
                 request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
                 return new(Problems.Create(StatusCodes.Status401Unauthorized, "Sign in with Entra ID",
-                    "The ops key is for local development only; in Azure sign in with Entra ID and send the token as 'Authorization: Bearer'."), OpsActor.Unknown);
+                    "The ops key is for local development only; in Azure sign in with Entra ID and send the token as 'Authorization: Bearer'."),
+                        OpsActor.Unknown);
             }
         }
 
@@ -168,7 +174,7 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
         return audit.RecordAsync(actor, ReadAction, $"{request.Path}{request.QueryString}", outcome, status, null, CancellationToken.None);
     }
 
-    /// <summary>The token of an <c>Authorization: Bearer</c> header, or null.</summary>
+    // The token of an Authorization: Bearer header, or null.
     private static string? BearerToken(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
@@ -218,10 +224,8 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     /// <summary>The daily byte quota of each department, as the settings say now.</summary>
     public long DailyPushBytes => Current().Quota.DailyPushBytes;
 
-    /// <summary>
-    /// The settings as they are now. A change that fails validation (a malformed <c>sha256:</c> key) keeps the last
-    /// valid keys working instead of locking every client out.
-    /// </summary>
+    // The settings as they are now. A change that fails validation (a malformed sha256: key) keeps the last valid keys
+    // working instead of locking every client out.
     private AccessOptions Current()
     {
         try
@@ -253,7 +257,8 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ops bearer token refused: {Reason}")]
     private static partial void LogTokenRefused(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused without a valid key: {Method} {Path} answered {Status} ({LeftOut} such refusals not logged before this one)")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Refused without a valid key: {Method} {Path} answered {Status} ({LeftOut} such refusals not logged before this one)")]
     private static partial void LogAnonymousRefused(ILogger logger, string method, string path, int status, long leftOut);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The Access settings are invalid; the last valid keys stay in force: {Reason}")]

@@ -197,11 +197,9 @@ public sealed class AccessOptions
         }
     }
 
-    /// <summary>
-    /// The digest a setting stands for: the one it spells out after <c>sha256:</c>, or that of the plain key. False
-    /// for no key: empty, a malformed hash, or a Key Vault reference App Service could not resolve (it passes the
-    /// reference's own text through, which must never work as a key).
-    /// </summary>
+    // The digest a setting stands for: the one it spells out after sha256:, or that of the plain key. False for no key:
+    // empty, a malformed hash, or a Key Vault reference App Service could not resolve (it passes the reference's own
+    // text through, which must never work as a key).
     private static bool TryDigest(string? setting, Span<byte> digest)
     {
         if (string.IsNullOrEmpty(setting) || setting.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase))
@@ -251,7 +249,8 @@ internal sealed class AccessOptionsValidation(bool requireLongKeys) : IValidateO
         if (requireLongKeys)
         {
             failures.AddRange(options.ShortKeys(MinimumKeyBytes).Select(setting =>
-                string.Create(CultureInfo.InvariantCulture, $"{setting} is shorter than {MinimumKeyBytes} bytes; use a random key of at least {MinimumKeyBytes} bytes (or its sha256: digest).")));
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{setting} is shorter than {MinimumKeyBytes} bytes; use a random key of at least {MinimumKeyBytes} bytes (or its sha256: digest).")));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -6,7 +6,9 @@ namespace IntegrationHub.Functions.Access;
 /// nobody's, or the Entra ID object id (<c>oid</c>) of a signed-in person. Never the key.
 /// </param>
 /// <param name="KeySlot">Which of its keys: <c>primary</c> or <c>secondary</c> (<c>none</c> for anonymous); <c>entra-id</c> for a signed-in person.</param>
-/// <param name="Action"><c>push</c>; <c>read</c> (an ops GET: the target is its path and query); the ops actions <c>pull</c>, <c>replay</c>, <c>rewind</c>, <c>terminate</c>, <c>suspend</c>, <c>resume</c>, <c>purge</c>, <c>replay-failed</c>, <c>reprocess</c>.</param>
+/// <param name="Action"><c>push</c>; <c>read</c> (an ops GET: the target is its path and query); the ops actions
+/// <c>pull</c>, <c>replay</c>, <c>rewind</c>, <c>terminate</c>, <c>suspend</c>, <c>resume</c>, <c>purge</c>,
+/// <c>replay-failed</c>, <c>reprocess</c>.</param>
 /// <param name="Target">The instance id or feed id acted on; for a push whose body was not read, <c>feeds/{source}</c>.</param>
 /// <param name="Outcome">
 /// Ops: <c>accepted</c>, <c>done</c>, <c>refused</c>, <c>not-found</c>, <c>not-supported</c>, <c>invalid</c>, <c>skipped</c> or <c>error</c>
@@ -15,4 +17,5 @@ namespace IntegrationHub.Functions.Access;
 /// </param>
 /// <param name="Status">The HTTP status answered (for one instance of a bulk replay, the status its own replay would have had).</param>
 /// <param name="Name">A signed-in person's name (the token's <c>name</c> claim); null for keys.</param>
-public sealed record AuditEntry(DateTimeOffset At, string Actor, string KeySlot, string Action, string Target, string Outcome, int Status, string? Detail, string? Name = null);
+public sealed record AuditEntry(DateTimeOffset At, string Actor, string KeySlot, string Action, string Target,
+    string Outcome, int Status, string? Detail, string? Name = null);

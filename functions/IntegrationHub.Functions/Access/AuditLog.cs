@@ -109,7 +109,8 @@ public sealed partial class AuditLog(BlobServiceClient blobs, TimeProvider clock
             }
             catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.BlobNotFound)
             {
-                await blob.CreateIfNotExistsAsync(new AppendBlobCreateOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" } }, cancellationToken)
+                await blob.CreateIfNotExistsAsync(new AppendBlobCreateOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" } },
+                    cancellationToken)
                     .ConfigureAwait(false);
                 using var stream = new MemoryStream(line);
                 try

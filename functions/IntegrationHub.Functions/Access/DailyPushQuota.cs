@@ -47,7 +47,8 @@ public sealed partial class DailyPushQuota(BlobServiceClient blobs, Func<long> d
             }
 
             // A false write: another push of the department counted meanwhile (another instance, or this one); read again.
-            if (await ConditionalJsonBlob.TryWriteAsync(blob, new DailyUsage(used + bytes, (usage?.Pushes ?? 0) + 1), etag, cancellationToken).ConfigureAwait(false))
+            if (await ConditionalJsonBlob.TryWriteAsync(blob, new DailyUsage(used + bytes, (usage?.Pushes ?? 0) + 1),
+                etag, cancellationToken).ConfigureAwait(false))
             {
                 return new QuotaDecision(true, source, day, bytes, used, TimeSpan.Zero);
             }
@@ -95,6 +96,7 @@ public sealed partial class DailyPushQuota(BlobServiceClient blobs, Func<long> d
 
     private BlobClient Blob(string source, DateOnly day) => blobs.GetBlobContainerClient(HubContainers.Usage).GetBlobClient(UsagePath(source, day));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A duplicate push of {Source} stored nothing, but its {Bytes} bytes could not be given back to the day's quota: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "A duplicate push of {Source} stored nothing, but its {Bytes} bytes could not be given back to the day's quota: {Reason}")]
     private static partial void LogReleaseFailed(ILogger logger, string source, long bytes, string reason);
 }

@@ -145,7 +145,8 @@ public sealed record SignInResult(OpsPerson? Person, string? Refusal);
 /// not know), issuer as the metadata names it, audience, lifetime. Also knows whether the app runs in Azure, where the
 /// ops key is refused unless <c>Access__AllowOpsKeyInAzure</c> says otherwise.
 /// </summary>
-public sealed partial class OpsSignIn(IOptionsMonitor<EntraOptions> options, IHttpClientFactory httpClients, IConfiguration configuration, ILogger<OpsSignIn> logger)
+public sealed partial class OpsSignIn(IOptionsMonitor<EntraOptions> options, IHttpClientFactory httpClients,
+    IConfiguration configuration, ILogger<OpsSignIn> logger)
 {
     public const string HttpClientName = "entra-metadata";
 
@@ -226,7 +227,7 @@ public sealed partial class OpsSignIn(IOptionsMonitor<EntraOptions> options, IHt
         }).ConfigureAwait(false);
     }
 
-    /// <summary>One manager per metadata address, so the keys are cached across requests; a changed address starts afresh.</summary>
+    // One manager per metadata address, so the keys are cached across requests; a changed address starts afresh.
     private ConfigurationManager<OpenIdConnectConfiguration> Manager(string address)
     {
         lock (gate)
@@ -237,7 +238,8 @@ public sealed partial class OpsSignIn(IOptionsMonitor<EntraOptions> options, IHt
             }
 
             // Https only, except a metadata document on this machine (local tests and development).
-            var loopback = Uri.TryCreate(address, UriKind.Absolute, out var uri) && (uri.IsLoopback || IPAddress.TryParse(uri.Host, out var ip) && IPAddress.IsLoopback(ip));
+            var loopback = Uri.TryCreate(address, UriKind.Absolute, out var uri)
+                && (uri.IsLoopback || IPAddress.TryParse(uri.Host, out var ip) && IPAddress.IsLoopback(ip));
             var retriever = new HttpDocumentRetriever(httpClients.CreateClient(HttpClientName)) { RequireHttps = !loopback };
             var manager = new ConfigurationManager<OpenIdConnectConfiguration>(address, new OpenIdConnectConfigurationRetriever(), retriever);
             metadata = (address, manager);

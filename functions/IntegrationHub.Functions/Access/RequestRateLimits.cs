@@ -122,7 +122,8 @@ public sealed class RequestRateLimits : IDisposable
 
     private sealed class Budgets(AccessRateLimitOptions limits) : IDisposable
     {
-        private readonly PartitionedRateLimiter<string> push = PerPrincipal(limits.PushPermitsPerMinute, Math.Min(limits.PushBurst, limits.PushPermitsPerMinute));
+        private readonly PartitionedRateLimiter<string> push = PerPrincipal(limits.PushPermitsPerMinute,
+            Math.Min(limits.PushBurst, limits.PushPermitsPerMinute));
         private readonly PartitionedRateLimiter<string> ops = PerPrincipal(limits.OpsPermitsPerMinute, limits.OpsPermitsPerMinute);
 
         public int Push { get; } = limits.PushPermitsPerMinute;
@@ -144,7 +145,8 @@ public sealed class RequestRateLimits : IDisposable
         }
 
         private static PartitionedRateLimiter<string> PerPrincipal(int permitsPerMinute, int burst) =>
-            PartitionedRateLimiter.Create<string, string>(principal => RateLimitPartition.GetTokenBucketLimiter(principal, _ => new TokenBucketRateLimiterOptions
+            PartitionedRateLimiter.Create<string, string>(principal =>
+                RateLimitPartition.GetTokenBucketLimiter(principal, _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = burst,
 

@@ -10,7 +10,8 @@ public static class SecurityHeaders
 {
     /// <summary>Same origin only, no inline script or style, no framing: the pages' scripts are files of the allow-list.</summary>
     public const string PagePolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+            + "frame-ancestors 'none'";
 
     /// <summary>
     /// The ops console's policy: the page policy, and with Entra ID sign-in on, MSAL.js may also fetch the tenant's

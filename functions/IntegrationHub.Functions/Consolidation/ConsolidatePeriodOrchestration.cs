@@ -19,7 +19,8 @@ public static class ConsolidatePeriodOrchestration
         var input = context.GetInput<ConsolidationInput>() ?? throw new InvalidOperationException("ConsolidatePeriod needs a ConsolidationInput.");
 
         context.SetCustomStatus(new { stage = "reading ledger", input.Period });
-        var begun = await context.CallActivityAsync<ConsolidationStart>(nameof(ConsolidationActivities.BeginConsolidation), input.Period, ActivityRetry.Default);
+        var begun = await context.CallActivityAsync<ConsolidationStart>(nameof(ConsolidationActivities.BeginConsolidation), input.Period,
+            ActivityRetry.Default);
         var generations = begun.LedgerGenerations;
 
         context.SetCustomStatus(new { stage = "building", input.Period, generations });
@@ -30,7 +31,8 @@ public static class ConsolidatePeriodOrchestration
         // which feeds this run took in, which is where a feed's status reads its data-set versions from.
         var before = await context.CallActivityAsync<Dictionary<string, long>>(
             nameof(ConsolidationActivities.MoveLatest), new PointerMove(input.Period, built.Version, built.Sha256, generations), ActivityRetry.Default);
-        await context.CallActivityAsync(nameof(ConsolidationActivities.RecordInclusion), new FeedsIncluded(input.Period, before ?? [], generations, built.Version), ActivityRetry.Default);
+        await context.CallActivityAsync(nameof(ConsolidationActivities.RecordInclusion),
+            new FeedsIncluded(input.Period, before ?? [], generations, built.Version), ActivityRetry.Default);
         if (built.IsNew || built.Unannounced)
         {
             // The version is stored and current from here on, whatever happens to its announcement: readers see it while
@@ -39,7 +41,8 @@ public static class ConsolidatePeriodOrchestration
             await AnnounceAsync(context, input, built.Version);
         }
 
-        var again = await context.CallActivityAsync<long?>(nameof(ConsolidationActivities.FinishConsolidation), new ConsolidationFinish(input.Period, begun.Requests), ActivityRetry.Default);
+        var again = await context.CallActivityAsync<long?>(nameof(ConsolidationActivities.FinishConsolidation),
+            new ConsolidationFinish(input.Period, begun.Requests), ActivityRetry.Default);
         if (again is not null)
         {
             context.SetCustomStatus(new { stage = "re-running: new feeds arrived", input.Period });
@@ -51,15 +54,14 @@ public static class ConsolidatePeriodOrchestration
         return new ConsolidationResult(input.Period, built.Version, built.IsNew || built.Unannounced, input.Run);
     }
 
-    /// <summary>
-    /// Sends the version's event under a retry policy with backoff (the publisher's endpoint may be away for a while).
-    /// When the attempts are exhausted the run fails with a reason that says what to do: replaying it announces the
-    /// version, once, because PublishDataset skips a version already recorded as announced.
-    /// </summary>
+    // Sends the version's event under a retry policy with backoff (the publisher's endpoint may be away for a while).
+    // When the attempts are exhausted the run fails with a reason that says what to do: replaying it announces the
+    // version, once, because PublishDataset skips a version already recorded as announced.
     private static async Task AnnounceAsync(TaskOrchestrationContext context, ConsolidationInput input, int version)
     {
         // An event too large for a queue message stays too large.
-        var retry = ActivityRetry.WithBackoff(input.PublishMaxAttempts, input.PublishFirstRetryIntervalSeconds, typeof(Publishing.EventTooLargeForQueueException));
+        var retry = ActivityRetry.WithBackoff(input.PublishMaxAttempts, input.PublishFirstRetryIntervalSeconds,
+            typeof(Publishing.EventTooLargeForQueueException));
 
         try
         {

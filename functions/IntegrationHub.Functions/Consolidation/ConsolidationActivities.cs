@@ -63,7 +63,8 @@ public sealed partial class ConsolidationActivities(
     {
         var entries = await SelectEntriesAsync(period, request.LedgerGenerations, cancellationToken).ConfigureAwait(false);
         var pointer = await datasets.GetPointerAsync(request.Period, cancellationToken).ConfigureAwait(false);
-        var previous = pointer is null ? null : (await datasets.GetVersionAsync(request.Period, pointer.Value.Pointer.Version, cancellationToken).ConfigureAwait(false))?.ToDocument();
+        var previous = pointer is null ? null : (await datasets.GetVersionAsync(request.Period,
+            pointer.Value.Pointer.Version, cancellationToken).ConfigureAwait(false))?.ToDocument();
 
         // The feeds in force are the current version's inputs (a later feed that changes nothing in force, such as an
         // older revision, leaves them so): the data set is unchanged without loading a feed or building it again.
@@ -76,7 +77,8 @@ public sealed partial class ConsolidationActivities(
         var published = pointer?.Pointer.Version ?? 0;
         var newest = (await datasets.ListVersionsAsync(request.Period, cancellationToken).ConfigureAwait(false)).DefaultIfEmpty(0).Max();
         var generatedAt = new DateTimeOffset(DateTime.SpecifyKind(request.GeneratedAt, DateTimeKind.Utc));
-        var document = core.Datasets.Build(period, await LoadFeedsAsync(entries, cancellationToken).ConfigureAwait(false), Math.Max(published, newest) + 1, generatedAt);
+        var document = core.Datasets.Build(period,
+            await LoadFeedsAsync(entries, cancellationToken).ConfigureAwait(false), Math.Max(published, newest) + 1, generatedAt);
         if (previous is not null && SameBasis(previous) && SameInputs(previous, document))
         {
             return await UnchangedAsync(previous, pointer!.Value.Pointer.Sha256, cancellationToken).ConfigureAwait(false);
@@ -124,10 +126,8 @@ public sealed partial class ConsolidationActivities(
         }
     }
 
-    /// <summary>
-    /// The current version stands. A run that moved `latest` and then failed to announce (the publisher was away) left
-    /// it unannounced; the run replayed by ops announces it.
-    /// </summary>
+    // The current version stands. A run that moved `latest` and then failed to announce (the publisher was away) left
+    // it unannounced; the run replayed by ops announces it.
     private async Task<BuiltDataset> UnchangedAsync(DatasetDocument current, string sha256, CancellationToken cancellationToken)
     {
         var announced = await datasets.IsAnnouncedAsync(current.Period, current.Version, cancellationToken).ConfigureAwait(false);
@@ -143,7 +143,8 @@ public sealed partial class ConsolidationActivities(
         var current = await datasets.GetPointerAsync(move.Period, cancellationToken).ConfigureAwait(false);
         if (current is { } existing && existing.Pointer.Version > move.Version)
         {
-            throw new InvalidOperationException($"The latest pointer of {move.Period} is at v{existing.Pointer.Version}; it never moves back to v{move.Version}.");
+            throw new InvalidOperationException($"The latest pointer of {move.Period} is at v{existing.Pointer.Version}; it never moves back to "
+                + $"v{move.Version}.");
         }
 
         var next = new DatasetPointer(move.Period, move.Version, move.Sha256, move.LedgerGenerations);
@@ -187,10 +188,8 @@ public sealed partial class ConsolidationActivities(
         await datasets.MarkAnnouncedAsync(request.Period, request.Version, announcement.Id!, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Whether a stored version was computed the way this build computes: same methodology and same coefficient set.
-    /// A version of an older methodology (1.0) or older reference values is re-consolidated even from the same feeds.
-    /// </summary>
+    // Whether a stored version was computed the way this build computes: same methodology and same coefficient set. A
+    // version of an older methodology (1.0) or older reference values is re-consolidated even from the same feeds.
     private bool SameBasis(DatasetDocument stored) =>
         stored.MethodologyVersion == DatasetMethodology.CurrentVersion && stored.Coefficients.Version == core.Reference.Coefficients.Version;
 
@@ -200,8 +199,9 @@ public sealed partial class ConsolidationActivities(
     private static bool SameFeeds(IEnumerable<string> a, IEnumerable<string> b) =>
         a.Order(StringComparer.Ordinal).SequenceEqual(b.Order(StringComparer.Ordinal), StringComparer.Ordinal);
 
-    /// <summary>The ledger entries the build can use (the feeds in force), up to the ledger generations the run started from.</summary>
-    private async Task<IReadOnlyList<LedgerEntry>> SelectEntriesAsync(Period period, IReadOnlyDictionary<string, long> generations, CancellationToken cancellationToken)
+    // The ledger entries the build can use (the feeds in force), up to the ledger generations the run started from.
+    private async Task<IReadOnlyList<LedgerEntry>> SelectEntriesAsync(Period period,
+        IReadOnlyDictionary<string, long> generations, CancellationToken cancellationToken)
     {
         var recorded = new List<LedgerEntry>();
         foreach (var (year, generation) in generations)
@@ -238,7 +238,8 @@ public sealed partial class ConsolidationActivities(
     [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Period} v{Version} built: {Status}, {Changes} changed figure(s), {Inputs} input feed(s)")]
     private static partial void LogBuilt(ILogger logger, string period, int version, string status, int changes, int inputs);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Period} v{Version} was stored by an interrupted run from the same feeds; announcing it instead of storing a twin")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Data set {Period} v{Version} was stored by an interrupted run from the same feeds; announcing it instead of storing a twin")]
     private static partial void LogResumed(ILogger logger, string period, int version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Data set {Period} unchanged at v{Version} ({Announcement}): no new input")]

@@ -41,11 +41,13 @@ public sealed partial class ConsolidationDemands(
         for (var attempt = 1; ; attempt++)
         {
             var (demand, etag) = await records.ReadDemandAsync(period, cancellationToken).ConfigureAwait(false);
-            if (!await records.TryWriteDemandAsync(demand with { Requests = demand.Requests + 1, Running = true }, etag, cancellationToken).ConfigureAwait(false))
+            if (!await records.TryWriteDemandAsync(demand with { Requests = demand.Requests + 1, Running = true },
+                etag, cancellationToken).ConfigureAwait(false))
             {
                 if (attempt == MaxAttempts)
                 {
-                    throw new InvalidOperationException($"The consolidation demand of {period} kept changing under {MaxAttempts} attempts; the step will be retried.");
+                    throw new InvalidOperationException($"The consolidation demand of {period} kept changing under {MaxAttempts} attempts; the step "
+                        + $"will be retried.");
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * Math.Min(attempt, 10))), cancellationToken).ConfigureAwait(false);
@@ -80,16 +82,15 @@ public sealed partial class ConsolidationDemands(
 
             if (attempt == MaxAttempts)
             {
-                throw new InvalidOperationException($"The consolidation demand of {period} kept changing under {MaxAttempts} attempts; the step will be retried.");
+                throw new InvalidOperationException($"The consolidation demand of {period} kept changing under {MaxAttempts} attempts; the step will "
+                    + $"be retried.");
             }
         }
     }
 
-    /// <summary>
-    /// The period is owned: normally by a running consolidation, which will see this request. A run that is gone
-    /// (terminated, purged, or never started because its starter died between its claim and its start) would leave
-    /// the period owned by nobody, so it is started again; a failed one is left for ops to look at and replay.
-    /// </summary>
+    // The period is owned: normally by a running consolidation, which will see this request. A run that is gone
+    // (terminated, purged, or never started because its starter died between its claim and its start) would leave the
+    // period owned by nobody, so it is started again; a failed one is left for ops to look at and replay.
     private async Task<DemandOutcome> JoinAsync(DurableTaskClient client, string period, CancellationToken cancellationToken)
     {
         var instance = await client.GetInstanceAsync(InstanceIds.Consolidation(period), cancellationToken).ConfigureAwait(false);
@@ -107,19 +108,19 @@ public sealed partial class ConsolidationDemands(
         }
     }
 
-    /// <summary>
-    /// Starts the period's run. The previous run may still be finishing: it gave the period up (which is why this
-    /// request owns it now) but its completion is not recorded yet. It will not look at the demand again, so this
-    /// waits for it to end and then starts the next one, rather than taking "running" for an answer.
-    /// </summary>
-    /// <param name="afterFinishing">False when a run found running is one another request started: this one joins it.</param>
+    // Starts the period's run. The previous run may still be finishing: it gave the period up (which is why this
+    // request owns it now) but its completion is not recorded yet. It will not look at the demand again, so this waits
+    // for it to end and then starts the next one, rather than taking "running" for an answer. afterFinishing: False
+    // when a run found running is one another request started: this one joins it.
     private async Task<DemandOutcome> StartAsync(DurableTaskClient client, string period, bool afterFinishing, CancellationToken cancellationToken)
     {
-        var input = new ConsolidationInput(period, PublishMaxAttempts: publishing.Value.RetryMaxAttempts, PublishFirstRetryIntervalSeconds: publishing.Value.RetryFirstIntervalSeconds);
+        var input = new ConsolidationInput(period, PublishMaxAttempts: publishing.Value.RetryMaxAttempts,
+            PublishFirstRetryIntervalSeconds: publishing.Value.RetryFirstIntervalSeconds);
         for (var attempt = 1; ; attempt++)
         {
             var outcome = await starter.StartAsync(
-                client, nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), InstanceIds.Consolidation(period), input, restartFinished: true, cancellationToken)
+                client, nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), InstanceIds.Consolidation(period),
+                    input, restartFinished: true, cancellationToken)
                 .ConfigureAwait(false);
             if (outcome == StartOutcome.Started)
             {
@@ -134,7 +135,8 @@ public sealed partial class ConsolidationDemands(
             if (attempt == MaxFinishingWaits)
             {
                 throw new InvalidOperationException(
-                    $"The consolidation of {period} gave the period up but has not ended after {MaxFinishingWaits * FinishingPoll.TotalSeconds:0} s; the step will be retried.");
+                    $"The consolidation of {period} gave the period up but has not ended after {MaxFinishingWaits * FinishingPoll.TotalSeconds:0} s; "
+                        + $"the step will be retried.");
             }
 
             await Task.Delay(FinishingPoll, cancellationToken).ConfigureAwait(false);

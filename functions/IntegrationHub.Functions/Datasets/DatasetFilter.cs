@@ -52,7 +52,8 @@ public sealed class DatasetFilter
         if (unknownAreas.Length > 0)
         {
             refusal = DatasetQueries.BadParameter(AreaParameter,
-                $"Unknown area code(s) in '{AreaParameter}': {string.Join(", ", unknownAreas)}. Use codes of the area reference list, e.g. {reference.Root.Code}.");
+                $"Unknown area code(s) in '{AreaParameter}': {string.Join(", ", unknownAreas)}. Use codes of the area reference list, e.g. "
+                    + $"{reference.Root.Code}.");
             return false;
         }
 
@@ -61,7 +62,8 @@ public sealed class DatasetFilter
         if (unknownIndicators.Length > 0)
         {
             refusal = DatasetQueries.BadParameter(IndicatorParameter,
-                $"Unknown indicator(s) in '{IndicatorParameter}': {string.Join(", ", unknownIndicators)}. Give indicator ids (energy.intensity) or prefixes ending with '.' (energy.).");
+                $"Unknown indicator(s) in '{IndicatorParameter}': {string.Join(", ", unknownIndicators)}. Give indicator ids (energy.intensity) or "
+                    + $"prefixes ending with '.' (energy.).");
             return false;
         }
 
@@ -83,7 +85,9 @@ public sealed class DatasetFilter
         {
             Areas = [.. document.Areas
                 .Where(a => AreaMatches(a.AreaCode))
-                .Select(a => indicators is null ? a : a with { Indicators = a.Indicators.Where(i => IndicatorMatches(i.Key)).ToDictionary(i => i.Key, i => i.Value, StringComparer.Ordinal) })],
+                .Select(a =>
+                    indicators is null ? a : a with { Indicators = a.Indicators.Where(i => IndicatorMatches(i.Key)).ToDictionary(i => i.Key, i => i.Value,
+                    StringComparer.Ordinal) })],
             Targets = indicators is null ? document.Targets : [.. document.Targets.Where(t => IndicatorMatches(t.Indicator))],
             Diff = document.Diff is null ? null : document.Diff with
             {

@@ -54,13 +54,15 @@ public sealed class DatasetFunctions(DatasetQueries queries)
     [Function(nameof(ListDatasetVersions))]
     [Access(AccessPolicy.Anonymous)]
     public async Task<IActionResult> ListDatasetVersions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{period}/versions")] HttpRequest request, string period, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{period}/versions")] HttpRequest request,
+            string period, CancellationToken cancellationToken) =>
         DatasetResponses.Send(request, await queries.VersionsAsync(period, cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(GetDatasetVersion))]
     [Access(AccessPolicy.Anonymous)]
     public async Task<IActionResult> GetDatasetVersion(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{period}/versions/{n:int}")] HttpRequest request, string period, int n, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{period}/versions/{n:int}")] HttpRequest request, string period, int n,
+            CancellationToken cancellationToken)
     {
         if (!queries.TryParseFilter(request.Query, out var filter, out var refusal))
         {
@@ -73,9 +75,11 @@ public sealed class DatasetFunctions(DatasetQueries queries)
     [Function(nameof(GetDatasetDiff))]
     [Access(AccessPolicy.Anonymous)]
     public async Task<IActionResult> GetDatasetDiff(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{period}/diff")] HttpRequest request, string period, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{period}/diff")] HttpRequest request,
+            string period, CancellationToken cancellationToken)
     {
-        var answer = await queries.DiffAsync(period, request.Query[DatasetQueries.FromParameter], request.Query[DatasetQueries.ToParameter], cancellationToken).ConfigureAwait(false);
+        var answer = await queries.DiffAsync(period, request.Query[DatasetQueries.FromParameter],
+            request.Query[DatasetQueries.ToParameter], cancellationToken).ConfigureAwait(false);
         return DatasetResponses.Send(request, answer);
     }
 }

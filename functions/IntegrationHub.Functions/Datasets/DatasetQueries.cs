@@ -28,13 +28,15 @@ public sealed class DatasetQueries(DatasetStore store, ReferenceData reference)
 
     // Reference data is embedded in the build: serialise and hash it once.
     private readonly Lazy<DatasetAnswer> areas = new(() => Json(
-        new AreaDirectory(reference.Areas.Version, [.. reference.Areas.Areas.Select(a => new AreaName(a.Code, a.NameZh, a.NameEn, a.Kind, a.Parent, a.Overlay))]),
+        new AreaDirectory(reference.Areas.Version,
+            [.. reference.Areas.Areas.Select(a => new AreaName(a.Code, a.NameZh, a.NameEn, a.Kind, a.Parent, a.Overlay))]),
         immutable: false));
 
     public static string PeriodUrl(string period) => $"{ListUrl}/{period}";
 
     /// <summary>The <c>area</c> and <c>indicator</c> parameters of a data-set read (see <see cref="DatasetFilter"/>).</summary>
-    public bool TryParseFilter(IQueryCollection query, [NotNullWhen(true)] out DatasetFilter? filter, [NotNullWhen(false)] out DatasetAnswer.Refused? refusal) =>
+    public bool TryParseFilter(IQueryCollection query, [NotNullWhen(true)] out DatasetFilter? filter,
+        [NotNullWhen(false)] out DatasetAnswer.Refused? refusal) =>
         DatasetFilter.TryParse(query[DatasetFilter.AreaParameter], query[DatasetFilter.IndicatorParameter], reference, out filter, out refusal);
 
     /// <summary>The reference data's areas with their names (<see cref="AreaDirectory"/>); fixed while the app runs.</summary>
@@ -42,7 +44,8 @@ public sealed class DatasetQueries(DatasetStore store, ReferenceData reference)
 
     public static string VersionUrl(string period, int version) => string.Create(CultureInfo.InvariantCulture, $"{ListUrl}/{period}/versions/{version}");
 
-    /// <summary>Every period with a published data set, in period order (<see cref="Period.CompareTo"/>: by first month, a year before its first quarter).</summary>
+    /// <summary>Every period with a published data set, in period order (<see cref="Period.CompareTo"/>: by first
+    /// month, a year before its first quarter).</summary>
     public async Task<DatasetAnswer> ListAsync(CancellationToken cancellationToken)
     {
         var periods = (await store.ListPeriodsAsync(cancellationToken).ConfigureAwait(false))
@@ -54,7 +57,8 @@ public sealed class DatasetQueries(DatasetStore store, ReferenceData reference)
         var rows = periods
             .Zip(pointers)
             .Where(x => x.Second is not null)
-            .Select(x => new PublishedPeriod(x.First.ToString(), KindName(x.First.Kind), x.Second!.Value.Pointer.Version, VersionUrl(x.First.ToString(), x.Second!.Value.Pointer.Version)))
+            .Select(x => new PublishedPeriod(x.First.ToString(), KindName(x.First.Kind),
+                x.Second!.Value.Pointer.Version, VersionUrl(x.First.ToString(), x.Second!.Value.Pointer.Version)))
             .ToArray();
         return Json(rows, immutable: false);
     }
@@ -206,7 +210,8 @@ public sealed class DatasetQueries(DatasetStore store, ReferenceData reference)
 
     internal static string QuotedETag(string hex) => $"\"{hex}\"";
 
-    private async Task<(StoredDataset? Stored, DatasetAnswer.Refused? Refusal)> ReadPublishedAsync(string period, int version, CancellationToken cancellationToken)
+    private async Task<(StoredDataset? Stored, DatasetAnswer.Refused? Refusal)> ReadPublishedAsync(string period,
+        int version, CancellationToken cancellationToken)
     {
         if (await store.GetPointerAsync(period, cancellationToken).ConfigureAwait(false) is not { } pointer)
         {

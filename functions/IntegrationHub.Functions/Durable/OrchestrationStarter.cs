@@ -71,13 +71,15 @@ public sealed partial class OrchestrationStarter(BlobServiceClient blobs, TimePr
     public async Task ScheduleOwnedAsync(DurableTaskClient client, TaskName orchestrator, string instanceId, object input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
+        await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input,
+            new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
         LogStarted(logger, orchestrator.Name, instanceId);
     }
 
-    /// <returns>Null while another caller holds a fresh claim.</returns>
+    // Null while another caller holds a fresh claim.
     private async Task<StartOutcome?> TryStartAsync(
-        DurableTaskClient client, TaskName orchestrator, string instanceId, object input, bool restartFinished, DateTimeOffset? claimedAt, CancellationToken cancellationToken)
+        DurableTaskClient client, TaskName orchestrator, string instanceId, object input, bool restartFinished,
+            DateTimeOffset? claimedAt, CancellationToken cancellationToken)
     {
         var instance = await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
         if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended })
@@ -126,8 +128,8 @@ public sealed partial class OrchestrationStarter(BlobServiceClient blobs, TimePr
             : null;
     }
 
-    /// <param name="replacing">The ETag of a stale claim to take over; null when there is none.</param>
-    /// <returns>The claim's ETag; null when another caller claimed first.</returns>
+    // replacing: The ETag of a stale claim to take over; null when there is none. The claim's ETag; null when another
+    // caller claimed first.
     private static async Task<ETag?> TryClaimAsync(BlobClient claim, ETag? replacing, DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
@@ -150,12 +152,14 @@ public sealed partial class OrchestrationStarter(BlobServiceClient blobs, TimePr
     {
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
+            await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input,
+                new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             // Give the claim up at once, so a retry (this caller's or another's) need not wait for it to go stale.
-            await claim.DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = claimed }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            await claim.DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = claimed },
+                cancellationToken: CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 

@@ -11,7 +11,8 @@ public sealed class ReadinessFunction(ReadinessProbe probe)
     [Function(nameof(Ready))]
     [Access(AccessPolicy.Anonymous)]
     public async Task<IActionResult> Ready(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ready")] HttpRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ready")] HttpRequest request,
+            [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         // A probe's answer is about this moment only.

@@ -28,7 +28,8 @@ public sealed class HubRequestMiddleware(HubRequestPipeline pipeline) : IFunctio
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var httpContext = context.GetHttpContext()
-            ?? throw new InvalidOperationException($"Function {context.FunctionDefinition.Name}: no HttpContext; the ASP.NET Core integration must run before this middleware.");
+            ?? throw new InvalidOperationException($"Function {context.FunctionDefinition.Name}: no HttpContext; the ASP.NET Core integration must "
+                + $"run before this middleware.");
         var access = Policies.GetOrAdd(context.FunctionDefinition.EntryPoint, PolicyOf);
         var answer = await pipeline.RunAsync(httpContext, context.FunctionDefinition.Name, access, async () =>
         {

@@ -69,18 +69,17 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
         if (caller.IsAnonymous)
         {
             gate.RefusedWithoutKey(context.Request, "keyed", StatusCodes.Status401Unauthorized);
-            return Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key", $"Send your key in the '{AccessGate.ApiKeyHeader}' header.");
+            return Problems.Create(StatusCodes.Status401Unauthorized, "Missing or unknown API key",
+                $"Send your key in the '{AccessGate.ApiKeyHeader}' header.");
         }
 
         context.Features.Set(new AdmittedCall(caller));
         return await next().ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The source is checked before the key (an unknown source is a 404 whoever asks), then the key. Every answer to a key
-    /// holder is audited under <paramref name="action"/>; a refusal without a valid key (401, or 404 for an unknown
-    /// source) is only counted. A validation draws on the same budget as a push: it costs the hub the same work.
-    /// </summary>
+    // The source is checked before the key (an unknown source is a 404 whoever asks), then the key. Every answer to a
+    // key holder is audited under action; a refusal without a valid key (401, or 404 for an unknown source) is only
+    // counted. A validation draws on the same budget as a push: it costs the hub the same work.
     private async Task<IActionResult> PushAsync(HttpContext context, string action, Func<Task<IActionResult>> next)
     {
         var caller = Identify(context);
@@ -89,7 +88,8 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
         IActionResult answer;
         if (!FeedSource.IsKnown(source))
         {
-            answer = Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.");
+            answer = Problems.Create(StatusCodes.Status404NotFound, "Unknown source",
+                $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}.");
         }
         else if (gate.AdmitPush(context.Request, caller, source, out var inProgress) is { } refused)
         {
@@ -115,7 +115,8 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
         return answer;
     }
 
-    /// <summary>A GET (or a route declared <see cref="AccessAttribute.Reads"/>) reads; anything else acts. Reads are audited here, actions by their service.</summary>
+    // A GET (or a route declared AccessAttribute.Reads) reads; anything else acts. Reads are audited here, actions by
+    // their service.
     private async Task<IActionResult> OpsAsync(HttpContext context, AccessAttribute access, Func<Task<IActionResult>> next)
     {
         SecurityHeaders.ForApi(context.Response, keyed: true);
@@ -138,7 +139,7 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
         return answer;
     }
 
-    /// <summary>A keyed route's answer is never stored by a cache, whatever it is, refusals included.</summary>
+    // A keyed route's answer is never stored by a cache, whatever it is, refusals included.
     private Caller Identify(HttpContext context)
     {
         SecurityHeaders.ForApi(context.Response, keyed: true);

@@ -60,7 +60,8 @@ public sealed partial class FeedIntake(
             if (outcome.Feed is not null)
             {
                 // These bytes were landed by this call: nobody else can be starting their run, so no claim is needed.
-                await processing.StartNewAsync(client, new FeedRef(source, outcome.Period!, outcome.ContentHash, outcome.FeedId), cancellationToken).ConfigureAwait(false);
+                await processing.StartNewAsync(client,
+                    new FeedRef(source, outcome.Period!, outcome.ContentHash, outcome.FeedId), cancellationToken).ConfigureAwait(false);
             }
 
             return outcome;
@@ -75,7 +76,8 @@ public sealed partial class FeedIntake(
 
         // Its run exists unless the first receiver died between landing and starting it: then this starts it.
         var started = await processing.EnsureStartedAsync(
-            client, new FeedRef(source, earlier.Period ?? outcome.Period!, outcome.ContentHash, earlier.FeedId), earlier.ReceivedAt, cancellationToken).ConfigureAwait(false);
+            client, new FeedRef(source, earlier.Period ?? outcome.Period!, outcome.ContentHash, earlier.FeedId),
+                earlier.ReceivedAt, cancellationToken).ConfigureAwait(false);
         LogDuplicate(logger, outcome.FeedId, source, started ? "its run was missing and is started now" : "its run exists");
         return outcome;
     }
@@ -94,7 +96,8 @@ public sealed partial class FeedIntake(
         // Accepted or not, a verdict of a held version may be wrong: nothing is landed, and the sender is asked to retry.
         if (held is not null && check.Report.SchemaVersion is { } version && held.IsHeld(source, version, out var reason))
         {
-            throw new DependencyUnavailableException(DependencyOutage.SchemaGate, $"feed schema {source} {version} is held by the schema evolution gate: {reason}", null);
+            throw new DependencyUnavailableException(DependencyOutage.SchemaGate,
+                $"feed schema {source} {version} is held by the schema evolution gate: {reason}", null);
         }
 
         var feedId = check.Report.FeedId!;
@@ -121,7 +124,8 @@ public sealed partial class FeedIntake(
         HubTelemetry.CountVerdict(source, HubTelemetry.Verdicts.Duplicate);
         HubTelemetry.FeedJudged(judging, feedId, HubTelemetry.Verdicts.Duplicate);
         var earlier = await store.GetLandedAsync(source, contentHash, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Feed {feedId} was landed, but {HubContainers.Landing}/{FeedStore.LandingPath(source, contentHash)} is gone.");
+            ?? throw new InvalidOperationException($"Feed {feedId} was landed, but "
+                + $"{HubContainers.Landing}/{FeedStore.LandingPath(source, contentHash)} is gone.");
         var accepted = earlier.State is FeedState.Validated or FeedState.Consolidated || (earlier.State == FeedState.Received && check.Feed is not null);
         return new IntakeOutcome(IntakeVerdict.Duplicate, feedId, check.Report.Period, contentHash, check.Report, accepted ? check.Feed : null)
         {
@@ -138,21 +142,20 @@ public sealed partial class FeedIntake(
         return check;
     }
 
-    /// <summary>
-    /// An accepted feed's normalised form is written beside its landing, not after it: the push then waits for one
-    /// round trip, not two. Landing decides whether these bytes are new; the normalised blob is a pure function of
-    /// them, so a second writer of the same bytes writes the same content. The receipt is signed before the landing
-    /// and landed in the same write: landed bytes always have their receipt, and a push whose receipt cannot be
-    /// signed lands nothing (it is answered 503 and can be sent again).
-    /// </summary>
-    /// <returns>The landing time and the receipt when these bytes are new; a null time when they were landed before.</returns>
+    // An accepted feed's normalised form is written beside its landing, not after it: the push then waits for one round
+    // trip, not two. Landing decides whether these bytes are new; the normalised blob is a pure function of them, so a
+    // second writer of the same bytes writes the same content. The receipt is signed before the landing and landed in
+    // the same write: landed bytes always have their receipt, and a push whose receipt cannot be signed lands nothing
+    // (it is answered 503 and can be sent again). The landing time and the receipt when these bytes are new; a null
+    // time when they were landed before.
     private async Task<(DateTimeOffset? LandedAt, string Receipt)> LandAsync(
         string source, string contentHash, ReadOnlyMemory<byte> body, FeedCheck check, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var feedId = check.Report.FeedId!;
         var verdict = check.Feed is null ? ReceiptClaims.Quarantined : ReceiptClaims.Accepted;
         var normalised = check.Feed is { } accepted ? store.StoreNormalisedAsync(FeedNormaliser.Normalise(accepted), cancellationToken) : Task.FromResult("");
-        var receipt = await receipts.IssueAsync(feedId, source, check.Report.Period, contentHash, body.Length, receivedAt, verdict, cancellationToken).ConfigureAwait(false);
+        var receipt = await receipts.IssueAsync(feedId, source, check.Report.Period, contentHash, body.Length,
+            receivedAt, verdict, cancellationToken).ConfigureAwait(false);
         var state = check.Feed is null ? FeedState.Quarantined : FeedState.Validated;
         var landing = store.LandJudgedAsync(source, contentHash, body, feedId, state, check.Report, receipt, cancellationToken);
         await Task.WhenAll(normalised, landing).ConfigureAwait(false);
@@ -173,7 +176,8 @@ public sealed partial class FeedIntake(
     public async Task<FeedStatus?> GetStatusAsync(string source, string feedId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feedId);
-        return await WithInclusionsAsync(await store.GetStatusAsync(source, feedId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return await WithInclusionsAsync(await store.GetStatusAsync(source, feedId, cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<FeedStatus?> WithInclusionsAsync(FeedStatus? status, CancellationToken cancellationToken)

@@ -11,7 +11,8 @@ public sealed partial class FeedProcessing(OrchestrationStarter starter, ILogger
     public Task StartNewAsync(DurableTaskClient client, FeedRef feed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feed);
-        return starter.ScheduleOwnedAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), InstanceIds.Feed(feed.Source, feed.Period, feed.ContentHash), feed, cancellationToken);
+        return starter.ScheduleOwnedAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed),
+            InstanceIds.Feed(feed.Source, feed.Period, feed.ContentHash), feed, cancellationToken);
     }
 
     /// <param name="landedAt">When the feed's bytes were landed: their lander starts the run, and is waited for while that is recent.</param>

@@ -33,7 +33,8 @@ public sealed partial class ProcessFeedActivities(
         var (blob, accepted) = normalised.Value;
         var period = Period.Parse(accepted.Period);
         var entry = await ledger.RecordAsync(
-            period.Year, new LedgerEntry(accepted.FeedId, accepted.Source, accepted.Period, accepted.Revision, accepted.SchemaVersion, blob, 0, accepted.ProducedAt),
+            period.Year,
+                new LedgerEntry(accepted.FeedId, accepted.Source, accepted.Period, accepted.Revision, accepted.SchemaVersion, blob, 0, accepted.ProducedAt),
             cancellationToken).ConfigureAwait(false);
 
         // Base-year feeds and the comparison sources reach existing data sets of other periods (later quarters' year
@@ -51,7 +52,8 @@ public sealed partial class ProcessFeedActivities(
         return new FeedRecorded(accepted.FeedId, false, new LedgerRecord(accepted.FeedId, period.Year, entry.Generation, affected), consolidations);
     }
 
-    /// <returns>The normalised feed and its blob; null for bytes that turn out invalid (landed by an older build without a verdict).</returns>
+    // The normalised feed and its blob; null for bytes that turn out invalid (landed by an older build without a
+    // verdict).
     private async Task<(string Blob, NormalisedFeed Feed)?> ReadNormalisedAsync(FeedRef feed, CancellationToken cancellationToken)
     {
         var feedId = feed.FeedId ?? (await feeds.GetLandedAsync(feed.Source, feed.ContentHash, cancellationToken).ConfigureAwait(false))?.FeedId;
@@ -81,9 +83,11 @@ public sealed partial class ProcessFeedActivities(
         return (await feeds.StoreNormalisedAsync(normalised, cancellationToken).ConfigureAwait(false), normalised);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Feed {FeedId} recorded in ledger {Year} at generation {Generation}; consolidations: {Consolidations}")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Feed {FeedId} recorded in ledger {Year} at generation {Generation}; consolidations: {Consolidations}")]
     private static partial void LogRecorded(ILogger logger, string feedId, long generation, int year, string consolidations);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {FeedId}, landed by an older build without a verdict, is invalid ({Errors} error(s)); ops can see it in the reconciliation")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Feed {FeedId}, landed by an older build without a verdict, is invalid ({Errors} error(s)); ops can see it in the reconciliation")]
     private static partial void LogLegacyInvalid(ILogger logger, string feedId, int errors);
 }

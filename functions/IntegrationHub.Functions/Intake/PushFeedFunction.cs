@@ -63,7 +63,8 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
 
         return outcome.Verdict switch
         {
-            IntakeVerdict.Accepted => new AcceptedResult(statusUrl, new { feedId = outcome.FeedId, status = statusUrl, warnings = outcome.Report.Warnings, receipt = outcome.Receipt }),
+            IntakeVerdict.Accepted => new AcceptedResult(statusUrl,
+                new { feedId = outcome.FeedId, status = statusUrl, warnings = outcome.Report.Warnings, receipt = outcome.Receipt }),
             // The same invalid bytes again are still invalid: the department gets the same report, not a "fine".
             IntakeVerdict.Duplicate when outcome.Feed is null => Problems.Invalid(outcome.FeedId, statusUrl, outcome.Report, outcome.Receipt),
             // The receipt is the one the first push got: the same bytes, received once, proved once.
@@ -116,7 +117,8 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
         return Problems.Create(StatusCodes.Status429TooManyRequests, "Daily storage quota used",
             string.Create(CultureInfo.InvariantCulture,
                 $"'{refused.Source}' has stored {refused.UsedBefore} bytes of pushed feeds on {refused.Day:yyyy-MM-dd} (UTC), its quota for the day; nothing was stored. Try again after midnight UTC, in {seconds} s."),
-            new Dictionary<string, object?> { ["retryAfter"] = seconds, ["usedBytes"] = refused.UsedBefore, ["day"] = refused.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+            new Dictionary<string, object?> { ["retryAfter"] = seconds, ["usedBytes"] = refused.UsedBefore,
+                ["day"] = refused.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
     }
 
     private static IActionResult Authorised(HttpRequest request, string feedId, FeedStatus status)

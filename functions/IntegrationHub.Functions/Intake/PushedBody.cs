@@ -17,10 +17,9 @@ internal static class PushedBody
     /// <summary>The only content coding intake reads (see the README's HTTP API on why not gzip).</summary>
     public const string Identity = "identity";
 
-    private const int ChunkBytes = 81920;
-
     /// <returns>The complete body, or the problem to answer instead (415, 413 or 400) when it cannot be taken whole.</returns>
-    public static async Task<(ReadOnlyMemory<byte> Body, IActionResult? Refusal)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    public static async Task<(ReadOnlyMemory<byte> Body, IActionResult? Refusal)> ReadAsync(HttpRequest request,
+        long limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (UnsupportedMediaType(request.ContentType) is { } mediaTypeProblem)
@@ -45,7 +44,7 @@ internal static class PushedBody
 
         try
         {
-            return await ReadWholeAsync(request.Body, limit, cancellationToken).ConfigureAwait(false) is { } body
+            return await RequestBody.ReadAtMostAsync(request.Body, limit, cancellationToken).ConfigureAwait(false) is { } body
                 ? (body, null)
                 : (default, TooLarge(limit));
         }
@@ -57,36 +56,15 @@ internal static class PushedBody
         catch (Exception ex) when (ex is Microsoft.AspNetCore.Http.BadHttpRequestException or IOException)
         {
             // The connection ended before the body did (a Content-Length not reached, a broken chunked encoding): nothing was landed.
-            return (default, Problems.Create(StatusCodes.Status400BadRequest, "Incomplete body", "The body ended before its declared end; nothing was received. Send the feed again.",
-                new Dictionary<string, object?> { ["errors"] = new[] { new ValidationIssue("", null, "parse:incomplete-body", "The request body ended before its declared length or its last chunk.") } }));
+            return (default,
+                Problems.Create(StatusCodes.Status400BadRequest, "Incomplete body",
+                "The body ended before its declared end; nothing was received. Send the feed again.",
+                new Dictionary<string, object?> { ["errors"] = new[] { new ValidationIssue("", null,
+                    "parse:incomplete-body", "The request body ended before its declared length or its last chunk.") } }));
         }
     }
 
-    /// <summary>
-    /// Reads to the end, holding at most <paramref name="limit"/> bytes: a body without Content-Length (chunked) or
-    /// one that runs past its announced length stops being read at the first byte over the limit.
-    /// </summary>
-    /// <returns>Null when the body is larger than the limit.</returns>
-    public static async Task<byte[]?> ReadWholeAsync(Stream body, long limit, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[ChunkBytes];
-        int read;
-        while ((read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(ChunkBytes, limit - buffer.Length + 1)), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
-    /// <summary>Null for <c>application/json</c> with no charset or <c>charset=utf-8</c>; otherwise the 415 that says what to send.</summary>
+    // Null for application/json with no charset or charset=utf-8; otherwise the 415 that says what to send.
     private static ObjectResult? UnsupportedMediaType(string? contentType)
     {
         string? detail = null;
@@ -100,12 +78,14 @@ internal static class PushedBody
         }
         else if (HeaderUtilities.RemoveQuotes(parsed.Charset) is { Length: > 0 } charset && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
         {
-            detail = $"Content-Type '{contentType}' names another character set; a feed is UTF-8 (RFC 8259 §8.1): send application/json, with charset=utf-8 or none.";
+            detail = $"Content-Type '{contentType}' names another character set; a feed is UTF-8 (RFC 8259 §8.1): send application/json, with "
+                + $"charset=utf-8 or none.";
         }
 
         return detail is null
             ? null
-            : Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail, new Dictionary<string, object?> { ["parameter"] = HeaderNames.ContentType });
+            : Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail,
+                new Dictionary<string, object?> { ["parameter"] = HeaderNames.ContentType });
     }
 
     private static ObjectResult TooLarge(long limit) => Problems.Create(StatusCodes.Status413PayloadTooLarge, "Feed too large",

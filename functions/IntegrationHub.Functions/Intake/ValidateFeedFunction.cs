@@ -19,7 +19,8 @@ public sealed class ValidateFeedFunction(FeedValidator validator, IOptions<Intak
     [Function(nameof(ValidateFeed))]
     [Access(AccessPolicy.OwnSource, AuditAction = AccessGate.ValidateAction)]
     public async Task<IActionResult> ValidateFeed(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "feeds/{source}/validate")] HttpRequest request, string source, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "feeds/{source}/validate")] HttpRequest request,
+            string source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var (body, refusal) = await PushedBody.ReadAsync(request, limits.Value.MaxFeedBytes, cancellationToken).ConfigureAwait(false);

@@ -110,7 +110,8 @@ public static class DatasetPublishedEvent
         _ = KindOf(current.Period);
 
         var data = new DatasetPublishedData(
-            current.Period, current.Version, current.Status, current.MethodologyVersion, Url(current.Period, current.Version), changes, AreasOf(current, changes));
+            current.Period, current.Version, current.Status, current.MethodologyVersion,
+                Url(current.Period, current.Version), changes, AreasOf(current, changes));
         return new CloudEvent(CloudEventsSpecVersion.V1_0)
         {
             Id = Id(current.Period, current.Version),
@@ -168,10 +169,8 @@ public static class DatasetPublishedEvent
         _ => throw new ArgumentException($"Data sets are quarterly or yearly; '{period}' is neither.", nameof(period)),
     };
 
-    /// <summary>
-    /// Areas with at least one changed figure, in the data set's order (areas that no longer appear come last). Version 1
-    /// announces every area of the data set, including one without any figure.
-    /// </summary>
+    // Areas with at least one changed figure, in the data set's order (areas that no longer appear come last). Version
+    // 1 announces every area of the data set, including one without any figure.
     private static List<string> AreasOf(DatasetDocument current, IReadOnlyList<IndicatorChange> changes)
     {
         var changed = changes.Select(c => c.AreaCode).ToHashSet(StringComparer.Ordinal);

@@ -35,7 +35,8 @@ public static class PublishingServiceCollectionExtensions
             // fullyQualifiedNamespace with the managed identity in Azure, or a connection string.
             services.AddAzureClients(clients => clients.AddServiceBusClient(configuration.GetSection(PublishingOptions.ServiceBusSection)));
             // One sender for the app's lifetime: it keeps its AMQP link open between sends.
-            services.AddSingleton(sp => sp.GetRequiredService<ServiceBusClient>().CreateSender(sp.GetRequiredService<IOptions<PublishingOptions>>().Value.TopicName));
+            services.AddSingleton(sp =>
+                sp.GetRequiredService<ServiceBusClient>().CreateSender(sp.GetRequiredService<IOptions<PublishingOptions>>().Value.TopicName));
             services.AddSingleton<IDatasetPublisher>(sp =>
                 new ServiceBusDatasetPublisher(sp.GetRequiredService<ServiceBusSender>(), sp.GetRequiredService<ILogger<ServiceBusDatasetPublisher>>()));
         }
@@ -52,11 +53,10 @@ public static class PublishingServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>
-    /// The subscribers' queue service (<see cref="PublishingOptions.QueueSection"/>, by default the hub's storage): from the
-    /// section's connection string locally (Azurite), else from <c>queueServiceUri</c> with the default credential. Not AddQueueServiceClient(section): in Azure the section's
-    /// <c>serviceUri</c> is the blob endpoint, which that method would take.
-    /// </summary>
+    // The subscribers' queue service (PublishingOptions.QueueSection, by default the hub's storage): from the section's
+    // connection string locally (Azurite), else from queueServiceUri with the default credential. Not
+    // AddQueueServiceClient(section): in Azure the section's serviceUri is the blob endpoint, which that method would
+    // take.
     private static void AddQueueServiceClient(IServiceCollection services, IConfigurationSection storage)
     {
         var connectionString = PublishingOptions.ConnectionStringOf(storage);
@@ -69,7 +69,8 @@ public static class PublishingServiceCollectionExtensions
             }
             else if (!string.IsNullOrWhiteSpace(serviceUri))
             {
-                clients.AddClient<QueueServiceClient, QueueClientOptions>((options, credential) => new QueueServiceClient(new Uri(serviceUri), credential, Base64(options)));
+                clients.AddClient<QueueServiceClient, QueueClientOptions>((options, credential) =>
+                    new QueueServiceClient(new Uri(serviceUri), credential, Base64(options)));
             }
 
             // Neither: start-up validation reports the missing setting.
@@ -82,7 +83,7 @@ public static class PublishingServiceCollectionExtensions
         return options;
     }
 
-    /// <summary>Checks the client settings of the chosen mode, which live outside the Publishing section.</summary>
+    // Checks the client settings of the chosen mode, which live outside the Publishing section.
     private sealed class ClientSettingsValidation(IConfiguration configuration) : IValidateOptions<PublishingOptions>
     {
         public ValidateOptionsResult Validate(string? name, PublishingOptions options) =>

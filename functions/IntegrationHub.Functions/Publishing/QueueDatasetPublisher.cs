@@ -16,28 +16,12 @@ namespace IntegrationHub.Functions.Publishing;
 /// (<see cref="SubscriptionFilter.Matches"/>, the meaning its Service Bus rule has in Azure).
 /// </summary>
 /// <remarks>
-/// <para>
-/// Queue names are <c>{prefix}{subscriber name}</c>, lower-cased, every character outside a-z, 0-9 and '-' and every run
-/// of hyphens turned into one hyphen: <c>sub-dual-carbon-dashboard</c>. The prefix is <see cref="DefaultQueueNamePrefix"/>
-/// unless one is given (tests give their own to keep their queues apart). A queue is created, if missing, when an
-/// event is sent to it.
-/// </para>
-/// <para>
-/// Messages are Base64-encoded, which is what Functions queue triggers expect by default: the
-/// <see cref="QueueServiceClient"/> given must be configured with <see cref="QueueMessageEncoding.Base64"/>
-/// (AddPublishing does so).
-/// </para>
-/// <para>
-/// Claim check: a Storage queue message holds at most 64 KiB, Base64 text, so about 48 KiB of JSON, and a version 1 of a
-/// real data set (every figure listed as changed) is larger. Such an event is stored whole, exactly the structured JSON
-/// that would otherwise have been sent, in the hub's storage at <c>datasets/{period}/events/v{version}.json</c>
-/// (content type <c>application/cloudevents+json</c>), before any message is sent. Each matching queue then receives
-/// the same event without <c>data</c> and with the CloudEvents <c>dataref</c> extension attribute set to that path
-/// (<see cref="DatasetPublishedEvent.DataRef"/>): a relative URI-reference, container then blob name within the hub's
-/// storage account. A subscriber that gets an event with <c>dataref</c> and no <c>data</c> reads that blob (locally with
-/// the same Azurite connection string as the hub) and handles its content as the event. Filters are evaluated on the
-/// full event, so routing is the same either way. Events that fit are sent inline and write no blob.
-/// </para>
+/// Queue names are <c>{prefix}{subscriber name}</c> (<see cref="DefaultQueueNamePrefix"/> unless tests give their
+/// own), lower-cased, other characters and runs of hyphens made one hyphen; a queue is created when first sent to.
+/// Messages are Base64, what Functions queue triggers expect (the <see cref="QueueServiceClient"/> must use
+/// <see cref="QueueMessageEncoding.Base64"/>). A message holds about 48 KiB of JSON, less than a real version 1, so an
+/// event that does not fit is stored whole at <c>datasets/{period}/events/v{version}.json</c> before any send, and the
+/// queues get it without <c>data</c>, with <see cref="DatasetPublishedEvent.DataRef"/> naming that blob (claim check).
 /// </remarks>
 public sealed partial class QueueDatasetPublisher : IDatasetPublisher
 {
@@ -67,7 +51,8 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher
         var clash = this.subscribers.GroupBy(s => s.Queue, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
         {
-            throw new ArgumentException($"Subscribers {string.Join(", ", clash.Select(s => s.Subscriber.Name))} would share queue {clash.Key}.", nameof(subscribers));
+            throw new ArgumentException($"Subscribers {string.Join(", ", clash.Select(s => s.Subscriber.Name))} would share queue {clash.Key}.",
+                nameof(subscribers));
         }
     }
 
@@ -128,7 +113,8 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher
 
             // Stored before any message is sent, so the reference resolves by the time a subscriber reads it. The bytes of
             // a version's event are always the same, so a retried publish overwrites them with themselves.
-            await StoreClaimCheckAsync(DatasetPublishedEvent.ClaimCheckBlobName(data.Period, data.Version), structured, cancellationToken).ConfigureAwait(false);
+            await StoreClaimCheckAsync(DatasetPublishedEvent.ClaimCheckBlobName(data.Period, data.Version),
+                structured, cancellationToken).ConfigureAwait(false);
             LogClaimChecked(logger, dataSetEvent.Id!, Base64Length(structured.Length), maxBytes, dataRef.OriginalString);
             body = BinaryData.FromBytes(slim);
         }
@@ -144,7 +130,7 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher
         }
     }
 
-    /// <summary>Length of the Base64 text of <paramref name="bytes"/> bytes, padding included: what a queue message counts.</summary>
+    // Length of the Base64 text of bytes bytes, padding included: what a queue message counts.
     private static int Base64Length(int bytes) => 4 * ((bytes + 2) / 3);
 
     private async Task StoreClaimCheckAsync(string blobName, byte[] structured, CancellationToken cancellationToken)

@@ -22,7 +22,8 @@ public sealed partial class PullActivities(
     /// verdict and, when accepted, handed to its own ProcessFeed run.
     /// </summary>
     [Function(nameof(FetchFeed))]
-    public async Task<FetchedFeed> FetchFeed([ActivityTrigger] FetchRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    public async Task<FetchedFeed> FetchFeed([ActivityTrigger] FetchRequest request,
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(client);
@@ -83,12 +84,14 @@ public sealed partial class PullActivities(
             {
                 LogFailed(logger, request.Source, request.Period, (int)response.StatusCode);
                 throw new HttpRequestException(
-                    string.Create(CultureInfo.InvariantCulture, $"{request.Source} answered {(int)response.StatusCode} {response.ReasonPhrase} for {request.Period} ({url.GetLeftPart(UriPartial.Path)})."),
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"{request.Source} answered {(int)response.StatusCode} {response.ReasonPhrase} for {request.Period} ({url.GetLeftPart(UriPartial.Path)})."),
                     null, response.StatusCode);
             }
 
             body = await ReadLimitedAsync(response, limits.Value.MaxFeedBytes, timeout.Token).ConfigureAwait(false)
-                ?? throw new PullRefusedException(string.Create(CultureInfo.InvariantCulture, $"{request.Source} served more than {limits.Value.MaxFeedBytes} bytes for {request.Period}."));
+                ?? throw new PullRefusedException(string.Create(CultureInfo.InvariantCulture,
+                    $"{request.Source} served more than {limits.Value.MaxFeedBytes} bytes for {request.Period}."));
         }
         catch (HttpRequestException ex) when (ex.InnerException is PullRefusedException refused)
         {
@@ -99,7 +102,8 @@ public sealed partial class PullActivities(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             LogTimedOut(logger, request.Source, request.Period, source.TimeoutSeconds);
-            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{request.Source} did not answer within {source.TimeoutSeconds} s for {request.Period}."));
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                $"{request.Source} did not answer within {source.TimeoutSeconds} s for {request.Period}."));
         }
 
         return body;
@@ -112,24 +116,11 @@ public sealed partial class PullActivities(
             return null;
         }
 
-        using var buffer = new MemoryStream();
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > maxBytes)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
+            return await RequestBody.ReadAtMostAsync(stream, maxBytes, cancellationToken).ConfigureAwait(false);
         }
-
-        return buffer.ToArray();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pulled {Source} {Period}: {Bytes} bytes, {Verdict}")]

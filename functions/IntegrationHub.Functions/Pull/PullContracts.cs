@@ -12,7 +12,8 @@ public sealed record PullInput(string Source, string Period, int MaxAttempts, in
 
 public sealed record FetchRequest(string Source, string Period);
 
-/// <summary>The fetched bytes are in <c>landing/{Source}/{ContentHash}.json</c>, judged; <see cref="AlreadyDecided"/> when they had been received before.</summary>
+/// <summary>The fetched bytes are in <c>landing/{Source}/{ContentHash}.json</c>, judged; <see cref="AlreadyDecided"/>
+/// when they had been received before.</summary>
 public sealed record FetchedFeed(string Source, string Period, string ContentHash, bool AlreadyDecided)
 {
     public string? FeedId { get; init; }

@@ -16,19 +16,23 @@ namespace IntegrationHub.Functions.Pull;
 public sealed class PullFunctions(PullScheduler scheduler, AuditLog audit, TimeProvider clock)
 {
     [Function(nameof(PullStatisticsOnSchedule))]
-    public Task PullStatisticsOnSchedule([TimerTrigger("%" + PullSchedules.Statistics + "%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+    public Task PullStatisticsOnSchedule([TimerTrigger("%" + PullSchedules.Statistics + "%")] TimerInfo timer,
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         scheduler.StartDueAsync(client, FeedSource.Statistics, clock.GetUtcNow(), cancellationToken);
 
     [Function(nameof(PullPowerGridOnSchedule))]
-    public Task PullPowerGridOnSchedule([TimerTrigger("%" + PullSchedules.PowerGrid + "%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+    public Task PullPowerGridOnSchedule([TimerTrigger("%" + PullSchedules.PowerGrid + "%")] TimerInfo timer,
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         scheduler.StartDueAsync(client, FeedSource.PowerGrid, clock.GetUtcNow(), cancellationToken);
 
     [Function(nameof(PullTransportOnSchedule))]
-    public Task PullTransportOnSchedule([TimerTrigger("%" + PullSchedules.Transport + "%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+    public Task PullTransportOnSchedule([TimerTrigger("%" + PullSchedules.Transport + "%")] TimerInfo timer,
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         scheduler.StartDueAsync(client, FeedSource.Transport, clock.GetUtcNow(), cancellationToken);
 
     [Function(nameof(PullEnvironmentOnSchedule))]
-    public Task PullEnvironmentOnSchedule([TimerTrigger("%" + PullSchedules.Environment + "%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+    public Task PullEnvironmentOnSchedule([TimerTrigger("%" + PullSchedules.Environment + "%")] TimerInfo timer,
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         scheduler.StartDueAsync(client, FeedSource.Environment, clock.GetUtcNow(), cancellationToken);
 
     /// <summary>Ops start a pull of one department period now (the demo cycle does this for the sample periods); audited as <c>pull</c>.</summary>
@@ -42,26 +46,31 @@ public sealed class PullFunctions(PullScheduler scheduler, AuditLog audit, TimeP
         var actor = OpsActor.Of(request.Admitted().Caller);
         var (answer, outcome) = await AnswerPullAsync(source, period, client, actor, cancellationToken).ConfigureAwait(false);
         var detail = (answer as ObjectResult)?.Value is ProblemDetails problem ? problem.Detail : null;
-        await audit.RecordAsync(actor, "pull", InstanceIds.Pull(source, period), outcome, (answer as IStatusCodeActionResult)?.StatusCode ?? StatusCodes.Status200OK, detail, CancellationToken.None)
+        await audit.RecordAsync(actor, "pull", InstanceIds.Pull(source, period), outcome,
+            (answer as IStatusCodeActionResult)?.StatusCode ?? StatusCodes.Status200OK, detail, CancellationToken.None)
             .ConfigureAwait(false);
         return answer;
     }
 
-    private async Task<(IActionResult Answer, string Outcome)> AnswerPullAsync(string source, string period, DurableTaskClient client, OpsActor actor, CancellationToken cancellationToken)
+    private async Task<(IActionResult Answer, string Outcome)> AnswerPullAsync(string source, string period,
+        DurableTaskClient client, OpsActor actor, CancellationToken cancellationToken)
     {
         if (!FeedSource.IsKnown(source))
         {
-            return (Problems.Create(StatusCodes.Status404NotFound, "Unknown source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}."), "not-found");
+            return (Problems.Create(StatusCodes.Status404NotFound, "Unknown source",
+                $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}."), "not-found");
         }
 
         if (!Period.TryParse(period, out var parsed) || !FeedSource.AcceptsPeriodKind(source, parsed.Kind))
         {
-            return (Problems.Create(StatusCodes.Status400BadRequest, "Invalid period", $"'{period}' is not a period that {source} sends.", new Dictionary<string, object?> { ["parameter"] = "period" }), "invalid");
+            return (Problems.Create(StatusCodes.Status400BadRequest, "Invalid period",
+                $"'{period}' is not a period that {source} sends.", new Dictionary<string, object?> { ["parameter"] = "period" }), "invalid");
         }
 
         if (!scheduler.IsConfigured(source))
         {
-            return (Problems.Create(StatusCodes.Status409Conflict, "Pull not configured", $"Set Pull__{PullUrl.SettingName(source)}__BaseUrl to pull {source}."), "not-configured");
+            return (Problems.Create(StatusCodes.Status409Conflict, "Pull not configured",
+                $"Set Pull__{PullUrl.SettingName(source)}__BaseUrl to pull {source}."), "not-configured");
         }
 
         // Recorded before it starts: a pull the audit log cannot take is not started (503).

@@ -42,7 +42,8 @@ public sealed partial class PullScheduler(IOptionsMonitor<PullOptions> options, 
         var instanceId = InstanceIds.Pull(source, period);
         var settings = options.CurrentValue;
         var outcome = await starter.StartAsync(
-            client, nameof(PullFeedOrchestration.PullFeed), instanceId, new PullInput(source, period, settings.RetryMaxAttempts, settings.RetryFirstIntervalSeconds),
+            client, nameof(PullFeedOrchestration.PullFeed), instanceId,
+                new PullInput(source, period, settings.RetryMaxAttempts, settings.RetryFirstIntervalSeconds),
             restartFinished: true, cancellationToken).ConfigureAwait(false);
         return (instanceId, outcome == StartOutcome.Started);
     }

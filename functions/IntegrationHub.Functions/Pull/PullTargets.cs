@@ -166,7 +166,8 @@ public static class PullTargets
         return (b[0] & 0xe0) == 0x20 ? AddressScope.Public : AddressScope.Forbidden;
     }
 
-    /// <summary>The IPv4 address an IPv6 address carries: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d) or 6to4 (2002:AABB:CCDD::).</summary>
+    // The IPv4 address an IPv6 address carries: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d), NAT64
+    // (64:ff9b::a.b.c.d) or 6to4 (2002:AABB:CCDD::).
     private static IPAddress? EmbeddedIPv4(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)

@@ -16,7 +16,8 @@ public static class PullUrl
         var settings = options.For(source);
         if (!settings.IsConfigured || !Uri.TryCreate(settings.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
         {
-            throw new PullRefusedException($"Pulling {source} is not configured: set Pull__{SettingName(source)}__BaseUrl to the department API's http(s) base URL.");
+            throw new PullRefusedException($"Pulling {source} is not configured: set Pull__{SettingName(source)}__BaseUrl to the department API's "
+                + $"http(s) base URL.");
         }
 
         if (!options.AllowsHost(baseUrl.Host))

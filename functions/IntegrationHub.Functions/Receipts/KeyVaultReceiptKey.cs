@@ -82,10 +82,8 @@ public sealed class KeyVaultReceiptKey(KeyClient keys, string keyName, Func<Uri,
         return list;
     }
 
-    /// <summary>
-    /// A vault that cannot be reached or refuses the app is an outage of a dependency, answered 503 (nothing is landed
-    /// before the receipt is signed, so sending again is safe), not a 500.
-    /// </summary>
+    // A vault that cannot be reached or refuses the app is an outage of a dependency, answered 503 (nothing is landed
+    // before the receipt is signed, so sending again is safe), not a 500.
     private static async Task<T> CallAsync<T>(Func<Task<T>> call)
     {
         try
@@ -94,7 +92,8 @@ public sealed class KeyVaultReceiptKey(KeyClient keys, string keyName, Func<Uri,
         }
         catch (Exception ex) when (ex is RequestFailedException or AuthenticationFailedException)
         {
-            var status = ex is RequestFailedException failed ? $"answered {failed.Status} ({failed.ErrorCode ?? "no error code"})" : "refused the app's identity";
+            var status = ex is RequestFailedException failed ? $"answered {failed.Status} ({failed.ErrorCode ?? "no error code"})" : "refused the "
+                + "app's identity";
             throw new DependencyUnavailableException(DependencyOutage.ReceiptKey, $"Key Vault {status} while signing a receipt", ex);
         }
     }

@@ -73,7 +73,7 @@ public sealed partial class LocalFileReceiptKey : IReceiptKey, IDisposable
         }
     }
 
-    /// <summary>Written beside the target, then moved without overwriting: two hubs starting at once keep one key.</summary>
+    // Written beside the target, then moved without overwriting: two hubs starting at once keep one key.
     private static void Generate(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

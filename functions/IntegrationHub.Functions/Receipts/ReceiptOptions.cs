@@ -29,7 +29,8 @@ public sealed class ReceiptOptions
 
     /// <summary>Where the local key is kept when <see cref="LocalKeyFile"/> is not set.</summary>
     public static string DefaultLocalKeyFile =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "IntegrationHub", "receipt-signing-key.pem");
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "IntegrationHub",
+            "receipt-signing-key.pem");
 }
 
 /// <summary>
@@ -50,13 +51,15 @@ internal sealed class ReceiptOptionsValidation(bool inAzure) : Microsoft.Extensi
         if (string.IsNullOrEmpty(options.KeyId))
         {
             return inAzure
-                ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"{Setting} is not set: in Azure receipts are signed with a Key Vault key (infra/ sets it).")
+                ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"{Setting} is not set: in Azure receipts are signed with a Key Vault key "
+                    + $"(infra/ sets it).")
                 : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
         }
 
         return Uri.TryCreate(options.KeyId, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
             && uri.Segments is [_, "keys/", { Length: > 0 }] or [_, "keys/", { Length: > 0 }, { Length: > 0 }]
             ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
-            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"{Setting} is not a Key Vault key URL such as https://{{vault}}.vault.azure.net/keys/{{name}}.");
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"{Setting} is not a Key Vault key URL such as "
+                + $"https://{{vault}}.vault.azure.net/keys/{{name}}.");
     }
 }

@@ -41,7 +41,7 @@ public static class ReceiptServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Opens (locally: creates) the key when the host starts, so its log line comes then, not at the first push.</summary>
+    // Opens (locally: creates) the key when the host starts, so its log line comes then, not at the first push.
     private sealed class ReceiptKeyAtStart(IServiceProvider services) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)

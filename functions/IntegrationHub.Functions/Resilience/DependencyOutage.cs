@@ -85,7 +85,8 @@ public sealed partial class DependencyOutage(string dependency, string detail)
 
             // Still failing after the SDK's retries: the service is down or overloaded, not the request wrong.
             case RequestFailedException { Status: 408 or 500 or 502 or 503 or 504 } failing:
-                return new DependencyOutage(Storage, string.Create(CultureInfo.InvariantCulture, $"the hub's storage answered {failing.Status} ({failing.ErrorCode ?? "no error code"})"));
+                return new DependencyOutage(Storage,
+                    string.Create(CultureInfo.InvariantCulture, $"the hub's storage answered {failing.Status} ({failing.ErrorCode ?? "no error code"})"));
 
             case HttpRequestException or SocketException:
                 return new DependencyOutage(Storage, $"the hub's storage could not be reached ({exception.Message})");

@@ -72,7 +72,8 @@ public sealed class SchemaDirectory
         if (ofKind.Count == 0)
         {
             return new SchemaAnswer.NotFound(
-                $"No schema '{path}': there is no kind '{kind}'. Kinds: {string.Join(", ", all.Select(d => d.Kind).Distinct())}; GET /api/schemas lists every schema.", "kind");
+                $"No schema '{path}': there is no kind '{kind}'. Kinds: {string.Join(", ", all.Select(d => d.Kind).Distinct())}; GET /api/schemas "
+                    + $"lists every schema.", "kind");
         }
 
         if (segments.Length == 3 && ofKind.Where(d => d.Name == segments[1]).Select(d => d.Version).ToList() is { Count: > 0 } versions)

@@ -25,7 +25,8 @@ public sealed class SchemaFunctions(SchemaDirectory directory)
     [Function(nameof(GetSchema))]
     [Access(AccessPolicy.Anonymous)]
     public IActionResult GetSchema(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/{kind}/{name}/{version}")] HttpRequest request, string kind, string name, string version) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/{kind}/{name}/{version}")] HttpRequest request, string kind, string name,
+            string version) =>
         Send(request, directory.Get(kind, name, version), SchemaContentType);
 
     /// <summary>The schemas whose path has two segments: <c>dataset/{version}</c> and <c>reference/{name}</c>.</summary>

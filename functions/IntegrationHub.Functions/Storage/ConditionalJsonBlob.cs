@@ -18,7 +18,8 @@ internal static class ConditionalJsonBlob
         try
         {
             var content = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            return (content.Value.Content.ToObjectFromJson<T>(HubJson.Options) ?? throw new InvalidDataException($"{blob.Name} is empty."), content.Value.Details.ETag);
+            return (content.Value.Content.ToObjectFromJson<T>(HubJson.Options)
+                ?? throw new InvalidDataException($"{blob.Name} is empty."), content.Value.Details.ETag);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {

@@ -91,7 +91,8 @@ public sealed class ConsolidationRecords(BlobServiceClient blobs)
         var found = new List<Inclusion>();
         try
         {
-            await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = $"inclusions/{period}/" }, cancellationToken)
+            await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = $"inclusions/{period}/" },
+                cancellationToken)
                 .ConfigureAwait(false))
             {
                 if (!item.Metadata.TryGetValue(VersionKey, out var version))
@@ -99,7 +100,8 @@ public sealed class ConsolidationRecords(BlobServiceClient blobs)
                     continue;
                 }
 
-                found.Add(new Inclusion(period, int.Parse(version, CultureInfo.InvariantCulture), Generations(item.Metadata, BeforePrefix), Generations(item.Metadata, AfterPrefix)));
+                found.Add(new Inclusion(period, int.Parse(version, CultureInfo.InvariantCulture),
+                    Generations(item.Metadata, BeforePrefix), Generations(item.Metadata, AfterPrefix)));
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -116,7 +118,7 @@ public sealed class ConsolidationRecords(BlobServiceClient blobs)
 
     private BlobClient Demand(string period) => Container.GetBlobClient($"demand/{period}.json");
 
-    /// <summary>Named by the generations the run reached: the same run retried writes the same name.</summary>
+    // Named by the generations the run reached: the same run retried writes the same name.
     private static string InclusionName(Inclusion inclusion) =>
         $"inclusions/{inclusion.Period}/"
         + string.Join('.', inclusion.After.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => FormattableString.Invariant($"{g.Key}-{g.Value:D9}")));

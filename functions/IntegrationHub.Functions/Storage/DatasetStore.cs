@@ -73,7 +73,8 @@ public sealed class DatasetStore(BlobServiceClient blobs)
         try
         {
             var content = await Container.GetBlobClient(VersionPath(period, version)).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            var sha = content.Value.Details.Metadata.TryGetValue(Sha256Key, out var stored) ? stored : Convert.ToHexStringLower(SHA256.HashData(content.Value.Content.ToMemory().Span));
+            var sha = content.Value.Details.Metadata.TryGetValue(Sha256Key,
+                out var stored) ? stored : Convert.ToHexStringLower(SHA256.HashData(content.Value.Content.ToMemory().Span));
             return new StoredDataset(period, version, content.Value.Content, sha);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -157,7 +158,8 @@ public sealed class DatasetStore(BlobServiceClient blobs)
     public async Task<bool> IsAnnouncedAsync(string period, int version, CancellationToken cancellationToken) =>
         (await Container.GetBlobClient(AnnouncedPath(period, version)).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value;
 
-    private static string AnnouncedPath(string period, int version) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{period}/announced/v{version}.json");
+    private static string AnnouncedPath(string period, int version) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{period}/announced/v{version}.json");
 
     /// <summary>Periods that have at least one published version.</summary>
     public async Task<IReadOnlyList<string>> ListPeriodsAsync(CancellationToken cancellationToken)

@@ -24,7 +24,8 @@ public enum FeedState
 /// <summary>What the hub knows about one feed, as <c>GET /api/feeds/{source}/{feedId}</c> shows it.</summary>
 /// <param name="Datasets">The data-set versions that first included the feed, as <c>{period}/v{n}</c>.</param>
 public sealed record FeedStatus(
-    string FeedId, string Source, string? Period, FeedState State, string LandingBlob, DateTimeOffset ReceivedAt, ValidationReport? Report, IReadOnlyList<string> Datasets)
+    string FeedId, string Source, string? Period, FeedState State, string LandingBlob, DateTimeOffset ReceivedAt,
+        ValidationReport? Report, IReadOnlyList<string> Datasets)
 {
     /// <summary>Where the feed sits in the ledger, once recorded: what its consolidated state is worked out from.</summary>
     [JsonIgnore]
@@ -161,7 +162,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
             };
             try
             {
-                await landing.SetMetadataAsync(metadata, new BlobRequestConditions { IfMatch = properties.Value.ETag }, cancellationToken).ConfigureAwait(false);
+                await landing.SetMetadataAsync(metadata,
+                    new BlobRequestConditions { IfMatch = properties.Value.ETag }, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
@@ -171,11 +173,10 @@ public sealed class FeedStore(BlobServiceClient blobs)
         }
     }
 
-    /// <summary>
-    /// The report, with what the quarantine list shows in its metadata (the body's hash, the period, the error count):
-    /// one listing call then makes a page, and it still says so once retention has deleted the body.
-    /// </summary>
-    private async Task StoreQuarantineReportAsync(string source, string contentHash, string feedId, ValidationReport report, CancellationToken cancellationToken)
+    // The report, with what the quarantine list shows in its metadata (the body's hash, the period, the error count):
+    // one listing call then makes a page, and it still says so once retention has deleted the body.
+    private async Task StoreQuarantineReportAsync(string source, string contentHash, string feedId,
+        ValidationReport report, CancellationToken cancellationToken)
     {
         var metadata = new Dictionary<string, string>
         {
@@ -189,7 +190,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
 
         await blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobClient(QuarantinePath(source, feedId)).UploadAsync(
             BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(report, HubJson.Options)),
-            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" }, Metadata = metadata }, cancellationToken).ConfigureAwait(false);
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" }, Metadata = metadata },
+                cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A quarantined feed's report: under the folder its body was pushed to, by its feed id.</summary>
@@ -222,7 +224,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
         ArgumentNullException.ThrowIfNull(feed);
         var name = NormalisedPath(feed.Source, feed.Period, feed.FeedId);
         await blobs.GetBlobContainerClient(HubContainers.Normalized).GetBlobClient(name)
-            .UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(feed, HubJson.Options)), overwrite: true, cancellationToken).ConfigureAwait(false);
+            .UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(feed, HubJson.Options)),
+                overwrite: true, cancellationToken).ConfigureAwait(false);
         return name;
     }
 
@@ -231,7 +234,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
         var content = await blobs.GetBlobContainerClient(HubContainers.Normalized).GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return content.Value.Content.ToObjectFromJson<NormalisedFeed>(HubJson.Options) ?? throw new InvalidDataException($"Normalised feed {name} is empty.");
+            return content.Value.Content.ToObjectFromJson<NormalisedFeed>(HubJson.Options)
+                ?? throw new InvalidDataException($"Normalised feed {name} is empty.");
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
         {
@@ -271,7 +275,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
         }
 
         var landing = blobs.GetBlobContainerClient(HubContainers.Landing);
-        await foreach (var item in landing.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = $"{source}/{hashPrefix}" }, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in landing.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = $"{source}/{hashPrefix}" },
+            cancellationToken).ConfigureAwait(false))
         {
             if (item.Metadata.TryGetValue(FeedIdKey, out var id) && id == feedId)
             {
@@ -282,7 +287,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
         return null;
     }
 
-    /// <summary>The status of landed bytes by source and (a prefix of) their SHA-256; null when none landed. Bytes without a verdict yet have an empty feed id.</summary>
+    /// <summary>The status of landed bytes by source and (a prefix of) their SHA-256; null when none landed. Bytes
+    /// without a verdict yet have an empty feed id.</summary>
     public Task<FeedStatus?> GetStatusByContentHashAsync(string source, string contentHashPrefix, CancellationToken cancellationToken) =>
         FindStatusAsync(source, contentHashPrefix, cancellationToken);
 
@@ -309,7 +315,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
         }
 
         // The tag first: stopped between the two writes, the body is kept as if valid, never deleted while it is.
-        await landing.SetTagsAsync(new Dictionary<string, string> { [StateTag] = nameof(FeedState.Validated) }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await landing.SetTagsAsync(new Dictionary<string, string> { [StateTag] = nameof(FeedState.Validated) },
+            cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
             await landing.SetMetadataAsync(verdict, new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken).ConfigureAwait(false);
@@ -343,7 +350,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
     {
         var landing = blobs.GetBlobContainerClient(HubContainers.Landing);
         var count = 0;
-        await foreach (var item in landing.GetBlobsAsync(new GetBlobsOptions { Prefix = source is null ? null : source + "/" }, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in landing.GetBlobsAsync(new GetBlobsOptions { Prefix = source is null ? null : source + "/" },
+            cancellationToken).ConfigureAwait(false))
         {
             // The names ListLandedAsync takes for landed bodies, no others.
             if (item.Name.IndexOf('/', StringComparison.Ordinal) > 0 && item.Name.EndsWith(".json", StringComparison.Ordinal))
@@ -355,7 +363,7 @@ public sealed class FeedStore(BlobServiceClient blobs)
         return count;
     }
 
-    /// <summary>A landing blob as its name and metadata record it; null for a blob that is not a landed body.</summary>
+    // A landing blob as its name and metadata record it; null for a blob that is not a landed body.
     private static LandedFeed? ToLanded(BlobItem item)
     {
         var slash = item.Name.IndexOf('/', StringComparison.Ordinal);
@@ -430,7 +438,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
                 item.Metadata.TryGetValue(ReportLandingKey, out var hash);
                 item.Metadata.TryGetValue(PeriodKey, out var period);
                 int? errors = item.Metadata.TryGetValue(ReportErrorsKey, out var count)
-                    && int.TryParse(count, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+                    && int.TryParse(count, System.Globalization.NumberStyles.None,
+                        System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
                 entries.Add(new QuarantineReportEntry(
                     item.Name[..slash], item.Name[(slash + 1)..^".json".Length], hash, period, item.Properties.CreatedOn ?? DateTimeOffset.MinValue, errors));
             }
@@ -459,7 +468,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
     private async Task<FeedStatus?> FindStatusAsync(string source, string hashPrefix, CancellationToken cancellationToken)
     {
         var landing = blobs.GetBlobContainerClient(HubContainers.Landing);
-        await foreach (var item in landing.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = $"{source}/{hashPrefix}" }, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in landing.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = $"{source}/{hashPrefix}" },
+            cancellationToken).ConfigureAwait(false))
         {
             return await ToStatusAsync(source, item, cancellationToken).ConfigureAwait(false);
         }
@@ -479,7 +489,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
 
         var datasets = item.Metadata.TryGetValue(DatasetsKey, out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
         return new FeedStatus(
-            id ?? "", source, item.Metadata.TryGetValue(PeriodKey, out var period) ? period : null, state, $"{HubContainers.Landing}/{item.Name}", item.Properties.CreatedOn ?? DateTimeOffset.MinValue, report, datasets)
+            id ?? "", source, item.Metadata.TryGetValue(PeriodKey, out var period) ? period : null, state,
+                $"{HubContainers.Landing}/{item.Name}", item.Properties.CreatedOn ?? DateTimeOffset.MinValue, report, datasets)
         {
             Ledger = PositionOf(item.Metadata),
             Receipt = item.Metadata.TryGetValue(ReceiptKey, out var receipt) ? receipt : null,

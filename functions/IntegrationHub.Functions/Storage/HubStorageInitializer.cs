@@ -12,7 +12,8 @@ namespace IntegrationHub.Functions.Storage;
 /// them in Azure too, but a fresh storage account (Azurite under <c>func start</c>) has none, and a container deleted
 /// by hand must not turn every request into a 500. Creating is idempotent, so two instances doing it at once is fine.
 /// </summary>
-public sealed partial class HubStorageInitializer(BlobServiceClient blobs, MissingContainerSignal missing, ILogger<HubStorageInitializer> logger) : IHostedService, IDisposable
+public sealed partial class HubStorageInitializer(BlobServiceClient blobs, MissingContainerSignal missing,
+    ILogger<HubStorageInitializer> logger) : IHostedService, IDisposable
 {
     /// <summary>How long start-up waits for the first attempt before serving anyway (the background loop goes on).</summary>
     public static readonly TimeSpan StartWait = TimeSpan.FromSeconds(15);

@@ -88,7 +88,8 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
             catch (RequestFailedException ex) when (ex.ErrorCode == "BlobNotFound")
             {
                 // The year's first feed (or a segment just opened): create the log and append again.
-                await log.CreateIfNotExistsAsync(new AppendBlobCreateOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" } }, cancellationToken)
+                await log.CreateIfNotExistsAsync(new AppendBlobCreateOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" } },
+                    cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (RequestFailedException ex) when (ex.ErrorCode is "MaxBlobSizeConditionNotMet" or "BlockCountExceedsLimit")
@@ -121,10 +122,8 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
         return new LedgerDocument(year, generation, entries);
     }
 
-    /// <summary>
-    /// The segment's lines, reading only the bytes appended since this instance last read it: the emulator reads an
-    /// append blob block by block, so reading a year of thousands of feeds whole for every build was most of its cost.
-    /// </summary>
+    // The segment's lines, reading only the bytes appended since this instance last read it: the emulator reads an
+    // append blob block by block, so reading a year of thousands of feeds whole for every build was most of its cost.
     private async Task<IReadOnlyList<LedgerEntry>> ReadSegmentAsync(int year, int segment, CancellationToken cancellationToken)
     {
         var known = prefixes.GetValueOrDefault((year, segment)) ?? new SegmentPrefix(0, []);
@@ -132,7 +131,8 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
         BinaryData content;
         try
         {
-            content = (await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(known.Length) }, cancellationToken).ConfigureAwait(false)).Value.Content;
+            content = (await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(known.Length) },
+                cancellationToken).ConfigureAwait(false)).Value.Content;
         }
         catch (RequestFailedException ex) when (ex.Status == 416)
         {
@@ -162,7 +162,8 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
         }
 
         var newest = segments[^1];
-        var properties = await Container.GetBlobClient(SegmentName(year, newest)).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var properties = await Container.GetBlobClient(SegmentName(year,
+            newest)).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         return offset + (newest * SegmentSpan) + properties.Value.BlobCommittedBlockCount;
     }
 
@@ -206,7 +207,8 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
             await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
             {
                 if (item.Name.EndsWith(".jsonl", StringComparison.Ordinal)
-                    && int.TryParse(item.Name.AsSpan(prefix.Length, item.Name.Length - prefix.Length - 6), NumberStyles.None, CultureInfo.InvariantCulture, out var segment))
+                    && int.TryParse(item.Name.AsSpan(prefix.Length, item.Name.Length - prefix.Length - 6),
+                        NumberStyles.None, CultureInfo.InvariantCulture, out var segment))
                 {
                     segments.Add(segment);
                 }
@@ -221,7 +223,7 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
         return segments;
     }
 
-    /// <summary>An older build's year document (empty if none): this build only reads it, so each instance reads it once.</summary>
+    // An older build's year document (empty if none): this build only reads it, so each instance reads it once.
     private async Task<LedgerDocument> LegacyAsync(int year, CancellationToken cancellationToken)
     {
         if (legacyDocuments.TryGetValue(year, out var known))

@@ -88,14 +88,17 @@ public static class HubTelemetry
 
     private static readonly Counter<long> FeedsReceived = Meter.CreateCounter<long>(Instruments.FeedsReceived, "{feed}", "Feeds whose bytes reached the hub.");
     private static readonly Counter<long> FeedsJudged = Meter.CreateCounter<long>(Instruments.FeedsJudged, "{feed}", "Verdicts on landed feeds.");
-    private static readonly Histogram<double> ValidationDuration = Meter.CreateHistogram<double>(Instruments.ValidationDuration, "s", "Time the validation of one feed took.");
+    private static readonly Histogram<double> ValidationDuration = Meter.CreateHistogram<double>(Instruments.ValidationDuration, "s",
+        "Time the validation of one feed took.");
     private static readonly Counter<long> DatasetsBuilt = Meter.CreateCounter<long>(Instruments.DatasetsBuilt, "{version}", "New data-set versions stored.");
     private static readonly Counter<long> EventsPublished = Meter.CreateCounter<long>(Instruments.EventsPublished, "{event}", "Data-set events announced.");
     private static readonly Counter<long> PullsFetched = Meter.CreateCounter<long>(Instruments.PullsFetched, "{fetch}", "Pull fetches from a department.");
-    private static readonly Counter<long> AnonymousRefusals = Meter.CreateCounter<long>(Instruments.AnonymousRefused, "{request}", "Requests refused without a valid key.");
+    private static readonly Counter<long> AnonymousRefusals = Meter.CreateCounter<long>(Instruments.AnonymousRefused,
+        "{request}", "Requests refused without a valid key.");
     private static readonly Histogram<double> PullDuration = Meter.CreateHistogram<double>(Instruments.PullDuration, "s", "Time one pull fetch took.");
 
-    /// <summary>A push's body was read (<see cref="PushChannel"/>), or a pull's body fetched (<see cref="PullChannel"/>): the feed is in the hub's hands.</summary>
+    /// <summary>A push's body was read (<see cref="PushChannel"/>), or a pull's body fetched
+    /// (<see cref="PullChannel"/>): the feed is in the hub's hands.</summary>
     public static void FeedReceived(string source, string channel) =>
         FeedsReceived.Add(1, new(Tags.Source, source), new(Tags.Channel, channel));
 

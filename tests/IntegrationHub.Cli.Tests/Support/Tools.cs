@@ -5,7 +5,9 @@ namespace IntegrationHub.Cli.Tests.Support;
 /// <summary>A program run as a user runs it: its exit code, standard output and standard error (both redirected).</summary>
 internal static class Processes
 {
-    public static (int ExitCode, string Stdout, string Stderr) Run(string program, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null)
+    /// <param name="environment">Variables set for the process; the hub's own (<c>HUB_URL</c>, keys) are never inherited from the test run.</param>
+    public static (int ExitCode, string Stdout, string Stderr) Run(
+        string program, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null, IDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory is not null)
@@ -21,6 +23,11 @@ internal static class Processes
         foreach (var variable in new[] { "HUB_URL", "HUB_KEY", "HUB_OPS_KEY" })
         {
             start.Environment.Remove(variable);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start)!;

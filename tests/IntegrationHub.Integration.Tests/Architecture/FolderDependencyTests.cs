@@ -29,7 +29,7 @@ public sealed partial class FolderDependencyTests
 
     private static Dictionary<string, HashSet<string>> FolderGraph()
     {
-        var app = Path.Combine(AzuriteFixture.RepoRoot(), "functions", "IntegrationHub.Functions");
+        var app = Path.Combine(RepoPaths.Root, "functions", "IntegrationHub.Functions");
         var graph = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(app, "*.cs", SearchOption.AllDirectories))
         {

@@ -36,7 +36,7 @@ public sealed class DatasetPublishedEventTests
     [Fact]
     public void Create_SchemaExampleDataset_SerialisesToExactlyTheSchemaExample()
     {
-        var schema = JsonNode.Parse(File.ReadAllText(Path.Combine(AzuriteFixture.RepoRoot(), "schemas", "events", "dataset-published", "1.1.schema.json")))!;
+        var schema = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "schemas", "events", "dataset-published", "1.1.schema.json")))!;
         var example = schema["examples"]![0]!;
 
         using var structured = Structured(Q1Version2, Q1Version2Changes);

@@ -47,7 +47,7 @@ internal static class PublishingSamples
         var feeds = new List<NormalisedFeed>();
         foreach (var year in new[] { "2020", "2024" })
         {
-            foreach (var path in Directory.EnumerateFiles(Path.Combine(AzuriteFixture.RepoRoot(), "local-dev", "sample-feeds", year), "*.json"))
+            foreach (var path in Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "local-dev", "sample-feeds", year), "*.json"))
             {
                 var check = Hub.Validator.Validate(File.ReadAllBytes(path));
                 feeds.Add(FeedNormaliser.Normalise(check.Feed ?? throw new InvalidOperationException($"Sample feed {Path.GetFileName(path)} is invalid.")));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Azure.Storage.Blobs;
 using IntegrationHub.Core;
 using IntegrationHub.Functions.Intake;
+using IntegrationHub.Integration.Tests.Intake;
 using IntegrationHub.Functions.Storage;
 using IntegrationHub.Functions.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -55,7 +56,7 @@ public sealed class HubTelemetryTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Push_ValidThenTheSameBytesAgain_RecordsReceiveAndJudgeActivitiesAndCountsEachVerdict()
     {
-        var body = File.ReadAllBytes(Path.Combine(AzuriteFixture.RepoRoot(), "local-dev", "sample-feeds", "2024", "transport-2024-06-r0.json"));
+        var body = File.ReadAllBytes(Path.Combine(RepoPaths.Root, "local-dev", "sample-feeds", "2024", "transport-2024-06-r0.json"));
 
         var first = await intake.LandAsync("transport", body, "push", CancellationToken.None);
         var second = await intake.LandAsync("transport", body, "push", CancellationToken.None);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace IntegrationHub.LocalHost.Tests.Browser;
@@ -69,6 +70,51 @@ public sealed partial class WebPagesHttpTests(BrowserHub fixture)
         }
     }
 
+    [Fact]
+    public async Task ConsoleScript_FieldsItReadsFromAnswers_AreAllDefinedByTheServedOpenApiDocument()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Api.Address };
+        var script = await http.GetStringAsync("/api/web/console.js");
+        var document = JsonNode.Parse(await http.GetStringAsync("/api/openapi.json"))!;
+        var documented = new HashSet<string>(StringComparer.Ordinal);
+        CollectPropertyNames(document["components"]!["schemas"]!, documented);
+
+        // A helper that tries several names for one field is a guess at the API, not a reading of it.
+        Assert.DoesNotContain("pick(", script, StringComparison.Ordinal);
+        var read = AnswerFieldRead().Matches(script).Select(m => m.Groups["field"].Value)
+            .Concat(AnswerDestructured().Matches(script).SelectMany(m => m.Groups["fields"].Value.Split(',')
+                .Select(f => f.Split(':')[0].Trim())))
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("lastUpdatedAt", read);
+        Assert.Empty(read.Except(documented).Order(StringComparer.Ordinal));
+    }
+
+    private static void CollectPropertyNames(JsonNode? node, HashSet<string> names)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    if (key == "properties" && value is JsonObject properties)
+                    {
+                        names.UnionWith(properties.Select(p => p.Key));
+                    }
+
+                    CollectPropertyNames(value, names);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    CollectPropertyNames(item, names);
+                }
+
+                break;
+        }
+    }
+
     private static void AssertSecurityHeaders(HttpResponseMessage response)
     {
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
@@ -82,4 +128,13 @@ public sealed partial class WebPagesHttpTests(BrowserHub fixture)
 
     [GeneratedRegex(@"(?:src|href)=""(?<url>web/[^""]+)""")]
     private static partial Regex AssetReference();
+
+    // The console's names for what an answer holds (an instance, a feed, an issue, …), then a field read from it.
+    private const string AnswerNames = "instance|answer|feed|issue|quarantine|run|failure|event|outcome|entry|report|before|v";
+
+    [GeneratedRegex(@"(?<![.\w$])(?:" + AnswerNames + @")\??\.(?<field>[a-zA-Z]+)\b(?!\()")]
+    private static partial Regex AnswerFieldRead();
+
+    [GeneratedRegex(@"const \{(?<fields>[^}]*)\} = (?:" + AnswerNames + @");")]
+    private static partial Regex AnswerDestructured();
 }

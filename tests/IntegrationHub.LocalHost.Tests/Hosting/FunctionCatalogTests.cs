@@ -13,7 +13,7 @@ public sealed class FunctionCatalogTests
     {
         // functions.metadata is what the real Functions host indexes; the local host must run the same set, no more, no less.
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var metadata = Path.Combine(RepoRoot(), "functions", "IntegrationHub.Functions", "bin", configuration, "net10.0", "functions.metadata");
+        var metadata = Path.Combine(RepoPaths.Root, "functions", "IntegrationHub.Functions", "bin", configuration, "net10.0", "functions.metadata");
         using var document = JsonDocument.Parse(File.ReadAllBytes(metadata));
         var fromBuild = document.RootElement.EnumerateArray()
             .Select(f => (Name: f.GetProperty("name").GetString()!, Trigger: f.GetProperty("bindings").EnumerateArray().First(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal)).GetProperty("type").GetString()!))
@@ -40,16 +40,5 @@ public sealed class FunctionCatalogTests
 
         Assert.Superset(new HashSet<string> { "PushFeed", "GetFeedStatus", "ProcessFeed", "PullFeed", "ConsolidatePeriod", "StartPull", "PullStatisticsOnSchedule", "GetDataset", "Health" }, names);
         Assert.All(Discovered.Where(f => f.Trigger == TriggerKind.Orchestration), f => Assert.True(f.Method.IsStatic, $"{f.Name} must be static"));
-    }
-
-    private static string RepoRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "IntegrationHub.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Repository root not found.");
     }
 }

@@ -147,12 +147,5 @@ const Hub = (() => {
     return first || [];
   }
 
-  /** The first present property among `names` (answers whose exact field names may vary). */
-  function pick(object, ...names) {
-    if (!object || typeof object !== 'object') return undefined;
-    for (const name of names) if (object[name] !== undefined && object[name] !== null) return object[name];
-    return undefined;
-  }
-
-  return { el, svg, request, HubError, errorBlock, okBlock, show, formatTime, formatNumber, pretty, parseMaybe, listOf, pick };
+  return { el, svg, request, HubError, errorBlock, okBlock, show, formatTime, formatNumber, pretty, parseMaybe, listOf };
 })();

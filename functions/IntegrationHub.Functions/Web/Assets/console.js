@@ -4,7 +4,7 @@
 'use strict';
 
 (() => {
-  const { el, request, errorBlock, okBlock, show, formatTime, pretty, parseMaybe, listOf, pick, HubError } = Hub;
+  const { el, request, errorBlock, okBlock, show, formatTime, pretty, parseMaybe, HubError } = Hub;
 
   const KEY_STORAGE = 'integrationhub.opsKey';
   const TERMINAL = new Set(['Completed', 'Failed', 'Terminated']);
@@ -146,11 +146,11 @@
 
   const instanceHash = (id) => `#/instances/${encodeURIComponent(id)}`;
   const instancePath = (id) => `ops/instances/${encodeURIComponent(id)}`;
-  const statusOf = (instance) => pick(instance, 'status', 'runtimeStatus') || 'unknown';
+  const statusOf = (instance) => instance?.status || 'unknown';
   const badge = (status, id) => el('span', { class: ['badge', String(status)], id }, String(status));
 
   function stageOf(instance) {
-    const custom = parseMaybe(pick(instance, 'customStatus'));
+    const custom = parseMaybe(instance.customStatus);
     if (custom && typeof custom === 'object') return custom.stage || '';
     return typeof custom === 'string' ? custom : '';
   }
@@ -185,8 +185,8 @@
     body.replaceChildren(el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'Loading…')));
     try {
       const answer = (await ops(`ops/instances${listQuery(state.pageTokens[state.page])}`)).body;
-      const instances = listOf(answer, 'instances', 'items');
-      state.nextToken = Array.isArray(answer) ? null : pick(answer, 'continuationToken') || null;
+      const instances = answer.instances;
+      state.nextToken = answer.continuationToken || null;
       body.replaceChildren(...(instances.length
         ? instances.map(instanceRow)
         : [el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'No instance matches these filters.'))]));
@@ -202,8 +202,7 @@
 
   /** A feed's run that ended with the feed quarantined: the hub says why (feedId, errors, issues), else null. */
   function quarantineOf(instance) {
-    const quarantine = pick(instance, 'quarantine');
-    return quarantine && typeof quarantine === 'object' ? quarantine : null;
+    return instance.quarantine || null;
   }
 
   // The run completed, but what ops need to know is that its feed was quarantined.
@@ -212,32 +211,30 @@
 
   // A JSON Pointer as shown: the empty pointer (RFC 6901: the whole document) would be invisible.
   const pointerText = (issue) => {
-    const pointer = pick(issue, 'instanceLocation', 'pointer', 'path', 'location');
-    return pointer === undefined ? '' : String(pointer) || '(root)';
+    return issue.instanceLocation || '(root)';
   };
 
-  const issueText = (issue) => [pointerText(issue), pick(issue, 'keyword', 'rule') || ''].filter(Boolean).join(' ');
+  const issueText = (issue) => `${pointerText(issue)} ${issue.keyword}`;
 
   function quarantineStage(quarantine) {
-    const issues = Array.isArray(quarantine.issues) ? quarantine.issues : [];
-    const count = typeof quarantine.errors === 'number' ? quarantine.errors : issues.length;
+    const { issues, errors: count } = quarantine;
     return el('div', { class: 'quarantine-reasons' },
       el('div', {}, `quarantined · ${count} violation${count === 1 ? '' : 's'}`),
-      issues.length ? el('ul', { class: 'small mono' }, issues.map((issue) => el('li', { title: pick(issue, 'message') || '' }, issueText(issue)))) : null,
+      issues.length ? el('ul', { class: 'small mono' }, issues.map((issue) => el('li', { title: issue.message }, issueText(issue)))) : null,
       count > issues.length ? el('div', { class: 'small muted' }, `and ${count - issues.length} more on the detail page`) : null);
   }
 
   function instanceRow(instance) {
-    const id = pick(instance, 'instanceId', 'id') || '';
+    const id = instance.instanceId;
     const status = statusOf(instance);
     const quarantine = quarantineOf(instance);
     return el('tr', { class: 'clickable', dataset: quarantine ? { instanceId: id, status, quarantined: 'true' } : { instanceId: id, status }, onclick: () => { location.hash = instanceHash(id); } },
       el('td', { class: 'mono' }, el('a', { href: instanceHash(id) }, id)),
-      el('td', {}, pick(instance, 'name') || ''),
+      el('td', {}, instance.name),
       el('td', {}, quarantine ? quarantineBadge(status) : badge(status)),
       el('td', {}, quarantine ? quarantineStage(quarantine) : stageOf(instance)),
-      el('td', { class: 'small' }, formatTime(pick(instance, 'createdAt'))),
-      el('td', { class: 'small' }, formatTime(pick(instance, 'lastUpdatedAt'))));
+      el('td', { class: 'small' }, formatTime(instance.createdAt)),
+      el('td', { class: 'small' }, formatTime(instance.lastUpdatedAt)));
   }
 
   function restartPaging() {
@@ -281,12 +278,10 @@
     if (!choice.ok) return;
     try {
       const answer = (await ops(`ops/replay-failed${query.toString() ? `?${query}` : ''}`, { method: 'POST' })).body;
-      const outcomes = listOf(answer, 'results', 'replayed', 'instances', 'outcomes');
-      const counts = answer && typeof answer.matched === 'number'
-        ? `${answer.matched} matched, ${answer.replayed} replayed, ${answer.skipped} skipped, ${answer.errors} error(s).`
-        : `${outcomes.length} instance(s) considered.`;
+      const outcomes = answer.results;
+      const counts = `${answer.matched} matched, ${answer.replayed} replayed, ${answer.skipped} skipped, ${answer.errors} error(s).`;
       show(message, okBlock(`Replay of failed instances: ${counts}`,
-        outcomes.length ? el('ul', {}, outcomes.map((o) => el('li', {}, typeof o === 'string' ? o : outcomeText(o)))) : null));
+        outcomes.length ? el('ul', {}, outcomes.map((o) => el('li', {}, outcomeText(o)))) : null));
     } catch (err) {
       show(message, errorBlock(err, 'Replaying failed instances'));
     }
@@ -294,11 +289,8 @@
   });
 
   function outcomeText(outcome) {
-    const id = pick(outcome, 'instanceId', 'id') || '';
-    const result = pick(outcome, 'outcome', 'result', 'status') || '';
-    const next = pick(outcome, 'newInstanceId', 'replayInstanceId');
-    const detail = pick(outcome, 'message', 'detail', 'reason');
-    return [id, result && `: ${result}`, next && ` → ${next}`, detail && ` (${detail})`].filter(Boolean).join('');
+    const { instanceId, outcome: result, detail } = outcome;
+    return [instanceId, `: ${result}`, detail && ` (${detail})`].filter(Boolean).join('');
   }
 
   // ---- one instance -----------------------------------------------------------------------------------------
@@ -339,7 +331,7 @@
       try {
         const instance = await loadInstance(id);
         const status = statusOf(instance);
-        const moved = !baseline || status !== baseline.status || pick(instance, 'lastUpdatedAt') !== baseline.lastUpdatedAt;
+        const moved = !baseline || status !== baseline.status || instance.lastUpdatedAt !== baseline.lastUpdatedAt;
         again = !TERMINAL.has(status) || (!moved && Date.now() - started < WATCH_FOR_CHANGE_MS);
       } catch (err) {
         // A replay's new instance may not be listed for a moment.
@@ -358,45 +350,33 @@
     state.watch += 1;
   }
 
-  const SHOWN_ELSEWHERE = new Set([
-    'instanceId', 'id', 'name', 'status', 'runtimeStatus', 'createdAt', 'lastUpdatedAt', 'customStatus', 'input', 'output',
-    'inputSummary', 'outputSummary', 'failure', 'failureDetails', 'feeds', 'history', 'historyEvents', 'actions',
-    'inputTruncated', 'outputTruncated', 'historySource', 'quarantine', 'earlierRuns', 'earlierRunCount',
-  ]);
-
   function renderInstance(instance) {
     const status = statusOf(instance);
     const quarantine = quarantineOf(instance);
     const facts = [
       ['Status', quarantine ? [badge(status, 'detail-status'), ' ', quarantineBadge(status, 'detail-quarantined')] : badge(status, 'detail-status')],
-      ['Name', pick(instance, 'name') || ''],
-      ['Created', formatTime(pick(instance, 'createdAt'))],
-      ['Last updated', formatTime(pick(instance, 'lastUpdatedAt'))],
+      ['Name', instance.name],
+      ['Created', formatTime(instance.createdAt)],
+      ['Last updated', formatTime(instance.lastUpdatedAt)],
     ];
-    const custom = pick(instance, 'customStatus');
-    if (custom !== undefined) facts.push(['Custom status', el('code', {}, typeof custom === 'string' ? custom : JSON.stringify(custom))]);
-    for (const [name, value] of Object.entries(instance || {})) {
-      if (SHOWN_ELSEWHERE.has(name) || value === null || typeof value === 'object') continue;
-      facts.push([name, /At$|time/i.test(name) ? formatTime(value) : String(value)]);
-    }
+    if (instance.customStatus != null) facts.push(['Custom status', el('code', {}, instance.customStatus)]);
     $('detail-facts').replaceChildren(...facts.flatMap(([term, value]) => [el('dt', {}, term), el('dd', {}, value)]));
 
-    // The hub says which actions the instance's state allows; without that list, the console's own rule applies.
-    const offered = Array.isArray(instance && instance.actions) ? instance.actions : null;
+    // The hub says which actions the instance's state allows.
     for (const button of $('detail-actions').querySelectorAll('button[data-action]')) {
       const action = ACTIONS[button.dataset.action];
-      const allowed = offered ? offered.includes(button.dataset.action) : status === 'unknown' || action.allowed.includes(status);
+      const allowed = instance.actions.includes(button.dataset.action);
       button.disabled = !allowed;
       button.title = allowed ? action.hint : `Not for a ${status} instance.`;
     }
 
-    renderFailure(pick(instance, 'failure', 'failureDetails'));
-    renderPayload($('detail-input'), pick(instance, 'input', 'inputSummary'), instance.inputTruncated, 'No input recorded.');
-    renderPayload($('detail-output'), pick(instance, 'output', 'outputSummary'), instance.outputTruncated, TERMINAL.has(status) ? 'No output.' : 'Not finished yet.');
+    renderFailure(instance.failure);
+    renderPayload($('detail-input'), instance.input, instance.inputTruncated, 'No input recorded.');
+    renderPayload($('detail-output'), instance.output, instance.outputTruncated, TERMINAL.has(status) ? 'No output.' : 'Not finished yet.');
     renderQuarantine(quarantine);
-    renderFeeds(pick(instance, 'feeds'));
-    renderHistory(pick(instance, 'history', 'historyEvents'), pick(instance, 'historySource'));
-    renderEarlierRuns(pick(instance, 'earlierRuns'), pick(instance, 'earlierRunCount'));
+    renderFeeds(instance.feeds);
+    renderHistory(instance.history, instance.historySource);
+    renderEarlierRuns(instance.earlierRuns, instance.earlierRunCount);
     $('detail-raw').textContent = JSON.stringify(instance, null, 2);
   }
 
@@ -410,26 +390,25 @@
     const card = $('detail-quarantine-card');
     card.hidden = !quarantine;
     if (!quarantine) return;
-    const issues = Array.isArray(quarantine.issues) ? quarantine.issues : [];
-    const count = typeof quarantine.errors === 'number' ? quarantine.errors : issues.length;
+    const { issues, errors: count } = quarantine;
     $('detail-quarantine').replaceChildren(
       el('dl', { class: 'facts' },
-        el('dt', {}, 'Feed'), el('dd', { class: 'mono' }, String(pick(quarantine, 'feedId') || '')),
-        el('dt', {}, 'Feed state now'), el('dd', {}, String(pick(quarantine, 'state') || 'not found')),
+        el('dt', {}, 'Feed'), el('dd', { class: 'mono' }, quarantine.feedId),
+        el('dt', {}, 'Feed state now'), el('dd', {}, quarantine.state || 'not found'),
         el('dt', {}, 'Violations'), el('dd', {}, String(count))),
       issues.length ? violationTable('Errors', issues) : el('p', { class: 'empty' }, 'The hub has no report for this feed.'),
       count > issues.length ? el('p', { class: 'small muted' }, `${count - issues.length} more violations were counted but not listed.`) : '');
   }
 
   function renderEarlierRuns(runs, total) {
-    const list = Array.isArray(runs) ? runs : [];
+    const list = runs || [];
     const card = $('detail-earlier-card');
     card.hidden = list.length === 0;
     if (!list.length) return;
     const more = typeof total === 'number' && total > list.length ? el('p', { class: 'small muted' }, `${total - list.length} older runs are kept but not shown.`) : null;
     $('detail-earlier').replaceChildren(...list.map((run) => {
-      const status = String(pick(run, 'status') || 'unknown');
-      const events = Array.isArray(run.history) ? run.history : [];
+      const { status } = run;
+      const events = run.history || [];
       return el('article', { class: 'earlier-run', dataset: { status } },
         el('header', {},
           el('span', { class: ['badge', status] }, status),
@@ -445,42 +424,28 @@
 
   function renderFailure(value) {
     const card = $('detail-failure-card');
-    card.hidden = value === undefined || value === null || value === '';
+    card.hidden = !value;
     if (card.hidden) return;
-    $('detail-failure').replaceChildren(failureBlock(parseMaybe(value), 0));
+    $('detail-failure').replaceChildren(failureBlock(value, 0));
   }
 
   function failureBlock(failure, depth) {
-    if (!failure || typeof failure !== 'object') return el('pre', { id: depth === 0 ? 'detail-failure-message' : null }, String(failure));
-    const known = {
-      Message: pick(failure, 'message', 'errorMessage'),
-      Type: pick(failure, 'type', 'errorType', 'exceptionType'),
-      Activity: pick(failure, 'activity', 'activityName', 'failedActivity', 'taskName'),
-      Attempts: pick(failure, 'attempts', 'attemptCount', 'attempt'),
-    };
-    const used = new Set(['message', 'errorMessage', 'type', 'errorType', 'exceptionType', 'activity', 'activityName', 'failedActivity', 'taskName',
-      'attempts', 'attemptCount', 'attempt', 'stackTrace', 'stack', 'innerFailure', 'inner', 'innerError']);
-    const rows = Object.entries(known).filter(([, v]) => v !== undefined);
-    for (const [name, v] of Object.entries(failure)) {
-      if (!used.has(name) && v !== null && typeof v !== 'object') rows.push([name === 'summary' ? 'Orchestration' : name, /At$/.test(name) ? formatTime(v) : v]);
-    }
-    const stack = pick(failure, 'stackTrace', 'stack');
-    const inner = pick(failure, 'innerFailure', 'inner', 'innerError');
+    const rows = [
+      ['Message', failure.message], ['Type', failure.type], ['Activity', failure.activity], ['Attempts', failure.attempts],
+      ['Orchestration', failure.summary], ['failedAt', failure.failedAt && formatTime(failure.failedAt)],
+    ].filter(([, v]) => v != null);
     return el('div', {},
       el('dl', { class: 'facts', id: depth === 0 ? 'detail-failure-facts' : null },
-        rows.flatMap(([term, v]) => [el('dt', {}, term), el('dd', {}, typeof v === 'object' ? JSON.stringify(v) : String(v))])),
-      stack ? [el('h3', {}, 'Stack'), el('pre', {}, String(stack))] : null,
-      inner && depth < 5 ? [el('h3', {}, 'Caused by'), failureBlock(inner, depth + 1)] : null);
+        rows.flatMap(([term, v]) => [el('dt', {}, term), el('dd', {}, String(v))])),
+      failure.stackTrace ? [el('h3', {}, 'Stack'), el('pre', {}, failure.stackTrace)] : null);
   }
 
   function renderFeeds(feeds) {
     const card = $('detail-feeds-card');
-    const list = Array.isArray(feeds) ? feeds : feeds ? [feeds] : [];
-    card.hidden = list.length === 0;
-    $('detail-feeds').replaceChildren(el('ul', {}, list.map((feed) => {
-      if (typeof feed === 'string') return el('li', { class: 'mono' }, feed);
-      const name = pick(feed, 'feedId', 'id') || [feed.source, feed.period].filter(Boolean).join(' ') || JSON.stringify(feed);
-      const state = pick(feed, 'state');
+    card.hidden = feeds.length === 0;
+    $('detail-feeds').replaceChildren(el('ul', {}, feeds.map((feed) => {
+      const name = feed.feedId || `${feed.source} ${feed.period}`;
+      const { state } = feed;
       const hash = !feed.feedId && feed.contentHash ? ` · ${String(feed.contentHash).slice(0, 16)}` : '';
       return el('li', {}, el('span', { class: 'mono' }, name), hash, state ? [' ', el('span', { class: ['badge', feedStateClass(state)] }, state)] : '');
     })));
@@ -490,31 +455,24 @@
     return { Consolidated: 'Completed', Validated: 'Running', Received: 'Pending', Quarantined: 'Failed' }[state] || 'unknown';
   }
 
-  function renderHistory(history, source) {
-    const events = Array.isArray(history) ? history : [];
-    const note = source ? el('p', { class: 'small muted' }, String(source)) : null;
+  function renderHistory(events, source) {
+    const note = el('p', { class: 'small muted' }, source);
     if (!events.length) {
-      $('detail-history').replaceChildren(el('p', { class: 'empty' }, history === undefined ? 'The hub gave no history for this instance.' : 'No history events.'), note || '');
+      $('detail-history').replaceChildren(el('p', { class: 'empty' }, 'No history events.'), note);
       return;
     }
-    $('detail-history').replaceChildren(el('div', { class: 'table-scroll' }, historyTable(events, 'history')), note || '');
+    $('detail-history').replaceChildren(el('div', { class: 'table-scroll' }, historyTable(events, 'history')), note);
   }
 
   function historyTable(events, id) {
-    const timeKeys = ['timestamp', 'time', 'at'];
-    const typeKeys = ['eventType', 'type', 'kind'];
-    const nameKeys = ['name', 'activity', 'taskName'];
-    const idKeys = ['eventId'];
     const rows = events.map((event, index) => {
-      const rest = Object.entries(event || {}).filter(([k, v]) => v !== null && ![...timeKeys, ...typeKeys, ...nameKeys, ...idKeys].includes(k));
-      const detail = rest.map(([k, v]) => (k === 'detail' ? String(v) : `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)).join(' · ');
-      const type = pick(event, ...typeKeys) || '';
-      const eventId = pick(event, ...idKeys);
+      const { eventId, type, taskScheduledId } = event;
+      const detail = [taskScheduledId != null ? `taskScheduledId: ${taskScheduledId}` : null, event.detail].filter((v) => v != null).join(' · ');
       return el('tr', { dataset: { eventType: type }, class: /Failed$/.test(type) ? 'failed-event' : null },
-        el('td', { class: 'num' }, eventId === undefined ? String(index + 1) : eventId >= 0 ? String(eventId) : ''),
-        el('td', { class: 'small' }, formatTime(pick(event, ...timeKeys))),
-        el('td', {}, String(type)),
-        el('td', {}, String(pick(event, ...nameKeys) || '')),
+        el('td', { class: 'num' }, eventId == null ? String(index + 1) : eventId >= 0 ? String(eventId) : ''),
+        el('td', { class: 'small' }, formatTime(event.timestamp)),
+        el('td', {}, type),
+        el('td', {}, event.name || ''),
         el('td', { class: 'mono small' }, detail.length > 400 ? `${detail.slice(0, 400)}…` : detail));
     });
     return el('table', { id, class: 'history' },
@@ -526,7 +484,6 @@
 
   const ACTIONS = {
     replay: {
-      allowed: ['Failed', 'Terminated'],
       hint: 'Run again from the original input, as a new execution.',
       title: (id) => `Replay ${id}?`,
       text: 'It runs again from its original input under the same id, as a new run. The engine keeps only the new run; '
@@ -534,14 +491,12 @@
       request: (id) => [`${instancePath(id)}/replay`, 'POST'],
     },
     rewind: {
-      allowed: ['Failed'],
       hint: 'Rewind the failed instance in place, where the engine supports it.',
       title: (id) => `Rewind ${id}?`,
       text: 'The failed steps run again in the same instance, keeping the steps that succeeded — where the engine supports rewinding.',
       request: (id) => [`${instancePath(id)}/rewind`, 'POST'],
     },
     terminate: {
-      allowed: ['Running', 'Pending', 'Suspended'],
       hint: 'Stop the instance for good.',
       title: (id) => `Terminate ${id}?`,
       text: 'The instance stops for good; what it has not done yet will not happen.',
@@ -549,7 +504,6 @@
       request: (id, reason) => [`${instancePath(id)}/terminate${reason ? `?reason=${encodeURIComponent(reason)}` : ''}`, 'POST', { reason }],
     },
     suspend: {
-      allowed: ['Running', 'Pending'],
       hint: 'Pause the instance until it is resumed.',
       title: (id) => `Suspend ${id}?`,
       text: 'The instance pauses until it is resumed.',
@@ -557,14 +511,12 @@
       request: (id, reason) => [`${instancePath(id)}/suspend${reason ? `?reason=${encodeURIComponent(reason)}` : ''}`, 'POST', { reason }],
     },
     resume: {
-      allowed: ['Suspended'],
       hint: 'Continue a suspended instance.',
       title: (id) => `Resume ${id}?`,
       text: 'The instance continues where it was suspended.',
       request: (id) => [`${instancePath(id)}/resume`, 'POST'],
     },
     purge: {
-      allowed: ['Completed', 'Failed', 'Terminated'],
       hint: 'Delete the finished instance and its history.',
       title: (id) => `Purge ${id}?`,
       text: 'Its state and history are deleted from the task hub. This cannot be undone.',
@@ -598,18 +550,14 @@
       show(message, errorBlock(err, `${name[0].toUpperCase()}${name.slice(1)} ${id}`));
       return;
     }
-    const said = answer && typeof answer === 'object' ? pick(answer, 'message', 'detail', 'outcome') : answer;
     if (name === 'purge') {
-      show(message, okBlock(`Purged ${id}.`, said ? el('div', {}, String(said)) : null));
+      show(message, okBlock(`Purged ${id}.`, null));
       location.hash = '#/instances';
       return;
     }
-    if (name === 'rewind' && answer && (answer.supported === false || answer.rewound === false)) {
-      show(message, errorBlock(new HubError(0, { detail: said || 'The engine does not rewind this instance.' }, 'Rewind is not supported here'), null));
-      return;
-    }
-    const next = (answer && typeof answer === 'object' && pick(answer, 'newInstanceId', 'replayInstanceId', 'instanceId')) || id;
-    const baseline = { status: statusOf(before), lastUpdatedAt: pick(before, 'lastUpdatedAt') };
+    const said = answer.detail;
+    const next = answer.instanceId;
+    const baseline = { status: statusOf(before), lastUpdatedAt: before?.lastUpdatedAt };
     show(message, okBlock(next !== id ? `${name} of ${id} started as ${next}.` : `${name} of ${id} accepted.`, said ? el('div', {}, String(said)) : null));
     if (next !== id) {
       state.pendingWatch = { id: next, baseline: null };
@@ -658,8 +606,8 @@
     try {
       const token = more ? state.quarantineToken : null;
       const answer = (await ops(`ops/quarantine${token ? `?continuationToken=${encodeURIComponent(token)}` : ''}`)).body;
-      const feeds = listOf(answer, 'feeds', 'items', 'quarantined');
-      state.quarantineToken = Array.isArray(answer) ? null : pick(answer, 'continuationToken') || null;
+      const { feeds } = answer;
+      state.quarantineToken = answer.continuationToken || null;
       if (!more) list.replaceChildren();
       list.append(...feeds.map(quarantineItem));
       if (!list.childElementCount) list.append(el('p', { class: 'empty' }, 'No feed is quarantined.'));
@@ -671,12 +619,11 @@
   }
 
   function quarantineItem(feed) {
-    const feedId = pick(feed, 'feedId', 'id') || '';
-    const report = parseMaybe(pick(feed, 'report', 'validation')) || {};
-    const errors = Array.isArray(report) ? report : listOf(report.errors ? { errors: report.errors } : {}, 'errors');
-    const warnings = Array.isArray(report.warnings) ? report.warnings : [];
-    const when = pick(feed, 'quarantinedAt', 'receivedAt', 'at', 'when');
-    const facts = ['source', 'period', 'revision', 'schemaVersion', 'state', 'reason']
+    const { feedId, report } = feed;
+    const errors = report?.errors || [];
+    const warnings = report?.warnings || [];
+    const when = feed.receivedAt;
+    const facts = ['source', 'period']
       .filter((k) => feed[k] !== undefined && feed[k] !== null)
       .map((k) => el('span', { class: 'small' }, el('span', { class: 'muted' }, `${k} `), String(feed[k])));
     return el('article', { class: 'quarantine-item', dataset: { feedId } },
@@ -696,12 +643,10 @@
       el('h3', {}, `${title} (${items.length})`),
       el('table', { class: 'violations' },
         el('thead', {}, el('tr', {}, el('th', {}, 'Where'), el('th', {}, 'Rule'), el('th', {}, 'Message'))),
-        el('tbody', {}, items.map((v) => typeof v === 'string'
-          ? el('tr', {}, el('td', {}), el('td', {}), el('td', {}, v))
-          : el('tr', {},
-            el('td', { class: 'mono small' }, pointerText(v)),
-            el('td', { class: 'small' }, String(pick(v, 'keyword', 'rule', 'code') || '')),
-            el('td', {}, String(pick(v, 'message') || JSON.stringify(v))))))));
+        el('tbody', {}, items.map((v) => el('tr', {},
+          el('td', { class: 'mono small' }, pointerText(v)),
+          el('td', { class: 'small' }, v.keyword),
+          el('td', {}, v.message))))));
   }
 
   async function reprocess(feedId) {
@@ -710,7 +655,7 @@
     if (!choice.ok) return;
     try {
       const answer = (await ops(`ops/feeds/${encodeURIComponent(feedId)}/reprocess`, { method: 'POST' })).body;
-      const instanceId = answer && typeof answer === 'object' ? pick(answer, 'instanceId') : null;
+      const { instanceId } = answer;
       show(message, okBlock(`Reprocessing ${feedId}.`,
         instanceId ? el('div', {}, 'Instance: ', el('a', { href: instanceHash(instanceId), class: 'mono' }, instanceId)) : null));
     } catch (err) {
@@ -724,9 +669,9 @@
 
   // ---- audit log --------------------------------------------------------------------------------------------
 
-  const AUDIT_ORDER = ['at', 'when', 'timestamp', 'time', 'who', 'actor', 'principal', 'user', 'keySlot', 'action', 'what', 'operation',
-    'target', 'instanceId', 'feedId', 'outcome', 'result', 'status', 'detail', 'message'];
-  const AUDIT_LABELS = { at: 'When', actor: 'Who', keySlot: 'Key', action: 'Action', target: 'Target', outcome: 'Outcome', status: 'HTTP', detail: 'Detail' };
+  // The audit entry's fields, in the order shown.
+  const AUDIT_ORDER = ['at', 'actor', 'keySlot', 'name', 'action', 'target', 'outcome', 'status', 'detail'];
+  const AUDIT_LABELS = { at: 'When', actor: 'Who', keySlot: 'Key', name: 'name', action: 'Action', target: 'Target', outcome: 'Outcome', status: 'HTTP', detail: 'Detail' };
   const AUDIT_PAGE = 50;
   let auditEntries = [];
 
@@ -753,8 +698,8 @@
     try {
       const token = more ? state.auditToken : null;
       const answer = (await ops(`ops/audit${auditQuery(token)}`)).body;
-      auditEntries = auditEntries.concat(listOf(answer, 'entries', 'items', 'records', 'events'));
-      state.auditToken = Array.isArray(answer) ? null : pick(answer, 'continuationToken') || null;
+      auditEntries = auditEntries.concat(answer.entries);
+      state.auditToken = answer.continuationToken || null;
       list.replaceChildren(auditTable(auditEntries));
       $('audit-count').textContent = `${auditEntries.length} entr${auditEntries.length === 1 ? 'y' : 'ies'} shown${state.auditToken ? '; older ones on request' : ''}.`;
     } catch (err) {
@@ -766,14 +711,11 @@
 
   function auditTable(entries) {
     if (!entries.length) return el('p', { class: 'empty' }, 'No audit entry matches these filters.');
-    const seen = new Set();
-    for (const entry of entries) for (const key of Object.keys(entry || {})) seen.add(key);
-    const columns = AUDIT_ORDER.filter((k) => seen.has(k)).concat([...seen].filter((k) => !AUDIT_ORDER.includes(k)));
+    const columns = AUDIT_ORDER;
     const cell = (name, value) => {
-      if (value === undefined || value === null) return el('td', {});
-      if (typeof value === 'object') return el('td', { class: 'mono small' }, JSON.stringify(value));
-      if (/^(at|when|timestamp|time)$/.test(name) || /At$/.test(name)) return el('td', { class: 'small' }, formatTime(value));
-      if (/^(outcome|result)$/.test(name)) return el('td', {}, el('span', { class: ['badge', auditOutcomeClass(value)] }, String(value)));
+      if (value == null) return el('td', {});
+      if (name === 'at') return el('td', { class: 'small' }, formatTime(value));
+      if (name === 'outcome') return el('td', {}, el('span', { class: ['badge', auditOutcomeClass(value)] }, value));
       return el('td', {}, String(value));
     };
     return el('table', { id: 'audit' },

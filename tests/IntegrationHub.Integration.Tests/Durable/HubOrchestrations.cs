@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using IntegrationHub.Functions;
-using Microsoft.DurableTask;
+using IntegrationHub.LocalHost;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace IntegrationHub.LocalHost.Tests.Orchestrations;
+namespace IntegrationHub.Integration.Tests.Durable;
 
 /// <summary>One call of a scripted activity: its input after the round trip through the task hub, and when it ran.</summary>
 internal sealed record ActivityCall(string Name, object? Input, DateTimeOffset At);
@@ -79,7 +80,7 @@ internal sealed class HubOrchestrations : IAsyncDisposable
             new DurableTaskTestHostOptions
             {
                 // The host otherwise picks a random port and may collide with one in use.
-                Port = IntegrationHub.LocalHost.Tests.Support.Ports.Free(),
+                Port = Ports.Free(),
 
                 // The local host's payload JSON (camelCase), so inputs, outputs and custom status look as they do there.
                 ConfigureServices = services =>

@@ -1,9 +1,10 @@
+using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Pull;
+using IntegrationHub.Integration.Tests.Durable;
 using Microsoft.DurableTask.Client;
-using IntegrationHub.Functions.Durable;
 
-namespace IntegrationHub.LocalHost.Tests.Orchestrations;
+namespace IntegrationHub.Integration.Tests.Pull;
 
 /// <summary>PullFeed on the in-memory Durable host: a department's period fetched under the retry policy its input carries.</summary>
 public sealed class PullFeedOrchestrationTests

@@ -1,7 +1,7 @@
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Access;
 
-namespace IntegrationHub.Integration.Tests;
+namespace IntegrationHub.Integration.Tests.Access;
 
 public class AccessOptionsTests
 {

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using IntegrationHub.Cli.Tests.Support;
 using IntegrationHub.Core.Tests.Support;
 
-namespace IntegrationHub.Core.Tests;
+namespace IntegrationHub.Cli.Tests;
 
 /// <summary>
 /// <c>hub push</c> and <c>hub ops</c> where no hub answers: usage and transport errors, and keys kept out of the

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using IntegrationHub.Core.Tests.Support;
 
-namespace IntegrationHub.Core.Tests;
+namespace IntegrationHub.Infra.Tests;
 
 /// <summary>
 /// The Service Bus emulator's configuration is written by hand, while the app and infra/ read the subscribers file: a

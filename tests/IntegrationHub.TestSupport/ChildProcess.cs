@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace IntegrationHub.LocalHost.Tests.Support;
+namespace IntegrationHub.TestSupport;
 
 /// <summary>
 /// A process the tests start (Azurite, the department simulators). It is killed with its whole tree on dispose, and

@@ -11,7 +11,7 @@ namespace IntegrationHub.Cli.Tests;
 /// accepts, what it refuses (exit 1) and what it cannot check (exit 2). The hub's own receipts are verified end to end
 /// in the local host's <c>ReceiptEndToEndTests</c>.
 /// </summary>
-public sealed class ReceiptVerifyTests : IDisposable
+public sealed class ReceiptCommandTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("receipt-verify-").FullName;
     private readonly ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -1,9 +1,10 @@
 using IntegrationHub.Functions.Consolidation;
-using IntegrationHub.Functions.Intake;
-using Microsoft.DurableTask.Client;
 using IntegrationHub.Functions.Durable;
+using IntegrationHub.Functions.Intake;
+using IntegrationHub.Integration.Tests.Durable;
+using Microsoft.DurableTask.Client;
 
-namespace IntegrationHub.LocalHost.Tests.Orchestrations;
+namespace IntegrationHub.Integration.Tests.Consolidation;
 
 /// <summary>ConsolidatePeriod on the in-memory Durable host: one period's data set built from the ledger.</summary>
 public sealed class ConsolidatePeriodOrchestrationTests

@@ -10,7 +10,7 @@ namespace IntegrationHub.Integration.Tests;
 /// The intake limits and the pull settings as the hub registers them (AddHubServices): a value that could not work
 /// stops the start with the setting's name, instead of surfacing later as refused feeds or pulls that never finish.
 /// </summary>
-public sealed class StartupOptionsTests
+public sealed class HubServiceCollectionExtensionsTests
 {
     /// <summary>The hub's services over these settings (names as the configuration sees <c>Section__Key</c> app settings).</summary>
     private static ServiceProvider Hub(params (string Key, string Value)[] settings)

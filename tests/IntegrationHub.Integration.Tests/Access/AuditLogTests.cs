@@ -6,14 +6,14 @@ using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using IntegrationHub.Functions.Access;
 
-namespace IntegrationHub.Integration.Tests.Ops;
+namespace IntegrationHub.Integration.Tests.Access;
 
 /// <summary>
 /// The write side of the audit log on real Blob storage: what a line keeps of caller text, and what happens to an ops
 /// action when its line cannot be written. Each test writes in a month of its own.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class AuditLogWriteTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class AuditLogTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private static int months;
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
+using IntegrationHub.Cli.Tests.Support;
 using IntegrationHub.Core.Tests.Support;
 
-namespace IntegrationHub.Core.Tests;
+namespace IntegrationHub.Cli.Tests;
 
 /// <summary><c>hub-bench</c>, the measurement tool kept out of the installed <c>hub</c>: a separate process, as run.</summary>
 public class BenchToolTests

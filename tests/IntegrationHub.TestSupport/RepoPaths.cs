@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace IntegrationHub.LocalHost.Tests.Support;
+namespace IntegrationHub.TestSupport;
 
 /// <summary>Files of the repository the tests read: sample feeds, the subscribers and areas reference files.</summary>
 public static class RepoPaths

@@ -3,8 +3,9 @@ using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Pull;
 using Microsoft.DurableTask.Client;
 using IntegrationHub.Functions.Durable;
+using IntegrationHub.Integration.Tests.Durable;
 
-namespace IntegrationHub.LocalHost.Tests.Orchestrations;
+namespace IntegrationHub.LocalHost.Tests.Hosting;
 
 /// <summary>
 /// The registrar hands orchestrators their input as raw JSON and converts it when they call GetInput&lt;T&gt;: a record

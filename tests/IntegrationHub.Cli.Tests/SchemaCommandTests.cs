@@ -4,7 +4,7 @@ using IntegrationHub.Core.Tests.Support;
 namespace IntegrationHub.Cli.Tests;
 
 /// <summary><c>hub schema check</c> as a department integrator runs it on a draft version: the report and the exit code.</summary>
-public class SchemaCheckCommandTests
+public class SchemaCommandTests
 {
     private static string Transport(string version, string required) => $$$"""
         {

@@ -1,9 +1,10 @@
-using IntegrationHub.Functions.Intake;
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
 using IntegrationHub.Functions.Durable;
+using IntegrationHub.Functions.Intake;
+using IntegrationHub.Integration.Tests.Durable;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask;
 
-namespace IntegrationHub.LocalHost.Tests.Orchestrations;
+namespace IntegrationHub.Integration.Tests.Intake;
 
 /// <summary>ProcessFeed on the in-memory Durable host: a judged feed recorded and handed to its consolidations, once.</summary>
 public sealed class ProcessFeedOrchestrationTests

@@ -3,13 +3,13 @@ using System.Net.Sockets;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 
-namespace IntegrationHub.LocalHost.Tests.Support;
+namespace IntegrationHub.TestSupport;
 
 /// <summary>
-/// A fresh Azurite of our own (npm package in local-dev/), on free ports. The end-to-end tests always start one,
-/// whatever a script may have started, because they need an empty account: no leftover task hub, ledger or
-/// subscriber queue from another run. In memory by default; on disk (a temporary folder of its own) for the fault
-/// tests, which stop it and start it again on the same ports and data, as a storage outage would look to the hub.
+/// The tests' one Azurite (npm package in local-dev/), fresh and on free ports: every test run starts its own,
+/// whatever a script may have started, so no task hub, ledger or queue is left over from another run. In memory by
+/// default; on disk (a temporary folder of its own) for the fault tests, which stop it and start it again on the same
+/// ports and data, as a storage outage would look to the hub.
 /// </summary>
 public sealed class AzuriteInstance : IDisposable
 {
@@ -35,7 +35,7 @@ public sealed class AzuriteInstance : IDisposable
 
     public int QueuePort { get; }
 
-    /// <summary>The connection string with the queue service reached through another port (a <see cref="TcpGate"/> in front of it).</summary>
+    /// <summary>The connection string with the queue service reached through another port (a TCP gate in front of it).</summary>
     public string ConnectionStringWithQueuePort(int port) =>
         ConnectionString.Replace($"QueueEndpoint=http://127.0.0.1:{Text(QueuePort)}/", $"QueueEndpoint=http://127.0.0.1:{Text(port)}/", StringComparison.Ordinal);
 

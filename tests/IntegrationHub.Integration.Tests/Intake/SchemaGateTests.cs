@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace IntegrationHub.Integration.Tests;
+namespace IntegrationHub.Integration.Tests.Intake;
 
 /// <summary>
 /// The schema evolution gate in the app: its own schemas checked with the start-up validation (a breaking minor stops
@@ -38,7 +38,7 @@ public sealed class SchemaGateTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private static string RepoSchema(string path) => File.ReadAllText(Path.Combine(AzuriteFixture.RepoRoot(), "schemas", "feeds", path));
+    private static string RepoSchema(string path) => File.ReadAllText(Path.Combine(RepoPaths.Root, "schemas", "feeds", path));
 
     /// <summary>The repository's transport 1.0, and its 1.1 with <paramref name="change"/> made to it.</summary>
     private static FeedSchemaSet TransportWith(Action<JsonObject> change)
@@ -130,7 +130,7 @@ public sealed class SchemaGateTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     private static byte[] Sample(params string[] parts) =>
-        File.ReadAllBytes(Path.Combine([AzuriteFixture.RepoRoot(), "local-dev", "sample-feeds", .. parts]));
+        File.ReadAllBytes(Path.Combine([RepoPaths.Root, "local-dev", "sample-feeds", .. parts]));
 
     private async Task<List<string>> Names(string container)
     {

@@ -6,12 +6,12 @@ using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Storage;
-using IntegrationHub.LocalHost.Tests.Support;
+using IntegrationHub.Integration.Tests.Durable;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace IntegrationHub.LocalHost.Tests.Orchestrations;
+namespace IntegrationHub.Integration.Tests.Consolidation;
 
 /// <summary>
 /// No feed is left out of every data set, though no feed waits for one: a feed recorded in the ledger and handed over

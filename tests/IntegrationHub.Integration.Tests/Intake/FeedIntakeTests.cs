@@ -5,7 +5,7 @@ using IntegrationHub.Functions.Receipts;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace IntegrationHub.Integration.Tests;
+namespace IntegrationHub.Integration.Tests.Intake;
 
 /// <summary>Push intake on real Blob storage (Azurite): land first, write-once, quarantine with the reason.</summary>
 [Collection(AzuriteCollection.Name)]
@@ -45,7 +45,7 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     private static byte[] Sample(params string[] parts) =>
-        File.ReadAllBytes(Path.Combine([AzuriteFixture.RepoRoot(), "local-dev", "sample-feeds", .. parts]));
+        File.ReadAllBytes(Path.Combine([RepoPaths.Root, "local-dev", "sample-feeds", .. parts]));
 
     private async Task<List<string>> BlobNames(string container)
     {
