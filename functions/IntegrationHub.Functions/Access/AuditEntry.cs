@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace IntegrationHub.Functions.Access;
 
 /// <summary>One line of the audit log.</summary>
@@ -15,4 +16,5 @@ namespace IntegrationHub.Functions.Access;
 /// </param>
 /// <param name="Status">The HTTP status answered (for one instance of a bulk replay, the status its own replay would have had).</param>
 /// <param name="Name">A signed-in person's name (the token's <c>name</c> claim); null for keys.</param>
-public sealed record AuditEntry(DateTimeOffset At, string Actor, string KeySlot, string Action, string Target, string Outcome, int Status, string? Detail, string? Name = null);
+public sealed record AuditEntry(DateTimeOffset At, string Actor,
+    [property: AllowedValues("primary", "secondary", "entra-id", "none", "unknown")] string KeySlot, string Action, string Target, string Outcome, int Status, string? Detail, string? Name = null);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using IntegrationHub.Core.Datasets;
 
@@ -8,7 +9,7 @@ namespace IntegrationHub.Functions.Datasets;
 /// <param name="Url">The immutable URL of <paramref name="LatestVersion"/>, so a dashboard that follows it gets a response it may cache for good.</param>
 public sealed record PublishedPeriod(
     [property: JsonPropertyName("period")] string Period,
-    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("kind"), AllowedValues("quarter", "year")] string Kind,
     [property: JsonPropertyName("latestVersion")] int LatestVersion,
     [property: JsonPropertyName("url")] string Url);
 

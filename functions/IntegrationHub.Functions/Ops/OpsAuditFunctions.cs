@@ -20,6 +20,30 @@ public sealed class OpsAuditFunctions(AuditReader reader)
     /// <c>continuationToken</c>: the previous page's.
     /// </summary>
     [Function(nameof(ListAudit))]
+    [ApiOperation(
+        ApiTags.Ops,
+        "Read the audit log",
+        "Every push and every ops action (who, when, what, outcome), newest first (in the order "
+        + "appended), filtered and paged by the hub. One answer reads at most 16 MiB of the log, so a "
+        + "page may hold fewer than `limit` entries: go on with its `continuationToken`.")]
+    [ApiQuery("actor", "Who: principals to keep (repeated or comma-separated, any case): `ops`, a department, "
+        + "`anonymous`.", Type = ApiType.StringList)]
+    [ApiQuery("action", "What: actions to keep (repeated or comma-separated): `push`, `validate`, `pull`, `replay`, "
+        + "`rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`, "
+        + "`reconsolidate`.", Type = ApiType.StringList)]
+    [ApiQuery("outcome", "Outcomes to keep (repeated or comma-separated): `accepted`, `done`, `refused`, `invalid`, "
+        + "`error`, …", Type = ApiType.StringList)]
+    [ApiQuery("target", "Targets starting with this text: an instance id, a feed id, or a prefix such as "
+        + "`pull:transport:`.")]
+    [ApiQuery("from", "Entries at or after (RFC 3339).", Type = ApiType.DateTime)]
+    [ApiQuery("since", "The same as `from` (kept for existing clients); `from` wins when both are given.", Type = ApiType.DateTime)]
+    [ApiQuery("to", "Entries at or before (RFC 3339).", Type = ApiType.DateTime)]
+    [ApiQuery("limit", "At most this many entries per page, 1 to 1000 (default 200).", Type = ApiType.Integer)]
+    [ApiQuery("continuationToken", "The `continuationToken` of the previous page (with the same filters); another text is a "
+        + "400.")]
+    [ApiAnswer(200, "The audit entries.", Body = typeof(AuditLogPage))]
+    [ApiProblem(400, "A time that is not RFC 3339, a bad limit or continuation token, or too many filter values "
+        + "(20 at most); `parameter` names it.")]
     [Access(AccessPolicy.Ops)]
     public async Task<IActionResult> ListAudit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/audit")] HttpRequest request, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using IntegrationHub.Functions.Http;
+using System.ComponentModel.DataAnnotations;
 using IntegrationHub.Core.Validation;
 using IntegrationHub.Functions.Access;
 
@@ -7,6 +9,7 @@ namespace IntegrationHub.Functions.Ops;
 
 /// <summary>One orchestration in a list.</summary>
 /// <param name="Quarantine">For a feed's run that ended with the feed quarantined: why (its run still counts as Completed).</param>
+[ApiSchema("Instance")]
 public sealed record InstanceView(
     string InstanceId, string Name, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, string? CustomStatus, string? Output, string? Failure,
     QuarantineSummary? Quarantine = null);
@@ -16,6 +19,7 @@ public sealed record InstanceView(
 /// (<see cref="ValidationIssue.InstanceLocation"/> is the JSON Pointer, <see cref="ValidationIssue.Keyword"/> the rule).
 /// </summary>
 /// <param name="State">The feed's state now (<c>Quarantined</c> until it is reprocessed); null when the feed is not found.</param>
+[ApiSchema]
 public sealed record QuarantineSummary(string FeedId, string? State, int Errors, IReadOnlyList<ValidationIssue> Issues, string StatusUrl);
 
 /// <summary>
@@ -23,6 +27,7 @@ public sealed record QuarantineSummary(string FeedId, string? State, int Errors,
 /// ones before it. <see cref="History"/> holds the last <see cref="EarlierRuns.MaxEvents"/> events (<see cref="EventsNotKept"/> counts the rest).
 /// </summary>
 /// <param name="ReplacedAt">When it was replaced by a new run; <paramref name="ReplacedBy"/> by whom (the principal) and how.</param>
+[ApiSchema]
 public sealed record EarlierRun(
     string Status, DateTimeOffset CreatedAt, DateTimeOffset EndedAt, DateTimeOffset ReplacedAt, string ReplacedBy, string? CustomStatus, string? Output, bool OutputTruncated,
     FailureView? Failure, IReadOnlyList<HistoryEventView> History, int EventsNotKept);
@@ -75,7 +80,8 @@ public sealed record InstanceDetail(
 
 /// <summary>The answer to an accepted instance action (replay, rewind, terminate, suspend, resume).</summary>
 /// <param name="Status">Where to follow the instance: <c>/api/ops/instances/{instanceId}</c>.</param>
-public sealed record InstanceActionAccepted(string InstanceId, string Action, string Detail, string Status);
+public sealed record InstanceActionAccepted(
+    string InstanceId, [property: AllowedValues("replay", "rewind", "terminate", "suspend", "resume")] string Action, string Detail, string Status);
 
 /// <summary>The answer to a purge.</summary>
 public sealed record InstancePurged(string InstanceId, int PurgedInstances);
@@ -85,7 +91,8 @@ public sealed record InstancePurged(string InstanceId, int PurgedInstances);
 /// <c>replayed</c>, <c>already-replayed</c> (this failure was replayed before), <c>being-started</c> (someone else is
 /// starting it), <c>error</c>, or in a dry run <c>would-replay</c>.
 /// </param>
-public sealed record ReplayOutcome(string InstanceId, string Name, DateTimeOffset FailedAt, string Outcome, string? Detail);
+public sealed record ReplayOutcome(string InstanceId, string Name, DateTimeOffset FailedAt,
+    [property: AllowedValues("replayed", "already-replayed", "being-started", "error", "would-replay")] string Outcome, string? Detail);
 
 /// <summary><c>POST /api/ops/replay-failed</c>: counts and one outcome per failed instance taken (at most <c>max</c>, oldest failure first).</summary>
 /// <param name="Matched">Failed instances that matched, taken or not.</param>
@@ -95,7 +102,8 @@ public sealed record ReplayFailedReport(int Matched, int Replayed, int Skipped, 
 
 /// <summary>The answer to an accepted <c>POST /api/ops/feeds/{feedId}/reprocess</c>.</summary>
 /// <param name="Reprocessing"><c>revalidated</c> (a quarantined feed that is valid now), <c>restarted</c> (a failed or terminated run started again) or <c>started</c> (a valid feed whose run never started).</param>
-public sealed record FeedReprocessAccepted(string FeedId, string InstanceId, string Reprocessing, string Status, IReadOnlyList<ValidationIssue> Warnings);
+public sealed record FeedReprocessAccepted(string FeedId, string InstanceId,
+    [property: AllowedValues("revalidated", "restarted", "started")] string Reprocessing, string Status, IReadOnlyList<ValidationIssue> Warnings);
 
 /// <summary>A quarantined feed with the report that put it there.</summary>
 /// <param name="Source">The source of the URL the body was pushed to (its folder), which the feed id may contradict.</param>
@@ -115,13 +123,15 @@ public sealed record QuarantineList(IReadOnlyList<QuarantinedFeed> Feeds, string
 /// asked for when the filters matched little of what one answer may read; <see cref="ContinuationToken"/> (null: the
 /// oldest entry was reached) goes on from where it stopped.
 /// </summary>
+[ApiSchema("AuditLog")]
 public sealed record AuditLogPage(IReadOnlyList<AuditEntry> Entries, string? ContinuationToken = null);
 
 /// <summary>One period that <c>POST /api/ops/reconsolidate</c> asked to consolidate again.</summary>
 /// <param name="CurrentVersion">The version current when asked (null: none readable).</param>
 /// <param name="MethodologyVersion">That version's methodology (<c>1.0</c> for versions stored before data set 2.0).</param>
 /// <param name="Outcome"><c>started</c>, <c>running</c> (a run was under way: it builds on the current basis too) or <c>error</c>.</param>
-public sealed record ReconsolidationPeriod(string Period, string InstanceId, int? CurrentVersion, string? MethodologyVersion, string Outcome, string Status);
+public sealed record ReconsolidationPeriod(string Period, string InstanceId, int? CurrentVersion, string? MethodologyVersion,
+    [property: AllowedValues("started", "running", "error")] string Outcome, string Status);
 
 /// <summary>What <c>POST /api/ops/reconsolidate</c> started; <paramref name="Outdated"/> counts periods whose current version is of an older methodology.</summary>
 public sealed record ReconsolidationReport(string MethodologyVersion, int Periods, int Started, int Running, int Errors, int Outdated, IReadOnlyList<ReconsolidationPeriod> Results);

@@ -1,9 +1,13 @@
+using System.ComponentModel;
 using System.Text.Json;
 using IntegrationHub.Functions.Intake;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace IntegrationHub.Functions.Ops;
+
+/// <summary>The optional body of an instance action; <see cref="OpsReason"/> reads it.</summary>
+public sealed record ReasonRequest([property: Description("Why, at most 1000 characters (kept in the audit log).")] string? Reason);
 
 /// <summary>The reason an operator gives for an action: <c>{"reason": "..."}</c> in the body, or <c>?reason=</c>.</summary>
 internal static class OpsReason

@@ -10,6 +10,16 @@ namespace IntegrationHub.Functions.Ops;
 public sealed class OpsReconsolidateFunctions(Reconsolidation reconsolidation)
 {
     [Function(nameof(Reconsolidate))]
+    [ApiOperation(
+        ApiTags.Ops,
+        "Consolidate every stored period again",
+        "After an upgrade that changes the methodology (data set 1.0 to 2.0) or the reference "
+        + "values: starts the consolidation of every period that has a data set. A period whose "
+        + "current version is of another methodology or coefficient set gets a new version, built "
+        + "from the same feeds, whose diff says `methodologyChanged: true`; earlier versions stay "
+        + "readable; a period already current gets none. Each period's start is in the audit log. "
+        + "Safe to call again.")]
+    [ApiAnswer(202, "The runs started, one per stored period; `Location` lists the consolidation instances.", Body = typeof(ReconsolidationReport), Location = true)]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> Reconsolidate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/reconsolidate")] HttpRequest request,

@@ -1,3 +1,4 @@
+using IntegrationHub.Functions.Http;
 using System.Security.Cryptography;
 using System.Text.Json;
 using IntegrationHub.Core.Validation;
@@ -11,6 +12,7 @@ namespace IntegrationHub.Functions.Schemas;
 public sealed record SchemaEntry(string Kind, string? Name, string? Version, string Title, string Id, string Url, bool Latest);
 
 /// <summary>The catalogue <c>GET /api/schemas</c> answers: every schema the hub embeds.</summary>
+[ApiSchema("SchemaCatalogue")]
 public sealed record SchemaList(IReadOnlyList<SchemaEntry> Schemas);
 
 /// <summary>What a schema read answers: the document, or the 404 that names what is not there.</summary>
