@@ -102,8 +102,10 @@ internal static class ApiSchemas
                 }
                 else if (node is JsonObject shape && context.TypeInfo.Kind == JsonTypeInfoKind.Object)
                 {
-                    // Every property the serializer always writes is there; one it leaves out when empty is optional.
-                    shape["required"] = new JsonArray([.. context.TypeInfo.Properties.Where(p => p.ShouldSerialize is null && !p.IsExtensionData)
+                    // What the record is constructed with is always written; an init-only extra (added later, null in older
+                    // data) and a property left out when empty are optional.
+                    shape["required"] = new JsonArray([.. context.TypeInfo.Properties
+                        .Where(p => p.ShouldSerialize is null && !p.IsExtensionData && (p.AssociatedParameter is not null || p.IsRequired))
                         .Select(p => (JsonNode)JsonValue.Create(p.Name))]);
                 }
 

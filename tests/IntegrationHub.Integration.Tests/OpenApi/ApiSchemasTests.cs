@@ -17,8 +17,9 @@ public sealed class ApiSchemasTests
 
         var schema = ApiSchemas.Generate(typeof(SampleAnswer), new HashSet<Type> { typeof(SampleAnswer) }, referenced.Add);
 
-        // Written by hand from the record below and the app's options: camelCase names, numbers as numbers, a property
-        // the serializer leaves out when null is optional, a record marked [ApiSchema] is referenced, not inlined.
+        // Written by hand from the record below and the app's options: camelCase names, numbers as numbers; a property
+        // the serializer leaves out when empty, or an init-only extra, is optional; a record marked [ApiSchema] is
+        // referenced, not inlined.
         var expected = JsonNode.Parse("""
             {
               "description": "A sample answer.",
@@ -34,7 +35,8 @@ public sealed class ApiSchemasTests
                 "part": { "$ref": "#/components/schemas/SamplePart" },
                 "earlier": { "anyOf": [{ "$ref": "#/components/schemas/SamplePart" }, { "type": "null" }] },
                 "receipt": { "anyOf": [{ "$ref": "#/components/schemas/Receipt" }, { "type": "null" }] },
-                "names": { "type": "array", "items": { "type": "string" } }
+                "names": { "type": "array", "items": { "type": "string" } },
+                "note": { "type": ["string", "null"] }
               },
               "required": ["feedId", "period", "kind", "count", "share", "receivedAt", "part", "earlier", "receipt", "names"]
             }
@@ -64,7 +66,11 @@ public sealed class ApiSchemasTests
         SamplePart Part,
         SamplePart? Earlier,
         [property: ApiRef(ApiDocuments.Receipt)] string? Receipt,
-        IReadOnlyList<string> Names);
+        IReadOnlyList<string> Names)
+    {
+        // Added after the record's first release: older data has none, so it is not required.
+        public string? Note { get; init; }
+    }
 
     [ApiSchema]
     private sealed record SamplePart(int N);
