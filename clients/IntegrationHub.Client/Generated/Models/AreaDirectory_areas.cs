@@ -14,7 +14,7 @@ namespace IntegrationHub.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The area code used in data sets: an NBS division code, or `XJNA`, `WCM`, `PARK_…`.</summary>
+        /// <summary>The code property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Code { get; set; }
@@ -22,7 +22,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Code { get; set; }
 #endif
-        /// <summary>`new-area`, `district`, `managed-area`, `street`, `town` or `park`.</summary>
+        /// <summary>The kind property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Kind { get; set; }
@@ -30,7 +30,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Kind { get; set; }
 #endif
-        /// <summary>The English name.</summary>
+        /// <summary>The nameEn property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? NameEn { get; set; }
@@ -38,7 +38,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string NameEn { get; set; }
 #endif
-        /// <summary>The Chinese name, e.g. 望月湖街道.</summary>
+        /// <summary>The nameZh property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? NameZh { get; set; }
@@ -46,9 +46,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string NameZh { get; set; }
 #endif
-        /// <summary>True for a park: its figures overlap the units it lies in.</summary>
+        /// <summary>The overlay property</summary>
         public bool? Overlay { get; set; }
-        /// <summary>The code of the area it adds up into; null for the New Area and the parks.</summary>
+        /// <summary>The parent property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Parent { get; set; }

@@ -7,15 +7,14 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// What the hub knows about one feed.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class FeedStatus : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The data-set versions that first included the feed, as `{period}/v{n}`.</summary>
+        /// <summary>The datasets property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<string>? Datasets { get; set; }
@@ -23,7 +22,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<string> Datasets { get; set; }
 #endif
-        /// <summary>The feed&apos;s id.</summary>
+        /// <summary>The feedId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? FeedId { get; set; }
@@ -31,7 +30,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string FeedId { get; set; }
 #endif
-        /// <summary>Where the bytes are kept.</summary>
+        /// <summary>The landingBlob property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? LandingBlob { get; set; }
@@ -39,7 +38,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string LandingBlob { get; set; }
 #endif
-        /// <summary>Its period, when the envelope could be read.</summary>
+        /// <summary>The period property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Period { get; set; }
@@ -50,12 +49,12 @@ namespace IntegrationHub.Client.Models
         /// <summary>The receipt property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::IntegrationHub.Client.Models.Receipt? Receipt { get; set; }
+        public string? Receipt { get; set; }
 #nullable restore
 #else
-        public global::IntegrationHub.Client.Models.Receipt Receipt { get; set; }
+        public string Receipt { get; set; }
 #endif
-        /// <summary>When the bytes landed.</summary>
+        /// <summary>The receivedAt property</summary>
         public DateTimeOffset? ReceivedAt { get; set; }
         /// <summary>The report property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -65,7 +64,7 @@ namespace IntegrationHub.Client.Models
 #else
         public global::IntegrationHub.Client.Models.ValidationReport Report { get; set; }
 #endif
-        /// <summary>Its source.</summary>
+        /// <summary>The source property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Source { get; set; }
@@ -73,7 +72,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Source { get; set; }
 #endif
-        /// <summary>`Received`: landed, no verdict yet.</summary>
+        /// <summary>The state property</summary>
         public global::IntegrationHub.Client.Models.FeedStatus_state? State { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.FeedStatus"/> and sets the default values.
@@ -104,7 +103,7 @@ namespace IntegrationHub.Client.Models
                 { "feedId", n => { FeedId = n.GetStringValue(); } },
                 { "landingBlob", n => { LandingBlob = n.GetStringValue(); } },
                 { "period", n => { Period = n.GetStringValue(); } },
-                { "receipt", n => { Receipt = n.GetObjectValue<global::IntegrationHub.Client.Models.Receipt>(global::IntegrationHub.Client.Models.Receipt.CreateFromDiscriminatorValue); } },
+                { "receipt", n => { Receipt = n.GetStringValue(); } },
                 { "receivedAt", n => { ReceivedAt = n.GetDateTimeOffsetValue(); } },
                 { "report", n => { Report = n.GetObjectValue<global::IntegrationHub.Client.Models.ValidationReport>(global::IntegrationHub.Client.Models.ValidationReport.CreateFromDiscriminatorValue); } },
                 { "source", n => { Source = n.GetStringValue(); } },
@@ -122,7 +121,7 @@ namespace IntegrationHub.Client.Models
             writer.WriteStringValue("feedId", FeedId);
             writer.WriteStringValue("landingBlob", LandingBlob);
             writer.WriteStringValue("period", Period);
-            writer.WriteObjectValue<global::IntegrationHub.Client.Models.Receipt>("receipt", Receipt);
+            writer.WriteStringValue("receipt", Receipt);
             writer.WriteDateTimeOffsetValue("receivedAt", ReceivedAt);
             writer.WriteObjectValue<global::IntegrationHub.Client.Models.ValidationReport>("report", Report);
             writer.WriteStringValue("source", Source);

@@ -7,19 +7,18 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// A period with a published data set.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class PublishedPeriod : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The kind property</summary>
         public global::IntegrationHub.Client.Models.PublishedPeriod_kind? Kind { get; set; }
-        /// <summary>The current version.</summary>
+        /// <summary>The latestVersion property</summary>
         public int? LatestVersion { get; set; }
-        /// <summary>`YYYY` or `YYYY-Qn`.</summary>
+        /// <summary>The period property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Period { get; set; }
@@ -27,7 +26,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Period { get; set; }
 #endif
-        /// <summary>The current version&apos;s immutable URL.</summary>
+        /// <summary>The url property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Url { get; set; }

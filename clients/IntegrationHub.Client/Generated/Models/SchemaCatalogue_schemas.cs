@@ -14,7 +14,7 @@ namespace IntegrationHub.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The schema&apos;s `$id`; its path is `url`.</summary>
+        /// <summary>The id property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Id { get; set; }
@@ -22,7 +22,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Id { get; set; }
 #endif
-        /// <summary>`feeds`, `events`, `dataset` or `reference`.</summary>
+        /// <summary>The kind property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Kind { get; set; }
@@ -30,9 +30,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string Kind { get; set; }
 #endif
-        /// <summary>The newest version of its name: a feed without `schemaVersion` is held to it.</summary>
+        /// <summary>The latest property</summary>
         public bool? Latest { get; set; }
-        /// <summary>The feed source, event type or reference-data name; null for the data set.</summary>
+        /// <summary>The name property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Name { get; set; }
@@ -40,7 +40,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Name { get; set; }
 #endif
-        /// <summary>The schema&apos;s title.</summary>
+        /// <summary>The title property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Title { get; set; }
@@ -48,7 +48,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Title { get; set; }
 #endif
-        /// <summary>Where this hub serves it: `/api/schemas/{kind}/{name}/{version}`, `/api/schemas/dataset/{version}` or `/api/schemas/reference/{name}`.</summary>
+        /// <summary>The url property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Url { get; set; }
@@ -56,7 +56,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Url { get; set; }
 #endif
-        /// <summary>MAJOR.MINOR; null for reference data.</summary>
+        /// <summary>The version property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Version { get; set; }

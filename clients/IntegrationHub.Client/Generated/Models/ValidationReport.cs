@@ -7,15 +7,14 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// The complete verdict on a feed: every error and warning, never just the first.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class ValidationReport : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>SHA-256 of the bytes, hex.</summary>
+        /// <summary>The contentHash property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? ContentHash { get; set; }
@@ -23,7 +22,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string ContentHash { get; set; }
 #endif
-        /// <summary>Every violation (the first 1000).</summary>
+        /// <summary>The errors property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::IntegrationHub.Client.Models.ValidationIssue>? Errors { get; set; }
@@ -31,9 +30,9 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.ValidationIssue> Errors { get; set; }
 #endif
-        /// <summary>Violations beyond the first 1000, counted but not listed; absent when none.</summary>
+        /// <summary>The errorsNotListed property</summary>
         public int? ErrorsNotListed { get; set; }
-        /// <summary>The feed&apos;s id, when the envelope could be read.</summary>
+        /// <summary>The feedId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? FeedId { get; set; }
@@ -41,7 +40,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string FeedId { get; set; }
 #endif
-        /// <summary>The period the feed states.</summary>
+        /// <summary>The period property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Period { get; set; }
@@ -49,9 +48,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string Period { get; set; }
 #endif
-        /// <summary>The revision the feed states.</summary>
+        /// <summary>The revision property</summary>
         public int? Revision { get; set; }
-        /// <summary>The schema&apos;s `$id`.</summary>
+        /// <summary>The schemaId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? SchemaId { get; set; }
@@ -59,7 +58,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string SchemaId { get; set; }
 #endif
-        /// <summary>The schema version used.</summary>
+        /// <summary>The schemaVersion property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? SchemaVersion { get; set; }
@@ -67,7 +66,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string SchemaVersion { get; set; }
 #endif
-        /// <summary>The source the feed states.</summary>
+        /// <summary>The source property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Source { get; set; }
@@ -75,9 +74,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string Source { get; set; }
 #endif
-        /// <summary>True when there is no error.</summary>
+        /// <summary>The valid property</summary>
         public bool? Valid { get; set; }
-        /// <summary>`Unusable`: the bytes are not a usable JSON document.</summary>
+        /// <summary>The verdict property</summary>
         public global::IntegrationHub.Client.Models.ValidationReport_verdict? Verdict { get; set; }
         /// <summary>The warnings property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
