@@ -55,28 +55,29 @@ internal static class ApiSchemas
     {
         ArgumentNullException.ThrowIfNull(document);
         var schemas = document.Components!.Schemas!;
-        RegisterDocuments(document);
-
         var components = new HashSet<Type>(answerTypes.Concat(SharedTypes));
         var pending = new Queue<Type>(components.OrderBy(NameOf, StringComparer.Ordinal));
+        void Found(Type type)
+        {
+            if (components.Add(type))
+            {
+                pending.Enqueue(type);
+            }
+        }
+
+        RegisterDocuments(document, components, Found);
         while (pending.TryDequeue(out var type))
         {
-            var node = Generate(type, components, found =>
-            {
-                if (components.Add(found))
-                {
-                    pending.Enqueue(found);
-                }
-            });
-            var schema = OpenApiModelFactory.Parse<OpenApiSchema>(node.ToJsonString(), OpenApiSpecVersion.OpenApi3_1, document, out var diagnostic, "json");
-            if (schema is null || diagnostic?.Errors.Count > 0)
-            {
-                throw new InvalidOperationException($"The schema of {type.Name} does not read as OpenAPI: "
-                    + string.Join("; ", diagnostic?.Errors.Select(e => e.Message) ?? []));
-            }
-
-            schemas[NameOf(type)] = schema;
+            schemas[NameOf(type)] = Read(document, type, Generate(type, components, Found));
         }
+    }
+
+    private static OpenApiSchema Read(OpenApiDocument document, Type type, JsonNode node)
+    {
+        var schema = OpenApiModelFactory.Parse<OpenApiSchema>(node.ToJsonString(), OpenApiSpecVersion.OpenApi3_1, document, out var diagnostic, "json");
+        return schema is not null && diagnostic?.Errors.Count is null or 0 ? schema
+            : throw new InvalidOperationException($"The schema of {type.Name} does not read as OpenAPI: "
+                + string.Join("; ", diagnostic?.Errors.Select(e => e.Message) ?? []));
     }
 
     /// <summary>The JSON Schema of <paramref name="type"/> as the app writes it; records that are components are referenced.</summary>
@@ -154,10 +155,19 @@ internal static class ApiSchemas
         : new JsonObject { ["$ref"] = ComponentsPrefix + name };
 
     /// <summary>What no C# type describes: documents served as they are, the feed (a repository schema), and the problems.</summary>
-    private static void RegisterDocuments(OpenApiDocument document)
+    private static void RegisterDocuments(OpenApiDocument document, IReadOnlySet<Type> components, Action<Type> referenced)
     {
         var schemas = document.Components!.Schemas!;
         IOpenApiSchema Ref(string name) => new OpenApiSchemaReference(name, document);
+
+        // A problem with fields of its own: the common problem, and the record its code writes those fields from.
+        OpenApiSchema Extending(Type fields)
+        {
+            var part = Generate(fields, components, referenced).AsObject();
+            var description = part["description"]?.GetValue<string>();
+            part.Remove("description");
+            return new OpenApiSchema { Description = description, AllOf = [Ref(ApiDocuments.Problem), Read(document, fields, part)] };
+        }
 
         schemas["Problem"] = Object(
             "An RFC 7807 problem: the one error shape of the API.",
@@ -172,23 +182,7 @@ internal static class ApiSchemas
                 ["retryAfter"] = Integer("A 429: seconds to wait, as the `Retry-After` header says."),
             },
             required: ["title", "status"]);
-        schemas["InvalidFeedProblem"] = new OpenApiSchema
-        {
-            Description = "The problem of an invalid feed: every violation, and where to follow the quarantined feed.",
-            AllOf =
-            [
-                Ref("Problem"),
-                Object(null, new()
-                {
-                    ["feedId"] = Text("The feed's id."),
-                    ["statusUrl"] = Text("`/api/feeds/{source}/{feedId}`."),
-                    ["errors"] = ArrayOf(Ref("ValidationIssue"), "Every violation (the first 1000)."),
-                    ["errorsNotListed"] = Integer("Violations beyond the first 1000, counted but not listed; absent when none."),
-                    ["warnings"] = ArrayOf(Ref("ValidationIssue"), "What is suspicious but accepted."),
-                    ["receipt"] = Ref("Receipt"),
-                }),
-            ],
-        };
+        schemas[ApiDocuments.InvalidFeedProblem] = Extending(typeof(InvalidFeedFields));
         schemas["Receipt"] = new OpenApiSchema
         {
             Type = JsonSchemaType.String,
@@ -197,21 +191,7 @@ internal static class ApiSchemas
                 + "`GET /receipts/keys`) whose payload is `{iss, iat, feedId, source, period, sha256, size, receivedAt, verdict}`; `verdict` is "
                 + "`accepted` or `quarantined`. The same bytes always get the same receipt. `hub receipt verify` checks it offline.",
         };
-        schemas["FeedCheckProblem"] = new OpenApiSchema
-        {
-            Description = "The problem of a feed checked without being sent: every violation, as a push would report it; nothing was stored.",
-            AllOf =
-            [
-                Ref("Problem"),
-                Object(null, new()
-                {
-                    ["feedId"] = Nullable(Text("The id the feed would get.")),
-                    ["errors"] = ArrayOf(Ref("ValidationIssue"), "Every violation (the first 1000)."),
-                    ["errorsNotListed"] = Integer("Violations beyond the first 1000, counted but not listed; absent when none."),
-                    ["warnings"] = ArrayOf(Ref("ValidationIssue"), "What is suspicious but accepted."),
-                }),
-            ],
-        };
+        schemas[ApiDocuments.FeedCheckProblem] = Extending(typeof(FeedCheckFields));
         schemas["InstanceConflictProblem"] = new OpenApiSchema
         {
             Description = "Why an instance action cannot be done now, and what can be done with the instance instead.",

@@ -1,7 +1,7 @@
-using IntegrationHub.Functions.Http;
 using System.ComponentModel.DataAnnotations;
 using IntegrationHub.Core.Validation;
 using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Http;
 
 namespace IntegrationHub.Functions.Ops;
 

@@ -1,8 +1,8 @@
-using IntegrationHub.Functions.Http;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Functions.Consolidation;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,7 @@
-using IntegrationHub.Functions.Http;
 using System.Security.Cryptography;
 using System.Text.Json;
 using IntegrationHub.Core.Validation;
+using IntegrationHub.Functions.Http;
 
 namespace IntegrationHub.Functions.Schemas;
 
