@@ -8,7 +8,6 @@ using IntegrationHub.Core;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Normalisation;
 using IntegrationHub.Core.Validation;
-using IntegrationHub.Functions.Http;
 
 namespace IntegrationHub.Functions.Storage;
 
@@ -40,7 +39,7 @@ public sealed record FeedStatus(
     public LedgerPosition? Ledger { get; init; }
 
     /// <summary>The signed receipt the push was answered with; null for bytes landed before receipts existed.</summary>
-    [ApiRef(ApiDocuments.Receipt)]
+    [Description("The signed receipt the push was answered with (as `receipt` of a push); null for bytes landed before receipts.")]
     public string? Receipt { get; init; }
 }
 
