@@ -14,7 +14,7 @@ namespace IntegrationHub.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The code property</summary>
+        /// <summary>The area code used in data sets: an NBS division code, or `XJNA`, `WCM`, `PARK_…`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Code { get; set; }
@@ -46,9 +46,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string NameZh { get; set; }
 #endif
-        /// <summary>The overlay property</summary>
+        /// <summary>True for a park: its figures overlap the units it lies in.</summary>
         public bool? Overlay { get; set; }
-        /// <summary>The parent property</summary>
+        /// <summary>The code of the area it adds up into; null for the New Area and the parks.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Parent { get; set; }

@@ -12,7 +12,7 @@ namespace IntegrationHub.Client.Models
     public partial class AuditLog_entries : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>The action property</summary>
+        /// <summary>`push`, `validate`, `read` (an ops read), or an ops action (`pull`, `replay`, `reprocess`, …).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Action { get; set; }
@@ -20,7 +20,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Action { get; set; }
 #endif
-        /// <summary>The actor property</summary>
+        /// <summary>The principal: `ops`, a department, a signed-in person&apos;s object id, or `anonymous`. Never the key.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Actor { get; set; }
@@ -40,9 +40,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string Detail { get; set; }
 #endif
-        /// <summary>The keySlot property</summary>
+        /// <summary>Which of its keys (`entra-id`: a person signed in).</summary>
         public global::IntegrationHub.Client.Models.AuditLog_entries_keySlot? KeySlot { get; set; }
-        /// <summary>The name property</summary>
+        /// <summary>The signed-in person&apos;s name; null for a key.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Name { get; set; }
@@ -50,7 +50,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Name { get; set; }
 #endif
-        /// <summary>The outcome property</summary>
+        /// <summary>`accepted`, `done`, `refused`, `duplicate`, `rejected`, `error`, …</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Outcome { get; set; }
@@ -58,9 +58,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string Outcome { get; set; }
 #endif
-        /// <summary>The status property</summary>
+        /// <summary>The HTTP status answered.</summary>
         public int? Status { get; set; }
-        /// <summary>The target property</summary>
+        /// <summary>The instance id or feed id acted on; `feeds/{source}` for a push whose body was not read.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Target { get; set; }

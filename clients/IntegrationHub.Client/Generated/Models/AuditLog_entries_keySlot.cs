@@ -3,10 +3,9 @@ using System.Runtime.Serialization;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>Which of its keys (`entra-id`: a person signed in).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public enum AuditLog_entries_keySlot
-    #pragma warning restore CS1591
     {
         [EnumMember(Value = "primary")]
         #pragma warning disable CS1591

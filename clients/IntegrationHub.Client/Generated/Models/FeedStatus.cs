@@ -14,7 +14,7 @@ namespace IntegrationHub.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The datasets property</summary>
+        /// <summary>The data-set versions that first included the feed, as `{period}/v{n}`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<string>? Datasets { get; set; }
@@ -30,7 +30,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string FeedId { get; set; }
 #endif
-        /// <summary>The landingBlob property</summary>
+        /// <summary>Where the bytes are kept.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? LandingBlob { get; set; }
@@ -38,7 +38,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string LandingBlob { get; set; }
 #endif
-        /// <summary>The period property</summary>
+        /// <summary>Its period, when the envelope could be read.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Period { get; set; }
@@ -46,7 +46,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Period { get; set; }
 #endif
-        /// <summary>The receipt property</summary>
+        /// <summary>The signed receipt the push was answered with (as `receipt` of a push); null for bytes landed before receipts.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Receipt { get; set; }
@@ -54,7 +54,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Receipt { get; set; }
 #endif
-        /// <summary>The receivedAt property</summary>
+        /// <summary>When the bytes landed.</summary>
         public DateTimeOffset? ReceivedAt { get; set; }
         /// <summary>The report property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -72,7 +72,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Source { get; set; }
 #endif
-        /// <summary>The state property</summary>
+        /// <summary>`Received`: landed, no verdict yet.</summary>
         public global::IntegrationHub.Client.Models.FeedStatus_state? State { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.FeedStatus"/> and sets the default values.

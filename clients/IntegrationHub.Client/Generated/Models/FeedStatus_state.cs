@@ -3,10 +3,9 @@ using System.Runtime.Serialization;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>`Received`: landed, no verdict yet.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public enum FeedStatus_state
-    #pragma warning restore CS1591
     {
         [EnumMember(Value = "Received")]
         #pragma warning disable CS1591

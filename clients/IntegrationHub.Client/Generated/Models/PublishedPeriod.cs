@@ -16,7 +16,7 @@ namespace IntegrationHub.Client.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The kind property</summary>
         public global::IntegrationHub.Client.Models.PublishedPeriod_kind? Kind { get; set; }
-        /// <summary>The latestVersion property</summary>
+        /// <summary>The current version.</summary>
         public int? LatestVersion { get; set; }
         /// <summary>The period property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -26,7 +26,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Period { get; set; }
 #endif
-        /// <summary>The url property</summary>
+        /// <summary>The current version&apos;s immutable URL.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Url { get; set; }

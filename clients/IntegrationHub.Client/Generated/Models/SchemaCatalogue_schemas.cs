@@ -14,7 +14,7 @@ namespace IntegrationHub.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The id property</summary>
+        /// <summary>The schema&apos;s `$id`; its path is `url`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Id { get; set; }
@@ -22,7 +22,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Id { get; set; }
 #endif
-        /// <summary>The kind property</summary>
+        /// <summary>`feeds`, `events`, `dataset` or `reference`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Kind { get; set; }
@@ -30,9 +30,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string Kind { get; set; }
 #endif
-        /// <summary>The latest property</summary>
+        /// <summary>The newest version of its name: a feed without `schemaVersion` is held to it.</summary>
         public bool? Latest { get; set; }
-        /// <summary>The name property</summary>
+        /// <summary>The feed source, event type or reference-data name; null for the data set.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Name { get; set; }
@@ -48,7 +48,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Title { get; set; }
 #endif
-        /// <summary>The url property</summary>
+        /// <summary>Where this hub serves it.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Url { get; set; }
@@ -56,7 +56,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Url { get; set; }
 #endif
-        /// <summary>The version property</summary>
+        /// <summary>MAJOR.MINOR; null for reference data.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Version { get; set; }

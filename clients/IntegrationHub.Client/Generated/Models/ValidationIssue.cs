@@ -14,7 +14,7 @@ namespace IntegrationHub.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The instanceLocation property</summary>
+        /// <summary>JSON Pointer (RFC 6901) into the feed; empty for the whole document.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? InstanceLocation { get; set; }
@@ -22,9 +22,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string InstanceLocation { get; set; }
 #endif
-        /// <summary>The isParseError property</summary>
+        /// <summary>True for a `parse:` keyword: the bytes are not a usable JSON document.</summary>
         public bool? IsParseError { get; set; }
-        /// <summary>The keyword property</summary>
+        /// <summary>The JSON Schema keyword (`required`, …), or `rule:…` / `parse:…`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Keyword { get; set; }
@@ -40,7 +40,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Message { get; set; }
 #endif
-        /// <summary>The schemaLocation property</summary>
+        /// <summary>The schema keyword&apos;s absolute location, or the rule id of a domain rule.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? SchemaLocation { get; set; }

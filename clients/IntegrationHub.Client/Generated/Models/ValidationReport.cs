@@ -14,7 +14,7 @@ namespace IntegrationHub.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The contentHash property</summary>
+        /// <summary>SHA-256 of the bytes, hex.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? ContentHash { get; set; }
@@ -22,7 +22,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string ContentHash { get; set; }
 #endif
-        /// <summary>The errors property</summary>
+        /// <summary>Every violation (the first 1000).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::IntegrationHub.Client.Models.ValidationIssue>? Errors { get; set; }
@@ -30,9 +30,9 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.ValidationIssue> Errors { get; set; }
 #endif
-        /// <summary>The errorsNotListed property</summary>
+        /// <summary>Violations beyond the first 1000, counted but not listed; absent when none.</summary>
         public int? ErrorsNotListed { get; set; }
-        /// <summary>The feedId property</summary>
+        /// <summary>The feed&apos;s id, when the envelope could be read.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? FeedId { get; set; }
@@ -40,7 +40,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string FeedId { get; set; }
 #endif
-        /// <summary>The period property</summary>
+        /// <summary>The period the feed states.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Period { get; set; }
@@ -48,9 +48,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string Period { get; set; }
 #endif
-        /// <summary>The revision property</summary>
+        /// <summary>The revision the feed states.</summary>
         public int? Revision { get; set; }
-        /// <summary>The schemaId property</summary>
+        /// <summary>The schema&apos;s `$id`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? SchemaId { get; set; }
@@ -58,7 +58,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string SchemaId { get; set; }
 #endif
-        /// <summary>The schemaVersion property</summary>
+        /// <summary>The schema version used.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? SchemaVersion { get; set; }
@@ -66,7 +66,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string SchemaVersion { get; set; }
 #endif
-        /// <summary>The source property</summary>
+        /// <summary>The source the feed states.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Source { get; set; }
@@ -74,9 +74,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string Source { get; set; }
 #endif
-        /// <summary>The valid property</summary>
+        /// <summary>True when there is no error.</summary>
         public bool? Valid { get; set; }
-        /// <summary>The verdict property</summary>
+        /// <summary>`Unusable`: the bytes are not a usable JSON document.</summary>
         public global::IntegrationHub.Client.Models.ValidationReport_verdict? Verdict { get; set; }
         /// <summary>The warnings property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

@@ -3,10 +3,9 @@ using System.Runtime.Serialization;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>`Unusable`: the bytes are not a usable JSON document.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public enum ValidationReport_verdict
-    #pragma warning restore CS1591
     {
         [EnumMember(Value = "Valid")]
         #pragma warning disable CS1591
