@@ -19,7 +19,9 @@ namespace IntegrationHub.Functions.OpenApi;
 /// (System.Text.Json's exporter, with the app's serializer options, so names and enums are the wire's): properties,
 /// types, nullability and required names are the code's; <c>[Description]</c> and <c>[AllowedValues]</c> on a property
 /// add words and closed sets of text values. Documents that are no C# type (a feed, a schema, a page) are described
-/// here and point to the repository's JSON Schemas; the problems are <c>ProblemDetails</c> with named extensions.
+/// here and point to the repository's JSON Schemas. A problem is the common one plus, where its code writes them from a
+/// record (an invalid or checked feed), that record's fields; the ops and readiness problems, still written from
+/// dictionaries, are described here until they get records of their own.
 /// </summary>
 internal static class ApiSchemas
 {

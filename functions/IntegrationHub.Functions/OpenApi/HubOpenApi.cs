@@ -13,8 +13,8 @@ internal sealed record RenderedOpenApi(byte[] Json, string ETag);
 
 /// <summary>
 /// Builds the OpenAPI document of the app's HTTP surface: every HTTP function found in the assembly, on the path and
-/// methods of its own trigger, described by its <see cref="OperationCatalog"/> entry. OpenAPI 3.1, so nullable
-/// values and references are plain JSON Schema 2020-12, the dialect of the repository's own schemas.
+/// methods of its own trigger, described by its <c>[ApiOperation]</c> attributes (<see cref="HttpSurface.Catalogue"/>).
+/// OpenAPI 3.1, so nullable values and references are plain JSON Schema 2020-12, the dialect of the repository's schemas.
 /// </summary>
 internal static class HubOpenApi
 {
