@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 
 namespace IntegrationHub.Core.Datasets;
@@ -17,7 +18,7 @@ public sealed record DatasetDocument
     [JsonPropertyName("period")] public required string Period { get; init; }
     [JsonPropertyName("version")] public required int Version { get; init; }
     [JsonPropertyName("generatedAt")] public required DateTimeOffset GeneratedAt { get; init; }
-    [JsonPropertyName("status")] public required string Status { get; init; }
+    [JsonPropertyName("status"), AllowedValues("complete", "partial")] public required string Status { get; init; }
     [JsonPropertyName("missing")] public required IReadOnlyList<string> Missing { get; init; }
     [JsonPropertyName("inputs")] public required IReadOnlyList<DatasetInput> Inputs { get; init; }
     [JsonPropertyName("methodology"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DatasetMethodology? Methodology { get; init; }

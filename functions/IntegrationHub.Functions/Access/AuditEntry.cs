@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 namespace IntegrationHub.Functions.Access;
 
 /// <summary>One line of the audit log.</summary>
@@ -17,5 +19,14 @@ namespace IntegrationHub.Functions.Access;
 /// </param>
 /// <param name="Status">The HTTP status answered (for one instance of a bulk replay, the status its own replay would have had).</param>
 /// <param name="Name">A signed-in person's name (the token's <c>name</c> claim); null for keys.</param>
-public sealed record AuditEntry(DateTimeOffset At, string Actor, string KeySlot, string Action, string Target,
-    string Outcome, int Status, string? Detail, string? Name = null);
+public sealed record AuditEntry(
+    DateTimeOffset At,
+    [property: Description("The principal: `ops`, a department, a signed-in person's object id, or `anonymous`. Never the key.")] string Actor,
+    [property: AllowedValues("primary", "secondary", "entra-id", "none", "unknown"), Description("Which of its keys (`entra-id`: a person signed in).")]
+    string KeySlot,
+    [property: Description("`push`, `validate`, `read` (an ops read), or an ops action (`pull`, `replay`, `reprocess`, …).")] string Action,
+    [property: Description("The instance id or feed id acted on; `feeds/{source}` for a push whose body was not read.")] string Target,
+    [property: Description("`accepted`, `done`, `refused`, `duplicate`, `rejected`, `error`, …")] string Outcome,
+    [property: Description("The HTTP status answered.")] int Status,
+    string? Detail,
+    [property: Description("The signed-in person's name; null for a key.")] string? Name = null);

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using IntegrationHub.Core.Datasets;
 
@@ -8,9 +10,9 @@ namespace IntegrationHub.Functions.Datasets;
 /// <param name="Url">The immutable URL of <paramref name="LatestVersion"/>, so a dashboard that follows it gets a response it may cache for good.</param>
 public sealed record PublishedPeriod(
     [property: JsonPropertyName("period")] string Period,
-    [property: JsonPropertyName("kind")] string Kind,
-    [property: JsonPropertyName("latestVersion")] int LatestVersion,
-    [property: JsonPropertyName("url")] string Url);
+    [property: JsonPropertyName("kind"), AllowedValues("quarter", "year")] string Kind,
+    [property: JsonPropertyName("latestVersion"), Description("The current version.")] int LatestVersion,
+    [property: JsonPropertyName("url"), Description("The current version's immutable URL.")] string Url);
 
 /// <summary><c>GET /api/datasets/{period}/versions</c>: the published versions of a period, ascending.</summary>
 public sealed record PublishedVersions(
@@ -45,12 +47,12 @@ public sealed record AreaDirectory(
 /// <summary>One area: its code (the data set's <c>areaCode</c>), its names and where it sits.</summary>
 /// <param name="Overlay">True for a park, whose figures overlap the units it lies in rather than adding to a parent.</param>
 public sealed record AreaName(
-    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("code"), Description("The area code used in data sets: an NBS division code, or `XJNA`, `WCM`, `PARK_…`.")] string Code,
     [property: JsonPropertyName("nameZh")] string NameZh,
     [property: JsonPropertyName("nameEn")] string NameEn,
     [property: JsonPropertyName("kind")] string Kind,
-    [property: JsonPropertyName("parent")] string? Parent,
-    [property: JsonPropertyName("overlay")] bool Overlay);
+    [property: JsonPropertyName("parent"), Description("The code of the area it adds up into; null for the New Area and the parks.")] string? Parent,
+    [property: JsonPropertyName("overlay"), Description("True for a park: its figures overlap the units it lies in.")] bool Overlay);
 
 /// <summary>What a query answers: JSON to send, or a reason to refuse (turned into a problem response).</summary>
 public abstract record DatasetAnswer

@@ -1,5 +1,9 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Azure.Storage.Blobs;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Storage;
 using Microsoft.AspNetCore.Http;
@@ -12,6 +16,17 @@ namespace IntegrationHub.Functions.Health;
 /// <summary>One dependency as the readiness probe found it: <see cref="DependencyOutage.Storage"/> or <see cref="DependencyOutage.TaskHub"/>.</summary>
 public sealed record DependencyCheck(string Dependency, bool Ready);
 
+/// <summary>Each dependency the readiness probe checks: <c>ok</c> or <c>unavailable</c>.</summary>
+[ApiSchema]
+[Description("Each dependency checked: `ok` or `unavailable`.")]
+public sealed record ReadinessChecks(
+    [property: AllowedValues("ok", "unavailable"), Description("The hub's blob storage.")] string Storage,
+    [property: JsonPropertyName("task-hub"), AllowedValues("ok", "unavailable"), Description("The Durable task hub.")] string TaskHub);
+
+/// <summary>The 200 of <c>GET /api/ready</c>.</summary>
+[ApiSchema("Readiness")]
+public sealed record ReadyAnswer([property: AllowedValues("ready")] string Status, ReadinessChecks Checks);
+
 /// <summary>What <c>GET /api/ready</c> answers: every dependency checked, ready only when all are.</summary>
 public sealed record Readiness(IReadOnlyList<DependencyCheck> Checks)
 {
@@ -23,10 +38,11 @@ public sealed record Readiness(IReadOnlyList<DependencyCheck> Checks)
     /// </summary>
     public IActionResult ToResult()
     {
-        var checks = Checks.ToDictionary(c => c.Dependency, c => c.Ready ? "ok" : "unavailable", StringComparer.Ordinal);
+        string State(string dependency) => Checks.Any(c => c.Dependency == dependency && !c.Ready) ? Unavailable : Ok;
+        var checks = new ReadinessChecks(State(DependencyOutage.Storage), State(DependencyOutage.TaskHub));
         if (IsReady)
         {
-            return new OkObjectResult(new { status = "ready", checks });
+            return new OkObjectResult(new ReadyAnswer("ready", checks));
         }
 
         var down = Checks.Where(c => !c.Ready).Select(c => c.Dependency).ToList();
@@ -37,6 +53,9 @@ public sealed record Readiness(IReadOnlyList<DependencyCheck> Checks)
                 $"The hub cannot serve requests now: {string.Join(" and ", down.Select(Describe))} could not be reached. Try again in {(int)DependencyOutage.RetryAfter.TotalSeconds} s."),
             new Dictionary<string, object?> { ["dependency"] = down[0], ["dependencies"] = down, ["checks"] = checks }));
     }
+
+    private const string Ok = "ok";
+    private const string Unavailable = "unavailable";
 
     private static string Describe(string dependency) => dependency == DependencyOutage.TaskHub ? "the Durable task hub" : "the hub's storage";
 

@@ -29,6 +29,37 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
         new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 6, 30, 23, 59, 59, TimeSpan.Zero));
 
     [Function(nameof(PushFeed))]
+    [ApiOperation(
+        ApiTags.Feeds,
+        "Push a feed",
+        "Validates the feed at once and answers precisely. A new valid feed starts processing "
+        + "(202); the exact bytes of a feed received before start nothing (200, `duplicate: true`); "
+        + "an invalid feed is quarantined and the problem lists every violation with its JSON "
+        + "Pointer. The source is checked before the key, the key before the body. The body is "
+        + "`application/json` (UTF-8: no charset, or `charset=utf-8`) without a content coding; its "
+        + "size limit holds while it is read. Every push is in the audit log with its answer and the "
+        + "key's owner. Every landed body gets a signed `receipt`.",
+        BodySchema = ApiDocuments.Feed,
+        BodyDescription = "The feed document, as its schema `/api/schemas/feeds/{source}/{schemaVersion}` describes "
+        + "it (absent `schemaVersion`: the latest).")]
+    [ApiAnswer(200, "These exact valid bytes were received before: nothing new starts; `receipt` is the one the "
+        + "first push got.", Body = typeof(FeedDuplicate))]
+    [ApiAnswer(202, "New and valid: processing has started; `Location` is the feed's status URL, `receipt` the "
+        + "hub's signed receipt.", Body = typeof(FeedAccepted), Location = true)]
+    [ApiProblem(400, "Invalid: every violation (`errors`, `warnings`) with the `feedId` and `statusUrl`; the "
+        + "feed is quarantined (its `receipt` says so). A body that ended before its declared length "
+        + "has only `errors` (`parse:incomplete-body`): nothing was received.", Schema = ApiDocuments.InvalidFeedProblem)]
+    [ApiProblem(401, "No key, or a key that is nobody's.")]
+    [ApiProblem(403, "A key that is not this source's (the ops key included).")]
+    [ApiProblem(404, "Unknown source.")]
+    [ApiProblem(413, "The body is over the intake limit (`Intake__MaxFeedBytes`).")]
+    [ApiProblem(415, "A Content-Type other than `application/json` (or another charset than UTF-8), or a "
+        + "Content-Encoding other than `identity` (the answer's `Accept-Encoding` says so); "
+        + "`parameter` names the header.")]
+    [ApiProblem(429, "The department has used its pushes for now (`Access__RateLimit__PushPermitsPerMinute`, "
+        + "`__PushBurst`, `__MaxConcurrentPushes`), or the bytes it may store per UTC day "
+        + "(`Access__Quota__DailyPushBytes`; nothing is stored, `Retry-After` runs to midnight UTC); "
+        + "`Retry-After` says when to try again.", RetryAfter = true)]
     [Access(AccessPolicy.OwnSource)]
     public async Task<IActionResult> PushFeed(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "feeds/{source}")] HttpRequest request,
@@ -63,17 +94,26 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
 
         return outcome.Verdict switch
         {
-            IntakeVerdict.Accepted => new AcceptedResult(statusUrl,
-                new { feedId = outcome.FeedId, status = statusUrl, warnings = outcome.Report.Warnings, receipt = outcome.Receipt }),
+            IntakeVerdict.Accepted => new AcceptedResult(statusUrl, new FeedAccepted(outcome.FeedId, statusUrl, outcome.Report.Warnings, outcome.Receipt)),
             // The same invalid bytes again are still invalid: the department gets the same report, not a "fine".
             IntakeVerdict.Duplicate when outcome.Feed is null => Problems.Invalid(outcome.FeedId, statusUrl, outcome.Report, outcome.Receipt),
             // The receipt is the one the first push got: the same bytes, received once, proved once.
-            IntakeVerdict.Duplicate => new OkObjectResult(new { feedId = outcome.FeedId, status = statusUrl, duplicate = true, receipt = outcome.Receipt }),
+            IntakeVerdict.Duplicate => new OkObjectResult(new FeedDuplicate(outcome.FeedId, statusUrl, Duplicate: true, outcome.Receipt)),
             _ => Problems.Invalid(outcome.FeedId, statusUrl, outcome.Report, outcome.Receipt),
         };
     }
 
     [Function(nameof(GetFeedStatus))]
+    [ApiOperation(
+        ApiTags.Feeds,
+        "Follow a feed",
+        "The feed's state: `Received` (landed, no verdict yet), `Validated`, `Quarantined` (with "
+        + "its report) or `Consolidated`, and the data-set versions that first included it. This is "
+        + "the status URL a push answers with.")]
+    [ApiAnswer(200, "The feed's state.", Body = typeof(Storage.FeedStatus))]
+    [ApiProblem(401, "No key, or a key that is nobody's.")]
+    [ApiProblem(403, "Another department's feed.")]
+    [ApiProblem(404, "No feed with this id has been received from this source.")]
     [Access(AccessPolicy.AnyKey)]
     public async Task<IActionResult> GetFeedStatus(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "feeds/{source}/{feedId}")] HttpRequest request,
@@ -91,6 +131,18 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
 
     /// <summary>The deprecated form of <see cref="GetFeedStatus"/>: the same answers, with the deprecation headers.</summary>
     [Function(nameof(GetFeedStatusByIdOnly))]
+    [ApiOperation(
+        ApiTags.Feeds,
+        "Follow a feed (deprecated form)",
+        "`GET /feeds/{feedId}`, the status route before the source had a segment of its own; it "
+        + "answers as `GET /feeds/{source}/{feedId}` does. OpenAPI allows one path per shape, so this path names its one segment "
+        + "`{source}` after the push it shares it with: the value is a feed id.",
+        DeprecatedBy = nameof(FeedIdOnlyRoute))]
+    [ApiPath("feedId", "A feed id (not a source), as in `GET /feeds/{source}/{feedId}`.")]
+    [ApiAnswer(200, "The feed's state.", Body = typeof(Storage.FeedStatus))]
+    [ApiProblem(401, "No key, or a key that is nobody's.")]
+    [ApiProblem(403, "Another department's feed.")]
+    [ApiProblem(404, "No feed with this id has been received.")]
     [Access(AccessPolicy.AnyKey)]
     public async Task<IActionResult> GetFeedStatusByIdOnly(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "feeds/{feedId}")] HttpRequest request, string feedId, CancellationToken cancellationToken)

@@ -56,11 +56,8 @@ internal static class PushedBody
         catch (Exception ex) when (ex is Microsoft.AspNetCore.Http.BadHttpRequestException or IOException)
         {
             // The connection ended before the body did (a Content-Length not reached, a broken chunked encoding): nothing was landed.
-            return (default,
-                Problems.Create(StatusCodes.Status400BadRequest, "Incomplete body",
-                "The body ended before its declared end; nothing was received. Send the feed again.",
-                new Dictionary<string, object?> { ["errors"] = new[] { new ValidationIssue("", null,
-                    "parse:incomplete-body", "The request body ended before its declared length or its last chunk.") } }));
+            return (default, Problems.CreateWith(StatusCodes.Status400BadRequest, "Incomplete body", "The body ended before its declared end; nothing was received. Send the feed again.",
+                new InvalidFeedFields([new ValidationIssue("", null, "parse:incomplete-body", "The request body ended before its declared length or its last chunk.")])));
         }
     }
 

@@ -1,3 +1,6 @@
+using System.Reflection;
+using IntegrationHub.Functions.Http;
+
 namespace IntegrationHub.Functions.OpenApi;
 
 /// <summary>Which credential an operation wants in the <c>x-api-key</c> header.</summary>
@@ -14,18 +17,6 @@ internal enum ApiAccess
 
     /// <summary>The ops key only.</summary>
     Ops,
-}
-
-/// <summary>The value types a parameter or a simple property can have in the document.</summary>
-internal enum ApiType
-{
-    String,
-    Integer,
-    Boolean,
-    DateTime,
-
-    /// <summary>Text values, repeated or comma-separated.</summary>
-    StringList,
 }
 
 /// <summary>A query or header parameter (path parameters come from the route template itself).</summary>
@@ -84,23 +75,63 @@ internal sealed record ApiOperation(string Tag, ApiAccess Access, string Summary
     /// <c>Deprecation</c>, <c>Sunset</c> and a <c>Link</c> to the successor.
     /// </summary>
     public Http.RouteDeprecation? Deprecation { get; init; }
-}
 
-internal static class ApiMediaTypes
-{
-    public const string Json = "application/json";
-    public const string Problem = Problems.ContentType;
-    public const string Html = "text/html";
-    public const string Css = "text/css";
-    public const string JavaScript = "text/javascript";
-    public const string Text = "text/plain";
+    /// <summary>The C# types its bodies are, whose component schemas the document generates.</summary>
+    public IReadOnlyList<Type> Types { get; init; } = [];
 
-    /// <summary>A JSON Schema document (JSON Schema 2020-12 core, §14.2).</summary>
-    public const string Schema = "application/schema+json";
+    /// <summary>The operation an HTTP function's attributes declare; null when it declares none.</summary>
+    public static ApiOperation? Of(System.Reflection.MethodInfo method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        if (method.GetCustomAttribute<ApiOperationAttribute>() is not { } declared)
+        {
+            return null;
+        }
 
-    /// <summary>The media type registered for OpenAPI documents in JSON.</summary>
-    public const string OpenApiJson = "application/vnd.oai.openapi+json";
+        var types = new List<Type>();
+        string Named(Type type)
+        {
+            types.Add(type.IsArray ? type.GetElementType()! : type);
+            return ApiSchemas.NameOf(type);
+        }
 
-    /// <summary>RFC 7517's media type of a JWK set.</summary>
-    public const string JwkSet = Core.Receipts.JwkSet.MediaType;
+        List<ApiResponse> responses =
+        [
+            .. method.GetCustomAttributes<ApiAnswerAttribute>().Select(a => new ApiResponse(
+                a.Status, a.Description, a.Body is { } body ? Named(body) : a.Schema, a.MediaType)
+            {
+                Location = a.Location,
+                RetryAfter = a.RetryAfter,
+                OtherMediaTypes = a.OtherMediaTypes,
+            }),
+            .. method.GetCustomAttributes<ApiProblemAttribute>().Select(p => new ApiResponse(p.Status, p.Description, p.Schema, ApiMediaTypes.Problem)
+            {
+                RetryAfter = p.RetryAfter,
+            }),
+        ];
+        var body = declared.Body is { } type ? Named(type) : declared.BodySchema;
+        var deprecation = declared.DeprecatedBy is { } field
+            ? (Http.RouteDeprecation?)method.DeclaringType!.GetField(field, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null)
+                ?? throw new InvalidOperationException($"{method.Name}: no static RouteDeprecation field {field}.")
+            : null;
+        return new ApiOperation(declared.Tag, AccessOf(method), declared.Summary, declared.Description)
+        {
+            PathParameters = method.GetCustomAttributes<ApiPathAttribute>().ToDictionary(p => p.Name, p => p.Description, StringComparer.Ordinal),
+            Parameters = [.. method.GetCustomAttributes<ApiQueryAttribute>().Select(q => new ApiParameter(q.Name, q.Description, q.Type, q.Required, q.InHeader) { Values = q.Values })],
+            Body = body is null ? null : new ApiBody(declared.BodyDescription ?? "", body, !declared.BodyOptional),
+            Responses = [.. responses.OrderBy(r => r.Status)],
+            Conditional = declared.Conditional,
+            Deprecation = deprecation,
+            Types = types,
+        };
+    }
+
+    /// <summary>Which credential the function's <c>[Access]</c> policy wants: the rule the request pipeline enforces.</summary>
+    public static ApiAccess AccessOf(System.Reflection.MethodInfo method) => Http.AccessAttribute.Of(method).Policy switch
+    {
+        Http.AccessPolicy.OwnSource => ApiAccess.Department,
+        Http.AccessPolicy.AnyKey => ApiAccess.DepartmentOrOps,
+        Http.AccessPolicy.Ops => ApiAccess.Ops,
+        _ => ApiAccess.None,
+    };
 }

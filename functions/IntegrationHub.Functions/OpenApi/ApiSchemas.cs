@@ -1,19 +1,175 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using IntegrationHub.Core.Datasets;
+using IntegrationHub.Core.Validation;
+using IntegrationHub.Functions.Http;
 using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
 
 namespace IntegrationHub.Functions.OpenApi;
 
 /// <summary>
-/// The schemas of the document's components: the answers' shapes as the functions write them. Feeds and data sets
-/// are described by the repository's own JSON Schemas (draft 2020-12, <c>schemas/</c>); here they are outlined,
-/// open to further properties, and point there.
+/// The schemas of the document's components. An answer that is a C# type has its schema generated from that type
+/// (System.Text.Json's exporter, with the app's serializer options, so names and enums are the wire's): properties,
+/// types, nullability and required names are the code's; <c>[Description]</c> and <c>[AllowedValues]</c> on a property
+/// add words and closed sets of text values. Documents that are no C# type (a feed, a schema, a page) are described
+/// here and point to the repository's JSON Schemas. A problem is the common one plus, where its code writes them from a
+/// record (an invalid or checked feed), that record's fields; the ops and readiness problems, still written from
+/// dictionaries, are described here until they get records of their own.
 /// </summary>
 internal static class ApiSchemas
 {
-    public static void Register(OpenApiDocument document)
+    private const string ComponentsPrefix = "#/components/schemas/";
+
+    // Core's records cannot name themselves to the document: their component names, and the records held by others
+    // that are components of their own rather than inline.
+    private static readonly Dictionary<Type, string> CoreNames = new()
+    {
+        [typeof(DatasetDocument)] = "Dataset",
+    };
+
+    // The answers' options, but numbers as they are written: reading "42" for 42 is leniency, not the answers' shape.
+    private static readonly JsonSerializerOptions WrittenShape = new(HubSerialization.Options) { NumberHandling = JsonNumberHandling.Strict };
+
+    private static readonly Type[] SharedTypes = [typeof(ValidationIssue), typeof(ValidationReport)];
+
+    /// <summary>
+    /// The data set is the repository's schema (<c>schemas/dataset/</c>): the document lists its top-level properties from
+    /// the record and leaves the nested objects open, pointing there, rather than copy its every block.
+    /// </summary>
+    private static readonly Type[] Outlined = [typeof(DatasetDocument)];
+
+    /// <summary>The component name of a C# answer type; an array's is its element's with <c>[]</c>.</summary>
+    public static string NameOf(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return type.IsArray ? NameOf(type.GetElementType()!) + "[]"
+            : CoreNames.GetValueOrDefault(type) ?? type.GetCustomAttribute<ApiSchemaAttribute>()?.Name ?? type.Name;
+    }
+
+    public static void Register(OpenApiDocument document, IEnumerable<Type> answerTypes)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var schemas = document.Components!.Schemas!;
+        var components = new HashSet<Type>(answerTypes.Concat(SharedTypes));
+        var pending = new Queue<Type>(components.OrderBy(NameOf, StringComparer.Ordinal));
+        void Found(Type type)
+        {
+            if (components.Add(type))
+            {
+                pending.Enqueue(type);
+            }
+        }
+
+        RegisterDocuments(document, components, Found);
+        while (pending.TryDequeue(out var type))
+        {
+            schemas[NameOf(type)] = Read(document, type, Generate(type, components, Found));
+        }
+    }
+
+    private static OpenApiSchema Read(OpenApiDocument document, Type type, JsonNode node)
+    {
+        var schema = OpenApiModelFactory.Parse<OpenApiSchema>(node.ToJsonString(), OpenApiSpecVersion.OpenApi3_1, document, out var diagnostic, "json");
+        return schema is not null && diagnostic?.Errors.Count is null or 0 ? schema
+            : throw new InvalidOperationException($"The schema of {type.Name} does not read as OpenAPI: "
+                + string.Join("; ", diagnostic?.Errors.Select(e => e.Message) ?? []));
+    }
+
+    /// <summary>The JSON Schema of <paramref name="type"/> as the app writes it; records that are components are referenced.</summary>
+    internal static JsonNode Generate(Type type, IReadOnlySet<Type> components, Action<Type> referenced)
+    {
+        var outline = Outlined.Contains(type);
+        var options = new JsonSchemaExporterOptions
+        {
+            TreatNullObliviousAsNonNullable = true,
+            TransformSchemaNode = (context, node) =>
+            {
+                var own = System.Nullable.GetUnderlyingType(context.TypeInfo.Type) ?? context.TypeInfo.Type;
+                var nullable = node is JsonObject { } o && o["type"] is JsonArray types && types.Any(t => t?.GetValue<string>() == "null");
+                if (!context.Path.IsEmpty && context.TypeInfo.Kind == JsonTypeInfoKind.Object && outline)
+                {
+                    node = new JsonObject { ["type"] = nullable ? new JsonArray("object", "null") : "object" };
+                }
+                else if (!context.Path.IsEmpty && context.TypeInfo.Kind == JsonTypeInfoKind.Object
+                    && (components.Contains(own) || own.IsDefined(typeof(ApiSchemaAttribute))))
+                {
+                    referenced(own);
+                    node = Reference(NameOf(own), nullable);
+                }
+                else if (node is JsonObject shape && context.TypeInfo.Kind == JsonTypeInfoKind.Object)
+                {
+                    // What the record is constructed with is always written; an init-only extra (added later, null in older
+                    // data) and a property left out when empty are optional.
+                    shape["required"] = new JsonArray([.. context.TypeInfo.Properties
+                        .Where(p => p.ShouldSerialize is null && !p.IsExtensionData && (p.AssociatedParameter is not null || p.IsRequired))
+                        .Select(p => (JsonNode)JsonValue.Create(p.Name))]);
+                }
+
+                return Annotate(node, context, nullable);
+            },
+        };
+        var schema = WrittenShape.GetJsonSchemaAsNode(type, options);
+        if (schema is JsonObject root && type.GetCustomAttribute<DescriptionAttribute>() is { } description)
+        {
+            root["description"] = description.Description;
+        }
+
+        return schema;
+    }
+
+    /// <summary>A property's own words, its closed set of values or the named component it is.</summary>
+    private static JsonNode Annotate(JsonNode node, JsonSchemaExporterContext context, bool nullable)
+    {
+        var property = context.PropertyInfo?.AttributeProvider;
+        if (property?.GetCustomAttributes(typeof(ApiRefAttribute), false).OfType<ApiRefAttribute>().FirstOrDefault() is { } component)
+        {
+            node = Reference(component.Component, nullable);
+        }
+
+        if (node is not JsonObject annotated)
+        {
+            // `true`, any value: an open object reads better to OpenAPI tools.
+            return new JsonObject();
+        }
+
+        if (property?.GetCustomAttributes(typeof(AllowedValuesAttribute), false).OfType<AllowedValuesAttribute>().FirstOrDefault() is { } allowed)
+        {
+            annotated["enum"] = new JsonArray([.. allowed.Values.Select(v => JsonValue.Create(v?.ToString())).Concat(nullable ? [null] : Array.Empty<JsonNode?>())]);
+        }
+
+        if (property?.GetCustomAttributes(typeof(DescriptionAttribute), false).OfType<DescriptionAttribute>().FirstOrDefault() is { } description)
+        {
+            annotated["description"] = description.Description;
+        }
+
+        return annotated;
+    }
+
+    private static JsonObject Reference(string name, bool nullable) => nullable
+        ? new JsonObject { ["anyOf"] = new JsonArray(new JsonObject { ["$ref"] = ComponentsPrefix + name }, new JsonObject { ["type"] = "null" }) }
+        : new JsonObject { ["$ref"] = ComponentsPrefix + name };
+
+    /// <summary>What no C# type describes: documents served as they are, the feed (a repository schema), and the problems.</summary>
+    private static void RegisterDocuments(OpenApiDocument document, IReadOnlySet<Type> components, Action<Type> referenced)
     {
         var schemas = document.Components!.Schemas!;
         IOpenApiSchema Ref(string name) => new OpenApiSchemaReference(name, document);
+
+        // A problem with fields of its own: the common problem, and the record its code writes those fields from.
+        OpenApiSchema Extending(Type fields)
+        {
+            var part = Generate(fields, components, referenced).AsObject();
+            var description = part["description"]?.GetValue<string>();
+            part.Remove("description");
+            return new OpenApiSchema { Description = description, AllOf = [Ref(ApiDocuments.Problem), Read(document, fields, part)] };
+        }
 
         schemas["Problem"] = Object(
             "An RFC 7807 problem: the one error shape of the API.",
@@ -28,35 +184,7 @@ internal static class ApiSchemas
                 ["retryAfter"] = Integer("A 429: seconds to wait, as the `Retry-After` header says."),
             },
             required: ["title", "status"]);
-        schemas["ValidationIssue"] = Object(
-            "One violation: where in the feed, which rule, and a sentence a department's engineer understands.",
-            new()
-            {
-                ["instanceLocation"] = Text("JSON Pointer (RFC 6901) into the feed; empty for the whole document."),
-                ["schemaLocation"] = Nullable(Text("The schema keyword's absolute location, or the rule id of a domain rule.")),
-                ["keyword"] = Text("The JSON Schema keyword (`required`, …), or `rule:…` / `parse:…`."),
-                ["message"] = Text("The explanation."),
-                ["isParseError"] = Boolean("True for a `parse:` keyword: the bytes are not a usable JSON document."),
-            },
-            required: ["instanceLocation", "keyword", "message"],
-            open: false);
-        schemas["InvalidFeedProblem"] = new OpenApiSchema
-        {
-            Description = "The problem of an invalid feed: every violation, and where to follow the quarantined feed.",
-            AllOf =
-            [
-                Ref("Problem"),
-                Object(null, new()
-                {
-                    ["feedId"] = Text("The feed's id."),
-                    ["statusUrl"] = Text("`/api/feeds/{source}/{feedId}`."),
-                    ["errors"] = ArrayOf(Ref("ValidationIssue"), "Every violation (the first 1000)."),
-                    ["errorsNotListed"] = Integer("Violations beyond the first 1000, counted but not listed; absent when none."),
-                    ["warnings"] = ArrayOf(Ref("ValidationIssue"), "What is suspicious but accepted."),
-                    ["receipt"] = Ref("Receipt"),
-                }),
-            ],
-        };
+        schemas[ApiDocuments.InvalidFeedProblem] = Extending(typeof(InvalidFeedFields));
         schemas["Receipt"] = new OpenApiSchema
         {
             Type = JsonSchemaType.String,
@@ -65,37 +193,7 @@ internal static class ApiSchemas
                 + "`GET /receipts/keys`) whose payload is `{iss, iat, feedId, source, period, sha256, size, receivedAt, verdict}`; `verdict` is "
                 + "`accepted` or `quarantined`. The same bytes always get the same receipt. `hub receipt verify` checks it offline.",
         };
-        schemas["JwkSet"] = Object(
-            "The public keys receipts are signed with (RFC 7517 JWK set), every version that may have signed one.",
-            new()
-            {
-                ["keys"] = ArrayOf(Object(null, new()
-                {
-                    ["kty"] = Enum(null, "EC"),
-                    ["crv"] = Enum(null, "P-256"),
-                    ["x"] = Text("base64url."),
-                    ["y"] = Text("base64url."),
-                    ["kid"] = Text("The `kid` a receipt's header names."),
-                    ["alg"] = Enum(null, "ES256"),
-                    ["use"] = Enum(null, "sig"),
-                }, required: ["kty", "crv", "x", "y", "kid"])),
-            },
-            required: ["keys"]);
-        schemas["FeedCheckProblem"] = new OpenApiSchema
-        {
-            Description = "The problem of a feed checked without being sent: every violation, as a push would report it; nothing was stored.",
-            AllOf =
-            [
-                Ref("Problem"),
-                Object(null, new()
-                {
-                    ["feedId"] = Nullable(Text("The id the feed would get.")),
-                    ["errors"] = ArrayOf(Ref("ValidationIssue"), "Every violation (the first 1000)."),
-                    ["errorsNotListed"] = Integer("Violations beyond the first 1000, counted but not listed; absent when none."),
-                    ["warnings"] = ArrayOf(Ref("ValidationIssue"), "What is suspicious but accepted."),
-                }),
-            ],
-        };
+        schemas[ApiDocuments.FeedCheckProblem] = Extending(typeof(FeedCheckFields));
         schemas["InstanceConflictProblem"] = new OpenApiSchema
         {
             Description = "Why an instance action cannot be done now, and what can be done with the instance instead.",
@@ -130,477 +228,6 @@ internal static class ApiSchemas
                 }),
             ],
         };
-        schemas["ValidationReport"] = Object(
-            "The complete verdict on a feed: every error and warning, never just the first.",
-            new()
-            {
-                ["valid"] = Boolean("True when there is no error."),
-                ["verdict"] = Enum("`Unusable`: the bytes are not a usable JSON document.", "Valid", "Invalid", "Unusable"),
-                ["feedId"] = Nullable(Text("The feed's id, when the envelope could be read.")),
-                ["source"] = Nullable(Text("The source the feed states.")),
-                ["period"] = Nullable(Text("The period the feed states.")),
-                ["revision"] = Nullable(Integer("The revision the feed states.")),
-                ["schemaVersion"] = Nullable(Text("The schema version used.")),
-                ["schemaId"] = Nullable(Text("The schema's `$id`.")),
-                ["contentHash"] = Nullable(Text("SHA-256 of the bytes, hex.")),
-                ["errors"] = ArrayOf(Ref("ValidationIssue"), "Every violation (the first 1000)."),
-                ["errorsNotListed"] = Integer("Violations beyond the first 1000, counted but not listed; absent when none."),
-                ["warnings"] = ArrayOf(Ref("ValidationIssue")),
-            });
-        schemas["Feed"] = Object(
-            "A department feed. Its full schema (JSON Schema draft 2020-12) is served at `/api/schemas/feeds/{source}/{schemaVersion}`.",
-            new()
-            {
-                ["schemaVersion"] = Text("The feed schema version; absent means the latest."),
-                ["source"] = Text("statistics, power-grid, transport or environment: the route's source."),
-                ["period"] = Text("`YYYY-MM`, or `YYYY` / `YYYY-Qn` for statistics."),
-                ["revision"] = Integer("0 for the first release of a period, then 1, 2, …"),
-                ["producedAt"] = DateTime("When the department produced the feed."),
-                ["producer"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "Who produced the feed." },
-                ["records"] = ArrayOf(new OpenApiSchema { Type = JsonSchemaType.Object }, "The measures, as the source's schema defines them."),
-            },
-            required: ["source", "period", "revision", "producedAt", "producer", "records"]);
-        schemas["FeedAccepted"] = Object(
-            "A new valid feed: processing has started.",
-            new()
-            {
-                ["feedId"] = Text("The feed's id."),
-                ["status"] = Text("The status URL, `/api/feeds/{source}/{feedId}`."),
-                ["warnings"] = ArrayOf(Ref("ValidationIssue")),
-                ["receipt"] = Ref("Receipt"),
-            },
-            required: ["feedId", "status", "receipt"]);
-        schemas["FeedDuplicate"] = Object(
-            "These exact bytes were received before.",
-            new()
-            {
-                ["feedId"] = Text("The feed's id."),
-                ["status"] = Text("The status URL."),
-                ["duplicate"] = Boolean("Always true."),
-                ["receipt"] = Nullable(Ref("Receipt")),
-            },
-            required: ["feedId", "status", "duplicate"]);
-        schemas["FeedStatus"] = Object(
-            "What the hub knows about one feed.",
-            new()
-            {
-                ["feedId"] = Text("The feed's id."),
-                ["source"] = Text("Its source."),
-                ["period"] = Nullable(Text("Its period, when the envelope could be read.")),
-                ["state"] = Enum("`Received`: landed, no verdict yet.", "Received", "Validated", "Quarantined", "Consolidated"),
-                ["landingBlob"] = Text("Where the bytes are kept."),
-                ["receivedAt"] = DateTime("When the bytes landed."),
-                ["report"] = Nullable(Ref("ValidationReport")),
-                ["datasets"] = ArrayOf(Text(null), "The data-set versions that first included the feed, as `{period}/v{n}`."),
-                ["receipt"] = Nullable(Ref("Receipt")),
-            },
-            required: ["feedId", "source", "state"]);
-        schemas["PullStarted"] = Object(
-            "A pull of one department period.",
-            new()
-            {
-                ["instanceId"] = Text("`pull:{source}:{period}`."),
-                ["started"] = Boolean("False when that pull was already running."),
-                ["status"] = Text("The instance's ops URL."),
-            },
-            required: ["instanceId", "started", "status"]);
-        schemas["PublishedPeriod"] = Object(
-            "A period with a published data set.",
-            new()
-            {
-                ["period"] = Text("`YYYY` or `YYYY-Qn`."),
-                ["kind"] = Enum(null, "quarter", "year"),
-                ["latestVersion"] = Integer("The current version."),
-                ["url"] = Text("The current version's immutable URL."),
-            },
-            required: ["period", "kind", "latestVersion", "url"]);
-        schemas["AreaDirectory"] = Object(
-            "The areas of the reference data, in its order.",
-            new()
-            {
-                ["version"] = Text("The version of the areas file."),
-                ["areas"] = ArrayOf(Object(null, new()
-                {
-                    ["code"] = Text("The area code used in data sets: an NBS division code, or `XJNA`, `WCM`, `PARK_…`."),
-                    ["nameZh"] = Text("The Chinese name, e.g. 望月湖街道."),
-                    ["nameEn"] = Text("The English name."),
-                    ["kind"] = Text("`new-area`, `district`, `managed-area`, `street`, `town` or `park`."),
-                    ["parent"] = Nullable(Text("The code of the area it adds up into; null for the New Area and the parks.")),
-                    ["overlay"] = Boolean("True for a park: its figures overlap the units it lies in."),
-                }, required: ["code", "nameZh", "nameEn", "kind", "parent", "overlay"])),
-            },
-            required: ["version", "areas"]);
-        schemas["PublishedVersions"] = Object(
-            "A period's published versions, ascending.",
-            new()
-            {
-                ["period"] = Text(null),
-                ["latestVersion"] = Integer(null),
-                ["versions"] = ArrayOf(Object(null, new() { ["version"] = Integer(null), ["url"] = Text(null) }, required: ["version", "url"])),
-            },
-            required: ["period", "latestVersion", "versions"]);
-        schemas["SchemaCatalogue"] = Object(
-            "Every schema the hub embeds, by path.",
-            new()
-            {
-                ["schemas"] = ArrayOf(Object(null, new()
-                {
-                    ["kind"] = Text("`feeds`, `events`, `dataset` or `reference`."),
-                    ["name"] = Nullable(Text("The feed source, event type or reference-data name; null for the data set.")),
-                    ["version"] = Nullable(Text("MAJOR.MINOR; null for reference data.")),
-                    ["title"] = Text("The schema's title."),
-                    ["id"] = Text("The schema's `$id`; its path is `url`."),
-                    ["url"] = Text("Where this hub serves it: `/api/schemas/{kind}/{name}/{version}`, `/api/schemas/dataset/{version}` or `/api/schemas/reference/{name}`."),
-                    ["latest"] = Boolean("The newest version of its name: a feed without `schemaVersion` is held to it."),
-                }, required: ["kind", "name", "version", "title", "id", "url", "latest"])),
-            },
-            required: ["schemas"]);
-        schemas["JsonSchema"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A JSON Schema (draft 2020-12) document." };
-        schemas["Dataset"] = Object(
-            "A `dual-carbon-dataset` document, 2.0 since the methodology upgrade (a version published before stays 1.0); its full schema is "
-                + "`schemas/dataset/{schemaVersion}.schema.json` in the repository.",
-            new()
-            {
-                ["schemaVersion"] = Text(null),
-                ["period"] = Text(null),
-                ["version"] = Integer(null),
-                ["generatedAt"] = DateTime(null),
-                ["status"] = Enum("`complete` when every source covers the period.", "complete", "partial"),
-                ["missing"] = ArrayOf(Text(null), "What is missing, as `{source}:{period}`."),
-                ["inputs"] = ArrayOf(new OpenApiSchema { Type = JsonSchemaType.Object }, "The feeds the version was built from."),
-                ["methodology"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "2.0: the methodology and coefficient set the version was built under." },
-                ["diff"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "What changed against the period's previous version; absent in version 1." },
-                ["coefficients"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "The coefficients used, each with its source." },
-                ["areas"] = ArrayOf(new OpenApiSchema { Type = JsonSchemaType.Object }, "Indicators per area."),
-                ["targets"] = ArrayOf(new OpenApiSchema { Type = JsonSchemaType.Object }, "The plan's targets and their status."),
-                ["warnings"] = ArrayOf(new OpenApiSchema { Type = JsonSchemaType.Object }),
-            },
-            required: ["schemaVersion", "period", "version", "generatedAt", "status", "missing", "inputs", "coefficients", "areas", "targets", "warnings"]);
-        schemas["VersionComparison"] = Object(
-            "What changed between two versions of a period.",
-            new()
-            {
-                ["period"] = Text(null),
-                ["from"] = Integer(null),
-                ["to"] = Integer(null),
-                ["changedIndicators"] = ArrayOf(Object(null, new()
-                {
-                    ["areaCode"] = Text(null),
-                    ["id"] = Text("The indicator id."),
-                    ["old"] = Nullable(Number("The value in `from`; null where absent.")),
-                    ["new"] = Nullable(Number("The value in `to`; null where absent.")),
-                }, required: ["areaCode", "id"])),
-                ["changedInputs"] = ArrayOf(Text(null), "Feed ids `to` uses that `from` does not."),
-            },
-            required: ["period", "from", "to", "changedIndicators", "changedInputs"]);
-        schemas["Instance"] = Object(
-            "One orchestration in a list.",
-            new()
-            {
-                ["instanceId"] = Text(null),
-                ["name"] = Text("`ProcessFeed`, `PullFeed` or `ConsolidatePeriod`."),
-                ["status"] = Text("The runtime status (`Running`, `Completed`, `Failed`, …)."),
-                ["createdAt"] = DateTime(null),
-                ["lastUpdatedAt"] = DateTime(null),
-                ["customStatus"] = Nullable(Text("JSON text with the `stage`.")),
-                ["output"] = Nullable(Text("The output, as JSON text.")),
-                ["failure"] = Nullable(Text("Why it failed, when it did.")),
-                ["quarantine"] = Nullable(Ref("QuarantineSummary")),
-            },
-            required: ["instanceId", "name", "status", "createdAt", "lastUpdatedAt"]);
-        schemas["QuarantineSummary"] = Object(
-            "A feed's run that completed with the feed quarantined: the feed, its state now and its violations (in a list the first three, in the detail all listed).",
-            new()
-            {
-                ["feedId"] = Text(null),
-                ["state"] = Nullable(Text("The feed's state now: `Quarantined` until it is reprocessed; null when the feed is not found.")),
-                ["errors"] = Integer("How many violations the report counts."),
-                ["issues"] = ArrayOf(Ref("ValidationIssue"), "Violations, each with its JSON Pointer (`instanceLocation`) and rule (`keyword`)."),
-                ["statusUrl"] = Text(null),
-            },
-            required: ["feedId", "errors", "issues", "statusUrl"]);
-        schemas["InstancePage"] = Object(
-            "A page of orchestrations, newest first across pages (by creation time; at the same moment, by instance id).",
-            new()
-            {
-                ["instances"] = ArrayOf(Ref("Instance")),
-                ["continuationToken"] = Nullable(Text("Pass it back for the next page; null on the last.")),
-            },
-            required: ["instances"]);
-        schemas["InstanceDetail"] = Object(
-            "One orchestration in detail.",
-            new()
-            {
-                ["instanceId"] = Text(null),
-                ["name"] = Text(null),
-                ["status"] = Text("The runtime status."),
-                ["createdAt"] = DateTime(null),
-                ["lastUpdatedAt"] = DateTime(null),
-                ["customStatus"] = Nullable(Text("JSON text with the `stage`.")),
-                ["input"] = Nullable(Text("The serialised input, at most 4096 characters.")),
-                ["inputTruncated"] = Boolean(null),
-                ["output"] = Nullable(Text("The serialised output, or the failure message as the engine records it (same limit).")),
-                ["outputTruncated"] = Boolean(null),
-                ["failure"] = Nullable(Object("Why it failed: the root cause (the failed activity's exception when an activity failed).", new()
-                {
-                    ["message"] = Text(null),
-                    ["type"] = Nullable(Text("The exception type.")),
-                    ["stackTrace"] = Nullable(Text(null)),
-                    ["activity"] = Nullable(Text("The activity that failed.")),
-                    ["attempts"] = Nullable(Integer("Its failed attempts in a row, retries included.")),
-                    ["summary"] = Nullable(Text("The orchestration's own failure message.")),
-                    ["failedAt"] = Nullable(DateTime(null)),
-                }, required: ["message"])),
-                ["feeds"] = ArrayOf(Object(null, new()
-                {
-                    ["source"] = Text(null),
-                    ["period"] = Text(null),
-                    ["contentHash"] = Nullable(Text(null)),
-                    ["feedId"] = Nullable(Text(null)),
-                    ["state"] = Nullable(Text("The feed's state, or `NotReceived`.")),
-                    ["statusUrl"] = Nullable(Text(null)),
-                }, required: ["source", "period"]), "The feeds behind the instance."),
-                ["actions"] = ArrayOf(Text(null), "What ops may do now: `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`."),
-                ["history"] = ArrayOf(Object(null, new()
-                {
-                    ["eventId"] = Nullable(Integer(null)),
-                    ["type"] = Text(null),
-                    ["name"] = Nullable(Text(null)),
-                    ["timestamp"] = Nullable(DateTime(null)),
-                    ["taskScheduledId"] = Nullable(Integer(null)),
-                    ["detail"] = Nullable(Text(null)),
-                }, required: ["type"]), "The history events, in order."),
-                ["historySource"] = Text("Where the history comes from, or why it is empty."),
-                ["quarantine"] = Nullable(Ref("QuarantineSummary")),
-                ["earlierRuns"] = Nullable(ArrayOf(Ref("EarlierRun"), "The runs replays (or reprocessing) replaced, newest first, at most 10: the engine keeps only the current run.")),
-                ["earlierRunCount"] = Integer("How many earlier runs the hub keeps in all."),
-            },
-            required: ["instanceId", "name", "status", "createdAt", "lastUpdatedAt", "feeds", "actions", "history", "historySource"]);
-        schemas["EarlierRun"] = Object(
-            "A run of the instance that a replay or reprocess replaced, as the hub kept it just before.",
-            new()
-            {
-                ["status"] = Text("How it ended: `Failed` or `Terminated`."),
-                ["createdAt"] = DateTime(null),
-                ["endedAt"] = DateTime(null),
-                ["replacedAt"] = DateTime(null),
-                ["replacedBy"] = Text("The action and principal, e.g. `replay by ops`."),
-                ["customStatus"] = Nullable(Text(null)),
-                ["output"] = Nullable(Text("Its output or failure message, at most 4096 characters.")),
-                ["outputTruncated"] = Boolean(null),
-                ["failure"] = Nullable(Object("Why it failed, as `failure` of the instance.", new()
-                {
-                    ["message"] = Text(null),
-                    ["type"] = Nullable(Text(null)),
-                    ["stackTrace"] = Nullable(Text(null)),
-                    ["activity"] = Nullable(Text(null)),
-                    ["attempts"] = Nullable(Integer(null)),
-                    ["summary"] = Nullable(Text(null)),
-                    ["failedAt"] = Nullable(DateTime(null)),
-                }, required: ["message"])),
-                ["history"] = ArrayOf(Object(null, new()
-                {
-                    ["eventId"] = Nullable(Integer(null)),
-                    ["type"] = Text(null),
-                    ["name"] = Nullable(Text(null)),
-                    ["timestamp"] = Nullable(DateTime(null)),
-                    ["taskScheduledId"] = Nullable(Integer(null)),
-                    ["detail"] = Nullable(Text(null)),
-                }, required: ["type"]), "Its last 500 history events, in order."),
-                ["eventsNotKept"] = Integer("Earlier events of a longer history that were not kept."),
-            },
-            required: ["status", "createdAt", "endedAt", "replacedAt", "replacedBy", "history"]);
-        schemas["InstanceActionAccepted"] = Object(
-            "An accepted instance action; each action is also written to the audit log.",
-            new()
-            {
-                ["instanceId"] = Text(null),
-                ["action"] = Enum(null, "replay", "rewind", "terminate", "suspend", "resume"),
-                ["detail"] = Text("What happens next."),
-                ["status"] = Text("Where to follow the instance: `/api/ops/instances/{instanceId}`."),
-            },
-            required: ["instanceId", "action", "detail", "status"]);
-        schemas["InstancePurged"] = Object(null, new() { ["instanceId"] = Text(null), ["purgedInstances"] = Integer(null) }, required: ["instanceId", "purgedInstances"]);
-        schemas["ReasonRequest"] = Object(null, new() { ["reason"] = Text("Why, at most 1000 characters (kept in the audit log).") });
-        schemas["ReplayFailedReport"] = Object(
-            "What a bulk replay did.",
-            new()
-            {
-                ["matched"] = Integer("Failed instances that matched, taken or not."),
-                ["notTaken"] = Integer("Matched beyond `max`, oldest failure first taken: left failed for a next call."),
-                ["dryRun"] = Boolean("True: nothing was done; `results` lists what would have been replayed (`would-replay`)."),
-                ["replayed"] = Integer(null),
-                ["skipped"] = Integer("Replayed before, or being started by someone else."),
-                ["errors"] = Integer(null),
-                ["results"] = ArrayOf(Object(null, new()
-                {
-                    ["instanceId"] = Text(null),
-                    ["name"] = Text(null),
-                    ["failedAt"] = DateTime(null),
-                    ["outcome"] = Enum(null, "replayed", "already-replayed", "being-started", "error", "would-replay"),
-                    ["detail"] = Nullable(Text(null)),
-                }, required: ["instanceId", "name", "failedAt", "outcome"])),
-            },
-            required: ["matched", "replayed", "skipped", "errors", "results"]);
-        schemas["ReconsolidationReport"] = Object(
-            "What a re-consolidation started.",
-            new()
-            {
-                ["methodologyVersion"] = Text("The methodology this build consolidates under."),
-                ["periods"] = Integer("Periods with a stored data set."),
-                ["started"] = Integer(null),
-                ["running"] = Integer("Periods whose consolidation was already running (it builds under the current methodology too)."),
-                ["errors"] = Integer(null),
-                ["outdated"] = Integer("Periods whose current version is of an older methodology."),
-                ["results"] = ArrayOf(Object(null, new()
-                {
-                    ["period"] = Text(null),
-                    ["instanceId"] = Text(null),
-                    ["currentVersion"] = Nullable(Integer("The version current when asked.")),
-                    ["methodologyVersion"] = Nullable(Text("That version's methodology (`1.0` before data set 2.0).")),
-                    ["outcome"] = Enum(null, "started", "running", "error"),
-                    ["status"] = Text("The consolidation's status URL."),
-                }, required: ["period", "instanceId", "outcome", "status"])),
-            },
-            required: ["methodologyVersion", "periods", "started", "running", "errors", "outdated", "results"]);
-        schemas["FeedReprocessAccepted"] = Object(
-            "A feed sent through the pipeline again.",
-            new()
-            {
-                ["feedId"] = Text(null),
-                ["instanceId"] = Text("The run that processes it."),
-                ["reprocessing"] = Enum("`revalidated`: a quarantined feed valid now; `restarted`: a failed or terminated run started again; `started`: a run that never started.", "revalidated", "restarted", "started"),
-                ["status"] = Text("The feed's status URL."),
-                ["warnings"] = ArrayOf(Ref("ValidationIssue")),
-            },
-            required: ["feedId", "instanceId", "reprocessing", "status"]);
-        schemas["QuarantineList"] = Object(
-            "A page of quarantined feeds, in name order (the department the body was pushed to, then the feed id).",
-            new()
-            {
-                ["feeds"] = ArrayOf(Object(null, new()
-                {
-                    ["feedId"] = Text(null),
-                    ["source"] = Text("The department whose URL the body was pushed to (the feed id may name another)."),
-                    ["period"] = Nullable(Text(null)),
-                    ["receivedAt"] = DateTime(null),
-                    ["landingBlob"] = Nullable(Text("Where the body is, or was until the quarantine retention deleted it; null for a report of an older build.")),
-                    ["statusUrl"] = Text(null),
-                    ["errors"] = Nullable(Integer("Errors in the report, listed or not.")),
-                    ["report"] = Nullable(Ref("ValidationReport")),
-                }, required: ["feedId", "source", "receivedAt", "statusUrl"])),
-                ["continuationToken"] = Nullable(Text("Pass it back for the next page; null after the last.")),
-            },
-            required: ["feeds"]);
-        schemas["AuditLog"] = Object(
-            "Pushes and ops actions, newest first.",
-            new()
-            {
-                ["entries"] = ArrayOf(Object(null, new()
-                {
-                    ["at"] = DateTime(null),
-                    ["actor"] = Text("The principal: `ops`, a department (`transport`, …), a signed-in person's object id, or `anonymous` (no key, or a key that is nobody's). Never the key."),
-                    ["keySlot"] = Enum("Which of its keys (`none` for anonymous; `entra-id` for a person signed in).", "primary", "secondary", "entra-id", "none", "unknown"),
-                    ["name"] = Nullable(Text("The signed-in person's name; null for a key.")),
-                    ["action"] = Text("`push`, `validate`, `read` (an ops read), or an ops action: `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`, `reconsolidate`."),
-                    ["target"] = Text("The instance id or feed id acted on; `feeds/{source}` for a push whose body was not read."),
-                    ["outcome"] = Text("Ops: `accepted`, `done`, `refused`, `not-found`, `not-supported`, `invalid`, `skipped` or `error` (a pull: `started`, `running`, "
-                        + "`not-configured`). Pushes: `accepted`, `duplicate`, `rejected`, `refused` (401, 403), `not-found`, `too-large`, `unsupported-media-type`, "
-                        + "`rate-limited` or `error`; validations `valid` or `invalid`, and the same refusals."),
-                    ["status"] = Integer("The HTTP status answered."),
-                    ["detail"] = Nullable(Text(null)),
-                }, required: ["at", "actor", "action", "target", "outcome", "status"])),
-                ["continuationToken"] = Nullable(Text(
-                    "Pass it back (with the same filters) for older entries; null once the oldest was read. A page may hold fewer entries than `limit` "
-                    + "when the filters matched little of what one answer reads (16 MiB of the log): go on with the token.")),
-            },
-            required: ["entries"]);
-        var counts = new Dictionary<string, IOpenApiSchema>
-        {
-            ["landed"] = Integer("Bodies stored in landing (every received body is landed first)."),
-            ["validated"] = Integer("Landed bodies judged valid."),
-            ["quarantined"] = Integer("Landed bodies quarantined, with their report."),
-            ["inLedger"] = Integer("Valid feeds recorded in their year's ledger."),
-            ["consolidated"] = Integer("Feeds in a stored data-set version that lists them."),
-            ["published"] = Integer("Consolidated feeds whose data-set version (or a later one) was announced."),
-            ["inFlight"] = Integer("Feeds younger than the grace period still on their way: not lost."),
-            ["lost"] = Integer("Feeds older than the grace period that stopped short: each is listed under `lost`."),
-        };
-        schemas["Reconciliation"] = Object(
-            "Per feed period and source, how many feeds reached each stage; every feed that is in one state but missing from the next; everything stored twice.",
-            new()
-            {
-                ["generatedAt"] = DateTime(null),
-                ["graceSeconds"] = Integer(null),
-                ["totals"] = Object(null, new(counts) { ["duplicates"] = Integer("Entries under `duplicates`.") }),
-                ["rows"] = ArrayOf(Object(null, new(counts) { ["period"] = Text("The feed's period, or `unknown` for unreadable bodies."), ["source"] = Text(null) })),
-                ["lost"] = ArrayOf(Object(null, new()
-                {
-                    ["feedId"] = Text("Empty for bodies without a verdict."),
-                    ["source"] = Text(null),
-                    ["period"] = Nullable(Text(null)),
-                    ["state"] = Text("The state the feed is recorded in."),
-                    ["stage"] = Enum("The stage it did not reach.", "verdict", "quarantine-report", "ledger", "normalised", "consolidation", "dataset", "announcement"),
-                    ["detail"] = Text(null),
-                })),
-                ["duplicates"] = ArrayOf(Object(null, new()
-                {
-                    ["kind"] = Enum(null, "ledger-entry", "dataset-version"),
-                    ["subject"] = Text("The feed id, or the data-set period."),
-                    ["occurrences"] = ArrayOf(Text(null)),
-                })),
-            },
-            required: ["generatedAt", "graceSeconds", "totals", "rows", "lost", "duplicates"]);
-        schemas["ReconciliationStarted"] = Object(
-            "A reconciliation started in the background.",
-            new()
-            {
-                ["runId"] = Text(null),
-                ["instanceId"] = Text("Its orchestration: `reconcile:{runId}`."),
-                ["status"] = Text("Where to follow it: `/api/ops/reconciliations/{runId}`."),
-            },
-            required: ["runId", "instanceId", "status"]);
-        schemas["ReconciliationRun"] = Object(
-            "A background reconciliation: its state, how far it is and, once completed, its report.",
-            new()
-            {
-                ["runId"] = Text(null),
-                ["instanceId"] = Text(null),
-                ["status"] = Enum(null, "Pending", "Running", "Completed", "Failed", "Terminated", "Suspended"),
-                ["progress"] = Nullable(Object("Null until the run has begun.", new()
-                {
-                    ["phase"] = Enum(null, "counting", "reading records", "checking feeds", "done"),
-                    ["checked"] = Integer("Landed feeds looked at so far."),
-                    ["total"] = Integer("Landed feeds to look at (of the source asked for, or all)."),
-                    ["updatedAt"] = DateTime(null),
-                })),
-                ["report"] = Nullable(Ref("Reconciliation")),
-                ["failure"] = Nullable(Text("Why a failed run failed.")),
-                ["statusUrl"] = Text(null),
-            },
-            required: ["runId", "instanceId", "status", "statusUrl"]);
-        schemas["Html"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "An HTML page." };
-        schemas["Asset"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A script, style sheet or licence text." };
-        schemas["Health"] = Object(null, new() { ["status"] = Enum(null, "ok") }, required: ["status"]);
-        schemas["ConsoleSignIn"] = Object(
-            "How the ops console signs people in.",
-            new()
-            {
-                ["entra"] = Nullable(Object("Entra ID sign-in with MSAL.js; null when it is not configured.", new()
-                {
-                    ["clientId"] = Text("The console's app registration (platform: single-page application)."),
-                    ["authority"] = Text("The tenant's sign-in address, `https://login.microsoftonline.com/{tenant}`."),
-                    ["scope"] = Text("The scope of the hub's API the console asks a token for, e.g. `api://{client id}/Ops.Use`."),
-                }, required: ["clientId", "authority", "scope"])),
-                ["opsKey"] = Boolean("Whether the hub accepts the ops key here: false in Azure unless `Access__AllowOpsKeyInAzure`."),
-            },
-            required: ["entra", "opsKey"]);
-        var checks = Object("Each dependency checked: `ok` or `unavailable`.", new()
-        {
-            ["storage"] = Enum("The hub's blob storage.", "ok", "unavailable"),
-            ["task-hub"] = Enum("The Durable task hub.", "ok", "unavailable"),
-        });
-        schemas["Readiness"] = Object(null, new() { ["status"] = Enum(null, "ready"), ["checks"] = checks }, required: ["status", "checks"]);
         schemas["NotReadyProblem"] = new OpenApiSchema
         {
             Description = "The problem of a hub that cannot serve now, naming what is down (the reason is in the app's log).",
@@ -611,11 +238,20 @@ internal static class ApiSchemas
                 {
                     ["dependency"] = Enum("The first dependency down.", "storage", "task-hub"),
                     ["dependencies"] = ArrayOf(Enum(null, "storage", "task-hub"), "Every dependency down."),
-                    ["checks"] = checks,
+                    ["checks"] = Ref(nameof(Health.ReadinessChecks)),
                 }),
             ],
         };
-        schemas["OpenApi"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "An OpenAPI 3 document." };
+        schemas[ApiDocuments.Feed] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "A department feed. Its schema (JSON Schema draft 2020-12) is the repository's, served at "
+                + "`/api/schemas/feeds/{source}/{schemaVersion}` (absent `schemaVersion`: the latest); `GET /api/schemas` lists them.",
+        };
+        schemas[ApiDocuments.JsonSchema] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A JSON Schema (draft 2020-12) document." };
+        schemas[ApiDocuments.Html] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "An HTML page." };
+        schemas[ApiDocuments.Asset] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A script, style sheet or licence text." };
+        schemas[ApiDocuments.OpenApi] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "An OpenAPI 3 document." };
     }
 
     private static OpenApiSchema Object(string? description, Dictionary<string, IOpenApiSchema> properties, string[]? required = null, bool open = true) => new()

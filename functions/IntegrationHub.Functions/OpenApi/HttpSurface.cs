@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using IntegrationHub.Functions.Http;
 using Microsoft.Azure.Functions.Worker;
 
 namespace IntegrationHub.Functions.OpenApi;
@@ -10,6 +11,9 @@ internal sealed record RouteParameter(string Name, ApiType Type);
 /// <summary>One HTTP function as the Functions host serves it: name, route template (under <c>/api</c>) and methods.</summary>
 internal sealed record HttpRoute(string FunctionName, string Template, IReadOnlyList<string> Methods)
 {
+    /// <summary>The <c>[Function]</c> method: its attributes say who may call it and what the document says of it.</summary>
+    public MethodInfo? Method { get; init; }
+
     /// <summary>
     /// The template as OpenAPI compares paths: <c>/</c> first, every parameter reduced to <c>{}</c>. Two routes of the
     /// same shape (<c>feeds/{source}</c>, <c>feeds/{feedId}</c>) are one path in the document, whatever their names.
@@ -30,6 +34,9 @@ internal sealed record HttpRoute(string FunctionName, string Template, IReadOnly
     ];
 }
 
+/// <summary>The operations of the HTTP functions, and what did not pair one function with one operation.</summary>
+internal sealed record ApiCatalogue(IReadOnlyList<(HttpRoute Route, ApiOperation Operation)> Operations, IReadOnlyList<string> Faults);
+
 /// <summary>
 /// The app's HTTP surface read from its own <c>[Function]</c> and <c>[HttpTrigger]</c> attributes, the ones the
 /// Functions build generates its metadata from: what the document describes is what the host serves.
@@ -42,26 +49,67 @@ internal static partial class HttpSurface
     public static IReadOnlyList<HttpRoute> Discover(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);
-        var routes = new List<HttpRoute>();
-        foreach (var method in assembly.GetExportedTypes().SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)))
-        {
-            if (method.GetCustomAttribute<FunctionAttribute>() is not { } function)
-            {
-                continue;
-            }
+        return Discover(assembly.GetExportedTypes());
+    }
 
-            var trigger = method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).OfType<HttpTriggerAttribute>().FirstOrDefault();
-            if (trigger is null)
+    public static IReadOnlyList<HttpRoute> Discover(IEnumerable<Type> types)
+    {
+        var routes = new List<HttpRoute>();
+        foreach (var method in Methods(types, BindingFlags.Public))
+        {
+            if (method.GetCustomAttribute<FunctionAttribute>() is not { } function || Trigger(method) is not { } trigger)
             {
                 continue;
             }
 
             var methods = trigger.Methods is { Length: > 0 } declared ? declared.Select(m => m.ToUpperInvariant()).ToArray() : AllMethods;
-            routes.Add(new HttpRoute(function.Name, trigger.Route ?? function.Name, methods));
+            routes.Add(new HttpRoute(function.Name, trigger.Route ?? function.Name, methods) { Method = method });
         }
 
         return [.. routes.OrderBy(r => r.Template, StringComparer.Ordinal).ThenBy(r => r.FunctionName, StringComparer.Ordinal)];
     }
+
+    /// <summary>
+    /// Every HTTP function with its one operation: its <c>[ApiOperation]</c> attributes, or else (for routes written
+    /// before them) its <see cref="OperationCatalog"/> entry. What does not pair up is listed, for a test to refuse.
+    /// </summary>
+    public static ApiCatalogue Catalogue(IEnumerable<Type> types, IReadOnlyDictionary<string, ApiOperation> legacy)
+    {
+        ArgumentNullException.ThrowIfNull(legacy);
+        var list = types.ToList();
+        var routes = Discover(list);
+        var documented = new List<(HttpRoute, ApiOperation)>();
+        var faults = new List<string>();
+        foreach (var route in routes)
+        {
+            var declared = ApiOperation.Of(route.Method!);
+            var listed = legacy.GetValueOrDefault(route.FunctionName);
+            switch (declared, listed)
+            {
+                case (null, null):
+                    faults.Add($"{route.FunctionName}: an HTTP function without an operation (add [ApiOperation] to it)");
+                    break;
+                case ({ }, { }):
+                    faults.Add($"{route.FunctionName}: two operations, its [ApiOperation] and an OperationCatalog entry (remove the entry)");
+                    break;
+                default:
+                    documented.Add((route, declared ?? listed!));
+                    break;
+            }
+        }
+
+        var functions = routes.Select(r => r.FunctionName).ToHashSet(StringComparer.Ordinal);
+        faults.AddRange(legacy.Keys.Where(name => !functions.Contains(name)).Select(name => $"{name}: an OperationCatalog entry of no HTTP function"));
+        faults.AddRange(Methods(list, BindingFlags.Public | BindingFlags.NonPublic).Where(m => m.IsDefined(typeof(ApiOperationAttribute)) && !routes.Any(r => r.Method == m))
+            .Select(m => $"{m.DeclaringType?.Name}.{m.Name}: [ApiOperation] on a method that is no HTTP function"));
+        return new ApiCatalogue(documented, faults);
+    }
+
+    private static IEnumerable<MethodInfo> Methods(IEnumerable<Type> types, BindingFlags visibility) =>
+        types.SelectMany(t => t.GetMethods(visibility | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly));
+
+    private static HttpTriggerAttribute? Trigger(MethodInfo method) =>
+        method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).OfType<HttpTriggerAttribute>().FirstOrDefault();
 
     // {name}, {name:int}, {name:int:min(1)}, {name?}, {*name}, {name=default}.
     [GeneratedRegex(@"\{\**(?<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?<constraint>[a-z]+)[^}:=?]*)*(?:=[^}?]*)?\??\}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]

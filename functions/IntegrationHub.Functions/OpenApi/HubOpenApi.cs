@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using IntegrationHub.Functions.Http;
 using Microsoft.OpenApi;
 
 namespace IntegrationHub.Functions.OpenApi;
@@ -12,8 +13,8 @@ internal sealed record RenderedOpenApi(byte[] Json, string ETag);
 
 /// <summary>
 /// Builds the OpenAPI document of the app's HTTP surface: every HTTP function found in the assembly, on the path and
-/// methods of its own trigger, described by its <see cref="OperationCatalog"/> entry. OpenAPI 3.1, so nullable
-/// values and references are plain JSON Schema 2020-12, the dialect of the repository's own schemas.
+/// methods of its own trigger, described by its <c>[ApiOperation]</c> attributes (<see cref="HttpSurface.Catalogue"/>).
+/// OpenAPI 3.1, so nullable values and references are plain JSON Schema 2020-12, the dialect of the repository's schemas.
 /// </summary>
 internal static class HubOpenApi
 {
@@ -30,14 +31,18 @@ internal static class HubOpenApi
     private const string IfNoneMatchParameter = "IfNoneMatch";
 
     // The functions of this assembly do not change while it runs: build and serialise once.
-    private static readonly Lazy<RenderedOpenApi> Served = new(() => Render(Build(HttpSurface.Discover(typeof(HubOpenApi).Assembly))));
+    private static readonly Lazy<RenderedOpenApi> Served = new(() => Render(Build(HttpSurface.Catalogue(typeof(HubOpenApi).Assembly.GetExportedTypes(), OperationCatalog.Operations))));
 
     public static RenderedOpenApi Current => Served.Value;
 
-    /// <summary>The document of these routes; a route whose function has no catalogue entry is left out (a test catches it).</summary>
-    public static OpenApiDocument Build(IEnumerable<HttpRoute> routes)
+    /// <summary>The document of these operations; a function without one is left out (a test refuses it).</summary>
+    public static OpenApiDocument Build(ApiCatalogue catalogue)
     {
-        ArgumentNullException.ThrowIfNull(routes);
+        ArgumentNullException.ThrowIfNull(catalogue);
+
+        // Who may call comes from the function's [Access], the rule the request pipeline enforces, never restated.
+        var entries = catalogue.Operations.ToDictionary(
+            o => o.Route.FunctionName, o => o.Route.Method is { } method ? o.Operation with { Access = ApiOperation.AccessOf(method) } : o.Operation, StringComparer.Ordinal);
         var document = new OpenApiDocument
         {
             Info = new OpenApiInfo
@@ -92,15 +97,14 @@ internal static class HubOpenApi
                     },
                 },
             },
-            Tags = new HashSet<OpenApiTag>(OperationCatalog.Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description })),
+            Tags = new HashSet<OpenApiTag>(ApiTags.All.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description })),
             Paths = [],
         };
-        ApiSchemas.Register(document);
+        ApiSchemas.Register(document, entries.Values.SelectMany(e => e.Types));
 
-        var documented = routes.Where(r => OperationCatalog.Operations.ContainsKey(r.FunctionName)).ToList();
-        foreach (var shape in documented.GroupBy(r => r.Shape, StringComparer.Ordinal))
+        foreach (var shape in catalogue.Operations.Select(o => o.Route).GroupBy(r => r.Shape, StringComparer.Ordinal))
         {
-            var names = ParameterNames(shape.ToList());
+            var names = ParameterNames(shape.ToList(), entries);
             var pieces = shape.Key.Split("{}");
             var path = pieces[0] + string.Concat(names.Select((name, i) => "{" + name + "}" + pieces[i + 1]));
             var item = new OpenApiPathItem { Operations = [] };
@@ -108,7 +112,7 @@ internal static class HubOpenApi
             {
                 foreach (var method in route.Methods)
                 {
-                    item.Operations[new HttpMethod(method)] = Operation(document, route, OperationCatalog.Operations[route.FunctionName], names);
+                    item.Operations[new HttpMethod(method)] = Operation(document, route, entries[route.FunctionName], names);
                 }
             }
 
@@ -133,9 +137,9 @@ internal static class HubOpenApi
     /// route's names, and its parameter's description says what the value is for it. Live routes of one shape that name
     /// a position differently would share a joined name (<c>{feedIdOrSource}</c>); none do.
     /// </summary>
-    private static List<string> ParameterNames(IReadOnlyList<HttpRoute> routes)
+    private static List<string> ParameterNames(IReadOnlyList<HttpRoute> routes, Dictionary<string, ApiOperation> entries)
     {
-        var live = routes.Where(r => OperationCatalog.Operations[r.FunctionName].Deprecation is null).ToList();
+        var live = routes.Where(r => entries[r.FunctionName].Deprecation is null).ToList();
         var naming = live.Count > 0 ? live : routes;
         return
         [
@@ -157,7 +161,7 @@ internal static class HubOpenApi
                 Name = name,
                 In = ParameterLocation.Path,
                 Required = true,
-                Description = entry.PathParameters.GetValueOrDefault(parameter.Name) ?? OperationCatalog.CommonPathParameters.GetValueOrDefault(parameter.Name),
+                Description = entry.PathParameters.GetValueOrDefault(parameter.Name) ?? ApiTags.CommonPathParameters.GetValueOrDefault(parameter.Name),
                 Schema = Schema(parameter.Type, []),
             });
         }
@@ -207,7 +211,7 @@ internal static class HubOpenApi
 
         // Every route that reads the hub's storage or its task hub answers 503 while they are away (DependencyOutage);
         // the schemas are embedded in the app.
-        if (entry.Tag is not (OperationCatalog.PagesTag or OperationCatalog.HostTag or OperationCatalog.SchemasTag))
+        if (entry.Tag is not (ApiTags.Pages or ApiTags.Host or ApiTags.Schemas))
         {
             var unavailable = Response(document, new ApiResponse(
                 503,
@@ -225,7 +229,9 @@ internal static class HubOpenApi
         {
             OperationId = route.FunctionName,
             Summary = entry.Summary,
-            Description = entry.Description,
+            Description = entry.Deprecation is { } sunset
+                ? $"{entry.Description} Answered until {sunset.Sunset:yyyy-MM-dd} (the `Sunset` header), and may be gone after."
+                : entry.Description,
             Tags = new HashSet<OpenApiTagReference> { new(entry.Tag, document) },
             Parameters = parameters,
             RequestBody = entry.Body is { } body

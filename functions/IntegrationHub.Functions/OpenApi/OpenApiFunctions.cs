@@ -10,6 +10,12 @@ namespace IntegrationHub.Functions.OpenApi;
 public sealed class OpenApiFunctions
 {
     [Function(nameof(OpenApiDocument))]
+    [ApiOperation(
+        ApiTags.Host,
+        "This document",
+        "The OpenAPI document of the whole HTTP surface, derived from the functions' own routes.",
+        Conditional = true)]
+    [ApiAnswer(200, "The document.", Schema = ApiDocuments.OpenApi, MediaType = ApiMediaTypes.OpenApiJson)]
     [Access(AccessPolicy.Anonymous)]
     public static IActionResult OpenApiDocument(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request, CancellationToken cancellationToken)

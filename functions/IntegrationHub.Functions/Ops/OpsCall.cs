@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using IntegrationHub.Functions.Access;
@@ -7,6 +8,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace IntegrationHub.Functions.Ops;
+
+/// <summary>The optional body of an instance action, <c>{"reason": "..."}</c>.</summary>
+public sealed record ReasonRequest([property: Description("Why, at most 1000 characters (kept in the audit log).")] string? Reason);
 
 /// <summary>What an ops service answers: a status with a body, or a problem; tests read it without HTTP.</summary>
 public sealed record OpsAnswer(

@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Functions.Consolidation;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -13,24 +15,23 @@ public sealed record ReconciliationRow(
     string Period, string Source, int Landed, int Validated, int Quarantined, int InLedger, int Consolidated, int Published, int InFlight, int Lost);
 
 /// <summary>A feed that is in one state but missing from the next.</summary>
-/// <param name="Stage">Where it stopped: <c>verdict</c>, <c>quarantine-report</c>, <c>ledger</c>, <c>normalised</c>,
-/// <c>consolidation</c>, <c>dataset</c>, <c>announcement</c>.</param>
-public sealed record ReconciliationGap(string FeedId, string Source, string? Period, string State, string Stage, string Detail);
+/// <param name="Stage">Where it stopped: <c>verdict</c>, <c>quarantine-report</c>, <c>ledger</c>, <c>normalised</c>, <c>consolidation</c>, <c>dataset</c>, <c>announcement</c>.</param>
+public sealed record ReconciliationGap(string FeedId, string Source, string? Period, string State,
+    [property: AllowedValues("verdict", "quarantine-report", "ledger", "normalised", "consolidation", "dataset", "announcement")] string Stage, string Detail);
 
 /// <summary>Something recorded twice that must exist once.</summary>
-/// <param name="Kind"><c>ledger-entry</c> (a feed recorded twice) or <c>dataset-version</c> (two versions of a period
-/// built from the same feeds).</param>
-public sealed record ReconciliationDuplicate(string Kind, string Subject, IReadOnlyList<string> Occurrences);
+/// <param name="Kind"><c>ledger-entry</c> (a feed recorded twice) or <c>dataset-version</c> (two versions of a period built from the same feeds).</param>
+public sealed record ReconciliationDuplicate(
+    [property: AllowedValues("ledger-entry", "dataset-version")] string Kind, string Subject, IReadOnlyList<string> Occurrences);
 
 public sealed record ReconciliationTotals(int Landed, int Validated, int Quarantined, int InLedger, int Consolidated, int Published, int InFlight, int Lost, int Duplicates);
 
-/// <summary>
-/// How far a reconciliation is: <paramref name="Checked"/> of <paramref name="Total"/> landed feeds looked at.
-/// </summary>
-/// <param name="Phase"><c>counting</c> (the landed feeds), <c>reading records</c> (ledgers, quarantine, data sets),
-/// <c>checking feeds</c>, <c>done</c>.</param>
-public sealed record ReconciliationProgress(string Phase, int Checked, int Total, DateTimeOffset UpdatedAt);
+/// <summary>How far a reconciliation is: <paramref name="Checked"/> of <paramref name="Total"/> landed feeds looked at.</summary>
+/// <param name="Phase"><c>counting</c> (the landed feeds), <c>reading records</c> (ledgers, quarantine, data sets), <c>checking feeds</c>, <c>done</c>.</param>
+public sealed record ReconciliationProgress(
+    [property: AllowedValues("counting", "reading records", "checking feeds", "done")] string Phase, int Checked, int Total, DateTimeOffset UpdatedAt);
 
+[ApiSchema("Reconciliation")]
 public sealed record ReconciliationReport(
     DateTimeOffset GeneratedAt, int GraceSeconds, ReconciliationTotals Totals, IReadOnlyList<ReconciliationRow> Rows,
     IReadOnlyList<ReconciliationGap> Lost, IReadOnlyList<ReconciliationDuplicate> Duplicates);

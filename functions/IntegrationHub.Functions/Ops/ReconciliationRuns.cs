@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
@@ -6,6 +7,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using IntegrationHub.Core;
 using IntegrationHub.Core.Feeds;
+using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Storage;
@@ -14,7 +16,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Functions.Ops;
 
@@ -28,7 +29,10 @@ public sealed record ReconciliationStarted(string RunId, string InstanceId, stri
 /// <c>GET /api/ops/reconciliations/{runId}</c>: the run's state, how far it is, and once completed its report.
 /// </summary>
 public sealed record ReconciliationRun(
-    string RunId, string InstanceId, string Status, ReconciliationProgress? Progress, ReconciliationReport? Report, string? Failure, string StatusUrl);
+    string RunId,
+    string InstanceId,
+    [property: AllowedValues("Pending", "Running", "Completed", "Failed", "Terminated", "Suspended")] string Status,
+    ReconciliationProgress? Progress, ReconciliationReport? Report, string? Failure, string StatusUrl);
 
 /// <summary>
 /// Reconciliation in the background: an orchestration of one activity, so a lost worker's run is retried by the
@@ -162,6 +166,18 @@ public sealed partial class ReconciliationRuns(Reconciliation reconciliation, Or
 
     // Only reads the store, so a reader may start one; the start is audited.
     [Function(nameof(StartReconciliation))]
+    [ApiOperation(
+        ApiTags.Ops,
+        "Reconcile the whole store in the background",
+        "Starts the reconciliation of `GET /api/ops/reconcile` as a Durable orchestration and "
+        + "answers at once; follow it at the status URL, which says how many landed feeds it has "
+        + "checked of how many and, once done, gives the same report. Reads only: a reader may start "
+        + "one.")]
+    [ApiQuery("graceSeconds", "Feeds younger than this count as in flight, not lost, 0 to 86400 (default 300).", Type = ApiType.Integer)]
+    [ApiQuery("source", "Only this department's feeds.", Values = new[] { "statistics", "power-grid", "transport", "environment" })]
+    [ApiQuery("period", "Only feeds of this period (`YYYY-MM`, `YYYY-Qn`, `YYYY`).")]
+    [ApiAnswer(202, "Started; `Location` is its status URL.", Body = typeof(ReconciliationStarted), Location = true)]
+    [ApiProblem(400, "An unknown source or a bad grace period; `parameter` names it.")]
     [Access(AccessPolicy.Ops, Reads = true)]
     public Task<IActionResult> StartReconciliation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/reconciliations")] HttpRequest request,
@@ -169,6 +185,13 @@ public sealed partial class ReconciliationRuns(Reconciliation reconciliation, Or
         OpsCall.RunAsync(request, actor => StartAsync(client, request.Query, actor, cancellationToken));
 
     [Function(nameof(GetReconciliation))]
+    [ApiOperation(
+        ApiTags.Ops,
+        "Follow a background reconciliation",
+        "Its state, its progress (landed feeds checked of the total) and, once `Completed`, its "
+        + "report.")]
+    [ApiAnswer(200, "The run.", Body = typeof(ReconciliationRun))]
+    [ApiProblem(404, "No reconciliation has this id.")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> GetReconciliation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/reconciliations/{runId}")] HttpRequest request, string runId,

@@ -37,6 +37,17 @@ public sealed class PullFunctions(PullScheduler scheduler, AuditLog audit, TimeP
 
     /// <summary>Ops start a pull of one department period now (the demo cycle does this for the sample periods); audited as <c>pull</c>.</summary>
     [Function(nameof(StartPull))]
+    [ApiOperation(
+        ApiTags.Pulls,
+        "Pull a department period now",
+        "Starts `PullFeed` for the period (instance `pull:{source}:{period}`); when that pull is "
+        + "already running, answers it instead of starting another.")]
+    [ApiPath("period", "The period to pull: `YYYY` or `YYYY-Qn` for statistics, `YYYY-MM` for the other sources.")]
+    [ApiAnswer(200, "That pull is already running (`started: false`).", Body = typeof(PullStarted))]
+    [ApiAnswer(202, "Started; `Location` is the instance's ops URL.", Body = typeof(PullStarted), Location = true)]
+    [ApiProblem(400, "A period the source does not send.")]
+    [ApiProblem(404, "Unknown source.")]
+    [ApiProblem(409, "The department has no pull base URL configured.")]
     [Access(AccessPolicy.Ops, Forbidden = "Only ops may start pulls: the ops key, or an operator signed in with Entra ID.")]
     public async Task<IActionResult> StartPull(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pulls/{source}/{period}")] HttpRequest request,
@@ -76,7 +87,14 @@ public sealed class PullFunctions(PullScheduler scheduler, AuditLog audit, TimeP
         // Recorded before it starts: a pull the audit log cannot take is not started (503).
         await audit.RecordBeforeAsync(actor, "pull", InstanceIds.Pull(source, period), null, cancellationToken).ConfigureAwait(false);
         var (instanceId, started) = await scheduler.StartAsync(client, source, period, cancellationToken).ConfigureAwait(false);
-        var body = new { instanceId, started, status = $"/api/ops/instances/{Uri.EscapeDataString(instanceId)}" };
-        return started ? (new AcceptedResult(body.status, body), "started") : (new OkObjectResult(body), "running");
+        var body = new PullStarted(instanceId, started, $"/api/ops/instances/{Uri.EscapeDataString(instanceId)}");
+        return started ? (new AcceptedResult(body.Status, body), "started") : (new OkObjectResult(body), "running");
     }
 }
+
+/// <summary>What starting a pull answers: the pull's instance, and whether this call started it.</summary>
+[System.ComponentModel.Description("A pull of one department period.")]
+public sealed record PullStarted(
+    [property: System.ComponentModel.Description("`pull:{source}:{period}`.")] string InstanceId,
+    [property: System.ComponentModel.Description("False when that pull was already running.")] bool Started,
+    [property: System.ComponentModel.Description("The instance's ops URL.")] string Status);

@@ -11,6 +11,13 @@ namespace IntegrationHub.Functions.Receipts;
 public sealed class ReceiptFunctions(ReceiptIssuer issuer)
 {
     [Function(nameof(GetReceiptKeys))]
+    [ApiOperation(
+        ApiTags.Feeds,
+        "The keys receipts are signed with",
+        "The public keys (JWK set) that verify the `receipt` of a push: every key version that may "
+        + "have signed one, each with the `kid` a receipt's header names. Keep a copy to verify "
+        + "receipts offline (`hub receipt verify`).")]
+    [ApiAnswer(200, "The JWK set (`Cache-Control: public, max-age=300`).", Body = typeof(Core.Receipts.JwkSet), MediaType = ApiMediaTypes.JwkSet)]
     [Access(AccessPolicy.Anonymous)]
     public async Task<IActionResult> GetReceiptKeys(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "receipts/keys")] HttpRequest request, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
+using System.ComponentModel;
 using System.Security.Cryptography;
 using System.Text.Json;
 using IntegrationHub.Core.Validation;
+using IntegrationHub.Functions.Http;
 
 namespace IntegrationHub.Functions.Schemas;
 
@@ -8,9 +10,17 @@ namespace IntegrationHub.Functions.Schemas;
 /// <param name="Latest">
 /// Whether this is the newest version of its name (a feed without <c>schemaVersion</c> is held to it); true when unversioned.
 /// </param>
-public sealed record SchemaEntry(string Kind, string? Name, string? Version, string Title, string Id, string Url, bool Latest);
+public sealed record SchemaEntry(
+    [property: Description("`feeds`, `events`, `dataset` or `reference`.")] string Kind,
+    [property: Description("The feed source, event type or reference-data name; null for the data set.")] string? Name,
+    [property: Description("MAJOR.MINOR; null for reference data.")] string? Version,
+    string Title,
+    [property: Description("The schema's `$id`; its path is `url`.")] string Id,
+    [property: Description("Where this hub serves it.")] string Url,
+    [property: Description("The newest version of its name: a feed without `schemaVersion` is held to it.")] bool Latest);
 
 /// <summary>The catalogue <c>GET /api/schemas</c> answers: every schema the hub embeds.</summary>
+[ApiSchema("SchemaCatalogue")]
 public sealed record SchemaList(IReadOnlyList<SchemaEntry> Schemas);
 
 /// <summary>What a schema read answers: the document, or the 404 that names what is not there.</summary>

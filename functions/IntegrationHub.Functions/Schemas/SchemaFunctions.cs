@@ -18,11 +18,32 @@ public sealed class SchemaFunctions(SchemaDirectory directory)
     public const string SchemaContentType = "application/schema+json";
 
     [Function(nameof(ListSchemas))]
+    [ApiOperation(
+        ApiTags.Schemas,
+        "List the schemas",
+        "Every schema the hub embeds: feeds per source and version, the data set, the "
+        + "`dataset-published` event and the reference data, each with its `$id` and the URL it is "
+        + "served at. Fixed for a deployment.",
+        Conditional = true)]
+    [ApiAnswer(200, "The schemas, by path (`Cache-Control: no-cache`).", Body = typeof(SchemaList))]
     [Access(AccessPolicy.Anonymous)]
     public IActionResult ListSchemas([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas")] HttpRequest request) =>
         Send(request, directory.List(), DatasetResponses.JsonContentType);
 
     [Function(nameof(GetSchema))]
+    [ApiOperation(
+        ApiTags.Schemas,
+        "A schema by kind, name and version",
+        "A feed or event schema, byte for byte as the hub validates with it (`feeds/transport/1.1`, "
+        + "`events/dataset-published/1.1`).",
+        Conditional = true)]
+    [ApiPath("kind", "`feeds` or `events`.")]
+    [ApiPath("name", "A feed source (`statistics`, `power-grid`, `transport`, `environment`) or an event type "
+        + "(`dataset-published`).")]
+    [ApiPath("version", "The schema version, MAJOR.MINOR.")]
+    [ApiAnswer(200, "The JSON Schema (draft 2020-12) (`Cache-Control: no-cache`).", Schema = ApiDocuments.JsonSchema, MediaType = ApiMediaTypes.Schema)]
+    [ApiProblem(404, "No such schema; the problem names the first of `kind`, `name` or `version` that matches "
+        + "nothing in `parameter`.")]
     [Access(AccessPolicy.Anonymous)]
     public IActionResult GetSchema(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/{kind}/{name}/{version}")] HttpRequest request, string kind, string name,
@@ -31,6 +52,17 @@ public sealed class SchemaFunctions(SchemaDirectory directory)
 
     /// <summary>The schemas whose path has two segments: <c>dataset/{version}</c> and <c>reference/{name}</c>.</summary>
     [Function(nameof(GetSchemaOfTwoSegments))]
+    [ApiOperation(
+        ApiTags.Schemas,
+        "A data-set or reference-data schema",
+        "A schema whose path has two segments: the data set by version (`dataset/2.0`) or a "
+        + "reference-data file by name (`reference/areas`).",
+        Conditional = true)]
+    [ApiPath("kind", "`dataset` or `reference`.")]
+    [ApiPath("item", "The data-set schema version (`2.0`) or the reference-data name (`areas`, `coefficients`, "
+        + "`subscribers`, `targets`).")]
+    [ApiAnswer(200, "The JSON Schema (draft 2020-12) (`Cache-Control: no-cache`).", Schema = ApiDocuments.JsonSchema, MediaType = ApiMediaTypes.Schema)]
+    [ApiProblem(404, "No such schema; `parameter` names the first of `kind` or `item` that matches nothing.")]
     [Access(AccessPolicy.Anonymous)]
     public IActionResult GetSchemaOfTwoSegments(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/{kind}/{item}")] HttpRequest request, string kind, string item) =>

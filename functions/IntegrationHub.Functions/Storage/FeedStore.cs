@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
@@ -24,14 +25,21 @@ public enum FeedState
 /// <summary>What the hub knows about one feed, as <c>GET /api/feeds/{source}/{feedId}</c> shows it.</summary>
 /// <param name="Datasets">The data-set versions that first included the feed, as <c>{period}/v{n}</c>.</param>
 public sealed record FeedStatus(
-    string FeedId, string Source, string? Period, FeedState State, string LandingBlob, DateTimeOffset ReceivedAt,
-        ValidationReport? Report, IReadOnlyList<string> Datasets)
+    string FeedId,
+    string Source,
+    [property: Description("Its period, when the envelope could be read.")] string? Period,
+    [property: Description("`Received`: landed, no verdict yet.")] FeedState State,
+    [property: Description("Where the bytes are kept.")] string LandingBlob,
+    [property: Description("When the bytes landed.")] DateTimeOffset ReceivedAt,
+    ValidationReport? Report,
+    [property: Description("The data-set versions that first included the feed, as `{period}/v{n}`.")] IReadOnlyList<string> Datasets)
 {
     /// <summary>Where the feed sits in the ledger, once recorded: what its consolidated state is worked out from.</summary>
     [JsonIgnore]
     public LedgerPosition? Ledger { get; init; }
 
     /// <summary>The signed receipt the push was answered with; null for bytes landed before receipts existed.</summary>
+    [Description("The signed receipt the push was answered with (as `receipt` of a push); null for bytes landed before receipts.")]
     public string? Receipt { get; init; }
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Datasets;
 using IntegrationHub.Functions.Http;
@@ -19,6 +20,15 @@ public sealed class WebFunctions(OpsSignIn signIn, IOptionsMonitor<AccessOptions
     public const string PageCaching = "no-cache";
 
     [Function(nameof(OpsConsole))]
+    [ApiOperation(
+        ApiTags.Pages,
+        "The ops console",
+        "A web page over the ops API: instances with filters, an instance's detail and failure, "
+        + "replay, rewind, terminate and purge, the quarantine and the audit log. The page holds no "
+        + "data and needs no key; it signs the operator in with Entra ID (MSAL.js, `GET /api/console/sign-in`) "
+        + "and sends the token with each ops call, or in local development asks for the ops key.",
+        Conditional = true)]
+    [ApiAnswer(200, "The page.", Schema = ApiDocuments.Html, MediaType = ApiMediaTypes.Html)]
     [Access(AccessPolicy.Page)]
     public IActionResult OpsConsole([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest request)
     {
@@ -33,6 +43,13 @@ public sealed class WebFunctions(OpsSignIn signIn, IOptionsMonitor<AccessOptions
     /// here is secret, a browser sees all of it in the sign-in request.
     /// </summary>
     [Function(nameof(ConsoleSignInSettings))]
+    [ApiOperation(
+        ApiTags.Pages,
+        "How the ops console signs in",
+        "Read by the console before anything else: `entra` (the console's client id, the tenant's authority and the API scope "
+        + "MSAL.js asks a token for) when Entra ID sign-in is configured, else null; `opsKey`: whether the hub accepts the ops "
+        + "key here (not in Azure unless allowed), so the console offers its form. Nothing secret; never cached.")]
+    [ApiAnswer(200, "The console's sign-in settings.", Body = typeof(ConsoleSignInAnswer))]
     [Access(AccessPolicy.Anonymous)]
     public IActionResult ConsoleSignInSettings([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/sign-in")] HttpRequest request)
     {
@@ -47,16 +64,39 @@ public sealed class WebFunctions(OpsSignIn signIn, IOptionsMonitor<AccessOptions
     }
 
     [Function(nameof(Dashboard))]
+    [ApiOperation(
+        ApiTags.Pages,
+        "The data-set dashboard",
+        "The latest data set of a chosen period and area: key indicators over time against the "
+        + "plan's targets, the target table, quality flags and what is missing.",
+        Conditional = true)]
+    [ApiAnswer(200, "The page.", Schema = ApiDocuments.Html, MediaType = ApiMediaTypes.Html)]
     [Access(AccessPolicy.Page)]
     public static IActionResult Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard")] HttpRequest request) =>
         Send(request, WebAssets.Page(WebAssets.DashboardPage), PageCaching);
 
     [Function(nameof(ApiDocs))]
+    [ApiOperation(
+        ApiTags.Pages,
+        "The API reference",
+        "This document rendered for people (Swagger UI, served by the app with its licence): every "
+        + "operation, its parameters, answers and schemas.",
+        Conditional = true)]
+    [ApiAnswer(200, "The page.", Schema = ApiDocuments.Html, MediaType = ApiMediaTypes.Html)]
     [Access(AccessPolicy.Page)]
     public static IActionResult ApiDocs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs")] HttpRequest request) =>
         Send(request, WebAssets.Page(WebAssets.DocsPage), PageCaching);
 
     [Function(nameof(WebAsset))]
+    [ApiOperation(
+        ApiTags.Pages,
+        "A page asset",
+        "A script, style sheet or licence text the pages load or link. Under the URL the pages use "
+        + "(`?v=` its current fingerprint) it is cacheable for a year; under any other, revalidated.",
+        Conditional = true)]
+    [ApiQuery("v", "The asset's current fingerprint, as the pages link it.")]
+    [ApiAnswer(200, "The asset.", Schema = ApiDocuments.Asset, MediaType = ApiMediaTypes.JavaScript, OtherMediaTypes = new[] { ApiMediaTypes.Css, ApiMediaTypes.Text })]
+    [ApiProblem(404, "Not one of the files the pages load.")]
     [Access(AccessPolicy.Page)]
     public static IActionResult WebAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "web/{name}")] HttpRequest request, string name)
     {
@@ -87,7 +127,12 @@ public sealed class WebFunctions(OpsSignIn signIn, IOptionsMonitor<AccessOptions
 /// <summary>The answer of <c>GET /api/console/sign-in</c>.</summary>
 /// <param name="Entra">Entra ID sign-in for the console, or null when it has none.</param>
 /// <param name="OpsKey">Whether the hub accepts the ops key here, so the console offers its form.</param>
-public sealed record ConsoleSignInAnswer(ConsoleSignInEntra? Entra, bool OpsKey);
+public sealed record ConsoleSignInAnswer(
+    [property: Description("Entra ID sign-in with MSAL.js; null when it is not configured.")] ConsoleSignInEntra? Entra,
+    [property: Description("Whether the hub accepts the ops key here: false in Azure unless `Access__AllowOpsKeyInAzure`.")] bool OpsKey);
 
 /// <summary>What MSAL.js is configured with: the console's client id, the tenant's authority, the API scope.</summary>
-public sealed record ConsoleSignInEntra(string ClientId, string Authority, string Scope);
+public sealed record ConsoleSignInEntra(
+    [property: Description("The console's app registration (platform: single-page application).")] string ClientId,
+    [property: Description("The tenant's sign-in address, `https://login.microsoftonline.com/{tenant}`.")] string Authority,
+    [property: Description("The scope of the hub's API the console asks a token for, e.g. `api://{client id}/Ops.Use`.")] string Scope);

@@ -22,7 +22,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Code { get; set; }
 #endif
-        /// <summary>`new-area`, `district`, `managed-area`, `street`, `town` or `park`.</summary>
+        /// <summary>The kind property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Kind { get; set; }
@@ -30,7 +30,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Kind { get; set; }
 #endif
-        /// <summary>The English name.</summary>
+        /// <summary>The nameEn property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? NameEn { get; set; }
@@ -38,7 +38,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string NameEn { get; set; }
 #endif
-        /// <summary>The Chinese name, e.g. 望月湖街道.</summary>
+        /// <summary>The nameZh property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? NameZh { get; set; }

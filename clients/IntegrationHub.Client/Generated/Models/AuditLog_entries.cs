@@ -12,7 +12,7 @@ namespace IntegrationHub.Client.Models
     public partial class AuditLog_entries : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>`push`, `validate`, `read` (an ops read), or an ops action: `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`, `reconsolidate`.</summary>
+        /// <summary>`push`, `validate`, `read` (an ops read), or an ops action (`pull`, `replay`, `reprocess`, …).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Action { get; set; }
@@ -20,7 +20,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Action { get; set; }
 #endif
-        /// <summary>The principal: `ops`, a department (`transport`, …), a signed-in person&apos;s object id, or `anonymous` (no key, or a key that is nobody&apos;s). Never the key.</summary>
+        /// <summary>The principal: `ops`, a department, a signed-in person&apos;s object id, or `anonymous`. Never the key.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Actor { get; set; }
@@ -40,7 +40,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Detail { get; set; }
 #endif
-        /// <summary>Which of its keys (`none` for anonymous; `entra-id` for a person signed in).</summary>
+        /// <summary>Which of its keys (`entra-id`: a person signed in).</summary>
         public global::IntegrationHub.Client.Models.AuditLog_entries_keySlot? KeySlot { get; set; }
         /// <summary>The signed-in person&apos;s name; null for a key.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -50,7 +50,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Name { get; set; }
 #endif
-        /// <summary>Ops: `accepted`, `done`, `refused`, `not-found`, `not-supported`, `invalid`, `skipped` or `error` (a pull: `started`, `running`, `not-configured`). Pushes: `accepted`, `duplicate`, `rejected`, `refused` (401, 403), `not-found`, `too-large`, `unsupported-media-type`, `rate-limited` or `error`; validations `valid` or `invalid`, and the same refusals.</summary>
+        /// <summary>`accepted`, `done`, `refused`, `duplicate`, `rejected`, `error`, …</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Outcome { get; set; }

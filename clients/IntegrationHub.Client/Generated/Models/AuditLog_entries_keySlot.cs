@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>Which of its keys (`none` for anonymous; `entra-id` for a person signed in).</summary>
+    /// <summary>Which of its keys (`entra-id`: a person signed in).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum AuditLog_entries_keySlot
     {

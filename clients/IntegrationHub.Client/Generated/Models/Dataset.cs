@@ -7,15 +7,14 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// A `dual-carbon-dataset` document, 2.0 since the methodology upgrade (a version published before stays 1.0); its full schema is `schemas/dataset/{schemaVersion}.schema.json` in the repository.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class Dataset : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>Indicators per area.</summary>
+        /// <summary>The areas property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::IntegrationHub.Client.Models.Dataset_areas>? Areas { get; set; }
@@ -23,7 +22,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.Dataset_areas> Areas { get; set; }
 #endif
-        /// <summary>The coefficients used, each with its source.</summary>
+        /// <summary>The coefficients property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::IntegrationHub.Client.Models.Dataset_coefficients? Coefficients { get; set; }
@@ -31,7 +30,7 @@ namespace IntegrationHub.Client.Models
 #else
         public global::IntegrationHub.Client.Models.Dataset_coefficients Coefficients { get; set; }
 #endif
-        /// <summary>What changed against the period&apos;s previous version; absent in version 1.</summary>
+        /// <summary>The diff property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::IntegrationHub.Client.Models.Dataset_diff? Diff { get; set; }
@@ -41,7 +40,7 @@ namespace IntegrationHub.Client.Models
 #endif
         /// <summary>The generatedAt property</summary>
         public DateTimeOffset? GeneratedAt { get; set; }
-        /// <summary>The feeds the version was built from.</summary>
+        /// <summary>The inputs property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::IntegrationHub.Client.Models.Dataset_inputs>? Inputs { get; set; }
@@ -49,7 +48,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.Dataset_inputs> Inputs { get; set; }
 #endif
-        /// <summary>2.0: the methodology and coefficient set the version was built under.</summary>
+        /// <summary>The methodology property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::IntegrationHub.Client.Models.Dataset_methodology? Methodology { get; set; }
@@ -57,7 +56,7 @@ namespace IntegrationHub.Client.Models
 #else
         public global::IntegrationHub.Client.Models.Dataset_methodology Methodology { get; set; }
 #endif
-        /// <summary>What is missing, as `{source}:{period}`.</summary>
+        /// <summary>The missing property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<string>? Missing { get; set; }
@@ -81,9 +80,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string SchemaVersion { get; set; }
 #endif
-        /// <summary>`complete` when every source covers the period.</summary>
+        /// <summary>The status property</summary>
         public global::IntegrationHub.Client.Models.Dataset_status? Status { get; set; }
-        /// <summary>The plan&apos;s targets and their status.</summary>
+        /// <summary>The targets property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::IntegrationHub.Client.Models.Dataset_targets>? Targets { get; set; }

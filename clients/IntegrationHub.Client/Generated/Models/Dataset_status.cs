@@ -3,9 +3,10 @@ using System.Runtime.Serialization;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>`complete` when every source covers the period.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public enum Dataset_status
+    #pragma warning restore CS1591
     {
         [EnumMember(Value = "complete")]
         #pragma warning disable CS1591

@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// A run of the instance that a replay or reprocess replaced, as the hub kept it just before.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class EarlierRun : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -27,9 +26,9 @@ namespace IntegrationHub.Client.Models
 #endif
         /// <summary>The endedAt property</summary>
         public DateTimeOffset? EndedAt { get; set; }
-        /// <summary>Earlier events of a longer history that were not kept.</summary>
+        /// <summary>The eventsNotKept property</summary>
         public int? EventsNotKept { get; set; }
-        /// <summary>Why it failed, as `failure` of the instance.</summary>
+        /// <summary>The failure property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::IntegrationHub.Client.Models.EarlierRun_failure? Failure { get; set; }
@@ -37,7 +36,7 @@ namespace IntegrationHub.Client.Models
 #else
         public global::IntegrationHub.Client.Models.EarlierRun_failure Failure { get; set; }
 #endif
-        /// <summary>Its last 500 history events, in order.</summary>
+        /// <summary>The history property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::IntegrationHub.Client.Models.EarlierRun_history>? History { get; set; }
@@ -45,7 +44,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.EarlierRun_history> History { get; set; }
 #endif
-        /// <summary>Its output or failure message, at most 4096 characters.</summary>
+        /// <summary>The output property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Output { get; set; }
@@ -57,7 +56,7 @@ namespace IntegrationHub.Client.Models
         public bool? OutputTruncated { get; set; }
         /// <summary>The replacedAt property</summary>
         public DateTimeOffset? ReplacedAt { get; set; }
-        /// <summary>The action and principal, e.g. `replay by ops`.</summary>
+        /// <summary>The replacedBy property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? ReplacedBy { get; set; }
@@ -65,7 +64,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string ReplacedBy { get; set; }
 #endif
-        /// <summary>How it ended: `Failed` or `Terminated`.</summary>
+        /// <summary>The status property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Status { get; set; }

@@ -8,57 +8,13 @@ using System;
 namespace IntegrationHub.Client.Models
 {
     /// <summary>
-    /// A department feed. Its full schema (JSON Schema draft 2020-12) is served at `/api/schemas/feeds/{source}/{schemaVersion}`.
+    /// A department feed. Its schema (JSON Schema draft 2020-12) is the repository&apos;s, served at `/api/schemas/feeds/{source}/{schemaVersion}` (absent `schemaVersion`: the latest); `GET /api/schemas` lists them.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class Feed : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>`YYYY-MM`, or `YYYY` / `YYYY-Qn` for statistics.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Period { get; set; }
-#nullable restore
-#else
-        public string Period { get; set; }
-#endif
-        /// <summary>When the department produced the feed.</summary>
-        public DateTimeOffset? ProducedAt { get; set; }
-        /// <summary>Who produced the feed.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public global::IntegrationHub.Client.Models.Feed_producer? Producer { get; set; }
-#nullable restore
-#else
-        public global::IntegrationHub.Client.Models.Feed_producer Producer { get; set; }
-#endif
-        /// <summary>The measures, as the source&apos;s schema defines them.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public List<global::IntegrationHub.Client.Models.Feed_records>? Records { get; set; }
-#nullable restore
-#else
-        public List<global::IntegrationHub.Client.Models.Feed_records> Records { get; set; }
-#endif
-        /// <summary>0 for the first release of a period, then 1, 2, …</summary>
-        public int? Revision { get; set; }
-        /// <summary>The feed schema version; absent means the latest.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? SchemaVersion { get; set; }
-#nullable restore
-#else
-        public string SchemaVersion { get; set; }
-#endif
-        /// <summary>statistics, power-grid, transport or environment: the route&apos;s source.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Source { get; set; }
-#nullable restore
-#else
-        public string Source { get; set; }
-#endif
         /// <summary>
         /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.Feed"/> and sets the default values.
         /// </summary>
@@ -84,13 +40,6 @@ namespace IntegrationHub.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "period", n => { Period = n.GetStringValue(); } },
-                { "producedAt", n => { ProducedAt = n.GetDateTimeOffsetValue(); } },
-                { "producer", n => { Producer = n.GetObjectValue<global::IntegrationHub.Client.Models.Feed_producer>(global::IntegrationHub.Client.Models.Feed_producer.CreateFromDiscriminatorValue); } },
-                { "records", n => { Records = n.GetCollectionOfObjectValues<global::IntegrationHub.Client.Models.Feed_records>(global::IntegrationHub.Client.Models.Feed_records.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "revision", n => { Revision = n.GetIntValue(); } },
-                { "schemaVersion", n => { SchemaVersion = n.GetStringValue(); } },
-                { "source", n => { Source = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -100,13 +49,6 @@ namespace IntegrationHub.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("period", Period);
-            writer.WriteDateTimeOffsetValue("producedAt", ProducedAt);
-            writer.WriteObjectValue<global::IntegrationHub.Client.Models.Feed_producer>("producer", Producer);
-            writer.WriteCollectionOfObjectValues<global::IntegrationHub.Client.Models.Feed_records>("records", Records);
-            writer.WriteIntValue("revision", Revision);
-            writer.WriteStringValue("schemaVersion", SchemaVersion);
-            writer.WriteStringValue("source", Source);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

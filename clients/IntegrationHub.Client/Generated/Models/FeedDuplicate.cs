@@ -17,7 +17,7 @@ namespace IntegrationHub.Client.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>Always true.</summary>
         public bool? Duplicate { get; set; }
-        /// <summary>The feed&apos;s id.</summary>
+        /// <summary>The feedId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? FeedId { get; set; }

@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// What the hub knows about one feed.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class FeedStatus : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -23,7 +22,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<string> Datasets { get; set; }
 #endif
-        /// <summary>The feed&apos;s id.</summary>
+        /// <summary>The feedId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? FeedId { get; set; }
@@ -47,13 +46,13 @@ namespace IntegrationHub.Client.Models
 #else
         public string Period { get; set; }
 #endif
-        /// <summary>The receipt property</summary>
+        /// <summary>The signed receipt the push was answered with (as `receipt` of a push); null for bytes landed before receipts.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::IntegrationHub.Client.Models.Receipt? Receipt { get; set; }
+        public string? Receipt { get; set; }
 #nullable restore
 #else
-        public global::IntegrationHub.Client.Models.Receipt Receipt { get; set; }
+        public string Receipt { get; set; }
 #endif
         /// <summary>When the bytes landed.</summary>
         public DateTimeOffset? ReceivedAt { get; set; }
@@ -65,7 +64,7 @@ namespace IntegrationHub.Client.Models
 #else
         public global::IntegrationHub.Client.Models.ValidationReport Report { get; set; }
 #endif
-        /// <summary>Its source.</summary>
+        /// <summary>The source property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Source { get; set; }
@@ -104,7 +103,7 @@ namespace IntegrationHub.Client.Models
                 { "feedId", n => { FeedId = n.GetStringValue(); } },
                 { "landingBlob", n => { LandingBlob = n.GetStringValue(); } },
                 { "period", n => { Period = n.GetStringValue(); } },
-                { "receipt", n => { Receipt = n.GetObjectValue<global::IntegrationHub.Client.Models.Receipt>(global::IntegrationHub.Client.Models.Receipt.CreateFromDiscriminatorValue); } },
+                { "receipt", n => { Receipt = n.GetStringValue(); } },
                 { "receivedAt", n => { ReceivedAt = n.GetDateTimeOffsetValue(); } },
                 { "report", n => { Report = n.GetObjectValue<global::IntegrationHub.Client.Models.ValidationReport>(global::IntegrationHub.Client.Models.ValidationReport.CreateFromDiscriminatorValue); } },
                 { "source", n => { Source = n.GetStringValue(); } },
@@ -122,7 +121,7 @@ namespace IntegrationHub.Client.Models
             writer.WriteStringValue("feedId", FeedId);
             writer.WriteStringValue("landingBlob", LandingBlob);
             writer.WriteStringValue("period", Period);
-            writer.WriteObjectValue<global::IntegrationHub.Client.Models.Receipt>("receipt", Receipt);
+            writer.WriteStringValue("receipt", Receipt);
             writer.WriteDateTimeOffsetValue("receivedAt", ReceivedAt);
             writer.WriteObjectValue<global::IntegrationHub.Client.Models.ValidationReport>("report", Report);
             writer.WriteStringValue("source", Source);

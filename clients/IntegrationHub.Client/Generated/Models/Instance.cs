@@ -7,17 +7,16 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// One orchestration in a list.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class Instance : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The createdAt property</summary>
         public DateTimeOffset? CreatedAt { get; set; }
-        /// <summary>JSON text with the `stage`.</summary>
+        /// <summary>The customStatus property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? CustomStatus { get; set; }
@@ -25,7 +24,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string CustomStatus { get; set; }
 #endif
-        /// <summary>Why it failed, when it did.</summary>
+        /// <summary>The failure property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Failure { get; set; }
@@ -43,7 +42,7 @@ namespace IntegrationHub.Client.Models
 #endif
         /// <summary>The lastUpdatedAt property</summary>
         public DateTimeOffset? LastUpdatedAt { get; set; }
-        /// <summary>`ProcessFeed`, `PullFeed` or `ConsolidatePeriod`.</summary>
+        /// <summary>The name property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Name { get; set; }
@@ -51,7 +50,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Name { get; set; }
 #endif
-        /// <summary>The output, as JSON text.</summary>
+        /// <summary>The output property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Output { get; set; }
@@ -67,7 +66,7 @@ namespace IntegrationHub.Client.Models
 #else
         public global::IntegrationHub.Client.Models.QuarantineSummary Quarantine { get; set; }
 #endif
-        /// <summary>The runtime status (`Running`, `Completed`, `Failed`, …).</summary>
+        /// <summary>The status property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Status { get; set; }

@@ -7,13 +7,12 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// One orchestration in detail.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class InstanceDetail : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
-        /// <summary>What ops may do now: `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`.</summary>
+        /// <summary>The actions property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<string>? Actions { get; set; }
@@ -25,7 +24,7 @@ namespace IntegrationHub.Client.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The createdAt property</summary>
         public DateTimeOffset? CreatedAt { get; set; }
-        /// <summary>JSON text with the `stage`.</summary>
+        /// <summary>The customStatus property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? CustomStatus { get; set; }
@@ -33,9 +32,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string CustomStatus { get; set; }
 #endif
-        /// <summary>How many earlier runs the hub keeps in all.</summary>
+        /// <summary>The earlierRunCount property</summary>
         public int? EarlierRunCount { get; set; }
-        /// <summary>The runs replays (or reprocessing) replaced, newest first, at most 10: the engine keeps only the current run.</summary>
+        /// <summary>The earlierRuns property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::IntegrationHub.Client.Models.EarlierRun>? EarlierRuns { get; set; }
@@ -43,7 +42,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.EarlierRun> EarlierRuns { get; set; }
 #endif
-        /// <summary>Why it failed: the root cause (the failed activity&apos;s exception when an activity failed).</summary>
+        /// <summary>The failure property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::IntegrationHub.Client.Models.InstanceDetail_failure? Failure { get; set; }
@@ -51,7 +50,7 @@ namespace IntegrationHub.Client.Models
 #else
         public global::IntegrationHub.Client.Models.InstanceDetail_failure Failure { get; set; }
 #endif
-        /// <summary>The feeds behind the instance.</summary>
+        /// <summary>The feeds property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::IntegrationHub.Client.Models.InstanceDetail_feeds>? Feeds { get; set; }
@@ -59,7 +58,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.InstanceDetail_feeds> Feeds { get; set; }
 #endif
-        /// <summary>The history events, in order.</summary>
+        /// <summary>The history property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::IntegrationHub.Client.Models.InstanceDetail_history>? History { get; set; }
@@ -67,7 +66,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.InstanceDetail_history> History { get; set; }
 #endif
-        /// <summary>Where the history comes from, or why it is empty.</summary>
+        /// <summary>The historySource property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? HistorySource { get; set; }
@@ -75,7 +74,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string HistorySource { get; set; }
 #endif
-        /// <summary>The serialised input, at most 4096 characters.</summary>
+        /// <summary>The input property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Input { get; set; }
@@ -103,7 +102,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Name { get; set; }
 #endif
-        /// <summary>The serialised output, or the failure message as the engine records it (same limit).</summary>
+        /// <summary>The output property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Output { get; set; }
@@ -121,7 +120,7 @@ namespace IntegrationHub.Client.Models
 #else
         public global::IntegrationHub.Client.Models.QuarantineSummary Quarantine { get; set; }
 #endif
-        /// <summary>The runtime status.</summary>
+        /// <summary>The status property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Status { get; set; }
@@ -135,6 +134,7 @@ namespace IntegrationHub.Client.Models
         public InstanceDetail()
         {
             AdditionalData = new Dictionary<string, object>();
+            EarlierRunCount = 0;
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value

@@ -7,13 +7,12 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// Why it failed: the root cause (the failed activity&apos;s exception when an activity failed).
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class InstanceDetail_failure : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
-        /// <summary>The activity that failed.</summary>
+        /// <summary>The activity property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Activity { get; set; }
@@ -23,7 +22,7 @@ namespace IntegrationHub.Client.Models
 #endif
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>Its failed attempts in a row, retries included.</summary>
+        /// <summary>The attempts property</summary>
         public int? Attempts { get; set; }
         /// <summary>The failedAt property</summary>
         public DateTimeOffset? FailedAt { get; set; }
@@ -43,7 +42,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string StackTrace { get; set; }
 #endif
-        /// <summary>The orchestration&apos;s own failure message.</summary>
+        /// <summary>The summary property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Summary { get; set; }
@@ -51,7 +50,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Summary { get; set; }
 #endif
-        /// <summary>The exception type.</summary>
+        /// <summary>The type property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Type { get; set; }

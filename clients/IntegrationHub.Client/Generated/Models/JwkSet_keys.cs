@@ -15,10 +15,22 @@ namespace IntegrationHub.Client.Models
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The alg property</summary>
-        public global::IntegrationHub.Client.Models.JwkSet_keys_alg? Alg { get; set; }
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Alg { get; set; }
+#nullable restore
+#else
+        public string Alg { get; set; }
+#endif
         /// <summary>The crv property</summary>
-        public global::IntegrationHub.Client.Models.JwkSet_keys_crv? Crv { get; set; }
-        /// <summary>The `kid` a receipt&apos;s header names.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Crv { get; set; }
+#nullable restore
+#else
+        public string Crv { get; set; }
+#endif
+        /// <summary>The kid property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Kid { get; set; }
@@ -27,10 +39,22 @@ namespace IntegrationHub.Client.Models
         public string Kid { get; set; }
 #endif
         /// <summary>The kty property</summary>
-        public global::IntegrationHub.Client.Models.JwkSet_keys_kty? Kty { get; set; }
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Kty { get; set; }
+#nullable restore
+#else
+        public string Kty { get; set; }
+#endif
         /// <summary>The use property</summary>
-        public global::IntegrationHub.Client.Models.JwkSet_keys_use? Use { get; set; }
-        /// <summary>base64url.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Use { get; set; }
+#nullable restore
+#else
+        public string Use { get; set; }
+#endif
+        /// <summary>The x property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? X { get; set; }
@@ -38,7 +62,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string X { get; set; }
 #endif
-        /// <summary>base64url.</summary>
+        /// <summary>The y property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Y { get; set; }
@@ -71,11 +95,11 @@ namespace IntegrationHub.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "alg", n => { Alg = n.GetEnumValue<global::IntegrationHub.Client.Models.JwkSet_keys_alg>(); } },
-                { "crv", n => { Crv = n.GetEnumValue<global::IntegrationHub.Client.Models.JwkSet_keys_crv>(); } },
+                { "alg", n => { Alg = n.GetStringValue(); } },
+                { "crv", n => { Crv = n.GetStringValue(); } },
                 { "kid", n => { Kid = n.GetStringValue(); } },
-                { "kty", n => { Kty = n.GetEnumValue<global::IntegrationHub.Client.Models.JwkSet_keys_kty>(); } },
-                { "use", n => { Use = n.GetEnumValue<global::IntegrationHub.Client.Models.JwkSet_keys_use>(); } },
+                { "kty", n => { Kty = n.GetStringValue(); } },
+                { "use", n => { Use = n.GetStringValue(); } },
                 { "x", n => { X = n.GetStringValue(); } },
                 { "y", n => { Y = n.GetStringValue(); } },
             };
@@ -87,11 +111,11 @@ namespace IntegrationHub.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteEnumValue<global::IntegrationHub.Client.Models.JwkSet_keys_alg>("alg", Alg);
-            writer.WriteEnumValue<global::IntegrationHub.Client.Models.JwkSet_keys_crv>("crv", Crv);
+            writer.WriteStringValue("alg", Alg);
+            writer.WriteStringValue("crv", Crv);
             writer.WriteStringValue("kid", Kid);
-            writer.WriteEnumValue<global::IntegrationHub.Client.Models.JwkSet_keys_kty>("kty", Kty);
-            writer.WriteEnumValue<global::IntegrationHub.Client.Models.JwkSet_keys_use>("use", Use);
+            writer.WriteStringValue("kty", Kty);
+            writer.WriteStringValue("use", Use);
             writer.WriteStringValue("x", X);
             writer.WriteStringValue("y", Y);
             writer.WriteAdditionalData(AdditionalData);

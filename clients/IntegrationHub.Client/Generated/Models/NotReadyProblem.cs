@@ -16,10 +16,10 @@ namespace IntegrationHub.Client.Models
         /// <summary>Each dependency checked: `ok` or `unavailable`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::IntegrationHub.Client.Models.NotReadyProblem_checks? Checks { get; set; }
+        public global::IntegrationHub.Client.Models.ReadinessChecks? Checks { get; set; }
 #nullable restore
 #else
-        public global::IntegrationHub.Client.Models.NotReadyProblem_checks Checks { get; set; }
+        public global::IntegrationHub.Client.Models.ReadinessChecks Checks { get; set; }
 #endif
         /// <summary>Every dependency down.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -47,7 +47,7 @@ namespace IntegrationHub.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>(base.GetFieldDeserializers())
             {
-                { "checks", n => { Checks = n.GetObjectValue<global::IntegrationHub.Client.Models.NotReadyProblem_checks>(global::IntegrationHub.Client.Models.NotReadyProblem_checks.CreateFromDiscriminatorValue); } },
+                { "checks", n => { Checks = n.GetObjectValue<global::IntegrationHub.Client.Models.ReadinessChecks>(global::IntegrationHub.Client.Models.ReadinessChecks.CreateFromDiscriminatorValue); } },
                 { "dependencies", n => { Dependencies = n.GetCollectionOfEnumValues<global::IntegrationHub.Client.Models.NotReadyProblem_dependencies>()?.AsList(); } },
             };
         }
@@ -59,7 +59,7 @@ namespace IntegrationHub.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             base.Serialize(writer);
-            writer.WriteObjectValue<global::IntegrationHub.Client.Models.NotReadyProblem_checks>("checks", Checks);
+            writer.WriteObjectValue<global::IntegrationHub.Client.Models.ReadinessChecks>("checks", Checks);
             writer.WriteCollectionOfEnumValues<global::IntegrationHub.Client.Models.NotReadyProblem_dependencies>("dependencies", Dependencies);
         }
     }

@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// A period with a published data set.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class PublishedPeriod : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -19,7 +18,7 @@ namespace IntegrationHub.Client.Models
         public global::IntegrationHub.Client.Models.PublishedPeriod_kind? Kind { get; set; }
         /// <summary>The current version.</summary>
         public int? LatestVersion { get; set; }
-        /// <summary>`YYYY` or `YYYY-Qn`.</summary>
+        /// <summary>The period property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Period { get; set; }

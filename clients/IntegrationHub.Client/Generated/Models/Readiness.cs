@@ -17,10 +17,10 @@ namespace IntegrationHub.Client.Models
         /// <summary>Each dependency checked: `ok` or `unavailable`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::IntegrationHub.Client.Models.Readiness_checks? Checks { get; set; }
+        public global::IntegrationHub.Client.Models.ReadinessChecks? Checks { get; set; }
 #nullable restore
 #else
-        public global::IntegrationHub.Client.Models.Readiness_checks Checks { get; set; }
+        public global::IntegrationHub.Client.Models.ReadinessChecks Checks { get; set; }
 #endif
         /// <summary>The status property</summary>
         public global::IntegrationHub.Client.Models.Readiness_status? Status { get; set; }
@@ -49,7 +49,7 @@ namespace IntegrationHub.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "checks", n => { Checks = n.GetObjectValue<global::IntegrationHub.Client.Models.Readiness_checks>(global::IntegrationHub.Client.Models.Readiness_checks.CreateFromDiscriminatorValue); } },
+                { "checks", n => { Checks = n.GetObjectValue<global::IntegrationHub.Client.Models.ReadinessChecks>(global::IntegrationHub.Client.Models.ReadinessChecks.CreateFromDiscriminatorValue); } },
                 { "status", n => { Status = n.GetEnumValue<global::IntegrationHub.Client.Models.Readiness_status>(); } },
             };
         }
@@ -60,7 +60,7 @@ namespace IntegrationHub.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<global::IntegrationHub.Client.Models.Readiness_checks>("checks", Checks);
+            writer.WriteObjectValue<global::IntegrationHub.Client.Models.ReadinessChecks>("checks", Checks);
             writer.WriteEnumValue<global::IntegrationHub.Client.Models.Readiness_status>("status", Status);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -24,7 +24,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<string> Occurrences { get; set; }
 #endif
-        /// <summary>The feed id, or the data-set period.</summary>
+        /// <summary>The subject property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Subject { get; set; }

@@ -22,7 +22,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Detail { get; set; }
 #endif
-        /// <summary>Empty for bodies without a verdict.</summary>
+        /// <summary>The feedId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? FeedId { get; set; }
@@ -46,9 +46,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string Source { get; set; }
 #endif
-        /// <summary>The stage it did not reach.</summary>
+        /// <summary>The stage property</summary>
         public global::IntegrationHub.Client.Models.Reconciliation_lost_stage? Stage { get; set; }
-        /// <summary>The state the feed is recorded in.</summary>
+        /// <summary>The state property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? State { get; set; }

@@ -14,17 +14,17 @@ namespace IntegrationHub.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>Feeds in a stored data-set version that lists them.</summary>
+        /// <summary>The consolidated property</summary>
         public int? Consolidated { get; set; }
-        /// <summary>Feeds younger than the grace period still on their way: not lost.</summary>
+        /// <summary>The inFlight property</summary>
         public int? InFlight { get; set; }
-        /// <summary>Valid feeds recorded in their year&apos;s ledger.</summary>
+        /// <summary>The inLedger property</summary>
         public int? InLedger { get; set; }
-        /// <summary>Bodies stored in landing (every received body is landed first).</summary>
+        /// <summary>The landed property</summary>
         public int? Landed { get; set; }
-        /// <summary>Feeds older than the grace period that stopped short: each is listed under `lost`.</summary>
+        /// <summary>The lost property</summary>
         public int? Lost { get; set; }
-        /// <summary>The feed&apos;s period, or `unknown` for unreadable bodies.</summary>
+        /// <summary>The period property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Period { get; set; }
@@ -32,9 +32,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string Period { get; set; }
 #endif
-        /// <summary>Consolidated feeds whose data-set version (or a later one) was announced.</summary>
+        /// <summary>The published property</summary>
         public int? Published { get; set; }
-        /// <summary>Landed bodies quarantined, with their report.</summary>
+        /// <summary>The quarantined property</summary>
         public int? Quarantined { get; set; }
         /// <summary>The source property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -44,7 +44,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Source { get; set; }
 #endif
-        /// <summary>Landed bodies judged valid.</summary>
+        /// <summary>The validated property</summary>
         public int? Validated { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.Reconciliation_rows"/> and sets the default values.

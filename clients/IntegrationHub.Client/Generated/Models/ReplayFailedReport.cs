@@ -7,21 +7,20 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// What a bulk replay did.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class ReplayFailedReport : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>True: nothing was done; `results` lists what would have been replayed (`would-replay`).</summary>
+        /// <summary>The dryRun property</summary>
         public bool? DryRun { get; set; }
         /// <summary>The errors property</summary>
         public int? Errors { get; set; }
-        /// <summary>Failed instances that matched, taken or not.</summary>
+        /// <summary>The matched property</summary>
         public int? Matched { get; set; }
-        /// <summary>Matched beyond `max`, oldest failure first taken: left failed for a next call.</summary>
+        /// <summary>The notTaken property</summary>
         public int? NotTaken { get; set; }
         /// <summary>The replayed property</summary>
         public int? Replayed { get; set; }
@@ -33,7 +32,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.ReplayFailedReport_results> Results { get; set; }
 #endif
-        /// <summary>Replayed before, or being started by someone else.</summary>
+        /// <summary>The skipped property</summary>
         public int? Skipped { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.ReplayFailedReport"/> and sets the default values.
@@ -41,6 +40,8 @@ namespace IntegrationHub.Client.Models
         public ReplayFailedReport()
         {
             AdditionalData = new Dictionary<string, object>();
+            DryRun = false;
+            NotTaken = 0;
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value

@@ -37,7 +37,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string InstanceId { get; set; }
 #endif
-        /// <summary>The complete verdict on a feed: every error and warning, never just the first.</summary>
+        /// <summary>The report property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::IntegrationHub.Client.Models.ValidationReport? Report { get; set; }

@@ -40,7 +40,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Name { get; set; }
 #endif
-        /// <summary>The schema&apos;s title.</summary>
+        /// <summary>The title property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Title { get; set; }
@@ -48,7 +48,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Title { get; set; }
 #endif
-        /// <summary>Where this hub serves it: `/api/schemas/{kind}/{name}/{version}`, `/api/schemas/dataset/{version}` or `/api/schemas/reference/{name}`.</summary>
+        /// <summary>Where this hub serves it.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Url { get; set; }

@@ -7,12 +7,13 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// One violation: where in the feed, which rule, and a sentence a department&apos;s engineer understands.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class ValidationIssue : IParsable
+    #pragma warning disable CS1591
+    public partial class ValidationIssue : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
+        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
+        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>JSON Pointer (RFC 6901) into the feed; empty for the whole document.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -31,7 +32,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Keyword { get; set; }
 #endif
-        /// <summary>The explanation.</summary>
+        /// <summary>The message property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Message { get; set; }
@@ -47,6 +48,13 @@ namespace IntegrationHub.Client.Models
 #else
         public string SchemaLocation { get; set; }
 #endif
+        /// <summary>
+        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.ValidationIssue"/> and sets the default values.
+        /// </summary>
+        public ValidationIssue()
+        {
+            AdditionalData = new Dictionary<string, object>();
+        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -84,6 +92,7 @@ namespace IntegrationHub.Client.Models
             writer.WriteStringValue("keyword", Keyword);
             writer.WriteStringValue("message", Message);
             writer.WriteStringValue("schemaLocation", SchemaLocation);
+            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// What changed between two versions of a period.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class VersionComparison : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -23,7 +22,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.VersionComparison_changedIndicators> ChangedIndicators { get; set; }
 #endif
-        /// <summary>Feed ids `to` uses that `from` does not.</summary>
+        /// <summary>The changedInputs property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<string>? ChangedInputs { get; set; }

@@ -22,7 +22,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string AreaCode { get; set; }
 #endif
-        /// <summary>The indicator id.</summary>
+        /// <summary>The id property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Id { get; set; }
@@ -30,9 +30,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string Id { get; set; }
 #endif
-        /// <summary>The value in `to`; null where absent.</summary>
+        /// <summary>The new property</summary>
         public double? New { get; set; }
-        /// <summary>The value in `from`; null where absent.</summary>
+        /// <summary>The old property</summary>
         public double? Old { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.VersionComparison_changedIndicators"/> and sets the default values.

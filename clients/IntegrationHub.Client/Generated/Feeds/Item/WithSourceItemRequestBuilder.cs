@@ -53,7 +53,7 @@ namespace IntegrationHub.Client.Feeds.Item
         {
         }
         /// <summary>
-        /// `GET /feeds/{feedId}`, the status route before the source had a segment of its own; it answers as `GET /feeds/{source}/{feedId}` does until 2027-06-30 (the `Sunset` header), and may be gone after. OpenAPI allows one path per shape, so this path names its one segment `{source}` after the push it shares it with: the value is a feed id.
+        /// `GET /feeds/{feedId}`, the status route before the source had a segment of its own; it answers as `GET /feeds/{source}/{feedId}` does. OpenAPI allows one path per shape, so this path names its one segment `{source}` after the push it shares it with: the value is a feed id. Answered until 2027-06-30 (the `Sunset` header), and may be gone after.
         /// </summary>
         /// <returns>A <see cref="global::IntegrationHub.Client.Models.FeedStatus"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -86,7 +86,7 @@ namespace IntegrationHub.Client.Feeds.Item
         /// Validates the feed at once and answers precisely. A new valid feed starts processing (202); the exact bytes of a feed received before start nothing (200, `duplicate: true`); an invalid feed is quarantined and the problem lists every violation with its JSON Pointer. The source is checked before the key, the key before the body. The body is `application/json` (UTF-8: no charset, or `charset=utf-8`) without a content coding; its size limit holds while it is read. Every push is in the audit log with its answer and the key&apos;s owner. Every landed body gets a signed `receipt`.
         /// </summary>
         /// <returns>A <see cref="global::IntegrationHub.Client.Models.FeedDuplicate"/></returns>
-        /// <param name="body">A department feed. Its full schema (JSON Schema draft 2020-12) is served at `/api/schemas/feeds/{source}/{schemaVersion}`.</param>
+        /// <param name="body">A department feed. Its schema (JSON Schema draft 2020-12) is the repository&apos;s, served at `/api/schemas/feeds/{source}/{schemaVersion}` (absent `schemaVersion`: the latest); `GET /api/schemas` lists them.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::IntegrationHub.Client.Models.InvalidFeedProblem">When receiving a 400 status code</exception>
@@ -122,7 +122,7 @@ namespace IntegrationHub.Client.Feeds.Item
             return await RequestAdapter.SendAsync<global::IntegrationHub.Client.Models.FeedDuplicate>(requestInfo, global::IntegrationHub.Client.Models.FeedDuplicate.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// `GET /feeds/{feedId}`, the status route before the source had a segment of its own; it answers as `GET /feeds/{source}/{feedId}` does until 2027-06-30 (the `Sunset` header), and may be gone after. OpenAPI allows one path per shape, so this path names its one segment `{source}` after the push it shares it with: the value is a feed id.
+        /// `GET /feeds/{feedId}`, the status route before the source had a segment of its own; it answers as `GET /feeds/{source}/{feedId}` does. OpenAPI allows one path per shape, so this path names its one segment `{source}` after the push it shares it with: the value is a feed id. Answered until 2027-06-30 (the `Sunset` header), and may be gone after.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -145,7 +145,7 @@ namespace IntegrationHub.Client.Feeds.Item
         /// Validates the feed at once and answers precisely. A new valid feed starts processing (202); the exact bytes of a feed received before start nothing (200, `duplicate: true`); an invalid feed is quarantined and the problem lists every violation with its JSON Pointer. The source is checked before the key, the key before the body. The body is `application/json` (UTF-8: no charset, or `charset=utf-8`) without a content coding; its size limit holds while it is read. Every push is in the audit log with its answer and the key&apos;s owner. Every landed body gets a signed `receipt`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
-        /// <param name="body">A department feed. Its full schema (JSON Schema draft 2020-12) is served at `/api/schemas/feeds/{source}/{schemaVersion}`.</param>
+        /// <param name="body">A department feed. Its schema (JSON Schema draft 2020-12) is the repository&apos;s, served at `/api/schemas/feeds/{source}/{schemaVersion}` (absent `schemaVersion`: the latest); `GET /api/schemas` lists them.</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable

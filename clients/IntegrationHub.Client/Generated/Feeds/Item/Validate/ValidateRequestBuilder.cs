@@ -37,7 +37,7 @@ namespace IntegrationHub.Client.Feeds.Item.Validate
         /// Judges the feed exactly as a push would (the same admission, key, budget and limits, the same report) but stores nothing and starts nothing: no landing, no quarantine, no ledger entry, no run. Each call is in the audit log as `validate` and counts against the department&apos;s push budget.
         /// </summary>
         /// <returns>A <see cref="global::IntegrationHub.Client.Models.ValidationReport"/></returns>
-        /// <param name="body">A department feed. Its full schema (JSON Schema draft 2020-12) is served at `/api/schemas/feeds/{source}/{schemaVersion}`.</param>
+        /// <param name="body">A department feed. Its schema (JSON Schema draft 2020-12) is the repository&apos;s, served at `/api/schemas/feeds/{source}/{schemaVersion}` (absent `schemaVersion`: the latest); `GET /api/schemas` lists them.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::IntegrationHub.Client.Models.FeedCheckProblem">When receiving a 400 status code</exception>
@@ -76,7 +76,7 @@ namespace IntegrationHub.Client.Feeds.Item.Validate
         /// Judges the feed exactly as a push would (the same admission, key, budget and limits, the same report) but stores nothing and starts nothing: no landing, no quarantine, no ledger entry, no run. Each call is in the audit log as `validate` and counts against the department&apos;s push budget.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
-        /// <param name="body">A department feed. Its full schema (JSON Schema draft 2020-12) is served at `/api/schemas/feeds/{source}/{schemaVersion}`.</param>
+        /// <param name="body">A department feed. Its schema (JSON Schema draft 2020-12) is the repository&apos;s, served at `/api/schemas/feeds/{source}/{schemaVersion}` (absent `schemaVersion`: the latest); `GET /api/schemas` lists them.</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable

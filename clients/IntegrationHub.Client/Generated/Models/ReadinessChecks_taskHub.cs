@@ -5,7 +5,7 @@ namespace IntegrationHub.Client.Models
 {
     /// <summary>The Durable task hub.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public enum NotReadyProblem_checks_taskHub
+    public enum ReadinessChecks_taskHub
     {
         [EnumMember(Value = "ok")]
         #pragma warning disable CS1591

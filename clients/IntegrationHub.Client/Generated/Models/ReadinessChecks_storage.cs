@@ -5,7 +5,7 @@ namespace IntegrationHub.Client.Models
 {
     /// <summary>The hub&apos;s blob storage.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public enum NotReadyProblem_checks_storage
+    public enum ReadinessChecks_storage
     {
         [EnumMember(Value = "ok")]
         #pragma warning disable CS1591

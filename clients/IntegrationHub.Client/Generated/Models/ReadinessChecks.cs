@@ -8,29 +8,33 @@ using System;
 namespace IntegrationHub.Client.Models
 {
     /// <summary>
-    /// Who produced the feed.
+    /// Each dependency checked: `ok` or `unavailable`.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class Feed_producer : IAdditionalDataHolder, IParsable
+    public partial class ReadinessChecks : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The hub&apos;s blob storage.</summary>
+        public global::IntegrationHub.Client.Models.ReadinessChecks_storage? Storage { get; set; }
+        /// <summary>The Durable task hub.</summary>
+        public global::IntegrationHub.Client.Models.ReadinessChecks_taskHub? TaskHub { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.Feed_producer"/> and sets the default values.
+        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.ReadinessChecks"/> and sets the default values.
         /// </summary>
-        public Feed_producer()
+        public ReadinessChecks()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::IntegrationHub.Client.Models.Feed_producer"/></returns>
+        /// <returns>A <see cref="global::IntegrationHub.Client.Models.ReadinessChecks"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::IntegrationHub.Client.Models.Feed_producer CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::IntegrationHub.Client.Models.ReadinessChecks CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::IntegrationHub.Client.Models.Feed_producer();
+            return new global::IntegrationHub.Client.Models.ReadinessChecks();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -40,6 +44,8 @@ namespace IntegrationHub.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "storage", n => { Storage = n.GetEnumValue<global::IntegrationHub.Client.Models.ReadinessChecks_storage>(); } },
+                { "task-hub", n => { TaskHub = n.GetEnumValue<global::IntegrationHub.Client.Models.ReadinessChecks_taskHub>(); } },
             };
         }
         /// <summary>
@@ -49,6 +55,8 @@ namespace IntegrationHub.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteEnumValue<global::IntegrationHub.Client.Models.ReadinessChecks_storage>("storage", Storage);
+            writer.WriteEnumValue<global::IntegrationHub.Client.Models.ReadinessChecks_taskHub>("task-hub", TaskHub);
             writer.WriteAdditionalData(AdditionalData);
         }
     }
