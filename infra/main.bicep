@@ -231,7 +231,8 @@ var allTags = union(tags, {
 })
 
 // The hub's containers (design: landing -> normalized | quarantine -> ledger -> datasets; audit: the ops audit
-// log; usage: each department's pushed bytes per day) and the one Flex Consumption deploys the app package to.
+// log; usage: each department's pushed bytes per day; deliveries: what each subscriber was sent) and the one Flex
+// Consumption deploys the app package to.
 var hubContainerNames = [
   'landing'
   'normalized'
@@ -240,6 +241,7 @@ var hubContainerNames = [
   'datasets'
   'audit'
   'usage'
+  'deliveries'
 ]
 var deploymentContainerName = 'app-package'
 

@@ -29,6 +29,7 @@ public static class PublishingServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PublishingOptions>>(new ClientSettingsValidation(configuration));
 
+        services.AddSingleton(sp => new SubscriberDeliveryLog(sp.GetRequiredService<BlobServiceClient>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         var mode = configuration.GetSection(PublishingOptions.SectionName).Get<PublishingOptions>()?.Mode ?? PublishingMode.Queues;
         if (mode == PublishingMode.ServiceBus)
         {
@@ -36,17 +37,23 @@ public static class PublishingServiceCollectionExtensions
             services.AddAzureClients(clients => clients.AddServiceBusClient(configuration.GetSection(PublishingOptions.ServiceBusSection)));
             // One sender for the app's lifetime: it keeps its AMQP link open between sends.
             services.AddSingleton(sp => sp.GetRequiredService<ServiceBusClient>().CreateSender(sp.GetRequiredService<IOptions<PublishingOptions>>().Value.TopicName));
-            services.AddSingleton<IDatasetPublisher>(sp =>
-                new ServiceBusDatasetPublisher(sp.GetRequiredService<ServiceBusSender>(), sp.GetRequiredService<ILogger<ServiceBusDatasetPublisher>>()));
+            services.AddSingleton(sp => new ServiceBusDatasetPublisher(
+                sp.GetRequiredService<ServiceBusSender>(), sp.GetRequiredService<ILogger<ServiceBusDatasetPublisher>>(),
+                sp.GetRequiredService<HubCore>().Reference.Subscribers.Subscribers, sp.GetRequiredService<SubscriberDeliveryLog>()));
+            services.AddSingleton<IDatasetPublisher>(sp => sp.GetRequiredService<ServiceBusDatasetPublisher>());
+            services.AddSingleton<ISubscriberRedelivery>(sp => sp.GetRequiredService<ServiceBusDatasetPublisher>());
         }
         else
         {
             AddQueueServiceClient(services, PublishingOptions.QueueSection(configuration));
-            services.AddSingleton<IDatasetPublisher>(sp => new QueueDatasetPublisher(
+            services.AddSingleton(sp => new QueueDatasetPublisher(
                 sp.GetRequiredService<QueueServiceClient>(),
                 sp.GetRequiredService<BlobServiceClient>(),
                 sp.GetRequiredService<HubCore>().Reference.Subscribers.Subscribers,
-                sp.GetRequiredService<ILogger<QueueDatasetPublisher>>()));
+                sp.GetRequiredService<ILogger<QueueDatasetPublisher>>(),
+                deliveries: sp.GetRequiredService<SubscriberDeliveryLog>()));
+            services.AddSingleton<IDatasetPublisher>(sp => sp.GetRequiredService<QueueDatasetPublisher>());
+            services.AddSingleton<ISubscriberRedelivery>(sp => sp.GetRequiredService<QueueDatasetPublisher>());
         }
 
         return services;

@@ -39,7 +39,7 @@ namespace IntegrationHub.Functions.Publishing;
 /// full event, so routing is the same either way. Events that fit are sent inline and write no blob.
 /// </para>
 /// </remarks>
-public sealed partial class QueueDatasetPublisher : IDatasetPublisher
+public sealed partial class QueueDatasetPublisher : IDatasetPublisher, ISubscriberRedelivery
 {
     public const string DefaultQueueNamePrefix = "sub-";
 
@@ -47,15 +47,18 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher
     private readonly BlobServiceClient blobs;
     private readonly IReadOnlyList<(Subscriber Subscriber, string Queue)> subscribers;
     private readonly ILogger<QueueDatasetPublisher> logger;
+    private readonly SubscriberDeliveryLog? deliveries;
 
     /// <param name="queues">The queue service of the subscribers' queues, with Base64 message encoding.</param>
     /// <param name="blobs">The hub's blob service, where events too large for a queue message are stored (claim check).</param>
+    /// <param name="deliveries">Where each send to a subscriber's queue is recorded; none: not recorded.</param>
     public QueueDatasetPublisher(
         QueueServiceClient queues,
         BlobServiceClient blobs,
         IReadOnlyList<Subscriber> subscribers,
         ILogger<QueueDatasetPublisher> logger,
-        string queueNamePrefix = DefaultQueueNamePrefix)
+        string queueNamePrefix = DefaultQueueNamePrefix,
+        SubscriberDeliveryLog? deliveries = null)
     {
         ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(blobs);
@@ -63,6 +66,7 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher
         this.queues = queues;
         this.blobs = blobs;
         this.logger = logger;
+        this.deliveries = deliveries;
         this.subscribers = [.. subscribers.Select(s => (s, QueueName(s.Name, queueNamePrefix)))];
         var clash = this.subscribers.GroupBy(s => s.Queue, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
@@ -112,6 +116,28 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher
             return;
         }
 
+        await SendAsync(dataSetEvent, targets, redelivery: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    public string ChannelOf(Subscriber subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        return "queue:" + QueueOf(subscriber);
+    }
+
+    public Task RedeliverAsync(CloudEvent dataSetEvent, Subscriber subscriber, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dataSetEvent);
+        ArgumentNullException.ThrowIfNull(subscriber);
+        return SendAsync(dataSetEvent, [QueueOf(subscriber)], redelivery: true, cancellationToken);
+    }
+
+    private string QueueOf(Subscriber subscriber) =>
+        subscribers.FirstOrDefault(s => s.Subscriber.Name == subscriber.Name).Queue
+        ?? throw new ArgumentException($"'{subscriber.Name}' is not a subscriber of this publisher.", nameof(subscriber));
+
+    private async Task SendAsync(CloudEvent dataSetEvent, IReadOnlyList<string> targets, bool redelivery, CancellationToken cancellationToken)
+    {
         var structured = DatasetPublishedEvent.Serialize(dataSetEvent);
         var maxBytes = queues.GetQueueClient(targets[0]).MessageMaxBytes;
         var body = BinaryData.FromBytes(structured);
@@ -141,8 +167,14 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher
             await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             await queue.SendMessageAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
             LogPublished(logger, dataSetEvent.Id!, name);
+            if (deliveries is not null)
+            {
+                await deliveries.RecordAsync(SubscriberOf(name), dataSetEvent, "queue:" + name, redelivery, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
+
+    private string SubscriberOf(string queue) => subscribers.First(s => s.Queue == queue).Subscriber.Name;
 
     /// <summary>Length of the Base64 text of <paramref name="bytes"/> bytes, padding included: what a queue message counts.</summary>
     private static int Base64Length(int bytes) => 4 * ((bytes + 2) / 3);
