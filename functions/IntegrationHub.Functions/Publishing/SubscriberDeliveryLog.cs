@@ -37,13 +37,14 @@ public sealed class InvalidDeliveryTokenException(string message, Exception? inn
 /// come in name order, so a subscriber's prefix lists newest first, and one listing call (metadata included) serves a
 /// page: reads stay bounded however long the log grows. Records are written once and never changed.
 /// </summary>
-public sealed class SubscriberDeliveryLog(BlobServiceClient blobs, TimeProvider clock)
+/// <param name="container">The container; tests give their own to keep apart.</param>
+public sealed class SubscriberDeliveryLog(BlobServiceClient blobs, TimeProvider clock, string container = HubContainers.Deliveries)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
     private const string TokenVersion = "d1";
 
-    private BlobContainerClient Container => blobs.GetBlobContainerClient(HubContainers.Deliveries);
+    private BlobContainerClient Container => blobs.GetBlobContainerClient(container);
 
     /// <summary>Records that <paramref name="sent"/> went to <paramref name="subscriber"/> just now.</summary>
     public async Task RecordAsync(string subscriber, CloudEvent sent, string channel, bool redelivery, CancellationToken cancellationToken)

@@ -128,8 +128,10 @@ public sealed class PublishingRegistrationTests(AzuriteFixture azurite)
     [Fact]
     public async Task AddPublishing_ServiceBusWithConnectionString_SendsToTheConfiguredTopic()
     {
+        // HubStorage as the app always has it: the per-subscriber delivery log is kept there in every mode.
         await using var provider = Services(
-            ("Publishing:Mode", "ServiceBus"), ("Publishing:TopicName", "dataset-published-test"), ("ServiceBus:connectionString", ServiceBusConnectionString));
+            ("Publishing:Mode", "ServiceBus"), ("Publishing:TopicName", "dataset-published-test"), ("ServiceBus:connectionString", ServiceBusConnectionString),
+            ("HubStorage", "UseDevelopmentStorage=true"));
 
         ValidateOnStart(provider);
         Assert.IsType<ServiceBusDatasetPublisher>(provider.GetRequiredService<IDatasetPublisher>());
