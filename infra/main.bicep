@@ -231,8 +231,8 @@ var allTags = union(tags, {
 })
 
 // The hub's containers (design: landing -> normalized | quarantine -> ledger -> datasets; audit: the ops audit
-// log; usage: each department's pushed bytes per day; deliveries: what each subscriber was sent) and the one Flex
-// Consumption deploys the app package to.
+// log; usage: each department's pushed bytes per day; deliveries: what each subscriber was sent; webhook-deadletters:
+// webhook events Event Grid gave up on) and the one Flex Consumption deploys the app package to.
 var hubContainerNames = [
   'landing'
   'normalized'
@@ -242,6 +242,7 @@ var hubContainerNames = [
   'audit'
   'usage'
   'deliveries'
+  'webhook-deadletters'
 ]
 var deploymentContainerName = 'app-package'
 
@@ -584,6 +585,9 @@ var coreSettings = {
   // Durable retry policy of an announcement: attempts (first included) and the first wait, doubling after.
   Publishing__RetryMaxAttempts: string(publishRetryMaxAttempts)
   Publishing__RetryFirstIntervalSeconds: string(publishRetryFirstIntervalSeconds)
+  // The timer of the local webhook outbox: it has nothing to do in Azure, where Event Grid pushes to webhooks, but
+  // the Functions host needs its schedule setting to index the function.
+  WebhookDeliveryCron: '0 0 * * * *'
   // Intake limits.
   Intake__MaxFeedBytes: string(intakeMaxFeedBytes)
   Intake__MaxDepth: string(intakeMaxDepth)

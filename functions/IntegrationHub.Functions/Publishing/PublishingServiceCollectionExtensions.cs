@@ -46,12 +46,26 @@ public static class PublishingServiceCollectionExtensions
         else
         {
             AddQueueServiceClient(services, PublishingOptions.QueueSection(configuration));
+            services.AddSingleton<IValidateOptions<PublishingOptions>>(sp => new WebhookSettingsValidation(sp.GetRequiredService<HubCore>()));
+            services.AddSingleton(sp =>
+            {
+                var retry = sp.GetRequiredService<IOptions<PublishingOptions>>().Value.WebhookRetry;
+                // No redirects: a webhook is called at the URL the reference data names, never one an answer names.
+                var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+                {
+                    Timeout = Timeout.InfiniteTimeSpan,
+                };
+                return new WebhookOutbox(
+                    sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<BlobServiceClient>(), http, retry,
+                    sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<WebhookOutbox>>(), sp.GetRequiredService<SubscriberDeliveryLog>());
+            });
             services.AddSingleton(sp => new QueueDatasetPublisher(
                 sp.GetRequiredService<QueueServiceClient>(),
                 sp.GetRequiredService<BlobServiceClient>(),
-                sp.GetRequiredService<HubCore>().Reference.Subscribers.Subscribers,
+                sp.GetRequiredService<IOptions<PublishingOptions>>().Value.Effective(sp.GetRequiredService<HubCore>().Reference.Subscribers.Subscribers),
                 sp.GetRequiredService<ILogger<QueueDatasetPublisher>>(),
-                deliveries: sp.GetRequiredService<SubscriberDeliveryLog>()));
+                deliveries: sp.GetRequiredService<SubscriberDeliveryLog>(),
+                webhooks: sp.GetRequiredService<WebhookOutbox>()));
             services.AddSingleton<IDatasetPublisher>(sp => sp.GetRequiredService<QueueDatasetPublisher>());
             services.AddSingleton<ISubscriberRedelivery>(sp => sp.GetRequiredService<QueueDatasetPublisher>());
         }
@@ -87,6 +101,13 @@ public static class PublishingServiceCollectionExtensions
     {
         options.MessageEncoding = QueueMessageEncoding.Base64;
         return options;
+    }
+
+    /// <summary>Webhook URLs (file and settings): known subscribers, https or loopback.</summary>
+    private sealed class WebhookSettingsValidation(HubCore core) : IValidateOptions<PublishingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PublishingOptions options) =>
+            options.WebhookProblem(core.Reference.Subscribers.Subscribers) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
     }
 
     /// <summary>Checks the client settings of the chosen mode, which live outside the Publishing section.</summary>

@@ -26,5 +26,8 @@ public static class HubContainers
     /// <summary>What was sent to each subscriber and when (<c>SubscriberDeliveryLog</c>): one small blob per delivery.</summary>
     public const string Deliveries = "deliveries";
 
-    public static readonly IReadOnlyList<string> All = [Landing, Normalized, Quarantine, Ledger, Datasets, Audit, Usage, Deliveries];
+    /// <summary>Local webhook deliveries that failed every attempt (Event Grid dead-letters to a container the same way).</summary>
+    public const string WebhookDeadLetters = "webhook-deadletters";
+
+    public static readonly IReadOnlyList<string> All = [Landing, Normalized, Quarantine, Ledger, Datasets, Audit, Usage, Deliveries, WebhookDeadLetters];
 }
