@@ -492,6 +492,58 @@ internal static class ApiSchemas
                 ["continuationToken"] = Nullable(Text("Pass it back for the next page; null after the last.")),
             },
             required: ["feeds"]);
+        var delivery = Object("One event sent to one subscriber.", new()
+        {
+            ["eventId"] = Text("The CloudEvent id, `{period}/v{n}`: the same on a redelivery."),
+            ["type"] = Text("The CloudEvent type."),
+            ["period"] = Text(null),
+            ["version"] = Integer(null),
+            ["sentAt"] = DateTime("When it was sent (for a webhook: when the receiver answered 2xx)."),
+            ["channel"] = Text("How: `queue:{queue}`, `service-bus:{topic}/{subscription}` or `webhook:{url}`."),
+            ["redelivery"] = Boolean("True when ops sent it again."),
+        }, required: ["eventId", "type", "period", "version", "sentAt", "channel", "redelivery"]);
+        schemas["SubscriberList"] = Object(
+            "The subscribers of the subscribers file.",
+            new()
+            {
+                ["subscribers"] = ArrayOf(Object(null, new()
+                {
+                    ["name"] = Text(null),
+                    ["description"] = Nullable(Text(null)),
+                    ["filter"] = Object("Fields AND, values of a field OR; empty or absent: no constraint.", new()
+                    {
+                        ["periodKinds"] = Nullable(ArrayOf(Text(null))),
+                        ["areas"] = Nullable(ArrayOf(Text(null))),
+                        ["indicatorPrefixes"] = Nullable(ArrayOf(Text(null))),
+                    }),
+                    ["channel"] = Text("How it receives events: `queue:…`, `service-bus:…` or `webhook:…`."),
+                    ["lastDelivery"] = Nullable(delivery),
+                    ["deliveries"] = Text("The path of its deliveries."),
+                }, required: ["name", "filter", "channel", "deliveries"])),
+            },
+            required: ["subscribers"]);
+        schemas["SubscriberDeliveries"] = Object(
+            "A page of what one subscriber was sent, newest first.",
+            new()
+            {
+                ["subscriber"] = Text(null),
+                ["deliveries"] = ArrayOf(delivery),
+                ["continuationToken"] = Nullable(Text("Pass it back for older deliveries; null after the oldest.")),
+            },
+            required: ["subscriber", "deliveries"]);
+        schemas["RedeliveryReport"] = Object(
+            "What a redelivery sent.",
+            new()
+            {
+                ["subscriber"] = Text(null),
+                ["since"] = DateTime("The time asked for (an event id given as `since` stands for its announcement time)."),
+                ["matched"] = Integer("Events announced since then that the subscriber's filter takes."),
+                ["sent"] = Integer("Events sent by this call."),
+                ["eventIds"] = ArrayOf(Text(null), "The ids sent, oldest first."),
+                ["remaining"] = Integer("Matched but not sent (over `limit`)."),
+                ["continueSince"] = Nullable(Text("When some remain: the `since` to go on with (the first event id not sent).")),
+            },
+            required: ["subscriber", "since", "matched", "sent", "eventIds", "remaining"]);
         schemas["AuditLog"] = Object(
             "Pushes and ops actions, newest first.",
             new()
@@ -502,7 +554,7 @@ internal static class ApiSchemas
                     ["actor"] = Text("The principal: `ops`, a department (`transport`, …), a signed-in person's object id, or `anonymous` (no key, or a key that is nobody's). Never the key."),
                     ["keySlot"] = Enum("Which of its keys (`none` for anonymous; `entra-id` for a person signed in).", "primary", "secondary", "entra-id", "none", "unknown"),
                     ["name"] = Nullable(Text("The signed-in person's name; null for a key.")),
-                    ["action"] = Text("`push`, `validate`, `read` (an ops read), or an ops action: `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`, `reconsolidate`."),
+                    ["action"] = Text("`push`, `validate`, `read` (an ops read), or an ops action: `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`, `reconsolidate`, `redeliver`."),
                     ["target"] = Text("The instance id or feed id acted on; `feeds/{source}` for a push whose body was not read."),
                     ["outcome"] = Text("Ops: `accepted`, `done`, `refused`, `not-found`, `not-supported`, `invalid`, `skipped` or `error` (a pull: `started`, `running`, "
                         + "`not-configured`). Pushes: `accepted`, `duplicate`, `rejected`, `refused` (401, 403), `not-found`, `too-large`, `unsupported-media-type`, "

@@ -25,7 +25,7 @@ internal static class OperationCatalog
         (PullsTag, "Ops start a pull of one department period now (timers pull on their schedules)."),
         (DatasetsTag, "Published data sets, read without a key: strong ETags, If-None-Match answered with 304."),
         (SchemasTag, "The JSON Schemas the hub validates with, read without a key; each schema's `$id` has the path of its route here."),
-        (OpsTag, "Orchestrations, quarantine and the audit log, for the ops key only."),
+        (OpsTag, "Orchestrations, quarantine, subscribers' deliveries and the audit log, for the ops key only."),
         (PagesTag, "The ops console, the data-set dashboard and this API reference, served by the app itself."),
         (HostTag, "The liveness and readiness probes and this document."),
     ];
@@ -40,6 +40,8 @@ internal static class OperationCatalog
         ["instanceId"] = "An orchestration instance id: `feed:{source}:{period}:{hash16}`, `pull:{source}:{period}` or `consolidate:{period}`.",
         ["name"] = "The file name of a page asset.",
     };
+
+    private const string SubscriberName = "A subscriber's name, as in the subscribers file (`dual-carbon-dashboard`, …).";
 
     private static readonly ApiParameter Area = new("area", "Area codes to keep (repeated or comma-separated); an unknown code is a 400.", ApiType.StringList);
 
@@ -437,7 +439,7 @@ internal static class OperationCatalog
             [
                 new("actor", "Who: principals to keep (repeated or comma-separated, any case): `ops`, a department, `anonymous`.", ApiType.StringList),
                 new("action", "What: actions to keep (repeated or comma-separated): `push`, `validate`, `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, "
-                    + "`replay-failed`, `reprocess`, `reconsolidate`.", ApiType.StringList),
+                    + "`replay-failed`, `reprocess`, `reconsolidate`, `redeliver`.", ApiType.StringList),
                 new("outcome", "Outcomes to keep (repeated or comma-separated): `accepted`, `done`, `refused`, `invalid`, `error`, …", ApiType.StringList),
                 new("target", "Targets starting with this text: an instance id, a feed id, or a prefix such as `pull:transport:`."),
                 new("from", "Entries at or after (RFC 3339).", ApiType.DateTime),
@@ -450,6 +452,49 @@ internal static class OperationCatalog
             [
                 new(200, "The audit entries.", "AuditLog"),
                 Problem(400, "A time that is not RFC 3339, a bad limit or continuation token, or too many filter values (20 at most); `parameter` names it."),
+            ],
+        },
+
+        // Ops: subscribers.
+        ["ListSubscribers"] = new(OpsTag, ApiAccess.Ops, "List the subscribers",
+            "Every subscriber of the subscribers file with its filter, how it receives events (`channel`: `queue:…`, `service-bus:…` or "
+            + "`webhook:…`) and the last event it was sent.")
+        {
+            Responses = [new(200, "The subscribers.", "SubscriberList")],
+        },
+        ["ListSubscriberDeliveries"] = new(OpsTag, ApiAccess.Ops, "What a subscriber was sent",
+            "Every event sent to the subscriber (published or redelivered), newest first, a page at a time: event id, type, data-set "
+            + "period and version, when, and how.")
+        {
+            PathParameters = new Dictionary<string, string> { ["name"] = SubscriberName },
+            Parameters =
+            [
+                new("limit", "At most this many deliveries per page, 1 to 500 (default 50).", ApiType.Integer),
+                new("continuationToken", "The `continuationToken` of the previous page; another text is a 400."),
+            ],
+            Responses =
+            [
+                new(200, "A page of deliveries.", "SubscriberDeliveries"),
+                Problem(400, "A bad limit or continuation token; `parameter` names it."),
+                Problem(404, "No subscriber has this name."),
+            ],
+        },
+        ["RedeliverToSubscriber"] = new(OpsTag, ApiAccess.Ops, "Send a subscriber its events again",
+            "Every event announced since `since` that the subscriber's filter takes, rebuilt from the stored (immutable) versions with the "
+            + "same CloudEvent ids as first sent, to that subscriber only (its queue, recreated if gone; in Azure a topic message only its "
+            + "rule takes; or its webhook), oldest first, at most `limit` per call: `continueSince` says where to go on. Audited.")
+        {
+            PathParameters = new Dictionary<string, string> { ["name"] = SubscriberName },
+            Parameters =
+            [
+                new("since", "From when: an RFC 3339 time, or an event id such as `2024-Q4/v3` (from that event's announcement on, inclusive).", Required: true),
+                new("limit", "At most this many events in this call, 1 to 1000 (default 200).", ApiType.Integer),
+            ],
+            Responses =
+            [
+                new(200, "What was sent.", "RedeliveryReport"),
+                Problem(400, "`since` missing, neither a time nor an announced event id, or a bad limit; `parameter` names it."),
+                Problem(404, "No subscriber has this name."),
             ],
         },
 
