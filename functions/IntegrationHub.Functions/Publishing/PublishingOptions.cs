@@ -28,6 +28,9 @@ public sealed class PublishingOptions
     /// </summary>
     public const string ServiceBusSection = "ServiceBus";
 
+    /// <summary>The Event Grid topic of webhook subscribers in Azure: <c>EventGrid__topicEndpoint</c> (managed identity).</summary>
+    public const string EventGridSection = "EventGrid";
+
     /// <summary>
     /// Queue service of the hub's storage account, for <see cref="PublishingMode.Queues"/>: the connection string of the
     /// <c>HubStorage</c> section locally, <c>HubStorage__queueServiceUri</c> with the managed identity in Azure.
@@ -73,10 +76,11 @@ public sealed class PublishingOptions
     /// Webhook URLs by subscriber name (<c>Publishing__Webhooks__{name}</c>), set or replacing the subscribers file's
     /// <c>webhook</c> for this deployment: locally, to point a subscriber at a receiver on this machine.
     /// </summary>
-    public Dictionary<string, string> Webhooks { get; set; } = new(StringComparer.Ordinal);
+    /// <remarks>Get-only, as <see cref="WebhookRetry"/>: bound in place, and not among the settings infra/ must set (local only).</remarks>
+    public Dictionary<string, string> Webhooks { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Retries of the local webhook delivery (<c>Publishing__WebhookRetry__…</c>).</summary>
-    public WebhookRetryOptions WebhookRetry { get; set; } = new();
+    public WebhookRetryOptions WebhookRetry { get; } = new();
 
     /// <summary>The subscribers with the <see cref="Webhooks"/> settings applied.</summary>
     internal IReadOnlyList<Subscriber> Effective(IReadOnlyList<Subscriber> subscribers) =>

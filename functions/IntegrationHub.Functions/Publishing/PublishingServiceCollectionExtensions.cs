@@ -29,6 +29,7 @@ public static class PublishingServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PublishingOptions>>(new ClientSettingsValidation(configuration));
 
+        services.AddSingleton<IValidateOptions<PublishingOptions>>(sp => new WebhookSettingsValidation(sp.GetRequiredService<HubCore>(), configuration));
         services.AddSingleton(sp => new SubscriberDeliveryLog(sp.GetRequiredService<BlobServiceClient>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         var mode = configuration.GetSection(PublishingOptions.SectionName).Get<PublishingOptions>()?.Mode ?? PublishingMode.Queues;
         if (mode == PublishingMode.ServiceBus)
@@ -37,16 +38,30 @@ public static class PublishingServiceCollectionExtensions
             services.AddAzureClients(clients => clients.AddServiceBusClient(configuration.GetSection(PublishingOptions.ServiceBusSection)));
             // One sender for the app's lifetime: it keeps its AMQP link open between sends.
             services.AddSingleton(sp => sp.GetRequiredService<ServiceBusClient>().CreateSender(sp.GetRequiredService<IOptions<PublishingOptions>>().Value.TopicName));
+            // Subscribers with a webhook have no Service Bus subscription (infra/): Event Grid pushes to them.
             services.AddSingleton(sp => new ServiceBusDatasetPublisher(
                 sp.GetRequiredService<ServiceBusSender>(), sp.GetRequiredService<ILogger<ServiceBusDatasetPublisher>>(),
-                sp.GetRequiredService<HubCore>().Reference.Subscribers.Subscribers, sp.GetRequiredService<SubscriberDeliveryLog>()));
-            services.AddSingleton<IDatasetPublisher>(sp => sp.GetRequiredService<ServiceBusDatasetPublisher>());
-            services.AddSingleton<ISubscriberRedelivery>(sp => sp.GetRequiredService<ServiceBusDatasetPublisher>());
+                [.. Subscribers(sp).Where(s => s.Webhook is null)], sp.GetRequiredService<SubscriberDeliveryLog>()));
+            var eventGridEndpoint = configuration[$"{PublishingOptions.EventGridSection}:topicEndpoint"];
+            if (string.IsNullOrWhiteSpace(eventGridEndpoint))
+            {
+                services.AddSingleton<IDatasetPublisher>(sp => sp.GetRequiredService<ServiceBusDatasetPublisher>());
+                services.AddSingleton<ISubscriberRedelivery>(sp => sp.GetRequiredService<ServiceBusDatasetPublisher>());
+            }
+            else
+            {
+                // The managed identity (EventGrid Data Sender on the topic): the topic has no access keys.
+                services.AddAzureClients(clients => clients.AddEventGridPublisherClient(new Uri(eventGridEndpoint)));
+                services.AddSingleton(sp => new EventGridDatasetPublisher(
+                    sp.GetRequiredService<ServiceBusDatasetPublisher>(), sp.GetRequiredService<Azure.Messaging.EventGrid.EventGridPublisherClient>(),
+                    Subscribers(sp), sp.GetRequiredService<ILogger<EventGridDatasetPublisher>>(), sp.GetRequiredService<SubscriberDeliveryLog>()));
+                services.AddSingleton<IDatasetPublisher>(sp => sp.GetRequiredService<EventGridDatasetPublisher>());
+                services.AddSingleton<ISubscriberRedelivery>(sp => sp.GetRequiredService<EventGridDatasetPublisher>());
+            }
         }
         else
         {
             AddQueueServiceClient(services, PublishingOptions.QueueSection(configuration));
-            services.AddSingleton<IValidateOptions<PublishingOptions>>(sp => new WebhookSettingsValidation(sp.GetRequiredService<HubCore>()));
             services.AddSingleton(sp =>
             {
                 var retry = sp.GetRequiredService<IOptions<PublishingOptions>>().Value.WebhookRetry;
@@ -103,11 +118,23 @@ public static class PublishingServiceCollectionExtensions
         return options;
     }
 
+    /// <summary>The subscribers file with this deployment's webhook settings applied.</summary>
+    private static IReadOnlyList<Core.Reference.Subscriber> Subscribers(IServiceProvider sp) =>
+        sp.GetRequiredService<IOptions<PublishingOptions>>().Value.Effective(sp.GetRequiredService<HubCore>().Reference.Subscribers.Subscribers);
+
     /// <summary>Webhook URLs (file and settings): known subscribers, https or loopback.</summary>
-    private sealed class WebhookSettingsValidation(HubCore core) : IValidateOptions<PublishingOptions>
+    private sealed class WebhookSettingsValidation(HubCore core, IConfiguration configuration) : IValidateOptions<PublishingOptions>
     {
-        public ValidateOptionsResult Validate(string? name, PublishingOptions options) =>
-            options.WebhookProblem(core.Reference.Subscribers.Subscribers) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+        public ValidateOptionsResult Validate(string? name, PublishingOptions options)
+        {
+            var subscribers = core.Reference.Subscribers.Subscribers;
+            var problem = options.WebhookProblem(subscribers)
+                ?? (options.Mode == PublishingMode.ServiceBus && options.Effective(subscribers).Any(s => s.Webhook is not null)
+                    && string.IsNullOrWhiteSpace(configuration[$"{PublishingOptions.EventGridSection}:topicEndpoint"])
+                        ? $"Some subscribers take webhooks, but no Event Grid topic is configured: set {PublishingOptions.EventGridSection}__topicEndpoint."
+                        : null);
+            return problem is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problem);
+        }
     }
 
     /// <summary>Checks the client settings of the chosen mode, which live outside the Publishing section.</summary>
