@@ -57,7 +57,7 @@ public sealed partial class EventGridDatasetPublisher(
     }
 
     public string ChannelOf(Subscriber subscriber) =>
-        Own(subscriber).Webhook is { } hook ? "webhook:" + hook.Url : serviceBus.ChannelOf(subscriber);
+        Own(subscriber).Webhook is { } hook ? WebhookOutbox.ChannelOf(hook.Url) : serviceBus.ChannelOf(subscriber);
 
     public async Task RedeliverAsync(CloudEvent dataSetEvent, Subscriber subscriber, CancellationToken cancellationToken)
     {

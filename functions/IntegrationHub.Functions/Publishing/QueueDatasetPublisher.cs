@@ -134,7 +134,7 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher, ISubscrib
     public string ChannelOf(Subscriber subscriber)
     {
         var own = Own(subscriber);
-        return own.Subscriber.Webhook is { } hook ? "webhook:" + hook.Url : "queue:" + own.Queue;
+        return own.Subscriber.Webhook is { } hook ? WebhookOutbox.ChannelOf(hook.Url) : "queue:" + own.Queue;
     }
 
     public Task RedeliverAsync(CloudEvent dataSetEvent, Subscriber subscriber, CancellationToken cancellationToken)

@@ -89,6 +89,16 @@ public sealed partial class WebhookOutbox(
         return url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && IsLoopback(url)));
     }
 
+    /// <summary>
+    /// How the delivery log and the ops answers name a webhook: <c>webhook:</c> and its URL without query or fragment,
+    /// where a receiver's access code would be.
+    /// </summary>
+    public static string ChannelOf(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return "webhook:" + url.GetLeftPart(UriPartial.Path);
+    }
+
     /// <summary>Stores the event and queues its POST to <paramref name="url"/>; nothing is sent yet.</summary>
     public async Task EnqueueAsync(CloudEvent dataSetEvent, string subscriber, Uri url, bool redelivery, CancellationToken cancellationToken)
     {
@@ -173,7 +183,7 @@ public sealed partial class WebhookOutbox(
             LogDelivered(logger, message.EventId, message.Subscriber, received.DequeueCount);
             if (deliveries is not null)
             {
-                await deliveries.RecordAsync(message.Subscriber, DatasetPublishedEvent.Deserialize(body.ToMemory()), "webhook:" + message.Url, message.Redelivery, cancellationToken)
+                await deliveries.RecordAsync(message.Subscriber, DatasetPublishedEvent.Deserialize(body.ToMemory()), ChannelOf(message.Url), message.Redelivery, cancellationToken)
                     .ConfigureAwait(false);
             }
 

@@ -181,6 +181,13 @@ public sealed class WebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLifetim
     }
 
     [Fact]
+    public void Channel_WebhookWithAnAccessCodeInItsQuery_NamedWithoutIt()
+    {
+        Assert.Equal("webhook:https://dashboard.example.org/events",
+            WebhookOutbox.ChannelOf(new Uri("https://dashboard.example.org/events?code=s3cr3t#x")));
+    }
+
+    [Fact]
     public void WebhookSetting_UnknownSubscriber_IsAProblemNamingTheSetting()
     {
         var problem = new PublishingOptions { Webhooks = { ["no-such-subscriber"] = "https://dashboard.example.org/events" } }
