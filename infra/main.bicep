@@ -353,6 +353,13 @@ module storage 'modules/storage/storage-account/main.bicep' = {
         days: 7
         sinceModification: true
       }
+      {
+        // One small blob per event sent to a subscriber: kept a year and more for ops to look back, then deleted.
+        // Redelivery does not read them (it rebuilds from the stored versions).
+        name: 'delete-old-deliveries'
+        prefix: 'deliveries/'
+        days: 400
+      }
     ]
     blobSoftDeleteDays: storageSoftDeleteDays
     containerSoftDeleteDays: storageSoftDeleteDays
