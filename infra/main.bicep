@@ -3,7 +3,7 @@ metadata description = 'Azure resources of the integration hub: a .NET isolated 
 
 targetScope = 'resourceGroup'
 
-import { tagsType, pullSourcesType, roleAssignmentType, subscriberType } from 'types.bicep'
+import { tagsType, pullSourcesType, roleAssignmentType, subscriberType, webhookSubscriberType } from 'types.bicep'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parameters
@@ -206,11 +206,20 @@ param serviceBusDuplicateDetectionWindow string = 'P1D'
 // Names, tags and the data both the app and the infrastructure read
 // ---------------------------------------------------------------------------------------------------------------
 
-// Subscribers are declared once, in the file the app's local publisher reads too; one subscription each.
+// Subscribers are declared once, in the file the app's local publisher reads too: one Service Bus subscription each,
+// or, for a subscriber with a webhook, Event Grid event subscriptions instead.
 var subscribersFile = loadJsonContent('../functions/IntegrationHub.Core/ReferenceData/subscribers.json')
-var subscribers subscriberType[] = map(subscribersFile.subscribers, s => {
+// any(): the file's inferred type has a webhook property only once some subscriber declares one.
+var subscribers subscriberType[] = map(filter(subscribersFile.subscribers, s => any(s).?webhook == null), s => {
   name: s.name
   sqlFilter: s.?sqlFilter ?? ''
+})
+var webhookSubscribers webhookSubscriberType[] = map(filter(subscribersFile.subscribers, s => any(s).?webhook != null), s => {
+  name: s.name
+  url: any(s).webhook.url
+  periodKinds: any(s.filter).?periodKinds ?? []
+  areas: any(s.filter).?areas ?? []
+  indicatorPrefixes: any(s.filter).?indicatorPrefixes ?? []
 })
 var topicName = subscribersFile.topic
 
@@ -221,6 +230,7 @@ var names = {
   applicationInsights: 'appi-${namePrefix}-${environmentName}-${suffix}'
   storageAccount: toLower('st${namePrefix}${environmentName}${suffix}')
   serviceBus: 'sbns-${namePrefix}-${environmentName}-${suffix}'
+  eventGrid: 'evgt-${namePrefix}-${environmentName}-${suffix}'
   keyVault: 'kv-${namePrefix}-${environmentName}-${suffix}'
   plan: 'plan-${namePrefix}-${environmentName}-${suffix}'
   functionApp: 'func-${namePrefix}-${environmentName}-${suffix}'
@@ -237,7 +247,8 @@ var allTags = union(tags, {
 })
 
 // The hub's containers (design: landing -> normalized | quarantine -> ledger -> datasets; audit: the ops audit
-// log; usage: each department's pushed bytes per day) and the one Flex Consumption deploys the app package to.
+// log; usage: each department's pushed bytes per day; deliveries: what each subscriber was sent; webhook-deadletters:
+// webhook events Event Grid gave up on) and the one Flex Consumption deploys the app package to.
 var hubContainerNames = [
   'landing'
   'normalized'
@@ -246,6 +257,8 @@ var hubContainerNames = [
   'datasets'
   'audit'
   'usage'
+  'deliveries'
+  'webhook-deadletters'
 ]
 var deploymentContainerName = 'app-package'
 
@@ -346,6 +359,13 @@ module storage 'modules/storage/storage-account/main.bicep' = {
         days: 7
         sinceModification: true
       }
+      {
+        // One small blob per event sent to a subscriber: kept a year and more for ops to look back, then deleted.
+        // Redelivery does not read them (it rebuilds from the stored versions).
+        name: 'delete-old-deliveries'
+        prefix: 'deliveries/'
+        days: 400
+      }
     ]
     blobSoftDeleteDays: storageSoftDeleteDays
     containerSoftDeleteDays: storageSoftDeleteDays
@@ -371,6 +391,17 @@ module serviceBus 'modules/service-bus/namespace/main.bicep' = {
   dependsOn: [
     network
   ]
+}
+
+module eventGrid 'modules/event-grid/topic/main.bicep' = {
+  params: {
+    name: names.eventGrid
+    location: location
+    tags: allTags
+    webhookSubscribers: webhookSubscribers
+    deadLetterStorageAccountId: storage.outputs.resourceId
+    deadLetterContainerName: 'webhook-deadletters'
+  }
 }
 
 module keyVault 'modules/key-vault/vault/main.bicep' = {
@@ -501,6 +532,23 @@ var appRoleAssignments roleAssignmentType[] = concat(
       description: 'Publish data-set update events'
     }
     {
+      // EventGrid Data Sender on the webhook topic only: the app announces to webhook subscribers through it.
+      scope: 'eventGridTopic'
+      roleDefinitionId: 'd5a91429-5739-47e2-a06b-3470a27159e7'
+      principalId: appPrincipalId
+      principalType: 'ServicePrincipal'
+      description: 'Publish data-set update events to webhook subscribers'
+    }
+    {
+      // Storage Blob Data Contributor on the account for the topic's identity: Event Grid writes undeliverable
+      // events to the webhook-deadletters container with it.
+      scope: 'storageAccount'
+      roleDefinitionId: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+      principalId: eventGrid.outputs.principalId
+      principalType: 'ServicePrincipal'
+      description: 'Event Grid dead letters'
+    }
+    {
       // Key Vault Secrets User on the vault: App Service resolves the Access__* and Pull__*__ApiKey Key Vault
       // references with the app's identity (read secret values only; no listing of keys or certificates, no writes).
       scope: 'keyVault'
@@ -552,6 +600,7 @@ module roleAssignments 'modules/authorization/role-assignments/main.bicep' = {
     storageAccountName: names.storageAccount
     serviceBusNamespaceName: names.serviceBus
     serviceBusTopicName: topicName
+    eventGridTopicName: names.eventGrid
     keyVaultName: names.keyVault
     receiptSigningKeyName: receiptSigningKeyName
     applicationInsightsName: names.applicationInsights
@@ -585,9 +634,14 @@ var coreSettings = {
   Publishing__Mode: 'ServiceBus'
   Publishing__TopicName: topicName
   ServiceBus__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  // Webhook subscribers: the Event Grid topic (CloudEvents 1.0), identity-based.
+  EventGrid__topicEndpoint: eventGrid.outputs.endpoint
   // Durable retry policy of an announcement: attempts (first included) and the first wait, doubling after.
   Publishing__RetryMaxAttempts: string(publishRetryMaxAttempts)
   Publishing__RetryFirstIntervalSeconds: string(publishRetryFirstIntervalSeconds)
+  // The timer of the local webhook outbox: it has nothing to do in Azure, where Event Grid pushes to webhooks, but
+  // the Functions host needs its schedule setting to index the function.
+  WebhookDeliveryCron: '0 0 * * * *'
   // Intake limits.
   Intake__MaxFeedBytes: string(intakeMaxFeedBytes)
   Intake__MaxDepth: string(intakeMaxDepth)

@@ -53,8 +53,28 @@ type subscriberType = {
 }
 
 @export()
+@description('A subscriber that takes its events by webhook (through Event Grid), with its filter.')
+type webhookSubscriberType = {
+  @description('Subscriber name: lowercase letters, digits and hyphens, at most 50 characters.')
+  @maxLength(50)
+  name: string
+
+  @description('The https endpoint events are POSTed to (it must answer Event Grid\'s validation handshake).')
+  url: string
+
+  @description('year and/or quarter; empty: every period kind.')
+  periodKinds: string[]
+
+  @description('Area codes, any of which an event must touch; empty: every area.')
+  areas: string[]
+
+  @description('Indicator id prefixes, any of which a changed indicator must start with; empty: every indicator.')
+  indicatorPrefixes: string[]
+}
+
+@export()
 @description('The resources a role assignment can be scoped to, each the narrowest that still works.')
-type roleScopeType = 'storageAccount' | 'serviceBusTopic' | 'keyVault' | 'receiptSigningKey' | 'applicationInsights'
+type roleScopeType = 'storageAccount' | 'serviceBusTopic' | 'eventGridTopic' | 'keyVault' | 'receiptSigningKey' | 'applicationInsights'
 
 @export()
 @description('One role assignment, as data: who gets which role where, and why.')

@@ -62,7 +62,7 @@ echo "== test: sample feeds (check.mjs: every sample valid, every invalid case r
 node "$root/local-dev/sample-feeds/check.mjs" || status=$?
 
 echo "== test: department simulators, the sample checker and the closing summary (node:test)"
-node --test --test-reporter=spec "$root/local-dev/simulators/" "$root/local-dev/sample-feeds/" "$root/tests/summarise-trx/" || status=$?
+node --test --test-reporter=spec "$root/local-dev/simulators/" "$root/local-dev/webhook-receiver/" "$root/local-dev/sample-feeds/" "$root/tests/summarise-trx/" || status=$?
 
 if [ -n "$real_host_kind" ]; then
   echo "== real-host suite ran under $real_host_text"

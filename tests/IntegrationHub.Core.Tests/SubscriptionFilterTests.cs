@@ -11,11 +11,28 @@ public class SubscriptionFilterTests
     [Fact]
     public void SubscribersFile_SqlFilterOfEachSubscriber_IsTheOneGeneratedFromItsFilter()
     {
-        // The file is read by the app and by infra/ (Service Bus rules): the stored SQL must mean exactly the structured filter.
+        // The file is read by the app and by infra/ (Service Bus rules): the stored SQL must mean exactly the structured
+        // filter, plus redeliveries addressed to that subscriber.
         foreach (var subscriber in TestCore.Core.Reference.Subscribers.Subscribers)
         {
-            Assert.Equal(SubscriptionFilter.ToSql(subscriber.Filter), subscriber.SqlFilter);
+            Assert.Equal(SubscriptionFilter.RuleSql(subscriber.Name, subscriber.Filter), subscriber.SqlFilter);
         }
+    }
+
+    [Fact]
+    public void RuleSql_FilteredSubscriber_TakesOrdinaryMessagesByItsFilterAndRedeliveriesOnlyForItself()
+    {
+        Assert.Equal(
+            "(redeliverTo IS NULL AND periodKind = 'year') OR redeliverTo = 'statistics-bureau-annual'",
+            SubscriptionFilter.RuleSql("statistics-bureau-annual", new SubscriberFilter(["year"], null, null)));
+    }
+
+    [Fact]
+    public void RuleSql_EmptyFilter_TakesEveryOrdinaryMessageButNoOtherSubscribersRedelivery()
+    {
+        Assert.Equal(
+            "redeliverTo IS NULL OR redeliverTo = 'dual-carbon-dashboard'",
+            SubscriptionFilter.RuleSql("dual-carbon-dashboard", new SubscriberFilter([], [], [])));
     }
 
     [Fact]

@@ -85,4 +85,18 @@ public class StorageAccountTests
         var usage = Assert.Single(rules, r => Prefixes(r).SequenceEqual([HubContainers.Usage + "/"]));
         Assert.Equal(7, (int?)usage["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterModificationGreaterThan"]);
     }
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
+    public void Retention_DeliveryLog_DeletedAfter400Days_WebhookDeadLettersKept(string parameterFile)
+    {
+        var rules = Assert.Single(Infra.Snapshots[parameterFile].OfType("Microsoft.Storage/storageAccounts/managementPolicies"))["properties"]!["policy"]!["rules"]!
+            .AsArray().Select(r => r!).ToList();
+        string[] Prefixes(JsonNode rule) => [.. (rule["definition"]!["filters"]!["prefixMatch"]?.AsArray() ?? []).Select(p => (string)p!)];
+
+        var deliveries = Assert.Single(rules, r => Prefixes(r).SequenceEqual([HubContainers.Deliveries + "/"]));
+        Assert.Equal(400, (int?)deliveries["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterCreationGreaterThan"]);
+        // A dead letter is an event nobody received: ops decide what to do with it, no rule deletes it.
+        Assert.DoesNotContain(rules, r => Prefixes(r).Any(p => p.StartsWith(HubContainers.WebhookDeadLetters, StringComparison.Ordinal)));
+    }
 }

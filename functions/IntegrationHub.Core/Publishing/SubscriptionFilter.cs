@@ -15,6 +15,12 @@ public static class SubscriptionFilter
     public const string AreasProperty = "areas";
     public const string IndicatorsProperty = "indicators";
 
+    /// <summary>
+    /// Set only on a redelivery: the one subscriber it is for. Every rule takes a message without it by its filter and
+    /// a message with it only when it names that rule's subscriber (<see cref="RuleSql"/>).
+    /// </summary>
+    public const string RedeliverToProperty = "redeliverTo";
+
     private const char LikeEscape = '!';
 
     public static string DelimitedList(IEnumerable<string> values) => "," + string.Join(",", values) + ",";
@@ -49,6 +55,18 @@ public static class SubscriptionFilter
         }
 
         return clauses.Count == 0 ? "1=1" : string.Join(" AND ", clauses);
+    }
+
+    /// <summary>
+    /// The whole SQL rule of a subscriber's subscription (the <c>sqlFilter</c> of the subscribers file): its filter for
+    /// ordinary announcements, and a redelivery only when addressed to it.
+    /// </summary>
+    public static string RuleSql(string subscriberName, SubscriberFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(subscriberName);
+        var own = ToSql(filter);
+        var ordinary = own == "1=1" ? $"{RedeliverToProperty} IS NULL" : $"({RedeliverToProperty} IS NULL AND {own})";
+        return $"{ordinary} OR {RedeliverToProperty} = '{Quote(subscriberName)}'";
     }
 
     private static string AnyOf(IEnumerable<string> alternatives)

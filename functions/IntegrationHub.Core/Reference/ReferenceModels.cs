@@ -71,11 +71,16 @@ public sealed record SubscriberFilter(
     [property: JsonPropertyName("areas")] IReadOnlyList<string>? Areas,
     [property: JsonPropertyName("indicatorPrefixes")] IReadOnlyList<string>? IndicatorPrefixes);
 
+/// <summary>A subscriber that takes the events by HTTPS push (structured CloudEvents, <c>application/cloudevents+json</c>).</summary>
+public sealed record SubscriberWebhook([property: JsonPropertyName("url")] Uri Url);
+
+/// <param name="Webhook">Set: events are POSTed there (Event Grid in Azure, the local webhook delivery locally), not queued.</param>
 public sealed record Subscriber(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("description")] string? Description,
     [property: JsonPropertyName("filter")] SubscriberFilter Filter,
-    [property: JsonPropertyName("sqlFilter")] string SqlFilter);
+    [property: JsonPropertyName("sqlFilter")] string SqlFilter,
+    [property: JsonPropertyName("webhook")] SubscriberWebhook? Webhook = null);
 
 public sealed record SubscribersFile(
     [property: JsonPropertyName("version")] string Version,

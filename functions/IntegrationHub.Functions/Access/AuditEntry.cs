@@ -24,7 +24,7 @@ public sealed record AuditEntry(
     [property: Description("The principal: `ops`, a department, a signed-in person's object id, or `anonymous`. Never the key.")] string Actor,
     [property: AllowedValues("primary", "secondary", "entra-id", "none", "unknown"), Description("Which of its keys (`entra-id`: a person signed in).")]
     string KeySlot,
-    [property: Description("`push`, `validate`, `read` (an ops read), or an ops action (`pull`, `replay`, `reprocess`, …).")] string Action,
+    [property: Description("`push`, `validate`, `read` (an ops read), or an ops action (`pull`, `replay`, `reprocess`, `redeliver`, …).")] string Action,
     [property: Description("The instance id or feed id acted on; `feeds/{source}` for a push whose body was not read.")] string Target,
     [property: Description("`accepted`, `done`, `refused`, `duplicate`, `rejected`, `error`, …")] string Outcome,
     [property: Description("The HTTP status answered.")] int Status,

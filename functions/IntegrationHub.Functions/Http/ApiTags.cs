@@ -17,7 +17,7 @@ internal static class ApiTags
         (Pulls, "Ops start a pull of one department period now (timers pull on their schedules)."),
         (Datasets, "Published data sets, read without a key: strong ETags, If-None-Match answered with 304."),
         (Schemas, "The JSON Schemas the hub validates with, read without a key; each schema's `$id` has the path of its route here."),
-        (Ops, "Orchestrations, quarantine and the audit log, for the ops key only."),
+        (Ops, "Orchestrations, quarantine, subscribers' deliveries and the audit log, for the ops key only."),
         (Pages, "The ops console, the data-set dashboard and this API reference, served by the app itself."),
         (Host, "The liveness and readiness probes and this document."),
     ];

@@ -261,7 +261,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         + "`anonymous`.", Type = ApiType.StringList)]
     [ApiQuery("action", "What: actions to keep (repeated or comma-separated): `push`, `validate`, `pull`, `replay`, "
         + "`rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`, "
-        + "`reconsolidate`.", Type = ApiType.StringList)]
+        + "`reconsolidate`, `redeliver`.", Type = ApiType.StringList)]
     [ApiQuery("outcome", "Outcomes to keep (repeated or comma-separated): `accepted`, `done`, `refused`, `invalid`, "
         + "`error`, …", Type = ApiType.StringList)]
     [ApiQuery("target", "Targets starting with this text: an instance id, a feed id, or a prefix such as "

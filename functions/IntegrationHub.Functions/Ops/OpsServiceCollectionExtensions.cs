@@ -17,6 +17,7 @@ public static class OpsServiceCollectionExtensions
         services.AddSingleton<Reconciliation>();
         services.AddSingleton<ReconciliationRuns>();
         services.AddSingleton<Reconsolidation>();
+        services.AddSingleton<SubscriberRedelivery>();
         return services;
     }
 }

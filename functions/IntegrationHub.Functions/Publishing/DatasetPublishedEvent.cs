@@ -124,6 +124,16 @@ public static class DatasetPublishedEvent
         };
     }
 
+    /// <summary>
+    /// The event of a stored version, as its publication built it (the diff stored with the version, or every figure for
+    /// version 1): the same id and content whenever it is rebuilt, which is what makes a redelivery the same event.
+    /// </summary>
+    public static CloudEvent ForStoredVersion(DatasetDocument stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return Create(stored, stored.Diff?.ChangedIndicators ?? DatasetDiff.Compare(null, stored));
+    }
+
     /// <summary>The event in the structured JSON format (UTF-8), as every transport carries it.</summary>
     public static byte[] Serialize(CloudEvent dataSetEvent)
     {

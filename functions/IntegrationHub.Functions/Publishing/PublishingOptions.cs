@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using IntegrationHub.Core.Reference;
 using Microsoft.Extensions.Configuration;
 
 namespace IntegrationHub.Functions.Publishing;
@@ -26,6 +27,9 @@ public sealed class PublishingOptions
     /// <c>ServiceBus__connectionString</c> (or a connection string as the section's value) elsewhere.
     /// </summary>
     public const string ServiceBusSection = "ServiceBus";
+
+    /// <summary>The Event Grid topic of webhook subscribers in Azure: <c>EventGrid__topicEndpoint</c> (managed identity).</summary>
+    public const string EventGridSection = "EventGrid";
 
     /// <summary>
     /// Queue service of the hub's storage account, for <see cref="PublishingMode.Queues"/>: the connection string of the
@@ -67,6 +71,41 @@ public sealed class PublishingOptions
     /// <summary>Wait before the first retry of an announcement; each next wait doubles (capped at five minutes).</summary>
     [Range(1, 3600)]
     public int RetryFirstIntervalSeconds { get; set; } = DefaultRetryFirstIntervalSeconds;
+
+    /// <summary>
+    /// Webhook URLs by subscriber name (<c>Publishing__Webhooks__{name}</c>), set or replacing the subscribers file's
+    /// <c>webhook</c> for this deployment: locally, to point a subscriber at a receiver on this machine.
+    /// </summary>
+    /// <remarks>Get-only, as <see cref="WebhookRetry"/>: bound in place, and not among the settings infra/ must set (local only).</remarks>
+    public Dictionary<string, string> Webhooks { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Retries of the local webhook delivery (<c>Publishing__WebhookRetry__…</c>).</summary>
+    public WebhookRetryOptions WebhookRetry { get; } = new();
+
+    /// <summary>The subscribers with the <see cref="Webhooks"/> settings applied.</summary>
+    internal IReadOnlyList<Subscriber> Effective(IReadOnlyList<Subscriber> subscribers) =>
+        [.. subscribers.Select(s => Webhooks.TryGetValue(s.Name, out var url) && !string.IsNullOrWhiteSpace(url) ? s with { Webhook = new SubscriberWebhook(new Uri(url)) } : s)];
+
+    /// <summary>Why the webhook settings cannot work, or null.</summary>
+    internal string? WebhookProblem(IReadOnlyList<Subscriber> subscribers)
+    {
+        foreach (var (name, url) in Webhooks)
+        {
+            if (subscribers.All(s => s.Name != name))
+            {
+                return $"Publishing:Webhooks:{name}: no subscriber of the subscribers file is named '{name}'.";
+            }
+
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !WebhookOutbox.IsAllowed(uri))
+            {
+                return $"Publishing:Webhooks:{name}: '{url}' is not an https URL (plain http only to a loopback address).";
+            }
+        }
+
+        return subscribers.FirstOrDefault(s => s.Webhook is { } hook && !WebhookOutbox.IsAllowed(hook.Url)) is { } refused
+            ? $"Subscriber {refused.Name}: webhook '{refused.Webhook!.Url}' is not https (plain http only to a loopback address)."
+            : null;
+    }
 
     /// <summary>The section of the subscribers' queue service: <see cref="QueueConnectionKey"/> when set, else the hub's storage.</summary>
     internal static IConfigurationSection QueueSection(IConfiguration configuration)

@@ -29,25 +29,60 @@ public static class PublishingServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PublishingOptions>>(new ClientSettingsValidation(configuration));
 
+        services.AddSingleton<IValidateOptions<PublishingOptions>>(sp => new WebhookSettingsValidation(sp.GetRequiredService<HubCore>(), configuration));
+        services.AddSingleton(sp => new SubscriberDeliveryLog(sp.GetRequiredService<BlobServiceClient>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         var mode = configuration.GetSection(PublishingOptions.SectionName).Get<PublishingOptions>()?.Mode ?? PublishingMode.Queues;
         if (mode == PublishingMode.ServiceBus)
         {
             // fullyQualifiedNamespace with the managed identity in Azure, or a connection string.
             services.AddAzureClients(clients => clients.AddServiceBusClient(configuration.GetSection(PublishingOptions.ServiceBusSection)));
             // One sender for the app's lifetime: it keeps its AMQP link open between sends.
-            services.AddSingleton(sp =>
-                sp.GetRequiredService<ServiceBusClient>().CreateSender(sp.GetRequiredService<IOptions<PublishingOptions>>().Value.TopicName));
-            services.AddSingleton<IDatasetPublisher>(sp =>
-                new ServiceBusDatasetPublisher(sp.GetRequiredService<ServiceBusSender>(), sp.GetRequiredService<ILogger<ServiceBusDatasetPublisher>>()));
+            services.AddSingleton(sp => sp.GetRequiredService<ServiceBusClient>().CreateSender(sp.GetRequiredService<IOptions<PublishingOptions>>().Value.TopicName));
+            // Subscribers with a webhook have no Service Bus subscription (infra/): Event Grid pushes to them.
+            services.AddSingleton(sp => new ServiceBusDatasetPublisher(
+                sp.GetRequiredService<ServiceBusSender>(), sp.GetRequiredService<ILogger<ServiceBusDatasetPublisher>>(),
+                [.. Subscribers(sp).Where(s => s.Webhook is null)], sp.GetRequiredService<SubscriberDeliveryLog>()));
+            var eventGridEndpoint = configuration[$"{PublishingOptions.EventGridSection}:topicEndpoint"];
+            if (string.IsNullOrWhiteSpace(eventGridEndpoint))
+            {
+                services.AddSingleton<IDatasetPublisher>(sp => sp.GetRequiredService<ServiceBusDatasetPublisher>());
+                services.AddSingleton<ISubscriberRedelivery>(sp => sp.GetRequiredService<ServiceBusDatasetPublisher>());
+            }
+            else
+            {
+                // The managed identity (EventGrid Data Sender on the topic): the topic has no access keys.
+                services.AddAzureClients(clients => clients.AddEventGridPublisherClient(new Uri(eventGridEndpoint)));
+                services.AddSingleton(sp => new EventGridDatasetPublisher(
+                    sp.GetRequiredService<ServiceBusDatasetPublisher>(), sp.GetRequiredService<Azure.Messaging.EventGrid.EventGridPublisherClient>(),
+                    Subscribers(sp), sp.GetRequiredService<ILogger<EventGridDatasetPublisher>>(), sp.GetRequiredService<SubscriberDeliveryLog>()));
+                services.AddSingleton<IDatasetPublisher>(sp => sp.GetRequiredService<EventGridDatasetPublisher>());
+                services.AddSingleton<ISubscriberRedelivery>(sp => sp.GetRequiredService<EventGridDatasetPublisher>());
+            }
         }
         else
         {
             AddQueueServiceClient(services, PublishingOptions.QueueSection(configuration));
-            services.AddSingleton<IDatasetPublisher>(sp => new QueueDatasetPublisher(
+            services.AddSingleton(sp =>
+            {
+                var retry = sp.GetRequiredService<IOptions<PublishingOptions>>().Value.WebhookRetry;
+                // No redirects: a webhook is called at the URL the reference data names, never one an answer names.
+                var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+                {
+                    Timeout = Timeout.InfiniteTimeSpan,
+                };
+                return new WebhookOutbox(
+                    sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<BlobServiceClient>(), http, retry,
+                    sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<WebhookOutbox>>(), sp.GetRequiredService<SubscriberDeliveryLog>());
+            });
+            services.AddSingleton(sp => new QueueDatasetPublisher(
                 sp.GetRequiredService<QueueServiceClient>(),
                 sp.GetRequiredService<BlobServiceClient>(),
-                sp.GetRequiredService<HubCore>().Reference.Subscribers.Subscribers,
-                sp.GetRequiredService<ILogger<QueueDatasetPublisher>>()));
+                sp.GetRequiredService<IOptions<PublishingOptions>>().Value.Effective(sp.GetRequiredService<HubCore>().Reference.Subscribers.Subscribers),
+                sp.GetRequiredService<ILogger<QueueDatasetPublisher>>(),
+                deliveries: sp.GetRequiredService<SubscriberDeliveryLog>(),
+                webhooks: sp.GetRequiredService<WebhookOutbox>()));
+            services.AddSingleton<IDatasetPublisher>(sp => sp.GetRequiredService<QueueDatasetPublisher>());
+            services.AddSingleton<ISubscriberRedelivery>(sp => sp.GetRequiredService<QueueDatasetPublisher>());
         }
 
         return services;
@@ -81,6 +116,25 @@ public static class PublishingServiceCollectionExtensions
     {
         options.MessageEncoding = QueueMessageEncoding.Base64;
         return options;
+    }
+
+    /// <summary>The subscribers file with this deployment's webhook settings applied.</summary>
+    private static IReadOnlyList<Core.Reference.Subscriber> Subscribers(IServiceProvider sp) =>
+        sp.GetRequiredService<IOptions<PublishingOptions>>().Value.Effective(sp.GetRequiredService<HubCore>().Reference.Subscribers.Subscribers);
+
+    /// <summary>Webhook URLs (file and settings): known subscribers, https or loopback.</summary>
+    private sealed class WebhookSettingsValidation(HubCore core, IConfiguration configuration) : IValidateOptions<PublishingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PublishingOptions options)
+        {
+            var subscribers = core.Reference.Subscribers.Subscribers;
+            var problem = options.WebhookProblem(subscribers)
+                ?? (options.Mode == PublishingMode.ServiceBus && options.Effective(subscribers).Any(s => s.Webhook is not null)
+                    && string.IsNullOrWhiteSpace(configuration[$"{PublishingOptions.EventGridSection}:topicEndpoint"])
+                        ? $"Some subscribers take webhooks, but no Event Grid topic is configured: set {PublishingOptions.EventGridSection}__topicEndpoint."
+                        : null);
+            return problem is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problem);
+        }
     }
 
     // Checks the client settings of the chosen mode, which live outside the Publishing section.

@@ -23,7 +23,7 @@ namespace IntegrationHub.Functions.Publishing;
 /// event that does not fit is stored whole at <c>datasets/{period}/events/v{version}.json</c> before any send, and the
 /// queues get it without <c>data</c>, with <see cref="DatasetPublishedEvent.DataRef"/> naming that blob (claim check).
 /// </remarks>
-public sealed partial class QueueDatasetPublisher : IDatasetPublisher
+public sealed partial class QueueDatasetPublisher : IDatasetPublisher, ISubscriberRedelivery
 {
     public const string DefaultQueueNamePrefix = "sub-";
 
@@ -31,15 +31,21 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher
     private readonly BlobServiceClient blobs;
     private readonly IReadOnlyList<(Subscriber Subscriber, string Queue)> subscribers;
     private readonly ILogger<QueueDatasetPublisher> logger;
+    private readonly SubscriberDeliveryLog? deliveries;
+    private readonly WebhookOutbox? webhooks;
 
     /// <param name="queues">The queue service of the subscribers' queues, with Base64 message encoding.</param>
     /// <param name="blobs">The hub's blob service, where events too large for a queue message are stored (claim check).</param>
+    /// <param name="deliveries">Where each send to a subscriber's queue is recorded; none: not recorded.</param>
+    /// <param name="webhooks">The local webhook delivery, for subscribers with a webhook (they get no queue).</param>
     public QueueDatasetPublisher(
         QueueServiceClient queues,
         BlobServiceClient blobs,
         IReadOnlyList<Subscriber> subscribers,
         ILogger<QueueDatasetPublisher> logger,
-        string queueNamePrefix = DefaultQueueNamePrefix)
+        string queueNamePrefix = DefaultQueueNamePrefix,
+        SubscriberDeliveryLog? deliveries = null,
+        WebhookOutbox? webhooks = null)
     {
         ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(blobs);
@@ -47,6 +53,12 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher
         this.queues = queues;
         this.blobs = blobs;
         this.logger = logger;
+        this.deliveries = deliveries;
+        this.webhooks = webhooks;
+        if (webhooks is null && subscribers.FirstOrDefault(s => s.Webhook is not null) is { } hooked)
+        {
+            throw new ArgumentException($"Subscriber {hooked.Name} has a webhook, but no webhook delivery was given.", nameof(webhooks));
+        }
         this.subscribers = [.. subscribers.Select(s => (s, QueueName(s.Name, queueNamePrefix)))];
         var clash = this.subscribers.GroupBy(s => s.Queue, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
@@ -78,25 +90,63 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher
             : throw new ArgumentException($"'{prefix}{subscriberName}' gives no valid queue name (3-63 letters, digits and hyphens).", nameof(subscriberName));
     }
 
-    /// <summary>The queues of the subscribers whose filter matches the event.</summary>
-    public IReadOnlyList<string> QueuesFor(CloudEvent dataSetEvent)
-    {
-        var routing = DatasetPublishedEvent.RoutingOf(dataSetEvent);
-        return [.. subscribers
-            .Where(s => SubscriptionFilter.Matches(s.Subscriber.Filter, routing.PeriodKind, routing.Areas, routing.IndicatorIds))
-            .Select(s => s.Queue)];
-    }
+    /// <summary>The queues of the subscribers whose filter matches the event (subscribers with a webhook have none).</summary>
+    public IReadOnlyList<string> QueuesFor(CloudEvent dataSetEvent) =>
+        [.. Matching(dataSetEvent).Where(s => s.Subscriber.Webhook is null).Select(s => s.Queue)];
 
     public async Task PublishAsync(CloudEvent dataSetEvent, CancellationToken cancellationToken)
     {
         // Routed on the full event, before any claim check leaves its data out.
-        var targets = QueuesFor(dataSetEvent);
-        if (targets.Count == 0)
+        var matching = Matching(dataSetEvent);
+        if (matching.Count == 0)
         {
             LogNoSubscriber(logger, dataSetEvent.Id!);
             return;
         }
 
+        var targets = matching.Where(s => s.Subscriber.Webhook is null).Select(s => s.Queue).ToList();
+        if (targets.Count > 0)
+        {
+            await SendAsync(dataSetEvent, targets, redelivery: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (subscriber, _) in matching.Where(s => s.Subscriber.Webhook is not null))
+        {
+            await webhooks!.EnqueueAsync(dataSetEvent, subscriber.Name, subscriber.Webhook!.Url, redelivery: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public string ChannelOf(Subscriber subscriber)
+    {
+        var own = Own(subscriber);
+        return own.Subscriber.Webhook is { } hook ? WebhookOutbox.ChannelOf(hook.Url) : "queue:" + own.Queue;
+    }
+
+    public Task RedeliverAsync(CloudEvent dataSetEvent, Subscriber subscriber, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dataSetEvent);
+        var own = Own(subscriber);
+        return own.Subscriber.Webhook is { } hook
+            ? webhooks!.EnqueueAsync(dataSetEvent, own.Subscriber.Name, hook.Url, redelivery: true, cancellationToken)
+            : SendAsync(dataSetEvent, [own.Queue], redelivery: true, cancellationToken);
+    }
+
+    private List<(Subscriber Subscriber, string Queue)> Matching(CloudEvent dataSetEvent)
+    {
+        var routing = DatasetPublishedEvent.RoutingOf(dataSetEvent);
+        return [.. subscribers.Where(s => SubscriptionFilter.Matches(s.Subscriber.Filter, routing.PeriodKind, routing.Areas, routing.IndicatorIds))];
+    }
+
+    /// <summary>This publisher's entry for the subscriber of that name (its webhook may come from the settings).</summary>
+    private (Subscriber Subscriber, string Queue) Own(Subscriber subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        var own = subscribers.FirstOrDefault(s => s.Subscriber.Name == subscriber.Name);
+        return own.Subscriber is not null ? own : throw new ArgumentException($"'{subscriber.Name}' is not a subscriber of this publisher.", nameof(subscriber));
+    }
+
+    private async Task SendAsync(CloudEvent dataSetEvent, IReadOnlyList<string> targets, bool redelivery, CancellationToken cancellationToken)
+    {
         var structured = DatasetPublishedEvent.Serialize(dataSetEvent);
         var maxBytes = queues.GetQueueClient(targets[0]).MessageMaxBytes;
         var body = BinaryData.FromBytes(structured);
@@ -127,8 +177,14 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher
             await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             await queue.SendMessageAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
             LogPublished(logger, dataSetEvent.Id!, name);
+            if (deliveries is not null)
+            {
+                await deliveries.RecordAsync(SubscriberOf(name), dataSetEvent, "queue:" + name, redelivery, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
+
+    private string SubscriberOf(string queue) => subscribers.First(s => s.Queue == queue).Subscriber.Name;
 
     // Length of the Base64 text of bytes bytes, padding included: what a queue message counts.
     private static int Base64Length(int bytes) => 4 * ((bytes + 2) / 3);

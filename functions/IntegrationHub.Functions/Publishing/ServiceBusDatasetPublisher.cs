@@ -1,15 +1,19 @@
 using Azure.Messaging.ServiceBus;
 using CloudNative.CloudEvents;
 using IntegrationHub.Core.Publishing;
+using IntegrationHub.Core.Reference;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Functions.Publishing;
 
 /// <summary>
 /// Publishes to the Service Bus topic: one message per event, its body the structured CloudEvent JSON. The topic's
-/// subscriptions select by SQL filters (SubscriptionFilter.ToSql) over the application properties set here.
+/// subscriptions select by SQL rules (SubscriptionFilter.RuleSql) over the application properties set here. The topic
+/// gets one message; each subscriber whose filter matches is recorded in the delivery log, when one is given.
 /// </summary>
-public sealed partial class ServiceBusDatasetPublisher(ServiceBusSender sender, ILogger<ServiceBusDatasetPublisher> logger) : IDatasetPublisher
+public sealed partial class ServiceBusDatasetPublisher(
+    ServiceBusSender sender, ILogger<ServiceBusDatasetPublisher> logger, IReadOnlyList<Subscriber>? subscribers = null, SubscriberDeliveryLog? deliveries = null)
+    : IDatasetPublisher, ISubscriberRedelivery
 {
     /// <summary>
     /// Prefix of the CloudEvents attributes copied to application properties. The AMQP binding allows them in structured
@@ -22,6 +26,46 @@ public sealed partial class ServiceBusDatasetPublisher(ServiceBusSender sender, 
         var message = ToMessage(dataSetEvent);
         await sender.SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
         LogPublished(logger, message.MessageId, sender.EntityPath, (string)message.ApplicationProperties[SubscriptionFilter.AreasProperty]);
+        if (deliveries is not null && subscribers is not null)
+        {
+            // The broker routes by the same filters (SubscriptionFilterTests holds the rules to them).
+            var routing = DatasetPublishedEvent.RoutingOf(dataSetEvent);
+            foreach (var subscriber in subscribers.Where(s => SubscriptionFilter.Matches(s.Filter, routing.PeriodKind, routing.Areas, routing.IndicatorIds)))
+            {
+                await deliveries.RecordAsync(subscriber.Name, dataSetEvent, ChannelOf(subscriber), redelivery: false, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public string ChannelOf(Subscriber subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        return $"service-bus:{sender.EntityPath}/{subscriber.Name}";
+    }
+
+    public async Task RedeliverAsync(CloudEvent dataSetEvent, Subscriber subscriber, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        var message = ToRedelivery(dataSetEvent, subscriber.Name);
+        await sender.SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
+        LogRedelivered(logger, dataSetEvent.Id!, sender.EntityPath, subscriber.Name);
+        if (deliveries is not null)
+        {
+            await deliveries.RecordAsync(subscriber.Name, dataSetEvent, ChannelOf(subscriber), redelivery: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A redelivery of an event to one subscriber: the same body (same CloudEvent id) with <c>redeliverTo</c> set, which
+    /// only that subscriber's rule accepts. Its MessageId is new, or the topic's duplicate detection would drop it.
+    /// </summary>
+    public static ServiceBusMessage ToRedelivery(CloudEvent dataSetEvent, string subscriberName)
+    {
+        ArgumentNullException.ThrowIfNull(subscriberName);
+        var message = ToMessage(dataSetEvent);
+        message.MessageId = $"{dataSetEvent.Id}/redelivery/{Guid.NewGuid():N}";
+        message.ApplicationProperties[SubscriptionFilter.RedeliverToProperty] = subscriberName;
+        return message;
     }
 
     /// <summary>The message for an event; its id is the event id, so the topic's duplicate detection drops a re-send.</summary>
@@ -48,6 +92,9 @@ public sealed partial class ServiceBusDatasetPublisher(ServiceBusSender sender, 
         properties[CloudEventsPropertyPrefix + "time"] = dataSetEvent.Time;
         return message;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redelivered {EventId} through Service Bus topic {Topic} to {Subscriber} only")]
+    private static partial void LogRedelivered(ILogger logger, string eventId, string topic, string subscriber);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published {EventId} to Service Bus topic {Topic} (areas {Areas})")]
     private static partial void LogPublished(ILogger logger, string eventId, string topic, string areas);

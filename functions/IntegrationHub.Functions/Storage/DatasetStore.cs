@@ -155,6 +155,20 @@ public sealed class DatasetStore(BlobServiceClient blobs)
         return versions;
     }
 
+    /// <summary>The record of a version's announcement, or null when it was not announced.</summary>
+    public async Task<AnnouncementRecord?> GetAnnouncementAsync(string period, int version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = (await Container.GetBlobClient(AnnouncedPath(period, version)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
+            return content.ToObjectFromJson<AnnouncementRecord>(HubJson.Options);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
     public async Task<bool> IsAnnouncedAsync(string period, int version, CancellationToken cancellationToken) =>
         (await Container.GetBlobClient(AnnouncedPath(period, version)).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value;
 

@@ -23,5 +23,11 @@ public static class HubContainers
     /// <summary>Each department's pushed bytes per day (<c>{yyyy-MM-dd}/{source}.json</c>), for the daily quota.</summary>
     public const string Usage = "usage";
 
-    public static readonly IReadOnlyList<string> All = [Landing, Normalized, Quarantine, Ledger, Datasets, Audit, Usage];
+    /// <summary>What was sent to each subscriber and when (<c>SubscriberDeliveryLog</c>): one small blob per delivery.</summary>
+    public const string Deliveries = "deliveries";
+
+    /// <summary>Local webhook deliveries that failed every attempt (Event Grid dead-letters to a container the same way).</summary>
+    public const string WebhookDeadLetters = "webhook-deadletters";
+
+    public static readonly IReadOnlyList<string> All = [Landing, Normalized, Quarantine, Ledger, Datasets, Audit, Usage, Deliveries, WebhookDeadLetters];
 }

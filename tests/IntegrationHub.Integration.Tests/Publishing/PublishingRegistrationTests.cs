@@ -128,14 +128,65 @@ public sealed class PublishingRegistrationTests(AzuriteFixture azurite)
     [Fact]
     public async Task AddPublishing_ServiceBusWithConnectionString_SendsToTheConfiguredTopic()
     {
+        // HubStorage as the app always has it: the per-subscriber delivery log is kept there in every mode.
         await using var provider = Services(
-            ("Publishing:Mode", "ServiceBus"), ("Publishing:TopicName", "dataset-published-test"), ("ServiceBus:connectionString", ServiceBusConnectionString));
+            ("Publishing:Mode", "ServiceBus"), ("Publishing:TopicName", "dataset-published-test"), ("ServiceBus:connectionString", ServiceBusConnectionString),
+            ("HubStorage", "UseDevelopmentStorage=true"));
 
         ValidateOnStart(provider);
         Assert.IsType<ServiceBusDatasetPublisher>(provider.GetRequiredService<IDatasetPublisher>());
         var sender = provider.GetRequiredService<ServiceBusSender>();
         Assert.Equal("dataset-published-test", sender.EntityPath);
         Assert.Equal("hub-test.servicebus.windows.net", sender.FullyQualifiedNamespace);
+    }
+
+    [Fact]
+    public void AddPublishing_QueuesWithAWebhookSetting_ThatSubscriberTakesItsEventsByWebhook()
+    {
+        using var provider = Services(("HubStorage", azurite.ConnectionString), ("Publishing:Webhooks:dual-carbon-dashboard", "http://127.0.0.1:7090/events"));
+
+        ValidateOnStart(provider);
+        var channels = provider.GetRequiredService<ISubscriberRedelivery>();
+        var subscribers = Hub.Reference.Subscribers.Subscribers;
+        Assert.Equal("webhook:http://127.0.0.1:7090/events", channels.ChannelOf(subscribers.Single(s => s.Name == "dual-carbon-dashboard")));
+        Assert.Equal("queue:sub-carbon-market-desk", channels.ChannelOf(subscribers.Single(s => s.Name == "carbon-market-desk")));
+    }
+
+    [Theory]
+    [InlineData("Publishing:Webhooks:dual-carbon-dashboard", "http://dashboard.example.org/events", "not an https URL")]
+    [InlineData("Publishing:Webhooks:no-such-subscriber", "https://dashboard.example.org/events", "no subscriber")]
+    public void AddPublishing_BadWebhookSetting_FailsAtStartNamingIt(string key, string url, string why)
+    {
+        using var provider = Services(("HubStorage", "UseDevelopmentStorage=true"), (key, url));
+
+        var error = Assert.Throws<OptionsValidationException>(() => ValidateOnStart(provider));
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+        Assert.Contains(why, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddPublishing_ServiceBusWithAWebhookButNoEventGridTopic_FailsAtStartNamingTheSetting()
+    {
+        using var provider = Services(
+            ("Publishing:Mode", "ServiceBus"), ("ServiceBus:connectionString", ServiceBusConnectionString), ("HubStorage", "UseDevelopmentStorage=true"),
+            ("Publishing:Webhooks:carbon-market-desk", "https://carbon-desk.example.org/events"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => ValidateOnStart(provider));
+        Assert.Contains("EventGrid__topicEndpoint", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddPublishing_ServiceBusWithAnEventGridTopic_PublishesThroughBoth()
+    {
+        await using var provider = Services(
+            ("Publishing:Mode", "ServiceBus"), ("ServiceBus:connectionString", ServiceBusConnectionString), ("HubStorage", "UseDevelopmentStorage=true"),
+            ("Publishing:Webhooks:carbon-market-desk", "https://carbon-desk.example.org/events"),
+            ("EventGrid:topicEndpoint", "https://evgt-hub.chinanorth3-1.eventgrid.azure.cn/api/events"));
+
+        ValidateOnStart(provider);
+        Assert.IsType<EventGridDatasetPublisher>(provider.GetRequiredService<IDatasetPublisher>());
+        Assert.Equal("webhook:https://carbon-desk.example.org/events",
+            provider.GetRequiredService<ISubscriberRedelivery>().ChannelOf(Hub.Reference.Subscribers.Subscribers.Single(s => s.Name == "carbon-market-desk")));
     }
 
     [Fact]

@@ -141,12 +141,13 @@ public sealed class ServiceBusDatasetPublisherTests
 
     /// <summary>
     /// The part of the Service Bus SQL filter grammar the subscribers file uses — 1=1, <c>p = 'v'</c>,
-    /// <c>p LIKE 'pattern' ESCAPE 'c'</c>, AND, OR, parentheses — evaluated as the broker does, over a message's properties.
+    /// <c>p LIKE 'pattern' ESCAPE 'c'</c>, <c>p IS NULL</c>, AND, OR, parentheses — evaluated as the broker does, over a
+    /// message's properties.
     /// </summary>
     private static class SqlFilter
     {
         private static readonly Regex Token = new(
-            @"\s*(?:(?<open>\()|(?<close>\))|(?<and>AND)\b|(?<or>OR)\b|(?<true>1=1)|(?<name>\w+)\s*(?:(?<eq>=)|(?<like>LIKE))\s*'(?<value>(?:[^']|'')*)'(?:\s*ESCAPE\s*'(?<escape>.)')?)",
+            @"\s*(?:(?<open>\()|(?<close>\))|(?<and>AND)\b|(?<or>OR)\b|(?<true>1=1)|(?<null>\w+)\s+IS\s+NULL\b|(?<name>\w+)\s*(?:(?<eq>=)|(?<like>LIKE))\s*'(?<value>(?:[^']|'')*)'(?:\s*ESCAPE\s*'(?<escape>.)')?)",
             RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
         public static bool Evaluate(string sql, IReadOnlyDictionary<string, object> properties)
@@ -203,6 +204,11 @@ public sealed class ServiceBusDatasetPublisherTests
             if (token.Groups["true"].Success)
             {
                 return true;
+            }
+
+            if (token.Groups["null"].Success)
+            {
+                return !properties.ContainsKey(token.Groups["null"].Value);
             }
 
             var value = token.Groups["value"].Value.Replace("''", "'", StringComparison.Ordinal);

@@ -192,6 +192,25 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
             Assert.True(answer.Status == status, $"GET {path}: expected {status}; got {answer}");
         }
 
+        // The subscribers, what each was sent, and a redelivery from the quarter's first version on, one event per call.
+        var deliveries = await CallAsync(judge, HttpMethod.Get, "/api/ops/subscribers/dual-carbon-dashboard/deliveries?limit=1", Keys.Ops);
+        Assert.Equal(200, deliveries.Status);
+        var next = deliveries.Json.GetProperty("continuationToken").GetString()!;
+        var redelivered = await CallAsync(judge, HttpMethod.Post, "/api/ops/subscribers/dual-carbon-dashboard/redeliver?since=2024-Q4%2Fv1&limit=1", Keys.Ops);
+        Assert.Equal(200, redelivered.Status);
+        Assert.Equal(["2024-Q4/v1"], redelivered.Json.GetProperty("eventIds").EnumerateArray().Select(e => e.GetString()));
+        foreach (var (method, path, status) in new[]
+        {
+            (HttpMethod.Get, "/api/ops/subscribers", 200), (HttpMethod.Get, $"/api/ops/subscribers/dual-carbon-dashboard/deliveries?continuationToken={Uri.EscapeDataString(next)}", 200),
+            (HttpMethod.Get, "/api/ops/subscribers/dual-carbon-dashboard/deliveries?limit=0", 400), (HttpMethod.Get, "/api/ops/subscribers/nobody/deliveries", 404),
+            (HttpMethod.Post, "/api/ops/subscribers/dual-carbon-dashboard/redeliver?since=yesterday", 400),
+            (HttpMethod.Post, "/api/ops/subscribers/nobody/redeliver?since=2024-01-01T00:00:00Z", 404),
+        })
+        {
+            var answer = await CallAsync(judge, method, path, Keys.Ops);
+            Assert.True(answer.Status == status, $"{method} {path}: expected {status}; got {answer}");
+        }
+
         // The same reconciliation in the background: started, followed until done, its report held to the document too.
         var started = await CallAsync(judge, HttpMethod.Post, "/api/ops/reconciliations?graceSeconds=0", Keys.Ops);
         Assert.Equal(202, started.Status);

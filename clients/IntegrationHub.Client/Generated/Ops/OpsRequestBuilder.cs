@@ -8,6 +8,7 @@ using IntegrationHub.Client.Ops.Reconcile;
 using IntegrationHub.Client.Ops.Reconciliations;
 using IntegrationHub.Client.Ops.Reconsolidate;
 using IntegrationHub.Client.Ops.ReplayFailed;
+using IntegrationHub.Client.Ops.Subscribers;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using System.Collections.Generic;
@@ -61,6 +62,11 @@ namespace IntegrationHub.Client.Ops
         public global::IntegrationHub.Client.Ops.ReplayFailed.ReplayFailedRequestBuilder ReplayFailed
         {
             get => new global::IntegrationHub.Client.Ops.ReplayFailed.ReplayFailedRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The subscribers property</summary>
+        public global::IntegrationHub.Client.Ops.Subscribers.SubscribersRequestBuilder Subscribers
+        {
+            get => new global::IntegrationHub.Client.Ops.Subscribers.SubscribersRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::IntegrationHub.Client.Ops.OpsRequestBuilder"/> and sets the default values.

@@ -12,6 +12,9 @@ param serviceBusNamespaceName string
 @description('Required. Name of the data-set topic.')
 param serviceBusTopicName string
 
+@description('Required. Name of the Event Grid topic of webhook subscribers.')
+param eventGridTopicName string
+
 @description('Required. Name of the Key Vault.')
 param keyVaultName string
 
@@ -36,6 +39,10 @@ resource serviceBusNamespace 'Microsoft.ServiceBus/namespaces@2024-01-01' existi
   }
 }
 
+resource eventGridTopic 'Microsoft.EventGrid/topics@2025-02-15' existing = {
+  name: eventGridTopicName
+}
+
 resource keyVault 'Microsoft.KeyVault/vaults@2025-05-01' existing = {
   name: keyVaultName
 
@@ -50,6 +57,7 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 
 var storageAccountAssignments = filter(roleAssignments, ra => ra.scope == 'storageAccount')
 var serviceBusTopicAssignments = filter(roleAssignments, ra => ra.scope == 'serviceBusTopic')
+var eventGridTopicAssignments = filter(roleAssignments, ra => ra.scope == 'eventGridTopic')
 var keyVaultAssignments = filter(roleAssignments, ra => ra.scope == 'keyVault')
 var receiptSigningKeyAssignments = filter(roleAssignments, ra => ra.scope == 'receiptSigningKey')
 var applicationInsightsAssignments = filter(roleAssignments, ra => ra.scope == 'applicationInsights')
@@ -71,6 +79,19 @@ resource serviceBusTopicRoles 'Microsoft.Authorization/roleAssignments@2022-04-0
   for ra in serviceBusTopicAssignments: {
     name: guid(serviceBusNamespace::topic.id, ra.principalId, ra.roleDefinitionId)
     scope: serviceBusNamespace::topic
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ra.roleDefinitionId)
+      principalId: ra.principalId
+      principalType: ra.principalType
+      description: ra.description
+    }
+  }
+]
+
+resource eventGridTopicRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for ra in eventGridTopicAssignments: {
+    name: guid(eventGridTopic.id, ra.principalId, ra.roleDefinitionId)
+    scope: eventGridTopic
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ra.roleDefinitionId)
       principalId: ra.principalId
@@ -120,4 +141,4 @@ resource applicationInsightsRoles 'Microsoft.Authorization/roleAssignments@2022-
 ]
 
 @description('Number of role assignments created.')
-output count int = length(storageAccountRoles) + length(serviceBusTopicRoles) + length(keyVaultRoles) + length(receiptSigningKeyRoles) + length(applicationInsightsRoles)
+output count int = length(storageAccountRoles) + length(serviceBusTopicRoles) + length(eventGridTopicRoles) + length(keyVaultRoles) + length(receiptSigningKeyRoles) + length(applicationInsightsRoles)

@@ -98,7 +98,7 @@ namespace IntegrationHub.Client.Ops.Audit
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class AuditRequestBuilderGetQueryParameters 
         {
-            /// <summary>What: actions to keep (repeated or comma-separated): `push`, `validate`, `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`, `reconsolidate`.</summary>
+            /// <summary>What: actions to keep (repeated or comma-separated): `push`, `validate`, `pull`, `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`, `replay-failed`, `reprocess`, `reconsolidate`, `redeliver`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("action")]

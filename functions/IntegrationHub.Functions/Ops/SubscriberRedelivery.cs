@@ -1,0 +1,203 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using IntegrationHub.Core;
+using IntegrationHub.Core.Publishing;
+using IntegrationHub.Core.Reference;
+using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Publishing;
+using IntegrationHub.Functions.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace IntegrationHub.Functions.Ops;
+
+/// <summary>A subscriber as ops see it: its filter, how it receives events and the last one it was sent.</summary>
+public sealed record SubscriberView(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("description")] string? Description,
+    [property: JsonPropertyName("filter")] SubscriberFilter Filter,
+    [property: JsonPropertyName("channel"), Description("How it receives events: `queue:…`, `service-bus:…` or `webhook:…`.")] string Channel,
+    [property: JsonPropertyName("lastDelivery")] SubscriberDelivery? LastDelivery,
+    [property: JsonPropertyName("deliveries"), Description("The path of its deliveries.")] string Deliveries);
+
+public sealed record SubscriberList([property: JsonPropertyName("subscribers")] IReadOnlyList<SubscriberView> Subscribers);
+
+/// <summary>What a redelivery sent.</summary>
+/// <param name="Matched">Events announced since then that the subscriber's filter takes.</param>
+/// <param name="ContinueSince">When more matched than one call sends: the <c>since</c> to go on with (the first event not sent).</param>
+public sealed record RedeliveryReport(
+    [property: JsonPropertyName("subscriber")] string Subscriber,
+    [property: JsonPropertyName("since")] DateTimeOffset Since,
+    [property: JsonPropertyName("matched"), Description("Events announced since then that the subscriber's filter takes.")] int Matched,
+    [property: JsonPropertyName("sent")] int Sent,
+    [property: JsonPropertyName("eventIds")] IReadOnlyList<string> EventIds,
+    [property: JsonPropertyName("remaining"), Description("Matched but not sent (over `limit`).")] int Remaining,
+    [property: JsonPropertyName("continueSince"), Description("When some remain: the `since` to go on with (the first event id not sent).")] string? ContinueSince);
+
+/// <summary>
+/// Ops view of the subscribers and their delivery logs, and redelivery: every event announced since a time (or since
+/// an event, by its id <c>{period}/v{n}</c>, inclusive) that the subscriber's filter takes, rebuilt from the stored
+/// immutable versions with the same CloudEvent ids and sent to that subscriber only, oldest first, at most
+/// <see cref="MaxEvents"/> per call.
+/// </summary>
+public sealed partial class SubscriberRedelivery(
+    HubCore core, DatasetStore datasets, ISubscriberRedelivery channel, SubscriberDeliveryLog deliveries, AuditLog audit)
+{
+    public const int DefaultEvents = 200;
+    public const int MaxEvents = 1000;
+    private const string Action = "redeliver";
+
+    public async Task<OpsAnswer> ListAsync(CancellationToken cancellationToken)
+    {
+        var views = new List<SubscriberView>();
+        foreach (var subscriber in core.Reference.Subscribers.Subscribers)
+        {
+            views.Add(new SubscriberView(
+                subscriber.Name, subscriber.Description, subscriber.Filter, channel.ChannelOf(subscriber),
+                await deliveries.LastAsync(subscriber.Name, cancellationToken).ConfigureAwait(false), DeliveriesUrl(subscriber.Name)));
+        }
+
+        return OpsAnswer.Ok(new SubscriberList(views));
+    }
+
+    public async Task<OpsAnswer> DeliveriesAsync(string name, string? limitText, string? token, CancellationToken cancellationToken)
+    {
+        if (Find(name) is not { } subscriber)
+        {
+            return NotFound(name);
+        }
+
+        if (!TryLimit(limitText, SubscriberDeliveryLog.DefaultLimit, SubscriberDeliveryLog.MaxLimit, out var limit))
+        {
+            return OpsAnswer.BadParameter("limit", "Invalid limit", string.Create(CultureInfo.InvariantCulture, $"'{limitText}' is not a limit; use 1 to {SubscriberDeliveryLog.MaxLimit}."));
+        }
+
+        try
+        {
+            return OpsAnswer.Ok(await deliveries.ReadAsync(subscriber.Name, limit, token is { Length: > 0 } ? token : null, cancellationToken).ConfigureAwait(false));
+        }
+        catch (InvalidDeliveryTokenException)
+        {
+            return OpsAnswer.BadParameter("continuationToken", "Invalid continuation token", "Pass back the continuationToken of the previous page as it was given.");
+        }
+    }
+
+    public async Task<OpsAnswer> RedeliverAsync(string name, string? since, string? limitText, OpsActor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (Find(name) is not { } subscriber)
+        {
+            return NotFound(name);
+        }
+
+        if (!TryLimit(limitText, DefaultEvents, MaxEvents, out var limit))
+        {
+            return OpsAnswer.BadParameter("limit", "Invalid limit", string.Create(CultureInfo.InvariantCulture, $"'{limitText}' is not a limit; use 1 to {MaxEvents}."));
+        }
+
+        var (from, problem) = await SinceAsync(since, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var target = "subscriber:" + subscriber.Name;
+        await audit.RecordBeforeAsync(actor, Action, target, $"since {since}", cancellationToken).ConfigureAwait(false);
+        var announced = await AnnouncedSinceAsync(from, cancellationToken).ConfigureAwait(false);
+        var matched = new List<(AnnouncementRecord Record, CloudNative.CloudEvents.CloudEvent Event)>();
+        foreach (var record in announced)
+        {
+            if (await datasets.GetVersionAsync(record.Period, record.Version, cancellationToken).ConfigureAwait(false) is not { } stored)
+            {
+                continue; // announced versions are never deleted; nothing to rebuild it from otherwise
+            }
+
+            var rebuilt = DatasetPublishedEvent.ForStoredVersion(stored.ToDocument());
+            var routing = DatasetPublishedEvent.RoutingOf(rebuilt);
+            if (SubscriptionFilter.Matches(subscriber.Filter, routing.PeriodKind, routing.Areas, routing.IndicatorIds))
+            {
+                matched.Add((record, rebuilt));
+            }
+        }
+
+        var sent = new List<string>();
+        try
+        {
+            foreach (var (_, rebuilt) in matched.Take(limit))
+            {
+                await channel.RedeliverAsync(rebuilt, subscriber, cancellationToken).ConfigureAwait(false);
+                sent.Add(rebuilt.Id!);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await audit.RecordAsync(actor, Action, target, "error", StatusCodes.Status500InternalServerError,
+                string.Create(CultureInfo.InvariantCulture, $"sent {sent.Count} of {matched.Count} since {from:O}, then failed: {ex.GetType().Name}"), cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        var report = new RedeliveryReport(
+            subscriber.Name, from, matched.Count, sent.Count, sent, matched.Count - sent.Count, matched.Count > sent.Count ? matched[sent.Count].Event.Id : null);
+        await audit.RecordAsync(actor, Action, target, "done", StatusCodes.Status200OK,
+            string.Create(CultureInfo.InvariantCulture, $"sent {sent.Count} of {matched.Count} since {from:O}"), cancellationToken).ConfigureAwait(false);
+        return OpsAnswer.Ok(report);
+    }
+
+    /// <summary>Every announcement at or after <paramref name="from"/>, oldest first.</summary>
+    private async Task<List<AnnouncementRecord>> AnnouncedSinceAsync(DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        var records = new List<AnnouncementRecord>();
+        foreach (var period in await datasets.ListPeriodsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var version in await datasets.ListAnnouncedAsync(period, cancellationToken).ConfigureAwait(false))
+            {
+                if (await datasets.GetAnnouncementAsync(period, version, cancellationToken).ConfigureAwait(false) is { } record && record.AnnouncedAt >= from)
+                {
+                    records.Add(record);
+                }
+            }
+        }
+
+        records.Sort((a, b) => a.AnnouncedAt != b.AnnouncedAt ? a.AnnouncedAt.CompareTo(b.AnnouncedAt) : string.CompareOrdinal(a.EventId, b.EventId));
+        return records;
+    }
+
+    /// <summary><c>since</c>: an RFC 3339 time, or an event id (<c>2024-Q4/v3</c>) standing for the time it was announced.</summary>
+    private async Task<(DateTimeOffset From, OpsAnswer? Problem)> SinceAsync(string? since, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(since))
+        {
+            return (default, OpsAnswer.BadParameter("since", "Missing since", "Give since: an RFC 3339 time (2025-01-31T00:00:00Z) or an event id such as 2024-Q4/v3."));
+        }
+
+        var id = EventIdPattern().Match(since);
+        if (id.Success)
+        {
+            var version = int.Parse(id.Groups["version"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture);
+            return await datasets.GetAnnouncementAsync(id.Groups["period"].Value, version, cancellationToken).ConfigureAwait(false) is { } record
+                ? (record.AnnouncedAt, null)
+                : (default, OpsAnswer.BadParameter("since", "Unknown event", $"No event '{since}' was announced; give an announced event id or a time."));
+        }
+
+        return DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? (at, null)
+            : (default, OpsAnswer.BadParameter("since", "Invalid since", $"'{since}' is neither an RFC 3339 time (2025-01-31T00:00:00Z) nor an event id such as 2024-Q4/v3."));
+    }
+
+    private Subscriber? Find(string name) => core.Reference.Subscribers.Subscribers.FirstOrDefault(s => s.Name == name);
+
+    private static OpsAnswer NotFound(string name) => OpsAnswer.Problem(StatusCodes.Status404NotFound, "Unknown subscriber",
+        $"No subscriber is named '{name}'; GET /api/ops/subscribers lists them.", new Dictionary<string, object?> { ["parameter"] = "name" });
+
+    private static bool TryLimit(string? text, int fallback, int max, out int limit)
+    {
+        limit = fallback;
+        return text is not { Length: > 0 } || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit >= 1 && limit <= max);
+    }
+
+    private static string DeliveriesUrl(string name) => $"/api/ops/subscribers/{name}/deliveries";
+
+    [GeneratedRegex(@"^(?<period>\d{4}(-Q[1-4])?)/v(?<version>[1-9]\d{0,6})$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex EventIdPattern();
+}

@@ -1,0 +1,244 @@
+using System.Text.Json;
+using Azure.Storage.Blobs.Specialized;
+using Azure.Storage.Queues;
+using CloudNative.CloudEvents;
+using IntegrationHub.Core.Datasets;
+using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Ops;
+using IntegrationHub.Functions.Publishing;
+using IntegrationHub.Functions.Resilience;
+using IntegrationHub.Functions.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using static IntegrationHub.Integration.Tests.Publishing.PublishingSamples;
+
+namespace IntegrationHub.Integration.Tests.Publishing;
+
+/// <summary>
+/// Redelivery on real Storage queues and blobs (Azurite): versions stored, announced to the subscribers' queues and
+/// recorded, then a subscriber's queue lost and its events sent again from the stored versions. Each test announces
+/// in a far-future month of its own, so "since" sees only its own announcements, and uses queues and a delivery log of
+/// its own.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private const string Dashboard = "dual-carbon-dashboard";
+    private const string Annual = "statistics-bureau-annual";
+    private const string CarbonDesk = "carbon-market-desk";
+
+    private static int runs;
+
+    private readonly int run = Interlocked.Increment(ref runs);
+    private readonly string prefix = "r" + Guid.NewGuid().ToString("N")[..8] + "-";
+    private readonly QueueServiceClient queues = new(azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+    private readonly QueueServiceClient raw = new(azurite.ConnectionString);
+    private ManualClock clock = null!;
+    private DatasetStore datasets = null!;
+    private SubscriberDeliveryLog deliveries = null!;
+    private AuditLog audit = null!;
+    private QueueDatasetPublisher publisher = null!;
+
+    private DateTimeOffset Start => new DateTimeOffset(2140, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(run);
+
+    /// <summary>Periods of this test alone (a stored version is immutable, so tests must not share one).</summary>
+    private string Year => (2300 + run).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public async Task InitializeAsync()
+    {
+        foreach (var name in HubContainers.All)
+        {
+            await azurite.Blobs.GetBlobContainerClient(name).CreateIfNotExistsAsync();
+        }
+
+        clock = new ManualClock(Start);
+        datasets = new DatasetStore(azurite.Blobs);
+        deliveries = new SubscriberDeliveryLog(azurite.Blobs, clock, "d" + prefix.TrimEnd('-'));
+        audit = new AuditLog(azurite.Blobs, clock, NullLogger<AuditLog>.Instance);
+        publisher = new QueueDatasetPublisher(queues, azurite.Blobs, Hub.Reference.Subscribers.Subscribers, NullLogger<QueueDatasetPublisher>.Instance, prefix, deliveries);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await azurite.Blobs.GetBlobContainerClient("d" + prefix.TrimEnd('-')).DeleteIfExistsAsync();
+        await foreach (var queue in raw.GetQueuesAsync(prefix: prefix))
+        {
+            await raw.DeleteQueueAsync(queue.Name);
+        }
+    }
+
+    private SubscriberRedelivery Redelivery(AuditLog? log = null) => new(Hub, datasets, publisher, deliveries, log ?? audit);
+
+    private static OpsActor Ops => new("ops", "primary");
+
+    /// <summary>Stores, points latest at, announces and records a version, as the consolidation does, a minute after the last.</summary>
+    private async Task<CloudEvent> AnnounceAsync(DatasetDocument document)
+    {
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var (outcome, sha) = await datasets.WriteVersionAsync(document, CancellationToken.None);
+        Assert.Equal(VersionWrite.Written, outcome);
+        var pointer = await datasets.GetPointerAsync(document.Period, CancellationToken.None);
+        Assert.True(await datasets.MovePointerAsync(
+            new DatasetPointer(document.Period, document.Version, sha, new Dictionary<string, long>()), pointer?.ETag, CancellationToken.None));
+        var announced = DatasetPublishedEvent.ForStoredVersion(document);
+        await publisher.PublishAsync(announced, CancellationToken.None);
+        await datasets.MarkAnnouncedAsync(document.Period, document.Version, announced.Id!, clock.GetUtcNow(), CancellationToken.None);
+        return announced;
+    }
+
+    /// <summary>Three announcements: a quarter with carbon and energy (v1), its carbon revision (v2), the year (v1).</summary>
+    private async Task<CloudEvent[]> AnnounceThreeAsync()
+    {
+        var quarter = Year + "-Q1";
+        return
+        [
+            await AnnounceAsync(Dataset(quarter, 1, "complete", ("XJNA", "carbon.totalTco2", 2_400_000), ("430104", "energy.totalTce", 900_000))),
+            await AnnounceAsync(Dataset(quarter, 2, "complete", ("XJNA", "carbon.totalTco2", 2_410_000), ("430104", "energy.totalTce", 900_000))),
+            await AnnounceAsync(Dataset(Year, 1, "complete", ("XJNA", "carbon.totalTco2", 9_100_000))),
+        ];
+    }
+
+    private QueueClient QueueOf(string subscriber) => raw.GetQueueClient(QueueDatasetPublisher.QueueName(subscriber, prefix));
+
+    /// <summary>The messages waiting in a subscriber's queue, as stored (Base64 of the structured event); none when it does not exist.</summary>
+    private async Task<List<string>> MessagesAsync(string subscriber)
+    {
+        var queue = QueueOf(subscriber);
+        return await queue.ExistsAsync()
+            ? [.. (await queue.PeekMessagesAsync(maxMessages: 32)).Value.Select(m => m.MessageText)]
+            : [];
+    }
+
+    private static string IdOf(string base64) => DatasetPublishedEvent.Deserialize(Convert.FromBase64String(base64)).Id!;
+
+    [Fact]
+    public async Task Redeliver_QueueDeletedAfterPublications_RecreatedWithEveryEventBackUnderTheSameIds_OtherSubscribersGetNothing()
+    {
+        var events = await AnnounceThreeAsync();
+        var original = await MessagesAsync(Dashboard);
+        // The dashboard takes everything; the annual desk the year only; the carbon desk the quarter's two versions.
+        Assert.Equal([$"{Year}-Q1/v1", $"{Year}-Q1/v2", $"{Year}/v1"], original.Select(IdOf));
+        var annualBefore = await MessagesAsync(Annual);
+        var carbonBefore = await MessagesAsync(CarbonDesk);
+        Assert.Equal([$"{Year}/v1"], annualBefore.Select(IdOf));
+        Assert.Equal([$"{Year}-Q1/v1", $"{Year}-Q1/v2"], carbonBefore.Select(IdOf));
+
+        await QueueOf(Dashboard).DeleteAsync();
+        clock.Advance(TimeSpan.FromMinutes(10));
+        var answer = await Redelivery().RedeliverAsync(Dashboard, Start.ToString("O"), null, Ops, CancellationToken.None);
+
+        Assert.Equal(200, answer.Status);
+        var report = Assert.IsType<RedeliveryReport>(answer.Body);
+        Assert.Equal((3, 3, 0, null), (report.Matched, report.Sent, report.Remaining, report.ContinueSince));
+        Assert.Equal(events.Select(e => e.Id), report.EventIds);
+        // The same events, byte for byte: what was first sent is what comes back, oldest first.
+        Assert.Equal(original, await MessagesAsync(Dashboard));
+        Assert.Equal(annualBefore, await MessagesAsync(Annual));
+        Assert.Equal(carbonBefore, await MessagesAsync(CarbonDesk));
+    }
+
+    [Fact]
+    public async Task Deliveries_AfterPublicationAndRedelivery_NewestFirstWithTimesAndPagedByToken()
+    {
+        await AnnounceThreeAsync();
+        clock.Advance(TimeSpan.FromMinutes(10));
+        await Redelivery().RedeliverAsync(Annual, $"{Year}-Q1/v2", null, Ops, CancellationToken.None);
+
+        var page = await deliveries.ReadAsync(Annual, 1, null, CancellationToken.None);
+        var newest = Assert.Single(page.Deliveries);
+        // Start + 3 minutes: the year's announcement; + 10 more: its redelivery.
+        Assert.Equal((Year + "/v1", Year, 1, Start.AddMinutes(13), true), (newest.EventId, newest.Period, newest.Version, newest.SentAt, newest.Redelivery));
+        Assert.Equal("cn.xiangjiang.dualcarbon.dataset.published", newest.Type);
+        Assert.Equal("queue:" + QueueDatasetPublisher.QueueName(Annual, prefix), newest.Channel);
+        Assert.NotNull(page.ContinuationToken);
+
+        var rest = await deliveries.ReadAsync(Annual, 10, page.ContinuationToken, CancellationToken.None);
+        var first = Assert.Single(rest.Deliveries);
+        Assert.Equal((Year + "/v1", Start.AddMinutes(3), false), (first.EventId, first.SentAt, first.Redelivery));
+        Assert.Null(rest.ContinuationToken);
+        Assert.Equal(3, (await deliveries.ReadAsync(Dashboard, 10, null, CancellationToken.None)).Deliveries.Count);
+    }
+
+    [Fact]
+    public async Task Redeliver_MoreThanTheLimit_SendsTheOldestAndSaysWhereToGoOn()
+    {
+        var events = await AnnounceThreeAsync();
+        await QueueOf(Dashboard).DeleteAsync();
+
+        var first = Assert.IsType<RedeliveryReport>((await Redelivery().RedeliverAsync(Dashboard, Start.ToString("O"), "2", Ops, CancellationToken.None)).Body);
+        Assert.Equal((3, 2, 1, events[2].Id), (first.Matched, first.Sent, first.Remaining, first.ContinueSince));
+
+        var rest = Assert.IsType<RedeliveryReport>((await Redelivery().RedeliverAsync(Dashboard, first.ContinueSince, "2", Ops, CancellationToken.None)).Body);
+        Assert.Equal((1, 1, 0, null), (rest.Matched, rest.Sent, rest.Remaining, rest.ContinueSince));
+        Assert.Equal(events.Select(e => e.Id), (await MessagesAsync(Dashboard)).Select(IdOf));
+    }
+
+    [Theory]
+    [InlineData(Dashboard, "last week", 400, "since")]
+    [InlineData(Dashboard, null, 400, "since")]
+    [InlineData(Dashboard, "2024-Q4/v999", 400, "since")]
+    [InlineData(Dashboard, "2140-01-01T00:00:00Z", 400, "limit")]
+    [InlineData("no-such-subscriber", "2140-01-01T00:00:00Z", 404, "name")]
+    public async Task Redeliver_BadInput_ProblemNamingTheParameter_NothingSent(string subscriber, string? since, int status, string parameter)
+    {
+        var answer = await Redelivery().RedeliverAsync(subscriber, since, parameter == "limit" ? "0" : null, Ops, CancellationToken.None);
+
+        Assert.Equal(status, answer.Status);
+        Assert.True(answer.IsProblem);
+        Assert.Equal(parameter, answer.ProblemExtensions!["parameter"]);
+        Assert.Empty(await MessagesAsync(Dashboard));
+    }
+
+    [Fact]
+    public async Task Redeliver_Done_AuditedBeforeAndAfter_WithWhatWasSent()
+    {
+        await AnnounceThreeAsync();
+
+        await Redelivery().RedeliverAsync(Annual, Start.ToString("O"), null, Ops, CancellationToken.None);
+
+        var lines = (await MonthLinesAsync()).Where(e => e.GetProperty("action").GetString() == "redeliver").ToList();
+        Assert.Equal(["requested", "done"], lines.Select(e => e.GetProperty("outcome").GetString()));
+        Assert.All(lines, e => Assert.Equal("subscriber:" + Annual, e.GetProperty("target").GetString()));
+        Assert.StartsWith("sent 1 of 1 since", lines[1].GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Redeliver_AuditLogCannotBeWritten_RefusedAndNothingSent()
+    {
+        await AnnounceThreeAsync();
+        await QueueOf(Dashboard).DeleteAsync();
+        // The month's audit blob leased by someone else: every append is refused, as a broken log would refuse it.
+        await audit.RecordAsync(Ops, "warm-up", "x", "done", 200, null, CancellationToken.None);
+        var lease = MonthBlob().GetBlobLeaseClient();
+        await lease.AcquireAsync(TimeSpan.FromSeconds(-1));
+        try
+        {
+            await Assert.ThrowsAsync<DependencyUnavailableException>(() =>
+                Redelivery().RedeliverAsync(Dashboard, Start.ToString("O"), null, Ops, CancellationToken.None));
+        }
+        finally
+        {
+            await lease.ReleaseAsync();
+        }
+
+        Assert.False(await QueueOf(Dashboard).ExistsAsync());
+        Assert.Equal(3, (await deliveries.ReadAsync(Dashboard, 10, null, CancellationToken.None)).Deliveries.Count);
+    }
+
+    private AppendBlobClient MonthBlob() =>
+        azurite.Blobs.GetBlobContainerClient(HubContainers.Audit).GetAppendBlobClient(clock.GetUtcNow().ToString("yyyy/MM", System.Globalization.CultureInfo.InvariantCulture) + ".jsonl");
+
+    private async Task<List<JsonElement>> MonthLinesAsync()
+    {
+        var text = (await MonthBlob().DownloadContentAsync()).Value.Content.ToString();
+        return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+    }
+
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset now = start;
+
+        public void Advance(TimeSpan by) => now += by;
+
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
