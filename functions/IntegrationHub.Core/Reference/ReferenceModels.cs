@@ -81,3 +81,18 @@ public sealed record SubscribersFile(
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("topic")] string Topic,
     [property: JsonPropertyName("subscribers")] IReadOnlyList<Subscriber> Subscribers);
+
+/// <summary>When one source's feed for a period of one kind is due (reference/supply schema).</summary>
+public sealed record SupplyRule(
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("periodKind")] string PeriodKind,
+    [property: JsonPropertyName("firstPeriod")] string FirstPeriod,
+    [property: JsonPropertyName("monthsAfter")] int MonthsAfter,
+    [property: JsonPropertyName("day")] int Day,
+    [property: JsonPropertyName("basis")] string Basis);
+
+public sealed record SupplyFile(
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("agreement")] string Agreement,
+    [property: JsonPropertyName("timeZone")] string TimeZone,
+    [property: JsonPropertyName("rules")] IReadOnlyList<SupplyRule> Rules);
