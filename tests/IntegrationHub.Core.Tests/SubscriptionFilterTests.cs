@@ -14,8 +14,36 @@ public class SubscriptionFilterTests
         // The file is read by the app and by infra/ (Service Bus rules): the stored SQL must mean exactly the structured filter.
         foreach (var subscriber in TestCore.Core.Reference.Subscribers.Subscribers)
         {
-            Assert.Equal(SubscriptionFilter.ToSql(subscriber.Filter), subscriber.SqlFilter);
+            Assert.Equal(SubscriptionFilter.ToSql(subscriber), subscriber.SqlFilter);
         }
+    }
+
+    [Fact]
+    public void ToSql_SubscriberWithoutEventTypes_TakesDataSetEventsOnly_EvenWithACatchAllFilter()
+    {
+        var dashboard = new Subscriber("dashboard", null, new SubscriberFilter(null, null, null), "");
+        Assert.Equal("type = 'dataset-published'", SubscriptionFilter.ToSql(dashboard));
+        Assert.True(SubscriptionFilter.Wants(dashboard, "dataset-published"));
+        Assert.False(SubscriptionFilter.Wants(dashboard, "feed-late"));
+    }
+
+    [Fact]
+    public void ToSql_SubscriberAskingForBoth_FilteredDataSetsOrAnyLateFeed()
+    {
+        var both = new Subscriber("both", null, new SubscriberFilter(["year"], null, null), "") { EventTypes = ["dataset-published", "feed-late"] };
+        Assert.Equal("(type = 'dataset-published' AND periodKind = 'year') OR type = 'feed-late'", SubscriptionFilter.ToSql(both));
+        var lateOnly = new Subscriber("late", null, new SubscriberFilter(null, null, null), "") { EventTypes = ["feed-late"] };
+        Assert.Equal("type = 'feed-late'", SubscriptionFilter.ToSql(lateOnly));
+        Assert.False(SubscriptionFilter.Wants(lateOnly, "dataset-published"));
+    }
+
+    [Fact]
+    public void SubscribersFile_OnlyTheCarbonOfficeAsksForLateFeeds()
+    {
+        // Existing subscribers keep getting data sets only; feed-late goes to whoever asks.
+        Assert.Equal(
+            ["carbon-office-supply"],
+            TestCore.Core.Reference.Subscribers.Subscribers.Where(s => SubscriptionFilter.Wants(s, "feed-late")).Select(s => s.Name));
     }
 
     [Fact]

@@ -15,6 +15,46 @@ public static class SubscriptionFilter
     public const string AreasProperty = "areas";
     public const string IndicatorsProperty = "indicators";
 
+    /// <summary>The application property naming the event: <see cref="DatasetPublished"/> or <see cref="FeedLate"/>.</summary>
+    public const string EventTypeProperty = "type";
+
+    public const string DatasetPublished = "dataset-published";
+    public const string FeedLate = "feed-late";
+
+    /// <summary>Whether the subscriber asks for events of <paramref name="eventType"/>; without a list, data sets only.</summary>
+    public static bool Wants(Subscriber subscriber, string eventType)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        return subscriber.EventTypes is { Count: > 0 } types ? types.Contains(eventType, StringComparer.Ordinal) : eventType == DatasetPublished;
+    }
+
+    /// <summary>
+    /// The subscription's whole SQL filter: its data-set filter (<see cref="ToSql(SubscriberFilter)"/>) on data-set events,
+    /// ORed with every other event type it asks for, so a catch-all data-set filter takes no event of another type.
+    /// </summary>
+    public static string ToSql(Subscriber subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        var alternatives = new List<string>();
+        if (Wants(subscriber, DatasetPublished))
+        {
+            var filter = ToSql(subscriber.Filter);
+            alternatives.Add($"{EventTypeProperty} = '{DatasetPublished}'" + (filter == "1=1" ? "" : " AND " + filter));
+        }
+
+        if (Wants(subscriber, FeedLate))
+        {
+            alternatives.Add($"{EventTypeProperty} = '{FeedLate}'");
+        }
+
+        return alternatives.Count switch
+        {
+            0 => "1=0",
+            1 => alternatives[0],
+            _ => string.Join(" OR ", alternatives.Select(a => a.Contains(" AND ", StringComparison.Ordinal) ? $"({a})" : a)),
+        };
+    }
+
     private const char LikeEscape = '!';
 
     public static string DelimitedList(IEnumerable<string> values) => "," + string.Join(",", values) + ",";

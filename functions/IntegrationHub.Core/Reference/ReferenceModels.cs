@@ -75,7 +75,11 @@ public sealed record Subscriber(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("description")] string? Description,
     [property: JsonPropertyName("filter")] SubscriberFilter Filter,
-    [property: JsonPropertyName("sqlFilter")] string SqlFilter);
+    [property: JsonPropertyName("sqlFilter")] string SqlFilter)
+{
+    /// <summary>The events it asks for (<c>dataset-published</c>, <c>feed-late</c>); absent: data sets only, as before there were others.</summary>
+    [JsonPropertyName("eventTypes")] public IReadOnlyList<string>? EventTypes { get; init; }
+}
 
 public sealed record SubscribersFile(
     [property: JsonPropertyName("version")] string Version,

@@ -98,8 +98,23 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher
     {
         var routing = DatasetPublishedEvent.RoutingOf(dataSetEvent);
         return [.. subscribers
+            .Where(s => SubscriptionFilter.Wants(s.Subscriber, SubscriptionFilter.DatasetPublished))
             .Where(s => SubscriptionFilter.Matches(s.Subscriber.Filter, routing.PeriodKind, routing.Areas, routing.IndicatorIds))
             .Select(s => s.Queue)];
+    }
+
+    /// <summary>Sent whole to the queue of every subscriber asking for <c>feed-late</c>: a few hundred bytes, no claim check.</summary>
+    public async Task PublishFeedLateAsync(CloudEvent feedLateEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feedLateEvent);
+        var body = BinaryData.FromBytes(DatasetPublishedEvent.Serialize(feedLateEvent));
+        foreach (var (_, name) in subscribers.Where(s => SubscriptionFilter.Wants(s.Subscriber, SubscriptionFilter.FeedLate)))
+        {
+            var queue = queues.GetQueueClient(name);
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.SendMessageAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            LogPublished(logger, feedLateEvent.Id!, name);
+        }
     }
 
     public async Task PublishAsync(CloudEvent dataSetEvent, CancellationToken cancellationToken)
