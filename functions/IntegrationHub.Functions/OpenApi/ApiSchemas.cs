@@ -26,6 +26,7 @@ internal static class ApiSchemas
                 ["parameter"] = Text("The route or query parameter, or the request header (`Content-Type`, `Content-Encoding`), at fault, when one is."),
                 ["dependency"] = Enum("A 503: what could not be reached (`audit-log`: an ops action that could not be recorded, so was not done).", "storage", "task-hub", "audit-log"),
                 ["retryAfter"] = Integer("A 429: seconds to wait, as the `Retry-After` header says."),
+                ["rule"] = Text("The rule the input breaks (`rule:…`), when the problem names one."),
             },
             required: ["title", "status"]);
         schemas["ValidationIssue"] = Object(
@@ -239,6 +240,54 @@ internal static class ApiSchemas
                 ["versions"] = ArrayOf(Object(null, new() { ["version"] = Integer(null), ["url"] = Text(null) }, required: ["version", "url"])),
             },
             required: ["period", "latestVersion", "versions"]);
+        schemas["SupplyCalendar"] = Object(
+            "The supply calendar: the due rules, the count of cells per state, and one cell per source and period asked for.",
+            new()
+            {
+                ["timeZone"] = Text("The departments' calendar, `+08:00` (China time): due days end at its midnight."),
+                ["agreement"] = Text("Where the due dates come from: the hub's agreement with the departments."),
+                ["rules"] = ArrayOf(Object(
+                    "When a source's feed for a period of one kind is due: by day `day` of the month `monthsAfter` months after the period's last "
+                    + "month (a day past the month's length is its last day); expected from `firstPeriod` on.",
+                    new()
+                    {
+                        ["source"] = Text(null),
+                        ["periodKind"] = Enum(null, "year", "quarter", "month"),
+                        ["firstPeriod"] = Text(null),
+                        ["monthsAfter"] = Integer(null),
+                        ["day"] = Integer(null),
+                        ["basis"] = Text("Why this date."),
+                    },
+                    required: ["source", "periodKind", "firstPeriod", "monthsAfter", "day", "basis"])),
+                ["counts"] = Object(
+                    "Cells per state.",
+                    new() { ["pending"] = Integer(null), ["received"] = Integer(null), ["revised"] = Integer(null), ["late"] = Integer(null), ["missing"] = Integer(null) },
+                    required: ["pending", "received", "revised", "late", "missing"]),
+                ["cells"] = ArrayOf(Object(
+                    "One source and period. `pending`: not due, nothing received; `received`: one feed, on time; `revised`: on time, then later "
+                    + "feeds; `late`: the first feed after `dueAt`; `missing`: `dueAt` passed, nothing received.",
+                    new()
+                    {
+                        ["source"] = Text(null),
+                        ["period"] = Text(null),
+                        ["periodKind"] = Enum(null, "year", "quarter", "month"),
+                        ["dueBy"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Description = "The last day (China time) a feed is on time." },
+                        ["dueAt"] = DateTime("From this instant a feed is late: the end of `dueBy`, China time."),
+                        ["state"] = Enum(null, "pending", "received", "revised", "late", "missing"),
+                        ["receivedAt"] = Nullable(DateTime("When the first feed arrived (the hub's clock); null when none has.")),
+                        ["feeds"] = ArrayOf(Object(
+                            "An accepted feed of the period, first received first.",
+                            new()
+                            {
+                                ["feedId"] = Text(null),
+                                ["revision"] = Integer(null),
+                                ["receivedAt"] = Nullable(DateTime("Null for feeds recorded before the ledger kept the received time.")),
+                            },
+                            required: ["feedId", "revision", "receivedAt"])),
+                    },
+                    required: ["source", "period", "periodKind", "dueBy", "dueAt", "state", "receivedAt", "feeds"])),
+            },
+            required: ["timeZone", "agreement", "rules", "counts", "cells"]);
         schemas["SchemaCatalogue"] = Object(
             "Every schema the hub embeds, by path.",
             new()

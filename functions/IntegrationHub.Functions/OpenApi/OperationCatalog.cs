@@ -266,6 +266,26 @@ internal static class OperationCatalog
             ],
         },
 
+        // Supply calendar.
+        ["GetSupply"] = new(DatasetsTag, ApiAccess.None, "The supply calendar",
+            "Per source and period, from each source's first expected period to the one under way (China time): when its feed is due "
+            + "(the supply reference file) and whether it is pending, received, revised, late or missing, with every accepted feed and when "
+            + "it arrived. Read without a key, like the data sets. The ETag changes when a cell does: a feed arrives or a due day ends.")
+        {
+            Conditional = true,
+            Parameters =
+            [
+                new("source", "Only this source.") { Values = [.. FeedSource.All] },
+                new("from", "Only periods ending from the first month of this period on: `YYYY`, `YYYY-Qn` or `YYYY-MM`."),
+                new("to", "Only periods ending by the last month of this period: `YYYY`, `YYYY-Qn` or `YYYY-MM`."),
+            ],
+            Responses =
+            [
+                new(200, "The calendar (`Cache-Control: no-cache`).", "SupplyCalendar"),
+                Problem(400, "An unknown `source`, a `from` or `to` that is not a period, or `to` ending before `from` begins; `parameter` and `rule` name them."),
+            ],
+        },
+
         // Ops: orchestrations.
         ["ListInstances"] = new(OpsTag, ApiAccess.Ops, "List orchestrations",
             "Orchestrations by runtime status, name, instance-id prefix and creation time, newest first across pages (by creation time), a page at a time. "
