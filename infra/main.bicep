@@ -40,6 +40,9 @@ param secretsOfficers {
 @description('Required. How the hub pulls each department\'s API.')
 param pullSources pullSourcesType
 
+@description('Optional. NCRONTAB schedule (with seconds, UTC) of the check that announces overdue feeds as feed-late events (SupplyLateCheckCron); hourly at minute 5 by default.')
+param supplyLateCheckCron string = '0 5 * * * *'
+
 @description('Optional. Hosts the pull client may call besides the hosts of the pull base URLs (e.g. a department\'s redirect target).')
 param pullExtraAllowedHosts string[] = []
 
@@ -674,6 +677,8 @@ var coreSettings = {
   // Durable retry policy of a pull: attempts (first included) and the first wait, doubling after.
   Pull__RetryMaxAttempts: string(pullRetryMaxAttempts)
   Pull__RetryFirstIntervalSeconds: string(pullRetryFirstIntervalSeconds)
+  // Flat name, like PullCron<Department>: the late-feed check's timer resolves %SupplyLateCheckCron%.
+  SupplyLateCheckCron: supplyLateCheckCron
   // Receipts: signed in Key Vault with the receipt key's current version; the hub names itself by its URL.
   Receipts__KeyId: 'https://${names.keyVault}${environment().suffixes.keyvaultDns}/keys/${receiptSigningKeyName}'
   Receipts__Issuer: 'https://${functionApp.outputs.defaultHostName}'

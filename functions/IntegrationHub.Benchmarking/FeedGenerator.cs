@@ -68,7 +68,7 @@ public static class FeedGenerator
             SyntheticStreetCode(i), "合成街道" + i.ToString(CultureInfo.InvariantCulture), "Synthetic street " + i.ToString(CultureInfo.InvariantCulture),
             "street", parent, false, "benchmark: generated", "internal"));
         var areas = new AreasFile(reference.Areas.Version, [.. reference.Areas.Areas, .. streets]);
-        return new ReferenceData(areas, reference.Coefficients, reference.Targets, reference.Subscribers);
+        return new ReferenceData(areas, reference.Coefficients, reference.Targets, reference.Subscribers, reference.Supply);
     }
 
     private static JsonObject LoadTemplate(string source)

@@ -14,6 +14,7 @@ root.Subcommands.Add(DatasetCommand.Create());
 root.Subcommands.Add(SchemaCommand.Create());
 root.Subcommands.Add(PushCommand.Create());
 root.Subcommands.Add(ReceiptCommand.Create());
+root.Subcommands.Add(SupplyCommand.Create());
 root.Subcommands.Add(OpsCommand.Create());
 root.Subcommands.Add(OpsCommand.Reconcile());
 

@@ -17,6 +17,7 @@ using IntegrationHub.Functions.Receipts;
 using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Schemas;
 using IntegrationHub.Functions.Storage;
+using IntegrationHub.Functions.Supply;
 using IntegrationHub.Functions.Telemetry;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -94,6 +95,8 @@ public static class HubServiceCollectionExtensions
 
         services.AddOptions<PullOptions>().Bind(configuration.GetSection(PullOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PullScheduler>();
+        services.AddSingleton<SupplyReader>();
+        services.AddSingleton<LateFeedAlerts>();
         services.AddPublishing(configuration);
         services.AddDatasetQueries();
         services.AddOps();

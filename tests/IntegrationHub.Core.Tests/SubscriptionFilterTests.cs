@@ -15,24 +15,61 @@ public class SubscriptionFilterTests
         // filter, plus redeliveries addressed to that subscriber.
         foreach (var subscriber in TestCore.Core.Reference.Subscribers.Subscribers)
         {
-            Assert.Equal(SubscriptionFilter.RuleSql(subscriber.Name, subscriber.Filter), subscriber.SqlFilter);
+            Assert.Equal(SubscriptionFilter.RuleSql(subscriber), subscriber.SqlFilter);
         }
     }
 
     [Fact]
-    public void RuleSql_FilteredSubscriber_TakesOrdinaryMessagesByItsFilterAndRedeliveriesOnlyForItself()
+    public void RuleSql_FilteredSubscriber_TakesOrdinaryDataSetEventsByItsFilterAndRedeliveriesOnlyForItself()
     {
         Assert.Equal(
-            "(redeliverTo IS NULL AND periodKind = 'year') OR redeliverTo = 'statistics-bureau-annual'",
-            SubscriptionFilter.RuleSql("statistics-bureau-annual", new SubscriberFilter(["year"], null, null)));
+            "(redeliverTo IS NULL AND type = 'dataset-published' AND periodKind = 'year') OR redeliverTo = 'statistics-bureau-annual'",
+            SubscriptionFilter.RuleSql(new Subscriber("statistics-bureau-annual", null, new SubscriberFilter(["year"], null, null), "")));
     }
 
     [Fact]
-    public void RuleSql_EmptyFilter_TakesEveryOrdinaryMessageButNoOtherSubscribersRedelivery()
+    public void RuleSql_EmptyFilter_TakesEveryOrdinaryDataSetEventButNoOtherSubscribersRedelivery()
     {
         Assert.Equal(
-            "redeliverTo IS NULL OR redeliverTo = 'dual-carbon-dashboard'",
-            SubscriptionFilter.RuleSql("dual-carbon-dashboard", new SubscriberFilter([], [], [])));
+            "(redeliverTo IS NULL AND type = 'dataset-published') OR redeliverTo = 'dual-carbon-dashboard'",
+            SubscriptionFilter.RuleSql(new Subscriber("dual-carbon-dashboard", null, new SubscriberFilter([], [], []), "")));
+    }
+
+    [Fact]
+    public void RuleSql_SubscriberAskingForBoth_KeepsTheAlternativesTogetherUnderTheRedeliveryGuard()
+    {
+        var both = new Subscriber("both", null, new SubscriberFilter(["year"], null, null), "") { EventTypes = ["dataset-published", "feed-late"] };
+        Assert.Equal(
+            "(redeliverTo IS NULL AND ((type = 'dataset-published' AND periodKind = 'year') OR type = 'feed-late')) OR redeliverTo = 'both'",
+            SubscriptionFilter.RuleSql(both));
+    }
+
+    [Fact]
+    public void ToSql_SubscriberWithoutEventTypes_TakesDataSetEventsOnly_EvenWithACatchAllFilter()
+    {
+        var dashboard = new Subscriber("dashboard", null, new SubscriberFilter(null, null, null), "");
+        Assert.Equal("type = 'dataset-published'", SubscriptionFilter.ToSql(dashboard));
+        Assert.True(SubscriptionFilter.Wants(dashboard, "dataset-published"));
+        Assert.False(SubscriptionFilter.Wants(dashboard, "feed-late"));
+    }
+
+    [Fact]
+    public void ToSql_SubscriberAskingForBoth_FilteredDataSetsOrAnyLateFeed()
+    {
+        var both = new Subscriber("both", null, new SubscriberFilter(["year"], null, null), "") { EventTypes = ["dataset-published", "feed-late"] };
+        Assert.Equal("(type = 'dataset-published' AND periodKind = 'year') OR type = 'feed-late'", SubscriptionFilter.ToSql(both));
+        var lateOnly = new Subscriber("late", null, new SubscriberFilter(null, null, null), "") { EventTypes = ["feed-late"] };
+        Assert.Equal("type = 'feed-late'", SubscriptionFilter.ToSql(lateOnly));
+        Assert.False(SubscriptionFilter.Wants(lateOnly, "dataset-published"));
+    }
+
+    [Fact]
+    public void SubscribersFile_OnlyTheCarbonOfficeAsksForLateFeeds()
+    {
+        // Existing subscribers keep getting data sets only; feed-late goes to whoever asks.
+        Assert.Equal(
+            ["carbon-office-supply"],
+            TestCore.Core.Reference.Subscribers.Subscribers.Where(s => SubscriptionFilter.Wants(s, "feed-late")).Select(s => s.Name));
     }
 
     [Fact]

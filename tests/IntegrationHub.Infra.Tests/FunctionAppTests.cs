@@ -27,6 +27,7 @@ public class FunctionAppTests
             .SelectMany(d => new[] { "BaseUrl", "PathTemplate", "TimeoutSeconds", "ApiKey" }.Select(s => $"Pull__{d}__{s}")),
         // Timer schedules are flat names: the Functions host does not reliably resolve nested ones in %…% expressions.
         .. new[] { "Statistics", "PowerGrid", "Transport", "Environment" }.Select(d => $"PullCron{d}"),
+        "SupplyLateCheckCron",
         "Pull__AllowedHosts",
         "Pull__AllowPrivateNetworks",
         "Pull__RetryMaxAttempts",

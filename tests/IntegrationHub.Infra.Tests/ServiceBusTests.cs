@@ -34,6 +34,21 @@ public class ServiceBusTests
         Assert.Contains(embedded, v => JsonNode.DeepEquals(v, Infra.SubscribersFile));
     }
 
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
+    public void SubscriptionRules_AnyParameterFile_EachTestsTheEventType_SoNoCatchAllTakesLateFeeds(string parameterFile)
+    {
+        // A feed-late message carries only type = 'feed-late' (no periodKind, areas or indicators): a rule that does
+        // not test type, such as the old catch-all 1=1, would hand it to a subscriber that never asked for it.
+        var rules = Infra.Snapshots[parameterFile].OfType("Microsoft.ServiceBus/namespaces/topics/subscriptions/rules").ToList();
+        Assert.NotEmpty(rules);
+        foreach (var rule in rules)
+        {
+            var expression = (string?)rule["properties"]?["sqlFilter"]?["sqlExpression"] ?? "";
+            Assert.Matches(@"^\(?type = '(dataset-published|feed-late)'", expression);
+        }
+    }
+
     [Fact]
     public void SubscribersFile_SubscriberWithAFilter_HasItsSqlFilterFilledIn()
     {

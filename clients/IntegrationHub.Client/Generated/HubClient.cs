@@ -13,6 +13,7 @@ using IntegrationHub.Client.Pulls;
 using IntegrationHub.Client.Ready;
 using IntegrationHub.Client.Receipts;
 using IntegrationHub.Client.Schemas;
+using IntegrationHub.Client.Supply;
 using IntegrationHub.Client.Web;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
@@ -96,6 +97,11 @@ namespace IntegrationHub.Client
         public global::IntegrationHub.Client.Schemas.SchemasRequestBuilder Schemas
         {
             get => new global::IntegrationHub.Client.Schemas.SchemasRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The supply property</summary>
+        public global::IntegrationHub.Client.Supply.SupplyRequestBuilder Supply
+        {
+            get => new global::IntegrationHub.Client.Supply.SupplyRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The web property</summary>
         public global::IntegrationHub.Client.Web.WebRequestBuilder Web

@@ -21,6 +21,46 @@ public static class SubscriptionFilter
     /// </summary>
     public const string RedeliverToProperty = "redeliverTo";
 
+    /// <summary>The application property naming the event: <see cref="DatasetPublished"/> or <see cref="FeedLate"/>.</summary>
+    public const string EventTypeProperty = "type";
+
+    public const string DatasetPublished = "dataset-published";
+    public const string FeedLate = "feed-late";
+
+    /// <summary>Whether the subscriber asks for events of <paramref name="eventType"/>; without a list, data sets only.</summary>
+    public static bool Wants(Subscriber subscriber, string eventType)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        return subscriber.EventTypes is { Count: > 0 } types ? types.Contains(eventType, StringComparer.Ordinal) : eventType == DatasetPublished;
+    }
+
+    /// <summary>
+    /// The subscription's whole SQL filter: its data-set filter (<see cref="ToSql(SubscriberFilter)"/>) on data-set events,
+    /// ORed with every other event type it asks for, so a catch-all data-set filter takes no event of another type.
+    /// </summary>
+    public static string ToSql(Subscriber subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        var alternatives = new List<string>();
+        if (Wants(subscriber, DatasetPublished))
+        {
+            var filter = ToSql(subscriber.Filter);
+            alternatives.Add($"{EventTypeProperty} = '{DatasetPublished}'" + (filter == "1=1" ? "" : " AND " + filter));
+        }
+
+        if (Wants(subscriber, FeedLate))
+        {
+            alternatives.Add($"{EventTypeProperty} = '{FeedLate}'");
+        }
+
+        return alternatives.Count switch
+        {
+            0 => "1=0",
+            1 => alternatives[0],
+            _ => string.Join(" OR ", alternatives.Select(a => a.Contains(" AND ", StringComparison.Ordinal) ? $"({a})" : a)),
+        };
+    }
+
     private const char LikeEscape = '!';
 
     public static string DelimitedList(IEnumerable<string> values) => "," + string.Join(",", values) + ",";
@@ -58,15 +98,16 @@ public static class SubscriptionFilter
     }
 
     /// <summary>
-    /// The whole SQL rule of a subscriber's subscription (the <c>sqlFilter</c> of the subscribers file): its filter for
-    /// ordinary announcements, and a redelivery only when addressed to it.
+    /// The whole SQL rule of a subscriber's subscription (the <c>sqlFilter</c> of the subscribers file): the events it
+    /// asks for by <see cref="ToSql(Subscriber)"/> when they are ordinary announcements, and a redelivery only when
+    /// addressed to it.
     /// </summary>
-    public static string RuleSql(string subscriberName, SubscriberFilter filter)
+    public static string RuleSql(Subscriber subscriber)
     {
-        ArgumentNullException.ThrowIfNull(subscriberName);
-        var own = ToSql(filter);
-        var ordinary = own == "1=1" ? $"{RedeliverToProperty} IS NULL" : $"({RedeliverToProperty} IS NULL AND {own})";
-        return $"{ordinary} OR {RedeliverToProperty} = '{Quote(subscriberName)}'";
+        ArgumentNullException.ThrowIfNull(subscriber);
+        var wanted = ToSql(subscriber);
+        var ordinary = wanted.Contains(" OR ", StringComparison.Ordinal) ? $"({wanted})" : wanted;
+        return $"({RedeliverToProperty} IS NULL AND {ordinary}) OR {RedeliverToProperty} = '{Quote(subscriber.Name)}'";
     }
 
     private static string AnyOf(IEnumerable<string> alternatives)

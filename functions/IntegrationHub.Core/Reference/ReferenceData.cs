@@ -5,7 +5,7 @@ using IntegrationHub.Core.Validation;
 namespace IntegrationHub.Core.Reference;
 
 /// <summary>
-/// Areas, coefficients, targets and subscribers, each validated by its own schema when loaded.
+/// Areas, coefficients, targets, subscribers and the supply calendar, each validated by its own schema when loaded.
 /// Every number the indicators use comes from here, with its source, never from a literal in code.
 /// </summary>
 public sealed class ReferenceData
@@ -15,8 +15,10 @@ public sealed class ReferenceData
     private readonly FrozenDictionary<string, IReadOnlyList<Area>> childrenByCode;
     private readonly FrozenDictionary<string, IReadOnlyList<Coefficient>> seriesByName;
 
-    public ReferenceData(AreasFile areas, CoefficientsFile coefficients, TargetsFile targets, SubscribersFile subscribers)
+    public ReferenceData(AreasFile areas, CoefficientsFile coefficients, TargetsFile targets, SubscribersFile subscribers, SupplyFile supply)
     {
+        ArgumentNullException.ThrowIfNull(supply);
+        Supply = CheckSupply(supply);
         Areas = areas;
         Coefficients = coefficients;
         Targets = targets;
@@ -48,6 +50,9 @@ public sealed class ReferenceData
 
     public SubscribersFile Subscribers { get; }
 
+    /// <summary>When each source's feeds are due (the hub's agreement with the departments).</summary>
+    public SupplyFile Supply { get; }
+
     /// <summary>The whole New Area (<c>XJNA</c>).</summary>
     public Area Root { get; }
 
@@ -75,6 +80,23 @@ public sealed class ReferenceData
         return new YearValue(series, year, chosen);
     }
 
+    /// <summary>What the schema cannot say: one rule per source and period kind, of a kind the source sends, first period of that kind.</summary>
+    private static SupplyFile CheckSupply(SupplyFile supply)
+    {
+        foreach (var rule in supply.Rules)
+        {
+            if (!Feeds.FeedSource.IsKnown(rule.Source) || !Feeds.Period.TryParse(rule.FirstPeriod, out var first)
+                || !string.Equals(first.Kind.ToString(), rule.PeriodKind, StringComparison.OrdinalIgnoreCase)
+                || !Feeds.FeedSource.AcceptsPeriodKind(rule.Source, first.Kind))
+            {
+                throw new InvalidDataException($"Supply rule {rule.Source} {rule.PeriodKind}: firstPeriod '{rule.FirstPeriod}' is not a {rule.PeriodKind} that {rule.Source} sends.");
+            }
+        }
+
+        var twice = supply.Rules.GroupBy(r => (r.Source, r.PeriodKind)).FirstOrDefault(g => g.Count() > 1);
+        return twice is null ? supply : throw new InvalidDataException($"Supply rules: {twice.Key.Source} {twice.Key.PeriodKind} has {twice.Count()} rules; one is expected.");
+    }
+
     /// <summary>Loads the reference files compiled into the core library and validates each against its schema.</summary>
     public static ReferenceData LoadEmbedded(SchemaCatalog schemas)
     {
@@ -82,7 +104,8 @@ public sealed class ReferenceData
             Load<AreasFile>(schemas, "areas"),
             Load<CoefficientsFile>(schemas, "coefficients"),
             Load<TargetsFile>(schemas, "targets"),
-            Load<SubscribersFile>(schemas, "subscribers"));
+            Load<SubscribersFile>(schemas, "subscribers"),
+            Load<SupplyFile>(schemas, "supply"));
     }
 
     private static T Load<T>(SchemaCatalog schemas, string name)

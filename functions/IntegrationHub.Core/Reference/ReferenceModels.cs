@@ -80,9 +80,28 @@ public sealed record Subscriber(
     [property: JsonPropertyName("description")] string? Description,
     [property: JsonPropertyName("filter")] SubscriberFilter Filter,
     [property: JsonPropertyName("sqlFilter")] string SqlFilter,
-    [property: JsonPropertyName("webhook")] SubscriberWebhook? Webhook = null);
+    [property: JsonPropertyName("webhook")] SubscriberWebhook? Webhook = null)
+{
+    /// <summary>The events it asks for (<c>dataset-published</c>, <c>feed-late</c>); absent: data sets only, as before there were others.</summary>
+    [JsonPropertyName("eventTypes")] public IReadOnlyList<string>? EventTypes { get; init; }
+}
 
 public sealed record SubscribersFile(
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("topic")] string Topic,
     [property: JsonPropertyName("subscribers")] IReadOnlyList<Subscriber> Subscribers);
+
+/// <summary>When one source's feed for a period of one kind is due (reference/supply schema).</summary>
+public sealed record SupplyRule(
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("periodKind")] string PeriodKind,
+    [property: JsonPropertyName("firstPeriod")] string FirstPeriod,
+    [property: JsonPropertyName("monthsAfter")] int MonthsAfter,
+    [property: JsonPropertyName("day")] int Day,
+    [property: JsonPropertyName("basis")] string Basis);
+
+public sealed record SupplyFile(
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("agreement")] string Agreement,
+    [property: JsonPropertyName("timeZone")] string TimeZone,
+    [property: JsonPropertyName("rules")] IReadOnlyList<SupplyRule> Rules);

@@ -13,7 +13,8 @@ namespace IntegrationHub.Functions.Intake;
 
 /// <summary>The step of <see cref="ProcessFeedOrchestration"/>. It may run more than once, so each of its parts is idempotent.</summary>
 public sealed partial class ProcessFeedActivities(
-    FeedStore feeds, FeedValidator validator, PeriodLedger ledger, DatasetStore datasets, ConsolidationDemands demands, ILogger<ProcessFeedActivities> logger)
+    FeedStore feeds, FeedValidator validator, PeriodLedger ledger, DatasetStore datasets, ConsolidationDemands demands, TimeProvider clock,
+    ILogger<ProcessFeedActivities> logger)
 {
     /// <summary>
     /// Records the judged feed in its year's ledger, notes that on its landing blob, and hands each data set it feeds
@@ -32,9 +33,10 @@ public sealed partial class ProcessFeedActivities(
 
         var (blob, accepted) = normalised.Value;
         var period = Period.Parse(accepted.Period);
+        // The received time decides whether the feed was on time (supply calendar); runs started without one take now.
         var entry = await ledger.RecordAsync(
             period.Year,
-                new LedgerEntry(accepted.FeedId, accepted.Source, accepted.Period, accepted.Revision, accepted.SchemaVersion, blob, 0, accepted.ProducedAt),
+            new LedgerEntry(accepted.FeedId, accepted.Source, accepted.Period, accepted.Revision, accepted.SchemaVersion, blob, 0, accepted.ProducedAt, feed.ReceivedAt ?? clock.GetUtcNow()),
             cancellationToken).ConfigureAwait(false);
 
         // Base-year feeds and the comparison sources reach existing data sets of other periods (later quarters' year

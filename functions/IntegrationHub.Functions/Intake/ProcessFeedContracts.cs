@@ -7,9 +7,10 @@ namespace IntegrationHub.Functions.Intake;
 /// <summary>
 /// An accepted, landed feed: <c>landing/{Source}/{ContentHash}.json</c>, normalised as
 /// <c>normalized/{Source}/{Period}/{FeedId}.json</c>. <see cref="FeedId"/> is null in the inputs of runs started by
-/// builds that judged feeds inside the run.
+/// builds that judged feeds inside the run. <see cref="ReceivedAt"/> is the hub's clock when the bytes arrived (null in
+/// inputs of older builds and of ops reprocessing: the ledger then takes the time it records the feed).
 /// </summary>
-public sealed record FeedRef(string Source, string Period, string ContentHash, string? FeedId = null);
+public sealed record FeedRef(string Source, string Period, string ContentHash, string? FeedId = null, DateTimeOffset? ReceivedAt = null);
 
 /// <summary>Where a feed sits in the ledger, and which data sets must include it.</summary>
 public sealed record LedgerRecord(string FeedId, int Year, long Generation, IReadOnlyList<string> AffectedPeriods);

@@ -182,6 +182,7 @@ internal static class ApiSchemas
                 ["parameter"] = Text("The route or query parameter, or the request header (`Content-Type`, `Content-Encoding`), at fault, when one is."),
                 ["dependency"] = Enum("A 503: what could not be reached (`audit-log`: an ops action that could not be recorded, so was not done).", "storage", "task-hub", "audit-log"),
                 ["retryAfter"] = Integer("A 429: seconds to wait, as the `Retry-After` header says."),
+                ["rule"] = Text("The rule the input breaks (`rule:…`), when the problem names one."),
             },
             required: ["title", "status"]);
         schemas[ApiDocuments.InvalidFeedProblem] = Extending(typeof(InvalidFeedFields));

@@ -10,4 +10,10 @@ public interface IDatasetPublisher
     /// Delivery is at least once: a retried call may deliver again, and subscribers drop duplicates by the event id.
     /// </summary>
     Task PublishAsync(CloudEvent dataSetEvent, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Delivers a <c>feed-late</c> event to every subscriber that asks for that event type (its data-set filter does not
+    /// apply). At least once, like <see cref="PublishAsync"/>.
+    /// </summary>
+    Task PublishFeedLateAsync(CloudEvent feedLateEvent, CancellationToken cancellationToken);
 }

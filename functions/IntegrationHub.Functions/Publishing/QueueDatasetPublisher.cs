@@ -94,6 +94,21 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher, ISubscrib
     public IReadOnlyList<string> QueuesFor(CloudEvent dataSetEvent) =>
         [.. Matching(dataSetEvent).Where(s => s.Subscriber.Webhook is null).Select(s => s.Queue)];
 
+    // Sent whole to the queue of every subscriber asking for feed-late: a few hundred bytes, no claim check. Not yet
+    // to webhooks, nor in the delivery log (which records data-set versions).
+    public async Task PublishFeedLateAsync(CloudEvent feedLateEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feedLateEvent);
+        var body = BinaryData.FromBytes(DatasetPublishedEvent.Serialize(feedLateEvent));
+        foreach (var (_, name) in subscribers.Where(s => s.Subscriber.Webhook is null && SubscriptionFilter.Wants(s.Subscriber, SubscriptionFilter.FeedLate)))
+        {
+            var queue = queues.GetQueueClient(name);
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.SendMessageAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            LogPublished(logger, feedLateEvent.Id!, name);
+        }
+    }
+
     public async Task PublishAsync(CloudEvent dataSetEvent, CancellationToken cancellationToken)
     {
         // Routed on the full event, before any claim check leaves its data out.
@@ -134,7 +149,8 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher, ISubscrib
     private List<(Subscriber Subscriber, string Queue)> Matching(CloudEvent dataSetEvent)
     {
         var routing = DatasetPublishedEvent.RoutingOf(dataSetEvent);
-        return [.. subscribers.Where(s => SubscriptionFilter.Matches(s.Subscriber.Filter, routing.PeriodKind, routing.Areas, routing.IndicatorIds))];
+        return [.. subscribers.Where(s => SubscriptionFilter.Wants(s.Subscriber, SubscriptionFilter.DatasetPublished)
+            && SubscriptionFilter.Matches(s.Subscriber.Filter, routing.PeriodKind, routing.Areas, routing.IndicatorIds))];
     }
 
     /// <summary>This publisher's entry for the subscriber of that name (its webhook may come from the settings).</summary>

@@ -30,7 +30,8 @@ public sealed partial class ServiceBusDatasetPublisher(
         {
             // The broker routes by the same filters (SubscriptionFilterTests holds the rules to them).
             var routing = DatasetPublishedEvent.RoutingOf(dataSetEvent);
-            foreach (var subscriber in subscribers.Where(s => SubscriptionFilter.Matches(s.Filter, routing.PeriodKind, routing.Areas, routing.IndicatorIds)))
+            foreach (var subscriber in subscribers.Where(s => SubscriptionFilter.Wants(s, SubscriptionFilter.DatasetPublished)
+                && SubscriptionFilter.Matches(s.Filter, routing.PeriodKind, routing.Areas, routing.IndicatorIds)))
             {
                 await deliveries.RecordAsync(subscriber.Name, dataSetEvent, ChannelOf(subscriber), redelivery: false, cancellationToken).ConfigureAwait(false);
             }
@@ -81,16 +82,45 @@ public sealed partial class ServiceBusDatasetPublisher(
         };
 
         var properties = message.ApplicationProperties;
+        properties[SubscriptionFilter.EventTypeProperty] = SubscriptionFilter.DatasetPublished;
         properties[SubscriptionFilter.PeriodKindProperty] = routing.PeriodKind;
         properties[SubscriptionFilter.AreasProperty] = SubscriptionFilter.DelimitedList(routing.Areas);
         properties[SubscriptionFilter.IndicatorsProperty] = SubscriptionFilter.DelimitedList(routing.IndicatorIds);
-        properties[CloudEventsPropertyPrefix + "specversion"] = dataSetEvent.SpecVersion.VersionId;
-        properties[CloudEventsPropertyPrefix + "id"] = dataSetEvent.Id;
-        properties[CloudEventsPropertyPrefix + "type"] = dataSetEvent.Type;
-        properties[CloudEventsPropertyPrefix + "source"] = dataSetEvent.Source?.OriginalString;
-        properties[CloudEventsPropertyPrefix + "subject"] = dataSetEvent.Subject;
-        properties[CloudEventsPropertyPrefix + "time"] = dataSetEvent.Time;
+        AddCloudEventsProperties(message, dataSetEvent);
         return message;
+    }
+
+    public async Task PublishFeedLateAsync(CloudEvent feedLateEvent, CancellationToken cancellationToken)
+    {
+        var message = ToFeedLateMessage(feedLateEvent);
+        await sender.SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
+        LogPublished(logger, message.MessageId, sender.EntityPath, "");
+    }
+
+    /// <summary>A <c>feed-late</c> message: <c>type</c> = feed-late, which only the rules of subscribers asking for it take.</summary>
+    public static ServiceBusMessage ToFeedLateMessage(CloudEvent feedLateEvent)
+    {
+        ArgumentNullException.ThrowIfNull(feedLateEvent);
+        var message = new ServiceBusMessage(DatasetPublishedEvent.Serialize(feedLateEvent))
+        {
+            MessageId = feedLateEvent.Id,
+            ContentType = DatasetPublishedEvent.StructuredContentType,
+            Subject = feedLateEvent.Subject,
+        };
+        message.ApplicationProperties[SubscriptionFilter.EventTypeProperty] = SubscriptionFilter.FeedLate;
+        AddCloudEventsProperties(message, feedLateEvent);
+        return message;
+    }
+
+    private static void AddCloudEventsProperties(ServiceBusMessage message, CloudEvent cloudEvent)
+    {
+        var properties = message.ApplicationProperties;
+        properties[CloudEventsPropertyPrefix + "specversion"] = cloudEvent.SpecVersion.VersionId;
+        properties[CloudEventsPropertyPrefix + "id"] = cloudEvent.Id;
+        properties[CloudEventsPropertyPrefix + "type"] = cloudEvent.Type;
+        properties[CloudEventsPropertyPrefix + "source"] = cloudEvent.Source?.OriginalString;
+        properties[CloudEventsPropertyPrefix + "subject"] = cloudEvent.Subject;
+        properties[CloudEventsPropertyPrefix + "time"] = cloudEvent.Time;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redelivered {EventId} through Service Bus topic {Topic} to {Subscriber} only")]

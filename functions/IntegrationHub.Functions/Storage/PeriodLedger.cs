@@ -12,6 +12,7 @@ using IntegrationHub.Core;
 namespace IntegrationHub.Functions.Storage;
 
 /// <summary>An accepted feed as consolidation sees it: where its normalised form is, and when the ledger learnt of it.</summary>
+/// <param name="ReceivedAt">The hub's clock when the bytes arrived (the supply calendar's received time); null in entries of older builds.</param>
 public sealed record LedgerEntry(
     [property: JsonPropertyName("feedId")] string FeedId,
     [property: JsonPropertyName("source")] string Source,
@@ -20,7 +21,8 @@ public sealed record LedgerEntry(
     [property: JsonPropertyName("schemaVersion")] string SchemaVersion,
     [property: JsonPropertyName("normalizedBlob")] string NormalizedBlob,
     [property: JsonPropertyName("generation")] long Generation,
-    [property: JsonPropertyName("producedAt")] DateTimeOffset? ProducedAt = null);
+    [property: JsonPropertyName("producedAt")] DateTimeOffset? ProducedAt = null,
+    [property: JsonPropertyName("receivedAt")] DateTimeOffset? ReceivedAt = null);
 
 /// <summary>Every accepted feed of one calendar year; <see cref="Generation"/> grows with each new feed.</summary>
 public sealed record LedgerDocument(

@@ -68,6 +68,24 @@ public sealed class QueueDatasetPublisherTests(AzuriteFixture azurite) : IAsyncL
     }
 
     [Fact]
+    public async Task PublishFeedLate_ReachesOnlyTheQueuesOfSubscribersAskingForFeedLate()
+    {
+        var cell = new IntegrationHub.Core.Supply.SupplyCell(
+            "transport", "2025-03", "month", "2025-04-15", new DateTimeOffset(2025, 4, 15, 16, 0, 0, TimeSpan.Zero),
+            IntegrationHub.Core.Supply.SupplyState.Missing, null, []);
+        var lateEvent = IntegrationHub.Functions.Supply.FeedLateEvent.Create(cell, new DateTimeOffset(2025, 4, 16, 0, 0, 0, TimeSpan.Zero));
+
+        await Publisher().PublishFeedLateAsync(lateEvent, CancellationToken.None);
+
+        var messages = await MessagesBySubscriber();
+        Assert.Equal(["carbon-office-supply"], messages.Where(m => m.Value.Count > 0).Select(m => m.Key));
+        var decoded = DatasetPublishedEvent.Deserialize(Convert.FromBase64String(Assert.Single(messages["carbon-office-supply"])));
+        Assert.Equal(lateEvent.Id, decoded.Id);
+        Assert.Equal("cn.xiangjiang.dualcarbon.feed.late", decoded.Type);
+        Assert.Equal("transport/2025-03", decoded.Subject);
+    }
+
+    [Fact]
     public async Task Publish_QuarterlyCarbonChangeIn430104_ReachesTheDashboardAndTheCarbonDeskOnly()
     {
         var document = Dataset("2024-Q4", 2, "complete", ("XJNA", "carbon.totalTco2", 2_400_000), ("430104", "carbon.totalTco2", 1_700_000));

@@ -114,6 +114,7 @@ public sealed class ServiceBusDatasetPublisherTests
         var subscribers = Hub.Reference.Subscribers.Subscribers;
         var bySql = subscribers.Where(s => SqlFilter.Evaluate(s.SqlFilter, properties)).Select(s => s.Name);
         var byFilter = subscribers
+            .Where(s => SubscriptionFilter.Wants(s, SubscriptionFilter.DatasetPublished))
             .Where(s => SubscriptionFilter.Matches(
                 s.Filter, (string)properties[SubscriptionFilter.PeriodKindProperty],
                 ListOf(properties[SubscriptionFilter.AreasProperty]), ListOf(properties[SubscriptionFilter.IndicatorsProperty])))
@@ -121,6 +122,34 @@ public sealed class ServiceBusDatasetPublisherTests
 
         Assert.Equal(expected, bySql);
         Assert.Equal(expected, byFilter);
+    }
+
+    [Fact]
+    public async Task PublishFeedLate_Message_IdentifiedByTheEventId_TakenOnlyByTheSubscriptionsAskingForFeedLate()
+    {
+        var sender = new RecordingSender();
+        var cell = new IntegrationHub.Core.Supply.SupplyCell(
+            "power-grid", "2025-01", "month", "2025-02-10", new DateTimeOffset(2025, 2, 10, 16, 0, 0, TimeSpan.Zero),
+            IntegrationHub.Core.Supply.SupplyState.Missing, null, []);
+        var lateEvent = IntegrationHub.Functions.Supply.FeedLateEvent.Create(cell, new DateTimeOffset(2025, 2, 11, 1, 0, 0, TimeSpan.Zero));
+
+        await new ServiceBusDatasetPublisher(sender, NullLogger<ServiceBusDatasetPublisher>.Instance).PublishFeedLateAsync(lateEvent, CancellationToken.None);
+
+        var sent = Assert.Single(sender.Sent);
+        Assert.Equal(lateEvent.Id, sent.MessageId);
+        Assert.Equal("feed-late", sent.ApplicationProperties["type"]);
+        Assert.Equal("cn.xiangjiang.dualcarbon.feed.late", sent.ApplicationProperties["cloudEvents_type"]);
+        var properties = Received(sent).ApplicationProperties;
+        // The dashboard's catch-all data-set rule must not take it: only the carbon office asks for late feeds.
+        Assert.Equal(["carbon-office-supply"], Hub.Reference.Subscribers.Subscribers.Where(s => SqlFilter.Evaluate(s.SqlFilter, properties)).Select(s => s.Name));
+    }
+
+    [Fact]
+    public async Task Publish_DataSetEvent_NotTakenByASubscriptionAskingOnlyForFeedLate()
+    {
+        var properties = Received(await PublishAsync(Q4Version2, QuarterCarbonIn430104)).ApplicationProperties;
+        Assert.Equal("dataset-published", properties["type"]);
+        Assert.False(SqlFilter.Evaluate(Hub.Reference.Subscribers.Subscribers.Single(s => s.Name == "carbon-office-supply").SqlFilter, properties));
     }
 
     private static string[] ListOf(object delimited) => ((string)delimited).Split(',', StringSplitOptions.RemoveEmptyEntries);

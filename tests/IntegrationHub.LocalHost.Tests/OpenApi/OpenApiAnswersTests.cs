@@ -110,6 +110,8 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
             ("/api/datasets/2024-Q4/versions/1", 200), ("/api/datasets/2024-Q4/versions/2?area=XJNA", 200), ("/api/datasets/2024-Q4/versions/99", 404),
             ("/api/datasets/2024-Q4/versions/0", 400), ("/api/datasets/2024-Q4/diff?from=1&to=2", 200), ("/api/datasets/2024-Q4/diff?from=2&to=2", 400),
             ("/api/datasets/2019-Q1/diff?from=1&to=2", 404),
+            ("/api/supply", 200), ("/api/supply?source=power-grid&from=2024-Q4&to=2025", 200), ("/api/supply?source=water", 400),
+            ("/api/supply?from=2025-03&to=2025-01", 400),
         })
         {
             var answer = await CallAsync(judge, HttpMethod.Get, path);

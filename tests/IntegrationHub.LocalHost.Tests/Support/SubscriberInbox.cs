@@ -10,9 +10,16 @@ namespace IntegrationHub.LocalHost.Tests.Support;
 /// A subscriber of the reference subscribers file and the test's own reading of its filter, from the contract:
 /// fields are ANDed; within a field any value matches (period kind equal, an area among the event's areas, an
 /// indicator id of the event's changed indicators starting with the prefix); an absent or empty field matches all.
+/// <c>eventTypes</c> lists the events it takes; absent, data sets only.
 /// </summary>
 public sealed record Subscriber(string Name, IReadOnlyList<string> PeriodKinds, IReadOnlyList<string> Areas, IReadOnlyList<string> IndicatorPrefixes)
 {
+    public IReadOnlyList<string> EventTypes { get; init; } = [];
+
+    public bool WantsDatasets => EventTypes.Count == 0 || EventTypes.Contains("dataset-published");
+
+    public bool WantsLateFeeds => EventTypes.Contains("feed-late");
+
     /// <summary>The subscriber's Azurite queue, as the task states it: <c>sub-{subscriber name}</c>.</summary>
     public string Queue => "sub-" + Name;
 
@@ -22,12 +29,16 @@ public sealed record Subscriber(string Name, IReadOnlyList<string> PeriodKinds, 
         return [.. document.RootElement.GetProperty("subscribers").EnumerateArray().Select(s =>
         {
             var filter = s.GetProperty("filter");
-            return new Subscriber(s.GetProperty("name").GetString()!, List(filter, "periodKinds"), List(filter, "areas"), List(filter, "indicatorPrefixes"));
+            return new Subscriber(s.GetProperty("name").GetString()!, List(filter, "periodKinds"), List(filter, "areas"), List(filter, "indicatorPrefixes"))
+            {
+                EventTypes = List(s, "eventTypes"),
+            };
         })];
     }
 
     public bool Matches(string periodKind, IReadOnlyCollection<string> areas, IReadOnlyCollection<string> indicatorIds) =>
-        (PeriodKinds.Count == 0 || PeriodKinds.Contains(periodKind))
+        WantsDatasets
+        && (PeriodKinds.Count == 0 || PeriodKinds.Contains(periodKind))
         && (Areas.Count == 0 || Areas.Any(areas.Contains))
         && (IndicatorPrefixes.Count == 0 || IndicatorPrefixes.Any(p => indicatorIds.Any(id => id.StartsWith(p, StringComparison.Ordinal))));
 

@@ -38,6 +38,14 @@ namespace IntegrationHub.Client.Models
 #endif
         /// <summary>A 429: seconds to wait, as the `Retry-After` header says.</summary>
         public int? RetryAfter { get; set; }
+        /// <summary>The rule the input breaks (`rule:…`), when the problem names one.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Rule { get; set; }
+#nullable restore
+#else
+        public string Rule { get; set; }
+#endif
         /// <summary>The HTTP status.</summary>
         public int? Status { get; set; }
         /// <summary>A short summary of the problem.</summary>
@@ -85,6 +93,7 @@ namespace IntegrationHub.Client.Models
                 { "detail", n => { Detail = n.GetStringValue(); } },
                 { "parameter", n => { Parameter = n.GetStringValue(); } },
                 { "retryAfter", n => { RetryAfter = n.GetIntValue(); } },
+                { "rule", n => { Rule = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetIntValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
@@ -101,6 +110,7 @@ namespace IntegrationHub.Client.Models
             writer.WriteStringValue("detail", Detail);
             writer.WriteStringValue("parameter", Parameter);
             writer.WriteIntValue("retryAfter", RetryAfter);
+            writer.WriteStringValue("rule", Rule);
             writer.WriteIntValue("status", Status);
             writer.WriteStringValue("title", Title);
             writer.WriteStringValue("type", Type);

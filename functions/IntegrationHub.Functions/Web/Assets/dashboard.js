@@ -28,6 +28,18 @@
     targetsArea: [(a) => `${a}, this period`, (a) => `${a}，本期`],
     target: ['Target', '目标'],
     indicator: ['Indicator', '指标'],
+    supply: ['Supply calendar', '报送日历'],
+    supplyNote: [(n) => `each source's last ${n} periods; due days in China time; a cell's title lists its feeds`,
+      (n) => `各来源最近 ${n} 个报告期；报送期限为北京时间；悬停查看报送记录`],
+    source: ['Source', '来源'],
+    periods: ['Periods', '报告期'],
+    month: ['Month', '月度'],
+    revisions: ['Revisions and late feeds', '修订与逾期记录'],
+    noRevisions: ['No revised or late feed yet.', '尚无修订或逾期报送。'],
+    dueByHeader: ['Due by', '报送期限'],
+    dueBy: [(d) => `due by ${d}`, (d) => `${d}前报送`],
+    feeds: ['Feeds received', '已收数据'],
+    readingSupply: ['Reading the supply calendar', '读取报送日历'],
     rule: ['Rule', '规则'],
     basis: ['Basis', '评价口径'],
     requiredNow: ['Required now', '当前应达'],
@@ -196,6 +208,8 @@
     checkedAt: null,
     areas: null, // code -> {code, nameZh, nameEn, kind, parent, overlay, order}, from GET areas; null until read
     areasError: null,
+    supply: null, // GET supply: {timeZone, agreement, rules, counts, cells}
+    supplyEtag: null,
   };
 
   // Indicator names: the page's language first, the other one below it.
@@ -257,6 +271,7 @@
     }
     applyLanguage();
     render();
+    renderSupply();
   });
 
   // ---- loading ----------------------------------------------------------------------------------------------
@@ -665,6 +680,85 @@
     return ticks;
   }
 
+  // ---- supply calendar --------------------------------------------------------------------------------------
+
+  const SUPPLY_PERIODS = 12;
+  const SOURCES = {
+    statistics: ['Statistics bureau', '统计局'],
+    'power-grid': ['Power grid', '电网'],
+    transport: ['Transport', '交通'],
+    environment: ['Environment', '生态环境'],
+  };
+  const SUPPLY_STATES = {
+    pending: ['pending', '未到期'],
+    received: ['received', '按期'],
+    revised: ['revised', '已修订'],
+    late: ['late', '逾期'],
+    missing: ['missing', '未报送'],
+  };
+  const sourceName = (source) => (SOURCES[source] ? SOURCES[source][lang === 'zh' ? 1 : 0] : source);
+  // The state's English word always shows (it is the API's), the Chinese one beside it in Chinese mode.
+  const stateWord = (st) => (SUPPLY_STATES[st] ? (lang === 'zh' ? `${SUPPLY_STATES[st][1]} ${st}` : st) : st);
+  const feedLine = (f) => `r${f.revision} ${f.receivedAt ? formatTime(f.receivedAt) : '–'} (${f.feedId})`;
+
+  /** The calendar (GET supply), with If-None-Match; true when it changed. */
+  async function loadSupply(conditional) {
+    const options = conditional && state.supplyEtag ? { headers: { 'If-None-Match': state.supplyEtag } } : {};
+    const answer = await request('supply', options);
+    if (answer.status === 304) return false;
+    state.supply = answer.body;
+    state.supplyEtag = answer.etag;
+    return true;
+  }
+
+  function supplyCell(c) {
+    const feeds = listOf(c, 'feeds');
+    return el('div', {
+      class: ['supply-cell', c.state],
+      dataset: { source: c.source, period: c.period, state: c.state },
+      title: [`${sourceName(c.source)} ${c.period} · ${T('dueBy', c.dueBy)}`, ...feeds.map(feedLine)].join('\n'),
+    },
+    el('div', { class: 'mono small' }, c.period),
+    el('span', { class: ['badge', c.state] }, stateWord(c.state)),
+    feeds.length > 1 ? el('div', { class: 'small muted' }, feeds.map((f) => `r${f.revision}`).join(' → ')) : null);
+  }
+
+  /** Source × period: one row per source and period kind (its last periods), then every revised or late period's feeds. */
+  function renderSupply() {
+    const body = state.supply;
+    $('supply-section').hidden = !body;
+    if (!body) return;
+    $('supply-note').textContent = T('supplyNote', SUPPLY_PERIODS);
+    const counts = body.counts || {};
+    $('supply-counts').replaceChildren(...Object.keys(SUPPLY_STATES).map((st) =>
+      el('span', { class: ['badge', st], dataset: { count: st } }, `${stateWord(st)} ${counts[st] ?? 0}`)));
+    const cells = listOf(body, 'cells');
+    const rows = listOf(body, 'rules').map((rule) => el('tr', { dataset: { source: rule.source, kind: rule.periodKind } },
+      el('th', { scope: 'row' }, sourceName(rule.source), el('div', { class: 'small muted' }, T(rule.periodKind))),
+      el('td', {}, el('div', { class: 'supply-row' },
+        ...cells.filter((c) => c.source === rule.source && c.periodKind === rule.periodKind).slice(-SUPPLY_PERIODS).map(supplyCell)))));
+    $('supply').tBodies[0].replaceChildren(...rows);
+    const notable = cells.filter((c) => c.state === 'late' || c.state === 'revised')
+      .sort((a, b) => String(b.dueAt).localeCompare(String(a.dueAt)));
+    $('supply-history').tBodies[0].replaceChildren(...(notable.length
+      ? notable.map((c) => el('tr', { dataset: { source: c.source, period: c.period, state: c.state } },
+        el('td', {}, sourceName(c.source)),
+        el('td', { class: 'mono' }, c.period),
+        el('td', {}, c.dueBy),
+        el('td', {}, el('span', { class: ['badge', c.state] }, stateWord(c.state))),
+        el('td', { class: 'small' }, ...listOf(c, 'feeds').map((f) => el('div', {}, feedLine(f))))))
+      : [el('tr', {}, el('td', { colspan: 5, class: 'empty' }, T('noRevisions')))]));
+  }
+
+  /** The calendar never blocks the data sets: a failure shows, and the next poll tries again. */
+  async function refreshSupply(conditional) {
+    try {
+      if (await loadSupply(conditional)) renderSupply();
+    } catch (err) {
+      show(message, errorBlock(err, T('readingSupply')));
+    }
+  }
+
   // ---- refreshing -------------------------------------------------------------------------------------------
 
   async function refreshAll() {
@@ -699,6 +793,7 @@
 
   /** One poll: the current data set and the list, each with If-None-Match; a changed answer re-renders. */
   async function poll() {
+    await refreshSupply(true);
     try {
       const namesArrived = !state.areas && (await tryLoadAreas());
       const listChanged = await loadList(true);
@@ -726,6 +821,7 @@
   applyLanguage();
   readLocation();
   tryLoadAreas()
+    .then(() => refreshSupply(false))
     .then(() => refreshAll())
     .then(() => {
       if (!state.areas && state.areasError) show(message, errorBlock(state.areasError, T('readingAreas')));
