@@ -12,7 +12,7 @@ namespace IntegrationHub.Client.Models
     public partial class AuditLog_entries : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>`push`, `validate`, `read` (an ops read), or an ops action (`pull`, `replay`, `reprocess`, …).</summary>
+        /// <summary>`push`, `validate`, `read` (an ops read), or an ops action (`pull`, `replay`, `reprocess`, `redeliver`, …).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Action { get; set; }

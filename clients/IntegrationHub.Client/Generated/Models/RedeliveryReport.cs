@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// What a redelivery sent.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class RedeliveryReport : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -23,7 +22,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string ContinueSince { get; set; }
 #endif
-        /// <summary>The ids sent, oldest first.</summary>
+        /// <summary>The eventIds property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<string>? EventIds { get; set; }
@@ -35,9 +34,9 @@ namespace IntegrationHub.Client.Models
         public int? Matched { get; set; }
         /// <summary>Matched but not sent (over `limit`).</summary>
         public int? Remaining { get; set; }
-        /// <summary>Events sent by this call.</summary>
+        /// <summary>The sent property</summary>
         public int? Sent { get; set; }
-        /// <summary>The time asked for (an event id given as `since` stands for its announcement time).</summary>
+        /// <summary>The since property</summary>
         public DateTimeOffset? Since { get; set; }
         /// <summary>The subscriber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

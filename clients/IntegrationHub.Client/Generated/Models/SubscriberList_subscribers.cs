@@ -38,7 +38,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Description { get; set; }
 #endif
-        /// <summary>Fields AND, values of a field OR; empty or absent: no constraint.</summary>
+        /// <summary>The filter property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::IntegrationHub.Client.Models.SubscriberList_subscribers_filter? Filter { get; set; }
@@ -46,7 +46,7 @@ namespace IntegrationHub.Client.Models
 #else
         public global::IntegrationHub.Client.Models.SubscriberList_subscribers_filter Filter { get; set; }
 #endif
-        /// <summary>One event sent to one subscriber.</summary>
+        /// <summary>The lastDelivery property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::IntegrationHub.Client.Models.SubscriberList_subscribers_lastDelivery? LastDelivery { get; set; }

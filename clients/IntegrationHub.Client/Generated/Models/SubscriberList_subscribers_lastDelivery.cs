@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// One event sent to one subscriber.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class SubscriberList_subscribers_lastDelivery : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -43,7 +42,7 @@ namespace IntegrationHub.Client.Models
         public bool? Redelivery { get; set; }
         /// <summary>When it was sent (for a webhook: when the receiver answered 2xx).</summary>
         public DateTimeOffset? SentAt { get; set; }
-        /// <summary>The CloudEvent type.</summary>
+        /// <summary>The type property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Type { get; set; }

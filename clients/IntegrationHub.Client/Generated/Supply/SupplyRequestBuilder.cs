@@ -36,18 +36,18 @@ namespace IntegrationHub.Client.Supply
         /// <summary>
         /// Per source and period, from each source&apos;s first expected period to the one under way (China time): when its feed is due (the supply reference file) and whether it is pending, received, revised, late or missing, with every accepted feed and when it arrived. Read without a key, like the data sets. The ETag changes when a cell does: a feed arrives or a due day ends.
         /// </summary>
-        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SupplyCalendar"/></returns>
+        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SupplyAnswer"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::IntegrationHub.Client.Models.Problem">When receiving a 400 status code</exception>
         /// <exception cref="global::IntegrationHub.Client.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::IntegrationHub.Client.Models.SupplyCalendar?> GetAsync(Action<RequestConfiguration<global::IntegrationHub.Client.Supply.SupplyRequestBuilder.SupplyRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::IntegrationHub.Client.Models.SupplyAnswer?> GetAsync(Action<RequestConfiguration<global::IntegrationHub.Client.Supply.SupplyRequestBuilder.SupplyRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::IntegrationHub.Client.Models.SupplyCalendar> GetAsync(Action<RequestConfiguration<global::IntegrationHub.Client.Supply.SupplyRequestBuilder.SupplyRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::IntegrationHub.Client.Models.SupplyAnswer> GetAsync(Action<RequestConfiguration<global::IntegrationHub.Client.Supply.SupplyRequestBuilder.SupplyRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -56,7 +56,7 @@ namespace IntegrationHub.Client.Supply
                 { "400", global::IntegrationHub.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::IntegrationHub.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::IntegrationHub.Client.Models.SupplyCalendar>(requestInfo, global::IntegrationHub.Client.Models.SupplyCalendar.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::IntegrationHub.Client.Models.SupplyAnswer>(requestInfo, global::IntegrationHub.Client.Models.SupplyAnswer.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Per source and period, from each source&apos;s first expected period to the one under way (China time): when its feed is due (the supply reference file) and whether it is pending, received, revised, late or missing, with every accepted feed and when it arrived. Read without a key, like the data sets. The ETag changes when a cell does: a feed arrives or a due day ends.

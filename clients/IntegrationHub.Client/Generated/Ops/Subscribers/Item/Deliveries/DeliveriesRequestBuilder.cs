@@ -36,7 +36,7 @@ namespace IntegrationHub.Client.Ops.Subscribers.Item.Deliveries
         /// <summary>
         /// Every event sent to the subscriber (published or redelivered), newest first, a page at a time: event id, type, data-set period and version, when, and how.
         /// </summary>
-        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SubscriberDeliveries"/></returns>
+        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SubscriberDeliveryPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::IntegrationHub.Client.Models.Problem">When receiving a 400 status code</exception>
@@ -47,11 +47,11 @@ namespace IntegrationHub.Client.Ops.Subscribers.Item.Deliveries
         /// <exception cref="global::IntegrationHub.Client.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::IntegrationHub.Client.Models.SubscriberDeliveries?> GetAsync(Action<RequestConfiguration<global::IntegrationHub.Client.Ops.Subscribers.Item.Deliveries.DeliveriesRequestBuilder.DeliveriesRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::IntegrationHub.Client.Models.SubscriberDeliveryPage?> GetAsync(Action<RequestConfiguration<global::IntegrationHub.Client.Ops.Subscribers.Item.Deliveries.DeliveriesRequestBuilder.DeliveriesRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::IntegrationHub.Client.Models.SubscriberDeliveries> GetAsync(Action<RequestConfiguration<global::IntegrationHub.Client.Ops.Subscribers.Item.Deliveries.DeliveriesRequestBuilder.DeliveriesRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::IntegrationHub.Client.Models.SubscriberDeliveryPage> GetAsync(Action<RequestConfiguration<global::IntegrationHub.Client.Ops.Subscribers.Item.Deliveries.DeliveriesRequestBuilder.DeliveriesRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -64,7 +64,7 @@ namespace IntegrationHub.Client.Ops.Subscribers.Item.Deliveries
                 { "429", global::IntegrationHub.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::IntegrationHub.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::IntegrationHub.Client.Models.SubscriberDeliveries>(requestInfo, global::IntegrationHub.Client.Models.SubscriberDeliveries.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::IntegrationHub.Client.Models.SubscriberDeliveryPage>(requestInfo, global::IntegrationHub.Client.Models.SubscriberDeliveryPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Every event sent to the subscriber (published or redelivered), newest first, a page at a time: event id, type, data-set period and version, when, and how.

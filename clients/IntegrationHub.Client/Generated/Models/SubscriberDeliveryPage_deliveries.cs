@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// One event sent to one subscriber.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class SubscriberDeliveries_deliveries : IAdditionalDataHolder, IParsable
+    #pragma warning disable CS1591
+    public partial class SubscriberDeliveryPage_deliveries : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -43,7 +42,7 @@ namespace IntegrationHub.Client.Models
         public bool? Redelivery { get; set; }
         /// <summary>When it was sent (for a webhook: when the receiver answered 2xx).</summary>
         public DateTimeOffset? SentAt { get; set; }
-        /// <summary>The CloudEvent type.</summary>
+        /// <summary>The type property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Type { get; set; }
@@ -54,21 +53,21 @@ namespace IntegrationHub.Client.Models
         /// <summary>The version property</summary>
         public int? Version { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.SubscriberDeliveries_deliveries"/> and sets the default values.
+        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.SubscriberDeliveryPage_deliveries"/> and sets the default values.
         /// </summary>
-        public SubscriberDeliveries_deliveries()
+        public SubscriberDeliveryPage_deliveries()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SubscriberDeliveries_deliveries"/></returns>
+        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SubscriberDeliveryPage_deliveries"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::IntegrationHub.Client.Models.SubscriberDeliveries_deliveries CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::IntegrationHub.Client.Models.SubscriberDeliveryPage_deliveries CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::IntegrationHub.Client.Models.SubscriberDeliveries_deliveries();
+            return new global::IntegrationHub.Client.Models.SubscriberDeliveryPage_deliveries();
         }
         /// <summary>
         /// The deserialization information for the current model

@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// A page of what one subscriber was sent, newest first.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class SubscriberDeliveries : IAdditionalDataHolder, IParsable
+    #pragma warning disable CS1591
+    public partial class SubscriberDeliveryPage : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -26,10 +25,10 @@ namespace IntegrationHub.Client.Models
         /// <summary>The deliveries property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::IntegrationHub.Client.Models.SubscriberDeliveries_deliveries>? Deliveries { get; set; }
+        public List<global::IntegrationHub.Client.Models.SubscriberDeliveryPage_deliveries>? Deliveries { get; set; }
 #nullable restore
 #else
-        public List<global::IntegrationHub.Client.Models.SubscriberDeliveries_deliveries> Deliveries { get; set; }
+        public List<global::IntegrationHub.Client.Models.SubscriberDeliveryPage_deliveries> Deliveries { get; set; }
 #endif
         /// <summary>The subscriber property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -40,21 +39,21 @@ namespace IntegrationHub.Client.Models
         public string Subscriber { get; set; }
 #endif
         /// <summary>
-        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.SubscriberDeliveries"/> and sets the default values.
+        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.SubscriberDeliveryPage"/> and sets the default values.
         /// </summary>
-        public SubscriberDeliveries()
+        public SubscriberDeliveryPage()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SubscriberDeliveries"/></returns>
+        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SubscriberDeliveryPage"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::IntegrationHub.Client.Models.SubscriberDeliveries CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::IntegrationHub.Client.Models.SubscriberDeliveryPage CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::IntegrationHub.Client.Models.SubscriberDeliveries();
+            return new global::IntegrationHub.Client.Models.SubscriberDeliveryPage();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -65,7 +64,7 @@ namespace IntegrationHub.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "continuationToken", n => { ContinuationToken = n.GetStringValue(); } },
-                { "deliveries", n => { Deliveries = n.GetCollectionOfObjectValues<global::IntegrationHub.Client.Models.SubscriberDeliveries_deliveries>(global::IntegrationHub.Client.Models.SubscriberDeliveries_deliveries.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "deliveries", n => { Deliveries = n.GetCollectionOfObjectValues<global::IntegrationHub.Client.Models.SubscriberDeliveryPage_deliveries>(global::IntegrationHub.Client.Models.SubscriberDeliveryPage_deliveries.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "subscriber", n => { Subscriber = n.GetStringValue(); } },
             };
         }
@@ -77,7 +76,7 @@ namespace IntegrationHub.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("continuationToken", ContinuationToken);
-            writer.WriteCollectionOfObjectValues<global::IntegrationHub.Client.Models.SubscriberDeliveries_deliveries>("deliveries", Deliveries);
+            writer.WriteCollectionOfObjectValues<global::IntegrationHub.Client.Models.SubscriberDeliveryPage_deliveries>("deliveries", Deliveries);
             writer.WriteStringValue("subscriber", Subscriber);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// The supply calendar: the due rules, the count of cells per state, and one cell per source and period asked for.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class SupplyCalendar : IAdditionalDataHolder, IParsable
+    #pragma warning disable CS1591
+    public partial class SupplyAnswer : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -26,26 +25,26 @@ namespace IntegrationHub.Client.Models
         /// <summary>The cells property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::IntegrationHub.Client.Models.SupplyCalendar_cells>? Cells { get; set; }
+        public List<global::IntegrationHub.Client.Models.SupplyAnswer_cells>? Cells { get; set; }
 #nullable restore
 #else
-        public List<global::IntegrationHub.Client.Models.SupplyCalendar_cells> Cells { get; set; }
+        public List<global::IntegrationHub.Client.Models.SupplyAnswer_cells> Cells { get; set; }
 #endif
-        /// <summary>Cells per state.</summary>
+        /// <summary>Cells per state: `pending`, `received`, `revised`, `late`, `missing`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::IntegrationHub.Client.Models.SupplyCalendar_counts? Counts { get; set; }
+        public global::IntegrationHub.Client.Models.SupplyAnswer_counts? Counts { get; set; }
 #nullable restore
 #else
-        public global::IntegrationHub.Client.Models.SupplyCalendar_counts Counts { get; set; }
+        public global::IntegrationHub.Client.Models.SupplyAnswer_counts Counts { get; set; }
 #endif
         /// <summary>The rules property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::IntegrationHub.Client.Models.SupplyCalendar_rules>? Rules { get; set; }
+        public List<global::IntegrationHub.Client.Models.SupplyAnswer_rules>? Rules { get; set; }
 #nullable restore
 #else
-        public List<global::IntegrationHub.Client.Models.SupplyCalendar_rules> Rules { get; set; }
+        public List<global::IntegrationHub.Client.Models.SupplyAnswer_rules> Rules { get; set; }
 #endif
         /// <summary>The departments&apos; calendar, `+08:00` (China time): due days end at its midnight.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -56,21 +55,21 @@ namespace IntegrationHub.Client.Models
         public string TimeZone { get; set; }
 #endif
         /// <summary>
-        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.SupplyCalendar"/> and sets the default values.
+        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.SupplyAnswer"/> and sets the default values.
         /// </summary>
-        public SupplyCalendar()
+        public SupplyAnswer()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SupplyCalendar"/></returns>
+        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SupplyAnswer"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::IntegrationHub.Client.Models.SupplyCalendar CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::IntegrationHub.Client.Models.SupplyAnswer CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::IntegrationHub.Client.Models.SupplyCalendar();
+            return new global::IntegrationHub.Client.Models.SupplyAnswer();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -81,9 +80,9 @@ namespace IntegrationHub.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "agreement", n => { Agreement = n.GetStringValue(); } },
-                { "cells", n => { Cells = n.GetCollectionOfObjectValues<global::IntegrationHub.Client.Models.SupplyCalendar_cells>(global::IntegrationHub.Client.Models.SupplyCalendar_cells.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "counts", n => { Counts = n.GetObjectValue<global::IntegrationHub.Client.Models.SupplyCalendar_counts>(global::IntegrationHub.Client.Models.SupplyCalendar_counts.CreateFromDiscriminatorValue); } },
-                { "rules", n => { Rules = n.GetCollectionOfObjectValues<global::IntegrationHub.Client.Models.SupplyCalendar_rules>(global::IntegrationHub.Client.Models.SupplyCalendar_rules.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "cells", n => { Cells = n.GetCollectionOfObjectValues<global::IntegrationHub.Client.Models.SupplyAnswer_cells>(global::IntegrationHub.Client.Models.SupplyAnswer_cells.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "counts", n => { Counts = n.GetObjectValue<global::IntegrationHub.Client.Models.SupplyAnswer_counts>(global::IntegrationHub.Client.Models.SupplyAnswer_counts.CreateFromDiscriminatorValue); } },
+                { "rules", n => { Rules = n.GetCollectionOfObjectValues<global::IntegrationHub.Client.Models.SupplyAnswer_rules>(global::IntegrationHub.Client.Models.SupplyAnswer_rules.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "timeZone", n => { TimeZone = n.GetStringValue(); } },
             };
         }
@@ -95,9 +94,9 @@ namespace IntegrationHub.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("agreement", Agreement);
-            writer.WriteCollectionOfObjectValues<global::IntegrationHub.Client.Models.SupplyCalendar_cells>("cells", Cells);
-            writer.WriteObjectValue<global::IntegrationHub.Client.Models.SupplyCalendar_counts>("counts", Counts);
-            writer.WriteCollectionOfObjectValues<global::IntegrationHub.Client.Models.SupplyCalendar_rules>("rules", Rules);
+            writer.WriteCollectionOfObjectValues<global::IntegrationHub.Client.Models.SupplyAnswer_cells>("cells", Cells);
+            writer.WriteObjectValue<global::IntegrationHub.Client.Models.SupplyAnswer_counts>("counts", Counts);
+            writer.WriteCollectionOfObjectValues<global::IntegrationHub.Client.Models.SupplyAnswer_rules>("rules", Rules);
             writer.WriteStringValue("timeZone", TimeZone);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -7,54 +7,41 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// Entra ID sign-in with MSAL.js; null when it is not configured.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class ConsoleSignIn_entra : IAdditionalDataHolder, IParsable
+    #pragma warning disable CS1591
+    public partial class SupplyAnswer_cells_feeds : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The tenant&apos;s sign-in address, `https://login.microsoftonline.com/{tenant}`.</summary>
+        /// <summary>The feedId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public string? Authority { get; set; }
+        public string? FeedId { get; set; }
 #nullable restore
 #else
-        public string Authority { get; set; }
+        public string FeedId { get; set; }
 #endif
-        /// <summary>The console&apos;s app registration (platform: single-page application).</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? ClientId { get; set; }
-#nullable restore
-#else
-        public string ClientId { get; set; }
-#endif
-        /// <summary>The scope of the hub&apos;s API the console asks a token for, e.g. `api://{client id}/Ops.Use`.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Scope { get; set; }
-#nullable restore
-#else
-        public string Scope { get; set; }
-#endif
+        /// <summary>The receivedAt property</summary>
+        public DateTimeOffset? ReceivedAt { get; set; }
+        /// <summary>The revision property</summary>
+        public int? Revision { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.ConsoleSignIn_entra"/> and sets the default values.
+        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.SupplyAnswer_cells_feeds"/> and sets the default values.
         /// </summary>
-        public ConsoleSignIn_entra()
+        public SupplyAnswer_cells_feeds()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::IntegrationHub.Client.Models.ConsoleSignIn_entra"/></returns>
+        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SupplyAnswer_cells_feeds"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::IntegrationHub.Client.Models.ConsoleSignIn_entra CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::IntegrationHub.Client.Models.SupplyAnswer_cells_feeds CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::IntegrationHub.Client.Models.ConsoleSignIn_entra();
+            return new global::IntegrationHub.Client.Models.SupplyAnswer_cells_feeds();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -64,9 +51,9 @@ namespace IntegrationHub.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "authority", n => { Authority = n.GetStringValue(); } },
-                { "clientId", n => { ClientId = n.GetStringValue(); } },
-                { "scope", n => { Scope = n.GetStringValue(); } },
+                { "feedId", n => { FeedId = n.GetStringValue(); } },
+                { "receivedAt", n => { ReceivedAt = n.GetDateTimeOffsetValue(); } },
+                { "revision", n => { Revision = n.GetIntValue(); } },
             };
         }
         /// <summary>
@@ -76,9 +63,9 @@ namespace IntegrationHub.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("authority", Authority);
-            writer.WriteStringValue("clientId", ClientId);
-            writer.WriteStringValue("scope", Scope);
+            writer.WriteStringValue("feedId", FeedId);
+            writer.WriteDateTimeOffsetValue("receivedAt", ReceivedAt);
+            writer.WriteIntValue("revision", Revision);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

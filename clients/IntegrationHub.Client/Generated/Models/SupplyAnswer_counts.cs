@@ -8,41 +8,29 @@ using System;
 namespace IntegrationHub.Client.Models
 {
     /// <summary>
-    /// An accepted feed of the period, first received first.
+    /// Cells per state: `pending`, `received`, `revised`, `late`, `missing`.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class SupplyCalendar_cells_feeds : IAdditionalDataHolder, IParsable
+    public partial class SupplyAnswer_counts : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The feedId property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? FeedId { get; set; }
-#nullable restore
-#else
-        public string FeedId { get; set; }
-#endif
-        /// <summary>Null for feeds recorded before the ledger kept the received time.</summary>
-        public DateTimeOffset? ReceivedAt { get; set; }
-        /// <summary>The revision property</summary>
-        public int? Revision { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.SupplyCalendar_cells_feeds"/> and sets the default values.
+        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.SupplyAnswer_counts"/> and sets the default values.
         /// </summary>
-        public SupplyCalendar_cells_feeds()
+        public SupplyAnswer_counts()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SupplyCalendar_cells_feeds"/></returns>
+        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SupplyAnswer_counts"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::IntegrationHub.Client.Models.SupplyCalendar_cells_feeds CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::IntegrationHub.Client.Models.SupplyAnswer_counts CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::IntegrationHub.Client.Models.SupplyCalendar_cells_feeds();
+            return new global::IntegrationHub.Client.Models.SupplyAnswer_counts();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -52,9 +40,6 @@ namespace IntegrationHub.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "feedId", n => { FeedId = n.GetStringValue(); } },
-                { "receivedAt", n => { ReceivedAt = n.GetDateTimeOffsetValue(); } },
-                { "revision", n => { Revision = n.GetIntValue(); } },
             };
         }
         /// <summary>
@@ -64,9 +49,6 @@ namespace IntegrationHub.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("feedId", FeedId);
-            writer.WriteDateTimeOffsetValue("receivedAt", ReceivedAt);
-            writer.WriteIntValue("revision", Revision);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

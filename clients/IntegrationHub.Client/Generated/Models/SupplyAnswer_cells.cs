@@ -2,31 +2,35 @@
 #pragma warning disable CS0618
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
-using Microsoft.Kiota.Abstractions;
 using System.Collections.Generic;
 using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// One source and period. `pending`: not due, nothing received; `received`: one feed, on time; `revised`: on time, then later feeds; `late`: the first feed after `dueAt`; `missing`: `dueAt` passed, nothing received.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class SupplyCalendar_cells : IAdditionalDataHolder, IParsable
+    #pragma warning disable CS1591
+    public partial class SupplyAnswer_cells : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>From this instant a feed is late: the end of `dueBy`, China time.</summary>
+        /// <summary>The dueAt property</summary>
         public DateTimeOffset? DueAt { get; set; }
-        /// <summary>The last day (China time) a feed is on time.</summary>
-        public Date? DueBy { get; set; }
+        /// <summary>The dueBy property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? DueBy { get; set; }
+#nullable restore
+#else
+        public string DueBy { get; set; }
+#endif
         /// <summary>The feeds property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::IntegrationHub.Client.Models.SupplyCalendar_cells_feeds>? Feeds { get; set; }
+        public List<global::IntegrationHub.Client.Models.SupplyAnswer_cells_feeds>? Feeds { get; set; }
 #nullable restore
 #else
-        public List<global::IntegrationHub.Client.Models.SupplyCalendar_cells_feeds> Feeds { get; set; }
+        public List<global::IntegrationHub.Client.Models.SupplyAnswer_cells_feeds> Feeds { get; set; }
 #endif
         /// <summary>The period property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -37,8 +41,14 @@ namespace IntegrationHub.Client.Models
         public string Period { get; set; }
 #endif
         /// <summary>The periodKind property</summary>
-        public global::IntegrationHub.Client.Models.SupplyCalendar_cells_periodKind? PeriodKind { get; set; }
-        /// <summary>When the first feed arrived (the hub&apos;s clock); null when none has.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? PeriodKind { get; set; }
+#nullable restore
+#else
+        public string PeriodKind { get; set; }
+#endif
+        /// <summary>The receivedAt property</summary>
         public DateTimeOffset? ReceivedAt { get; set; }
         /// <summary>The source property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -49,23 +59,23 @@ namespace IntegrationHub.Client.Models
         public string Source { get; set; }
 #endif
         /// <summary>The state property</summary>
-        public global::IntegrationHub.Client.Models.SupplyCalendar_cells_state? State { get; set; }
+        public global::IntegrationHub.Client.Models.SupplyAnswer_cells_state? State { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.SupplyCalendar_cells"/> and sets the default values.
+        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.SupplyAnswer_cells"/> and sets the default values.
         /// </summary>
-        public SupplyCalendar_cells()
+        public SupplyAnswer_cells()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SupplyCalendar_cells"/></returns>
+        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SupplyAnswer_cells"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::IntegrationHub.Client.Models.SupplyCalendar_cells CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::IntegrationHub.Client.Models.SupplyAnswer_cells CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::IntegrationHub.Client.Models.SupplyCalendar_cells();
+            return new global::IntegrationHub.Client.Models.SupplyAnswer_cells();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -76,13 +86,13 @@ namespace IntegrationHub.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "dueAt", n => { DueAt = n.GetDateTimeOffsetValue(); } },
-                { "dueBy", n => { DueBy = n.GetDateValue(); } },
-                { "feeds", n => { Feeds = n.GetCollectionOfObjectValues<global::IntegrationHub.Client.Models.SupplyCalendar_cells_feeds>(global::IntegrationHub.Client.Models.SupplyCalendar_cells_feeds.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "dueBy", n => { DueBy = n.GetStringValue(); } },
+                { "feeds", n => { Feeds = n.GetCollectionOfObjectValues<global::IntegrationHub.Client.Models.SupplyAnswer_cells_feeds>(global::IntegrationHub.Client.Models.SupplyAnswer_cells_feeds.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "period", n => { Period = n.GetStringValue(); } },
-                { "periodKind", n => { PeriodKind = n.GetEnumValue<global::IntegrationHub.Client.Models.SupplyCalendar_cells_periodKind>(); } },
+                { "periodKind", n => { PeriodKind = n.GetStringValue(); } },
                 { "receivedAt", n => { ReceivedAt = n.GetDateTimeOffsetValue(); } },
                 { "source", n => { Source = n.GetStringValue(); } },
-                { "state", n => { State = n.GetEnumValue<global::IntegrationHub.Client.Models.SupplyCalendar_cells_state>(); } },
+                { "state", n => { State = n.GetEnumValue<global::IntegrationHub.Client.Models.SupplyAnswer_cells_state>(); } },
             };
         }
         /// <summary>
@@ -93,13 +103,13 @@ namespace IntegrationHub.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("dueAt", DueAt);
-            writer.WriteDateValue("dueBy", DueBy);
-            writer.WriteCollectionOfObjectValues<global::IntegrationHub.Client.Models.SupplyCalendar_cells_feeds>("feeds", Feeds);
+            writer.WriteStringValue("dueBy", DueBy);
+            writer.WriteCollectionOfObjectValues<global::IntegrationHub.Client.Models.SupplyAnswer_cells_feeds>("feeds", Feeds);
             writer.WriteStringValue("period", Period);
-            writer.WriteEnumValue<global::IntegrationHub.Client.Models.SupplyCalendar_cells_periodKind>("periodKind", PeriodKind);
+            writer.WriteStringValue("periodKind", PeriodKind);
             writer.WriteDateTimeOffsetValue("receivedAt", ReceivedAt);
             writer.WriteStringValue("source", Source);
-            writer.WriteEnumValue<global::IntegrationHub.Client.Models.SupplyCalendar_cells_state>("state", State);
+            writer.WriteEnumValue<global::IntegrationHub.Client.Models.SupplyAnswer_cells_state>("state", State);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -8,39 +8,53 @@ using System;
 namespace IntegrationHub.Client.Models
 {
     /// <summary>
-    /// How the ops console signs people in.
+    /// Entra ID sign-in with MSAL.js; null when it is not configured.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class ConsoleSignIn : IAdditionalDataHolder, IParsable
+    public partial class ConsoleSignInAnswer_entra : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>Entra ID sign-in with MSAL.js; null when it is not configured.</summary>
+        /// <summary>The tenant&apos;s sign-in address, `https://login.microsoftonline.com/{tenant}`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::IntegrationHub.Client.Models.ConsoleSignIn_entra? Entra { get; set; }
+        public string? Authority { get; set; }
 #nullable restore
 #else
-        public global::IntegrationHub.Client.Models.ConsoleSignIn_entra Entra { get; set; }
+        public string Authority { get; set; }
 #endif
-        /// <summary>Whether the hub accepts the ops key here: false in Azure unless `Access__AllowOpsKeyInAzure`.</summary>
-        public bool? OpsKey { get; set; }
+        /// <summary>The console&apos;s app registration (platform: single-page application).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ClientId { get; set; }
+#nullable restore
+#else
+        public string ClientId { get; set; }
+#endif
+        /// <summary>The scope of the hub&apos;s API the console asks a token for, e.g. `api://{client id}/Ops.Use`.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Scope { get; set; }
+#nullable restore
+#else
+        public string Scope { get; set; }
+#endif
         /// <summary>
-        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.ConsoleSignIn"/> and sets the default values.
+        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.ConsoleSignInAnswer_entra"/> and sets the default values.
         /// </summary>
-        public ConsoleSignIn()
+        public ConsoleSignInAnswer_entra()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::IntegrationHub.Client.Models.ConsoleSignIn"/></returns>
+        /// <returns>A <see cref="global::IntegrationHub.Client.Models.ConsoleSignInAnswer_entra"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::IntegrationHub.Client.Models.ConsoleSignIn CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::IntegrationHub.Client.Models.ConsoleSignInAnswer_entra CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::IntegrationHub.Client.Models.ConsoleSignIn();
+            return new global::IntegrationHub.Client.Models.ConsoleSignInAnswer_entra();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -50,8 +64,9 @@ namespace IntegrationHub.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "entra", n => { Entra = n.GetObjectValue<global::IntegrationHub.Client.Models.ConsoleSignIn_entra>(global::IntegrationHub.Client.Models.ConsoleSignIn_entra.CreateFromDiscriminatorValue); } },
-                { "opsKey", n => { OpsKey = n.GetBoolValue(); } },
+                { "authority", n => { Authority = n.GetStringValue(); } },
+                { "clientId", n => { ClientId = n.GetStringValue(); } },
+                { "scope", n => { Scope = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -61,8 +76,9 @@ namespace IntegrationHub.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<global::IntegrationHub.Client.Models.ConsoleSignIn_entra>("entra", Entra);
-            writer.WriteBoolValue("opsKey", OpsKey);
+            writer.WriteStringValue("authority", Authority);
+            writer.WriteStringValue("clientId", ClientId);
+            writer.WriteStringValue("scope", Scope);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

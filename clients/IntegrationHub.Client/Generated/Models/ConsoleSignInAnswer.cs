@@ -7,40 +7,39 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// Cells per state.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class SupplyCalendar_counts : IAdditionalDataHolder, IParsable
+    #pragma warning disable CS1591
+    public partial class ConsoleSignInAnswer : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The late property</summary>
-        public int? Late { get; set; }
-        /// <summary>The missing property</summary>
-        public int? Missing { get; set; }
-        /// <summary>The pending property</summary>
-        public int? Pending { get; set; }
-        /// <summary>The received property</summary>
-        public int? Received { get; set; }
-        /// <summary>The revised property</summary>
-        public int? Revised { get; set; }
+        /// <summary>Entra ID sign-in with MSAL.js; null when it is not configured.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::IntegrationHub.Client.Models.ConsoleSignInAnswer_entra? Entra { get; set; }
+#nullable restore
+#else
+        public global::IntegrationHub.Client.Models.ConsoleSignInAnswer_entra Entra { get; set; }
+#endif
+        /// <summary>Whether the hub accepts the ops key here: false in Azure unless `Access__AllowOpsKeyInAzure`.</summary>
+        public bool? OpsKey { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.SupplyCalendar_counts"/> and sets the default values.
+        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.ConsoleSignInAnswer"/> and sets the default values.
         /// </summary>
-        public SupplyCalendar_counts()
+        public ConsoleSignInAnswer()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SupplyCalendar_counts"/></returns>
+        /// <returns>A <see cref="global::IntegrationHub.Client.Models.ConsoleSignInAnswer"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::IntegrationHub.Client.Models.SupplyCalendar_counts CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::IntegrationHub.Client.Models.ConsoleSignInAnswer CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::IntegrationHub.Client.Models.SupplyCalendar_counts();
+            return new global::IntegrationHub.Client.Models.ConsoleSignInAnswer();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -50,11 +49,8 @@ namespace IntegrationHub.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "late", n => { Late = n.GetIntValue(); } },
-                { "missing", n => { Missing = n.GetIntValue(); } },
-                { "pending", n => { Pending = n.GetIntValue(); } },
-                { "received", n => { Received = n.GetIntValue(); } },
-                { "revised", n => { Revised = n.GetIntValue(); } },
+                { "entra", n => { Entra = n.GetObjectValue<global::IntegrationHub.Client.Models.ConsoleSignInAnswer_entra>(global::IntegrationHub.Client.Models.ConsoleSignInAnswer_entra.CreateFromDiscriminatorValue); } },
+                { "opsKey", n => { OpsKey = n.GetBoolValue(); } },
             };
         }
         /// <summary>
@@ -64,11 +60,8 @@ namespace IntegrationHub.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteIntValue("late", Late);
-            writer.WriteIntValue("missing", Missing);
-            writer.WriteIntValue("pending", Pending);
-            writer.WriteIntValue("received", Received);
-            writer.WriteIntValue("revised", Revised);
+            writer.WriteObjectValue<global::IntegrationHub.Client.Models.ConsoleSignInAnswer_entra>("entra", Entra);
+            writer.WriteBoolValue("opsKey", OpsKey);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -7,15 +7,14 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>
-    /// When a source&apos;s feed for a period of one kind is due: by day `day` of the month `monthsAfter` months after the period&apos;s last month (a day past the month&apos;s length is its last day); expected from `firstPeriod` on.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class SupplyCalendar_rules : IAdditionalDataHolder, IParsable
+    #pragma warning disable CS1591
+    public partial class SupplyAnswer_rules : IAdditionalDataHolder, IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>Why this date.</summary>
+        /// <summary>The basis property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Basis { get; set; }
@@ -36,7 +35,13 @@ namespace IntegrationHub.Client.Models
         /// <summary>The monthsAfter property</summary>
         public int? MonthsAfter { get; set; }
         /// <summary>The periodKind property</summary>
-        public global::IntegrationHub.Client.Models.SupplyCalendar_rules_periodKind? PeriodKind { get; set; }
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? PeriodKind { get; set; }
+#nullable restore
+#else
+        public string PeriodKind { get; set; }
+#endif
         /// <summary>The source property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -46,21 +51,21 @@ namespace IntegrationHub.Client.Models
         public string Source { get; set; }
 #endif
         /// <summary>
-        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.SupplyCalendar_rules"/> and sets the default values.
+        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.SupplyAnswer_rules"/> and sets the default values.
         /// </summary>
-        public SupplyCalendar_rules()
+        public SupplyAnswer_rules()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SupplyCalendar_rules"/></returns>
+        /// <returns>A <see cref="global::IntegrationHub.Client.Models.SupplyAnswer_rules"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::IntegrationHub.Client.Models.SupplyCalendar_rules CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::IntegrationHub.Client.Models.SupplyAnswer_rules CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::IntegrationHub.Client.Models.SupplyCalendar_rules();
+            return new global::IntegrationHub.Client.Models.SupplyAnswer_rules();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -74,7 +79,7 @@ namespace IntegrationHub.Client.Models
                 { "day", n => { Day = n.GetIntValue(); } },
                 { "firstPeriod", n => { FirstPeriod = n.GetStringValue(); } },
                 { "monthsAfter", n => { MonthsAfter = n.GetIntValue(); } },
-                { "periodKind", n => { PeriodKind = n.GetEnumValue<global::IntegrationHub.Client.Models.SupplyCalendar_rules_periodKind>(); } },
+                { "periodKind", n => { PeriodKind = n.GetStringValue(); } },
                 { "source", n => { Source = n.GetStringValue(); } },
             };
         }
@@ -89,7 +94,7 @@ namespace IntegrationHub.Client.Models
             writer.WriteIntValue("day", Day);
             writer.WriteStringValue("firstPeriod", FirstPeriod);
             writer.WriteIntValue("monthsAfter", MonthsAfter);
-            writer.WriteEnumValue<global::IntegrationHub.Client.Models.SupplyCalendar_rules_periodKind>("periodKind", PeriodKind);
+            writer.WriteStringValue("periodKind", PeriodKind);
             writer.WriteStringValue("source", Source);
             writer.WriteAdditionalData(AdditionalData);
         }

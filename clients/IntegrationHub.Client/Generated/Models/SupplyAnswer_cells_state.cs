@@ -5,20 +5,28 @@ namespace IntegrationHub.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public enum SupplyCalendar_rules_periodKind
+    public enum SupplyAnswer_cells_state
     #pragma warning restore CS1591
     {
-        [EnumMember(Value = "year")]
+        [EnumMember(Value = "pending")]
         #pragma warning disable CS1591
-        Year,
+        Pending,
         #pragma warning restore CS1591
-        [EnumMember(Value = "quarter")]
+        [EnumMember(Value = "received")]
         #pragma warning disable CS1591
-        Quarter,
+        Received,
         #pragma warning restore CS1591
-        [EnumMember(Value = "month")]
+        [EnumMember(Value = "revised")]
         #pragma warning disable CS1591
-        Month,
+        Revised,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "late")]
+        #pragma warning disable CS1591
+        Late,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "missing")]
+        #pragma warning disable CS1591
+        Missing,
         #pragma warning restore CS1591
     }
 }
