@@ -37,7 +37,8 @@ public sealed partial class EventGridDatasetPublisher(
         await serviceBus.PublishAsync(dataSetEvent, cancellationToken).ConfigureAwait(false);
         var routing = DatasetPublishedEvent.RoutingOf(dataSetEvent);
         var hooked = subscribers
-            .Where(s => s.Webhook is not null && SubscriptionFilter.Matches(s.Filter, routing.PeriodKind, routing.Areas, routing.IndicatorIds))
+            .Where(s => s.Webhook is not null && SubscriptionFilter.Wants(s, SubscriptionFilter.DatasetPublished)
+                && SubscriptionFilter.Matches(s.Filter, routing.PeriodKind, routing.Areas, routing.IndicatorIds))
             .ToList();
         if (hooked.Count == 0)
         {
@@ -55,6 +56,10 @@ public sealed partial class EventGridDatasetPublisher(
             }
         }
     }
+
+    // Through Service Bus only: the Event Grid subscriptions filter data-set events, not yet feed-late.
+    public Task PublishFeedLateAsync(CloudEvent feedLateEvent, CancellationToken cancellationToken) =>
+        serviceBus.PublishFeedLateAsync(feedLateEvent, cancellationToken);
 
     public string ChannelOf(Subscriber subscriber) =>
         Own(subscriber).Webhook is { } hook ? WebhookOutbox.ChannelOf(hook.Url) : serviceBus.ChannelOf(subscriber);
