@@ -59,7 +59,8 @@ public sealed class AzuriteInstance : IDisposable
             throw new InvalidOperationException($"Azurite is not installed: run 'npm ci --prefix local-dev' once. Looked for {script}.");
         }
 
-        var (blob, queue, table) = (Ports.Free(), Ports.Free(), Ports.Free());
+        var ports = Ports.Free(3);
+        var (blob, queue, table) = (ports[0], ports[1], ports[2]);
         var location = onDisk ? Directory.CreateTempSubdirectory("hub-azurite-").FullName : null;
         List<string> arguments =
         [

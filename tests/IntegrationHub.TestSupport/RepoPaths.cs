@@ -43,10 +43,27 @@ public static class RepoPaths
 
 public static class Ports
 {
-    public static int Free()
+    public static int Free() => Free(1)[0];
+
+    // Each listener stays open until all are chosen: one released before the next is asked for can be handed out again,
+    // which once gave Azurite's blob and queue services the same port.
+    public static int[] Free(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = new List<TcpListener>(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listeners.Add(listener);
+                listener.Start();
+            }
+
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
     }
 }
