@@ -172,3 +172,13 @@ internal static class ApiDocuments
     public const string ReprocessProblem = "ReprocessProblem";
     public const string NotReadyProblem = "NotReadyProblem";
 }
+
+/// <summary>
+/// An ops action that records why (<c>OpsCall.RunWithReasonAsync</c>): the optional <c>{"reason": …}</c> body of type
+/// <paramref name="body"/>, the <c>reason</c> query parameter and the 400 for an unreadable one, declared once.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+internal sealed class ApiReasonAttribute(Type body) : Attribute
+{
+    public Type Body { get; } = body;
+}

@@ -109,7 +109,19 @@ internal sealed record ApiOperation(string Tag, ApiAccess Access, string Summary
                 RetryAfter = p.RetryAfter,
             }),
         ];
+        List<ApiParameter> parameters =
+            [.. method.GetCustomAttributes<ApiQueryAttribute>().Select(q => new ApiParameter(q.Name, q.Description, q.Type, q.Required, q.InHeader) { Values = q.Values })];
         var body = declared.Body is { } type ? Named(type) : declared.BodySchema;
+        var bodyDescription = declared.BodyDescription ?? "";
+        var bodyRequired = !declared.BodyOptional;
+        if (method.GetCustomAttribute<ApiReasonAttribute>() is { } reason)
+        {
+            body = Named(reason.Body);
+            (bodyDescription, bodyRequired) = ("Optional: `{\"reason\": \"…\"}`, instead of the query parameter.", false);
+            parameters.Add(new ApiParameter("reason", "Why (kept in the audit log), at most 1000 characters; or `{\"reason\": …}` in the body."));
+            responses.Add(new ApiResponse(400, "An unreadable reason.", ApiDocuments.Problem, ApiMediaTypes.Problem));
+        }
+
         var deprecation = declared.DeprecatedBy is { } field
             ? (Http.RouteDeprecation?)method.DeclaringType!.GetField(field, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null)
                 ?? throw new InvalidOperationException($"{method.Name}: no static RouteDeprecation field {field}.")
@@ -117,8 +129,8 @@ internal sealed record ApiOperation(string Tag, ApiAccess Access, string Summary
         return new ApiOperation(declared.Tag, AccessOf(method), declared.Summary, declared.Description)
         {
             PathParameters = method.GetCustomAttributes<ApiPathAttribute>().ToDictionary(p => p.Name, p => p.Description, StringComparer.Ordinal),
-            Parameters = [.. method.GetCustomAttributes<ApiQueryAttribute>().Select(q => new ApiParameter(q.Name, q.Description, q.Type, q.Required, q.InHeader) { Values = q.Values })],
-            Body = body is null ? null : new ApiBody(declared.BodyDescription ?? "", body, !declared.BodyOptional),
+            Parameters = parameters,
+            Body = body is null ? null : new ApiBody(bodyDescription, body, bodyRequired),
             Responses = [.. responses.OrderBy(r => r.Status)],
             Conditional = declared.Conditional,
             Deprecation = deprecation,

@@ -69,13 +69,9 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         ApiTags.Ops,
         "Rewind a failed orchestration",
         "Runs the failed step again and carries on, every earlier result kept, where the engine "
-        + "supports rewinding; a 501 says when it does not (replay instead).",
-        Body = typeof(ReasonRequest),
-        BodyDescription = "Optional: `{\"reason\": \"…\"}`, instead of the query parameter.",
-        BodyOptional = true)]
-    [ApiQuery("reason", "Why (kept in the audit log), at most 1000 characters; or `{\"reason\": …}` in the body.")]
+        + "supports rewinding; a 501 says when it does not (replay instead).")]
+    [ApiReason(typeof(ReasonRequest))]
     [ApiAnswer(202, "Rewind requested; `Location` is the instance's ops URL.", Body = typeof(InstanceActionAccepted), Location = true)]
-    [ApiProblem(400, "An unreadable reason.")]
     [ApiProblem(404, "No orchestration has this id.")]
     [ApiProblem(409, "The instance is not failed, this failure was handled already, or the engine refused.", Schema = ApiDocuments.InstanceConflictProblem)]
     [ApiProblem(501, "This hub's engine cannot rewind: replay the instance instead.")]
@@ -89,13 +85,9 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
     [ApiOperation(
         ApiTags.Ops,
         "Terminate an orchestration",
-        "Terminates a pending, running or suspended instance; the reason becomes its output.",
-        Body = typeof(ReasonRequest),
-        BodyDescription = "Optional: `{\"reason\": \"…\"}`, instead of the query parameter.",
-        BodyOptional = true)]
-    [ApiQuery("reason", "Why (kept in the audit log), at most 1000 characters; or `{\"reason\": …}` in the body.")]
+        "Terminates a pending, running or suspended instance; the reason becomes its output.")]
+    [ApiReason(typeof(ReasonRequest))]
     [ApiAnswer(202, "Termination requested.", Body = typeof(InstanceActionAccepted), Location = true)]
-    [ApiProblem(400, "An unreadable reason.")]
     [ApiProblem(404, "No orchestration has this id.")]
     [ApiProblem(409, "The instance is not pending, running or suspended.", Schema = ApiDocuments.InstanceConflictProblem)]
     [Access(AccessPolicy.Ops)]
@@ -108,13 +100,9 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
     [ApiOperation(
         ApiTags.Ops,
         "Suspend an orchestration",
-        "Stops a pending or running instance at its next step until it is resumed.",
-        Body = typeof(ReasonRequest),
-        BodyDescription = "Optional: `{\"reason\": \"…\"}`, instead of the query parameter.",
-        BodyOptional = true)]
-    [ApiQuery("reason", "Why (kept in the audit log), at most 1000 characters; or `{\"reason\": …}` in the body.")]
+        "Stops a pending or running instance at its next step until it is resumed.")]
+    [ApiReason(typeof(ReasonRequest))]
     [ApiAnswer(202, "Suspension requested.", Body = typeof(InstanceActionAccepted), Location = true)]
-    [ApiProblem(400, "An unreadable reason.")]
     [ApiProblem(404, "No orchestration has this id.")]
     [ApiProblem(409, "The instance is not pending or running.", Schema = ApiDocuments.InstanceConflictProblem)]
     [Access(AccessPolicy.Ops)]
@@ -127,13 +115,9 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
     [ApiOperation(
         ApiTags.Ops,
         "Resume an orchestration",
-        "A suspended instance carries on where it stopped.",
-        Body = typeof(ReasonRequest),
-        BodyDescription = "Optional: `{\"reason\": \"…\"}`, instead of the query parameter.",
-        BodyOptional = true)]
-    [ApiQuery("reason", "Why (kept in the audit log), at most 1000 characters; or `{\"reason\": …}` in the body.")]
+        "A suspended instance carries on where it stopped.")]
+    [ApiReason(typeof(ReasonRequest))]
     [ApiAnswer(202, "Resumption requested.", Body = typeof(InstanceActionAccepted), Location = true)]
-    [ApiProblem(400, "An unreadable reason.")]
     [ApiProblem(404, "No orchestration has this id.")]
     [ApiProblem(409, "The instance is not suspended.", Schema = ApiDocuments.InstanceConflictProblem)]
     [Access(AccessPolicy.Ops)]
