@@ -74,19 +74,11 @@ public sealed partial class ServiceBusDatasetPublisher(
     {
         ArgumentNullException.ThrowIfNull(dataSetEvent);
         var routing = DatasetPublishedEvent.RoutingOf(dataSetEvent);
-        var message = new ServiceBusMessage(DatasetPublishedEvent.Serialize(dataSetEvent))
-        {
-            MessageId = dataSetEvent.Id,
-            ContentType = DatasetPublishedEvent.StructuredContentType,
-            Subject = dataSetEvent.Subject,
-        };
-
+        var message = NewMessage(dataSetEvent, SubscriptionFilter.DatasetPublished);
         var properties = message.ApplicationProperties;
-        properties[SubscriptionFilter.EventTypeProperty] = SubscriptionFilter.DatasetPublished;
         properties[SubscriptionFilter.PeriodKindProperty] = routing.PeriodKind;
         properties[SubscriptionFilter.AreasProperty] = SubscriptionFilter.DelimitedList(routing.Areas);
         properties[SubscriptionFilter.IndicatorsProperty] = SubscriptionFilter.DelimitedList(routing.IndicatorIds);
-        AddCloudEventsProperties(message, dataSetEvent);
         return message;
     }
 
@@ -101,26 +93,27 @@ public sealed partial class ServiceBusDatasetPublisher(
     public static ServiceBusMessage ToFeedLateMessage(CloudEvent feedLateEvent)
     {
         ArgumentNullException.ThrowIfNull(feedLateEvent);
-        var message = new ServiceBusMessage(DatasetPublishedEvent.Serialize(feedLateEvent))
-        {
-            MessageId = feedLateEvent.Id,
-            ContentType = DatasetPublishedEvent.StructuredContentType,
-            Subject = feedLateEvent.Subject,
-        };
-        message.ApplicationProperties[SubscriptionFilter.EventTypeProperty] = SubscriptionFilter.FeedLate;
-        AddCloudEventsProperties(message, feedLateEvent);
-        return message;
+        return NewMessage(feedLateEvent, SubscriptionFilter.FeedLate);
     }
 
-    private static void AddCloudEventsProperties(ServiceBusMessage message, CloudEvent cloudEvent)
+    // The structured CloudEvent as the body, its id as the message id, and the properties every rule may read.
+    private static ServiceBusMessage NewMessage(CloudEvent cloudEvent, string eventType)
     {
+        var message = new ServiceBusMessage(DatasetPublishedEvent.Serialize(cloudEvent))
+        {
+            MessageId = cloudEvent.Id,
+            ContentType = DatasetPublishedEvent.StructuredContentType,
+            Subject = cloudEvent.Subject,
+        };
         var properties = message.ApplicationProperties;
+        properties[SubscriptionFilter.EventTypeProperty] = eventType;
         properties[CloudEventsPropertyPrefix + "specversion"] = cloudEvent.SpecVersion.VersionId;
         properties[CloudEventsPropertyPrefix + "id"] = cloudEvent.Id;
         properties[CloudEventsPropertyPrefix + "type"] = cloudEvent.Type;
         properties[CloudEventsPropertyPrefix + "source"] = cloudEvent.Source?.OriginalString;
         properties[CloudEventsPropertyPrefix + "subject"] = cloudEvent.Subject;
         properties[CloudEventsPropertyPrefix + "time"] = cloudEvent.Time;
+        return message;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redelivered {EventId} through Service Bus topic {Topic} to {Subscriber} only")]
