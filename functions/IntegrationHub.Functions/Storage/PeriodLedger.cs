@@ -43,8 +43,14 @@ public sealed record LedgerDocument(
 /// build as one JSON document (<c>{year}.json</c>) is read first and keeps its generations; the log numbers after it.
 /// An append retried after a lost answer can appear twice: the first one counts.
 /// </remarks>
-public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = PeriodLedger.SegmentBytes)
+public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = PeriodLedger.SegmentBytes,
+    int readRangeBytes = PeriodLedger.ReadRangeBytes)
 {
+    // One read of a log asks for at most this much: under a 5,000-feed burst the emulator ended a single 850 KB
+    // answer early ("response ended prematurely") and three builds failed; bounded ranges are also what a real
+    // account streams best. 256 KiB holds about 800 entries.
+    public const int ReadRangeBytes = 256 * 1024;
+
     /// <summary>Well below an append blob's 195 GB; a year's log of ~300-byte lines reaches the block cap first.</summary>
     public const long SegmentBytes = 64L * 1024 * 1024;
 
@@ -124,31 +130,53 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
         return new LedgerDocument(year, generation, entries);
     }
 
-    // The segment's lines, reading only the bytes appended since this instance last read it: the emulator reads an
-    // append blob block by block, so reading a year of thousands of feeds whole for every build was most of its cost.
+    // The segment's lines, reading only the bytes appended since this instance last read it (the emulator reads an
+    // append blob block by block, so reading a year of thousands of feeds whole for every build was most of its
+    // cost), in ranges of at most readRangeBytes. A range may end inside a line: that line is read again with the
+    // next range, so only whole lines (each append block is one) are ever parsed or remembered.
     private async Task<IReadOnlyList<LedgerEntry>> ReadSegmentAsync(int year, int segment, CancellationToken cancellationToken)
     {
         var known = prefixes.GetValueOrDefault((year, segment)) ?? new SegmentPrefix(0, []);
         var blob = Container.GetBlobClient(SegmentName(year, segment));
-        BinaryData content;
-        try
+        var lines = new List<LedgerEntry>(known.Lines);
+        var length = known.Length;
+        var range = readRangeBytes;
+        while (true)
         {
-            content = (await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(known.Length) },
-                cancellationToken).ConfigureAwait(false)).Value.Content;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 416)
-        {
-            return known.Lines; // Nothing appended since.
+            ReadOnlyMemory<byte> bytes;
+            try
+            {
+                bytes = (await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(length, range) },
+                    cancellationToken).ConfigureAwait(false)).Value.Content.ToMemory();
+            }
+            catch (RequestFailedException ex) when (ex.Status == 416)
+            {
+                break; // Nothing after `length`.
+            }
+
+            var whole = bytes.Span.LastIndexOf((byte)'\n') + 1;
+            if (whole == 0 && bytes.Length == range)
+            {
+                range *= 2; // One line longer than the range: ask for more rather than fail.
+                continue;
+            }
+
+            foreach (var line in Encoding.UTF8.GetString(bytes.Span[..whole]).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                lines.Add(JsonSerializer.Deserialize<LedgerEntry>(line, HubJson.Options)
+                    ?? throw new InvalidDataException($"Ledger {year} segment {segment} line {lines.Count + 1} is empty."));
+            }
+
+            length += whole;
+            if (bytes.Length < range)
+            {
+                break; // The end of the log as it stood when this range was read.
+            }
+
+            range = readRangeBytes;
         }
 
-        var added = new List<LedgerEntry>(known.Lines);
-        foreach (var line in content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            added.Add(JsonSerializer.Deserialize<LedgerEntry>(line, HubJson.Options)
-                ?? throw new InvalidDataException($"Ledger {year} segment {segment} line {added.Count + 1} is empty."));
-        }
-
-        var read = new SegmentPrefix(known.Length + content.ToMemory().Length, added);
+        var read = new SegmentPrefix(length, lines);
         prefixes.AddOrUpdate((year, segment), read, (_, other) => other.Length >= read.Length ? other : read);
         return read.Lines;
     }

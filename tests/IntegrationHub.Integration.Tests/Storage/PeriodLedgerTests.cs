@@ -1,3 +1,6 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using IntegrationHub.Functions.Storage;
 
@@ -17,11 +20,13 @@ public sealed class PeriodLedgerTests(AzuriteFixture azurite) : IAsyncLifetime
     private const int Legacy = 2073;
     private const int Repeated = 2074;
     private const int ReadWhileWritten = 2075;
+    private const int Ranged = 2076;
+    private const int LongLines = 2077;
 
     public async Task InitializeAsync()
     {
         await HubStorageInitializer.EnsureContainersAsync(azurite.Blobs, CancellationToken.None);
-        foreach (var year in new[] { Concurrent, Segmented, Legacy, Repeated, ReadWhileWritten })
+        foreach (var year in new[] { Concurrent, Segmented, Legacy, Repeated, ReadWhileWritten, Ranged, LongLines })
         {
             await ForgetAsync(year);
         }
@@ -125,6 +130,79 @@ public sealed class PeriodLedgerTests(AzuriteFixture azurite) : IAsyncLifetime
         var whole = await new PeriodLedger(azurite.Blobs).ReadAsync(ReadWhileWritten, CancellationToken.None);
         Assert.Equal(301, incremental.Entries.Count);
         Assert.Equal(whole.Entries, incremental.Entries);
+    }
+
+    [Fact]
+    public async Task ReadAsync_LogLargerThanTheReadRange_ReadsItInBoundedRangesAndEveryEntryOnce()
+    {
+        var ledger = new PeriodLedger(azurite.Blobs);
+        var recorded = await Task.WhenAll(Enumerable.Range(1, 40).Select(i => ledger.RecordAsync(Ranged, Entry(Ranged, i), CancellationToken.None)));
+        var bytes = (await SegmentAsync(Ranged).GetPropertiesAsync()).Value.ContentLength;
+        Assert.True(bytes > 5_000, $"40 entries of about 230 bytes, several ranges: {bytes}");
+
+        // A fresh reader whose ranges (1,000 bytes) end inside lines, as the 256 KiB default does on a big year.
+        var downloads = new List<(long Asked, long Answered)>();
+        var reader = new PeriodLedger(Recording(downloads), readRangeBytes: 1000);
+        var document = await reader.ReadAsync(Ranged, CancellationToken.None);
+
+        Assert.Equal(recorded.OrderBy(e => e.Generation).Select(e => (e.FeedId, e.Generation)), document.Entries.Select(e => (e.FeedId, e.Generation)));
+        Assert.Equal(40, document.Generation);
+        Assert.All(downloads, d => Assert.InRange(d.Answered, 0, 1000));
+        Assert.True(downloads.Count >= bytes / 1000, $"{bytes} bytes in {downloads.Count} reads");
+
+        // Appended later: the same reader reads on from the last whole line, in ranges again.
+        await ledger.RecordAsync(Ranged, Entry(Ranged, 41), CancellationToken.None);
+        downloads.Clear();
+        var later = await reader.ReadAsync(Ranged, CancellationToken.None);
+        Assert.Equal(41, later.Entries.Count);
+        Assert.Equal(Id(Ranged, 41), later.Entries[^1].FeedId);
+        Assert.All(downloads, d => Assert.InRange(d.Answered, 0, 1000));
+    }
+
+    [Fact]
+    public async Task ReadAsync_LineLongerThanTheReadRange_StillReadsIt()
+    {
+        var ledger = new PeriodLedger(azurite.Blobs);
+        for (var i = 1; i <= 3; i++)
+        {
+            await ledger.RecordAsync(LongLines, Entry(LongLines, i), CancellationToken.None);
+        }
+
+        // 100 bytes is a third of one entry.
+        var document = await new PeriodLedger(azurite.Blobs, readRangeBytes: 100).ReadAsync(LongLines, CancellationToken.None);
+
+        Assert.Equal([Id(LongLines, 1), Id(LongLines, 2), Id(LongLines, 3)], document.Entries.Select(e => e.FeedId));
+    }
+
+    private BlobServiceClient Recording(List<(long Asked, long Answered)> downloads)
+    {
+        var options = new BlobClientOptions();
+        options.AddPolicy(new DownloadRecorder(downloads), HttpPipelinePosition.PerCall);
+        return new BlobServiceClient(azurite.ConnectionString, options);
+    }
+
+    private BlobClient SegmentAsync(int year) =>
+        azurite.Blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobClient(PeriodLedger.SegmentName(year, 0));
+
+    // Every blob GET with the bytes it asked for (0 when unbounded) and the bytes the answer carried.
+    private sealed class DownloadRecorder(List<(long Asked, long Answered)> downloads) : HttpPipelineSynchronousPolicy
+    {
+        public override void OnReceivedResponse(HttpMessage message)
+        {
+            if (message.Request.Method != RequestMethod.Get || message.Request.Uri.Query.Contains("comp=", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            var asked = message.Request.Headers.TryGetValue("x-ms-range", out var range) && range.Contains('-', StringComparison.Ordinal)
+                && long.TryParse(range[(range.IndexOf('=', StringComparison.Ordinal) + 1)..range.IndexOf('-', StringComparison.Ordinal)], out var from)
+                && long.TryParse(range[(range.IndexOf('-', StringComparison.Ordinal) + 1)..], out var to) ? to - from + 1 : 0;
+            var answered = message.Response.Headers.ContentLength ?? 0;
+            lock (downloads)
+            {
+                downloads.Add((asked, message.Response.Status == 416 ? 0 : answered));
+            }
+        }
     }
 
     private static string Id(int year, int n) => $"power-grid:{year}-{(n % 12) + 1:D2}:r{n}";
