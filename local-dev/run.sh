@@ -97,7 +97,7 @@ table_port="$(pick_port "${AZURITE_TABLE_PORT:-10002}" 'Azurite table')"
 for attempt in 1 2 3; do
   echo "starting Azurite (data in $data; ports $blob_port/$queue_port/$table_port)"
   : >"$data/azurite.log"
-  "${detach[@]}" node "$here/node_modules/azurite/dist/src/azurite.js" --location "$data" --skipApiVersionCheck --loose --disableProductStyleUrl \
+  "${detach[@]}" node "$here/node_modules/azurite/dist/src/azurite.js" --location "$data" --skipApiVersionCheck --loose --disableProductStyleUrl --disableTelemetry \
     --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" --tableHost 127.0.0.1 --tablePort "$table_port" \
     >"$data/azurite.log" 2>&1 &
   azurite_pid=$!
