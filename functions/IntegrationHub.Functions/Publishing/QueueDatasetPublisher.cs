@@ -112,6 +112,10 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher, ISubscrib
             await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             await queue.SendMessageAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
             LogPublished(logger, feedLateEvent.Id!, name);
+            if (deliveries is not null)
+            {
+                await deliveries.RecordAsync(subscriber.Name, feedLateEvent, "queue:" + name, redelivery: false, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
