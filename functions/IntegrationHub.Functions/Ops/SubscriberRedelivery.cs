@@ -25,15 +25,17 @@ public sealed record SubscriberView(
 public sealed record SubscriberList([property: JsonPropertyName("subscribers")] IReadOnlyList<SubscriberView> Subscribers);
 
 /// <summary>What a redelivery sent.</summary>
-/// <param name="Matched">Events announced since then that the subscriber's filter takes.</param>
+/// <param name="Matched">Events found for the subscriber; the search stops at one past <c>limit</c>.</param>
 /// <param name="ContinueSince">When more matched than one call sends: the <c>since</c> to go on with (the first event not sent).</param>
 public sealed record RedeliveryReport(
     [property: JsonPropertyName("subscriber")] string Subscriber,
     [property: JsonPropertyName("since")] DateTimeOffset Since,
-    [property: JsonPropertyName("matched"), Description("Events announced since then that the subscriber's filter takes.")] int Matched,
+    [property: JsonPropertyName("matched"), Description("Events since then found for the subscriber (its types and filter); the search "
+        + "stops at one past `limit`, so at most `limit` + 1.")] int Matched,
     [property: JsonPropertyName("sent")] int Sent,
     [property: JsonPropertyName("eventIds")] IReadOnlyList<string> EventIds,
-    [property: JsonPropertyName("remaining"), Description("Matched but not sent (over `limit`).")] int Remaining,
+    [property: JsonPropertyName("remaining"), Description("Found but not sent: 1 when more events follow (go on with `continueSince`), else 0.")]
+    int Remaining,
     [property: JsonPropertyName("continueSince"), Description("When some remain: the `since` to go on with (the first event id not sent).")] string? ContinueSince);
 
 /// <summary>
@@ -106,9 +108,16 @@ public sealed partial class SubscriberRedelivery(
 
         var target = "subscriber:" + subscriber.Name;
         await audit.RecordBeforeAsync(actor, Action, target, $"since {since}", cancellationToken).ConfigureAwait(false);
+        // Versions are read in time order only until the page is full and one more event is found (it becomes
+        // continueSince), so a small limit reads little however much was announced since.
         var matched = new List<(Sent Record, CloudNative.CloudEvents.CloudEvent Event)>();
         foreach (var record in await SentSinceAsync(subscriber, from, cancellationToken).ConfigureAwait(false))
         {
+            if (matched.Count > limit)
+            {
+                break;
+            }
+
             if (await RebuildAsync(record, subscriber, cancellationToken).ConfigureAwait(false) is { } rebuilt)
             {
                 matched.Add((record, rebuilt));

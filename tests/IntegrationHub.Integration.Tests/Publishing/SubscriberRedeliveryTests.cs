@@ -229,6 +229,50 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
         Assert.Equal(events.Select(e => e.Id), (await MessagesAsync(Dashboard)).Select(IdOf));
     }
 
+    [Fact]
+    public async Task Redeliver_SmallLimitAfterManyAnnouncements_ReadsVersionsOnlyUntilThePageIsFull()
+    {
+        // Six versions of one quarter, each a carbon change the dashboard takes.
+        var events = new List<CloudEvent>();
+        for (var version = 1; version <= 6; version++)
+        {
+            events.Add(await AnnounceAsync(Dataset(Year + "-Q3", version, "complete", ("XJNA", "carbon.totalTco2", 2_400_000 + version))));
+        }
+
+        await QueueOf(Dashboard).DeleteAsync();
+        var reads = new VersionReads(Year + "-Q3");
+        var options = new Azure.Storage.Blobs.BlobClientOptions();
+        options.AddPolicy(reads, Azure.Core.HttpPipelinePosition.PerCall);
+        var counted = new SubscriberRedelivery(
+            Hub, new DatasetStore(new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString, options)), lateFeeds, publisher, deliveries, audit);
+
+        var report = Assert.IsType<RedeliveryReport>((await counted.RedeliverAsync(Dashboard, Start.ToString("O"), "2", Ops, CancellationToken.None)).Body);
+
+        Assert.Equal([events[0].Id, events[1].Id], report.EventIds);
+        Assert.Equal((3, 2, 1, events[2].Id), (report.Matched, report.Sent, report.Remaining, report.ContinueSince));
+        // The two sent and the one that says where to go on; not the other three.
+        Assert.Equal(3, reads.Count);
+        Assert.Equal([events[0].Id, events[1].Id], (await MessagesAsync(Dashboard)).Select(IdOf));
+    }
+
+    /// <summary>Counts the GETs of a period's version documents (<c>{period}/v{n}.json</c> in the datasets container).</summary>
+    private sealed class VersionReads(string period) : Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+    {
+        private int count;
+
+        public int Count => count;
+
+        public override void OnSendingRequest(Azure.Core.HttpMessage message)
+        {
+            var path = Uri.UnescapeDataString(message.Request.Uri.Path);
+            if (message.Request.Method == Azure.Core.RequestMethod.Get
+                && System.Text.RegularExpressions.Regex.IsMatch(path, $"/{HubContainers.Datasets}/{period}/v[0-9]+\\.json$"))
+            {
+                Interlocked.Increment(ref count);
+            }
+        }
+    }
+
     [Theory]
     [InlineData(Dashboard, "last week", 400, "since")]
     [InlineData(Dashboard, null, 400, "since")]
