@@ -169,13 +169,13 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
 
         // It asks for feed-late only: the three data sets announced between are not its events.
         Assert.Equal((2, 2, 0, null), (report.Matched, report.Sent, report.Remaining, report.ContinueSince));
-        Assert.Equal([transport.Id, powerGrid.Id], report.EventIds);
+        Assert.Equal([transport.Id!, powerGrid.Id!], report.EventIds);
         Assert.Equal(original, await MessagesAsync(SupplyOffice));
         // Recorded as sent and as redelivered: newest first, no version for a late feed.
         var logged = (await deliveries.ReadAsync(SupplyOffice, 10, null, CancellationToken.None)).Deliveries;
         // The two redeliveries share the clock's time, so their order between them is not fixed.
-        Assert.Equal([(powerGrid.Id, false), (transport.Id, false)], logged.Skip(2).Select(d => (d.EventId, d.Redelivery)));
-        Assert.Equal([(powerGrid.Id, Year + "-02"), (transport.Id, Year + "-01")], logged.Take(2).Where(d => d.Redelivery)
+        Assert.Equal([(powerGrid.Id!, false), (transport.Id!, false)], logged.Skip(2).Select(d => (d.EventId, d.Redelivery)));
+        Assert.Equal([(powerGrid.Id!, Year + "-02"), (transport.Id!, Year + "-01")], logged.Take(2).Where(d => d.Redelivery)
             .Select(d => (d.EventId, d.Period)).OrderBy(d => d.Period == Year + "-01"));
         Assert.All(logged, d => Assert.Equal(("cn.xiangjiang.dualcarbon.feed.late", (int?)null), (d.Type, d.Version)));
     }
@@ -189,7 +189,7 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
 
         var report = Assert.IsType<RedeliveryReport>((await Redelivery().RedeliverAsync(SupplyOffice, powerGrid.Id, null, Ops, CancellationToken.None)).Body);
 
-        Assert.Equal([powerGrid.Id], report.EventIds);
+        Assert.Equal([powerGrid.Id!], report.EventIds);
         Assert.Equal([powerGrid.Id], (await MessagesAsync(SupplyOffice)).Select(IdOf));
     }
 
@@ -248,7 +248,7 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
 
         var report = Assert.IsType<RedeliveryReport>((await counted.RedeliverAsync(Dashboard, Start.ToString("O"), "2", Ops, CancellationToken.None)).Body);
 
-        Assert.Equal([events[0].Id, events[1].Id], report.EventIds);
+        Assert.Equal([events[0].Id!, events[1].Id!], report.EventIds);
         Assert.Equal((3, 2, 1, events[2].Id), (report.Matched, report.Sent, report.Remaining, report.ContinueSince));
         // The two sent and the one that says where to go on; not the other three.
         Assert.Equal(3, reads.Count);
