@@ -180,7 +180,7 @@ public sealed partial class SubscriberRedelivery(
         return sent;
     }
 
-    /// <summary>The event as first sent, when the subscriber's filter takes it; null when it does not or cannot be rebuilt.</summary>
+    /// <summary>The event as first sent when the subscriber's filter takes it; null when it does not, or cannot be rebuilt.</summary>
     private async Task<CloudNative.CloudEvents.CloudEvent?> RebuildAsync(Sent record, Subscriber subscriber, CancellationToken cancellationToken)
     {
         if (record.LateFeed is { } late)

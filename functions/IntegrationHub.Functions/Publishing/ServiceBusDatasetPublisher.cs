@@ -57,8 +57,9 @@ public sealed partial class ServiceBusDatasetPublisher(
     }
 
     /// <summary>
-    /// A redelivery of an event (a data set's or a feed-late one) to one subscriber: the same body (same CloudEvent id) with <c>redeliverTo</c> set, which
-    /// only that subscriber's rule accepts. Its MessageId is new, or the topic's duplicate detection would drop it.
+    /// A redelivery of an event (a data set's or a feed-late one) to one subscriber: the same body (same CloudEvent id)
+    /// with <c>redeliverTo</c> set, which only that subscriber's rule accepts. Its MessageId is new, or the topic's
+    /// duplicate detection would drop it.
     /// </summary>
     public static ServiceBusMessage ToRedelivery(CloudEvent dataSetEvent, string subscriberName)
     {

@@ -132,7 +132,7 @@ public sealed partial class WebhookOutbox(
         var blobName = EventBlobName(cloudEvent);
         var container = blobs.GetBlobContainerClient(HubContainers.Datasets);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        // A version's event is always the same bytes, so a retried publish overwrites it with itself.
+        // One name per event id: a retried publish overwrites the event with itself (a feed-late re-send, with its time).
         await container.GetBlobClient(blobName).UploadAsync(
             BinaryData.FromBytes(DatasetPublishedEvent.Serialize(cloudEvent)),
             new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = DatasetPublishedEvent.StructuredContentType } },
