@@ -223,6 +223,8 @@ var webhookSubscribers webhookSubscriberType[] = map(filter(subscribersFile.subs
   periodKinds: any(s.filter).?periodKinds ?? []
   areas: any(s.filter).?areas ?? []
   indicatorPrefixes: any(s.filter).?indicatorPrefixes ?? []
+  // Absent: data sets only, as SubscriptionFilter.Wants reads it.
+  eventTypes: any(s).?eventTypes ?? ['dataset-published']
 })
 var topicName = subscribersFile.topic
 

@@ -70,6 +70,9 @@ type webhookSubscriberType = {
 
   @description('Indicator id prefixes, any of which a changed indicator must start with; empty: every indicator.')
   indicatorPrefixes: string[]
+
+  @description('The events it asks for (the subscribers file\'s eventTypes): dataset-published and/or feed-late.')
+  eventTypes: ('dataset-published' | 'feed-late')[]
 }
 
 @export()

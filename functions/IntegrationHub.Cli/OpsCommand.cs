@@ -10,7 +10,7 @@ namespace IntegrationHub.Cli;
 /// purge them, replay every failed one. Each subcommand is one request; its answer is printed as a table or as
 /// <c>key: value</c> lines (<c>--json</c>: as the hub sent it), a refusal as the hub's problem.
 /// </summary>
-internal static class OpsCommand
+internal static partial class OpsCommand
 {
     public const string KeyVariable = "HUB_OPS_KEY";
     public const string TokenVariable = "HUB_OPS_TOKEN";

@@ -17,6 +17,7 @@ root.Subcommands.Add(ReceiptCommand.Create());
 root.Subcommands.Add(SupplyCommand.Create());
 root.Subcommands.Add(OpsCommand.Create());
 root.Subcommands.Add(OpsCommand.Reconcile());
+root.Subcommands.Add(OpsCommand.Subscribers());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -21,6 +21,9 @@ internal sealed class ProgressLine(TextWriter writer, bool isTerminal, string la
     public void Step(int done, int total, string? item = null) =>
         Draw(string.Create(CultureInfo.InvariantCulture, $"{label} {done}/{total}{(item is null ? "" : " " + item)}"));
 
+    /// <summary><paramref name="done"/> so far, when the total is not known.</summary>
+    public void Count(int done) => Draw(string.Create(CultureInfo.InvariantCulture, $"{label} {done}"));
+
     /// <summary>Waiting on one long step: how long so far.</summary>
     public void Waiting(TimeSpan elapsed) =>
         Draw(string.Create(CultureInfo.InvariantCulture, $"{label} {(int)elapsed.TotalSeconds} s"));

@@ -96,6 +96,7 @@ public static class HubServiceCollectionExtensions
         services.AddOptions<PullOptions>().Bind(configuration.GetSection(PullOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PullScheduler>();
         services.AddSingleton<SupplyReader>();
+        services.AddSingleton(sp => new LateFeedRecords(sp.GetRequiredService<BlobServiceClient>()));
         services.AddSingleton<LateFeedAlerts>();
         services.AddPublishing(configuration);
         services.AddDatasetQueries();

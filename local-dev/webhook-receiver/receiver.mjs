@@ -19,6 +19,8 @@ const { values: opts } = parseArgs({
     },
 });
 
+// A subscriber that asks for feed-late (eventTypes) gets these too: a department's feed not received by its due time.
+const FEED_LATE = 'cn.xiangjiang.dualcarbon.feed.late';
 const seen = new Map(); // event id -> summary, in arrival order
 let failuresLeft = Number(opts.fail);
 let duplicates = 0;
@@ -120,8 +122,10 @@ async function handle(req, res) {
     } else {
         const summary = summarise(event);
         seen.set(event.id, summary);
-        process.stdout.write(`received ${summary.id}: ${summary.period} v${summary.version} (${summary.status}), `
-            + `${summary.changed} changed figures, areas ${summary.areas}\n`);
+        process.stdout.write(event.type === FEED_LATE
+            ? `received ${summary.id}: ${event.data?.source} ${summary.period} is late (due by ${event.data?.dueBy})\n`
+            : `received ${summary.id}: ${summary.period} v${summary.version} (${summary.status}), `
+                + `${summary.changed} changed figures, areas ${summary.areas}\n`);
     }
 
     // 2xx either way: a duplicate is handled, and another answer would only make the hub send it again.

@@ -49,6 +49,24 @@ test('an event sent twice is kept once by its id, and both sends are answered 2x
     assert.equal(listed.duplicates, 1);
 });
 
+test('a feed-late event is printed as the late feed it announces', async () => {
+    const { url, lines } = await start();
+    const late = JSON.stringify({
+        specversion: '1.0', id: 'feed-late:0123456789abcdef0123456789abcdef', type: 'cn.xiangjiang.dualcarbon.feed.late',
+        source: '/integration-hub', subject: 'transport/2025-03', datacontenttype: 'application/json',
+        data: { source: 'transport', period: '2025-03', periodKind: 'month', dueBy: '2025-04-15', dueAt: '2025-04-15T16:00:00Z',
+            url: '/api/supply?source=transport&from=2025-03&to=2025-03' },
+    });
+
+    assert.equal((await post(url, late)).status, 204);
+
+    // The child's stdout reaches this process on its own schedule, after the answer may have: wait for the line.
+    for (let waited = 0; waited < 5000 && !lines.some((l) => l.startsWith('received feed-late:')); waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(lines.includes('received feed-late:0123456789abcdef0123456789abcdef: transport 2025-03 is late (due by 2025-04-15)'), lines.join('\n'));
+});
+
 test('--fail 2 answers 503 twice, then takes the event', async () => {
     const { url } = await start(['--fail', '2']);
 

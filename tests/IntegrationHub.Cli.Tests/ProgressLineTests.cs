@@ -20,6 +20,23 @@ public class ProgressLineTests
     }
 
     [Fact]
+    public void OnATerminal_ACountWithoutTotal_RewritesTheLine_RedirectedNothing()
+    {
+        var terminal = new StringWriter();
+        var file = new StringWriter();
+        using (var progress = new ProgressLine(terminal, isTerminal: true, "redeliver to carbon-market-desk: sent"))
+        using (var silent = new ProgressLine(file, isTerminal: false, "redeliver to carbon-market-desk: sent"))
+        {
+            progress.Count(200);
+            progress.Count(250);
+            silent.Count(200);
+        }
+
+        Assert.Equal($"{Rewind}redeliver to carbon-market-desk: sent 200{Rewind}redeliver to carbon-market-desk: sent 250{Rewind}", terminal.ToString());
+        Assert.Equal("", file.ToString());
+    }
+
+    [Fact]
     public void Redirected_WritesNothing()
     {
         var file = new StringWriter();

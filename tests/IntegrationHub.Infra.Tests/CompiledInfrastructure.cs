@@ -15,12 +15,16 @@ public sealed class CompiledInfrastructure
 {
     private static readonly Lazy<CompiledInfrastructure> Shared = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private CompiledInfrastructure(string repositoryRoot, JsonObject template, IReadOnlyDictionary<string, DeploymentSnapshot> snapshots, JsonObject subscribersFile)
+    private CompiledInfrastructure(
+        string repositoryRoot, JsonObject template, IReadOnlyDictionary<string, DeploymentSnapshot> snapshots, JsonObject subscribersFile,
+        DeploymentSnapshot eventGridFixture, JsonObject eventGridFixtureParameters)
     {
         RepositoryRoot = repositoryRoot;
         Template = template;
         Snapshots = snapshots;
         SubscribersFile = subscribersFile;
+        EventGridFixture = eventGridFixture;
+        EventGridFixtureParameters = eventGridFixtureParameters;
     }
 
     /// <summary>The compiled infrastructure, built once per test run.</summary>
@@ -37,6 +41,15 @@ public sealed class CompiledInfrastructure
 
     /// <summary>functions/IntegrationHub.Core/ReferenceData/subscribers.json.</summary>
     public JsonObject SubscribersFile { get; }
+
+    /// <summary>
+    /// The Event Grid module alone with webhook subscribers the subscribers file does not have yet
+    /// (infra/modules/event-grid/topic/webhooks.test.bicepparam, snapshotted by check.sh).
+    /// </summary>
+    public DeploymentSnapshot EventGridFixture { get; }
+
+    /// <summary>That fixture's compiled parameters (<c>parameters.webhookSubscribers.value</c>, …).</summary>
+    public JsonObject EventGridFixtureParameters { get; }
 
     /// <summary>Parameter files of infra/, for theories that check every environment.</summary>
     public static TheoryData<string> ParameterFiles()
@@ -63,6 +76,8 @@ public sealed class CompiledInfrastructure
         throw new InvalidOperationException("IntegrationHub.sln not found above " + AppContext.BaseDirectory);
     }
 
+    private const string EventGridFixtureName = "webhooks.test";
+
     private static CompiledInfrastructure Load()
     {
         var root = FindRepositoryRoot();
@@ -73,6 +88,8 @@ public sealed class CompiledInfrastructure
 
         var outputs = new List<string> { Path.Combine(outDir, "main.json") };
         outputs.AddRange(parameterFiles.Select(p => Path.Combine(outDir, Path.GetFileNameWithoutExtension(p) + ".snapshot.json")));
+        outputs.Add(Path.Combine(outDir, EventGridFixtureName + ".snapshot.json"));
+        outputs.Add(Path.Combine(outDir, EventGridFixtureName + ".parameters.json"));
 
         if (IsStale(infra, subscribersPath, outputs))
         {
@@ -84,7 +101,8 @@ public sealed class CompiledInfrastructure
             p => Path.GetFileName(p),
             p => new DeploymentSnapshot(ReadObject(Path.Combine(outDir, Path.GetFileNameWithoutExtension(p) + ".snapshot.json"))),
             StringComparer.Ordinal);
-        return new CompiledInfrastructure(root, template, snapshots, ReadObject(subscribersPath));
+        return new CompiledInfrastructure(root, template, snapshots, ReadObject(subscribersPath),
+            new DeploymentSnapshot(ReadObject(outputs[^2])), ReadObject(outputs[^1]));
     }
 
     private static bool IsStale(string infra, string subscribersPath, List<string> outputs)

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Storage;
+using IntegrationHub.Functions.Supply;
 
 namespace IntegrationHub.Infra.Tests;
 
@@ -26,15 +28,117 @@ public class EventGridTests
 
     [Theory]
     [MemberData(nameof(ParameterFiles))]
-    public void EventSubscriptions_AnyParameterFile_TwoPerWebhookSubscriberAndNoneForTheOthers(string parameterFile)
+    public void EventSubscriptions_AnyParameterFile_EqualWhatTheSubscribersFileAsksFor(string parameterFile)
     {
         // The subscribers file declares no webhook today: then no event subscription, and every subscriber keeps its
-        // Service Bus subscription (ServiceBusTests).
-        var webhooks = Infra.SubscribersFile["subscribers"]!.AsArray().Count(s => s!["webhook"] is not null);
-        var subscriptions = Infra.Snapshots[parameterFile].OfType("Microsoft.EventGrid/topics/eventSubscriptions").ToList();
+        // Service Bus subscription (ServiceBusTests). The derivation is held to the module by the fixture test below.
+        var expected = Infra.SubscribersFile["subscribers"]!.AsArray()
+            .Where(s => s!["webhook"] is not null)
+            .SelectMany(s => Expected(
+                (string)s!["name"]!, Strings(s["eventTypes"]) is { Count: > 0 } types ? types : ["dataset-published"],
+                Strings(s["filter"]?["periodKinds"]), Strings(s["filter"]?["areas"]), Strings(s["filter"]?["indicatorPrefixes"])));
 
-        Assert.Equal(2 * webhooks, subscriptions.Count);
+        Assert.Equal(Canonical(expected), Actual(Infra.Snapshots[parameterFile]));
     }
+
+    [Fact]
+    public void EventSubscriptions_Fixture_OnePerEventTypeAsked_DataSetsByTypeAndFilter_FeedLateByType()
+    {
+        // webhooks.test.bicepparam: a quarterly carbon desk (data sets), a supply office (feed-late), both for a third.
+        const string DataSet = "cn.xiangjiang.dualcarbon.dataset.published";
+        const string Late = "cn.xiangjiang.dualcarbon.feed.late";
+        Assert.Equal((DataSet, Late), (DatasetPublishedEvent.EventType, FeedLateEvent.EventType));
+        const string NotRedelivery = """{"operatorType":"IsNullOrUndefined","key":"redeliverto"}""";
+        var expected = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["quarter-carbon-desk"] = $$"""{"includedEventTypes":["{{DataSet}}"],"advancedFilters":[{{NotRedelivery}},"""
+                + """{"operatorType":"StringIn","key":"periodkind","values":["quarter"]},"""
+                + """{"operatorType":"StringContains","key":"areas","values":[",430104,"]},"""
+                + """{"operatorType":"StringContains","key":"indicators","values":[",carbon."]}]}""",
+            ["quarter-carbon-desk-redelivery"] = $$"""{"includedEventTypes":["{{DataSet}}"],"advancedFilters":[{"operatorType":"StringIn","key":"redeliverto","values":["quarter-carbon-desk"]}]}""",
+            // Asks for feed-late only: no data-set subscription, so it gets no data set.
+            ["supply-office-feed-late"] = $$"""{"includedEventTypes":["{{Late}}"],"advancedFilters":[{{NotRedelivery}}]}""",
+            ["supply-office-redelivery"] = $$"""{"includedEventTypes":["{{Late}}"],"advancedFilters":[{"operatorType":"StringIn","key":"redeliverto","values":["supply-office"]}]}""",
+            ["annual-and-late"] = $$"""{"includedEventTypes":["{{DataSet}}"],"advancedFilters":[{{NotRedelivery}},{"operatorType":"StringIn","key":"periodkind","values":["year"]}]}""",
+            ["annual-and-late-feed-late"] = $$"""{"includedEventTypes":["{{Late}}"],"advancedFilters":[{{NotRedelivery}}]}""",
+            ["annual-and-late-redelivery"] = $$"""{"includedEventTypes":["{{DataSet}}","{{Late}}"],"advancedFilters":[{"operatorType":"StringIn","key":"redeliverto","values":["annual-and-late"]}]}""",
+        };
+
+        Assert.Equal(expected, Actual(Infra.EventGridFixture));
+        // The derivation the subscribers-file test uses gives the same from the fixture's own subscribers.
+        var derived = Infra.EventGridFixtureParameters["parameters"]!["webhookSubscribers"]!["value"]!.AsArray().SelectMany(s => Expected(
+            (string)s!["name"]!, Strings(s["eventTypes"]), Strings(s["periodKinds"]), Strings(s["areas"]), Strings(s["indicatorPrefixes"])));
+        Assert.Equal(expected, Canonical(derived));
+    }
+
+    /// <summary>
+    /// The event subscriptions a webhook subscriber should have, with the meaning of its Service Bus rule
+    /// (SubscriptionFilter.RuleSql): data sets by type and filter, feed-late by type, redeliveries addressed to it.
+    /// </summary>
+    private static IEnumerable<(string Name, JsonObject Filter)> Expected(
+        string name, IReadOnlyList<string> eventTypes, IReadOnlyList<string> periodKinds, IReadOnlyList<string> areas, IReadOnlyList<string> prefixes)
+    {
+        var types = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["dataset-published"] = DatasetPublishedEvent.EventType,
+            ["feed-late"] = FeedLateEvent.EventType,
+        };
+        static JsonObject Filter(string operatorType, string key, IEnumerable<string>? values = null)
+        {
+            var filter = new JsonObject { ["operatorType"] = operatorType, ["key"] = key };
+            if (values is not null)
+            {
+                filter["values"] = new JsonArray([.. values.Select(v => JsonValue.Create(v))]);
+            }
+
+            return filter;
+        }
+
+        static JsonObject Subscription(IEnumerable<string> included, IEnumerable<JsonObject> advanced) => new()
+        {
+            ["includedEventTypes"] = new JsonArray([.. included.Select(t => JsonValue.Create(t))]),
+            ["advancedFilters"] = new JsonArray([.. advanced]),
+        };
+
+        if (eventTypes.Contains("dataset-published"))
+        {
+            var advanced = new List<JsonObject> { Filter("IsNullOrUndefined", "redeliverto") };
+            if (periodKinds.Count > 0)
+            {
+                advanced.Add(Filter("StringIn", "periodkind", periodKinds));
+            }
+
+            if (areas.Count > 0)
+            {
+                advanced.Add(Filter("StringContains", "areas", areas.Select(a => $",{a},")));
+            }
+
+            if (prefixes.Count > 0)
+            {
+                advanced.Add(Filter("StringContains", "indicators", prefixes.Select(p => "," + p)));
+            }
+
+            yield return (name, Subscription([types["dataset-published"]], advanced));
+        }
+
+        if (eventTypes.Contains("feed-late"))
+        {
+            yield return (name + "-feed-late", Subscription([types["feed-late"]], [Filter("IsNullOrUndefined", "redeliverto")]));
+        }
+
+        yield return (name + "-redelivery", Subscription(eventTypes.Select(t => types[t]), [Filter("StringIn", "redeliverto", [name])]));
+    }
+
+    private static List<string> Strings(JsonNode? array) => array is JsonArray values ? [.. values.Select(v => (string)v!)] : [];
+
+    private static SortedDictionary<string, string> Canonical(IEnumerable<(string Name, JsonObject Filter)> subscriptions) =>
+        new(subscriptions.ToDictionary(s => s.Name, s => s.Filter.ToJsonString()), StringComparer.Ordinal);
+
+    /// <summary>Each event subscription's filter, by its name under the topic.</summary>
+    private static SortedDictionary<string, string> Actual(DeploymentSnapshot snapshot) => new(
+        snapshot.OfType("Microsoft.EventGrid/topics/eventSubscriptions").ToDictionary(
+            s => ((string)s["name"]!).Split('/')[^1], s => s["properties"]!["filter"]!.ToJsonString()),
+        StringComparer.Ordinal);
 
     [Theory]
     [MemberData(nameof(ParameterFiles))]

@@ -8,6 +8,7 @@ using IntegrationHub.Core.Reference;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Storage;
+using IntegrationHub.Functions.Supply;
 using Microsoft.AspNetCore.Http;
 
 namespace IntegrationHub.Functions.Ops;
@@ -24,26 +25,29 @@ public sealed record SubscriberView(
 public sealed record SubscriberList([property: JsonPropertyName("subscribers")] IReadOnlyList<SubscriberView> Subscribers);
 
 /// <summary>What a redelivery sent.</summary>
-/// <param name="Matched">Events announced since then that the subscriber's filter takes.</param>
+/// <param name="Matched">Events found for the subscriber; the search stops at one past <c>limit</c>.</param>
 /// <param name="ContinueSince">When more matched than one call sends: the <c>since</c> to go on with (the first event not sent).</param>
 public sealed record RedeliveryReport(
     [property: JsonPropertyName("subscriber")] string Subscriber,
     [property: JsonPropertyName("since")] DateTimeOffset Since,
-    [property: JsonPropertyName("matched"), Description("Events announced since then that the subscriber's filter takes.")] int Matched,
+    [property: JsonPropertyName("matched"), Description("Events since then found for the subscriber (its types and filter); the search "
+        + "stops at one past `limit`, so at most `limit` + 1.")] int Matched,
     [property: JsonPropertyName("sent")] int Sent,
     [property: JsonPropertyName("eventIds")] IReadOnlyList<string> EventIds,
-    [property: JsonPropertyName("remaining"), Description("Matched but not sent (over `limit`).")] int Remaining,
+    [property: JsonPropertyName("remaining"), Description("Found but not sent: 1 when more events follow (go on with `continueSince`), else 0.")]
+    int Remaining,
     [property: JsonPropertyName("continueSince"), Description("When some remain: the `since` to go on with (the first event id not sent).")] string? ContinueSince);
 
 /// <summary>
 /// Ops view of the subscribers and their delivery logs, and redelivery: every event announced since a time (or since
-/// an event, by its id <c>{period}/v{n}</c>, inclusive) that the subscriber's filter takes, rebuilt from the stored
-/// immutable versions with the same CloudEvent ids and sent to that subscriber only, oldest first, at most
-/// <see cref="MaxEvents"/> per call.
+/// an event, by its id <c>{period}/v{n}</c> or <c>feed-late:…</c>, inclusive) of a type the subscriber asks for and that
+/// its filter takes, rebuilt with the same CloudEvent ids (data sets from the stored immutable versions, late feeds from
+/// the event kept in their record) and sent to that subscriber only, oldest first, at most <see cref="MaxEvents"/> per call.
 /// </summary>
 public sealed partial class SubscriberRedelivery(
-    HubCore core, DatasetStore datasets, ISubscriberRedelivery channel, SubscriberDeliveryLog deliveries, AuditLog audit)
+    HubCore core, DatasetStore datasets, LateFeedRecords lateFeeds, ISubscriberRedelivery channel, SubscriberDeliveryLog deliveries, AuditLog audit)
 {
+    private const string LateFeedIdPrefix = "feed-late:";
     public const int DefaultEvents = 200;
     public const int MaxEvents = 1000;
     private const string Action = "redeliver";
@@ -104,18 +108,17 @@ public sealed partial class SubscriberRedelivery(
 
         var target = "subscriber:" + subscriber.Name;
         await audit.RecordBeforeAsync(actor, Action, target, $"since {since}", cancellationToken).ConfigureAwait(false);
-        var announced = await AnnouncedSinceAsync(from, cancellationToken).ConfigureAwait(false);
-        var matched = new List<(AnnouncementRecord Record, CloudNative.CloudEvents.CloudEvent Event)>();
-        foreach (var record in announced)
+        // Versions are read in time order only until the page is full and one more event is found (it becomes
+        // continueSince), so a small limit reads little however much was announced since.
+        var matched = new List<(Sent Record, CloudNative.CloudEvents.CloudEvent Event)>();
+        foreach (var record in await SentSinceAsync(subscriber, from, cancellationToken).ConfigureAwait(false))
         {
-            if (await datasets.GetVersionAsync(record.Period, record.Version, cancellationToken).ConfigureAwait(false) is not { } stored)
+            if (matched.Count > limit)
             {
-                continue; // announced versions are never deleted; nothing to rebuild it from otherwise
+                break;
             }
 
-            var rebuilt = DatasetPublishedEvent.ForStoredVersion(stored.ToDocument());
-            var routing = DatasetPublishedEvent.RoutingOf(rebuilt);
-            if (SubscriptionFilter.Matches(subscriber.Filter, routing.PeriodKind, routing.Areas, routing.IndicatorIds))
+            if (await RebuildAsync(record, subscriber, cancellationToken).ConfigureAwait(false) is { } rebuilt)
             {
                 matched.Add((record, rebuilt));
             }
@@ -144,23 +147,57 @@ public sealed partial class SubscriberRedelivery(
         return OpsAnswer.Ok(report);
     }
 
-    /// <summary>Every announcement at or after <paramref name="from"/>, oldest first.</summary>
-    private async Task<List<AnnouncementRecord>> AnnouncedSinceAsync(DateTimeOffset from, CancellationToken cancellationToken)
+    /// <summary>One event the hub sent: a data-set version's announcement or a late feed's.</summary>
+    private sealed record Sent(DateTimeOffset At, string EventId, AnnouncementRecord? DataSet, LateFeedAnnouncement? LateFeed);
+
+    /// <summary>
+    /// Every event of a type the subscriber asks for sent at or after <paramref name="from"/>, oldest first (ties by id):
+    /// data sets from their announcement records, late feeds from theirs.
+    /// </summary>
+    private async Task<List<Sent>> SentSinceAsync(Subscriber subscriber, DateTimeOffset from, CancellationToken cancellationToken)
     {
-        var records = new List<AnnouncementRecord>();
-        foreach (var period in await datasets.ListPeriodsAsync(cancellationToken).ConfigureAwait(false))
+        var sent = new List<Sent>();
+        if (SubscriptionFilter.Wants(subscriber, SubscriptionFilter.DatasetPublished))
         {
-            foreach (var version in await datasets.ListAnnouncedAsync(period, cancellationToken).ConfigureAwait(false))
+            foreach (var period in await datasets.ListPeriodsAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (await datasets.GetAnnouncementAsync(period, version, cancellationToken).ConfigureAwait(false) is { } record && record.AnnouncedAt >= from)
+                foreach (var version in await datasets.ListAnnouncedAsync(period, cancellationToken).ConfigureAwait(false))
                 {
-                    records.Add(record);
+                    if (await datasets.GetAnnouncementAsync(period, version, cancellationToken).ConfigureAwait(false) is { } record && record.AnnouncedAt >= from)
+                    {
+                        sent.Add(new Sent(record.AnnouncedAt, record.EventId, record, null));
+                    }
                 }
             }
         }
 
-        records.Sort((a, b) => a.AnnouncedAt != b.AnnouncedAt ? a.AnnouncedAt.CompareTo(b.AnnouncedAt) : string.CompareOrdinal(a.EventId, b.EventId));
-        return records;
+        if (SubscriptionFilter.Wants(subscriber, SubscriptionFilter.FeedLate))
+        {
+            sent.AddRange((await lateFeeds.SentSinceAsync(from, cancellationToken).ConfigureAwait(false)).Select(a => new Sent(a.SentAt, a.EventId, null, a)));
+        }
+
+        sent.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : string.CompareOrdinal(a.EventId, b.EventId));
+        return sent;
+    }
+
+    /// <summary>The event as first sent when the subscriber's filter takes it; null when it does not, or cannot be rebuilt.</summary>
+    private async Task<CloudNative.CloudEvents.CloudEvent?> RebuildAsync(Sent record, Subscriber subscriber, CancellationToken cancellationToken)
+    {
+        if (record.LateFeed is { } late)
+        {
+            // Sent whole to every subscriber asking for the type: no filter applies.
+            return await lateFeeds.ReadEventAsync(late, cancellationToken).ConfigureAwait(false);
+        }
+
+        var announced = record.DataSet!;
+        if (await datasets.GetVersionAsync(announced.Period, announced.Version, cancellationToken).ConfigureAwait(false) is not { } stored)
+        {
+            return null; // announced versions are never deleted; nothing to rebuild it from otherwise
+        }
+
+        var rebuilt = DatasetPublishedEvent.ForStoredVersion(stored.ToDocument());
+        var routing = DatasetPublishedEvent.RoutingOf(rebuilt);
+        return SubscriptionFilter.Matches(subscriber.Filter, routing.PeriodKind, routing.Areas, routing.IndicatorIds) ? rebuilt : null;
     }
 
     /// <summary><c>since</c>: an RFC 3339 time, or an event id (<c>2024-Q4/v3</c>) standing for the time it was announced.</summary>
@@ -169,6 +206,13 @@ public sealed partial class SubscriberRedelivery(
         if (string.IsNullOrWhiteSpace(since))
         {
             return (default, OpsAnswer.BadParameter("since", "Missing since", "Give since: an RFC 3339 time (2025-01-31T00:00:00Z) or an event id such as 2024-Q4/v3."));
+        }
+
+        if (since.StartsWith(LateFeedIdPrefix, StringComparison.Ordinal))
+        {
+            return await lateFeeds.SentAtAsync(since, cancellationToken).ConfigureAwait(false) is { } sentAt
+                ? (sentAt, null)
+                : (default, OpsAnswer.BadParameter("since", "Unknown event", $"No event '{since}' was announced; give an announced event id or a time."));
         }
 
         var id = EventIdPattern().Match(since);

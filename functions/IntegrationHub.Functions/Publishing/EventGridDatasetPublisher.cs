@@ -13,7 +13,8 @@ namespace IntegrationHub.Functions.Publishing;
 /// the Event Grid topic (CloudEvents 1.0 input schema) whose event subscriptions push to the webhooks. The event sent
 /// to Event Grid is the same CloudEvent (same id, attributes and data) with the routing facts added as extension
 /// attributes, which the subscriptions' advanced filters read (infra/modules/event-grid/topic): <c>periodkind</c>,
-/// <c>areas</c> and <c>indicators</c> (lists as <c>,a,b,</c>), and <c>redeliverto</c> on a redelivery.
+/// <c>areas</c> and <c>indicators</c> (lists as <c>,a,b,</c>), and <c>redeliverto</c> on a redelivery. A feed-late
+/// event goes without the routing facts; the subscriptions tell the two apart by <c>type</c>.
 /// </summary>
 public sealed partial class EventGridDatasetPublisher(
     ServiceBusDatasetPublisher serviceBus,
@@ -57,9 +58,28 @@ public sealed partial class EventGridDatasetPublisher(
         }
     }
 
-    // Through Service Bus only: the Event Grid subscriptions filter data-set events, not yet feed-late.
-    public Task PublishFeedLateAsync(CloudEvent feedLateEvent, CancellationToken cancellationToken) =>
-        serviceBus.PublishFeedLateAsync(feedLateEvent, cancellationToken);
+    // Service Bus for the others, then one event to the topic when a webhook subscriber asks for feed-late (its
+    // event subscriptions take the type: infra/modules/event-grid/topic).
+    public async Task PublishFeedLateAsync(CloudEvent feedLateEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feedLateEvent);
+        await serviceBus.PublishFeedLateAsync(feedLateEvent, cancellationToken).ConfigureAwait(false);
+        var hooked = subscribers.Where(s => s.Webhook is not null && SubscriptionFilter.Wants(s, SubscriptionFilter.FeedLate)).ToList();
+        if (hooked.Count == 0)
+        {
+            return;
+        }
+
+        await eventGrid.SendEncodedCloudEventsAsync(Encode(feedLateEvent, redeliverTo: null), cancellationToken).ConfigureAwait(false);
+        LogPublished(logger, feedLateEvent.Id!, hooked.Count);
+        foreach (var subscriber in hooked)
+        {
+            if (deliveries is not null)
+            {
+                await deliveries.RecordAsync(subscriber.Name, feedLateEvent, ChannelOf(subscriber), redelivery: false, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     public string ChannelOf(Subscriber subscriber) =>
         Own(subscriber).Webhook is { } hook ? WebhookOutbox.ChannelOf(hook.Url) : serviceBus.ChannelOf(subscriber);
@@ -80,11 +100,13 @@ public sealed partial class EventGridDatasetPublisher(
         }
     }
 
-    /// <summary>The event as Event Grid takes it: a JSON array of one structured CloudEvent, with the routing extensions.</summary>
+    /// <summary>
+    /// The event as Event Grid takes it: a JSON array of one structured CloudEvent, with the routing extensions when it
+    /// is a data set's.
+    /// </summary>
     public static ReadOnlyMemory<byte> Encode(CloudEvent dataSetEvent, string? redeliverTo)
     {
         ArgumentNullException.ThrowIfNull(dataSetEvent);
-        var routing = DatasetPublishedEvent.RoutingOf(dataSetEvent);
         var routed = new CloudEvent(dataSetEvent.SpecVersion, [PeriodKindAttribute, AreasAttribute, IndicatorsAttribute, RedeliverToAttribute]);
         foreach (var (attribute, value) in dataSetEvent.GetPopulatedAttributes())
         {
@@ -92,9 +114,15 @@ public sealed partial class EventGridDatasetPublisher(
         }
 
         routed.Data = dataSetEvent.Data;
-        routed[PeriodKindAttribute] = routing.PeriodKind;
-        routed[AreasAttribute] = SubscriptionFilter.DelimitedList(routing.Areas);
-        routed[IndicatorsAttribute] = SubscriptionFilter.DelimitedList(routing.IndicatorIds);
+        // Only a data set has routing facts; other types are told apart by their type alone.
+        if (dataSetEvent.Type == DatasetPublishedEvent.EventType)
+        {
+            var routing = DatasetPublishedEvent.RoutingOf(dataSetEvent);
+            routed[PeriodKindAttribute] = routing.PeriodKind;
+            routed[AreasAttribute] = SubscriptionFilter.DelimitedList(routing.Areas);
+            routed[IndicatorsAttribute] = SubscriptionFilter.DelimitedList(routing.IndicatorIds);
+        }
+
         if (redeliverTo is not null)
         {
             routed[RedeliverToAttribute] = redeliverTo;

@@ -94,18 +94,28 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher, ISubscrib
     public IReadOnlyList<string> QueuesFor(CloudEvent dataSetEvent) =>
         [.. Matching(dataSetEvent).Where(s => s.Subscriber.Webhook is null).Select(s => s.Queue)];
 
-    // Sent whole to the queue of every subscriber asking for feed-late: a few hundred bytes, no claim check. Not yet
-    // to webhooks, nor in the delivery log (which records data-set versions).
+    // Sent whole to the queue of every subscriber asking for feed-late (a few hundred bytes, no claim check), and
+    // through the webhook outbox to those with a webhook: the same id, retries and dead letters as a data set.
     public async Task PublishFeedLateAsync(CloudEvent feedLateEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feedLateEvent);
         var body = BinaryData.FromBytes(DatasetPublishedEvent.Serialize(feedLateEvent));
-        foreach (var (_, name) in subscribers.Where(s => s.Subscriber.Webhook is null && SubscriptionFilter.Wants(s.Subscriber, SubscriptionFilter.FeedLate)))
+        foreach (var (subscriber, name) in subscribers.Where(s => SubscriptionFilter.Wants(s.Subscriber, SubscriptionFilter.FeedLate)))
         {
+            if (subscriber.Webhook is { } hook)
+            {
+                await webhooks!.EnqueueAsync(feedLateEvent, subscriber.Name, hook.Url, redelivery: false, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             var queue = queues.GetQueueClient(name);
             await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             await queue.SendMessageAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
             LogPublished(logger, feedLateEvent.Id!, name);
+            if (deliveries is not null)
+            {
+                await deliveries.RecordAsync(subscriber.Name, feedLateEvent, "queue:" + name, redelivery: false, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

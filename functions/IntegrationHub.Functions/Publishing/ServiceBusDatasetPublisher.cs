@@ -57,13 +57,15 @@ public sealed partial class ServiceBusDatasetPublisher(
     }
 
     /// <summary>
-    /// A redelivery of an event to one subscriber: the same body (same CloudEvent id) with <c>redeliverTo</c> set, which
-    /// only that subscriber's rule accepts. Its MessageId is new, or the topic's duplicate detection would drop it.
+    /// A redelivery of an event (a data set's or a feed-late one) to one subscriber: the same body (same CloudEvent id)
+    /// with <c>redeliverTo</c> set, which only that subscriber's rule accepts. Its MessageId is new, or the topic's
+    /// duplicate detection would drop it.
     /// </summary>
     public static ServiceBusMessage ToRedelivery(CloudEvent dataSetEvent, string subscriberName)
     {
         ArgumentNullException.ThrowIfNull(subscriberName);
-        var message = ToMessage(dataSetEvent);
+        ArgumentNullException.ThrowIfNull(dataSetEvent);
+        var message = dataSetEvent.Type == DatasetPublishedEvent.EventType ? ToMessage(dataSetEvent) : ToFeedLateMessage(dataSetEvent);
         message.MessageId = $"{dataSetEvent.Id}/redelivery/{Guid.NewGuid():N}";
         message.ApplicationProperties[SubscriptionFilter.RedeliverToProperty] = subscriberName;
         return message;
@@ -87,6 +89,13 @@ public sealed partial class ServiceBusDatasetPublisher(
         var message = ToFeedLateMessage(feedLateEvent);
         await sender.SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
         LogPublished(logger, message.MessageId, sender.EntityPath, "");
+        if (deliveries is not null && subscribers is not null)
+        {
+            foreach (var subscriber in subscribers.Where(s => SubscriptionFilter.Wants(s, SubscriptionFilter.FeedLate)))
+            {
+                await deliveries.RecordAsync(subscriber.Name, feedLateEvent, ChannelOf(subscriber), redelivery: false, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>A <c>feed-late</c> message: <c>type</c> = feed-late, which only the rules of subscribers asking for it take.</summary>

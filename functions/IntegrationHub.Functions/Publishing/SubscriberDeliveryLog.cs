@@ -2,11 +2,13 @@ using System.ComponentModel;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CloudNative.CloudEvents;
+using IntegrationHub.Core;
 using IntegrationHub.Functions.Storage;
 
 namespace IntegrationHub.Functions.Publishing;
@@ -15,10 +17,11 @@ namespace IntegrationHub.Functions.Publishing;
 /// <param name="Channel">How: <c>queue:{name}</c>, <c>service-bus:{topic}</c> or <c>webhook:{url}</c>.</param>
 /// <param name="Redelivery">True when ops re-sent it (<c>POST /api/ops/subscribers/{name}/redeliver</c>).</param>
 public sealed record SubscriberDelivery(
-    [property: JsonPropertyName("eventId"), Description("The CloudEvent id, `{period}/v{n}`: the same on a redelivery.")] string EventId,
+    [property: JsonPropertyName("eventId"), Description("The CloudEvent id (`{period}/v{n}`, or `feed-late:…`): the same on a redelivery.")]
+    string EventId,
     [property: JsonPropertyName("type")] string Type,
-    [property: JsonPropertyName("period")] string Period,
-    [property: JsonPropertyName("version")] int Version,
+    [property: JsonPropertyName("period"), Description("The data set's period, or the period of the late feed.")] string Period,
+    [property: JsonPropertyName("version"), Description("The data-set version; null for a `feed-late` event.")] int? Version,
     [property: JsonPropertyName("sentAt"), Description("When it was sent (for a webhook: when the receiver answered 2xx).")] DateTimeOffset SentAt,
     [property: JsonPropertyName("channel"), Description("How: `queue:{queue}`, `service-bus:{topic}/{subscription}` or `webhook:{url}`.")] string Channel,
     [property: JsonPropertyName("redelivery"), Description("True when ops sent it again.")] bool Redelivery);
@@ -52,7 +55,7 @@ public sealed class SubscriberDeliveryLog(BlobServiceClient blobs, TimeProvider 
     {
         ArgumentNullException.ThrowIfNull(subscriber);
         ArgumentNullException.ThrowIfNull(sent);
-        var data = DatasetPublishedEvent.DataOf(sent);
+        var (period, version) = PeriodAndVersionOf(sent);
         var at = clock.GetUtcNow();
         var inverted = DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks;
         // The nonce keeps two sends of one event in the same tick (a retried publish) as two records.
@@ -62,8 +65,8 @@ public sealed class SubscriberDeliveryLog(BlobServiceClient blobs, TimeProvider 
         {
             ["eventid"] = sent.Id!,
             ["type"] = sent.Type ?? "",
-            ["period"] = data.Period,
-            ["version"] = data.Version.ToString(CultureInfo.InvariantCulture),
+            ["period"] = period,
+            ["version"] = version?.ToString(CultureInfo.InvariantCulture) ?? "",
             ["sentat"] = at.ToString("O", CultureInfo.InvariantCulture),
             // Metadata values are ASCII: a webhook URL is kept percent-encoded.
             ["channel"] = Uri.EscapeDataString(channel),
@@ -122,11 +125,24 @@ public sealed class SubscriberDeliveryLog(BlobServiceClient blobs, TimeProvider 
         IDictionary<string, string> m = item.Metadata;
         return m.TryGetValue("eventid", out var id) && m.TryGetValue("sentat", out var at)
             && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var sentAt)
-            && m.TryGetValue("version", out var v) && int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            && m.TryGetValue("version", out var v) && (v.Length == 0 || int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             ? new SubscriberDelivery(
-                id, Get(m, "type") ?? "", Get(m, "period") ?? "", version, sentAt,
+                id, Get(m, "type") ?? "", Get(m, "period") ?? "", v.Length == 0 ? null : int.Parse(v, CultureInfo.InvariantCulture), sentAt,
                 Uri.UnescapeDataString(Get(m, "channel") ?? ""), Get(m, "redelivery") == "true")
             : null;
+    }
+
+    // A data-set event names its version; any other event (feed-late) its data's period only.
+    private static (string Period, int? Version) PeriodAndVersionOf(CloudEvent sent)
+    {
+        if (sent.Type == DatasetPublishedEvent.EventType)
+        {
+            var data = DatasetPublishedEvent.DataOf(sent);
+            return (data.Period, data.Version);
+        }
+
+        var json = sent.Data as JsonElement? ?? JsonSerializer.SerializeToElement(sent.Data, HubJson.Options);
+        return (json.ValueKind == JsonValueKind.Object && json.TryGetProperty("period", out var period) ? period.GetString() ?? "" : "", null);
     }
 
     private static string? Get(IDictionary<string, string> metadata, string key) => metadata.TryGetValue(key, out var value) ? value : null;

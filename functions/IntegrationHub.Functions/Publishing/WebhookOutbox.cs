@@ -99,30 +99,49 @@ public sealed partial class WebhookOutbox(
         return "webhook:" + url.GetLeftPart(UriPartial.Path);
     }
 
-    /// <summary>Stores the event and queues its POST to <paramref name="url"/>; nothing is sent yet.</summary>
-    public async Task EnqueueAsync(CloudEvent dataSetEvent, string subscriber, Uri url, bool redelivery, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where, in the datasets container, the outbox keeps an event's bytes: a data set's claim-check blob, or
+    /// <c>events/feed-late/{hash}.json</c> for a feed-late event (its id with ':' as '/'). One name per event id.
+    /// </summary>
+    public static string EventBlobName(CloudEvent cloudEvent)
     {
-        ArgumentNullException.ThrowIfNull(dataSetEvent);
+        ArgumentNullException.ThrowIfNull(cloudEvent);
+        if (cloudEvent.Type == DatasetPublishedEvent.EventType)
+        {
+            var data = DatasetPublishedEvent.DataOf(cloudEvent);
+            return DatasetPublishedEvent.ClaimCheckBlobName(data.Period, data.Version);
+        }
+
+        // Never "{period}/…": the data-set listings read those prefixes.
+        return "events/" + cloudEvent.Id!.Replace(':', '/') + ".json";
+    }
+
+    /// <summary>
+    /// Stores the event (a data set's or a feed-late one) and queues its POST to <paramref name="url"/>; nothing is
+    /// sent yet.
+    /// </summary>
+    public async Task EnqueueAsync(CloudEvent cloudEvent, string subscriber, Uri url, bool redelivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cloudEvent);
         ArgumentNullException.ThrowIfNull(url);
         if (!IsAllowed(url))
         {
             throw new ArgumentException($"Webhook of {subscriber}: '{url}' is neither https nor loopback.", nameof(url));
         }
 
-        var data = DatasetPublishedEvent.DataOf(dataSetEvent);
-        var blobName = DatasetPublishedEvent.ClaimCheckBlobName(data.Period, data.Version);
+        var blobName = EventBlobName(cloudEvent);
         var container = blobs.GetBlobContainerClient(HubContainers.Datasets);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        // A version's event is always the same bytes, so a retried publish overwrites it with itself.
+        // One name per event id: a retried publish overwrites the event with itself (a feed-late re-send, with its time).
         await container.GetBlobClient(blobName).UploadAsync(
-            BinaryData.FromBytes(DatasetPublishedEvent.Serialize(dataSetEvent)),
+            BinaryData.FromBytes(DatasetPublishedEvent.Serialize(cloudEvent)),
             new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = DatasetPublishedEvent.StructuredContentType } },
             cancellationToken).ConfigureAwait(false);
         var queue = queues.GetQueueClient(queueName);
         await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var message = new OutboxMessage(subscriber, url, dataSetEvent.Id!, blobName, redelivery);
+        var message = new OutboxMessage(subscriber, url, cloudEvent.Id!, blobName, redelivery);
         await queue.SendMessageAsync(BinaryData.FromObjectAsJson(message, MessageOptions), cancellationToken: cancellationToken).ConfigureAwait(false);
-        LogQueued(logger, dataSetEvent.Id!, subscriber);
+        LogQueued(logger, cloudEvent.Id!, subscriber);
     }
 
     /// <summary>One pass over the deliveries due now; returns how many were attempted.</summary>

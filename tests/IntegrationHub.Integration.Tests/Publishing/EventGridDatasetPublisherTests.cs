@@ -4,7 +4,9 @@ using Azure.Messaging.EventGrid;
 using Azure.Messaging.ServiceBus;
 using IntegrationHub.Core.Datasets;
 using IntegrationHub.Core.Reference;
+using IntegrationHub.Core.Supply;
 using IntegrationHub.Functions.Publishing;
+using IntegrationHub.Functions.Supply;
 using Microsoft.Extensions.Logging.Abstractions;
 using static IntegrationHub.Integration.Tests.Publishing.PublishingSamples;
 
@@ -18,6 +20,10 @@ namespace IntegrationHub.Integration.Tests.Publishing;
 public sealed class EventGridDatasetPublisherTests
 {
     private const string CarbonDesk = "carbon-market-desk";
+    private const string SupplyOffice = "carbon-office-supply";
+
+    private static readonly SupplyCell TransportMarch = new(
+        "transport", "2025-03", "month", "2025-04-15", new DateTimeOffset(2025, 4, 15, 16, 0, 0, TimeSpan.Zero), SupplyState.Missing, null, []);
 
     private static readonly DatasetDocument Q4Version2 = Dataset(
         "2024-Q4", 2, "complete", ("XJNA", "carbon.totalTco2", 2_400_000), ("430104", "carbon.totalTco2", 1_700_000));
@@ -97,6 +103,39 @@ public sealed class EventGridDatasetPublisherTests
         // Not the event id: the topic's duplicate detection would drop a message id it saw within a day.
         Assert.StartsWith("2024-Q4/v2/redelivery/", message.MessageId, StringComparison.Ordinal);
         Assert.Equal("2024-Q4/v2", DatasetPublishedEvent.Deserialize(message.Body.ToMemory()).Id);
+    }
+
+    [Fact]
+    public async Task PublishFeedLate_WebhookSubscriberAsksForIt_ToServiceBusAndToEventGridWithoutRoutingExtensions()
+    {
+        // The supply office (feed-late only) takes its events by webhook; the carbon desk's webhook does not ask for them.
+        var subscribers = new PublishingOptions
+        {
+            Webhooks = { [CarbonDesk] = "https://carbon-desk.example.org/hub-events", [SupplyOffice] = "https://supply.example.org/late" },
+        }.Effective(Hub.Reference.Subscribers.Subscribers);
+        var publisher = new EventGridDatasetPublisher(
+            new ServiceBusDatasetPublisher(sender, NullLogger<ServiceBusDatasetPublisher>.Instance, [.. subscribers.Where(s => s.Webhook is null)]),
+            eventGrid, subscribers, NullLogger<EventGridDatasetPublisher>.Instance);
+        var late = FeedLateEvent.Create(TransportMarch, new DateTimeOffset(2025, 4, 16, 0, 5, 0, TimeSpan.Zero));
+
+        await publisher.PublishFeedLateAsync(late, CancellationToken.None);
+
+        Assert.Equal(late.Id, Assert.Single(sender.Sent).MessageId);
+        var sent = Assert.Single(Assert.Single(eventGrid.Batches).RootElement.EnumerateArray().ToList());
+        Assert.Equal((late.Id, "cn.xiangjiang.dualcarbon.feed.late"), (sent.GetProperty("id").GetString(), sent.GetProperty("type").GetString()));
+        Assert.False(sent.TryGetProperty("periodkind", out _));
+        Assert.False(sent.TryGetProperty("redeliverto", out _));
+        Assert.Equal("transport", sent.GetProperty("data").GetProperty("source").GetString());
+    }
+
+    [Fact]
+    public async Task PublishFeedLate_NoWebhookSubscriberAsksForIt_NothingToEventGrid()
+    {
+        // Only the carbon desk has a webhook, and it takes data sets only.
+        await Publisher().PublishFeedLateAsync(FeedLateEvent.Create(TransportMarch, new DateTimeOffset(2025, 4, 16, 0, 5, 0, TimeSpan.Zero)), CancellationToken.None);
+
+        Assert.Single(sender.Sent);
+        Assert.Empty(eventGrid.Batches);
     }
 
     private sealed class RecordingSender : ServiceBusSender

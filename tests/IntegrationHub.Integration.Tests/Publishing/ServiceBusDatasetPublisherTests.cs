@@ -145,6 +145,25 @@ public sealed class ServiceBusDatasetPublisherTests
     }
 
     [Fact]
+    public async Task RedeliverFeedLate_TakenOnlyByThatSubscribersRule_SameBodyAndId_FreshMessageId()
+    {
+        var sender = new RecordingSender();
+        var cell = new IntegrationHub.Core.Supply.SupplyCell(
+            "power-grid", "2025-01", "month", "2025-02-10", new DateTimeOffset(2025, 2, 10, 16, 0, 0, TimeSpan.Zero),
+            IntegrationHub.Core.Supply.SupplyState.Missing, null, []);
+        var lateEvent = IntegrationHub.Functions.Supply.FeedLateEvent.Create(cell, new DateTimeOffset(2025, 2, 11, 1, 0, 0, TimeSpan.Zero));
+        var office = Hub.Reference.Subscribers.Subscribers.Single(s => s.Name == "carbon-office-supply");
+
+        await new ServiceBusDatasetPublisher(sender, NullLogger<ServiceBusDatasetPublisher>.Instance).RedeliverAsync(lateEvent, office, CancellationToken.None);
+
+        var sent = Assert.Single(sender.Sent);
+        Assert.StartsWith(lateEvent.Id + "/redelivery/", sent.MessageId, StringComparison.Ordinal);
+        Assert.Equal(DatasetPublishedEvent.Serialize(lateEvent), sent.Body.ToArray());
+        var properties = Received(sent).ApplicationProperties;
+        Assert.Equal(["carbon-office-supply"], Hub.Reference.Subscribers.Subscribers.Where(s => SqlFilter.Evaluate(s.SqlFilter, properties)).Select(s => s.Name));
+    }
+
+    [Fact]
     public async Task Publish_DataSetEvent_NotTakenByASubscriptionAskingOnlyForFeedLate()
     {
         var properties = Received(await PublishAsync(Q4Version2, QuarterCarbonIn430104)).ApplicationProperties;

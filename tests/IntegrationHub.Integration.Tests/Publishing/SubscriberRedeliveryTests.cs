@@ -3,11 +3,13 @@ using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Queues;
 using CloudNative.CloudEvents;
 using IntegrationHub.Core.Datasets;
+using IntegrationHub.Core.Supply;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Ops;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Storage;
+using IntegrationHub.Functions.Supply;
 using Microsoft.Extensions.Logging.Abstractions;
 using static IntegrationHub.Integration.Tests.Publishing.PublishingSamples;
 
@@ -25,6 +27,7 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
     private const string Dashboard = "dual-carbon-dashboard";
     private const string Annual = "statistics-bureau-annual";
     private const string CarbonDesk = "carbon-market-desk";
+    private const string SupplyOffice = "carbon-office-supply";
 
     private static int runs;
 
@@ -35,6 +38,7 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
     private ManualClock clock = null!;
     private DatasetStore datasets = null!;
     private SubscriberDeliveryLog deliveries = null!;
+    private LateFeedRecords lateFeeds = null!;
     private AuditLog audit = null!;
     private QueueDatasetPublisher publisher = null!;
 
@@ -53,6 +57,8 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
         clock = new ManualClock(Start);
         datasets = new DatasetStore(azurite.Blobs);
         deliveries = new SubscriberDeliveryLog(azurite.Blobs, clock, "d" + prefix.TrimEnd('-'));
+        lateFeeds = new LateFeedRecords(azurite.Blobs, "l" + prefix.TrimEnd('-'));
+        await azurite.Blobs.GetBlobContainerClient("l" + prefix.TrimEnd('-')).CreateIfNotExistsAsync();
         audit = new AuditLog(azurite.Blobs, clock, NullLogger<AuditLog>.Instance);
         publisher = new QueueDatasetPublisher(queues, azurite.Blobs, Hub.Reference.Subscribers.Subscribers, NullLogger<QueueDatasetPublisher>.Instance, prefix, deliveries);
     }
@@ -60,13 +66,14 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
     public async Task DisposeAsync()
     {
         await azurite.Blobs.GetBlobContainerClient("d" + prefix.TrimEnd('-')).DeleteIfExistsAsync();
+        await azurite.Blobs.GetBlobContainerClient("l" + prefix.TrimEnd('-')).DeleteIfExistsAsync();
         await foreach (var queue in raw.GetQueuesAsync(prefix: prefix))
         {
             await raw.DeleteQueueAsync(queue.Name);
         }
     }
 
-    private SubscriberRedelivery Redelivery(AuditLog? log = null) => new(Hub, datasets, publisher, deliveries, log ?? audit);
+    private SubscriberRedelivery Redelivery(AuditLog? log = null) => new(Hub, datasets, lateFeeds, publisher, deliveries, log ?? audit);
 
     private static OpsActor Ops => new("ops", "primary");
 
@@ -95,6 +102,17 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
             await AnnounceAsync(Dataset(quarter, 2, "complete", ("XJNA", "carbon.totalTco2", 2_410_000), ("430104", "energy.totalTce", 900_000))),
             await AnnounceAsync(Dataset(Year, 1, "complete", ("XJNA", "carbon.totalTco2", 9_100_000))),
         ];
+    }
+
+    /// <summary>Announces a missing feed and records it, as the late-feed check does, a minute after the last event.</summary>
+    private async Task<CloudEvent> AnnounceLateAsync(string source, string month)
+    {
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var cell = new SupplyCell(source, month, "month", month + "-28", clock.GetUtcNow().AddDays(-1), SupplyState.Missing, null, []);
+        var late = FeedLateEvent.Create(cell, clock.GetUtcNow());
+        await publisher.PublishFeedLateAsync(late, CancellationToken.None);
+        Assert.True(await lateFeeds.RecordAsync(cell, late, clock.GetUtcNow(), CancellationToken.None));
+        return late;
     }
 
     private QueueClient QueueOf(string subscriber) => raw.GetQueueClient(QueueDatasetPublisher.QueueName(subscriber, prefix));
@@ -137,6 +155,45 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
     }
 
     [Fact]
+    public async Task Redeliver_FeedLateSubscriberLostItsQueue_GetsItsFeedLateEventsBackByteForByte_NoDataSet()
+    {
+        var transport = await AnnounceLateAsync("transport", Year + "-01");
+        await AnnounceThreeAsync();
+        var powerGrid = await AnnounceLateAsync("power-grid", Year + "-02");
+        var original = await MessagesAsync(SupplyOffice);
+        Assert.Equal([transport.Id, powerGrid.Id], original.Select(IdOf));
+
+        await QueueOf(SupplyOffice).DeleteAsync();
+        clock.Advance(TimeSpan.FromMinutes(10));
+        var report = Assert.IsType<RedeliveryReport>((await Redelivery().RedeliverAsync(SupplyOffice, Start.ToString("O"), null, Ops, CancellationToken.None)).Body);
+
+        // It asks for feed-late only: the three data sets announced between are not its events.
+        Assert.Equal((2, 2, 0, null), (report.Matched, report.Sent, report.Remaining, report.ContinueSince));
+        Assert.Equal([transport.Id!, powerGrid.Id!], report.EventIds);
+        Assert.Equal(original, await MessagesAsync(SupplyOffice));
+        // Recorded as sent and as redelivered: newest first, no version for a late feed.
+        var logged = (await deliveries.ReadAsync(SupplyOffice, 10, null, CancellationToken.None)).Deliveries;
+        // The two redeliveries share the clock's time, so their order between them is not fixed.
+        Assert.Equal([(powerGrid.Id!, false), (transport.Id!, false)], logged.Skip(2).Select(d => (d.EventId, d.Redelivery)));
+        Assert.Equal([(powerGrid.Id!, Year + "-02"), (transport.Id!, Year + "-01")], logged.Take(2).Where(d => d.Redelivery)
+            .Select(d => (d.EventId, d.Period)).OrderBy(d => d.Period == Year + "-01"));
+        Assert.All(logged, d => Assert.Equal(("cn.xiangjiang.dualcarbon.feed.late", (int?)null), (d.Type, d.Version)));
+    }
+
+    [Fact]
+    public async Task Redeliver_SinceAFeedLateEventId_FromThatEventOn()
+    {
+        await AnnounceLateAsync("transport", Year + "-01");
+        var powerGrid = await AnnounceLateAsync("power-grid", Year + "-02");
+        await QueueOf(SupplyOffice).DeleteAsync();
+
+        var report = Assert.IsType<RedeliveryReport>((await Redelivery().RedeliverAsync(SupplyOffice, powerGrid.Id, null, Ops, CancellationToken.None)).Body);
+
+        Assert.Equal([powerGrid.Id!], report.EventIds);
+        Assert.Equal([powerGrid.Id], (await MessagesAsync(SupplyOffice)).Select(IdOf));
+    }
+
+    [Fact]
     public async Task Deliveries_AfterPublicationAndRedelivery_NewestFirstWithTimesAndPagedByToken()
     {
         await AnnounceThreeAsync();
@@ -170,6 +227,50 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
         var rest = Assert.IsType<RedeliveryReport>((await Redelivery().RedeliverAsync(Dashboard, first.ContinueSince, "2", Ops, CancellationToken.None)).Body);
         Assert.Equal((1, 1, 0, null), (rest.Matched, rest.Sent, rest.Remaining, rest.ContinueSince));
         Assert.Equal(events.Select(e => e.Id), (await MessagesAsync(Dashboard)).Select(IdOf));
+    }
+
+    [Fact]
+    public async Task Redeliver_SmallLimitAfterManyAnnouncements_ReadsVersionsOnlyUntilThePageIsFull()
+    {
+        // Six versions of one quarter, each a carbon change the dashboard takes.
+        var events = new List<CloudEvent>();
+        for (var version = 1; version <= 6; version++)
+        {
+            events.Add(await AnnounceAsync(Dataset(Year + "-Q3", version, "complete", ("XJNA", "carbon.totalTco2", 2_400_000 + version))));
+        }
+
+        await QueueOf(Dashboard).DeleteAsync();
+        var reads = new VersionReads(Year + "-Q3");
+        var options = new Azure.Storage.Blobs.BlobClientOptions();
+        options.AddPolicy(reads, Azure.Core.HttpPipelinePosition.PerCall);
+        var counted = new SubscriberRedelivery(
+            Hub, new DatasetStore(new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString, options)), lateFeeds, publisher, deliveries, audit);
+
+        var report = Assert.IsType<RedeliveryReport>((await counted.RedeliverAsync(Dashboard, Start.ToString("O"), "2", Ops, CancellationToken.None)).Body);
+
+        Assert.Equal([events[0].Id!, events[1].Id!], report.EventIds);
+        Assert.Equal((3, 2, 1, events[2].Id), (report.Matched, report.Sent, report.Remaining, report.ContinueSince));
+        // The two sent and the one that says where to go on; not the other three.
+        Assert.Equal(3, reads.Count);
+        Assert.Equal([events[0].Id, events[1].Id], (await MessagesAsync(Dashboard)).Select(IdOf));
+    }
+
+    /// <summary>Counts the GETs of a period's version documents (<c>{period}/v{n}.json</c> in the datasets container).</summary>
+    private sealed class VersionReads(string period) : Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+    {
+        private int count;
+
+        public int Count => count;
+
+        public override void OnSendingRequest(Azure.Core.HttpMessage message)
+        {
+            var path = Uri.UnescapeDataString(message.Request.Uri.Path);
+            if (message.Request.Method == Azure.Core.RequestMethod.Get
+                && System.Text.RegularExpressions.Regex.IsMatch(path, $"/{HubContainers.Datasets}/{period}/v[0-9]+\\.json$"))
+            {
+                Interlocked.Increment(ref count);
+            }
+        }
     }
 
     [Theory]

@@ -5,8 +5,10 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using CloudNative.CloudEvents;
 using IntegrationHub.Core.Reference;
+using IntegrationHub.Core.Supply;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Storage;
+using IntegrationHub.Functions.Supply;
 using Microsoft.Extensions.Logging.Abstractions;
 using static IntegrationHub.Integration.Tests.Publishing.PublishingSamples;
 
@@ -21,6 +23,7 @@ namespace IntegrationHub.Integration.Tests.Publishing;
 public sealed class WebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private const string Dashboard = "dual-carbon-dashboard";
+    private const string SupplyOffice = "carbon-office-supply";
     private static int runs;
 
     private readonly string tag = "w" + Guid.NewGuid().ToString("N")[..8];
@@ -163,6 +166,64 @@ public sealed class WebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLifetim
 
         Assert.Equal([Period + "-Q2/v1", Period + "-Q2/v1"], receiver.Requests.Select(r => r.EventId));
         Assert.Equal([true, false], (await deliveries.ReadAsync(Dashboard, 10, null, CancellationToken.None)).Deliveries.Select(d => d.Redelivery));
+    }
+
+    /// <summary>The supply office taking its feed-late events by webhook at the receiver.</summary>
+    private QueueDatasetPublisher SupplyOfficePublisher(WebhookOutbox outbox) =>
+        new(queues, azurite.Blobs, new PublishingOptions { Webhooks = { [SupplyOffice] = receiver.Url.ToString() } }.Effective(Hub.Reference.Subscribers.Subscribers),
+            NullLogger<QueueDatasetPublisher>.Instance, tag + "-", deliveries, outbox);
+
+    private CloudEvent LateEvent() => FeedLateEvent.Create(
+        new SupplyCell("transport", Period + "-03", "month", Period + "-04-15", new DateTimeOffset(2400 + run, 4, 15, 16, 0, 0, TimeSpan.Zero), SupplyState.Missing, null, []),
+        new DateTimeOffset(2400 + run, 4, 16, 0, 5, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task PublishFeedLate_WebhookSubscriber_FailsOnceThenReceivesTheSameEventById_NoQueue_Logged()
+    {
+        receiver.Answers.Enqueue(503);
+        var outbox = Outbox();
+        var late = LateEvent();
+
+        await SupplyOfficePublisher(outbox).PublishFeedLateAsync(late, CancellationToken.None);
+        await DrainUntilAsync(outbox, OutboxEmptyAsync);
+
+        // Retried like a data set: both attempts carry the event as structured JSON, byte for byte, under one id.
+        Assert.Equal([503, 200], receiver.Requests.Select(r => r.Answered));
+        Assert.All(receiver.Requests, r => Assert.Equal(DatasetPublishedEvent.Serialize(late), r.Body));
+        Assert.StartsWith("feed-late:", late.Id, StringComparison.Ordinal);
+        Assert.Equal([late.Id!], receiver.Accepted);
+        Assert.False(await queues.GetQueueClient(QueueDatasetPublisher.QueueName(SupplyOffice, tag + "-")).ExistsAsync());
+        // No other subscriber asks for feed-late: nothing for the dashboard.
+        Assert.False(await queues.GetQueueClient(QueueDatasetPublisher.QueueName(Dashboard, tag + "-")).ExistsAsync());
+        var logged = Assert.Single((await deliveries.ReadAsync(SupplyOffice, 10, null, CancellationToken.None)).Deliveries);
+        Assert.Equal((late.Id, "cn.xiangjiang.dualcarbon.feed.late", Period + "-03", (int?)null, "webhook:" + receiver.Url, false),
+            (logged.EventId, logged.Type, logged.Period, logged.Version, logged.Channel, logged.Redelivery));
+    }
+
+    [Fact]
+    public async Task PublishFeedLate_WebhookReceiverAlwaysFails_DeadLetteredWithTheEvent()
+    {
+        receiver.AlwaysFail = true;
+        var outbox = Outbox(maxAttempts: 2);
+        var late = LateEvent();
+
+        await SupplyOfficePublisher(outbox).PublishFeedLateAsync(late, CancellationToken.None);
+        await DrainUntilAsync(outbox, OutboxEmptyAsync);
+
+        Assert.Equal(2, receiver.Requests.Count);
+        var dead = azurite.Blobs.GetBlobContainerClient(tag + "-dead");
+        var letters = new List<string>();
+        await foreach (var item in dead.GetBlobsAsync())
+        {
+            letters.Add(item.Name);
+        }
+
+        var name = Assert.Single(letters);
+        Assert.StartsWith(SupplyOffice + "/", name, StringComparison.Ordinal);
+        using var letter = JsonDocument.Parse((await dead.GetBlobClient(name).DownloadContentAsync()).Value.Content.ToMemory());
+        Assert.Equal(late.Id, letter.RootElement.GetProperty("eventId").GetString());
+        Assert.Equal("transport", letter.RootElement.GetProperty("event").GetProperty("data").GetProperty("source").GetString());
+        Assert.Empty((await deliveries.ReadAsync(SupplyOffice, 10, null, CancellationToken.None)).Deliveries);
     }
 
     [Theory]

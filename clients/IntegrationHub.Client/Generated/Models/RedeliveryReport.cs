@@ -30,9 +30,9 @@ namespace IntegrationHub.Client.Models
 #else
         public List<string> EventIds { get; set; }
 #endif
-        /// <summary>Events announced since then that the subscriber&apos;s filter takes.</summary>
+        /// <summary>Events since then found for the subscriber (its types and filter); the search stops at one past `limit`, so at most `limit` + 1.</summary>
         public int? Matched { get; set; }
-        /// <summary>Matched but not sent (over `limit`).</summary>
+        /// <summary>Found but not sent: 1 when more events follow (go on with `continueSince`), else 0.</summary>
         public int? Remaining { get; set; }
         /// <summary>The sent property</summary>
         public int? Sent { get; set; }

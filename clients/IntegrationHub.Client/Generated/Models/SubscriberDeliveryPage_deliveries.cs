@@ -22,7 +22,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Channel { get; set; }
 #endif
-        /// <summary>The CloudEvent id, `{period}/v{n}`: the same on a redelivery.</summary>
+        /// <summary>The CloudEvent id (`{period}/v{n}`, or `feed-late:…`): the same on a redelivery.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? EventId { get; set; }
@@ -30,7 +30,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string EventId { get; set; }
 #endif
-        /// <summary>The period property</summary>
+        /// <summary>The data set&apos;s period, or the period of the late feed.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Period { get; set; }
@@ -50,7 +50,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Type { get; set; }
 #endif
-        /// <summary>The version property</summary>
+        /// <summary>The data-set version; null for a `feed-late` event.</summary>
         public int? Version { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.SubscriberDeliveryPage_deliveries"/> and sets the default values.

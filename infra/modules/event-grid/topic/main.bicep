@@ -1,5 +1,5 @@
 metadata name = 'Event Grid topic for webhook subscribers'
-metadata description = 'A topic taking CloudEvents 1.0 with local auth off, and per webhook subscriber one event subscription (its filter as advanced filters, retries, dead-lettering to a storage container) plus one for redeliveries addressed to it.'
+metadata description = 'A topic taking CloudEvents 1.0 with local auth off, and per webhook subscriber one event subscription per event type it asks for (data sets with its filter as advanced filters, feed-late by type; retries, dead-lettering to a storage container) plus one for redeliveries addressed to it.'
 
 import { tagsType, webhookSubscriberType } from '../../../types.bicep'
 
@@ -50,11 +50,19 @@ resource topic 'Microsoft.EventGrid/topics@2025-02-15' = {
   }
 }
 
-// The same meaning as the subscribers' SQL rules (SubscriptionFilter): fields AND, values of one field OR. The app
-// sets the extension attributes periodkind, areas and indicators (lists as ",a,b,") on every event it sends here.
-var ordinary = map(webhookSubscribers, s => {
+// The CloudEvents type of each event name of the subscribers file (DatasetPublishedEvent, FeedLateEvent).
+var cloudEventTypes = {
+  'dataset-published': 'cn.xiangjiang.dualcarbon.dataset.published'
+  'feed-late': 'cn.xiangjiang.dualcarbon.feed.late'
+}
+
+// The same meaning as the subscribers' SQL rules (SubscriptionFilter.RuleSql): data sets by type and filter (fields
+// AND, values of one field OR), feed-late by type alone, each only for a subscriber whose eventTypes asks for it. The
+// app sets the extension attributes periodkind, areas and indicators (lists as ",a,b,") on every data-set event.
+var dataSets = map(filter(webhookSubscribers, s => contains(s.eventTypes, 'dataset-published')), s => {
   name: s.name
   endpointUrl: s.url
+  includedEventTypes: [cloudEventTypes['dataset-published']]
   advancedFilters: concat(
     [
       {
@@ -92,10 +100,24 @@ var ordinary = map(webhookSubscribers, s => {
   )
 })
 
-// Event Grid ANDs advanced filters, so "or a redelivery for me" is a second subscription to the same endpoint.
+// A feed-late event has no routing attributes: a data-set filter would refuse it, so it has a subscription of its own.
+var lateFeeds = map(filter(webhookSubscribers, s => contains(s.eventTypes, 'feed-late')), s => {
+  name: '${s.name}-feed-late'
+  endpointUrl: s.url
+  includedEventTypes: [cloudEventTypes['feed-late']]
+  advancedFilters: [
+    {
+      operatorType: 'IsNullOrUndefined'
+      key: 'redeliverto'
+    }
+  ]
+})
+
+// Event Grid ANDs advanced filters, so "or a redelivery for me" is another subscription to the same endpoint.
 var redeliveries = map(webhookSubscribers, s => {
   name: '${s.name}-redelivery'
   endpointUrl: s.url
+  includedEventTypes: map(s.eventTypes, t => cloudEventTypes[t])
   advancedFilters: [
     {
       operatorType: 'StringIn'
@@ -108,7 +130,7 @@ var redeliveries = map(webhookSubscribers, s => {
 })
 
 resource subscriptions 'Microsoft.EventGrid/topics/eventSubscriptions@2025-02-15' = [
-  for subscription in concat(ordinary, redeliveries): {
+  for subscription in concat(dataSets, lateFeeds, redeliveries): {
     parent: topic
     name: subscription.name
     properties: {
@@ -122,6 +144,7 @@ resource subscriptions 'Microsoft.EventGrid/topics/eventSubscriptions@2025-02-15
         }
       }
       filter: {
+        includedEventTypes: subscription.includedEventTypes
         advancedFilters: subscription.advancedFilters
       }
       retryPolicy: {
