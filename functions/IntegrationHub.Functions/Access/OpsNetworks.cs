@@ -99,13 +99,15 @@ public sealed class OpsNetworks
 
         if (entry.Contains('/', StringComparison.Ordinal))
         {
-            // Strict: 10.1.2.3/8 is refused rather than read as 10.0.0.0/8, since the deployer meant one or the other.
-            if (!IPNetwork.TryParse(entry, out network))
+            // Strict: 10.1.2.3/8 is refused rather than masked to 10.0.0.0/8 (as IPNetwork does), since the deployer
+            // meant one or the other.
+            if (!IPNetwork.TryParse(entry, out network) || !IPAddress.TryParse(address, out var written)
+                || !written.Equals(network.BaseAddress))
             {
                 return false;
             }
         }
-        else if (IPAddress.TryParse(entry, out var single) && single.ScopeId == 0)
+        else if (IPAddress.TryParse(entry, out var single) && (single.AddressFamily == AddressFamily.InterNetwork || single.ScopeId == 0))
         {
             network = new IPNetwork(single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
         }
