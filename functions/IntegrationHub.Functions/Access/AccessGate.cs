@@ -34,7 +34,7 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     /// <summary>Log lines a minute, per instance, for requests refused without a valid key; the rest are only counted.</summary>
     public const int AnonymousLogLinesPerMinute = 10;
 
-    /// <summary>Log lines a minute, per instance, for ops calls refused for their network; the rest are only counted.</summary>
+    /// <summary>Log lines a minute, per instance, for ops calls refused for their network; the rest are counted.</summary>
     public const int NetworkLogLinesPerMinute = 10;
 
     private readonly LogSampler anonymousLog = new(AnonymousLogLinesPerMinute);
@@ -166,11 +166,11 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     }
 
     /// <summary>
-    /// The ops surface (<paramref name="route"/>: <c>ops</c> for its API, <c>console</c> for the console and its sign-in
-    /// settings) from a network outside <c>Access__Ops__AllowedNetworks</c>: a 403 before any credential is looked at,
-    /// counted (<see cref="HubTelemetry.OpsNetworkRefused"/>) and logged at most <see cref="NetworkLogLinesPerMinute"/>
-    /// times a minute, never audited (anyone can send it). The answer names neither the caller's address nor the list.
-    /// Null when the caller's network is allowed, or no list is set.
+    /// The ops surface (<paramref name="route"/>: <c>ops</c> for its API, <c>console</c> for the console and its
+    /// sign-in settings) from a network outside <c>Access__Ops__AllowedNetworks</c>: a 403 before any credential is
+    /// looked at, counted (<see cref="HubTelemetry.OpsNetworkRefused"/>) and logged at most
+    /// <see cref="NetworkLogLinesPerMinute"/> times a minute, never audited (anyone can send it). The answer names
+    /// neither the caller's address nor the list. Null when the caller's network is allowed, or no list is set.
     /// </summary>
     public IActionResult? AdmitOpsNetwork(HttpRequest request, string route)
     {
@@ -310,8 +310,10 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     private static partial void LogOpsRefused(ILogger logger, string principal, string method, PathString path, int status);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Ops surface refused to {Address}, outside the allowed networks: {Method} {Path} ({LeftOut} such refusals not logged before this one)")]
-    private static partial void LogNetworkRefused(ILogger logger, string address, string method, string path, long leftOut);
+        Message = "Ops surface refused to {Address}, outside the allowed networks: {Method} {Path} "
+            + "({LeftOut} such refusals not logged before this one)")]
+    private static partial void LogNetworkRefused(
+        ILogger logger, string address, string method, string path, long leftOut);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ops bearer token refused: {Reason}")]
     private static partial void LogTokenRefused(ILogger logger, string reason);

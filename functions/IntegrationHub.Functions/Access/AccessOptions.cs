@@ -18,7 +18,10 @@ public class KeyPair
     public string? Secondary { get; set; }
 }
 
-/// <summary>The ops key pair, and the networks the ops surface answers (<c>Access__Ops__AllowedNetworks</c>, <see cref="OpsNetworks"/>).</summary>
+/// <summary>
+/// The ops key pair, and the networks the ops surface answers (<c>Access__Ops__AllowedNetworks</c>,
+/// <see cref="OpsNetworks"/>).
+/// </summary>
 public sealed class OpsAccessOptions : KeyPair
 {
     /// <summary>CIDR ranges or addresses, comma-separated; empty: every network (local development, dev).</summary>
@@ -265,8 +268,8 @@ internal sealed class AccessOptionsValidation(bool inAzure) : IValidateOptions<A
         if (inAzure && networks is not null)
         {
             // In Azure the Functions host calls the worker on loopback: a call whose forwarded address was lost looks local.
-            failures.AddRange(networks.Loopback().Select(network =>
-                $"{OpsNetworks.Setting}: {network} holds a loopback address, which in Azure would admit a call whose address was lost."));
+            failures.AddRange(networks.Loopback().Select(network => $"{OpsNetworks.Setting}: {network} holds a "
+                + "loopback address, which in Azure would admit a call whose address was lost."));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Http;
 namespace IntegrationHub.Functions.Access;
 
 /// <summary>
-/// The networks the ops surface answers (setting <c>Access__Ops__AllowedNetworks</c>): CIDR ranges or single addresses,
-/// IPv4 and IPv6, separated by commas. Empty admits every network. An IPv4 address carried in IPv6 (<c>::ffff:a.b.c.d</c>)
-/// is judged as the IPv4 address it is, on either side.
+/// The networks the ops surface answers (setting <c>Access__Ops__AllowedNetworks</c>): CIDR ranges or single
+/// addresses, IPv4 and IPv6, separated by commas. Empty admits every network. An IPv4 address carried in IPv6
+/// (<c>::ffff:a.b.c.d</c>) is judged as the IPv4 address it is, on either side.
 /// </summary>
 public sealed class OpsNetworks
 {
@@ -24,12 +24,13 @@ public sealed class OpsNetworks
 
     public IReadOnlyList<IPNetwork> Networks => networks;
 
-    /// <summary>The list <paramref name="setting"/> spells, or null with one message per entry that is not a network.</summary>
+    /// <summary>The list <paramref name="setting"/> spells, or null and a message per entry that is no network.</summary>
     public static OpsNetworks? Parse(string? setting, out IReadOnlyList<string> errors)
     {
         var parsed = new List<IPNetwork>();
         var wrong = new List<string>();
-        foreach (var entry in (setting ?? "").Split([',', ';', ' ', '\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries))
+        var entries = (setting ?? "").Split([',', ';', ' ', '\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
+        foreach (var entry in entries)
         {
             if (TryNetwork(entry, out var network))
             {
@@ -39,8 +40,8 @@ public sealed class OpsNetworks
             {
                 // The entry is the deployer's own text, no secret: naming it is what makes the message useful.
                 var shown = entry.Length > 64 ? entry[..64] + "…" : entry;
-                wrong.Add($"{Setting}: '{shown}' is not an IPv4 or IPv6 address or CIDR range with no bits set after its prefix "
-                    + "(e.g. 203.0.113.0/24, 2001:db8::/32).");
+                wrong.Add($"{Setting}: '{shown}' is not an IPv4 or IPv6 address or CIDR range with no bits set after "
+                    + "its prefix (e.g. 203.0.113.0/24, 2001:db8::/32).");
             }
         }
 
@@ -48,7 +49,7 @@ public sealed class OpsNetworks
         return wrong.Count == 0 ? new OpsNetworks(parsed) : null;
     }
 
-    /// <summary>Whether <paramref name="address"/> may use the ops surface; an unknown address only when nothing is restricted.</summary>
+    /// <summary>Whether <paramref name="address"/> may use the ops surface; an unknown one only with no list.</summary>
     public bool Admits(IPAddress? address)
     {
         if (!IsRestricted)
@@ -65,7 +66,7 @@ public sealed class OpsNetworks
         return networks.Any(n => n.Contains(judged));
     }
 
-    /// <summary>Entries that hold a loopback address: in Azure every call reaches the app from the Functions host on loopback.</summary>
+    /// <summary>Entries holding loopback: in Azure every call reaches the app from the host on loopback.</summary>
     public IEnumerable<IPNetwork> Loopback() =>
         networks.Where(n => n.Contains(IPAddress.Loopback) || n.Contains(IPAddress.IPv6Loopback));
 
@@ -107,7 +108,8 @@ public sealed class OpsNetworks
                 return false;
             }
         }
-        else if (IPAddress.TryParse(entry, out var single) && (single.AddressFamily == AddressFamily.InterNetwork || single.ScopeId == 0))
+        else if (IPAddress.TryParse(entry, out var single)
+            && (single.AddressFamily == AddressFamily.InterNetwork || single.ScopeId == 0))
         {
             network = new IPNetwork(single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
         }

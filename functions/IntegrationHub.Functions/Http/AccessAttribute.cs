@@ -47,8 +47,9 @@ public sealed class AccessAttribute(AccessPolicy policy) : Attribute
     public bool Reads { get; set; }
 
     /// <summary>
-    /// For <see cref="AccessPolicy.Page"/> and <see cref="AccessPolicy.Anonymous"/>: part of the ops surface (the console
-    /// and its sign-in settings), answered only to the ops networks as the <see cref="AccessPolicy.Ops"/> routes are.
+    /// For <see cref="AccessPolicy.Page"/> and <see cref="AccessPolicy.Anonymous"/>: part of the ops surface (the
+    /// console and its sign-in settings), answered only to the ops networks, as the
+    /// <see cref="AccessPolicy.Ops"/> routes are.
     /// </summary>
     public bool OpsNetwork { get; set; }
 

@@ -48,7 +48,8 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
         }
     }
 
-    private Task<IActionResult> OpenAsync(HttpContext context, AccessAttribute access, bool page, Func<Task<IActionResult>> next)
+    private Task<IActionResult> OpenAsync(
+        HttpContext context, AccessAttribute access, bool page, Func<Task<IActionResult>> next)
     {
         if (page)
         {

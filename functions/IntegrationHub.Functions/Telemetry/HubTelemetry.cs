@@ -56,7 +56,7 @@ public static class HubTelemetry
         /// <summary>Requests refused without a valid key (never audited), tagged by route kind and status.</summary>
         public const string AnonymousRefused = "hub.access.anonymous_refused";
 
-        /// <summary>Calls of the ops surface refused for their network (403), tagged by route kind (ops, console).</summary>
+        /// <summary>Ops surface calls refused for their network (403), tagged by route kind: ops, console.</summary>
         public const string OpsNetworkRefused = "hub.access.ops_network_refused";
     }
 
@@ -168,7 +168,8 @@ public static class HubTelemetry
     public static void AnonymousRefused(string route, int status) =>
         AnonymousRefusals.Add(1, new(Tags.Route, route), new(Tags.Status, status));
 
-    public static void OpsNetworkRefused(string route) => OpsNetworkRefusals.Add(1, new KeyValuePair<string, object?>(Tags.Route, route));
+    public static void OpsNetworkRefused(string route) =>
+        OpsNetworkRefusals.Add(1, new KeyValuePair<string, object?>(Tags.Route, route));
 
     private static string KindName(Period period) => period.Kind switch
     {
