@@ -113,6 +113,9 @@ param opsSignInScope string = ''
 @description('Optional. Accept the ops key in Azure too (Access__AllowOpsKeyInAzure), e.g. as a break-glass key while the sign-in is being set up. Off: ops sign in as themselves, and the audit log names them.')
 param accessAllowOpsKeyInAzure bool = false
 
+@description('Optional. Networks (CIDR ranges or addresses, IPv4 or IPv6) the ops surface answers: /api/ops/*, /api/pulls, the ops console and its sign-in settings (Access__Ops__AllowedNetworks); any other caller gets 403. Department pushes and published data stay open. Empty: every network. Never a loopback range (the app refuses to start with one in Azure).')
+param opsAllowedNetworks string[] = []
+
 @description('Optional. Attempts to announce one data-set version, the first included, under the consolidation\'s Durable retry policy (Publishing__RetryMaxAttempts).')
 @minValue(1)
 @maxValue(20)
@@ -665,6 +668,8 @@ var coreSettings = {
   Access__Entra__ConsoleClientId: opsConsoleClientId
   Access__Entra__Scope: opsSignInScope
   Access__AllowOpsKeyInAzure: string(accessAllowOpsKeyInAzure)
+  // The ops surface answers only these networks (the app judges the caller's address as the platform passes it).
+  Access__Ops__AllowedNetworks: join(opsAllowedNetworks, ',')
   // Fair use: a department's burst and its pushes in progress (whole-app figures: docs/reliability.md).
   Access__RateLimit__PushBurst: string(accessPushBurst)
   Access__RateLimit__MaxConcurrentPushes: string(accessMaxConcurrentPushes)

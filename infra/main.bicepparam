@@ -34,6 +34,10 @@ param secretsOfficers = empty(deployerPrincipalId)
 // made once by hand (infra/README.md, "Ops sign-in"). Until it is set nobody can use the ops surface in Azure.
 param opsSignInAudience = readEnvironmentVariable('HUB_OPS_SIGN_IN_AUDIENCE', '')
 
+// Dev's ops surface answers every network: developers sign in from wherever they work, Entra ID sign-in with a role
+// is still needed, and dev holds test data only. Set ranges here to try the restriction before prod.
+param opsAllowedNetworks = []
+
 // Department test endpoints. Placeholders on the reserved .example domain: replace each with the department's
 // test API before pulling. Cron is NCRONTAB with seconds, in UTC (02:00 UTC is 10:00 in Changsha).
 param pullSources = {

@@ -27,6 +27,15 @@ param serviceBusAllowedIpRanges = []
 // made once by hand (infra/README.md, "Ops sign-in"). Until it is set nobody can use the ops surface in Azure.
 param opsSignInAudience = readEnvironmentVariable('HUB_OPS_SIGN_IN_AUDIENCE', '')
 
+// The networks the ops surface (ops API, pulls, the console) answers: the New Area's office egress ranges, which the
+// deployer must put here. The values below are placeholders from the documentation ranges (RFC 5737, RFC 3849), which
+// no real caller has: until they are replaced nobody reaches the ops surface, while department pushes and published
+// data are unaffected. Never a loopback range (the app refuses to start with one).
+param opsAllowedNetworks = [
+  '203.0.113.0/24'
+  '2001:db8:3e8::/48'
+]
+
 // Department production endpoints. Placeholders on the reserved .example domain: replace each with the
 // department's production API before the first deployment. Cron is NCRONTAB with seconds, in UTC.
 param pullSources = {

@@ -53,7 +53,8 @@ public class AccessKeyBenchmarks
             keys[i] = (primary, secondary);
         }
 
-        access = new AccessOptions { Statistics = pairs[0], PowerGrid = pairs[1], Transport = pairs[2], Environment = pairs[3], Ops = pairs[4] };
+        access = new AccessOptions { Statistics = pairs[0], PowerGrid = pairs[1], Transport = pairs[2], Environment = pairs[3],
+            Ops = new OpsAccessOptions { Primary = pairs[4].Primary, Secondary = pairs[4].Secondary } };
         statisticsKey = keys[0].Primary;
         opsKey = keys[4].Secondary;
         wrongFirst = Other(opsKey[0]) + opsKey[1..];

@@ -101,6 +101,25 @@ public class FunctionAppTests
         Assert.Equal("false", settings["Access__AllowOpsKeyInAzure"], ignoreCase: true);
     }
 
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
+    public void OpsNetworks_AnyParameterFile_SetUnderTheNameTheAppReads_ProdRestrictedDevOpen(string parameterFile)
+    {
+        // The name the app binds (AccessOptions.Ops.AllowedNetworks, through HubSettings), not a copy.
+        Assert.Contains(OpsNetworks.Setting, IntegrationHub.Functions.HubSettings.AppSettingNames());
+
+        var settings = Assert.Single(Infra.Snapshots[parameterFile].AppSettingsBySite().Values);
+        Assert.True(settings.TryGetValue(OpsNetworks.Setting, out var value), $"{parameterFile} does not set {OpsNetworks.Setting}");
+
+        // Read as the app reads it at start-up: every entry a network, and none holding loopback (which stops it in Azure).
+        var networks = OpsNetworks.Parse(value, out var errors);
+        Assert.True(networks is not null, string.Join(" ", errors));
+        Assert.Empty(networks.Loopback());
+
+        // Prod: the deployer's office ranges (placeholders until set); dev: every network, as main.bicepparam explains.
+        Assert.Equal(parameterFile == "main.prod.bicepparam", networks.IsRestricted);
+    }
+
     [Fact]
     public void OpsAppRoles_TheFileTheRegistrationIsMadeFrom_DeclaresTheRolesTheAppChecks()
     {

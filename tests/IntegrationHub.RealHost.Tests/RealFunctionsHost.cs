@@ -59,7 +59,7 @@ public sealed class RealHostFactAttribute : FactAttribute
 /// Azurite and simulators. <c>host.json</c> is the repository's own, linked into the build: nothing is created or
 /// changed for the app.
 /// </summary>
-public sealed class RealFunctionsHost : IAsyncLifetime
+public class RealFunctionsHost : IAsyncLifetime
 {
     /// <summary>The transport pull timer fires this often, so the test sees a timer work without waiting for 02:00.</summary>
     public const string FastCron = "*/5 * * * * *";
@@ -214,6 +214,11 @@ public sealed class RealFunctionsHost : IAsyncLifetime
         return [.. commands.Where(c => c.Value.Contains("IntegrationHub.Functions.dll", StringComparison.Ordinal) && Descends(c.Key)).Select(c => c.Key)];
     }
 
+    /// <summary>Settings of a hub for some tests only, as environment variables (read once, at the host's start).</summary>
+    protected virtual void AddSettings(IDictionary<string, string?> environment)
+    {
+    }
+
     /// <summary>Storage and pull targets of this run; the script adds the other sample settings.</summary>
     private Dictionary<string, string?> Environment()
     {
@@ -228,6 +233,7 @@ public sealed class RealFunctionsHost : IAsyncLifetime
             environment[$"Pull__{department}__BaseUrl"] = Simulators.BaseUrl.ToString().TrimEnd('/');
         }
 
+        AddSettings(environment);
         return environment;
     }
 

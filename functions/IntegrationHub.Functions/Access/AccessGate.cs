@@ -34,8 +34,13 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     /// <summary>Log lines a minute, per instance, for requests refused without a valid key; the rest are only counted.</summary>
     public const int AnonymousLogLinesPerMinute = 10;
 
+    /// <summary>Log lines a minute, per instance, for ops calls refused for their network; the rest are counted.</summary>
+    public const int NetworkLogLinesPerMinute = 10;
+
     private readonly LogSampler anonymousLog = new(AnonymousLogLinesPerMinute);
+    private readonly LogSampler networkLog = new(NetworkLogLinesPerMinute);
     private AccessOptions? lastGood;
+    private ParsedNetworks networks = new(null, OpsNetworks.Any);
 
     /// <summary>The key's owner and slot, or <see cref="Caller.Anonymous"/> for no key or a key that is nobody's.</summary>
     public Caller Identify(HttpRequest request)
@@ -93,6 +98,11 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     public async Task<OpsAdmission> AdmitOpsAsync(HttpRequest request, bool acts, string forbidden = "This key may not use the ops surface.")
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (AdmitOpsNetwork(request, "ops") is { } outside)
+        {
+            return new(outside, OpsActor.Unknown);
+        }
+
         Caller caller;
         if (BearerToken(request) is { } token)
         {
@@ -153,6 +163,33 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
         }
 
         return new(null, OpsActor.Of(caller));
+    }
+
+    /// <summary>
+    /// The ops surface (<paramref name="route"/>: <c>ops</c> for its API, <c>console</c> for the console and its
+    /// sign-in settings) from a network outside <c>Access__Ops__AllowedNetworks</c>: a 403 before any credential is
+    /// looked at, counted (<see cref="HubTelemetry.OpsNetworkRefused"/>) and logged at most
+    /// <see cref="NetworkLogLinesPerMinute"/> times a minute, never audited (anyone can send it). The answer names
+    /// neither the caller's address nor the list. Null when the caller's network is allowed, or no list is set.
+    /// </summary>
+    public IActionResult? AdmitOpsNetwork(HttpRequest request, string route)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var address = OpsNetworks.ClientAddress(request.HttpContext);
+        if (AllowedNetworks().Admits(address))
+        {
+            return null;
+        }
+
+        HubTelemetry.OpsNetworkRefused(route);
+        if (networkLog.TryTake(out var leftOut))
+        {
+            LogNetworkRefused(logger, address?.ToString() ?? "unknown", request.Method,
+                AuditText.Cap(request.Path.Value ?? "", AuditText.MaxTarget), leftOut);
+        }
+
+        return Problems.Create(StatusCodes.Status403Forbidden, "Not from an ops network",
+            "The ops surface answers only the networks this hub allows for it; use it from one of them.");
     }
 
     /// <summary>
@@ -241,6 +278,24 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
         }
     }
 
+    // The allowed networks as the settings say now, parsed once per change of the setting.
+    private OpsNetworks AllowedNetworks()
+    {
+        var setting = Current().Ops.AllowedNetworks;
+        var parsed = networks;
+        if (parsed.Setting == setting)
+        {
+            return parsed.Networks;
+        }
+
+        // Validation has already refused a malformed list (the last valid settings stay): this parse succeeds.
+        var now = OpsNetworks.Parse(setting, out _) ?? parsed.Networks;
+        networks = new ParsedNetworks(setting, now);
+        return now;
+    }
+
+    private sealed record ParsedNetworks(string? Setting, OpsNetworks Networks);
+
     private static ObjectResult TooManyRequests(HttpRequest request, TimeSpan retryAfter, string why)
     {
         // Whole seconds, rounded up, at least one: a client waiting what it is told will get a permit.
@@ -253,6 +308,12 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ops route refused to {Principal}: {Method} {Path} answered {Status}")]
     private static partial void LogOpsRefused(ILogger logger, string principal, string method, PathString path, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Ops surface refused to {Address}, outside the allowed networks: {Method} {Path} "
+            + "({LeftOut} such refusals not logged before this one)")]
+    private static partial void LogNetworkRefused(
+        ILogger logger, string address, string method, string path, long leftOut);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ops bearer token refused: {Reason}")]
     private static partial void LogTokenRefused(ILogger logger, string reason);

@@ -11,11 +11,21 @@ namespace IntegrationHub.Functions.Access;
 /// (local development) or <c>sha256:</c> and the 64 hex digits of the SHA-256 of its UTF-8 bytes, so that whoever
 /// reads the settings or the vault learns nothing a caller could present.
 /// </summary>
-public sealed class KeyPair
+public class KeyPair
 {
     public string? Primary { get; set; }
 
     public string? Secondary { get; set; }
+}
+
+/// <summary>
+/// The ops key pair, and the networks the ops surface answers (<c>Access__Ops__AllowedNetworks</c>,
+/// <see cref="OpsNetworks"/>).
+/// </summary>
+public sealed class OpsAccessOptions : KeyPair
+{
+    /// <summary>CIDR ranges or addresses, comma-separated; empty: every network (local development, dev).</summary>
+    public string? AllowedNetworks { get; set; }
 }
 
 /// <summary>How many requests one principal may make (settings <c>Access__RateLimit__*</c>); each principal has its own budget.</summary>
@@ -86,7 +96,7 @@ public sealed class AccessOptions
 
     public KeyPair Environment { get; set; } = new();
 
-    public KeyPair Ops { get; set; } = new();
+    public OpsAccessOptions Ops { get; set; } = new();
 
     /// <summary>
     /// The ops key is for local development: when the app runs in Azure it is refused (ops sign in with Entra ID)
@@ -225,9 +235,9 @@ public sealed class AccessOptions
 /// (it would silently lock its client out); one key held by two principals (whoever presents it would be the first
 /// of them); and, when the app runs in Azure, a key given in plain text shorter than <see cref="MinimumKeyBytes"/>
 /// bytes (the local development keys are short; a key given as <c>sha256:</c> cannot be measured, and the seed
-/// script makes 64 hex digits).
+/// script makes 64 hex digits); an ops network that is not one, or in Azure one holding loopback.
 /// </summary>
-internal sealed class AccessOptionsValidation(bool requireLongKeys) : IValidateOptions<AccessOptions>
+internal sealed class AccessOptionsValidation(bool inAzure) : IValidateOptions<AccessOptions>
 {
     public const int MinimumKeyBytes = 32;
 
@@ -246,11 +256,20 @@ internal sealed class AccessOptionsValidation(bool requireLongKeys) : IValidateO
             .Select(setting => $"{setting} starts with '{AccessOptions.HashPrefix}' but is not followed by 64 hex digits.")
             .Concat(options.SharedKeys().Select(pair => $"{pair.First} and {pair.Second} hold the same key; every principal needs a key of its own."))
             .ToList();
-        if (requireLongKeys)
+        if (inAzure)
         {
             failures.AddRange(options.ShortKeys(MinimumKeyBytes).Select(setting =>
                 string.Create(CultureInfo.InvariantCulture,
                     $"{setting} is shorter than {MinimumKeyBytes} bytes; use a random key of at least {MinimumKeyBytes} bytes (or its sha256: digest).")));
+        }
+
+        var networks = OpsNetworks.Parse(options.Ops.AllowedNetworks, out var networkErrors);
+        failures.AddRange(networkErrors);
+        if (inAzure && networks is not null)
+        {
+            // In Azure the Functions host calls the worker on loopback: a call whose forwarded address was lost looks local.
+            failures.AddRange(networks.Loopback().Select(network => $"{OpsNetworks.Setting}: {network} holds a "
+                + "loopback address, which in Azure would admit a call whose address was lost."));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

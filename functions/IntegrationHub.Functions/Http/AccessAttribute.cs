@@ -46,6 +46,13 @@ public sealed class AccessAttribute(AccessPolicy policy) : Attribute
     /// <summary>For <see cref="AccessPolicy.Ops"/>: a route that only reads though its method is not GET, which a reader may call.</summary>
     public bool Reads { get; set; }
 
+    /// <summary>
+    /// For <see cref="AccessPolicy.Page"/> and <see cref="AccessPolicy.Anonymous"/>: part of the ops surface (the
+    /// console and its sign-in settings), answered only to the ops networks, as the
+    /// <see cref="AccessPolicy.Ops"/> routes are.
+    /// </summary>
+    public bool OpsNetwork { get; set; }
+
     /// <summary>The policy <paramref name="method"/> declares; a function without one is refused rather than left open.</summary>
     public static AccessAttribute Of(MethodInfo method)
     {

@@ -31,8 +31,8 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
         {
             return access.Policy switch
             {
-                AccessPolicy.Anonymous => await OpenAsync(context, page: false, next).ConfigureAwait(false),
-                AccessPolicy.Page => await OpenAsync(context, page: true, next).ConfigureAwait(false),
+                AccessPolicy.Anonymous => await OpenAsync(context, access, page: false, next).ConfigureAwait(false),
+                AccessPolicy.Page => await OpenAsync(context, access, page: true, next).ConfigureAwait(false),
                 AccessPolicy.AnyKey => await AnyKeyAsync(context, next).ConfigureAwait(false),
                 AccessPolicy.OwnSource => await PushAsync(context, access.AuditAction, next).ConfigureAwait(false),
                 AccessPolicy.Ops => await OpsAsync(context, access, next).ConfigureAwait(false),
@@ -48,7 +48,8 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
         }
     }
 
-    private static Task<IActionResult> OpenAsync(HttpContext context, bool page, Func<Task<IActionResult>> next)
+    private Task<IActionResult> OpenAsync(
+        HttpContext context, AccessAttribute access, bool page, Func<Task<IActionResult>> next)
     {
         if (page)
         {
@@ -57,6 +58,11 @@ public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeli
         else
         {
             SecurityHeaders.ForApi(context.Response, keyed: false);
+        }
+
+        if (access.OpsNetwork && gate.AdmitOpsNetwork(context.Request, "console") is { } outside)
+        {
+            return Task.FromResult(outside);
         }
 
         context.Features.Set(new AdmittedCall(Caller.Anonymous));

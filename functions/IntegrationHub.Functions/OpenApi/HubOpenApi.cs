@@ -269,7 +269,11 @@ internal static class HubOpenApi
 
             if (responses.All(r => r.Status != 403))
             {
-                responses.Add(new ApiResponse(403, entry.Access == ApiAccess.Ops ? "A key that is not the ops key, or a sign-in without the role this needs." : "A key that may not do this.", "Problem", ApiMediaTypes.Problem));
+                var forbidden = entry.Access == ApiAccess.Ops
+                    ? "A key that is not the ops key, a sign-in without the role this needs, "
+                        + "or a call from outside the ops networks (`Access__Ops__AllowedNetworks`)."
+                    : "A key that may not do this.";
+                responses.Add(new ApiResponse(403, forbidden, "Problem", ApiMediaTypes.Problem));
             }
         }
 

@@ -55,6 +55,9 @@ public static class HubTelemetry
 
         /// <summary>Requests refused without a valid key (never audited), tagged by route kind and status.</summary>
         public const string AnonymousRefused = "hub.access.anonymous_refused";
+
+        /// <summary>Ops surface calls refused for their network (403), tagged by route kind: ops, console.</summary>
+        public const string OpsNetworkRefused = "hub.access.ops_network_refused";
     }
 
     /// <summary>Tag names, on activities and measurements alike.</summary>
@@ -95,6 +98,8 @@ public static class HubTelemetry
     private static readonly Counter<long> PullsFetched = Meter.CreateCounter<long>(Instruments.PullsFetched, "{fetch}", "Pull fetches from a department.");
     private static readonly Counter<long> AnonymousRefusals = Meter.CreateCounter<long>(Instruments.AnonymousRefused,
         "{request}", "Requests refused without a valid key.");
+    private static readonly Counter<long> OpsNetworkRefusals = Meter.CreateCounter<long>(Instruments.OpsNetworkRefused,
+        "{request}", "Calls of the ops surface refused for their network.");
     private static readonly Histogram<double> PullDuration = Meter.CreateHistogram<double>(Instruments.PullDuration, "s", "Time one pull fetch took.");
 
     /// <summary>A push's body was read (<see cref="PushChannel"/>), or a pull's body fetched
@@ -162,6 +167,9 @@ public static class HubTelemetry
     /// <param name="route">A few-valued route kind (push, validate, ops, keyed), never the caller's path.</param>
     public static void AnonymousRefused(string route, int status) =>
         AnonymousRefusals.Add(1, new(Tags.Route, route), new(Tags.Status, status));
+
+    public static void OpsNetworkRefused(string route) =>
+        OpsNetworkRefusals.Add(1, new KeyValuePair<string, object?>(Tags.Route, route));
 
     private static string KindName(Period period) => period.Kind switch
     {

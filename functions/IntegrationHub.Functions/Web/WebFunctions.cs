@@ -29,7 +29,8 @@ public sealed class WebFunctions(OpsSignIn signIn, IOptionsMonitor<AccessOptions
         + "and sends the token with each ops call, or in local development asks for the ops key.",
         Conditional = true)]
     [ApiAnswer(200, "The page.", Schema = ApiDocuments.Html, MediaType = ApiMediaTypes.Html)]
-    [Access(AccessPolicy.Page)]
+    [ApiProblem(403, "Not from a network the ops surface answers (`Access__Ops__AllowedNetworks`).")]
+    [Access(AccessPolicy.Page, OpsNetwork = true)]
     public IActionResult OpsConsole([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -50,7 +51,8 @@ public sealed class WebFunctions(OpsSignIn signIn, IOptionsMonitor<AccessOptions
         + "MSAL.js asks a token for) when Entra ID sign-in is configured, else null; `opsKey`: whether the hub accepts the ops "
         + "key here (not in Azure unless allowed), so the console offers its form. Nothing secret; never cached.")]
     [ApiAnswer(200, "The console's sign-in settings.", Body = typeof(ConsoleSignInAnswer))]
-    [Access(AccessPolicy.Anonymous)]
+    [ApiProblem(403, "Not from a network the ops surface answers (`Access__Ops__AllowedNetworks`).")]
+    [Access(AccessPolicy.Anonymous, OpsNetwork = true)]
     public IActionResult ConsoleSignInSettings([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/sign-in")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

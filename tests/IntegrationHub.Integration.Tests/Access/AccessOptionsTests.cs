@@ -9,7 +9,7 @@ public class AccessOptionsTests
     {
         Statistics = new KeyPair { Primary = "stats-new", Secondary = "stats-old" },
         PowerGrid = new KeyPair { Primary = "grid-key" },
-        Ops = new KeyPair { Primary = "ops-key" },
+        Ops = new OpsAccessOptions { Primary = "ops-key" },
     };
 
     [Theory]
@@ -76,7 +76,7 @@ public class AccessOptionsTests
     {
         // Whoever reads the settings learns the hash; presenting it gets nowhere.
         var stored = AccessOptions.HashOf("ops-key");
-        var options = new AccessOptions { Ops = new KeyPair { Primary = stored } };
+        var options = new AccessOptions { Ops = new OpsAccessOptions { Primary = stored } };
 
         Assert.Null(options.Authenticate(stored));
         Assert.Null(options.Authenticate(stored["sha256:".Length..]));
@@ -141,11 +141,11 @@ public class AccessOptionsTests
         var options = new AccessOptions
         {
             Transport = new KeyPair { Primary = new string('k', 31), Secondary = new string('s', 32) },
-            Ops = new KeyPair { Primary = AccessOptions.HashOf("short") },
+            Ops = new OpsAccessOptions { Primary = AccessOptions.HashOf("short") },
         };
 
-        var inAzure = new AccessOptionsValidation(requireLongKeys: true).Validate(null, options);
-        var local = new AccessOptionsValidation(requireLongKeys: false).Validate(null, options);
+        var inAzure = new AccessOptionsValidation(inAzure: true).Validate(null, options);
+        var local = new AccessOptionsValidation(inAzure: false).Validate(null, options);
 
         Assert.True(inAzure.Failed);
         Assert.Equal(["Access__Transport__Primary is shorter than 32 bytes; use a random key of at least 32 bytes (or its sha256: digest)."], inAzure.Failures);

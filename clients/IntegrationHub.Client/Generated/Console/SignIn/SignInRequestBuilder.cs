@@ -39,6 +39,7 @@ namespace IntegrationHub.Client.Console.SignIn
         /// <returns>A <see cref="global::IntegrationHub.Client.Models.ConsoleSignInAnswer"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::IntegrationHub.Client.Models.Problem">When receiving a 403 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::IntegrationHub.Client.Models.ConsoleSignInAnswer?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -49,7 +50,11 @@ namespace IntegrationHub.Client.Console.SignIn
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
-            return await RequestAdapter.SendAsync<global::IntegrationHub.Client.Models.ConsoleSignInAnswer>(requestInfo, global::IntegrationHub.Client.Models.ConsoleSignInAnswer.CreateFromDiscriminatorValue, default, cancellationToken).ConfigureAwait(false);
+            var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
+            {
+                { "403", global::IntegrationHub.Client.Models.Problem.CreateFromDiscriminatorValue },
+            };
+            return await RequestAdapter.SendAsync<global::IntegrationHub.Client.Models.ConsoleSignInAnswer>(requestInfo, global::IntegrationHub.Client.Models.ConsoleSignInAnswer.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Read by the console before anything else: `entra` (the console&apos;s client id, the tenant&apos;s authority and the API scope MSAL.js asks a token for) when Entra ID sign-in is configured, else null; `opsKey`: whether the hub accepts the ops key here (not in Azure unless allowed), so the console offers its form. Nothing secret; never cached.
