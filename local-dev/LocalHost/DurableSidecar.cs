@@ -35,7 +35,8 @@ public sealed class DurableSidecar : IAsyncDisposable
     /// <summary>The backend itself, for what the gRPC surface does not offer.</summary>
     public AzureStorageOrchestrationService Service { get; }
 
-    public static Task<DurableSidecar> StartAsync(string storageConnectionString, string taskHubName, Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken) =>
+    public static Task<DurableSidecar> StartAsync(
+        string storageConnectionString, string taskHubName, Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken) =>
         StartAsync(storageConnectionString, taskHubName, configureLogging, taskHubTableFault: null, cancellationToken);
 
     /// <param name="taskHubTableFault">

@@ -66,7 +66,7 @@ public sealed class CheckpointFaultTests
                     var progress = await context.CallActivityAsync<Progress>(Ask);
                     return progress.State;
                 });
-                // Both answer as the local host's function activities do: MarkDone as a Task-returning step (no result).
+                // Both answer as the local host's function activities do; MarkDone as a Task-returning step (null).
                 tasks.AddActivity(Mark, _ => new Step(() =>
                 {
                     Interlocked.Increment(ref marks);
@@ -88,7 +88,8 @@ public sealed class CheckpointFaultTests
         OrchestrationMetadata? ended;
         try
         {
-            var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(Orchestrator, input: null, new StartOrchestrationOptions("feed:checkpoint-fault"));
+            var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(
+                Orchestrator, input: null, new StartOrchestrationOptions("feed:checkpoint-fault"));
             await askStarted.Task.WaitAsync(TimeSpan.FromSeconds(60));
             // Ask is held: whatever answers it now is not Ask.
             ended = await WaitUntilEndedAsync(client, instanceId, TimeSpan.FromSeconds(60));
@@ -102,7 +103,7 @@ public sealed class CheckpointFaultTests
         Assert.Equal(1, fault.Failed);
         Assert.True(ended is not null, "The run should have ended while Ask was still held.");
         Assert.Equal(OrchestrationRuntimeStatus.Failed, ended.RuntimeStatus);
-        // The orchestrator's own dereference, not a step's failure: the engine answered Ask with the escaped step's null.
+        // The orchestrator's own dereference, not a step's failure: Ask was answered with the escaped step's null.
         Assert.Equal("Object reference not set to an instance of an object.", ended.SerializedOutput);
         // The step of the run whose checkpoint failed ran once, though no recorded history ever scheduled it.
         Assert.Equal(1, marks);
@@ -134,7 +135,7 @@ public sealed class CheckpointFaultTests
         public Task<object?> RunAsync(TaskActivityContext context, object? input) => run();
     }
 
-    /// <summary>Fails the next history write of the task hub (a table batch), once, as storage going away would.</summary>
+    /// <summary>Fails the task hub's next history write (a table batch), once, as storage going away would.</summary>
     private sealed class HistoryWriteFault : HttpPipelinePolicy
     {
         private int armed;
