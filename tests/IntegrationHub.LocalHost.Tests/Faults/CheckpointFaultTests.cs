@@ -18,18 +18,48 @@ namespace IntegrationHub.LocalHost.Tests.Faults;
 /// the queue writes and the history write, as in a storage outage): the episode runs again, later, and the step the
 /// first run started still answers, matched to whatever the second run scheduled under the same task id. This is how
 /// the ProcessFeed polling loop, whose next step depended on the clock, once read a null consolidation progress
-/// (docs/reliability.md, "A null activity result after an outage"). The orchestrator here has only that loop's shape.
+/// (docs/reliability.md, "A null activity result after an outage"). The orchestrator here has only that loop's shape;
+/// chosen from recorded answers only, as the app's orchestrators choose, the same fault costs one more run of the step.
 /// </summary>
 public sealed class CheckpointFaultTests
 {
-    private const string Orchestrator = "StepChosenByTheClock";
+    private const string Orchestrator = "StepAfterAFailedCheckpoint";
     private const string Mark = "MarkDone";
     private const string Ask = "AskProgress";
 
     private sealed record Progress(string State);
 
+    private sealed record Outcome(OrchestrationMetadata? Ended, int FailedWrites, int Marks, int Asks);
+
     [Fact]
-    public async Task HistoryWriteFailsAfterStepWentOut_EpisodeRunsLaterAndTheEscapedStepsNullAnswersTheOtherStep()
+    public async Task StepChosenByTheClock_HistoryWriteFailsAfterItWentOut_TheEscapedStepsNullAnswersTheOtherStep()
+    {
+        // Ask is held until the run ends: whatever answers it is not Ask.
+        var outcome = await RunWithFirstCheckpointFailingAsync(chooseByClock: true);
+
+        Assert.Equal(1, outcome.FailedWrites);
+        Assert.True(outcome.Ended is not null, "The run should have ended while Ask was still held.");
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, outcome.Ended.RuntimeStatus);
+        // The orchestrator's own dereference, not a step's failure: Ask was answered with the escaped step's null.
+        Assert.Equal("Object reference not set to an instance of an object.", outcome.Ended.SerializedOutput);
+        // The step of the run whose checkpoint failed ran once, though no recorded history ever scheduled it.
+        Assert.Equal(1, outcome.Marks);
+    }
+
+    [Fact]
+    public async Task StepChosenFromRecordedAnswersOnly_HistoryWriteFailsAfterItWentOut_TheEscapedStepAnswersTheSameStep()
+    {
+        var outcome = await RunWithFirstCheckpointFailingAsync(chooseByClock: false);
+
+        Assert.Equal(1, outcome.FailedWrites);
+        Assert.True(outcome.Ended is not null, "The run should have ended.");
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, outcome.Ended.RuntimeStatus);
+        Assert.Equal("\"Included\"", outcome.Ended.SerializedOutput);
+        // Both runs of the episode asked: the escaped ask and the recorded one, under the same id; one answer is kept.
+        Assert.Equal((0, 2), (outcome.Marks, outcome.Asks));
+    }
+
+    private static async Task<Outcome> RunWithFirstCheckpointFailingAsync(bool chooseByClock)
     {
         using var azurite = await AzuriteInstance.StartAsync();
         var fault = new HistoryWriteFault();
@@ -37,8 +67,14 @@ public sealed class CheckpointFaultTests
         using var channel = GrpcChannel.ForAddress(sidecar.Address);
 
         var marks = 0;
+        var asks = 0;
         var askStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var askMayAnswer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!chooseByClock)
+        {
+            askMayAnswer.SetResult();
+        }
+
         DateTime? firstRun = null;
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -50,14 +86,14 @@ public sealed class CheckpointFaultTests
                 tasks.AddOrchestratorFunc<string?, string>(Orchestrator, async (context, _) =>
                 {
                     // Its first run's checkpoint is the one that fails. Like the old loop (a wait ran out or not), the
-                    // step depends on the episode's clock, which the second run reads later.
+                    // clock-chosen step depends on the episode's clock, which the second run reads later.
                     if (firstRun is null)
                     {
                         firstRun = context.CurrentUtcDateTime;
                         fault.FailNextHistoryWrite();
                     }
 
-                    if (context.CurrentUtcDateTime <= firstRun)
+                    if (chooseByClock && context.CurrentUtcDateTime <= firstRun)
                     {
                         await context.CallActivityAsync(Mark);
                         return "marked";
@@ -74,6 +110,7 @@ public sealed class CheckpointFaultTests
                 }));
                 tasks.AddActivity(Ask, _ => new Step(async () =>
                 {
+                    Interlocked.Increment(ref asks);
                     askStarted.TrySetResult();
                     await askMayAnswer.Task;
                     return new Progress("Included");
@@ -85,28 +122,19 @@ public sealed class CheckpointFaultTests
         await host.StartAsync();
         var client = host.Services.GetRequiredService<DurableTaskClient>();
 
-        OrchestrationMetadata? ended;
         try
         {
             var instanceId = await client.ScheduleNewOrchestrationInstanceAsync(
                 Orchestrator, input: null, new StartOrchestrationOptions("feed:checkpoint-fault"));
             await askStarted.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            // Ask is held: whatever answers it now is not Ask.
-            ended = await WaitUntilEndedAsync(client, instanceId, TimeSpan.FromSeconds(60));
+            var ended = await WaitUntilEndedAsync(client, instanceId, TimeSpan.FromSeconds(60));
+            return new Outcome(ended, fault.Failed, Volatile.Read(ref marks), Volatile.Read(ref asks));
         }
         finally
         {
             askMayAnswer.TrySetResult();
             await host.StopAsync();
         }
-
-        Assert.Equal(1, fault.Failed);
-        Assert.True(ended is not null, "The run should have ended while Ask was still held.");
-        Assert.Equal(OrchestrationRuntimeStatus.Failed, ended.RuntimeStatus);
-        // The orchestrator's own dereference, not a step's failure: Ask was answered with the escaped step's null.
-        Assert.Equal("Object reference not set to an instance of an object.", ended.SerializedOutput);
-        // The step of the run whose checkpoint failed ran once, though no recorded history ever scheduled it.
-        Assert.Equal(1, marks);
     }
 
     private static async Task<OrchestrationMetadata?> WaitUntilEndedAsync(DurableTaskClient client, string instanceId, TimeSpan within)
