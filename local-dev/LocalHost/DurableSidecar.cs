@@ -1,4 +1,6 @@
 using System.Net;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -33,8 +35,24 @@ public sealed class DurableSidecar : IAsyncDisposable
     /// <summary>The backend itself, for what the gRPC surface does not offer.</summary>
     public AzureStorageOrchestrationService Service { get; }
 
-    public static async Task<DurableSidecar> StartAsync(string storageConnectionString, string taskHubName, Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken)
+    public static Task<DurableSidecar> StartAsync(
+        string storageConnectionString, string taskHubName, Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken) =>
+        StartAsync(storageConnectionString, taskHubName, configureLogging, taskHubTableFault: null, cancellationToken);
+
+    /// <param name="taskHubTableFault">
+    /// A fault test's seam: a policy run once per call of the task hub's table client (history and instance rows), so
+    /// a test can fail one exact write of the backend, such as an episode's history after its messages went out.
+    /// </param>
+    internal static async Task<DurableSidecar> StartAsync(
+        string storageConnectionString, string taskHubName, Action<ILoggingBuilder>? configureLogging, HttpPipelinePolicy? taskHubTableFault,
+        CancellationToken cancellationToken)
     {
+        var tableOptions = Bounded(new TableClientOptions());
+        if (taskHubTableFault is not null)
+        {
+            tableOptions.AddPolicy(taskHubTableFault, HttpPipelinePosition.PerCall);
+        }
+
         var port = HostDefaults.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.AddQuietConsole();
@@ -49,7 +67,7 @@ public sealed class DurableSidecar : IAsyncDisposable
             StorageAccountClientProvider = new StorageAccountClientProvider(
                 StorageServiceClientProvider.ForBlob(storageConnectionString, Bounded(new BlobClientOptions())),
                 StorageServiceClientProvider.ForQueue(storageConnectionString, Bounded(new QueueClientOptions())),
-                StorageServiceClientProvider.ForTable(storageConnectionString, Bounded(new TableClientOptions()))),
+                StorageServiceClientProvider.ForTable(storageConnectionString, tableOptions)),
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             // One partition is fastest on a small machine, and the local host is a single worker.
             PartitionCount = 1,

@@ -32,6 +32,9 @@ public sealed class LocalHubOptions
     /// own to reach periods the sample departments serve (Durable timers keep the engine's own time).
     /// </summary>
     public TimeProvider? Clock { get; set; }
+
+    /// <summary>A fault test's policy on the task hub's tables (<see cref="DurableSidecar"/>); null in use.</summary>
+    internal Azure.Core.Pipeline.HttpPipelinePolicy? TaskHubTableFault { get; set; }
 }
 
 /// <summary>
@@ -90,7 +93,8 @@ public sealed class LocalHub : IAsyncDisposable
 
         var storage = configuration["AzureWebJobsStorage"] ?? throw new InvalidOperationException("Set AzureWebJobsStorage (the Durable task hub's storage) to Azurite's connection string.");
         var taskHub = configuration["DurableTaskHubName"] ?? "integrationhub";
-        var sidecar = await DurableSidecar.StartAsync(storage, taskHub, options.ConfigureLogging, cancellationToken).ConfigureAwait(false);
+        var sidecar = await DurableSidecar.StartAsync(storage, taskHub, options.ConfigureLogging, options.TaskHubTableFault, cancellationToken)
+            .ConfigureAwait(false);
         var channel = GrpcChannel.ForAddress(sidecar.Address);
 
         builder.Services.AddHubSerialization();

@@ -78,6 +78,7 @@ public class EndToEndHub : IAsyncLifetime
             // The test runner builds a regex before any test code, so the process-wide timeout cannot be set here.
             RequireRegexTimeout = false,
             ConfigureLogging = ConfigureLogging,
+            TaskHubTableFault = TaskHubTableFault,
         }, starting.Token);
         http?.Dispose();
         http = new HttpClient { BaseAddress = Hub.Address, Timeout = TimeSpan.FromSeconds(60) };
@@ -132,6 +133,9 @@ public class EndToEndHub : IAsyncLifetime
 
     /// <summary>Timers stay off unless a fixture tests them: tests start the pulls they need themselves.</summary>
     protected virtual bool EnableTimers => false;
+
+    /// <summary>A policy on the task hub's table client that fails chosen writes; null for none.</summary>
+    protected virtual Azure.Core.Pipeline.HttpPipelinePolicy? TaskHubTableFault => null;
 
     /// <summary>The hub's clock; null for the system clock.</summary>
     protected virtual TimeProvider? Clock => null;
