@@ -28,11 +28,13 @@ public static class ConsolidatePeriodOrchestration
             nameof(ConsolidationActivities.BuildDataset), new BuildRequest(input.Period, generations, context.CurrentUtcDateTime), ActivityRetry.Default);
 
         // The pointer also records the generations consolidated, even when nothing changed; the inclusion record says
-        // which feeds this run took in, which is where a feed's status reads its data-set versions from.
-        var before = await context.CallActivityAsync<Dictionary<string, long>>(
+        // which feeds this run took in, which is where a feed's status reads its data-set versions from. It starts
+        // from the pointer as the run found it: a move run again (its first answer lost in an outage) answers the
+        // generations it had just written, which would record the run as taking nothing in.
+        var moved = await context.CallActivityAsync<Dictionary<string, long>>(
             nameof(ConsolidationActivities.MoveLatest), new PointerMove(input.Period, built.Version, built.Sha256, generations), ActivityRetry.Default);
         await context.CallActivityAsync(nameof(ConsolidationActivities.RecordInclusion),
-            new FeedsIncluded(input.Period, before ?? [], generations, built.Version), ActivityRetry.Default);
+            new FeedsIncluded(input.Period, begun.Consolidated ?? moved ?? [], generations, built.Version), ActivityRetry.Default);
         if (built.IsNew || built.Unannounced)
         {
             // The version is stored and current from here on, whatever happens to its announcement: readers see it while

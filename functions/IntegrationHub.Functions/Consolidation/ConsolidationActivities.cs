@@ -26,7 +26,10 @@ public sealed partial class ConsolidationActivities(
     public async Task<ConsolidationStart> BeginConsolidation([ActivityTrigger] string period, CancellationToken cancellationToken)
     {
         var requests = await demands.BeginAsync(period, cancellationToken).ConfigureAwait(false);
-        return new ConsolidationStart(requests, await ReadLedgerGenerations(period, cancellationToken).ConfigureAwait(false));
+        var generations = await ReadLedgerGenerations(period, cancellationToken).ConfigureAwait(false);
+        var pointer = await datasets.GetPointerAsync(period, cancellationToken).ConfigureAwait(false);
+        return new ConsolidationStart(requests, generations,
+            new Dictionary<string, long>(pointer?.Pointer.LedgerGenerations ?? new Dictionary<string, long>(), StringComparer.Ordinal));
     }
 
     /// <returns>The demand to run once more for; null when the run may end.</returns>

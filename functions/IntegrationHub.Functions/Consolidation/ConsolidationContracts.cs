@@ -16,7 +16,12 @@ public sealed record ConsolidationInput(
     int PublishFirstRetryIntervalSeconds = Publishing.PublishingOptions.DefaultRetryFirstIntervalSeconds);
 
 /// <summary>A run's starting point: the demand it answers for (<see cref="ConsolidationDemands"/>) and the ledger generations it builds from.</summary>
-public sealed record ConsolidationStart(long Requests, Dictionary<string, long> LedgerGenerations);
+/// <param name="Consolidated">
+/// The generations the period's <c>latest</c> pointer held when the run began (empty before its first version; null in
+/// runs recorded before it existed): what earlier versions took in. Only this period's run moves the pointer, so this
+/// is what the run's inclusion record starts after, even when the pointer move is run twice.
+/// </param>
+public sealed record ConsolidationStart(long Requests, Dictionary<string, long> LedgerGenerations, Dictionary<string, long>? Consolidated = null);
 
 /// <summary>The end of a run that began at <see cref="Requests"/>: give the period up, or run again for what came since.</summary>
 public sealed record ConsolidationFinish(string Period, long Requests);

@@ -87,6 +87,29 @@ public sealed class ConsolidatePeriodOrchestrationTests
     }
 
     [Fact]
+    public async Task ConsolidatePeriod_PointerMoveRunTwice_RecordsTheFeedsAfterThePointerTheRunBeganWith()
+    {
+        // The move ran twice (its first answer lost with a checkpoint), so it answers the generations it had itself
+        // just written (2024 at 12). The pointer held 2024 at 5 when the run began: feeds 6 to 12 are v7's.
+        var activities = new ScriptedActivities()
+            .On<string, ConsolidationStart>(nameof(ConsolidationActivities.BeginConsolidation), _ => new ConsolidationStart(12, Generations(12), Generations(5)))
+            .On<ConsolidationFinish, long?>(nameof(ConsolidationActivities.FinishConsolidation), _ => null)
+            .On<BuildRequest, BuiltDataset>(nameof(ConsolidationActivities.BuildDataset), request => new BuiltDataset(request.Period, 7, Sha, true, 6, 14))
+            .On<PointerMove, Dictionary<string, long>>(nameof(ConsolidationActivities.MoveLatest), move => new(move.LedgerGenerations, StringComparer.Ordinal))
+            .On<FeedsIncluded>(nameof(ConsolidationActivities.RecordInclusion))
+            .On<PublishRequest, object?>(nameof(ConsolidationActivities.PublishDataset), _ => null);
+        await using var hub = await HubOrchestrations.StartAsync(activities);
+
+        var run = await hub.RunAsync(nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput(Period), InstanceId);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+        var included = Assert.Single(activities.InputsOf<FeedsIncluded>(nameof(ConsolidationActivities.RecordInclusion)));
+        Assert.Equal(Generations(5), included.Before);
+        Assert.Equal(Generations(12), included.Generations);
+        Assert.Equal(7, included.Version);
+    }
+
+    [Fact]
     public async Task ConsolidatePeriod_NothingNewToBuild_MovesLatestWithTheGenerationsButDoesNotPublish()
     {
         var activities = Consolidation(_ => Generations(12), (request, _) => new BuiltDataset(request.Period, 6, Sha, false, null, 0));

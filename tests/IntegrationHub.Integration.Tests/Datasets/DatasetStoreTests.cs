@@ -23,8 +23,9 @@ public sealed class DatasetStoreTests(AzuriteFixture azurite) : IAsyncLifetime
     private const string FirstPointer = "2031-Q4";
     private const string Backwards = "2032-Q1";
     private const string MovedMeanwhile = "2032-Q2";
+    private const string MovedTwice = "2032-Q3";
 
-    private static readonly string[] Periods = [WriteOnce, Retried, Race, FirstPointer, Backwards, MovedMeanwhile];
+    private static readonly string[] Periods = [WriteOnce, Retried, Race, FirstPointer, Backwards, MovedMeanwhile, MovedTwice];
 
     private readonly DatasetStore store = new(azurite.Blobs);
 
@@ -104,6 +105,23 @@ public sealed class DatasetStoreTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.False(moved);
         var current = (await store.GetPointerAsync(FirstPointer, CancellationToken.None))!.Value.Pointer;
         Assert.Equal((1, shas[0]), (current.Version, current.Sha256));
+    }
+
+    [Fact]
+    public async Task BeginConsolidation_PointerMovedTwiceByOneRun_ReportsThePointerAsTheRunFoundIt()
+    {
+        var shas = await WriteVersions(MovedTwice, 2);
+        var steps = ConsolidationSteps.On(azurite.Blobs, azurite.ConnectionString);
+        Assert.Equal(new Dictionary<string, long>(), (await steps.BeginConsolidation(MovedTwice, CancellationToken.None)).Consolidated);
+        await steps.MoveLatest(new PointerMove(MovedTwice, 1, shas[0], Generations(MovedTwice, 3)), CancellationToken.None);
+
+        var begun = await steps.BeginConsolidation(MovedTwice, CancellationToken.None);
+        await steps.MoveLatest(new PointerMove(MovedTwice, 2, shas[1], Generations(MovedTwice, 8)), CancellationToken.None);
+        var again = await steps.MoveLatest(new PointerMove(MovedTwice, 2, shas[1], Generations(MovedTwice, 8)), CancellationToken.None);
+
+        // The move run again answers what it wrote itself; the run's start still says what v1 had taken in.
+        Assert.Equal(Generations(MovedTwice, 8), again);
+        Assert.Equal(Generations(MovedTwice, 3), begun.Consolidated);
     }
 
     [Fact]
