@@ -19,8 +19,7 @@ internal static class DatasetResponses
         ArgumentNullException.ThrowIfNull(request);
         if (answer is DatasetAnswer.Refused refused)
         {
-            return Problems.Create(refused.Status, refused.Title, refused.Detail,
-                refused.Parameter is null ? null : new Dictionary<string, object?> { ["parameter"] = refused.Parameter });
+            return Problems.Create(new HubProblem(refused.Status, refused.Title) { Detail = refused.Detail, Parameter = refused.Parameter });
         }
 
         var found = (DatasetAnswer.Found)answer;

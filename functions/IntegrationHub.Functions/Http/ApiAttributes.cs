@@ -171,6 +171,7 @@ internal static class ApiDocuments
     public const string InstanceConflictProblem = "InstanceConflictProblem";
     public const string ReprocessProblem = "ReprocessProblem";
     public const string NotReadyProblem = "NotReadyProblem";
+    public const string PushLimitProblem = "PushLimitProblem";
 }
 
 /// <summary>

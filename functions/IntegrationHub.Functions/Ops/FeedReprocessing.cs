@@ -96,10 +96,11 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         {
             if (FeedId.HashPrefixOf(feedId).Length == 16 && await store.ReadQuarantineReportAsync(folder, feedId, cancellationToken).ConfigureAwait(false) is not null)
             {
-                return OpsAnswer.Problem(StatusCodes.Status410Gone, "Body no longer kept",
-                    $"Feed '{feedId}' was quarantined and its body deleted after the quarantine retention; its report stays at " +
-                    $"{HubContainers.Quarantine}/{FeedStore.QuarantinePath(folder, feedId)}. Have the department send it again.",
-                    new Dictionary<string, object?> { ["feedId"] = feedId });
+                return OpsAnswer.Problem(new ReprocessProblem(StatusCodes.Status410Gone, "Body no longer kept", feedId)
+                {
+                    Detail = $"Feed '{feedId}' was quarantined and its body deleted after the quarantine retention; its report stays at "
+                        + $"{HubContainers.Quarantine}/{FeedStore.QuarantinePath(folder, feedId)}. Have the department send it again.",
+                });
             }
         }
 
@@ -120,9 +121,10 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         var period = check.Report.Period!;
         if (!await store.ReleaseFromQuarantineAsync(status.Source, contentHash, status.FeedId, period, cancellationToken).ConfigureAwait(false))
         {
-            return OpsAnswer.Problem(StatusCodes.Status409Conflict, "Feed changed meanwhile",
-                $"Feed '{status.FeedId}' is no longer quarantined (reprocessed by someone else a moment ago?); look at it again.",
-                new Dictionary<string, object?> { ["feedId"] = status.FeedId });
+            return OpsAnswer.Problem(new ReprocessProblem(StatusCodes.Status409Conflict, "Feed changed meanwhile", status.FeedId)
+            {
+                Detail = $"Feed '{status.FeedId}' is no longer quarantined (reprocessed by someone else a moment ago?); look at it again.",
+            });
         }
 
         // Its run starts from the normalised form, as an accepted push's does.
@@ -155,9 +157,12 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
                 // Reprocessing and replaying a failure share one record: it is never run again twice.
                 return await replays.RunAgainAsync(client, instance, feed, $"reprocess by {actor.Principal}", cancellationToken).ConfigureAwait(false) switch
                 {
-                    null => OpsAnswer.Problem(StatusCodes.Status409Conflict, "Failure already handled",
-                        string.Create(CultureInfo.InvariantCulture, $"The failure of {instanceId} at {instance.LastUpdatedAt:O} was replayed or reprocessed already; look at the instance again."),
-                        new Dictionary<string, object?> { ["feedId"] = status.FeedId, ["instanceId"] = instanceId }),
+                    null => OpsAnswer.Problem(new ReprocessProblem(StatusCodes.Status409Conflict, "Failure already handled", status.FeedId)
+                    {
+                        Detail = string.Create(CultureInfo.InvariantCulture,
+                            $"The failure of {instanceId} at {instance.LastUpdatedAt:O} was replayed or reprocessed already; look at the instance again."),
+                        InstanceId = instanceId,
+                    }),
                     StartOutcome.Started => Accepted(status.FeedId, instanceId, "restarted", []),
                     var other => NotStarted(status.FeedId, instanceId, other.Value),
                 };
@@ -165,8 +170,10 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
                 var detail = other == OrchestrationRuntimeStatus.Completed
                     ? $"Feed '{status.FeedId}' is {status.State} and its run {instanceId} completed; there is nothing to reprocess."
                     : $"The run {instanceId} of feed '{status.FeedId}' is {other}; let it finish (or terminate it) first.";
-                return OpsAnswer.Problem(StatusCodes.Status409Conflict, "Nothing to reprocess", detail,
-                    new Dictionary<string, object?> { ["feedId"] = status.FeedId, ["instanceId"] = instanceId, ["state"] = status.State.ToString(), ["runtimeStatus"] = other.ToString() });
+                return OpsAnswer.Problem(new ReprocessProblem(StatusCodes.Status409Conflict, "Nothing to reprocess", status.FeedId)
+                {
+                    Detail = detail, InstanceId = instanceId, State = status.State.ToString(), RuntimeStatus = other.ToString(),
+                });
         }
     }
 
@@ -177,22 +184,22 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
     }
 
     private static OpsAnswer NotStarted(string feedId, string instanceId, StartOutcome outcome) =>
-        OpsAnswer.Problem(StatusCodes.Status409Conflict, "Not started",
-            outcome == StartOutcome.Running ? $"The run {instanceId} is running already." : $"Another caller is starting {instanceId} at this moment.",
-            new Dictionary<string, object?> { ["feedId"] = feedId, ["instanceId"] = instanceId });
+        OpsAnswer.Problem(new ReprocessProblem(StatusCodes.Status409Conflict, "Not started", feedId)
+        {
+            Detail = outcome == StartOutcome.Running ? $"The run {instanceId} is running already." : $"Another caller is starting {instanceId} at this moment.",
+            InstanceId = instanceId,
+        });
 
     private static OpsAnswer StillInvalid(FeedStatus status, ValidationReport report) =>
-        OpsAnswer.Problem(StatusCodes.Status422UnprocessableEntity, "The feed is still not valid",
-            $"Validated again: {report.Errors.Count} violation(s); the feed stays quarantined. Fix the schema or reference data it breaks, or have the department send it again.",
-            new Dictionary<string, object?>
-            {
-                ["feedId"] = status.FeedId,
-                ["statusUrl"] = FeedId.StatusUrl(status.Source, status.FeedId),
-                // As a push's 400 has them, and the whole report as GET /api/feeds/{source}/{feedId} shows it.
-                ["errors"] = report.Errors,
-                ["warnings"] = report.Warnings,
-                ["report"] = JsonSerializer.SerializeToElement(report, Core.HubJson.Options),
-            });
+        OpsAnswer.Problem(new ReprocessProblem(StatusCodes.Status422UnprocessableEntity, "The feed is still not valid", status.FeedId)
+        {
+            Detail = $"Validated again: {report.Errors.Count} violation(s); the feed stays quarantined. "
+                + "Fix the schema or reference data it breaks, or have the department send it again.",
+            StatusUrl = FeedId.StatusUrl(status.Source, status.FeedId),
+            Errors = report.Errors,
+            Warnings = report.Warnings,
+            Report = report,
+        });
 
     // landing/{source}/{sha256}.json
     private static string ContentHashOf(FeedStatus status) => Path.GetFileNameWithoutExtension(status.LandingBlob);

@@ -255,7 +255,7 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         var outcome = await ReplayOneAsync(a.Client, a.Instance, a.Actor, a.CancellationToken).ConfigureAwait(false);
         return outcome.Outcome == "replayed"
             ? Accepted(a.Id, "replay", outcome.Detail!)
-            : OpsAnswer.Problem(StatusCodes.Status409Conflict, "Not replayed", outcome.Detail!, new Dictionary<string, object?> { ["instanceId"] = a.Id, ["outcome"] = outcome.Outcome });
+            : OpsAnswer.Problem(new InstanceConflictProblem(StatusCodes.Status409Conflict, "Not replayed", a.Id) { Detail = outcome.Detail!, Outcome = outcome.Outcome });
     }
 
     private async Task<ReplayOutcome> ReplayOneAsync(DurableTaskClient client, OrchestrationMetadata instance, OpsActor actor, CancellationToken cancellationToken)
@@ -288,7 +288,10 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         }, a.CancellationToken).ConfigureAwait(false);
         return claimed
             ? answer
-            : OpsAnswer.Problem(StatusCodes.Status409Conflict, "Failure already handled", AlreadyHandledDetail(a.Instance.LastUpdatedAt), new Dictionary<string, object?> { ["instanceId"] = a.Id });
+            : OpsAnswer.Problem(new InstanceConflictProblem(StatusCodes.Status409Conflict, "Failure already handled", a.Id)
+            {
+                Detail = AlreadyHandledDetail(a.Instance.LastUpdatedAt),
+            });
     }
 
     private static async Task<OpsAnswer> TryRewindAsync(DurableTaskClient client, string instanceId, string? reason, CancellationToken cancellationToken)
@@ -300,13 +303,18 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         }
         catch (Exception ex) when (ex is NotImplementedException or NotSupportedException || ex is RpcException { StatusCode: StatusCode.Unimplemented })
         {
-            return OpsAnswer.Problem(StatusCodes.Status501NotImplemented, "Rewind not supported",
-                $"This hub's Durable engine does not support rewinding an instance ({ex.Message}). Replay it instead (POST /api/ops/instances/{{instanceId}}/replay): that runs it again from its original input.",
-                new Dictionary<string, object?> { ["instanceId"] = instanceId });
+            return OpsAnswer.Problem(new InstanceConflictProblem(StatusCodes.Status501NotImplemented, "Rewind not supported", instanceId)
+            {
+                Detail = $"This hub's Durable engine does not support rewinding an instance ({ex.Message}). "
+                    + "Replay it instead (POST /api/ops/instances/{instanceId}/replay): that runs it again from its original input.",
+            });
         }
         catch (Exception ex) when (ex is InvalidOperationException || ex is RpcException { StatusCode: StatusCode.FailedPrecondition })
         {
-            return OpsAnswer.Problem(StatusCodes.Status409Conflict, "Not rewound", $"The engine refused to rewind the instance: {ex.Message}", new Dictionary<string, object?> { ["instanceId"] = instanceId });
+            return OpsAnswer.Problem(new InstanceConflictProblem(StatusCodes.Status409Conflict, "Not rewound", instanceId)
+            {
+                Detail = $"The engine refused to rewind the instance: {ex.Message}",
+            });
         }
     }
 
@@ -339,8 +347,10 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         OpsAnswer.Problem(StatusCodes.Status404NotFound, "Unknown instance", $"No orchestration has the id '{instanceId}'.");
 
     private static OpsAnswer WrongState(string instanceId, OrchestrationRuntimeStatus status, string action, string rule) =>
-        OpsAnswer.Problem(StatusCodes.Status409Conflict, $"Cannot {action} a {status} instance", $"The instance is {status}; {rule}.",
-            new Dictionary<string, object?> { ["instanceId"] = instanceId, ["runtimeStatus"] = status.ToString(), ["actions"] = ActionsIn(status) });
+        OpsAnswer.Problem(new InstanceConflictProblem(StatusCodes.Status409Conflict, $"Cannot {action} a {status} instance", instanceId)
+        {
+            Detail = $"The instance is {status}; {rule}.", RuntimeStatus = status.ToString(), Actions = ActionsIn(status),
+        });
 
     private static string AlreadyHandledDetail(DateTimeOffset failedAt) =>
         string.Create(CultureInfo.InvariantCulture, $"The failure of {failedAt:O} was replayed or rewound already (or is being so right now); look at the instance again.");

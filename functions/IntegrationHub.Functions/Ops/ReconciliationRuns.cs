@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -22,17 +23,21 @@ namespace IntegrationHub.Functions.Ops;
 /// <summary>What a background reconciliation checks: the same choices as <c>GET /api/ops/reconcile</c>.</summary>
 public sealed record ReconcileRequest(string RunId, int GraceSeconds, string? Source, string? Period);
 
-/// <summary><c>POST /api/ops/reconciliations</c>: the run started; follow <paramref name="Status"/>.</summary>
-public sealed record ReconciliationStarted(string RunId, string InstanceId, string Status);
+[Description("A reconciliation started in the background.")]
+public sealed record ReconciliationStarted(
+    string RunId,
+    [property: Description("Its orchestration: `reconcile:{runId}`.")] string InstanceId,
+    [property: Description("Where to follow it: `/api/ops/reconciliations/{runId}`.")] string Status);
 
-/// <summary>
-/// <c>GET /api/ops/reconciliations/{runId}</c>: the run's state, how far it is, and once completed its report.
-/// </summary>
+[Description("A background reconciliation: its state, how far it is and, once completed, its report.")]
 public sealed record ReconciliationRun(
     string RunId,
     string InstanceId,
     [property: AllowedValues("Pending", "Running", "Completed", "Failed", "Terminated", "Suspended")] string Status,
-    ReconciliationProgress? Progress, ReconciliationReport? Report, string? Failure, string StatusUrl);
+    [property: Description("Null until the run has begun.")] ReconciliationProgress? Progress,
+    ReconciliationReport? Report,
+    [property: Description("Why a failed run failed.")] string? Failure,
+    string StatusUrl);
 
 /// <summary>
 /// Reconciliation in the background: an orchestration of one activity, so a lost worker's run is retried by the

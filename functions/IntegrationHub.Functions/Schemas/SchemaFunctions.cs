@@ -73,8 +73,7 @@ public sealed class SchemaFunctions(SchemaDirectory directory)
         ArgumentNullException.ThrowIfNull(request);
         if (answer is SchemaAnswer.NotFound missing)
         {
-            return Problems.Create(StatusCodes.Status404NotFound, "Unknown schema", missing.Detail,
-                new Dictionary<string, object?> { ["parameter"] = missing.Parameter });
+            return Problems.Create(new HubProblem(StatusCodes.Status404NotFound, "Unknown schema") { Detail = missing.Detail, Parameter = missing.Parameter });
         }
 
         var found = (SchemaAnswer.Found)answer;

@@ -58,8 +58,10 @@ public sealed class SupplyFunctions(HubCore core, SupplyReader reader, LateFeedA
             request.Query[SupplyFilter.SourceParameter], request.Query[SupplyFilter.FromParameter], request.Query[SupplyFilter.ToParameter]);
         if (refusal is not null)
         {
-            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid supply query", refusal.Detail,
-                new Dictionary<string, object?> { ["parameter"] = refusal.Parameter, ["rule"] = refusal.Rule });
+            return Problems.Create(new HubProblem(StatusCodes.Status400BadRequest, "Invalid supply query")
+            {
+                Detail = refusal.Detail, Parameter = refusal.Parameter, Rule = refusal.Rule,
+            });
         }
 
         var cells = (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)).Where(filter!.Includes).ToList();
