@@ -57,7 +57,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         + "often asked.")]
     [ApiAnswer(202, "Started again; `Location` is the instance's ops URL.", Body = typeof(InstanceActionAccepted), Location = true)]
     [ApiProblem(404, "No orchestration has this id.")]
-    [ApiProblem(409, "The instance is not failed or terminated, or this failure was replayed already.", Schema = ApiDocuments.InstanceConflictProblem)]
+    [ApiActionConflict("replay", "or this failure was replayed already")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ReplayInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/replay")] HttpRequest request, string instanceId,
@@ -73,7 +73,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
     [ApiReason(typeof(ReasonRequest))]
     [ApiAnswer(202, "Rewind requested; `Location` is the instance's ops URL.", Body = typeof(InstanceActionAccepted), Location = true)]
     [ApiProblem(404, "No orchestration has this id.")]
-    [ApiProblem(409, "The instance is not failed, this failure was handled already, or the engine refused.", Schema = ApiDocuments.InstanceConflictProblem)]
+    [ApiActionConflict("rewind", "this failure was handled already, or the engine refused")]
     [ApiProblem(501, "This hub's engine cannot rewind: replay the instance instead.")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> RewindInstance(
@@ -89,7 +89,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
     [ApiReason(typeof(ReasonRequest))]
     [ApiAnswer(202, "Termination requested.", Body = typeof(InstanceActionAccepted), Location = true)]
     [ApiProblem(404, "No orchestration has this id.")]
-    [ApiProblem(409, "The instance is not pending, running or suspended.", Schema = ApiDocuments.InstanceConflictProblem)]
+    [ApiActionConflict("terminate")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> TerminateInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/terminate")] HttpRequest request, string instanceId,
@@ -104,7 +104,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
     [ApiReason(typeof(ReasonRequest))]
     [ApiAnswer(202, "Suspension requested.", Body = typeof(InstanceActionAccepted), Location = true)]
     [ApiProblem(404, "No orchestration has this id.")]
-    [ApiProblem(409, "The instance is not pending or running.", Schema = ApiDocuments.InstanceConflictProblem)]
+    [ApiActionConflict("suspend")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> SuspendInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/suspend")] HttpRequest request, string instanceId,
@@ -119,7 +119,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
     [ApiReason(typeof(ReasonRequest))]
     [ApiAnswer(202, "Resumption requested.", Body = typeof(InstanceActionAccepted), Location = true)]
     [ApiProblem(404, "No orchestration has this id.")]
-    [ApiProblem(409, "The instance is not suspended.", Schema = ApiDocuments.InstanceConflictProblem)]
+    [ApiActionConflict("resume")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ResumeInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/resume")] HttpRequest request, string instanceId,
@@ -134,7 +134,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         + "(feeds, ledger, data sets) stay.")]
     [ApiAnswer(200, "Purged.", Body = typeof(InstancePurged))]
     [ApiProblem(404, "No orchestration has this id.")]
-    [ApiProblem(409, "The instance has not finished.", Schema = ApiDocuments.InstanceConflictProblem)]
+    [ApiActionConflict("purge")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> PurgeInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "ops/instances/{instanceId}")] HttpRequest request, string instanceId,
@@ -268,4 +268,12 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         OpsInstances.TakesReason(action)
             ? OpsCall.RunWithReasonAsync(request, (reason, actor) => instances.ActAsync(client, instanceId, action, reason, actor, cancellationToken), cancellationToken)
             : OpsCall.RunAsync(request, actor => instances.ActAsync(client, instanceId, action, null, actor, cancellationToken));
+}
+
+/// <summary>The 409 of an instance action: its words from the action table, so the document cannot drift from it.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+internal sealed class ApiActionConflictAttribute : ApiProblemAttribute
+{
+    public ApiActionConflictAttribute(string action, string? orElse = null)
+        : base(StatusCodes.Status409Conflict, OpsInstances.ConflictDescription(action, orElse)) => Schema = ApiDocuments.InstanceConflictProblem;
 }

@@ -31,31 +31,44 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         public string Id => Instance.InstanceId;
     }
 
-    private sealed record InstanceAction(string Name, OrchestrationRuntimeStatus[] From, string Rule, bool TakesReason, Func<OpsInstances, Act, Task<OpsAnswer>> Run);
+    // Rule: "only a failed or terminated instance can be replayed"; Kind names a set of states in a word ("finished").
+    private sealed record InstanceAction(
+        string Name, OrchestrationRuntimeStatus[] From, string Done, bool TakesReason, Func<OpsInstances, Act, Task<OpsAnswer>> Run, string? Kind = null)
+    {
+        public string States => Words(From.Select(s => s.ToString().ToLowerInvariant()).ToList());
 
-    // In the order the detail lists what may be done; a route, an audit action and a state rule per row.
+        public string Allowed => Kind is null ? States : $"{Kind} ({States})";
+
+        public string Rule => $"only a {Allowed} instance can be {Done}";
+    }
+
+    // In the order the detail lists what may be done; a route, an audit action and the states it is allowed in per row.
     private static readonly IReadOnlyList<InstanceAction> Table =
     [
-        new("replay", [Failed, Terminated], "only a failed or terminated instance can be replayed", false, (s, a) => s.ReplayAsync(a)),
-        new("rewind", [Failed], "only a failed instance can be rewound", true, (s, a) => s.RewindAsync(a)),
-        new("suspend", [Running, Pending], "only a pending or running instance can be suspended", true, async (_, a) =>
+        new("replay", [Failed, Terminated], "replayed", false, (s, a) => s.ReplayAsync(a)),
+        new("rewind", [Failed], "rewound", true, (s, a) => s.RewindAsync(a)),
+        new("suspend", [Pending, Running], "suspended", true, async (_, a) =>
         {
             await a.Client.SuspendInstanceAsync(a.Id, a.Reason, a.CancellationToken).ConfigureAwait(false);
             return Accepted(a.Id, "suspend", "Suspension requested; the instance stops at its next step until resumed.");
         }),
-        new("resume", [Suspended], "only a suspended instance can be resumed", true, async (_, a) =>
+        new("resume", [Suspended], "resumed", true, async (_, a) =>
         {
             await a.Client.ResumeInstanceAsync(a.Id, a.Reason, a.CancellationToken).ConfigureAwait(false);
             return Accepted(a.Id, "resume", "Resumption requested; the instance carries on where it stopped.");
         }),
-        new("terminate", [Running, Pending, Suspended], "only a pending, running or suspended instance can be terminated", true, async (_, a) =>
+        new("terminate", [Pending, Running, Suspended], "terminated", true, async (_, a) =>
         {
-            await a.Client.TerminateInstanceAsync(a.Id, new TerminateInstanceOptions { Output = a.Reason ?? "Terminated by ops." }, a.CancellationToken).ConfigureAwait(false);
+            var options = new TerminateInstanceOptions { Output = a.Reason ?? "Terminated by ops." };
+            await a.Client.TerminateInstanceAsync(a.Id, options, a.CancellationToken).ConfigureAwait(false);
             return Accepted(a.Id, "terminate", "Termination requested; the instance ends Terminated.");
         }),
         // The task hub's state and history only: the hub's own records (feeds, ledger, data sets) stay.
-        new("purge", [Completed, Failed, Terminated], "only a finished (completed, failed or terminated) instance can be purged", false, async (_, a) =>
-            OpsAnswer.Ok(new InstancePurged(a.Id, (await a.Client.PurgeInstanceAsync(a.Id, cancellation: a.CancellationToken).ConfigureAwait(false)).PurgedInstanceCount))),
+        new("purge", [Completed, Failed, Terminated], "purged", false, async (_, a) =>
+        {
+            var purged = await a.Client.PurgeInstanceAsync(a.Id, cancellation: a.CancellationToken).ConfigureAwait(false);
+            return OpsAnswer.Ok(new InstancePurged(a.Id, purged.PurgedInstanceCount));
+        }, Kind: "finished"),
     ];
 
     internal static string StatusUrl(string instanceId) => $"/api/ops/instances/{Uri.EscapeDataString(instanceId)}";
@@ -64,6 +77,14 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         [.. Table.Where(a => a.From.Contains(status)).Select(a => a.Name)];
 
     public static bool TakesReason(string action) => Table.Single(a => a.Name == action).TakesReason;
+
+    /// <summary>The documented 409 of an action: the states it is allowed in, from the table, and why else it may be refused.</summary>
+    public static string ConflictDescription(string action, string? orElse = null) =>
+        $"The instance is not {Table.Single(a => a.Name == action).Allowed}{(orElse is null ? "" : ", " + orElse)}.";
+
+    // "a", "a or b", "a, b or c".
+    private static string Words(IReadOnlyList<string> words) =>
+        words.Count == 1 ? words[0] : string.Join(", ", words.Take(words.Count - 1)) + " or " + words[^1];
 
     public async Task<OpsAnswer> ActAsync(DurableTaskClient client, string instanceId, string action, string? reason, OpsActor actor, CancellationToken cancellationToken)
     {
