@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using IntegrationHub.Functions.Http;
@@ -128,7 +127,7 @@ internal static class HubOpenApi
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         document.SerializeAsV31(new OpenApiJsonWriter(text));
         var json = Encoding.UTF8.GetBytes(text.ToString());
-        return new RenderedOpenApi(json, $"\"{Convert.ToHexStringLower(SHA256.HashData(json))}\"");
+        return new RenderedOpenApi(json, HttpCaching.ETagOf(json));
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using IntegrationHub.Functions.Access;
-using IntegrationHub.Functions.Datasets;
 using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -109,18 +108,13 @@ public sealed class WebFunctions(OpsSignIn signIn, IOptionsMonitor<AccessOptions
         // Cached for a year only under the URL the pages use (?v= the current fingerprint); any other URL of the
         // same file is revalidated, so an old fingerprint never pins new bytes, nor a bare name old ones.
         var current = string.Equals(request.Query["v"], asset.Fingerprint, StringComparison.Ordinal);
-        return Send(request, asset, current ? DatasetResponses.ImmutableCaching : PageCaching);
+        return Send(request, asset, current ? HttpCaching.ImmutableCaching : PageCaching);
     }
 
     private static IActionResult Send(HttpRequest request, WebFile file, string caching)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var headers = request.HttpContext.Response.Headers;
-        headers.ETag = file.ETag;
-        headers.CacheControl = caching;
-        return DatasetResponses.Matches(request, file.ETag)
-            ? new StatusCodeResult(StatusCodes.Status304NotModified)
-            : new FileContentResult(file.Bytes, file.ContentType);
+        return HttpCaching.Send(request, file.Bytes, file.ContentType, file.ETag, caching);
     }
 }
 
