@@ -115,7 +115,8 @@ public record HubProblem(
 /// feed. A body cut short has only <see cref="Errors"/>.
 /// </summary>
 [Description("The problem of an invalid feed: every violation, and where to follow the quarantined feed.")]
-public sealed record InvalidFeedProblem(int Status, string Title, [property: Description("Every violation (the first 1000).")] IReadOnlyList<ValidationIssue> Errors)
+public sealed record InvalidFeedProblem(int Status, string Title,
+    [property: Description("Every violation (the first 1000).")] IReadOnlyList<ValidationIssue> Errors)
     : HubProblem(Status, Title)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

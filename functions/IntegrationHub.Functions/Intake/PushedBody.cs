@@ -86,7 +86,8 @@ internal static class PushedBody
 
         return detail is null
             ? null
-            : Problems.Create(new HubProblem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type") { Detail = detail, Parameter = HeaderNames.ContentType });
+            : Problems.Create(new HubProblem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type") { Detail = detail,
+                Parameter = HeaderNames.ContentType });
     }
 
     private static ObjectResult TooLarge(long limit) => Problems.Create(StatusCodes.Status413PayloadTooLarge, "Feed too large",

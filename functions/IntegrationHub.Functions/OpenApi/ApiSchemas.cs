@@ -41,10 +41,8 @@ internal static class ApiSchemas
     // Core's records that never gain a property (feed-contract's issue shape): the document closes them.
     private static readonly Type[] Closed = [typeof(ValidationIssue)];
 
-    /// <summary>
-    /// The data set is the repository's schema (<c>schemas/dataset/</c>): the document lists its top-level properties from
-    /// the record and leaves the nested objects open, pointing there, rather than copy its every block.
-    /// </summary>
+    // The data set is the repository's schema (`schemas/dataset/`): the document lists its top-level properties from
+    // the record and leaves the nested objects open, pointing there, rather than copy its every block.
     private static readonly Type[] Outlined = [typeof(DatasetDocument)];
 
     /// <summary>The component name of a C# answer type; an array's is its element's with <c>[]</c>.</summary>
@@ -136,7 +134,7 @@ internal static class ApiSchemas
         return schema;
     }
 
-    /// <summary>A property's own words, its closed set of values or the named component it is.</summary>
+    // A property's own words, its closed set of values or the named component it is.
     private static JsonNode Annotate(JsonNode node, JsonSchemaExporterContext context, bool nullable)
     {
         var property = context.PropertyInfo?.AttributeProvider;
@@ -205,7 +203,7 @@ internal static class ApiSchemas
         ? new JsonObject { ["anyOf"] = new JsonArray(new JsonObject { ["$ref"] = ComponentsPrefix + name }, new JsonObject { ["type"] = "null" }) }
         : new JsonObject { ["$ref"] = ComponentsPrefix + name };
 
-    /// <summary>What no C# type describes: documents served as they are, the feed (a repository schema), and the problems.</summary>
+    // What no C# type describes: documents served as they are, the feed (a repository schema), and the problems.
     private static void RegisterDocuments(OpenApiDocument document, IReadOnlySet<Type> components, Action<Type> referenced)
     {
         var schemas = document.Components!.Schemas!;
@@ -250,7 +248,8 @@ internal static class ApiSchemas
             Pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$",
             Description = $"The hub's signed receipt of the bytes: a compact JWS (RFC 7515, {Jws.ES256}, `typ` `{ReceiptClaims.MediaType}`, `kid` a key of "
                 + $"`GET /receipts/keys`) whose payload is `{{{string.Join(", ", claims)}}}`; `verdict` is "
-                + $"`{ReceiptClaims.Accepted}` or `{ReceiptClaims.Quarantined}`. The same bytes always get the same receipt. `hub receipt verify` checks it offline.",
+                + $"`{ReceiptClaims.Accepted}` or `{ReceiptClaims.Quarantined}`. The same bytes always get the same receipt. `hub receipt "
+                + $"verify` checks it offline.",
         };
         schemas[ApiDocuments.Feed] = new OpenApiSchema
         {

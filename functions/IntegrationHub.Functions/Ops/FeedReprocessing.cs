@@ -28,8 +28,10 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
     {
         ArgumentNullException.ThrowIfNull(client);
         var status = await store.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
-        return await audit.AuditedAsync(actor, "reprocess", feedId, null, status is null ? await NotFoundAsync(feedId, cancellationToken).ConfigureAwait(false) : null,
-            () => status!.State == FeedState.Quarantined ? RevalidateAsync(client, status, cancellationToken) : RestartAsync(client, status, actor, cancellationToken),
+        return await audit.AuditedAsync(actor, "reprocess", feedId, null,
+            status is null ? await NotFoundAsync(feedId, cancellationToken).ConfigureAwait(false) : null,
+            () => status!.State == FeedState.Quarantined ? RevalidateAsync(client, status, cancellationToken) : RestartAsync(client, status, actor,
+                cancellationToken),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -40,7 +42,8 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         var pageSize = DefaultPageSize;
         if (!OpsCall.TryParseCount(query.First("limit"), MaxPageSize, ref pageSize))
         {
-            return OpsAnswer.BadParameter("limit", "Bad page size", $"'{query.First("limit")}' is not a whole number from 1 to {MaxPageSize.ToString(CultureInfo.InvariantCulture)}.");
+            return OpsAnswer.BadParameter("limit", "Bad page size",
+                $"'{query.First("limit")}' is not a whole number from 1 to {MaxPageSize.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         var source = query.First("source") is { Length: > 0 } given ? given : null;
@@ -67,12 +70,14 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         string? next;
         try
         {
-            (entries, next) = await store.ListQuarantinePageAsync(source, marker, Math.Clamp(pageSize, 1, MaxPageSize), cancellationToken).ConfigureAwait(false);
+            (entries, next) = await store.ListQuarantinePageAsync(source, marker, Math.Clamp(pageSize, 1, MaxPageSize),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status400BadRequest)
         {
             // A marker storage refuses (a token made up or damaged on the way): the caller's fault, not a server error.
-            return OpsAnswer.BadParameter("continuationToken", "Bad continuation token", "Storage refused where the token says to go on; start again without it.");
+            return OpsAnswer.BadParameter("continuationToken", "Bad continuation token",
+                "Storage refused where the token says to go on; start again without it.");
         }
 
         var reports = await Task.WhenAll(entries.Select(e => store.ReadQuarantineReportAsync(e.Source, e.FeedId, cancellationToken))).ConfigureAwait(false);
@@ -94,7 +99,8 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
     {
         foreach (var folder in FeedSource.All)
         {
-            if (FeedId.HashPrefixOf(feedId).Length == 16 && await store.ReadQuarantineReportAsync(folder, feedId, cancellationToken).ConfigureAwait(false) is not null)
+            if (FeedId.HashPrefixOf(feedId).Length == 16 && await store.ReadQuarantineReportAsync(folder, feedId,
+                cancellationToken).ConfigureAwait(false) is not null)
             {
                 return OpsAnswer.Problem(new ReprocessProblem(StatusCodes.Status410Gone, "Body no longer kept", feedId)
                 {
@@ -131,7 +137,8 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         await store.StoreNormalisedAsync(FeedNormaliser.Normalise(check.Feed), cancellationToken).ConfigureAwait(false);
         var instanceId = InstanceIds.Feed(status.Source, period, contentHash);
         // A quarantined feed of an older build may have a run that ended Quarantined (completed): it starts again.
-        var started = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, new FeedRef(status.Source, period, contentHash, feedId), restartFinished: true, cancellationToken)
+        var started = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId,
+            new FeedRef(status.Source, period, contentHash, feedId), restartFinished: true, cancellationToken)
             .ConfigureAwait(false);
         return started == StartOutcome.Started ? Accepted(feedId, instanceId, "revalidated", check.Report.Warnings) : NotStarted(feedId, instanceId, started);
     }
@@ -141,7 +148,8 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         var contentHash = ContentHashOf(status);
         if (status.Period is null)
         {
-            return OpsAnswer.Problem(StatusCodes.Status409Conflict, "No period recorded", $"Feed '{status.FeedId}' has no recorded period, so its run cannot be named.");
+            return OpsAnswer.Problem(StatusCodes.Status409Conflict, "No period recorded",
+                $"Feed '{status.FeedId}' has no recorded period, so its run cannot be named.");
         }
 
         var instanceId = InstanceIds.Feed(status.Source, status.Period, contentHash);
@@ -151,7 +159,8 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         {
             case null:
                 // Valid and recorded, but its run was never started (the receiver died in between): start it now.
-                var started = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, feed, restartFinished: false, cancellationToken).ConfigureAwait(false);
+                var started = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, feed,
+                    restartFinished: false, cancellationToken).ConfigureAwait(false);
                 return started == StartOutcome.Started ? Accepted(status.FeedId, instanceId, "started", []) : NotStarted(status.FeedId, instanceId, started);
             case OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated:
                 // Reprocessing and replaying a failure share one record: it is never run again twice.

@@ -108,7 +108,8 @@ internal static class OpsCall
     }
 
     // For actions that record why: `reason` in the query or the JSON body; a bad body is a 400.
-    public static Task<IActionResult> RunWithReasonAsync(HttpRequest request, Func<string?, OpsActor, Task<OpsAnswer>> action, CancellationToken cancellationToken) =>
+    public static Task<IActionResult> RunWithReasonAsync(HttpRequest request, Func<string?, OpsActor, Task<OpsAnswer>> action,
+        CancellationToken cancellationToken) =>
         RunAsync(request, async actor => await ReadReasonAsync(request, cancellationToken).ConfigureAwait(false) switch
         {
             (_, { } invalid) => invalid,

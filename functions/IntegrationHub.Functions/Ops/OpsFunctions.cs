@@ -7,7 +7,8 @@ using Microsoft.DurableTask.Client;
 namespace IntegrationHub.Functions.Ops;
 
 // One line per route over OpsCall; the services check the query (documented in OpenApi/) and audit.
-public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reprocessing, Reconciliation reconciliation, Reconsolidation reconsolidation, AuditReader auditReader)
+public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reprocessing, Reconciliation reconciliation,
+    Reconsolidation reconsolidation, AuditReader auditReader)
 {
     [Function(nameof(ListInstances))]
     [ApiOperation(
@@ -16,7 +17,8 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         "Orchestrations by runtime status, name, instance-id prefix and creation time, newest first "
         + "across pages (by creation time), a page at a time. The first page holds the newest "
         + "instances whatever the task hub's own order.")]
-    [ApiQuery("status", "Runtime statuses to keep (repeated or comma-separated); another value is a 400.", Type = ApiType.StringList, Values = new[] { "Running", "Completed", "ContinuedAsNew", "Failed", "Canceled", "Terminated", "Pending", "Suspended" })]
+    [ApiQuery("status", "Runtime statuses to keep (repeated or comma-separated); another value is a 400.", Type = ApiType.StringList,
+        Values = new[] { "Running", "Completed", "ContinuedAsNew", "Failed", "Canceled", "Terminated", "Pending", "Suspended" })]
     [ApiQuery("name", "Orchestration names to keep (repeated or comma-separated): `ProcessFeed`, `PullFeed`, "
         + "`ConsolidatePeriod`.", Type = ApiType.StringList)]
     [ApiQuery("prefix", "Instance-id prefix, e.g. `feed:transport:` or `consolidate:2024`.")]
@@ -30,7 +32,8 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         + "does not accept; `parameter` names it.")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ListInstances(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/instances")] HttpRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/instances")] HttpRequest request, [DurableClient] DurableTaskClient client,
+            CancellationToken cancellationToken) =>
         OpsCall.RunAsync(request, _ => instances.ListAsync(client, request.Query, cancellationToken));
 
     [Function(nameof(GetInstance))]
@@ -158,7 +161,8 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
     [ApiProblem(400, "A time that is not RFC 3339, a bad `max` or `dryRun`; `parameter` names it.")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ReplayFailed(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/replay-failed")] HttpRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/replay-failed")] HttpRequest request,
+            [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         OpsCall.RunAsync(request, actor => instances.ReplayFailedAsync(client, request.Query, actor, cancellationToken));
 
     [Function(nameof(Reconsolidate))]
@@ -171,7 +175,8 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         + "from the same feeds, whose diff says `methodologyChanged: true`; earlier versions stay "
         + "readable; a period already current gets none. Each period's start is in the audit log. "
         + "Safe to call again.")]
-    [ApiAnswer(202, "The runs started, one per stored period; `Location` lists the consolidation instances.", Body = typeof(ReconsolidationReport), Location = true)]
+    [ApiAnswer(202, "The runs started, one per stored period; `Location` lists the consolidation instances.", Body = typeof(ReconsolidationReport),
+        Location = true)]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> Reconsolidate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/reconsolidate")] HttpRequest request,
@@ -264,9 +269,11 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/audit")] HttpRequest request, CancellationToken cancellationToken) =>
         OpsCall.RunAsync(request, _ => auditReader.ListAsync(request.Query, cancellationToken));
 
-    private Task<IActionResult> ActAsync(HttpRequest request, string instanceId, string action, DurableTaskClient client, CancellationToken cancellationToken) =>
+    private Task<IActionResult> ActAsync(HttpRequest request, string instanceId, string action, DurableTaskClient client,
+        CancellationToken cancellationToken) =>
         OpsInstances.TakesReason(action)
-            ? OpsCall.RunWithReasonAsync(request, (reason, actor) => instances.ActAsync(client, instanceId, action, reason, actor, cancellationToken), cancellationToken)
+            ? OpsCall.RunWithReasonAsync(request,
+                (reason, actor) => instances.ActAsync(client, instanceId, action, reason, actor, cancellationToken), cancellationToken)
             : OpsCall.RunAsync(request, actor => instances.ActAsync(client, instanceId, action, null, actor, cancellationToken));
 }
 

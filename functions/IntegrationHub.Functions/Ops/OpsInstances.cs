@@ -86,7 +86,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
     private static string Words(IReadOnlyList<string> words) =>
         words.Count == 1 ? words[0] : string.Join(", ", words.Take(words.Count - 1)) + " or " + words[^1];
 
-    public async Task<OpsAnswer> ActAsync(DurableTaskClient client, string instanceId, string action, string? reason, OpsActor actor, CancellationToken cancellationToken)
+    public async Task<OpsAnswer> ActAsync(DurableTaskClient client, string instanceId, string action, string? reason, OpsActor actor,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var row = Table.Single(a => a.Name == action);
@@ -94,7 +95,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         var refusal = instance is null ? Unknown(instanceId)
             : !row.From.Contains(instance.RuntimeStatus) ? WrongState(instanceId, instance.RuntimeStatus, action, row.Rule)
             : null;
-        return await audit.AuditedAsync(actor, action, instanceId, reason, refusal, () => row.Run(this, new Act(client, instance!, reason, actor, cancellationToken)), cancellationToken)
+        return await audit.AuditedAsync(actor, action, instanceId, reason, refusal,
+            () => row.Run(this, new Act(client, instance!, reason, actor, cancellationToken)), cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -107,7 +109,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         {
             if (!Enum.TryParse<OrchestrationRuntimeStatus>(text, ignoreCase: true, out var status) || !Enum.IsDefined(status))
             {
-                return OpsAnswer.BadParameter("status", "Invalid status", $"'{text}' is not a status; use {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}.");
+                return OpsAnswer.BadParameter("status", "Invalid status",
+                    $"'{text}' is not a status; use {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}.");
             }
 
             statuses.Add(status);
@@ -126,13 +129,15 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         var pageSize = DefaultPageSize;
         if (!OpsCall.TryParseCount(query.First("pageSize"), MaxPageSize, ref pageSize))
         {
-            return OpsAnswer.BadParameter("pageSize", "Invalid page size", $"'{query.First("pageSize")}' is not a page size; use 1 to {MaxPageSize.ToString(CultureInfo.InvariantCulture)}.");
+            return OpsAnswer.BadParameter("pageSize", "Invalid page size",
+                $"'{query.First("pageSize")}' is not a page size; use 1 to {MaxPageSize.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         InstanceCursor? after = null;
         if (query.First("continuationToken") is { Length: > 0 } token && !InstanceCursor.TryParse(token, out after))
         {
-            return OpsAnswer.BadParameter("continuationToken", "Invalid continuation token", "Pass back the continuationToken of the previous page as it was given.");
+            return OpsAnswer.BadParameter("continuationToken", "Invalid continuation token",
+                "Pass back the continuationToken of the previous page as it was given.");
         }
 
         var names = OpsCall.Split(query.Joined("name")).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -168,9 +173,11 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         var links = new List<FeedLink>();
         foreach (var key in InstanceReading.Feeds(instanceId, instance.SerializedInput, instance.SerializedOutput))
         {
-            var status = key.ContentHash is null ? null : await feeds.GetStatusByContentHashAsync(key.Source, key.ContentHash, cancellationToken).ConfigureAwait(false);
+            var status = key.ContentHash is null ? null : await feeds.GetStatusByContentHashAsync(key.Source, key.ContentHash,
+                cancellationToken).ConfigureAwait(false);
             var feedId = status?.FeedId is { Length: > 0 } id ? id : null;
-            links.Add(new FeedLink(key.Source, key.Period, key.ContentHash, feedId, status?.State.ToString() ?? "NotReceived", feedId is null ? null : FeedId.StatusUrl(key.Source, feedId)));
+            links.Add(new FeedLink(key.Source, key.Period, key.ContentHash, feedId, status?.State.ToString() ?? "NotReceived",
+                feedId is null ? null : FeedId.StatusUrl(key.Source, feedId)));
         }
 
         var (input, inputCut) = InstanceReading.Summary(instance.SerializedInput);
@@ -202,7 +209,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         var limit = DefaultReplayMax;
         if (!OpsCall.TryParseCount(query.First("max"), MaxReplayMax, ref limit))
         {
-            return OpsAnswer.BadParameter("max", "Invalid maximum", $"'{query.First("max")}' is not a maximum; use 1 to {MaxReplayMax.ToString(CultureInfo.InvariantCulture)}.");
+            return OpsAnswer.BadParameter("max", "Invalid maximum",
+                $"'{query.First("max")}' is not a maximum; use 1 to {MaxReplayMax.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         var dry = false;
@@ -229,7 +237,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         {
             var listed = taken.Select(i => new ReplayOutcome(i.InstanceId, i.Name, i.LastUpdatedAt, "would-replay", null)).ToList();
             await audit.RecordAsync(actor, "replay-failed", "dry-run", "done", StatusCodes.Status200OK,
-                string.Create(CultureInfo.InvariantCulture, $"{listed.Count} of {failed.Count} would be replayed: {string.Join(", ", listed.Select(l => l.InstanceId))}"),
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{listed.Count} of {failed.Count} would be replayed: {string.Join(", ", listed.Select(l => l.InstanceId))}"),
                 cancellationToken).ConfigureAwait(false);
             return OpsAnswer.Ok(new ReplayFailedReport(failed.Count, 0, 0, 0, listed, notTaken, DryRun: true));
         }
@@ -246,7 +255,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
                 outcome = instance is null
                     ? new ReplayOutcome(candidate.InstanceId, candidate.Name, candidate.LastUpdatedAt, "error", "The instance was purged meanwhile.")
                     : instance.RuntimeStatus != Failed || instance.LastUpdatedAt != candidate.LastUpdatedAt
-                        ? new ReplayOutcome(candidate.InstanceId, candidate.Name, candidate.LastUpdatedAt, "already-replayed", $"The instance is {instance.RuntimeStatus} now; it changed since it was listed.")
+                        ? new ReplayOutcome(candidate.InstanceId, candidate.Name, candidate.LastUpdatedAt, "already-replayed",
+                            $"The instance is {instance.RuntimeStatus} now; it changed since it was listed.")
                         : await ReplayOneAsync(client, instance, actor, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RpcException or Azure.RequestFailedException or InvalidOperationException)
@@ -262,7 +272,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
                 "error" => ("error", StatusCodes.Status500InternalServerError),
                 _ => ("skipped", StatusCodes.Status409Conflict),
             };
-            await audit.RecordAsync(actor, "replay-failed", candidate.InstanceId, auditOutcome, status, outcome.Detail, cancellationToken).ConfigureAwait(false);
+            await audit.RecordAsync(actor, "replay-failed", candidate.InstanceId, auditOutcome, status, outcome.Detail,
+                cancellationToken).ConfigureAwait(false);
         }
 
         var replayed = results.Count(r => r.Outcome == "replayed");
@@ -276,10 +287,12 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         var outcome = await ReplayOneAsync(a.Client, a.Instance, a.Actor, a.CancellationToken).ConfigureAwait(false);
         return outcome.Outcome == "replayed"
             ? Accepted(a.Id, "replay", outcome.Detail!)
-            : OpsAnswer.Problem(new InstanceConflictProblem(StatusCodes.Status409Conflict, "Not replayed", a.Id) { Detail = outcome.Detail!, Outcome = outcome.Outcome });
+            : OpsAnswer.Problem(new InstanceConflictProblem(StatusCodes.Status409Conflict, "Not replayed", a.Id) { Detail = outcome.Detail!,
+                Outcome = outcome.Outcome });
     }
 
-    private async Task<ReplayOutcome> ReplayOneAsync(DurableTaskClient client, OrchestrationMetadata instance, OpsActor actor, CancellationToken cancellationToken)
+    private async Task<ReplayOutcome> ReplayOneAsync(DurableTaskClient client, OrchestrationMetadata instance, OpsActor actor,
+        CancellationToken cancellationToken)
     {
         ReplayOutcome Outcome(string outcome, string detail) => new(instance.InstanceId, instance.Name, instance.LastUpdatedAt, outcome, detail);
         if (instance.SerializedInput is not { Length: > 0 } serializedInput)
@@ -289,7 +302,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
 
         // The original input, byte for byte: the serialised JSON goes back to the data converter as a JSON element.
         using var input = JsonDocument.Parse(serializedInput);
-        return await replays.RunAgainAsync(client, instance, input.RootElement.Clone(), $"replay by {actor.Display}", cancellationToken).ConfigureAwait(false) switch
+        return await replays.RunAgainAsync(client, instance, input.RootElement.Clone(), $"replay by {actor.Display}",
+            cancellationToken).ConfigureAwait(false) switch
         {
             null => Outcome("already-replayed", AlreadyHandledDetail(instance.LastUpdatedAt)),
             Durable.StartOutcome.Started => Outcome("replayed", $"{instance.Name} started again from its original input under the same id."),
@@ -320,7 +334,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         try
         {
             await client.RewindInstanceAsync(instanceId, reason ?? "Rewound by ops.", cancellationToken).ConfigureAwait(false);
-            return Accepted(instanceId, "rewind", "Rewind requested: the failed step runs again, and the instance carries on from there with every earlier result kept.");
+            return Accepted(instanceId, "rewind",
+                "Rewind requested: the failed step runs again, and the instance carries on from there with every earlier result kept.");
         }
         catch (Exception ex) when (ex is NotImplementedException or NotSupportedException || ex is RpcException { StatusCode: StatusCode.Unimplemented })
         {
@@ -340,7 +355,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
     }
 
     private static async IAsyncEnumerable<InstanceView> ReadAsync(
-        DurableTaskClient client, OrchestrationQuery query, HashSet<string> names, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        DurableTaskClient client, OrchestrationQuery query, HashSet<string> names,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var i in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
@@ -374,5 +390,6 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         });
 
     private static string AlreadyHandledDetail(DateTimeOffset failedAt) =>
-        string.Create(CultureInfo.InvariantCulture, $"The failure of {failedAt:O} was replayed or rewound already (or is being so right now); look at the instance again.");
+        string.Create(CultureInfo.InvariantCulture,
+            $"The failure of {failedAt:O} was replayed or rewound already (or is being so right now); look at the instance again.");
 }

@@ -83,7 +83,8 @@ public sealed partial class Reconciliation(
         }
 
         var duplicates = ledgerEntries.GroupBy(e => e.FeedId, StringComparer.Ordinal).Where(g => g.Count() > 1)
-            .Select(g => new ReconciliationDuplicate("ledger-entry", g.Key, [.. g.Select(e => string.Create(CultureInfo.InvariantCulture, $"generation {e.Generation}"))]))
+            .Select(g => new ReconciliationDuplicate("ledger-entry", g.Key,
+                [.. g.Select(e => string.Create(CultureInfo.InvariantCulture, $"generation {e.Generation}"))]))
             .ToList();
         var inLedger = ledgerEntries.GroupBy(e => e.FeedId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var quarantineReports = new HashSet<string>(StringComparer.Ordinal);
@@ -138,7 +139,8 @@ public sealed partial class Reconciliation(
         var ordered = rows.OrderBy(r => r.Key.Period, StringComparer.Ordinal).ThenBy(r => r.Key.Source, StringComparer.Ordinal)
             .Select(r => r.Value.ToRow(r.Key.Period, r.Key.Source)).ToList();
         var totals = new ReconciliationTotals(
-            ordered.Sum(r => r.Landed), ordered.Sum(r => r.Validated), ordered.Sum(r => r.Quarantined), ordered.Sum(r => r.InLedger), ordered.Sum(r => r.Consolidated),
+            ordered.Sum(r => r.Landed), ordered.Sum(r => r.Validated), ordered.Sum(r => r.Quarantined), ordered.Sum(r => r.InLedger),
+                ordered.Sum(r => r.Consolidated),
             ordered.Sum(r => r.Published), ordered.Sum(r => r.InFlight), ordered.Sum(r => r.Lost), duplicates.Count);
         LogReconciled(logger, totals.Landed, totals.Lost, totals.Duplicates, totals.InFlight);
         await progress(new ReconciliationProgress("done", checkedFeeds, total, clock.GetUtcNow())).ConfigureAwait(false);
@@ -154,7 +156,8 @@ public sealed partial class Reconciliation(
         switch (feed.State)
         {
             case FeedState.Received:
-                return Gap("verdict", $"Landed as {HubContainers.Landing}/{FeedStore.LandingPath(feed.Source, feed.ContentHash)} but never validated or quarantined.");
+                return Gap("verdict",
+                    $"Landed as {HubContainers.Landing}/{FeedStore.LandingPath(feed.Source, feed.ContentHash)} but never validated or quarantined.");
             case FeedState.Quarantined:
                 counts.Quarantined++;
                 return quarantineReports.Contains(feed.FeedId)
@@ -221,7 +224,8 @@ public sealed partial class Reconciliation(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation: {Feed} stopped before {Stage}: {Detail}")]
     private static partial void LogGap(ILogger logger, string feed, string stage, string detail);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation: {Landed} landed feed(s), {Lost} lost, {Duplicates} duplicate(s), {InFlight} in flight")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Reconciliation: {Landed} landed feed(s), {Lost} lost, {Duplicates} duplicate(s), {InFlight} in flight")]
     private static partial void LogReconciled(ILogger logger, int landed, int lost, int duplicates, int inFlight);
 
     private sealed class RowCounts

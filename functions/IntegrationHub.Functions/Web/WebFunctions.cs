@@ -94,7 +94,8 @@ public sealed class WebFunctions(OpsSignIn signIn, IOptionsMonitor<AccessOptions
         + "(`?v=` its current fingerprint) it is cacheable for a year; under any other, revalidated.",
         Conditional = true)]
     [ApiQuery("v", "The asset's current fingerprint, as the pages link it.")]
-    [ApiAnswer(200, "The asset.", Schema = ApiDocuments.Asset, MediaType = ApiMediaTypes.JavaScript, OtherMediaTypes = new[] { ApiMediaTypes.Css, ApiMediaTypes.Text })]
+    [ApiAnswer(200, "The asset.", Schema = ApiDocuments.Asset, MediaType = ApiMediaTypes.JavaScript,
+        OtherMediaTypes = new[] { ApiMediaTypes.Css, ApiMediaTypes.Text })]
     [ApiProblem(404, "Not one of the files the pages load.")]
     [Access(AccessPolicy.Page)]
     public static IActionResult WebAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "web/{name}")] HttpRequest request, string name)
