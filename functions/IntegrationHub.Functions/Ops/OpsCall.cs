@@ -193,5 +193,38 @@ internal static class OpsCall
             : (string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), null);
     }
 
+    public static OpsAnswer BadToken() => OpsAnswer.BadParameter("continuationToken", "Invalid continuation token",
+        "Pass back the continuationToken of the previous page as it was given.");
+
     private static OpsAnswer BadReason(string detail) => OpsAnswer.BadParameter("reason", "Invalid reason", detail);
+}
+
+// An ops route's query parameters, read in order; the first that cannot be read is the 400 that names it.
+internal sealed class OpsQuery(IQueryCollection query)
+{
+    public OpsAnswer? Bad { get; private set; }
+
+    // An optional RFC 3339 time.
+    public DateTimeOffset? Time(string name)
+    {
+        var text = query.First(name);
+        if (!OpsCall.TryParseTime(text, out var value))
+        {
+            Bad ??= OpsCall.BadTime(name, text);
+        }
+
+        return value;
+    }
+
+    // An optional whole number from 1 to max, the fallback when absent: "'x' is not a {noun}; use 1 to {max}."
+    public int Count(string name, int fallback, int max, string title, string noun)
+    {
+        var value = fallback;
+        if (!OpsCall.TryParseCount(query.First(name), max, ref value))
+        {
+            Bad ??= OpsAnswer.BadParameter(name, title, string.Create(CultureInfo.InvariantCulture, $"'{query.First(name)}' is not a {noun}; use 1 to {max}."));
+        }
+
+        return value;
+    }
 }

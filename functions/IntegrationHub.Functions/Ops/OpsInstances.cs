@@ -116,28 +116,18 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
             statuses.Add(status);
         }
 
-        if (!OpsCall.TryParseTime(query.First("from"), out var from))
+        var read = new OpsQuery(query);
+        var (from, to) = (read.Time("from"), read.Time("to"));
+        var pageSize = read.Count("pageSize", DefaultPageSize, MaxPageSize, "Invalid page size", "page size");
+        if (read.Bad is { } bad)
         {
-            return OpsCall.BadTime("from", query.First("from"));
-        }
-
-        if (!OpsCall.TryParseTime(query.First("to"), out var to))
-        {
-            return OpsCall.BadTime("to", query.First("to"));
-        }
-
-        var pageSize = DefaultPageSize;
-        if (!OpsCall.TryParseCount(query.First("pageSize"), MaxPageSize, ref pageSize))
-        {
-            return OpsAnswer.BadParameter("pageSize", "Invalid page size",
-                $"'{query.First("pageSize")}' is not a page size; use 1 to {MaxPageSize.ToString(CultureInfo.InvariantCulture)}.");
+            return bad;
         }
 
         InstanceCursor? after = null;
         if (query.First("continuationToken") is { Length: > 0 } token && !InstanceCursor.TryParse(token, out after))
         {
-            return OpsAnswer.BadParameter("continuationToken", "Invalid continuation token",
-                "Pass back the continuationToken of the previous page as it was given.");
+            return OpsCall.BadToken();
         }
 
         var names = OpsCall.Split(query.Joined("name")).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -200,17 +190,12 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(query);
-        var since = query.First("since");
-        if (!OpsCall.TryParseTime(since, out var from))
+        var read = new OpsQuery(query);
+        var from = read.Time("since");
+        var limit = read.Count("max", DefaultReplayMax, MaxReplayMax, "Invalid maximum", "maximum");
+        if (read.Bad is { } bad)
         {
-            return OpsCall.BadTime("since", since);
-        }
-
-        var limit = DefaultReplayMax;
-        if (!OpsCall.TryParseCount(query.First("max"), MaxReplayMax, ref limit))
-        {
-            return OpsAnswer.BadParameter("max", "Invalid maximum",
-                $"'{query.First("max")}' is not a maximum; use 1 to {MaxReplayMax.ToString(CultureInfo.InvariantCulture)}.");
+            return bad;
         }
 
         var dry = false;
