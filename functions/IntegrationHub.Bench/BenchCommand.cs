@@ -22,7 +22,8 @@ internal static class BenchCommand
             DefaultValueFactory = _ => FeedSource.Statistics };
         var sizes = new Option<string>("--sizes") { Description = "Comma-separated record counts, 1 to 5000 each.", DefaultValueFactory = _ => "50,500,5000" };
         var budget = new Option<double>("--budget") { Description = "Seconds of measuring in all, shared equally by every feed and validator. Each "
-            + "validator's first check is untimed and its last may run past its share, so the whole run takes some seconds more.", DefaultValueFactory = _ => 40 };
+            + "validator's first check is untimed and its last may run past its share, so the whole run takes some seconds more.",
+                DefaultValueFactory = _ => 40 };
         var hub = new Option<string?>("--hub") { Description = "A running hub (http://localhost:7071 for the local one): also measure end-to-end "
             + "latency there." };
         var runs = new Option<int>("--runs") { Description = "End-to-end runs (with --hub); each pushes every feed of the period as its next revision.",
@@ -65,7 +66,8 @@ internal static class BenchCommand
 
     // The local host's sample keys (local.settings.sample.json): public, and accepted only by a hub configured with
     // them.
-    private const string SampleKeys = "statistics=local-statistics-key,power-grid=local-power-grid-key,transport=local-transport-key,environment=local-environment-key,ops=local-ops-key";
+    private const string SampleKeys = "statistics=local-statistics-key,power-grid=local-power-grid-key,transport=local-transport-key,"
+        + "environment=local-environment-key,ops=local-ops-key";
 
     private sealed record Settings(
         string Source, string Sizes, double Budget, string? Hub, int Runs, string Period, DirectoryInfo? Feeds, string? Keys, bool EndToEndOnly);

@@ -75,7 +75,8 @@ internal sealed class EndToEndLatency(Uri hub, IReadOnlyDictionary<string, strin
 
             samples.Add(sample);
             await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"run {run}/{runs}: {feeds.Count} feeds pushed, {period} v{sample.Version} served after {sample.EndToEndMs:0} ms (slowest push answer {sample.SlowestPushMs:0} ms)")).ConfigureAwait(false);
+                $"run {run}/{runs}: {feeds.Count} feeds pushed, {period} v{sample.Version} served after {sample.EndToEndMs:0} ms (slowest "
+                    + $"push answer {sample.SlowestPushMs:0} ms)")).ConfigureAwait(false);
         }
 
         return new EndToEndReport(

@@ -41,7 +41,8 @@ public static class HubServiceCollectionExtensions
         services.AddHubTelemetry(configuration);
         services.AddOptions<IntakeLimits>().Bind(configuration.GetSection(IntakeLimits.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidation>();
+        services.AddSingleton<IValidateOptions<AccessOptions>>(
+            _ => new AccessOptionsValidation(inAzure: HubSettings.RunsInAzure(configuration)));
         services.AddSingleton<RequestRateLimits>();
         services.AddOpsSignIn(configuration);
         services.AddSingleton<AccessGate>();

@@ -16,6 +16,9 @@ public static class HubSettings
     /// <summary>Blob service of the hub's own containers: a connection string locally, <c>HubStorage__serviceUri</c> with managed identity in Azure.</summary>
     public const string HubStorageSection = "HubStorage";
 
+    /// <summary>Set by App Service (and so Azure Functions) on every instance it runs.</summary>
+    public const string AzureInstanceSetting = "WEBSITE_INSTANCE_ID";
+
     public static readonly IReadOnlyList<(string Section, Type Options)> OptionsClasses =
     [
         (IntakeLimits.SectionName, typeof(IntakeLimits)),
@@ -25,6 +28,16 @@ public static class HubSettings
         (PullOptions.SectionName, typeof(PullOptions)),
         (Publishing.PublishingOptions.SectionName, typeof(Publishing.PublishingOptions)),
     ];
+
+    /// <summary>
+    /// True on an App Service or Functions instance in Azure (the setting is there), false on a developer's machine:
+    /// the one test of where the app runs, read from its configuration (environment variables included).
+    /// </summary>
+    public static bool RunsInAzure(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return !string.IsNullOrEmpty(configuration[AzureInstanceSetting]);
+    }
 
     /// <summary>App-setting names (<c>__</c> between sections) of everything above, in the identity-based form used in Azure.</summary>
     public static IEnumerable<string> AppSettingNames()

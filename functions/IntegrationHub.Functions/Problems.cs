@@ -1,5 +1,6 @@
 using System.ComponentModel;
-using System.Text.Json;
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
 using System.Text.Json.Serialization;
 using IntegrationHub.Core.Validation;
 using IntegrationHub.Functions.Http;
@@ -13,60 +14,110 @@ internal static class Problems
 {
     public const string ContentType = "application/problem+json";
 
-    public static ObjectResult Create(int status, string title, string detail, IDictionary<string, object?>? extensions = null)
+    public static ObjectResult Create(int status, string title, string detail) => Create(new HubProblem(status, title) { Detail = detail });
+
+    /// <summary>The problem as written: RFC 7807's members, then the record's own by their wire names.</summary>
+    public static ObjectResult Create(HubProblem problem)
     {
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = "about:blank" };
-        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
+        ArgumentNullException.ThrowIfNull(problem);
+        var details = new ProblemDetails { Status = problem.Status, Title = problem.Title, Detail = problem.Detail, Type = problem.Type };
+        foreach (var (name, value) in problem.Extensions())
         {
-            problem.Extensions[key] = value;
+            details.Extensions[name] = value;
         }
 
-        var result = new ObjectResult(problem) { StatusCode = status };
+        var result = new ObjectResult(details) { StatusCode = problem.Status };
         result.ContentTypes.Add(ContentType);
         return result;
-    }
-
-    /// <summary>A problem whose fields beyond the common ones are a record's, written as the answers are.</summary>
-    public static ObjectResult CreateWith<TFields>(int status, string title, string detail, TFields fields)
-        where TFields : class
-    {
-        var written = JsonSerializer.SerializeToElement(fields, HubSerialization.Options);
-        return Create(status, title, detail, written.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value, StringComparer.Ordinal));
     }
 
     /// <param name="receipt">The signed receipt of the quarantined bytes (proof they were delivered); null: none is listed.</param>
     public static ObjectResult Invalid(string feedId, string statusUrl, ValidationReport report, string? receipt = null)
     {
-        var fields = new InvalidFeedFields(report.Errors)
-        {
-            FeedId = feedId, StatusUrl = statusUrl, Warnings = report.Warnings, Receipt = receipt, ErrorsNotListed = report.ErrorsNotListed,
-        };
         var detail = report.ErrorsNotListed > 0
-            ? $"{report.Errors.Count + report.ErrorsNotListed} violation(s), the first {report.Errors.Count} listed; the feed is quarantined with this report. Fix them and send the feed again."
+            ? $"{report.Errors.Count + report.ErrorsNotListed} violation(s), the first {report.Errors.Count} listed; the feed is quarantined with this report. "
+                + "Fix them and send the feed again."
             : $"{report.Errors.Count} violation(s); the feed is quarantined with this report. Fix them and send the feed again.";
-        return CreateWith(StatusCodes.Status400BadRequest, "The feed is not valid", detail, fields);
+        return Create(new InvalidFeedProblem(StatusCodes.Status400BadRequest, "The feed is not valid", report.Errors)
+        {
+            Detail = detail, FeedId = feedId, StatusUrl = statusUrl, Warnings = report.Warnings, Receipt = receipt, ErrorsNotListed = report.ErrorsNotListed,
+        });
     }
 
-    /// <summary>
-    /// A push's report on a feed only checked (<c>validate</c>): the same problem, without a status URL, as nothing was kept.
-    /// </summary>
+    /// <summary>A feed only checked (<c>validate</c>): the same problem, without a status URL, as nothing was kept.</summary>
     public static ObjectResult InvalidCheck(ValidationReport report)
     {
-        var fields = new FeedCheckFields(report.FeedId, report.Errors, report.Warnings) { ErrorsNotListed = report.ErrorsNotListed };
         var violations = report.Errors.Count + report.ErrorsNotListed;
         var detail = report.ErrorsNotListed > 0
             ? $"{violations} violation(s), the first {report.Errors.Count} listed; nothing was stored. Fix them and validate or push the feed again."
             : $"{violations} violation(s); nothing was stored. Fix them and validate or push the feed again.";
-        return CreateWith(StatusCodes.Status400BadRequest, "The feed is not valid", detail, fields);
+        return Create(new FeedCheckProblem(StatusCodes.Status400BadRequest, "The feed is not valid", report.FeedId, report.Errors, report.Warnings)
+        {
+            Detail = detail, ErrorsNotListed = report.ErrorsNotListed,
+        });
     }
 }
 
 /// <summary>
-/// What the problem of an invalid push adds: every violation, and (once the bytes were received) where to follow the
-/// quarantined feed. A body cut short has only <see cref="Errors"/>.
+/// The common problem, as written and as documented (the <c>Problem</c> component). A problem with fields of its own
+/// derives from it; the document shows those as the common problem plus the fields the derived record declares.
+/// </summary>
+[ApiSchema("Problem")]
+[Description("An RFC 7807 problem: the one error shape of the API.")]
+public record HubProblem(
+    [property: Description("The HTTP status.")] int Status,
+    [property: Description("A short summary of the problem.")] string Title)
+{
+    private static readonly HashSet<string> Rfc7807Members = new(StringComparer.Ordinal) { "type", "title", "status", "detail" };
+
+    [Description("`about:blank`: the status says what kind of problem it is.")]
+    public string Type { get; init; } = "about:blank";
+
+    [Description("What went wrong and what to do about it.")]
+    public string Detail { get; init; } = "";
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [Description("The route or query parameter, or the request header (`Content-Type`, `Content-Encoding`), at fault, when one is.")]
+    public string? Parameter { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), AllowedValues("storage", "task-hub", "audit-log")]
+    [Description("A 503: what could not be reached (`audit-log`: an ops action that could not be recorded, so was not done).")]
+    public string? Dependency { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault), Description("A 429: seconds to wait, as the `Retry-After` header says.")]
+    public int RetryAfter { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("The rule the input breaks (`rule:…`), when the problem names one.")]
+    public string? Rule { get; init; }
+
+    /// <summary>The members beyond RFC 7807's, by wire name, as the serializer writes them (those it leaves out absent).</summary>
+    public IReadOnlyDictionary<string, object?> Extensions()
+    {
+        var members = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var property in HubSerialization.Options.GetTypeInfo(GetType()).Properties)
+        {
+            var value = property.Get?.Invoke(this);
+            if (!Rfc7807Members.Contains(property.Name) && property.Get is not null && (property.ShouldSerialize?.Invoke(this, value) ?? true))
+            {
+                members[property.Name] = value;
+            }
+        }
+
+        return members;
+    }
+
+    /// <summary>True for a member the common problem declares, false for one of a derived problem's own fields.</summary>
+    internal static bool IsCommon(ICustomAttributeProvider? member) => (member as MemberInfo)?.DeclaringType == typeof(HubProblem);
+}
+
+/// <summary>
+/// The problem of an invalid push: every violation, and (once the bytes were received) where to follow the quarantined
+/// feed. A body cut short has only <see cref="Errors"/>.
 /// </summary>
 [Description("The problem of an invalid feed: every violation, and where to follow the quarantined feed.")]
-public sealed record InvalidFeedFields([property: Description("Every violation (the first 1000).")] IReadOnlyList<ValidationIssue> Errors)
+public sealed record InvalidFeedProblem(int Status, string Title,
+    [property: Description("Every violation (the first 1000).")] IReadOnlyList<ValidationIssue> Errors)
+    : HubProblem(Status, Title)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? FeedId { get; init; }
@@ -84,13 +135,24 @@ public sealed record InvalidFeedFields([property: Description("Every violation (
     public int ErrorsNotListed { get; init; }
 }
 
-/// <summary>What the problem of a feed only checked adds: every violation, as a push would report it.</summary>
 [Description("The problem of a feed checked without being sent: every violation, as a push would report it; nothing was stored.")]
-public sealed record FeedCheckFields(
+public sealed record FeedCheckProblem(
+    int Status,
+    string Title,
     [property: Description("The id the feed would get.")] string? FeedId,
     [property: Description("Every violation (the first 1000).")] IReadOnlyList<ValidationIssue> Errors,
-    [property: Description("What is suspicious but accepted.")] IReadOnlyList<ValidationIssue> Warnings)
+    [property: Description("What is suspicious but accepted.")] IReadOnlyList<ValidationIssue> Warnings) : HubProblem(Status, Title)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault), Description("Violations beyond the first 1000, counted but not listed; absent when none.")]
     public int ErrorsNotListed { get; init; }
+}
+
+[Description("A push refused for now: by the rate limit (the common problem), or by the daily storage quota (with `usedBytes` and `day`).")]
+public sealed record PushLimitProblem(int Status, string Title) : HubProblem(Status, Title)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault), Description("The quota: bytes of pushed feeds the department stored that day.")]
+    public long UsedBytes { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("The quota: the UTC day, `yyyy-MM-dd`.")]
+    public string? Day { get; init; }
 }

@@ -11,25 +11,12 @@ internal static class BenchCore
     public static HubCore Core => Shared.Value;
 
     /// <summary>The repository root, found from the binaries (BenchmarkDotNet runs them from a folder below the project).</summary>
-    public static string RepoRoot { get; } = FindRoot();
+    public static string RepoRoot => IntegrationHub.TestSupport.RepoPaths.Root;
 
     private static HubCore Create()
     {
         // BenchmarkDotNet's child process has its own entry point; apply the timeout before any schema builds a regex.
         RegexTimeout.Apply();
         return new HubCore();
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "IntegrationHub.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (IntegrationHub.sln) above the benchmark binaries.");
     }
 }

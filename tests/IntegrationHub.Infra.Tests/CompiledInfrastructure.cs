@@ -55,7 +55,7 @@ public sealed class CompiledInfrastructure
     public static TheoryData<string> ParameterFiles()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(FindRepositoryRoot(), "infra"), "*.bicepparam").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "infra"), "*.bicepparam").Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetFileName(file));
         }
@@ -63,24 +63,11 @@ public sealed class CompiledInfrastructure
         return data;
     }
 
-    internal static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "IntegrationHub.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("IntegrationHub.sln not found above " + AppContext.BaseDirectory);
-    }
-
     private const string EventGridFixtureName = "webhooks.test";
 
     private static CompiledInfrastructure Load()
     {
-        var root = FindRepositoryRoot();
+        var root = RepoPaths.Root;
         var infra = Path.Combine(root, "infra");
         var outDir = Path.Combine(infra, "out");
         var subscribersPath = Path.Combine(root, "functions", "IntegrationHub.Core", "ReferenceData", "subscribers.json");

@@ -43,17 +43,5 @@ public sealed class HostJsonTests
         Assert.Equal("%DurableTaskHubName%", (string?)HostJson["extensions"]!["durableTask"]!["hubName"]);
     }
 
-    private static JsonObject Load()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "host.json");
-            if (File.Exists(Path.Combine(dir.FullName, "IntegrationHub.sln")) && File.Exists(path))
-            {
-                return (JsonObject)JsonNode.Parse(File.ReadAllText(path))!;
-            }
-        }
-
-        throw new InvalidOperationException("host.json not found at the repository root above " + AppContext.BaseDirectory);
-    }
+    private static JsonObject Load() => (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!;
 }

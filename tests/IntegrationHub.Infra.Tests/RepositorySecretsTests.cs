@@ -18,7 +18,7 @@ public sealed partial class RepositorySecretsTests
     [Fact]
     public void CommittableFiles_HoldNoCredential()
     {
-        var root = CompiledInfrastructure.FindRepositoryRoot();
+        var root = RepoPaths.Root;
         var findings = new List<string>();
         foreach (var path in CommittableFiles(root).Where(p => TextExtensions.Contains(Path.GetExtension(p), StringComparer.OrdinalIgnoreCase)))
         {
@@ -35,7 +35,7 @@ public sealed partial class RepositorySecretsTests
     [Fact]
     public void LocalSettings_AreIgnoredByGit()
     {
-        var ignore = File.ReadAllLines(Path.Combine(CompiledInfrastructure.FindRepositoryRoot(), ".gitignore"));
+        var ignore = File.ReadAllLines(Path.Combine(RepoPaths.Root, ".gitignore"));
         Assert.Contains("local.settings.json", ignore);
     }
 

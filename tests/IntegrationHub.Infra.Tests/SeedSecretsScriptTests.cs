@@ -68,7 +68,7 @@ public sealed class SeedSecretsScriptTests : IDisposable
             File.SetUnixFileMode(az, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        var start = new ProcessStartInfo("sh", [Path.Combine(CompiledInfrastructure.FindRepositoryRoot(), "infra", "scripts", "seed-secrets.sh")])
+        var start = new ProcessStartInfo("sh", [Path.Combine(RepoPaths.Root, "infra", "scripts", "seed-secrets.sh")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

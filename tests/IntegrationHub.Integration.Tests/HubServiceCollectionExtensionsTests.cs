@@ -81,6 +81,19 @@ public sealed class HubServiceCollectionExtensionsTests
         Assert.True(locally.Validate(null, none).Succeeded);
     }
 
+    [Fact]
+    public void Start_WebsiteInstanceIdInTheConfiguration_RunsAsInAzure_ShortKeyAndNoVaultKeyRefused()
+    {
+        // The setting as App Service gives it, read from the configuration like every other (not the process only).
+        using var inAzure = Hub(("WEBSITE_INSTANCE_ID", "5f2a9c0d1e3b4a6f"), ("Access:Transport:Primary", "short-key"));
+        using var local = Hub(("Access:Transport:Primary", "short-key"));
+
+        var refused = Assert.ThrowsAny<Exception>(() => Start(inAzure));
+        Assert.Contains("shorter than 32 bytes", refused.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Receipts__KeyId is not set", refused.ToString(), StringComparison.Ordinal);
+        Start(local);
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-5")]

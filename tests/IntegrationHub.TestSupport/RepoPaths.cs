@@ -3,7 +3,10 @@ using System.Net.Sockets;
 
 namespace IntegrationHub.TestSupport;
 
-/// <summary>Files of the repository the tests read: sample feeds, the subscribers and areas reference files.</summary>
+/// <summary>
+/// Files of the repository the tests (and the benchmarks) read: the root is the folder above the binaries that holds
+/// IntegrationHub.sln, found once here for every project.
+/// </summary>
 public static class RepoPaths
 {
     private static readonly Lazy<string> RootPath = new(FindRoot);
@@ -13,6 +16,10 @@ public static class RepoPaths
     public static string SampleFeeds => Path.Combine(Root, "local-dev", "sample-feeds");
 
     public static string ReferenceData => Path.Combine(Root, "functions", "IntegrationHub.Core", "ReferenceData");
+
+    public static string Schemas => Path.Combine(Root, "schemas");
+
+    public static string Templates => Path.Combine(Root, "templates");
 
     /// <summary>A sample feed by file name, e.g. <c>statistics-2024-Q4-r1.json</c> (searched in every year folder) or <c>invalid/…</c>.</summary>
     public static string SampleFeed(string name)

@@ -50,12 +50,10 @@ public static class HostileCorpus
     private static readonly int[] TooLarge = [413];
     private static readonly int[] Unsupported = [415];
 
-    private static readonly Lazy<string> RootPath = new(FindRoot);
-
     /// <summary>64 MiB of spaces and <c>{}</c>, gzipped to about 64 KiB: made once, it takes a while.</summary>
     private static readonly Lazy<byte[]> GzipBomb = new(() => Gzip(Encoding.ASCII.GetBytes(new string(' ', 64 << 20) + "{}")));
 
-    public static string Root => RootPath.Value;
+    public static string Root => IntegrationHub.TestSupport.RepoPaths.Root;
 
     /// <summary>The samples the hand-made cases start from, one per source (their bytes are a valid feed).</summary>
     public static IReadOnlyDictionary<string, byte[]> Samples { get; } = new Dictionary<string, byte[]>
@@ -375,17 +373,4 @@ public static class HostileCorpus
     private static string Repeat(string text, int count) => string.Concat(Enumerable.Repeat(text, count));
 
     private static byte[] Sample(string year, string name) => File.ReadAllBytes(Path.Combine(Root, "local-dev", "sample-feeds", year, name));
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "IntegrationHub.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root above the test binaries.");
-    }
 }

@@ -119,7 +119,8 @@ public sealed class DatasetBuilder
                 if (used.CarriedForward)
                 {
                     warnings.Add(new DatasetWarning("coefficient-carried-forward", string.Create(CultureInfo.InvariantCulture,
-                        $"{series}: no value for {year} in the reference data; {used.Coefficient.Id} ({used.Value} {used.Coefficient.Unit}, {used.FromYear}) is used for {year}."),
+                        $"{series}: no value for {year} in the reference data; {used.Coefficient.Id} ({used.Value} {used.Coefficient.Unit}, "
+                            + $"{used.FromYear}) is used for {year}."),
                         null, null, null));
                 }
             }
@@ -133,7 +134,9 @@ public sealed class DatasetBuilder
             {
                 var sy = reference.ForYear(IndicatorCalculator.GridShareSeries, compared.Year);
                 warnings.Add(new DatasetWarning("grid-mix-default-used", string.Create(CultureInfo.InvariantCulture,
-                    $"{(compared == period ? "" : $"For {compared} (compared with): ")}no gridNonFossilSharePct for {string.Join(", ", defaulted)}; the default {sy.Value} % of {sy.FromYear} ({sy.Coefficient.Id}) is used, and figures built on it are estimated."),
+                    $"{(compared == period ? "" : $"For {compared} (compared with): ")}no gridNonFossilSharePct for "
+                        + $"{string.Join(", ", defaulted)}; the default {sy.Value} % of {sy.FromYear} ({sy.Coefficient.Id}) is used, and "
+                        + $"figures built on it are estimated."),
                     null, "power.gridNonFossilSharePct",
                         facts.Inputs.Where(f => defaulted.Contains(f.Period)).Select(f => f.FeedId).Order(StringComparer.Ordinal).ToArray()));
             }

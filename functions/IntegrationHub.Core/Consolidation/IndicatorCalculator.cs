@@ -305,7 +305,8 @@ internal sealed class IndicatorCalculator
             if (MeasureCatalog.DiffersBeyond(stat.Value, grid.Value, tolerance))
             {
                 warnings.Add(new DatasetWarning("electricity-cross-check", string.Create(CultureInfo.InvariantCulture,
-                    $"Statistics reports {stat.Value} MWh of electricity for {item.Sector} in {area.AreaCode}, the grid {grid.Value} MWh (more than {tolerance:P0} apart); the grid figure is used."),
+                    $"Statistics reports {stat.Value} MWh of electricity for {item.Sector} in {area.AreaCode}, the grid {grid.Value} MWh "
+                        + $"(more than {tolerance:P0} apart); the grid figure is used."),
                     area.AreaCode, "energy.totalTce", stat.FeedIds.Concat(grid.FeedIds).Order(StringComparer.Ordinal).ToArray()));
             }
         }

@@ -209,7 +209,8 @@ public static class SchemaEvolutionCheck
                 findings.Add(new EvolutionFinding(next.Source, next.Version, previous.Version, SchemaPointer(first), EvolutionRules.FeedNoLongerValid,
                     $"{sample.Name} is valid under {previous.Version} but not under {next.Version}: at "
                         + $"{(first.InstanceLocation.Length == 0 ? "(root)" : first.InstanceLocation)} "
-                    + $"{first.Keyword}: {first.Message}{(errors.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (and {errors.Count - 1} more)") : "")}",
+                    + $"{first.Keyword}: "
+                    + $"{first.Message}{(errors.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (and {errors.Count - 1} more)") : "")}",
                     Refuses: true));
             }
         }

@@ -80,7 +80,7 @@ public sealed class ReferenceData
         return new YearValue(series, year, chosen);
     }
 
-    /// <summary>What the schema cannot say: one rule per source and period kind, of a kind the source sends, first period of that kind.</summary>
+    // What the schema cannot say: one rule per source and period kind, of a kind the source sends, first period of that kind.
     private static SupplyFile CheckSupply(SupplyFile supply)
     {
         foreach (var rule in supply.Rules)
@@ -89,12 +89,14 @@ public sealed class ReferenceData
                 || !string.Equals(first.Kind.ToString(), rule.PeriodKind, StringComparison.OrdinalIgnoreCase)
                 || !Feeds.FeedSource.AcceptsPeriodKind(rule.Source, first.Kind))
             {
-                throw new InvalidDataException($"Supply rule {rule.Source} {rule.PeriodKind}: firstPeriod '{rule.FirstPeriod}' is not a {rule.PeriodKind} that {rule.Source} sends.");
+                throw new InvalidDataException($"Supply rule {rule.Source} {rule.PeriodKind}: firstPeriod '{rule.FirstPeriod}' is not a "
+                    + $"{rule.PeriodKind} that {rule.Source} sends.");
             }
         }
 
         var twice = supply.Rules.GroupBy(r => (r.Source, r.PeriodKind)).FirstOrDefault(g => g.Count() > 1);
-        return twice is null ? supply : throw new InvalidDataException($"Supply rules: {twice.Key.Source} {twice.Key.PeriodKind} has {twice.Count()} rules; one is expected.");
+        return twice is null ? supply
+            : throw new InvalidDataException($"Supply rules: {twice.Key.Source} {twice.Key.PeriodKind} has {twice.Count()} rules; one is expected.");
     }
 
     /// <summary>Loads the reference files compiled into the core library and validates each against its schema.</summary>

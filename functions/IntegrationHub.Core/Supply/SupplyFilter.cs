@@ -19,7 +19,8 @@ public sealed record SupplyFilter(string? Source, Period? From, Period? To)
     {
         if (!string.IsNullOrEmpty(source) && !FeedSource.IsKnown(source))
         {
-            return (null, new SupplyRefusal(SourceParameter, "rule:known-source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}."));
+            return (null,
+                new SupplyRefusal(SourceParameter, "rule:known-source", $"'{source}' is not a feed source; use one of: {string.Join(", ", FeedSource.All)}."));
         }
 
         Period? first = null;

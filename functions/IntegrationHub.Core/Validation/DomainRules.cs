@@ -192,7 +192,8 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
                 && green.GetDouble() > civil.GetDouble())
             {
                 Error(at + "/buildings", "rule:green-floor-area-le-civil", string.Create(CultureInfo.InvariantCulture,
-                    $"newGreenFloorArea10kM2 ({green.GetDouble()}) exceeds newCivilFloorArea10kM2 ({civil.GetDouble()}): green floor area is part of the new civil floor area."));
+                    $"newGreenFloorArea10kM2 ({green.GetDouble()}) exceeds newCivilFloorArea10kM2 ({civil.GetDouble()}): green floor area is "
+                        + $"part of the new civil floor area."));
             }
         }
     }
@@ -236,7 +237,8 @@ internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
                     Warnings.Add(new ValidationIssue($"/records/{parent.Index.ToString(CultureInfo.InvariantCulture)}", "rule:parent-children-consistency",
                         "rule:parent-children-consistency",
                         string.Create(CultureInfo.InvariantCulture,
-                            $"{measure} of {areaCode} is {value} but its {children.Length} child area(s) in this feed add up to {sum}; the parent's own value is used.")));
+                            $"{measure} of {areaCode} is {value} but its {children.Length} child area(s) in this feed add up to {sum}; the "
+                                + $"parent's own value is used.")));
                 }
             }
         }

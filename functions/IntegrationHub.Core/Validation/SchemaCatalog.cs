@@ -165,7 +165,8 @@ public sealed class SchemaCatalog
         {
             // The regex timeout ends a pattern that backtracks without end on a crafted string: the feed gets an answer, the worker is free again.
             return [new ValidationIssue(PointerOfString(instance, ex.Input) ?? "", null, "pattern", string.Create(CultureInfo.InvariantCulture,
-                $"Checking a value of {ex.Input.Length} characters against the pattern {ex.Pattern} took longer than {ex.MatchTimeout.TotalMilliseconds} ms and was stopped; the value is refused.")),];
+                $"Checking a value of {ex.Input.Length} characters against the pattern {ex.Pattern} took longer than "
+                    + $"{ex.MatchTimeout.TotalMilliseconds} ms and was stopped; the value is refused.")),];
         }
     }
 

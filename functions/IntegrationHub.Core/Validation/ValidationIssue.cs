@@ -9,8 +9,10 @@ namespace IntegrationHub.Core.Validation;
 /// <param name="Keyword">The JSON Schema keyword (e.g. <c>required</c>), or <c>rule:…</c> / <c>parse:…</c>.</param>
 /// <param name="Message">Human-readable explanation.</param>
 public sealed record ValidationIssue(
-    [property: JsonPropertyName("instanceLocation"), Description("JSON Pointer (RFC 6901) into the feed; empty for the whole document.")] string InstanceLocation,
-    [property: JsonPropertyName("schemaLocation"), Description("The schema keyword's absolute location, or the rule id of a domain rule.")] string? SchemaLocation,
+    [property: JsonPropertyName("instanceLocation"),
+        Description("JSON Pointer (RFC 6901) into the feed; empty for the whole document.")] string InstanceLocation,
+    [property: JsonPropertyName("schemaLocation"),
+        Description("The schema keyword's absolute location, or the rule id of a domain rule.")] string? SchemaLocation,
     [property: JsonPropertyName("keyword"), Description("The JSON Schema keyword (`required`, …), or `rule:…` / `parse:…`.")] string Keyword,
     [property: JsonPropertyName("message")] string Message)
 {

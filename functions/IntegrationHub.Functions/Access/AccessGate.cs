@@ -301,9 +301,10 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
         // Whole seconds, rounded up, at least one: a client waiting what it is told will get a permit.
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return Problems.Create(StatusCodes.Status429TooManyRequests, "Too many requests",
-            string.Create(CultureInfo.InvariantCulture, $"{why}; try again in {seconds} s."),
-            new Dictionary<string, object?> { ["retryAfter"] = seconds });
+        return Problems.Create(new HubProblem(StatusCodes.Status429TooManyRequests, "Too many requests")
+        {
+            Detail = string.Create(CultureInfo.InvariantCulture, $"{why}; try again in {seconds} s."), RetryAfter = seconds,
+        });
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ops route refused to {Principal}: {Method} {Path} answered {Status}")]

@@ -241,14 +241,6 @@ internal sealed class AccessOptionsValidation(bool inAzure) : IValidateOptions<A
 {
     public const int MinimumKeyBytes = 32;
 
-    public AccessOptionsValidation()
-        : this(RunsInAzure)
-    {
-    }
-
-    /// <summary>App Service (and so Azure Functions) sets <c>WEBSITE_INSTANCE_ID</c> on every instance it runs.</summary>
-    public static bool RunsInAzure => !string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID"));
-
     public ValidateOptionsResult Validate(string? name, AccessOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

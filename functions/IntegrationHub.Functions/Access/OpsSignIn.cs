@@ -150,16 +150,12 @@ public sealed partial class OpsSignIn(IOptionsMonitor<EntraOptions> options, IHt
 {
     public const string HttpClientName = "entra-metadata";
 
-    /// <summary>Set by App Service (and so Azure Functions) on every instance it runs; read from the app's configuration.</summary>
-    public const string AzureInstanceSetting = "WEBSITE_INSTANCE_ID";
-
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
     private readonly JsonWebTokenHandler handler = new();
     private readonly Lock gate = new();
     private (string Address, ConfigurationManager<OpenIdConnectConfiguration> Manager)? metadata;
 
-    /// <summary>True on an App Service or Functions instance in Azure (the setting is there), false on a developer's machine.</summary>
-    public bool RunsInAzure => !string.IsNullOrEmpty(configuration[AzureInstanceSetting]);
+    public bool RunsInAzure => HubSettings.RunsInAzure(configuration);
 
     public bool IsConfigured => options.CurrentValue.IsConfigured;
 

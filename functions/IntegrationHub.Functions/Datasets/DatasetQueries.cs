@@ -1,11 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using IntegrationHub.Core;
 using IntegrationHub.Core.Datasets;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Reference;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -208,8 +208,6 @@ public sealed class DatasetQueries(DatasetStore store, ReferenceData reference)
     internal static DatasetAnswer.Refused BadParameter(string parameter, string detail) =>
         new(StatusCodes.Status400BadRequest, $"Invalid parameter '{parameter}'", detail, parameter);
 
-    internal static string QuotedETag(string hex) => $"\"{hex}\"";
-
     private async Task<(StoredDataset? Stored, DatasetAnswer.Refused? Refusal)> ReadPublishedAsync(string period,
         int version, CancellationToken cancellationToken)
     {
@@ -230,7 +228,7 @@ public sealed class DatasetQueries(DatasetStore store, ReferenceData reference)
         if (filter.IsEmpty)
         {
             // The stored sha256 identifies exactly these bytes: no need to hash them again.
-            return new DatasetAnswer.Found(stored.Content.ToArray(), QuotedETag(stored.Sha256), immutable);
+            return new DatasetAnswer.Found(stored.Content.ToArray(), HttpCaching.Quoted(stored.Sha256), immutable);
         }
 
         return Found(DatasetStore.Serialise(filter.Apply(stored.ToDocument())), immutable);
@@ -238,7 +236,7 @@ public sealed class DatasetQueries(DatasetStore store, ReferenceData reference)
 
     private static DatasetAnswer.Found Json<T>(T value, bool immutable) => Found(JsonSerializer.SerializeToUtf8Bytes(value, HubJson.Options), immutable);
 
-    private static DatasetAnswer.Found Found(byte[] json, bool immutable) => new(json, QuotedETag(Convert.ToHexStringLower(SHA256.HashData(json))), immutable);
+    private static DatasetAnswer.Found Found(byte[] json, bool immutable) => new(json, HttpCaching.ETagOf(json), immutable);
 
     private static string? ParsePeriod(string period) => Period.TryParse(period, out var parsed) ? parsed.ToString() : null;
 

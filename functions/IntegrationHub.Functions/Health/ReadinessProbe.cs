@@ -23,6 +23,17 @@ public sealed record ReadinessChecks(
     [property: AllowedValues("ok", "unavailable"), Description("The hub's blob storage.")] string Storage,
     [property: JsonPropertyName("task-hub"), AllowedValues("ok", "unavailable"), Description("The Durable task hub.")] string TaskHub);
 
+[Description("The problem of a hub that cannot serve now, naming what is down (the reason is in the app's log).")]
+public sealed record NotReadyProblem(
+    int Status,
+    string Title,
+    [property: AllowedValues("storage", "task-hub"), Description("Every dependency down.")] IReadOnlyList<string> Dependencies,
+    ReadinessChecks Checks) : HubProblem(Status, Title)
+{
+    [AllowedValues("storage", "task-hub"), Description("The first dependency down.")]
+    public new string Dependency => Dependencies[0];
+}
+
 /// <summary>The 200 of <c>GET /api/ready</c>.</summary>
 [ApiSchema("Readiness")]
 public sealed record ReadyAnswer([property: AllowedValues("ready")] string Status, ReadinessChecks Checks);
@@ -46,12 +57,12 @@ public sealed record Readiness(IReadOnlyList<DependencyCheck> Checks)
         }
 
         var down = Checks.Where(c => !c.Ready).Select(c => c.Dependency).ToList();
-        return new NotReadyResult(Problems.Create(
-            StatusCodes.Status503ServiceUnavailable,
-            "Not ready",
-            string.Create(CultureInfo.InvariantCulture,
-                $"The hub cannot serve requests now: {string.Join(" and ", down.Select(Describe))} could not be reached. Try again in {(int)DependencyOutage.RetryAfter.TotalSeconds} s."),
-            new Dictionary<string, object?> { ["dependency"] = down[0], ["dependencies"] = down, ["checks"] = checks }));
+        return new NotReadyResult(Problems.Create(new NotReadyProblem(StatusCodes.Status503ServiceUnavailable, "Not ready", down, checks)
+        {
+            Detail = string.Create(CultureInfo.InvariantCulture,
+                $"The hub cannot serve requests now: {string.Join(" and ", down.Select(Describe))} could not be reached. "
+                + $"Try again in {(int)DependencyOutage.RetryAfter.TotalSeconds} s."),
+        }));
     }
 
     private const string Ok = "ok";

@@ -62,9 +62,9 @@ internal sealed class ApiAnswerAttribute(int status, string description) : Attri
     public bool RetryAfter { get; set; }
 }
 
-/// <summary>An RFC 7807 problem answer.</summary>
+/// <summary>An RFC 7807 problem answer; a flow may derive one whose words come from its own rules.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
-internal sealed class ApiProblemAttribute(int status, string description) : Attribute
+internal class ApiProblemAttribute(int status, string description) : Attribute
 {
     public int Status { get; } = status;
 
@@ -171,6 +171,7 @@ internal static class ApiDocuments
     public const string InstanceConflictProblem = "InstanceConflictProblem";
     public const string ReprocessProblem = "ReprocessProblem";
     public const string NotReadyProblem = "NotReadyProblem";
+    public const string PushLimitProblem = "PushLimitProblem";
 }
 
 /// <summary>

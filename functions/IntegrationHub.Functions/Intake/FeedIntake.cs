@@ -63,7 +63,8 @@ public sealed partial class FeedIntake(
             if (outcome.Feed is not null)
             {
                 // These bytes were landed by this call: nobody else can be starting their run, so no claim is needed.
-                await processing.StartNewAsync(client, new FeedRef(source, outcome.Period!, outcome.ContentHash, outcome.FeedId, outcome.ReceivedAt), cancellationToken).ConfigureAwait(false);
+                await processing.StartNewAsync(client, new FeedRef(source, outcome.Period!, outcome.ContentHash, outcome.FeedId, outcome.ReceivedAt),
+                    cancellationToken).ConfigureAwait(false);
             }
 
             return outcome;
@@ -78,7 +79,8 @@ public sealed partial class FeedIntake(
 
         // Its run exists unless the first receiver died between landing and starting it: then this starts it.
         var started = await processing.EnsureStartedAsync(
-            client, new FeedRef(source, earlier.Period ?? outcome.Period!, outcome.ContentHash, earlier.FeedId, earlier.ReceivedAt), earlier.ReceivedAt, cancellationToken).ConfigureAwait(false);
+            client, new FeedRef(source, earlier.Period ?? outcome.Period!, outcome.ContentHash, earlier.FeedId, earlier.ReceivedAt),
+                earlier.ReceivedAt, cancellationToken).ConfigureAwait(false);
         LogDuplicate(logger, outcome.FeedId, source, started ? "its run was missing and is started now" : "its run exists");
         return outcome;
     }
@@ -118,7 +120,8 @@ public sealed partial class FeedIntake(
                 LogAccepted(logger, feedId, source, check.Report.Warnings.Count);
             }
 
-            return new IntakeOutcome(verdict, feedId, check.Report.Period, contentHash, check.Report, check.Feed) { LandedAt = landedAt, ReceivedAt = receivedAt, Receipt = receipt };
+            return new IntakeOutcome(verdict, feedId, check.Report.Period, contentHash, check.Report, check.Feed) { LandedAt = landedAt,
+                ReceivedAt = receivedAt, Receipt = receipt };
         }
 
         // The same bytes were landed before, with their verdict: that verdict stands (the rules may have changed since).

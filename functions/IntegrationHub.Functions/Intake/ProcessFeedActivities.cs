@@ -36,7 +36,8 @@ public sealed partial class ProcessFeedActivities(
         // The received time decides whether the feed was on time (supply calendar); runs started without one take now.
         var entry = await ledger.RecordAsync(
             period.Year,
-            new LedgerEntry(accepted.FeedId, accepted.Source, accepted.Period, accepted.Revision, accepted.SchemaVersion, blob, 0, accepted.ProducedAt, feed.ReceivedAt ?? clock.GetUtcNow()),
+            new LedgerEntry(accepted.FeedId, accepted.Source, accepted.Period, accepted.Revision, accepted.SchemaVersion, blob, 0,
+                accepted.ProducedAt, feed.ReceivedAt ?? clock.GetUtcNow()),
             cancellationToken).ConfigureAwait(false);
 
         // Base-year feeds and the comparison sources reach existing data sets of other periods (later quarters' year

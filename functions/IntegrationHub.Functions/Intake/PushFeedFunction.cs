@@ -59,7 +59,7 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
     [ApiProblem(429, "The department has used its pushes for now (`Access__RateLimit__PushPermitsPerMinute`, "
         + "`__PushBurst`, `__MaxConcurrentPushes`), or the bytes it may store per UTC day "
         + "(`Access__Quota__DailyPushBytes`; nothing is stored, `Retry-After` runs to midnight UTC); "
-        + "`Retry-After` says when to try again.", RetryAfter = true)]
+        + "`Retry-After` says when to try again.", RetryAfter = true, Schema = ApiDocuments.PushLimitProblem)]
     [Access(AccessPolicy.OwnSource)]
     public async Task<IActionResult> PushFeed(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "feeds/{source}")] HttpRequest request,
@@ -166,11 +166,16 @@ public sealed class PushFeedFunction(FeedIntake intake, IOptions<IntakeLimits> l
         // Whole seconds to the next UTC midnight, rounded up: a client waiting what it is told finds a new day.
         var seconds = Math.Max(1, (long)Math.Ceiling(refused.RetryAfter.TotalSeconds));
         request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return Problems.Create(StatusCodes.Status429TooManyRequests, "Daily storage quota used",
-            string.Create(CultureInfo.InvariantCulture,
-                $"'{refused.Source}' has stored {refused.UsedBefore} bytes of pushed feeds on {refused.Day:yyyy-MM-dd} (UTC), its quota for the day; nothing was stored. Try again after midnight UTC, in {seconds} s."),
-            new Dictionary<string, object?> { ["retryAfter"] = seconds, ["usedBytes"] = refused.UsedBefore,
-                ["day"] = refused.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+        var day = refused.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return Problems.Create(new PushLimitProblem(StatusCodes.Status429TooManyRequests, "Daily storage quota used")
+        {
+            UsedBytes = refused.UsedBefore,
+            Day = day,
+            Detail = string.Create(CultureInfo.InvariantCulture,
+                $"'{refused.Source}' has stored {refused.UsedBefore} bytes of pushed feeds on {day} (UTC), its quota for the day; nothing was stored. "
+                + $"Try again after midnight UTC, in {seconds} s."),
+            RetryAfter = (int)seconds,
+        });
     }
 
     private static IActionResult Authorised(HttpRequest request, string feedId, FeedStatus status)

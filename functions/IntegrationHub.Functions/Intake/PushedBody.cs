@@ -32,9 +32,11 @@ internal static class PushedBody
         {
             // RFC 9110 §15.5.16: a 415 for a content coding names the codings that would be accepted.
             request.HttpContext.Response.Headers.AcceptEncoding = Identity;
-            return (default, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported content encoding",
-                $"Content-Encoding '{encoding}' is not accepted; send the feed's JSON bytes as they are (supported: {Identity}).",
-                new Dictionary<string, object?> { ["parameter"] = HeaderNames.ContentEncoding }));
+            return (default, Problems.Create(new HubProblem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content encoding")
+            {
+                Detail = $"Content-Encoding '{encoding}' is not accepted; send the feed's JSON bytes as they are (supported: {Identity}).",
+                Parameter = HeaderNames.ContentEncoding,
+            }));
         }
 
         if (request.ContentLength > limit)
@@ -56,8 +58,11 @@ internal static class PushedBody
         catch (Exception ex) when (ex is Microsoft.AspNetCore.Http.BadHttpRequestException or IOException)
         {
             // The connection ended before the body did (a Content-Length not reached, a broken chunked encoding): nothing was landed.
-            return (default, Problems.CreateWith(StatusCodes.Status400BadRequest, "Incomplete body", "The body ended before its declared end; nothing was received. Send the feed again.",
-                new InvalidFeedFields([new ValidationIssue("", null, "parse:incomplete-body", "The request body ended before its declared length or its last chunk.")])));
+            return (default, Problems.Create(new InvalidFeedProblem(StatusCodes.Status400BadRequest, "Incomplete body",
+                [new ValidationIssue("", null, "parse:incomplete-body", "The request body ended before its declared length or its last chunk.")])
+            {
+                Detail = "The body ended before its declared end; nothing was received. Send the feed again.",
+            }));
         }
     }
 
@@ -81,8 +86,8 @@ internal static class PushedBody
 
         return detail is null
             ? null
-            : Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail,
-                new Dictionary<string, object?> { ["parameter"] = HeaderNames.ContentType });
+            : Problems.Create(new HubProblem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type") { Detail = detail,
+                Parameter = HeaderNames.ContentType });
     }
 
     private static ObjectResult TooLarge(long limit) => Problems.Create(StatusCodes.Status413PayloadTooLarge, "Feed too large",

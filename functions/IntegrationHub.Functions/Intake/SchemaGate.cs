@@ -137,7 +137,8 @@ public sealed partial class StoredFeedSchemaCheck(
     }
 
     [LoggerMessage(Level = LogLevel.Critical,
-        Message = "Feed schema {Source} {Version} refuses feeds the hub stored under the version before it; feeds of {Source} {Version} are answered 503 until a corrected schema is deployed.\n{Report}")]
+        Message = "Feed schema {Source} {Version} refuses feeds the hub stored under the version before it; feeds of {Source} {Version} are "
+            + "answered 503 until a corrected schema is deployed.\n{Report}")]
     private static partial void LogHeld(ILogger logger, string source, string version, string report);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schema evolution gate: {Feeds} stored feed(s) replayed over {Versions} feed schema version(s)")]

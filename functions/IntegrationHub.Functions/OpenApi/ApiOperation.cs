@@ -110,7 +110,8 @@ internal sealed record ApiOperation(string Tag, ApiAccess Access, string Summary
             }),
         ];
         List<ApiParameter> parameters =
-            [.. method.GetCustomAttributes<ApiQueryAttribute>().Select(q => new ApiParameter(q.Name, q.Description, q.Type, q.Required, q.InHeader) { Values = q.Values })];
+            [.. method.GetCustomAttributes<ApiQueryAttribute>().Select(q => new ApiParameter(q.Name, q.Description, q.Type, q.Required,
+                q.InHeader) { Values = q.Values })];
         var body = declared.Body is { } type ? Named(type) : declared.BodySchema;
         var bodyDescription = declared.BodyDescription ?? "";
         var bodyRequired = !declared.BodyOptional;
@@ -123,7 +124,8 @@ internal sealed record ApiOperation(string Tag, ApiAccess Access, string Summary
         }
 
         var deprecation = declared.DeprecatedBy is { } field
-            ? (Http.RouteDeprecation?)method.DeclaringType!.GetField(field, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null)
+            ? (Http.RouteDeprecation?)method.DeclaringType!.GetField(field,
+                System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null)
                 ?? throw new InvalidOperationException($"{method.Name}: no static RouteDeprecation field {field}.")
             : null;
         return new ApiOperation(declared.Tag, AccessOf(method), declared.Summary, declared.Description)

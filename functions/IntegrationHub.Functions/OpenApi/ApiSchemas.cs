@@ -7,6 +7,7 @@ using System.Text.Json.Schema;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using IntegrationHub.Core.Datasets;
+using IntegrationHub.Core.Receipts;
 using IntegrationHub.Core.Validation;
 using IntegrationHub.Functions.Http;
 using Microsoft.OpenApi;
@@ -18,10 +19,8 @@ namespace IntegrationHub.Functions.OpenApi;
 /// The schemas of the document's components. An answer that is a C# type has its schema generated from that type
 /// (System.Text.Json's exporter, with the app's serializer options, so names and enums are the wire's): properties,
 /// types, nullability and required names are the code's; <c>[Description]</c> and <c>[AllowedValues]</c> on a property
-/// add words and closed sets of text values. Documents that are no C# type (a feed, a schema, a page) are described
-/// here and point to the repository's JSON Schemas. A problem is the common one plus, where its code writes them from a
-/// record (an invalid or checked feed), that record's fields; the ops and readiness problems, still written from
-/// dictionaries, are described here until they get records of their own.
+/// add words and closed sets of text values. Problems are <see cref="HubProblem"/> and its derived records. Documents
+/// that are no C# type (a feed, a schema, a page) are described here and point to the repository's JSON Schemas.
 /// </summary>
 internal static class ApiSchemas
 {
@@ -39,10 +38,11 @@ internal static class ApiSchemas
 
     private static readonly Type[] SharedTypes = [typeof(ValidationIssue), typeof(ValidationReport)];
 
-    /// <summary>
-    /// The data set is the repository's schema (<c>schemas/dataset/</c>): the document lists its top-level properties from
-    /// the record and leaves the nested objects open, pointing there, rather than copy its every block.
-    /// </summary>
+    // Core's records that never gain a property (feed-contract's issue shape): the document closes them.
+    private static readonly Type[] Closed = [typeof(ValidationIssue)];
+
+    // The data set is the repository's schema (`schemas/dataset/`): the document lists its top-level properties from
+    // the record and leaves the nested objects open, pointing there, rather than copy its every block.
     private static readonly Type[] Outlined = [typeof(DatasetDocument)];
 
     /// <summary>The component name of a C# answer type; an array's is its element's with <c>[]</c>.</summary>
@@ -93,6 +93,12 @@ internal static class ApiSchemas
             {
                 var own = System.Nullable.GetUnderlyingType(context.TypeInfo.Type) ?? context.TypeInfo.Type;
                 var nullable = node is JsonObject { } o && o["type"] is JsonArray types && types.Any(t => t?.GetValue<string>() == "null");
+                if (nullable && (LeftOutWhenNull(context.PropertyInfo) || HidesWithNonNull(context.PropertyInfo)))
+                {
+                    // Never written as null, only left out: optional, not nullable.
+                    node = NonNull((JsonObject)node);
+                    nullable = false;
+                }
                 if (!context.Path.IsEmpty && context.TypeInfo.Kind == JsonTypeInfoKind.Object && outline)
                 {
                     node = new JsonObject { ["type"] = nullable ? new JsonArray("object", "null") : "object" };
@@ -110,6 +116,10 @@ internal static class ApiSchemas
                     shape["required"] = new JsonArray([.. context.TypeInfo.Properties
                         .Where(p => p.ShouldSerialize is null && !p.IsExtensionData && (p.AssociatedParameter is not null || p.IsRequired))
                         .Select(p => (JsonNode)JsonValue.Create(p.Name))]);
+                    if (Closed.Contains(own))
+                    {
+                        shape["additionalProperties"] = false;
+                    }
                 }
 
                 return Annotate(node, context, nullable);
@@ -124,7 +134,7 @@ internal static class ApiSchemas
         return schema;
     }
 
-    /// <summary>A property's own words, its closed set of values or the named component it is.</summary>
+    // A property's own words, its closed set of values or the named component it is.
     private static JsonNode Annotate(JsonNode node, JsonSchemaExporterContext context, bool nullable)
     {
         var property = context.PropertyInfo?.AttributeProvider;
@@ -139,109 +149,107 @@ internal static class ApiSchemas
             return new JsonObject();
         }
 
+        // Integers as wide as the code's, as OpenAPI names them.
+        var number = System.Nullable.GetUnderlyingType(context.TypeInfo.Type) ?? context.TypeInfo.Type;
+        if (number == typeof(int) || number == typeof(long))
+        {
+            annotated["format"] = number == typeof(int) ? "int32" : "int64";
+        }
+
         if (property?.GetCustomAttributes(typeof(AllowedValuesAttribute), false).OfType<AllowedValuesAttribute>().FirstOrDefault() is { } allowed)
         {
-            annotated["enum"] = new JsonArray([.. allowed.Values.Select(v => JsonValue.Create(v?.ToString())).Concat(nullable ? [null] : Array.Empty<JsonNode?>())]);
+            var values = new JsonArray([.. allowed.Values.Select(v => JsonValue.Create(v?.ToString())).Concat(nullable ? [null] : Array.Empty<JsonNode?>())]);
+
+            // On a list, the values its items take.
+            (annotated["items"] is JsonObject items && annotated["type"]?.GetValueKind() == JsonValueKind.String
+                && annotated["type"]!.GetValue<string>() == "array" ? items : annotated)["enum"] = values;
         }
 
         if (property?.GetCustomAttributes(typeof(DescriptionAttribute), false).OfType<DescriptionAttribute>().FirstOrDefault() is { } description)
         {
             annotated["description"] = description.Description;
         }
+        else if (!context.Path.IsEmpty && annotated["$ref"] is null && annotated["anyOf"] is null
+            && context.TypeInfo.Type.GetCustomAttribute<DescriptionAttribute>() is { } own)
+        {
+            // A record held inline says what it is where it is held, unless the property says more.
+            annotated["description"] = own.Description;
+        }
 
         return annotated;
+    }
+
+    private static bool LeftOutWhenNull(JsonPropertyInfo? property) =>
+        property?.AttributeProvider?.GetCustomAttributes(typeof(JsonIgnoreAttribute), false).OfType<JsonIgnoreAttribute>().FirstOrDefault()?.Condition
+            is JsonIgnoreCondition.WhenWritingNull or JsonIgnoreCondition.WhenWritingDefault;
+
+    // The exporter reads a `new` property's nullability from the one it hides (NotReadyProblem.Dependency).
+    private static bool HidesWithNonNull(JsonPropertyInfo? property) =>
+        property?.AttributeProvider is PropertyInfo { DeclaringType.BaseType: { } parent } member && parent.GetProperty(member.Name) is not null
+        && new NullabilityInfoContext().Create(member).ReadState == NullabilityState.NotNull;
+
+    private static JsonObject NonNull(JsonObject node)
+    {
+        if (node["type"] is JsonArray types)
+        {
+            var kept = types.Select(t => t!.GetValue<string>()).Where(t => t != "null").ToList();
+            node["type"] = kept.Count == 1 ? kept[0] : new JsonArray([.. kept.Select(t => (JsonNode)JsonValue.Create(t))]);
+        }
+
+        return node;
     }
 
     private static JsonObject Reference(string name, bool nullable) => nullable
         ? new JsonObject { ["anyOf"] = new JsonArray(new JsonObject { ["$ref"] = ComponentsPrefix + name }, new JsonObject { ["type"] = "null" }) }
         : new JsonObject { ["$ref"] = ComponentsPrefix + name };
 
-    /// <summary>What no C# type describes: documents served as they are, the feed (a repository schema), and the problems.</summary>
+    // What no C# type describes: documents served as they are, the feed (a repository schema), and the problems.
     private static void RegisterDocuments(OpenApiDocument document, IReadOnlySet<Type> components, Action<Type> referenced)
     {
         var schemas = document.Components!.Schemas!;
         IOpenApiSchema Ref(string name) => new OpenApiSchemaReference(name, document);
 
-        // A problem with fields of its own: the common problem, and the record its code writes those fields from.
-        OpenApiSchema Extending(Type fields)
+        // A problem with fields of its own: the common problem, and the fields its record declares.
+        OpenApiSchema Extending(Type problem)
         {
-            var part = Generate(fields, components, referenced).AsObject();
+            var part = Generate(problem, components, referenced).AsObject();
             var description = part["description"]?.GetValue<string>();
             part.Remove("description");
-            return new OpenApiSchema { Description = description, AllOf = [Ref(ApiDocuments.Problem), Read(document, fields, part)] };
+            var common = WrittenShape.GetTypeInfo(problem).Properties.Where(p => HubProblem.IsCommon(p.AttributeProvider)).Select(p => p.Name).ToHashSet();
+            var properties = part["properties"]!.AsObject();
+            foreach (var name in common)
+            {
+                properties.Remove(name);
+            }
+
+            if (part["required"] is JsonArray required)
+            {
+                var own = required.Select(r => r!.GetValue<string>()).Where(r => !common.Contains(r)).ToList();
+                part["required"] = new JsonArray([.. own.Select(r => (JsonNode)JsonValue.Create(r))]);
+                if (own.Count == 0)
+                {
+                    part.Remove("required");
+                }
+            }
+
+            return new OpenApiSchema { Description = description, AllOf = [Ref(ApiDocuments.Problem), Read(document, problem, part)] };
         }
 
-        schemas["Problem"] = Object(
-            "An RFC 7807 problem: the one error shape of the API.",
-            new()
-            {
-                ["type"] = Text("`about:blank`: the status says what kind of problem it is."),
-                ["title"] = Text("A short summary of the problem."),
-                ["status"] = Integer("The HTTP status."),
-                ["detail"] = Text("What went wrong and what to do about it."),
-                ["parameter"] = Text("The route or query parameter, or the request header (`Content-Type`, `Content-Encoding`), at fault, when one is."),
-                ["dependency"] = Enum("A 503: what could not be reached (`audit-log`: an ops action that could not be recorded, so was not done).", "storage", "task-hub", "audit-log"),
-                ["retryAfter"] = Integer("A 429: seconds to wait, as the `Retry-After` header says."),
-                ["rule"] = Text("The rule the input breaks (`rule:…`), when the problem names one."),
-            },
-            required: ["title", "status"]);
-        schemas[ApiDocuments.InvalidFeedProblem] = Extending(typeof(InvalidFeedFields));
-        schemas["Receipt"] = new OpenApiSchema
+        schemas[ApiDocuments.Problem] = Read(document, typeof(HubProblem), Generate(typeof(HubProblem), components, referenced));
+        foreach (var problem in typeof(HubProblem).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(HubProblem))))
+        {
+            schemas[NameOf(problem)] = Extending(problem);
+        }
+
+        var claims = WrittenShape.GetTypeInfo(typeof(ReceiptClaims)).Properties.Select(p => p.Name);
+        schemas[ApiDocuments.Receipt] = new OpenApiSchema
         {
             Type = JsonSchemaType.String,
             Pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$",
-            Description = "The hub's signed receipt of the bytes: a compact JWS (RFC 7515, ES256, `typ` `hub-receipt+jwt`, `kid` a key of "
-                + "`GET /receipts/keys`) whose payload is `{iss, iat, feedId, source, period, sha256, size, receivedAt, verdict}`; `verdict` is "
-                + "`accepted` or `quarantined`. The same bytes always get the same receipt. `hub receipt verify` checks it offline.",
-        };
-        schemas[ApiDocuments.FeedCheckProblem] = Extending(typeof(FeedCheckFields));
-        schemas["InstanceConflictProblem"] = new OpenApiSchema
-        {
-            Description = "Why an instance action cannot be done now, and what can be done with the instance instead.",
-            AllOf =
-            [
-                Ref("Problem"),
-                Object(null, new()
-                {
-                    ["instanceId"] = Text(null),
-                    ["runtimeStatus"] = Text("The instance's runtime status, when that is why (`Running`, `Completed`, …)."),
-                    ["actions"] = ArrayOf(Text(null), "What ops may do with it in that status (`replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`)."),
-                    ["outcome"] = Text("A replay refused: `already-replayed` or `being-started`."),
-                }),
-            ],
-        };
-        schemas["ReprocessProblem"] = new OpenApiSchema
-        {
-            Description = "Why a feed was not reprocessed: its run's state, or (422) the violations it still has.",
-            AllOf =
-            [
-                Ref("Problem"),
-                Object(null, new()
-                {
-                    ["feedId"] = Text(null),
-                    ["instanceId"] = Text("The feed's run."),
-                    ["state"] = Text("The feed's state (`Consolidated`, `Validated`, …)."),
-                    ["runtimeStatus"] = Text("Its run's runtime status."),
-                    ["statusUrl"] = Text("A 422: the feed's status URL."),
-                    ["errors"] = ArrayOf(Ref("ValidationIssue"), "A 422: every violation found again."),
-                    ["warnings"] = ArrayOf(Ref("ValidationIssue")),
-                    ["report"] = Ref("ValidationReport"),
-                }),
-            ],
-        };
-        schemas["NotReadyProblem"] = new OpenApiSchema
-        {
-            Description = "The problem of a hub that cannot serve now, naming what is down (the reason is in the app's log).",
-            AllOf =
-            [
-                Ref("Problem"),
-                Object(null, new()
-                {
-                    ["dependency"] = Enum("The first dependency down.", "storage", "task-hub"),
-                    ["dependencies"] = ArrayOf(Enum(null, "storage", "task-hub"), "Every dependency down."),
-                    ["checks"] = Ref(nameof(Health.ReadinessChecks)),
-                }),
-            ],
+            Description = $"The hub's signed receipt of the bytes: a compact JWS (RFC 7515, {Jws.ES256}, `typ` `{ReceiptClaims.MediaType}`, `kid` a key of "
+                + $"`GET /receipts/keys`) whose payload is `{{{string.Join(", ", claims)}}}`; `verdict` is "
+                + $"`{ReceiptClaims.Accepted}` or `{ReceiptClaims.Quarantined}`. The same bytes always get the same receipt. `hub receipt "
+                + $"verify` checks it offline.",
         };
         schemas[ApiDocuments.Feed] = new OpenApiSchema
         {
@@ -253,47 +261,5 @@ internal static class ApiSchemas
         schemas[ApiDocuments.Html] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "An HTML page." };
         schemas[ApiDocuments.Asset] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A script, style sheet or licence text." };
         schemas[ApiDocuments.OpenApi] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "An OpenAPI 3 document." };
-    }
-
-    private static OpenApiSchema Object(string? description, Dictionary<string, IOpenApiSchema> properties, string[]? required = null, bool open = true) => new()
-    {
-        Type = JsonSchemaType.Object,
-        Description = description,
-        Properties = properties,
-        Required = required is null ? null : new HashSet<string>(required, StringComparer.Ordinal),
-
-        // Answers gain properties over time (additive changes only); clients ignore those they do not know.
-        AdditionalPropertiesAllowed = open,
-    };
-
-    private static OpenApiSchema Text(string? description) => new() { Type = JsonSchemaType.String, Description = description };
-
-    private static OpenApiSchema Integer(string? description) => new() { Type = JsonSchemaType.Integer, Format = "int32", Description = description };
-
-    private static OpenApiSchema Number(string? description) => new() { Type = JsonSchemaType.Number, Format = "double", Description = description };
-
-    private static OpenApiSchema Boolean(string? description) => new() { Type = JsonSchemaType.Boolean, Description = description };
-
-    private static OpenApiSchema DateTime(string? description) => new() { Type = JsonSchemaType.String, Format = "date-time", Description = description };
-
-    private static OpenApiSchema Enum(string? description, params string[] values) => new()
-    {
-        Type = JsonSchemaType.String,
-        Description = description,
-        Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v))],
-    };
-
-    private static OpenApiSchema ArrayOf(IOpenApiSchema items, string? description = null) => new() { Type = JsonSchemaType.Array, Items = items, Description = description };
-
-    /// <summary>The schema, or null. A schema of its own gains the null type; a reference is wrapped.</summary>
-    private static IOpenApiSchema Nullable(IOpenApiSchema schema)
-    {
-        if (schema is OpenApiSchema { Type: { } type } own)
-        {
-            own.Type = type | JsonSchemaType.Null;
-            return own;
-        }
-
-        return new OpenApiSchema { AnyOf = [schema, new OpenApiSchema { Type = JsonSchemaType.Null }] };
     }
 }

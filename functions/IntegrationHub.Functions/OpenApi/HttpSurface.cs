@@ -100,7 +100,8 @@ internal static partial class HttpSurface
 
         var functions = routes.Select(r => r.FunctionName).ToHashSet(StringComparer.Ordinal);
         faults.AddRange(legacy.Keys.Where(name => !functions.Contains(name)).Select(name => $"{name}: an OperationCatalog entry of no HTTP function"));
-        faults.AddRange(Methods(list, BindingFlags.Public | BindingFlags.NonPublic).Where(m => m.IsDefined(typeof(ApiOperationAttribute)) && !routes.Any(r => r.Method == m))
+        faults.AddRange(Methods(list,
+            BindingFlags.Public | BindingFlags.NonPublic).Where(m => m.IsDefined(typeof(ApiOperationAttribute)) && !routes.Any(r => r.Method == m))
             .Select(m => $"{m.DeclaringType?.Name}.{m.Name}: [ApiOperation] on a method that is no HTTP function"));
         return new ApiCatalogue(documented, faults);
     }
@@ -112,6 +113,7 @@ internal static partial class HttpSurface
         method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).OfType<HttpTriggerAttribute>().FirstOrDefault();
 
     // {name}, {name:int}, {name:int:min(1)}, {name?}, {*name}, {name=default}.
-    [GeneratedRegex(@"\{\**(?<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?<constraint>[a-z]+)[^}:=?]*)*(?:=[^}?]*)?\??\}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex(@"\{\**(?<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?<constraint>[a-z]+)[^}:=?]*)*(?:=[^}?]*)?\??\}", RegexOptions.CultureInvariant,
+        matchTimeoutMilliseconds: 1000)]
     internal static partial Regex Placeholder();
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using IntegrationHub.Functions.Http;
@@ -31,7 +30,8 @@ internal static class HubOpenApi
     private const string IfNoneMatchParameter = "IfNoneMatch";
 
     // The functions of this assembly do not change while it runs: build and serialise once.
-    private static readonly Lazy<RenderedOpenApi> Served = new(() => Render(Build(HttpSurface.Catalogue(typeof(HubOpenApi).Assembly.GetExportedTypes(), OperationCatalog.Operations))));
+    private static readonly Lazy<RenderedOpenApi> Served = new(() =>
+        Render(Build(HttpSurface.Catalogue(typeof(HubOpenApi).Assembly.GetExportedTypes(), OperationCatalog.Operations))));
 
     public static RenderedOpenApi Current => Served.Value;
 
@@ -42,17 +42,20 @@ internal static class HubOpenApi
 
         // Who may call comes from the function's [Access], the rule the request pipeline enforces, never restated.
         var entries = catalogue.Operations.ToDictionary(
-            o => o.Route.FunctionName, o => o.Route.Method is { } method ? o.Operation with { Access = ApiOperation.AccessOf(method) } : o.Operation, StringComparer.Ordinal);
+            o => o.Route.FunctionName, o => o.Route.Method is { } method ? o.Operation with { Access = ApiOperation.AccessOf(method) } : o.Operation,
+                StringComparer.Ordinal);
         var document = new OpenApiDocument
         {
             Info = new OpenApiInfo
             {
                 Title = "Xiangjiang dual-carbon integration hub",
-                Version = typeof(HubOpenApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0.0",
+                Version = typeof(HubOpenApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+                    ?? "1.0.0",
                 Description = "Departments push and follow feeds; dashboards read the published data sets; ops watch and repair the orchestrations. "
                     + "Errors are RFC 7807 problems (`application/problem+json`). Keys go in the `x-api-key` header: a department's key for its own feeds, "
                     + "the ops key for the ops surface; data sets, pages and the health probe need none. "
-                    + $"`GET /feeds/{{feedId}}` is deprecated for `GET /feeds/{{source}}/{{feedId}}` and answered until {Intake.PushFeedFunction.FeedIdOnlyRoute.Sunset:yyyy-MM-dd}.",
+                    + $"`GET /feeds/{{feedId}}` is deprecated for `GET /feeds/{{source}}/{{feedId}}` and answered until "
+                    + $"{Intake.PushFeedFunction.FeedIdOnlyRoute.Sunset:yyyy-MM-dd}.",
 
                 // As the package manifests say (UNLICENSED); an SPDX LicenseRef, as no SPDX id means "proprietary".
                 License = new OpenApiLicense { Name = "Proprietary: all rights reserved (no licence granted)", Identifier = "LicenseRef-Proprietary" },
@@ -89,10 +92,12 @@ internal static class HubOpenApi
                 },
                 Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
                 {
-                    [ETagHeader] = new OpenApiHeader { Description = "Strong entity tag of the body's exact bytes.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                    [ETagHeader] = new OpenApiHeader { Description = "Strong entity tag of the body's exact bytes.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
                     [CacheControlHeader] = new OpenApiHeader
                     {
-                        Description = "`public, max-age=31536000, immutable` for what never changes (versions, diffs); `no-cache` for what a new version moves.",
+                        Description = "`public, max-age=31536000, immutable` for what never changes (versions, diffs); `no-cache` for what a "
+                            + "new version moves.",
                         Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                     },
                 },
@@ -128,15 +133,13 @@ internal static class HubOpenApi
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         document.SerializeAsV31(new OpenApiJsonWriter(text));
         var json = Encoding.UTF8.GetBytes(text.ToString());
-        return new RenderedOpenApi(json, $"\"{Convert.ToHexStringLower(SHA256.HashData(json))}\"");
+        return new RenderedOpenApi(json, HttpCaching.ETagOf(json));
     }
 
-    /// <summary>
-    /// The names of the path's parameters, by position. OpenAPI allows one path per shape, so a deprecated route that
-    /// shares its shape with a live one (<c>GET feeds/{feedId}</c> beside <c>POST feeds/{source}</c>) takes the live
-    /// route's names, and its parameter's description says what the value is for it. Live routes of one shape that name
-    /// a position differently would share a joined name (<c>{feedIdOrSource}</c>); none do.
-    /// </summary>
+    // The names of the path's parameters, by position. OpenAPI allows one path per shape, so a deprecated route that
+    // shares its shape with a live one (`GET feeds/{feedId}` beside `POST feeds/{source}`) takes the live
+    // route's names, and its parameter's description says what the value is for it. Live routes of one shape that name
+    // a position differently would share a joined name (`{feedIdOrSource}`); none do.
     private static List<string> ParameterNames(IReadOnlyList<HttpRoute> routes, Dictionary<string, ApiOperation> entries)
     {
         var live = routes.Where(r => entries[r.FunctionName].Deprecation is null).ToList();
@@ -175,7 +178,8 @@ internal static class HubOpenApi
                 In = parameter.InHeader ? ParameterLocation.Header : ParameterLocation.Query,
                 Required = parameter.Required,
                 Description = parameter.Description,
-                Schema = list ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = Schema(ApiType.String, parameter.Values) } : Schema(parameter.Type, parameter.Values),
+                Schema = list ? new OpenApiSchema { Type = JsonSchemaType.Array,
+                    Items = Schema(ApiType.String, parameter.Values) } : Schema(parameter.Type, parameter.Values),
                 Style = list ? ParameterStyle.Form : null,
                 Explode = list,
             });
@@ -215,12 +219,17 @@ internal static class HubOpenApi
         {
             var unavailable = Response(document, new ApiResponse(
                 503,
-                "The hub's storage or its Durable task hub cannot be reached (`dependency`: `storage` or `task-hub`; `audit-log` when an ops action could not be recorded and so was not done; `receipt-key` when a push's receipt could not be signed, and so nothing was received; `schema-gate` when a feed's schema version is held by the schema evolution gate; `sign-in` when the Entra ID tenant's keys could not be read to check an ops token); the detail stays generic; sending the same request again later is safe.",
+                "The hub's storage or its Durable task hub cannot be reached (`dependency`: `storage` or `task-hub`; `audit-log` when an ops "
+                    + "action could not be recorded and so was not done; `receipt-key` when a push's receipt could not be signed, and so "
+                    + "nothing was received; `schema-gate` when a feed's schema version is held by the schema evolution gate; `sign-in` when "
+                    + "the Entra ID tenant's keys could not be read to check an ops token); the detail stays generic; sending the same "
+                    + "request again later is safe.",
                 "Problem",
                 ApiMediaTypes.Problem), conditional: false);
             unavailable.Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
             {
-                ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before sending the request again.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+                ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before sending the request again.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
             };
             responses["503"] = unavailable;
         }
@@ -256,7 +265,7 @@ internal static class HubOpenApi
         };
     }
 
-    /// <summary>The entry's answers in status order, with 401 and 403 for an operation that wants a key and 429 for the ops key's.</summary>
+    // The entry's answers in status order, with 401 and 403 for an operation that wants a key and 429 for the ops key's.
     private static IEnumerable<ApiResponse> WithAccessResponses(ApiOperation entry)
     {
         var responses = entry.Responses.ToList();
@@ -279,7 +288,9 @@ internal static class HubOpenApi
 
         if (entry.Access == ApiAccess.Ops && responses.All(r => r.Status != 429))
         {
-            responses.Add(new ApiResponse(429, "The caller has used its ops calls for now (`Access__RateLimit__OpsPermitsPerMinute`); `Retry-After` says when to try again.", "Problem", ApiMediaTypes.Problem)
+            responses.Add(new ApiResponse(429,
+                "The caller has used its ops calls for now (`Access__RateLimit__OpsPermitsPerMinute`); `Retry-After` says when to try again.",
+                "Problem", ApiMediaTypes.Problem)
             {
                 RetryAfter = true,
             });
@@ -288,7 +299,7 @@ internal static class HubOpenApi
         return responses.OrderBy(r => r.Status);
     }
 
-    /// <summary>The headers every answer of a deprecated route carries, after the answer's own.</summary>
+    // The headers every answer of a deprecated route carries, after the answer's own.
     private static Dictionary<string, IOpenApiHeader> DeprecationHeaders(Http.RouteDeprecation deprecation, IDictionary<string, IOpenApiHeader>? own)
     {
         var headers = new Dictionary<string, IOpenApiHeader>(own ?? new Dictionary<string, IOpenApiHeader>(), StringComparer.Ordinal)
@@ -322,7 +333,8 @@ internal static class HubOpenApi
 
         if (response.RetryAfter)
         {
-            headers["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before the next request.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } };
+            headers["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before the next request.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } };
         }
 
         if (conditional && response.Status == 200)
@@ -346,7 +358,7 @@ internal static class HubOpenApi
         ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchemaReference(name[..^2], document) }
         : new OpenApiSchemaReference(name, document);
 
-    /// <summary>Alternatives, any one of which is enough; none at all (an empty list) for an operation anyone may call.</summary>
+    // Alternatives, any one of which is enough; none at all (an empty list) for an operation anyone may call.
     private static List<OpenApiSecurityRequirement> Security(OpenApiDocument document, ApiAccess access)
     {
         OpenApiSecurityRequirement Key(string scheme) => new() { [new OpenApiSecuritySchemeReference(scheme, document)] = [] };

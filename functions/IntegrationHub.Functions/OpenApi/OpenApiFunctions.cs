@@ -1,4 +1,3 @@
-using IntegrationHub.Functions.Datasets;
 using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -25,10 +24,6 @@ public sealed class OpenApiFunctions
         var document = HubOpenApi.Current;
 
         // It changes only with a deployment: caches may keep it but must ask, and the ETag makes asking cheap.
-        request.HttpContext.Response.Headers.ETag = document.ETag;
-        request.HttpContext.Response.Headers.CacheControl = DatasetResponses.RevalidateCaching;
-        return DatasetResponses.Matches(request, document.ETag)
-            ? new StatusCodeResult(StatusCodes.Status304NotModified)
-            : new FileContentResult(document.Json, HubOpenApi.ContentType);
+        return HttpCaching.Send(request, document.Json, HubOpenApi.ContentType, document.ETag, HttpCaching.RevalidateCaching);
     }
 }

@@ -83,7 +83,8 @@ public sealed partial class AuditReader(BlobServiceClient blobs)
             var values = OpsCall.Split(query.Joined(name)).ToList();
             if (values.Count > MaxValues || values.Any(v => v.Length > MaxValueLength))
             {
-                return OpsAnswer.BadParameter(name, "Too many values", string.Create(CultureInfo.InvariantCulture, $"Give at most {MaxValues} values of at most {MaxValueLength} characters."));
+                return OpsAnswer.BadParameter(name, "Too many values",
+                    string.Create(CultureInfo.InvariantCulture, $"Give at most {MaxValues} values of at most {MaxValueLength} characters."));
             }
 
             sets[name] = values.ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -92,30 +93,23 @@ public sealed partial class AuditReader(BlobServiceClient blobs)
         var target = query.First("target");
         if (target is { Length: > MaxValueLength })
         {
-            return OpsAnswer.BadParameter("target", "Target too long", string.Create(CultureInfo.InvariantCulture, $"Give at most {MaxValueLength} characters."));
+            return OpsAnswer.BadParameter("target", "Target too long",
+                string.Create(CultureInfo.InvariantCulture, $"Give at most {MaxValueLength} characters."));
         }
 
-        var (fromName, fromText) = query.First("from") is { Length: > 0 } given ? ("from", given) : ("since", query.First("since"));
-        if (!OpsCall.TryParseTime(fromText, out var from))
+        var read = new OpsQuery(query);
+        var from = read.Time(query.First("from") is { Length: > 0 } ? "from" : "since");
+        var to = read.Time("to");
+        var limit = read.Count("limit", DefaultLimit, MaxLimit, "Invalid limit", "limit");
+        if (read.Bad is { } bad)
         {
-            return OpsCall.BadTime(fromName, fromText);
-        }
-
-        if (!OpsCall.TryParseTime(query.First("to"), out var to))
-        {
-            return OpsCall.BadTime("to", query.First("to"));
-        }
-
-        var limit = DefaultLimit;
-        if (!OpsCall.TryParseCount(query.First("limit"), MaxLimit, ref limit))
-        {
-            return OpsAnswer.BadParameter("limit", "Invalid limit", string.Create(CultureInfo.InvariantCulture, $"'{query.First("limit")}' is not a limit; use 1 to {MaxLimit}."));
+            return bad;
         }
 
         AuditPosition? after = null;
         if (query.First("continuationToken") is { Length: > 0 } token && !AuditPosition.TryParse(token, out after))
         {
-            return OpsAnswer.BadParameter("continuationToken", "Invalid continuation token", "Pass back the continuationToken of the previous page as it was given.");
+            return OpsCall.BadToken();
         }
 
         var filter = new AuditFilter(sets["actor"], sets["action"], sets["outcome"], target is { Length: > 0 } ? target : null, from, to);
@@ -186,7 +180,8 @@ public sealed partial class AuditReader(BlobServiceClient blobs)
                 }
 
                 var start = Math.Max(0, end - chunk);
-                var data = (await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(start, end - start) }, cancellationToken).ConfigureAwait(false))
+                var data = (await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(start, end - start) },
+                    cancellationToken).ConfigureAwait(false))
                     .Value.Content.ToMemory();
                 read += data.Length;
                 var first = 0;

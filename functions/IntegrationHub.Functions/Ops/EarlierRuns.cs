@@ -28,10 +28,12 @@ public sealed class EarlierRuns(BlobServiceClient blobs, TaskHubHistory history,
         var (output, outputCut) = InstanceReading.Summary(instance.SerializedOutput);
         var views = events.Events.Select(e => e.View).ToList();
         var run = new EarlierRun(
-            instance.RuntimeStatus.ToString(), instance.CreatedAt, instance.LastUpdatedAt, clock.GetUtcNow(), replacedBy, instance.SerializedCustomStatus, output, outputCut,
+            instance.RuntimeStatus.ToString(), instance.CreatedAt, instance.LastUpdatedAt, clock.GetUtcNow(), replacedBy,
+                instance.SerializedCustomStatus, output, outputCut,
             InstanceReading.Failure(instance, events.Events), [.. views.Skip(Math.Max(0, views.Count - MaxEvents))], Math.Max(0, views.Count - MaxEvents));
         await Blob(instance.InstanceId, instance.LastUpdatedAt)
-            .UploadAsync(BinaryData.FromObjectAsJson(run, HubJson.Options), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, cancellationToken)
+            .UploadAsync(BinaryData.FromObjectAsJson(run, HubJson.Options),
+                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, cancellationToken)
             .ConfigureAwait(false);
     }
 

@@ -28,8 +28,10 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
     {
         ArgumentNullException.ThrowIfNull(client);
         var status = await store.GetStatusAsync(feedId, cancellationToken).ConfigureAwait(false);
-        return await audit.AuditedAsync(actor, "reprocess", feedId, null, status is null ? await NotFoundAsync(feedId, cancellationToken).ConfigureAwait(false) : null,
-            () => status!.State == FeedState.Quarantined ? RevalidateAsync(client, status, cancellationToken) : RestartAsync(client, status, actor, cancellationToken),
+        return await audit.AuditedAsync(actor, "reprocess", feedId, null,
+            status is null ? await NotFoundAsync(feedId, cancellationToken).ConfigureAwait(false) : null,
+            () => status!.State == FeedState.Quarantined ? RevalidateAsync(client, status, cancellationToken) : RestartAsync(client, status, actor,
+                cancellationToken),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -40,7 +42,8 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         var pageSize = DefaultPageSize;
         if (!OpsCall.TryParseCount(query.First("limit"), MaxPageSize, ref pageSize))
         {
-            return OpsAnswer.BadParameter("limit", "Bad page size", $"'{query.First("limit")}' is not a whole number from 1 to {MaxPageSize.ToString(CultureInfo.InvariantCulture)}.");
+            return OpsAnswer.BadParameter("limit", "Bad page size",
+                $"'{query.First("limit")}' is not a whole number from 1 to {MaxPageSize.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         var source = query.First("source") is { Length: > 0 } given ? given : null;
@@ -67,12 +70,14 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         string? next;
         try
         {
-            (entries, next) = await store.ListQuarantinePageAsync(source, marker, Math.Clamp(pageSize, 1, MaxPageSize), cancellationToken).ConfigureAwait(false);
+            (entries, next) = await store.ListQuarantinePageAsync(source, marker, Math.Clamp(pageSize, 1, MaxPageSize),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status400BadRequest)
         {
             // A marker storage refuses (a token made up or damaged on the way): the caller's fault, not a server error.
-            return OpsAnswer.BadParameter("continuationToken", "Bad continuation token", "Storage refused where the token says to go on; start again without it.");
+            return OpsAnswer.BadParameter("continuationToken", "Bad continuation token",
+                "Storage refused where the token says to go on; start again without it.");
         }
 
         var reports = await Task.WhenAll(entries.Select(e => store.ReadQuarantineReportAsync(e.Source, e.FeedId, cancellationToken))).ConfigureAwait(false);
@@ -94,12 +99,14 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
     {
         foreach (var folder in FeedSource.All)
         {
-            if (FeedId.HashPrefixOf(feedId).Length == 16 && await store.ReadQuarantineReportAsync(folder, feedId, cancellationToken).ConfigureAwait(false) is not null)
+            if (FeedId.HashPrefixOf(feedId).Length == 16 && await store.ReadQuarantineReportAsync(folder, feedId,
+                cancellationToken).ConfigureAwait(false) is not null)
             {
-                return OpsAnswer.Problem(StatusCodes.Status410Gone, "Body no longer kept",
-                    $"Feed '{feedId}' was quarantined and its body deleted after the quarantine retention; its report stays at " +
-                    $"{HubContainers.Quarantine}/{FeedStore.QuarantinePath(folder, feedId)}. Have the department send it again.",
-                    new Dictionary<string, object?> { ["feedId"] = feedId });
+                return OpsAnswer.Problem(new ReprocessProblem(StatusCodes.Status410Gone, "Body no longer kept", feedId)
+                {
+                    Detail = $"Feed '{feedId}' was quarantined and its body deleted after the quarantine retention; its report stays at "
+                        + $"{HubContainers.Quarantine}/{FeedStore.QuarantinePath(folder, feedId)}. Have the department send it again.",
+                });
             }
         }
 
@@ -120,16 +127,18 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         var period = check.Report.Period!;
         if (!await store.ReleaseFromQuarantineAsync(status.Source, contentHash, status.FeedId, period, cancellationToken).ConfigureAwait(false))
         {
-            return OpsAnswer.Problem(StatusCodes.Status409Conflict, "Feed changed meanwhile",
-                $"Feed '{status.FeedId}' is no longer quarantined (reprocessed by someone else a moment ago?); look at it again.",
-                new Dictionary<string, object?> { ["feedId"] = status.FeedId });
+            return OpsAnswer.Problem(new ReprocessProblem(StatusCodes.Status409Conflict, "Feed changed meanwhile", status.FeedId)
+            {
+                Detail = $"Feed '{status.FeedId}' is no longer quarantined (reprocessed by someone else a moment ago?); look at it again.",
+            });
         }
 
         // Its run starts from the normalised form, as an accepted push's does.
         await store.StoreNormalisedAsync(FeedNormaliser.Normalise(check.Feed), cancellationToken).ConfigureAwait(false);
         var instanceId = InstanceIds.Feed(status.Source, period, contentHash);
         // A quarantined feed of an older build may have a run that ended Quarantined (completed): it starts again.
-        var started = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, new FeedRef(status.Source, period, contentHash, feedId), restartFinished: true, cancellationToken)
+        var started = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId,
+            new FeedRef(status.Source, period, contentHash, feedId), restartFinished: true, cancellationToken)
             .ConfigureAwait(false);
         return started == StartOutcome.Started ? Accepted(feedId, instanceId, "revalidated", check.Report.Warnings) : NotStarted(feedId, instanceId, started);
     }
@@ -139,7 +148,8 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         var contentHash = ContentHashOf(status);
         if (status.Period is null)
         {
-            return OpsAnswer.Problem(StatusCodes.Status409Conflict, "No period recorded", $"Feed '{status.FeedId}' has no recorded period, so its run cannot be named.");
+            return OpsAnswer.Problem(StatusCodes.Status409Conflict, "No period recorded",
+                $"Feed '{status.FeedId}' has no recorded period, so its run cannot be named.");
         }
 
         var instanceId = InstanceIds.Feed(status.Source, status.Period, contentHash);
@@ -149,15 +159,19 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
         {
             case null:
                 // Valid and recorded, but its run was never started (the receiver died in between): start it now.
-                var started = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, feed, restartFinished: false, cancellationToken).ConfigureAwait(false);
+                var started = await starter.StartAsync(client, nameof(ProcessFeedOrchestration.ProcessFeed), instanceId, feed,
+                    restartFinished: false, cancellationToken).ConfigureAwait(false);
                 return started == StartOutcome.Started ? Accepted(status.FeedId, instanceId, "started", []) : NotStarted(status.FeedId, instanceId, started);
             case OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated:
                 // Reprocessing and replaying a failure share one record: it is never run again twice.
                 return await replays.RunAgainAsync(client, instance, feed, $"reprocess by {actor.Principal}", cancellationToken).ConfigureAwait(false) switch
                 {
-                    null => OpsAnswer.Problem(StatusCodes.Status409Conflict, "Failure already handled",
-                        string.Create(CultureInfo.InvariantCulture, $"The failure of {instanceId} at {instance.LastUpdatedAt:O} was replayed or reprocessed already; look at the instance again."),
-                        new Dictionary<string, object?> { ["feedId"] = status.FeedId, ["instanceId"] = instanceId }),
+                    null => OpsAnswer.Problem(new ReprocessProblem(StatusCodes.Status409Conflict, "Failure already handled", status.FeedId)
+                    {
+                        Detail = string.Create(CultureInfo.InvariantCulture,
+                            $"The failure of {instanceId} at {instance.LastUpdatedAt:O} was replayed or reprocessed already; look at the instance again."),
+                        InstanceId = instanceId,
+                    }),
                     StartOutcome.Started => Accepted(status.FeedId, instanceId, "restarted", []),
                     var other => NotStarted(status.FeedId, instanceId, other.Value),
                 };
@@ -165,8 +179,10 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
                 var detail = other == OrchestrationRuntimeStatus.Completed
                     ? $"Feed '{status.FeedId}' is {status.State} and its run {instanceId} completed; there is nothing to reprocess."
                     : $"The run {instanceId} of feed '{status.FeedId}' is {other}; let it finish (or terminate it) first.";
-                return OpsAnswer.Problem(StatusCodes.Status409Conflict, "Nothing to reprocess", detail,
-                    new Dictionary<string, object?> { ["feedId"] = status.FeedId, ["instanceId"] = instanceId, ["state"] = status.State.ToString(), ["runtimeStatus"] = other.ToString() });
+                return OpsAnswer.Problem(new ReprocessProblem(StatusCodes.Status409Conflict, "Nothing to reprocess", status.FeedId)
+                {
+                    Detail = detail, InstanceId = instanceId, State = status.State.ToString(), RuntimeStatus = other.ToString(),
+                });
         }
     }
 
@@ -177,22 +193,22 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
     }
 
     private static OpsAnswer NotStarted(string feedId, string instanceId, StartOutcome outcome) =>
-        OpsAnswer.Problem(StatusCodes.Status409Conflict, "Not started",
-            outcome == StartOutcome.Running ? $"The run {instanceId} is running already." : $"Another caller is starting {instanceId} at this moment.",
-            new Dictionary<string, object?> { ["feedId"] = feedId, ["instanceId"] = instanceId });
+        OpsAnswer.Problem(new ReprocessProblem(StatusCodes.Status409Conflict, "Not started", feedId)
+        {
+            Detail = outcome == StartOutcome.Running ? $"The run {instanceId} is running already." : $"Another caller is starting {instanceId} at this moment.",
+            InstanceId = instanceId,
+        });
 
     private static OpsAnswer StillInvalid(FeedStatus status, ValidationReport report) =>
-        OpsAnswer.Problem(StatusCodes.Status422UnprocessableEntity, "The feed is still not valid",
-            $"Validated again: {report.Errors.Count} violation(s); the feed stays quarantined. Fix the schema or reference data it breaks, or have the department send it again.",
-            new Dictionary<string, object?>
-            {
-                ["feedId"] = status.FeedId,
-                ["statusUrl"] = FeedId.StatusUrl(status.Source, status.FeedId),
-                // As a push's 400 has them, and the whole report as GET /api/feeds/{source}/{feedId} shows it.
-                ["errors"] = report.Errors,
-                ["warnings"] = report.Warnings,
-                ["report"] = JsonSerializer.SerializeToElement(report, Core.HubJson.Options),
-            });
+        OpsAnswer.Problem(new ReprocessProblem(StatusCodes.Status422UnprocessableEntity, "The feed is still not valid", status.FeedId)
+        {
+            Detail = $"Validated again: {report.Errors.Count} violation(s); the feed stays quarantined. "
+                + "Fix the schema or reference data it breaks, or have the department send it again.",
+            StatusUrl = FeedId.StatusUrl(status.Source, status.FeedId),
+            Errors = report.Errors,
+            Warnings = report.Warnings,
+            Report = report,
+        });
 
     // landing/{source}/{sha256}.json
     private static string ContentHashOf(FeedStatus status) => Path.GetFileNameWithoutExtension(status.LandingBlob);

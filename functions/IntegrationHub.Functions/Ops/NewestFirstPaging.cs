@@ -68,7 +68,8 @@ public static class NewestFirstPaging
     /// One page; <paramref name="read"/> lists matches created in [from, to] (null: open) in any order, roughly.
     /// </summary>
     public static async Task<InstancePage> PageAsync(
-        Func<DateTimeOffset?, DateTimeOffset?, IAsyncEnumerable<InstanceView>> read, DateTimeOffset? from, DateTimeOffset? to, InstanceCursor? after, int pageSize,
+        Func<DateTimeOffset?, DateTimeOffset?, IAsyncEnumerable<InstanceView>> read, DateTimeOffset? from, DateTimeOffset? to, InstanceCursor? after,
+            int pageSize,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(read);
@@ -95,7 +96,8 @@ public static class NewestFirstPaging
 
             // The store's time filter may round: exact bounds here; a window ends where the previous began.
             var previousStart = windowEnd;
-            await foreach (var view in read(windowStart?.AddMilliseconds(-1), windowEnd?.AddMilliseconds(1)).WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var view in read(windowStart?.AddMilliseconds(-1),
+                windowEnd?.AddMilliseconds(1)).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 if ((windowStart is { } s && view.CreatedAt < s)
                     || (previousStart is { } e && (view.CreatedAt > e || (view.CreatedAt == e && windowEnd != upper)))

@@ -13,21 +13,36 @@ namespace IntegrationHub.Functions.Ops;
 public sealed record ReasonRequest([property: Description("Why, at most 1000 characters (kept in the audit log).")] string? Reason);
 
 /// <summary>What an ops service answers: a status with a body, or a problem; tests read it without HTTP.</summary>
-public sealed record OpsAnswer(
-    int Status, object? Body, string? Location = null, string? ProblemTitle = null, string? ProblemDetail = null,
-    IReadOnlyDictionary<string, object?>? ProblemExtensions = null)
+public sealed record OpsAnswer(int Status, object? Body, string? Location = null, HubProblem? ProblemBody = null)
 {
-    public bool IsProblem => ProblemTitle is not null;
+    public bool IsProblem => ProblemBody is not null;
+
+    /// <summary>The problem's members beyond RFC 7807's, by wire name.</summary>
+    public IReadOnlyDictionary<string, object?>? ProblemExtensions => ProblemBody?.Extensions();
 
     public static OpsAnswer Ok(object body) => new(StatusCodes.Status200OK, body);
 
     public static OpsAnswer Accepted(object body, string location) => new(StatusCodes.Status202Accepted, body, location);
 
-    public static OpsAnswer Problem(int status, string title, string detail, IReadOnlyDictionary<string, object?>? extensions = null) =>
-        new(status, null, null, title, detail, extensions);
+    public static OpsAnswer Problem(HubProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return new(problem.Status, null, null, problem);
+    }
+
+    public static OpsAnswer Problem(int status, string title, string detail) => Problem(new HubProblem(status, title) { Detail = detail });
+
+    // Kept for a caller written before typed problems (subscriber redelivery): it names a parameter only.
+    public static OpsAnswer Problem(int status, string title, string detail, IReadOnlyDictionary<string, object?> extensions)
+    {
+        ArgumentNullException.ThrowIfNull(extensions);
+        return extensions.Keys.All(k => k == "parameter")
+            ? Problem(new HubProblem(status, title) { Detail = detail, Parameter = extensions.GetValueOrDefault("parameter") as string })
+            : throw new ArgumentException("Only `parameter`: give a problem with other fields a record deriving from HubProblem.", nameof(extensions));
+    }
 
     public static OpsAnswer BadParameter(string parameter, string title, string detail) =>
-        Problem(StatusCodes.Status400BadRequest, title, detail, new Dictionary<string, object?> { ["parameter"] = parameter });
+        Problem(new HubProblem(StatusCodes.Status400BadRequest, title) { Detail = detail, Parameter = parameter });
 
     /// <summary>The audit log's word for this answer.</summary>
     public string Outcome => Status switch
@@ -43,7 +58,7 @@ public sealed record OpsAnswer(
     };
 
     /// <summary>What the audit line says of this answer: the problem's detail, or what was accepted.</summary>
-    public string? AuditDetail => IsProblem ? ProblemDetail : Body switch
+    public string? AuditDetail => ProblemBody is { } problem ? problem.Detail : Body switch
     {
         InstanceActionAccepted accepted => accepted.Detail,
         FeedReprocessAccepted reprocess => $"{reprocess.Reprocessing}: {reprocess.InstanceId}",
@@ -51,7 +66,7 @@ public sealed record OpsAnswer(
     };
 
     public IActionResult ToActionResult() =>
-        IsProblem ? Problems.Create(Status, ProblemTitle!, ProblemDetail ?? "", ProblemExtensions?.ToDictionary())
+        ProblemBody is { } problem ? Problems.Create(problem)
         : Status == StatusCodes.Status202Accepted && Location is not null ? new AcceptedResult(Location, Body)
         : new ObjectResult(Body) { StatusCode = Status };
 }
@@ -93,7 +108,8 @@ internal static class OpsCall
     }
 
     // For actions that record why: `reason` in the query or the JSON body; a bad body is a 400.
-    public static Task<IActionResult> RunWithReasonAsync(HttpRequest request, Func<string?, OpsActor, Task<OpsAnswer>> action, CancellationToken cancellationToken) =>
+    public static Task<IActionResult> RunWithReasonAsync(HttpRequest request, Func<string?, OpsActor, Task<OpsAnswer>> action,
+        CancellationToken cancellationToken) =>
         RunAsync(request, async actor => await ReadReasonAsync(request, cancellationToken).ConfigureAwait(false) switch
         {
             (_, { } invalid) => invalid,
@@ -177,5 +193,38 @@ internal static class OpsCall
             : (string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), null);
     }
 
+    public static OpsAnswer BadToken() => OpsAnswer.BadParameter("continuationToken", "Invalid continuation token",
+        "Pass back the continuationToken of the previous page as it was given.");
+
     private static OpsAnswer BadReason(string detail) => OpsAnswer.BadParameter("reason", "Invalid reason", detail);
+}
+
+// An ops route's query parameters, read in order; the first that cannot be read is the 400 that names it.
+internal sealed class OpsQuery(IQueryCollection query)
+{
+    public OpsAnswer? Bad { get; private set; }
+
+    // An optional RFC 3339 time.
+    public DateTimeOffset? Time(string name)
+    {
+        var text = query.First(name);
+        if (!OpsCall.TryParseTime(text, out var value))
+        {
+            Bad ??= OpsCall.BadTime(name, text);
+        }
+
+        return value;
+    }
+
+    // An optional whole number from 1 to max, the fallback when absent: "'x' is not a {noun}; use 1 to {max}."
+    public int Count(string name, int fallback, int max, string title, string noun)
+    {
+        var value = fallback;
+        if (!OpsCall.TryParseCount(query.First(name), max, ref value))
+        {
+            Bad ??= OpsAnswer.BadParameter(name, title, string.Create(CultureInfo.InvariantCulture, $"'{query.First(name)}' is not a {noun}; use 1 to {max}."));
+        }
+
+        return value;
+    }
 }

@@ -1,132 +1,219 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using IntegrationHub.Core.Validation;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Http;
 
 namespace IntegrationHub.Functions.Ops;
 
-// The answers of the ops API. Additive changes only: the console, the CLI and scripts read them.
+// The answers of the ops API. Additive changes only: the console, the CLI and scripts read them. Their words are the
+// [Description]s, which the OpenAPI document shows.
 
-/// <summary>One orchestration in a list.</summary>
-/// <param name="Quarantine">For a feed's run that ended with the feed quarantined: why (its run still counts as Completed).</param>
 [ApiSchema("Instance")]
+[Description("One orchestration in a list.")]
 public sealed record InstanceView(
-    string InstanceId, string Name, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, string? CustomStatus, string? Output, string? Failure,
+    string InstanceId,
+    [property: Description("`ProcessFeed`, `PullFeed` or `ConsolidatePeriod`.")] string Name,
+    [property: Description("The runtime status (`Running`, `Completed`, `Failed`, …).")] string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastUpdatedAt,
+    [property: Description("JSON text with the `stage`.")] string? CustomStatus,
+    [property: Description("The output, as JSON text.")] string? Output,
+    [property: Description("Why it failed, when it did.")] string? Failure,
+    [property: Description("For a feed's run that ended with the feed quarantined: why (its run still counts as Completed).")]
     QuarantineSummary? Quarantine = null);
 
-/// <summary>
-/// A run that ended with its feed quarantined: the feed, its state now, how many violations and the first of them
-/// (<see cref="ValidationIssue.InstanceLocation"/> is the JSON Pointer, <see cref="ValidationIssue.Keyword"/> the rule).
-/// </summary>
-/// <param name="State">The feed's state now (<c>Quarantined</c> until it is reprocessed); null when the feed is not found.</param>
 [ApiSchema]
-public sealed record QuarantineSummary(string FeedId, string? State, int Errors, IReadOnlyList<ValidationIssue> Issues, string StatusUrl);
+[Description("A feed's run that completed with the feed quarantined: the feed, its state now and its violations "
+    + "(in a list the first three, in the detail all listed).")]
+public sealed record QuarantineSummary(
+    string FeedId,
+    [property: Description("The feed's state now: `Quarantined` until it is reprocessed; null when the feed is not found.")] string? State,
+    [property: Description("How many violations the report counts.")] int Errors,
+    [property: Description("Violations, each with its JSON Pointer (`instanceLocation`) and rule (`keyword`).")] IReadOnlyList<ValidationIssue> Issues,
+    string StatusUrl);
 
-/// <summary>
-/// A run of an instance that a replay (or a reprocess) replaced: the engine keeps one run per id, the hub keeps the
-/// ones before it. <see cref="History"/> holds the last <see cref="EarlierRuns.MaxEvents"/> events (<see cref="EventsNotKept"/> counts the rest).
-/// </summary>
-/// <param name="ReplacedAt">When it was replaced by a new run; <paramref name="ReplacedBy"/> by whom (the principal) and how.</param>
+// The engine keeps one run per id; the hub keeps the ones a replay (or a reprocess) replaced.
 [ApiSchema]
+[Description("A run of the instance that a replay or reprocess replaced, as the hub kept it just before.")]
 public sealed record EarlierRun(
-    string Status, DateTimeOffset CreatedAt, DateTimeOffset EndedAt, DateTimeOffset ReplacedAt, string ReplacedBy, string? CustomStatus, string? Output, bool OutputTruncated,
-    FailureView? Failure, IReadOnlyList<HistoryEventView> History, int EventsNotKept);
+    [property: Description("How it ended: `Failed` or `Terminated`.")] string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset EndedAt,
+    DateTimeOffset ReplacedAt,
+    [property: Description("The action and principal, e.g. `replay by ops`.")] string ReplacedBy,
+    string? CustomStatus,
+    [property: Description("Its output or failure message, at most 4096 characters.")] string? Output,
+    bool OutputTruncated,
+    [property: Description("Why it failed, as `failure` of the instance.")] FailureView? Failure,
+    [property: Description("Its last 500 history events, in order.")] IReadOnlyList<HistoryEventView> History,
+    [property: Description("Earlier events of a longer history that were not kept.")] int EventsNotKept);
 
-/// <summary>One page of <c>GET /api/ops/instances</c>, newest first; the token (null: last) gets the next.</summary>
-public sealed record InstancePage(IReadOnlyList<InstanceView> Instances, string? ContinuationToken);
+[Description("A page of orchestrations, newest first across pages (by creation time; at the same moment, by instance id).")]
+public sealed record InstancePage(
+    IReadOnlyList<InstanceView> Instances,
+    [property: Description("Pass it back for the next page; null on the last.")] string? ContinuationToken);
 
-/// <summary>
-/// Why an instance failed: message, type and stack of the root cause (the failed activity's own exception);
-/// <see cref="Summary"/> is the orchestration's message; <see cref="Attempts"/> the activity's failures in a row.
-/// </summary>
-public sealed record FailureView(string Message, string? Type, string? StackTrace, string? Activity, int? Attempts, string? Summary, DateTimeOffset? FailedAt);
+[Description("Why it failed: the root cause (the failed activity's exception when an activity failed).")]
+public sealed record FailureView(
+    string Message,
+    [property: Description("The exception type.")] string? Type,
+    string? StackTrace,
+    [property: Description("The activity that failed.")] string? Activity,
+    [property: Description("Its failed attempts in a row, retries included.")] int? Attempts,
+    [property: Description("The orchestration's own failure message.")] string? Summary,
+    DateTimeOffset? FailedAt);
 
-/// <summary>
-/// A feed behind an instance: its source and period, and once landed its content hash, id, state and status URL.
-/// </summary>
-public sealed record FeedLink(string Source, string Period, string? ContentHash, string? FeedId, string? State, string? StatusUrl);
+/// <summary>A feed behind an instance: its source and period, and once landed its content hash, id, state and status URL.</summary>
+public sealed record FeedLink(
+    string Source, string Period, string? ContentHash, string? FeedId,
+    [property: Description("The feed's state, or `NotReceived`.")] string? State, string? StatusUrl);
 
 /// <summary>One event of an instance's history, in order.</summary>
 public sealed record HistoryEventView(int? EventId, string Type, string? Name, DateTimeOffset? Timestamp, int? TaskScheduledId, string? Detail);
 
-/// <summary><c>GET /api/ops/instances/{instanceId}</c>.</summary>
-/// <param name="Input">The serialised input, cut at 4096 characters (as is <paramref name="Output"/>).</param>
-/// <param name="Actions">What ops may do with the instance in its current state.</param>
-/// <param name="EarlierRuns">Replaced runs, newest first: <see cref="Ops.EarlierRuns.MaxShown"/> at most.</param>
+[Description("One orchestration in detail.")]
 public sealed record InstanceDetail(
     string InstanceId,
     string Name,
-    string Status,
+    [property: Description("The runtime status.")] string Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset LastUpdatedAt,
-    string? CustomStatus,
-    string? Input,
+    [property: Description("JSON text with the `stage`.")] string? CustomStatus,
+    [property: Description("The serialised input, at most 4096 characters.")] string? Input,
     bool InputTruncated,
-    string? Output,
+    [property: Description("The serialised output, or the failure message as the engine records it (same limit).")] string? Output,
     bool OutputTruncated,
-    FailureView? Failure,
-    IReadOnlyList<FeedLink> Feeds,
-    IReadOnlyList<string> Actions,
-    IReadOnlyList<HistoryEventView> History,
-    string HistorySource,
+    [property: Description("Why it failed: the root cause (the failed activity's exception when an activity failed).")] FailureView? Failure,
+    [property: Description("The feeds behind the instance.")] IReadOnlyList<FeedLink> Feeds,
+    [property: Description("What ops may do now: `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`.")] IReadOnlyList<string> Actions,
+    [property: Description("The history events, in order.")] IReadOnlyList<HistoryEventView> History,
+    [property: Description("Where the history comes from, or why it is empty.")] string HistorySource,
     QuarantineSummary? Quarantine = null,
+    [property: Description("The runs replays (or reprocessing) replaced, newest first, at most 10: the engine keeps only the current run.")]
     IReadOnlyList<EarlierRun>? EarlierRuns = null,
-    int EarlierRunCount = 0);
+    [property: Description("How many earlier runs the hub keeps in all.")] int EarlierRunCount = 0);
 
-/// <summary>The answer to an accepted instance action (replay, rewind, terminate, suspend, resume).</summary>
-/// <param name="Status">Where to follow the instance: <c>/api/ops/instances/{instanceId}</c>.</param>
+[Description("An accepted instance action; each action is also written to the audit log.")]
 public sealed record InstanceActionAccepted(
-    string InstanceId, [property: AllowedValues("replay", "rewind", "terminate", "suspend", "resume")] string Action, string Detail, string Status);
+    string InstanceId,
+    [property: AllowedValues("replay", "rewind", "terminate", "suspend", "resume")] string Action,
+    [property: Description("What happens next.")] string Detail,
+    [property: Description("Where to follow the instance: `/api/ops/instances/{instanceId}`.")] string Status);
 
 /// <summary>The answer to a purge.</summary>
 public sealed record InstancePurged(string InstanceId, int PurgedInstances);
 
 /// <summary>What <c>POST /api/ops/replay-failed</c> did with one failed instance.</summary>
-/// <param name="Outcome">
-/// <c>replayed</c>, <c>already-replayed</c> (this failure was replayed before), <c>being-started</c> (someone else is
-/// starting it), <c>error</c>, or in a dry run <c>would-replay</c>.
-/// </param>
 public sealed record ReplayOutcome(string InstanceId, string Name, DateTimeOffset FailedAt,
     [property: AllowedValues("replayed", "already-replayed", "being-started", "error", "would-replay")] string Outcome, string? Detail);
 
-/// <summary>
-/// <c>POST /api/ops/replay-failed</c>: counts, one outcome per instance taken; <paramref name="NotTaken"/> are left for
-/// a next call.
-/// </summary>
-public sealed record ReplayFailedReport(int Matched, int Replayed, int Skipped, int Errors, IReadOnlyList<ReplayOutcome> Results, int NotTaken = 0, bool DryRun = false);
+[Description("What a bulk replay did.")]
+public sealed record ReplayFailedReport(
+    [property: Description("Failed instances that matched, taken or not.")] int Matched,
+    int Replayed,
+    [property: Description("Replayed before, or being started by someone else.")] int Skipped,
+    int Errors,
+    IReadOnlyList<ReplayOutcome> Results,
+    [property: Description("Matched beyond `max`, oldest failure first taken: left failed for a next call.")] int NotTaken = 0,
+    [property: Description("True: nothing was done; `results` lists what would have been replayed (`would-replay`).")] bool DryRun = false);
 
-/// <summary>The answer to an accepted <c>POST /api/ops/feeds/{feedId}/reprocess</c>.</summary>
-/// <param name="Reprocessing"><c>revalidated</c> (a quarantined feed that is valid now), <c>restarted</c> (a failed or terminated run started again) or <c>started</c> (a valid feed whose run never started).</param>
-public sealed record FeedReprocessAccepted(string FeedId, string InstanceId,
-    [property: AllowedValues("revalidated", "restarted", "started")] string Reprocessing, string Status, IReadOnlyList<ValidationIssue> Warnings);
+[Description("A feed sent through the pipeline again.")]
+public sealed record FeedReprocessAccepted(
+    string FeedId,
+    [property: Description("The run that processes it.")] string InstanceId,
+    [property: AllowedValues("revalidated", "restarted", "started")]
+    [property: Description("`revalidated`: a quarantined feed valid now; `restarted`: a failed or terminated run started again; "
+        + "`started`: a run that never started.")]
+    string Reprocessing,
+    [property: Description("The feed's status URL.")] string Status,
+    IReadOnlyList<ValidationIssue> Warnings);
 
 /// <summary>A quarantined feed with its report.</summary>
-/// <param name="Source">The source of the URL the body was pushed to, which the feed id may contradict.</param>
-/// <param name="LandingBlob">Where its body is (or was, before the retention); null for an older report.</param>
-public sealed record QuarantinedFeed(string FeedId, string Source, string? Period, DateTimeOffset ReceivedAt, string? LandingBlob, string StatusUrl, ValidationReport? Report)
+public sealed record QuarantinedFeed(
+    string FeedId,
+    [property: Description("The department whose URL the body was pushed to (the feed id may name another).")] string Source,
+    string? Period,
+    DateTimeOffset ReceivedAt,
+    [property: Description("Where the body is, or was until the quarantine retention deleted it; null for a report of an older build.")]
+    string? LandingBlob,
+    string StatusUrl,
+    ValidationReport? Report)
 {
-    /// <summary>Errors in the report, listed or not.</summary>
+    [Description("Errors in the report, listed or not.")]
     public int? Errors { get; init; }
 }
 
-/// <summary><c>GET /api/ops/quarantine</c>: one page in name order (folder, then feed id).</summary>
-public sealed record QuarantineList(IReadOnlyList<QuarantinedFeed> Feeds, string? ContinuationToken);
+[Description("A page of quarantined feeds, in name order (the department the body was pushed to, then the feed id).")]
+public sealed record QuarantineList(
+    IReadOnlyList<QuarantinedFeed> Feeds,
+    [property: Description("Pass it back for the next page; null after the last.")] string? ContinuationToken);
 
-/// <summary>
-/// <c>GET /api/ops/audit</c>, newest first; a page may hold fewer than asked when one answer's read matched little.
-/// </summary>
 [ApiSchema("AuditLog")]
-public sealed record AuditLogPage(IReadOnlyList<AuditEntry> Entries, string? ContinuationToken = null);
+[Description("Pushes and ops actions, newest first.")]
+public sealed record AuditLogPage(
+    IReadOnlyList<AuditEntry> Entries,
+    [property: Description("Pass it back (with the same filters) for older entries; null once the oldest was read. A page may hold fewer "
+        + "entries than `limit` when the filters matched little of what one answer reads (16 MiB of the log): go on with the token.")]
+    string? ContinuationToken = null);
 
 /// <summary>One period that <c>POST /api/ops/reconsolidate</c> asked to consolidate again.</summary>
-/// <param name="CurrentVersion">The version current when asked (null: none readable).</param>
-/// <param name="MethodologyVersion">That version's methodology (<c>1.0</c> for versions stored before data set 2.0).</param>
-/// <param name="Outcome"><c>started</c>, <c>running</c> (a run was under way: it builds on the current basis too) or <c>error</c>.</param>
-public sealed record ReconsolidationPeriod(string Period, string InstanceId, int? CurrentVersion, string? MethodologyVersion,
-    [property: AllowedValues("started", "running", "error")] string Outcome, string Status);
+public sealed record ReconsolidationPeriod(
+    string Period,
+    string InstanceId,
+    [property: Description("The version current when asked.")] int? CurrentVersion,
+    [property: Description("That version's methodology (`1.0` before data set 2.0).")] string? MethodologyVersion,
+    [property: AllowedValues("started", "running", "error")] string Outcome,
+    [property: Description("The consolidation's status URL.")] string Status);
 
-/// <summary>
-/// What <c>POST /api/ops/reconsolidate</c> started; <paramref name="Outdated"/> counts periods whose current version is
-/// of an older methodology.
-/// </summary>
-public sealed record ReconsolidationReport(string MethodologyVersion, int Periods, int Started, int Running, int Errors, int Outdated, IReadOnlyList<ReconsolidationPeriod> Results);
+[Description("What a re-consolidation started.")]
+public sealed record ReconsolidationReport(
+    [property: Description("The methodology this build consolidates under.")] string MethodologyVersion,
+    [property: Description("Periods with a stored data set.")] int Periods,
+    int Started,
+    [property: Description("Periods whose consolidation was already running (it builds under the current methodology too).")] int Running,
+    int Errors,
+    [property: Description("Periods whose current version is of an older methodology.")] int Outdated,
+    IReadOnlyList<ReconsolidationPeriod> Results);
+
+[Description("Why an instance action cannot be done now, and what can be done with the instance instead.")]
+public sealed record InstanceConflictProblem(int Status, string Title, string InstanceId) : HubProblem(Status, Title)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [Description("The instance's runtime status, when that is why (`Running`, `Completed`, …).")]
+    public string? RuntimeStatus { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [Description("What ops may do with it in that status (`replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`).")]
+    public IReadOnlyList<string>? Actions { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("A replay refused: `already-replayed` or `being-started`.")]
+    public string? Outcome { get; init; }
+}
+
+[Description("Why a feed was not reprocessed: its run's state, or (422) the violations it still has.")]
+public sealed record ReprocessProblem(int Status, string Title, string FeedId) : HubProblem(Status, Title)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("The feed's run.")]
+    public string? InstanceId { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("The feed's state (`Consolidated`, `Validated`, …).")]
+    public string? State { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("Its run's runtime status.")]
+    public string? RuntimeStatus { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("A 422: the feed's status URL.")]
+    public string? StatusUrl { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("A 422: every violation found again.")]
+    public IReadOnlyList<ValidationIssue>? Errors { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ValidationIssue>? Warnings { get; init; }
+
+    // The whole report, as GET /api/feeds/{source}/{feedId} shows it.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ValidationReport? Report { get; init; }
+}

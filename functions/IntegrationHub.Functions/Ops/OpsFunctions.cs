@@ -7,7 +7,8 @@ using Microsoft.DurableTask.Client;
 namespace IntegrationHub.Functions.Ops;
 
 // One line per route over OpsCall; the services check the query (documented in OpenApi/) and audit.
-public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reprocessing, Reconciliation reconciliation, Reconsolidation reconsolidation, AuditReader auditReader)
+public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reprocessing, Reconciliation reconciliation,
+    Reconsolidation reconsolidation, AuditReader auditReader)
 {
     [Function(nameof(ListInstances))]
     [ApiOperation(
@@ -16,7 +17,8 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         "Orchestrations by runtime status, name, instance-id prefix and creation time, newest first "
         + "across pages (by creation time), a page at a time. The first page holds the newest "
         + "instances whatever the task hub's own order.")]
-    [ApiQuery("status", "Runtime statuses to keep (repeated or comma-separated); another value is a 400.", Type = ApiType.StringList, Values = new[] { "Running", "Completed", "ContinuedAsNew", "Failed", "Canceled", "Terminated", "Pending", "Suspended" })]
+    [ApiQuery("status", "Runtime statuses to keep (repeated or comma-separated); another value is a 400.", Type = ApiType.StringList,
+        Values = new[] { "Running", "Completed", "ContinuedAsNew", "Failed", "Canceled", "Terminated", "Pending", "Suspended" })]
     [ApiQuery("name", "Orchestration names to keep (repeated or comma-separated): `ProcessFeed`, `PullFeed`, "
         + "`ConsolidatePeriod`.", Type = ApiType.StringList)]
     [ApiQuery("prefix", "Instance-id prefix, e.g. `feed:transport:` or `consolidate:2024`.")]
@@ -30,7 +32,8 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         + "does not accept; `parameter` names it.")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ListInstances(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/instances")] HttpRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/instances")] HttpRequest request, [DurableClient] DurableTaskClient client,
+            CancellationToken cancellationToken) =>
         OpsCall.RunAsync(request, _ => instances.ListAsync(client, request.Query, cancellationToken));
 
     [Function(nameof(GetInstance))]
@@ -57,7 +60,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         + "often asked.")]
     [ApiAnswer(202, "Started again; `Location` is the instance's ops URL.", Body = typeof(InstanceActionAccepted), Location = true)]
     [ApiProblem(404, "No orchestration has this id.")]
-    [ApiProblem(409, "The instance is not failed or terminated, or this failure was replayed already.", Schema = ApiDocuments.InstanceConflictProblem)]
+    [ApiActionConflict("replay", "or this failure was replayed already")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ReplayInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/replay")] HttpRequest request, string instanceId,
@@ -73,7 +76,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
     [ApiReason(typeof(ReasonRequest))]
     [ApiAnswer(202, "Rewind requested; `Location` is the instance's ops URL.", Body = typeof(InstanceActionAccepted), Location = true)]
     [ApiProblem(404, "No orchestration has this id.")]
-    [ApiProblem(409, "The instance is not failed, this failure was handled already, or the engine refused.", Schema = ApiDocuments.InstanceConflictProblem)]
+    [ApiActionConflict("rewind", "this failure was handled already, or the engine refused")]
     [ApiProblem(501, "This hub's engine cannot rewind: replay the instance instead.")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> RewindInstance(
@@ -89,7 +92,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
     [ApiReason(typeof(ReasonRequest))]
     [ApiAnswer(202, "Termination requested.", Body = typeof(InstanceActionAccepted), Location = true)]
     [ApiProblem(404, "No orchestration has this id.")]
-    [ApiProblem(409, "The instance is not pending, running or suspended.", Schema = ApiDocuments.InstanceConflictProblem)]
+    [ApiActionConflict("terminate")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> TerminateInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/terminate")] HttpRequest request, string instanceId,
@@ -104,7 +107,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
     [ApiReason(typeof(ReasonRequest))]
     [ApiAnswer(202, "Suspension requested.", Body = typeof(InstanceActionAccepted), Location = true)]
     [ApiProblem(404, "No orchestration has this id.")]
-    [ApiProblem(409, "The instance is not pending or running.", Schema = ApiDocuments.InstanceConflictProblem)]
+    [ApiActionConflict("suspend")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> SuspendInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/suspend")] HttpRequest request, string instanceId,
@@ -119,7 +122,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
     [ApiReason(typeof(ReasonRequest))]
     [ApiAnswer(202, "Resumption requested.", Body = typeof(InstanceActionAccepted), Location = true)]
     [ApiProblem(404, "No orchestration has this id.")]
-    [ApiProblem(409, "The instance is not suspended.", Schema = ApiDocuments.InstanceConflictProblem)]
+    [ApiActionConflict("resume")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ResumeInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/resume")] HttpRequest request, string instanceId,
@@ -134,7 +137,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         + "(feeds, ledger, data sets) stay.")]
     [ApiAnswer(200, "Purged.", Body = typeof(InstancePurged))]
     [ApiProblem(404, "No orchestration has this id.")]
-    [ApiProblem(409, "The instance has not finished.", Schema = ApiDocuments.InstanceConflictProblem)]
+    [ApiActionConflict("purge")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> PurgeInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "ops/instances/{instanceId}")] HttpRequest request, string instanceId,
@@ -158,7 +161,8 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
     [ApiProblem(400, "A time that is not RFC 3339, a bad `max` or `dryRun`; `parameter` names it.")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ReplayFailed(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/replay-failed")] HttpRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/replay-failed")] HttpRequest request,
+            [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
         OpsCall.RunAsync(request, actor => instances.ReplayFailedAsync(client, request.Query, actor, cancellationToken));
 
     [Function(nameof(Reconsolidate))]
@@ -171,7 +175,8 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         + "from the same feeds, whose diff says `methodologyChanged: true`; earlier versions stay "
         + "readable; a period already current gets none. Each period's start is in the audit log. "
         + "Safe to call again.")]
-    [ApiAnswer(202, "The runs started, one per stored period; `Location` lists the consolidation instances.", Body = typeof(ReconsolidationReport), Location = true)]
+    [ApiAnswer(202, "The runs started, one per stored period; `Location` lists the consolidation instances.", Body = typeof(ReconsolidationReport),
+        Location = true)]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> Reconsolidate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/reconsolidate")] HttpRequest request,
@@ -264,8 +269,18 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/audit")] HttpRequest request, CancellationToken cancellationToken) =>
         OpsCall.RunAsync(request, _ => auditReader.ListAsync(request.Query, cancellationToken));
 
-    private Task<IActionResult> ActAsync(HttpRequest request, string instanceId, string action, DurableTaskClient client, CancellationToken cancellationToken) =>
+    private Task<IActionResult> ActAsync(HttpRequest request, string instanceId, string action, DurableTaskClient client,
+        CancellationToken cancellationToken) =>
         OpsInstances.TakesReason(action)
-            ? OpsCall.RunWithReasonAsync(request, (reason, actor) => instances.ActAsync(client, instanceId, action, reason, actor, cancellationToken), cancellationToken)
+            ? OpsCall.RunWithReasonAsync(request,
+                (reason, actor) => instances.ActAsync(client, instanceId, action, reason, actor, cancellationToken), cancellationToken)
             : OpsCall.RunAsync(request, actor => instances.ActAsync(client, instanceId, action, null, actor, cancellationToken));
+}
+
+/// <summary>The 409 of an instance action: its words from the action table, so the document cannot drift from it.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+internal sealed class ApiActionConflictAttribute : ApiProblemAttribute
+{
+    public ApiActionConflictAttribute(string action, string? orElse = null)
+        : base(StatusCodes.Status409Conflict, OpsInstances.ConflictDescription(action, orElse)) => Schema = ApiDocuments.InstanceConflictProblem;
 }

@@ -31,31 +31,44 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         public string Id => Instance.InstanceId;
     }
 
-    private sealed record InstanceAction(string Name, OrchestrationRuntimeStatus[] From, string Rule, bool TakesReason, Func<OpsInstances, Act, Task<OpsAnswer>> Run);
+    // Rule: "only a failed or terminated instance can be replayed"; Kind names a set of states in a word ("finished").
+    private sealed record InstanceAction(
+        string Name, OrchestrationRuntimeStatus[] From, string Done, bool TakesReason, Func<OpsInstances, Act, Task<OpsAnswer>> Run, string? Kind = null)
+    {
+        public string States => Words(From.Select(s => s.ToString().ToLowerInvariant()).ToList());
 
-    // In the order the detail lists what may be done; a route, an audit action and a state rule per row.
+        public string Allowed => Kind is null ? States : $"{Kind} ({States})";
+
+        public string Rule => $"only a {Allowed} instance can be {Done}";
+    }
+
+    // In the order the detail lists what may be done; a route, an audit action and the states it is allowed in per row.
     private static readonly IReadOnlyList<InstanceAction> Table =
     [
-        new("replay", [Failed, Terminated], "only a failed or terminated instance can be replayed", false, (s, a) => s.ReplayAsync(a)),
-        new("rewind", [Failed], "only a failed instance can be rewound", true, (s, a) => s.RewindAsync(a)),
-        new("suspend", [Running, Pending], "only a pending or running instance can be suspended", true, async (_, a) =>
+        new("replay", [Failed, Terminated], "replayed", false, (s, a) => s.ReplayAsync(a)),
+        new("rewind", [Failed], "rewound", true, (s, a) => s.RewindAsync(a)),
+        new("suspend", [Pending, Running], "suspended", true, async (_, a) =>
         {
             await a.Client.SuspendInstanceAsync(a.Id, a.Reason, a.CancellationToken).ConfigureAwait(false);
             return Accepted(a.Id, "suspend", "Suspension requested; the instance stops at its next step until resumed.");
         }),
-        new("resume", [Suspended], "only a suspended instance can be resumed", true, async (_, a) =>
+        new("resume", [Suspended], "resumed", true, async (_, a) =>
         {
             await a.Client.ResumeInstanceAsync(a.Id, a.Reason, a.CancellationToken).ConfigureAwait(false);
             return Accepted(a.Id, "resume", "Resumption requested; the instance carries on where it stopped.");
         }),
-        new("terminate", [Running, Pending, Suspended], "only a pending, running or suspended instance can be terminated", true, async (_, a) =>
+        new("terminate", [Pending, Running, Suspended], "terminated", true, async (_, a) =>
         {
-            await a.Client.TerminateInstanceAsync(a.Id, new TerminateInstanceOptions { Output = a.Reason ?? "Terminated by ops." }, a.CancellationToken).ConfigureAwait(false);
+            var options = new TerminateInstanceOptions { Output = a.Reason ?? "Terminated by ops." };
+            await a.Client.TerminateInstanceAsync(a.Id, options, a.CancellationToken).ConfigureAwait(false);
             return Accepted(a.Id, "terminate", "Termination requested; the instance ends Terminated.");
         }),
         // The task hub's state and history only: the hub's own records (feeds, ledger, data sets) stay.
-        new("purge", [Completed, Failed, Terminated], "only a finished (completed, failed or terminated) instance can be purged", false, async (_, a) =>
-            OpsAnswer.Ok(new InstancePurged(a.Id, (await a.Client.PurgeInstanceAsync(a.Id, cancellation: a.CancellationToken).ConfigureAwait(false)).PurgedInstanceCount))),
+        new("purge", [Completed, Failed, Terminated], "purged", false, async (_, a) =>
+        {
+            var purged = await a.Client.PurgeInstanceAsync(a.Id, cancellation: a.CancellationToken).ConfigureAwait(false);
+            return OpsAnswer.Ok(new InstancePurged(a.Id, purged.PurgedInstanceCount));
+        }, Kind: "finished"),
     ];
 
     internal static string StatusUrl(string instanceId) => $"/api/ops/instances/{Uri.EscapeDataString(instanceId)}";
@@ -65,7 +78,16 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
 
     public static bool TakesReason(string action) => Table.Single(a => a.Name == action).TakesReason;
 
-    public async Task<OpsAnswer> ActAsync(DurableTaskClient client, string instanceId, string action, string? reason, OpsActor actor, CancellationToken cancellationToken)
+    /// <summary>The documented 409 of an action: the states it is allowed in, from the table, and why else it may be refused.</summary>
+    public static string ConflictDescription(string action, string? orElse = null) =>
+        $"The instance is not {Table.Single(a => a.Name == action).Allowed}{(orElse is null ? "" : ", " + orElse)}.";
+
+    // "a", "a or b", "a, b or c".
+    private static string Words(IReadOnlyList<string> words) =>
+        words.Count == 1 ? words[0] : string.Join(", ", words.Take(words.Count - 1)) + " or " + words[^1];
+
+    public async Task<OpsAnswer> ActAsync(DurableTaskClient client, string instanceId, string action, string? reason, OpsActor actor,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var row = Table.Single(a => a.Name == action);
@@ -73,7 +95,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         var refusal = instance is null ? Unknown(instanceId)
             : !row.From.Contains(instance.RuntimeStatus) ? WrongState(instanceId, instance.RuntimeStatus, action, row.Rule)
             : null;
-        return await audit.AuditedAsync(actor, action, instanceId, reason, refusal, () => row.Run(this, new Act(client, instance!, reason, actor, cancellationToken)), cancellationToken)
+        return await audit.AuditedAsync(actor, action, instanceId, reason, refusal,
+            () => row.Run(this, new Act(client, instance!, reason, actor, cancellationToken)), cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -86,32 +109,25 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         {
             if (!Enum.TryParse<OrchestrationRuntimeStatus>(text, ignoreCase: true, out var status) || !Enum.IsDefined(status))
             {
-                return OpsAnswer.BadParameter("status", "Invalid status", $"'{text}' is not a status; use {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}.");
+                return OpsAnswer.BadParameter("status", "Invalid status",
+                    $"'{text}' is not a status; use {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}.");
             }
 
             statuses.Add(status);
         }
 
-        if (!OpsCall.TryParseTime(query.First("from"), out var from))
+        var read = new OpsQuery(query);
+        var (from, to) = (read.Time("from"), read.Time("to"));
+        var pageSize = read.Count("pageSize", DefaultPageSize, MaxPageSize, "Invalid page size", "page size");
+        if (read.Bad is { } bad)
         {
-            return OpsCall.BadTime("from", query.First("from"));
-        }
-
-        if (!OpsCall.TryParseTime(query.First("to"), out var to))
-        {
-            return OpsCall.BadTime("to", query.First("to"));
-        }
-
-        var pageSize = DefaultPageSize;
-        if (!OpsCall.TryParseCount(query.First("pageSize"), MaxPageSize, ref pageSize))
-        {
-            return OpsAnswer.BadParameter("pageSize", "Invalid page size", $"'{query.First("pageSize")}' is not a page size; use 1 to {MaxPageSize.ToString(CultureInfo.InvariantCulture)}.");
+            return bad;
         }
 
         InstanceCursor? after = null;
         if (query.First("continuationToken") is { Length: > 0 } token && !InstanceCursor.TryParse(token, out after))
         {
-            return OpsAnswer.BadParameter("continuationToken", "Invalid continuation token", "Pass back the continuationToken of the previous page as it was given.");
+            return OpsCall.BadToken();
         }
 
         var names = OpsCall.Split(query.Joined("name")).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -147,9 +163,11 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         var links = new List<FeedLink>();
         foreach (var key in InstanceReading.Feeds(instanceId, instance.SerializedInput, instance.SerializedOutput))
         {
-            var status = key.ContentHash is null ? null : await feeds.GetStatusByContentHashAsync(key.Source, key.ContentHash, cancellationToken).ConfigureAwait(false);
+            var status = key.ContentHash is null ? null : await feeds.GetStatusByContentHashAsync(key.Source, key.ContentHash,
+                cancellationToken).ConfigureAwait(false);
             var feedId = status?.FeedId is { Length: > 0 } id ? id : null;
-            links.Add(new FeedLink(key.Source, key.Period, key.ContentHash, feedId, status?.State.ToString() ?? "NotReceived", feedId is null ? null : FeedId.StatusUrl(key.Source, feedId)));
+            links.Add(new FeedLink(key.Source, key.Period, key.ContentHash, feedId, status?.State.ToString() ?? "NotReceived",
+                feedId is null ? null : FeedId.StatusUrl(key.Source, feedId)));
         }
 
         var (input, inputCut) = InstanceReading.Summary(instance.SerializedInput);
@@ -172,16 +190,12 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(query);
-        var since = query.First("since");
-        if (!OpsCall.TryParseTime(since, out var from))
+        var read = new OpsQuery(query);
+        var from = read.Time("since");
+        var limit = read.Count("max", DefaultReplayMax, MaxReplayMax, "Invalid maximum", "maximum");
+        if (read.Bad is { } bad)
         {
-            return OpsCall.BadTime("since", since);
-        }
-
-        var limit = DefaultReplayMax;
-        if (!OpsCall.TryParseCount(query.First("max"), MaxReplayMax, ref limit))
-        {
-            return OpsAnswer.BadParameter("max", "Invalid maximum", $"'{query.First("max")}' is not a maximum; use 1 to {MaxReplayMax.ToString(CultureInfo.InvariantCulture)}.");
+            return bad;
         }
 
         var dry = false;
@@ -208,7 +222,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         {
             var listed = taken.Select(i => new ReplayOutcome(i.InstanceId, i.Name, i.LastUpdatedAt, "would-replay", null)).ToList();
             await audit.RecordAsync(actor, "replay-failed", "dry-run", "done", StatusCodes.Status200OK,
-                string.Create(CultureInfo.InvariantCulture, $"{listed.Count} of {failed.Count} would be replayed: {string.Join(", ", listed.Select(l => l.InstanceId))}"),
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{listed.Count} of {failed.Count} would be replayed: {string.Join(", ", listed.Select(l => l.InstanceId))}"),
                 cancellationToken).ConfigureAwait(false);
             return OpsAnswer.Ok(new ReplayFailedReport(failed.Count, 0, 0, 0, listed, notTaken, DryRun: true));
         }
@@ -225,7 +240,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
                 outcome = instance is null
                     ? new ReplayOutcome(candidate.InstanceId, candidate.Name, candidate.LastUpdatedAt, "error", "The instance was purged meanwhile.")
                     : instance.RuntimeStatus != Failed || instance.LastUpdatedAt != candidate.LastUpdatedAt
-                        ? new ReplayOutcome(candidate.InstanceId, candidate.Name, candidate.LastUpdatedAt, "already-replayed", $"The instance is {instance.RuntimeStatus} now; it changed since it was listed.")
+                        ? new ReplayOutcome(candidate.InstanceId, candidate.Name, candidate.LastUpdatedAt, "already-replayed",
+                            $"The instance is {instance.RuntimeStatus} now; it changed since it was listed.")
                         : await ReplayOneAsync(client, instance, actor, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RpcException or Azure.RequestFailedException or InvalidOperationException)
@@ -241,7 +257,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
                 "error" => ("error", StatusCodes.Status500InternalServerError),
                 _ => ("skipped", StatusCodes.Status409Conflict),
             };
-            await audit.RecordAsync(actor, "replay-failed", candidate.InstanceId, auditOutcome, status, outcome.Detail, cancellationToken).ConfigureAwait(false);
+            await audit.RecordAsync(actor, "replay-failed", candidate.InstanceId, auditOutcome, status, outcome.Detail,
+                cancellationToken).ConfigureAwait(false);
         }
 
         var replayed = results.Count(r => r.Outcome == "replayed");
@@ -255,10 +272,12 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         var outcome = await ReplayOneAsync(a.Client, a.Instance, a.Actor, a.CancellationToken).ConfigureAwait(false);
         return outcome.Outcome == "replayed"
             ? Accepted(a.Id, "replay", outcome.Detail!)
-            : OpsAnswer.Problem(StatusCodes.Status409Conflict, "Not replayed", outcome.Detail!, new Dictionary<string, object?> { ["instanceId"] = a.Id, ["outcome"] = outcome.Outcome });
+            : OpsAnswer.Problem(new InstanceConflictProblem(StatusCodes.Status409Conflict, "Not replayed", a.Id) { Detail = outcome.Detail!,
+                Outcome = outcome.Outcome });
     }
 
-    private async Task<ReplayOutcome> ReplayOneAsync(DurableTaskClient client, OrchestrationMetadata instance, OpsActor actor, CancellationToken cancellationToken)
+    private async Task<ReplayOutcome> ReplayOneAsync(DurableTaskClient client, OrchestrationMetadata instance, OpsActor actor,
+        CancellationToken cancellationToken)
     {
         ReplayOutcome Outcome(string outcome, string detail) => new(instance.InstanceId, instance.Name, instance.LastUpdatedAt, outcome, detail);
         if (instance.SerializedInput is not { Length: > 0 } serializedInput)
@@ -268,7 +287,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
 
         // The original input, byte for byte: the serialised JSON goes back to the data converter as a JSON element.
         using var input = JsonDocument.Parse(serializedInput);
-        return await replays.RunAgainAsync(client, instance, input.RootElement.Clone(), $"replay by {actor.Display}", cancellationToken).ConfigureAwait(false) switch
+        return await replays.RunAgainAsync(client, instance, input.RootElement.Clone(), $"replay by {actor.Display}",
+            cancellationToken).ConfigureAwait(false) switch
         {
             null => Outcome("already-replayed", AlreadyHandledDetail(instance.LastUpdatedAt)),
             Durable.StartOutcome.Started => Outcome("replayed", $"{instance.Name} started again from its original input under the same id."),
@@ -288,7 +308,10 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         }, a.CancellationToken).ConfigureAwait(false);
         return claimed
             ? answer
-            : OpsAnswer.Problem(StatusCodes.Status409Conflict, "Failure already handled", AlreadyHandledDetail(a.Instance.LastUpdatedAt), new Dictionary<string, object?> { ["instanceId"] = a.Id });
+            : OpsAnswer.Problem(new InstanceConflictProblem(StatusCodes.Status409Conflict, "Failure already handled", a.Id)
+            {
+                Detail = AlreadyHandledDetail(a.Instance.LastUpdatedAt),
+            });
     }
 
     private static async Task<OpsAnswer> TryRewindAsync(DurableTaskClient client, string instanceId, string? reason, CancellationToken cancellationToken)
@@ -296,22 +319,29 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         try
         {
             await client.RewindInstanceAsync(instanceId, reason ?? "Rewound by ops.", cancellationToken).ConfigureAwait(false);
-            return Accepted(instanceId, "rewind", "Rewind requested: the failed step runs again, and the instance carries on from there with every earlier result kept.");
+            return Accepted(instanceId, "rewind",
+                "Rewind requested: the failed step runs again, and the instance carries on from there with every earlier result kept.");
         }
         catch (Exception ex) when (ex is NotImplementedException or NotSupportedException || ex is RpcException { StatusCode: StatusCode.Unimplemented })
         {
-            return OpsAnswer.Problem(StatusCodes.Status501NotImplemented, "Rewind not supported",
-                $"This hub's Durable engine does not support rewinding an instance ({ex.Message}). Replay it instead (POST /api/ops/instances/{{instanceId}}/replay): that runs it again from its original input.",
-                new Dictionary<string, object?> { ["instanceId"] = instanceId });
+            return OpsAnswer.Problem(new InstanceConflictProblem(StatusCodes.Status501NotImplemented, "Rewind not supported", instanceId)
+            {
+                Detail = $"This hub's Durable engine does not support rewinding an instance ({ex.Message}). "
+                    + "Replay it instead (POST /api/ops/instances/{instanceId}/replay): that runs it again from its original input.",
+            });
         }
         catch (Exception ex) when (ex is InvalidOperationException || ex is RpcException { StatusCode: StatusCode.FailedPrecondition })
         {
-            return OpsAnswer.Problem(StatusCodes.Status409Conflict, "Not rewound", $"The engine refused to rewind the instance: {ex.Message}", new Dictionary<string, object?> { ["instanceId"] = instanceId });
+            return OpsAnswer.Problem(new InstanceConflictProblem(StatusCodes.Status409Conflict, "Not rewound", instanceId)
+            {
+                Detail = $"The engine refused to rewind the instance: {ex.Message}",
+            });
         }
     }
 
     private static async IAsyncEnumerable<InstanceView> ReadAsync(
-        DurableTaskClient client, OrchestrationQuery query, HashSet<string> names, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        DurableTaskClient client, OrchestrationQuery query, HashSet<string> names,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var i in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
@@ -339,9 +369,12 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         OpsAnswer.Problem(StatusCodes.Status404NotFound, "Unknown instance", $"No orchestration has the id '{instanceId}'.");
 
     private static OpsAnswer WrongState(string instanceId, OrchestrationRuntimeStatus status, string action, string rule) =>
-        OpsAnswer.Problem(StatusCodes.Status409Conflict, $"Cannot {action} a {status} instance", $"The instance is {status}; {rule}.",
-            new Dictionary<string, object?> { ["instanceId"] = instanceId, ["runtimeStatus"] = status.ToString(), ["actions"] = ActionsIn(status) });
+        OpsAnswer.Problem(new InstanceConflictProblem(StatusCodes.Status409Conflict, $"Cannot {action} a {status} instance", instanceId)
+        {
+            Detail = $"The instance is {status}; {rule}.", RuntimeStatus = status.ToString(), Actions = ActionsIn(status),
+        });
 
     private static string AlreadyHandledDetail(DateTimeOffset failedAt) =>
-        string.Create(CultureInfo.InvariantCulture, $"The failure of {failedAt:O} was replayed or rewound already (or is being so right now); look at the instance again.");
+        string.Create(CultureInfo.InvariantCulture,
+            $"The failure of {failedAt:O} was replayed or rewound already (or is being so right now); look at the instance again.");
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using IntegrationHub.Core.Feeds;
@@ -8,30 +9,49 @@ using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Functions.Ops;
 
-/// <summary>One period and source: how many feeds reached each stage, and how many went missing on the way.</summary>
-/// <param name="Landed">Bodies in the landing container: every received body is landed first.</param>
-/// <param name="InFlight">Feeds younger than the grace period short of their last stage: not counted as lost.</param>
+[Description("One period and source: how many feeds reached each stage, and how many went missing on the way.")]
 public sealed record ReconciliationRow(
-    string Period, string Source, int Landed, int Validated, int Quarantined, int InLedger, int Consolidated, int Published, int InFlight, int Lost);
+    [property: Description("The feed's period, or `unknown` for unreadable bodies.")] string Period,
+    string Source,
+    [property: Description("Bodies stored in landing (every received body is landed first).")] int Landed,
+    [property: Description("Landed bodies judged valid.")] int Validated,
+    [property: Description("Landed bodies quarantined, with their report.")] int Quarantined,
+    [property: Description("Valid feeds recorded in their year's ledger.")] int InLedger,
+    [property: Description("Feeds in a stored data-set version that lists them.")] int Consolidated,
+    [property: Description("Consolidated feeds whose data-set version (or a later one) was announced.")] int Published,
+    [property: Description("Feeds younger than the grace period still on their way: not lost.")] int InFlight,
+    [property: Description("Feeds older than the grace period that stopped short: each is listed under `lost`.")] int Lost);
 
-/// <summary>A feed that is in one state but missing from the next.</summary>
-/// <param name="Stage">Where it stopped: <c>verdict</c>, <c>quarantine-report</c>, <c>ledger</c>, <c>normalised</c>, <c>consolidation</c>, <c>dataset</c>, <c>announcement</c>.</param>
-public sealed record ReconciliationGap(string FeedId, string Source, string? Period, string State,
-    [property: AllowedValues("verdict", "quarantine-report", "ledger", "normalised", "consolidation", "dataset", "announcement")] string Stage, string Detail);
+[Description("A feed that is in one state but missing from the next.")]
+public sealed record ReconciliationGap(
+    [property: Description("Empty for bodies without a verdict.")] string FeedId,
+    string Source,
+    string? Period,
+    [property: Description("The state the feed is recorded in.")] string State,
+    [property: AllowedValues("verdict", "quarantine-report", "ledger", "normalised", "consolidation", "dataset", "announcement")]
+    [property: Description("The stage it did not reach.")]
+    string Stage,
+    string Detail);
 
-/// <summary>Something recorded twice that must exist once.</summary>
-/// <param name="Kind"><c>ledger-entry</c> (a feed recorded twice) or <c>dataset-version</c> (two versions of a period built from the same feeds).</param>
+[Description("Something recorded twice that must exist once: a feed in a ledger, or two versions of a period built from the same feeds.")]
 public sealed record ReconciliationDuplicate(
-    [property: AllowedValues("ledger-entry", "dataset-version")] string Kind, string Subject, IReadOnlyList<string> Occurrences);
+    [property: AllowedValues("ledger-entry", "dataset-version")] string Kind,
+    [property: Description("The feed id, or the data-set period.")] string Subject,
+    IReadOnlyList<string> Occurrences);
 
-public sealed record ReconciliationTotals(int Landed, int Validated, int Quarantined, int InLedger, int Consolidated, int Published, int InFlight, int Lost, int Duplicates);
+public sealed record ReconciliationTotals(
+    int Landed, int Validated, int Quarantined, int InLedger, int Consolidated, int Published, int InFlight, int Lost,
+    [property: Description("Entries under `duplicates`.")] int Duplicates);
 
-/// <summary>How far a reconciliation is: <paramref name="Checked"/> of <paramref name="Total"/> landed feeds looked at.</summary>
-/// <param name="Phase"><c>counting</c> (the landed feeds), <c>reading records</c> (ledgers, quarantine, data sets), <c>checking feeds</c>, <c>done</c>.</param>
 public sealed record ReconciliationProgress(
-    [property: AllowedValues("counting", "reading records", "checking feeds", "done")] string Phase, int Checked, int Total, DateTimeOffset UpdatedAt);
+    [property: AllowedValues("counting", "reading records", "checking feeds", "done")] string Phase,
+    [property: Description("Landed feeds looked at so far.")] int Checked,
+    [property: Description("Landed feeds to look at (of the source asked for, or all).")] int Total,
+    DateTimeOffset UpdatedAt);
 
 [ApiSchema("Reconciliation")]
+[Description("Per feed period and source, how many feeds reached each stage; every feed that is in one state but missing from the next; "
+    + "everything stored twice.")]
 public sealed record ReconciliationReport(
     DateTimeOffset GeneratedAt, int GraceSeconds, ReconciliationTotals Totals, IReadOnlyList<ReconciliationRow> Rows,
     IReadOnlyList<ReconciliationGap> Lost, IReadOnlyList<ReconciliationDuplicate> Duplicates);
@@ -63,7 +83,8 @@ public sealed partial class Reconciliation(
         }
 
         var duplicates = ledgerEntries.GroupBy(e => e.FeedId, StringComparer.Ordinal).Where(g => g.Count() > 1)
-            .Select(g => new ReconciliationDuplicate("ledger-entry", g.Key, [.. g.Select(e => string.Create(CultureInfo.InvariantCulture, $"generation {e.Generation}"))]))
+            .Select(g => new ReconciliationDuplicate("ledger-entry", g.Key,
+                [.. g.Select(e => string.Create(CultureInfo.InvariantCulture, $"generation {e.Generation}"))]))
             .ToList();
         var inLedger = ledgerEntries.GroupBy(e => e.FeedId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var quarantineReports = new HashSet<string>(StringComparer.Ordinal);
@@ -118,7 +139,8 @@ public sealed partial class Reconciliation(
         var ordered = rows.OrderBy(r => r.Key.Period, StringComparer.Ordinal).ThenBy(r => r.Key.Source, StringComparer.Ordinal)
             .Select(r => r.Value.ToRow(r.Key.Period, r.Key.Source)).ToList();
         var totals = new ReconciliationTotals(
-            ordered.Sum(r => r.Landed), ordered.Sum(r => r.Validated), ordered.Sum(r => r.Quarantined), ordered.Sum(r => r.InLedger), ordered.Sum(r => r.Consolidated),
+            ordered.Sum(r => r.Landed), ordered.Sum(r => r.Validated), ordered.Sum(r => r.Quarantined), ordered.Sum(r => r.InLedger),
+                ordered.Sum(r => r.Consolidated),
             ordered.Sum(r => r.Published), ordered.Sum(r => r.InFlight), ordered.Sum(r => r.Lost), duplicates.Count);
         LogReconciled(logger, totals.Landed, totals.Lost, totals.Duplicates, totals.InFlight);
         await progress(new ReconciliationProgress("done", checkedFeeds, total, clock.GetUtcNow())).ConfigureAwait(false);
@@ -134,7 +156,8 @@ public sealed partial class Reconciliation(
         switch (feed.State)
         {
             case FeedState.Received:
-                return Gap("verdict", $"Landed as {HubContainers.Landing}/{FeedStore.LandingPath(feed.Source, feed.ContentHash)} but never validated or quarantined.");
+                return Gap("verdict",
+                    $"Landed as {HubContainers.Landing}/{FeedStore.LandingPath(feed.Source, feed.ContentHash)} but never validated or quarantined.");
             case FeedState.Quarantined:
                 counts.Quarantined++;
                 return quarantineReports.Contains(feed.FeedId)
@@ -201,7 +224,8 @@ public sealed partial class Reconciliation(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation: {Feed} stopped before {Stage}: {Detail}")]
     private static partial void LogGap(ILogger logger, string feed, string stage, string detail);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation: {Landed} landed feed(s), {Lost} lost, {Duplicates} duplicate(s), {InFlight} in flight")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Reconciliation: {Landed} landed feed(s), {Lost} lost, {Duplicates} duplicate(s), {InFlight} in flight")]
     private static partial void LogReconciled(ILogger logger, int landed, int lost, int duplicates, int inFlight);
 
     private sealed class RowCounts

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -22,23 +23,28 @@ namespace IntegrationHub.Functions.Ops;
 /// <summary>What a background reconciliation checks: the same choices as <c>GET /api/ops/reconcile</c>.</summary>
 public sealed record ReconcileRequest(string RunId, int GraceSeconds, string? Source, string? Period);
 
-/// <summary><c>POST /api/ops/reconciliations</c>: the run started; follow <paramref name="Status"/>.</summary>
-public sealed record ReconciliationStarted(string RunId, string InstanceId, string Status);
+[Description("A reconciliation started in the background.")]
+public sealed record ReconciliationStarted(
+    string RunId,
+    [property: Description("Its orchestration: `reconcile:{runId}`.")] string InstanceId,
+    [property: Description("Where to follow it: `/api/ops/reconciliations/{runId}`.")] string Status);
 
-/// <summary>
-/// <c>GET /api/ops/reconciliations/{runId}</c>: the run's state, how far it is, and once completed its report.
-/// </summary>
+[Description("A background reconciliation: its state, how far it is and, once completed, its report.")]
 public sealed record ReconciliationRun(
     string RunId,
     string InstanceId,
     [property: AllowedValues("Pending", "Running", "Completed", "Failed", "Terminated", "Suspended")] string Status,
-    ReconciliationProgress? Progress, ReconciliationReport? Report, string? Failure, string StatusUrl);
+    [property: Description("Null until the run has begun.")] ReconciliationProgress? Progress,
+    ReconciliationReport? Report,
+    [property: Description("Why a failed run failed.")] string? Failure,
+    string StatusUrl);
 
 /// <summary>
 /// Reconciliation in the background: an orchestration of one activity, so a lost worker's run is retried by the
 /// engine; its progress in <c>ledger/reconciliations/{runId}.json</c> lets any app instance answer how far it is.
 /// </summary>
-public sealed partial class ReconciliationRuns(Reconciliation reconciliation, OrchestrationStarter starter, BlobServiceClient blobs, AuditLog audit, TimeProvider clock)
+public sealed partial class ReconciliationRuns(Reconciliation reconciliation, OrchestrationStarter starter, BlobServiceClient blobs, AuditLog audit,
+    TimeProvider clock)
 {
     public const string InstancePrefix = "reconcile:";
     private const string Action = "reconcile";
@@ -57,11 +63,14 @@ public sealed partial class ReconciliationRuns(Reconciliation reconciliation, Or
 
         var (source, period) = (query.First("source"), query.First("period"));
         // Time first, so run ids sort by when they started; the random part keeps two at the same second apart.
-        var runId = clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        var request = new ReconcileRequest(runId, (int)grace.TotalSeconds, source is { Length: > 0 } ? source : null, period is { Length: > 0 } ? period : null);
+        var runId = clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'",
+            CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        var request = new ReconcileRequest(runId, (int)grace.TotalSeconds, source is { Length: > 0 } ? source : null,
+            period is { Length: > 0 } ? period : null);
         await audit.RecordAsync(actor, Action, InstancePrefix + runId, "started", StatusCodes.Status202Accepted,
             $"graceSeconds={request.GraceSeconds} source={request.Source ?? "*"} period={request.Period ?? "*"}", cancellationToken).ConfigureAwait(false);
-        await starter.StartAsync(client, nameof(ReconcileStore), InstancePrefix + runId, request, restartFinished: false, cancellationToken).ConfigureAwait(false);
+        await starter.StartAsync(client, nameof(ReconcileStore), InstancePrefix + runId, request, restartFinished: false,
+            cancellationToken).ConfigureAwait(false);
         var status = StatusUrl(runId);
         return OpsAnswer.Accepted(new ReconciliationStarted(runId, InstancePrefix + runId, status), status);
     }
@@ -78,7 +87,8 @@ public sealed partial class ReconciliationRuns(Reconciliation reconciliation, Or
         }
 
         var report = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<ReconciliationReport>() : null;
-        var failure = instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? instance.FailureDetails?.ErrorMessage ?? "The reconciliation failed." : null;
+        var failure = instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? instance.FailureDetails?.ErrorMessage
+            ?? "The reconciliation failed." : null;
         var progress = await ReadProgressAsync(runId, cancellationToken).ConfigureAwait(false);
         return OpsAnswer.Ok(new ReconciliationRun(runId, instance.InstanceId, instance.RuntimeStatus.ToString(), progress, report, failure, StatusUrl(runId)));
     }
@@ -101,7 +111,8 @@ public sealed partial class ReconciliationRuns(Reconciliation reconciliation, Or
                 new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, cancellationToken).ConfigureAwait(false);
         }
 
-        return await reconciliation.RunAsync(TimeSpan.FromSeconds(request.GraceSeconds), request.Source, request.Period, cancellationToken, Keep).ConfigureAwait(false);
+        return await reconciliation.RunAsync(TimeSpan.FromSeconds(request.GraceSeconds), request.Source, request.Period, cancellationToken,
+            Keep).ConfigureAwait(false);
     }
 
     private async Task<ReconciliationProgress?> ReadProgressAsync(string runId, CancellationToken cancellationToken)

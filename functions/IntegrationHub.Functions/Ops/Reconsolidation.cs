@@ -64,6 +64,7 @@ public sealed class Reconsolidation(DatasetStore datasets, ConsolidationDemands 
             periods.Count(p => p.Outcome == "error"),
             periods.Count(p => p.MethodologyVersion is not null && p.MethodologyVersion != DatasetMethodology.CurrentVersion),
             periods);
-        return OpsAnswer.Accepted(report, "/api/ops/instances?name=" + nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod) + "&prefix=" + InstanceIds.ConsolidationPrefix);
+        return OpsAnswer.Accepted(report,
+            "/api/ops/instances?name=" + nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod) + "&prefix=" + InstanceIds.ConsolidationPrefix);
     }
 }

@@ -20,7 +20,8 @@ public sealed class ReplayRecords(BlobServiceClient blobs, EarlierRuns earlierRu
     private const string Replayed = "replayed";
 
     /// <summary>Keeps the failed run, then starts it again; null when another caller handled this failure.</summary>
-    public async Task<StartOutcome?> RunAgainAsync(DurableTaskClient client, OrchestrationMetadata instance, object input, string replacedBy, CancellationToken cancellationToken)
+    public async Task<StartOutcome?> RunAgainAsync(DurableTaskClient client, OrchestrationMetadata instance, object input, string replacedBy,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         StartOutcome? started = null;
@@ -28,7 +29,8 @@ public sealed class ReplayRecords(BlobServiceClient blobs, EarlierRuns earlierRu
         {
             // The engine forgets the run it restarts: the hub keeps it, for the detail's earlier runs.
             await earlierRuns.KeepAsync(client, instance, replacedBy, cancellationToken).ConfigureAwait(false);
-            started = await starter.StartAsync(client, instance.Name, instance.InstanceId, input, restartFinished: true, cancellationToken).ConfigureAwait(false);
+            started = await starter.StartAsync(client, instance.Name, instance.InstanceId, input, restartFinished: true,
+                cancellationToken).ConfigureAwait(false);
             return started == StartOutcome.Started;
         }, cancellationToken).ConfigureAwait(false);
         return claimed ? started : null;
@@ -73,7 +75,8 @@ public sealed class ReplayRecords(BlobServiceClient blobs, EarlierRuns earlierRu
         var now = clock.GetUtcNow();
         try
         {
-            await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new() { IfNoneMatch = ETag.All }, Metadata = Metadata(Claimed, now) }, cancellationToken)
+            await blob.UploadAsync(BinaryData.Empty,
+                new BlobUploadOptions { Conditions = new() { IfNoneMatch = ETag.All }, Metadata = Metadata(Claimed, now) }, cancellationToken)
                 .ConfigureAwait(false);
             return true;
         }
@@ -91,7 +94,8 @@ public sealed class ReplayRecords(BlobServiceClient blobs, EarlierRuns earlierRu
                 return false;
             }
 
-            await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new() { IfMatch = properties.ETag }, Metadata = Metadata(Claimed, now) }, cancellationToken)
+            await blob.UploadAsync(BinaryData.Empty,
+                new BlobUploadOptions { Conditions = new() { IfMatch = properties.ETag }, Metadata = Metadata(Claimed, now) }, cancellationToken)
                 .ConfigureAwait(false);
             return true;
         }

@@ -141,7 +141,8 @@ public sealed partial class TaskHubHistory(ILogger<TaskHubHistory> logger)
 
     // The wire format has no null: an empty type or message is none.
     private static RecordedFailure? Failure(FailureDetails? details) =>
-        details is null ? null : new RecordedFailure(NullIfEmpty(details.ErrorType), NullIfEmpty(details.ErrorMessage), NullIfEmpty(details.StackTrace), Failure(details.InnerFailure));
+        details is null ? null : new RecordedFailure(NullIfEmpty(details.ErrorType), NullIfEmpty(details.ErrorMessage),
+            NullIfEmpty(details.StackTrace), Failure(details.InnerFailure));
 
     // An engine that keeps no failure details still keeps a failed task's reason and details.
     private static RecordedFailure? Failure(string? reason, string? details) =>

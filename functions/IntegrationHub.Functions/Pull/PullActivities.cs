@@ -77,7 +77,8 @@ public sealed partial class PullActivities(
                 var target = response.Headers.Location is { } location ? new Uri(url, location).GetLeftPart(UriPartial.Authority) : "nowhere";
                 LogRedirectRefused(logger, request.Source, request.Period, (int)response.StatusCode, target);
                 throw new PullRefusedException(string.Create(CultureInfo.InvariantCulture,
-                    $"{request.Source} answered {(int)response.StatusCode} redirecting to {target} for {request.Period}; pulls follow no redirects. Set Pull__{PullUrl.SettingName(request.Source)}__BaseUrl to where the API is."));
+                    $"{request.Source} answered {(int)response.StatusCode} redirecting to {target} for {request.Period}; pulls follow no "
+                        + $"redirects. Set Pull__{PullUrl.SettingName(request.Source)}__BaseUrl to where the API is."));
             }
 
             if (!response.IsSuccessStatusCode)
@@ -85,7 +86,8 @@ public sealed partial class PullActivities(
                 LogFailed(logger, request.Source, request.Period, (int)response.StatusCode);
                 throw new HttpRequestException(
                     string.Create(CultureInfo.InvariantCulture,
-                        $"{request.Source} answered {(int)response.StatusCode} {response.ReasonPhrase} for {request.Period} ({url.GetLeftPart(UriPartial.Path)})."),
+                        $"{request.Source} answered {(int)response.StatusCode} {response.ReasonPhrase} for {request.Period} "
+                            + $"({url.GetLeftPart(UriPartial.Path)})."),
                     null, response.StatusCode);
             }
 

@@ -74,8 +74,10 @@ public sealed class PullFunctions(PullScheduler scheduler, AuditLog audit, TimeP
 
         if (!Period.TryParse(period, out var parsed) || !FeedSource.AcceptsPeriodKind(source, parsed.Kind))
         {
-            return (Problems.Create(StatusCodes.Status400BadRequest, "Invalid period",
-                $"'{period}' is not a period that {source} sends.", new Dictionary<string, object?> { ["parameter"] = "period" }), "invalid");
+            return (Problems.Create(new HubProblem(StatusCodes.Status400BadRequest, "Invalid period")
+            {
+                Detail = $"'{period}' is not a period that {source} sends.", Parameter = "period",
+            }), "invalid");
         }
 
         if (!scheduler.IsConfigured(source))

@@ -105,7 +105,8 @@ public sealed partial class LocalFileReceiptKey : IReceiptKey, IDisposable
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Receipts: no signing key at {Path}, so a new P-256 key was generated there (kid {Kid}). Receipts signed with an earlier key no longer verify against this hub's key set.")]
+        Message = "Receipts: no signing key at {Path}, so a new P-256 key was generated there (kid {Kid}). Receipts signed with an earlier "
+            + "key no longer verify against this hub's key set.")]
     private static partial void LogGenerated(ILogger logger, string path, string kid);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Receipts are signed with the local key {Path} (kid {Kid})")]

@@ -39,11 +39,6 @@ public sealed class ReceiptOptions
 /// </summary>
 internal sealed class ReceiptOptionsValidation(bool inAzure) : Microsoft.Extensions.Options.IValidateOptions<ReceiptOptions>
 {
-    public ReceiptOptionsValidation()
-        : this(AccessOptionsValidation.RunsInAzure)
-    {
-    }
-
     public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ReceiptOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

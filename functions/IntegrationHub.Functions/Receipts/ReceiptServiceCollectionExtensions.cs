@@ -16,7 +16,7 @@ public static class ReceiptServiceCollectionExtensions
     public static IServiceCollection AddReceipts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ReceiptOptions>().Bind(configuration.GetSection(ReceiptOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ReceiptOptions>, ReceiptOptionsValidation>();
+        services.AddSingleton<IValidateOptions<ReceiptOptions>>(_ => new ReceiptOptionsValidation(HubSettings.RunsInAzure(configuration)));
         services.AddSingleton<IReceiptKey>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ReceiptOptions>>().Value;

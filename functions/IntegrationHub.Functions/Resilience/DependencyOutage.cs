@@ -120,13 +120,12 @@ public sealed partial class DependencyOutage(string dependency, string detail)
             var seconds = (int)RetryAfter.TotalSeconds;
             context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             // The caller learns which part of the hub is away and when to come back; what was seen stays in the log.
-            return Problems.Create(
-                StatusCodes.Status503ServiceUnavailable,
-                "Temporarily unavailable",
-                string.Create(CultureInfo.InvariantCulture,
+            return Problems.Create(new HubProblem(StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable")
+            {
+                Detail = string.Create(CultureInfo.InvariantCulture,
                     $"A service the hub depends on is unavailable. Sending the same request again is safe; try again in {seconds} s."),
-                new Dictionary<string, object?> { ["dependency"] = outage.Dependency })
-                .ExecuteResultAsync(context);
+                Dependency = outage.Dependency,
+            }).ExecuteResultAsync(context);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Security.Cryptography;
 using System.Text.Json;
 using IntegrationHub.Core.Validation;
 using IntegrationHub.Functions.Http;
@@ -58,7 +57,7 @@ public sealed class SchemaDirectory
                     d.Version is null || newest[(d.Kind, d.Name)] == d.Path))
                 .ToList();
             var json = JsonSerializer.SerializeToUtf8Bytes(new SchemaList(entries), HubSerialization.Options);
-            return new SchemaAnswer.Found(json, $"\"{Convert.ToHexStringLower(SHA256.HashData(json))}\"");
+            return new SchemaAnswer.Found(json, HttpCaching.ETagOf(json));
         });
     }
 

@@ -1,4 +1,3 @@
-using IntegrationHub.Functions.Datasets;
 using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -28,7 +27,7 @@ public sealed class SchemaFunctions(SchemaDirectory directory)
     [ApiAnswer(200, "The schemas, by path (`Cache-Control: no-cache`).", Body = typeof(SchemaList))]
     [Access(AccessPolicy.Anonymous)]
     public IActionResult ListSchemas([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas")] HttpRequest request) =>
-        Send(request, directory.List(), DatasetResponses.JsonContentType);
+        Send(request, directory.List(), HttpCaching.JsonContentType);
 
     [Function(nameof(GetSchema))]
     [ApiOperation(
@@ -73,16 +72,10 @@ public sealed class SchemaFunctions(SchemaDirectory directory)
         ArgumentNullException.ThrowIfNull(request);
         if (answer is SchemaAnswer.NotFound missing)
         {
-            return Problems.Create(StatusCodes.Status404NotFound, "Unknown schema", missing.Detail,
-                new Dictionary<string, object?> { ["parameter"] = missing.Parameter });
+            return Problems.Create(new HubProblem(StatusCodes.Status404NotFound, "Unknown schema") { Detail = missing.Detail, Parameter = missing.Parameter });
         }
 
         var found = (SchemaAnswer.Found)answer;
-        var headers = request.HttpContext.Response.Headers;
-        headers.ETag = found.ETag;
-        headers.CacheControl = DatasetResponses.RevalidateCaching;
-        return DatasetResponses.Matches(request, found.ETag)
-            ? new StatusCodeResult(StatusCodes.Status304NotModified)
-            : new FileContentResult(found.Bytes, contentType);
+        return HttpCaching.Send(request, found.Bytes, contentType, found.ETag, HttpCaching.RevalidateCaching);
     }
 }

@@ -160,7 +160,8 @@ public sealed class DatasetStore(BlobServiceClient blobs)
     {
         try
         {
-            var content = (await Container.GetBlobClient(AnnouncedPath(period, version)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
+            var content = (await Container.GetBlobClient(AnnouncedPath(period,
+                version)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
             return content.ToObjectFromJson<AnnouncementRecord>(HubJson.Options);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)

@@ -239,7 +239,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
 
     public async Task<NormalisedFeed> ReadNormalisedAsync(string name, CancellationToken cancellationToken)
     {
-        var content = await blobs.GetBlobContainerClient(HubContainers.Normalized).GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+        var content = await blobs.GetBlobContainerClient(HubContainers.Normalized).GetBlobClient(name).DownloadContentAsync(cancellationToken)
+            .ConfigureAwait(false);
         try
         {
             return content.Value.Content.ToObjectFromJson<NormalisedFeed>(HubJson.Options)
@@ -409,9 +410,11 @@ public sealed class FeedStore(BlobServiceClient blobs)
         (await blobs.GetBlobContainerClient(HubContainers.Normalized).GetBlobClient(name).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary>The ids of the feeds with a quarantine report (<c>quarantine/{source}/{feedId}.json</c>).</summary>
-    public async IAsyncEnumerable<string> ListQuarantinedFeedIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<string> ListQuarantinedFeedIdsAsync(
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var item in blobs.GetBlobContainerClient(HubContainers.Quarantine).GetBlobsAsync(cancellationToken: cancellationToken)
+            .ConfigureAwait(false))
         {
             var name = item.Name;
             var slash = name.LastIndexOf('/');

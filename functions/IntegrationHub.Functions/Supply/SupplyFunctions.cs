@@ -1,11 +1,9 @@
 using System.ComponentModel;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using IntegrationHub.Core;
 using IntegrationHub.Core.Reference;
 using IntegrationHub.Core.Supply;
-using IntegrationHub.Functions.Datasets;
 using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -58,8 +56,10 @@ public sealed class SupplyFunctions(HubCore core, SupplyReader reader, LateFeedA
             request.Query[SupplyFilter.SourceParameter], request.Query[SupplyFilter.FromParameter], request.Query[SupplyFilter.ToParameter]);
         if (refusal is not null)
         {
-            return Problems.Create(StatusCodes.Status400BadRequest, "Invalid supply query", refusal.Detail,
-                new Dictionary<string, object?> { ["parameter"] = refusal.Parameter, ["rule"] = refusal.Rule });
+            return Problems.Create(new HubProblem(StatusCodes.Status400BadRequest, "Invalid supply query")
+            {
+                Detail = refusal.Detail, Parameter = refusal.Parameter, Rule = refusal.Rule,
+            });
         }
 
         var cells = (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)).Where(filter!.Includes).ToList();
@@ -68,7 +68,7 @@ public sealed class SupplyFunctions(HubCore core, SupplyReader reader, LateFeedA
         var supply = core.Reference.Supply;
         var rules = supply.Rules.Where(r => filter.Source is null || r.Source == filter.Source).ToList();
         var json = JsonSerializer.SerializeToUtf8Bytes(new SupplyAnswer(supply.TimeZone, supply.Agreement, rules, counts, cells), HubJson.Options);
-        return DatasetResponses.Send(request, new DatasetAnswer.Found(json, DatasetQueries.QuotedETag(Convert.ToHexStringLower(SHA256.HashData(json))), Immutable: false));
+        return HttpCaching.Send(request, json, HttpCaching.JsonContentType, HttpCaching.ETagOf(json), HttpCaching.RevalidateCaching);
     }
 
     /// <summary>Announces every feed that became overdue since the last check (<see cref="LateFeedAlerts"/>).</summary>

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using IntegrationHub.Functions.Access;
-using IntegrationHub.Functions.Datasets;
 using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -97,7 +96,8 @@ public sealed class WebFunctions(OpsSignIn signIn, IOptionsMonitor<AccessOptions
         + "(`?v=` its current fingerprint) it is cacheable for a year; under any other, revalidated.",
         Conditional = true)]
     [ApiQuery("v", "The asset's current fingerprint, as the pages link it.")]
-    [ApiAnswer(200, "The asset.", Schema = ApiDocuments.Asset, MediaType = ApiMediaTypes.JavaScript, OtherMediaTypes = new[] { ApiMediaTypes.Css, ApiMediaTypes.Text })]
+    [ApiAnswer(200, "The asset.", Schema = ApiDocuments.Asset, MediaType = ApiMediaTypes.JavaScript,
+        OtherMediaTypes = new[] { ApiMediaTypes.Css, ApiMediaTypes.Text })]
     [ApiProblem(404, "Not one of the files the pages load.")]
     [Access(AccessPolicy.Page)]
     public static IActionResult WebAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "web/{name}")] HttpRequest request, string name)
@@ -111,18 +111,13 @@ public sealed class WebFunctions(OpsSignIn signIn, IOptionsMonitor<AccessOptions
         // Cached for a year only under the URL the pages use (?v= the current fingerprint); any other URL of the
         // same file is revalidated, so an old fingerprint never pins new bytes, nor a bare name old ones.
         var current = string.Equals(request.Query["v"], asset.Fingerprint, StringComparison.Ordinal);
-        return Send(request, asset, current ? DatasetResponses.ImmutableCaching : PageCaching);
+        return Send(request, asset, current ? HttpCaching.ImmutableCaching : PageCaching);
     }
 
     private static IActionResult Send(HttpRequest request, WebFile file, string caching)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var headers = request.HttpContext.Response.Headers;
-        headers.ETag = file.ETag;
-        headers.CacheControl = caching;
-        return DatasetResponses.Matches(request, file.ETag)
-            ? new StatusCodeResult(StatusCodes.Status304NotModified)
-            : new FileContentResult(file.Bytes, file.ContentType);
+        return HttpCaching.Send(request, file.Bytes, file.ContentType, file.ETag, caching);
     }
 }
 

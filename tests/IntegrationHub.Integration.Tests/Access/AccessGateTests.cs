@@ -24,7 +24,7 @@ public sealed class AccessGateTests : IDisposable
     {
         var collection = new ServiceCollection();
         collection.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.SectionName)).ValidateDataAnnotations();
-        collection.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidation>();
+        collection.AddSingleton<IValidateOptions<AccessOptions>>(new AccessOptionsValidation(inAzure: false));
         collection.AddSingleton<RequestRateLimits>();
         collection.AddSingleton(TimeProvider.System);
         collection.AddSingleton(NullLoggerFactory.Instance);

@@ -91,7 +91,7 @@ public class AccessOptionsTests
     {
         var options = new AccessOptions { Transport = new KeyPair { Primary = "fine-key", Secondary = setting } };
 
-        var result = new AccessOptionsValidation().Validate(null, options);
+        var result = new AccessOptionsValidation(inAzure: false).Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains("Access__Transport__Secondary", result.FailureMessage, StringComparison.Ordinal);
@@ -106,7 +106,7 @@ public class AccessOptionsTests
     {
         var options = new AccessOptions { Transport = new KeyPair { Primary = "plain", Secondary = AccessOptions.HashOf("other") } };
 
-        Assert.True(new AccessOptionsValidation().Validate(null, options).Succeeded);
+        Assert.True(new AccessOptionsValidation(inAzure: false).Validate(null, options).Succeeded);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public class AccessOptionsTests
             Environment = new KeyPair { Primary = "environment-own-key", Secondary = AccessOptions.HashOf(key) },
         };
 
-        var result = new AccessOptionsValidation().Validate(null, options);
+        var result = new AccessOptionsValidation(inAzure: false).Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains("Access__Statistics__Primary and Access__Environment__Secondary hold the same key", result.FailureMessage, StringComparison.Ordinal);
@@ -132,7 +132,7 @@ public class AccessOptionsTests
         // Mid-rotation a department may briefly hold one key in both slots: still its own.
         var options = new AccessOptions { Transport = new KeyPair { Primary = "transport-key", Secondary = AccessOptions.HashOf("transport-key") } };
 
-        Assert.True(new AccessOptionsValidation().Validate(null, options).Succeeded);
+        Assert.True(new AccessOptionsValidation(inAzure: false).Validate(null, options).Succeeded);
     }
 
     [Fact]

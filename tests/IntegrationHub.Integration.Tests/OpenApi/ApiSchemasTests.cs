@@ -28,9 +28,9 @@ public sealed class ApiSchemasTests
                 "feedId": { "type": "string" },
                 "period": { "type": ["string", "null"] },
                 "kind": { "type": "string", "enum": ["quarter", "year"] },
-                "count": { "type": "integer", "description": "How many." },
+                "count": { "type": "integer", "format": "int32", "description": "How many." },
                 "share": { "type": ["number", "null"] },
-                "errorsNotListed": { "type": "integer" },
+                "errorsNotListed": { "type": "integer", "format": "int32" },
                 "receivedAt": { "type": "string", "format": "date-time" },
                 "part": { "$ref": "#/components/schemas/SamplePart" },
                 "earlier": { "anyOf": [{ "$ref": "#/components/schemas/SamplePart" }, { "type": "null" }] },
@@ -52,6 +52,95 @@ public sealed class ApiSchemasTests
         Assert.Equal("Part", ApiSchemas.NameOf(typeof(RenamedPart)));
         Assert.Equal("SampleAnswer[]", ApiSchemas.NameOf(typeof(SampleAnswer[])));
         Assert.Equal("Dataset", ApiSchemas.NameOf(typeof(Core.Datasets.DatasetDocument)));
+    }
+
+    [Fact]
+    public void Generate_PropertyLeftOutWhenNull_IsOptionalAndNeverNull()
+    {
+        var schema = ApiSchemas.Generate(typeof(SampleProblemFields), new HashSet<Type>(), _ => { });
+
+        // The wire never carries null for these: absent instead.
+        var expected = JsonNode.Parse("""
+            {
+              "type": "object",
+              "properties": {
+                "feedId": { "type": "string" },
+                "actions": { "type": "array", "items": { "type": "string", "enum": ["replay", "purge"] } },
+                "usedBytes": { "type": "integer", "format": "int64" }
+              },
+              "required": []
+            }
+            """);
+        Assert.True(JsonNode.DeepEquals(expected, schema), schema.ToJsonString());
+    }
+
+    [Fact]
+    public void Document_ProblemsAreTheRecordsTheCodeWrites_CommonPartOnceAndEachShapesOwnFields()
+    {
+        var schemas = Components();
+
+        // The common problem: RFC 7807's members and the hub's own, title and status always written.
+        var problem = schemas["Problem"]!;
+        Assert.Equal(["dependency", "detail", "parameter", "retryAfter", "rule", "status", "title", "type"], Names(problem));
+        Assert.Equal(["title", "status"], problem["required"]!.AsArray().Select(r => r!.GetValue<string>()).Order().Reverse());
+        Assert.Equal("string", problem["properties"]!["parameter"]!["type"]!.GetValue<string>());
+
+        // A conflict of an instance action: the common problem plus its own four fields, the instance always named.
+        var conflict = schemas["InstanceConflictProblem"]!;
+        Assert.Equal("#/components/schemas/Problem", conflict["allOf"]![0]!["$ref"]!.GetValue<string>());
+        var own = conflict["allOf"]![1]!;
+        Assert.Equal(["actions", "instanceId", "outcome", "runtimeStatus"], Names(own));
+        Assert.Equal(["instanceId"], own["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal("array", own["properties"]!["actions"]!["type"]!.GetValue<string>());
+
+        Assert.Equal(["errors", "feedId", "instanceId", "report", "runtimeStatus", "state", "statusUrl", "warnings"], Names(schemas["ReprocessProblem"]!["allOf"]![1]!));
+        Assert.Equal("#/components/schemas/ValidationReport", schemas["ReprocessProblem"]!["allOf"]![1]!["properties"]!["report"]!["$ref"]!.GetValue<string>());
+        var notReady = schemas["NotReadyProblem"]!["allOf"]![1]!["properties"]!;
+        Assert.Equal(["storage", "task-hub"], notReady["dependency"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(["storage", "task-hub"], notReady["dependencies"]!["items"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(["day", "usedBytes"], Names(schemas["PushLimitProblem"]!["allOf"]![1]!));
+    }
+
+    [Fact]
+    public void Document_ValidationIssue_IsClosed()
+    {
+        Assert.False(Components()["ValidationIssue"]!["additionalProperties"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Document_Receipt_NamesEveryClaimOfThePayload()
+    {
+        var description = Components()["Receipt"]!["description"]!.GetValue<string>();
+
+        Assert.Contains("ES256, `typ` `hub-receipt+jwt`", description, StringComparison.Ordinal);
+        Assert.Contains("`{iss, iat, feedId, source, period, sha256, size, receivedAt, verdict}`", description, StringComparison.Ordinal);
+        Assert.Contains("`verdict` is `accepted` or `quarantined`", description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Document_OpsRecords_DescribeTheirProperties()
+    {
+        var schemas = Components();
+
+        Assert.Equal("The serialised input, at most 4096 characters.", schemas["InstanceDetail"]!["properties"]!["input"]!["description"]!.GetValue<string>());
+        Assert.Equal("Replayed before, or being started by someone else.", schemas["ReplayFailedReport"]!["properties"]!["skipped"]!["description"]!.GetValue<string>());
+        Assert.Equal("One orchestration in a list.", schemas["Instance"]!["description"]!.GetValue<string>());
+    }
+
+    private static JsonNode Components() => JsonNode.Parse(HubOpenApi.Current.Json)!["components"]!["schemas"]!;
+
+    private static List<string> Names(JsonNode schema) => [.. schema["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal)];
+
+    private sealed record SampleProblemFields
+    {
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? FeedId { get; init; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), AllowedValues("replay", "purge")]
+        public IReadOnlyList<string>? Actions { get; init; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public long UsedBytes { get; init; }
     }
 
     [Description("A sample answer.")]

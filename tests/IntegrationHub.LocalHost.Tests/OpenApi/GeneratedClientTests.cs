@@ -28,7 +28,9 @@ public sealed class GeneratedClientTests(EndToEndHub hub) : IClassFixture<EndToE
         var same = File.Exists(snapshot) && JsonNode.DeepEquals(JsonNode.Parse(served.Body), JsonNode.Parse(await File.ReadAllTextAsync(snapshot)));
         if (!same)
         {
-            var file = Path.Combine(Path.GetTempPath(), "hub-openapi-served.json");
+            // In this checkout's obj/: a file shared by every checkout on the machine was overwritten by another's run.
+            var file = Path.Combine(ClientFolder, "obj", "openapi-served.json");
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
             await File.WriteAllTextAsync(file, served.Body);
             Assert.Fail($"The generated client is not of the hub's current document: run clients/IntegrationHub.Client/generate.sh {file}");
         }

@@ -251,6 +251,17 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
             hub.Reconfigure(("Access:RateLimit:PushPermitsPerMinute", "100000"), ("Access:RateLimit:PushBurst", "100000"), ("Access:RateLimit:OpsPermitsPerMinute", "100000"));
         }
 
+        // The daily storage quota at its least: transport stored more than 1 KiB today, so its next push is refused until midnight.
+        hub.Reconfigure(("Access:Quota:DailyPushBytes", "1024"));
+        try
+        {
+            Assert.Equal(429, (await CallAsync(judge, HttpMethod.Post, "/api/feeds/transport", Keys.Transport, transport.Bytes)).Status);
+        }
+        finally
+        {
+            hub.Reconfigure(("Access:Quota:DailyPushBytes", EndToEndHub.TestDailyPushBytes));
+        }
+
         // Pages, their files, the probes.
         foreach (var (path, status) in new[]
         {

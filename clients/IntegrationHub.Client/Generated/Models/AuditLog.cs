@@ -7,14 +7,15 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// Pushes and ops actions, newest first.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class AuditLog : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The continuationToken property</summary>
+        /// <summary>Pass it back (with the same filters) for older entries; null once the oldest was read. A page may hold fewer entries than `limit` when the filters matched little of what one answer reads (16 MiB of the log): go on with the token.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? ContinuationToken { get; set; }

@@ -7,10 +7,11 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// A run of the instance that a replay or reprocess replaced, as the hub kept it just before.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class EarlierRun : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -26,9 +27,9 @@ namespace IntegrationHub.Client.Models
 #endif
         /// <summary>The endedAt property</summary>
         public DateTimeOffset? EndedAt { get; set; }
-        /// <summary>The eventsNotKept property</summary>
+        /// <summary>Earlier events of a longer history that were not kept.</summary>
         public int? EventsNotKept { get; set; }
-        /// <summary>The failure property</summary>
+        /// <summary>Why it failed, as `failure` of the instance.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::IntegrationHub.Client.Models.EarlierRun_failure? Failure { get; set; }
@@ -36,7 +37,7 @@ namespace IntegrationHub.Client.Models
 #else
         public global::IntegrationHub.Client.Models.EarlierRun_failure Failure { get; set; }
 #endif
-        /// <summary>The history property</summary>
+        /// <summary>Its last 500 history events, in order.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::IntegrationHub.Client.Models.EarlierRun_history>? History { get; set; }
@@ -44,7 +45,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.EarlierRun_history> History { get; set; }
 #endif
-        /// <summary>The output property</summary>
+        /// <summary>Its output or failure message, at most 4096 characters.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Output { get; set; }
@@ -56,7 +57,7 @@ namespace IntegrationHub.Client.Models
         public bool? OutputTruncated { get; set; }
         /// <summary>The replacedAt property</summary>
         public DateTimeOffset? ReplacedAt { get; set; }
-        /// <summary>The replacedBy property</summary>
+        /// <summary>The action and principal, e.g. `replay by ops`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? ReplacedBy { get; set; }
@@ -64,7 +65,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string ReplacedBy { get; set; }
 #endif
-        /// <summary>The status property</summary>
+        /// <summary>How it ended: `Failed` or `Terminated`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Status { get; set; }

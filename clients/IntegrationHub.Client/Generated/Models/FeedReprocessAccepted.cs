@@ -7,10 +7,11 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// A feed sent through the pipeline again.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class FeedReprocessAccepted : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -22,7 +23,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string FeedId { get; set; }
 #endif
-        /// <summary>The instanceId property</summary>
+        /// <summary>The run that processes it.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? InstanceId { get; set; }
@@ -30,9 +31,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string InstanceId { get; set; }
 #endif
-        /// <summary>The reprocessing property</summary>
+        /// <summary>`revalidated`: a quarantined feed valid now; `restarted`: a failed or terminated run started again; `started`: a run that never started.</summary>
         public global::IntegrationHub.Client.Models.FeedReprocessAccepted_reprocessing? Reprocessing { get; set; }
-        /// <summary>The status property</summary>
+        /// <summary>The feed&apos;s status URL.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Status { get; set; }

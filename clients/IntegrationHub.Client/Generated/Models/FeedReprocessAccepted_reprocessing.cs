@@ -3,10 +3,9 @@ using System.Runtime.Serialization;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>`revalidated`: a quarantined feed valid now; `restarted`: a failed or terminated run started again; `started`: a run that never started.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public enum FeedReprocessAccepted_reprocessing
-    #pragma warning restore CS1591
     {
         [EnumMember(Value = "revalidated")]
         #pragma warning disable CS1591

@@ -7,16 +7,17 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// One orchestration in a list.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class Instance : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The createdAt property</summary>
         public DateTimeOffset? CreatedAt { get; set; }
-        /// <summary>The customStatus property</summary>
+        /// <summary>JSON text with the `stage`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? CustomStatus { get; set; }
@@ -24,7 +25,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string CustomStatus { get; set; }
 #endif
-        /// <summary>The failure property</summary>
+        /// <summary>Why it failed, when it did.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Failure { get; set; }
@@ -42,7 +43,7 @@ namespace IntegrationHub.Client.Models
 #endif
         /// <summary>The lastUpdatedAt property</summary>
         public DateTimeOffset? LastUpdatedAt { get; set; }
-        /// <summary>The name property</summary>
+        /// <summary>`ProcessFeed`, `PullFeed` or `ConsolidatePeriod`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Name { get; set; }
@@ -50,7 +51,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Name { get; set; }
 #endif
-        /// <summary>The output property</summary>
+        /// <summary>The output, as JSON text.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Output { get; set; }
@@ -58,7 +59,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Output { get; set; }
 #endif
-        /// <summary>The quarantine property</summary>
+        /// <summary>For a feed&apos;s run that ended with the feed quarantined: why (its run still counts as Completed).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::IntegrationHub.Client.Models.QuarantineSummary? Quarantine { get; set; }
@@ -66,7 +67,7 @@ namespace IntegrationHub.Client.Models
 #else
         public global::IntegrationHub.Client.Models.QuarantineSummary Quarantine { get; set; }
 #endif
-        /// <summary>The status property</summary>
+        /// <summary>The runtime status (`Running`, `Completed`, `Failed`, …).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Status { get; set; }

@@ -7,16 +7,17 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// An accepted instance action; each action is also written to the audit log.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class InstanceActionAccepted : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>The action property</summary>
         public global::IntegrationHub.Client.Models.InstanceActionAccepted_action? Action { get; set; }
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The detail property</summary>
+        /// <summary>What happens next.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Detail { get; set; }
@@ -32,7 +33,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string InstanceId { get; set; }
 #endif
-        /// <summary>The status property</summary>
+        /// <summary>Where to follow the instance: `/api/ops/instances/{instanceId}`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Status { get; set; }

@@ -7,12 +7,13 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// One orchestration in detail.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class InstanceDetail : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
-        /// <summary>The actions property</summary>
+        /// <summary>What ops may do now: `replay`, `rewind`, `terminate`, `suspend`, `resume`, `purge`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<string>? Actions { get; set; }
@@ -24,7 +25,7 @@ namespace IntegrationHub.Client.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The createdAt property</summary>
         public DateTimeOffset? CreatedAt { get; set; }
-        /// <summary>The customStatus property</summary>
+        /// <summary>JSON text with the `stage`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? CustomStatus { get; set; }
@@ -32,9 +33,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string CustomStatus { get; set; }
 #endif
-        /// <summary>The earlierRunCount property</summary>
+        /// <summary>How many earlier runs the hub keeps in all.</summary>
         public int? EarlierRunCount { get; set; }
-        /// <summary>The earlierRuns property</summary>
+        /// <summary>The runs replays (or reprocessing) replaced, newest first, at most 10: the engine keeps only the current run.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::IntegrationHub.Client.Models.EarlierRun>? EarlierRuns { get; set; }
@@ -42,7 +43,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.EarlierRun> EarlierRuns { get; set; }
 #endif
-        /// <summary>The failure property</summary>
+        /// <summary>Why it failed: the root cause (the failed activity&apos;s exception when an activity failed).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::IntegrationHub.Client.Models.InstanceDetail_failure? Failure { get; set; }
@@ -50,7 +51,7 @@ namespace IntegrationHub.Client.Models
 #else
         public global::IntegrationHub.Client.Models.InstanceDetail_failure Failure { get; set; }
 #endif
-        /// <summary>The feeds property</summary>
+        /// <summary>The feeds behind the instance.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::IntegrationHub.Client.Models.InstanceDetail_feeds>? Feeds { get; set; }
@@ -58,7 +59,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.InstanceDetail_feeds> Feeds { get; set; }
 #endif
-        /// <summary>The history property</summary>
+        /// <summary>The history events, in order.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::IntegrationHub.Client.Models.InstanceDetail_history>? History { get; set; }
@@ -66,7 +67,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.InstanceDetail_history> History { get; set; }
 #endif
-        /// <summary>The historySource property</summary>
+        /// <summary>Where the history comes from, or why it is empty.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? HistorySource { get; set; }
@@ -74,7 +75,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string HistorySource { get; set; }
 #endif
-        /// <summary>The input property</summary>
+        /// <summary>The serialised input, at most 4096 characters.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Input { get; set; }
@@ -102,7 +103,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Name { get; set; }
 #endif
-        /// <summary>The output property</summary>
+        /// <summary>The serialised output, or the failure message as the engine records it (same limit).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Output { get; set; }
@@ -120,7 +121,7 @@ namespace IntegrationHub.Client.Models
 #else
         public global::IntegrationHub.Client.Models.QuarantineSummary Quarantine { get; set; }
 #endif
-        /// <summary>The status property</summary>
+        /// <summary>The runtime status.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Status { get; set; }

@@ -7,12 +7,13 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// Why it failed: the root cause (the failed activity&apos;s exception when an activity failed).
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class InstanceDetail_failure : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
-        /// <summary>The activity property</summary>
+        /// <summary>The activity that failed.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Activity { get; set; }
@@ -22,7 +23,7 @@ namespace IntegrationHub.Client.Models
 #endif
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The attempts property</summary>
+        /// <summary>Its failed attempts in a row, retries included.</summary>
         public int? Attempts { get; set; }
         /// <summary>The failedAt property</summary>
         public DateTimeOffset? FailedAt { get; set; }
@@ -42,7 +43,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string StackTrace { get; set; }
 #endif
-        /// <summary>The summary property</summary>
+        /// <summary>The orchestration&apos;s own failure message.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Summary { get; set; }
@@ -50,7 +51,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Summary { get; set; }
 #endif
-        /// <summary>The type property</summary>
+        /// <summary>The exception type.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Type { get; set; }

@@ -46,7 +46,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Source { get; set; }
 #endif
-        /// <summary>The state property</summary>
+        /// <summary>The feed&apos;s state, or `NotReceived`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? State { get; set; }

@@ -7,14 +7,15 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// A page of orchestrations, newest first across pages (by creation time; at the same moment, by instance id).
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class InstancePage : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The continuationToken property</summary>
+        /// <summary>Pass it back for the next page; null on the last.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? ContinuationToken { get; set; }

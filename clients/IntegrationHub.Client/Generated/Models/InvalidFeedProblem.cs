@@ -31,13 +31,13 @@ namespace IntegrationHub.Client.Models
 #else
         public string FeedId { get; set; }
 #endif
-        /// <summary>The receipt property</summary>
+        /// <summary>The hub&apos;s signed receipt of the bytes: a compact JWS (RFC 7515, ES256, `typ` `hub-receipt+jwt`, `kid` a key of `GET /receipts/keys`) whose payload is `{iss, iat, feedId, source, period, sha256, size, receivedAt, verdict}`; `verdict` is `accepted` or `quarantined`. The same bytes always get the same receipt. `hub receipt verify` checks it offline.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::IntegrationHub.Client.Models.Receipt? Receipt { get; set; }
+        public string? Receipt { get; set; }
 #nullable restore
 #else
-        public global::IntegrationHub.Client.Models.Receipt Receipt { get; set; }
+        public string Receipt { get; set; }
 #endif
         /// <summary>`/api/feeds/{source}/{feedId}`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -76,7 +76,7 @@ namespace IntegrationHub.Client.Models
                 { "errors", n => { Errors = n.GetCollectionOfObjectValues<global::IntegrationHub.Client.Models.ValidationIssue>(global::IntegrationHub.Client.Models.ValidationIssue.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "errorsNotListed", n => { ErrorsNotListed = n.GetIntValue(); } },
                 { "feedId", n => { FeedId = n.GetStringValue(); } },
-                { "receipt", n => { Receipt = n.GetObjectValue<global::IntegrationHub.Client.Models.Receipt>(global::IntegrationHub.Client.Models.Receipt.CreateFromDiscriminatorValue); } },
+                { "receipt", n => { Receipt = n.GetStringValue(); } },
                 { "statusUrl", n => { StatusUrl = n.GetStringValue(); } },
                 { "warnings", n => { Warnings = n.GetCollectionOfObjectValues<global::IntegrationHub.Client.Models.ValidationIssue>(global::IntegrationHub.Client.Models.ValidationIssue.CreateFromDiscriminatorValue)?.AsList(); } },
             };
@@ -92,7 +92,7 @@ namespace IntegrationHub.Client.Models
             writer.WriteCollectionOfObjectValues<global::IntegrationHub.Client.Models.ValidationIssue>("errors", Errors);
             writer.WriteIntValue("errorsNotListed", ErrorsNotListed);
             writer.WriteStringValue("feedId", FeedId);
-            writer.WriteObjectValue<global::IntegrationHub.Client.Models.Receipt>("receipt", Receipt);
+            writer.WriteStringValue("receipt", Receipt);
             writer.WriteStringValue("statusUrl", StatusUrl);
             writer.WriteCollectionOfObjectValues<global::IntegrationHub.Client.Models.ValidationIssue>("warnings", Warnings);
         }

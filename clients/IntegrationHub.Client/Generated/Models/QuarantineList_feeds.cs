@@ -14,7 +14,7 @@ namespace IntegrationHub.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The errors property</summary>
+        /// <summary>Errors in the report, listed or not.</summary>
         public int? Errors { get; set; }
         /// <summary>The feedId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -24,7 +24,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string FeedId { get; set; }
 #endif
-        /// <summary>The landingBlob property</summary>
+        /// <summary>Where the body is, or was until the quarantine retention deleted it; null for a report of an older build.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? LandingBlob { get; set; }
@@ -50,7 +50,7 @@ namespace IntegrationHub.Client.Models
 #else
         public global::IntegrationHub.Client.Models.ValidationReport Report { get; set; }
 #endif
-        /// <summary>The source property</summary>
+        /// <summary>The department whose URL the body was pushed to (the feed id may name another).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Source { get; set; }

@@ -7,14 +7,15 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// A feed&apos;s run that completed with the feed quarantined: the feed, its state now and its violations (in a list the first three, in the detail all listed).
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class QuarantineSummary : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The errors property</summary>
+        /// <summary>How many violations the report counts.</summary>
         public int? Errors { get; set; }
         /// <summary>The feedId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -24,7 +25,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string FeedId { get; set; }
 #endif
-        /// <summary>The issues property</summary>
+        /// <summary>Violations, each with its JSON Pointer (`instanceLocation`) and rule (`keyword`).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::IntegrationHub.Client.Models.ValidationIssue>? Issues { get; set; }
@@ -32,7 +33,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.ValidationIssue> Issues { get; set; }
 #endif
-        /// <summary>The state property</summary>
+        /// <summary>The feed&apos;s state now: `Quarantined` until it is reprocessed; null when the feed is not found.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? State { get; set; }

@@ -7,14 +7,15 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// A background reconciliation: its state, how far it is and, once completed, its report.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class ReconciliationRun : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The failure property</summary>
+        /// <summary>Why a failed run failed.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Failure { get; set; }
@@ -30,7 +31,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string InstanceId { get; set; }
 #endif
-        /// <summary>The progress property</summary>
+        /// <summary>Null until the run has begun.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::IntegrationHub.Client.Models.ReconciliationRun_progress? Progress { get; set; }

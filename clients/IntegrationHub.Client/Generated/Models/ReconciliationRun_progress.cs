@@ -7,18 +7,19 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// Null until the run has begun.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class ReconciliationRun_progress : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The checked property</summary>
+        /// <summary>Landed feeds looked at so far.</summary>
         public int? Checked { get; set; }
         /// <summary>The phase property</summary>
         public global::IntegrationHub.Client.Models.ReconciliationRun_progress_phase? Phase { get; set; }
-        /// <summary>The total property</summary>
+        /// <summary>Landed feeds to look at (of the source asked for, or all).</summary>
         public int? Total { get; set; }
         /// <summary>The updatedAt property</summary>
         public DateTimeOffset? UpdatedAt { get; set; }

@@ -7,14 +7,15 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// A reconciliation started in the background.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class ReconciliationStarted : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The instanceId property</summary>
+        /// <summary>Its orchestration: `reconcile:{runId}`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? InstanceId { get; set; }
@@ -30,7 +31,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string RunId { get; set; }
 #endif
-        /// <summary>The status property</summary>
+        /// <summary>Where to follow it: `/api/ops/reconciliations/{runId}`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Status { get; set; }

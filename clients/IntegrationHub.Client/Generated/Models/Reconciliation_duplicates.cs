@@ -7,10 +7,11 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// Something recorded twice that must exist once: a feed in a ledger, or two versions of a period built from the same feeds.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class Reconciliation_duplicates : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -24,7 +25,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<string> Occurrences { get; set; }
 #endif
-        /// <summary>The subject property</summary>
+        /// <summary>The feed id, or the data-set period.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Subject { get; set; }

@@ -7,10 +7,11 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// A feed that is in one state but missing from the next.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class Reconciliation_lost : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
@@ -22,7 +23,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Detail { get; set; }
 #endif
-        /// <summary>The feedId property</summary>
+        /// <summary>Empty for bodies without a verdict.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? FeedId { get; set; }
@@ -46,9 +47,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string Source { get; set; }
 #endif
-        /// <summary>The stage property</summary>
+        /// <summary>The stage it did not reach.</summary>
         public global::IntegrationHub.Client.Models.Reconciliation_lost_stage? Stage { get; set; }
-        /// <summary>The state property</summary>
+        /// <summary>The state the feed is recorded in.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? State { get; set; }

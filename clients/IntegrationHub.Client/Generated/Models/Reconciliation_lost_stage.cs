@@ -3,10 +3,9 @@ using System.Runtime.Serialization;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>The stage it did not reach.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public enum Reconciliation_lost_stage
-    #pragma warning restore CS1591
     {
         [EnumMember(Value = "verdict")]
         #pragma warning disable CS1591

@@ -7,24 +7,25 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// One period and source: how many feeds reached each stage, and how many went missing on the way.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class Reconciliation_rows : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The consolidated property</summary>
+        /// <summary>Feeds in a stored data-set version that lists them.</summary>
         public int? Consolidated { get; set; }
-        /// <summary>The inFlight property</summary>
+        /// <summary>Feeds younger than the grace period still on their way: not lost.</summary>
         public int? InFlight { get; set; }
-        /// <summary>The inLedger property</summary>
+        /// <summary>Valid feeds recorded in their year&apos;s ledger.</summary>
         public int? InLedger { get; set; }
-        /// <summary>The landed property</summary>
+        /// <summary>Bodies stored in landing (every received body is landed first).</summary>
         public int? Landed { get; set; }
-        /// <summary>The lost property</summary>
+        /// <summary>Feeds older than the grace period that stopped short: each is listed under `lost`.</summary>
         public int? Lost { get; set; }
-        /// <summary>The period property</summary>
+        /// <summary>The feed&apos;s period, or `unknown` for unreadable bodies.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Period { get; set; }
@@ -32,9 +33,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string Period { get; set; }
 #endif
-        /// <summary>The published property</summary>
+        /// <summary>Consolidated feeds whose data-set version (or a later one) was announced.</summary>
         public int? Published { get; set; }
-        /// <summary>The quarantined property</summary>
+        /// <summary>Landed bodies quarantined, with their report.</summary>
         public int? Quarantined { get; set; }
         /// <summary>The source property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -44,7 +45,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Source { get; set; }
 #endif
-        /// <summary>The validated property</summary>
+        /// <summary>Landed bodies judged valid.</summary>
         public int? Validated { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.Reconciliation_rows"/> and sets the default values.

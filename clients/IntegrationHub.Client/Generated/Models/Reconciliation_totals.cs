@@ -16,7 +16,7 @@ namespace IntegrationHub.Client.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The consolidated property</summary>
         public int? Consolidated { get; set; }
-        /// <summary>The duplicates property</summary>
+        /// <summary>Entries under `duplicates`.</summary>
         public int? Duplicates { get; set; }
         /// <summary>The inFlight property</summary>
         public int? InFlight { get; set; }

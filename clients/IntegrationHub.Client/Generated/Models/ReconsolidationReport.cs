@@ -7,16 +7,17 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// What a re-consolidation started.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class ReconsolidationReport : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The errors property</summary>
         public int? Errors { get; set; }
-        /// <summary>The methodologyVersion property</summary>
+        /// <summary>The methodology this build consolidates under.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? MethodologyVersion { get; set; }
@@ -24,9 +25,9 @@ namespace IntegrationHub.Client.Models
 #else
         public string MethodologyVersion { get; set; }
 #endif
-        /// <summary>The outdated property</summary>
+        /// <summary>Periods whose current version is of an older methodology.</summary>
         public int? Outdated { get; set; }
-        /// <summary>The periods property</summary>
+        /// <summary>Periods with a stored data set.</summary>
         public int? Periods { get; set; }
         /// <summary>The results property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -36,7 +37,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.ReconsolidationReport_results> Results { get; set; }
 #endif
-        /// <summary>The running property</summary>
+        /// <summary>Periods whose consolidation was already running (it builds under the current methodology too).</summary>
         public int? Running { get; set; }
         /// <summary>The started property</summary>
         public int? Started { get; set; }

@@ -14,7 +14,7 @@ namespace IntegrationHub.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The currentVersion property</summary>
+        /// <summary>The version current when asked.</summary>
         public int? CurrentVersion { get; set; }
         /// <summary>The instanceId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -24,7 +24,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string InstanceId { get; set; }
 #endif
-        /// <summary>The methodologyVersion property</summary>
+        /// <summary>That version&apos;s methodology (`1.0` before data set 2.0).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? MethodologyVersion { get; set; }
@@ -42,7 +42,7 @@ namespace IntegrationHub.Client.Models
 #else
         public string Period { get; set; }
 #endif
-        /// <summary>The status property</summary>
+        /// <summary>The consolidation&apos;s status URL.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Status { get; set; }

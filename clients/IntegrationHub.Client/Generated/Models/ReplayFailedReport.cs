@@ -7,20 +7,21 @@ using System.IO;
 using System;
 namespace IntegrationHub.Client.Models
 {
+    /// <summary>
+    /// What a bulk replay did.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class ReplayFailedReport : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The dryRun property</summary>
+        /// <summary>True: nothing was done; `results` lists what would have been replayed (`would-replay`).</summary>
         public bool? DryRun { get; set; }
         /// <summary>The errors property</summary>
         public int? Errors { get; set; }
-        /// <summary>The matched property</summary>
+        /// <summary>Failed instances that matched, taken or not.</summary>
         public int? Matched { get; set; }
-        /// <summary>The notTaken property</summary>
+        /// <summary>Matched beyond `max`, oldest failure first taken: left failed for a next call.</summary>
         public int? NotTaken { get; set; }
         /// <summary>The replayed property</summary>
         public int? Replayed { get; set; }
@@ -32,7 +33,7 @@ namespace IntegrationHub.Client.Models
 #else
         public List<global::IntegrationHub.Client.Models.ReplayFailedReport_results> Results { get; set; }
 #endif
-        /// <summary>The skipped property</summary>
+        /// <summary>Replayed before, or being started by someone else.</summary>
         public int? Skipped { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.ReplayFailedReport"/> and sets the default values.

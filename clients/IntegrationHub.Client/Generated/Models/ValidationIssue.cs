@@ -9,11 +9,9 @@ namespace IntegrationHub.Client.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class ValidationIssue : IAdditionalDataHolder, IParsable
+    public partial class ValidationIssue : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>JSON Pointer (RFC 6901) into the feed; empty for the whole document.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -48,13 +46,6 @@ namespace IntegrationHub.Client.Models
 #else
         public string SchemaLocation { get; set; }
 #endif
-        /// <summary>
-        /// Instantiates a new <see cref="global::IntegrationHub.Client.Models.ValidationIssue"/> and sets the default values.
-        /// </summary>
-        public ValidationIssue()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -92,7 +83,6 @@ namespace IntegrationHub.Client.Models
             writer.WriteStringValue("keyword", Keyword);
             writer.WriteStringValue("message", Message);
             writer.WriteStringValue("schemaLocation", SchemaLocation);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

@@ -95,7 +95,7 @@ namespace IntegrationHub.Client.Feeds.Item
         /// <exception cref="global::IntegrationHub.Client.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::IntegrationHub.Client.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::IntegrationHub.Client.Models.Problem">When receiving a 415 status code</exception>
-        /// <exception cref="global::IntegrationHub.Client.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::IntegrationHub.Client.Models.PushLimitProblem">When receiving a 429 status code</exception>
         /// <exception cref="global::IntegrationHub.Client.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -116,7 +116,7 @@ namespace IntegrationHub.Client.Feeds.Item
                 { "404", global::IntegrationHub.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "413", global::IntegrationHub.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::IntegrationHub.Client.Models.Problem.CreateFromDiscriminatorValue },
-                { "429", global::IntegrationHub.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::IntegrationHub.Client.Models.PushLimitProblem.CreateFromDiscriminatorValue },
                 { "503", global::IntegrationHub.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::IntegrationHub.Client.Models.FeedDuplicate>(requestInfo, global::IntegrationHub.Client.Models.FeedDuplicate.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

@@ -7,7 +7,7 @@ using IntegrationHub.Core.Tests.Support;
 namespace IntegrationHub.Cli.Tests;
 
 /// <summary>`hub convert`: the committed templates (templates/) and hand-made bad sheets, to feeds the hub accepts, or to a list of the cells at fault.</summary>
-public class ConvertTests
+public class ConvertCommandTests
 {
     private static readonly FeedEnvelope Envelope = new(0, DateTimeOffset.Parse("2025-03-28T15:45:00+08:00", System.Globalization.CultureInfo.InvariantCulture), "hn-test-sheet");
 

@@ -4,95 +4,12 @@ using IntegrationHub.Core.Tests.Support;
 
 namespace IntegrationHub.Cli.Tests;
 
-/// <summary>The `hub` tool as users run it: a separate process, its exit code, its standard output and error.</summary>
-public class CliTests
+/// <summary><c>hub dataset</c> as users run it: a separate process, its exit code, its standard output and error.</summary>
+public class DatasetCommandTests
 {
     private static (int ExitCode, string Stdout, string Stderr) Hub(params string[] args) => Processes.Hub(args);
 
     private static string Sample(params string[] parts) => Path.Combine([RepoPaths.SampleFeeds, .. parts]);
-
-    [Fact]
-    public void Validate_ValidSample_PrintsAValidReportAndExits0()
-    {
-        var (exit, stdout, _) = Hub("validate", Sample("2024", "transport-2024-06-r0.json"));
-        Assert.Equal(0, exit);
-        using var report = JsonDocument.Parse(stdout);
-        Assert.True(report.RootElement.GetProperty("valid").GetBoolean());
-        Assert.Equal(0, report.RootElement.GetProperty("errors").GetArrayLength());
-    }
-
-    [Fact]
-    public void Validate_InvalidSample_PrintsEveryErrorAndExits1()
-    {
-        var (exit, stdout, _) = Hub("validate", Sample("invalid", "nev-exceeds-total.json"));
-        Assert.Equal(1, exit);
-        using var report = JsonDocument.Parse(stdout);
-        Assert.False(report.RootElement.GetProperty("valid").GetBoolean());
-        var error = report.RootElement.GetProperty("errors")[0];
-        Assert.Equal("rule:nev-le-total", error.GetProperty("keyword").GetString());
-        Assert.StartsWith("/records/", error.GetProperty("instanceLocation").GetString(), StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("malformed-json.json")]
-    [InlineData("invalid-utf8.json")]
-    [InlineData("duplicate-json-property.json")]
-    public void Validate_UnusableInput_Exits2WithAReport(string file)
-    {
-        var (exit, stdout, _) = Hub("validate", Sample("invalid", file));
-        Assert.Equal(2, exit);
-        using var report = JsonDocument.Parse(stdout);
-        Assert.Equal("Unusable", report.RootElement.GetProperty("verdict").GetString());
-    }
-
-    [Fact]
-    public void Validate_MissingFile_Exits2AndSaysSo()
-    {
-        var (exit, _, stderr) = Hub("validate", Sample("no-such-feed.json"));
-        Assert.Equal(2, exit);
-        Assert.Contains("no-such-feed.json", stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Validate_SourceOptionDifferentFromFeed_Exits1()
-    {
-        var (exit, stdout, _) = Hub("validate", "--source", "environment", Sample("2024", "transport-2024-06-r0.json"));
-        Assert.Equal(1, exit);
-        Assert.Contains("rule:source-matches-url", stdout, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Validate_AgainstADraftedSchemaFile_ReportsThatSchemasViolationsOnly()
-    {
-        using var folder = new TempFolder();
-        var draft = folder.Write("transport-1.1.schema.json", """
-            {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://example.org/transport/1.1",
-             "type": "object", "required": ["records", "dataSteward"],
-             "properties": {"records": {"type": "array", "items": {"type": "object", "required": ["areaCode"]}}}}
-            """);
-
-        var (exit, stdout, stderr) = Hub("validate", "--schema", draft, Sample("2024", "transport-2024-06-r0.json"));
-
-        Assert.True(exit == 1, $"exit {exit}: {stderr}");
-        using var report = JsonDocument.Parse(stdout);
-        Assert.Equal("https://example.org/transport/1.1", report.RootElement.GetProperty("schemaId").GetString());
-        var error = Assert.Single(report.RootElement.GetProperty("errors").EnumerateArray());
-        Assert.Equal(("required", ""), (error.GetProperty("keyword").GetString(), error.GetProperty("instanceLocation").GetString()));
-        Assert.Contains("dataSteward", error.GetProperty("message").GetString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Validate_DraftedSchemaFileThatIsNotASchema_Exits2NamingIt()
-    {
-        using var folder = new TempFolder();
-        var draft = folder.Write("broken.schema.json", "{\"type\": ");
-
-        var (exit, stdout, stderr) = Hub("validate", "--schema", draft, Sample("2024", "transport-2024-06-r0.json"));
-
-        Assert.Equal(2, exit);
-        Assert.Equal("", stdout);
-        Assert.Contains("broken.schema.json", stderr, StringComparison.Ordinal);
-    }
 
     [Fact]
     public void Dataset_SampleQuarter_PrintsACompleteDataSetValidAgainstItsSchema()
