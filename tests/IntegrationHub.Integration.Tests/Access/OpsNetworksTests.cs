@@ -36,7 +36,7 @@ public sealed class OpsNetworksTests : IDisposable
         }).Build();
         var collection = new ServiceCollection();
         collection.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.SectionName)).ValidateDataAnnotations();
-        collection.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidation>();
+        collection.AddSingleton<IValidateOptions<AccessOptions>>(new AccessOptionsValidation(inAzure: false));
         collection.AddSingleton<RequestRateLimits>();
         collection.AddSingleton(TimeProvider.System);
         collection.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
