@@ -163,7 +163,8 @@ internal static class DatasetCommand
         foreach (var target in dataset.Targets)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"target {target.Id} [{target.Basis ?? "not assessed"}]: {target.Status}, actual {target.Actual?.ToString("0.####", CultureInfo.InvariantCulture) ?? "-"}, "
+                $"target {target.Id} [{target.Basis ?? "not assessed"}]: {target.Status}, "
+                + $"actual {target.Actual?.ToString("0.####", CultureInfo.InvariantCulture) ?? "-"}, "
                 + $"required {target.Required?.ToString("0.####", CultureInfo.InvariantCulture) ?? "-"} ({target.Comparator} "
                     + $"{target.Threshold?.ToString(CultureInfo.InvariantCulture) ?? "-"})"));
         }

@@ -298,7 +298,8 @@ internal static partial class OpsCommand
                 .. stages.Select(s => TextLayout.Text(r, s))]));
         var totals = answer.GetProperty("totals");
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"total: {TextLayout.Text(totals, "landed")} landed, {TextLayout.Text(totals, "published")} published, {TextLayout.Text(totals, "inFlight")} in flight, "
+            $"total: {TextLayout.Text(totals, "landed")} landed, {TextLayout.Text(totals, "published")} published, "
+            + $"{TextLayout.Text(totals, "inFlight")} in flight, "
             + $"{TextLayout.Text(totals, "lost")} lost, {TextLayout.Text(totals, "duplicates")} duplicate(s)"));
         foreach (var gap in answer.GetProperty("lost").EnumerateArray())
         {

@@ -11,15 +11,24 @@ internal static class SupplyCommand
     private static readonly Option<string> Hub = HubClient.HubOption();
     private static readonly Option<int> Timeout = HubClient.TimeoutOption();
     private static readonly Option<bool> Json = new("--json") { Description = "Print the hub's answer as JSON." };
-    private static readonly Option<string?> Source = new("--source") { Description = "Only this source: statistics, power-grid, transport or environment." };
-    private static readonly Option<string?> From = new("--from") { Description = "Periods ending from the first month of this period on (2025, 2025-Q1 or 2025-03)." };
+    private static readonly Option<string?> Source = new("--source")
+    {
+        Description = "Only this source: statistics, power-grid, transport or environment.",
+    };
+
+    private static readonly Option<string?> From = new("--from")
+    {
+        Description = "Periods ending from the first month of this period on (2025, 2025-Q1 or 2025-03).",
+    };
+
     private static readonly Option<string?> To = new("--to") { Description = "Periods ending by the last month of this period." };
 
     public static Command Create()
     {
         var command = new Command(
             "supply",
-            "The supply calendar: per source and period, when its feed is due and whether it is pending, received, revised, late or missing, with every feed received.")
+            "The supply calendar: per source and period, when its feed is due and whether it is pending, received, revised, late or "
+            + "missing, with every feed received.")
         {
             Hub, Timeout, Json, Source, From, To,
         };
@@ -48,7 +57,8 @@ internal static class SupplyCommand
         HubAnswer answer;
         try
         {
-            answer = await HubClient.SendAsync(HttpMethod.Get, hub!, query.ToString(), null, TimeSpan.FromSeconds(timeout), null, cancellationToken).ConfigureAwait(false);
+            answer = await HubClient.SendAsync(
+                HttpMethod.Get, hub!, query.ToString(), null, TimeSpan.FromSeconds(timeout), null, cancellationToken).ConfigureAwait(false);
         }
         catch (HubUnreachableException ex)
         {

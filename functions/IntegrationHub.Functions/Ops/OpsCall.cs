@@ -32,15 +32,6 @@ public sealed record OpsAnswer(int Status, object? Body, string? Location = null
 
     public static OpsAnswer Problem(int status, string title, string detail) => Problem(new HubProblem(status, title) { Detail = detail });
 
-    // Kept for a caller written before typed problems (subscriber redelivery): it names a parameter only.
-    public static OpsAnswer Problem(int status, string title, string detail, IReadOnlyDictionary<string, object?> extensions)
-    {
-        ArgumentNullException.ThrowIfNull(extensions);
-        return extensions.Keys.All(k => k == "parameter")
-            ? Problem(new HubProblem(status, title) { Detail = detail, Parameter = extensions.GetValueOrDefault("parameter") as string })
-            : throw new ArgumentException("Only `parameter`: give a problem with other fields a record deriving from HubProblem.", nameof(extensions));
-    }
-
     public static OpsAnswer BadParameter(string parameter, string title, string detail) =>
         Problem(new HubProblem(StatusCodes.Status400BadRequest, title) { Detail = detail, Parameter = parameter });
 

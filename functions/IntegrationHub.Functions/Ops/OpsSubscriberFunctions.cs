@@ -39,7 +39,8 @@ public sealed class OpsSubscriberFunctions(SubscriberRedelivery subscribers)
     public Task<IActionResult> ListSubscriberDeliveries(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/subscribers/{name}/deliveries")] HttpRequest request, string name,
         CancellationToken cancellationToken) =>
-        OpsCall.RunAsync(request, _ => subscribers.DeliveriesAsync(name, request.Query.First("limit"), request.Query.First("continuationToken"), cancellationToken));
+        OpsCall.RunAsync(request, _ => subscribers.DeliveriesAsync(
+            name, request.Query.First("limit"), request.Query.First("continuationToken"), cancellationToken));
 
     [Function(nameof(RedeliverToSubscriber))]
     [ApiOperation(
@@ -60,5 +61,6 @@ public sealed class OpsSubscriberFunctions(SubscriberRedelivery subscribers)
     public Task<IActionResult> RedeliverToSubscriber(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/subscribers/{name}/redeliver")] HttpRequest request, string name,
         CancellationToken cancellationToken) =>
-        OpsCall.RunAsync(request, actor => subscribers.RedeliverAsync(name, request.Query.First("since"), request.Query.First("limit"), actor, cancellationToken));
+        OpsCall.RunAsync(request, actor => subscribers.RedeliverAsync(
+            name, request.Query.First("since"), request.Query.First("limit"), actor, cancellationToken));
 }

@@ -36,7 +36,8 @@ public sealed record RedeliveryReport(
     [property: JsonPropertyName("eventIds")] IReadOnlyList<string> EventIds,
     [property: JsonPropertyName("remaining"), Description("Found but not sent: 1 when more events follow (go on with `continueSince`), else 0.")]
     int Remaining,
-    [property: JsonPropertyName("continueSince"), Description("When some remain: the `since` to go on with (the first event id not sent).")] string? ContinueSince);
+    [property: JsonPropertyName("continueSince"), Description("When some remain: the `since` to go on with (the first event id not sent).")]
+    string? ContinueSince);
 
 /// <summary>
 /// Ops view of the subscribers and their delivery logs, and redelivery: every event announced since a time (or since
@@ -74,16 +75,19 @@ public sealed partial class SubscriberRedelivery(
 
         if (!TryLimit(limitText, SubscriberDeliveryLog.DefaultLimit, SubscriberDeliveryLog.MaxLimit, out var limit))
         {
-            return OpsAnswer.BadParameter("limit", "Invalid limit", string.Create(CultureInfo.InvariantCulture, $"'{limitText}' is not a limit; use 1 to {SubscriberDeliveryLog.MaxLimit}."));
+            return OpsAnswer.BadParameter("limit", "Invalid limit",
+                string.Create(CultureInfo.InvariantCulture, $"'{limitText}' is not a limit; use 1 to {SubscriberDeliveryLog.MaxLimit}."));
         }
 
         try
         {
-            return OpsAnswer.Ok(await deliveries.ReadAsync(subscriber.Name, limit, token is { Length: > 0 } ? token : null, cancellationToken).ConfigureAwait(false));
+            return OpsAnswer.Ok(await deliveries.ReadAsync(subscriber.Name, limit, token is { Length: > 0 } ? token : null, cancellationToken)
+                .ConfigureAwait(false));
         }
         catch (InvalidDeliveryTokenException)
         {
-            return OpsAnswer.BadParameter("continuationToken", "Invalid continuation token", "Pass back the continuationToken of the previous page as it was given.");
+            return OpsAnswer.BadParameter(
+                "continuationToken", "Invalid continuation token", "Pass back the continuationToken of the previous page as it was given.");
         }
     }
 
@@ -97,7 +101,8 @@ public sealed partial class SubscriberRedelivery(
 
         if (!TryLimit(limitText, DefaultEvents, MaxEvents, out var limit))
         {
-            return OpsAnswer.BadParameter("limit", "Invalid limit", string.Create(CultureInfo.InvariantCulture, $"'{limitText}' is not a limit; use 1 to {MaxEvents}."));
+            return OpsAnswer.BadParameter("limit", "Invalid limit",
+                string.Create(CultureInfo.InvariantCulture, $"'{limitText}' is not a limit; use 1 to {MaxEvents}."));
         }
 
         var (from, problem) = await SinceAsync(since, cancellationToken).ConfigureAwait(false);
@@ -136,12 +141,14 @@ public sealed partial class SubscriberRedelivery(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             await audit.RecordAsync(actor, Action, target, "error", StatusCodes.Status500InternalServerError,
-                string.Create(CultureInfo.InvariantCulture, $"sent {sent.Count} of {matched.Count} since {from:O}, then failed: {ex.GetType().Name}"), cancellationToken).ConfigureAwait(false);
+                string.Create(CultureInfo.InvariantCulture, $"sent {sent.Count} of {matched.Count} since {from:O}, then failed: {ex.GetType().Name}"),
+                cancellationToken).ConfigureAwait(false);
             throw;
         }
 
         var report = new RedeliveryReport(
-            subscriber.Name, from, matched.Count, sent.Count, sent, matched.Count - sent.Count, matched.Count > sent.Count ? matched[sent.Count].Event.Id : null);
+            subscriber.Name, from, matched.Count, sent.Count, sent, matched.Count - sent.Count,
+            matched.Count > sent.Count ? matched[sent.Count].Event.Id : null);
         await audit.RecordAsync(actor, Action, target, "done", StatusCodes.Status200OK,
             string.Create(CultureInfo.InvariantCulture, $"sent {sent.Count} of {matched.Count} since {from:O}"), cancellationToken).ConfigureAwait(false);
         return OpsAnswer.Ok(report);
@@ -163,7 +170,8 @@ public sealed partial class SubscriberRedelivery(
             {
                 foreach (var version in await datasets.ListAnnouncedAsync(period, cancellationToken).ConfigureAwait(false))
                 {
-                    if (await datasets.GetAnnouncementAsync(period, version, cancellationToken).ConfigureAwait(false) is { } record && record.AnnouncedAt >= from)
+                    if (await datasets.GetAnnouncementAsync(period, version, cancellationToken).ConfigureAwait(false) is { } record
+                        && record.AnnouncedAt >= from)
                     {
                         sent.Add(new Sent(record.AnnouncedAt, record.EventId, record, null));
                     }
@@ -205,7 +213,8 @@ public sealed partial class SubscriberRedelivery(
     {
         if (string.IsNullOrWhiteSpace(since))
         {
-            return (default, OpsAnswer.BadParameter("since", "Missing since", "Give since: an RFC 3339 time (2025-01-31T00:00:00Z) or an event id such as 2024-Q4/v3."));
+            return (default, OpsAnswer.BadParameter(
+                "since", "Missing since", "Give since: an RFC 3339 time (2025-01-31T00:00:00Z) or an event id such as 2024-Q4/v3."));
         }
 
         if (since.StartsWith(LateFeedIdPrefix, StringComparison.Ordinal))
@@ -226,13 +235,16 @@ public sealed partial class SubscriberRedelivery(
 
         return DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? (at, null)
-            : (default, OpsAnswer.BadParameter("since", "Invalid since", $"'{since}' is neither an RFC 3339 time (2025-01-31T00:00:00Z) nor an event id such as 2024-Q4/v3."));
+            : (default, OpsAnswer.BadParameter(
+                "since", "Invalid since", $"'{since}' is neither an RFC 3339 time (2025-01-31T00:00:00Z) nor an event id such as 2024-Q4/v3."));
     }
 
     private Subscriber? Find(string name) => core.Reference.Subscribers.Subscribers.FirstOrDefault(s => s.Name == name);
 
-    private static OpsAnswer NotFound(string name) => OpsAnswer.Problem(StatusCodes.Status404NotFound, "Unknown subscriber",
-        $"No subscriber is named '{name}'; GET /api/ops/subscribers lists them.", new Dictionary<string, object?> { ["parameter"] = "name" });
+    private static OpsAnswer NotFound(string name) => OpsAnswer.Problem(new HubProblem(StatusCodes.Status404NotFound, "Unknown subscriber")
+    {
+        Detail = $"No subscriber is named '{name}'; GET /api/ops/subscribers lists them.", Parameter = "name",
+    });
 
     private static bool TryLimit(string? text, int fallback, int max, out int limit)
     {

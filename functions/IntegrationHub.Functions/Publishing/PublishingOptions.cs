@@ -84,7 +84,9 @@ public sealed class PublishingOptions
 
     /// <summary>The subscribers with the <see cref="Webhooks"/> settings applied.</summary>
     internal IReadOnlyList<Subscriber> Effective(IReadOnlyList<Subscriber> subscribers) =>
-        [.. subscribers.Select(s => Webhooks.TryGetValue(s.Name, out var url) && !string.IsNullOrWhiteSpace(url) ? s with { Webhook = new SubscriberWebhook(new Uri(url)) } : s)];
+        [.. subscribers.Select(s => Webhooks.TryGetValue(s.Name, out var url) && !string.IsNullOrWhiteSpace(url)
+            ? s with { Webhook = new SubscriberWebhook(new Uri(url)) }
+            : s)];
 
     /// <summary>Why the webhook settings cannot work, or null.</summary>
     internal string? WebhookProblem(IReadOnlyList<Subscriber> subscribers)

@@ -29,15 +29,18 @@ public static class PublishingServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PublishingOptions>>(new ClientSettingsValidation(configuration));
 
-        services.AddSingleton<IValidateOptions<PublishingOptions>>(sp => new WebhookSettingsValidation(sp.GetRequiredService<HubCore>(), configuration));
-        services.AddSingleton(sp => new SubscriberDeliveryLog(sp.GetRequiredService<BlobServiceClient>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton<IValidateOptions<PublishingOptions>>(
+            sp => new WebhookSettingsValidation(sp.GetRequiredService<HubCore>(), configuration));
+        services.AddSingleton(sp => new SubscriberDeliveryLog(
+            sp.GetRequiredService<BlobServiceClient>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         var mode = configuration.GetSection(PublishingOptions.SectionName).Get<PublishingOptions>()?.Mode ?? PublishingMode.Queues;
         if (mode == PublishingMode.ServiceBus)
         {
             // fullyQualifiedNamespace with the managed identity in Azure, or a connection string.
             services.AddAzureClients(clients => clients.AddServiceBusClient(configuration.GetSection(PublishingOptions.ServiceBusSection)));
             // One sender for the app's lifetime: it keeps its AMQP link open between sends.
-            services.AddSingleton(sp => sp.GetRequiredService<ServiceBusClient>().CreateSender(sp.GetRequiredService<IOptions<PublishingOptions>>().Value.TopicName));
+            services.AddSingleton(sp => sp.GetRequiredService<ServiceBusClient>()
+                .CreateSender(sp.GetRequiredService<IOptions<PublishingOptions>>().Value.TopicName));
             // Subscribers with a webhook have no Service Bus subscription (infra/): Event Grid pushes to them.
             services.AddSingleton(sp => new ServiceBusDatasetPublisher(
                 sp.GetRequiredService<ServiceBusSender>(), sp.GetRequiredService<ILogger<ServiceBusDatasetPublisher>>(),
@@ -72,7 +75,8 @@ public static class PublishingServiceCollectionExtensions
                 };
                 return new WebhookOutbox(
                     sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<BlobServiceClient>(), http, retry,
-                    sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<WebhookOutbox>>(), sp.GetRequiredService<SubscriberDeliveryLog>());
+                    sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<WebhookOutbox>>(),
+                    sp.GetRequiredService<SubscriberDeliveryLog>());
             });
             services.AddSingleton(sp => new QueueDatasetPublisher(
                 sp.GetRequiredService<QueueServiceClient>(),

@@ -168,7 +168,9 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher, ISubscrib
     {
         ArgumentNullException.ThrowIfNull(subscriber);
         var own = subscribers.FirstOrDefault(s => s.Subscriber.Name == subscriber.Name);
-        return own.Subscriber is not null ? own : throw new ArgumentException($"'{subscriber.Name}' is not a subscriber of this publisher.", nameof(subscriber));
+        return own.Subscriber is not null
+            ? own
+            : throw new ArgumentException($"'{subscriber.Name}' is not a subscriber of this publisher.", nameof(subscriber));
     }
 
     private async Task SendAsync(CloudEvent dataSetEvent, IReadOnlyList<string> targets, bool redelivery, CancellationToken cancellationToken)
@@ -231,7 +233,8 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher, ISubscrib
 
     [LoggerMessage(
         Level = LogLevel.Information,
-        Message = "Event {EventId} is {EncodedBytes} bytes Base64-encoded, over the {MaxBytes} of a queue message: stored whole at {DataRef}, sent without data")]
+        Message = "Event {EventId} is {EncodedBytes} bytes Base64-encoded, over the {MaxBytes} of a queue message: "
+            + "stored whole at {DataRef}, sent without data")]
     private static partial void LogClaimChecked(ILogger logger, string eventId, int encodedBytes, int maxBytes, string dataRef);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published {EventId} to no queue: no subscriber's filter matches it")]

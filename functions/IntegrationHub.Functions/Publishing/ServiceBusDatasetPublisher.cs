@@ -12,7 +12,10 @@ namespace IntegrationHub.Functions.Publishing;
 /// gets one message; each subscriber whose filter matches is recorded in the delivery log, when one is given.
 /// </summary>
 public sealed partial class ServiceBusDatasetPublisher(
-    ServiceBusSender sender, ILogger<ServiceBusDatasetPublisher> logger, IReadOnlyList<Subscriber>? subscribers = null, SubscriberDeliveryLog? deliveries = null)
+    ServiceBusSender sender,
+    ILogger<ServiceBusDatasetPublisher> logger,
+    IReadOnlyList<Subscriber>? subscribers = null,
+    SubscriberDeliveryLog? deliveries = null)
     : IDatasetPublisher, ISubscriberRedelivery
 {
     /// <summary>

@@ -202,8 +202,9 @@ public sealed partial class WebhookOutbox(
             LogDelivered(logger, message.EventId, message.Subscriber, received.DequeueCount);
             if (deliveries is not null)
             {
-                await deliveries.RecordAsync(message.Subscriber, DatasetPublishedEvent.Deserialize(body.ToMemory()), ChannelOf(message.Url), message.Redelivery, cancellationToken)
-                    .ConfigureAwait(false);
+                await deliveries.RecordAsync(
+                    message.Subscriber, DatasetPublishedEvent.Deserialize(body.ToMemory()), ChannelOf(message.Url), message.Redelivery,
+                    cancellationToken).ConfigureAwait(false);
             }
 
             await queue.DeleteMessageAsync(received.MessageId, received.PopReceipt, cancellationToken).ConfigureAwait(false);
@@ -219,7 +220,8 @@ public sealed partial class WebhookOutbox(
 
         var wait = BackoffAfter(received.DequeueCount);
         LogRetrying(logger, message.EventId, message.Subscriber, received.DequeueCount, error, wait);
-        await queue.UpdateMessageAsync(received.MessageId, received.PopReceipt, visibilityTimeout: wait, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await queue.UpdateMessageAsync(received.MessageId, received.PopReceipt, visibilityTimeout: wait, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private async Task<(bool Delivered, bool Retriable, string Error)> PostAsync(Uri url, BinaryData body, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Queues;
 using CloudNative.CloudEvents;
@@ -10,6 +11,7 @@ using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Storage;
 using IntegrationHub.Functions.Supply;
+using IntegrationHub.Integration.Tests.Datasets;
 using Microsoft.Extensions.Logging.Abstractions;
 using static IntegrationHub.Integration.Tests.Publishing.PublishingSamples;
 
@@ -287,6 +289,27 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
         Assert.True(answer.IsProblem);
         Assert.Equal(parameter, answer.ProblemExtensions!["parameter"]);
         Assert.Empty(await MessagesAsync(Dashboard));
+    }
+
+    [Fact]
+    public async Task UnknownSubscriber_404Problem_AsWritten_ForRedeliveryAndDeliveries()
+    {
+        var expected = JsonNode.Parse("""
+            {
+              "type": "about:blank", "title": "Unknown subscriber", "status": 404,
+              "detail": "No subscriber is named 'no-such'; GET /api/ops/subscribers lists them.", "parameter": "name"
+            }
+            """);
+        var redelivery = await Redelivery().RedeliverAsync("no-such", "2140-01-01T00:00:00Z", null, Ops, CancellationToken.None);
+        var log = await Redelivery().DeliveriesAsync("no-such", null, null, CancellationToken.None);
+
+        foreach (var (answer, path) in new[] { (redelivery, "redeliver"), (log, "deliveries") })
+        {
+            var written = await HttpHarness.Execute(HttpHarness.Get($"/api/ops/subscribers/no-such/{path}"), answer.ToActionResult());
+            Assert.Equal(404, written.Status);
+            Assert.StartsWith("application/problem+json", written.ContentType, StringComparison.Ordinal);
+            Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(written.Body)), System.Text.Encoding.UTF8.GetString(written.Body));
+        }
     }
 
     [Fact]
