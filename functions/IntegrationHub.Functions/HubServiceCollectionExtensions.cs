@@ -4,6 +4,7 @@ using IntegrationHub.Core;
 using IntegrationHub.Core.Evolution;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Consolidation;
 using IntegrationHub.Functions.Datasets;
 using IntegrationHub.Functions.Durable;
@@ -45,6 +46,8 @@ public static class HubServiceCollectionExtensions
             _ => new AccessOptionsValidation(inAzure: HubSettings.RunsInAzure(configuration)));
         services.AddSingleton<RequestRateLimits>();
         services.AddOpsSignIn(configuration);
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditReader>();
         services.AddSingleton<AccessGate>();
         services.AddSingleton(sp => new DailyPushQuota(
             sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<AccessGate>(),

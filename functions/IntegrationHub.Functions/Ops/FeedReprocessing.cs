@@ -4,6 +4,7 @@ using Azure;
 using IntegrationHub.Core.Normalisation;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Validation;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Storage;

@@ -1,3 +1,4 @@
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

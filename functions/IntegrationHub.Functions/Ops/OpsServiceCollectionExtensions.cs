@@ -1,4 +1,3 @@
-using IntegrationHub.Functions.Access;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Functions.Ops;
@@ -10,8 +9,6 @@ public static class OpsServiceCollectionExtensions
         services.AddSingleton<TaskHubHistory>();
         services.AddSingleton<ReplayRecords>();
         services.AddSingleton<EarlierRuns>();
-        services.AddSingleton<AuditReader>();
-        services.AddSingleton<AuditLog>();
         services.AddSingleton<OpsInstances>();
         services.AddSingleton<FeedReprocessing>();
         services.AddSingleton<Reconciliation>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Grpc.Core;
 using IntegrationHub.Core.Datasets;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Consolidation;
 using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Intake;
