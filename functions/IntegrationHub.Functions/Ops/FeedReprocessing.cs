@@ -10,7 +10,6 @@ using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
-using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Functions.Ops;
 

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using IntegrationHub.Core.Validation;
-using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Http;
 
 namespace IntegrationHub.Functions.Ops;

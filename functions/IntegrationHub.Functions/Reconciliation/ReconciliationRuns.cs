@@ -8,7 +8,6 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using IntegrationHub.Core;
 using IntegrationHub.Core.Feeds;
-using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Http;
