@@ -4,6 +4,7 @@ using IntegrationHub.Core;
 using IntegrationHub.Core.Evolution;
 using IntegrationHub.Core.Parsing;
 using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Consolidation;
 using IntegrationHub.Functions.Datasets;
 using IntegrationHub.Functions.Durable;
@@ -14,6 +15,7 @@ using IntegrationHub.Functions.Ops;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Pull;
 using IntegrationHub.Functions.Receipts;
+using IntegrationHub.Functions.Reconciliation;
 using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Schemas;
 using IntegrationHub.Functions.Storage;
@@ -45,6 +47,7 @@ public static class HubServiceCollectionExtensions
             _ => new AccessOptionsValidation(inAzure: HubSettings.RunsInAzure(configuration)));
         services.AddSingleton<RequestRateLimits>();
         services.AddOpsSignIn(configuration);
+        services.AddAudit();
         services.AddSingleton<AccessGate>();
         services.AddSingleton(sp => new DailyPushQuota(
             sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<AccessGate>(),
@@ -102,6 +105,7 @@ public static class HubServiceCollectionExtensions
         services.AddPublishing(configuration);
         services.AddDatasetQueries();
         services.AddOps();
+        services.AddReconciliation();
         // Redirects could lead a pull off its allowed host, and a host name could resolve to an internal address: the
         // handler follows no redirect and connects only where PullTargets allows.
         services.AddHttpClient(PullActivities.HttpClientName)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -255,7 +256,7 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
             _ => "error",
         };
         var detail = (answer as ObjectResult)?.Value is ProblemDetails problem ? $"{problem.Title}: {problem.Detail}" : null;
-        return audit.RecordAsync(caller, action, feedId ?? $"feeds/{source}", outcome, status, detail, CancellationToken.None);
+        return audit.RecordAsync(OpsActor.Of(caller), action, feedId ?? $"feeds/{source}", outcome, status, detail, CancellationToken.None);
     }
 
     /// <summary>The daily byte quota of each department, as the settings say now.</summary>

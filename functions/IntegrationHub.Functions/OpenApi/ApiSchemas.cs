@@ -9,6 +9,7 @@ using System.Text.Json.Serialization.Metadata;
 using IntegrationHub.Core.Datasets;
 using IntegrationHub.Core.Receipts;
 using IntegrationHub.Core.Validation;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Http;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
@@ -26,11 +27,12 @@ internal static class ApiSchemas
 {
     private const string ComponentsPrefix = "#/components/schemas/";
 
-    // Core's records cannot name themselves to the document: their component names, and the records held by others
-    // that are components of their own rather than inline.
+    // Core's and Audit/'s records cannot name themselves to the document (no [ApiSchema] below Http/): their component
+    // names, and the records held by others that are components of their own rather than inline.
     private static readonly Dictionary<Type, string> CoreNames = new()
     {
         [typeof(DatasetDocument)] = "Dataset",
+        [typeof(AuditLogPage)] = "AuditLog",
     };
 
     // The answers' options, but numbers as they are written: reading "42" for 42 is leniency, not the answers' shape.

@@ -4,12 +4,12 @@ using Azure;
 using IntegrationHub.Core.Normalisation;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Validation;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
-using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Functions.Ops;
 

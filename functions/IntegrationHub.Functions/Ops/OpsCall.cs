@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Intake;
 using Microsoft.AspNetCore.Http;

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using IntegrationHub.Core.Validation;
-using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Http;
 
 namespace IntegrationHub.Functions.Ops;
@@ -149,14 +148,6 @@ public sealed record QuarantinedFeed(
 public sealed record QuarantineList(
     IReadOnlyList<QuarantinedFeed> Feeds,
     [property: Description("Pass it back for the next page; null after the last.")] string? ContinuationToken);
-
-[ApiSchema("AuditLog")]
-[Description("Pushes and ops actions, newest first.")]
-public sealed record AuditLogPage(
-    IReadOnlyList<AuditEntry> Entries,
-    [property: Description("Pass it back (with the same filters) for older entries; null once the oldest was read. A page may hold fewer "
-        + "entries than `limit` when the filters matched little of what one answer reads (16 MiB of the log): go on with the token.")]
-    string? ContinuationToken = null);
 
 /// <summary>One period that <c>POST /api/ops/reconsolidate</c> asked to consolidate again.</summary>
 public sealed record ReconsolidationPeriod(

@@ -1,3 +1,4 @@
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,8 +8,7 @@ using Microsoft.DurableTask.Client;
 namespace IntegrationHub.Functions.Ops;
 
 // One line per route over OpsCall; the services check the query (documented in OpenApi/) and audit.
-public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reprocessing, Reconciliation reconciliation,
-    Reconsolidation reconsolidation, AuditReader auditReader)
+public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reprocessing, Reconsolidation reconsolidation, AuditReader auditReader)
 {
     [Function(nameof(ListInstances))]
     [ApiOperation(
@@ -220,24 +220,6 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
     public Task<IActionResult> ListQuarantine(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/quarantine")] HttpRequest request, CancellationToken cancellationToken) =>
         OpsCall.RunAsync(request, _ => reprocessing.ListQuarantineAsync(request.Query, cancellationToken));
-
-    [Function(nameof(Reconcile))]
-    [ApiOperation(
-        ApiTags.Ops,
-        "Reconcile what was received with what was published",
-        "Walks landing, quarantine, the ledgers, the normalised feeds, the data-set versions and "
-        + "their announcements: per feed period and source, how many feeds reached each stage, every "
-        + "feed that stopped short (lost) and anything stored twice. Reads only.")]
-    [ApiQuery("graceSeconds", "Feeds younger than this count as in flight, not lost, 0 to 86400 (default 300).", Type = ApiType.Integer)]
-    [ApiQuery("source", "Only this department's feeds.", Values = new[] { "statistics", "power-grid", "transport", "environment" })]
-    [ApiQuery("period", "Only feeds of this period (`YYYY-MM`, `YYYY-Qn`, `YYYY`).")]
-    [ApiAnswer(200, "The reconciliation.", Body = typeof(ReconciliationReport))]
-    [ApiProblem(400, "An unknown source or a bad grace period; `parameter` names it.")]
-    [Access(AccessPolicy.Ops)]
-    public Task<IActionResult> Reconcile(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/reconcile")] HttpRequest request, CancellationToken cancellationToken) =>
-        OpsCall.RunAsync(request, async _ => ReconciliationRuns.Check(request.Query, out var grace) ?? OpsAnswer.Ok(
-            await reconciliation.RunAsync(grace, request.Query.First("source"), request.Query.First("period"), cancellationToken).ConfigureAwait(false)));
 
     [Function(nameof(ListAudit))]
     [ApiOperation(

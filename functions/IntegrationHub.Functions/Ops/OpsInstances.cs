@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Grpc.Core;
 using IntegrationHub.Core.Feeds;
-using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;

@@ -1,4 +1,4 @@
-using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Audit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Functions.Ops;
@@ -10,12 +10,9 @@ public static class OpsServiceCollectionExtensions
         services.AddSingleton<TaskHubHistory>();
         services.AddSingleton<ReplayRecords>();
         services.AddSingleton<EarlierRuns>();
-        services.AddSingleton<AuditReader>();
-        services.AddSingleton<AuditLog>();
+        services.AddAudit();
         services.AddSingleton<OpsInstances>();
         services.AddSingleton<FeedReprocessing>();
-        services.AddSingleton<Reconciliation>();
-        services.AddSingleton<ReconciliationRuns>();
         services.AddSingleton<Reconsolidation>();
         services.AddSingleton<SubscriberRedelivery>();
         return services;

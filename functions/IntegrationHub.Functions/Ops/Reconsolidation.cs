@@ -1,6 +1,7 @@
 using System.Globalization;
 using Grpc.Core;
 using IntegrationHub.Core.Datasets;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Consolidation;
 using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Intake;
@@ -9,7 +10,6 @@ using IntegrationHub.Functions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
-using IntegrationHub.Functions.Access;
 
 namespace IntegrationHub.Functions.Ops;
 

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using IntegrationHub.Core;
 using IntegrationHub.Core.Publishing;
 using IntegrationHub.Core.Reference;
-using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Storage;
 using IntegrationHub.Functions.Supply;

@@ -1,7 +1,7 @@
 using IntegrationHub.Core.Feeds;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Intake;
-using IntegrationHub.Functions.Ops;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Infrastructure;

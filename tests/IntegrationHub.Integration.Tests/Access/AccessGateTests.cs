@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Ops;

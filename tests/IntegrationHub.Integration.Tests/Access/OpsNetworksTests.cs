@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using Azure.Storage.Blobs;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Http;

@@ -17,6 +17,16 @@ public sealed partial class FolderDependencyTests
     }
 
     [Fact]
+    public void AuditFolder_UsingLines_ImportOnlyStorageAndResilience()
+    {
+        // Access and Http write the audit log, so Audit/ may import neither them nor any flow.
+        var graph = FolderGraph();
+
+        Assert.True(graph.ContainsKey("Audit"), "the audit log's folder, Audit/, imports nothing: is it there?");
+        Assert.Equal(["Resilience", "Storage"], graph["Audit"].Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void CycleEdges_TwoFoldersImportingEachOther_AreFoundAndALineOfImportsIsNot()
     {
         var graph = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal)

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Azure;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Intake;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Ops;

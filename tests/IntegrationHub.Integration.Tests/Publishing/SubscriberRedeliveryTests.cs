@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Queues;
 using CloudNative.CloudEvents;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Core.Datasets;
 using IntegrationHub.Core.Supply;
 using IntegrationHub.Functions.Access;

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.LocalHost.Tests.Ops;
 using IntegrationHub.LocalHost.Tests.Support;

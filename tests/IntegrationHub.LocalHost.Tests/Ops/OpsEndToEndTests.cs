@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.LocalHost.Tests.Support;
 
 namespace IntegrationHub.LocalHost.Tests.Ops;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using IntegrationHub.Functions.Ops;
+using IntegrationHub.Functions.Reconciliation;
 using IntegrationHub.LocalHost.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -6,10 +6,8 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using IntegrationHub.Core;
 using IntegrationHub.Functions.Storage;
-using IntegrationHub.Functions.Access;
-using Microsoft.AspNetCore.Http;
 
-namespace IntegrationHub.Functions.Ops;
+namespace IntegrationHub.Functions.Audit;
 
 /// <summary>
 /// Which audit entries to read: each set empty means any; <see cref="TargetPrefix"/> matches the start of the target.
@@ -59,8 +57,6 @@ public sealed partial class AuditReader(BlobServiceClient blobs)
     public const int MaxLimit = 1000;
     public const int ChunkBytes = 256 * 1024;
     public const long MaxBytesPerAnswer = 16L * 1024 * 1024;
-    private const int MaxValues = 20;
-    private const int MaxValueLength = 200;
 
     // An append block holds at most 4 MiB, so no line is longer.
     private const int MaxLineBytes = 4 * 1024 * 1024;
@@ -72,49 +68,6 @@ public sealed partial class AuditReader(BlobServiceClient blobs)
 
     /// <summary>How much of the log one answer reads at most; tests make it smaller.</summary>
     public long BytesPerAnswer { get; init; } = MaxBytesPerAnswer;
-
-    /// <summary><c>GET /api/ops/audit</c>: its query checked, one page.</summary>
-    public async Task<OpsAnswer> ListAsync(IQueryCollection query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var sets = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var name in new[] { "actor", "action", "outcome" })
-        {
-            var values = OpsCall.Split(query.Joined(name)).ToList();
-            if (values.Count > MaxValues || values.Any(v => v.Length > MaxValueLength))
-            {
-                return OpsAnswer.BadParameter(name, "Too many values",
-                    string.Create(CultureInfo.InvariantCulture, $"Give at most {MaxValues} values of at most {MaxValueLength} characters."));
-            }
-
-            sets[name] = values.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        }
-
-        var target = query.First("target");
-        if (target is { Length: > MaxValueLength })
-        {
-            return OpsAnswer.BadParameter("target", "Target too long",
-                string.Create(CultureInfo.InvariantCulture, $"Give at most {MaxValueLength} characters."));
-        }
-
-        var read = new OpsQuery(query);
-        var from = read.Time(query.First("from") is { Length: > 0 } ? "from" : "since");
-        var to = read.Time("to");
-        var limit = read.Count("limit", DefaultLimit, MaxLimit, "Invalid limit", "limit");
-        if (read.Bad is { } bad)
-        {
-            return bad;
-        }
-
-        AuditPosition? after = null;
-        if (query.First("continuationToken") is { Length: > 0 } token && !AuditPosition.TryParse(token, out after))
-        {
-            return OpsCall.BadToken();
-        }
-
-        var filter = new AuditFilter(sets["actor"], sets["action"], sets["outcome"], target is { Length: > 0 } ? target : null, from, to);
-        return OpsAnswer.Ok(await ReadAsync(filter, limit, after, cancellationToken).ConfigureAwait(false));
-    }
 
     /// <summary>
     /// The month and part of an audit blob name (<c>2025/01.jsonl</c>, <c>2025/01-2.jsonl</c>); null for others.

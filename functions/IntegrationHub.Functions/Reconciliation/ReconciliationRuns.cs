@@ -8,9 +8,10 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using IntegrationHub.Core;
 using IntegrationHub.Core.Feeds;
-using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Http;
+using IntegrationHub.Functions.Ops;
 using IntegrationHub.Functions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -18,7 +19,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
-namespace IntegrationHub.Functions.Ops;
+namespace IntegrationHub.Functions.Reconciliation;
 
 /// <summary>What a background reconciliation checks: the same choices as <c>GET /api/ops/reconcile</c>.</summary>
 public sealed record ReconcileRequest(string RunId, int GraceSeconds, string? Source, string? Period);
@@ -174,6 +175,24 @@ public sealed partial class ReconciliationRuns(Reconciliation reconciliation, Or
     [Function(nameof(RunReconciliation))]
     public Task<ReconciliationReport> RunReconciliation([ActivityTrigger] ReconcileRequest request, CancellationToken cancellationToken) =>
         RunAsync(request, cancellationToken);
+
+    [Function(nameof(Reconcile))]
+    [ApiOperation(
+        ApiTags.Ops,
+        "Reconcile what was received with what was published",
+        "Walks landing, quarantine, the ledgers, the normalised feeds, the data-set versions and "
+        + "their announcements: per feed period and source, how many feeds reached each stage, every "
+        + "feed that stopped short (lost) and anything stored twice. Reads only.")]
+    [ApiQuery("graceSeconds", "Feeds younger than this count as in flight, not lost, 0 to 86400 (default 300).", Type = ApiType.Integer)]
+    [ApiQuery("source", "Only this department's feeds.", Values = new[] { "statistics", "power-grid", "transport", "environment" })]
+    [ApiQuery("period", "Only feeds of this period (`YYYY-MM`, `YYYY-Qn`, `YYYY`).")]
+    [ApiAnswer(200, "The reconciliation.", Body = typeof(ReconciliationReport))]
+    [ApiProblem(400, "An unknown source or a bad grace period; `parameter` names it.")]
+    [Access(AccessPolicy.Ops)]
+    public Task<IActionResult> Reconcile(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/reconcile")] HttpRequest request, CancellationToken cancellationToken) =>
+        OpsCall.RunAsync(request, async _ => ReconciliationRuns.Check(request.Query, out var grace) ?? OpsAnswer.Ok(
+            await reconciliation.RunAsync(grace, request.Query.First("source"), request.Query.First("period"), cancellationToken).ConfigureAwait(false)));
 
     // Only reads the store, so a reader may start one; the start is audited.
     [Function(nameof(StartReconciliation))]

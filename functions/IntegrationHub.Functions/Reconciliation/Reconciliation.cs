@@ -7,7 +7,7 @@ using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationHub.Functions.Ops;
+namespace IntegrationHub.Functions.Reconciliation;
 
 [Description("One period and source: how many feeds reached each stage, and how many went missing on the way.")]
 public sealed record ReconciliationRow(

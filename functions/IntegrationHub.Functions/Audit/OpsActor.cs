@@ -1,5 +1,5 @@
 
-namespace IntegrationHub.Functions.Access;
+namespace IntegrationHub.Functions.Audit;
 
 /// <summary>
 /// Who performed an ops action, as the audit log records it: the ops principal and which of its two keys was used, or
@@ -7,15 +7,6 @@ namespace IntegrationHub.Functions.Access;
 /// </summary>
 public sealed record OpsActor(string Principal, string KeySlot, string? Name = null)
 {
-    public static readonly OpsActor Unknown = new(AccessOptions.OpsPrincipal, "unknown");
-
-    /// <summary>The actor an admitted ops caller is.</summary>
-    public static OpsActor Of(Caller caller)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        return new(caller.Principal, caller.KeySlot, caller.Name);
-    }
-
     /// <summary>How a record names the actor to a reader: the name when there is one, with the principal.</summary>
     public string Display => Name is { Length: > 0 } name ? $"{name} ({Principal})" : Principal;
 }

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-namespace IntegrationHub.Functions.Access;
+namespace IntegrationHub.Functions.Audit;
 
 /// <summary>One line of the audit log.</summary>
 /// <param name="Actor">
@@ -30,3 +30,11 @@ public sealed record AuditEntry(
     [property: Description("The HTTP status answered.")] int Status,
     string? Detail,
     [property: Description("The signed-in person's name; null for a key.")] string? Name = null);
+
+// Named AuditLog in the OpenAPI document (OpenApi/ApiSchemas): this folder sits below Http/ and its attributes.
+[Description("Pushes and ops actions, newest first.")]
+public sealed record AuditLogPage(
+    IReadOnlyList<AuditEntry> Entries,
+    [property: Description("Pass it back (with the same filters) for older entries; null once the oldest was read. A page may hold fewer "
+        + "entries than `limit` when the filters matched little of what one answer reads (16 MiB of the log): go on with the token.")]
+    string? ContinuationToken = null);

@@ -1,12 +1,13 @@
 using System.Text;
 using Azure.Storage.Blobs.Specialized;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Ops;
 using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using IntegrationHub.Functions.Access;
 
-namespace IntegrationHub.Integration.Tests.Access;
+namespace IntegrationHub.Integration.Tests.Audit;
 
 /// <summary>
 /// The write side of the audit log on real Blob storage: what a line keeps of caller text, and what happens to an ops

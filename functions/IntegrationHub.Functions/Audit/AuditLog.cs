@@ -10,7 +10,7 @@ using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationHub.Functions.Access;
+namespace IntegrationHub.Functions.Audit;
 
 /// <summary>
 /// The audit log: every push by a key holder (whatever its answer) and every ops action, with who did it, one JSON line
@@ -30,13 +30,6 @@ public sealed partial class AuditLog(BlobServiceClient blobs, TimeProvider clock
 
     /// <summary>The outcome of the line written before an ops action takes effect (<see cref="RecordBeforeAsync"/>).</summary>
     public const string Requested = "requested";
-
-    /// <summary>Appends one entry for a caller identified by its key (a department, ops, or <c>anonymous</c>).</summary>
-    public Task RecordAsync(Caller caller, string action, string target, string outcome, int status, string? detail, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        return RecordAsync(OpsActor.Of(caller), action, target, outcome, status, detail, cancellationToken);
-    }
 
     /// <summary>
     /// Appends the outcome of something that has happened. A failure to write is logged with the whole entry and does

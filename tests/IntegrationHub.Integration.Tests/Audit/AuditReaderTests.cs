@@ -5,12 +5,13 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
+using IntegrationHub.Functions.Audit;
 using IntegrationHub.Core;
 using IntegrationHub.Functions.Ops;
 using IntegrationHub.Functions.Storage;
 using IntegrationHub.Functions.Access;
 
-namespace IntegrationHub.Integration.Tests.Ops;
+namespace IntegrationHub.Integration.Tests.Audit;
 
 /// <summary>
 /// Reading the audit log on real Blob storage: newest first across months and a month's parts, a page at a time, filtered

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace IntegrationHub.Functions.Access;
+namespace IntegrationHub.Functions.Audit;
 
 /// <summary>How much of a field an audit line keeps: caller text is capped and made single-line before it is written.</summary>
 public static class AuditText
