@@ -98,6 +98,19 @@ internal static class HubClient
         return true;
     }
 
+    /// <summary>The hub's base URI from --hub and --timeout as given, or null once what is wrong is written to <paramref name="error"/>.</summary>
+    public static async Task<Uri?> ReadTargetAsync(string hubText, int timeoutSeconds, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (TryParseBase(hubText, out var hub, out var problem) && timeoutSeconds >= 1)
+        {
+            return hub;
+        }
+
+        await error.WriteLineAsync(problem ?? "--timeout is at least 1 second.").ConfigureAwait(false);
+        return null;
+    }
+
     /// <summary>Sends one request to <c>{hub}/api/{path}</c> and reads the whole answer.</summary>
     /// <exception cref="HubUnreachableException">No answer: connection refused, DNS, TLS, or the timeout passed.</exception>
     public static Task<HubAnswer> SendAsync(

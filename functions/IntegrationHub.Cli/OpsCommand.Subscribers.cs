@@ -66,9 +66,8 @@ internal static partial class OpsCommand
     private static async Task<int> RedeliverAllAsync(ParseResult result, string name, string since, int? limit, CancellationToken cancellationToken)
     {
         var timeout = result.GetValue(Timeout);
-        if (!HubClient.TryParseBase(result.GetValue(Hub)!, out var hub, out var error) || timeout < 1)
+        if (await HubClient.ReadTargetAsync(result.GetValue(Hub)!, timeout, Console.Error).ConfigureAwait(false) is not { } hub)
         {
-            await Console.Error.WriteLineAsync(error ?? "--timeout is at least 1 second.").ConfigureAwait(false);
             return ExitCodes.Unusable;
         }
 

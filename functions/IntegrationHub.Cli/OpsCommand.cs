@@ -209,9 +209,8 @@ internal static partial class OpsCommand
     private static async Task<int> FollowReconciliationAsync(ParseResult result, string query, Action<JsonElement> write, CancellationToken cancellationToken)
     {
         var timeout = result.GetValue(Timeout);
-        if (!HubClient.TryParseBase(result.GetValue(Hub)!, out var hub, out var error) || timeout < 1)
+        if (await HubClient.ReadTargetAsync(result.GetValue(Hub)!, timeout, Console.Error).ConfigureAwait(false) is not { } hub)
         {
-            await Console.Error.WriteLineAsync(error ?? "--timeout is at least 1 second.").ConfigureAwait(false);
             return ExitCodes.Unusable;
         }
 
@@ -326,9 +325,8 @@ internal static partial class OpsCommand
     private static async Task<int> RunAsync(ParseResult result, HttpMethod method, string path, Action<JsonElement> write, CancellationToken cancellationToken)
     {
         var timeout = result.GetValue(Timeout);
-        if (!HubClient.TryParseBase(result.GetValue(Hub)!, out var hub, out var error) || timeout < 1)
+        if (await HubClient.ReadTargetAsync(result.GetValue(Hub)!, timeout, Console.Error).ConfigureAwait(false) is not { } hub)
         {
-            await Console.Error.WriteLineAsync(error ?? "--timeout is at least 1 second.").ConfigureAwait(false);
             return ExitCodes.Unusable;
         }
 

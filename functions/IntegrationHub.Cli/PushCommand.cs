@@ -43,9 +43,8 @@ internal static class PushCommand
     private static async Task<int> RunAsync(FileSystemInfo[] inputs, string? source, string hubText, string? key,
         int timeoutSeconds, bool json, CancellationToken cancellationToken)
     {
-        if (!HubClient.TryParseBase(hubText, out var hub, out var error) || timeoutSeconds < 1)
+        if (await HubClient.ReadTargetAsync(hubText, timeoutSeconds, Console.Error).ConfigureAwait(false) is not { } hub)
         {
-            await Console.Error.WriteLineAsync(error ?? "--timeout is at least 1 second.").ConfigureAwait(false);
             return ExitCodes.Unusable;
         }
 

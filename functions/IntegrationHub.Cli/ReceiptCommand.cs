@@ -245,9 +245,8 @@ internal static class ReceiptCommand
     private static async Task<string?> FetchKeysAsync(string? hubText, int timeoutSeconds, TextWriter error, CancellationToken cancellationToken)
     {
         hubText ??= Environment.GetEnvironmentVariable(HubClient.UrlVariable) is { Length: > 0 } url ? url : HubClient.DefaultUrl;
-        if (!HubClient.TryParseBase(hubText, out var hub, out var problem) || timeoutSeconds < 1)
+        if (await HubClient.ReadTargetAsync(hubText, timeoutSeconds, error).ConfigureAwait(false) is not { } hub)
         {
-            await error.WriteLineAsync(problem ?? "--timeout is at least 1 second.").ConfigureAwait(false);
             return null;
         }
 

@@ -39,9 +39,8 @@ internal static class SupplyCommand
     private static async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)
     {
         var timeout = result.GetValue(Timeout);
-        if (!HubClient.TryParseBase(result.GetValue(Hub)!, out var hub, out var error) || timeout < 1)
+        if (await HubClient.ReadTargetAsync(result.GetValue(Hub)!, timeout, Console.Error).ConfigureAwait(false) is not { } hub)
         {
-            await Console.Error.WriteLineAsync(error ?? "--timeout is at least 1 second.").ConfigureAwait(false);
             return ExitCodes.Unusable;
         }
 

@@ -67,6 +67,35 @@ public class CliHubCommandTests
         Assert.Contains("--hub", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ops", "list")]
+    [InlineData("reconcile", "")]
+    [InlineData("supply", "")]
+    [InlineData("subscribers", "list")]
+    [InlineData("subscribers", "redeliver")]
+    [InlineData("push", "")]
+    public void AnyHubCommand_BadHubOrTimeout_Exits2NamingTheOptionAndAsksNothing(string command, string sub)
+    {
+        string[] head = sub.Length > 0 ? [command, sub] : [command];
+        string[] extra = (command, sub) switch
+        {
+            ("subscribers", "redeliver") => ["carbon-market-desk", "--since", "2025-01-01T00:00:00Z"],
+            ("push", _) => [Sample("2024", "transport-2024-06-r0.json")],
+            _ => [],
+        };
+
+        // Data-set and supply reads are anonymous: no --key there.
+        string[] key = command == "supply" ? [] : ["--key", SecretKey];
+        var badHub = Hub([.. head, .. extra, "--hub", "ftp://localhost:7071", .. key]);
+        var badTimeout = Hub([.. head, .. extra, "--hub", Nowhere(), .. key, "--timeout", "0"]);
+
+        Assert.Equal(2, badHub.ExitCode);
+        Assert.Contains("--hub 'ftp://localhost:7071' is not an http(s) URL", badHub.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, badTimeout.ExitCode);
+        Assert.Contains("--timeout is at least 1 second.", badTimeout.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretKey, badHub.Stdout + badHub.Stderr + badTimeout.Stdout + badTimeout.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void OpsShow_WithoutAnInstanceId_Exits2()
     {
