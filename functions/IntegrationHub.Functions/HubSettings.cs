@@ -68,6 +68,9 @@ public static class HubSettings
         }
     }
 
+    /// <summary>The app-setting names of every settable property of an options class, nested ones included.</summary>
+    public static IEnumerable<string> OptionsSettingNames(string section, Type options) => Leaves(section, options);
+
     private static IEnumerable<string> Leaves(string prefix, Type type)
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.Json.Serialization;
 using IntegrationHub.Core.Validation;
 using IntegrationHub.Functions.Http;
+using IntegrationHub.Functions.Resilience;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
@@ -80,8 +81,10 @@ public record HubProblem(
     [Description("The route or query parameter, or the request header (`Content-Type`, `Content-Encoding`), at fault, when one is.")]
     public string? Parameter { get; init; }
 
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), AllowedValues("storage", "task-hub", "audit-log")]
-    [Description("A 503: what could not be reached (`audit-log`: an ops action that could not be recorded, so was not done).")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), DependencyNames]
+    [Description("A 503: what could not be reached (`audit-log`: an ops action that could not be recorded, so was not done; "
+        + "`receipt-key`: a push whose receipt could not be signed; `schema-gate`: a feed schema version the evolution gate "
+        + "holds; `sign-in`: the sign-in metadata, so no token could be checked).")]
     public string? Dependency { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault), Description("A 429: seconds to wait, as the `Retry-After` header says.")]

@@ -31,7 +31,7 @@ public class EventGridTests
     public void EventSubscriptions_AnyParameterFile_EqualWhatTheSubscribersFileAsksFor(string parameterFile)
     {
         // The subscribers file declares no webhook today: then no event subscription, and every subscriber keeps its
-        // Service Bus subscription (ServiceBusTests). The derivation is held to the module by the fixture test below.
+        // Service Bus subscription (ServiceBusModuleTests). The derivation is held to the module by the fixture test below.
         var expected = Infra.SubscribersFile["subscribers"]!.AsArray()
             .Where(s => s!["webhook"] is not null)
             .SelectMany(s => Expected(

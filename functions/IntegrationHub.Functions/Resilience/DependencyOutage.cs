@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Net.Sockets;
+using System.Reflection;
 using Azure;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
@@ -38,6 +40,10 @@ public sealed partial class DependencyOutage(string dependency, string detail)
 
     /// <summary>The Entra ID tenant's OpenID metadata and signing keys, without which no ops token can be checked.</summary>
     public const string SignIn = "sign-in";
+
+    /// <summary>Every name above, read from the constants: what a 503's <c>dependency</c> can say.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. typeof(DependencyOutage).GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!)];
 
     /// <summary>
     /// What callers are told to wait. A storage that went away typically comes back within seconds to a minute; asking
@@ -129,3 +135,7 @@ public sealed partial class DependencyOutage(string dependency, string detail)
         }
     }
 }
+
+/// <summary>The values of a problem's <c>dependency</c>: <see cref="DependencyOutage.Names"/>, so the document cannot drift.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class DependencyNamesAttribute() : AllowedValuesAttribute([.. DependencyOutage.Names]);

@@ -107,16 +107,68 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
         }
     }
 
-    public async Task<LedgerDocument> ReadAsync(int year, CancellationToken cancellationToken)
+    public async Task<LedgerDocument> ReadAsync(int year, CancellationToken cancellationToken) =>
+        await ReadAsync(year, (await ListSegmentsAsync(year, cancellationToken).ConfigureAwait(false))
+            .Select(s => (s, (long?)null)), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Every year from <paramref name="fromYear"/> on, ascending, from one listing of the logs with their lengths: a
+    /// segment no longer than what this instance has read is not asked for again, so a second reader of the same years
+    /// (the supply route, then the late-feed check) reads only what was appended between them.
+    /// </summary>
+    public async Task<IReadOnlyList<LedgerDocument>> ReadYearsAsync(int fromYear, CancellationToken cancellationToken)
+    {
+        var logs = new List<(int Year, int Segment, long Length)>();
+        var years = new SortedSet<int>();
+        try
+        {
+            var listing = Container.GetBlobsAsync(new GetBlobsOptions { Prefix = "log/" }, cancellationToken);
+            await foreach (var item in listing.ConfigureAwait(false))
+            {
+                if (TryLog(item.Name, out var year, out var segment))
+                {
+                    logs.Add((year, segment, item.Properties.ContentLength ?? 0));
+                    years.Add(year);
+                }
+            }
+
+            // An older build's year documents sit at the root: one level, not the claims and records in the folders.
+            var root = Container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", null, cancellationToken);
+            await foreach (var item in root.ConfigureAwait(false))
+            {
+                if (item.IsBlob && item.Blob.Name.Length == 9 && item.Blob.Name.EndsWith(".json", StringComparison.Ordinal)
+                    && TryYear(item.Blob.Name.AsSpan(0, 4), out var legacy))
+                {
+                    years.Add(legacy);
+                }
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return []; // No container yet means no ledger yet.
+        }
+
+        var documents = new List<LedgerDocument>();
+        foreach (var year in years.Where(y => y >= fromYear))
+        {
+            var segments = logs.Where(l => l.Year == year).OrderBy(l => l.Segment).Select(l => (l.Segment, (long?)l.Length));
+            documents.Add(await ReadAsync(year, segments, cancellationToken).ConfigureAwait(false));
+        }
+
+        return documents;
+    }
+
+    private async Task<LedgerDocument> ReadAsync(
+        int year, IEnumerable<(int Segment, long? Length)> segments, CancellationToken cancellationToken)
     {
         var legacy = await LegacyAsync(year, cancellationToken).ConfigureAwait(false);
         var offset = legacy.Generation;
         var entries = new List<LedgerEntry>(legacy.Entries);
         var seen = entries.Select(e => e.FeedId).ToHashSet(StringComparer.Ordinal);
         var generation = offset;
-        foreach (var segment in await ListSegmentsAsync(year, cancellationToken).ConfigureAwait(false))
+        foreach (var (segment, listedLength) in segments)
         {
-            var lines = await ReadSegmentAsync(year, segment, cancellationToken).ConfigureAwait(false);
+            var lines = await ReadSegmentAsync(year, segment, listedLength, cancellationToken).ConfigureAwait(false);
             for (var index = 0; index < lines.Count; index++)
             {
                 generation = offset + (segment * SegmentSpan) + index + 1;
@@ -134,9 +186,16 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
     // append blob block by block, so reading a year of thousands of feeds whole for every build was most of its
     // cost), in ranges of at most readRangeBytes. A range may end inside a line: that line is read again with the
     // next range, so only whole lines (each append block is one) are ever parsed or remembered.
-    private async Task<IReadOnlyList<LedgerEntry>> ReadSegmentAsync(int year, int segment, CancellationToken cancellationToken)
+    // A listed length no longer than what was read (partial lines excluded) means nothing new: no request at all.
+    private async Task<IReadOnlyList<LedgerEntry>> ReadSegmentAsync(
+        int year, int segment, long? listedLength, CancellationToken cancellationToken)
     {
         var known = prefixes.GetValueOrDefault((year, segment)) ?? new SegmentPrefix(0, []);
+        if (listedLength is { } listed && listed <= known.Length)
+        {
+            return known.Lines;
+        }
+
         var blob = Container.GetBlobClient(SegmentName(year, segment));
         var lines = new List<LedgerEntry>(known.Lines);
         var length = known.Length;
@@ -223,6 +282,15 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
         }
 
         return [.. years];
+    }
+
+    // log/{year}/{segment}.jsonl
+    private static bool TryLog(string name, out int year, out int segment)
+    {
+        year = segment = 0;
+        return name.Length > 15 && name.StartsWith("log/", StringComparison.Ordinal) && name[8] == '/'
+            && name.EndsWith(".jsonl", StringComparison.Ordinal) && TryYear(name.AsSpan(4, 4), out year)
+            && int.TryParse(name.AsSpan(9, name.Length - 15), NumberStyles.None, CultureInfo.InvariantCulture, out segment);
     }
 
     private static bool TryYear(ReadOnlySpan<char> text, out int year) =>

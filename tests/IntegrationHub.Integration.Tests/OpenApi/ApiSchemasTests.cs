@@ -1,14 +1,16 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
 using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.OpenApi;
+using IntegrationHub.Functions.Resilience;
 
 namespace IntegrationHub.Integration.Tests.OpenApi;
 
 /// <summary>Component schemas generated from the answer records, as the app's serializer writes them.</summary>
-public sealed class ApiSchemasTests
+public sealed partial class ApiSchemasTests
 {
     [Fact]
     public void Generate_AnswerRecord_NamesTypesNullabilityAndRequiredAreTheWires()
@@ -102,6 +104,25 @@ public sealed class ApiSchemasTests
     }
 
     [Fact]
+    public void Document_ProblemDependency_ListsEveryNameA503CanGive()
+    {
+        var documented = Components()["Problem"]!["properties"]!["dependency"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
+
+        // The README's 503s: storage and the task hub, an ops action the audit log could not record, a receipt that could
+        // not be signed, a feed schema version the gate holds, and the sign-in metadata (ops tokens).
+        Assert.Equal(["audit-log", "receipt-key", "schema-gate", "sign-in", "storage", "task-hub"], documented.Order(StringComparer.Ordinal));
+        Assert.Equal(DependencyOutage.Names.Order(StringComparer.Ordinal), documented.Order(StringComparer.Ordinal));
+
+        // And the code writes no other: every name it sets is one of those constants, never a literal of its own.
+        var app = Path.Combine(RepoPaths.Root, "functions", "IntegrationHub.Functions");
+        var literals = Directory.EnumerateFiles(app, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => DependencyLiteral().Matches(File.ReadAllText(f)).Select(m => $"{Path.GetFileName(f)}: {m.Value}"))
+            .ToList();
+        Assert.True(literals.Count == 0, "dependency names written as literals: " + string.Join("; ", literals));
+    }
+
+    [Fact]
     public void Document_ValidationIssue_IsClosed()
     {
         Assert.False(Components()["ValidationIssue"]!["additionalProperties"]!.GetValue<bool>());
@@ -166,4 +187,8 @@ public sealed class ApiSchemasTests
 
     [ApiSchema("Part")]
     private sealed record RenamedPart(int N);
+
+    // `new DependencyUnavailableException("…"` or `Dependency = "…"`: a name set outside DependencyOutage's constants.
+    [GeneratedRegex(@"DependencyUnavailableException\(\s*""|\bDependency\s*=\s*""")]
+    private static partial Regex DependencyLiteral();
 }

@@ -16,7 +16,7 @@ namespace IntegrationHub.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>A 503: what could not be reached (`audit-log`: an ops action that could not be recorded, so was not done).</summary>
+        /// <summary>A 503: what could not be reached (`audit-log`: an ops action that could not be recorded, so was not done; `receipt-key`: a push whose receipt could not be signed; `schema-gate`: a feed schema version the evolution gate holds; `sign-in`: the sign-in metadata, so no token could be checked).</summary>
         public global::IntegrationHub.Client.Models.Problem_dependency? Dependency { get; set; }
         /// <summary>What went wrong and what to do about it.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

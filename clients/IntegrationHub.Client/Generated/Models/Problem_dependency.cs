@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace IntegrationHub.Client.Models
 {
-    /// <summary>A 503: what could not be reached (`audit-log`: an ops action that could not be recorded, so was not done).</summary>
+    /// <summary>A 503: what could not be reached (`audit-log`: an ops action that could not be recorded, so was not done; `receipt-key`: a push whose receipt could not be signed; `schema-gate`: a feed schema version the evolution gate holds; `sign-in`: the sign-in metadata, so no token could be checked).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum Problem_dependency
     {
@@ -18,6 +18,18 @@ namespace IntegrationHub.Client.Models
         [EnumMember(Value = "audit-log")]
         #pragma warning disable CS1591
         AuditLog,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "receipt-key")]
+        #pragma warning disable CS1591
+        ReceiptKey,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "schema-gate")]
+        #pragma warning disable CS1591
+        SchemaGate,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "sign-in")]
+        #pragma warning disable CS1591
+        SignIn,
         #pragma warning restore CS1591
     }
 }

@@ -6,7 +6,7 @@ namespace IntegrationHub.LocalHost.Tests.Cli;
 /// <c>hub push</c> and <c>hub ops</c> as operators run them: the built tool in its own process, against the local host
 /// running on Azurite; exit codes and what it prints.
 /// </summary>
-public sealed class HubCliTests(EndToEndHub hub) : IClassFixture<EndToEndHub>
+public sealed class PushAndOpsCommandEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHub>
 {
     private HubApi Api => hub.Api;
 

@@ -5,7 +5,7 @@ using IntegrationHub.Core.Validation;
 namespace IntegrationHub.Core.Tests;
 
 /// <summary>The shipped samples are part of the contract's documentation: valid ones must pass, invalid ones must fail exactly as stated.</summary>
-public class SampleFeedTests
+public class SampleFeedsFolderTests
 {
     public static TheoryData<string> ValidSamples()
     {

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace IntegrationHub.Infra.Tests;
 
-public class ServiceBusTests
+public class ServiceBusModuleTests
 {
     private static readonly CompiledInfrastructure Infra = CompiledInfrastructure.Instance;
 

@@ -9,7 +9,7 @@ namespace IntegrationHub.Cli.Tests;
 /// <c>hub push</c> and <c>hub ops</c> where no hub answers: usage and transport errors, and keys kept out of the
 /// output. Against a running hub they are tested in the local host's tests.
 /// </summary>
-public class CliHubCommandTests
+public class PushAndOpsCommandTests
 {
     private const string SecretKey = "key-that-must-never-be-printed";
 
