@@ -77,9 +77,9 @@ public sealed partial class Reconciliation(
         await progress(new ReconciliationProgress("reading records", 0, total, clock.GetUtcNow())).ConfigureAwait(false);
 
         var ledgerEntries = new List<LedgerEntry>();
-        foreach (var year in await ledger.ListYearsAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var year in await ledger.ReadYearsAsync(0, cancellationToken).ConfigureAwait(false))
         {
-            ledgerEntries.AddRange((await ledger.ReadAsync(year, cancellationToken).ConfigureAwait(false)).Entries);
+            ledgerEntries.AddRange(year.Entries);
         }
 
         var duplicates = ledgerEntries.GroupBy(e => e.FeedId, StringComparer.Ordinal).Where(g => g.Count() > 1)

@@ -256,34 +256,6 @@ public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = Pe
         return offset + (newest * SegmentSpan) + properties.Value.BlobCommittedBlockCount;
     }
 
-    /// <summary>The years that have a ledger, ascending.</summary>
-    public async Task<IReadOnlyList<int>> ListYearsAsync(CancellationToken cancellationToken)
-    {
-        var years = new SortedSet<int>();
-        try
-        {
-            await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions(), cancellationToken).ConfigureAwait(false))
-            {
-                // The logs (log/{year}/…) and an older build's year documents ({year}.json); the other folders hold
-                // start claims, demands and inclusion records.
-                if (item.Name.StartsWith("log/", StringComparison.Ordinal) && item.Name.Length > 8 && TryYear(item.Name.AsSpan(4, 4), out var logged))
-                {
-                    years.Add(logged);
-                }
-                else if (item.Name.Length == 9 && item.Name.EndsWith(".json", StringComparison.Ordinal) && TryYear(item.Name.AsSpan(0, 4), out var legacy))
-                {
-                    years.Add(legacy);
-                }
-            }
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            // No container yet means no ledger yet.
-        }
-
-        return [.. years];
-    }
-
     // log/{year}/{segment}.jsonl
     private static bool TryLog(string name, out int year, out int segment)
     {
