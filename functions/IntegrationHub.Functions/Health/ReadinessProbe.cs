@@ -21,16 +21,16 @@ public sealed record DependencyCheck(string Dependency, bool Ready);
 [Description("Each dependency checked: `ok` or `unavailable`.")]
 public sealed record ReadinessChecks(
     [property: AllowedValues("ok", "unavailable"), Description("The hub's blob storage.")] string Storage,
-    [property: JsonPropertyName("task-hub"), AllowedValues("ok", "unavailable"), Description("The Durable task hub.")] string TaskHub);
+    [property: JsonPropertyName(DependencyOutage.TaskHub), AllowedValues("ok", "unavailable"), Description("The Durable task hub.")] string TaskHub);
 
 [Description("The problem of a hub that cannot serve now, naming what is down (the reason is in the app's log).")]
 public sealed record NotReadyProblem(
     int Status,
     string Title,
-    [property: AllowedValues("storage", "task-hub"), Description("Every dependency down.")] IReadOnlyList<string> Dependencies,
+    [property: AllowedValues(DependencyOutage.Storage, DependencyOutage.TaskHub), Description("Every dependency down.")] IReadOnlyList<string> Dependencies,
     ReadinessChecks Checks) : HubProblem(Status, Title)
 {
-    [AllowedValues("storage", "task-hub"), Description("The first dependency down.")]
+    [AllowedValues(DependencyOutage.Storage, DependencyOutage.TaskHub), Description("The first dependency down.")]
     public new string Dependency => Dependencies[0];
 }
 
