@@ -72,8 +72,8 @@ public class ContractWorkedExampleTests
     {
         var doc = Build("2025-Q1", NonFossilExample());
 
-        foreach (var id in (
-            string[])["power.gridNonFossilSharePct", "energy.nonFossilTce", "energy.nonFossilSharePct", "energy.assessedTce", "energy.assessedIntensity"])
+        foreach (var id in (string[])[
+            "power.gridNonFossilSharePct", "energy.nonFossilTce", "energy.nonFossilSharePct", "energy.assessedTce", "energy.assessedIntensity"])
         {
             Assert.Equal("estimated", doc.Indicator(Street, id).Quality);
         }

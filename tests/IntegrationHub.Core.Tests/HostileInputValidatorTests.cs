@@ -18,8 +18,8 @@ public class HostileInputValidatorTests
 {
     public static TheoryData<string> ContentCases() => [.. HostileCorpus.All(8 * 1024 * 1024).Where(c => c.IsAboutContent).Select(c => c.ToString())];
 
-    private static readonly Lazy<Dictionary<string,
-    HostileCase>> Cases = new(() => HostileCorpus.All(8 * 1024 * 1024).Where(c => c.IsAboutContent).ToDictionary(c => c.ToString()));
+    private static readonly Lazy<Dictionary<string, HostileCase>> Cases =
+        new(() => HostileCorpus.All(8 * 1024 * 1024).Where(c => c.IsAboutContent).ToDictionary(c => c.ToString()));
 
     [Theory]
     [MemberData(nameof(ContentCases))]

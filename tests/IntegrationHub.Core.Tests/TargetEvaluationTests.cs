@@ -64,8 +64,7 @@ public class TargetEvaluationTests
     private static IEnumerable<JsonObject> BuildingFeeds(string period, int withPv, int eligible, int newPerMonth, params int[] greenByMonth)
     {
         var months = MonthsOf(period);
-        return months.Select(
-            (m, i) =>
+        return months.Select((m, i) =>
             Environment(m, Air(m).WithBuildings(newPerMonth, greenByMonth.Length == 0 ? 0 : greenByMonth[i % greenByMonth.Length], withPv, eligible)));
     }
 

@@ -93,8 +93,8 @@ public sealed class ConsolidatePeriodOrchestrationTests
         // The move ran twice (its first answer lost with a checkpoint), so it answers the generations it had itself
         // just written (2024 at 12). The pointer held 2024 at 5 when the run began: feeds 6 to 12 are v7's.
         var activities = new ScriptedActivities()
-            .On<string,
-            ConsolidationStart>(nameof(ConsolidationActivities.BeginConsolidation), _ => new ConsolidationStart(12, Generations(12), Generations(5)))
+            .On<string, ConsolidationStart>(
+                nameof(ConsolidationActivities.BeginConsolidation), _ => new ConsolidationStart(12, Generations(12), Generations(5)))
             .On<ConsolidationFinish, long?>(nameof(ConsolidationActivities.FinishConsolidation), _ => null)
             .On<BuildRequest, BuiltDataset>(nameof(ConsolidationActivities.BuildDataset), request => new BuiltDataset(request.Period, 7, Sha, true, 6, 14))
             .On<PointerMove, Dictionary<string, long>>(nameof(ConsolidationActivities.MoveLatest), move => new(move.LedgerGenerations, StringComparer.Ordinal))

@@ -147,9 +147,10 @@ public sealed partial class DashboardAnalystBrowserTests(BrowserHub fixture, ITe
 
                 // No segment of the line crosses a gap.
                 var series = figure.FindElements(By.CssSelector("path.series")).SingleOrDefault()?.GetDomAttribute("d") ?? "";
-                var bands =
-                    gaps.Select(
-                    g => (Left: Number(g.GetDomAttribute("x")!), Right: Number(g.GetDomAttribute("x")!) + Number(g.GetDomAttribute("width")!))).ToList();
+                var bands = gaps
+                    .Select(g => (Left: Number(g.GetDomAttribute("x")!),
+                        Right: Number(g.GetDomAttribute("x")!) + Number(g.GetDomAttribute("width")!)))
+                    .ToList();
                 foreach (var (from, to) in Segments(series))
                 {
                     Assert.False(bands.Any(b => from < b.Right && to > b.Left), $"The line of {indicator} runs from x={from} to x={to} across a gap.");

@@ -20,8 +20,8 @@ public sealed class OrchestratorInputTests
             new FeedRef(
             "environment", "2023-Q4", "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb", "environment-2023-Q4-r1-ca978112ca1bbdca");
         var activities = new ScriptedActivities()
-            .On<FeedRef,
-            FeedRecorded>(nameof(ProcessFeedActivities.RecordFeed), f => new FeedRecorded(f.FeedId!, true, null, new Dictionary<string, string>()));
+            .On<FeedRef, FeedRecorded>(
+                nameof(ProcessFeedActivities.RecordFeed), f => new FeedRecorded(f.FeedId!, true, null, new Dictionary<string, string>()));
         await using var hub = await HubOrchestrations.StartAsync(activities);
 
         var run = await hub.RunAsync(
@@ -53,8 +53,8 @@ public sealed class OrchestratorInputTests
         var activities = new ScriptedActivities()
             .On<string, ConsolidationStart>(nameof(ConsolidationActivities.BeginConsolidation), _ => new ConsolidationStart(4, generations))
             .On<ConsolidationFinish, long?>(nameof(ConsolidationActivities.FinishConsolidation), _ => null)
-            .On<BuildRequest,
-            BuiltDataset>(nameof(ConsolidationActivities.BuildDataset), r => new BuiltDataset(r.Period, 1, new string('a', 64), false, null, 0))
+            .On<BuildRequest, BuiltDataset>(
+                nameof(ConsolidationActivities.BuildDataset), r => new BuiltDataset(r.Period, 1, new string('a', 64), false, null, 0))
             .On<PointerMove, Dictionary<string, long>>(nameof(ConsolidationActivities.MoveLatest), _ => [])
             .On<FeedsIncluded>(nameof(ConsolidationActivities.RecordInclusion));
         await using var hub = await HubOrchestrations.StartAsync(activities);
