@@ -15,8 +15,8 @@ public sealed record OpsAdmission(IActionResult? Refusal, OpsActor Actor);
 /// <summary>
 /// The checks behind every keyed route, applied by the request pipeline: whose key it is (compared in constant time,
 /// settings read per request so a rotated key works at once), whether that principal may use the route, and its rate
-/// budget. Anonymous refusals are counted and rate-logged, never stored, so they leave nothing lasting; the key itself
-/// is never logged, audited or echoed.
+/// budget. A key holder's pushes are audited whatever their answer; anonymous refusals are only counted and rate-logged,
+/// so they leave nothing lasting. The key itself is never logged, audited or echoed.
 /// </summary>
 public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, RequestRateLimits limits,
     AuditLog audit, OpsSignIn signIn, ILogger<AccessGate> logger)
@@ -87,9 +87,9 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     public const string EntraSlot = "entra-id";
 
     /// <summary>
-    /// An ops route (<paramref name="acts"/>: it changes something, so a reader may not): an Entra ID bearer token, or
-    /// else the ops key (refused in Azure unless <c>Access__AllowOpsKeyInAzure</c>). Refusals are logged, not audited:
-    /// the audit log records what ops did, and a refused call did nothing.
+    /// An ops route (<paramref name="acts"/>: a reader may not; <paramref name="forbidden"/>: what a department key is
+    /// told): an Entra ID bearer token, else the ops key (refused in Azure unless <c>Access__AllowOpsKeyInAzure</c>).
+    /// Refusals are logged, not audited: the audit log records what ops did, and a refused call did nothing.
     /// </summary>
     public async Task<OpsAdmission> AdmitOpsAsync(HttpRequest request, bool acts, string forbidden = "This key may not use the ops surface.")
     {

@@ -4,7 +4,7 @@ namespace IntegrationHub.Functions.Consolidation;
 
 /// <summary>
 /// A period's consolidation run. The retry policy travels in the input because an orchestrator may not read
-/// configuration; a replay keeps the original policy.
+/// configuration: a replay keeps the original policy, and inputs recorded before it existed get the defaults.
 /// </summary>
 /// <param name="Run">1 for the first run; each re-run (ContinueAsNew because feeds arrived meanwhile) counts up.</param>
 /// <param name="PublishMaxAttempts">Attempts to announce a version (Publishing__RetryMaxAttempts when the run was asked for).</param>

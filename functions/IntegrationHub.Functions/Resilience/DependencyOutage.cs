@@ -12,7 +12,8 @@ namespace IntegrationHub.Functions.Resilience;
 
 /// <summary>
 /// A dependency (storage, or the task hub on it) found unreachable while serving a request: answered 503 with
-/// <c>Retry-After</c>, never 500, since the caller did nothing wrong and the same request is safe to send again.
+/// <c>Retry-After</c>, never 500: the caller did nothing wrong, and sending again is safe (landing is write-once by
+/// content hash, starts are claimed once per instance id).
 /// Mapped in one place, the request pipeline both hosts run, once <see cref="StorageRetry"/> has given up.
 /// </summary>
 public sealed partial class DependencyOutage(string dependency, string detail)
