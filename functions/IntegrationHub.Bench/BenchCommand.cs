@@ -8,12 +8,9 @@ using IntegrationHub.Core.Feeds;
 
 namespace IntegrationHub.Bench;
 
-/// <summary>
-/// <c>hub-bench</c> (kept out of the installed <c>hub</c> tool): a quick side-by-side measurement anyone can run:
-/// records validated per second by the hub, by <c>JsonDocument.Parse</c> (the ceiling) and by NJsonSchema (the peer)
-/// on the same generated feeds, with the ratios; and, given a running hub, end-to-end latency from a period's feeds
-/// pushed to their data set served.
-/// </summary>
+// hub-bench (kept out of the installed hub tool): a quick side-by-side measurement anyone can run: records validated
+// per second by the hub, by JsonDocument.Parse (the ceiling) and by NJsonSchema (the peer) on the same generated feeds,
+// with the ratios; and, given a running hub, end-to-end latency from a period's feeds pushed to their data set served.
 internal static class BenchCommand
 {
     public static RootCommand Create()

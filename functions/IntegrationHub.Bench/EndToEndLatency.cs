@@ -10,22 +10,19 @@ using IntegrationHub.Core.Feeds;
 
 namespace IntegrationHub.Bench;
 
-/// <summary>
-/// End-to-end latency on a running hub: a complete period's feeds pushed together, timed from the first request sent
-/// to the moment the query API serves a version of the period's data set whose inputs are exactly those feeds. The
-/// API serves a version only once its <c>latest</c> pointer has moved, which happens before its event is sent.
-/// Each run is a correction of every feed (the next revision), so each one is new content the whole pipeline handles.
-/// </summary>
+// End-to-end latency on a running hub: a complete period's feeds pushed together, timed from the first request sent to
+// the moment the query API serves a version of the period's data set whose inputs are exactly those feeds. The API
+// serves a version only once its latest pointer has moved, which happens before its event is sent. Each run is a
+// correction of every feed (the next revision), so each one is new content the whole pipeline handles.
 internal sealed class EndToEndLatency(Uri hub, IReadOnlyDictionary<string, string> keys, TextWriter progress)
 {
-    /// <summary>How long one run may take before the harness gives up on it.</summary>
+    // How long one run may take before the harness gives up on it.
     public static readonly TimeSpan RunDeadline = TimeSpan.FromMinutes(2);
 
     private static readonly HttpClient Http = new(new SocketsHttpHandler { AllowAutoRedirect = false,
         MaxConnectionsPerServer = 64 }) { Timeout = TimeSpan.FromSeconds(60) };
 
-    /// <summary>The feeds of <paramref name="folder"/> the data set of <paramref name="period"/> reads directly
-    /// (statistics of the period, the others by month).</summary>
+    // The feeds of folder the data set of period reads directly (statistics of the period, the others by month).
     public static List<(string Source, string Period, JsonObject Feed)> FeedsOf(Period period, string folder)
     {
         var feeds = new List<(string, string, JsonObject)>();
@@ -219,7 +216,7 @@ internal sealed record EndToEndReport(
     [property: JsonPropertyName("slowestPushAnswerMs")] Distribution SlowestPush,
     [property: JsonPropertyName("samples")] IReadOnlyList<EndToEndRun> Samples);
 
-/// <summary>Nearest-rank percentiles of a sample (p95 of 20 runs is the 19th fastest).</summary>
+// Nearest-rank percentiles of a sample (p95 of 20 runs is the 19th fastest).
 internal sealed record Distribution(
     [property: JsonPropertyName("p50")] double P50,
     [property: JsonPropertyName("p95")] double P95,

@@ -10,7 +10,7 @@ using IntegrationHub.Core.Validation;
 
 namespace IntegrationHub.Cli;
 
-/// <summary><c>hub dataset --period P files…</c>: recompute a period's data set from feed files, as consolidation does.</summary>
+// hub dataset --period P files…: recompute a period's data set from feed files, as consolidation does.
 internal static class DatasetCommand
 {
     public static Command Create()

@@ -2,7 +2,8 @@ namespace IntegrationHub.Cli;
 
 internal static class FeedFiles
 {
-    /// <summary>Files as given, folders as every *.json below them (expected-error files of the samples excluded), in a stable order.</summary>
+    // Files as given, folders as every *.json below them (expected-error files of the samples excluded), in a stable
+    // order.
     public static List<string> Expand(IEnumerable<FileSystemInfo> inputs, out List<string> notFound)
     {
         notFound = [];

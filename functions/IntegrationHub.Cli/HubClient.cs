@@ -5,14 +5,14 @@ using System.Text.Json;
 
 namespace IntegrationHub.Cli;
 
-/// <summary>One answer of the hub: status, media type and body (parsed when it is JSON).</summary>
+// One answer of the hub: status, media type and body (parsed when it is JSON).
 internal sealed record HubAnswer(int Status, string? MediaType, string Body)
 {
     public bool IsSuccess => Status is >= 200 and < 300;
 
     public bool IsProblem => MediaType == "application/problem+json";
 
-    /// <summary>The body as JSON, or null when it is empty or not JSON.</summary>
+    // The body as JSON, or null when it is empty or not JSON.
     public JsonElement? Json
     {
         get
@@ -35,13 +35,11 @@ internal sealed record HubAnswer(int Status, string? MediaType, string Body)
     }
 }
 
-/// <summary>Why a request did not get an answer (no connection, timeout, bad URL); the message says what to check.</summary>
+// Why a request did not get an answer (no connection, timeout, bad URL); the message says what to check.
 internal sealed class HubUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>
-/// The hub's HTTP API for the commands: one <see cref="HttpClient"/> for the process, a timeout per request, the
-/// key in the <c>x-api-key</c> header and never anywhere else (not in URLs, not in messages).
-/// </summary>
+// The hub's HTTP API for the commands: one HttpClient for the process, a timeout per request, the key in the x-api-key
+// header and never anywhere else (not in URLs, not in messages).
 internal static class HubClient
 {
     public const string DefaultUrl = "http://localhost:7071";
@@ -54,7 +52,7 @@ internal static class HubClient
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    /// <summary><c>--hub</c>: the hub's base URL, from the environment when not given.</summary>
+    // --hub: the hub's base URL, from the environment when not given.
     public static Option<string> HubOption() => new("--hub")
     {
         Description = $"The hub's base URL (default: ${UrlVariable}, else {DefaultUrl}).",
@@ -62,17 +60,15 @@ internal static class HubClient
         Recursive = true,
     };
 
-    /// <summary>
-    /// <c>--key</c>: an API key. The environment's is read by <see cref="ResolveKey"/> when the command runs, not as
-    /// the option's default: help prints defaults, and must not print a key.
-    /// </summary>
+    // --key: an API key. The environment's is read by ResolveKey when the command runs, not as the option's default:
+    // help prints defaults, and must not print a key.
     public static Option<string?> KeyOption(string variable, string what) => new("--key")
     {
         Description = $"{what} (default: ${variable}). Sent in the '{ApiKeyHeader}' header only.",
         Recursive = true,
     };
 
-    /// <summary>The key given, else the one in <paramref name="variable"/>, else null.</summary>
+    // The key given, else the one in variable, else null.
     public static string? ResolveKey(string? given, string variable) =>
         !string.IsNullOrEmpty(given) ? given : Environment.GetEnvironmentVariable(variable) is { Length: > 0 } key ? key : null;
 
@@ -83,7 +79,7 @@ internal static class HubClient
         Recursive = true,
     };
 
-    /// <summary>The hub's base URL as a URI, or an error message.</summary>
+    // The hub's base URL as a URI, or an error message.
     public static bool TryParseBase(string text, out Uri? hub, out string? error)
     {
         hub = null;
@@ -98,7 +94,7 @@ internal static class HubClient
         return true;
     }
 
-    /// <summary>The hub's base URI from --hub and --timeout as given, or null once what is wrong is written to <paramref name="error"/>.</summary>
+    // The hub's base URI from --hub and --timeout as given, or null once what is wrong is written to error.
     public static async Task<Uri?> ReadTargetAsync(string hubText, int timeoutSeconds, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(error);
@@ -111,13 +107,13 @@ internal static class HubClient
         return null;
     }
 
-    /// <summary>Sends one request to <c>{hub}/api/{path}</c> and reads the whole answer.</summary>
-    /// <exception cref="HubUnreachableException">No answer: connection refused, DNS, TLS, or the timeout passed.</exception>
+    // Sends one request to {hub}/api/{path} and reads the whole answer.
+    // Throws HubUnreachableException: No answer: connection refused, DNS, TLS, or the timeout passed.
     public static Task<HubAnswer> SendAsync(
         HttpMethod method, Uri hub, string path, string? key, TimeSpan timeout, HttpContent? content, CancellationToken cancellationToken) =>
         SendAsync(method, hub, path, key, null, timeout, content, cancellationToken);
 
-    /// <summary>The same with an Entra ID access token (<paramref name="bearerToken"/>), sent instead of the key when given.</summary>
+    // The same with an Entra ID access token (bearerToken), sent instead of the key when given.
     public static async Task<HubAnswer> SendAsync(
         HttpMethod method, Uri hub, string path, string? key, string? bearerToken, TimeSpan timeout, HttpContent? content, CancellationToken cancellationToken)
     {
@@ -154,10 +150,8 @@ internal static class HubClient
         }
     }
 
-    /// <summary>
-    /// Writes a problem answer (RFC 7807) as one line, <c>error {status} {title}: {detail}</c>, with the parameter at
-    /// fault when the hub names one; a non-problem error answer is shown as it came.
-    /// </summary>
+    // Writes a problem answer (RFC 7807) as one line, error {status} {title}: {detail}, with the parameter at fault
+    // when the hub names one; a non-problem error answer is shown as it came.
     public static void WriteProblem(TextWriter output, HubAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -174,7 +168,8 @@ internal static class HubClient
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"error {answer.Status}{(text.Length > 0 ? ": " + text.Trim() : "")}"));
     }
 
-    /// <summary>The exit code of an answer the command did not expect: the hub refused (1), the caller's credentials (2), the hub failed (3).</summary>
+    // The exit code of an answer the command did not expect: the hub refused (1), the caller's credentials (2), the hub
+    // failed (3).
     public static int ExitCodeOf(HubAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(answer);

@@ -4,10 +4,8 @@ using System.Text.Json;
 
 namespace IntegrationHub.Cli;
 
-/// <summary>
-/// <c>hub subscribers …</c>: the subscribers of the hub's events through its ops API, with the same key, token, hub
-/// and output options as <c>hub ops</c>: who they are, what each was sent, and redelivery.
-/// </summary>
+// hub subscribers …: the subscribers of the hub's events through its ops API, with the same key, token, hub and output
+// options as hub ops: who they are, what each was sent, and redelivery.
 internal static partial class OpsCommand
 {
     public static Command Subscribers()

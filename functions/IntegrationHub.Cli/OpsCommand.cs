@@ -5,11 +5,9 @@ using System.Text.Json;
 
 namespace IntegrationHub.Cli;
 
-/// <summary>
-/// <c>hub ops …</c>: the ops API from a terminal: list and inspect orchestrations, replay, rewind, terminate and
-/// purge them, replay every failed one. Each subcommand is one request; its answer is printed as a table or as
-/// <c>key: value</c> lines (<c>--json</c>: as the hub sent it), a refusal as the hub's problem.
-/// </summary>
+// hub ops …: the ops API from a terminal: list and inspect orchestrations, replay, rewind, terminate and purge them,
+// replay every failed one. Each subcommand is one request; its answer is printed as a table or as key: value lines
+// (--json: as the hub sent it), a refusal as the hub's problem.
 internal static partial class OpsCommand
 {
     public const string KeyVariable = "HUB_OPS_KEY";
@@ -165,10 +163,8 @@ internal static partial class OpsCommand
             + "Follow them with `hub ops list --name ConsolidatePeriod`.");
     }
 
-    /// <summary>
-    /// <c>hub reconcile</c>: a top-level command because operators and scripts run it on its own, after an incident or
-    /// on a schedule. Exit 0 when nothing is lost or duplicated, 1 when something is (listed), as for a refusal.
-    /// </summary>
+    // hub reconcile: a top-level command because operators and scripts run it on its own, after an incident or on a
+    // schedule. Exit 0 when nothing is lost or duplicated, 1 when something is (listed), as for a refusal.
     public static Command Reconcile()
     {
         var grace = new Option<int?>("--grace-seconds") { Description = "Feeds younger than this count as in flight, not lost (the hub's default: 300)." };

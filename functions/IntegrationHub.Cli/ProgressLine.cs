@@ -2,11 +2,9 @@ using System.Globalization;
 
 namespace IntegrationHub.Cli;
 
-/// <summary>
-/// Progress of a command that can take more than a second, as one line on standard error rewritten in place. Only a
-/// terminal gets it: redirected to a file or a pipe, standard error keeps just the command's messages, so scripts and
-/// logs never hold carriage returns. Standard output is never touched.
-/// </summary>
+// Progress of a command that can take more than a second, as one line on standard error rewritten in place. Only a
+// terminal gets it: redirected to a file or a pipe, standard error keeps just the command's messages, so scripts and
+// logs never hold carriage returns. Standard output is never touched.
 internal sealed class ProgressLine(TextWriter writer, bool isTerminal, string label) : IDisposable
 {
     // Erase to the end of the line (ANSI EL): a shorter line must not leave the tail of a longer one behind.
@@ -14,21 +12,21 @@ internal sealed class ProgressLine(TextWriter writer, bool isTerminal, string la
     private const int MaxWidth = 100;
     private bool drawn;
 
-    /// <summary>Progress on this process's standard error, silent when it is redirected.</summary>
+    // Progress on this process's standard error, silent when it is redirected.
     public static ProgressLine OnStandardError(string label) => new(Console.Error, !Console.IsErrorRedirected, label);
 
-    /// <summary>Step <paramref name="done"/> of <paramref name="total"/> started (1-based), on <paramref name="item"/>.</summary>
+    // Step done of total started (1-based), on item.
     public void Step(int done, int total, string? item = null) =>
         Draw(string.Create(CultureInfo.InvariantCulture, $"{label} {done}/{total}{(item is null ? "" : " " + item)}"));
 
-    /// <summary><paramref name="done"/> so far, when the total is not known.</summary>
+    // done so far, when the total is not known.
     public void Count(int done) => Draw(string.Create(CultureInfo.InvariantCulture, $"{label} {done}"));
 
-    /// <summary>Waiting on one long step: how long so far.</summary>
+    // Waiting on one long step: how long so far.
     public void Waiting(TimeSpan elapsed) =>
         Draw(string.Create(CultureInfo.InvariantCulture, $"{label} {(int)elapsed.TotalSeconds} s"));
 
-    /// <summary>Awaits <paramref name="work"/>, saying every second how long it has taken so far.</summary>
+    // Awaits work, saying every second how long it has taken so far.
     public async Task<T> TickWhileAsync<T>(Task<T> work)
     {
         if (!isTerminal)
@@ -50,7 +48,7 @@ internal sealed class ProgressLine(TextWriter writer, bool isTerminal, string la
 
     public void Dispose() => Clear();
 
-    /// <summary>Clears the line, so what the command prints next starts on a clean line; the next step draws it again.</summary>
+    // Clears the line, so what the command prints next starts on a clean line; the next step draws it again.
     public void Clear()
     {
         if (drawn)

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace IntegrationHub.Cli;
 
-/// <summary><c>hub push &lt;file or folder&gt;...</c>: send feeds to the hub as a department does, and say what the hub made of each.</summary>
+// hub push <file or folder>...: send feeds to the hub as a department does, and say what the hub made of each.
 internal static class PushCommand
 {
     public const string KeyVariable = "HUB_KEY";

@@ -8,10 +8,8 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace IntegrationHub.Cli;
 
-/// <summary>
-/// <c>hub receipt verify</c>: checks a receipt the hub signed, offline, against the hub's JWK set, and optionally that a
-/// feed file is the very bytes it names. The signature is checked by a JOSE library, not by the hub's own code.
-/// </summary>
+// hub receipt verify: checks a receipt the hub signed, offline, against the hub's JWK set, and optionally that a feed
+// file is the very bytes it names. The signature is checked by a JOSE library, not by the hub's own code.
 internal static class ReceiptCommand
 {
     public static Command Create()
@@ -121,10 +119,10 @@ internal static class ReceiptCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>What checking a receipt found: exit 0 with its claims, 1 when it does not verify, 2 when the key set is unusable.</summary>
+    // What checking a receipt found: exit 0 with its claims, 1 when it does not verify, 2 when the key set is unusable.
     internal sealed record Verdict(int Exit, string Message, ReceiptClaims? Claims = null, string? Kid = null);
 
-    /// <summary>Checks <paramref name="receipt"/> against the JWK set <paramref name="jwks"/> and, when given, the feed's bytes.</summary>
+    // Checks receipt against the JWK set jwks and, when given, the feed's bytes.
     internal static async Task<Verdict> VerifyAsync(string receipt, string jwks, byte[]? feed)
     {
         IList<SecurityKey> keys;

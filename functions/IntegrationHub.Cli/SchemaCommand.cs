@@ -4,7 +4,7 @@ using IntegrationHub.Core.Parsing;
 
 namespace IntegrationHub.Cli;
 
-/// <summary><c>hub schema check</c>: the schema evolution gate the build and the hub's start-up run, on a folder of drafts.</summary>
+// hub schema check: the schema evolution gate the build and the hub's start-up run, on a folder of drafts.
 internal static class SchemaCommand
 {
     public static Command Create()

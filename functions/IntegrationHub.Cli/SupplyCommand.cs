@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace IntegrationHub.Cli;
 
-/// <summary><c>hub supply</c>: the supply calendar of a running hub (<c>GET /api/supply</c>), one row per source and period.</summary>
+// hub supply: the supply calendar of a running hub (GET /api/supply), one row per source and period.
 internal static class SupplyCommand
 {
     private static readonly Option<string> Hub = HubClient.HubOption();
@@ -83,7 +83,7 @@ internal static class SupplyCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>The table, then the count per state. Times in China time, as the due dates are.</summary>
+    // The table, then the count per state. Times in China time, as the due dates are.
     internal static void Write(TextWriter output, JsonElement supply)
     {
         var cells = supply.GetProperty("cells").EnumerateArray().ToList();

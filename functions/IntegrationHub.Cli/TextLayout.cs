@@ -3,14 +3,14 @@ using System.Text.Json;
 
 namespace IntegrationHub.Cli;
 
-/// <summary>Compact, readable renderings of the hub's JSON answers for a terminal: aligned tables and <c>key: value</c> lines.</summary>
+// Compact, readable renderings of the hub's JSON answers for a terminal: aligned tables and key: value lines.
 internal static class TextLayout
 {
     private const int MaxCell = 60;
 
     private static readonly JsonSerializerOptions IndentedOptions = new() { WriteIndented = true };
 
-    /// <summary>Columns aligned on the widest cell, two spaces apart; long cells cut with an ellipsis.</summary>
+    // Columns aligned on the widest cell, two spaces apart; long cells cut with an ellipsis.
     public static void Table(TextWriter output, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
     {
         var cells = rows.Select(r => r.Select(Cut).ToArray()).ToList();
@@ -22,10 +22,8 @@ internal static class TextLayout
         }
     }
 
-    /// <summary>
-    /// An object as <c>key: value</c> lines: scalars on their line, arrays of scalars joined, arrays of objects as an
-    /// indented table of their scalar fields, objects indented below their key.
-    /// </summary>
+    // An object as key: value lines: scalars on their line, arrays of scalars joined, arrays of objects as an indented
+    // table of their scalar fields, objects indented below their key.
     public static void Fields(TextWriter output, JsonElement value, int indent = 0)
     {
         if (value.ValueKind != JsonValueKind.Object)
@@ -57,7 +55,7 @@ internal static class TextLayout
         }
     }
 
-    /// <summary>A value on one line: text as it is, arrays of scalars joined with commas, anything else as compact JSON.</summary>
+    // A value on one line: text as it is, arrays of scalars joined with commas, anything else as compact JSON.
     public static string Scalar(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString() ?? "",
@@ -67,11 +65,11 @@ internal static class TextLayout
         _ => value.GetRawText(),
     };
 
-    /// <summary>The text of a property, or "-" when it is absent or null.</summary>
+    // The text of a property, or "-" when it is absent or null.
     public static string Text(JsonElement value, string name) =>
         value.ValueKind == JsonValueKind.Object && value.TryGetProperty(name, out var property) ? Scalar(property) : "-";
 
-    /// <summary>Indented JSON, for <c>--json</c>.</summary>
+    // Indented JSON, for --json.
     public static string Indented(JsonElement value) => JsonSerializer.Serialize(value, IndentedOptions);
 
     private static void ObjectTable(TextWriter output, IReadOnlyList<JsonElement> items, int indent)

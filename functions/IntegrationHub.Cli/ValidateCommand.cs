@@ -7,7 +7,7 @@ using Json.Schema;
 
 namespace IntegrationHub.Cli;
 
-/// <summary><c>hub validate &lt;file&gt;</c>: the same checks the hub runs at intake, offline, before a department sends.</summary>
+// hub validate <file>: the same checks the hub runs at intake, offline, before a department sends.
 internal static class ValidateCommand
 {
     public static Command Create()

@@ -10,14 +10,14 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace IntegrationHub.Functions;
 
-/// <summary>RFC 7807 problem details, the one error shape of the HTTP surface.</summary>
+// RFC 7807 problem details, the one error shape of the HTTP surface.
 internal static class Problems
 {
     public const string ContentType = "application/problem+json";
 
     public static ObjectResult Create(int status, string title, string detail) => Create(new HubProblem(status, title) { Detail = detail });
 
-    /// <summary>The problem as written: RFC 7807's members, then the record's own by their wire names.</summary>
+    // The problem as written: RFC 7807's members, then the record's own by their wire names.
     public static ObjectResult Create(HubProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
@@ -32,7 +32,7 @@ internal static class Problems
         return result;
     }
 
-    /// <param name="receipt">The signed receipt of the quarantined bytes (proof they were delivered); null: none is listed.</param>
+    // receipt: the signed receipt of the quarantined bytes (proof they were delivered); null: none is listed.
     public static ObjectResult Invalid(string feedId, string statusUrl, ValidationReport report, string? receipt = null)
     {
         var detail = report.ErrorsNotListed > 0
@@ -45,7 +45,7 @@ internal static class Problems
         });
     }
 
-    /// <summary>A feed only checked (<c>validate</c>): the same problem, without a status URL, as nothing was kept.</summary>
+    // A feed only checked (validate): the same problem, without a status URL, as nothing was kept.
     public static ObjectResult InvalidCheck(ValidationReport report)
     {
         var violations = report.Errors.Count + report.ErrorsNotListed;
@@ -109,7 +109,7 @@ public record HubProblem(
         return members;
     }
 
-    /// <summary>True for a member the common problem declares, false for one of a derived problem's own fields.</summary>
+    // True for a member the common problem declares, false for one of a derived problem's own fields.
     internal static bool IsCommon(ICustomAttributeProvider? member) => (member as MemberInfo)?.DeclaringType == typeof(HubProblem);
 }
 

@@ -70,7 +70,9 @@ public class AccessKeyBenchmarks
         // A benchmark of the wrong answer measures nothing: each key must authenticate exactly as intended.
         Expect(opsKey, new Caller(AccessOptions.OpsPrincipal, "secondary"));
         Expect(statisticsKey, new Caller(FeedSource.Statistics, "primary"));
-        foreach (var (name, key) in (ReadOnlySpan<(string, string)>)[("wrong first", wrongFirst), ("wrong last", wrongLast), ("1 char", oneCharacter), ("4 KB", fourKilobytes), ("unknown", unknown), ("no key", "")])
+        foreach (var (name, key) in (ReadOnlySpan<(string, string)>)[
+            ("wrong first", wrongFirst), ("wrong last", wrongLast), ("1 char", oneCharacter), ("4 KB", fourKilobytes),
+            ("unknown", unknown), ("no key", "")])
         {
             Expect(key, null, name);
         }
@@ -106,7 +108,8 @@ public class AccessKeyBenchmarks
         if (actual != expected)
         {
             throw new InvalidOperationException(
-                $"{name ?? expected?.Principal} key ({key.Length} chars): authenticates as {actual?.ToString() ?? "nobody"}, not {expected?.ToString() ?? "nobody"}.");
+                $"{name ?? expected?.Principal} key ({key.Length} chars): authenticates as {actual?.ToString() ?? "nobody"}, not " +
+                $"{expected?.ToString() ?? "nobody"}.");
         }
     }
 

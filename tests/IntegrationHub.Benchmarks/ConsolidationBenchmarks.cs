@@ -118,7 +118,9 @@ public class DatasetBuildBenchmarks
     {
         var reference = BenchCore.Core.Reference;
         var leaves = reference.Areas.Areas.Where(a => !a.Overlay && reference.ChildrenOf(a.Code).Count == 0).Select(a => a.Code).ToArray();
-        var siblings = leaves.Select((code, i) => (code, copies: Enumerable.Range(0, AreaFactor - 1).Select(c => FeedGenerator.SyntheticStreetCode((i * (AreaFactor - 1)) + c)).ToArray()))
+        var siblings = leaves
+            .Select((code, i) =>
+                (code, copies: Enumerable.Range(0, AreaFactor - 1).Select(c => FeedGenerator.SyntheticStreetCode((i * (AreaFactor - 1)) + c)).ToArray()))
             .ToDictionary(x => x.code, x => x.copies, StringComparer.Ordinal);
         builder = new DatasetBuilder(AreaFactor == 1 ? reference : FeedGenerator.ReferenceWithSyntheticStreets(reference, leaves.Length * (AreaFactor - 1)));
         byYear = SampleYears.NormalisedByYear.ToDictionary(y => y.Key, y => y.Value.Select(f => WithSiblings(f, siblings)).ToArray());
@@ -144,7 +146,8 @@ public class DatasetBuildBenchmarks
     private static NormalisedFeed WithSiblings(NormalisedFeed feed, Dictionary<string, string[]> siblings) => feed with
     {
         Records = feed.Records
-            .SelectMany(r => siblings.TryGetValue(r.AreaCode, out var copies) ? copies.Select(c => r with { AreaCode = c, DataCentres = null }).Prepend(r) : [r])
+            .SelectMany(
+                r => siblings.TryGetValue(r.AreaCode, out var copies) ? copies.Select(c => r with { AreaCode = c, DataCentres = null }).Prepend(r) : [r])
             .ToArray(),
     };
 }

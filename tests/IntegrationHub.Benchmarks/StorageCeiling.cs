@@ -28,7 +28,8 @@ internal static class StorageCeiling
                 body, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }));
             var messagesPerSecond = await RateAsync(operations, clients, i => queue.SendMessageAsync($"message {i}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"storageCeiling\":{{\"blobCreatesPerSecond\":{blobsPerSecond:0},\"queueSendsPerSecond\":{messagesPerSecond:0},\"operations\":{operations},\"clients\":{clients}}}}}"));
+                $"{{\"storageCeiling\":{{\"blobCreatesPerSecond\":{blobsPerSecond:0},\"queueSendsPerSecond\":{messagesPerSecond:0},"
+                + $"\"operations\":{operations},\"clients\":{clients}}}}}"));
             return 0;
         }
         finally

@@ -20,7 +20,8 @@ public class BenchToolTests
         Assert.Equal("statistics", root.GetProperty("source").GetString());
 
         var feeds = root.GetProperty("feeds").EnumerateArray().ToArray();
-        Assert.Equal([(1, true), (1, false), (50, true), (50, false)], feeds.Select(f => (f.GetProperty("records").GetInt32(), f.GetProperty("valid").GetBoolean())));
+        Assert.Equal(
+            [(1, true), (1, false), (50, true), (50, false)], feeds.Select(f => (f.GetProperty("records").GetInt32(), f.GetProperty("valid").GetBoolean())));
         foreach (var feed in feeds)
         {
             var validators = feed.GetProperty("validators");

@@ -6,10 +6,12 @@ using IntegrationHub.Core.Tests.Support;
 
 namespace IntegrationHub.Cli.Tests;
 
-/// <summary>`hub convert`: the committed templates (templates/) and hand-made bad sheets, to feeds the hub accepts, or to a list of the cells at fault.</summary>
+/// <summary>`hub convert`: the committed templates (templates/) and hand-made bad sheets, to feeds the hub accepts, or
+/// to a list of the cells at fault.</summary>
 public class ConvertCommandTests
 {
-    private static readonly FeedEnvelope Envelope = new(0, DateTimeOffset.Parse("2025-03-28T15:45:00+08:00", System.Globalization.CultureInfo.InvariantCulture), "hn-test-sheet");
+    private static readonly FeedEnvelope Envelope =
+        new(0, DateTimeOffset.Parse("2025-03-28T15:45:00+08:00", System.Globalization.CultureInfo.InvariantCulture), "hn-test-sheet");
 
     private static string Template(string name) => Path.Combine(RepoPaths.Templates, name);
 
@@ -81,14 +83,19 @@ public class ConvertCommandTests
         // Row 2: 430104001's GDP and population, and Changsha's benchmark for the feed; row 4 its transport fuels.
         Assert.Equal("2024", Node(feed!, "period").GetValue<string>());
         Assert.Equal(-16.8, Number(feed!, "benchmarks/changshaCarbonIntensityChangeVs2020Pct"));
-        Assert.Equal((672290.71, 648239.67, 5.61), (Number(feed!, "records/0/gdp10kCny"), Number(feed!, "records/0/gdpConstant2020_10kCny"), Number(feed!, "records/0/population10k")));
+        Assert.Equal(
+            (672290.71, 648239.67, 5.61),
+            (Number(feed!, "records/0/gdp10kCny"), Number(feed!, "records/0/gdpConstant2020_10kCny"), Number(feed!, "records/0/population10k")));
         var energy = feed!["records"]![0]!["energy"]!.AsArray();
         Assert.Equal(9, energy.Count);   // rows 2-6: 1 + 1 + 3 + 2 + 2 fuel cells
         Assert.Equal(["transport", "gasoline", "9264.74"], new[] { "sector", "fuel", "quantity" }.Select(f => energy[3]![f]!.ToString()));
         // Row 12: the high-tech zone's feedstock, and its industry's raw coal (1st of 5 fuel cells) and purchased heat (5th).
         Assert.Equal("PARK_CSHTZ", Node(feed!, "records/2/areaCode").GetValue<string>());
-        Assert.Equal((12176.65, 1174899.63, 15692592.21), (Number(feed!, "records/2/feedstockTce"), Number(feed!, "records/2/energy/0/quantity"), Number(feed!, "records/2/energy/4/quantity")));
-        Assert.Equal(("raw-coal", "heat"), (Node(feed!, "records/2/energy/0/fuel").GetValue<string>(), Node(feed!, "records/2/energy/4/fuel").GetValue<string>()));
+        Assert.Equal(
+            (12176.65, 1174899.63, 15692592.21),
+            (Number(feed!, "records/2/feedstockTce"), Number(feed!, "records/2/energy/0/quantity"), Number(feed!, "records/2/energy/4/quantity")));
+        Assert.Equal(
+            ("raw-coal", "heat"), (Node(feed!, "records/2/energy/0/fuel").GetValue<string>(), Node(feed!, "records/2/energy/4/fuel").GetValue<string>()));
     }
 
     [Fact]
@@ -99,7 +106,8 @@ public class ConvertCommandTests
         // Row 3 (430104011): industry C3, agriculture H3, green power O3; the grid's share P2-P4.
         Assert.Equal(53.6, Number(feed!, "gridNonFossilSharePct"));
         Assert.Equal(("industry", 194382.98), (Node(feed!, "records/1/consumption/0/sector").GetValue<string>(), Number(feed!, "records/1/consumption/0/mwh")));
-        Assert.Equal(("agriculture", 3679.869), (Node(feed!, "records/1/consumption/5/sector").GetValue<string>(), Number(feed!, "records/1/consumption/5/mwh")));
+        Assert.Equal(
+            ("agriculture", 3679.869), (Node(feed!, "records/1/consumption/5/sector").GetValue<string>(), Number(feed!, "records/1/consumption/5/mwh")));
         Assert.Equal((28778.7, 10227.578), (Number(feed!, "records/1/pvInstalledKw"), Number(feed!, "records/1/greenPowerTradedMwh")));
         // Row 2: no agriculture cell, no green power: neither is in the record.
         Assert.Equal(5, feed!["records"]![0]!["consumption"]!.AsArray().Count);
@@ -113,11 +121,21 @@ public class ConvertCommandTests
 
         // Row 7: 430104001's private cars, fleet and registrations; row 2 its area-wide figures.
         var privateCars = Node(feed!, "records/0/vehicles/5");
-        Assert.Equal(("private", 19314, 2399), (privateCars["category"]!.GetValue<string>(), privateCars["total"]!.GetValue<int>(), privateCars["nev"]!.GetValue<int>()));
+        Assert.Equal(
+            ("private", 19314, 2399),
+            (privateCars["category"]!.GetValue<string>(), privateCars["total"]!.GetValue<int>(), privateCars["nev"]!.GetValue<int>()));
         var registered = Node(feed!, "records/0/newRegistrations/5");
-        Assert.Equal((100, 27, 0, 17), (registered["total"]!.GetValue<int>(), registered["bev"]!.GetValue<int>(), registered["fcev"]!.GetValue<int>(), registered["phev"]!.GetValue<int>()));
-        Assert.Equal((3084, 824, 555), (Node(feed!, "records/0/publicParkingSpaces").GetValue<int>(), Node(feed!, "records/0/publicParkingSpacesWithChargers").GetValue<int>(), Node(feed!, "records/0/publicChargers").GetValue<int>()));
-        Assert.Equal((740.92, 328.74, 59.96), (Number(feed!, "records/0/fuelSales/gasolineT"), Number(feed!, "records/0/fuelSales/dieselT"), Number(feed!, "records/0/transitBoardings10k")));
+        Assert.Equal(
+            (100, 27, 0, 17),
+            (registered["total"]!.GetValue<int>(), registered["bev"]!.GetValue<int>(), registered["fcev"]!.GetValue<int>(),
+            registered["phev"]!.GetValue<int>()));
+        Assert.Equal(
+            (3084, 824, 555),
+            (Node(feed!, "records/0/publicParkingSpaces").GetValue<int>(), Node(feed!, "records/0/publicParkingSpacesWithChargers").GetValue<int>(),
+            Node(feed!, "records/0/publicChargers").GetValue<int>()));
+        Assert.Equal(
+            (740.92, 328.74, 59.96),
+            (Number(feed!, "records/0/fuelSales/gasolineT"), Number(feed!, "records/0/fuelSales/dieselT"), Number(feed!, "records/0/transitBoardings10k")));
     }
 
     [Fact]
@@ -131,7 +149,8 @@ public class ConvertCommandTests
         var centres = feed!["records"]![1]!["dataCentres"]!.AsArray();
         Assert.Equal(2, centres.Count);
         Assert.Equal(("dc-lugu-cloud-1", "麓谷云计算中心", "existing", 3097.254, 4484.843),
-            (centres[0]!["id"]!.GetValue<string>(), centres[0]!["name"]!.GetValue<string>(), centres[0]!["status"]!.GetValue<string>(), centres[0]!["itMwh"]!.GetValue<double>(), centres[0]!["totalMwh"]!.GetValue<double>()));
+            (centres[0]!["id"]!.GetValue<string>(), centres[0]!["name"]!.GetValue<string>(), centres[0]!["status"]!.GetValue<string>(),
+                centres[0]!["itMwh"]!.GetValue<double>(), centres[0]!["totalMwh"]!.GetValue<double>()));
         Assert.Equal("new", centres[1]!["status"]!.GetValue<string>());
         Assert.Equal((10.02, 10.02), (Number(feed, "records/2/buildings/newCivilFloorArea10kM2"), Number(feed, "records/2/buildings/newGreenFloorArea10kM2")));
         Assert.Null(feed["records"]![0]!["dataCentres"]);
@@ -189,7 +208,8 @@ public class ConvertCommandTests
         var (outcome, _) = Convert("power-grid", sheet);
 
         Assert.Equal(1, outcome.Exit);
-        Assert.Equal([.. BadPowerGridProblems.Select(p => "sheet grid-june.csv, " + p), "7 problem(s) in sheet grid-june.csv; no feed written."], outcome.Messages);
+        Assert.Equal(
+            [.. BadPowerGridProblems.Select(p => "sheet grid-june.csv, " + p), "7 problem(s) in sheet grid-june.csv; no feed written."], outcome.Messages);
     }
 
     [Fact]
@@ -205,7 +225,8 @@ public class ConvertCommandTests
 
         // No 公共停车位 and the other required columns, and a column the template does not have.
         Assert.Equal(1, headerOutcome.Exit);
-        Assert.Contains("sheet transport.csv, row 1, column F (备注): is not a column of the transport template (templates/README.md lists them).", headerOutcome.Messages);
+        Assert.Contains(
+            "sheet transport.csv, row 1, column F (备注): is not a column of the transport template (templates/README.md lists them).", headerOutcome.Messages);
         Assert.Contains("sheet transport.csv, row 1: no column 公共停车位(个): the transport template needs it here.", headerOutcome.Messages);
 
         var labels = Sheets.WriteCsv(folder.File("statistics.csv"),
@@ -214,7 +235,8 @@ public class ConvertCommandTests
             ["430104001", "2024", "100", "90", "重工业", "5"],
         ]);
         var (labelOutcome, _) = Convert("statistics", labels);
-        Assert.Equal("sheet statistics.csv, row 2, column E (行业): \"重工业\" is not one of: 工业、建筑业、交通运输、仓储和邮政业、批发零售、住宿餐饮及其他服务业、城乡居民生活、农林牧渔业.", labelOutcome.Messages[0]);
+        Assert.Equal(
+            "sheet statistics.csv, row 2, column E (行业): \"重工业\" is not one of: 工业、建筑业、交通运输、仓储和邮政业、批发零售、住宿餐饮及其他服务业、城乡居民生活、农林牧渔业.", labelOutcome.Messages[0]);
     }
 
     [Fact]
@@ -228,7 +250,9 @@ public class ConvertCommandTests
 
         var (outcome, _) = Convert("power-grid", sheet);
 
-        Assert.Equal("sheet 电网, row 2, column B (报告期): \"45444\" is a number, not a period: Excel made a date of it; type the period as text (YYYY-MM, YYYY-Qn or YYYY).", outcome.Messages[0]);
+        Assert.Equal(
+            "sheet 电网, row 2, column B (报告期): \"45444\" is a number, not a period: Excel made a date of it; type the period as text (YYYY-MM, " +
+            "YYYY-Qn or YYYY).", outcome.Messages[0]);
     }
 
     [Fact]
@@ -248,7 +272,8 @@ public class ConvertCommandTests
         // nev 101 over the total 100 (row 3), and an area code the reference data does not know (row 4).
         Assert.Equal(1, outcome.Exit);
         Assert.Null(outcome.Feed);
-        Assert.Contains(outcome.Messages, m => m.StartsWith("sheet transport-bad.csv, row 3, column E (其中新能源汽车(辆)): rule:nev-le-total: ", StringComparison.Ordinal)
+        Assert.Contains(
+            outcome.Messages, m => m.StartsWith("sheet transport-bad.csv, row 3, column E (其中新能源汽车(辆)): rule:nev-le-total: ", StringComparison.Ordinal)
             && m.EndsWith("(/records/0/vehicles/1/nev)", StringComparison.Ordinal));
         Assert.Contains(outcome.Messages, m => m.StartsWith("sheet transport-bad.csv, row 4, column A (区域代码): rule:known-area: ", StringComparison.Ordinal));
         Assert.Equal("2 error(s): the feed would be rejected; no feed written.", outcome.Messages[^1]);
@@ -301,7 +326,8 @@ public class ConvertCommandTests
         Assert.True(validate.ExitCode == 0, validate.Stdout);
         using var feed = JsonDocument.Parse(File.ReadAllBytes(output));
         Assert.Equal((1, "xjna-eco-env-sheet", "2024-07-10T09:00:00+08:00"),
-            (feed.RootElement.GetProperty("revision").GetInt32(), feed.RootElement.GetProperty("producer").GetString(), feed.RootElement.GetProperty("producedAt").GetString()));
+            (feed.RootElement.GetProperty("revision").GetInt32(), feed.RootElement.GetProperty("producer").GetString(),
+                feed.RootElement.GetProperty("producedAt").GetString()));
     }
 
     [Fact]

@@ -48,7 +48,8 @@ public class DatasetCommandTests
         foreach (var target in dataset.RootElement.GetProperty("targets").EnumerateArray())
         {
             var basis = target.GetProperty("basis").GetString() ?? "not assessed";
-            Assert.Contains($"target {target.GetProperty("id").GetString()} [{basis}]: {target.GetProperty("status").GetString()},", stderr, StringComparison.Ordinal);
+            Assert.Contains(
+                $"target {target.GetProperty("id").GetString()} [{basis}]: {target.GetProperty("status").GetString()},", stderr, StringComparison.Ordinal);
         }
     }
 

@@ -43,7 +43,8 @@ public sealed class ReceiptCommandTests : IDisposable
         var header = Base64Url.EncodeToString("{\"alg\":\"ES256\",\"kid\":\"test-key\",\"typ\":\"JWT\"}"u8);
         var payload = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(Claims())));
         var input = header + "." + payload;
-        var token = Jws.Compose(input, key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        var token =
+            Jws.Compose(input, key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
 
         var (exit, _, stderr) = Hub("receipt", "verify", token, "--keys", KeySet());
 
@@ -81,7 +82,8 @@ public sealed class ReceiptCommandTests : IDisposable
 
     private ReceiptClaims Claims() => new(
         "https://hub.example", 1796612645, "transport-2025-09-r0-0123456789abcdef", "transport", "2025-09",
-        System.Convert.ToHexStringLower(SHA256.HashData(feed)), feed.Length, new DateTimeOffset(2026, 12, 7, 3, 4, 5, 678, TimeSpan.Zero), ReceiptClaims.Accepted);
+        System.Convert.ToHexStringLower(SHA256.HashData(feed)), feed.Length, new DateTimeOffset(2026, 12, 7, 3, 4, 5, 678, TimeSpan.Zero),
+        ReceiptClaims.Accepted);
 
     private string Sign(ReceiptClaims claims)
     {

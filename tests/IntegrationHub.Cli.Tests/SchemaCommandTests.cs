@@ -60,7 +60,9 @@ public class SchemaCommandTests
         Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
         Assert.Contains("ok       transport 1.1 (minor after 1.0", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("REFUSED", stdout, StringComparison.Ordinal);
-        Assert.EndsWith("8 schema version(s) checked: every minor version is backward compatible and every major is mapped to the data set.\n", stdout, StringComparison.Ordinal);
+        Assert.EndsWith(
+            "8 schema version(s) checked: every minor version is backward compatible and every major is mapped to the data set.\n", stdout,
+            StringComparison.Ordinal);
     }
 
     [Fact]

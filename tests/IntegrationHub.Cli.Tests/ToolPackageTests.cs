@@ -13,7 +13,9 @@ public class ToolPackageTests
     {
         using var folder = new TempFolder();
         var packages = folder.File("packages");
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var configuration =
+            AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? "Release" : "Debug";
         var project = Path.Combine(RepoPaths.Root, "functions", "IntegrationHub.Cli", "IntegrationHub.Cli.csproj");
         var pack = Processes.Run("dotnet", ["pack", project, "-c", configuration, "--no-build", "-nologo", "-o", packages], timeout: TimeSpan.FromMinutes(5));
         Assert.True(pack.ExitCode == 0, pack.Stdout + pack.Stderr);
@@ -29,7 +31,8 @@ public class ToolPackageTests
             <configuration><packageSources><clear /><add key="packed" value="{packages}" /></packageSources></configuration>
             """);
         var tools = folder.File("tools");
-        var install = Processes.Run("dotnet", ["tool", "install", "IntegrationHub.Cli", "--tool-path", tools, "--configfile", config], timeout: TimeSpan.FromMinutes(5));
+        var install =
+            Processes.Run("dotnet", ["tool", "install", "IntegrationHub.Cli", "--tool-path", tools, "--configfile", config], timeout: TimeSpan.FromMinutes(5));
         Assert.True(install.ExitCode == 0, install.Stdout + install.Stderr);
         var hub = Path.Combine(tools, OperatingSystem.IsWindows() ? "hub.exe" : "hub");
         Assert.True(File.Exists(hub), $"no command `hub` in the tool path: {string.Join(", ", Directory.GetFiles(tools))}");

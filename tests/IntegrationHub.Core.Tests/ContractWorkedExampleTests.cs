@@ -72,7 +72,8 @@ public class ContractWorkedExampleTests
     {
         var doc = Build("2025-Q1", NonFossilExample());
 
-        foreach (var id in (string[])["power.gridNonFossilSharePct", "energy.nonFossilTce", "energy.nonFossilSharePct", "energy.assessedTce", "energy.assessedIntensity"])
+        foreach (var id in (string[])[
+            "power.gridNonFossilSharePct", "energy.nonFossilTce", "energy.nonFossilSharePct", "energy.assessedTce", "energy.assessedIntensity"])
         {
             Assert.Equal("estimated", doc.Indicator(Street, id).Quality);
         }
@@ -80,11 +81,15 @@ public class ContractWorkedExampleTests
         Assert.Equal("complete", doc.Indicator(Street, "energy.totalTce").Quality);
         var defaulted = Assert.Single(doc.Warnings, w => w.Code == "grid-mix-default-used" && w.Message.Contains("2025-03", StringComparison.Ordinal));
         Assert.DoesNotContain("2025-01", defaulted.Message, StringComparison.Ordinal);
-        Assert.Contains(doc.Warnings, w => w.Code == "coefficient-carried-forward" && w.Message.Contains("electricity.coalEquivalent.2022", StringComparison.Ordinal) && w.Message.Contains("2025", StringComparison.Ordinal));
+        Assert.Contains(
+            doc.Warnings, w => w.Code == "coefficient-carried-forward"
+            && w.Message.Contains("electricity.coalEquivalent.2022", StringComparison.Ordinal) && w.Message.Contains("2025", StringComparison.Ordinal));
         Assert.Contains(doc.Inputs, i => i.SchemaVersion == "1.0");
         Assert.Contains(doc.Inputs, i => i.SchemaVersion == "1.1");
         Assert.Equal("2.0", doc.SchemaVersion);
-        Assert.Equal(("2.0", "coal-equivalent-of-generation", "pv-plus-grid-mix", 2020), (doc.Methodology!.Version, doc.Methodology.Electricity, doc.Methodology.NonFossil, doc.Methodology.BaseYear));
+        Assert.Equal(
+            ("2.0", "coal-equivalent-of-generation", "pv-plus-grid-mix", 2020),
+            (doc.Methodology!.Version, doc.Methodology.Electricity, doc.Methodology.NonFossil, doc.Methodology.BaseYear));
     }
 
     [Fact]

@@ -43,9 +43,15 @@ public sealed class DatasetPeriodsTests
     public void AffectedBy_TransportMonth_ReachesNoLaterQuarterOrNextYear()
     {
         // Year-to-date and previous-year comparisons read statistics and the grid only (contract 2.0, early warning).
-        Assert.Equal(["2024", "2024-Q2"], [.. DatasetPeriods.AffectedBy(Period.Parse("2024-05"), FeedSource.Transport, [Period.Parse("2024-Q3"), Period.Parse("2025-Q2"), Period.Parse("2025")])
+        Assert.Equal(
+            ["2024", "2024-Q2"],
+            [.. DatasetPeriods.AffectedBy(
+            Period.Parse("2024-05"), FeedSource.Transport, [Period.Parse("2024-Q3"), Period.Parse("2025-Q2"), Period.Parse("2025")])
             .Select(p => p.ToString()).Order(StringComparer.Ordinal)]);
-        Assert.Equal(["2024", "2024-Q2", "2024-Q3", "2025", "2025-Q2"], [.. DatasetPeriods.AffectedBy(Period.Parse("2024-05"), FeedSource.PowerGrid, [Period.Parse("2024-Q3"), Period.Parse("2025-Q2"), Period.Parse("2025")])
+        Assert.Equal(
+            ["2024", "2024-Q2", "2024-Q3", "2025", "2025-Q2"],
+            [.. DatasetPeriods.AffectedBy(
+            Period.Parse("2024-05"), FeedSource.PowerGrid, [Period.Parse("2024-Q3"), Period.Parse("2025-Q2"), Period.Parse("2025")])
             .Select(p => p.ToString()).Order(StringComparer.Ordinal)]);
     }
 
@@ -87,7 +93,8 @@ public sealed class DatasetPeriodsTests
     /// <summary>Every valid sample feed, plus corrections of some, as a ledger holds them.</summary>
     private static readonly Lazy<IReadOnlyList<NormalisedFeed>> LedgerOfSamples = new(() =>
     {
-        var files = new[] { "2020", "2024", "2025" }.SelectMany(year => Directory.GetFiles(Path.Combine(RepoPaths.SampleFeeds, year), "*.json")).Order(StringComparer.Ordinal);
+        var files = new[] { "2020", "2024", "2025" }.SelectMany(year => Directory.GetFiles(Path.Combine(RepoPaths.SampleFeeds, year), "*.json"))
+            .Order(StringComparer.Ordinal);
         var feeds = files.Select(f => ((JsonObject)JsonNode.Parse(File.ReadAllText(f))!).Accept()).ToList();
 
         // Corrections of some periods: a build must take them over the first releases, which stay in the ledger (and
@@ -103,11 +110,13 @@ public sealed class DatasetPeriodsTests
         {
             var tie = ((JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.SampleFeeds, "2024", "transport-2024-05-r0.json")))!).WithRevision(3);
             tie["producer"] = producer;
-            tie["producedAt"] = DateTimeOffset.Parse(tie["producedAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture).Add(later).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+            tie["producedAt"] = DateTimeOffset.Parse(tie["producedAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
+                .Add(later).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
             feeds.Add(tie.Accept());
         }
 
-        feeds.Add(((JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.SampleFeeds, "2024", "transport-2024-05-r0.json")))!).WithRevision(3).Accept());
+        feeds.Add(((JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.SampleFeeds, "2024", "transport-2024-05-r0.json")))!)
+            .WithRevision(3).Accept());
 
         return feeds;
     });
@@ -145,7 +154,8 @@ public sealed class DatasetPeriodsTests
         var selected = DatasetPeriods.SelectInputs(Period.Parse("2024-Q2"), ledger, e => new LedgerKey(e.Source, e.Period, e.Revision));
 
         Assert.Equal(
-            [("power-grid", "2024-04", 0), ("power-grid", "2024-06", 2), ("power-grid", "2024-06", 2), ("statistics", "2020-Q2", 0), ("statistics", "2024-Q2", 1), ("transport", "2020-05", 1)],
+            [("power-grid", "2024-04", 0), ("power-grid", "2024-06", 2), ("power-grid", "2024-06", 2), ("statistics", "2020-Q2", 0),
+                ("statistics", "2024-Q2", 1), ("transport", "2020-05", 1)],
             selected.Order());
     }
 }

@@ -15,7 +15,9 @@ public class DatasetSchemaConformanceTests
         var bytes = JsonSerializer.SerializeToUtf8Bytes(document, HubJson.Options);
         using var json = JsonDocument.Parse(bytes);
         var issues = TestCore.Core.Schemas.Evaluate(TestCore.Core.Schemas.Dataset(), json.RootElement);
-        Assert.True(issues.Count == 0, "data set does not match its schema: " + string.Join("; ", issues.Select(i => $"{i.InstanceLocation} {i.Keyword}: {i.Message}")));
+        Assert.True(
+            issues.Count == 0,
+            "data set does not match its schema: " + string.Join("; ", issues.Select(i => $"{i.InstanceLocation} {i.Keyword}: {i.Message}")));
     }
 
     [Theory]

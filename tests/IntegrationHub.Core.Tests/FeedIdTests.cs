@@ -17,7 +17,8 @@ public sealed class FeedIdTests
     [InlineData("power-grid", "2024-05", 0, "power-grid", "2024-06", 0, false)]
     [InlineData("statistics", "2024", 1, "statistics", "2024-Q1", 1, false)]
     [InlineData("transport", "2024-05", 0, "environment", "2024-05", 0, false)]
-    public void SameSourceAndPeriod_ComparesSourceAndPeriodOnly(string sourceA, string periodA, int revisionA, string sourceB, string periodB, int revisionB, bool same)
+    public void SameSourceAndPeriod_ComparesSourceAndPeriodOnly(
+        string sourceA, string periodA, int revisionA, string sourceB, string periodB, int revisionB, bool same)
     {
         var a = FeedId.Create(sourceA, periodA, revisionA, Hash);
         var b = FeedId.Create(sourceB, periodB, revisionB, new string('0', 64));

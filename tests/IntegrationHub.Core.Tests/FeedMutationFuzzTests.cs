@@ -62,7 +62,8 @@ public class FeedMutationFuzzTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine($"seed {seed}: {done} mutants in {clock.Elapsed.TotalSeconds:0.0} s, {accepted} accepted, {done - accepted} refused; first errors by rule:");
+        output.WriteLine(
+            $"seed {seed}: {done} mutants in {clock.Elapsed.TotalSeconds:0.0} s, {accepted} accepted, {done - accepted} refused; first errors by rule:");
         foreach (var (keyword, count) in keywords)
         {
             output.WriteLine($"  {keyword}: {count}");
@@ -124,7 +125,8 @@ public class FeedMutationFuzzTests(ITestOutputHelper output)
     }
 
     private static bool Same(ValidationReport first, ValidationReport second) =>
-        first.FeedId == second.FeedId && first.Errors.SequenceEqual(second.Errors) && first.Warnings.SequenceEqual(second.Warnings) && first.ErrorsNotListed == second.ErrorsNotListed;
+        first.FeedId == second.FeedId && first.Errors.SequenceEqual(second.Errors) && first.Warnings.SequenceEqual(second.Warnings)
+            && first.ErrorsNotListed == second.ErrorsNotListed;
 
     private static int Setting(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;

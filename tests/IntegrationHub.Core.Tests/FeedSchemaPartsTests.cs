@@ -98,7 +98,8 @@ public class FeedSchemaPartsTests
         Assert.Equal(whole.Count == 0, TestCore.Core.Schemas.IsValidByRecord(schema!, document.RootElement));
     }
 
-    /// <summary>The sample as a feed of the latest version (1.1 only adds optional fields), the statistics one with benchmarks so mistakes reach them too.</summary>
+    /// <summary>The sample as a feed of the latest version (1.1 only adds optional fields), the statistics one with
+    /// benchmarks so mistakes reach them too.</summary>
     private static JsonObject Sample(string source)
     {
         var feed = JsonNode.Parse(File.ReadAllBytes(Path.Combine(RepoPaths.SampleFeeds, "2024", SampleOf[source])))!.AsObject();
@@ -111,7 +112,8 @@ public class FeedSchemaPartsTests
         return feed;
     }
 
-    /// <summary>One mistake somewhere in the feed: a wrong type, a value out of range or off the list, a property missing or unknown, an item added or all removed.</summary>
+    /// <summary>One mistake somewhere in the feed: a wrong type, a value out of range or off the list, a property
+    /// missing or unknown, an item added or all removed.</summary>
     private static void Mutate(JsonObject feed, Random random)
     {
         var nodes = new List<JsonNode>();

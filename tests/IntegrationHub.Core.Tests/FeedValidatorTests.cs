@@ -248,7 +248,8 @@ public class FeedValidatorTests
     [Fact]
     public void Validate_SameSectorAndFuelTwice_IsRejected()
     {
-        AssertSingleError(Statistics("2024-Q2", StatisticsRecord("430104010", 100, 90, ("industry", "raw-coal", 5), ("industry", "diesel", 1), ("industry", "raw-coal", 2))),
+        AssertSingleError(
+            Statistics("2024-Q2", StatisticsRecord("430104010", 100, 90, ("industry", "raw-coal", 5), ("industry", "diesel", 1), ("industry", "raw-coal", 2))),
             "/records/0/energy/2", "rule:unique-energy-item");
     }
 

@@ -18,7 +18,8 @@ public class HostileInputValidatorTests
 {
     public static TheoryData<string> ContentCases() => [.. HostileCorpus.All(8 * 1024 * 1024).Where(c => c.IsAboutContent).Select(c => c.ToString())];
 
-    private static readonly Lazy<Dictionary<string, HostileCase>> Cases = new(() => HostileCorpus.All(8 * 1024 * 1024).Where(c => c.IsAboutContent).ToDictionary(c => c.ToString()));
+    private static readonly Lazy<Dictionary<string, HostileCase>> Cases =
+        new(() => HostileCorpus.All(8 * 1024 * 1024).Where(c => c.IsAboutContent).ToDictionary(c => c.ToString()));
 
     [Theory]
     [MemberData(nameof(ContentCases))]
@@ -32,7 +33,8 @@ public class HostileInputValidatorTests
         Assert.All(report.Errors, e => Assert.True(e.InstanceLocation.Length == 0 || e.InstanceLocation[0] == '/', e.InstanceLocation));
         if (@case.Keyword is { } keyword)
         {
-            Assert.True(keyword.EndsWith(':') ? report.Errors[0].Keyword.StartsWith(keyword, StringComparison.Ordinal) : report.Errors.Any(e => e.Keyword == keyword),
+            Assert.True(
+                keyword.EndsWith(':') ? report.Errors[0].Keyword.StartsWith(keyword, StringComparison.Ordinal) : report.Errors.Any(e => e.Keyword == keyword),
                 $"expected {keyword}; got {string.Join(", ", report.Errors.Take(5).Select(e => $"{e.Keyword} {e.InstanceLocation}"))}");
         }
     }

@@ -94,10 +94,14 @@ public class IndicatorCalculationTests
         {
             FuelTce = a.FuelTce + b.FuelTce, DirectCo2 = a.DirectCo2 + b.DirectCo2, HeatGj = a.HeatGj + b.HeatGj, Gdp = a.Gdp + b.Gdp,
             GridMwh = a.GridMwh + b.GridMwh, PvMwh = a.PvMwh + b.PvMwh, GreenMwh = a.GreenMwh + b.GreenMwh, PvInstalledKw = a.PvInstalledKw + b.PvInstalledKw,
-            Vehicles = a.Vehicles + b.Vehicles, Nev = a.Nev + b.Nev, PublicVehicles = a.PublicVehicles + b.PublicVehicles, PublicNev = a.PublicNev + b.PublicNev,
-            Spaces = a.Spaces + b.Spaces, SpacesWithChargers = a.SpacesWithChargers + b.SpacesWithChargers, GasolineT = a.GasolineT + b.GasolineT, DieselT = a.DieselT + b.DieselT,
-            AqiTimesDays = a.AqiTimesDays + b.AqiTimesDays, Pm25TimesDays = a.Pm25TimesDays + b.Pm25TimesDays, GoodDays = a.GoodDays + b.GoodDays, Days = a.Days + b.Days,
-            SinkT = a.SinkT + b.SinkT, DcCount = a.DcCount + b.DcCount, PueMax = Math.Max(a.PueMax, b.PueMax), DcNonCompliantNew = a.DcNonCompliantNew + b.DcNonCompliantNew,
+            Vehicles = a.Vehicles + b.Vehicles, Nev = a.Nev + b.Nev, PublicVehicles = a.PublicVehicles + b.PublicVehicles,
+            PublicNev = a.PublicNev + b.PublicNev,
+            Spaces = a.Spaces + b.Spaces, SpacesWithChargers = a.SpacesWithChargers + b.SpacesWithChargers, GasolineT = a.GasolineT + b.GasolineT,
+            DieselT = a.DieselT + b.DieselT,
+            AqiTimesDays = a.AqiTimesDays + b.AqiTimesDays, Pm25TimesDays = a.Pm25TimesDays + b.Pm25TimesDays, GoodDays = a.GoodDays + b.GoodDays,
+            Days = a.Days + b.Days,
+            SinkT = a.SinkT + b.SinkT, DcCount = a.DcCount + b.DcCount, PueMax = Math.Max(a.PueMax, b.PueMax),
+            DcNonCompliantNew = a.DcNonCompliantNew + b.DcNonCompliantNew,
             DcNonCompliantExisting = a.DcNonCompliantExisting + b.DcNonCompliantExisting, C = a.C,
             NewCivil = a.NewCivil + b.NewCivil, NewGreen = a.NewGreen + b.NewGreen, WithPv = a.WithPv + b.WithPv, Eligible = a.Eligible + b.Eligible,
         };
@@ -394,7 +398,8 @@ public class IndicatorCalculationTests
     private static readonly string[] ContractIds =
     [
         "energy.totalTce", "energy.intensity", "energy.intensityChangeVs2020Pct", "energy.nonFossilSharePct",
-        "carbon.directTco2", "carbon.electricityTco2", "carbon.heatTco2", "carbon.totalTco2", "carbon.netTco2", "carbon.intensity", "carbon.intensityChangeVs2020Pct",
+        "carbon.directTco2", "carbon.electricityTco2", "carbon.heatTco2", "carbon.totalTco2", "carbon.netTco2", "carbon.intensity",
+        "carbon.intensityChangeVs2020Pct",
         "power.consumptionMwh", "power.pvInstalledKw", "power.pvGenerationMwh", "power.pvPublicBuildingsSharePct",
         "transport.nevSharePct", "transport.publicSectorNevSharePct", "transport.chargingCoveragePct", "transport.roadFuelTco2",
         "dc.count", "dc.pueMax", "dc.nonCompliantNew", "dc.nonCompliantExisting",
@@ -674,7 +679,9 @@ public class IndicatorCalculationTests
     {
         // half a unit of the third significant figure of the domain value (e.g. 0.005 for 1.900, 0.05 for 21.62)
         var halfUnit = Math.Pow(10, Math.Floor(Math.Log10(Math.Abs(rounded))) - 2) / 2;
-        Assert.True(Math.Abs(computed - rounded) <= halfUnit, $"{what}: computed factor {computed:R} does not agree with domain.md's {rounded} to 3 significant figures.");
+        Assert.True(
+            Math.Abs(computed - rounded) <= halfUnit,
+            $"{what}: computed factor {computed:R} does not agree with domain.md's {rounded} to 3 significant figures.");
     }
 
     private static IEnumerable<System.Text.Json.Nodes.JsonObject> GridQuarter(double industryMwhPerMonth) =>

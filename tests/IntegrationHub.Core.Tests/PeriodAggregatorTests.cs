@@ -39,15 +39,27 @@ public class PeriodAggregatorTests
                 StatisticsRecord(S1, 1, 1, ("industry", "raw-coal", 100)),
                 StatisticsRecord(S2, 1, 1, ("industry", "raw-coal", 200)),
                 StatisticsRecord(W, 1, 1, ("industry", "raw-coal", 50))),
-            PowerGrid("2024-10", PowerGridRecord(S1, [("industry", 100)], pvGenerationMwh: 10), PowerGridRecord(S2, [("industry", 200)], pvGenerationMwh: 20), PowerGridRecord(W, [("industry", 50)], pvGenerationMwh: 5)),
-            PowerGrid("2024-11", PowerGridRecord(S1, [("industry", 110)], pvGenerationMwh: 11), PowerGridRecord(S2, [("industry", 210)], pvGenerationMwh: 21), PowerGridRecord(W, [("industry", 50)], pvGenerationMwh: 5)),
-            PowerGrid("2024-12", PowerGridRecord(S1, [("industry", 120)], pvGenerationMwh: 12), PowerGridRecord(S2, [("industry", 220)], pvGenerationMwh: 22), PowerGridRecord(W, [("industry", 50)], pvGenerationMwh: 5)),
-            Transport("2024-10", TransportRecord(S1, [("bus", 1, 1)], 10, 1, chargingMwh: 5, gasolineT: 10), TransportRecord(S2, [("bus", 1, 1)], 10, 1, chargingMwh: 1, gasolineT: 2)),
-            Transport("2024-11", TransportRecord(S1, [("bus", 1, 1)], 10, 1, chargingMwh: 6, gasolineT: 20), TransportRecord(S2, [("bus", 1, 1)], 10, 1, chargingMwh: 1, gasolineT: 2)),
-            Transport("2024-12", TransportRecord(S1, [("bus", 1, 1)], 10, 1, chargingMwh: 7, gasolineT: 30), TransportRecord(S2, [("bus", 1, 1)], 10, 1, chargingMwh: 1, gasolineT: 2)),
-            Environment("2024-10", EnvironmentRecord(S1, 50, 30, 20, 31, 1).WithBuildings(2, 2, 0, 0), EnvironmentRecord(W, 50, 30, 20, 31, 10).WithBuildings(1, 1, 0, 0)),
-            Environment("2024-11", EnvironmentRecord(S1, 50, 30, 20, 30, 2).WithBuildings(3, 3, 0, 0), EnvironmentRecord(W, 50, 30, 20, 30, 10).WithBuildings(1, 1, 0, 0)),
-            Environment("2024-12", EnvironmentRecord(S1, 50, 30, 20, 31, 3).WithBuildings(4, 4, 0, 0), EnvironmentRecord(W, 50, 30, 20, 31, 10).WithBuildings(1, 1, 0, 0)),
+            PowerGrid("2024-10", PowerGridRecord(S1, [("industry", 100)], pvGenerationMwh: 10),
+                PowerGridRecord(S2, [("industry", 200)], pvGenerationMwh: 20), PowerGridRecord(W, [("industry", 50)], pvGenerationMwh: 5)),
+            PowerGrid("2024-11", PowerGridRecord(S1, [("industry", 110)], pvGenerationMwh: 11),
+                PowerGridRecord(S2, [("industry", 210)], pvGenerationMwh: 21), PowerGridRecord(W, [("industry", 50)], pvGenerationMwh: 5)),
+            PowerGrid("2024-12", PowerGridRecord(S1, [("industry", 120)], pvGenerationMwh: 12),
+                PowerGridRecord(S2, [("industry", 220)], pvGenerationMwh: 22), PowerGridRecord(W, [("industry", 50)], pvGenerationMwh: 5)),
+            Transport("2024-10", TransportRecord(S1, [("bus", 1, 1)], 10, 1, chargingMwh: 5, gasolineT: 10),
+                TransportRecord(S2, [("bus", 1, 1)], 10, 1, chargingMwh: 1, gasolineT: 2)),
+            Transport("2024-11", TransportRecord(S1, [("bus", 1, 1)], 10, 1, chargingMwh: 6, gasolineT: 20),
+                TransportRecord(S2, [("bus", 1, 1)], 10, 1, chargingMwh: 1, gasolineT: 2)),
+            Transport("2024-12", TransportRecord(S1, [("bus", 1, 1)], 10, 1, chargingMwh: 7, gasolineT: 30),
+                TransportRecord(S2, [("bus", 1, 1)], 10, 1, chargingMwh: 1, gasolineT: 2)),
+            Environment(
+                "2024-10", EnvironmentRecord(S1, 50, 30, 20, 31, 1).WithBuildings(2, 2, 0, 0),
+                EnvironmentRecord(W, 50, 30, 20, 31, 10).WithBuildings(1, 1, 0, 0)),
+            Environment(
+                "2024-11", EnvironmentRecord(S1, 50, 30, 20, 30, 2).WithBuildings(3, 3, 0, 0),
+                EnvironmentRecord(W, 50, 30, 20, 30, 10).WithBuildings(1, 1, 0, 0)),
+            Environment(
+                "2024-12", EnvironmentRecord(S1, 50, 30, 20, 31, 3).WithBuildings(4, 4, 0, 0),
+                EnvironmentRecord(W, 50, 30, 20, 31, 10).WithBuildings(1, 1, 0, 0)),
         ]);
 
         // power grid: S1 100 + 110 + 120, S2 200 + 210 + 220, W 3 × 50
@@ -75,15 +87,24 @@ public class PeriodAggregatorTests
     {
         var facts = Aggregate("2024-Q4",
         [
-            PowerGrid("2024-10", PowerGridRecord(S1, [("industry", 1)], pvInstalledKw: 1000, pvPublicKw: 100), PowerGridRecord(S2, [("industry", 1)], pvInstalledKw: 500, pvPublicKw: 50), PowerGridRecord(W, [("industry", 1)], pvInstalledKw: 300)),
-            PowerGrid("2024-11", PowerGridRecord(S1, [("industry", 1)], pvInstalledKw: 1100, pvPublicKw: 150), PowerGridRecord(S2, [("industry", 1)], pvInstalledKw: 600, pvPublicKw: 60), PowerGridRecord(W, [("industry", 1)], pvInstalledKw: 300)),
-            PowerGrid("2024-12", PowerGridRecord(S1, [("industry", 1)], pvInstalledKw: 1200, pvPublicKw: 200), PowerGridRecord(S2, [("industry", 1)], pvInstalledKw: 700, pvPublicKw: 70), PowerGridRecord(W, [("industry", 1)], pvInstalledKw: 300)),
-            Transport("2024-10", TransportRecord(S1, [("bus", 100, 50)], 1000, 100, chargers: 10), TransportRecord(S2, [("bus", 40, 40)], 500, 50, chargers: 5)),
-            Transport("2024-11", TransportRecord(S1, [("bus", 100, 60)], 1100, 200, chargers: 20), TransportRecord(S2, [("bus", 40, 40)], 500, 50, chargers: 5)),
-            Transport("2024-12", TransportRecord(S1, [("bus", 100, 70)], 1200, 300, chargers: 30), TransportRecord(S2, [("bus", 40, 40)], 500, 50, chargers: 5)),
-            Environment("2024-10", EnvironmentRecord(S1, 50, 30, 20, 31).WithBuildings(0, 0, 5, 20), EnvironmentRecord(S2, 50, 30, 20, 31).WithBuildings(0, 0, 3, 10)),
-            Environment("2024-11", EnvironmentRecord(S1, 50, 30, 20, 30).WithBuildings(0, 0, 6, 20), EnvironmentRecord(S2, 50, 30, 20, 30).WithBuildings(0, 0, 3, 10)),
-            Environment("2024-12", EnvironmentRecord(S1, 50, 30, 20, 31).WithBuildings(0, 0, 7, 21), EnvironmentRecord(S2, 50, 30, 20, 31).WithBuildings(0, 0, 3, 10)),
+            PowerGrid("2024-10", PowerGridRecord(S1, [("industry", 1)], pvInstalledKw: 1000, pvPublicKw: 100),
+                PowerGridRecord(S2, [("industry", 1)], pvInstalledKw: 500, pvPublicKw: 50), PowerGridRecord(W, [("industry", 1)], pvInstalledKw: 300)),
+            PowerGrid("2024-11", PowerGridRecord(S1, [("industry", 1)], pvInstalledKw: 1100, pvPublicKw: 150),
+                PowerGridRecord(S2, [("industry", 1)], pvInstalledKw: 600, pvPublicKw: 60), PowerGridRecord(W, [("industry", 1)], pvInstalledKw: 300)),
+            PowerGrid("2024-12", PowerGridRecord(S1, [("industry", 1)], pvInstalledKw: 1200, pvPublicKw: 200),
+                PowerGridRecord(S2, [("industry", 1)], pvInstalledKw: 700, pvPublicKw: 70), PowerGridRecord(W, [("industry", 1)], pvInstalledKw: 300)),
+            Transport("2024-10", TransportRecord(S1, [("bus", 100, 50)], 1000, 100, chargers: 10),
+                TransportRecord(S2, [("bus", 40, 40)], 500, 50, chargers: 5)),
+            Transport("2024-11", TransportRecord(S1, [("bus", 100, 60)], 1100, 200, chargers: 20),
+                TransportRecord(S2, [("bus", 40, 40)], 500, 50, chargers: 5)),
+            Transport("2024-12", TransportRecord(S1, [("bus", 100, 70)], 1200, 300, chargers: 30),
+                TransportRecord(S2, [("bus", 40, 40)], 500, 50, chargers: 5)),
+            Environment(
+                "2024-10", EnvironmentRecord(S1, 50, 30, 20, 31).WithBuildings(0, 0, 5, 20), EnvironmentRecord(S2, 50, 30, 20, 31).WithBuildings(0, 0, 3, 10)),
+            Environment(
+                "2024-11", EnvironmentRecord(S1, 50, 30, 20, 30).WithBuildings(0, 0, 6, 20), EnvironmentRecord(S2, 50, 30, 20, 30).WithBuildings(0, 0, 3, 10)),
+            Environment(
+                "2024-12", EnvironmentRecord(S1, 50, 30, 20, 31).WithBuildings(0, 0, 7, 21), EnvironmentRecord(S2, 50, 30, 20, 31).WithBuildings(0, 0, 3, 10)),
         ]);
 
         // December of each child, added over the children (not 1000 + 1100 + 1200)
@@ -243,12 +264,16 @@ public class PeriodAggregatorTests
         var feeds = new List<JsonObject>();
         foreach (var year in (int[])[2024, 2020])
         {
-            feeds.Add(Statistics($"{year}-Q4", StatisticsRecord(S1, 1100, year == 2024 ? 1000 : 900, ("industry", "raw-coal", year == 2024 ? 100 : 120), ("industry", "heat", 10))));
+            feeds.Add(Statistics(
+                $"{year}-Q4",
+                StatisticsRecord(S1, 1100, year == 2024 ? 1000 : 900, ("industry", "raw-coal", year == 2024 ? 100 : 120), ("industry", "heat", 10))));
             for (var month = 10; month <= 12; month++)
             {
                 var period = Month(year, month);
-                feeds.Add(PowerGrid(period, PowerGridRecord(S1, [("industry", 100)], pvInstalledKw: 50, pvPublicKw: 10, pvGenerationMwh: 5, greenPowerTradedMwh: 1)));
-                feeds.Add(Transport(period, TransportRecord(S1, [("bus", 10, 5), ("private", 100, 10)], 100, 20, chargers: 5, chargingMwh: 1, gasolineT: 10, dieselT: 5)));
+                feeds.Add(PowerGrid(
+                    period, PowerGridRecord(S1, [("industry", 100)], pvInstalledKw: 50, pvPublicKw: 10, pvGenerationMwh: 5, greenPowerTradedMwh: 1)));
+                feeds.Add(Transport(
+                    period, TransportRecord(S1, [("bus", 10, 5), ("private", 100, 10)], 100, 20, chargers: 5, chargingMwh: 1, gasolineT: 10, dieselT: 5)));
                 feeds.Add(Environment(period, EnvironmentRecord(S1, 50, 30, 20, DateTime.DaysInMonth(year, month), 3)
                     .WithDataCentres(("DC-1", "数据中心", "new", 100, 120))
                     .WithBuildings(2, 1, 3, 6)));
@@ -263,7 +288,9 @@ public class PeriodAggregatorTests
     /// <c>missing</c>, without making the data set partial; these tests are about the quarter's own feeds.
     /// </summary>
     private static string[] OwnMissing(Datasets.DatasetDocument doc) =>
-        [.. doc.Missing.Where(m => !OptionalInputIndicators.Contains(m)).Where(m => m.Split(':') is not [_, var p] || Period.Parse("2024-Q4").Contains(Period.Parse(p)) || Period.Parse("2020-Q4").Contains(Period.Parse(p)))];
+        [.. doc.Missing.Where(m => !OptionalInputIndicators.Contains(m))
+            .Where(m => m.Split(':') is not [_, var p] || Period.Parse("2024-Q4").Contains(Period.Parse(p))
+            || Period.Parse("2020-Q4").Contains(Period.Parse(p)))];
 
     /// <summary>Indicators whose inputs are optional fields the hand feeds (1.0) never send, or that sum optional fields.</summary>
     private static readonly string[] OptionalInputIndicators =
@@ -298,7 +325,9 @@ public class PeriodAggregatorTests
         Assert.Equal("partial", doc.Status);
         // the form of an entry is the data-set schema's decision ("missing" description): {source}:{YYYY-MM} for a month
         Assert.Contains("power-grid:2024-11", doc.Missing);
-        Assert.DoesNotContain(OwnMissing(doc), m => m.StartsWith("statistics", StringComparison.Ordinal) || m.StartsWith("transport", StringComparison.Ordinal) || m.StartsWith("environment", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            OwnMissing(doc), m => m.StartsWith("statistics", StringComparison.Ordinal) || m.StartsWith("transport", StringComparison.Ordinal)
+            || m.StartsWith("environment", StringComparison.Ordinal));
         Assert.Equal("partial", doc.Indicator(Root, "power.consumptionMwh").Quality);
         Assert.Equal("partial", doc.Indicator(Root, "energy.totalTce").Quality);
         Assert.Equal("partial", doc.Indicator(S1, "carbon.electricityTco2").Quality);

@@ -50,13 +50,15 @@ public class SampleFeedsFolderTests
             .SelectMany(year => Directory.EnumerateFiles(Path.Combine(RepoPaths.SampleFeeds, year), "*.json"))
             .Select(Path.GetFileName)
             .ToHashSet(StringComparer.Ordinal);
-        string[] statisticsPeriods = ["2020", "2020-Q1", "2020-Q2", "2020-Q3", "2020-Q4", "2024", "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3"];
+        string[] statisticsPeriods =
+            ["2020", "2020-Q1", "2020-Q2", "2020-Q3", "2020-Q4", "2024", "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3"];
         foreach (var period in statisticsPeriods)
         {
             Assert.Contains($"statistics-{period}-r0.json", names);
         }
 
-        var months = Enumerable.Range(1, 12).Select(m => $"2020-{m:D2}").Concat(Enumerable.Range(1, 12).Select(m => $"2024-{m:D2}")).Concat(Enumerable.Range(1, 9).Select(m => $"2025-{m:D2}"));
+        var months = Enumerable.Range(1, 12).Select(m => $"2020-{m:D2}").Concat(Enumerable.Range(1, 12).Select(m => $"2024-{m:D2}"))
+            .Concat(Enumerable.Range(1, 9).Select(m => $"2025-{m:D2}"));
         foreach (var month in months)
         {
             foreach (var source in (string[])["power-grid", "transport", "environment"])

@@ -102,7 +102,8 @@ public class SchemaCatalogTests
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes("""{"$id": "https://schemas.integration-hub.example/feeds/transport/1.1", "title": "t"}""");
 
-        var refused = Assert.Throws<InvalidOperationException>(() => SchemaDocument.Of("feeds/transport/1.1", bytes, SchemaCatalog.IdBase + "feeds/transport/1.1"));
+        var refused =
+            Assert.Throws<InvalidOperationException>(() => SchemaDocument.Of("feeds/transport/1.1", bytes, SchemaCatalog.IdBase + "feeds/transport/1.1"));
 
         Assert.Contains("https://schemas.integration-hub.example/api/schemas/feeds/transport/1.1", refused.Message, StringComparison.Ordinal);
     }

@@ -63,7 +63,8 @@ public class SchemaEvolutionTests
         [.. SchemaComparer.Compare(older, newer, oldVersion, newVersion).Select(d => (d.Pointer, d.Rule))];
 
     private static FeedSchemaSet Set(params JsonObject[] versions) =>
-        FeedSchemaSet.FromFiles(versions.Select(v => ($"transport/{v["properties"]!["schemaVersion"]!["const"]!.GetValue<string>()}.schema.json", v.ToJsonString())));
+        FeedSchemaSet.FromFiles(
+            versions.Select(v => ($"transport/{v["properties"]!["schemaVersion"]!["const"]!.GetValue<string>()}.schema.json", v.ToJsonString())));
 
     private static FeedSample Feed(string name, string json) => new(name, JsonDocument.Parse(json).RootElement.Clone());
 
@@ -311,7 +312,9 @@ public class SchemaEvolutionTests
     [Fact]
     public void Run_SchemaExamplesAreReplayedToo()
     {
-        var older = Schema("1.0", s => s["examples"] = new JsonArray(JsonNode.Parse("""{"source": "transport", "records": [{"areaCode": "430104", "chargers": 3}]}""")));
+        var older =
+            Schema("1.0",
+            s => s["examples"] = new JsonArray(JsonNode.Parse("""{"source": "transport", "records": [{"areaCode": "430104", "chargers": 3}]}""")));
         var newer = Schema("1.1", s => Field(s, "chargers")["multipleOf"] = 3);
 
         var report = SchemaEvolutionCheck.Run(Set(older, newer), []);

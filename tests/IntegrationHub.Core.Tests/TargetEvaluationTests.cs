@@ -64,7 +64,8 @@ public class TargetEvaluationTests
     private static IEnumerable<JsonObject> BuildingFeeds(string period, int withPv, int eligible, int newPerMonth, params int[] greenByMonth)
     {
         var months = MonthsOf(period);
-        return months.Select((m, i) => Environment(m, Air(m).WithBuildings(newPerMonth, greenByMonth.Length == 0 ? 0 : greenByMonth[i % greenByMonth.Length], withPv, eligible)));
+        return months.Select((m, i) =>
+            Environment(m, Air(m).WithBuildings(newPerMonth, greenByMonth.Length == 0 ? 0 : greenByMonth[i % greenByMonth.Length], withPv, eligible)));
     }
 
     private static IEnumerable<JsonObject> AirOnlyFeeds(string period) => MonthsOf(period).Select(m => Environment(m, Air(m)));
@@ -131,7 +132,8 @@ public class TargetEvaluationTests
         var statistics = Statistics("2024", StatisticsRecord(Street, 116000, 116000, ("industry", "raw-coal", 1000)));
         statistics["schemaVersion"] = "1.1";
         statistics["benchmarks"] = new JsonObject { ["changshaCarbonIntensityChangeVs2020Pct"] = changsha };
-        var t = Evaluate("2024", "carbon-intensity-vs-changsha", [statistics, .. EnergyFeeds("2024", 116000, statistics: false), .. EnergyFeeds("2020", gdp2020)]);
+        var t = Evaluate(
+            "2024", "carbon-intensity-vs-changsha", [statistics, .. EnergyFeeds("2024", 116000, statistics: false), .. EnergyFeeds("2020", gdp2020)]);
 
         AssertTarget(t, threshold: changsha, baseline: 0, required: changsha, actual: ((gdp2020 / 116000) - 1) * 100, status);
         Assert.Equal(("annual-path", "<"), (t.Basis, t.Comparator));
@@ -165,7 +167,8 @@ public class TargetEvaluationTests
             [.. EnergyFeeds("2024", 100000, pvNow), .. EnergyFeeds("2023", 100000, pvPrevious), .. EnergyFeeds("2020", 100000, pv2020)]);
 
         var baseShare = NonFossilShare(2020, pv2020, 12);
-        AssertTarget(t, threshold: baseShare, baseline: baseShare, required: NonFossilShare(2023, pvPrevious, 12), actual: NonFossilShare(2024, pvNow, 12), status);
+        AssertTarget(
+            t, threshold: baseShare, baseline: baseShare, required: NonFossilShare(2023, pvPrevious, 12), actual: NonFossilShare(2024, pvNow, 12), status);
     }
 
     [Fact]
@@ -183,7 +186,8 @@ public class TargetEvaluationTests
     public void Build_NonFossilRisingOnAQuarter_YearToDateAgainstPreviousYear(double pvNow, double pvPrevious, string status)
     {
         var t = Evaluate("2024-Q2", "non-fossil-rising",
-            [.. EnergyFeeds("2024-Q1", 100000, pvNow), .. EnergyFeeds("2024-Q2", 100000, pvNow), .. EnergyFeeds("2023-Q1", 100000, pvPrevious), .. EnergyFeeds("2023-Q2", 100000, pvPrevious)]);
+            [.. EnergyFeeds("2024-Q1", 100000, pvNow), .. EnergyFeeds("2024-Q2", 100000, pvNow), .. EnergyFeeds("2023-Q1", 100000, pvPrevious),
+                .. EnergyFeeds("2023-Q2", 100000, pvPrevious)]);
 
         // two quarters alike, so the year-to-date share is one quarter's
         AssertTarget(t, threshold: null, baseline: null, required: NonFossilShare(2023, pvPrevious, 3), actual: NonFossilShare(2024, pvNow, 3), status);
@@ -251,7 +255,8 @@ public class TargetEvaluationTests
     [InlineData("new", 135, "data-centre-pue-new", 1, "off-track")]            // 1.35 > 1.3
     [InlineData("existing", 145, "data-centre-pue-existing", 0, "met")]        // 1.45 ≤ 1.5
     [InlineData("existing", 160, "data-centre-pue-existing", 1, "off-track")]  // 1.6 > 1.5
-    public void Build_DataCentrePueTargetsOnAYear_MetOrOffTrackByStatus(string centreStatus, double totalMwhPer100It, string target, int nonCompliant, string status)
+    public void Build_DataCentrePueTargetsOnAYear_MetOrOffTrackByStatus(
+        string centreStatus, double totalMwhPer100It, string target, int nonCompliant, string status)
     {
         var t = Evaluate("2024", target,
             MonthsOf("2024").Select(m => Environment(m, Air(m).WithDataCentres(("DC-1", "数据中心", centreStatus, 100, totalMwhPer100It)))));
@@ -332,11 +337,15 @@ public class TargetEvaluationTests
     {
         var doc = Build("2024-Q4", HandFeeds.Accept(EnergyFeeds("2024-Q4", 1000)));
         Assert.Equal(
-            new[] { "carbon-intensity-vs-changsha", "charging-coverage", "data-centre-pue-existing", "data-centre-pue-new", "energy-intensity-2025", "green-buildings", "non-fossil-rising", "public-sector-new-vehicles-zero-emission", "pv-public-buildings" },
+            new[] { "carbon-intensity-vs-changsha", "charging-coverage", "data-centre-pue-existing", "data-centre-pue-new", "energy-intensity-2025",
+                "green-buildings", "non-fossil-rising", "public-sector-new-vehicles-zero-emission", "pv-public-buildings" },
             doc.Targets.Select(t => t.Id).Order(StringComparer.Ordinal));
         var byId = doc.Targets.ToDictionary(t => t.Id);
-        Assert.Equal(("energy.assessedIntensityChangeVs2020Pct", "<=", "2025-12-31"), (byId["energy-intensity-2025"].Indicator, byId["energy-intensity-2025"].Comparator, byId["energy-intensity-2025"].Deadline));
-        Assert.Equal(("carbon.intensityChangeVs2020Pct", "<="), (byId["carbon-intensity-vs-changsha"].Indicator, byId["carbon-intensity-vs-changsha"].Comparator));
+        Assert.Equal(
+            ("energy.assessedIntensityChangeVs2020Pct", "<=", "2025-12-31"),
+            (byId["energy-intensity-2025"].Indicator, byId["energy-intensity-2025"].Comparator, byId["energy-intensity-2025"].Deadline));
+        Assert.Equal(
+            ("carbon.intensityChangeVs2020Pct", "<="), (byId["carbon-intensity-vs-changsha"].Indicator, byId["carbon-intensity-vs-changsha"].Comparator));
         Assert.Equal(("energy.nonFossilSharePct", ">"), (byId["non-fossil-rising"].Indicator, byId["non-fossil-rising"].Comparator));
         Assert.Equal(("power.pvPublicBuildingsSharePct", ">="), (byId["pv-public-buildings"].Indicator, byId["pv-public-buildings"].Comparator));
         Assert.Equal(("transport.chargingCoveragePct", ">="), (byId["charging-coverage"].Indicator, byId["charging-coverage"].Comparator));
@@ -344,7 +353,9 @@ public class TargetEvaluationTests
         Assert.Equal(("dc.nonCompliantExisting", "="), (byId["data-centre-pue-existing"].Indicator, byId["data-centre-pue-existing"].Comparator));
         // no floor areas in the period: the entry names the count-based indicator it used
         Assert.Equal(("buildings.newGreenCompliancePct", ">="), (byId["green-buildings"].Indicator, byId["green-buildings"].Comparator));
-        Assert.Equal(("transport.publicSectorNewZeroEmissionPct", ">="), (byId["public-sector-new-vehicles-zero-emission"].Indicator, byId["public-sector-new-vehicles-zero-emission"].Comparator));
+        Assert.Equal(
+            ("transport.publicSectorNewZeroEmissionPct", ">="),
+            (byId["public-sector-new-vehicles-zero-emission"].Indicator, byId["public-sector-new-vehicles-zero-emission"].Comparator));
         // quarterly bases: early warnings for intensity and non-fossil, the quarter's value on the path, PUE not assessed
         Assert.Equal("ytd-yoy", byId["energy-intensity-2025"].Basis);
         Assert.Equal("ytd-yoy", byId["carbon-intensity-vs-changsha"].Basis);

@@ -22,7 +22,8 @@ public class ValidatorRobustnessTests
     public void Validate_ThousandsOfStructuralMutations_NeverThrowAndAcceptedOnesStillBuild()
     {
         var random = new Random(20251125);
-        var samples = new[] { "2024/statistics-2024-Q4-r1.json", "2024/power-grid-2024-06-r0.json", "2024/transport-2024-06-r0.json", "2024/environment-2024-02-r0.json" }
+        var samples =
+            new[] { "2024/statistics-2024-Q4-r1.json", "2024/power-grid-2024-06-r0.json", "2024/transport-2024-06-r0.json", "2024/environment-2024-02-r0.json" }
             .Select(p => File.ReadAllText(Path.Combine(RepoPaths.SampleFeeds, p)))
             .ToArray();
         var accepted = 0;
@@ -41,7 +42,8 @@ public class ValidatorRobustnessTests
             {
                 accepted++;
                 var feed = FeedNormaliser.Normalise(check.Feed);
-                var period = check.Feed.Period.Kind == PeriodKind.Month ? Period.OfQuarter(check.Feed.Period.Year, ((check.Feed.Period.Index - 1) / 3) + 1) : check.Feed.Period;
+                var period = check.Feed.Period.Kind == PeriodKind.Month
+                    ? Period.OfQuarter(check.Feed.Period.Year, ((check.Feed.Period.Index - 1) / 3) + 1) : check.Feed.Period;
                 TestCore.Core.Datasets.Build(period, [feed], 1, DateTimeOffset.UnixEpoch);
             }
         }

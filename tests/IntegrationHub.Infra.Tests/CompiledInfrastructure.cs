@@ -150,7 +150,8 @@ public sealed class CompiledInfrastructure
             process.WaitForExit();
             if (process.ExitCode != 0)
             {
-                throw new InvalidOperationException($"infra/check.sh build failed (exit {process.ExitCode}); fix the Bicep, then run `infra/check.sh build`:\n{output}");
+                throw new InvalidOperationException(
+                    $"infra/check.sh build failed (exit {process.ExitCode}); fix the Bicep, then run `infra/check.sh build`:\n{output}");
             }
         }
     }

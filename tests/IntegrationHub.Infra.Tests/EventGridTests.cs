@@ -55,13 +55,20 @@ public class EventGridTests
                 + """{"operatorType":"StringIn","key":"periodkind","values":["quarter"]},"""
                 + """{"operatorType":"StringContains","key":"areas","values":[",430104,"]},"""
                 + """{"operatorType":"StringContains","key":"indicators","values":[",carbon."]}]}""",
-            ["quarter-carbon-desk-redelivery"] = $$"""{"includedEventTypes":["{{DataSet}}"],"advancedFilters":[{"operatorType":"StringIn","key":"redeliverto","values":["quarter-carbon-desk"]}]}""",
+            ["quarter-carbon-desk-redelivery"] =
+                $$"""{"includedEventTypes":["{{DataSet}}"],"advancedFilters":["""
+                + """{"operatorType":"StringIn","key":"redeliverto","values":["quarter-carbon-desk"]}]}""",
             // Asks for feed-late only: no data-set subscription, so it gets no data set.
             ["supply-office-feed-late"] = $$"""{"includedEventTypes":["{{Late}}"],"advancedFilters":[{{NotRedelivery}}]}""",
-            ["supply-office-redelivery"] = $$"""{"includedEventTypes":["{{Late}}"],"advancedFilters":[{"operatorType":"StringIn","key":"redeliverto","values":["supply-office"]}]}""",
-            ["annual-and-late"] = $$"""{"includedEventTypes":["{{DataSet}}"],"advancedFilters":[{{NotRedelivery}},{"operatorType":"StringIn","key":"periodkind","values":["year"]}]}""",
+            ["supply-office-redelivery"] =
+                $$"""{"includedEventTypes":["{{Late}}"],"advancedFilters":[{"operatorType":"StringIn","key":"redeliverto","values":["supply-office"]}]}""",
+            ["annual-and-late"] =
+                $$"""{"includedEventTypes":["{{DataSet}}"],"advancedFilters":[{{NotRedelivery}},"""
+                + """{"operatorType":"StringIn","key":"periodkind","values":["year"]}]}""",
             ["annual-and-late-feed-late"] = $$"""{"includedEventTypes":["{{Late}}"],"advancedFilters":[{{NotRedelivery}}]}""",
-            ["annual-and-late-redelivery"] = $$"""{"includedEventTypes":["{{DataSet}}","{{Late}}"],"advancedFilters":[{"operatorType":"StringIn","key":"redeliverto","values":["annual-and-late"]}]}""",
+            ["annual-and-late-redelivery"] =
+                $$"""{"includedEventTypes":["{{DataSet}}","{{Late}}"],"advancedFilters":["""
+                + """{"operatorType":"StringIn","key":"redeliverto","values":["annual-and-late"]}]}""",
         };
 
         Assert.Equal(expected, Actual(Infra.EventGridFixture));

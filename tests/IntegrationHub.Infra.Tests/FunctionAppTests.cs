@@ -123,7 +123,8 @@ public class FunctionAppTests
     [Fact]
     public void OpsAppRoles_TheFileTheRegistrationIsMadeFrom_DeclaresTheRolesTheAppChecks()
     {
-        var roles = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Infra.RepositoryRoot, "infra", "entra", "ops-app-roles.json")))!.AsArray();
+        var roles =
+            System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Infra.RepositoryRoot, "infra", "entra", "ops-app-roles.json")))!.AsArray();
 
         Assert.Equal(
             new[] { IntegrationHub.Functions.Access.OpsRoles.Operator, IntegrationHub.Functions.Access.OpsRoles.Reader },

@@ -13,7 +13,8 @@ public class InfrastructureChecksTests
     private static JsonObject Single(DeploymentSnapshot snapshot, string type) => Assert.Single(snapshot.OfType(type));
 
     private static JsonObject AppSettings(DeploymentSnapshot snapshot) =>
-        snapshot.OfType("Microsoft.Web/sites/config").Single(c => ((string)c["name"]!).EndsWith("/appsettings", StringComparison.Ordinal))["properties"]!.AsObject();
+        snapshot.OfType("Microsoft.Web/sites/config")
+            .Single(c => ((string)c["name"]!).EndsWith("/appsettings", StringComparison.Ordinal))["properties"]!.AsObject();
 
     [Fact]
     public void StorageAccessViolations_SharedKeyAccessTurnedOn_IsReported()
@@ -46,7 +47,8 @@ public class InfrastructureChecksTests
     public void StorageAccessViolations_PublicContainer_IsReported()
     {
         var snapshot = DevSnapshot();
-        var landing = snapshot.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").First(c => ((string)c["name"]!).EndsWith("/landing", StringComparison.Ordinal));
+        var landing = snapshot.OfType("Microsoft.Storage/storageAccounts/blobServices/containers")
+            .First(c => ((string)c["name"]!).EndsWith("/landing", StringComparison.Ordinal));
         landing["properties"]!["publicAccess"] = "Blob";
 
         Assert.Contains(InfrastructureChecks.StorageAccessViolations(snapshot), v => v.Contains("publicAccess", StringComparison.Ordinal));
@@ -103,7 +105,8 @@ public class InfrastructureChecksTests
         var snapshot = DevSnapshot();
         Single(snapshot, "Microsoft.Insights/components")["properties"]!["DisableLocalAuth"] = false;
 
-        Assert.Contains(InfrastructureChecks.AppSettingSecretViolations(snapshot), v => v.Contains("APPLICATIONINSIGHTS_CONNECTION_STRING", StringComparison.Ordinal));
+        Assert.Contains(
+            InfrastructureChecks.AppSettingSecretViolations(snapshot), v => v.Contains("APPLICATIONINSIGHTS_CONNECTION_STRING", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -118,7 +121,8 @@ public class InfrastructureChecksTests
     public void SubscriberSubscriptionViolations_FilterDiffersFromTheFile_IsReported()
     {
         var snapshot = DevSnapshot();
-        snapshot.OfType("Microsoft.ServiceBus/namespaces/topics/subscriptions/rules").First()["properties"]!["sqlFilter"]!["sqlExpression"] = "periodKind = 'month'";
+        snapshot.OfType("Microsoft.ServiceBus/namespaces/topics/subscriptions/rules").First()["properties"]!["sqlFilter"]!["sqlExpression"] =
+            "periodKind = 'month'";
 
         Assert.NotEmpty(InfrastructureChecks.SubscriberSubscriptionViolations(snapshot, CompiledInfrastructure.Instance.SubscribersFile));
     }
@@ -172,7 +176,8 @@ public class InfrastructureChecksTests
     {
         var snapshot = DevSnapshot();
         var assignment = snapshot.OfType("Microsoft.Authorization/roleAssignments").First();
-        assignment["properties"]!["roleDefinitionId"] = "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+        assignment["properties"]!["roleDefinitionId"] =
+            "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
 
         Assert.Contains(InfrastructureChecks.RoleAssignmentViolations(snapshot), v => v.Contains("Owner", StringComparison.Ordinal));
     }

@@ -17,7 +17,9 @@ public class NetworkAccessTests
         var site = Assert.Single(snapshot.OfType("Microsoft.Web/sites"));
         var subnet = (string?)site["properties"]?["virtualNetworkSubnetId"];
         Assert.False(string.IsNullOrEmpty(subnet), "The prod app should be integrated with a subnet.");
-        Assert.True((bool?)site["properties"]?["outboundVnetRouting"]?["allTraffic"], "All the app's outbound traffic, Key Vault references included, should go through the subnet.");
+        Assert.True(
+            (bool?)site["properties"]?["outboundVnetRouting"]?["allTraffic"],
+            "All the app's outbound traffic, Key Vault references included, should go through the subnet.");
 
         var network = Assert.Single(snapshot.OfType("Microsoft.Network/virtualNetworks"));
         var appSubnet = Assert.Single(network["properties"]!["subnets"]!.AsArray(), s => (string?)s!["name"] == subnet!.Split('/')[^1])!;

@@ -13,7 +13,8 @@ public sealed partial class RepositorySecretsTests
     private const string AzuriteKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private static readonly string[] TextExtensions =
-        [".cs", ".json", ".bicep", ".bicepparam", ".sh", ".mjs", ".js", ".md", ".yaml", ".yml", ".props", ".proj", ".csproj", ".xml", ".html", ".css", ".txt", ".runsettings", ".env", ""];
+        [".cs", ".json", ".bicep", ".bicepparam", ".sh", ".mjs", ".js", ".md", ".yaml", ".yml", ".props", ".proj", ".csproj", ".xml", ".html", ".css",
+            ".txt", ".runsettings", ".env", ""];
 
     [Fact]
     public void CommittableFiles_HoldNoCredential()
@@ -26,7 +27,9 @@ public sealed partial class RepositorySecretsTests
             findings.AddRange(AzureKey().Matches(text).Where(m => m.Groups["value"].Value != AzuriteKey).Select(m => $"{path}: {m.Groups["name"].Value}=…"));
             findings.AddRange(PrivateKey().Matches(text).Select(_ => $"{path}: a private key block"));
             findings.AddRange(SasSignature().Matches(text).Select(_ => $"{path}: a SAS signature"));
-            findings.AddRange(HubKeySetting().Matches(text).Select(m => $"{path}: {m.Groups["name"].Value} holds a key that is not a local development one, a hash or a Key Vault reference"));
+            findings.AddRange(
+                HubKeySetting().Matches(text)
+                .Select(m => $"{path}: {m.Groups["name"].Value} holds a key that is not a local development one, a hash or a Key Vault reference"));
         }
 
         Assert.True(findings.Count == 0, string.Join(Environment.NewLine, findings));

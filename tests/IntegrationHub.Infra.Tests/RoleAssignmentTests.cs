@@ -81,7 +81,8 @@ public class RoleAssignmentTests
         Assert.Empty(permission["actions"]!.AsArray());
         Assert.Empty(permission["notDataActions"]!.AsArray());
         Assert.Equal(
-            ["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/read", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/write"],
+            ["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/read",
+                "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/write"],
             permission["dataActions"]!.AsArray().Select(a => (string)a!).Order(StringComparer.Ordinal));
         var scope = (string)Assert.Single(role["properties"]!["assignableScopes"]!.AsArray())!;
         Assert.Matches("^/subscriptions/[^/]+/resourceGroups/[^/]+$", scope);

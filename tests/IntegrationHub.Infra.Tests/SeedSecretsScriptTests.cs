@@ -17,7 +17,8 @@ public sealed class SeedSecretsScriptTests : IDisposable
     [Fact]
     public void Seed_NewAccessSecret_VaultHoldsTheSha256OfA64HexKey_TheKeyIsInTheKeysFolderOnly()
     {
-        var (exit, output) = Run("access-transport-primary access-ops-secondary pull-transport-api-key access-statistics-primary", existing: "access-statistics-primary");
+        var (exit, output) =
+            Run("access-transport-primary access-ops-secondary pull-transport-api-key access-statistics-primary", existing: "access-statistics-primary");
 
         Assert.True(exit == 0, output);
         foreach (var name in new[] { "access-transport-primary", "access-ops-secondary" })
@@ -30,7 +31,8 @@ public sealed class SeedSecretsScriptTests : IDisposable
         }
 
         // Two keys made independently differ, so no two principals share one.
-        Assert.NotEqual(File.ReadAllText(Path.Combine(work, "keys", "access-transport-primary")), File.ReadAllText(Path.Combine(work, "keys", "access-ops-secondary")));
+        Assert.NotEqual(
+            File.ReadAllText(Path.Combine(work, "keys", "access-transport-primary")), File.ReadAllText(Path.Combine(work, "keys", "access-ops-secondary")));
 
         // The key the hub sends to a department must be usable as it is: plain, and not among the handed-over keys.
         Assert.Matches("^[0-9a-f]{64}$", File.ReadAllText(Path.Combine(work, "vault", "pull-transport-api-key")));

@@ -47,14 +47,17 @@ public class ServiceBusEmulatorConfigTests
     {
         // A floating tag ("latest", or none) gives each machine whatever the registry holds that day.
         var compose = File.ReadAllLines(Path.Combine(RepoPaths.Root, "local-dev", "servicebus-emulator", "docker-compose.yml"));
-        var images = compose.Select(l => l.Trim()).Where(l => l.StartsWith("image:", StringComparison.Ordinal)).Select(l => l["image:".Length..].Trim()).ToList();
+        var images = compose.Select(l => l.Trim()).Where(l => l.StartsWith("image:", StringComparison.Ordinal))
+            .Select(l => l["image:".Length..].Trim()).ToList();
 
         Assert.Equal(2, images.Count);
         Assert.All(images, image =>
         {
             var colon = image.LastIndexOf(':');
             var tag = colon > image.LastIndexOf('/') ? image[(colon + 1)..] : "";
-            Assert.True(tag.Length > 0 && char.IsAsciiDigit(tag[0]) && !tag.Contains("latest", StringComparison.OrdinalIgnoreCase), $"{image} is not pinned by version.");
+            Assert.True(
+                tag.Length > 0 && char.IsAsciiDigit(tag[0]) && !tag.Contains("latest", StringComparison.OrdinalIgnoreCase),
+                $"{image} is not pinned by version.");
         });
     }
 

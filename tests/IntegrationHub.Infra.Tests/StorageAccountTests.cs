@@ -62,7 +62,8 @@ public class StorageAccountTests
     [InlineData("main.prod.bicepparam", 90, 730)]
     public void Retention_QuarantinedBodiesByTheTagTheHubWrites_ReportsLonger_ValidBodiesNever(string parameterFile, int bodyDays, int reportDays)
     {
-        var rules = Assert.Single(Infra.Snapshots[parameterFile].OfType("Microsoft.Storage/storageAccounts/managementPolicies"))["properties"]!["policy"]!["rules"]!
+        var rules =
+            Assert.Single(Infra.Snapshots[parameterFile].OfType("Microsoft.Storage/storageAccounts/managementPolicies"))["properties"]!["policy"]!["rules"]!
             .AsArray().Select(r => r!).ToList();
         string[] Prefixes(JsonNode rule) => [.. (rule["definition"]!["filters"]!["prefixMatch"]?.AsArray() ?? []).Select(p => (string)p!)];
         var landing = HubContainers.Landing + "/";
@@ -74,7 +75,10 @@ public class StorageAccountTests
         Assert.Equal(bodyDays, (int?)bodies["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterCreationGreaterThan"]);
 
         // No other rule reaches landing: a valid body is the provenance of published data sets and is never deleted.
-        Assert.DoesNotContain(rules, r => r != bodies && (Prefixes(r).Length == 0 ? r["definition"]!["actions"]!["baseBlob"] is not null : Prefixes(r).Any(p => landing.StartsWith(p, StringComparison.Ordinal) || p.StartsWith(landing, StringComparison.Ordinal))));
+        Assert.DoesNotContain(
+            rules, r => r != bodies
+            && (Prefixes(r).Length == 0 ? r["definition"]!["actions"]!["baseBlob"] is not null
+            : Prefixes(r).Any(p => landing.StartsWith(p, StringComparison.Ordinal) || p.StartsWith(landing, StringComparison.Ordinal))));
 
         // Reports stay longer than their bodies: after the body is gone ops still see why the feed was refused.
         var reports = Assert.Single(rules, r => Prefixes(r).SequenceEqual([HubContainers.Quarantine + "/"]));
@@ -90,7 +94,8 @@ public class StorageAccountTests
     [MemberData(nameof(ParameterFiles))]
     public void Retention_DeliveryLog_DeletedAfter400Days_WebhookDeadLettersKept(string parameterFile)
     {
-        var rules = Assert.Single(Infra.Snapshots[parameterFile].OfType("Microsoft.Storage/storageAccounts/managementPolicies"))["properties"]!["policy"]!["rules"]!
+        var rules =
+            Assert.Single(Infra.Snapshots[parameterFile].OfType("Microsoft.Storage/storageAccounts/managementPolicies"))["properties"]!["policy"]!["rules"]!
             .AsArray().Select(r => r!).ToList();
         string[] Prefixes(JsonNode rule) => [.. (rule["definition"]!["filters"]!["prefixMatch"]?.AsArray() ?? []).Select(p => (string)p!)];
 

@@ -16,7 +16,8 @@ public sealed class HubServiceCollectionExtensionsTests
     private static ServiceProvider Hub(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([new("HubStorage", "UseDevelopmentStorage=true"), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))])
+            .AddInMemoryCollection(
+                [new("HubStorage", "UseDevelopmentStorage=true"), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))])
             .Build();
         return new ServiceCollection().AddLogging().AddHubServices(configuration, requireRegexTimeout: false).BuildServiceProvider();
     }
@@ -200,6 +201,8 @@ public sealed class HubServiceCollectionExtensionsTests
 
         Assert.Null(provider.GetRequiredService<OpsSignIn>().Console);
         Assert.Contains("connect-src 'self';", SecurityHeaders.ConsolePolicy(null), StringComparison.Ordinal);
-        Assert.Contains("connect-src 'self' https://login.microsoftonline.com;", SecurityHeaders.ConsolePolicy("https://login.microsoftonline.com"), StringComparison.Ordinal);
+        Assert.Contains(
+            "connect-src 'self' https://login.microsoftonline.com;", SecurityHeaders.ConsolePolicy("https://login.microsoftonline.com"),
+            StringComparison.Ordinal);
     }
 }

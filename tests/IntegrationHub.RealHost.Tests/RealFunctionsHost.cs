@@ -18,7 +18,8 @@ public sealed record HostLauncher(string Kind, string Description)
 
     /// <summary>Why the real-host tests cannot run here, or null.</summary>
     public static string? SkipReason => Find() is null
-        ? "No real Functions host: install Azure Functions Core Tools ('func' on PATH) or set FUNCTIONS_HOST_DIR to a built Microsoft.Azure.WebJobs.Script.WebHost folder (README: 'Running under the real Functions host')."
+        ? "No real Functions host: install Azure Functions Core Tools ('func' on PATH) or set FUNCTIONS_HOST_DIR to a built " +
+            "Microsoft.Azure.WebJobs.Script.WebHost folder (README: 'Running under the real Functions host')."
         : null;
 
     /// <summary>A bash script that sources the finder and runs <paramref name="body"/>.</summary>
@@ -244,7 +245,8 @@ public class RealFunctionsHost : IAsyncLifetime
         {
             if (host!.HasExited)
             {
-                throw new InvalidOperationException($"The real host exited ({host.ExitCode}) before it was healthy. Its log:{System.Environment.NewLine}{logs.Last(120)}");
+                throw new InvalidOperationException(
+                    $"The real host exited ({host.ExitCode}) before it was healthy. Its log:{System.Environment.NewLine}{logs.Last(120)}");
             }
 
             if (logs.Last(400).Contains("A host error has occurred during startup operation", StringComparison.Ordinal))
@@ -271,7 +273,8 @@ public class RealFunctionsHost : IAsyncLifetime
             await Task.Delay(500);
         }
 
-        throw new InvalidOperationException($"The real host did not answer /api/health with 200 within {StartDeadline.TotalSeconds} s. Its log:{System.Environment.NewLine}{logs.Last(120)}");
+        throw new InvalidOperationException(
+            $"The real host did not answer /api/health with 200 within {StartDeadline.TotalSeconds} s. Its log:{System.Environment.NewLine}{logs.Last(120)}");
     }
 }
 

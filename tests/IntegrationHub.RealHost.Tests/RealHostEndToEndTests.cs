@@ -212,7 +212,8 @@ public sealed class RealHostEndToEndTests(RealFunctionsHost hub, ITestOutputHelp
         var restarted = clock.Elapsed;
 
         await hub.Api.WaitForFeedConsolidatedAsync(feedId, PipelineDeadline);
-        output.WriteLine($"Worker killed right after a push: new worker after {restarted.TotalSeconds:0.0} s, feed consolidated after {clock.Elapsed.TotalSeconds:0.0} s.");
+        output.WriteLine(
+            $"Worker killed right after a push: new worker after {restarted.TotalSeconds:0.0} s, feed consolidated after {clock.Elapsed.TotalSeconds:0.0} s.");
     }
 
     [RealHostFact]
@@ -228,6 +229,7 @@ public sealed class RealHostEndToEndTests(RealFunctionsHost hub, ITestOutputHelp
         // The killed host's queue messages come back after their visibility timeout (1 min, the least the Durable
         // extension allows for control queues) and its partition leases after they expire.
         await hub.Api.WaitForFeedConsolidatedAsync(feedId, TimeSpan.FromMinutes(6));
-        output.WriteLine($"Host killed right after a push: healthy again after {restarted.TotalSeconds:0.0} s, feed consolidated after {clock.Elapsed.TotalSeconds:0.0} s.");
+        output.WriteLine(
+            $"Host killed right after a push: healthy again after {restarted.TotalSeconds:0.0} s, feed consolidated after {clock.Elapsed.TotalSeconds:0.0} s.");
     }
 }

@@ -28,7 +28,8 @@ public sealed class AzuriteInstance : IDisposable
         QueuePort = queuePort;
         this.location = location;
         ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + DevAccountKey
-            + $";BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
+            + $";BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;"
+            + $"TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
     }
 
     public string ConnectionString { get; }
@@ -37,7 +38,8 @@ public sealed class AzuriteInstance : IDisposable
 
     /// <summary>The connection string with the queue service reached through another port (a TCP gate in front of it).</summary>
     public string ConnectionStringWithQueuePort(int port) =>
-        ConnectionString.Replace($"QueueEndpoint=http://127.0.0.1:{Text(QueuePort)}/", $"QueueEndpoint=http://127.0.0.1:{Text(port)}/", StringComparison.Ordinal);
+        ConnectionString.Replace(
+            $"QueueEndpoint=http://127.0.0.1:{Text(QueuePort)}/", $"QueueEndpoint=http://127.0.0.1:{Text(port)}/", StringComparison.Ordinal);
 
     public BlobServiceClient Blobs => new(ConnectionString);
 
@@ -49,7 +51,8 @@ public sealed class AzuriteInstance : IDisposable
     /// <summary>False between <see cref="StopAsync"/> and <see cref="RestartAsync"/>.</summary>
     public bool IsRunning => process is { HasExited: false };
 
-    /// <param name="onDisk">Keep the data in a temporary folder (deleted on dispose), so that <see cref="StopAsync"/> and <see cref="RestartAsync"/> keep it.</param>
+    /// <param name="onDisk">Keep the data in a temporary folder (deleted on dispose), so that <see cref="StopAsync"/>
+    /// and <see cref="RestartAsync"/> keep it.</param>
     public static async Task<AzuriteInstance> StartAsync(bool onDisk = false)
     {
         var root = RepoPaths.Root;

@@ -123,7 +123,9 @@ public sealed class ChildProcess : IDisposable
             return;
         }
 
-        using (var signal = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+        using (var signal =
+            Process.Start(
+            new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
             ?? throw new InvalidOperationException("Could not run kill."))
         {
             await signal.WaitForExitAsync();
@@ -137,7 +139,8 @@ public sealed class ChildProcess : IDisposable
         catch (OperationCanceledException)
         {
             Kill(process);
-            throw new InvalidOperationException($"{Name} did not stop within {timeout.TotalSeconds} s of SIGTERM and was killed. Its output:{Environment.NewLine}{Tail}");
+            throw new InvalidOperationException(
+                $"{Name} did not stop within {timeout.TotalSeconds} s of SIGTERM and was killed. Its output:{Environment.NewLine}{Tail}");
         }
     }
 

@@ -14,7 +14,8 @@ public sealed record Mutant(int Iteration, string Source, byte[] Bytes, string E
 /// </summary>
 public sealed class FeedMutator(int seed)
 {
-    private static readonly string[] Tokens = ["{", "}", "[", "]", "\"", ",", ":", "\\", "\\u0000", "\\ud800", "1e400", "-0", "null", "true", "/*", "\u00a0", "\ufeff"];
+    private static readonly string[] Tokens =
+        ["{", "}", "[", "]", "\"", ",", ":", "\\", "\\u0000", "\\ud800", "1e400", "-0", "null", "true", "/*", "\u00a0", "\ufeff"];
 
     private static readonly JsonNode?[] Numbers =
     [

@@ -104,11 +104,14 @@ public static class HostileCorpus
         yield return Bad(DeepNesting, "65 arrays", Text(Repeat("[", 65) + Repeat("]", 65)), "parse:too-deep");
         yield return Bad(DeepNesting, "100,000 open arrays", Text(Repeat("[", 100_000)), "parse:too-deep");
         yield return Bad(DeepNesting, "10,000 nested objects", Text(Repeat("{\"a\":", 10_000) + "1" + Repeat("}", 10_000)), "parse:too-deep");
-        yield return Bad(DeepNesting, "500 arrays inside a record", InRecord("transport", "\"x\": " + Repeat("[", 500) + Repeat("]", 500) + ","), "parse:too-deep");
+        yield return Bad(
+            DeepNesting, "500 arrays inside a record", InRecord("transport", "\"x\": " + Repeat("[", 500) + Repeat("]", 500) + ","), "parse:too-deep");
         yield return Bad(DeepNesting, "objects and arrays alternating 200 deep", Text(Repeat("{\"a\":[", 100) + Repeat("]}", 100)), "parse:too-deep");
 
         // 60 levels is inside the limit: the schema answers instead (an unknown property), still with a pointer.
-        yield return Bad(DeepNesting, "60 arrays inside a record (within the limit)", InRecord("transport", "\"x\": " + Repeat("[", 60) + Repeat("]", 60) + ","), "additionalProperties");
+        yield return Bad(
+            DeepNesting, "60 arrays inside a record (within the limit)", InRecord("transport", "\"x\": " + Repeat("[", 60) + Repeat("]", 60) + ","),
+            "additionalProperties");
     }
 
     public static IEnumerable<HostileCase> HugeCases(long maxFeedBytes)
@@ -117,8 +120,13 @@ public static class HostileCorpus
         yield return Bad(Huge, "producer of 1 MiB", Edit("transport", f => f["producer"] = new string('x', 1 << 20)), "maxLength");
         yield return Bad(Huge, "area code of 1 MiB", Edit("transport", f => f["records"]![0]!["areaCode"] = new string('4', 1 << 20)), "pattern");
         yield return Bad(Huge, "string of 500,000 escapes", Edit("transport", f => f["producer"] = new string('\u0001', 500_000)), "maxLength");
-        yield return Bad(Huge, "1,000,000 zeros as records", Text("{\"source\":\"transport\",\"records\":[" + string.Join(',', Enumerable.Repeat("0", 1_000_000)) + "]}"), "parse:too-many-values");
-        yield return Bad(Huge, "a record with 1,000,000 vehicles", Edit("transport", f => f["records"]![0]!["vehicles"] = JsonNode.Parse("[" + string.Join(',', Enumerable.Repeat("0", 1_000_000)) + "]")), "parse:too-many-values");
+        yield return Bad(
+            Huge, "1,000,000 zeros as records",
+            Text("{\"source\":\"transport\",\"records\":[" + string.Join(',', Enumerable.Repeat("0", 1_000_000)) + "]}"), "parse:too-many-values");
+        yield return Bad(
+            Huge, "a record with 1,000,000 vehicles",
+            Edit("transport", f => f["records"]![0]!["vehicles"] = JsonNode.Parse("[" + string.Join(',', Enumerable.Repeat("0", 1_000_000)) + "]")),
+            "parse:too-many-values");
         yield return Bad(Huge, "5,001 records", Raw("transport", "\"records\": [", "\"records\": [" + Repeat("0,", 5001)), "maxItems");
         yield return Bad(Huge, "20,000 unknown properties", Edit("transport", f =>
         {
@@ -143,10 +151,14 @@ public static class HostileCorpus
         yield return Bad(Numbers, "123123e100000", Raw("transport", "\"revision\": 0", "\"revision\": 123123e100000"), "parse:number-out-of-range");
         yield return Bad(Numbers, "revision 2^31", Raw("transport", "\"revision\": 0", "\"revision\": 2147483648"), null);
         yield return Bad(Numbers, "revision 1e20", Raw("transport", "\"revision\": 0", "\"revision\": 1e20"), null);
-        yield return Bad(Numbers, "revision 1e-400 (underflows to 0)", Raw("transport", "\"revision\": 0", "\"revision\": 1e-400, \"x\": 0"), "additionalProperties");
+        yield return Bad(
+            Numbers, "revision 1e-400 (underflows to 0)", Raw("transport", "\"revision\": 0", "\"revision\": 1e-400, \"x\": 0"), "additionalProperties");
         yield return Bad(Numbers, "revision 0.5", Raw("transport", "\"revision\": 0", "\"revision\": 0.5"), "type");
-        yield return Bad(Numbers, "1e308 days (finite, above the contract's 31)", Edit("environment", f => f["records"]![0]!["airQuality"]!["days"] = 1e308), "maximum");
-        yield return Bad(Numbers, "20,000-digit fraction", Raw("transport", "\"revision\": 0", "\"revision\": 0." + Repeat("0", 20_000) + "1, \"x\": 0"), "additionalProperties");
+        yield return Bad(
+            Numbers, "1e308 days (finite, above the contract's 31)", Edit("environment", f => f["records"]![0]!["airQuality"]!["days"] = 1e308), "maximum");
+        yield return Bad(
+            Numbers, "20,000-digit fraction", Raw("transport", "\"revision\": 0", "\"revision\": 0." + Repeat("0", 20_000) + "1, \"x\": 0"),
+            "additionalProperties");
         yield return Bad(Numbers, "NaN", Raw("transport", "\"revision\": 0", "\"revision\": NaN"), "parse:invalid-json");
         yield return Bad(Numbers, "Infinity", Raw("transport", "\"revision\": 0", "\"revision\": -Infinity"), "parse:invalid-json");
         yield return Bad(Numbers, "hexadecimal", Raw("transport", "\"revision\": 0", "\"revision\": 0x10"), "parse:invalid-json");
@@ -154,10 +166,18 @@ public static class HostileCorpus
 
     public static IEnumerable<HostileCase> DuplicateKeyCases()
     {
-        yield return Bad(DuplicateKeys, "source twice at the root", Raw("transport", "\"source\": \"transport\",", "\"source\": \"transport\", \"source\": \"statistics\","), "parse:duplicate-property");
-        yield return Bad(DuplicateKeys, "areaCode twice in a record", Raw("transport", "\"areaCode\": \"430104001\",", "\"areaCode\": \"430104001\", \"areaCode\": \"430104002\","), "parse:duplicate-property");
-        yield return Bad(DuplicateKeys, "the same name, once escaped", Raw("transport", "\"source\": \"transport\",", "\"source\": \"transport\", \"\\u0073ource\": \"transport\","), "parse:duplicate-property");
-        yield return Bad(DuplicateKeys, "revision twice with the same value", Raw("transport", "\"revision\": 0", "\"revision\": 0, \"revision\": 0"), "parse:duplicate-property");
+        yield return Bad(
+            DuplicateKeys, "source twice at the root",
+            Raw("transport", "\"source\": \"transport\",", "\"source\": \"transport\", \"source\": \"statistics\","), "parse:duplicate-property");
+        yield return Bad(
+            DuplicateKeys, "areaCode twice in a record",
+            Raw("transport", "\"areaCode\": \"430104001\",", "\"areaCode\": \"430104001\", \"areaCode\": \"430104002\","), "parse:duplicate-property");
+        yield return Bad(
+            DuplicateKeys, "the same name, once escaped",
+            Raw("transport", "\"source\": \"transport\",", "\"source\": \"transport\", \"\\u0073ource\": \"transport\","), "parse:duplicate-property");
+        yield return Bad(
+            DuplicateKeys, "revision twice with the same value", Raw("transport", "\"revision\": 0", "\"revision\": 0, \"revision\": 0"),
+            "parse:duplicate-property");
     }
 
     public static IEnumerable<HostileCase> Utf8Cases()
@@ -187,7 +207,8 @@ public static class HostileCorpus
         var json = Encoding.UTF8.GetString(Samples["transport"]);
         yield return Bad(ByteOrderMarks, "UTF-8 BOM", [0xEF, 0xBB, 0xBF, .. Samples["transport"]], "parse:byte-order-mark");
         yield return Bad(ByteOrderMarks, "UTF-16LE with BOM", [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(json)], "parse:");
-        yield return Bad(ByteOrderMarks, "UTF-16BE with BOM", [.. Encoding.BigEndianUnicode.GetPreamble(), .. Encoding.BigEndianUnicode.GetBytes(json)], "parse:");
+        yield return Bad(
+            ByteOrderMarks, "UTF-16BE with BOM", [.. Encoding.BigEndianUnicode.GetPreamble(), .. Encoding.BigEndianUnicode.GetBytes(json)], "parse:");
         yield return Bad(ByteOrderMarks, "UTF-16LE without BOM", Encoding.Unicode.GetBytes(json), "parse:");
         yield return Bad(ByteOrderMarks, "UTF-32LE with BOM", [.. Encoding.UTF32.GetPreamble(), .. Encoding.UTF32.GetBytes(json)], "parse:");
         yield return Bad(ByteOrderMarks, "a BOM inside an area code", Splice("transport", "\"430104001", [0xEF, 0xBB, 0xBF]), "pattern");
@@ -214,14 +235,19 @@ public static class HostileCorpus
     /// </summary>
     public static IEnumerable<HostileCase> EncodingCases()
     {
-        yield return new HostileCase(ContentEncodings, "gzip of a valid feed", "transport", Gzip(Samples["transport"]), Unsupported) { ContentEncoding = "gzip" };
+        yield return new HostileCase(
+            ContentEncodings, "gzip of a valid feed", "transport", Gzip(Samples["transport"]), Unsupported) { ContentEncoding = "gzip" };
         yield return new HostileCase(ContentEncodings, "gzip bomb: 64 MiB of spaces", "transport", GzipBomb.Value, Unsupported) { ContentEncoding = "gzip" };
-        yield return new HostileCase(ContentEncodings, "gzip bomb, chunked", "transport", GzipBomb.Value, Unsupported) { ContentEncoding = "gzip", Chunked = true };
-        yield return new HostileCase(ContentEncodings, "gzip named, plain JSON sent", "transport", Samples["transport"], Unsupported) { ContentEncoding = "gzip" };
+        yield return new HostileCase(
+            ContentEncodings, "gzip bomb, chunked", "transport", GzipBomb.Value, Unsupported) { ContentEncoding = "gzip", Chunked = true };
+        yield return new HostileCase(
+            ContentEncodings, "gzip named, plain JSON sent", "transport", Samples["transport"], Unsupported) { ContentEncoding = "gzip" };
         yield return new HostileCase(ContentEncodings, "deflate", "transport", Deflate(Samples["transport"]), Unsupported) { ContentEncoding = "deflate" };
         yield return new HostileCase(ContentEncodings, "br", "transport", Samples["transport"], Unsupported) { ContentEncoding = "br" };
-        yield return new HostileCase(ContentEncodings, "gzip, gzip", "transport", Gzip(Gzip(Samples["transport"])), Unsupported) { ContentEncoding = "gzip, gzip" };
-        yield return new HostileCase(ContentEncodings, "identity, gzip", "transport", Gzip(Samples["transport"]), Unsupported) { ContentEncoding = "identity, gzip" };
+        yield return new HostileCase(
+            ContentEncodings, "gzip, gzip", "transport", Gzip(Gzip(Samples["transport"])), Unsupported) { ContentEncoding = "gzip, gzip" };
+        yield return new HostileCase(
+            ContentEncodings, "identity, gzip", "transport", Gzip(Samples["transport"]), Unsupported) { ContentEncoding = "identity, gzip" };
         yield return new HostileCase(ContentEncodings, "an unknown coding", "transport", Samples["transport"], Unsupported) { ContentEncoding = "x-hub" };
     }
 
@@ -235,11 +261,17 @@ public static class HostileCorpus
             f["period"] = "2099-06";
             f["producedAt"] = "2099-07-09T13:25:00+08:00";
         }), "rule:produced-not-in-future");
-        yield return Bad(DomainRules, "produced before its period", Edit("transport", f => f["producedAt"] = "2024-05-31T23:59:59+08:00"), "rule:produced-before-period");
-        yield return Bad(DomainRules, "30 days in February", Edit("environment", f => f["records"]![0]!["airQuality"]!["days"] = 30), "rule:days-le-month-length");
-        yield return Bad(DomainRules, "more good days than days", Edit("environment", f => f["records"]![0]!["airQuality"]!["goodDays"] = 31), "rule:good-days-le-days");
-        yield return Bad(DomainRules, "more NEVs than vehicles", Edit("transport", f => f["records"]![0]!["vehicles"]![0]!["nev"] = 1_000_000), "rule:nev-le-total");
-        yield return Bad(DomainRules, "more chargers than spaces", Edit("transport", f => f["records"]![0]!["publicParkingSpacesWithChargers"] = 10_000_000), "rule:chargers-le-spaces");
+        yield return Bad(
+            DomainRules, "produced before its period", Edit("transport", f => f["producedAt"] = "2024-05-31T23:59:59+08:00"), "rule:produced-before-period");
+        yield return Bad(
+            DomainRules, "30 days in February", Edit("environment", f => f["records"]![0]!["airQuality"]!["days"] = 30), "rule:days-le-month-length");
+        yield return Bad(
+            DomainRules, "more good days than days", Edit("environment", f => f["records"]![0]!["airQuality"]!["goodDays"] = 31), "rule:good-days-le-days");
+        yield return Bad(
+            DomainRules, "more NEVs than vehicles", Edit("transport", f => f["records"]![0]!["vehicles"]![0]!["nev"] = 1_000_000), "rule:nev-le-total");
+        yield return Bad(
+            DomainRules, "more chargers than spaces", Edit("transport", f => f["records"]![0]!["publicParkingSpacesWithChargers"] = 10_000_000),
+            "rule:chargers-le-spaces");
         yield return Bad(DomainRules, "a transport feed pushed as power-grid", "power-grid", Samples["transport"], "rule:source-matches-url");
         yield return Bad(DomainRules, "an unknown schema version", Edit("transport", f => f["schemaVersion"] = "9.9"), "rule:schema-version-known");
     }
@@ -256,7 +288,8 @@ public static class HostileCorpus
         yield return Bad(SchemaInvalid, "a null record", Edit("transport", f => f["records"]![0] = null), "type");
         yield return Bad(SchemaInvalid, "producedAt without an offset", Edit("transport", f => f["producedAt"] = "2024-07-09T13:25:00"), "format");
         yield return Bad(SchemaInvalid, "a NUL in an area code", Edit("transport", f => f["records"]![0]!["areaCode"] = "430104\u0000001"), "pattern");
-        yield return Bad(SchemaInvalid, "an escaped lone surrogate in a value", Raw("transport", "\"xjna-transport-tocc\"", "\"xjna\\uD800tocc\""), "parse:invalid-json");
+        yield return Bad(
+            SchemaInvalid, "an escaped lone surrogate in a value", Raw("transport", "\"xjna-transport-tocc\"", "\"xjna\\uD800tocc\""), "parse:invalid-json");
         yield return Bad(SchemaInvalid, "a catastrophic-backtracking candidate", Edit("transport", f => f["producer"] = Repeat("a-", 20_000) + "!"), null);
     }
 
@@ -288,7 +321,8 @@ public static class HostileCorpus
 
     private static HostileCase Bad(string @class, string name, byte[] body, string? keyword) => new(@class, name, "transport", body, BadRequest, keyword);
 
-    private static HostileCase Bad(string @class, string name, string source, byte[] body, string? keyword) => new(@class, name, source, body, BadRequest, keyword);
+    private static HostileCase Bad(string @class, string name, string source, byte[] body, string? keyword) =>
+        new(@class, name, source, body, BadRequest, keyword);
 
     private static (string Source, byte[] Body) Edit(string source, Action<JsonObject> edit)
     {
@@ -297,7 +331,8 @@ public static class HostileCorpus
         return (source, Encoding.UTF8.GetBytes(feed.ToJsonString()));
     }
 
-    private static HostileCase Bad(string @class, string name, (string Source, byte[] Body) feed, string? keyword) => new(@class, name, feed.Source, feed.Body, BadRequest, keyword);
+    private static HostileCase Bad(string @class, string name, (string Source, byte[] Body) feed, string? keyword) =>
+        new(@class, name, feed.Source, feed.Body, BadRequest, keyword);
 
     /// <summary>The sample's text with one literal replaced: for what a JSON writer would never produce.</summary>
     private static byte[] Raw(string source, string find, string replace)

@@ -7,13 +7,11 @@ using IntegrationHub.Core;
 
 namespace IntegrationHub.Cli.Convert;
 
-/// <summary>What a conversion came to: the feed's bytes when it validates, and every message for the user.</summary>
+// What a conversion came to: the feed's bytes when it validates, and every message for the user.
 internal sealed record ConvertOutcome(int Exit, byte[]? Feed, IReadOnlyList<string> Messages);
 
-/// <summary>
-/// <c>hub convert &lt;source&gt; &lt;sheet.csv|sheet.xlsx&gt;</c>: a department's sheet in its template (templates/) to a
-/// contract feed, on the user's machine. Nothing is written unless every cell maps and the hub's validator accepts the feed.
-/// </summary>
+// hub convert <source> <sheet.csv|sheet.xlsx>: a department's sheet in its template (templates/) to a contract feed, on
+// the user's machine. Nothing is written unless every cell maps and the hub's validator accepts the feed.
 internal static class ConvertCommand
 {
     private static readonly JsonSerializerOptions Written = new()

@@ -5,19 +5,19 @@ using nietras.SeparatedValues;
 
 namespace IntegrationHub.Cli.Convert;
 
-/// <summary>One row of a sheet: its number as the spreadsheet shows it (1 = the header) and its cells by column (0 = A).</summary>
+// One row of a sheet: its number as the spreadsheet shows it (1 = the header) and its cells by column (0 = A).
 internal sealed record SheetRow(int Number, IReadOnlyList<string> Cells)
 {
-    /// <summary>The cell's text, trimmed; empty for a blank or missing cell.</summary>
+    // The cell's text, trimmed; empty for a blank or missing cell.
     public string this[int column] => column < Cells.Count ? Cells[column].Trim() : "";
 
     public bool IsBlank => Cells.All(string.IsNullOrWhiteSpace);
 }
 
-/// <summary>A department's sheet as text cells, read the same way from CSV and XLSX so both give the same feed.</summary>
+// A department's sheet as text cells, read the same way from CSV and XLSX so both give the same feed.
 internal sealed record Sheet(string Name, IReadOnlyList<SheetRow> Rows)
 {
-    /// <summary>Spreadsheet column letters: 0 → A, 25 → Z, 26 → AA.</summary>
+    // Spreadsheet column letters: 0 → A, 25 → Z, 26 → AA.
     public static string ColumnLetters(int column)
     {
         var letters = "";
@@ -29,8 +29,8 @@ internal sealed record Sheet(string Name, IReadOnlyList<SheetRow> Rows)
         return letters;
     }
 
-    /// <summary>Reads a CSV or XLSX file (by its extension); for XLSX the named worksheet, or the first.</summary>
-    /// <exception cref="SheetUnusableException">The file cannot be read as a sheet at all.</exception>
+    // Reads a CSV or XLSX file (by its extension); for XLSX the named worksheet, or the first.
+    // Throws SheetUnusableException: The file cannot be read as a sheet at all.
     public static Sheet Read(string path, string? sheetName)
     {
         var extension = Path.GetExtension(path).ToLowerInvariant();

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace IntegrationHub.Cli.Convert;
 
-/// <summary>A place in the sheet: a cell, or a whole row when <see cref="Column"/> is negative.</summary>
+// A place in the sheet: a cell, or a whole row when Column is negative.
 internal sealed record CellRef(string Sheet, int Row, int Column, string Header)
 {
     public override string ToString() => Column < 0
@@ -11,19 +11,20 @@ internal sealed record CellRef(string Sheet, int Row, int Column, string Header)
         : $"sheet {Sheet}, row {Row}, column {Convert.Sheet.ColumnLetters(Column)} ({Header})";
 }
 
-/// <summary>A cell the converter could not map, or a feed error traced back to the cell it came from.</summary>
+// A cell the converter could not map, or a feed error traced back to the cell it came from.
 internal sealed record CellProblem(CellRef? Cell, string Message)
 {
     public override string ToString() => Cell is null ? Message : $"{Cell}: {Message}";
 }
 
-/// <summary>What the feed's envelope takes from the command line rather than the sheet.</summary>
+// What the feed's envelope takes from the command line rather than the sheet.
 internal sealed record FeedEnvelope(int Revision, DateTimeOffset ProducedAt, string Producer);
 
-/// <param name="Origins">JSON Pointer into the feed → the cell (or row) it came from, to report the validator's findings on the sheet.</param>
+// Origins: JSON Pointer into the feed → the cell (or row) it came from, to report the validator's findings on the
+// sheet.
 internal sealed record Conversion(JsonObject? Feed, IReadOnlyList<CellProblem> Problems, IReadOnlyDictionary<string, CellRef> Origins)
 {
-    /// <summary>The cell behind a JSON Pointer: its own, or the nearest enclosing value's (a record for a record-level rule).</summary>
+    // The cell behind a JSON Pointer: its own, or the nearest enclosing value's (a record for a record-level rule).
     public CellRef? CellOf(string pointer)
     {
         for (var p = pointer; ; p = p[..p.LastIndexOf('/')])
@@ -41,11 +42,9 @@ internal sealed record Conversion(JsonObject? Feed, IReadOnlyList<CellProblem> P
     }
 }
 
-/// <summary>
-/// A department's sheet in a template's layout to a contract feed (schemaVersion 1.1). Rows with the same area code
-/// make one record; a value that belongs to the record or the feed may stand in any of their rows, and where it stands
-/// in several it must be the same. Every cell that cannot be mapped is reported; the feed is built only when none is.
-/// </summary>
+// A department's sheet in a template's layout to a contract feed (schemaVersion 1.1). Rows with the same area code make
+// one record; a value that belongs to the record or the feed may stand in any of their rows, and where it stands in
+// several it must be the same. Every cell that cannot be mapped is reported; the feed is built only when none is.
 internal sealed class SheetConverter(Template template)
 {
     private sealed class Value(JsonNode node, CellRef cell, string text)
@@ -76,7 +75,7 @@ internal sealed class SheetConverter(Template template)
 
         public List<Item> Items { get; } = [];
 
-        /// <summary>Columns with a cell already reported for this area: not reported again as missing.</summary>
+        // Columns with a cell already reported for this area: not reported again as missing.
         public HashSet<int> Reported { get; } = [];
     }
 

@@ -8,37 +8,35 @@ internal enum CellKind
     Number,
     Integer,
 
-    /// <summary>One of the template's Chinese labels (or the contract's own id), written as the contract's id.</summary>
+    // One of the template's Chinese labels (or the contract's own id), written as the contract's id.
     Code,
 }
 
-/// <summary>Where a column's value goes in the feed.</summary>
+// Where a column's value goes in the feed.
 internal enum ColumnRole
 {
-    /// <summary>The record's <c>areaCode</c>: rows with the same code make one record.</summary>
+    // The record's areaCode: rows with the same code make one record.
     Area,
 
-    /// <summary>A field of the feed itself (<c>period</c>, the power grid's monthly share, ...): the same in every row that gives it.</summary>
+    // A field of the feed itself (period, the power grid's monthly share, ...): the same in every row that gives it.
     Envelope,
 
-    /// <summary>A field of the record (a dotted path for an object inside it): the same in every row of the area that gives it.</summary>
+    // A field of the record (a dotted path for an object inside it): the same in every row of the area that gives it.
     Record,
 
-    /// <summary>The key of the row's array items (行业, 车辆类别, 数据中心编号): one item per key and area.</summary>
+    // The key of the row's array items (行业, 车辆类别, 数据中心编号): one item per key and area.
     ItemKey,
 
-    /// <summary>A field of an array item: of the row's keyed item, or of an item the column itself names (a sector's consumption).</summary>
+    // A field of an array item: of the row's keyed item, or of an item the column itself names (a sector's
+    // consumption).
     Item,
 }
 
-/// <param name="Headers">The header as the template writes it, then the other spellings accepted.</param>
-/// <param name="Path">Envelope or record: the field (dotted inside an object). Item: the item's field.</param>
-/// <param name="Required">Envelope or record: every feed or record needs it (in an object: needs the object). Item: every item of its slot needs it.</param>
-/// <param name="Group">Record: the object the field belongs to (given in part, the rest of its fields are asked for).</param>
-/// <param name="GroupOptional">Record: a field its object may leave out when the others are given.</param>
-/// <param name="Array">Item: the record's array. ItemKey: the arrays it keys.</param>
-/// <param name="Slot">Item: which item of the row it fills (several columns fill one vehicle item; each fuel column its own energy item).</param>
-/// <param name="Fixed">Item: properties the column implies (<c>{"fuel": "raw-coal"}</c>).</param>
+// Headers: the template's header first, then other spellings accepted. Path: the field (dotted inside an object).
+// Required: every feed, record (in an object: needs the object) or item of its slot needs it.
+// Group / GroupOptional: a record field's object, asked for whole once given in part, and the fields it may leave out.
+// Array: an item's array (or the arrays an ItemKey keys). Slot: which item of the row the column fills (several columns
+// fill one vehicle item; each fuel column its own energy item). Fixed: properties the column implies ({"fuel": ...}).
 internal sealed record TemplateColumn(
     string[] Headers,
     ColumnRole Role,
@@ -55,8 +53,8 @@ internal sealed record TemplateColumn(
     public string Header => Headers[0];
 }
 
-/// <summary>A department's sheet layout: its columns with Chinese headers (units as the contract states them).</summary>
-/// <param name="KeyField">The item field the row key fills (<c>sector</c>, <c>category</c>, <c>id</c>); null without a key column.</param>
+// A department's sheet layout: its columns with Chinese headers (units as the contract states them).
+// KeyField: the item field the row key fills (sector, category, id); null without a key column.
 internal sealed record Template(string Source, string SheetName, string? KeyField, IReadOnlyList<TemplateColumn> Columns);
 
 internal static class Templates

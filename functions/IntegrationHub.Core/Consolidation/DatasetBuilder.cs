@@ -170,7 +170,7 @@ public sealed class DatasetBuilder
         _ => "partial",
     };
 
-    /// <summary>Facts and indicators of the periods a build reads (its own, the base year's, comparisons), each computed once.</summary>
+    // Facts and indicators of the periods a build reads (its own, the base year's, comparisons), each computed once.
     internal sealed class BuildContext(DatasetBuilder builder, Period dataset, IReadOnlyCollection<NormalisedFeed> feeds)
     {
         private readonly Dictionary<Period, Dictionary<string, Dictionary<string, Quantity>>> indicators = [];
@@ -192,7 +192,7 @@ public sealed class DatasetBuilder
             return facts;
         }
 
-        /// <summary>Every area's indicators of a period, without changes on the base year (a comparison never needs them).</summary>
+        // Every area's indicators of a period, without changes on the base year (a comparison never needs them).
         public Dictionary<string, Dictionary<string, Quantity>> Indicators(Period period)
         {
             if (!indicators.TryGetValue(period, out var byArea))

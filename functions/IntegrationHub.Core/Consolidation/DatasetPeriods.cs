@@ -92,12 +92,9 @@ public static class DatasetPeriods
     }
 
     /// <summary>
-    /// Of ledger entries, those a build of <paramref name="dataset"/> can use: read by it, and for each (source,
-    /// period) the one in force, chosen as <see cref="PeriodAggregator.SelectLatestRevisions"/> chooses (highest
-    /// revision, then latest <c>producedAt</c>, then first feed id). A department's older revisions, and feeds of other
-    /// periods of the same years, stay in the ledger but are not loaded, so a build costs the same however many came
-    /// before. Entries recorded without <c>producedAt</c> that tie at the highest revision are all kept: the feeds
-    /// themselves settle them.
+    /// Of ledger entries, those a build of <paramref name="dataset"/> reads, one per (source, period): the one in force
+    /// as <see cref="PeriodAggregator.SelectLatestRevisions"/> chooses it. Older revisions are not loaded, so a build
+    /// costs the same however many came before; entries without <c>producedAt</c> tied at the top are all kept.
     /// </summary>
     public static IReadOnlyList<T> SelectInputs<T>(Period dataset, IEnumerable<T> entries, Func<T, LedgerKey> key)
     {

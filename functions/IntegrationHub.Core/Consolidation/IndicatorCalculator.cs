@@ -6,25 +6,23 @@ using IntegrationHub.Core.Reference;
 
 namespace IntegrationHub.Core.Consolidation;
 
-/// <summary>
-/// The formulas of feed-contract.md ("Indicator ids"), with every coefficient read from the reference data.
-/// An indicator is computed when its own inputs exist and omitted otherwise; an undefined ratio is omitted too.
-/// </summary>
+// The formulas of feed-contract.md ("Indicator ids"), with every coefficient read from the reference data. An indicator
+// is computed when its own inputs exist and omitted otherwise; an undefined ratio is omitted too.
 internal sealed class IndicatorCalculator
 {
     private const string ElectricityFuel = "electricity";
     private const string HeatFuel = "heat";
 
-    /// <summary>c_y, coal equivalent of generation (等价值), tce/MWh.</summary>
+    // c_y, coal equivalent of generation (等价值), tce/MWh.
     public const string CoalEquivalentSeries = "electricity.coalEquivalent";
 
-    /// <summary>s_y, default non-fossil share of the Hunan grid, %.</summary>
+    // s_y, default non-fossil share of the Hunan grid, %.
     public const string GridShareSeries = "grid.nonFossilShareDefault";
 
-    /// <summary>residual_y, residual-mix grid factor, t CO2/MWh.</summary>
+    // residual_y, residual-mix grid factor, t CO2/MWh.
     public const string ResidualMixSeries = "co2.grid.residualMix";
 
-    /// <summary>The per-year series every data set uses; each carried value is warned about once.</summary>
+    // The per-year series every data set uses; each carried value is warned about once.
     public static readonly IReadOnlyList<string> YearSeries = [CoalEquivalentSeries, GridShareSeries, ResidualMixSeries];
 
     // Contract: "public-sector, bus, taxi, sanitation together".
@@ -47,16 +45,15 @@ internal sealed class IndicatorCalculator
             .ToDictionary(fuel => fuel, fuel => Co2Factor(fuel, co2PerCarbon), StringComparer.Ordinal);
     }
 
-    /// <summary>t CO2 per contract unit: NCV (GJ/unit) × carbon content (tC/TJ) / 1000 × oxidation × 44/12.</summary>
+    // t CO2 per contract unit: NCV (GJ/unit) × carbon content (tC/TJ) / 1000 × oxidation × 44/12.
     public double FuelCo2Factor(string fuel) => co2Factors[fuel];
 
     private double Co2Factor(string fuel, double co2PerCarbon) =>
         reference.Value($"co2.{fuel}.ncv") * reference.Value($"co2.{fuel}.carbonContent") / 1000
         * reference.Value($"co2.{fuel}.oxidationRate") * co2PerCarbon;
 
-    /// <param name="area">The area's facts for the period.</param>
-    /// <param name="year">Calendar year of the period: picks c_y, s_y and residual_y.</param>
-    /// <param name="baseline">The indicators of the same area for the same period kind of the base year, if known.</param>
+    // year: calendar year of the period: picks c_y, s_y and residual_y.
+    // baseline: the indicators of the same area for the same period kind of the base year, if known.
     public Dictionary<string, Quantity> Compute(AreaFacts area, int year, IReadOnlyDictionary<string, Quantity>? baseline, List<DatasetWarning> warnings)
     {
         var results = new Dictionary<string, Quantity>(StringComparer.Ordinal);

@@ -5,11 +5,9 @@ using IntegrationHub.Core.Reference;
 
 namespace IntegrationHub.Core.Consolidation;
 
-/// <summary>
-/// Progress against the plan's targets (feed-contract.md 2.0, "Targets"): linear paths on the period's own value,
-/// year-to-date early warnings against the previous year on quarters, the Changsha comparison or its proxy, and the
-/// non-fossil rule. Rules and thresholds come from the targets reference file.
-/// </summary>
+// Progress against the plan's targets (feed-contract.md 2.0, "Targets"): linear paths on the period's own value,
+// year-to-date early warnings against the previous year on quarters, the Changsha comparison or its proxy, and the
+// non-fossil rule. Rules and thresholds come from the targets reference file.
 internal sealed class TargetEvaluator(
     ReferenceData reference, Period period, DatasetBuilder.BuildContext context, IReadOnlyDictionary<string, Quantity> rootIndicators,
     List<string> missing, List<DatasetWarning> warnings)

@@ -94,7 +94,7 @@ public sealed class SchemaComparer
 
         public Dictionary<string, (JsonNode? Value, string Owner)> Keywords { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Where the subschema's assertions finally live (a <c>$ref</c>'s target): what recursion is keyed on.</summary>
+        // Where the subschema's assertions finally live (a $ref's target): what recursion is keyed on.
         public string Home { get; set; } = "";
 
         public bool Has(string keyword) => Keywords.ContainsKey(keyword);

@@ -274,7 +274,7 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
             return frames[^1].Names!.Add(name);
         }
 
-        /// <summary>The pointer of a property of the innermost open object, by its raw name.</summary>
+        // The pointer of a property of the innermost open object, by its raw name.
         public string NamePointer(string rawName)
         {
             var pointer = new StringBuilder();
@@ -286,10 +286,10 @@ public sealed class HardenedJsonParser(IntakeLimits limits)
             return pointer.Append('/').Append(Escape(rawName)).ToString();
         }
 
-        /// <summary>A scalar value was read: the next value of an array is one index further on.</summary>
+        // A scalar value was read: the next value of an array is one index further on.
         public void ValueRead() => TakeKey();
 
-        /// <summary>The pointer of the value being read (the property's value after a name, the next element in an array).</summary>
+        // The pointer of the value being read (the property's value after a name, the next element in an array).
         public string ValuePointer()
         {
             var pointer = new StringBuilder();

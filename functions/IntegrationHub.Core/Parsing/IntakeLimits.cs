@@ -16,11 +16,9 @@ public sealed class IntakeLimits
     public int MaxDepth { get; set; } = 64;
 
     /// <summary>
-    /// Most JSON values (scalars, objects and arrays) a feed may hold; derived from <see cref="MaxFeedBytes"/>, not a
-    /// setting. Schema evaluation costs about 20 µs for every value that breaks a rule, so a body of two-byte values
-    /// (<c>0,0,0,…</c>) would cost minutes. The only family whose 5,000 records can come near the byte limit is
-    /// statistics (up to 48 energy items a record), at about 16 bytes a value in compact JSON, so a feed of the
-    /// contract that fits the byte limit stays below this one.
+    /// Most JSON values a feed may hold, derived from <see cref="MaxFeedBytes"/>: a body of two-byte values would cost
+    /// minutes of schema evaluation, while a contract feed (at least ~16 bytes a value) that fits the byte limit stays
+    /// below this one.
     /// </summary>
     public long MaxValues => Math.Max(1024, MaxFeedBytes / 12);
 }

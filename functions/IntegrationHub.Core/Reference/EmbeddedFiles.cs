@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace IntegrationHub.Core.Reference;
 
-/// <summary>Schemas and reference data are compiled into this assembly, so every host reads the same bytes.</summary>
+// Schemas and reference data are compiled into this assembly, so every host reads the same bytes.
 internal static class EmbeddedFiles
 {
     private static readonly Assembly Assembly = typeof(EmbeddedFiles).Assembly;

@@ -6,11 +6,9 @@ using IntegrationHub.Core.Reference;
 
 namespace IntegrationHub.Core.Validation;
 
-/// <summary>
-/// The contract's rules that a JSON Schema cannot express (relations between fields, reference data, calendars).
-/// Runs only on schema-valid feeds, so field types are known.
-/// </summary>
-/// <param name="now">The receiver's clock, for rule:produced-not-in-future.</param>
+// The contract's rules that a JSON Schema cannot express (relations between fields, reference data, calendars). Runs
+// only on schema-valid feeds, so field types are known.
+// now: the receiver's clock, for rule:produced-not-in-future.
 internal sealed class DomainRules(ReferenceData reference, DateTimeOffset now)
 {
     // Feeds are produced in Changsha; a period starts at local midnight.

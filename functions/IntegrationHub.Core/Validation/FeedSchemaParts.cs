@@ -5,19 +5,10 @@ using Json.Schema;
 
 namespace IntegrationHub.Core.Validation;
 
-/// <summary>
-/// A feed schema split into its envelope and one record, so that a feed is judged record by record and only the
-/// records that fail are evaluated for the detailed report. JsonSchema.Net's list output keeps a result for every
-/// node it visits; for a feed of 5,000 records that is hundreds of megabytes held until the end, and tracing them
-/// made rejecting such a feed take seconds.
-/// </summary>
-/// <remarks>
-/// The split gives exactly the whole schema's verdict and errors, in the same order, only for the shape every feed
-/// schema has (<see cref="TrySplit"/> checks it; any other shape is evaluated whole): a root that reads nothing from
-/// inside the records, envelope properties with plain assertions only, and <c>records.items</c> a lone <c>$ref</c>.
-/// The list output is ordered level by level, so the envelope's errors come first, then the failing records' errors
-/// in the order one array evaluation gives them, which is the whole feed's order.
-/// </remarks>
+// A feed schema split into envelope and record, so a feed is judged record by record and only failing records get the
+// detailed report: JsonSchema.Net's list output over a 5,000-record feed held hundreds of megabytes and took seconds.
+// The split gives the whole schema's verdict and errors in the same order, for the shape TrySplit checks (records.items
+// a lone $ref, nothing read from inside the records by the root); any other shape is evaluated whole.
 internal sealed class FeedSchemaParts
 {
     private const string RecordsProperty = "records";
@@ -58,29 +49,24 @@ internal sealed class FeedSchemaParts
         RecordVerdict = recordVerdict;
     }
 
-    /// <summary>The schema with <c>records.items</c> removed: everything but the records' contents.</summary>
+    // The schema with records.items removed: everything but the records' contents.
     public JsonSchema Envelope { get; }
 
-    /// <summary>The subschema of one record.</summary>
     public JsonSchema Record { get; }
 
-    /// <summary>
-    /// <see cref="Envelope"/> for the verdict only: the same assertions without titles and descriptions. It has no
-    /// <c>$id</c>, so its error locations would not be the schema's; it never writes a report.
-    /// </summary>
+    // Envelope for the verdict only: the same assertions without titles and descriptions. It has no $id, so its error
+    // locations would not be the schema's; it never writes a report.
     public JsonSchema EnvelopeVerdict { get; }
 
-    /// <summary>
-    /// <see cref="Record"/> for the verdict only: every <c>$ref</c> replaced by the subschema it points to, annotations
-    /// left out. JsonSchema.Net's cost is per schema node it visits, and a reference is one node more; a
-    /// record of a real feed is checked several times faster this way.
-    /// </summary>
+    // Record for the verdict only: every $ref replaced by the subschema it points to, annotations left out.
+    // JsonSchema.Net's cost is per schema node it visits, and a reference is one node more; a record of a real feed is
+    // checked several times faster this way.
     public JsonSchema RecordVerdict { get; }
 
-    /// <summary>An array of records, each against <see cref="Record"/>: the failing records, evaluated together.</summary>
+    // An array of records, each against Record: the failing records, evaluated together.
     public JsonSchema Records { get; }
 
-    /// <param name="registry">Where the whole schema is registered, so the record's <c>$ref</c> resolves into it.</param>
+    // registry: where the whole schema is registered, so the record's $ref resolves into it.
     public static FeedSchemaParts? TrySplit(string schemaText, SchemaRegistry registry)
     {
         if (JsonNode.Parse(schemaText) is not JsonObject root || root["$id"]?.GetValueKind() != JsonValueKind.String
@@ -250,7 +236,8 @@ internal sealed class FeedSchemaParts
         return node;
     }
 
-    /// <summary>The records of a feed, when it has exactly one <c>records</c> property and that is an array; the envelope alone judges anything else.</summary>
+    // The records of a feed, when it has exactly one records property and that is an array; the envelope alone judges
+    // anything else.
     public static bool TryGetRecords(JsonElement feed, out JsonElement records)
     {
         records = default;
@@ -272,7 +259,6 @@ internal sealed class FeedSchemaParts
         return found == 1 && records.ValueKind == JsonValueKind.Array;
     }
 
-    /// <summary>The chosen records, in their order, as one JSON array.</summary>
     public static JsonDocument ArrayOf(IEnumerable<JsonElement> records)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -290,7 +276,7 @@ internal sealed class FeedSchemaParts
         return JsonDocument.Parse(buffer.WrittenMemory);
     }
 
-    /// <summary>A location in the array of failing records (<c>/k/…</c>) as a location in the feed (<c>/records/i/…</c>).</summary>
+    // A location in the array of failing records (/k/…) as a location in the feed (/records/i/…).
     public static string InFeed(string locationInArray, IReadOnlyList<int> indexes)
     {
         if (locationInArray.Length == 0)

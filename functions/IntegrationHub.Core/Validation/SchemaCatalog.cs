@@ -141,10 +141,10 @@ public sealed class SchemaCatalog
         return false;
     }
 
-    /// <summary>Whether feeds of this schema are judged record by record (every feed schema's shape allows it today).</summary>
+    // Whether feeds of this schema are judged record by record (every feed schema's shape allows it today).
     internal bool JudgesRecordByRecord(JsonSchema schema) => feedParts.ContainsKey(schema);
 
-    /// <summary>The verdict the record-by-record judgement reaches, for tests that hold it to the whole schema's.</summary>
+    // The verdict the record-by-record judgement reaches, for tests that hold it to the whole schema's.
     internal bool IsValidByRecord(JsonSchema schema, JsonElement feed) =>
         feedParts.TryGetValue(schema, out var parts) && FeedSchemaParts.TryGetRecords(feed, out var records)
             ? parts.EnvelopeVerdict.Evaluate(feed, FlagOptions).IsValid
@@ -170,7 +170,7 @@ public sealed class SchemaCatalog
         }
     }
 
-    /// <summary>The whole schema at once: the verdict, then the report only if it is needed.</summary>
+    // The whole schema at once: the verdict, then the report only if it is needed.
     internal static IReadOnlyList<ValidationIssue> EvaluateWhole(JsonSchema schema, JsonElement instance)
     {
         // Most documents are valid: the verdict settles them, and only a rejected one pays for the detailed report.

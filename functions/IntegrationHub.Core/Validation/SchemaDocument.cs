@@ -5,12 +5,9 @@ namespace IntegrationHub.Core.Validation;
 
 /// <summary>
 /// One schema file as the hub publishes it: its path under <c>schemas/</c> (without <c>.schema.json</c>), split into
-/// kind, name and version where the path has them, its <c>$id</c> and title, and its exact bytes.
+/// kind, name and version where the path has them, its <c>$id</c>, title and exact bytes.
 /// </summary>
-/// <param name="Name">
-/// The source or event type (<c>feeds/transport/1.1</c>), or the reference file (<c>reference/areas</c>); null for
-/// <c>dataset/2.0</c>.
-/// </param>
+/// <param name="Name">The source or event type, or the reference file; null for <c>dataset/2.0</c>.</param>
 /// <param name="Version">MAJOR.MINOR; null for the reference schemas, which have no version of their own.</param>
 public sealed record SchemaDocument(string Path, string Kind, string? Name, string? Version, string Id, string Title, byte[] Bytes)
 {

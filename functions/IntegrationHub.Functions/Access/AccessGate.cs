@@ -13,13 +13,10 @@ namespace IntegrationHub.Functions.Access;
 public sealed record OpsAdmission(IActionResult? Refusal, OpsActor Actor);
 
 /// <summary>
-/// The checks behind every keyed route, which the request pipeline (<c>Http/HubRequestPipeline</c>) applies as the
-/// function's policy says: who the key belongs to (its hash compared in constant time against both slots of every
-/// principal, read afresh on each request so a rotated key works at once), whether that principal may use the route,
-/// and whether its rate budget allows one more request. A key holder's pushes are written to the audit log whatever
-/// their answer; a refusal without a valid key is only counted (<see cref="HubTelemetry.AnonymousRefused"/>) and
-/// logged at most <see cref="AnonymousLogLinesPerMinute"/> times a minute, so anonymous traffic leaves nothing lasting.
-/// The key itself is never logged, audited or echoed.
+/// The checks behind every keyed route, applied by the request pipeline: whose key it is (compared in constant time,
+/// settings read per request so a rotated key works at once), whether that principal may use the route, and its rate
+/// budget. A key holder's pushes are audited whatever their answer; anonymous refusals are only counted and rate-logged,
+/// so they leave nothing lasting. The key itself is never logged, audited or echoed.
 /// </summary>
 public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, RequestRateLimits limits,
     AuditLog audit, OpsSignIn signIn, ILogger<AccessGate> logger)
@@ -90,11 +87,9 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     public const string EntraSlot = "entra-id";
 
     /// <summary>
-    /// An ops route (<paramref name="acts"/>: it changes something, so a reader may not; <paramref name="forbidden"/>:
-    /// what a department key is told). A bearer token is checked as an Entra ID sign-in (roles
-    /// <see cref="OpsRoles.Reader"/>, <see cref="OpsRoles.Operator"/>); otherwise the ops key, which is refused in
-    /// Azure unless <c>Access__AllowOpsKeyInAzure</c> is true. Refusals are logged, not audited: the audit log records
-    /// what ops did, and a refused call did nothing.
+    /// An ops route (<paramref name="acts"/>: a reader may not; <paramref name="forbidden"/>: what a department key is
+    /// told): an Entra ID bearer token, else the ops key (refused in Azure unless <c>Access__AllowOpsKeyInAzure</c>).
+    /// Refusals are logged, not audited: the audit log records what ops did, and a refused call did nothing.
     /// </summary>
     public async Task<OpsAdmission> AdmitOpsAsync(HttpRequest request, bool acts, string forbidden = "This key may not use the ops surface.")
     {
@@ -167,11 +162,9 @@ public sealed partial class AccessGate(IOptionsMonitor<AccessOptions> options, R
     }
 
     /// <summary>
-    /// The ops surface (<paramref name="route"/>: <c>ops</c> for its API, <c>console</c> for the console and its
-    /// sign-in settings) from a network outside <c>Access__Ops__AllowedNetworks</c>: a 403 before any credential is
-    /// looked at, counted (<see cref="HubTelemetry.OpsNetworkRefused"/>) and logged at most
-    /// <see cref="NetworkLogLinesPerMinute"/> times a minute, never audited (anyone can send it). The answer names
-    /// neither the caller's address nor the list. Null when the caller's network is allowed, or no list is set.
+    /// A 403 for the ops surface from outside <c>Access__Ops__AllowedNetworks</c>, before any credential is read;
+    /// counted and rate-logged but never audited, since anyone can send it. Names neither the caller's address nor the
+    /// list. Null when the network is allowed or no list is set.
     /// </summary>
     public IActionResult? AdmitOpsNetwork(HttpRequest request, string route)
     {

@@ -230,13 +230,11 @@ public sealed class AccessOptions
     }
 }
 
-/// <summary>
-/// Settings that must stop the start, each named, never its value: a <c>sha256:</c> setting that is not 64 hex digits
-/// (it would silently lock its client out); one key held by two principals (whoever presents it would be the first
-/// of them); and, when the app runs in Azure, a key given in plain text shorter than <see cref="MinimumKeyBytes"/>
-/// bytes (the local development keys are short; a key given as <c>sha256:</c> cannot be measured, and the seed
-/// script makes 64 hex digits); an ops network that is not one, or in Azure one holding loopback.
-/// </summary>
+// Settings that must stop the start, each named, never its value: a sha256: setting that is not 64 hex digits (it would
+// silently lock its client out); one key held by two principals (whoever presents it would be the first of them); and,
+// when the app runs in Azure, a key given in plain text shorter than MinimumKeyBytes bytes (the local development keys
+// are short; a key given as sha256: cannot be measured, and the seed script makes 64 hex digits); an ops network that
+// is not one, or in Azure one holding loopback.
 internal sealed class AccessOptionsValidation(bool inAzure) : IValidateOptions<AccessOptions>
 {
     public const int MinimumKeyBytes = 32;

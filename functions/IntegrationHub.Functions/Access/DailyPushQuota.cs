@@ -12,10 +12,8 @@ public sealed record DailyUsage(long Bytes, int Pushes);
 public sealed record QuotaDecision(bool Granted, string Source, DateOnly Day, long Bytes, long UsedBefore, TimeSpan RetryAfter);
 
 /// <summary>
-/// The per-department daily byte quota on pushed bodies. The count lives in storage, one small document per department
-/// and day changed under its ETag, so every instance counts against the same figure: a push reserves its bytes before
-/// anything is stored and is refused once the day's bytes have reached the quota (<c>Access__Quota__DailyPushBytes</c>).
-/// A push whose bytes were landed before (a duplicate) stores nothing and gives its reservation back.
+/// The per-department daily byte quota on pushed bodies, counted in one storage document per department and day
+/// changed under its ETag, so every instance counts against the same figure. A duplicate push gives its bytes back.
 /// </summary>
 /// <param name="dailyPushBytes">The quota as the settings say now (read on every push: a change applies at once).</param>
 public sealed partial class DailyPushQuota(BlobServiceClient blobs, Func<long> dailyPushBytes, TimeProvider clock, ILogger<DailyPushQuota> logger)

@@ -71,12 +71,9 @@ public sealed class OpsNetworks
         networks.Where(n => n.Contains(IPAddress.Loopback) || n.Contains(IPAddress.IPv6Loopback));
 
     /// <summary>
-    /// The caller's address as the hosting pipeline vouches for it, never a header the caller wrote: the connection's
-    /// remote address. Locally that is the socket's peer. Under the Functions host it is set by the worker's own
-    /// forwarded-headers middleware (ASP.NET Core integration) from the X-Forwarded-For the host writes when it proxies
-    /// the call to the worker; the host replaces any X-Forwarded-For the caller sent with the address it saw (the
-    /// platform's front end's peer), and the middleware trusts only the loopback host and takes one entry. Reading
-    /// X-Forwarded-For again here would find either nothing (consumed) or a caller's text, so the hub never does.
+    /// The connection's remote address, never a header the caller wrote: under the Functions host the worker's
+    /// forwarded-headers middleware has already taken it from the X-Forwarded-For the host rewrites, so reading that
+    /// header again here would find nothing or the caller's own text.
     /// </summary>
     public static IPAddress? ClientAddress(HttpContext context)
     {

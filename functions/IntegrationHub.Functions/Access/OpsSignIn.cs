@@ -74,11 +74,9 @@ public sealed record ConsoleSignIn(string ClientId, string Authority, string Sco
     public string AuthorityOrigin => new Uri(Authority).GetLeftPart(UriPartial.Authority);
 }
 
-/// <summary>
-/// Entra ID settings that must stop the start, each named: a sign-in host that is not https (MSAL.js refuses one, and
-/// tokens would travel in clear), a tenant id that is not a GUID or domain name (it becomes part of the authority's
-/// path), and a console client id without a tenant and audience to check its tokens or that is not a GUID.
-/// </summary>
+// Entra ID settings that must stop the start, each named: a sign-in host that is not https (MSAL.js refuses one, and
+// tokens would travel in clear), a tenant id that is not a GUID or domain name (it becomes part of the authority's
+// path), and a console client id without a tenant and audience to check its tokens or that is not a GUID.
 internal sealed partial class EntraOptionsValidation : IValidateOptions<EntraOptions>
 {
     private const string Prefix = "Access__Entra__";

@@ -15,11 +15,9 @@ public enum RateLimitedRoute
 }
 
 /// <summary>
-/// Per-principal request budgets: a token bucket per department for pushes (a small burst, then the even rate) and one
-/// for the ops key (a minute's worth), so a client that keeps to its rate is never refused and one that bursts is told
-/// when to come back; and a limit on each department's pushes in progress, so one department's large or hostile bodies
-/// hold at most that many workers. Budgets live in this process: with several instances of the app, each grants the
-/// full rate (docs/reliability.md gives the whole-app figures at the maximum instance count).
+/// Per-principal request budgets: a token bucket per department for pushes and one for the ops key, and a cap on each
+/// department's pushes in progress so its large or hostile bodies hold few workers. Budgets are per process: each
+/// instance grants the full rate (docs/reliability.md gives the whole-app figures).
 /// </summary>
 public sealed class RequestRateLimits : IDisposable
 {

@@ -2,13 +2,13 @@ namespace IntegrationHub.Functions.Consolidation;
 
 // Orchestration inputs and outputs are persisted in the task hub's history: small records, additive changes only.
 
+/// <summary>
+/// A period's consolidation run. The retry policy travels in the input because an orchestrator may not read
+/// configuration: a replay keeps the original policy, and inputs recorded before it existed get the defaults.
+/// </summary>
 /// <param name="Run">1 for the first run; each re-run (ContinueAsNew because feeds arrived meanwhile) counts up.</param>
 /// <param name="PublishMaxAttempts">Attempts to announce a version (Publishing__RetryMaxAttempts when the run was asked for).</param>
 /// <param name="PublishFirstRetryIntervalSeconds">First wait between them, doubling (Publishing__RetryFirstIntervalSeconds).</param>
-/// <remarks>
-/// The retry policy travels in the input because an orchestrator may not read configuration; a replay by ops runs
-/// with the policy of the original input. Inputs recorded before these existed get the defaults.
-/// </remarks>
 public sealed record ConsolidationInput(
     string Period,
     int Run = 1,

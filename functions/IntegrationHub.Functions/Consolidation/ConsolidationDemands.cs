@@ -22,11 +22,9 @@ public enum DemandOutcome
 }
 
 /// <summary>
-/// How feeds hand a period to its consolidation without waiting for it. A request counts itself in the period's
-/// demand; whoever finds no consolidation owning the period starts one. A consolidation reads the count when it
-/// begins and, before it ends, either finds it unchanged and gives the period up, or runs again. Both sides change
-/// the demand only with an ETag condition, so a request can never slip between a consolidation's last look and its
-/// end: one of the two writes fails and is read again. A burst of requests while a run builds costs one more run.
+/// How feeds hand a period to its consolidation without waiting for it: a request counts itself in the period's demand
+/// and starts a run if none owns the period; a run, before it ends, gives the period up only if the count is unchanged.
+/// Both sides write under an ETag, so no request slips between a run's last look and its end.
 /// </summary>
 public sealed partial class ConsolidationDemands(
     ConsolidationRecords records, OrchestrationStarter starter, IOptions<PublishingOptions> publishing, ILogger<ConsolidationDemands> logger)

@@ -6,12 +6,9 @@ using IntegrationHub.Core.Reference;
 namespace IntegrationHub.Functions.Datasets;
 
 /// <summary>
-/// The optional <c>area</c> and <c>indicator</c> narrowing of a data-set read. A filtered document keeps the data
-/// set's shape (it still validates against <c>dataset/1.0</c>): <c>areas</c> keeps only the areas asked for, and each
-/// area only the matching indicators; <c>targets</c> keeps only targets whose indicator matches; the embedded
-/// <c>diff.changedIndicators</c> is narrowed the same way. Everything else — <c>status</c>, <c>missing</c>,
-/// <c>inputs</c>, <c>coefficients</c>, <c>warnings</c> — stays as computed for the whole data set, so a
-/// <c>partial</c> status may be due to an area or indicator the filter left out.
+/// The optional <c>area</c> and <c>indicator</c> narrowing of a data-set read. A filtered document keeps the data set's
+/// shape: areas, their indicators, targets and <c>diff.changedIndicators</c> are narrowed; everything else stays as
+/// computed for the whole data set (README, "HTTP API").
 /// </summary>
 public sealed class DatasetFilter
 {

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace IntegrationHub.Functions.Datasets;
 
-/// <summary>Turns a query's answer into the HTTP response: the bytes with their caching headers, or a problem.</summary>
+// Turns a query's answer into the HTTP response: the bytes with their caching headers, or a problem.
 internal static class DatasetResponses
 {
     public static IActionResult Send(HttpRequest request, DatasetAnswer answer)

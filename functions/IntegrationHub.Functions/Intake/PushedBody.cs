@@ -6,18 +6,16 @@ using Microsoft.Net.Http.Headers;
 
 namespace IntegrationHub.Functions.Intake;
 
-/// <summary>
-/// A pushed feed's body as intake may take it, or the answer that refuses it before a byte is landed: the media type
-/// (JSON, UTF-8), the content coding (none) and the size (the limit, enforced while reading) are checked here.
-/// </summary>
+// A pushed feed's body as intake may take it, or the answer that refuses it before a byte is landed: the media type
+// (JSON, UTF-8), the content coding (none) and the size (the limit, enforced while reading) are checked here.
 internal static class PushedBody
 {
     public const string MediaType = "application/json";
 
-    /// <summary>The only content coding intake reads (see the README's HTTP API on why not gzip).</summary>
+    // The only content coding intake reads (see the README's HTTP API on why not gzip).
     public const string Identity = "identity";
 
-    /// <returns>The complete body, or the problem to answer instead (415, 413 or 400) when it cannot be taken whole.</returns>
+    // Returns the complete body, or the problem to answer instead (415, 413 or 400) when it cannot be taken whole.
     public static async Task<(ReadOnlyMemory<byte> Body, IActionResult? Refusal)> ReadAsync(HttpRequest request,
         long limit, CancellationToken cancellationToken)
     {

@@ -2,12 +2,12 @@ using Microsoft.AspNetCore.Http;
 
 namespace IntegrationHub.Functions.Intake;
 
-/// <summary>The one bounded body reader: pushes, ops reasons and pulled feeds all read through it.</summary>
+// The one bounded body reader: pushes, ops reasons and pulled feeds all read through it.
 internal static class RequestBody
 {
     private const int ChunkBytes = 81920;
 
-    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is larger.</summary>
+    // Reads at most limit bytes; null when the body is larger.
     public static async Task<ReadOnlyMemory<byte>?> ReadLimitedAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -26,11 +26,9 @@ internal static class RequestBody
         return body;
     }
 
-    /// <summary>
-    /// Reads to the end, holding at most <paramref name="limit"/> bytes: a body without a length (chunked) or one that
-    /// runs past its announced length stops being read at the first byte over the limit, so it is never buffered whole.
-    /// </summary>
-    /// <returns>Null when the body is larger than the limit.</returns>
+    // Reads to the end, holding at most limit bytes: a body without a length (chunked) or one that runs past its
+    // announced length stops being read at the first byte over the limit, so it is never buffered whole.
+    // Returns null when the body is larger than the limit.
     public static async Task<byte[]?> ReadAtMostAsync(Stream body, long limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);

@@ -33,10 +33,8 @@ public sealed class ReceiptOptions
             "receipt-signing-key.pem");
 }
 
-/// <summary>
-/// Settings that must stop the start: a <c>Receipts__KeyId</c> that is not a Key Vault key URL, and none at all in
-/// Azure, where a local key file would be lost with the instance and every receipt signed with it unverifiable.
-/// </summary>
+// Settings that must stop the start: a Receipts__KeyId that is not a Key Vault key URL, and none at all in Azure, where
+// a local key file would be lost with the instance and every receipt signed with it unverifiable.
 internal sealed class ReceiptOptionsValidation(bool inAzure) : Microsoft.Extensions.Options.IValidateOptions<ReceiptOptions>
 {
     public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ReceiptOptions options)

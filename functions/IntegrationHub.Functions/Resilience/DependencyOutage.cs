@@ -11,16 +11,11 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationHub.Functions.Resilience;
 
 /// <summary>
-/// A dependency the hub cannot answer without (its storage, or the Durable task hub on that storage) was found
-/// unreachable while serving a request. Such a request is answered 503 with <c>Retry-After</c>, never 500: nothing
-/// the caller sent was wrong, and sending the same request again later is safe (landing is write-once by content hash,
-/// starts are claimed once per instance id).
+/// A dependency (storage, or the task hub on it) found unreachable while serving a request: answered 503 with
+/// <c>Retry-After</c>, never 500: the caller did nothing wrong, and sending again is safe (landing is write-once by
+/// content hash, starts are claimed once per instance id).
+/// Mapped in one place, the request pipeline both hosts run, once <see cref="StorageRetry"/> has given up.
 /// </summary>
-/// <remarks>
-/// Both hosts map exceptions to this answer in one place around every HTTP function, rather than in each function:
-/// the request pipeline (<c>Http/HubRequestPipeline</c>) that both run. Only exceptions that escaped the function reach it, after the Azure SDK's own retries
-/// (<see cref="StorageRetry"/>) have given up.
-/// </remarks>
 public sealed partial class DependencyOutage(string dependency, string detail)
 {
     /// <summary>The hub's Blob, Queue and Table storage.</summary>

@@ -3,12 +3,9 @@ using Azure.Core;
 namespace IntegrationHub.Functions.Resilience;
 
 /// <summary>
-/// Retry settings of the hub's Azure Storage clients (Blob, Queue), applied once in the composition root. The SDK's
-/// defaults (three retries waiting up to a minute each, 100 s per try) would keep a request hanging for minutes while
-/// storage is away; with these a refused connection or a failing service gives up after about 3 s, and a service that
-/// accepts connections but never answers after at most 4 × <see cref="NetworkTimeout"/>, so an HTTP request answers 503
-/// (<see cref="DependencyOutage"/>) in bounded time. Activities keep their resilience from Durable: an activity that
-/// fails is retried (or replayed) by its orchestration, and one interrupted by an outage is delivered again.
+/// Retry settings of the hub's Azure Storage clients, applied once in the composition root. The SDK's defaults would
+/// keep a request hanging for minutes while storage is away; these give up within seconds, so an HTTP request answers
+/// 503 (<see cref="DependencyOutage"/>) in bounded time. Activities are retried by their orchestrations instead.
 /// </summary>
 public static class StorageRetry
 {

@@ -6,14 +6,9 @@ namespace IntegrationHub.Functions.Telemetry;
 
 /// <summary>
 /// The hub's own traces and metrics: one <see cref="ActivitySource"/> and one <see cref="Meter"/>, both named
-/// <see cref="Name"/>, and what each flow records on them. Whoever listens to that name (the OpenTelemetry registration
-/// of <see cref="TelemetryServiceCollectionExtensions.AddHubTelemetry"/>, or a test) receives them; with nobody
-/// listening, starting an activity returns null and a measurement costs next to nothing.
+/// <see cref="Name"/>. With nobody listening, starting an activity returns null and a measurement costs next to nothing.
+/// Metric tags stay few-valued so every series stays cheap; ids and periods go on the activities only.
 /// </summary>
-/// <remarks>
-/// Metric tags stay few-valued (source, verdict, period kind, outcome) so every series stays cheap; ids, periods and
-/// versions go on the activities only.
-/// </remarks>
 public static class HubTelemetry
 {
     /// <summary>The name of the hub's activity source and meter.</summary>

@@ -29,12 +29,9 @@ public static class TelemetryServiceCollectionExtensions
     public const string AzureSdkActivitySwitch = "Azure.Experimental.EnableActivitySource";
 
     /// <summary>
-    /// OpenTelemetry for whichever host runs the functions: the hub's own <see cref="HubTelemetry"/> source and meter,
-    /// outgoing HTTP calls (department pulls) and Azure SDK calls (storage, Service Bus) as dependencies, and the
-    /// worker's defaults (its invocation spans, the Functions resource attributes, and telling the Functions host that
-    /// the worker sends its own telemetry). Exported to Azure Monitor only when
-    /// <see cref="ConnectionStringSetting"/> is set, authenticated with the app's managed identity: Application
-    /// Insights accepts only Microsoft Entra-authenticated telemetry (infra/ disables local auth).
+    /// OpenTelemetry for whichever host runs the functions: the hub's source and meter, HTTP and Azure SDK calls as
+    /// dependencies, and the worker's defaults. Exported to Azure Monitor only when <see cref="ConnectionStringSetting"/>
+    /// is set, with the app's managed identity, since Application Insights accepts only Entra-authenticated telemetry.
     /// </summary>
     public static IServiceCollection AddHubTelemetry(this IServiceCollection services, IConfiguration configuration)
     {

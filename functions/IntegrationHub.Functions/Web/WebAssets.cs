@@ -7,15 +7,13 @@ using System.Text.RegularExpressions;
 
 namespace IntegrationHub.Functions.Web;
 
-/// <summary>One file of the web pages as it is served: its bytes, media type, strong ETag and URL fingerprint.</summary>
+// One file of the web pages as it is served: its bytes, media type, strong ETag and URL fingerprint.
 internal sealed record WebFile(string Name, byte[] Bytes, string ContentType, string ETag, string Fingerprint);
 
-/// <summary>
-/// The files of the ops console, the data-set dashboard and the API reference, embedded in this assembly (<c>EmbeddedWebFiles.resx</c> links
-/// the files of <c>Assets/</c>). Pages reference their scripts and styles as <c>{{web:NAME}}</c>, which becomes
-/// <c>web/NAME?v=FINGERPRINT</c>: the pages themselves are revalidated on every load, so the assets behind them can
-/// be cached for a year and a new build still reaches every browser at once.
-/// </summary>
+// The files of the ops console, the data-set dashboard and the API reference, embedded in this assembly
+// (EmbeddedWebFiles.resx links the files of Assets/). Pages reference their scripts and styles as {{web:NAME}}, which
+// becomes web/NAME?v=FINGERPRINT: the pages themselves are revalidated on every load, so the assets behind them can be
+// cached for a year and a new build still reaches every browser at once.
 internal static partial class WebAssets
 {
     public const string ConsolePage = "console.html";
@@ -52,7 +50,7 @@ internal static partial class WebAssets
 
     public static WebFile Page(string name) => Files.Value[name];
 
-    /// <summary>A file of the allow-list, or null for any other name.</summary>
+    // A file of the allow-list, or null for any other name.
     public static WebFile? Asset(string name) => ServedAssets.ContainsKey(name) ? Files.Value[name] : null;
 
     private static FrozenDictionary<string, WebFile> Load()

@@ -34,7 +34,9 @@ internal static class Sheets
                 }
 
                 var reference = $"{Letters(column)}{index + 1}";
-                row.Append(index > 0 && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) && !text.StartsWith('0')
+                row.Append(index > 0
+                    && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
+                    && !text.StartsWith('0')
                     ? new Cell { CellReference = reference, CellValue = new CellValue(text) }
                     : new Cell { CellReference = reference, DataType = CellValues.InlineString, InlineString = new InlineString(new Text(text)) });
             }
@@ -48,7 +50,8 @@ internal static class Sheets
         return path;
     }
 
-    private static string Letters(int column) => column < 26 ? ((char)('A' + column)).ToString() : $"{(char)('A' + (column / 26) - 1)}{(char)('A' + (column % 26))}";
+    private static string Letters(int column) => column < 26 ? ((char)('A' + column)).ToString()
+        : $"{(char)('A' + (column / 26) - 1)}{(char)('A' + (column % 26))}";
 
     private static string Quote(string cell) =>
         cell.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{cell.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : cell;

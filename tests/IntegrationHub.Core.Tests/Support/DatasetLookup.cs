@@ -18,12 +18,15 @@ internal static class DatasetLookup
 
     public static AreaIndicators Area(this DatasetDocument document, string areaCode) =>
         document.Areas.SingleOrDefault(a => a.AreaCode == areaCode)
-        ?? throw new Xunit.Sdk.XunitException($"Area {areaCode} is not in the data set of {document.Period}; areas: {string.Join(", ", document.Areas.Select(a => a.AreaCode))}.");
+        ?? throw new Xunit.Sdk.XunitException(
+            $"Area {areaCode} is not in the data set of {document.Period}; areas: {string.Join(", ", document.Areas.Select(a => a.AreaCode))}.");
 
     public static IndicatorValue Indicator(this DatasetDocument document, string areaCode, string id) =>
         document.Area(areaCode).Indicators.TryGetValue(id, out var value)
             ? value
-            : throw new Xunit.Sdk.XunitException($"Indicator {id} of {areaCode} is missing from the data set of {document.Period}; present: {string.Join(", ", document.Area(areaCode).Indicators.Keys)}.");
+            : throw new Xunit.Sdk.XunitException(
+                $"Indicator {id} of {areaCode} is missing from the data set of {document.Period}; present: " +
+                $"{string.Join(", ", document.Area(areaCode).Indicators.Keys)}.");
 
     public static double Value(this DatasetDocument document, string areaCode, string id) => document.Indicator(areaCode, id).Value;
 
@@ -36,7 +39,8 @@ internal static class DatasetLookup
         var scale = Math.Max(Math.Abs(expected), Math.Abs(actual));
         Assert.True(
             Math.Abs(expected - actual) <= RelativeTolerance * scale,
-            FormattableString.Invariant($"{what}: expected {expected:R}, got {actual:R} (relative difference {(scale == 0 ? 0 : Math.Abs(expected - actual) / scale):E2})."));
+            FormattableString.Invariant(
+                $"{what}: expected {expected:R}, got {actual:R} (relative difference {(scale == 0 ? 0 : Math.Abs(expected - actual) / scale):E2})."));
     }
 
     public static void AssertIndicator(this DatasetDocument document, string areaCode, string id, double expected) =>
@@ -46,7 +50,10 @@ internal static class DatasetLookup
     {
         if (expected is null || actual is null)
         {
-            Assert.True(expected is null && actual is null, $"{what}: expected {expected?.ToString("R", CultureInfo.InvariantCulture) ?? "null"}, got {actual?.ToString("R", CultureInfo.InvariantCulture) ?? "null"}.");
+            Assert.True(
+                expected is null && actual is null,
+                $"{what}: expected {expected?.ToString("R", CultureInfo.InvariantCulture) ?? "null"}, got " +
+                $"{actual?.ToString("R", CultureInfo.InvariantCulture) ?? "null"}.");
             return;
         }
 

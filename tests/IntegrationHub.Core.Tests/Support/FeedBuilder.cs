@@ -7,7 +7,8 @@ namespace IntegrationHub.Core.Tests.Support;
 /// <summary>Small contract-shaped feeds written in the test, so each test shows the numbers it asserts on.</summary>
 internal static class FeedBuilder
 {
-    public static JsonObject Envelope(string source, string period, int revision, IEnumerable<JsonObject> records, string producedAt = "2026-01-15T09:00:00+08:00") => new()
+    public static JsonObject Envelope(
+        string source, string period, int revision, IEnumerable<JsonObject> records, string producedAt = "2026-01-15T09:00:00+08:00") => new()
     {
         ["schemaVersion"] = "1.0",
         ["source"] = source,
@@ -20,12 +21,14 @@ internal static class FeedBuilder
 
     public static JsonObject Statistics(string period, params JsonObject[] records) => Envelope("statistics", period, 0, records);
 
-    public static JsonObject StatisticsRecord(string area, double gdp, double gdpConstant, params (string Sector, string Fuel, double Quantity)[] energy) => new()
+    public static JsonObject StatisticsRecord(
+        string area, double gdp, double gdpConstant, params (string Sector, string Fuel, double Quantity)[] energy) => new()
     {
         ["areaCode"] = area,
         ["gdp10kCny"] = gdp,
         ["gdpConstant2020_10kCny"] = gdpConstant,
-        ["energy"] = new JsonArray(energy.Select(e => (JsonNode)new JsonObject { ["sector"] = e.Sector, ["fuel"] = e.Fuel, ["quantity"] = e.Quantity }).ToArray()),
+        ["energy"] =
+            new JsonArray(energy.Select(e => (JsonNode)new JsonObject { ["sector"] = e.Sector, ["fuel"] = e.Fuel, ["quantity"] = e.Quantity }).ToArray()),
     };
 
     public static JsonObject PowerGrid(string period, params JsonObject[] records) => Envelope("power-grid", period, 0, records);
@@ -58,7 +61,8 @@ internal static class FeedBuilder
         double gasolineT = 0, double dieselT = 0) => new()
     {
         ["areaCode"] = area,
-        ["vehicles"] = new JsonArray(vehicles.Select(v => (JsonNode)new JsonObject { ["category"] = v.Category, ["total"] = v.Total, ["nev"] = v.Nev }).ToArray()),
+        ["vehicles"] =
+            new JsonArray(vehicles.Select(v => (JsonNode)new JsonObject { ["category"] = v.Category, ["total"] = v.Total, ["nev"] = v.Nev }).ToArray()),
         ["publicParkingSpaces"] = spaces,
         ["publicParkingSpacesWithChargers"] = spacesWithChargers,
         ["publicChargers"] = chargers,
@@ -90,7 +94,8 @@ internal static class FeedBuilder
     }
 
     /// <summary>Adds the optional <c>buildings</c> of an environment record: two flows of the month, two stocks at month end.</summary>
-    public static JsonObject WithBuildings(this JsonObject record, int newCivilBuildings, int newGreenCompliant, int publicBuildingsWithPv, int publicBuildingsEligibleForPv)
+    public static JsonObject WithBuildings(
+        this JsonObject record, int newCivilBuildings, int newGreenCompliant, int publicBuildingsWithPv, int publicBuildingsEligibleForPv)
     {
         record["buildings"] = new JsonObject
         {
@@ -121,7 +126,8 @@ internal static class FeedBuilder
     public static NormalisedFeed Accept(this JsonObject feed)
     {
         var check = TestCore.Core.Validator.Validate(feed.Bytes());
-        Assert.True(check.Feed is not null, "feed rejected: " + string.Join("; ", check.Report.Errors.Select(e => $"{e.InstanceLocation} {e.Keyword} {e.Message}")));
+        Assert.True(
+            check.Feed is not null, "feed rejected: " + string.Join("; ", check.Report.Errors.Select(e => $"{e.InstanceLocation} {e.Keyword} {e.Message}")));
         return FeedNormaliser.Normalise(check.Feed!);
     }
 }

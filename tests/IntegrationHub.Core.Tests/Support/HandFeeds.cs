@@ -119,10 +119,15 @@ internal static class HandFeeds
         };
         return Transport(Month(2024, month),
             TransportRecord(S1,
-                [("bus", 100, 90), ("taxi", 200, 150), ("public-sector", 50, 20), ("logistics", 300, 60), ("sanitation", 40, 30), ("private", 10000, s1PrivateNev)],
+                [("bus", 100, 90), ("taxi", 200, 150), ("public-sector", 50, 20), ("logistics", 300, 60), ("sanitation", 40, 30),
+                    ("private", 10000, s1PrivateNev)],
                 spaces: 2000, spacesWithChargers: s1WithChargers, chargers: s1Chargers, chargingMwh: s1ChargingMwh, gasolineT: 1000, dieselT: 800),
-            TransportRecord(S2, [("bus", 60, 60), ("private", 5000, 800)], spaces: 1000, spacesWithChargers: 250, chargers: 150, chargingMwh: 40, gasolineT: 500, dieselT: 200),
-            TransportRecord(W, [("logistics", 100, 10), ("private", 3000, 300)], spaces: 500, spacesWithChargers: 100, chargers: 60, chargingMwh: 20, gasolineT: 300, dieselT: 400));
+            TransportRecord(
+                S2, [("bus", 60, 60), ("private", 5000, 800)], spaces: 1000, spacesWithChargers: 250, chargers: 150, chargingMwh: 40, gasolineT: 500,
+                dieselT: 200),
+            TransportRecord(
+                W, [("logistics", 100, 10), ("private", 3000, 300)], spaces: 500, spacesWithChargers: 100, chargers: 60, chargingMwh: 20,
+                gasolineT: 300, dieselT: 400));
     }
 
     // ---------------------------------------------------------------- environment (months, 2024 only)

@@ -16,7 +16,8 @@ namespace IntegrationHub.Integration.Tests.Access;
 public sealed class AccessGateTests : IDisposable
 {
     private readonly IConfigurationRoot configuration = new ConfigurationBuilder()
-        .AddInMemoryCollection(new Dictionary<string, string?> { ["Access:Transport:Primary"] = "transport-key", ["Access:Ops:Secondary"] = AccessOptions.HashOf("ops-key") })
+        .AddInMemoryCollection(
+            new Dictionary<string, string?> { ["Access:Transport:Primary"] = "transport-key", ["Access:Ops:Secondary"] = AccessOptions.HashOf("ops-key") })
         .Build();
 
     private readonly ServiceProvider services;

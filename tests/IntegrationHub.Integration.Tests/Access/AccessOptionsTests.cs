@@ -66,7 +66,8 @@ public class AccessOptionsTests
     [Fact]
     public void Authenticate_UpperCaseHexOfTheHash_IsTheSameKey()
     {
-        var options = new AccessOptions { Environment = new KeyPair { Primary = "SHA256:" + AccessOptions.HashOf("env-key")["sha256:".Length..].ToUpperInvariant() } };
+        var options =
+            new AccessOptions { Environment = new KeyPair { Primary = "SHA256:" + AccessOptions.HashOf("env-key")["sha256:".Length..].ToUpperInvariant() } };
 
         Assert.Equal("environment", options.Identify("env-key"));
     }

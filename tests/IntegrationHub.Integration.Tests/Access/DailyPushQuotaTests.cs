@@ -33,7 +33,8 @@ public sealed class DailyPushQuotaTests(AzuriteFixture azurite) : IAsyncLifetime
         var first = Instance(1000, clock);
         var second = Instance(1000, clock);
 
-        var decisions = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => (i % 2 == 0 ? first : second).TryReserveAsync("transport", 100, CancellationToken.None)));
+        var decisions =
+            await Task.WhenAll(Enumerable.Range(0, 20).Select(i => (i % 2 == 0 ? first : second).TryReserveAsync("transport", 100, CancellationToken.None)));
 
         Assert.Equal(10, decisions.Count(d => d.Granted));
         Assert.Equal(new DailyUsage(1000, 10), await first.UsageAsync("transport", new DateOnly(2026, 3, 14), CancellationToken.None));

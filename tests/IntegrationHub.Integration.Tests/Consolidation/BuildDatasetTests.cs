@@ -101,7 +101,8 @@ public sealed class BuildDatasetTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var feedId = FeedId.Create(FeedSource.Statistics, period, revision, new string(hashDigit, 64));
         var feed = new NormalisedFeed(
-            feedId, FeedSource.Statistics, period, revision, schemaVersion, new DateTimeOffset(2033, 8, 20, 9, 0, 0, TimeSpan.FromHours(8)), "xjna-stats-platform",
+            feedId, FeedSource.Statistics, period, revision, schemaVersion, new DateTimeOffset(2033, 8, 20, 9, 0, 0, TimeSpan.FromHours(8)),
+            "xjna-stats-platform",
             [
                 new NormalisedRecord("430104001", new Dictionary<string, double>(StringComparer.Ordinal)
                 {

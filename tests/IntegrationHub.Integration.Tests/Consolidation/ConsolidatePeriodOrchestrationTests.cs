@@ -66,7 +66,8 @@ public sealed class ConsolidatePeriodOrchestrationTests
             ],
             activities.Names);
         Assert.Equal(Period, Assert.Single(activities.InputsOf<string>(nameof(ConsolidationActivities.BeginConsolidation))));
-        Assert.Equal(new ConsolidationFinish(Period, 12), Assert.Single(activities.InputsOf<ConsolidationFinish>(nameof(ConsolidationActivities.FinishConsolidation))));
+        Assert.Equal(
+            new ConsolidationFinish(Period, 12), Assert.Single(activities.InputsOf<ConsolidationFinish>(nameof(ConsolidationActivities.FinishConsolidation))));
 
         var build = Assert.Single(activities.InputsOf<BuildRequest>(nameof(ConsolidationActivities.BuildDataset)));
         Assert.Equal(Period, build.Period);
@@ -92,7 +93,8 @@ public sealed class ConsolidatePeriodOrchestrationTests
         // The move ran twice (its first answer lost with a checkpoint), so it answers the generations it had itself
         // just written (2024 at 12). The pointer held 2024 at 5 when the run began: feeds 6 to 12 are v7's.
         var activities = new ScriptedActivities()
-            .On<string, ConsolidationStart>(nameof(ConsolidationActivities.BeginConsolidation), _ => new ConsolidationStart(12, Generations(12), Generations(5)))
+            .On<string, ConsolidationStart>(
+                nameof(ConsolidationActivities.BeginConsolidation), _ => new ConsolidationStart(12, Generations(12), Generations(5)))
             .On<ConsolidationFinish, long?>(nameof(ConsolidationActivities.FinishConsolidation), _ => null)
             .On<BuildRequest, BuiltDataset>(nameof(ConsolidationActivities.BuildDataset), request => new BuiltDataset(request.Period, 7, Sha, true, 6, 14))
             .On<PointerMove, Dictionary<string, long>>(nameof(ConsolidationActivities.MoveLatest), move => new(move.LedgerGenerations, StringComparer.Ordinal))
@@ -151,12 +153,16 @@ public sealed class ConsolidatePeriodOrchestrationTests
 
         // The re-run got the same input: it read the ledger of the same period.
         Assert.Equal([Period, Period], activities.InputsOf<string>(nameof(ConsolidationActivities.BeginConsolidation)));
-        Assert.Equal([new ConsolidationFinish(Period, 12), new ConsolidationFinish(Period, 13)], activities.InputsOf<ConsolidationFinish>(nameof(ConsolidationActivities.FinishConsolidation)));
+        Assert.Equal(
+            [new ConsolidationFinish(Period, 12), new ConsolidationFinish(Period, 13)],
+            activities.InputsOf<ConsolidationFinish>(nameof(ConsolidationActivities.FinishConsolidation)));
 
         var moves = activities.InputsOf<PointerMove>(nameof(ConsolidationActivities.MoveLatest));
         Assert.Equal([7, 8], moves.Select(m => m.Version));
         Assert.Equal(Generations(13), moves[1].LedgerGenerations);
-        Assert.Equal([new PublishRequest(Period, 7), new PublishRequest(Period, 8)], activities.InputsOf<PublishRequest>(nameof(ConsolidationActivities.PublishDataset)));
+        Assert.Equal(
+            [new PublishRequest(Period, 7), new PublishRequest(Period, 8)],
+            activities.InputsOf<PublishRequest>(nameof(ConsolidationActivities.PublishDataset)));
     }
 
     [Fact]
@@ -167,7 +173,8 @@ public sealed class ConsolidatePeriodOrchestrationTests
         await using var hub = await HubOrchestrations.StartAsync(activities);
 
         var run = await hub.RunAsync(
-            nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput(Period, PublishMaxAttempts: 4, PublishFirstRetryIntervalSeconds: 1), InstanceId);
+            nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod),
+            new ConsolidationInput(Period, PublishMaxAttempts: 4, PublishFirstRetryIntervalSeconds: 1), InstanceId);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
         Assert.Equal(new ConsolidationResult(Period, 7, true, 1), run.ReadOutputAs<ConsolidationResult>());
@@ -196,11 +203,13 @@ public sealed class ConsolidatePeriodOrchestrationTests
         await using var hub = await HubOrchestrations.StartAsync(activities);
 
         var run = await hub.RunAsync(
-            nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput(Period, PublishMaxAttempts: 2, PublishFirstRetryIntervalSeconds: 1), InstanceId);
+            nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod),
+            new ConsolidationInput(Period, PublishMaxAttempts: 2, PublishFirstRetryIntervalSeconds: 1), InstanceId);
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, run.RuntimeStatus);
         var message = run.FailureDetails!.ErrorMessage;
-        Assert.Contains("Data set 2024-Q2 v7 is stored and current, but announcing it failed ('PublishDataset', up to 2 attempt(s))", message, StringComparison.Ordinal);
+        Assert.Contains(
+            "Data set 2024-Q2 v7 is stored and current, but announcing it failed ('PublishDataset', up to 2 attempt(s))", message, StringComparison.Ordinal);
         Assert.Contains("Connection refused (127.0.0.1:10001), attempt 2", message, StringComparison.Ordinal);
         Assert.Contains("Replay this instance", message, StringComparison.Ordinal);
         Assert.Equal(2, activities.CallsOf(nameof(ConsolidationActivities.PublishDataset)).Count);

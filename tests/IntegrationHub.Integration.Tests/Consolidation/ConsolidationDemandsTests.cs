@@ -144,7 +144,8 @@ public sealed class ConsolidationDemandsTests
     }
 
     private static Task<LedgerEntry> RecordAsync(PeriodLedger ledger, string feedId) =>
-        ledger.RecordAsync(2024, new LedgerEntry(feedId, "power-grid", feedId[11..18], 0, "1.1", $"power-grid/{feedId[11..18]}/{feedId}.json", 0), CancellationToken.None);
+        ledger.RecordAsync(
+            2024, new LedgerEntry(feedId, "power-grid", feedId[11..18], 0, "1.1", $"power-grid/{feedId[11..18]}/{feedId}.json", 0), CancellationToken.None);
 
     /// <summary>Until the injection has happened, the period's run has ended and nobody owns the period any more.</summary>
     private static async Task WaitUntilSettledAsync(HubOrchestrations hub, ConsolidationRecords records, Func<Task?> injection)
@@ -166,7 +167,8 @@ public sealed class ConsolidationDemandsTests
         throw new TimeoutException($"{InstanceId} did not settle within 60 s.");
     }
 
-    private static ConsolidationActivities StepsOn(BlobServiceClient blobs, QueueServiceClient queues, ConsolidationRecords records, ConsolidationDemands demands)
+    private static ConsolidationActivities StepsOn(
+        BlobServiceClient blobs, QueueServiceClient queues, ConsolidationRecords records, ConsolidationDemands demands)
     {
         var publisher = new QueueDatasetPublisher(queues, blobs, Core.Value.Reference.Subscribers.Subscribers, NullLogger<QueueDatasetPublisher>.Instance);
         return new ConsolidationActivities(

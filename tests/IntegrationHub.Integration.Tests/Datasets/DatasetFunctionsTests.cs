@@ -48,7 +48,9 @@ public sealed class DatasetFunctionsTests(AzuriteFixture azurite) : IAsyncLifeti
         Assert.Equal("no-cache", answer.CacheControl);
         var rows = answer.Json.EnumerateArray()
             .Where(r => r.GetProperty("period").GetString()!.StartsWith("2039", StringComparison.Ordinal))
-            .Select(r => (r.GetProperty("period").GetString(), r.GetProperty("kind").GetString(), r.GetProperty("latestVersion").GetInt32(), r.GetProperty("url").GetString()))
+            .Select(r =>
+                (r.GetProperty("period").GetString(), r.GetProperty("kind").GetString(), r.GetProperty("latestVersion").GetInt32(),
+                r.GetProperty("url").GetString()))
             .ToArray();
         Assert.Equal(
             [
@@ -165,7 +167,8 @@ public sealed class DatasetFunctionsTests(AzuriteFixture azurite) : IAsyncLifeti
         Assert.Equal(2, answer.Json.GetProperty("latestVersion").GetInt32());
         Assert.Equal(
             [(1, "/api/datasets/2039-Q4/versions/1"), (2, "/api/datasets/2039-Q4/versions/2")],
-            answer.Json.GetProperty("versions").EnumerateArray().Select(v => (v.GetProperty("version").GetInt32(), v.GetProperty("url").GetString())).ToArray());
+            answer.Json.GetProperty("versions").EnumerateArray().Select(v => (v.GetProperty("version").GetInt32(), v.GetProperty("url").GetString()))
+                .ToArray());
         Assert.Equal("no-cache", answer.CacheControl);
     }
 
@@ -231,7 +234,8 @@ public sealed class DatasetFunctionsTests(AzuriteFixture azurite) : IAsyncLifeti
         Assert.Equal(["energy-intensity-2025"], json.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("id").GetString()));
         Assert.Equal(
             ["430104001/energy.totalTce", "XJNA/energy.intensity", "XJNA/energy.totalTce"],
-            json.GetProperty("diff").GetProperty("changedIndicators").EnumerateArray().Select(c => $"{c.GetProperty("areaCode").GetString()}/{c.GetProperty("id").GetString()}"));
+            json.GetProperty("diff").GetProperty("changedIndicators").EnumerateArray()
+                .Select(c => $"{c.GetProperty("areaCode").GetString()}/{c.GetProperty("id").GetString()}"));
         // status, missing, inputs and warnings stay those of the whole data set
         Assert.Equal("partial", json.GetProperty("status").GetString());
         Assert.Equal(["environment:2039-10", "dc.count"], json.GetProperty("missing").EnumerateArray().Select(m => m.GetString()));
@@ -406,7 +410,9 @@ public sealed class DatasetFunctionsTests(AzuriteFixture azurite) : IAsyncLifeti
         using var document = JsonDocument.Parse(body);
         // A stored version is served as stored: it conforms to the schema of the version it declares (1.0 or 2.0).
         var issues = Core.Schemas.Evaluate(Core.Schemas.Dataset(document.RootElement.GetProperty("schemaVersion").GetString()!), document.RootElement);
-        Assert.True(issues.Count == 0, "filtered data set does not match its schema: " + string.Join("; ", issues.Select(i => $"{i.InstanceLocation} {i.Keyword}: {i.Message}")));
+        Assert.True(
+            issues.Count == 0,
+            "filtered data set does not match its schema: " + string.Join("; ", issues.Select(i => $"{i.InstanceLocation} {i.Keyword}: {i.Message}")));
     }
 
     private static (string?, string)[] Areas(JsonElement dataset) =>
@@ -433,7 +439,9 @@ public sealed class DatasetFunctionsTests(AzuriteFixture azurite) : IAsyncLifeti
         var current = await store.GetPointerAsync(last.Period, CancellationToken.None);
         if (current?.Pointer.Version != last.Version)
         {
-            Assert.True(await store.MovePointerAsync(new DatasetPointer(last.Period, last.Version, sha, new Dictionary<string, long>()), current?.ETag, CancellationToken.None));
+            Assert.True(
+                await store.MovePointerAsync(
+                new DatasetPointer(last.Period, last.Version, sha, new Dictionary<string, long>()), current?.ETag, CancellationToken.None));
         }
     }
 

@@ -171,7 +171,8 @@ public sealed class DatasetStoreTests(AzuriteFixture azurite) : IAsyncLifetime
     private static Dictionary<string, long> Generations(string period, long generation) =>
         new(StringComparer.Ordinal) { [period[..4]] = generation, ["2020"] = 0 };
 
-    private static DatasetPointer Pointer(string period, int version, string sha, long generation) => new(period, version, sha, Generations(period, generation));
+    private static DatasetPointer Pointer(string period, int version, string sha, long generation) =>
+        new(period, version, sha, Generations(period, generation));
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
@@ -181,7 +182,8 @@ public sealed class DatasetStoreTests(AzuriteFixture azurite) : IAsyncLifetime
         var shas = new string[count];
         for (var version = 1; version <= count; version++)
         {
-            var (outcome, sha) = await store.WriteVersionAsync(Dataset(period, version, "partial", ("XJNA", "energy.totalTce", 1000 + version)), CancellationToken.None);
+            var (outcome, sha) =
+                await store.WriteVersionAsync(Dataset(period, version, "partial", ("XJNA", "energy.totalTce", 1000 + version)), CancellationToken.None);
             Assert.Equal(VersionWrite.Written, outcome);
             shas[version - 1] = sha;
         }

@@ -21,7 +21,8 @@ internal static class HandDatasets
     public static readonly DatasetDocument QuarterV1 = Document(Quarter, 1,
         [Input(StatisticsR0, "statistics", Quarter, 0), Input(PowerGrid, "power-grid", "2039-10", 0)],
         [
-            Area("XJNA", ("energy.totalTce", 1000, "tce"), ("energy.intensity", 0.5, "tce / 10k CNY"), ("carbon.totalTco2", 2500, "t CO2"), ("power.consumptionMwh", 4000, "MWh")),
+            Area("XJNA", ("energy.totalTce", 1000, "tce"), ("energy.intensity", 0.5, "tce / 10k CNY"), ("carbon.totalTco2", 2500, "t CO2"),
+                ("power.consumptionMwh", 4000, "MWh")),
             Area("430104", ("energy.totalTce", 600, "tce"), ("carbon.totalTco2", 1500, "t CO2")),
             Area("430104001", ("energy.totalTce", 200, "tce")),
         ],
@@ -30,7 +31,8 @@ internal static class HandDatasets
     public static readonly DatasetDocument QuarterV2 = Document(Quarter, 2,
         [Input(StatisticsR1, "statistics", Quarter, 1), Input(PowerGrid, "power-grid", "2039-10", 0), Input(Transport, "transport", "2039-10", 0)],
         [
-            Area("XJNA", ("energy.totalTce", 1100, "tce"), ("energy.intensity", 0.55, "tce / 10k CNY"), ("carbon.totalTco2", 2500, "t CO2"), ("power.consumptionMwh", 4000, "MWh"), ("transport.nevSharePct", 12.5, "%")),
+            Area("XJNA", ("energy.totalTce", 1100, "tce"), ("energy.intensity", 0.55, "tce / 10k CNY"), ("carbon.totalTco2", 2500, "t CO2"),
+                ("power.consumptionMwh", 4000, "MWh"), ("transport.nevSharePct", 12.5, "%")),
             Area("430104", ("energy.totalTce", 600, "tce")),
             Area("430104001", ("energy.totalTce", 250, "tce")),
         ],
@@ -67,7 +69,8 @@ internal static class HandDatasets
 
     // As this build stores them (data set 2.0, written from the same records the hub serialises). A 1.0 version as
     // an older build left it is served by the local host's re-consolidation test (ReconsolidationEndToEndTests).
-    private static DatasetDocument Document(string period, int version, IReadOnlyList<DatasetInput> inputs, IReadOnlyList<AreaIndicators> areas, DatasetVersionDiff? diff) => new()
+    private static DatasetDocument Document(
+        string period, int version, IReadOnlyList<DatasetInput> inputs, IReadOnlyList<AreaIndicators> areas, DatasetVersionDiff? diff) => new()
     {
         Methodology = DatasetMethodology.Current(2020),
         Period = period,
@@ -81,8 +84,12 @@ internal static class HandDatasets
         Areas = areas,
         Targets =
         [
-            new TargetStatus("energy-intensity-2025", "Assessed energy intensity down 14 % on 2020", "energy.assessedIntensityChangeVs2020Pct", true, "annual-path", "<=", -14, "2025-12-31", 0, -14, null, "no-data"),
-            new TargetStatus("charging-coverage", "30 % of public parking spaces with chargers", "transport.chargingCoveragePct", true, "annual-path", ">=", 30, "2025-12-31", 10, 30, null, "no-data"),
+            new TargetStatus(
+                "energy-intensity-2025", "Assessed energy intensity down 14 % on 2020", "energy.assessedIntensityChangeVs2020Pct", true,
+                "annual-path", "<=", -14, "2025-12-31", 0, -14, null, "no-data"),
+            new TargetStatus(
+                "charging-coverage", "30 % of public parking spaces with chargers", "transport.chargingCoveragePct", true, "annual-path", ">=", 30,
+                "2025-12-31", 10, 30, null, "no-data"),
         ],
         Warnings = [new DatasetWarning("electricity-cross-check", "Statistics and power-grid electricity differ by 7 %.", "430104", null, null)],
         Diff = diff,

@@ -42,6 +42,7 @@ internal static class HttpHarness
     {
         var context = request.HttpContext;
         await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
-        return new HttpAnswer(context.Response.StatusCode, context.Response.Headers, context.Response.ContentType, ((MemoryStream)context.Response.Body).ToArray());
+        return new HttpAnswer(
+            context.Response.StatusCode, context.Response.Headers, context.Response.ContentType, ((MemoryStream)context.Response.Body).ToArray());
     }
 }

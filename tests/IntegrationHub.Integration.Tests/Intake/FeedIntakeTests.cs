@@ -38,9 +38,12 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
 
     internal static FeedIntake NewIntake(BlobServiceClient blobs, Microsoft.Extensions.Logging.ILogger<FeedIntake> logger)
     {
-        var starter = new IntegrationHub.Functions.Durable.OrchestrationStarter(blobs, TimeProvider.System, NullLogger<IntegrationHub.Functions.Durable.OrchestrationStarter>.Instance);
+        var starter =
+            new IntegrationHub.Functions.Durable.OrchestrationStarter(
+            blobs, TimeProvider.System, NullLogger<IntegrationHub.Functions.Durable.OrchestrationStarter>.Instance);
         return new FeedIntake(
-            new FeedStore(blobs), Core.Validator, new FeedProcessing(starter, NullLogger<FeedProcessing>.Instance), new ConsolidationRecords(blobs), new DatasetStore(blobs),
+            new FeedStore(blobs), Core.Validator, new FeedProcessing(starter, NullLogger<FeedProcessing>.Instance), new ConsolidationRecords(blobs),
+            new DatasetStore(blobs),
             Receipts, TimeProvider.System, logger);
     }
 
@@ -114,7 +117,8 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(FeedState.Quarantined, status!.State);
         Assert.Contains(status.Report!.Errors, e => e.Keyword == "rule:nev-le-total");
         Assert.Equal($"transport/{outcome.FeedId}.json", Assert.Single(await BlobNames(HubContainers.Quarantine)));
-        var landed = await blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(Assert.Single(await BlobNames(HubContainers.Landing))).DownloadContentAsync();
+        var landed = await blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(Assert.Single(await BlobNames(HubContainers.Landing)))
+            .DownloadContentAsync();
         Assert.Equal(body, landed.Value.Content.ToArray());
     }
 
@@ -138,7 +142,8 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
         var body = Sample("2024", "transport-2024-06-r0.json");
         var hash = IntegrationHub.Core.Feeds.FeedId.ContentHash(body);
         var report = new IntegrationHub.Core.Validation.ValidationReport { FeedId = "transport-2024-06-r0-x", Period = "2024-06" };
-        Assert.NotNull(await store.LandJudgedAsync("transport", hash, body, "transport-2024-06-r0-x", FeedState.Quarantined, report, "h.p.s", CancellationToken.None));
+        Assert.NotNull(
+            await store.LandJudgedAsync("transport", hash, body, "transport-2024-06-r0-x", FeedState.Quarantined, report, "h.p.s", CancellationToken.None));
 
         Assert.True(await store.ReleaseFromQuarantineAsync("transport", hash, "transport-2024-06-r0-x", "2024-06", CancellationToken.None));
 
@@ -169,8 +174,12 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
         var hash = IntegrationHub.Core.Feeds.FeedId.ContentHash(body);
 
         var report = new IntegrationHub.Core.Validation.ValidationReport { FeedId = "statistics-2024-Q4-r0-x", Period = "2024-Q4" };
-        Assert.NotNull(await store.LandJudgedAsync("statistics", hash, body, "statistics-2024-Q4-r0-x", FeedState.Validated, report, receipt: null, CancellationToken.None));
-        Assert.Null(await store.LandJudgedAsync("statistics", hash, "{}"u8.ToArray(), "statistics-2024-Q4-r0-x", FeedState.Validated, report, receipt: null, CancellationToken.None));
+        Assert.NotNull(
+            await store.LandJudgedAsync(
+            "statistics", hash, body, "statistics-2024-Q4-r0-x", FeedState.Validated, report, receipt: null, CancellationToken.None));
+        Assert.Null(
+            await store.LandJudgedAsync(
+            "statistics", hash, "{}"u8.ToArray(), "statistics-2024-Q4-r0-x", FeedState.Validated, report, receipt: null, CancellationToken.None));
 
         var stored = await blobs.GetBlobContainerClient(HubContainers.Landing).GetBlobClient(FeedStore.LandingPath("statistics", hash)).DownloadContentAsync();
         Assert.Equal(body, stored.Value.Content.ToArray());
@@ -217,7 +226,8 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("Quarantined", (await landing.GetBlobClient(FeedStore.LandingPath("transport", invalid.ContentHash)).GetTagsAsync()).Value.Tags["state"]);
         Assert.Equal("Validated", (await landing.GetBlobClient(FeedStore.LandingPath("power-grid", valid.ContentHash)).GetTagsAsync()).Value.Tags["state"]);
 
-        Assert.True(await new FeedStore(blobs).ReleaseFromQuarantineAsync("transport", invalid.ContentHash, invalid.FeedId, invalid.Period, CancellationToken.None));
+        Assert.True(
+            await new FeedStore(blobs).ReleaseFromQuarantineAsync("transport", invalid.ContentHash, invalid.FeedId, invalid.Period, CancellationToken.None));
         Assert.Equal("Validated", (await landing.GetBlobClient(FeedStore.LandingPath("transport", invalid.ContentHash)).GetTagsAsync()).Value.Tags["state"]);
     }
 
@@ -246,7 +256,8 @@ public sealed class FeedIntakeTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var store = new FeedStore(blobs);
         var expected = new List<string>();
-        foreach (var name in new[] { "nev-exceeds-total.json", "chargers-exceed-spaces.json", "green-exceeds-new.json", "empty-records.json", "duplicate-area-code.json" })
+        foreach (var name in new[] { "nev-exceeds-total.json", "chargers-exceed-spaces.json", "green-exceeds-new.json", "empty-records.json",
+            "duplicate-area-code.json" })
         {
             var outcome = await intake.LandAsync("transport", Sample("invalid", name), "push", CancellationToken.None);
             expected.Add(outcome.FeedId);

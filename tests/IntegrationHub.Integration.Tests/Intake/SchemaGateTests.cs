@@ -45,7 +45,8 @@ public sealed class SchemaGateTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var next = JsonNode.Parse(RepoSchema("transport/1.1.schema.json"))!.AsObject();
         change(next);
-        return FeedSchemaSet.FromFiles([("transport/1.0.schema.json", RepoSchema("transport/1.0.schema.json")), ("transport/1.1.schema.json", next.ToJsonString())]);
+        return FeedSchemaSet.FromFiles(
+            [("transport/1.0.schema.json", RepoSchema("transport/1.0.schema.json")), ("transport/1.1.schema.json", next.ToJsonString())]);
     }
 
     private static ServiceProvider Hub(FeedSchemaSet? schemas = null)
@@ -84,7 +85,9 @@ public sealed class SchemaGateTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var refused = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
-        Assert.Contains($"refused  required-added at /$defs/record/required/{required}: 'records[].transitBoardings10k' is required from 1.1 on", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            $"refused  required-added at /$defs/record/required/{required}: 'records[].transitBoardings10k' is required from 1.1 on", refused.Message,
+            StringComparison.Ordinal);
         Assert.Contains("REFUSED  transport 1.1", refused.Message, StringComparison.Ordinal);
     }
 
@@ -104,9 +107,11 @@ public sealed class SchemaGateTests(AzuriteFixture azurite) : IAsyncLifetime
         var report = await check.RunAsync(CancellationToken.None);
 
         // The schema's own 1.0 example breaks too; the stored feed is reported by its id.
-        var replay = Assert.Single(report.Findings, f => f.Rule == EvolutionRules.FeedNoLongerValid && f.Message.StartsWith("stored feed", StringComparison.Ordinal));
+        var replay =
+            Assert.Single(report.Findings, f => f.Rule == EvolutionRules.FeedNoLongerValid && f.Message.StartsWith("stored feed", StringComparison.Ordinal));
         Assert.Equal("/properties/producer/maxLength", replay.Pointer);
-        Assert.StartsWith($"stored feed {stored.FeedId} is valid under 1.0 but not under 1.1: at /producer maxLength", replay.Message, StringComparison.Ordinal);
+        Assert.StartsWith(
+            $"stored feed {stored.FeedId} is valid under 1.0 but not under 1.1: at /producer maxLength", replay.Message, StringComparison.Ordinal);
         Assert.True(held.IsHeld("transport", "1.1", out _));
         Assert.Equal([("transport", "1.1")], held.Versions);
 
@@ -125,7 +130,8 @@ public sealed class SchemaGateTests(AzuriteFixture azurite) : IAsyncLifetime
     private FeedIntake NewIntake(HeldFeedSchemaVersions held)
     {
         var starter = new OrchestrationStarter(blobs, TimeProvider.System, NullLogger<OrchestrationStarter>.Instance);
-        return new FeedIntake(new FeedStore(blobs), Core.Validator, new FeedProcessing(starter, NullLogger<FeedProcessing>.Instance), new ConsolidationRecords(blobs),
+        return new FeedIntake(
+            new FeedStore(blobs), Core.Validator, new FeedProcessing(starter, NullLogger<FeedProcessing>.Instance), new ConsolidationRecords(blobs),
             new DatasetStore(blobs), FeedIntakeTests.Receipts, TimeProvider.System, NullLogger<FeedIntake>.Instance, held);
     }
 

@@ -16,7 +16,8 @@ public sealed class PullFeedOrchestrationTests
     private static readonly string ProcessingId = InstanceIds.Feed(Source, Period, Hash);
 
     // What the fetch answers for new, accepted bytes: judged and handed to their run, as a push is.
-    private static readonly FetchedFeed Fetched = new(Source, Period, Hash, false) { FeedId = "transport-2024-06-r0-2c26b46b68ffc68f", Accepted = true, ProcessingInstanceId = ProcessingId };
+    private static readonly FetchedFeed Fetched =
+        new(Source, Period, Hash, false) { FeedId = "transport-2024-06-r0-2c26b46b68ffc68f", Accepted = true, ProcessingInstanceId = ProcessingId };
 
     private static ScriptedActivities Pull(Func<int, FetchedFeed> fetch)
     {
@@ -58,7 +59,9 @@ public sealed class PullFeedOrchestrationTests
     {
         Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
         Assert.Equal(new PullResult(Source, Period, PullOutcome.Received, Hash, ProcessingId), run.ReadOutputAs<PullResult>());
-        Assert.Equal([new FetchRequest(Source, Period), new FetchRequest(Source, Period), new FetchRequest(Source, Period)], activities.InputsOf<FetchRequest>(nameof(PullActivities.FetchFeed)));
+        Assert.Equal(
+            [new FetchRequest(Source, Period), new FetchRequest(Source, Period), new FetchRequest(Source, Period)],
+            activities.InputsOf<FetchRequest>(nameof(PullActivities.FetchFeed)));
         Assert.Equal("handed to processing", HubOrchestrations.Stage(run));
 
         // The input's first retry interval (1 s), doubled for the next retry.

@@ -30,7 +30,8 @@ public sealed class PullUrlTests
     [Fact]
     public void Build_TemplateLeadingOffTheHost_IsRefused()
     {
-        Assert.Throws<PullRefusedException>(() => PullUrl.Build(Options("https://api.grid.example", "https://evil.example/{period}"), FeedSource.PowerGrid, "2025-03"));
+        Assert.Throws<PullRefusedException>(
+            () => PullUrl.Build(Options("https://api.grid.example", "https://evil.example/{period}"), FeedSource.PowerGrid, "2025-03"));
     }
 
     [Fact]

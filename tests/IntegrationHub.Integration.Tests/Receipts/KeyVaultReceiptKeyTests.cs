@@ -89,7 +89,8 @@ public sealed class KeyVaultReceiptKeyTests : IDisposable
         vault.SignFailure = new RequestFailedException(503, "Service Unavailable");
 
         var thrown = await Assert.ThrowsAsync<DependencyUnavailableException>(() => Issuer().IssueAsync(
-            "environment-2025-08-r0-0123456789abcdef", "environment", "2025-08", new string('c', 64), 10, clock.GetUtcNow(), "accepted", CancellationToken.None));
+            "environment-2025-08-r0-0123456789abcdef", "environment", "2025-08", new string('c', 64), 10, clock.GetUtcNow(), "accepted",
+            CancellationToken.None));
 
         Assert.Equal("receipt-key", thrown.Dependency);
         Assert.Equal("receipt-key", DependencyOutage.Of(thrown, CancellationToken.None)?.Dependency);

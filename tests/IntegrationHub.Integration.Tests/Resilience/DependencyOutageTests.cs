@@ -40,13 +40,17 @@ public sealed class DependencyOutageTests
     public async Task ToResult_TellsTheCallerNothingOfWhatWasSeen_TheLogKeepsIt()
     {
         var outage = DependencyOutage.Of(
-            new RequestFailedException(0, "Connection refused (hubstorage-prod.internal.example:443)", new HttpRequestException("No such host is known. (hubstorage-prod.internal.example:443)")),
+            new RequestFailedException(
+                0, "Connection refused (hubstorage-prod.internal.example:443)",
+                new HttpRequestException("No such host is known. (hubstorage-prod.internal.example:443)")),
             CancellationToken.None)!;
 
         var answer = await HttpHarness.Execute(HttpHarness.Get("/api/feeds/transport"), outage.ToResult());
 
         Assert.Equal(503, answer.Status);
-        Assert.Equal("A service the hub depends on is unavailable. Sending the same request again is safe; try again in 10 s.", answer.Json.GetProperty("detail").GetString());
+        Assert.Equal(
+            "A service the hub depends on is unavailable. Sending the same request again is safe; try again in 10 s.",
+            answer.Json.GetProperty("detail").GetString());
         Assert.DoesNotContain("hubstorage-prod", System.Text.Encoding.UTF8.GetString(answer.Body), StringComparison.Ordinal);
         Assert.Contains("hubstorage-prod.internal.example", outage.Detail, StringComparison.Ordinal);
     }
@@ -65,7 +69,8 @@ public sealed class DependencyOutageTests
     [Fact]
     public void Of_TaskHubUnavailable_IsATaskHubOutage()
     {
-        var outage = DependencyOutage.Of(new RpcException(new Status(StatusCode.Unavailable, "The task hub's storage is unavailable.")), CancellationToken.None);
+        var outage =
+            DependencyOutage.Of(new RpcException(new Status(StatusCode.Unavailable, "The task hub's storage is unavailable.")), CancellationToken.None);
 
         Assert.Equal(DependencyOutage.TaskHub, outage?.Dependency);
     }
@@ -73,7 +78,9 @@ public sealed class DependencyOutageTests
     [Fact]
     public void Of_StorageFailureWrappedByTheHub_IsStillAStorageOutage()
     {
-        var outage = DependencyOutage.Of(new InvalidOperationException("Could not record the verdict.", new RequestFailedException(0, "Connection refused")), CancellationToken.None);
+        var outage =
+            DependencyOutage.Of(
+            new InvalidOperationException("Could not record the verdict.", new RequestFailedException(0, "Connection refused")), CancellationToken.None);
 
         Assert.Equal(DependencyOutage.Storage, outage?.Dependency);
     }

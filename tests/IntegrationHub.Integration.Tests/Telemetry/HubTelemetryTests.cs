@@ -77,7 +77,8 @@ public sealed class HubTelemetryTests(AzuriteFixture azurite) : IAsyncLifetime
 
         // Metrics: two feeds received by push, one verdict of each kind, two validations timed (both valid).
         Assert.True(telemetry.GetRequiredService<MeterProvider>().ForceFlush(10_000), "The meter provider did not flush.");
-        Assert.Equal(2, Sum(HubTelemetry.Instruments.FeedsReceived, (HubTelemetry.Tags.Source, "transport"), (HubTelemetry.Tags.Channel, HubTelemetry.PushChannel)));
+        Assert.Equal(
+            2, Sum(HubTelemetry.Instruments.FeedsReceived, (HubTelemetry.Tags.Source, "transport"), (HubTelemetry.Tags.Channel, HubTelemetry.PushChannel)));
         Assert.Equal(1, Sum(HubTelemetry.Instruments.FeedsJudged, (HubTelemetry.Tags.Source, "transport"), (HubTelemetry.Tags.Verdict, "accepted")));
         Assert.Equal(1, Sum(HubTelemetry.Instruments.FeedsJudged, (HubTelemetry.Tags.Source, "transport"), (HubTelemetry.Tags.Verdict, "duplicate")));
         Assert.Equal(0, Sum(HubTelemetry.Instruments.FeedsJudged, (HubTelemetry.Tags.Source, "transport"), (HubTelemetry.Tags.Verdict, "rejected")));
@@ -100,7 +101,10 @@ public sealed class HubTelemetryTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("rejected", judge.GetTagItem(HubTelemetry.Tags.Verdict));
         Assert.True(telemetry.GetRequiredService<MeterProvider>().ForceFlush(10_000), "The meter provider did not flush.");
         Assert.Equal(1, Sum(HubTelemetry.Instruments.FeedsJudged, (HubTelemetry.Tags.Source, "environment"), (HubTelemetry.Tags.Verdict, "rejected")));
-        Assert.Equal(1, Assert.Single(Points(HubTelemetry.Instruments.ValidationDuration, (HubTelemetry.Tags.Source, "environment"), (HubTelemetry.Tags.Valid, false))).GetHistogramCount());
+        Assert.Equal(
+            1, Assert.Single(
+            Points(HubTelemetry.Instruments.ValidationDuration, (HubTelemetry.Tags.Source, "environment"), (HubTelemetry.Tags.Valid, false)))
+            .GetHistogramCount());
     }
 
     private long Sum(string instrument, params (string Key, object Value)[] tags) => Points(instrument, tags).Sum(p => p.GetSumLong());

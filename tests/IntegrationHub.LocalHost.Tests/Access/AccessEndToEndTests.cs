@@ -52,7 +52,8 @@ public sealed class AccessEndToEndTests(AccessHub hub) : IClassFixture<AccessHub
             Assert.Same(hubBefore, hub.Hub);
 
             // The audit log tells the slots apart: that is how ops see a department has switched.
-            var slots = (await AuditSinceAsync(since)).Where(e => e.GetProperty("action").GetString() == "push" && e.GetProperty("actor").GetString() == "transport")
+            var slots = (await AuditSinceAsync(since))
+                .Where(e => e.GetProperty("action").GetString() == "push" && e.GetProperty("actor").GetString() == "transport")
                 .Select(e => e.GetProperty("keySlot").GetString()).ToList();
             Assert.Contains("secondary", slots);
             Assert.Contains("primary", slots);
@@ -77,7 +78,8 @@ public sealed class AccessEndToEndTests(AccessHub hub) : IClassFixture<AccessHub
 
             using var limited = await SendAsync(HttpMethod.Post, "/api/feeds/environment", Keys.Environment, Probe("environment"));
             var body = await limited.Content.ReadAsStringAsync();
-            Assert.True(limited.StatusCode == HttpStatusCode.TooManyRequests, $"The third push in a minute should be refused; got {(int)limited.StatusCode} {body}");
+            Assert.True(
+                limited.StatusCode == HttpStatusCode.TooManyRequests, $"The third push in a minute should be refused; got {(int)limited.StatusCode} {body}");
             Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
             var retryAfter = limited.Headers.RetryAfter?.Delta;
             Assert.True(retryAfter is { } wait && wait >= TimeSpan.FromSeconds(1) && wait <= TimeSpan.FromSeconds(30),
@@ -87,7 +89,8 @@ public sealed class AccessEndToEndTests(AccessHub hub) : IClassFixture<AccessHub
             // Budgets are per department.
             Assert.Equal(400, (await PushProbeAsync("power-grid", Keys.PowerGrid)).Status);
 
-            var refused = (await AuditSinceAsync(since)).Where(e => e.GetProperty("action").GetString() == "push" && e.GetProperty("status").GetInt32() == 429).ToList();
+            var refused = (await AuditSinceAsync(since))
+                .Where(e => e.GetProperty("action").GetString() == "push" && e.GetProperty("status").GetInt32() == 429).ToList();
             var entry = Assert.Single(refused);
             Assert.Equal("environment", entry.GetProperty("actor").GetString());
             Assert.Equal("feeds/environment", entry.GetProperty("target").GetString());
@@ -143,7 +146,8 @@ public sealed class AccessEndToEndTests(AccessHub hub) : IClassFixture<AccessHub
         Assert.Equal(413, (await Api.PushAsync("environment", new byte[AccessHub.MaxFeedBytes + 1])).Status);
 
         var entries = (await AuditSinceAsync(since)).Where(e => e.GetProperty("action").GetString() == "push").ToList();
-        string Line(JsonElement e) => string.Join(' ', new[] { "actor", "keySlot", "target", "outcome" }.Select(p => e.GetProperty(p).GetString())) + " " + e.GetProperty("status").GetInt32();
+        string Line(JsonElement e) => string.Join(' ', new[] { "actor", "keySlot", "target", "outcome" }.Select(p => e.GetProperty(p).GetString()))
+            + " " + e.GetProperty("status").GetInt32();
         var lines = entries.Select(Line).ToList();
         var all = string.Join(Environment.NewLine, lines);
         Assert.True(lines.Contains($"environment primary {valid.FeedId} accepted 202"), all);
@@ -164,10 +168,13 @@ public sealed class AccessEndToEndTests(AccessHub hub) : IClassFixture<AccessHub
         IReadOnlyList<string> logged;
         using (hub.Scan.Record())
         {
-            foreach (var (path, key) in new[] { ("/api/feeds/transport", wrongKey), ("/api/feeds/transport", Keys.Statistics), ("/api/feeds/transport", Keys.Transport) })
+            foreach (var (
+                path, key) in new[] { ("/api/feeds/transport", wrongKey), ("/api/feeds/transport", Keys.Statistics), ("/api/feeds/transport", Keys.Transport) })
             {
                 using var response = await SendAsync(HttpMethod.Post, path, key, Probe("transport"));
-                answers.AppendLine(CultureInfo.InvariantCulture, $"{(int)response.StatusCode} {response.Headers} {response.Content.Headers} {await response.Content.ReadAsStringAsync()}");
+                answers.AppendLine(
+                    CultureInfo.InvariantCulture,
+                    $"{(int)response.StatusCode} {response.Headers} {response.Content.Headers} {await response.Content.ReadAsStringAsync()}");
             }
 
             using (var ops = await SendAsync(HttpMethod.Get, "/api/ops/instances/nothing-here", wrongKey))
@@ -227,7 +234,8 @@ public sealed class AccessEndToEndTests(AccessHub hub) : IClassFixture<AccessHub
     {
         try
         {
-            hub.Reconfigure(("Pull:AllowedHosts", "127.0.0.1,localhost,169.254.169.254"), ("Pull:Transport:BaseUrl", "http://169.254.169.254/latest/meta-data"));
+            hub.Reconfigure(
+                ("Pull:AllowedHosts", "127.0.0.1,localhost,169.254.169.254"), ("Pull:Transport:BaseUrl", "http://169.254.169.254/latest/meta-data"));
 
             var why = await PullRefusedAsync("2099-03");
 
@@ -286,7 +294,9 @@ public sealed class AccessEndToEndTests(AccessHub hub) : IClassFixture<AccessHub
             using var response = await SendAsync(method, path, key);
             var what = $"{method} {path} ({(int)response.StatusCode})";
             Assert.True(response.Headers.TryGetValues("X-Content-Type-Options", out var sniff) && sniff.Single() == "nosniff", $"{what}: no nosniff");
-            Assert.True(response.Headers.TryGetValues("Content-Security-Policy", out var csp) && csp.Single().Contains("frame-ancestors 'none'", StringComparison.Ordinal), $"{what}: no CSP");
+            Assert.True(
+                response.Headers.TryGetValues("Content-Security-Policy", out var csp)
+                && csp.Single().Contains("frame-ancestors 'none'", StringComparison.Ordinal), $"{what}: no CSP");
             Assert.True(response.Headers.TryGetValues("X-Frame-Options", out var frame) && frame.Single() == "DENY", $"{what}: no X-Frame-Options");
             Assert.True(keyed == (response.Headers.CacheControl?.NoStore == true), $"{what}: Cache-Control {response.Headers.CacheControl}");
         }
@@ -314,7 +324,9 @@ public sealed class AccessEndToEndTests(AccessHub hub) : IClassFixture<AccessHub
             using var refused = await SendAsync(HttpMethod.Post, "/api/feeds/statistics", Keys.Statistics, bodies[3]);
             var problem = await refused.Content.ReadAsStringAsync();
             var now = DateTimeOffset.UtcNow;
-            Assert.True(refused.StatusCode == HttpStatusCode.TooManyRequests, $"The push past the day's quota should be refused; got {(int)refused.StatusCode} {problem}");
+            Assert.True(
+                refused.StatusCode == HttpStatusCode.TooManyRequests,
+                $"The push past the day's quota should be refused; got {(int)refused.StatusCode} {problem}");
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
             var untilMidnight = new DateTimeOffset(today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) - now;
             var retryAfter = refused.Headers.RetryAfter?.Delta;
@@ -325,21 +337,28 @@ public sealed class AccessEndToEndTests(AccessHub hub) : IClassFixture<AccessHub
             // Nothing of the refused push was stored: no body, no report, no feed to follow, and the day's count unchanged.
             var hash = IntegrationHub.Core.Feeds.FeedId.ContentHash(bodies[3]);
             Assert.False((await hub.Azurite.Blobs.GetBlobContainerClient("landing").GetBlobClient($"statistics/{hash}.json").ExistsAsync()).Value);
-            Assert.False((await hub.Azurite.Blobs.GetBlobContainerClient("quarantine").GetBlobClient($"statistics/statistics-unreadable-{hash[..16]}.json").ExistsAsync()).Value);
+            Assert.False(
+                (await hub.Azurite.Blobs.GetBlobContainerClient("quarantine").GetBlobClient($"statistics/statistics-unreadable-{hash[..16]}.json")
+                .ExistsAsync()).Value);
             Assert.Equal(404, (await Api.FeedStatusAsync($"statistics-unreadable-{hash[..16]}")).Status);
             Assert.Equal(usedBefore + 3000, await UsageBytesAsync("statistics", today));
             foreach (var stored in bodies.Take(3))
             {
-                Assert.True((await hub.Azurite.Blobs.GetBlobContainerClient("landing").GetBlobClient($"statistics/{IntegrationHub.Core.Feeds.FeedId.ContentHash(stored)}.json").ExistsAsync()).Value);
+                Assert.True(
+                    (await hub.Azurite.Blobs.GetBlobContainerClient("landing")
+                    .GetBlobClient($"statistics/{IntegrationHub.Core.Feeds.FeedId.ContentHash(stored)}.json").ExistsAsync()).Value);
             }
 
             // The quota is per department: another one, at the same setting, still stores.
             var other = QuotaProbe("power-grid", 99, 1000);
             Assert.Equal(400, (await Api.PushAsync("power-grid", other, Keys.PowerGrid)).Status);
-            Assert.True((await hub.Azurite.Blobs.GetBlobContainerClient("landing").GetBlobClient($"power-grid/{IntegrationHub.Core.Feeds.FeedId.ContentHash(other)}.json").ExistsAsync()).Value);
+            Assert.True(
+                (await hub.Azurite.Blobs.GetBlobContainerClient("landing")
+                .GetBlobClient($"power-grid/{IntegrationHub.Core.Feeds.FeedId.ContentHash(other)}.json").ExistsAsync()).Value);
 
             var entry = Assert.Single(await AuditSinceAsync(since), e =>
-                e.GetProperty("action").GetString() == "push" && e.GetProperty("actor").GetString() == "statistics" && e.GetProperty("status").GetInt32() == 429);
+                e.GetProperty("action").GetString() == "push" && e.GetProperty("actor").GetString() == "statistics"
+                    && e.GetProperty("status").GetInt32() == 429);
             Assert.Equal("rate-limited", entry.GetProperty("outcome").GetString());
             Assert.Contains("Daily storage quota", entry.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }

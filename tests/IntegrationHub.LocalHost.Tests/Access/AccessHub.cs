@@ -14,7 +14,8 @@ public sealed class AccessHub : EndToEndHub
 
     public LogScan Scan { get; } = new();
 
-    protected override void AddSettings(IDictionary<string, string?> values) => values["Intake:MaxFeedBytes"] = MaxFeedBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    protected override void AddSettings(IDictionary<string, string?> values) => values["Intake:MaxFeedBytes"] =
+        MaxFeedBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     protected override void ConfigureLogging(ILoggingBuilder logging)
     {

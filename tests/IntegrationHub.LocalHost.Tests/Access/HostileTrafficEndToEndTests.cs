@@ -38,7 +38,8 @@ public sealed class HostileTrafficEndToEndTests(AccessHub hub, ITestOutputHelper
         var auditAfter = await AuditBlobsAsync();
         var heapAfter = Heap();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{requests} anonymous requests in {watch.Elapsed.TotalSeconds:F1} s ({requests / watch.Elapsed.TotalSeconds:F0}/s); managed heap {heapBefore / 1048576.0:F1} -> {heapAfter / 1048576.0:F1} MiB; audit {Describe(auditBefore)} -> {Describe(auditAfter)}"));
+            $"{requests} anonymous requests in {watch.Elapsed.TotalSeconds:F1} s ({requests / watch.Elapsed.TotalSeconds:F0}/s); managed heap " +
+            $"{heapBefore / 1048576.0:F1} -> {heapAfter / 1048576.0:F1} MiB; audit {Describe(auditBefore)} -> {Describe(auditAfter)}"));
 
         Assert.Equal(requests, statuses[401] + statuses[404]);
         Assert.True(statuses[404] > 0 && statuses[401] > 0, $"The flood should hit both refusals: {statuses[401]} x 401, {statuses[404]} x 404");
@@ -46,7 +47,8 @@ public sealed class HostileTrafficEndToEndTests(AccessHub hub, ITestOutputHelper
 
         // Flat: what stays after a full collection does not grow with the requests (a leak of one small object per
         // request would be several MiB at 100,000).
-        Assert.True(heapAfter - heapBefore < 16 * 1048576L, $"The managed heap grew by {(heapAfter - heapBefore) / 1048576.0:F1} MiB over {requests} requests.");
+        Assert.True(
+            heapAfter - heapBefore < 16 * 1048576L, $"The managed heap grew by {(heapAfter - heapBefore) / 1048576.0:F1} MiB over {requests} requests.");
 
         // A key holder is still served and audited as before.
         Assert.Equal(400, (await Api.PushAsync("transport", body)).Status);
@@ -58,7 +60,8 @@ public sealed class HostileTrafficEndToEndTests(AccessHub hub, ITestOutputHelper
         try
         {
             // The production defaults: 120 a minute after a burst of 8, 2 in progress.
-            hub.Reconfigure(("Access:RateLimit:PushPermitsPerMinute", "120"), ("Access:RateLimit:PushBurst", "8"), ("Access:RateLimit:MaxConcurrentPushes", "2"));
+            hub.Reconfigure(
+                ("Access:RateLimit:PushPermitsPerMinute", "120"), ("Access:RateLimit:PushBurst", "8"), ("Access:RateLimit:MaxConcurrentPushes", "2"));
             var probe = Encoding.UTF8.GetBytes("""{"source":"transport","note":"burst"}""");
             var other = Encoding.UTF8.GetBytes("""{"source":"environment","note":"steady"}""");
 
@@ -83,12 +86,14 @@ public sealed class HostileTrafficEndToEndTests(AccessHub hub, ITestOutputHelper
             var limited = answers.Count(a => a.Status == 429);
             var served = answers.Count(a => a.Status == 400);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"burst of 200 in {watch.Elapsed.TotalSeconds:F1} s: {served} served, {limited} x 429; other department: {string.Join(", ", steady.Select(s => $"{s.Status} in {s.Took.TotalMilliseconds:F0} ms"))}"));
+                $"burst of 200 in {watch.Elapsed.TotalSeconds:F1} s: {served} served, {limited} x 429; other department: " +
+                $"{string.Join(", ", steady.Select(s => $"{s.Status} in {s.Took.TotalMilliseconds:F0} ms"))}"));
             Assert.Equal(200, limited + served);
 
             // At most the burst plus what the rate refilled while the burst lasted (one every 0.5 s).
             Assert.InRange(served, 1, 8 + (int)Math.Ceiling(watch.Elapsed.TotalSeconds * 2));
-            Assert.All(answers.Where(a => a.Status == 429), a => Assert.True(int.Parse(a.RetryAfter!, CultureInfo.InvariantCulture) is >= 1 and <= 2, a.ToString()));
+            Assert.All(answers.Where(a => a.Status == 429),
+                a => Assert.True(int.Parse(a.RetryAfter!, CultureInfo.InvariantCulture) is >= 1 and <= 2, a.ToString()));
 
             // The other department is not starved: each of its pushes served (400: the probe is no feed), none refused.
             Assert.All(steady, s => Assert.Equal(400, s.Status));
@@ -96,7 +101,9 @@ public sealed class HostileTrafficEndToEndTests(AccessHub hub, ITestOutputHelper
         }
         finally
         {
-            hub.Reconfigure(("Access:RateLimit:PushPermitsPerMinute", "100000"), ("Access:RateLimit:PushBurst", "100000"), ("Access:RateLimit:MaxConcurrentPushes", "1000"));
+            hub.Reconfigure(
+                ("Access:RateLimit:PushPermitsPerMinute", "100000"), ("Access:RateLimit:PushBurst", "100000"),
+                ("Access:RateLimit:MaxConcurrentPushes", "1000"));
         }
     }
 
@@ -175,7 +182,8 @@ public sealed class HostileTrafficEndToEndTests(AccessHub hub, ITestOutputHelper
     private async Task<List<(string Name, long Length)>> AuditBlobsAsync()
     {
         var blobs = new List<(string, long)>();
-        await foreach (var blob in hub.Azurite.Blobs.GetBlobContainerClient("audit").GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, CancellationToken.None))
+        await foreach (
+            var blob in hub.Azurite.Blobs.GetBlobContainerClient("audit").GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, CancellationToken.None))
         {
             blobs.Add((blob.Name, blob.Properties.ContentLength ?? 0));
         }

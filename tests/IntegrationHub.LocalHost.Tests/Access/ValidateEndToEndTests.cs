@@ -34,7 +34,9 @@ public sealed class ValidateEndToEndTests(AccessHub hub) : IClassFixture<AccessH
         Assert.True(report.GetProperty("valid").GetBoolean());
         Assert.Equal("Valid", report.GetProperty("verdict").GetString());
         Assert.Equal(feed.FeedId, report.GetProperty("feedId").GetString());
-        Assert.Equal(("transport", "2024-09", 0), (report.GetProperty("source").GetString(), report.GetProperty("period").GetString(), report.GetProperty("revision").GetInt32()));
+        Assert.Equal(
+            ("transport", "2024-09", 0),
+            (report.GetProperty("source").GetString(), report.GetProperty("period").GetString(), report.GetProperty("revision").GetInt32()));
         Assert.Empty(report.GetProperty("errors").EnumerateArray());
         Assert.Equal(JsonValueKind.Array, report.GetProperty("warnings").ValueKind);
 
@@ -66,7 +68,9 @@ public sealed class ValidateEndToEndTests(AccessHub hub) : IClassFixture<AccessH
 
         // The sample's .expected.json: one error, goodDays of the second record, rule:good-days-le-days.
         var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
-        Assert.Equal(("/records/1/airQuality/goodDays", "rule:good-days-le-days"), (error.GetProperty("instanceLocation").GetString(), error.GetProperty("keyword").GetString()));
+        Assert.Equal(
+            ("/records/1/airQuality/goodDays", "rule:good-days-le-days"),
+            (error.GetProperty("instanceLocation").GetString(), error.GetProperty("keyword").GetString()));
 
         await AssertNothingStoredAsync(feed.FeedId, hash);
         Assert.Equal(["environment primary validate invalid 400"], Lines(await AuditSinceAsync(since), feed.FeedId));

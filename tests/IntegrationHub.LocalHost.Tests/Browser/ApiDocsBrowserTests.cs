@@ -33,7 +33,10 @@ public sealed class ApiDocsBrowserTests(BrowserHub fixture, ITestOutputHelper ou
         Assert.Contains("Xiangjiang dual-carbon integration hub", page.All(".info .title").Single().Text, StringComparison.Ordinal);
 
         // Expanding an operation shows its documented answers, the schemas included.
-        var block = page.Until("the GetDataset block", () => page.All(".opblock").FirstOrDefault(b => b.FindElements(By.CssSelector(".opblock-summary-operation-id")).Any(e => e.Text.Trim() == "GetDataset")));
+        var block =
+            page.Until("the GetDataset block",
+            () => page.All(".opblock")
+            .FirstOrDefault(b => b.FindElements(By.CssSelector(".opblock-summary-operation-id")).Any(e => e.Text.Trim() == "GetDataset")));
         block.FindElement(By.CssSelector(".opblock-summary-control")).Click();
         page.Until("the answers of GetDataset", () => block.FindElements(By.CssSelector(".responses-table .response")).Count >= 3);
         Assert.Contains(block.FindElements(By.CssSelector(".responses-table .response")), r => r.GetDomAttribute("data-code") == "404");

@@ -17,7 +17,8 @@ public static class Chromium
     /// installation fails the tests with a message instead, so a broken CI image cannot pass silently.
     /// </summary>
     public static string? SkipReason => !File.Exists(BrowserPath) && !File.Exists(DriverPath)
-        ? $"No Chromium on this machine (neither {BrowserPath} nor {DriverPath}): install the Debian packages chromium and chromium-driver (tests/run.sh does, as root)."
+        ? $"No Chromium on this machine (neither {BrowserPath} nor {DriverPath}): install the Debian packages chromium and chromium-driver " +
+            $"(tests/run.sh does, as root)."
         : null;
 
     /// <param name="extraArguments">More command-line switches, for the one test that needs them.</param>

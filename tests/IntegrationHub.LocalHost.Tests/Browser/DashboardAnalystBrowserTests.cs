@@ -29,7 +29,8 @@ public sealed partial class DashboardAnalystBrowserTests(BrowserHub fixture, ITe
         // The names come from the hub (its reference data, areas.json), not from the page.
         var areas = await Api.GetAsync("/api/areas");
         Assert.True(areas.Status == 200, $"GET /api/areas should answer 200; got {areas}");
-        var byCode = areas.Json.GetProperty("areas").EnumerateArray().ToDictionary(a => a.GetProperty("code").GetString()!, a => a.GetProperty("nameZh").GetString()!);
+        var byCode = areas.Json.GetProperty("areas").EnumerateArray()
+            .ToDictionary(a => a.GetProperty("code").GetString()!, a => a.GetProperty("nameZh").GetString()!);
         Assert.Equal("湖南湘江新区", byCode["XJNA"]);
         Assert.Equal("岳麓区", byCode["430104"]);
         Assert.Equal("望月湖街道", byCode["430104001"]);
@@ -126,10 +127,12 @@ public sealed partial class DashboardAnalystBrowserTests(BrowserHub fixture, ITe
 
                 // Each gap is a shaded band named by its first and last missing period.
                 var gaps = figure.FindElements(By.CssSelector("rect.gap"));
-                Assert.Equal(expectedGaps.Select(g => $"{g.From}..{g.To}"), gaps.Select(g => $"{g.GetDomAttribute("data-from")}..{g.GetDomAttribute("data-to")}"));
+                Assert.Equal(
+                    expectedGaps.Select(g => $"{g.From}..{g.To}"), gaps.Select(g => $"{g.GetDomAttribute("data-from")}..{g.GetDomAttribute("data-to")}"));
 
                 // Points stand where their periods are in time: 2024 is four fifths of the way from 2020 to 2025.
-                var points = circles.Select(c => (At: Ordinal(c.GetDomAttribute("data-period")!), X: Number(c.GetDomAttribute("cx")!))).OrderBy(p => p.At).ToList();
+                var points = circles.Select(c => (At: Ordinal(c.GetDomAttribute("data-period")!), X: Number(c.GetDomAttribute("cx")!)))
+                    .OrderBy(p => p.At).ToList();
                 if (points.Count >= 3)
                 {
                     var (first, last) = (points[0], points[^1]);
@@ -144,7 +147,10 @@ public sealed partial class DashboardAnalystBrowserTests(BrowserHub fixture, ITe
 
                 // No segment of the line crosses a gap.
                 var series = figure.FindElements(By.CssSelector("path.series")).SingleOrDefault()?.GetDomAttribute("d") ?? "";
-                var bands = gaps.Select(g => (Left: Number(g.GetDomAttribute("x")!), Right: Number(g.GetDomAttribute("x")!) + Number(g.GetDomAttribute("width")!))).ToList();
+                var bands = gaps
+                    .Select(g => (Left: Number(g.GetDomAttribute("x")!),
+                        Right: Number(g.GetDomAttribute("x")!) + Number(g.GetDomAttribute("width")!)))
+                    .ToList();
                 foreach (var (from, to) in Segments(series))
                 {
                     Assert.False(bands.Any(b => from < b.Right && to > b.Left), $"The line of {indicator} runs from x={from} to x={to} across a gap.");
@@ -169,11 +175,14 @@ public sealed partial class DashboardAnalystBrowserTests(BrowserHub fixture, ITe
             .GroupBy(w => w.GetProperty("code").GetString()!)
             .ToDictionary(g => g.Key, g => g.Select(w => w.GetProperty("message").GetString()!).ToList());
         var total = expected.Values.Sum(v => v.Count);
-        Assert.True(total > expected.Count * 10, $"The 2025 data set should repeat its warnings (stock-from-earlier-month per area and month); it has {total} of {expected.Count} codes.");
+        Assert.True(
+            total > expected.Count * 10,
+            $"The 2025 data set should repeat its warnings (stock-from-earlier-month per area and month); it has {total} of {expected.Count} codes.");
 
         var page = new BrowserPage(fixture.Driver, fixture.Hub.Logs, output);
         page.Open(new Uri(Api.Address, "/api/dashboard?kind=year&period=2025&area=XJNA"));
-        page.Until($"2025 v{year.GetProperty("version").GetInt32()}", () => page.Text("ds-version") == year.GetProperty("version").GetInt32().ToString(CultureInfo.InvariantCulture));
+        page.Until($"2025 v{year.GetProperty("version").GetInt32()}",
+            () => page.Text("ds-version") == year.GetProperty("version").GetInt32().ToString(CultureInfo.InvariantCulture));
 
         // One closed group per code, its count in the summary; the heading counts warnings and kinds.
         var groups = page.Until("the warning groups", () => page.All("#warnings details.warning-group") is { Count: > 0 } found ? found : null);
@@ -193,7 +202,10 @@ public sealed partial class DashboardAnalystBrowserTests(BrowserHub fixture, ITe
             page.Until($"the {code} warnings shown", () => group.FindElements(By.CssSelector("li")).FirstOrDefault()?.Displayed == true);
             var items = group.FindElements(By.CssSelector("li"));
             Assert.Equal(expected[code].Count, items.Count);
-            Assert.Equal(expected[code].Order(StringComparer.Ordinal), items.Select(li => li.GetDomProperty("textContent")!).Select(t => t[(t.IndexOf(": ", StringComparison.Ordinal) + 2)..]).Order(StringComparer.Ordinal));
+            Assert.Equal(
+                expected[code].Order(StringComparer.Ordinal),
+                items.Select(li => li.GetDomProperty("textContent")!).Select(t => t[(t.IndexOf(": ", StringComparison.Ordinal) + 2)..])
+                .Order(StringComparer.Ordinal));
         }
 
         page.Screenshot("dashboard-2025-warnings-grouped");
@@ -230,7 +242,8 @@ public sealed partial class DashboardAnalystBrowserTests(BrowserHub fixture, ITe
 
         // Remembered for the next visit, and switched back the same way.
         page.Open(new Uri(Api.Address, "/api/dashboard?kind=quarter&period=2024-Q3&area=XJNA"));
-        page.Until("the page in English after a reload", () => Lang(page) == "en" && Heading(page, "targets-section").StartsWith("Plan targets", StringComparison.Ordinal));
+        page.Until("the page in English after a reload", () => Lang(page) == "en"
+            && Heading(page, "targets-section").StartsWith("Plan targets", StringComparison.Ordinal));
         page.Id("lang").Click();
         page.Until("the page in Chinese again", () => Lang(page) == "zh-CN" && Heading(page, "targets-section").StartsWith("规划目标", StringComparison.Ordinal));
         Assert.Equal("zh", page.Driver.ExecuteScript($"return localStorage.getItem('{LanguageKey}')") as string);

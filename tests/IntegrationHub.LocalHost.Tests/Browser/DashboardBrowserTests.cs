@@ -83,7 +83,8 @@ public sealed class DashboardBrowserTests(BrowserHub fixture, ITestOutputHelper 
                 && t.GetProperty("basis").GetString() is "annual-path" or "proxy");
             if (target.ValueKind == JsonValueKind.Object)
             {
-                Assert.Equal(target.GetProperty("threshold").ValueKind == JsonValueKind.Number, figure.FindElements(By.CssSelector("path.threshold")).Count == 1);
+                Assert.Equal(
+                    target.GetProperty("threshold").ValueKind == JsonValueKind.Number, figure.FindElements(By.CssSelector("path.threshold")).Count == 1);
                 Assert.Equal(target.GetProperty("required").ValueKind == JsonValueKind.Number, figure.FindElements(By.CssSelector("path.required")).Count == 1);
             }
             else
@@ -122,8 +123,12 @@ public sealed class DashboardBrowserTests(BrowserHub fixture, ITestOutputHelper 
             var sector = row.GetDomAttribute("data-sector");
             var cells = row.FindElements(By.CssSelector("td.num"));
             // The cell keeps the API's value unrounded beside the formatted text.
-            Assert.Equal(Value(Indicator(dataset, $"energy.sector.{sector}Tce")!.Value), double.Parse(cells[0].GetDomAttribute("data-value")!, CultureInfo.InvariantCulture));
-            Assert.Equal(Value(Indicator(dataset, $"carbon.sector.{sector}Tco2")!.Value), double.Parse(cells[2].GetDomAttribute("data-value")!, CultureInfo.InvariantCulture));
+            Assert.Equal(
+                Value(Indicator(dataset, $"energy.sector.{sector}Tce")!.Value),
+                double.Parse(cells[0].GetDomAttribute("data-value")!, CultureInfo.InvariantCulture));
+            Assert.Equal(
+                Value(Indicator(dataset, $"carbon.sector.{sector}Tco2")!.Value),
+                double.Parse(cells[2].GetDomAttribute("data-value")!, CultureInfo.InvariantCulture));
         }
 
         // What is missing: every entry of the data set's list, and nothing else.
@@ -183,7 +188,8 @@ public sealed class DashboardBrowserTests(BrowserHub fixture, ITestOutputHelper 
     }
 
     private static JsonElement? Indicator(JsonElement dataset, string id) =>
-        dataset.GetProperty("areas").EnumerateArray().FirstOrDefault(a => a.GetProperty("areaCode").GetString() == "XJNA") is { ValueKind: JsonValueKind.Object } area
+        dataset.GetProperty("areas").EnumerateArray()
+            .FirstOrDefault(a => a.GetProperty("areaCode").GetString() == "XJNA") is { ValueKind: JsonValueKind.Object } area
         && area.GetProperty("indicators").TryGetProperty(id, out var value)
             ? value
             : null;

@@ -226,7 +226,8 @@ public sealed class LocalAuthority : IAsyncDisposable
         pending[id] = new PendingSignIn(query["redirect_uri"]!, query["state"]!, query["nonce"].ToString(), query["code_challenge"]!, query["scope"].ToString(),
             query["response_mode"].ToString());
         var links = string.Join("", People.Select(p =>
-            $"<li><a id=\"person-{p.Key}\" href=\"{Authority}/oauth2/v2.0/authorize/pick?request={id}&amp;person={p.Key}\">{WebUtility.HtmlEncode(p.Name)}</a></li>"));
+            $"<li><a id=\"person-{p.Key}\" " +
+            $"href=\"{Authority}/oauth2/v2.0/authorize/pick?request={id}&amp;person={p.Key}\">{WebUtility.HtmlEncode(p.Name)}</a></li>"));
         context.Response.ContentType = "text/html; charset=utf-8";
         await context.Response.WriteAsync($"<!doctype html><title>Local authority</title><h1>Pick an account</h1><ul>{links}</ul>");
     }

@@ -41,7 +41,8 @@ public sealed partial class WebPagesHttpTests(BrowserHub fixture)
         {
             using var file = await http.GetAsync(new Uri(new Uri(http.BaseAddress!, path), asset));
             Assert.True(file.StatusCode == HttpStatusCode.OK, $"{asset} should be served; got {(int)file.StatusCode}");
-            var expectedType = asset.Contains(".css?", StringComparison.Ordinal) ? "text/css" : asset.Contains(".txt?", StringComparison.Ordinal) ? "text/plain" : "text/javascript";
+            var expectedType = asset.Contains(".css?", StringComparison.Ordinal) ? "text/css" : asset.Contains(".txt?", StringComparison.Ordinal)
+                ? "text/plain" : "text/javascript";
             Assert.Equal(expectedType, file.Content.Headers.ContentType?.MediaType);
             Assert.Equal("utf-8", file.Content.Headers.ContentType?.CharSet);
             AssertSecurityHeaders(file);

@@ -3,7 +3,8 @@ using IntegrationHub.LocalHost.Tests.Support;
 
 namespace IntegrationHub.LocalHost.Tests.Cli;
 
-/// <summary><c>hub-bench --hub</c> against the local host: the end-to-end part, which pushes a period's feeds as corrections and times them into the data set.</summary>
+/// <summary><c>hub-bench --hub</c> against the local host: the end-to-end part, which pushes a period's feeds as
+/// corrections and times them into the data set.</summary>
 public sealed class HubBenchEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHub>
 {
     [Fact]

@@ -16,7 +16,8 @@ public sealed class HubSupplyCliTests(HubSupplyCliTests.FebruaryHub hub) : IClas
         var (exit, stdout, stderr) = await HubTool.RunAsync(hub.Api.Address, ["supply", "--to", "2023-01"]);
 
         Assert.True(exit == 0, $"exit {exit}; stdout: {stdout}; stderr: {stderr}");
-        var rows = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
+        var rows = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
         Assert.StartsWith("SOURCE PERIOD DUE BY STATE", rows[0], StringComparison.Ordinal);
         // Periods ending by January 2023: the three months (statistics has no quarter or year ending then).
         Assert.Equal(
@@ -31,7 +32,8 @@ public sealed class HubSupplyCliTests(HubSupplyCliTests.FebruaryHub hub) : IClas
         var (exit, stdout, stderr) = await HubTool.RunAsync(hub.Api.Address, ["supply", "--source", "statistics", "--json"]);
 
         Assert.True(exit == 0, $"exit {exit}; stdout: {stdout}; stderr: {stderr}");
-        var cells = JsonDocument.Parse(stdout).RootElement.GetProperty("cells").EnumerateArray().Select(c => $"{c.GetProperty("period").GetString()} {c.GetProperty("dueBy").GetString()} {c.GetProperty("state").GetString()}");
+        var cells = JsonDocument.Parse(stdout).RootElement.GetProperty("cells").EnumerateArray()
+            .Select(c => $"{c.GetProperty("period").GetString()} {c.GetProperty("dueBy").GetString()} {c.GetProperty("state").GetString()}");
         Assert.Equal(["2023 2024-03-31 pending", "2023-Q1 2023-04-25 pending"], cells);
     }
 

@@ -34,7 +34,8 @@ public sealed class PushAndOpsCommandEndToEndTests(EndToEndHub hub) : IClassFixt
             File.Copy(RepoPaths.SampleFeed(september.Name), Path.Combine(folder, "a-" + september.Name));
             File.Copy(RepoPaths.SampleFeed(october.Name), Path.Combine(folder, "b-" + october.Name));
             // The third breaks the schema: every peak load negative.
-            var broken = File.ReadAllText(RepoPaths.SampleFeed("power-grid-2024-11-r0.json")).Replace("\"peakLoadMw\": ", "\"peakLoadMw\": -", StringComparison.Ordinal);
+            var broken = File.ReadAllText(RepoPaths.SampleFeed("power-grid-2024-11-r0.json"))
+                .Replace("\"peakLoadMw\": ", "\"peakLoadMw\": -", StringComparison.Ordinal);
             File.WriteAllText(Path.Combine(folder, "c-broken.json"), broken);
 
             var (exit, stdout, stderr) = await RunAsync("push", folder, "--key", Keys.PowerGrid);
@@ -93,7 +94,9 @@ public sealed class PushAndOpsCommandEndToEndTests(EndToEndHub hub) : IClassFixt
     {
         var nowhere = $"http://127.0.0.1:{Ports.Free()}";
 
-        var (exit, _, stderr) = await RunAsync(["push", RepoPaths.SampleFeed("transport-2024-08-r0.json"), "--key", Keys.Transport, "--hub", nowhere, "--timeout", "5"], withHub: false);
+        var (exit, _, stderr) =
+            await RunAsync(
+            ["push", RepoPaths.SampleFeed("transport-2024-08-r0.json"), "--key", Keys.Transport, "--hub", nowhere, "--timeout", "5"], withHub: false);
 
         Assert.Equal(2, exit);
         Assert.Contains(nowhere, stderr, StringComparison.Ordinal);

@@ -137,11 +137,15 @@ public sealed partial class RunScriptTests : IDisposable
 
             var started = run.Snapshot();
             Assert.True(File.Exists(holderPid), $"the shim did not take the port; {started}");
-            var retry = Regex.Match(started.Errors, $"port {environment["AZURITE_BLOB_PORT"]} was taken by another process after it was checked; Azurite tries (\\d+) instead");
+            var retry =
+                Regex.Match(
+                started.Errors, $"port {environment["AZURITE_BLOB_PORT"]} was taken by another process after it was checked; Azurite tries (\\d+) instead");
             Assert.True(retry.Success, $"no retry on another port; {started}");
             Assert.Contains($"ports {retry.Groups[1].Value}/", started.Output, StringComparison.Ordinal);
             // The build shows its progress: a line per project, the hub's last.
-            var build = started.Output[started.Output.IndexOf("building the hub", StringComparison.Ordinal)..started.Output.IndexOf("hub ready", StringComparison.Ordinal)];
+            var build =
+                started.Output[started.Output.IndexOf("building the hub", StringComparison.Ordinal)
+                ..started.Output.IndexOf("hub ready", StringComparison.Ordinal)];
             Assert.Contains("built IntegrationHub.Core", build, StringComparison.Ordinal);
             Assert.Contains("built IntegrationHub.LocalHost", build, StringComparison.Ordinal);
 
@@ -269,7 +273,9 @@ public sealed partial class RunScriptTests : IDisposable
             // Its own process group (setsid), as a terminal gives a command: Ctrl-C goes to the whole group.
             // SIGINT at its default, as a terminal's shell has it: a test run started in the background (a CI job) passes
             // it on ignored, and bash can neither trap nor reset a signal ignored on entry.
-            var start = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+            var start =
+                new ProcessStartInfo(
+                "setsid") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
             start.ArgumentList.Add("env");
             start.ArgumentList.Add("--default-signal=INT");
             start.ArgumentList.Add("bash");
@@ -385,7 +391,8 @@ public sealed partial class RunScriptTests : IDisposable
     private sealed record Result(int ExitCode, string Output, string Errors)
     {
         public override string ToString() =>
-            $"exit {ExitCode}{Environment.NewLine}--- stdout ---{Environment.NewLine}{Tail(Output)}{Environment.NewLine}--- stderr ---{Environment.NewLine}{Tail(Errors)}";
+            $"exit {ExitCode}{Environment.NewLine}--- stdout ---{Environment.NewLine}{Tail(Output)}{Environment.NewLine}--- stderr " +
+            $"---{Environment.NewLine}{Tail(Errors)}";
 
         private static string Tail(string text) => text.Length > 6000 ? "…" + text[^6000..] : text;
     }

@@ -36,7 +36,8 @@ public sealed class CoalescingEndToEndTests(EndToEndHub hub) : IClassFixture<End
 
         await hub.Api.WaitUntilQuietAsync();
         // Every build of the period says so in the hub's log, whether it stored a new version or found none needed.
-        var builds = hub.Logs.Containing("Data set 2025-Q1 ").Where(l => l.Contains(" built: ", StringComparison.Ordinal) || l.Contains(" unchanged at ", StringComparison.Ordinal)).ToList();
+        var builds = hub.Logs.Containing("Data set 2025-Q1 ")
+            .Where(l => l.Contains(" built: ", StringComparison.Ordinal) || l.Contains(" unchanged at ", StringComparison.Ordinal)).ToList();
         Assert.InRange(builds.Count, 1, Burst / 3);
         var versions = await hub.Api.DatasetVersionsAsync("2025-Q1");
         Assert.InRange(versions.Count, 1, builds.Count);

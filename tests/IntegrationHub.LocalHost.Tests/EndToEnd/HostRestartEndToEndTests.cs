@@ -35,7 +35,8 @@ public sealed class HostRestartEndToEndTests(EndToEndHub hub) : IClassFixture<En
         var atStop = await hub.Api.EventuallyAsync("a ProcessFeed or ConsolidatePeriod run to be Running", async () =>
         {
             var all = await hub.Api.InstancesAsync();
-            return (all.Any(i => i.Name is "ProcessFeed" or "ConsolidatePeriod" && i.Status == "Running"), all, string.Join("; ", all.Select(i => $"{i.InstanceId} {i.Status}")));
+            return (all.Any(i => i.Name is "ProcessFeed" or "ConsolidatePeriod" && i.Status == "Running"), all,
+                string.Join("; ", all.Select(i => $"{i.InstanceId} {i.Status}")));
         }, TimeSpan.FromSeconds(30));
         await hub.StopHubAsync();
         Assert.Contains(atStop, i => i.Name is "ProcessFeed" or "ConsolidatePeriod" && i.Status == "Running");
@@ -93,7 +94,8 @@ public sealed class HostRestartEndToEndTests(EndToEndHub hub) : IClassFixture<En
                 Assert.Fail($"{period}: stored versions with identical inputs (consolidated twice): "
                     + string.Join("; ", twins.Select(g => string.Join(", ", g.Select(v =>
                         $"v{v.Version} (generatedAt {v.Document.GetProperty("generatedAt")}, {v.InputFeedIds.Count} inputs, "
-                        + $"{(published.Contains(v.Version) ? "listed as published" : "not listed")}, {(announced.Contains(v.EventId) ? "announced" : "never announced")})"))))
+                        + $"{(published.Contains(v.Version) ? "listed as published" : "not listed")}, " +
+                            $"{(announced.Contains(v.EventId) ? "announced" : "never announced")})"))))
                     + $"; latest is v{latest}; the query API lists v{string.Join(", v", published)}.{Environment.NewLine}{await api.DiagnosticsAsync()}");
             }
         }

@@ -34,7 +34,8 @@ public sealed class InclusionEndToEndTests(EndToEndHub hub) : IClassFixture<EndT
             var status = await hub.Api.FeedStatusAsync(feed.FeedId);
             Assert.Equal("Consolidated", status.Json.GetProperty("state").GetString());
             var taken = status.Json.GetProperty("datasets").EnumerateArray().Select(v => v.GetString()!).ToList();
-            Assert.Equal(reads.Order(StringComparer.Ordinal), taken.Select(v => v[..v.LastIndexOf("/v", StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
+            Assert.Equal(
+                reads.Order(StringComparer.Ordinal), taken.Select(v => v[..v.LastIndexOf("/v", StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
             foreach (var reference in taken)
             {
                 var cut = reference.LastIndexOf("/v", StringComparison.Ordinal);

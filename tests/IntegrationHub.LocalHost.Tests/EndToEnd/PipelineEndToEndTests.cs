@@ -96,7 +96,8 @@ public sealed class PipelineEndToEndTests(EndToEndHub hub) : IClassFixture<EndTo
         Assert.Contains($"2024-Q1/v{latest}", inbox["carbon-market-desk"].Select(e => e.Id));
         var energyVersions = versions
             .Where(v => v.Period is "2024-Q1" or "2024")
-            .Where(v => NewInputs(versions, v).Any(f => f.StartsWith("power-grid-", StringComparison.Ordinal) || f.StartsWith("statistics-", StringComparison.Ordinal)))
+            .Where(v => NewInputs(versions, v)
+                .Any(f => f.StartsWith("power-grid-", StringComparison.Ordinal) || f.StartsWith("statistics-", StringComparison.Ordinal)))
             .Select(v => v.EventId)
             .ToHashSet();
         Assert.Contains($"2024-Q1/v{latest}", energyVersions);
@@ -220,14 +221,17 @@ public sealed class PipelineEndToEndTests(EndToEndHub hub) : IClassFixture<EndTo
         // intake, on the hub's storage), no run. The department pushes again, as docs/reliability.md tells it to.
         var feed = SampleFeed.Load("environment-2025-06-r0.json");
         var blobs = hub.Azurite.Blobs;
-        var starter = new IntegrationHub.Functions.Durable.OrchestrationStarter(blobs, TimeProvider.System, NullLogger<IntegrationHub.Functions.Durable.OrchestrationStarter>.Instance);
+        var starter =
+            new IntegrationHub.Functions.Durable.OrchestrationStarter(
+            blobs, TimeProvider.System, NullLogger<IntegrationHub.Functions.Durable.OrchestrationStarter>.Instance);
         var intake = new IntegrationHub.Functions.Intake.FeedIntake(
             new IntegrationHub.Functions.Storage.FeedStore(blobs), new IntegrationHub.Core.HubCore(requireRegexTimeout: false).Validator,
             new IntegrationHub.Functions.Intake.FeedProcessing(starter, NullLogger<IntegrationHub.Functions.Intake.FeedProcessing>.Instance),
             new IntegrationHub.Functions.Storage.ConsolidationRecords(blobs), new IntegrationHub.Functions.Storage.DatasetStore(blobs),
             hub.Hub!.Services.GetRequiredService<IntegrationHub.Functions.Receipts.ReceiptIssuer>(), TimeProvider.System,
             NullLogger<IntegrationHub.Functions.Intake.FeedIntake>.Instance);
-        Assert.Equal(IntegrationHub.Functions.Intake.IntakeVerdict.Accepted, (await intake.LandAsync(feed.Source, feed.Bytes, "push", CancellationToken.None)).Verdict);
+        Assert.Equal(
+            IntegrationHub.Functions.Intake.IntakeVerdict.Accepted, (await intake.LandAsync(feed.Source, feed.Bytes, "push", CancellationToken.None)).Verdict);
         Assert.Empty(await Api.InstancesAsync("feed:environment:2025-06:"));
 
         var again = await Api.PushAsync(feed.Source, feed.Bytes);
@@ -235,7 +239,9 @@ public sealed class PipelineEndToEndTests(EndToEndHub hub) : IClassFixture<EndTo
         Assert.Equal(200, again.Status);
         Assert.True(again.Json.GetProperty("duplicate").GetBoolean());
         await Api.WaitForFeedConsolidatedAsync(feed.FeedId);
-        Assert.Single(hub.Logs.Containing($"Feed {feed.FeedId} from environment received again; its verdict was recorded before, its run was missing and is started now"));
+        Assert.Single(
+            hub.Logs.Containing(
+            $"Feed {feed.FeedId} from environment received again; its verdict was recorded before, its run was missing and is started now"));
     }
 
     [Fact]
@@ -349,14 +355,19 @@ public sealed class PipelineEndToEndTests(EndToEndHub hub) : IClassFixture<EndTo
         var announcement = expected.SingleOrDefault(a => a.Version.EventId == received.Id);
         Assert.True(announcement is not null, $"{received.Queue} holds {received.Id}, which is not a published version.");
         Assert.Equal(announcement.Version.Document.GetProperty("status").GetString(), received.Data.GetProperty("status").GetString());
-        Assert.True(announcement.Changed.SetEquals(received.ChangedIndicators), $"{received.Id}: changedIndicators differ from what changed between the versions.");
-        Assert.True(announcement.Areas.SetEquals(received.Areas), $"{received.Id}: areas [{string.Join(",", received.Areas)}], expected [{string.Join(",", announcement.Areas)}].");
+        Assert.True(
+            announcement.Changed.SetEquals(received.ChangedIndicators), $"{received.Id}: changedIndicators differ from what changed between the versions.");
+        Assert.True(
+            announcement.Areas.SetEquals(received.Areas),
+            $"{received.Id}: areas [{string.Join(",", received.Areas)}], expected [{string.Join(",", announcement.Areas)}].");
         var url = await Api.GetAsync(received.Data.GetProperty("url").GetString()!);
         Assert.True(url.Status == 200 && url.Json.GetProperty("version").GetInt32() == received.Version, $"{received.Id}: its url answered {url.Status}.");
     }
 
     private static void AssertNoneFailed(IReadOnlyList<InstanceState> instances) =>
-        Assert.True(instances.All(i => i.Status == "Completed"), "Every orchestration should have completed: " + string.Join("; ", instances.Where(i => i.Status != "Completed")));
+        Assert.True(
+            instances.All(i => i.Status == "Completed"),
+            "Every orchestration should have completed: " + string.Join("; ", instances.Where(i => i.Status != "Completed")));
 
     /// <summary>An RFC 7807 problem: its media type, and a body whose one "status" member is the HTTP status code (a number).</summary>
     private static void AssertProblem(HubAnswer answer, int status)
@@ -364,9 +375,13 @@ public sealed class PipelineEndToEndTests(EndToEndHub hub) : IClassFixture<EndTo
         Assert.True(answer.Status == status, $"Expected {status}; got {answer}");
         Assert.Equal("application/problem+json", answer.MediaType);
         var members = TopLevelMembers(answer.Body);
-        Assert.True(members.Count(m => m == "status") == 1, $"The problem should have one \"status\" member; it has {members.Count(m => m == "status")}: {answer.Body}");
+        Assert.True(
+            members.Count(m => m == "status") == 1,
+            $"The problem should have one \"status\" member; it has {members.Count(m => m == "status")}: {answer.Body}");
         var member = answer.Json.GetProperty("status");
-        Assert.True(member.ValueKind == JsonValueKind.Number && member.GetInt32() == status, $"The problem's \"status\" should be the number {status}; it is {member.GetRawText()}: {answer.Body}");
+        Assert.True(
+            member.ValueKind == JsonValueKind.Number && member.GetInt32() == status,
+            $"The problem's \"status\" should be the number {status}; it is {member.GetRawText()}: {answer.Body}");
     }
 
     /// <summary>The names of a JSON object's own members as written, duplicates included (JsonDocument keeps only one).</summary>

@@ -19,7 +19,9 @@ public sealed class SupersededFeedEndToEndTests(EndToEndHub hub) : IClassFixture
         corrected["producedAt"] = DateTimeOffset.Parse(corrected["producedAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
             .AddHours(2).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
 
-        var answers = await Task.WhenAll(hub.Api.PushAsync(first.Source, first.Bytes), hub.Api.PushAsync(first.Source, System.Text.Encoding.UTF8.GetBytes(corrected.ToJsonString())));
+        var answers =
+            await Task.WhenAll(
+            hub.Api.PushAsync(first.Source, first.Bytes), hub.Api.PushAsync(first.Source, System.Text.Encoding.UTF8.GetBytes(corrected.ToJsonString())));
         Assert.All(answers, a => Assert.True(a.Status == 202, a.ToString()));
         var ids = answers.Select(a => a.Json.GetProperty("feedId").GetString()!).ToArray();
         foreach (var id in ids)

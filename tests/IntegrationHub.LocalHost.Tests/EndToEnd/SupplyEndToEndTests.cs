@@ -58,7 +58,8 @@ public sealed class SupplyEndToEndTests(SupplyEndToEndTests.SupplyHub hub) : ICl
         var inbox = await hub.Inbox.DrainAsync();
         Assert.Single(inbox["carbon-office-supply"]);
         // Subscribers that did not ask for late feeds got none.
-        Assert.All(inbox.Where(kv => kv.Key != "carbon-office-supply"), kv => Assert.DoesNotContain(kv.Value, e => e.Attribute("type") == "cn.xiangjiang.dualcarbon.feed.late"));
+        Assert.All(inbox.Where(kv => kv.Key != "carbon-office-supply"),
+            kv => Assert.DoesNotContain(kv.Value, e => e.Attribute("type") == "cn.xiangjiang.dualcarbon.feed.late"));
 
         // The department pushes on the 12th, two days late: the cell turns late, with the feed and its received time.
         var pushedAt = hub.Calendar.GetUtcNow();

@@ -70,7 +70,8 @@ public sealed class HostKillFaultTests(KillableHubFixture fixture, ITestOutputHe
             atKill = [.. await api.EventuallyAsync("a ProcessFeed or ConsolidatePeriod run to be Running", async () =>
             {
                 var all = await api.InstancesAsync();
-                return (all.Any(i => i.Name is "ProcessFeed" or "ConsolidatePeriod" && i.Status == "Running"), all, string.Join("; ", all.Select(i => $"{i.InstanceId} {i.Status}")));
+                return (all.Any(i => i.Name is "ProcessFeed" or "ConsolidatePeriod" && i.Status == "Running"), all,
+                    string.Join("; ", all.Select(i => $"{i.InstanceId} {i.Status}")));
             }, TimeSpan.FromSeconds(30))];
         }
         finally
@@ -89,7 +90,9 @@ public sealed class HostKillFaultTests(KillableHubFixture fixture, ITestOutputHe
         output.WriteLine($"Every run finished {recovery.TotalSeconds:0.0} s after the restart; re-executed after the restart: the in-flight steps of "
             + string.Join(", ", unfinished.Select(i => i.InstanceId)));
 
-        Assert.True(final.All(i => i.Status == "Completed"), "Every run should complete after the restart: " + string.Join("; ", final.Where(i => i.Status != "Completed")));
+        Assert.True(
+            final.All(i => i.Status == "Completed"),
+            "Every run should complete after the restart: " + string.Join("; ", final.Where(i => i.Status != "Completed")));
         foreach (var feedId in accepted)
         {
             var status = await api.FeedStatusAsync(feedId);
@@ -106,6 +109,9 @@ public sealed class HostKillFaultTests(KillableHubFixture fixture, ITestOutputHe
 
         var quarter = (await api.DatasetAsync("2025-Q3"))!.Value;
         Assert.Equal(accepted.Order(StringComparer.Ordinal), PublishedDatasets.InputsOf(quarter).Order(StringComparer.Ordinal));
-        Assert.True(recovery <= RecoveryBound, $"The run should complete within {RecoveryBound.TotalSeconds} s of the restart; it took {recovery.TotalSeconds:0.0} s.{Environment.NewLine}{second.Tail}");
+        Assert.True(
+            recovery <= RecoveryBound,
+            $"The run should complete within {RecoveryBound.TotalSeconds} s of the restart; it took {recovery.TotalSeconds:0.0} " +
+            $"s.{Environment.NewLine}{second.Tail}");
     }
 }

@@ -86,7 +86,9 @@ public sealed class PipelineFaultTests(EndToEndHub hub, ITestOutputHelper output
         var status = await Api.FeedStatusAsync(feedId);
         Assert.Equal("Quarantined", status.Json.GetProperty("state").GetString());
         var errors = status.Json.GetProperty("report").GetProperty("errors");
-        Assert.True(errors.GetArrayLength() > 0 && errors[0].GetProperty("instanceLocation").GetString() is not null, $"The report should name the violations: {status}");
+        Assert.True(
+            errors.GetArrayLength() > 0 && errors[0].GetProperty("instanceLocation").GetString() is not null,
+            $"The report should name the violations: {status}");
 
         var quarantine = await Api.GetAsync("/api/ops/quarantine?source=power-grid", Keys.Ops);
         Assert.Contains(feedId, quarantine.Body, StringComparison.Ordinal);
@@ -95,7 +97,9 @@ public sealed class PipelineFaultTests(EndToEndHub hub, ITestOutputHelper output
         var processingId = instanceId;
         var listed = await Api.GetAsync($"/api/ops/instances?prefix={Uri.EscapeDataString(processingId)}", Keys.Ops);
         var summary = Assert.Single(listed.Json.GetProperty("instances").EnumerateArray()).GetProperty("quarantine");
-        Assert.Equal((feedId, "Quarantined", errors.GetArrayLength()), (summary.GetProperty("feedId").GetString(), summary.GetProperty("state").GetString(), summary.GetProperty("errors").GetInt32()));
+        Assert.Equal(
+            (feedId, "Quarantined", errors.GetArrayLength()),
+            (summary.GetProperty("feedId").GetString(), summary.GetProperty("state").GetString(), summary.GetProperty("errors").GetInt32()));
         var firstIssue = summary.GetProperty("issues")[0];
         Assert.Equal((errors[0].GetProperty("instanceLocation").GetString(), errors[0].GetProperty("keyword").GetString()),
             (firstIssue.GetProperty("instanceLocation").GetString(), firstIssue.GetProperty("keyword").GetString()));
@@ -130,7 +134,9 @@ public sealed class PipelineFaultTests(EndToEndHub hub, ITestOutputHelper output
         var detail = await Ops.InstanceAsync("consolidate:2024-Q4");
         var failure = detail.GetProperty("failure");
         Assert.True(failure.GetProperty("activity").GetString() == "BuildDataset", OpsApi.Describe(detail));
-        Assert.True(failure.GetProperty("message").GetString()!.Contains($"normalized/environment/2024-11/{first.FeedId}.json is unreadable", StringComparison.Ordinal), OpsApi.Describe(detail));
+        Assert.True(
+            failure.GetProperty("message")
+            .GetString()!.Contains($"normalized/environment/2024-11/{first.FeedId}.json is unreadable", StringComparison.Ordinal), OpsApi.Describe(detail));
         // Storage faults are retried inside the Azure SDK; a step failing for its data fails the run at once.
         var attempts = failure.GetProperty("attempts").GetInt32();
         Assert.Equal(1, attempts);

@@ -86,7 +86,9 @@ public sealed class PublisherOutageEndToEndTests(PublisherOutageHub hub, ITestOu
         output.WriteLine($"{instanceId} {done.Status} {back.Elapsed.TotalSeconds:0.0} s after the publisher came back");
         var detailAfter = await ops.InstanceAsync(instanceId);
         Assert.True(done.Status == "Completed", OpsApi.Describe(detailAfter));
-        output.WriteLine($"PublishDataset attempts: {OpsApi.CountEvents(detailAfter, "TaskScheduled", "PublishDataset")}, failed: {OpsApi.CountEvents(detailAfter, "TaskFailed", "PublishDataset")}");
+        output.WriteLine(
+            $"PublishDataset attempts: {OpsApi.CountEvents(detailAfter, "TaskScheduled", "PublishDataset")}, failed: " +
+            $"{OpsApi.CountEvents(detailAfter, "TaskFailed", "PublishDataset")}");
 
         await AssertAnnouncedOnceAsync(Period, 1);
     }
@@ -120,7 +122,8 @@ public sealed class PublisherOutageEndToEndTests(PublisherOutageHub hub, ITestOu
         var failure = failed.GetProperty("failure");
         Assert.True(failure.GetProperty("activity").GetString() == "PublishDataset", OpsApi.Describe(failed));
         Assert.Equal(PublisherOutageHub.PublishAttempts, failure.GetProperty("attempts").GetInt32());
-        Assert.Contains("Data set 2025-Q3 v1 is stored and current, but announcing it failed", failure.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "Data set 2025-Q3 v1 is stored and current, but announcing it failed", failure.GetProperty("summary").GetString(), StringComparison.Ordinal);
         Assert.Contains("Replay", failure.GetProperty("summary").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, (await hub.Api.DatasetAsync(Period))!.Value.GetProperty("version").GetInt32());
         Assert.DoesNotContain((await hub.Inbox.DrainAsync()).Values.SelectMany(events => events), e => e.Period == Period);
@@ -145,7 +148,8 @@ public sealed class PublisherOutageEndToEndTests(PublisherOutageHub hub, ITestOu
         {
             var events = inbox[subscriber.Name].Where(e => e.Period == period).Select(e => e.Id).ToList();
             Assert.True(events.Count == (expected.IsFor(subscriber) ? 1 : 0),
-                $"{subscriber.Name} should have received {period}/v{version} {(expected.IsFor(subscriber) ? "exactly once" : "never")}; got [{string.Join(", ", events)}]");
+                $"{subscriber.Name} should have received {period}/v{version} {(expected.IsFor(subscriber) ? "exactly once" : "never")}; got " +
+                $"[{string.Join(", ", events)}]");
         }
 
         Assert.Contains(inbox["dual-carbon-dashboard"], e => e.Id == $"{period}/v{version}");

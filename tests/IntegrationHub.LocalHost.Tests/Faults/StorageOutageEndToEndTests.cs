@@ -24,7 +24,8 @@ public sealed class StorageOutageEndToEndTests(StorageOutageHub hub, ITestOutput
 
     // 2025-Q1: statistics and environment are pushed before the outage and power grid 2025-01 is being pulled; transport
     // is pushed during the outage, and again after.
-    private static readonly string[] Before = ["statistics-2025-Q1-r0.json", "environment-2025-01-r0.json", "environment-2025-02-r0.json", "environment-2025-03-r0.json"];
+    private static readonly string[] Before =
+        ["statistics-2025-Q1-r0.json", "environment-2025-01-r0.json", "environment-2025-02-r0.json", "environment-2025-03-r0.json"];
     private static readonly string[] During = ["transport-2025-01-r0.json", "transport-2025-02-r0.json", "transport-2025-03-r0.json"];
     private static readonly SampleFeed Pulled = SampleFeed.Latest("power-grid", "2025-01");
 
@@ -53,7 +54,8 @@ public sealed class StorageOutageEndToEndTests(StorageOutageHub hub, ITestOutput
         var shutdown = Stopwatch.StartNew();
         await hub.Azurite.StopAsync();
         var away = Stopwatch.StartNew();
-        output.WriteLine($"storage stopped {shutdown.ElapsedMilliseconds} ms after SIGTERM, with {inFlight.Count} run(s) in flight: {string.Join(", ", inFlight)}");
+        output.WriteLine(
+            $"storage stopped {shutdown.ElapsedMilliseconds} ms after SIGTERM, with {inFlight.Count} run(s) in flight: {string.Join(", ", inFlight)}");
 
         var answers = new List<(string Request, HubAnswer Answer, TimeSpan Took)>();
         for (var i = 0; away.Elapsed < Outage; i++)
@@ -112,7 +114,8 @@ public sealed class StorageOutageEndToEndTests(StorageOutageHub hub, ITestOutput
         }
 
         Assert.True(final.All(i => i.Status == "Completed"),
-            "Every run should complete once storage is back: " + string.Join("; ", final.Where(i => i.Status != "Completed")) + Environment.NewLine + await api.DiagnosticsAsync());
+            "Every run should complete once storage is back: " + string.Join("; ", final.Where(i => i.Status != "Completed")) + Environment.NewLine
+                + await api.DiagnosticsAsync());
 
         foreach (var feedId in accepted)
         {
@@ -149,7 +152,8 @@ public sealed class StorageOutageEndToEndTests(StorageOutageHub hub, ITestOutput
     /// </summary>
     private async Task AssertLandingHoldsExactlyTheAcceptedBodiesAsync(IReadOnlyCollection<string> accepted)
     {
-        var expected = Before.Concat(During).Select(SampleFeed.Load).Append(Pulled).ToDictionary(f => $"{f.Source}/{Convert.ToHexStringLower(SHA256.HashData(f.Bytes))}.json", f => f.Bytes);
+        var expected = Before.Concat(During).Select(SampleFeed.Load).Append(Pulled)
+            .ToDictionary(f => $"{f.Source}/{Convert.ToHexStringLower(SHA256.HashData(f.Bytes))}.json", f => f.Bytes);
         Assert.Equal(accepted.Count, expected.Count);
         var landing = hub.Azurite.Blobs.GetBlobContainerClient("landing");
         var names = new List<string>();
@@ -158,7 +162,8 @@ public sealed class StorageOutageEndToEndTests(StorageOutageHub hub, ITestOutput
             names.Add(blob.Name);
             var content = (await landing.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray();
             Assert.True(expected.TryGetValue(blob.Name, out var sent), $"landing/{blob.Name} is not a body that was accepted.");
-            Assert.True(sent.AsSpan().SequenceEqual(content), $"landing/{blob.Name} is not byte for byte the body sent ({content.Length} of {sent.Length} bytes).");
+            Assert.True(
+                sent.AsSpan().SequenceEqual(content), $"landing/{blob.Name} is not byte for byte the body sent ({content.Length} of {sent.Length} bytes).");
         }
 
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));

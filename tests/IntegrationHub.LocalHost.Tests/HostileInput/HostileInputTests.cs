@@ -27,7 +27,8 @@ public sealed class HostileInputTests(EndToEndHub hub, ITestOutputHelper output)
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Fixed so that a failure reproduces; <c>HUB_FUZZ_SEED</c> overrides it.</summary>
-    private static readonly int FuzzSeed = int.TryParse(System.Environment.GetEnvironmentVariable("HUB_FUZZ_SEED"), CultureInfo.InvariantCulture, out var seed) ? seed : 7_2026;
+    private static readonly int FuzzSeed =
+        int.TryParse(System.Environment.GetEnvironmentVariable("HUB_FUZZ_SEED"), CultureInfo.InvariantCulture, out var seed) ? seed : 7_2026;
 
     [Fact]
     public async Task Push_EveryHostileCase_IsRefusedWithProblemDetailsAndLandsOnlyWholeBodies()
@@ -53,12 +54,17 @@ public sealed class HostileInputTests(EndToEndHub hub, ITestOutputHelper output)
 
         // A 400 on the content has landed the whole body and quarantined it; a 413 or 415 is answered before the body is read.
         await AssertLandingHoldsOnlyWholeBodiesAsync(
-            [.. cases.Where(c => c.IsAboutContent).Select(c => (c.Source, c.Body))], [.. cases.Where(c => !c.IsAboutContent).Select(c => (c.Source, c.Body))], failures);
+            [.. cases.Where(c => c.IsAboutContent).Select(c => (c.Source, c.Body))],
+            [.. cases.Where(c => !c.IsAboutContent).Select(c => (c.Source, c.Body))], failures);
         WriteTable(cases, answered);
 
         // Not asserted (speed is for the benchmarks): where the time of a run goes.
-        output.WriteLine("slowest answers: " + string.Join("; ", took.OrderByDescending(t => t.Value).Take(6).Select(t => $"{t.Key} {t.Value.TotalSeconds:0.0} s")));
-        Assert.True(failures.IsEmpty, $"{failures.Count} of {cases.Count} hostile cases were not answered as they should be:{System.Environment.NewLine}{string.Join(System.Environment.NewLine, failures.Order(StringComparer.Ordinal).Take(40))}");
+        output.WriteLine(
+            "slowest answers: " + string.Join("; ", took.OrderByDescending(t => t.Value).Take(6).Select(t => $"{t.Key} {t.Value.TotalSeconds:0.0} s")));
+        Assert.True(
+            failures.IsEmpty,
+            $"{failures.Count} of {cases.Count} hostile cases were not answered as they should " +
+            $"be:{System.Environment.NewLine}{string.Join(System.Environment.NewLine, failures.Order(StringComparer.Ordinal).Take(40))}");
     }
 
     [Theory]
@@ -69,12 +75,15 @@ public sealed class HostileInputTests(EndToEndHub hub, ITestOutputHelper output)
     {
         var feed = SampleFeed.Load("power-grid-2025-02-r0.json");
         using var http = new HttpClient { BaseAddress = hub.Api.Address, Timeout = AnswerTimeout };
-        using var request = Request(new HostileCase("accepted", contentType, feed.Source, feed.Bytes, [202]) { ContentType = contentType, ContentEncoding = contentEncoding });
+        using var request =
+            Request(new HostileCase("accepted", contentType, feed.Source, feed.Bytes, [202]) { ContentType = contentType, ContentEncoding = contentEncoding });
 
         using var response = await http.SendAsync(request);
 
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode is 202 or 200, $"{contentType} / {contentEncoding}: expected 202 (or 200 when another variant came first); got {(int)response.StatusCode} {body}");
+        Assert.True(
+            (int)response.StatusCode is 202 or 200,
+            $"{contentType} / {contentEncoding}: expected 202 (or 200 when another variant came first); got {(int)response.StatusCode} {body}");
     }
 
     [Fact]
@@ -85,7 +94,8 @@ public sealed class HostileInputTests(EndToEndHub hub, ITestOutputHelper output)
 
         // The client goes away after 100 of the bytes it announced: nobody reads an answer, so what counts is what the hub did.
         await SendRawAsync(
-            $"POST /api/feeds/transport HTTP/1.1\r\nHost: localhost\r\nx-api-key: {Keys.Transport}\r\nContent-Type: application/json\r\nContent-Length: {feed.Bytes.Length}\r\n\r\n", sent, closeSending: true);
+            $"POST /api/feeds/transport HTTP/1.1\r\nHost: localhost\r\nx-api-key: {Keys.Transport}\r\nContent-Type: " +
+            $"application/json\r\nContent-Length: {feed.Bytes.Length}\r\n\r\n", sent, closeSending: true);
 
         Assert.False(await LandedAsync("transport", sent), "The 100 bytes received were landed.");
         Assert.False(await LandedAsync("transport", feed.Bytes), "The whole feed was landed, though it never arrived.");
@@ -100,7 +110,8 @@ public sealed class HostileInputTests(EndToEndHub hub, ITestOutputHelper output)
         var feed = SampleFeed.Load("transport-2025-02-r0.json");
 
         var (status, answer) = await SendRawAsync(
-            $"POST /api/feeds/transport HTTP/1.1\r\nHost: localhost\r\nx-api-key: {Keys.Transport}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+            $"POST /api/feeds/transport HTTP/1.1\r\nHost: localhost\r\nx-api-key: {Keys.Transport}\r\nContent-Type: " +
+            $"application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
             [.. Encoding.ASCII.GetBytes("40\r\n"), .. feed.Bytes[..64], .. Encoding.ASCII.GetBytes("\r\nzz\r\n")], closeSending: false);
 
         Assert.True(status == 400, $"expected 400; got {status}: {answer}");
@@ -185,7 +196,8 @@ public sealed class HostileInputTests(EndToEndHub hub, ITestOutputHelper output)
             if (status == 415)
             {
                 var header = @case.ContentEncoding is null ? "Content-Type" : "Content-Encoding";
-                return root.TryGetProperty("parameter", out var parameter) && parameter.GetString() == header ? null : $"the 415 does not name {header}: {Shorten(text)}";
+                return root.TryGetProperty("parameter", out var parameter) && parameter.GetString() == header ? null
+                    : $"the 415 does not name {header}: {Shorten(text)}";
             }
 
             if (status == 400)
@@ -205,7 +217,9 @@ public sealed class HostileInputTests(EndToEndHub hub, ITestOutputHelper output)
                 }
 
                 var first = errors[0].GetProperty("keyword").GetString()!;
-                if (@case.Keyword is { } keyword && !(keyword.EndsWith(':') ? first.StartsWith(keyword, StringComparison.Ordinal) : errors.EnumerateArray().Any(e => e.GetProperty("keyword").GetString() == keyword)))
+                if (@case.Keyword is { } keyword
+                    && !(keyword.EndsWith(':') ? first.StartsWith(keyword, StringComparison.Ordinal)
+                    : errors.EnumerateArray().Any(e => e.GetProperty("keyword").GetString() == keyword)))
                 {
                     return $"expected the rule {keyword}, got {first}: {Shorten(text)}";
                 }
@@ -253,7 +267,8 @@ public sealed class HostileInputTests(EndToEndHub hub, ITestOutputHelper output)
     /// could not be), every body answered 400 on its content is there, complete and Quarantined with its report, and
     /// no body refused before it was read (413, 415) is there at all.
     /// </summary>
-    private async Task AssertLandingHoldsOnlyWholeBodiesAsync(List<(string Source, byte[] Body)> landedBodies, List<(string Source, byte[] Body)> refusedUnread, ConcurrentBag<string> failures)
+    private async Task AssertLandingHoldsOnlyWholeBodiesAsync(
+        List<(string Source, byte[] Body)> landedBodies, List<(string Source, byte[] Body)> refusedUnread, ConcurrentBag<string> failures)
     {
         var landing = hub.Azurite.Blobs.GetBlobContainerClient("landing");
         var blobs = new Dictionary<string, BlobItem>(StringComparer.Ordinal);
@@ -326,7 +341,8 @@ public sealed class HostileInputTests(EndToEndHub hub, ITestOutputHelper output)
             while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
             {
                 answer.Write(buffer, 0, read);
-                if (Encoding.ASCII.GetString(answer.ToArray()) is var soFar && soFar.Contains("\r\n\r\n", StringComparison.Ordinal) && soFar.TrimEnd().EndsWith('}'))
+                if (Encoding.ASCII.GetString(answer.ToArray()) is var soFar && soFar.Contains("\r\n\r\n", StringComparison.Ordinal)
+                    && soFar.TrimEnd().EndsWith('}'))
                 {
                     break;
                 }

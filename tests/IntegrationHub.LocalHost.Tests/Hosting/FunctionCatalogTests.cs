@@ -12,11 +12,16 @@ public sealed class FunctionCatalogTests
     public void Discover_FunctionsApp_FindsExactlyWhatTheFunctionsBuildListsInFunctionsMetadata()
     {
         // functions.metadata is what the real Functions host indexes; the local host must run the same set, no more, no less.
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var configuration =
+            AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? "Release" : "Debug";
         var metadata = Path.Combine(RepoPaths.Root, "functions", "IntegrationHub.Functions", "bin", configuration, "net10.0", "functions.metadata");
         using var document = JsonDocument.Parse(File.ReadAllBytes(metadata));
         var fromBuild = document.RootElement.EnumerateArray()
-            .Select(f => (Name: f.GetProperty("name").GetString()!, Trigger: f.GetProperty("bindings").EnumerateArray().First(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal)).GetProperty("type").GetString()!))
+            .Select(f =>
+                (Name: f.GetProperty("name").GetString()!,
+                Trigger: f.GetProperty("bindings").EnumerateArray()
+                .First(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal)).GetProperty("type").GetString()!))
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
         var fromCatalog = Discovered
@@ -38,7 +43,9 @@ public sealed class FunctionCatalogTests
     {
         var names = Discovered.Select(f => f.Name).ToHashSet();
 
-        Assert.Superset(new HashSet<string> { "PushFeed", "GetFeedStatus", "ProcessFeed", "PullFeed", "ConsolidatePeriod", "StartPull", "PullStatisticsOnSchedule", "GetDataset", "Health" }, names);
+        Assert.Superset(
+            new HashSet<string> { "PushFeed", "GetFeedStatus", "ProcessFeed", "PullFeed", "ConsolidatePeriod", "StartPull",
+            "PullStatisticsOnSchedule", "GetDataset", "Health" }, names);
         Assert.All(Discovered.Where(f => f.Trigger == TriggerKind.Orchestration), f => Assert.True(f.Method.IsStatic, $"{f.Name} must be static"));
     }
 }

@@ -16,9 +16,12 @@ public sealed class OrchestratorInputTests
     [Fact]
     public async Task GetInput_FeedRefStartedThroughTheClient_ReachesTheActivitiesUnchanged()
     {
-        var feed = new FeedRef("environment", "2023-Q4", "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb", "environment-2023-Q4-r1-ca978112ca1bbdca");
+        var feed =
+            new FeedRef(
+            "environment", "2023-Q4", "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb", "environment-2023-Q4-r1-ca978112ca1bbdca");
         var activities = new ScriptedActivities()
-            .On<FeedRef, FeedRecorded>(nameof(ProcessFeedActivities.RecordFeed), f => new FeedRecorded(f.FeedId!, true, null, new Dictionary<string, string>()));
+            .On<FeedRef, FeedRecorded>(
+                nameof(ProcessFeedActivities.RecordFeed), f => new FeedRecorded(f.FeedId!, true, null, new Dictionary<string, string>()));
         await using var hub = await HubOrchestrations.StartAsync(activities);
 
         var run = await hub.RunAsync(
@@ -50,16 +53,21 @@ public sealed class OrchestratorInputTests
         var activities = new ScriptedActivities()
             .On<string, ConsolidationStart>(nameof(ConsolidationActivities.BeginConsolidation), _ => new ConsolidationStart(4, generations))
             .On<ConsolidationFinish, long?>(nameof(ConsolidationActivities.FinishConsolidation), _ => null)
-            .On<BuildRequest, BuiltDataset>(nameof(ConsolidationActivities.BuildDataset), r => new BuiltDataset(r.Period, 1, new string('a', 64), false, null, 0))
+            .On<BuildRequest, BuiltDataset>(
+                nameof(ConsolidationActivities.BuildDataset), r => new BuiltDataset(r.Period, 1, new string('a', 64), false, null, 0))
             .On<PointerMove, Dictionary<string, long>>(nameof(ConsolidationActivities.MoveLatest), _ => [])
             .On<FeedsIncluded>(nameof(ConsolidationActivities.RecordInclusion));
         await using var hub = await HubOrchestrations.StartAsync(activities);
 
-        var run = await hub.RunAsync(nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput("2020-03"), InstanceIds.Consolidation("2020-03"));
+        var run =
+            await hub.RunAsync(
+            nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod), new ConsolidationInput("2020-03"), InstanceIds.Consolidation("2020-03"));
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
         Assert.Equal("2020-03", Assert.Single(activities.InputsOf<string>(nameof(ConsolidationActivities.BeginConsolidation))));
-        Assert.Equal(new ConsolidationFinish("2020-03", 4), Assert.Single(activities.InputsOf<ConsolidationFinish>(nameof(ConsolidationActivities.FinishConsolidation))));
+        Assert.Equal(
+            new ConsolidationFinish("2020-03", 4),
+            Assert.Single(activities.InputsOf<ConsolidationFinish>(nameof(ConsolidationActivities.FinishConsolidation))));
         Assert.Equal("2020-03", Assert.Single(activities.InputsOf<BuildRequest>(nameof(ConsolidationActivities.BuildDataset))).Period);
     }
 

@@ -18,7 +18,9 @@ public sealed class StoredHistoryTests
     {
         var cause = new FailureDetails("System.Net.Sockets.SocketException", "Connection reset by peer", "at Socket.Receive", null, false);
         var events = Stored(
-            new ExecutionStartedEvent(-1, "{}") { Name = "PullFeed", OrchestrationInstance = new OrchestrationInstance { InstanceId = "pull:transport:2024-06", ExecutionId = "e1" } },
+            new ExecutionStartedEvent(
+                -1, "{}") { Name = "PullFeed",
+                OrchestrationInstance = new OrchestrationInstance { InstanceId = "pull:transport:2024-06", ExecutionId = "e1" } },
             new TaskScheduledEvent(0, "FetchFeed", null, "{}"),
             new TaskFailedEvent(-1, 0, null, null, new FailureDetails(
                 "System.Net.Http.HttpRequestException", "Response status code does not indicate success: 500", "at FetchFeed.RunAsync", cause, false)),
@@ -28,7 +30,8 @@ public sealed class StoredHistoryTests
         var protos = StoredHistory.Parse(events).Select(StoredHistory.ToProto).ToList();
 
         Assert.Equal(
-            [P.HistoryEvent.EventTypeOneofCase.ExecutionStarted, P.HistoryEvent.EventTypeOneofCase.TaskScheduled, P.HistoryEvent.EventTypeOneofCase.TaskFailed, P.HistoryEvent.EventTypeOneofCase.ExecutionCompleted],
+            [P.HistoryEvent.EventTypeOneofCase.ExecutionStarted, P.HistoryEvent.EventTypeOneofCase.TaskScheduled,
+                P.HistoryEvent.EventTypeOneofCase.TaskFailed, P.HistoryEvent.EventTypeOneofCase.ExecutionCompleted],
             protos.Select(p => p.EventTypeCase));
         Assert.Equal(("PullFeed", "pull:transport:2024-06"), (protos[0].ExecutionStarted.Name, protos[0].ExecutionStarted.OrchestrationInstance.InstanceId));
         Assert.Equal(("FetchFeed", 0), (protos[1].TaskScheduled.Name, protos[1].EventId));
@@ -38,12 +41,16 @@ public sealed class StoredHistoryTests
         Assert.Equal(
             ("System.Net.Http.HttpRequestException", "Response status code does not indicate success: 500", "at FetchFeed.RunAsync"),
             (failed.FailureDetails.ErrorType, failed.FailureDetails.ErrorMessage, failed.FailureDetails.StackTrace));
-        Assert.Equal(("System.Net.Sockets.SocketException", "Connection reset by peer"), (failed.FailureDetails.InnerFailure.ErrorType, failed.FailureDetails.InnerFailure.ErrorMessage));
+        Assert.Equal(
+            ("System.Net.Sockets.SocketException", "Connection reset by peer"),
+            (failed.FailureDetails.InnerFailure.ErrorType, failed.FailureDetails.InnerFailure.ErrorMessage));
 
         // The test host's own converter reports every completion as Completed, without its failure.
         var completed = protos[3].ExecutionCompleted;
         Assert.Equal(P.OrchestrationStatus.Failed, completed.OrchestrationStatus);
-        Assert.Equal(("Microsoft.DurableTask.TaskFailedException", "Task 'FetchFeed' (#0) failed with an unhandled exception"), (completed.FailureDetails.ErrorType, completed.FailureDetails.ErrorMessage));
+        Assert.Equal(
+            ("Microsoft.DurableTask.TaskFailedException", "Task 'FetchFeed' (#0) failed with an unhandled exception"),
+            (completed.FailureDetails.ErrorType, completed.FailureDetails.ErrorMessage));
         Assert.All(protos, p => Assert.Equal(At, p.Timestamp.ToDateTime()));
     }
 
@@ -56,8 +63,13 @@ public sealed class StoredHistoryTests
 
         var protos = StoredHistory.Parse(events).Select(StoredHistory.ToProto).ToList();
 
-        Assert.Equal(("Blob lease held", "at NormaliseFeed", 2), (protos[0].TaskFailed.FailureDetails.ErrorMessage, protos[0].TaskFailed.FailureDetails.StackTrace, protos[0].TaskFailed.TaskScheduledId));
-        Assert.Equal(("Child failed", "at Child", 3), (protos[1].SubOrchestrationInstanceFailed.FailureDetails.ErrorMessage, protos[1].SubOrchestrationInstanceFailed.FailureDetails.StackTrace, protos[1].SubOrchestrationInstanceFailed.TaskScheduledId));
+        Assert.Equal(
+            ("Blob lease held", "at NormaliseFeed", 2),
+            (protos[0].TaskFailed.FailureDetails.ErrorMessage, protos[0].TaskFailed.FailureDetails.StackTrace, protos[0].TaskFailed.TaskScheduledId));
+        Assert.Equal(
+            ("Child failed", "at Child", 3),
+            (protos[1].SubOrchestrationInstanceFailed.FailureDetails.ErrorMessage, protos[1].SubOrchestrationInstanceFailed.FailureDetails.StackTrace,
+            protos[1].SubOrchestrationInstanceFailed.TaskScheduledId));
     }
 
     [Fact]
@@ -75,14 +87,17 @@ public sealed class StoredHistoryTests
         Assert.Equal(DateTime.SpecifyKind(fireAt, DateTimeKind.Utc), protos[0].TimerCreated.FireAt.ToDateTime());
         Assert.Equal(("included", "\"2024-Q2/v6\""), (protos[1].EventRaised.Name, protos[1].EventRaised.Input));
         Assert.Equal("lease released", protos[2].ExecutionRewound.Reason);
-        Assert.Equal((P.OrchestrationStatus.Completed, "{\"outcome\":\"Consolidated\"}"), (protos[3].ExecutionCompleted.OrchestrationStatus, protos[3].ExecutionCompleted.Result));
+        Assert.Equal(
+            (P.OrchestrationStatus.Completed, "{\"outcome\":\"Consolidated\"}"),
+            (protos[3].ExecutionCompleted.OrchestrationStatus, protos[3].ExecutionCompleted.Result));
         Assert.Null(protos[3].ExecutionCompleted.FailureDetails);
     }
 
     [Fact]
     public void Chunks_EventsLargerTogetherThanAChunk_SplitInOrderWithNoneLost()
     {
-        var events = Enumerable.Range(0, 10).Select(i => new P.HistoryEvent { EventId = i, GenericEvent = new P.GenericEvent { Data = new string('x', 100) } }).ToList();
+        var events = Enumerable.Range(0, 10)
+            .Select(i => new P.HistoryEvent { EventId = i, GenericEvent = new P.GenericEvent { Data = new string('x', 100) } }).ToList();
 
         var chunks = StoredHistory.Chunks(events, maxChunkBytes: 250).ToList();
 

@@ -8,7 +8,8 @@ public sealed class TimerScheduleTests
     [Fact]
     public void ResolveSchedule_SettingName_ReadsTheSettingFromConfiguration()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PullCronStatistics"] = "0 15 3 * * *" }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["PullCronStatistics"] = "0 15 3 * * *" }).Build();
 
         Assert.Equal("0 15 3 * * *", TimerFunctionService.ResolveSchedule("%PullCronStatistics%", configuration));
     }

@@ -96,7 +96,9 @@ public sealed class ReceiptEndToEndTests(EndToEndHub hub) : IClassFixture<EndToE
         // A key set without the receipt's key (another hub's) verifies nothing.
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var q = other.ExportParameters(false).Q;
-        var otherSet = $"{{\"keys\":[{{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"{Base64Url.EncodeToString(q.X)}\",\"y\":\"{Base64Url.EncodeToString(q.Y)}\",\"kid\":\"other\",\"alg\":\"ES256\",\"use\":\"sig\"}}]}}";
+        var otherSet =
+            $"{{\"keys\":[{{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"{Base64Url.EncodeToString(q.X)}\",\"y\":\"{Base64Url.EncodeToString(q.Y)}\","
+            + "\"kid\":\"other\",\"alg\":\"ES256\",\"use\":\"sig\"}]}";
         var foreign = await HubTool.RunAsync(null, ["receipt", "verify", receipt, "--keys", Save("other.json", Encoding.UTF8.GetBytes(otherSet))]);
         Assert.True(foreign.Exit == 1, $"exit {foreign.Exit}: {foreign.Stdout}{foreign.Stderr}");
         Assert.Contains("not in the key set", foreign.Stderr, StringComparison.Ordinal);
@@ -167,6 +169,7 @@ public sealed class ReceiptEndToEndTests(EndToEndHub hub) : IClassFixture<EndToE
     {
         var parts = compact.Split('.');
         Assert.Equal(3, parts.Length);
-        return (JsonDocument.Parse(Base64Url.DecodeFromChars(parts[0])).RootElement.Clone(), JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1])).RootElement.Clone());
+        return (JsonDocument.Parse(Base64Url.DecodeFromChars(parts[0])).RootElement.Clone(),
+            JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1])).RootElement.Clone());
     }
 }

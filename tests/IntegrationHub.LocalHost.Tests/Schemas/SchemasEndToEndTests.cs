@@ -39,7 +39,9 @@ public sealed class SchemasEndToEndTests(EndToEndHub hub) : IClassFixture<EndToE
             // The $id resolved against this hub's address: the same path, here.
             using var response = await http.GetAsync(id.AbsolutePath);
 
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: GET {id.AbsolutePath} answered {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.True(
+                response.StatusCode == HttpStatusCode.OK,
+                $"{path}: GET {id.AbsolutePath} answered {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             Assert.Equal("application/schema+json", response.Content.Headers.ContentType?.MediaType);
             Assert.Equal(bytes, await response.Content.ReadAsByteArrayAsync());
             var etag = response.Headers.ETag;
@@ -77,7 +79,8 @@ public sealed class SchemasEndToEndTests(EndToEndHub hub) : IClassFixture<EndToE
         // Hand-read from the schemas folder: feeds and events have 1.0 and 1.1 (1.1 the latest), the data set 1.0 and
         // 2.0, reference data no version.
         string Describe(string url) => listed[url] is var e
-            ? $"{e.GetProperty("kind").GetString()}|{e.GetProperty("name").GetString()}|{e.GetProperty("version").GetString()}|{e.GetProperty("latest").GetBoolean()}"
+            ? $"{e.GetProperty("kind").GetString()}|{e.GetProperty("name").GetString()}|"
+                + $"{e.GetProperty("version").GetString()}|{e.GetProperty("latest").GetBoolean()}"
             : "";
         Assert.Equal("feeds|transport|1.1|True", Describe("/api/schemas/feeds/transport/1.1"));
         Assert.Equal("feeds|transport|1.0|False", Describe("/api/schemas/feeds/transport/1.0"));

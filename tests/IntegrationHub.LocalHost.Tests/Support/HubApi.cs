@@ -48,7 +48,8 @@ public sealed record InstanceState(string InstanceId, string Name, string Status
     public JsonElement OutputJson => string.IsNullOrEmpty(Output) ? JsonDocument.Parse("{}").RootElement : JsonDocument.Parse(Output).RootElement.Clone();
 
     /// <summary>The orchestration's last custom status (what ops see as its stage), or an empty object.</summary>
-    public JsonElement CustomStatusJson => string.IsNullOrEmpty(CustomStatus) ? JsonDocument.Parse("{}").RootElement : JsonDocument.Parse(CustomStatus).RootElement.Clone();
+    public JsonElement CustomStatusJson => string.IsNullOrEmpty(CustomStatus) ? JsonDocument.Parse("{}").RootElement
+        : JsonDocument.Parse(CustomStatus).RootElement.Clone();
 
     public override string ToString() => $"{InstanceId} [{Name}] {Status} custom={CustomStatus} output={Output} failure={Failure}";
 }
@@ -81,14 +82,16 @@ public sealed class HubApi(HttpClient http, RecentLogs logs)
 
         using var response = await http.SendAsync(request);
         return new HubAnswer(
-            (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync(), response.Headers.Location?.ToString(),
+            (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync(),
+            response.Headers.Location?.ToString(),
             response.Headers.TryGetValues("Retry-After", out var retryAfter) ? string.Join(",", retryAfter) : null);
     }
 
     public Task<HubAnswer> GetAsync(string path, string? key = null) => SendAsync(HttpMethod.Get, path, key);
 
     /// <summary><c>POST /api/feeds/{source}</c> with these bytes and the given key (the source's own by default).</summary>
-    public Task<HubAnswer> PushAsync(string source, byte[] body, string? key = null) => SendAsync(HttpMethod.Post, $"/api/feeds/{source}", key ?? Keys.Of(source), body);
+    public Task<HubAnswer> PushAsync(string source, byte[] body, string? key = null) =>
+        SendAsync(HttpMethod.Post, $"/api/feeds/{source}", key ?? Keys.Of(source), body);
 
     /// <summary>Pushes a sample feed file exactly as it is on disk; the source is the one the file states.</summary>
     public Task<HubAnswer> PushSampleAsync(string sampleName, string? key = null)
@@ -114,7 +117,8 @@ public sealed class HubApi(HttpClient http, RecentLogs logs)
     }
 
     /// <summary><c>POST /api/pulls/{source}/{period}</c> with the ops key.</summary>
-    public Task<HubAnswer> StartPullAsync(string source, string period, string key = Keys.Ops) => SendAsync(HttpMethod.Post, $"/api/pulls/{source}/{period}", key);
+    public Task<HubAnswer> StartPullAsync(string source, string period, string key = Keys.Ops) =>
+        SendAsync(HttpMethod.Post, $"/api/pulls/{source}/{period}", key);
 
     /// <summary>Starts a pull that must start now (202) and returns its instance id.</summary>
     public async Task<string> StartPullAcceptedAsync(string source, string period)

@@ -86,7 +86,9 @@ public sealed class HubProcess : IDisposable
     /// <summary>The local host the solution build produced, in the configuration these tests were built in.</summary>
     private static string LocalHostDll()
     {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var configuration =
+            AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? "Release" : "Debug";
         var dll = Path.Combine(RepoPaths.Root, "local-dev", "LocalHost", "bin", configuration, "net10.0", "IntegrationHub.LocalHost.dll");
         return File.Exists(dll) ? dll : throw new InvalidOperationException($"Build the solution first: {dll} is missing.");
     }

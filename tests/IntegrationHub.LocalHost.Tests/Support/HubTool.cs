@@ -64,7 +64,9 @@ public static class HubTool
     /// </summary>
     private static string FindOrBuild(string projectName, string dllName)
     {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var configuration =
+            AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? "Release" : "Debug";
         var project = Path.Combine(RepoPaths.Root, "functions", projectName);
         var dll = Path.Combine(project, "bin", configuration, "net10.0", dllName);
         if (File.Exists(dll))

@@ -18,7 +18,9 @@ public sealed record DatasetVersionView(string Period, int Version, JsonElement 
     /// <summary>Every figure of the version: (area, indicator id) → value.</summary>
     public IReadOnlyDictionary<(string Area, string Id), double> Figures =>
         Document.GetProperty("areas").EnumerateArray()
-            .SelectMany(a => a.GetProperty("indicators").EnumerateObject().Select(i => (Key: (a.GetProperty("areaCode").GetString()!, i.Name), Value: i.Value.GetProperty("value").GetDouble())))
+            .SelectMany(
+                a => a.GetProperty("indicators").EnumerateObject()
+                .Select(i => (Key: (a.GetProperty("areaCode").GetString()!, i.Name), Value: i.Value.GetProperty("value").GetDouble())))
             .ToDictionary(x => x.Key, x => x.Value);
 }
 
@@ -37,7 +39,8 @@ public sealed record ExpectedAnnouncement(DatasetVersionView Version, IReadOnlyS
 public static class PublishedDatasets
 {
     /// <summary>The feed ids a data-set document lists in <c>inputs</c>.</summary>
-    public static List<string> InputsOf(JsonElement dataset) => [.. dataset.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("feedId").GetString()!)];
+    public static List<string> InputsOf(JsonElement dataset) =>
+        [.. dataset.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("feedId").GetString()!)];
 
     /// <summary>Every published version of every period, through the query API.</summary>
     public static async Task<IReadOnlyList<DatasetVersionView>> ReadAllAsync(HubApi api)

@@ -12,7 +12,8 @@ public sealed record SampleFeed(string Name, byte[] Bytes, string Source, string
         var bytes = File.ReadAllBytes(RepoPaths.SampleFeed(name));
         using var document = JsonDocument.Parse(bytes);
         var root = document.RootElement;
-        return new SampleFeed(name, bytes, root.GetProperty("source").GetString()!, root.GetProperty("period").GetString()!, root.GetProperty("revision").GetInt32());
+        return new SampleFeed(
+            name, bytes, root.GetProperty("source").GetString()!, root.GetProperty("period").GetString()!, root.GetProperty("revision").GetInt32());
     }
 
     /// <summary>The highest revision of a source's period: what the simulators serve when no revision is asked for.</summary>
@@ -30,7 +31,8 @@ public sealed record SampleFeed(string Name, byte[] Bytes, string Source, string
     /// The id the README promises for these bytes: <c>{source}-{period}-r{revision}-{first 16 hex digits of SHA-256}</c>.
     /// A pulled feed has the same id as the file, because the simulators serve the file's exact bytes.
     /// </summary>
-    public string FeedId => string.Create(CultureInfo.InvariantCulture, $"{Source}-{Period}-r{Revision}-{Convert.ToHexStringLower(SHA256.HashData(Bytes))[..16]}");
+    public string FeedId =>
+        string.Create(CultureInfo.InvariantCulture, $"{Source}-{Period}-r{Revision}-{Convert.ToHexStringLower(SHA256.HashData(Bytes))[..16]}");
 
     public JsonElement Json => JsonDocument.Parse(Bytes).RootElement.Clone();
 }
@@ -75,7 +77,8 @@ public static class JsonElementExtensions
             {
                 found = child;
             }
-            else if (found.ValueKind == JsonValueKind.Array && int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < found.GetArrayLength())
+            else if (found.ValueKind == JsonValueKind.Array && int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+                && index < found.GetArrayLength())
             {
                 found = found[index];
             }
