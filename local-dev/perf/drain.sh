@@ -3,7 +3,9 @@
 # build and burst size: a fresh local host (run.sh --no-samples, its own Azurite data), N distinct feeds pushed by 16
 # clients (burst.mjs), then the time from the last push's answer until no feed's or consolidation's run is pending or
 # running any more (the task hub's instance query, polled every second), confirmed by a reconciliation that counts
-# every accepted feed consolidated and announced; then the reconciliation must find nothing lost and nothing twice. The storage's own
+# every accepted feed consolidated and announced; then the reconciliation must find nothing lost and nothing twice.
+# drainCpu: CPU milliseconds the hub and Azurite spent per feed from the last push until the task hub was idle, and
+# (…WithPush) from the first push on: what a feed costs the machine from its push to its announcement. The storage's own
 # rate (blob creates and queue sends a second, StorageCeiling in the benchmarks) is measured on the first Azurite.
 #   local-dev/perf/drain.sh [--before GIT_REF] [--rounds R] [SIZE...]     (default: no before build, 1 round, 100 1000)
 # With --before, the ref is checked out into a temporary worktree and measured by its own run.sh, alternating with
@@ -51,6 +53,9 @@ if [[ -n "$before_ref" ]]; then
   builds=("before=$work/before" "after=$root")
 fi
 
+source "$here/cpu.sh"
+source "$here/taskhub.sh"
+
 # A burst measures the pipeline, not the per-caller limits.
 export Access__RateLimit__PushPermitsPerMinute=1000000 Access__RateLimit__PushBurst=1000000 Access__RateLimit__MaxConcurrentPushes=1000 Access__Quota__DailyPushBytes=1099511627776 Access__RateLimit__OpsPermitsPerMinute=1000000
 
@@ -82,42 +87,6 @@ reconcile() { # GRACE_SECONDS -> the reconciliation's totals as "landed consolid
     })();' "$1"
 }
 
-busy() { # -> "0" when no ProcessFeed or ConsolidatePeriod run is pending or running, else "1"; "?" when the hub did not answer
-  # Cheap at any backlog: a status-filtered query of the task hub, stopped at the first instance found. A data set is
-  # announced by its consolidation's last step, so an idle task hub means every version is built and announced.
-  node -e '
-    const hub = "http://localhost:7071", headers = { "x-api-key": "local-ops-key" };
-    (async () => {
-      let token = null;
-      do {
-        const query = new URLSearchParams({ status: "Pending,Running,ContinuedAsNew,Suspended", name: "ProcessFeed,ConsolidatePeriod", pageSize: "100" });
-        if (token) query.set("continuationToken", token);
-        const answer = await fetch(`${hub}/api/ops/instances?${query}`, { headers });
-        if (!answer.ok) { console.log("?"); return; }
-        const page = await answer.json();
-        if (page.instances.length > 0) { console.log("1"); return; }
-        token = page.continuationToken;
-      } while (token);
-      console.log("0");
-    })().catch(() => console.log("?"));'
-}
-
-failed_runs() { # -> how many ProcessFeed or ConsolidatePeriod runs failed (they wait for ops; the drain cannot end without one)
-  node -e '
-    const hub = "http://localhost:7071", headers = { "x-api-key": "local-ops-key" };
-    (async () => {
-      let token = null, count = 0;
-      do {
-        const query = new URLSearchParams({ status: "Failed", name: "ProcessFeed,ConsolidatePeriod", pageSize: "1000" });
-        if (token) query.set("continuationToken", token);
-        const page = await fetch(`${hub}/api/ops/instances?${query}`, { headers }).then(r => r.json());
-        count += page.instances.length;
-        token = page.continuationToken;
-      } while (token);
-      console.log(count);
-    })().catch(() => console.log(0));'
-}
-
 ceiling_done=false
 measure() { # NAME TREE SIZE
   local name="$1" tree="$2" size="$3" data
@@ -143,16 +112,20 @@ measure() { # NAME TREE SIZE
   fi
 
   echo "$name: pushing $size feeds" >&2
-  local burst
+  local burst hub_b storage_b
+  read -r hub_b storage_b <<<"$(process_ticks "$host_pid")"
   burst="$(node "$here/burst.mjs" http://localhost:7071 "$size" 16 "$name-$size-$RANDOM" || true)"
   local accepted
   accepted="$(node -e 'console.log(JSON.parse(process.argv[1]).accepted)' "$burst")"
   local started landed consolidated published lost duplicates state quiet_at="" confirmed=false failed=0 polls=0
+  local hub0 storage0 hub1 storage1
+  read -r hub0 storage0 <<<"$(process_ticks "$host_pid")"
   started=$(date +%s.%N)
   while true; do
-    state="$(busy)"; polls=$((polls + 1))
+    state="$(task_hub_busy)"; polls=$((polls + 1))
     if [[ "$state" == "0" ]]; then
       quiet_at=$(date +%s.%N)
+      read -r hub1 storage1 <<<"$(process_ticks "$host_pid")"
       # The idle task hub is the end only if the reconciliation agrees: every accepted feed consolidated and announced.
       read -r landed consolidated published lost duplicates <<<"$(reconcile 3600)"
       echo "$name: task hub idle; $consolidated of $accepted consolidated, $published announced" >&2
@@ -165,10 +138,11 @@ measure() { # NAME TREE SIZE
     if (( $(date +%s) - ${started%.*} > 3600 )); then echo "$name: not drained after 60 min ($consolidated of $accepted consolidated)" >&2; break; fi
     sleep 1
   done
-  local drained="null"
+  local drained="null" drain_cpu="null"
+  [[ -n "$quiet_at" ]] && drain_cpu="{\"hubMsPerFeed\":$(( (hub1 - hub0) * 1000 / clock_ticks / accepted )),\"storageMsPerFeed\":$(( (storage1 - storage0) * 1000 / clock_ticks / accepted )),\"hubMsPerFeedWithPush\":$(( (hub1 - hub_b) * 1000 / clock_ticks / accepted )),\"storageMsPerFeedWithPush\":$(( (storage1 - storage_b) * 1000 / clock_ticks / accepted ))}"
   [[ $confirmed == true ]] && drained="$(node -e 'console.log((Number(process.argv[2]) - Number(process.argv[1])).toFixed(1))' "$started" "$quiet_at")"
   read -r landed consolidated published lost duplicates <<<"$(reconcile 0)"
-  local line="{\"build\":\"$name\",\"feeds\":$size,\"burst\":$burst,\"drainSeconds\":$drained,\"failedRuns\":$failed,\"landed\":$landed,\"consolidated\":$consolidated,\"published\":$published,\"lost\":$lost,\"duplicates\":$duplicates}"
+  local line="{\"build\":\"$name\",\"feeds\":$size,\"burst\":$burst,\"drainSeconds\":$drained,\"failedRuns\":$failed,\"drainCpu\":$drain_cpu,\"landed\":$landed,\"consolidated\":$consolidated,\"published\":$published,\"lost\":$lost,\"duplicates\":$duplicates}"
   echo "$line" | tee -a "$out"
   kill -TERM "$host_pid" 2>/dev/null; wait "$host_pid" 2>/dev/null || true
   host_pid=""

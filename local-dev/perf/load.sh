@@ -3,11 +3,17 @@
 # clients, every request a new feed. Then waits until the pipeline has taken every landed feed and checks with the
 # reconciliation that none is lost: every accepted (202) feed is landed, in the ledger and consolidated, and nothing
 # is lost or twice. Prints one JSON line per level and the count, and keeps them in local-dev/perf/results/.
-#   local-dev/perf/load.sh [SECONDS_PER_LEVEL]      (default 10)
+# Each level also says what a request cost the machine: CPU milliseconds of the hub, of Azurite and of wrk per request,
+# and how many of the machine's cores were busy (all processes, so other work on the machine shows there).
+#   local-dev/perf/load.sh [--settle] [SECONDS_PER_LEVEL]      (default 10)
+# --settle: before each level, wait until the pipeline has finished the feeds of the levels before it (no feed or
+# consolidation run pending or running), so a level meets an idle pipeline; the wait and its CPU are in the line.
 # Needs the .NET 10 SDK, Node 20, npm and wrk; port 7071 must be free. The push rate limit is raised for the run.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+settle=false
+if [[ "${1:-}" == --settle ]]; then settle=true; shift; fi
 seconds="${1:-10}"
 command -v wrk >/dev/null || { echo "load.sh: wrk is not installed (Debian: apt-get install wrk)" >&2; exit 2; }
 results="$here/results"
@@ -17,6 +23,8 @@ out="$results/load-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 # A load run measures the hub, not its per-caller limits (120 pushes a minute by default).
 export Access__RateLimit__PushPermitsPerMinute=1000000 Access__RateLimit__PushBurst=1000000 Access__RateLimit__MaxConcurrentPushes=1000 Access__Quota__DailyPushBytes=1099511627776 Access__RateLimit__OpsPermitsPerMinute=1000000
 source "$here/host.sh"
+source "$here/cpu.sh"
+source "$here/taskhub.sh"
 start_local_host load.sh
 
 # Templates: a real feed with a placeholder producer, compact and then padded with whitespace up to the size (valid
@@ -38,10 +46,31 @@ accepted=0
 for size in 10k 1m; do
   if [[ $size == 10k ]]; then source=environment; key=local-environment-key; else source=statistics; key=local-statistics-key; fi
   for clients in 1 8 32; do
+    settled="null" settle_cpu="null"
+    if [[ $settle == true ]]; then
+      read -r hub0 storage0 <<<"$(process_ticks "$host_pid")"; waited=$(date +%s)
+      until [[ "$(task_hub_busy)" == 0 ]]; do sleep 1; done
+      read -r hub1 storage1 <<<"$(process_ticks "$host_pid")"
+      settled=$(( $(date +%s) - waited ))
+      settle_cpu="{\"hubMs\":$(( (hub1 - hub0) * 1000 / clock_ticks )),\"storageMs\":$(( (storage1 - storage0) * 1000 / clock_ticks ))}"
+    fi
     threads=$(( clients < 2 ? 1 : 2 ))
-    line="$(FEED_TEMPLATE="$data/$size.json" FEED_SOURCE="$source" FEED_KEY="$key" RUN_LABEL="$label-$size-c$clients" \
-      wrk -t "$threads" -c "$clients" -d "${seconds}s" --timeout 30s -s "$here/push.lua" http://localhost:7071 | tail -n 1)"
-    line="{\"feed\":\"$size\",\"clients\":$clients,${line#\{}"
+    read -r hub0 storage0 <<<"$(process_ticks "$host_pid")"; read -r busy0 total0 <<<"$(machine_ticks)"
+    TIMEFORMAT='%U %S'
+    { time FEED_TEMPLATE="$data/$size.json" FEED_SOURCE="$source" FEED_KEY="$key" RUN_LABEL="$label-$size-c$clients" \
+      wrk -t "$threads" -c "$clients" -d "${seconds}s" --timeout 30s -s "$here/push.lua" http://localhost:7071 >"$data/wrk.out" ; } 2>"$data/wrk.time"
+    read -r hub1 storage1 <<<"$(process_ticks "$host_pid")"; read -r busy1 total1 <<<"$(machine_ticks)"
+    line="$(tail -n 1 "$data/wrk.out")"
+    read -r wrk_user wrk_system <<<"$(tail -n 1 "$data/wrk.time")"
+    cpu="$(node -e '
+      const [requests, hub, storage, wrkUser, wrkSystem, busy, total, ticks, cores] = process.argv.slice(1).map(Number);
+      const perRequest = (t) => Math.round(t * 1000 / ticks / Math.max(requests, 1) * 10) / 10;
+      console.log(JSON.stringify({ hub: perRequest(hub), storage: perRequest(storage),
+        client: Math.round((wrkUser + wrkSystem) * 1000 / Math.max(requests, 1) * 10) / 10,
+        machineBusyCores: Math.round(busy / total * cores * 100) / 100 }));' \
+      "$(node -e 'console.log(JSON.parse(process.argv[1]).requests)' "$line")" $(( hub1 - hub0 )) $(( storage1 - storage0 )) \
+      "$wrk_user" "$wrk_system" $(( busy1 - busy0 )) $(( total1 - total0 )) "$clock_ticks" "$(nproc)")"
+    line="{\"feed\":\"$size\",\"clients\":$clients,\"settledSeconds\":$settled,\"settleCpu\":$settle_cpu,\"cpuMsPerRequest\":$cpu,${line#\{}"
     echo "$line" | tee -a "$out"
     accepted=$(( accepted + $(node -e 'console.log(JSON.parse(process.argv[1]).accepted)' "$line") ))
   done
