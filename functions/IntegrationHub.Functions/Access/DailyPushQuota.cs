@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Azure.Storage.Blobs;
+using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -23,36 +25,25 @@ public sealed partial class DailyPushQuota(BlobServiceClient blobs, Func<long> d
     {
     }
 
+    // Conditional writes lost to other instances before a batch gives up with a 503 (one instance never races itself).
     private const int MaxAttempts = 20;
+
+    // One counter per department and day on this instance: its pushes are counted together (below).
+    private readonly ConcurrentDictionary<(string Source, DateOnly Day), Counter> counters = new();
 
     public static string UsagePath(string source, DateOnly day) => string.Create(CultureInfo.InvariantCulture, $"{day:yyyy-MM-dd}/{source}.json");
 
     /// <summary>Counts <paramref name="bytes"/> for today's usage of <paramref name="source"/>, unless the quota is reached already.</summary>
+    /// <exception cref="DependencyUnavailableException">Other instances changed the count under every attempt (a 503 to the caller).</exception>
     public async Task<QuotaDecision> TryReserveAsync(string source, long bytes, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var day = DateOnly.FromDateTime(now.UtcDateTime);
         var untilTomorrow = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) - now;
-        var quota = dailyPushBytes();
-        var blob = Blob(source, day);
-        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
-        {
-            var (usage, etag) = await ConditionalJsonBlob.ReadAsync<DailyUsage>(blob, cancellationToken).ConfigureAwait(false);
-            var used = usage?.Bytes ?? 0;
-            if (used >= quota)
-            {
-                return new QuotaDecision(false, source, day, bytes, used, untilTomorrow);
-            }
-
-            // A false write: another push of the department counted meanwhile (another instance, or this one); read again.
-            if (await ConditionalJsonBlob.TryWriteAsync(blob, new DailyUsage(used + bytes, (usage?.Pushes ?? 0) + 1),
-                etag, cancellationToken).ConfigureAwait(false))
-            {
-                return new QuotaDecision(true, source, day, bytes, used, TimeSpan.Zero);
-            }
-        }
-
-        throw new InvalidOperationException($"The usage of '{source}' on {day:yyyy-MM-dd} changed under each of {MaxAttempts} attempts to count a push.");
+        // A caller that gives up while its change waits may still be counted: the day then counts a little more, never less.
+        var (granted, usedBefore) = await CountAsync(source, day, new Change(bytes, dailyPushBytes()))
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new QuotaDecision(granted, source, day, bytes, usedBefore, granted ? TimeSpan.Zero : untilTomorrow);
     }
 
     /// <summary>Gives back a reservation that stored nothing. Best effort: if it fails the day counts a little more, never less.</summary>
@@ -64,28 +55,122 @@ public sealed partial class DailyPushQuota(BlobServiceClient blobs, Func<long> d
             return;
         }
 
-        var blob = Blob(reservation.Source, reservation.Day);
         try
         {
-            for (var attempt = 1; attempt <= MaxAttempts; attempt++)
-            {
-                var (usage, etag) = await ConditionalJsonBlob.ReadAsync<DailyUsage>(blob, cancellationToken).ConfigureAwait(false);
-                if (usage is null)
-                {
-                    return;
-                }
-
-                var next = new DailyUsage(Math.Max(0, usage.Bytes - reservation.Bytes), Math.Max(0, usage.Pushes - 1));
-                if (await ConditionalJsonBlob.TryWriteAsync(blob, next, etag, cancellationToken).ConfigureAwait(false))
-                {
-                    return;
-                }
-            }
+            await CountAsync(reservation.Source, reservation.Day, new Change(reservation.Bytes, Quota: null))
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Azure.RequestFailedException ex)
+        catch (Exception ex) when (ex is Azure.RequestFailedException or DependencyUnavailableException)
         {
             LogReleaseFailed(logger, reservation.Source, reservation.Bytes, ex.Message);
         }
+    }
+
+    // Concurrent pushes of one department would each read the count and race to write it under its ETag, all but one
+    // failing every round (32 at once exhausted 20 attempts and answered 500). Instead, while one write of a counter is
+    // in flight the next changes queue, and the following read-and-write counts all of them: a round trip pair per
+    // batch, not a retry per push. Across instances the ETag still decides.
+    private Task<(bool Granted, long UsedBefore)> CountAsync(string source, DateOnly day, Change change)
+    {
+        if (!counters.TryGetValue((source, day), out var counter))
+        {
+            foreach (var old in counters.Keys.Where(key => key.Day < day.AddDays(-1)))
+            {
+                counters.TryRemove(old, out _);
+            }
+
+            counter = counters.GetOrAdd((source, day), _ => new Counter(Blob(source, day)));
+        }
+
+        bool start;
+        lock (counter)
+        {
+            counter.Pending.Add(change);
+            start = !counter.Writing;
+            counter.Writing = true;
+        }
+
+        if (start)
+        {
+            _ = Task.Run(() => WritePendingAsync(counter));
+        }
+
+        return change.Done.Task;
+    }
+
+    private static async Task WritePendingAsync(Counter counter)
+    {
+        while (true)
+        {
+            List<Change> batch;
+            lock (counter)
+            {
+                if (counter.Pending.Count == 0)
+                {
+                    counter.Writing = false;
+                    return;
+                }
+
+                batch = counter.Pending;
+                counter.Pending = [];
+            }
+
+            try
+            {
+                await WriteBatchAsync(counter.Blob, batch).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                batch.ForEach(change => change.Done.TrySetException(ex));
+            }
+        }
+    }
+
+    // The batch in arrival order against the count as read: a reservation is granted while the count before it is under
+    // its quota (and then counted whole), a release gives its bytes back. Not the callers' tokens: others wait on it.
+    private static async Task WriteBatchAsync(BlobClient blob, List<Change> batch)
+    {
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var (usage, etag) = await ConditionalJsonBlob.ReadAsync<DailyUsage>(blob, CancellationToken.None).ConfigureAwait(false);
+            var (bytes, pushes) = (usage?.Bytes ?? 0, usage?.Pushes ?? 0);
+            var outcomes = new (bool Granted, long UsedBefore)[batch.Count];
+            var changed = false;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var change = batch[i];
+                if (change.Quota is not { } quota)
+                {
+                    // A release: nothing to give back when the day holds no count.
+                    changed |= usage is not null;
+                    (bytes, pushes) = usage is null ? (bytes, pushes) : (Math.Max(0, bytes - change.Bytes), Math.Max(0, pushes - 1));
+                    outcomes[i] = (true, bytes);
+                }
+                else if (bytes >= quota)
+                {
+                    outcomes[i] = (false, bytes);
+                }
+                else
+                {
+                    outcomes[i] = (true, bytes);
+                    (bytes, pushes, changed) = (bytes + change.Bytes, pushes + 1, true);
+                }
+            }
+
+            if (!changed || await ConditionalJsonBlob.TryWriteAsync(blob, new DailyUsage(bytes, pushes), etag, CancellationToken.None)
+                .ConfigureAwait(false))
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.TrySetResult(outcomes[i]);
+                }
+
+                return;
+            }
+        }
+
+        throw new DependencyUnavailableException(DependencyOutage.Storage,
+            $"the day's push count of {blob.Name} changed under each of {MaxAttempts} attempts to write it", null);
     }
 
     /// <summary>What <paramref name="source"/> has stored on <paramref name="day"/>; zero when nothing.</summary>
@@ -93,6 +178,19 @@ public sealed partial class DailyPushQuota(BlobServiceClient blobs, Func<long> d
         (await ConditionalJsonBlob.ReadAsync<DailyUsage>(Blob(source, day), cancellationToken).ConfigureAwait(false)).Document ?? new DailyUsage(0, 0);
 
     private BlobClient Blob(string source, DateOnly day) => blobs.GetBlobContainerClient(HubContainers.Usage).GetBlobClient(UsagePath(source, day));
+
+    // Quota null: a release.
+    private sealed record Change(long Bytes, long? Quota)
+    {
+        public TaskCompletionSource<(bool Granted, long UsedBefore)> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class Counter(BlobClient blob)
+    {
+        public BlobClient Blob { get; } = blob;
+        public List<Change> Pending { get; set; } = [];
+        public bool Writing { get; set; }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "A duplicate push of {Source} stored nothing, but its {Bytes} bytes could not be given back to the day's quota: {Reason}")]

@@ -1,5 +1,9 @@
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using IntegrationHub.Functions.Access;
+using IntegrationHub.Functions.Resilience;
 using IntegrationHub.Functions.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -45,6 +49,47 @@ public sealed class DailyPushQuotaTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OneInstance_ThirtyTwoPushesOfOneDepartmentAtOnce_AllCountedWithoutLosingAWriteRace()
+    {
+        // One instance, 32 pushes of 100 bytes at once (the load that answered 500 when each push raced the others for
+        // the count's ETag): every push is granted and counted once, each after the one before it (0, 100, ..., 3,100
+        // before them), and the storage never refuses a conditional write, since one instance never races itself.
+        var writes = new ConditionalWriteRecorder();
+        var options = new BlobClientOptions();
+        options.AddPolicy(writes, HttpPipelinePosition.PerCall);
+        var quota = new DailyPushQuota(new BlobServiceClient(azurite.ConnectionString, options), () => 1_000_000,
+            new FixedClock(new DateTimeOffset(2026, 3, 14, 9, 30, 0, TimeSpan.Zero)), NullLogger<DailyPushQuota>.Instance);
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(() =>
+            quota.TryReserveAsync("environment", 100, CancellationToken.None))));
+
+        Assert.All(decisions, d => Assert.True(d.Granted));
+        Assert.Equal(Enumerable.Range(0, 32).Select(i => i * 100L), decisions.Select(d => d.UsedBefore).Order());
+        Assert.Equal(new DailyUsage(3200, 32), await quota.UsageAsync("environment", new DateOnly(2026, 3, 14), CancellationToken.None));
+        Assert.Equal(0, writes.Refused);
+        Assert.InRange(writes.Sent, 1, 32);
+    }
+
+    [Fact]
+    public async Task TryReserve_CountChangedByAnotherInstanceUnderEveryAttempt_IsAStorageOutage_NotAnError()
+    {
+        // Another instance writes the count between every read and write of this one: after its attempts the push is
+        // refused as the storage being unavailable (a 503 with Retry-After), not an unhandled 500, and nothing is counted.
+        var day = new DateOnly(2026, 3, 14);
+        var other = blobs.GetBlobContainerClient(HubContainers.Usage).GetBlobClient(DailyPushQuota.UsagePath("transport", day));
+        var options = new BlobClientOptions();
+        options.AddPolicy(new BeforeEveryConditionalWrite(() => other.UploadAsync(BinaryData.FromString("""{"bytes":5,"pushes":1}"""), overwrite: true)),
+            HttpPipelinePosition.PerCall);
+        var quota = new DailyPushQuota(new BlobServiceClient(azurite.ConnectionString, options), () => 1000,
+            new FixedClock(new DateTimeOffset(2026, 3, 14, 9, 30, 0, TimeSpan.Zero)), NullLogger<DailyPushQuota>.Instance);
+
+        var thrown = await Assert.ThrowsAsync<DependencyUnavailableException>(() => quota.TryReserveAsync("transport", 100, CancellationToken.None));
+
+        Assert.Equal(DependencyOutage.Storage, DependencyOutage.Of(thrown, CancellationToken.None)?.Dependency);
+        Assert.Equal(new DailyUsage(5, 1), await quota.UsageAsync("transport", day, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ThePushThatReachesTheQuota_IsGrantedWhole_TheNextRefused_UntilTheNextUtcDay()
     {
         var clock = new FixedClock(new DateTimeOffset(2026, 3, 14, 23, 59, 30, TimeSpan.Zero));
@@ -75,6 +120,50 @@ public sealed class DailyPushQuotaTests(AzuriteFixture azurite) : IAsyncLifetime
         await quota.ReleaseAsync(duplicate, CancellationToken.None);
 
         Assert.Equal(new DailyUsage(300, 1), await quota.UsageAsync("power-grid", new DateOnly(2026, 3, 14), CancellationToken.None));
+    }
+
+    // Counts the conditional writes of the usage documents sent, and those the storage refused (412 or 409).
+    private sealed class ConditionalWriteRecorder : HttpPipelinePolicy
+    {
+        private int sent;
+        private int refused;
+
+        public int Sent => Volatile.Read(ref sent);
+
+        public int Refused => Volatile.Read(ref refused);
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            if (message.Request.Method == RequestMethod.Put)
+            {
+                Interlocked.Increment(ref sent);
+                if (message.Response.Status is 409 or 412)
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        }
+    }
+
+    // Lets another writer change the blob just before each conditional write this client sends.
+    private sealed class BeforeEveryConditionalWrite(Func<Task> otherWriter) : HttpPipelinePolicy
+    {
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Method == RequestMethod.Put)
+            {
+                await otherWriter();
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
