@@ -1,5 +1,6 @@
 using System.Globalization;
 using IntegrationHub.Functions.Audit;
+using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace IntegrationHub.Functions.Ops;

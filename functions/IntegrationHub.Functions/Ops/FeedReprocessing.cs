@@ -6,6 +6,7 @@ using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Validation;
 using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Durable;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Storage;
 using Microsoft.AspNetCore.Http;

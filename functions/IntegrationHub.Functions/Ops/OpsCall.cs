@@ -13,56 +13,6 @@ namespace IntegrationHub.Functions.Ops;
 /// <summary>The optional body of an instance action, <c>{"reason": "..."}</c>.</summary>
 public sealed record ReasonRequest([property: Description("Why, at most 1000 characters (kept in the audit log).")] string? Reason);
 
-/// <summary>What an ops service answers: a status with a body, or a problem; tests read it without HTTP.</summary>
-public sealed record OpsAnswer(int Status, object? Body, string? Location = null, HubProblem? ProblemBody = null)
-{
-    public bool IsProblem => ProblemBody is not null;
-
-    /// <summary>The problem's members beyond RFC 7807's, by wire name.</summary>
-    public IReadOnlyDictionary<string, object?>? ProblemExtensions => ProblemBody?.Extensions();
-
-    public static OpsAnswer Ok(object body) => new(StatusCodes.Status200OK, body);
-
-    public static OpsAnswer Accepted(object body, string location) => new(StatusCodes.Status202Accepted, body, location);
-
-    public static OpsAnswer Problem(HubProblem problem)
-    {
-        ArgumentNullException.ThrowIfNull(problem);
-        return new(problem.Status, null, null, problem);
-    }
-
-    public static OpsAnswer Problem(int status, string title, string detail) => Problem(new HubProblem(status, title) { Detail = detail });
-
-    public static OpsAnswer BadParameter(string parameter, string title, string detail) =>
-        Problem(new HubProblem(StatusCodes.Status400BadRequest, title) { Detail = detail, Parameter = parameter });
-
-    /// <summary>The audit log's word for this answer.</summary>
-    public string Outcome => Status switch
-    {
-        StatusCodes.Status200OK => "done",
-        StatusCodes.Status202Accepted => "accepted",
-        StatusCodes.Status404NotFound => "not-found",
-        StatusCodes.Status409Conflict => "refused",
-        StatusCodes.Status410Gone => "gone",
-        StatusCodes.Status501NotImplemented => "not-supported",
-        StatusCodes.Status400BadRequest or StatusCodes.Status422UnprocessableEntity => "invalid",
-        _ => "error",
-    };
-
-    /// <summary>What the audit line says of this answer: the problem's detail, or what was accepted.</summary>
-    public string? AuditDetail => ProblemBody is { } problem ? problem.Detail : Body switch
-    {
-        InstanceActionAccepted accepted => accepted.Detail,
-        FeedReprocessAccepted reprocess => $"{reprocess.Reprocessing}: {reprocess.InstanceId}",
-        _ => null,
-    };
-
-    public IActionResult ToActionResult() =>
-        ProblemBody is { } problem ? Problems.Create(problem)
-        : Status == StatusCodes.Status202Accepted && Location is not null ? new AcceptedResult(Location, Body)
-        : new ObjectResult(Body) { StatusCode = Status };
-}
-
 public static class OpsAudit
 {
     /// <summary>

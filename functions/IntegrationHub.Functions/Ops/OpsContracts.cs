@@ -99,7 +99,10 @@ public sealed record InstanceActionAccepted(
     string InstanceId,
     [property: AllowedValues("replay", "rewind", "terminate", "suspend", "resume")] string Action,
     [property: Description("What happens next.")] string Detail,
-    [property: Description("Where to follow the instance: `/api/ops/instances/{instanceId}`.")] string Status);
+    [property: Description("Where to follow the instance: `/api/ops/instances/{instanceId}`.")] string Status) : IAuditedBody
+{
+    string IAuditedBody.AuditDetail => Detail;
+}
 
 /// <summary>The answer to a purge.</summary>
 public sealed record InstancePurged(string InstanceId, int PurgedInstances);
@@ -127,7 +130,10 @@ public sealed record FeedReprocessAccepted(
         + "`started`: a run that never started.")]
     string Reprocessing,
     [property: Description("The feed's status URL.")] string Status,
-    IReadOnlyList<ValidationIssue> Warnings);
+    IReadOnlyList<ValidationIssue> Warnings) : IAuditedBody
+{
+    string IAuditedBody.AuditDetail => $"{Reprocessing}: {InstanceId}";
+}
 
 /// <summary>A quarantined feed with its report.</summary>
 public sealed record QuarantinedFeed(

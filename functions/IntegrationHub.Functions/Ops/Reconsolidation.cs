@@ -4,6 +4,7 @@ using IntegrationHub.Core.Datasets;
 using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Consolidation;
 using IntegrationHub.Functions.Durable;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Storage;

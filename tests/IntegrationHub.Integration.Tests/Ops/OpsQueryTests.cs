@@ -1,3 +1,4 @@
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Ops;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;

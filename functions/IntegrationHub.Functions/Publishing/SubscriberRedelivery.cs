@@ -6,12 +6,11 @@ using IntegrationHub.Core;
 using IntegrationHub.Core.Publishing;
 using IntegrationHub.Core.Reference;
 using IntegrationHub.Functions.Audit;
-using IntegrationHub.Functions.Publishing;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Storage;
-using IntegrationHub.Functions.Supply;
 using Microsoft.AspNetCore.Http;
 
-namespace IntegrationHub.Functions.Ops;
+namespace IntegrationHub.Functions.Publishing;
 
 /// <summary>A subscriber as ops see it: its filter, how it receives events and the last one it was sent.</summary>
 public sealed record SubscriberView(
