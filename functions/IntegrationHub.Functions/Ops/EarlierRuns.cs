@@ -4,6 +4,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using IntegrationHub.Core;
+using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Storage;
 using Microsoft.DurableTask.Client;
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using IntegrationHub.Core.Validation;
+using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Http;
 
 namespace IntegrationHub.Functions.Ops;
@@ -68,9 +69,6 @@ public sealed record FailureView(
 public sealed record FeedLink(
     string Source, string Period, string? ContentHash, string? FeedId,
     [property: Description("The feed's state, or `NotReceived`.")] string? State, string? StatusUrl);
-
-/// <summary>One event of an instance's history, in order.</summary>
-public sealed record HistoryEventView(int? EventId, string Type, string? Name, DateTimeOffset? Timestamp, int? TaskScheduledId, string? Detail);
 
 [Description("One orchestration in detail.")]
 public sealed record InstanceDetail(

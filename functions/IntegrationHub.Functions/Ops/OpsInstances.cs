@@ -3,6 +3,7 @@ using System.Text.Json;
 using Grpc.Core;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Functions.Audit;
+using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Storage;
 using Microsoft.AspNetCore.Http;

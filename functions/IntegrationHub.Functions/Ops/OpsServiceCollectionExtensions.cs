@@ -1,4 +1,5 @@
 using IntegrationHub.Functions.Audit;
+using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 
