@@ -41,7 +41,7 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
     {
         ArgumentNullException.ThrowIfNull(query);
         var pageSize = DefaultPageSize;
-        if (!OpsCall.TryParseCount(query.First("limit"), MaxPageSize, ref pageSize))
+        if (!OpsQuery.TryParseCount(query.First("limit"), MaxPageSize, ref pageSize))
         {
             return OpsAnswer.BadParameter("limit", "Bad page size",
                 $"'{query.First("limit")}' is not a whole number from 1 to {MaxPageSize.ToString(CultureInfo.InvariantCulture)}.");

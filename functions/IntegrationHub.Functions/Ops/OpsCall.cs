@@ -58,43 +58,6 @@ internal static class OpsCall
             (var reason, null) => await action(reason, actor).ConfigureAwait(false),
         });
 
-    // A query parameter given repeated or comma-separated, as one comma-separated text.
-    public static string? Joined(this IQueryCollection query, string name) =>
-        query[name].Count == 0 ? null : string.Join(',', query[name].Select(v => v ?? ""));
-
-    public static string? First(this IQueryCollection query, string name) => query[name].FirstOrDefault();
-
-    public static IEnumerable<string> Split(string? list) =>
-        (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    // An optional RFC 3339 time; false only for a text that is not one.
-    public static bool TryParseTime(string? text, out DateTimeOffset? value)
-    {
-        value = null;
-        if (string.IsNullOrEmpty(text))
-        {
-            return true;
-        }
-
-        var parsed = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time);
-        value = parsed ? time : null;
-        return parsed;
-    }
-
-    public static OpsAnswer BadTime(string parameter, string? text) =>
-        OpsAnswer.BadParameter(parameter, "Invalid time", $"'{text}' is not a date-time; use RFC 3339, e.g. 2025-01-31T00:00:00Z.");
-
-    // An optional whole number from 1 to max; none given keeps the default in value.
-    public static bool TryParseCount(string? text, int max, ref int value)
-    {
-        if (text is not { Length: > 0 })
-        {
-            return true;
-        }
-
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 1 && value <= max;
-    }
-
     private static async Task<(string? Reason, OpsAnswer? Invalid)> ReadReasonAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var reason = request.Query.First("reason");
@@ -135,38 +98,5 @@ internal static class OpsCall
             : (string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), null);
     }
 
-    public static OpsAnswer BadToken() => OpsAnswer.BadParameter("continuationToken", "Invalid continuation token",
-        "Pass back the continuationToken of the previous page as it was given.");
-
     private static OpsAnswer BadReason(string detail) => OpsAnswer.BadParameter("reason", "Invalid reason", detail);
-}
-
-// An ops route's query parameters, read in order; the first that cannot be read is the 400 that names it.
-internal sealed class OpsQuery(IQueryCollection query)
-{
-    public OpsAnswer? Bad { get; private set; }
-
-    // An optional RFC 3339 time.
-    public DateTimeOffset? Time(string name)
-    {
-        var text = query.First(name);
-        if (!OpsCall.TryParseTime(text, out var value))
-        {
-            Bad ??= OpsCall.BadTime(name, text);
-        }
-
-        return value;
-    }
-
-    // An optional whole number from 1 to max, the fallback when absent: "'x' is not a {noun}; use 1 to {max}."
-    public int Count(string name, int fallback, int max, string title, string noun)
-    {
-        var value = fallback;
-        if (!OpsCall.TryParseCount(query.First(name), max, ref value))
-        {
-            Bad ??= OpsAnswer.BadParameter(name, title, string.Create(CultureInfo.InvariantCulture, $"'{query.First(name)}' is not a {noun}; use 1 to {max}."));
-        }
-
-        return value;
-    }
 }

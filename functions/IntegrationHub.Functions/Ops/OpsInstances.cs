@@ -152,7 +152,7 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(query);
         var statuses = new List<OrchestrationRuntimeStatus>();
-        foreach (var text in OpsCall.Split(query.Joined("status")))
+        foreach (var text in OpsQuery.Split(query.Joined("status")))
         {
             if (!Enum.TryParse<OrchestrationRuntimeStatus>(text, ignoreCase: true, out var status) || !Enum.IsDefined(status))
             {
@@ -174,10 +174,10 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         InstanceCursor? after = null;
         if (query.First("continuationToken") is { Length: > 0 } token && !InstanceCursor.TryParse(token, out after))
         {
-            return OpsCall.BadToken();
+            return OpsQuery.BadToken();
         }
 
-        var names = OpsCall.Split(query.Joined("name")).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var names = OpsQuery.Split(query.Joined("name")).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var prefix = query.First("prefix") is { Length: > 0 } p ? p : null;
         var page = await NewestFirstPaging.PageAsync(
             (createdFrom, createdTo) => ReadAsync(client, new OrchestrationQuery
@@ -252,7 +252,7 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         }
 
         // Metadata only while counting: inputs are read for the instances taken, not for every failure there is.
-        var names = OpsCall.Split(query.Joined("name")).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var names = OpsQuery.Split(query.Joined("name")).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var failed = new List<OrchestrationMetadata>();
         var failures = new OrchestrationQuery { Statuses = [Failed], FetchInputsAndOutputs = false, PageSize = DefaultPageSize };
         await foreach (var instance in client.GetAllInstancesAsync(failures).WithCancellation(cancellationToken).ConfigureAwait(false))
