@@ -34,36 +34,10 @@ public sealed record QuarantineSummary(
     [property: Description("Violations, each with its JSON Pointer (`instanceLocation`) and rule (`keyword`).")] IReadOnlyList<ValidationIssue> Issues,
     string StatusUrl);
 
-// The engine keeps one run per id; the hub keeps the ones a replay (or a reprocess) replaced.
-[ApiSchema]
-[Description("A run of the instance that a replay or reprocess replaced, as the hub kept it just before.")]
-public sealed record EarlierRun(
-    [property: Description("How it ended: `Failed` or `Terminated`.")] string Status,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset EndedAt,
-    DateTimeOffset ReplacedAt,
-    [property: Description("The action and principal, e.g. `replay by ops`.")] string ReplacedBy,
-    string? CustomStatus,
-    [property: Description("Its output or failure message, at most 4096 characters.")] string? Output,
-    bool OutputTruncated,
-    [property: Description("Why it failed, as `failure` of the instance.")] FailureView? Failure,
-    [property: Description("Its last 500 history events, in order.")] IReadOnlyList<HistoryEventView> History,
-    [property: Description("Earlier events of a longer history that were not kept.")] int EventsNotKept);
-
 [Description("A page of orchestrations, newest first across pages (by creation time; at the same moment, by instance id).")]
 public sealed record InstancePage(
     IReadOnlyList<InstanceView> Instances,
     [property: Description("Pass it back for the next page; null on the last.")] string? ContinuationToken);
-
-[Description("Why it failed: the root cause (the failed activity's exception when an activity failed).")]
-public sealed record FailureView(
-    string Message,
-    [property: Description("The exception type.")] string? Type,
-    string? StackTrace,
-    [property: Description("The activity that failed.")] string? Activity,
-    [property: Description("Its failed attempts in a row, retries included.")] int? Attempts,
-    [property: Description("The orchestration's own failure message.")] string? Summary,
-    DateTimeOffset? FailedAt);
 
 /// <summary>A feed behind an instance: its source and period, and once landed its content hash, id, state and status URL.</summary>
 public sealed record FeedLink(

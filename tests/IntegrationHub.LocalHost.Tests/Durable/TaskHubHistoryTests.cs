@@ -1,7 +1,6 @@
 using DurableTask.Core;
 using DurableTask.Core.History;
 using IntegrationHub.Functions.Durable;
-using IntegrationHub.Functions.Ops;
 using Microsoft.DurableTask.Client;
 
 namespace IntegrationHub.LocalHost.Tests.Durable;
