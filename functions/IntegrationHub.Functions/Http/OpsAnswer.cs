@@ -1,3 +1,4 @@
+using IntegrationHub.Functions.Audit;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
@@ -52,4 +53,27 @@ public sealed record OpsAnswer(int Status, object? Body, string? Location = null
 public interface IAuditedBody
 {
     string AuditDetail { get; }
+}
+
+public static class OpsAudit
+{
+    /// <summary>
+    /// The one audit path of an action with an effect: a refusal (404, 409) is one line; else a line before the effect
+    /// (none happens unrecorded: 503) and one with its outcome.
+    /// </summary>
+    public static async Task<OpsAnswer> AuditedAsync(
+        this AuditLog audit, OpsActor actor, string action, string target, string? reason, OpsAnswer? refusal, Func<Task<OpsAnswer>> effect,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        ArgumentNullException.ThrowIfNull(effect);
+        if (refusal is null)
+        {
+            await audit.RecordBeforeAsync(actor, action, target, reason, cancellationToken).ConfigureAwait(false);
+        }
+
+        var answer = refusal ?? await effect().ConfigureAwait(false);
+        await audit.RecordAsync(actor, action, target, answer.Outcome, answer.Status, answer.AuditDetail, cancellationToken).ConfigureAwait(false);
+        return answer;
+    }
 }

@@ -13,29 +13,6 @@ namespace IntegrationHub.Functions.Ops;
 /// <summary>The optional body of an instance action, <c>{"reason": "..."}</c>.</summary>
 public sealed record ReasonRequest([property: Description("Why, at most 1000 characters (kept in the audit log).")] string? Reason);
 
-public static class OpsAudit
-{
-    /// <summary>
-    /// The one audit path of an action with an effect: a refusal (404, 409) is one line; else a line before the effect
-    /// (none happens unrecorded: 503) and one with its outcome.
-    /// </summary>
-    public static async Task<OpsAnswer> AuditedAsync(
-        this AuditLog audit, OpsActor actor, string action, string target, string? reason, OpsAnswer? refusal, Func<Task<OpsAnswer>> effect,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(audit);
-        ArgumentNullException.ThrowIfNull(effect);
-        if (refusal is null)
-        {
-            await audit.RecordBeforeAsync(actor, action, target, reason, cancellationToken).ConfigureAwait(false);
-        }
-
-        var answer = refusal ?? await effect().ConfigureAwait(false);
-        await audit.RecordAsync(actor, action, target, answer.Outcome, answer.Status, answer.AuditDetail, cancellationToken).ConfigureAwait(false);
-        return answer;
-    }
-}
-
 // The one path of every ops function once the request pipeline admitted the caller: act as them, answer.
 internal static class OpsCall
 {

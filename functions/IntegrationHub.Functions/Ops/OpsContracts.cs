@@ -93,40 +93,6 @@ public sealed record ReplayFailedReport(
     [property: Description("Matched beyond `max`, oldest failure first taken: left failed for a next call.")] int NotTaken = 0,
     [property: Description("True: nothing was done; `results` lists what would have been replayed (`would-replay`).")] bool DryRun = false);
 
-[Description("A feed sent through the pipeline again.")]
-public sealed record FeedReprocessAccepted(
-    string FeedId,
-    [property: Description("The run that processes it.")] string InstanceId,
-    [property: AllowedValues("revalidated", "restarted", "started")]
-    [property: Description("`revalidated`: a quarantined feed valid now; `restarted`: a failed or terminated run started again; "
-        + "`started`: a run that never started.")]
-    string Reprocessing,
-    [property: Description("The feed's status URL.")] string Status,
-    IReadOnlyList<ValidationIssue> Warnings) : IAuditedBody
-{
-    string IAuditedBody.AuditDetail => $"{Reprocessing}: {InstanceId}";
-}
-
-/// <summary>A quarantined feed with its report.</summary>
-public sealed record QuarantinedFeed(
-    string FeedId,
-    [property: Description("The department whose URL the body was pushed to (the feed id may name another).")] string Source,
-    string? Period,
-    DateTimeOffset ReceivedAt,
-    [property: Description("Where the body is, or was until the quarantine retention deleted it; null for a report of an older build.")]
-    string? LandingBlob,
-    string StatusUrl,
-    ValidationReport? Report)
-{
-    [Description("Errors in the report, listed or not.")]
-    public int? Errors { get; init; }
-}
-
-[Description("A page of quarantined feeds, in name order (the department the body was pushed to, then the feed id).")]
-public sealed record QuarantineList(
-    IReadOnlyList<QuarantinedFeed> Feeds,
-    [property: Description("Pass it back for the next page; null after the last.")] string? ContinuationToken);
-
 /// <summary>One period that <c>POST /api/ops/reconsolidate</c> asked to consolidate again.</summary>
 public sealed record ReconsolidationPeriod(
     string Period,
@@ -161,28 +127,3 @@ public sealed record InstanceConflictProblem(int Status, string Title, string In
     public string? Outcome { get; init; }
 }
 
-[Description("Why a feed was not reprocessed: its run's state, or (422) the violations it still has.")]
-public sealed record ReprocessProblem(int Status, string Title, string FeedId) : HubProblem(Status, Title)
-{
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("The feed's run.")]
-    public string? InstanceId { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("The feed's state (`Consolidated`, `Validated`, …).")]
-    public string? State { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("Its run's runtime status.")]
-    public string? RuntimeStatus { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("A 422: the feed's status URL.")]
-    public string? StatusUrl { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("A 422: every violation found again.")]
-    public IReadOnlyList<ValidationIssue>? Errors { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<ValidationIssue>? Warnings { get; init; }
-
-    // The whole report, as GET /api/feeds/{source}/{feedId} shows it.
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public ValidationReport? Report { get; init; }
-}

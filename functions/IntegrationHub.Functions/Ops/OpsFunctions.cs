@@ -1,5 +1,6 @@
 using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Http;
+using IntegrationHub.Functions.Intake;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

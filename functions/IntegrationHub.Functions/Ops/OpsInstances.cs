@@ -97,8 +97,6 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
             new ApiAnswerAttribute(StatusCodes.Status200OK, "Purged.") { Body = typeof(InstancePurged) }), Kind: "finished"),
     ];
 
-    internal static string StatusUrl(string instanceId) => $"/api/ops/instances/{Uri.EscapeDataString(instanceId)}";
-
     public static IReadOnlyList<string> ActionsIn(OrchestrationRuntimeStatus status) =>
         [.. Table.Where(a => a.From.Contains(status)).Select(a => a.Name)];
 
@@ -410,7 +408,7 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
     }
 
     private static OpsAnswer Accepted(string instanceId, string action, string detail) =>
-        OpsAnswer.Accepted(new InstanceActionAccepted(instanceId, action, detail, StatusUrl(instanceId)), StatusUrl(instanceId));
+        OpsAnswer.Accepted(new InstanceActionAccepted(instanceId, action, detail, InstanceIds.StatusUrl(instanceId)), InstanceIds.StatusUrl(instanceId));
 
     private static OpsAnswer Unknown(string instanceId) =>
         OpsAnswer.Problem(StatusCodes.Status404NotFound, "Unknown instance", $"No orchestration has the id '{instanceId}'.");

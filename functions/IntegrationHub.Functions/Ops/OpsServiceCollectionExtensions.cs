@@ -1,5 +1,6 @@
 using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Durable;
+using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 

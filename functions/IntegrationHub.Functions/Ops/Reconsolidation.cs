@@ -50,7 +50,7 @@ public sealed class Reconsolidation(DatasetStore datasets, ConsolidationDemands 
                 outcome = "error";
             }
 
-            periods.Add(new ReconsolidationPeriod(period, instanceId, current?.Version, methodology, outcome, OpsInstances.StatusUrl(instanceId)));
+            periods.Add(new ReconsolidationPeriod(period, instanceId, current?.Version, methodology, outcome, InstanceIds.StatusUrl(instanceId)));
             await audit.RecordAsync(actor, Action, instanceId, outcome == "error" ? "error" : "accepted",
                 outcome == "error" ? StatusCodes.Status500InternalServerError : StatusCodes.Status202Accepted,
                 string.Create(CultureInfo.InvariantCulture, $"{period} v{current?.Version} ({methodology}) -> {DatasetMethodology.CurrentVersion}: {outcome}"),
