@@ -93,25 +93,6 @@ public sealed record ReplayFailedReport(
     [property: Description("Matched beyond `max`, oldest failure first taken: left failed for a next call.")] int NotTaken = 0,
     [property: Description("True: nothing was done; `results` lists what would have been replayed (`would-replay`).")] bool DryRun = false);
 
-/// <summary>One period that <c>POST /api/ops/reconsolidate</c> asked to consolidate again.</summary>
-public sealed record ReconsolidationPeriod(
-    string Period,
-    string InstanceId,
-    [property: Description("The version current when asked.")] int? CurrentVersion,
-    [property: Description("That version's methodology (`1.0` before data set 2.0).")] string? MethodologyVersion,
-    [property: AllowedValues("started", "running", "error")] string Outcome,
-    [property: Description("The consolidation's status URL.")] string Status);
-
-[Description("What a re-consolidation started.")]
-public sealed record ReconsolidationReport(
-    [property: Description("The methodology this build consolidates under.")] string MethodologyVersion,
-    [property: Description("Periods with a stored data set.")] int Periods,
-    int Started,
-    [property: Description("Periods whose consolidation was already running (it builds under the current methodology too).")] int Running,
-    int Errors,
-    [property: Description("Periods whose current version is of an older methodology.")] int Outdated,
-    IReadOnlyList<ReconsolidationPeriod> Results);
-
 [Description("Why an instance action cannot be done now, and what can be done with the instance instead.")]
 public sealed record InstanceConflictProblem(int Status, string Title, string InstanceId) : HubProblem(Status, Title)
 {

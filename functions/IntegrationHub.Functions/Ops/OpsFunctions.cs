@@ -1,4 +1,5 @@
 using IntegrationHub.Functions.Audit;
+using IntegrationHub.Functions.Consolidation;
 using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Intake;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,5 @@
 using IntegrationHub.Functions.Audit;
+using IntegrationHub.Functions.Consolidation;
 using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.Publishing;
