@@ -193,7 +193,7 @@ internal abstract class ApiStackAttribute : Attribute
 {
     public abstract IReadOnlyList<Attribute> Parts { get; }
 
-    /// <summary>The <typeparamref name="T"/> attributes of <paramref name="method"/>: its own, then its stack's.</summary>
+    /// <summary>The <typeparamref name="T"/> of <paramref name="method"/>: its own, then its stack's.</summary>
     public static IEnumerable<T> Declared<T>(System.Reflection.MemberInfo method)
         where T : Attribute
     {
