@@ -47,24 +47,14 @@ public sealed class DatasetFunctions(DatasetQueries queries)
         + "`kind` narrows the choice to quarters or years.",
         Conditional = true)]
     [ApiQuery("kind", "Only periods of this kind.", Values = new[] { "quarter", "year" })]
-    [ApiQuery("area", "Area codes to keep (repeated or comma-separated); an unknown code is a 400.", Type = ApiType.StringList)]
-    [ApiQuery("indicator", "Indicator ids to keep, or prefixes ending in `.` such as `carbon.` (repeated or "
-        + "comma-separated); an unknown one is a 400.", Type = ApiType.StringList)]
+    [ApiDatasetFilter]
     [ApiAnswer(200, "The data set (`dual-carbon-dataset` 2.0), filtered when asked (`Cache-Control: no-cache`).", Body = typeof(Core.Datasets.DatasetDocument))]
     [ApiProblem(400, "An unknown `kind`, `area` or `indicator`; `parameter` names it.")]
     [ApiProblem(404, "No data set (of that kind) has been published yet.")]
     [Access(AccessPolicy.Anonymous)]
-    public async Task<IActionResult> GetLatestDataset(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/latest")] HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (!queries.TryParseFilter(request.Query, out var filter, out var refusal))
-        {
-            return DatasetResponses.Send(request, refusal);
-        }
-
-        var answer = await queries.LatestAsync(request.Query[DatasetQueries.KindParameter], filter, cancellationToken).ConfigureAwait(false);
-        return DatasetResponses.Send(request, answer);
-    }
+    public Task<IActionResult> GetLatestDataset(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/latest")] HttpRequest request, CancellationToken cancellationToken) =>
+        FilteredAsync(request, filter => queries.LatestAsync(request.Query[DatasetQueries.KindParameter], filter, cancellationToken));
 
     [Function(nameof(GetDataset))]
     [ApiOperation(
@@ -73,23 +63,14 @@ public sealed class DatasetFunctions(DatasetQueries queries)
         "The current version of the period. A filtered document keeps the data set's shape; "
         + "`status`, `missing` and `inputs` stay those of the whole data set.",
         Conditional = true)]
-    [ApiQuery("area", "Area codes to keep (repeated or comma-separated); an unknown code is a 400.", Type = ApiType.StringList)]
-    [ApiQuery("indicator", "Indicator ids to keep, or prefixes ending in `.` such as `carbon.` (repeated or "
-        + "comma-separated); an unknown one is a 400.", Type = ApiType.StringList)]
+    [ApiDatasetFilter]
     [ApiAnswer(200, "The data set (`Cache-Control: no-cache`).", Body = typeof(Core.Datasets.DatasetDocument))]
     [ApiProblem(400, "Not a period, or an unknown `area` or `indicator`; `parameter` names it.")]
     [ApiProblem(404, "No data set has been published for the period.")]
     [Access(AccessPolicy.Anonymous)]
-    public async Task<IActionResult> GetDataset(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{period}")] HttpRequest request, string period, CancellationToken cancellationToken)
-    {
-        if (!queries.TryParseFilter(request.Query, out var filter, out var refusal))
-        {
-            return DatasetResponses.Send(request, refusal);
-        }
-
-        return DatasetResponses.Send(request, await queries.PeriodAsync(period, filter, cancellationToken).ConfigureAwait(false));
-    }
+    public Task<IActionResult> GetDataset(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{period}")] HttpRequest request, string period, CancellationToken cancellationToken) =>
+        FilteredAsync(request, filter => queries.PeriodAsync(period, filter, cancellationToken));
 
     [Function(nameof(ListDatasetVersions))]
     [ApiOperation(
@@ -113,24 +94,15 @@ public sealed class DatasetFunctions(DatasetQueries queries)
         "A published version, byte for byte as stored when unfiltered. Versions never change "
         + "(`Cache-Control: public, max-age=31536000, immutable`).",
         Conditional = true)]
-    [ApiQuery("area", "Area codes to keep (repeated or comma-separated); an unknown code is a 400.", Type = ApiType.StringList)]
-    [ApiQuery("indicator", "Indicator ids to keep, or prefixes ending in `.` such as `carbon.` (repeated or "
-        + "comma-separated); an unknown one is a 400.", Type = ApiType.StringList)]
+    [ApiDatasetFilter]
     [ApiAnswer(200, "The version.", Body = typeof(Core.Datasets.DatasetDocument))]
     [ApiProblem(400, "Not a period, a version below 1, or an unknown `area` or `indicator`.")]
     [ApiProblem(404, "No such published version, or no data set for the period.")]
     [Access(AccessPolicy.Anonymous)]
-    public async Task<IActionResult> GetDatasetVersion(
+    public Task<IActionResult> GetDatasetVersion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{period}/versions/{n:int}")] HttpRequest request, string period, int n,
-            CancellationToken cancellationToken)
-    {
-        if (!queries.TryParseFilter(request.Query, out var filter, out var refusal))
-        {
-            return DatasetResponses.Send(request, refusal);
-        }
-
-        return DatasetResponses.Send(request, await queries.VersionAsync(period, n, filter, cancellationToken).ConfigureAwait(false));
-    }
+            CancellationToken cancellationToken) =>
+        FilteredAsync(request, filter => queries.VersionAsync(period, n, filter, cancellationToken));
 
     [Function(nameof(GetDatasetDiff))]
     [ApiOperation(
@@ -154,4 +126,25 @@ public sealed class DatasetFunctions(DatasetQueries queries)
             request.Query[DatasetQueries.ToParameter], cancellationToken).ConfigureAwait(false);
         return DatasetResponses.Send(request, answer);
     }
+
+    // The area/indicator filter of the reads that take one: a bad one is the 400, before any read.
+    private async Task<IActionResult> FilteredAsync(HttpRequest request, Func<DatasetFilter, Task<DatasetAnswer>> read) =>
+        DatasetResponses.Send(request, queries.TryParseFilter(request.Query, out var filter, out var refusal)
+            ? await read(filter).ConfigureAwait(false)
+            : refusal);
+}
+
+/// <summary>The <c>area</c> and <c>indicator</c> parameters of a filterable data-set read, documented once.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+internal sealed class ApiDatasetFilterAttribute : ApiStackAttribute
+{
+    public override IReadOnlyList<Attribute> Parts { get; } =
+    [
+        new ApiQueryAttribute(DatasetFilter.AreaParameter, "Area codes to keep (repeated or comma-separated); an unknown code is a 400.")
+        {
+            Type = ApiType.StringList,
+        },
+        new ApiQueryAttribute(DatasetFilter.IndicatorParameter, "Indicator ids to keep, or prefixes ending in `.` such as `carbon.` (repeated or "
+            + "comma-separated); an unknown one is a 400.") { Type = ApiType.StringList },
+    ];
 }

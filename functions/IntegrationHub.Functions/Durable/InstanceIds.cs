@@ -18,4 +18,7 @@ public static class InstanceIds
 
     /// <summary>The one consolidation of a period that may run at a time.</summary>
     public static string Consolidation(string period) => $"{ConsolidationPrefix}{period}";
+
+    /// <summary>Where ops follow an instance.</summary>
+    public static string StatusUrl(string instanceId) => $"/api/ops/instances/{Uri.EscapeDataString(instanceId)}";
 }

@@ -183,3 +183,22 @@ internal sealed class ApiReasonAttribute(Type body) : Attribute
 {
     public Type Body { get; } = body;
 }
+
+/// <summary>
+/// One attribute standing for a stack of the others, e.g. a row of a flow's own table: the document reads its
+/// <see cref="Parts"/> as if each were on the method.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+internal abstract class ApiStackAttribute : Attribute
+{
+    public abstract IReadOnlyList<Attribute> Parts { get; }
+
+    /// <summary>The <typeparamref name="T"/> of <paramref name="method"/>: its own, then its stack's.</summary>
+    public static IEnumerable<T> Declared<T>(System.Reflection.MemberInfo method)
+        where T : Attribute
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        return [.. method.GetCustomAttributes(typeof(T), false).Cast<T>(),
+            .. method.GetCustomAttributes(typeof(ApiStackAttribute), false).Cast<ApiStackAttribute>().SelectMany(s => s.Parts.OfType<T>())];
+    }
+}

@@ -83,7 +83,7 @@ internal sealed record ApiOperation(string Tag, ApiAccess Access, string Summary
     public static ApiOperation? Of(System.Reflection.MethodInfo method)
     {
         ArgumentNullException.ThrowIfNull(method);
-        if (method.GetCustomAttribute<ApiOperationAttribute>() is not { } declared)
+        if (ApiStackAttribute.Declared<ApiOperationAttribute>(method).SingleOrDefault() is not { } declared)
         {
             return null;
         }
@@ -97,25 +97,25 @@ internal sealed record ApiOperation(string Tag, ApiAccess Access, string Summary
 
         List<ApiResponse> responses =
         [
-            .. method.GetCustomAttributes<ApiAnswerAttribute>().Select(a => new ApiResponse(
+            .. ApiStackAttribute.Declared<ApiAnswerAttribute>(method).Select(a => new ApiResponse(
                 a.Status, a.Description, a.Body is { } body ? Named(body) : a.Schema, a.MediaType)
             {
                 Location = a.Location,
                 RetryAfter = a.RetryAfter,
                 OtherMediaTypes = a.OtherMediaTypes,
             }),
-            .. method.GetCustomAttributes<ApiProblemAttribute>().Select(p => new ApiResponse(p.Status, p.Description, p.Schema, ApiMediaTypes.Problem)
+            .. ApiStackAttribute.Declared<ApiProblemAttribute>(method).Select(p => new ApiResponse(p.Status, p.Description, p.Schema, ApiMediaTypes.Problem)
             {
                 RetryAfter = p.RetryAfter,
             }),
         ];
         List<ApiParameter> parameters =
-            [.. method.GetCustomAttributes<ApiQueryAttribute>().Select(q => new ApiParameter(q.Name, q.Description, q.Type, q.Required,
+            [.. ApiStackAttribute.Declared<ApiQueryAttribute>(method).Select(q => new ApiParameter(q.Name, q.Description, q.Type, q.Required,
                 q.InHeader) { Values = q.Values })];
         var body = declared.Body is { } type ? Named(type) : declared.BodySchema;
         var bodyDescription = declared.BodyDescription ?? "";
         var bodyRequired = !declared.BodyOptional;
-        if (method.GetCustomAttribute<ApiReasonAttribute>() is { } reason)
+        if (ApiStackAttribute.Declared<ApiReasonAttribute>(method).SingleOrDefault() is { } reason)
         {
             body = Named(reason.Body);
             (bodyDescription, bodyRequired) = ("Optional: `{\"reason\": \"…\"}`, instead of the query parameter.", false);
@@ -130,7 +130,7 @@ internal sealed record ApiOperation(string Tag, ApiAccess Access, string Summary
             : null;
         return new ApiOperation(declared.Tag, AccessOf(method), declared.Summary, declared.Description)
         {
-            PathParameters = method.GetCustomAttributes<ApiPathAttribute>().ToDictionary(p => p.Name, p => p.Description, StringComparer.Ordinal),
+            PathParameters = ApiStackAttribute.Declared<ApiPathAttribute>(method).ToDictionary(p => p.Name, p => p.Description, StringComparer.Ordinal),
             Parameters = parameters,
             Body = body is null ? null : new ApiBody(bodyDescription, body, bodyRequired),
             Responses = [.. responses.OrderBy(r => r.Status)],

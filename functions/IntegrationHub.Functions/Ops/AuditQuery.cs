@@ -1,5 +1,6 @@
 using System.Globalization;
 using IntegrationHub.Functions.Audit;
+using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace IntegrationHub.Functions.Ops;
@@ -18,7 +19,7 @@ public static class AuditQuery
         var sets = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var name in new[] { "actor", "action", "outcome" })
         {
-            var values = OpsCall.Split(query.Joined(name)).ToList();
+            var values = OpsQuery.Split(query.Joined(name)).ToList();
             if (values.Count > MaxValues || values.Any(v => v.Length > MaxValueLength))
             {
                 return OpsAnswer.BadParameter(name, "Too many values",
@@ -47,7 +48,7 @@ public static class AuditQuery
         AuditPosition? after = null;
         if (query.First("continuationToken") is { Length: > 0 } token && !AuditPosition.TryParse(token, out after))
         {
-            return OpsCall.BadToken();
+            return OpsQuery.BadToken();
         }
 
         var filter = new AuditFilter(sets["actor"], sets["action"], sets["outcome"], target is { Length: > 0 } ? target : null, from, to);

@@ -13,79 +13,6 @@ namespace IntegrationHub.Functions.Ops;
 /// <summary>The optional body of an instance action, <c>{"reason": "..."}</c>.</summary>
 public sealed record ReasonRequest([property: Description("Why, at most 1000 characters (kept in the audit log).")] string? Reason);
 
-/// <summary>What an ops service answers: a status with a body, or a problem; tests read it without HTTP.</summary>
-public sealed record OpsAnswer(int Status, object? Body, string? Location = null, HubProblem? ProblemBody = null)
-{
-    public bool IsProblem => ProblemBody is not null;
-
-    /// <summary>The problem's members beyond RFC 7807's, by wire name.</summary>
-    public IReadOnlyDictionary<string, object?>? ProblemExtensions => ProblemBody?.Extensions();
-
-    public static OpsAnswer Ok(object body) => new(StatusCodes.Status200OK, body);
-
-    public static OpsAnswer Accepted(object body, string location) => new(StatusCodes.Status202Accepted, body, location);
-
-    public static OpsAnswer Problem(HubProblem problem)
-    {
-        ArgumentNullException.ThrowIfNull(problem);
-        return new(problem.Status, null, null, problem);
-    }
-
-    public static OpsAnswer Problem(int status, string title, string detail) => Problem(new HubProblem(status, title) { Detail = detail });
-
-    public static OpsAnswer BadParameter(string parameter, string title, string detail) =>
-        Problem(new HubProblem(StatusCodes.Status400BadRequest, title) { Detail = detail, Parameter = parameter });
-
-    /// <summary>The audit log's word for this answer.</summary>
-    public string Outcome => Status switch
-    {
-        StatusCodes.Status200OK => "done",
-        StatusCodes.Status202Accepted => "accepted",
-        StatusCodes.Status404NotFound => "not-found",
-        StatusCodes.Status409Conflict => "refused",
-        StatusCodes.Status410Gone => "gone",
-        StatusCodes.Status501NotImplemented => "not-supported",
-        StatusCodes.Status400BadRequest or StatusCodes.Status422UnprocessableEntity => "invalid",
-        _ => "error",
-    };
-
-    /// <summary>What the audit line says of this answer: the problem's detail, or what was accepted.</summary>
-    public string? AuditDetail => ProblemBody is { } problem ? problem.Detail : Body switch
-    {
-        InstanceActionAccepted accepted => accepted.Detail,
-        FeedReprocessAccepted reprocess => $"{reprocess.Reprocessing}: {reprocess.InstanceId}",
-        _ => null,
-    };
-
-    public IActionResult ToActionResult() =>
-        ProblemBody is { } problem ? Problems.Create(problem)
-        : Status == StatusCodes.Status202Accepted && Location is not null ? new AcceptedResult(Location, Body)
-        : new ObjectResult(Body) { StatusCode = Status };
-}
-
-public static class OpsAudit
-{
-    /// <summary>
-    /// The one audit path of an action with an effect: a refusal (404, 409) is one line; else a line before the effect
-    /// (none happens unrecorded: 503) and one with its outcome.
-    /// </summary>
-    public static async Task<OpsAnswer> AuditedAsync(
-        this AuditLog audit, OpsActor actor, string action, string target, string? reason, OpsAnswer? refusal, Func<Task<OpsAnswer>> effect,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(audit);
-        ArgumentNullException.ThrowIfNull(effect);
-        if (refusal is null)
-        {
-            await audit.RecordBeforeAsync(actor, action, target, reason, cancellationToken).ConfigureAwait(false);
-        }
-
-        var answer = refusal ?? await effect().ConfigureAwait(false);
-        await audit.RecordAsync(actor, action, target, answer.Outcome, answer.Status, answer.AuditDetail, cancellationToken).ConfigureAwait(false);
-        return answer;
-    }
-}
-
 // The one path of every ops function once the request pipeline admitted the caller: act as them, answer.
 internal static class OpsCall
 {
@@ -107,43 +34,6 @@ internal static class OpsCall
             (_, { } invalid) => invalid,
             (var reason, null) => await action(reason, actor).ConfigureAwait(false),
         });
-
-    // A query parameter given repeated or comma-separated, as one comma-separated text.
-    public static string? Joined(this IQueryCollection query, string name) =>
-        query[name].Count == 0 ? null : string.Join(',', query[name].Select(v => v ?? ""));
-
-    public static string? First(this IQueryCollection query, string name) => query[name].FirstOrDefault();
-
-    public static IEnumerable<string> Split(string? list) =>
-        (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    // An optional RFC 3339 time; false only for a text that is not one.
-    public static bool TryParseTime(string? text, out DateTimeOffset? value)
-    {
-        value = null;
-        if (string.IsNullOrEmpty(text))
-        {
-            return true;
-        }
-
-        var parsed = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time);
-        value = parsed ? time : null;
-        return parsed;
-    }
-
-    public static OpsAnswer BadTime(string parameter, string? text) =>
-        OpsAnswer.BadParameter(parameter, "Invalid time", $"'{text}' is not a date-time; use RFC 3339, e.g. 2025-01-31T00:00:00Z.");
-
-    // An optional whole number from 1 to max; none given keeps the default in value.
-    public static bool TryParseCount(string? text, int max, ref int value)
-    {
-        if (text is not { Length: > 0 })
-        {
-            return true;
-        }
-
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 1 && value <= max;
-    }
 
     private static async Task<(string? Reason, OpsAnswer? Invalid)> ReadReasonAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -185,38 +75,5 @@ internal static class OpsCall
             : (string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), null);
     }
 
-    public static OpsAnswer BadToken() => OpsAnswer.BadParameter("continuationToken", "Invalid continuation token",
-        "Pass back the continuationToken of the previous page as it was given.");
-
     private static OpsAnswer BadReason(string detail) => OpsAnswer.BadParameter("reason", "Invalid reason", detail);
-}
-
-// An ops route's query parameters, read in order; the first that cannot be read is the 400 that names it.
-internal sealed class OpsQuery(IQueryCollection query)
-{
-    public OpsAnswer? Bad { get; private set; }
-
-    // An optional RFC 3339 time.
-    public DateTimeOffset? Time(string name)
-    {
-        var text = query.First(name);
-        if (!OpsCall.TryParseTime(text, out var value))
-        {
-            Bad ??= OpsCall.BadTime(name, text);
-        }
-
-        return value;
-    }
-
-    // An optional whole number from 1 to max, the fallback when absent: "'x' is not a {noun}; use 1 to {max}."
-    public int Count(string name, int fallback, int max, string title, string noun)
-    {
-        var value = fallback;
-        if (!OpsCall.TryParseCount(query.First(name), max, ref value))
-        {
-            Bad ??= OpsAnswer.BadParameter(name, title, string.Create(CultureInfo.InvariantCulture, $"'{query.First(name)}' is not a {noun}; use 1 to {max}."));
-        }
-
-        return value;
-    }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using IntegrationHub.Core.Validation;
+using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Http;
 
 namespace IntegrationHub.Functions.Ops;
@@ -33,44 +34,15 @@ public sealed record QuarantineSummary(
     [property: Description("Violations, each with its JSON Pointer (`instanceLocation`) and rule (`keyword`).")] IReadOnlyList<ValidationIssue> Issues,
     string StatusUrl);
 
-// The engine keeps one run per id; the hub keeps the ones a replay (or a reprocess) replaced.
-[ApiSchema]
-[Description("A run of the instance that a replay or reprocess replaced, as the hub kept it just before.")]
-public sealed record EarlierRun(
-    [property: Description("How it ended: `Failed` or `Terminated`.")] string Status,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset EndedAt,
-    DateTimeOffset ReplacedAt,
-    [property: Description("The action and principal, e.g. `replay by ops`.")] string ReplacedBy,
-    string? CustomStatus,
-    [property: Description("Its output or failure message, at most 4096 characters.")] string? Output,
-    bool OutputTruncated,
-    [property: Description("Why it failed, as `failure` of the instance.")] FailureView? Failure,
-    [property: Description("Its last 500 history events, in order.")] IReadOnlyList<HistoryEventView> History,
-    [property: Description("Earlier events of a longer history that were not kept.")] int EventsNotKept);
-
 [Description("A page of orchestrations, newest first across pages (by creation time; at the same moment, by instance id).")]
 public sealed record InstancePage(
     IReadOnlyList<InstanceView> Instances,
     [property: Description("Pass it back for the next page; null on the last.")] string? ContinuationToken);
 
-[Description("Why it failed: the root cause (the failed activity's exception when an activity failed).")]
-public sealed record FailureView(
-    string Message,
-    [property: Description("The exception type.")] string? Type,
-    string? StackTrace,
-    [property: Description("The activity that failed.")] string? Activity,
-    [property: Description("Its failed attempts in a row, retries included.")] int? Attempts,
-    [property: Description("The orchestration's own failure message.")] string? Summary,
-    DateTimeOffset? FailedAt);
-
 /// <summary>A feed behind an instance: its source and period, and once landed its content hash, id, state and status URL.</summary>
 public sealed record FeedLink(
     string Source, string Period, string? ContentHash, string? FeedId,
     [property: Description("The feed's state, or `NotReceived`.")] string? State, string? StatusUrl);
-
-/// <summary>One event of an instance's history, in order.</summary>
-public sealed record HistoryEventView(int? EventId, string Type, string? Name, DateTimeOffset? Timestamp, int? TaskScheduledId, string? Detail);
 
 [Description("One orchestration in detail.")]
 public sealed record InstanceDetail(
@@ -99,7 +71,10 @@ public sealed record InstanceActionAccepted(
     string InstanceId,
     [property: AllowedValues("replay", "rewind", "terminate", "suspend", "resume")] string Action,
     [property: Description("What happens next.")] string Detail,
-    [property: Description("Where to follow the instance: `/api/ops/instances/{instanceId}`.")] string Status);
+    [property: Description("Where to follow the instance: `/api/ops/instances/{instanceId}`.")] string Status) : IAuditedBody
+{
+    string IAuditedBody.AuditDetail => Detail;
+}
 
 /// <summary>The answer to a purge.</summary>
 public sealed record InstancePurged(string InstanceId, int PurgedInstances);
@@ -118,56 +93,6 @@ public sealed record ReplayFailedReport(
     [property: Description("Matched beyond `max`, oldest failure first taken: left failed for a next call.")] int NotTaken = 0,
     [property: Description("True: nothing was done; `results` lists what would have been replayed (`would-replay`).")] bool DryRun = false);
 
-[Description("A feed sent through the pipeline again.")]
-public sealed record FeedReprocessAccepted(
-    string FeedId,
-    [property: Description("The run that processes it.")] string InstanceId,
-    [property: AllowedValues("revalidated", "restarted", "started")]
-    [property: Description("`revalidated`: a quarantined feed valid now; `restarted`: a failed or terminated run started again; "
-        + "`started`: a run that never started.")]
-    string Reprocessing,
-    [property: Description("The feed's status URL.")] string Status,
-    IReadOnlyList<ValidationIssue> Warnings);
-
-/// <summary>A quarantined feed with its report.</summary>
-public sealed record QuarantinedFeed(
-    string FeedId,
-    [property: Description("The department whose URL the body was pushed to (the feed id may name another).")] string Source,
-    string? Period,
-    DateTimeOffset ReceivedAt,
-    [property: Description("Where the body is, or was until the quarantine retention deleted it; null for a report of an older build.")]
-    string? LandingBlob,
-    string StatusUrl,
-    ValidationReport? Report)
-{
-    [Description("Errors in the report, listed or not.")]
-    public int? Errors { get; init; }
-}
-
-[Description("A page of quarantined feeds, in name order (the department the body was pushed to, then the feed id).")]
-public sealed record QuarantineList(
-    IReadOnlyList<QuarantinedFeed> Feeds,
-    [property: Description("Pass it back for the next page; null after the last.")] string? ContinuationToken);
-
-/// <summary>One period that <c>POST /api/ops/reconsolidate</c> asked to consolidate again.</summary>
-public sealed record ReconsolidationPeriod(
-    string Period,
-    string InstanceId,
-    [property: Description("The version current when asked.")] int? CurrentVersion,
-    [property: Description("That version's methodology (`1.0` before data set 2.0).")] string? MethodologyVersion,
-    [property: AllowedValues("started", "running", "error")] string Outcome,
-    [property: Description("The consolidation's status URL.")] string Status);
-
-[Description("What a re-consolidation started.")]
-public sealed record ReconsolidationReport(
-    [property: Description("The methodology this build consolidates under.")] string MethodologyVersion,
-    [property: Description("Periods with a stored data set.")] int Periods,
-    int Started,
-    [property: Description("Periods whose consolidation was already running (it builds under the current methodology too).")] int Running,
-    int Errors,
-    [property: Description("Periods whose current version is of an older methodology.")] int Outdated,
-    IReadOnlyList<ReconsolidationPeriod> Results);
-
 [Description("Why an instance action cannot be done now, and what can be done with the instance instead.")]
 public sealed record InstanceConflictProblem(int Status, string Title, string InstanceId) : HubProblem(Status, Title)
 {
@@ -183,28 +108,3 @@ public sealed record InstanceConflictProblem(int Status, string Title, string In
     public string? Outcome { get; init; }
 }
 
-[Description("Why a feed was not reprocessed: its run's state, or (422) the violations it still has.")]
-public sealed record ReprocessProblem(int Status, string Title, string FeedId) : HubProblem(Status, Title)
-{
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("The feed's run.")]
-    public string? InstanceId { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("The feed's state (`Consolidated`, `Validated`, …).")]
-    public string? State { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("Its run's runtime status.")]
-    public string? RuntimeStatus { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("A 422: the feed's status URL.")]
-    public string? StatusUrl { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("A 422: every violation found again.")]
-    public IReadOnlyList<ValidationIssue>? Errors { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<ValidationIssue>? Warnings { get; init; }
-
-    // The whole report, as GET /api/feeds/{source}/{feedId} shows it.
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public ValidationReport? Report { get; init; }
-}

@@ -1,5 +1,7 @@
 using IntegrationHub.Functions.Audit;
+using IntegrationHub.Functions.Consolidation;
 using IntegrationHub.Functions.Http;
+using IntegrationHub.Functions.Intake;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -52,15 +54,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         OpsCall.RunAsync(request, _ => instances.GetAsync(client, instanceId, cancellationToken));
 
     [Function(nameof(ReplayInstance))]
-    [ApiOperation(
-        ApiTags.Ops,
-        "Replay an orchestration",
-        "Runs a failed or terminated instance again from its original input, under the same id (ids "
-        + "are deterministic: a feed's run stays that feed's). A failure is replayed once, however "
-        + "often asked.")]
-    [ApiAnswer(202, "Started again; `Location` is the instance's ops URL.", Body = typeof(InstanceActionAccepted), Location = true)]
-    [ApiProblem(404, "No orchestration has this id.")]
-    [ApiActionConflict("replay", "or this failure was replayed already")]
+    [ApiInstanceAction("replay")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ReplayInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/replay")] HttpRequest request, string instanceId,
@@ -68,16 +62,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         ActAsync(request, instanceId, "replay", client, cancellationToken);
 
     [Function(nameof(RewindInstance))]
-    [ApiOperation(
-        ApiTags.Ops,
-        "Rewind a failed orchestration",
-        "Runs the failed step again and carries on, every earlier result kept, where the engine "
-        + "supports rewinding; a 501 says when it does not (replay instead).")]
-    [ApiReason(typeof(ReasonRequest))]
-    [ApiAnswer(202, "Rewind requested; `Location` is the instance's ops URL.", Body = typeof(InstanceActionAccepted), Location = true)]
-    [ApiProblem(404, "No orchestration has this id.")]
-    [ApiActionConflict("rewind", "this failure was handled already, or the engine refused")]
-    [ApiProblem(501, "This hub's engine cannot rewind: replay the instance instead.")]
+    [ApiInstanceAction("rewind")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> RewindInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/rewind")] HttpRequest request, string instanceId,
@@ -85,14 +70,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         ActAsync(request, instanceId, "rewind", client, cancellationToken);
 
     [Function(nameof(TerminateInstance))]
-    [ApiOperation(
-        ApiTags.Ops,
-        "Terminate an orchestration",
-        "Terminates a pending, running or suspended instance; the reason becomes its output.")]
-    [ApiReason(typeof(ReasonRequest))]
-    [ApiAnswer(202, "Termination requested.", Body = typeof(InstanceActionAccepted), Location = true)]
-    [ApiProblem(404, "No orchestration has this id.")]
-    [ApiActionConflict("terminate")]
+    [ApiInstanceAction("terminate")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> TerminateInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/terminate")] HttpRequest request, string instanceId,
@@ -100,14 +78,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         ActAsync(request, instanceId, "terminate", client, cancellationToken);
 
     [Function(nameof(SuspendInstance))]
-    [ApiOperation(
-        ApiTags.Ops,
-        "Suspend an orchestration",
-        "Stops a pending or running instance at its next step until it is resumed.")]
-    [ApiReason(typeof(ReasonRequest))]
-    [ApiAnswer(202, "Suspension requested.", Body = typeof(InstanceActionAccepted), Location = true)]
-    [ApiProblem(404, "No orchestration has this id.")]
-    [ApiActionConflict("suspend")]
+    [ApiInstanceAction("suspend")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> SuspendInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/suspend")] HttpRequest request, string instanceId,
@@ -115,14 +86,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         ActAsync(request, instanceId, "suspend", client, cancellationToken);
 
     [Function(nameof(ResumeInstance))]
-    [ApiOperation(
-        ApiTags.Ops,
-        "Resume an orchestration",
-        "A suspended instance carries on where it stopped.")]
-    [ApiReason(typeof(ReasonRequest))]
-    [ApiAnswer(202, "Resumption requested.", Body = typeof(InstanceActionAccepted), Location = true)]
-    [ApiProblem(404, "No orchestration has this id.")]
-    [ApiActionConflict("resume")]
+    [ApiInstanceAction("resume")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ResumeInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/instances/{instanceId}/resume")] HttpRequest request, string instanceId,
@@ -130,14 +94,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         ActAsync(request, instanceId, "resume", client, cancellationToken);
 
     [Function(nameof(PurgeInstance))]
-    [ApiOperation(
-        ApiTags.Ops,
-        "Purge an orchestration's history",
-        "Deletes a finished instance's state and history from the task hub; the hub's own records "
-        + "(feeds, ledger, data sets) stay.")]
-    [ApiAnswer(200, "Purged.", Body = typeof(InstancePurged))]
-    [ApiProblem(404, "No orchestration has this id.")]
-    [ApiActionConflict("purge")]
+    [ApiInstanceAction("purge")]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> PurgeInstance(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "ops/instances/{instanceId}")] HttpRequest request, string instanceId,
@@ -259,10 +216,9 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
             : OpsCall.RunAsync(request, actor => instances.ActAsync(client, instanceId, action, null, actor, cancellationToken));
 }
 
-/// <summary>The 409 of an instance action: its words from the action table, so the document cannot drift from it.</summary>
+/// <summary>An instance action's documentation from its row of the action table, so the two cannot drift.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
-internal sealed class ApiActionConflictAttribute : ApiProblemAttribute
+internal sealed class ApiInstanceActionAttribute(string action) : ApiStackAttribute
 {
-    public ApiActionConflictAttribute(string action, string? orElse = null)
-        : base(StatusCodes.Status409Conflict, OpsInstances.ConflictDescription(action, orElse)) => Schema = ApiDocuments.InstanceConflictProblem;
+    public override IReadOnlyList<Attribute> Parts { get; } = OpsInstances.Documentation(action);
 }

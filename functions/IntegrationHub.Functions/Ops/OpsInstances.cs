@@ -3,6 +3,8 @@ using System.Text.Json;
 using Grpc.Core;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Functions.Audit;
+using IntegrationHub.Functions.Durable;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
@@ -33,7 +35,8 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
 
     // Rule: "only a failed or terminated instance can be replayed"; Kind names a set of states in a word ("finished").
     private sealed record InstanceAction(
-        string Name, OrchestrationRuntimeStatus[] From, string Done, bool TakesReason, Func<OpsInstances, Act, Task<OpsAnswer>> Run, string? Kind = null)
+        string Name, OrchestrationRuntimeStatus[] From, string Done, bool TakesReason, Func<OpsInstances, Act, Task<OpsAnswer>> Run, ActionDoc Doc,
+        string? Kind = null)
     {
         public string States => Words(From.Select(s => s.ToString().ToLowerInvariant()).ToList());
 
@@ -42,45 +45,87 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         public string Rule => $"only a {Allowed} instance can be {Done}";
     }
 
+    // What the OpenAPI document says of an action's route; OrElse: why else than its state a 409 may come.
+    private sealed record ActionDoc(string Summary, string Description, ApiAnswerAttribute Answer, string? OrElse = null, ApiProblemAttribute? Also = null);
+
     // In the order the detail lists what may be done; a route, an audit action and the states it is allowed in per row.
     private static readonly IReadOnlyList<InstanceAction> Table =
     [
-        new("replay", [Failed, Terminated], "replayed", false, (s, a) => s.ReplayAsync(a)),
-        new("rewind", [Failed], "rewound", true, (s, a) => s.RewindAsync(a)),
+        new("replay", [Failed, Terminated], "replayed", false, (s, a) => s.ReplayAsync(a), new(
+            "Replay an orchestration",
+            "Runs a failed or terminated instance again from its original input, under the same id (ids "
+            + "are deterministic: a feed's run stays that feed's). A failure is replayed once, however "
+            + "often asked.",
+            AcceptedAnswer("Started again; `Location` is the instance's ops URL."), "or this failure was replayed already")),
+        new("rewind", [Failed], "rewound", true, (s, a) => s.RewindAsync(a), new(
+            "Rewind a failed orchestration",
+            "Runs the failed step again and carries on, every earlier result kept, where the engine "
+            + "supports rewinding; a 501 says when it does not (replay instead).",
+            AcceptedAnswer("Rewind requested; `Location` is the instance's ops URL."), "this failure was handled already, or the engine refused",
+            new ApiProblemAttribute(StatusCodes.Status501NotImplemented, "This hub's engine cannot rewind: replay the instance instead."))),
         new("suspend", [Pending, Running], "suspended", true, async (_, a) =>
         {
             await a.Client.SuspendInstanceAsync(a.Id, a.Reason, a.CancellationToken).ConfigureAwait(false);
             return Accepted(a.Id, "suspend", "Suspension requested; the instance stops at its next step until resumed.");
-        }),
+        }, new(
+            "Suspend an orchestration",
+            "Stops a pending or running instance at its next step until it is resumed.",
+            AcceptedAnswer("Suspension requested."))),
         new("resume", [Suspended], "resumed", true, async (_, a) =>
         {
             await a.Client.ResumeInstanceAsync(a.Id, a.Reason, a.CancellationToken).ConfigureAwait(false);
             return Accepted(a.Id, "resume", "Resumption requested; the instance carries on where it stopped.");
-        }),
+        }, new("Resume an orchestration", "A suspended instance carries on where it stopped.", AcceptedAnswer("Resumption requested."))),
         new("terminate", [Pending, Running, Suspended], "terminated", true, async (_, a) =>
         {
             var options = new TerminateInstanceOptions { Output = a.Reason ?? "Terminated by ops." };
             await a.Client.TerminateInstanceAsync(a.Id, options, a.CancellationToken).ConfigureAwait(false);
             return Accepted(a.Id, "terminate", "Termination requested; the instance ends Terminated.");
-        }),
+        }, new(
+            "Terminate an orchestration",
+            "Terminates a pending, running or suspended instance; the reason becomes its output.",
+            AcceptedAnswer("Termination requested."))),
         // The task hub's state and history only: the hub's own records (feeds, ledger, data sets) stay.
         new("purge", [Completed, Failed, Terminated], "purged", false, async (_, a) =>
         {
             var purged = await a.Client.PurgeInstanceAsync(a.Id, cancellation: a.CancellationToken).ConfigureAwait(false);
             return OpsAnswer.Ok(new InstancePurged(a.Id, purged.PurgedInstanceCount));
-        }, Kind: "finished"),
+        }, new(
+            "Purge an orchestration's history",
+            "Deletes a finished instance's state and history from the task hub; the hub's own records "
+            + "(feeds, ledger, data sets) stay.",
+            new ApiAnswerAttribute(StatusCodes.Status200OK, "Purged.") { Body = typeof(InstancePurged) }), Kind: "finished"),
     ];
-
-    internal static string StatusUrl(string instanceId) => $"/api/ops/instances/{Uri.EscapeDataString(instanceId)}";
 
     public static IReadOnlyList<string> ActionsIn(OrchestrationRuntimeStatus status) =>
         [.. Table.Where(a => a.From.Contains(status)).Select(a => a.Name)];
 
-    public static bool TakesReason(string action) => Table.Single(a => a.Name == action).TakesReason;
+    public static bool TakesReason(string action) => Row(action).TakesReason;
 
     /// <summary>The documented 409 of an action: the states it is allowed in, from the table, and why else it may be refused.</summary>
     public static string ConflictDescription(string action, string? orElse = null) =>
-        $"The instance is not {Table.Single(a => a.Name == action).Allowed}{(orElse is null ? "" : ", " + orElse)}.";
+        $"The instance is not {Row(action).Allowed}{(orElse is null ? "" : ", " + orElse)}.";
+
+    /// <summary>The OpenAPI attributes of an action's route, from its row: what it does, answers, refusals.</summary>
+    internal static IReadOnlyList<Attribute> Documentation(string action)
+    {
+        var row = Row(action);
+        return
+        [
+            new ApiOperationAttribute(ApiTags.Ops, row.Doc.Summary, row.Doc.Description),
+            .. row.TakesReason ? [new ApiReasonAttribute(typeof(ReasonRequest))] : Array.Empty<Attribute>(),
+            row.Doc.Answer,
+            new ApiProblemAttribute(StatusCodes.Status404NotFound, "No orchestration has this id."),
+            new ApiProblemAttribute(StatusCodes.Status409Conflict, ConflictDescription(action, row.Doc.OrElse)) { Schema = ApiDocuments.InstanceConflictProblem },
+            .. row.Doc.Also is { } also ? [also] : Array.Empty<Attribute>(),
+        ];
+    }
+
+    private static InstanceAction Row(string action) =>
+        Table.SingleOrDefault(a => a.Name == action) ?? throw new ArgumentException($"'{action}' is no instance action.", nameof(action));
+
+    private static ApiAnswerAttribute AcceptedAnswer(string description) =>
+        new(StatusCodes.Status202Accepted, description) { Body = typeof(InstanceActionAccepted), Location = true };
 
     // "a", "a or b", "a, b or c".
     private static string Words(IReadOnlyList<string> words) =>
@@ -90,7 +135,7 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var row = Table.Single(a => a.Name == action);
+        var row = Row(action);
         var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: action == "replay", cancellationToken).ConfigureAwait(false);
         var refusal = instance is null ? Unknown(instanceId)
             : !row.From.Contains(instance.RuntimeStatus) ? WrongState(instanceId, instance.RuntimeStatus, action, row.Rule)
@@ -105,7 +150,7 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(query);
         var statuses = new List<OrchestrationRuntimeStatus>();
-        foreach (var text in OpsCall.Split(query.Joined("status")))
+        foreach (var text in OpsQuery.Split(query.Joined("status")))
         {
             if (!Enum.TryParse<OrchestrationRuntimeStatus>(text, ignoreCase: true, out var status) || !Enum.IsDefined(status))
             {
@@ -127,10 +172,10 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         InstanceCursor? after = null;
         if (query.First("continuationToken") is { Length: > 0 } token && !InstanceCursor.TryParse(token, out after))
         {
-            return OpsCall.BadToken();
+            return OpsQuery.BadToken();
         }
 
-        var names = OpsCall.Split(query.Joined("name")).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var names = OpsQuery.Split(query.Joined("name")).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var prefix = query.First("prefix") is { Length: > 0 } p ? p : null;
         var page = await NewestFirstPaging.PageAsync(
             (createdFrom, createdTo) => ReadAsync(client, new OrchestrationQuery
@@ -205,7 +250,7 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
         }
 
         // Metadata only while counting: inputs are read for the instances taken, not for every failure there is.
-        var names = OpsCall.Split(query.Joined("name")).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var names = OpsQuery.Split(query.Joined("name")).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var failed = new List<OrchestrationMetadata>();
         var failures = new OrchestrationQuery { Statuses = [Failed], FetchInputsAndOutputs = false, PageSize = DefaultPageSize };
         await foreach (var instance in client.GetAllInstancesAsync(failures).WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -363,7 +408,7 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
     }
 
     private static OpsAnswer Accepted(string instanceId, string action, string detail) =>
-        OpsAnswer.Accepted(new InstanceActionAccepted(instanceId, action, detail, StatusUrl(instanceId)), StatusUrl(instanceId));
+        OpsAnswer.Accepted(new InstanceActionAccepted(instanceId, action, detail, InstanceIds.StatusUrl(instanceId)), InstanceIds.StatusUrl(instanceId));
 
     private static OpsAnswer Unknown(string instanceId) =>
         OpsAnswer.Problem(StatusCodes.Status404NotFound, "Unknown instance", $"No orchestration has the id '{instanceId}'.");

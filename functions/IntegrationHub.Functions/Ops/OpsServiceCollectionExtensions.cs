@@ -1,4 +1,8 @@
 using IntegrationHub.Functions.Audit;
+using IntegrationHub.Functions.Consolidation;
+using IntegrationHub.Functions.Durable;
+using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Functions.Ops;

@@ -10,6 +10,7 @@ namespace IntegrationHub.Functions.Ops;
 public sealed class OpsSubscriberFunctions(SubscriberRedelivery subscribers)
 {
     private const string SubscriberName = "A subscriber's name, as in the subscribers file (`dual-carbon-dashboard`, …).";
+    private const string NoSuchSubscriber = "No subscriber has this name.";
 
     [Function(nameof(ListSubscribers))]
     [ApiOperation(
@@ -34,7 +35,7 @@ public sealed class OpsSubscriberFunctions(SubscriberRedelivery subscribers)
     [ApiQuery("continuationToken", "The `continuationToken` of the previous page; another text is a 400.")]
     [ApiAnswer(200, "A page of deliveries.", Body = typeof(SubscriberDeliveryPage))]
     [ApiProblem(400, "A bad limit or continuation token; `parameter` names it.")]
-    [ApiProblem(404, "No subscriber has this name.")]
+    [ApiProblem(404, NoSuchSubscriber)]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> ListSubscriberDeliveries(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/subscribers/{name}/deliveries")] HttpRequest request, string name,
@@ -56,7 +57,7 @@ public sealed class OpsSubscriberFunctions(SubscriberRedelivery subscribers)
     [ApiQuery("limit", "At most this many events in this call, 1 to 1000 (default 200).", Type = ApiType.Integer)]
     [ApiAnswer(200, "What was sent.", Body = typeof(RedeliveryReport))]
     [ApiProblem(400, "`since` missing, neither a time nor an announced event id, or a bad limit; `parameter` names it.")]
-    [ApiProblem(404, "No subscriber has this name.")]
+    [ApiProblem(404, NoSuchSubscriber)]
     [Access(AccessPolicy.Ops)]
     public Task<IActionResult> RedeliverToSubscriber(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/subscribers/{name}/redeliver")] HttpRequest request, string name,

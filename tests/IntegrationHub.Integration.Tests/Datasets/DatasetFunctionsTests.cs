@@ -314,6 +314,16 @@ public sealed class DatasetFunctionsTests(AzuriteFixture azurite) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task GetLatestDatasetAndGetDatasetVersion_UnknownAreaOrIndicator_Are400NamingTheParameter()
+    {
+        var latest = await Send("/api/datasets/latest?area=xjna", r => functions.GetLatestDataset(r, default));
+        var version = await Send("/api/datasets/2039-Q4/versions/1?indicator=water.", r => functions.GetDatasetVersion(r, Quarter, 1, default));
+
+        AssertProblem(latest, StatusCodes.Status400BadRequest, "area");
+        AssertProblem(version, StatusCodes.Status400BadRequest, "indicator");
+    }
+
+    [Fact]
     public async Task GetDatasetDiff_V1ToV2_ListsTheHandComputedChangesAndNewInputs()
     {
         var answer = await Send("/api/datasets/2039-Q4/diff?from=1&to=2", r => functions.GetDatasetDiff(r, Quarter, default));

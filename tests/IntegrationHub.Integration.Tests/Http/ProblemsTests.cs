@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using IntegrationHub.Functions;
 using IntegrationHub.Functions.Health;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Ops;
 using IntegrationHub.Integration.Tests.Datasets;
 

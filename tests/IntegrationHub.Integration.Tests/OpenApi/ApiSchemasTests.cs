@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
 using IntegrationHub.Functions.Http;
+using IntegrationHub.Functions.Intake;
 using IntegrationHub.Functions.OpenApi;
 using IntegrationHub.Functions.Resilience;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Access;
 using IntegrationHub.Functions.Durable;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Ops;
 using IntegrationHub.Functions.Storage;
 using Microsoft.AspNetCore.Http;

@@ -292,6 +292,22 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
         Assert.Empty(await MessagesAsync(Dashboard));
     }
 
+    // The words every ops route uses for a bad limit or page token, so a client reads one shape.
+    [Fact]
+    public async Task BadLimitOrToken_400InTheOpsRoutesWords_ForRedeliveryAndDeliveries()
+    {
+        var redelivery = await Redelivery().RedeliverAsync(Dashboard, "2140-01-01T00:00:00Z", "1001", Ops, CancellationToken.None);
+        var deliveries = await Redelivery().DeliveriesAsync(Dashboard, "0", null, CancellationToken.None);
+        var token = await Redelivery().DeliveriesAsync(Dashboard, null, "not-a-token", CancellationToken.None);
+
+        Assert.Equal((400, "Invalid limit", "'1001' is not a limit; use 1 to 1000."),
+            (redelivery.Status, redelivery.ProblemBody!.Title, redelivery.ProblemBody.Detail));
+        Assert.Equal((400, "Invalid limit", "'0' is not a limit; use 1 to 500."),
+            (deliveries.Status, deliveries.ProblemBody!.Title, deliveries.ProblemBody.Detail));
+        Assert.Equal((400, "Invalid continuation token", "Pass back the continuationToken of the previous page as it was given.", "continuationToken"),
+            (token.Status, token.ProblemBody!.Title, token.ProblemBody.Detail, token.ProblemExtensions!["parameter"]));
+    }
+
     [Fact]
     public async Task UnknownSubscriber_404Problem_AsWritten_ForRedeliveryAndDeliveries()
     {

@@ -1,5 +1,6 @@
 using DurableTask.Core;
 using DurableTask.Core.History;
+using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Ops;
 using IntegrationHub.LocalHost.Tests.Support;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IntegrationHub.Functions.Audit;
+using IntegrationHub.Functions.Intake;
 using IntegrationHub.LocalHost.Tests.Support;
 
 namespace IntegrationHub.LocalHost.Tests.Ops;

@@ -1,8 +1,8 @@
-using IntegrationHub.Functions.Ops;
+using IntegrationHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
-namespace IntegrationHub.Integration.Tests.Ops;
+namespace IntegrationHub.Integration.Tests.Http;
 
 /// <summary>An ops route's query read in order: the first parameter that cannot be read is the 400, naming it.</summary>
 public sealed class OpsQueryTests

@@ -1,9 +1,9 @@
 using DurableTask.Core;
 using DurableTask.Core.History;
-using IntegrationHub.Functions.Ops;
+using IntegrationHub.Functions.Durable;
 using Microsoft.DurableTask.Client;
 
-namespace IntegrationHub.LocalHost.Tests.Ops;
+namespace IntegrationHub.LocalHost.Tests.Durable;
 
 /// <summary>
 /// What ops read from the events the Durable client's history call answers (DurableTask.Core events, as the client

@@ -1,17 +1,20 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure;
 using IntegrationHub.Core.Normalisation;
 using IntegrationHub.Core.Feeds;
 using IntegrationHub.Core.Validation;
 using IntegrationHub.Functions.Audit;
 using IntegrationHub.Functions.Durable;
-using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 
-namespace IntegrationHub.Functions.Ops;
+namespace IntegrationHub.Functions.Intake;
 
 /// <summary>
 /// A feed through the pipeline again: a quarantined one validated anew (a schema or the reference data may have been
@@ -40,7 +43,7 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
     {
         ArgumentNullException.ThrowIfNull(query);
         var pageSize = DefaultPageSize;
-        if (!OpsCall.TryParseCount(query.First("limit"), MaxPageSize, ref pageSize))
+        if (!OpsQuery.TryParseCount(query.First("limit"), MaxPageSize, ref pageSize))
         {
             return OpsAnswer.BadParameter("limit", "Bad page size",
                 $"'{query.First("limit")}' is not a whole number from 1 to {MaxPageSize.ToString(CultureInfo.InvariantCulture)}.");
@@ -188,7 +191,7 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
 
     private static OpsAnswer Accepted(string feedId, string instanceId, string reprocessing, IReadOnlyList<ValidationIssue> warnings)
     {
-        var statusUrl = OpsInstances.StatusUrl(instanceId);
+        var statusUrl = InstanceIds.StatusUrl(instanceId);
         return OpsAnswer.Accepted(new FeedReprocessAccepted(feedId, instanceId, reprocessing, statusUrl, warnings), statusUrl);
     }
 
@@ -212,4 +215,64 @@ public sealed class FeedReprocessing(FeedStore store, FeedValidator validator, O
 
     // landing/{source}/{sha256}.json
     private static string ContentHashOf(FeedStatus status) => Path.GetFileNameWithoutExtension(status.LandingBlob);
+}
+
+[Description("A feed sent through the pipeline again.")]
+public sealed record FeedReprocessAccepted(
+    string FeedId,
+    [property: Description("The run that processes it.")] string InstanceId,
+    [property: AllowedValues("revalidated", "restarted", "started")]
+    [property: Description("`revalidated`: a quarantined feed valid now; `restarted`: a failed or terminated run started again; "
+        + "`started`: a run that never started.")]
+    string Reprocessing,
+    [property: Description("The feed's status URL.")] string Status,
+    IReadOnlyList<ValidationIssue> Warnings) : IAuditedBody
+{
+    string IAuditedBody.AuditDetail => $"{Reprocessing}: {InstanceId}";
+}
+
+/// <summary>A quarantined feed with its report.</summary>
+public sealed record QuarantinedFeed(
+    string FeedId,
+    [property: Description("The department whose URL the body was pushed to (the feed id may name another).")] string Source,
+    string? Period,
+    DateTimeOffset ReceivedAt,
+    [property: Description("Where the body is, or was until the quarantine retention deleted it; null for a report of an older build.")]
+    string? LandingBlob,
+    string StatusUrl,
+    ValidationReport? Report)
+{
+    [Description("Errors in the report, listed or not.")]
+    public int? Errors { get; init; }
+}
+
+[Description("A page of quarantined feeds, in name order (the department the body was pushed to, then the feed id).")]
+public sealed record QuarantineList(
+    IReadOnlyList<QuarantinedFeed> Feeds,
+    [property: Description("Pass it back for the next page; null after the last.")] string? ContinuationToken);
+
+[Description("Why a feed was not reprocessed: its run's state, or (422) the violations it still has.")]
+public sealed record ReprocessProblem(int Status, string Title, string FeedId) : HubProblem(Status, Title)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("The feed's run.")]
+    public string? InstanceId { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("The feed's state (`Consolidated`, `Validated`, …).")]
+    public string? State { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("Its run's runtime status.")]
+    public string? RuntimeStatus { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("A 422: the feed's status URL.")]
+    public string? StatusUrl { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("A 422: every violation found again.")]
+    public IReadOnlyList<ValidationIssue>? Errors { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ValidationIssue>? Warnings { get; init; }
+
+    // The whole report, as GET /api/feeds/{source}/{feedId} shows it.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ValidationReport? Report { get; init; }
 }

@@ -2,11 +2,10 @@ using System.Globalization;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using IntegrationHub.Functions.Durable;
 using IntegrationHub.Functions.Storage;
 using Microsoft.DurableTask.Client;
 
-namespace IntegrationHub.Functions.Ops;
+namespace IntegrationHub.Functions.Durable;
 
 // Kept: with the start claim alone, a caller who saw a failure restarts it after another's rerun of it ended.
 /// <summary>

@@ -1,17 +1,18 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Grpc.Core;
 using IntegrationHub.Core.Datasets;
 using IntegrationHub.Functions.Audit;
-using IntegrationHub.Functions.Consolidation;
 using IntegrationHub.Functions.Durable;
-using IntegrationHub.Functions.Intake;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
-namespace IntegrationHub.Functions.Ops;
+namespace IntegrationHub.Functions.Consolidation;
 
 /// <summary>
 /// After a methodology or reference-value upgrade every stored period is consolidated again (contract 2.0): each
@@ -49,7 +50,7 @@ public sealed class Reconsolidation(DatasetStore datasets, ConsolidationDemands 
                 outcome = "error";
             }
 
-            periods.Add(new ReconsolidationPeriod(period, instanceId, current?.Version, methodology, outcome, OpsInstances.StatusUrl(instanceId)));
+            periods.Add(new ReconsolidationPeriod(period, instanceId, current?.Version, methodology, outcome, InstanceIds.StatusUrl(instanceId)));
             await audit.RecordAsync(actor, Action, instanceId, outcome == "error" ? "error" : "accepted",
                 outcome == "error" ? StatusCodes.Status500InternalServerError : StatusCodes.Status202Accepted,
                 string.Create(CultureInfo.InvariantCulture, $"{period} v{current?.Version} ({methodology}) -> {DatasetMethodology.CurrentVersion}: {outcome}"),
@@ -68,3 +69,22 @@ public sealed class Reconsolidation(DatasetStore datasets, ConsolidationDemands 
             "/api/ops/instances?name=" + nameof(ConsolidatePeriodOrchestration.ConsolidatePeriod) + "&prefix=" + InstanceIds.ConsolidationPrefix);
     }
 }
+
+/// <summary>One period that <c>POST /api/ops/reconsolidate</c> asked to consolidate again.</summary>
+public sealed record ReconsolidationPeriod(
+    string Period,
+    string InstanceId,
+    [property: Description("The version current when asked.")] int? CurrentVersion,
+    [property: Description("That version's methodology (`1.0` before data set 2.0).")] string? MethodologyVersion,
+    [property: AllowedValues("started", "running", "error")] string Outcome,
+    [property: Description("The consolidation's status URL.")] string Status);
+
+[Description("What a re-consolidation started.")]
+public sealed record ReconsolidationReport(
+    [property: Description("The methodology this build consolidates under.")] string MethodologyVersion,
+    [property: Description("Periods with a stored data set.")] int Periods,
+    int Started,
+    [property: Description("Periods whose consolidation was already running (it builds under the current methodology too).")] int Running,
+    int Errors,
+    [property: Description("Periods whose current version is of an older methodology.")] int Outdated,
+    IReadOnlyList<ReconsolidationPeriod> Results);

@@ -1,11 +1,20 @@
+using System.ComponentModel;
 using System.Text.Json;
 using IntegrationHub.Core.Feeds;
-using IntegrationHub.Functions.Intake;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using IntegrationHub.Functions.Durable;
 
-namespace IntegrationHub.Functions.Ops;
+namespace IntegrationHub.Functions.Durable;
+
+[Description("Why it failed: the root cause (the failed activity's exception when an activity failed).")]
+public sealed record FailureView(
+    string Message,
+    [property: Description("The exception type.")] string? Type,
+    string? StackTrace,
+    [property: Description("The activity that failed.")] string? Activity,
+    [property: Description("Its failed attempts in a row, retries included.")] int? Attempts,
+    [property: Description("The orchestration's own failure message.")] string? Summary,
+    DateTimeOffset? FailedAt);
 
 /// <summary>A feed an instance is about: source, period and (a prefix of) its content hash once known.</summary>
 public sealed record FeedKey(string Source, string Period, string? ContentHash);

@@ -1,13 +1,31 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using IntegrationHub.Core;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Storage;
 using Microsoft.DurableTask.Client;
 
-namespace IntegrationHub.Functions.Ops;
+namespace IntegrationHub.Functions.Durable;
+
+// The engine keeps one run per id; the hub keeps the ones a replay (or a reprocess) replaced.
+[ApiSchema]
+[Description("A run of the instance that a replay or reprocess replaced, as the hub kept it just before.")]
+public sealed record EarlierRun(
+    [property: Description("How it ended: `Failed` or `Terminated`.")] string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset EndedAt,
+    DateTimeOffset ReplacedAt,
+    [property: Description("The action and principal, e.g. `replay by ops`.")] string ReplacedBy,
+    string? CustomStatus,
+    [property: Description("Its output or failure message, at most 4096 characters.")] string? Output,
+    bool OutputTruncated,
+    [property: Description("Why it failed, as `failure` of the instance.")] FailureView? Failure,
+    [property: Description("Its last 500 history events, in order.")] IReadOnlyList<HistoryEventView> History,
+    [property: Description("Earlier events of a longer history that were not kept.")] int EventsNotKept);
 
 /// <summary>
 /// The runs a replay or reprocess replaced, which the engine forgets: <c>ledger/runs/{instanceId}/{endedAt}.json</c>,

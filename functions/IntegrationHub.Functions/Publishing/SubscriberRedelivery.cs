@@ -6,12 +6,11 @@ using IntegrationHub.Core;
 using IntegrationHub.Core.Publishing;
 using IntegrationHub.Core.Reference;
 using IntegrationHub.Functions.Audit;
-using IntegrationHub.Functions.Publishing;
+using IntegrationHub.Functions.Http;
 using IntegrationHub.Functions.Storage;
-using IntegrationHub.Functions.Supply;
 using Microsoft.AspNetCore.Http;
 
-namespace IntegrationHub.Functions.Ops;
+namespace IntegrationHub.Functions.Publishing;
 
 /// <summary>A subscriber as ops see it: its filter, how it receives events and the last one it was sent.</summary>
 public sealed record SubscriberView(
@@ -73,10 +72,10 @@ public sealed partial class SubscriberRedelivery(
             return NotFound(name);
         }
 
-        if (!TryLimit(limitText, SubscriberDeliveryLog.DefaultLimit, SubscriberDeliveryLog.MaxLimit, out var limit))
+        var limit = SubscriberDeliveryLog.DefaultLimit;
+        if (!OpsQuery.TryParseCount(limitText, SubscriberDeliveryLog.MaxLimit, ref limit))
         {
-            return OpsAnswer.BadParameter("limit", "Invalid limit",
-                string.Create(CultureInfo.InvariantCulture, $"'{limitText}' is not a limit; use 1 to {SubscriberDeliveryLog.MaxLimit}."));
+            return OpsQuery.BadCount("limit", limitText, SubscriberDeliveryLog.MaxLimit, "Invalid limit", "limit");
         }
 
         try
@@ -86,8 +85,7 @@ public sealed partial class SubscriberRedelivery(
         }
         catch (InvalidDeliveryTokenException)
         {
-            return OpsAnswer.BadParameter(
-                "continuationToken", "Invalid continuation token", "Pass back the continuationToken of the previous page as it was given.");
+            return OpsQuery.BadToken();
         }
     }
 
@@ -99,10 +97,10 @@ public sealed partial class SubscriberRedelivery(
             return NotFound(name);
         }
 
-        if (!TryLimit(limitText, DefaultEvents, MaxEvents, out var limit))
+        var limit = DefaultEvents;
+        if (!OpsQuery.TryParseCount(limitText, MaxEvents, ref limit))
         {
-            return OpsAnswer.BadParameter("limit", "Invalid limit",
-                string.Create(CultureInfo.InvariantCulture, $"'{limitText}' is not a limit; use 1 to {MaxEvents}."));
+            return OpsQuery.BadCount("limit", limitText, MaxEvents, "Invalid limit", "limit");
         }
 
         var (from, problem) = await SinceAsync(since, cancellationToken).ConfigureAwait(false);
@@ -245,12 +243,6 @@ public sealed partial class SubscriberRedelivery(
     {
         Detail = $"No subscriber is named '{name}'; GET /api/ops/subscribers lists them.", Parameter = "name",
     });
-
-    private static bool TryLimit(string? text, int fallback, int max, out int limit)
-    {
-        limit = fallback;
-        return text is not { Length: > 0 } || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit >= 1 && limit <= max);
-    }
 
     private static string DeliveriesUrl(string name) => $"/api/ops/subscribers/{name}/deliveries";
 

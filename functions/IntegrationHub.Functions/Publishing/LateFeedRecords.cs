@@ -6,10 +6,9 @@ using Azure.Storage.Blobs.Models;
 using CloudNative.CloudEvents;
 using IntegrationHub.Core;
 using IntegrationHub.Core.Supply;
-using IntegrationHub.Functions.Publishing;
 using IntegrationHub.Functions.Storage;
 
-namespace IntegrationHub.Functions.Supply;
+namespace IntegrationHub.Functions.Publishing;
 
 /// <summary>One announced late feed: its event id, when it was sent, and where its record is.</summary>
 public sealed record LateFeedAnnouncement(string EventId, DateTimeOffset SentAt, string RecordName);

@@ -5,7 +5,7 @@ using Grpc.Core;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationHub.Functions.Ops;
+namespace IntegrationHub.Functions.Durable;
 
 /// <summary>A failure as the engine recorded it (type, message, stack), with the failure that caused it.</summary>
 public sealed record RecordedFailure(string? Type, string? Message, string? StackTrace, RecordedFailure? Inner)
@@ -13,6 +13,9 @@ public sealed record RecordedFailure(string? Type, string? Message, string? Stac
     /// <summary>The innermost cause.</summary>
     public RecordedFailure Root => Inner?.Root ?? this;
 }
+
+/// <summary>One event of an instance's history, in order.</summary>
+public sealed record HistoryEventView(int? EventId, string Type, string? Name, DateTimeOffset? Timestamp, int? TaskScheduledId, string? Detail);
 
 /// <summary>One history event with what ops read from it beyond its summary.</summary>
 public sealed record HistoryRecord(HistoryEventView View, RecordedFailure? Failure, string? OrchestrationStatus);
