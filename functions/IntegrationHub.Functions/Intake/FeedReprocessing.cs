@@ -225,7 +225,7 @@ public sealed record FeedReprocessAccepted(
     [property: Description("`revalidated`: a quarantined feed valid now; `restarted`: a failed or terminated run started again; "
         + "`started`: a run that never started.")]
     string Reprocessing,
-    [property: Description("The feed's status URL.")] string Status,
+    [property: Description("The run's ops URL (`/api/ops/instances/{instanceId}`), to follow it.")] string Status,
     IReadOnlyList<ValidationIssue> Warnings) : IAuditedBody
 {
     string IAuditedBody.AuditDetail => $"{Reprocessing}: {InstanceId}";

@@ -147,7 +147,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
         "Runs a quarantined feed through validation again (after the reference data or a schema was "
         + "fixed) and, valid now, through the pipeline; a valid feed whose run failed or never "
         + "started is run again.")]
-    [ApiAnswer(202, "Processing started; `Location` is the feed's status URL.", Body = typeof(FeedReprocessAccepted), Location = true)]
+    [ApiAnswer(202, "Processing started; `Location` is the run's ops URL.", Body = typeof(FeedReprocessAccepted), Location = true)]
     [ApiProblem(404, "No feed with this id has been received.")]
     [ApiProblem(409, "Nothing to reprocess: the feed is consolidated, running, changed meanwhile, or its failure "
         + "was handled already.", Schema = ApiDocuments.ReprocessProblem)]

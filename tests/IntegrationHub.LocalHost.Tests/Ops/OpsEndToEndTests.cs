@@ -270,6 +270,9 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         var reprocess = await Ops.ReprocessAsync(feed.FeedId);
         Assert.True(reprocess.Status == 202, $"Reprocessing a feed whose run failed should be accepted; got {reprocess}");
         Assert.Equal(("restarted", instanceId), (reprocess.Json.GetProperty("reprocessing").GetString(), reprocess.Json.GetProperty("instanceId").GetString()));
+        // Where ops follow the run: its ops URL, in the body and in Location (as documented).
+        var runUrl = $"/api/ops/instances/{Uri.EscapeDataString(instanceId)}";
+        Assert.Equal((runUrl, runUrl), (reprocess.Json.GetProperty("status").GetString(), reprocess.Location));
 
         var done = await Api.WaitForInstanceAsync(instanceId);
         Assert.True(done.Status == "Completed", $"The restarted run should complete; {done}");

@@ -33,7 +33,7 @@ namespace IntegrationHub.Client.Models
 #endif
         /// <summary>`revalidated`: a quarantined feed valid now; `restarted`: a failed or terminated run started again; `started`: a run that never started.</summary>
         public global::IntegrationHub.Client.Models.FeedReprocessAccepted_reprocessing? Reprocessing { get; set; }
-        /// <summary>The feed&apos;s status URL.</summary>
+        /// <summary>The run&apos;s ops URL (`/api/ops/instances/{instanceId}`), to follow it.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Status { get; set; }
