@@ -26,8 +26,10 @@ public sealed class SubscribersCommandTests : IDisposable
     public void Redeliver_HubSaysContinueSince_AsksAgainFromThere_UntilNoneRemain_PrintsEveryEventOnce()
     {
         hub.Answer("/api/ops/subscribers/carbon-market-desk/redeliver", request => request.Contains("since=2025-01-01T00%3A00%3A00Z")
-            ? (200, """{"subscriber":"carbon-market-desk","since":"2025-01-01T00:00:00+00:00","matched":3,"sent":2,"eventIds":["2024-Q4/v1","2024-Q4/v2"],"remaining":1,"continueSince":"2024-Q4/v3"}""")
-            : (200, """{"subscriber":"carbon-market-desk","since":"2025-01-02T00:00:00+00:00","matched":1,"sent":1,"eventIds":["2024-Q4/v3"],"remaining":0,"continueSince":null}"""));
+            ? (200, """{"subscriber":"carbon-market-desk","since":"2025-01-01T00:00:00+00:00","matched":3,"sent":2,"eventIds":"""
+                + """["2024-Q4/v1","2024-Q4/v2"],"remaining":1,"continueSince":"2024-Q4/v3"}""")
+            : (200, """{"subscriber":"carbon-market-desk","since":"2025-01-02T00:00:00+00:00","matched":1,"sent":1,"eventIds":"""
+                + """["2024-Q4/v3"],"remaining":0,"continueSince":null}"""));
 
         var (exit, stdout, stderr) = Hub("subscribers", "redeliver", "carbon-market-desk", "--since", "2025-01-01T00:00:00Z", "--limit", "2");
 
@@ -50,8 +52,10 @@ public sealed class SubscribersCommandTests : IDisposable
     public void Redeliver_HubRefusesTheSecondRequest_Exits1_SaysHowManyWereSentAndWhereToGoOn()
     {
         hub.Answer("/api/ops/subscribers/carbon-market-desk/redeliver", request => request.Contains("since=2024-Q4%2Fv1")
-            ? (200, """{"subscriber":"carbon-market-desk","since":"2025-01-01T00:00:00+00:00","matched":2,"sent":1,"eventIds":["2024-Q4/v1"],"remaining":1,"continueSince":"2024-Q4/v2"}""")
-            : (400, """{"type":"about:blank","title":"Unknown event","status":400,"detail":"No event '2024-Q4/v2' was announced.","parameter":"since"}"""));
+            ? (200, """{"subscriber":"carbon-market-desk","since":"2025-01-01T00:00:00+00:00","matched":2,"sent":1,"eventIds":"""
+                + """["2024-Q4/v1"],"remaining":1,"continueSince":"2024-Q4/v2"}""")
+            : (400, """{"type":"about:blank","title":"Unknown event","status":"""
+                + """400,"detail":"No event '2024-Q4/v2' was announced.","parameter":"since"}"""));
 
         var (exit, stdout, stderr) = Hub("subscribers", "redeliver", "carbon-market-desk", "--since", "2024-Q4/v1");
 
@@ -92,7 +96,9 @@ public sealed class SubscribersCommandTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("dual-carbon-dashboard", StringComparison.Ordinal)
             && l.Contains("webhook:https://dash.example.org/events", StringComparison.Ordinal) && l.Contains("2024-Q4/v2", StringComparison.Ordinal)
             && l.Contains("2025-01-31 08:00:00Z", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("carbon-office-supply", StringComparison.Ordinal) && l.Contains("queue:sub-carbon-office-supply", StringComparison.Ordinal));
+        Assert.Contains(lines,
+            l => l.StartsWith("carbon-office-supply", StringComparison.Ordinal)
+            && l.Contains("queue:sub-carbon-office-supply", StringComparison.Ordinal));
         Assert.Equal("2 subscriber(s)", lines[^1]);
     }
 
@@ -129,7 +135,7 @@ public sealed class SubscribersCommandTests : IDisposable
         Assert.Contains("parameter 'name'", stderr, StringComparison.Ordinal);
     }
 
-    /// <summary>Answers by path with JSON (a problem for 4xx/5xx), recording each request's method, path and query, and key.</summary>
+    // Answers by path with JSON (a problem for 4xx/5xx), recording each request's method, path and query, and key.
     private sealed class FakeHub : IDisposable
     {
         private readonly HttpListener listener = new();
@@ -152,7 +158,7 @@ public sealed class SubscribersCommandTests : IDisposable
 
         public IReadOnlyList<(string Line, string? Key)> Requests => [.. requests];
 
-        /// <summary>How to answer a path; the function gets the request line's query.</summary>
+        // How to answer a path; the function gets the request line's query.
         public void Answer(string path, Func<string, (int Status, string Body)> answer) => answers[path] = answer;
 
         private async Task LoopAsync()

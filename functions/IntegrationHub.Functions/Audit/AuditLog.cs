@@ -13,11 +13,9 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationHub.Functions.Audit;
 
 /// <summary>
-/// The audit log: every push by a key holder (whatever its answer) and every ops action, with who did it, one JSON line
-/// each, appended to one append blob per month
-/// (<c>audit/{yyyy}/{MM}.jsonl</c>, then <c>{MM}-2.jsonl</c>, … should a month outgrow the 50,000 blocks an append
-/// blob holds). The app only ever appends: an append is one atomic block, so concurrent writers never interleave
-/// within a line, and nothing in the app rewrites or deletes a line.
+/// The audit log: every key holder's push and every ops action, one JSON line each in an append blob per month
+/// (<c>audit/{yyyy}/{MM}.jsonl</c>, then <c>{MM}-2.jsonl</c>, …). Each append is one atomic block, so concurrent
+/// writers never interleave within a line; nothing in the app rewrites or deletes a line.
 /// </summary>
 public sealed partial class AuditLog(BlobServiceClient blobs, TimeProvider clock, ILogger<AuditLog> logger)
 {

@@ -12,12 +12,9 @@ public static class ActivityRetry
     public const string HostInvocationFailure = "Exception while executing function:";
 
     /// <summary>
-    /// For every activity without a policy of its own. Under the Functions host an activity that is running when the
-    /// worker process dies is not delivered again, as the standalone engine would after the queue's visibility
-    /// timeout: the host fails it with its own "Exception while executing function: Functions.X" and starts a new
-    /// worker. That failure, and only that one, is retried; an exception the activity itself threw still fails at once
-    /// with its own type and message (the worker reports those), as it always did. Measured in the real-host suite (a
-    /// worker killed right after a push).
+    /// For every activity without a policy of its own. The Functions host fails an activity whose worker died instead
+    /// of delivering it again, so that host failure, and only it, is retried; an exception the activity threw still
+    /// fails at once with its own type and message (docs/reliability.md, the worker killed after a push).
     /// </summary>
     public static readonly TaskOptions Default = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2.0, maxRetryInterval: TimeSpan.FromSeconds(30))

@@ -1,44 +1,38 @@
 namespace IntegrationHub.Functions.Http;
 
-/// <summary>
-/// The OpenAPI operation of one HTTP function, declared on its <c>[Function]</c> method. The path and methods come from
-/// its <c>[HttpTrigger]</c>, who may call it from its <c>[Access]</c>; the answers from <see cref="ApiAnswerAttribute"/>s.
-/// </summary>
+// The OpenAPI operation of one HTTP function, declared on its [Function] method. The path and methods come from its
+// [HttpTrigger], who may call it from its [Access]; the answers from ApiAnswerAttributes.
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 internal sealed class ApiOperationAttribute(string tag, string summary, string description) : Attribute
 {
-    /// <summary>One of <see cref="ApiTags"/>.</summary>
+    // One of ApiTags.
     public string Tag { get; } = tag;
 
     public string Summary { get; } = summary;
 
     public string Description { get; } = description;
 
-    /// <summary>Strong <c>ETag</c> and <c>Cache-Control</c> on the answer, and 304 for a matching <c>If-None-Match</c>.</summary>
+    // Strong ETag and Cache-Control on the answer, and 304 for a matching If-None-Match.
     public bool Conditional { get; set; }
 
-    /// <summary>The request body's type (a C# type, or an array of one); null with <see cref="BodySchema"/> unset: none.</summary>
+    // The request body's type (a C# type, or an array of one); null with BodySchema unset: none.
     public Type? Body { get; set; }
 
-    /// <summary>The request body as a document that is no C# type: one of <see cref="ApiDocuments"/>.</summary>
+    // The request body as a document that is no C# type: one of ApiDocuments.
     public string? BodySchema { get; set; }
 
     public string? BodyDescription { get; set; }
 
     public bool BodyOptional { get; set; }
 
-    /// <summary>
-    /// A route kept for existing clients: the name of a static <see cref="RouteDeprecation"/> field of the
-    /// function's class, which the route applies; the operation is deprecated and its answers list the headers.
-    /// </summary>
+    // A route kept for existing clients: the name of a static RouteDeprecation field of the function's class, which the
+    // route applies; the operation is deprecated and its answers list the headers.
     public string? DeprecatedBy { get; set; }
 }
 
-/// <summary>
-/// One answer of an operation: its body is the C# type <see cref="Body"/> writes (its schema generated from the type),
-/// or a named document that is no C# type (<see cref="Schema"/>), or nothing. 401 and 403 are added for operations that
-/// want a key, 429 for the ops surface's, and 503 for routes that read storage, unless listed here in their own words.
-/// </summary>
+// One answer of an operation: its body is the C# type Body writes (its schema generated from the type), or a named
+// document that is no C# type (Schema), or nothing. 401 and 403 are added for operations that want a key, 429 for the
+// ops surface's, and 503 for routes that read storage, unless listed here in their own words.
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
 internal sealed class ApiAnswerAttribute(int status, string description) : Attribute
 {
@@ -52,17 +46,17 @@ internal sealed class ApiAnswerAttribute(int status, string description) : Attri
 
     public string MediaType { get; set; } = ApiMediaTypes.Json;
 
-    /// <summary>Further media types the same answer may come as (with the same schema).</summary>
+    // Further media types the same answer may come as (with the same schema).
     public string[] OtherMediaTypes { get; set; } = [];
 
-    /// <summary>The answer sets <c>Location</c>.</summary>
+    // The answer sets Location.
     public bool Location { get; set; }
 
-    /// <summary>The answer sets <c>Retry-After</c>.</summary>
+    // The answer sets Retry-After.
     public bool RetryAfter { get; set; }
 }
 
-/// <summary>An RFC 7807 problem answer; a flow may derive one whose words come from its own rules.</summary>
+// An RFC 7807 problem answer; a flow may derive one whose words come from its own rules.
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
 internal class ApiProblemAttribute(int status, string description) : Attribute
 {
@@ -70,13 +64,13 @@ internal class ApiProblemAttribute(int status, string description) : Attribute
 
     public string Description { get; } = description;
 
-    /// <summary>A problem schema of <see cref="ApiDocuments"/> other than the plain <c>Problem</c>.</summary>
+    // A problem schema of ApiDocuments other than the plain Problem.
     public string Schema { get; set; } = ApiDocuments.Problem;
 
     public bool RetryAfter { get; set; }
 }
 
-/// <summary>A query (or header) parameter of an operation; path parameters come from the route template.</summary>
+// A query (or header) parameter of an operation; path parameters come from the route template.
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
 internal sealed class ApiQueryAttribute(string name, string description) : Attribute
 {
@@ -90,11 +84,11 @@ internal sealed class ApiQueryAttribute(string name, string description) : Attri
 
     public bool InHeader { get; set; }
 
-    /// <summary>The values a text parameter may take, when they are a closed set.</summary>
+    // The values a text parameter may take, when they are a closed set.
     public string[] Values { get; set; } = [];
 }
 
-/// <summary>What a route parameter means on this route, when not what <see cref="ApiTags.CommonPathParameters"/> says.</summary>
+// What a route parameter means on this route, when not what ApiTags.CommonPathParameters says.
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
 internal sealed class ApiPathAttribute(string name, string description) : Attribute
 {
@@ -103,29 +97,29 @@ internal sealed class ApiPathAttribute(string name, string description) : Attrib
     public string Description { get; } = description;
 }
 
-/// <summary>On an answer record's text property: the values it takes (an enum in the document, a string in C#).</summary>
+// On an answer record's text property: the values it takes (an enum in the document, a string in C#).
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
 internal sealed class ApiValuesAttribute(params string[] values) : Attribute
 {
     public IReadOnlyList<string> Values { get; } = values;
 }
 
-/// <summary>On an answer record's property: the value is the named component of <see cref="ApiDocuments"/> (e.g. a receipt).</summary>
+// On an answer record's property: the value is the named component of ApiDocuments (e.g. a receipt).
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
 internal sealed class ApiRefAttribute(string component) : Attribute
 {
     public string Component { get; } = component;
 }
 
-/// <summary>A record that the document names as a component of its own wherever another answer holds it.</summary>
+// A record that the document names as a component of its own wherever another answer holds it.
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 internal sealed class ApiSchemaAttribute(string? name = null) : Attribute
 {
-    /// <summary>The component's name when it is not the type's.</summary>
+    // The component's name when it is not the type's.
     public string? Name { get; } = name;
 }
 
-/// <summary>The value types a parameter or a simple property can have in the document.</summary>
+// The value types a parameter or a simple property can have in the document.
 internal enum ApiType
 {
     String,
@@ -133,7 +127,7 @@ internal enum ApiType
     Boolean,
     DateTime,
 
-    /// <summary>Text values, repeated or comma-separated.</summary>
+    // Text values, repeated or comma-separated.
     StringList,
 }
 
@@ -146,17 +140,17 @@ internal static class ApiMediaTypes
     public const string JavaScript = "text/javascript";
     public const string Text = "text/plain";
 
-    /// <summary>A JSON Schema document (JSON Schema 2020-12 core, §14.2).</summary>
+    // A JSON Schema document (JSON Schema 2020-12 core, §14.2).
     public const string Schema = "application/schema+json";
 
-    /// <summary>The media type registered for OpenAPI documents in JSON.</summary>
+    // The media type registered for OpenAPI documents in JSON.
     public const string OpenApiJson = "application/vnd.oai.openapi+json";
 
-    /// <summary>RFC 7517's media type of a JWK set.</summary>
+    // RFC 7517's media type of a JWK set.
     public const string JwkSet = Core.Receipts.JwkSet.MediaType;
 }
 
-/// <summary>The component names of the documents no C# type describes, for answers to name.</summary>
+// The component names of the documents no C# type describes, for answers to name.
 internal static class ApiDocuments
 {
     public const string Problem = "Problem";
@@ -174,26 +168,22 @@ internal static class ApiDocuments
     public const string PushLimitProblem = "PushLimitProblem";
 }
 
-/// <summary>
-/// An ops action that records why (<c>OpsCall.RunWithReasonAsync</c>): the optional <c>{"reason": …}</c> body of type
-/// <paramref name="body"/>, the <c>reason</c> query parameter and the 400 for an unreadable one, declared once.
-/// </summary>
+// An ops action that records why (OpsCall.RunWithReasonAsync): the optional {"reason": …} body of type body, the reason
+// query parameter and the 400 for an unreadable one, declared once.
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 internal sealed class ApiReasonAttribute(Type body) : Attribute
 {
     public Type Body { get; } = body;
 }
 
-/// <summary>
-/// One attribute standing for a stack of the others, e.g. a row of a flow's own table: the document reads its
-/// <see cref="Parts"/> as if each were on the method.
-/// </summary>
+// One attribute standing for a stack of the others, e.g. a row of a flow's own table: the document reads its Parts as
+// if each were on the method.
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 internal abstract class ApiStackAttribute : Attribute
 {
     public abstract IReadOnlyList<Attribute> Parts { get; }
 
-    /// <summary>The <typeparamref name="T"/> of <paramref name="method"/>: its own, then its stack's.</summary>
+    // The T of method: its own, then its stack's.
     public static IEnumerable<T> Declared<T>(System.Reflection.MemberInfo method)
         where T : Attribute
     {

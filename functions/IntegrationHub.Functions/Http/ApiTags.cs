@@ -1,6 +1,6 @@
 namespace IntegrationHub.Functions.Http;
 
-/// <summary>The document's tags, in the order a reader meets them, and the route parameters every route means alike.</summary>
+// The document's tags, in the order a reader meets them, and the route parameters every route means alike.
 internal static class ApiTags
 {
     public const string Feeds = "Feeds";
@@ -22,7 +22,7 @@ internal static class ApiTags
         (Host, "The liveness and readiness probes and this document."),
     ];
 
-    /// <summary>Route parameters that mean the same on every route, by name.</summary>
+    // Route parameters that mean the same on every route, by name.
     public static IReadOnlyDictionary<string, string> CommonPathParameters { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["source"] = "The feed source: statistics, power-grid, transport or environment.",

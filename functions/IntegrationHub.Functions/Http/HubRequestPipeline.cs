@@ -9,11 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationHub.Functions.Http;
 
 /// <summary>
-/// What every HTTP function of the hub shares, written once and run around the function by both hosts (the Functions
-/// worker in <see cref="HubRequestMiddleware"/>, the local host where it serves HTTP functions): the security headers,
-/// the function's <see cref="AccessPolicy"/> (who the key belongs to, whether that principal may use the route, its
-/// rate budget), the audit of pushes, and the 503 answer while storage or the task hub is away. The function body
-/// runs only once admitted and finds its caller in <see cref="AdmittedCall"/>.
+/// What every HTTP function shares, written once so both hosts (<see cref="HubRequestMiddleware"/>, the local host)
+/// run the same: security headers, the function's <see cref="AccessPolicy"/>, the audit of pushes, and the 503 while
+/// storage or the task hub is away. The function runs only once admitted, its caller in <see cref="AdmittedCall"/>.
 /// </summary>
 public sealed class HubRequestPipeline(AccessGate gate, ILogger<HubRequestPipeline> logger)
 {

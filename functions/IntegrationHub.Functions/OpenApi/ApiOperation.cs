@@ -3,83 +3,73 @@ using IntegrationHub.Functions.Http;
 
 namespace IntegrationHub.Functions.OpenApi;
 
-/// <summary>Which credential an operation wants in the <c>x-api-key</c> header.</summary>
+// Which credential an operation wants in the x-api-key header.
 internal enum ApiAccess
 {
-    /// <summary>No key: published data, pages and the health probe.</summary>
+    // No key: published data, pages and the health probe.
     None,
 
-    /// <summary>The key of the department the route names.</summary>
+    // The key of the department the route names.
     Department,
 
-    /// <summary>The department's own key, or the ops key.</summary>
+    // The department's own key, or the ops key.
     DepartmentOrOps,
 
-    /// <summary>The ops key only.</summary>
+    // The ops key only.
     Ops,
 }
 
-/// <summary>A query or header parameter (path parameters come from the route template itself).</summary>
+// A query or header parameter (path parameters come from the route template itself).
 internal sealed record ApiParameter(string Name, string Description, ApiType Type = ApiType.String, bool Required = false, bool InHeader = false)
 {
-    /// <summary>The values a text parameter may take, when they are a closed set.</summary>
+    // The values a text parameter may take, when they are a closed set.
     public IReadOnlyList<string> Values { get; init; } = [];
 }
 
-/// <summary>
-/// One answer of an operation. <paramref name="Schema"/> names a schema of the document's components (a trailing
-/// <c>[]</c> makes it an array of them); null means no body.
-/// </summary>
+// One answer of an operation. Schema names a schema of the document's components (a trailing [] makes it an array of
+// them); null means no body.
 internal sealed record ApiResponse(int Status, string Description, string? Schema, string MediaType = ApiMediaTypes.Json)
 {
-    /// <summary>The answer sets <c>Location</c> (the URL to follow).</summary>
+    // The answer sets Location (the URL to follow).
     public bool Location { get; init; }
 
-    /// <summary>The answer sets <c>Retry-After</c> (seconds to wait).</summary>
+    // The answer sets Retry-After (seconds to wait).
     public bool RetryAfter { get; init; }
 
-    /// <summary>Further media types the same answer may come as (with the same schema).</summary>
+    // Further media types the same answer may come as (with the same schema).
     public IReadOnlyList<string> OtherMediaTypes { get; init; } = [];
 }
 
-/// <summary>The request body of an operation: one media type, one schema of the components.</summary>
+// The request body of an operation: one media type, one schema of the components.
 internal sealed record ApiBody(string Description, string Schema, bool Required = true, string MediaType = ApiMediaTypes.Json);
 
-/// <summary>
-/// What the document says about one HTTP function. The path and the methods are not here: they come from the
-/// function's own <c>[HttpTrigger]</c>, so the document cannot name a route the app does not serve.
-/// </summary>
+// What the document says about one HTTP function. The path and the methods are not here: they come from the function's
+// own [HttpTrigger], so the document cannot name a route the app does not serve.
 internal sealed record ApiOperation(string Tag, ApiAccess Access, string Summary, string Description)
 {
-    /// <summary>Descriptions of the route's own parameters, by name; a name not given uses the common one.</summary>
+    // Descriptions of the route's own parameters, by name; a name not given uses the common one.
     public IReadOnlyDictionary<string, string> PathParameters { get; init; } = new Dictionary<string, string>();
 
     public IReadOnlyList<ApiParameter> Parameters { get; init; } = [];
 
     public ApiBody? Body { get; init; }
 
-    /// <summary>
-    /// The answers. 401 and 403 are added for operations that want a key, and 429 for those of the ops key, unless
-    /// listed here with their own words.
-    /// </summary>
+    // The answers. 401 and 403 are added for operations that want a key, and 429 for those of the ops key, unless
+    // listed here with their own words.
     public IReadOnlyList<ApiResponse> Responses { get; init; } = [];
 
-    /// <summary>
-    /// The answer carries a strong <c>ETag</c> and <c>Cache-Control</c>, and <c>If-None-Match</c> gets 304: the
-    /// document adds the header parameter, the response headers and the 304.
-    /// </summary>
+    // The answer carries a strong ETag and Cache-Control, and If-None-Match gets 304: the document adds the header
+    // parameter, the response headers and the 304.
     public bool Conditional { get; init; }
 
-    /// <summary>
-    /// A route kept for existing clients until its sunset: the operation is <c>deprecated</c>, and its answers carry
-    /// <c>Deprecation</c>, <c>Sunset</c> and a <c>Link</c> to the successor.
-    /// </summary>
+    // A route kept for existing clients until its sunset: the operation is deprecated, and its answers carry
+    // Deprecation, Sunset and a Link to the successor.
     public Http.RouteDeprecation? Deprecation { get; init; }
 
-    /// <summary>The C# types its bodies are, whose component schemas the document generates.</summary>
+    // The C# types its bodies are, whose component schemas the document generates.
     public IReadOnlyList<Type> Types { get; init; } = [];
 
-    /// <summary>The operation an HTTP function's attributes declare; null when it declares none.</summary>
+    // The operation an HTTP function's attributes declare; null when it declares none.
     public static ApiOperation? Of(System.Reflection.MethodInfo method)
     {
         ArgumentNullException.ThrowIfNull(method);
@@ -140,7 +130,7 @@ internal sealed record ApiOperation(string Tag, ApiAccess Access, string Summary
         };
     }
 
-    /// <summary>Which credential the function's <c>[Access]</c> policy wants: the rule the request pipeline enforces.</summary>
+    // Which credential the function's [Access] policy wants: the rule the request pipeline enforces.
     public static ApiAccess AccessOf(System.Reflection.MethodInfo method) => Http.AccessAttribute.Of(method).Policy switch
     {
         Http.AccessPolicy.OwnSource => ApiAccess.Department,

@@ -16,13 +16,11 @@ using Microsoft.OpenApi.Reader;
 
 namespace IntegrationHub.Functions.OpenApi;
 
-/// <summary>
-/// The schemas of the document's components. An answer that is a C# type has its schema generated from that type
-/// (System.Text.Json's exporter, with the app's serializer options, so names and enums are the wire's): properties,
-/// types, nullability and required names are the code's; <c>[Description]</c> and <c>[AllowedValues]</c> on a property
-/// add words and closed sets of text values. Problems are <see cref="HubProblem"/> and its derived records. Documents
-/// that are no C# type (a feed, a schema, a page) are described here and point to the repository's JSON Schemas.
-/// </summary>
+// The schemas of the document's components. An answer that is a C# type has its schema generated from that type
+// (System.Text.Json's exporter, with the app's serializer options, so names and enums are the wire's): properties,
+// types, nullability and required names are the code's; [Description] and [AllowedValues] on a property add words and
+// closed sets of text values. Problems are HubProblem and its derived records. Documents that are no C# type (a feed, a
+// schema, a page) are described here and point to the repository's JSON Schemas.
 internal static class ApiSchemas
 {
     private const string ComponentsPrefix = "#/components/schemas/";
@@ -47,7 +45,7 @@ internal static class ApiSchemas
     // the record and leaves the nested objects open, pointing there, rather than copy its every block.
     private static readonly Type[] Outlined = [typeof(DatasetDocument)];
 
-    /// <summary>The component name of a C# answer type; an array's is its element's with <c>[]</c>.</summary>
+    // The component name of a C# answer type; an array's is its element's with [].
     public static string NameOf(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
@@ -84,7 +82,7 @@ internal static class ApiSchemas
                 + string.Join("; ", diagnostic?.Errors.Select(e => e.Message) ?? []));
     }
 
-    /// <summary>The JSON Schema of <paramref name="type"/> as the app writes it; records that are components are referenced.</summary>
+    // The JSON Schema of type as the app writes it; records that are components are referenced.
     internal static JsonNode Generate(Type type, IReadOnlySet<Type> components, Action<Type> referenced)
     {
         var outline = Outlined.Contains(type);

@@ -5,19 +5,17 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace IntegrationHub.Functions.OpenApi;
 
-/// <summary>A route parameter of a template: its name, and the type its constraint asks for.</summary>
+// A route parameter of a template: its name, and the type its constraint asks for.
 internal sealed record RouteParameter(string Name, ApiType Type);
 
-/// <summary>One HTTP function as the Functions host serves it: name, route template (under <c>/api</c>) and methods.</summary>
+// One HTTP function as the Functions host serves it: name, route template (under /api) and methods.
 internal sealed record HttpRoute(string FunctionName, string Template, IReadOnlyList<string> Methods)
 {
-    /// <summary>The <c>[Function]</c> method: its attributes say who may call it and what the document says of it.</summary>
+    // The [Function] method: its attributes say who may call it and what the document says of it.
     public MethodInfo? Method { get; init; }
 
-    /// <summary>
-    /// The template as OpenAPI compares paths: <c>/</c> first, every parameter reduced to <c>{}</c>. Two routes of the
-    /// same shape (<c>feeds/{source}</c>, <c>feeds/{feedId}</c>) are one path in the document, whatever their names.
-    /// </summary>
+    // The template as OpenAPI compares paths: / first, every parameter reduced to {}. Two routes of the same shape
+    // (feeds/{source}, feeds/{feedId}) are one path in the document, whatever their names.
     public string Shape => "/" + HttpSurface.Placeholder().Replace(Template.TrimStart('/'), "{}");
 
     public IReadOnlyList<RouteParameter> Parameters =>
@@ -34,13 +32,11 @@ internal sealed record HttpRoute(string FunctionName, string Template, IReadOnly
     ];
 }
 
-/// <summary>The operations of the HTTP functions, and what did not pair one function with one operation.</summary>
+// The operations of the HTTP functions, and what did not pair one function with one operation.
 internal sealed record ApiCatalogue(IReadOnlyList<(HttpRoute Route, ApiOperation Operation)> Operations, IReadOnlyList<string> Faults);
 
-/// <summary>
-/// The app's HTTP surface read from its own <c>[Function]</c> and <c>[HttpTrigger]</c> attributes, the ones the
-/// Functions build generates its metadata from: what the document describes is what the host serves.
-/// </summary>
+// The app's HTTP surface read from its own [Function] and [HttpTrigger] attributes, the ones the Functions build
+// generates its metadata from: what the document describes is what the host serves.
 internal static partial class HttpSurface
 {
     // A trigger without methods answers every one; the same list the local host maps.
@@ -69,10 +65,8 @@ internal static partial class HttpSurface
         return [.. routes.OrderBy(r => r.Template, StringComparer.Ordinal).ThenBy(r => r.FunctionName, StringComparer.Ordinal)];
     }
 
-    /// <summary>
-    /// Every HTTP function with its one operation: its <c>[ApiOperation]</c> attributes, or else (for routes written
-    /// before them) its <see cref="OperationCatalog"/> entry. What does not pair up is listed, for a test to refuse.
-    /// </summary>
+    // Every HTTP function with its one operation: its [ApiOperation] attributes, or else (for routes written before
+    // them) its OperationCatalog entry. What does not pair up is listed, for a test to refuse.
     public static ApiCatalogue Catalogue(IEnumerable<Type> types, IReadOnlyDictionary<string, ApiOperation> legacy)
     {
         ArgumentNullException.ThrowIfNull(legacy);

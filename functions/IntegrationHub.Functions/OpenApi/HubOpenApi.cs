@@ -7,14 +7,12 @@ using Microsoft.OpenApi;
 
 namespace IntegrationHub.Functions.OpenApi;
 
-/// <summary>The document as served: its exact bytes and their strong entity tag.</summary>
+// The document as served: its exact bytes and their strong entity tag.
 internal sealed record RenderedOpenApi(byte[] Json, string ETag);
 
-/// <summary>
-/// Builds the OpenAPI document of the app's HTTP surface: every HTTP function found in the assembly, on the path and
-/// methods of its own trigger, described by its <c>[ApiOperation]</c> attributes (<see cref="HttpSurface.Catalogue"/>).
-/// OpenAPI 3.1, so nullable values and references are plain JSON Schema 2020-12, the dialect of the repository's schemas.
-/// </summary>
+// Builds the OpenAPI document of the app's HTTP surface: every HTTP function found in the assembly, on the path and
+// methods of its own trigger, described by its [ApiOperation] attributes (HttpSurface.Catalogue). OpenAPI 3.1, so
+// nullable values and references are plain JSON Schema 2020-12, the dialect of the repository's schemas.
 internal static class HubOpenApi
 {
     public const string ApiKeyHeader = Intake.PushFeedFunction.ApiKeyHeader;
@@ -22,7 +20,7 @@ internal static class HubOpenApi
     public const string OpsKeyScheme = "opsKey";
     public const string OpsSignInScheme = "opsSignIn";
 
-    /// <summary>What the document is served as: the registered OpenAPI media type, with its version.</summary>
+    // What the document is served as: the registered OpenAPI media type, with its version.
     public const string ContentType = ApiMediaTypes.OpenApiJson + ";version=3.1";
 
     private const string ETagHeader = "ETag";
@@ -35,7 +33,7 @@ internal static class HubOpenApi
 
     public static RenderedOpenApi Current => Served.Value;
 
-    /// <summary>The document of these operations; a function without one is left out (a test refuses it).</summary>
+    // The document of these operations; a function without one is left out (a test refuses it).
     public static OpenApiDocument Build(ApiCatalogue catalogue)
     {
         ArgumentNullException.ThrowIfNull(catalogue);

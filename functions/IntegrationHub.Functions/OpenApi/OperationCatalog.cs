@@ -2,10 +2,8 @@ using IntegrationHub.Functions.Http;
 
 namespace IntegrationHub.Functions.OpenApi;
 
-/// <summary>
-/// The former way to document an HTTP function, kept for branches written against it: an entry keyed by function
-/// name. A function documents itself with <c>[ApiOperation]</c> now; convert an entry by moving it there.
-/// </summary>
+// The former way to document an HTTP function, kept for branches written against it: an entry keyed by function name. A
+// function documents itself with [ApiOperation] now; convert an entry by moving it there.
 internal static class OperationCatalog
 {
     public const string FeedsTag = ApiTags.Feeds;
@@ -16,10 +14,8 @@ internal static class OperationCatalog
     public const string PagesTag = ApiTags.Pages;
     public const string HostTag = ApiTags.Host;
 
-    /// <summary>
-    /// Operations of functions written before <c>[ApiOperation]</c>, by function name; empty now. A function listed here
-    /// and declaring its own attributes is refused (two operations): move such an entry onto the function.
-    /// </summary>
+    // Operations of functions written before [ApiOperation], by function name; empty now. A function listed here and
+    // declaring its own attributes is refused (two operations): move such an entry onto the function.
     public static IReadOnlyDictionary<string, ApiOperation> Operations { get; } = new Dictionary<string, ApiOperation>(StringComparer.Ordinal);
 
     internal static ApiResponse Problem(int status, string description) => new(status, description, "Problem", ApiMediaTypes.Problem);

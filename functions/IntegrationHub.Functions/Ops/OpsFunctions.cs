@@ -216,7 +216,7 @@ public sealed class OpsFunctions(OpsInstances instances, FeedReprocessing reproc
             : OpsCall.RunAsync(request, actor => instances.ActAsync(client, instanceId, action, null, actor, cancellationToken));
 }
 
-/// <summary>An instance action's documentation from its row of the action table, so the two cannot drift.</summary>
+// An instance action's documentation from its row of the action table, so the two cannot drift.
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 internal sealed class ApiInstanceActionAttribute(string action) : ApiStackAttribute
 {

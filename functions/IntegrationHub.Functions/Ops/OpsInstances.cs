@@ -106,7 +106,7 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
     public static string ConflictDescription(string action, string? orElse = null) =>
         $"The instance is not {Row(action).Allowed}{(orElse is null ? "" : ", " + orElse)}.";
 
-    /// <summary>The OpenAPI attributes of an action's route, from its row: what it does, answers, refusals.</summary>
+    // The OpenAPI attributes of an action's route, from its row: what it does, answers, refusals.
     internal static IReadOnlyList<Attribute> Documentation(string action)
     {
         var row = Row(action);

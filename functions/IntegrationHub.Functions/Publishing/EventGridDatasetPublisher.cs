@@ -9,12 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationHub.Functions.Publishing;
 
 /// <summary>
-/// Azure's publisher when some subscribers take webhooks: the Service Bus publisher for the others, and one event to
-/// the Event Grid topic (CloudEvents 1.0 input schema) whose event subscriptions push to the webhooks. The event sent
-/// to Event Grid is the same CloudEvent (same id, attributes and data) with the routing facts added as extension
-/// attributes, which the subscriptions' advanced filters read (infra/modules/event-grid/topic): <c>periodkind</c>,
-/// <c>areas</c> and <c>indicators</c> (lists as <c>,a,b,</c>), and <c>redeliverto</c> on a redelivery. A feed-late
-/// event goes without the routing facts; the subscriptions tell the two apart by <c>type</c>.
+/// Azure's publisher when some subscribers take webhooks: Service Bus for the others, and one event to the Event Grid
+/// topic whose subscriptions push to the webhooks. It is the same CloudEvent with the routing facts added as extension
+/// attributes, because the subscriptions' advanced filters (infra/modules/event-grid/topic) can read only those.
 /// </summary>
 public sealed partial class EventGridDatasetPublisher(
     ServiceBusDatasetPublisher serviceBus,

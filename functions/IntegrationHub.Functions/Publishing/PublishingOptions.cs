@@ -82,13 +82,13 @@ public sealed class PublishingOptions
     /// <summary>Retries of the local webhook delivery (<c>Publishing__WebhookRetry__…</c>).</summary>
     public WebhookRetryOptions WebhookRetry { get; } = new();
 
-    /// <summary>The subscribers with the <see cref="Webhooks"/> settings applied.</summary>
+    // The subscribers with the Webhooks settings applied.
     internal IReadOnlyList<Subscriber> Effective(IReadOnlyList<Subscriber> subscribers) =>
         [.. subscribers.Select(s => Webhooks.TryGetValue(s.Name, out var url) && !string.IsNullOrWhiteSpace(url)
             ? s with { Webhook = new SubscriberWebhook(new Uri(url)) }
             : s)];
 
-    /// <summary>Why the webhook settings cannot work, or null.</summary>
+    // Why the webhook settings cannot work, or null.
     internal string? WebhookProblem(IReadOnlyList<Subscriber> subscribers)
     {
         foreach (var (name, url) in Webhooks)
@@ -109,20 +109,20 @@ public sealed class PublishingOptions
             : null;
     }
 
-    /// <summary>The section of the subscribers' queue service: <see cref="QueueConnectionKey"/> when set, else the hub's storage.</summary>
+    // The section of the subscribers' queue service: QueueConnectionKey when set, else the hub's storage.
     internal static IConfigurationSection QueueSection(IConfiguration configuration)
     {
         var own = configuration.GetSection($"{SectionName}:{QueueConnectionKey}");
         return own.Exists() ? own : configuration.GetSection(HubSettings.HubStorageSection);
     }
 
-    /// <summary>A connection string when the section's value or its <c>connectionString</c> holds one; otherwise null.</summary>
+    // A connection string when the section's value or its connectionString holds one; otherwise null.
     internal static string? ConnectionStringOf(IConfigurationSection section) =>
         !string.IsNullOrWhiteSpace(section.Value) ? section.Value
         : !string.IsNullOrWhiteSpace(section["connectionString"]) ? section["connectionString"]
         : null;
 
-    /// <summary>Why the settings cannot work in this mode, or null when they can.</summary>
+    // Why the settings cannot work in this mode, or null when they can.
     internal string? ProblemWith(IConfiguration configuration) => Mode switch
     {
         PublishingMode.ServiceBus when ConnectionStringOf(configuration.GetSection(ServiceBusSection)) is null

@@ -13,12 +13,9 @@ namespace IntegrationHub.Functions.Publishing;
 public static class PublishingServiceCollectionExtensions
 {
     /// <summary>
-    /// <see cref="PublishingOptions"/> (validated at start-up) and the <see cref="IDatasetPublisher"/> of the configured mode:
-    /// Queues → <see cref="QueueDatasetPublisher"/> over a <see cref="QueueServiceClient"/>; ServiceBus →
-    /// <see cref="ServiceBusDatasetPublisher"/> over a <see cref="ServiceBusClient"/> and one <see cref="ServiceBusSender"/>
-    /// for the topic. Needs <see cref="HubCore"/> (the subscribers) and logging from the host, and in Queues mode the
-    /// hub's <see cref="BlobServiceClient"/> (AddHubServices registers it from the HubStorage section), where events too
-    /// large for a queue message are stored for their claim check.
+    /// <see cref="PublishingOptions"/> (validated at start-up) and the <see cref="IDatasetPublisher"/> of the configured
+    /// mode. Needs <see cref="HubCore"/> (the subscribers) and logging from the host, and in Queues mode the hub's
+    /// <see cref="BlobServiceClient"/>, where events too large for a queue message are stored for their claim check.
     /// </summary>
     public static IServiceCollection AddPublishing(this IServiceCollection services, IConfiguration configuration)
     {
@@ -122,11 +119,11 @@ public static class PublishingServiceCollectionExtensions
         return options;
     }
 
-    /// <summary>The subscribers file with this deployment's webhook settings applied.</summary>
+    // The subscribers file with this deployment's webhook settings applied.
     private static IReadOnlyList<Core.Reference.Subscriber> Subscribers(IServiceProvider sp) =>
         sp.GetRequiredService<IOptions<PublishingOptions>>().Value.Effective(sp.GetRequiredService<HubCore>().Reference.Subscribers.Subscribers);
 
-    /// <summary>Webhook URLs (file and settings): known subscribers, https or loopback.</summary>
+    // Webhook URLs (file and settings): known subscribers, https or loopback.
     private sealed class WebhookSettingsValidation(HubCore core, IConfiguration configuration) : IValidateOptions<PublishingOptions>
     {
         public ValidateOptionsResult Validate(string? name, PublishingOptions options)

@@ -11,18 +11,11 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationHub.Functions.Publishing;
 
 /// <summary>
-/// Publishes to Storage queues, one per subscriber of the reference subscribers file, so the hub announces data sets on
-/// Azurite alone. Each subscriber's queue receives the structured CloudEvent JSON only when its filter matches
-/// (<see cref="SubscriptionFilter.Matches"/>, the meaning its Service Bus rule has in Azure).
+/// Publishes to one Storage queue per subscriber, so the hub announces data sets on Azurite alone; a queue gets the
+/// event only when its filter matches (<see cref="SubscriptionFilter.Matches"/>, as its Service Bus rule in Azure).
+/// Messages are Base64 because Functions queue triggers expect it; an event over a message's size goes by claim check
+/// (<see cref="DatasetPublishedEvent.DataRef"/>), since a real version 1 does not fit.
 /// </summary>
-/// <remarks>
-/// Queue names are <c>{prefix}{subscriber name}</c> (<see cref="DefaultQueueNamePrefix"/> unless tests give their
-/// own), lower-cased, other characters and runs of hyphens made one hyphen; a queue is created when first sent to.
-/// Messages are Base64, what Functions queue triggers expect (the <see cref="QueueServiceClient"/> must use
-/// <see cref="QueueMessageEncoding.Base64"/>). A message holds about 48 KiB of JSON, less than a real version 1, so an
-/// event that does not fit is stored whole at <c>datasets/{period}/events/v{version}.json</c> before any send, and the
-/// queues get it without <c>data</c>, with <see cref="DatasetPublishedEvent.DataRef"/> naming that blob (claim check).
-/// </remarks>
 public sealed partial class QueueDatasetPublisher : IDatasetPublisher, ISubscriberRedelivery
 {
     public const string DefaultQueueNamePrefix = "sub-";
@@ -163,7 +156,7 @@ public sealed partial class QueueDatasetPublisher : IDatasetPublisher, ISubscrib
             && SubscriptionFilter.Matches(s.Subscriber.Filter, routing.PeriodKind, routing.Areas, routing.IndicatorIds))];
     }
 
-    /// <summary>This publisher's entry for the subscriber of that name (its webhook may come from the settings).</summary>
+    // This publisher's entry for the subscriber of that name (its webhook may come from the settings).
     private (Subscriber Subscriber, string Queue) Own(Subscriber subscriber)
     {
         ArgumentNullException.ThrowIfNull(subscriber);

@@ -36,10 +36,9 @@ public sealed record SubscriberDeliveryPage(
 public sealed class InvalidDeliveryTokenException(string message, Exception? inner = null) : FormatException(message, inner);
 
 /// <summary>
-/// What was sent to each subscriber and when: one empty blob per delivery in <see cref="HubContainers.Deliveries"/>,
-/// named <c>{subscriber}/{inverted ticks}-{event id}-{nonce}</c> and carrying the record in its metadata. Blob listings
-/// come in name order, so a subscriber's prefix lists newest first, and one listing call (metadata included) serves a
-/// page: reads stay bounded however long the log grows. Records are written once and never changed.
+/// What was sent to each subscriber and when: one empty blob per delivery, the record in its metadata, named
+/// <c>{subscriber}/{inverted ticks}-{event id}-{nonce}</c> so a listing comes newest first and one listing call serves
+/// a page however long the log grows. Records are written once and never changed.
 /// </summary>
 /// <param name="container">The container; tests give their own to keep apart.</param>
 public sealed class SubscriberDeliveryLog(BlobServiceClient blobs, TimeProvider clock, string container = HubContainers.Deliveries)

@@ -152,13 +152,11 @@ public sealed partial class SubscriberRedelivery(
         return OpsAnswer.Ok(report);
     }
 
-    /// <summary>One event the hub sent: a data-set version's announcement or a late feed's.</summary>
+    // One event the hub sent: a data-set version's announcement or a late feed's.
     private sealed record Sent(DateTimeOffset At, string EventId, AnnouncementRecord? DataSet, LateFeedAnnouncement? LateFeed);
 
-    /// <summary>
-    /// Every event of a type the subscriber asks for sent at or after <paramref name="from"/>, oldest first (ties by id):
-    /// data sets from their announcement records, late feeds from theirs.
-    /// </summary>
+    // Every event of a type the subscriber asks for sent at or after from, oldest first (ties by id): data sets from
+    // their announcement records, late feeds from theirs.
     private async Task<List<Sent>> SentSinceAsync(Subscriber subscriber, DateTimeOffset from, CancellationToken cancellationToken)
     {
         var sent = new List<Sent>();
@@ -186,7 +184,7 @@ public sealed partial class SubscriberRedelivery(
         return sent;
     }
 
-    /// <summary>The event as first sent when the subscriber's filter takes it; null when it does not, or cannot be rebuilt.</summary>
+    // The event as first sent when the subscriber's filter takes it; null when it does not, or cannot be rebuilt.
     private async Task<CloudNative.CloudEvents.CloudEvent?> RebuildAsync(Sent record, Subscriber subscriber, CancellationToken cancellationToken)
     {
         if (record.LateFeed is { } late)
@@ -206,7 +204,7 @@ public sealed partial class SubscriberRedelivery(
         return SubscriptionFilter.Matches(subscriber.Filter, routing.PeriodKind, routing.Areas, routing.IndicatorIds) ? rebuilt : null;
     }
 
-    /// <summary><c>since</c>: an RFC 3339 time, or an event id (<c>2024-Q4/v3</c>) standing for the time it was announced.</summary>
+    // since: an RFC 3339 time, or an event id (2024-Q4/v3) standing for the time it was announced.
     private async Task<(DateTimeOffset From, OpsAnswer? Problem)> SinceAsync(string? since, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(since))

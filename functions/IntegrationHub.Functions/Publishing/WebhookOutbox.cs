@@ -48,14 +48,10 @@ public sealed class WebhookRetryOptions
 }
 
 /// <summary>
-/// The local webhook delivery, with Event Grid's semantics: at least once, retried with backoff, dead-lettered after
-/// the last attempt. Publishing stores the structured event (the claim-check blob of its version, the same bytes every
-/// time) and enqueues one outbox message per webhook subscriber; <see cref="DrainAsync"/> (a timer function) POSTs
-/// each in structured mode and deletes the message only after a 2xx. A failed attempt leaves the message invisible
-/// for the next backoff; the queue's dequeue count is the attempt number. After <see cref="WebhookRetryOptions.MaxAttempts"/>
-/// (or at once for 400 and 413, which Event Grid does not retry either) the delivery is written to the dead-letter
-/// container and removed. Event Grid's subscription validation handshake is not done locally: the URLs come from
-/// the reference file and settings, not from callers.
+/// The local webhook delivery, with Event Grid's semantics (at least once, backoff, dead letter after the last
+/// attempt) so subscribers meet the same behaviour on Azurite: one outbox message per webhook subscriber, deleted only
+/// after a 2xx; a failed attempt stays invisible for the backoff and the dequeue count is the attempt number. No
+/// validation handshake locally: the URLs come from the reference file and settings, not from callers.
 /// </summary>
 public sealed partial class WebhookOutbox(
     QueueServiceClient queues,
@@ -74,7 +70,7 @@ public sealed partial class WebhookOutbox(
 
     private static readonly JsonSerializerOptions MessageOptions = new(HubJson.Options) { WriteIndented = false };
 
-    /// <summary>The outbox queue message: where to POST, and which stored event (claim-check blob of the datasets container).</summary>
+    // The outbox queue message: where to POST, and which stored event (claim-check blob of the datasets container).
     private sealed record OutboxMessage(
         [property: JsonPropertyName("subscriber")] string Subscriber,
         [property: JsonPropertyName("url")] Uri Url,

@@ -5,13 +5,11 @@ using IntegrationHub.Core;
 
 namespace IntegrationHub.Functions.Storage;
 
-/// <summary>
-/// A small JSON document changed only under an ETag condition (optimistic concurrency): the ledger years, the data-set
-/// pointers and the consolidation demands all race concurrent writers this way.
-/// </summary>
+// A small JSON document changed only under an ETag condition (optimistic concurrency): the ledger years, the data-set
+// pointers and the consolidation demands all race concurrent writers this way.
 internal static class ConditionalJsonBlob
 {
-    /// <returns>The document and its ETag; (null, null) when the blob does not exist.</returns>
+    // Returns the document and its ETag; (null, null) when the blob does not exist.
     public static async Task<(T? Document, ETag? ETag)> ReadAsync<T>(BlobClient blob, CancellationToken cancellationToken)
         where T : class
     {
@@ -27,8 +25,8 @@ internal static class ConditionalJsonBlob
         }
     }
 
-    /// <summary>Writes only if nobody wrote since <paramref name="expected"/> was read (null: only if the blob does not exist yet).</summary>
-    /// <exception cref="RequestFailedException">409 or 412 when the condition failed (with the service's reason, a lease for example).</exception>
+    // Writes only if nobody wrote since expected was read (null: only if the blob does not exist yet); a failed
+    // condition throws RequestFailedException 409 or 412 (with the service's reason, a lease for example).
     public static Task WriteAsync<T>(BlobClient blob, T document, ETag? expected, CancellationToken cancellationToken) =>
         blob.UploadAsync(BinaryData.FromObjectAsJson(document, HubJson.Options), new BlobUploadOptions
         {
@@ -36,7 +34,7 @@ internal static class ConditionalJsonBlob
             HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
         }, cancellationToken);
 
-    /// <returns>False when the condition of <see cref="WriteAsync"/> failed.</returns>
+    // Returns false when the condition of WriteAsync failed.
     public static async Task<bool> TryWriteAsync<T>(BlobClient blob, T document, ETag? expected, CancellationToken cancellationToken)
     {
         try

@@ -96,9 +96,8 @@ public sealed class FeedStore(BlobServiceClient blobs)
     public static string NormalisedPath(string source, string period, string feedId) => $"{source}/{period}/{feedId}.json";
 
     /// <summary>
-    /// Lands bytes with their verdict in one write (If-None-Match: *): landed bytes are always judged, and the same
-    /// bytes can never be landed twice. A quarantined feed's report is written first, so landed bytes with a
-    /// quarantine verdict always have their report.
+    /// Lands bytes with their verdict in one write (If-None-Match: *), so landed bytes are always judged and never
+    /// landed twice; a quarantined feed's report is written first, so its landed bytes always have their report.
     /// </summary>
     /// <param name="receipt">The signed receipt, kept with the bytes (a compact JWS: ASCII, well under the metadata limit).</param>
     /// <returns>The new blob's creation time; null when the same bytes were landed before (the verdict then is theirs).</returns>

@@ -9,7 +9,7 @@ internal static class PageToken
     public static string Encode(string version, string first, string rest) =>
         $"{version}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{first}|{rest}"))}";
 
-    /// <returns>The two parts; null for a token of another version, or not one at all.</returns>
+    // Returns the two parts; null for a token of another version, or not one at all.
     public static (string Head, string Tail)? Decode(string token, string version)
     {
         ArgumentNullException.ThrowIfNull(token);

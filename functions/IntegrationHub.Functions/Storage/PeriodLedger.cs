@@ -31,18 +31,12 @@ public sealed record LedgerDocument(
     [property: JsonPropertyName("entries")] IReadOnlyList<LedgerEntry> Entries);
 
 /// <summary>
-/// The period ledger: per calendar year, an append-only log of accepted feeds, one append block per feed. The
-/// storage service orders concurrent appends, and the block count it answers is the feed's generation, so recording
-/// a feed is one call that never retries against other writers and never rewrites what the year already holds
-/// (a whole-year document rewritten per feed made a 5,000-feed backlog quadratic). Consolidation compares
-/// generations to know whether a data set has seen every feed the ledger holds.
+/// The period ledger: per calendar year an append-only log of accepted feeds, one block per feed, whose block count is
+/// the feed's generation, so recording is one call that never retries against other writers (a whole-year document
+/// rewritten per feed made a 5,000-feed backlog quadratic). Segment k numbers from k × 50,000, keeping generations
+/// ordered across segments; a year an older build wrote as <c>{year}.json</c> is read first. A retried append can
+/// appear twice: the first one counts.
 /// </summary>
-/// <remarks>
-/// A log is split into segments when the service refuses an append (50,000 blocks, or <see cref="SegmentBytes"/>);
-/// generations stay ordered across segments because segment k numbers from k × 50,000. A year recorded by an older
-/// build as one JSON document (<c>{year}.json</c>) is read first and keeps its generations; the log numbers after it.
-/// An append retried after a lost answer can appear twice: the first one counts.
-/// </remarks>
 public sealed class PeriodLedger(BlobServiceClient blobs, long segmentBytes = PeriodLedger.SegmentBytes,
     int readRangeBytes = PeriodLedger.ReadRangeBytes)
 {

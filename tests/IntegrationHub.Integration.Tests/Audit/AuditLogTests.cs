@@ -71,7 +71,8 @@ public sealed class AuditLogTests(AzuriteFixture azurite) : IAsyncLifetime
         // A name comes from the token's claims: whatever the directory holds, so it is capped like any caller text.
         var name = "Li\nWei " + new string('w', 500);
 
-        await audit.RecordAsync(new OpsActor("3a1f6f0e-0d7e-4a3b-8c51-6b2b3e0f9a01", "entra-id", name), "purge", "pull:transport:2024-06", "done", 200, null, CancellationToken.None);
+        await audit.RecordAsync(new OpsActor("3a1f6f0e-0d7e-4a3b-8c51-6b2b3e0f9a01", "entra-id", name), "purge",
+            "pull:transport:2024-06", "done", 200, null, CancellationToken.None);
 
         var text = await MonthTextAsync();
         Assert.Equal(1, text.Count(c => c == '\n'));
@@ -134,7 +135,7 @@ public sealed class AuditLogTests(AzuriteFixture azurite) : IAsyncLifetime
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    /// <summary>What ops read back through the audit route's reader, newest first.</summary>
+    // What ops read back through the audit route's reader, newest first.
     private async Task<IReadOnlyList<AuditEntry>> ReadAsync() =>
         (await new AuditReader(azurite.Blobs).ReadAsync(AuditFilter.None with { From = clock.GetUtcNow() }, 10, null, CancellationToken.None)).Entries;
 }

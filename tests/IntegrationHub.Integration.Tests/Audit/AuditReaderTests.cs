@@ -93,7 +93,8 @@ public sealed class AuditReaderTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(log!.TakeLast(50).Reverse().Select(e => e.Target), page.Entries.Select(e => e.Target));
         Assert.NotNull(page.ContinuationToken);
-        Assert.True(march.Value.ContentLength > 4 * AuditReader.ChunkBytes, $"March should be far bigger than a range; it has {march.Value.ContentLength} bytes.");
+        Assert.True(march.Value.ContentLength > 4 * AuditReader.ChunkBytes,
+            $"March should be far bigger than a range; it has {march.Value.ContentLength} bytes.");
         Assert.True(counter.Downloaded <= AuditReader.ChunkBytes, $"One range should hold the newest 50 lines; {counter.Downloaded} bytes were downloaded.");
     }
 
@@ -161,10 +162,8 @@ public sealed class AuditReaderTests(AzuriteFixture azurite) : IAsyncLifetime
         return options;
     }
 
-    /// <summary>
-    /// The log: entry i in its blob's month, one a second from the month's start (a month's second part goes on from its
-    /// first), with details of varying length so that lines cross range edges.
-    /// </summary>
+    // The log: entry i in its blob's month, one a second from the month's start (a month's second part goes on from its
+    // first), with details of varying length so that lines cross range edges.
     private static async Task<List<AuditEntry>> WriteLogAsync(BlobServiceClient blobs)
     {
         var options = new JsonSerializerOptions(HubJson.Options) { WriteIndented = false };
@@ -189,7 +188,8 @@ public sealed class AuditReaderTests(AzuriteFixture azurite) : IAsyncLifetime
             for (var n = 0; n < count; n++, i++, second++)
             {
                 var entry = new AuditEntry(
-                    monthStart.AddSeconds(second), i % 5 == 0 ? "transport" : "ops", "primary", i % 97 == 0 ? "rewind" : "replay", string.Create(CultureInfo.InvariantCulture, $"instance-{i}"),
+                    monthStart.AddSeconds(second), i % 5 == 0 ? "transport" : "ops", "primary",
+                        i % 97 == 0 ? "rewind" : "replay", string.Create(CultureInfo.InvariantCulture, $"instance-{i}"),
                     i % 2 == 1 ? "refused" : "accepted", i % 2 == 1 ? 409 : 202, new string('x', (i * 37) % 700));
                 entries.Add(entry);
                 text.Append(JsonSerializer.Serialize(entry, options)).Append('\n');
@@ -210,7 +210,7 @@ public sealed class AuditReaderTests(AzuriteFixture azurite) : IAsyncLifetime
         return entries;
     }
 
-    /// <summary>Counts the bytes of blob content downloaded (the bodies of successful range reads).</summary>
+    // Counts the bytes of blob content downloaded (the bodies of successful range reads).
     private sealed class CountingPolicy : HttpPipelineSynchronousPolicy
     {
         private long downloaded;

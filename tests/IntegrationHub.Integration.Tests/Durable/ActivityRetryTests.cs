@@ -9,7 +9,8 @@ public sealed class ActivityRetryTests
     public void IsWorkerLost_HostsOwnInvocationFailure_IsRetried()
     {
         // What the Functions host reported for ValidateFeed when the real-host suite killed the worker mid-activity.
-        var lost = new TaskFailureDetails("Microsoft.Azure.WebJobs.Host.FunctionInvocationException", "Exception while executing function: Functions.ValidateFeed", null, null, null);
+        var lost = new TaskFailureDetails("Microsoft.Azure.WebJobs.Host.FunctionInvocationException",
+            "Exception while executing function: Functions.ValidateFeed", null, null, null);
 
         Assert.True(ActivityRetry.IsWorkerLost(lost));
     }

@@ -139,8 +139,10 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
     }
 
     [Theory]
-    [InlineData(null, StatusCodes.Status401Unauthorized, "Missing or unknown API key", "Sign in with Entra ID (Authorization: Bearer), or in local development send the ops key in the 'x-api-key' header.")]
-    [InlineData("nobody's-key", StatusCodes.Status401Unauthorized, "Missing or unknown API key", "Sign in with Entra ID (Authorization: Bearer), or in local development send the ops key in the 'x-api-key' header.")]
+    [InlineData(null, StatusCodes.Status401Unauthorized, "Missing or unknown API key",
+        "Sign in with Entra ID (Authorization: Bearer), or in local development send the ops key in the 'x-api-key' header.")]
+    [InlineData("nobody's-key", StatusCodes.Status401Unauthorized, "Missing or unknown API key",
+        "Sign in with Entra ID (Authorization: Bearer), or in local development send the ops key in the 'x-api-key' header.")]
     [InlineData(TransportKey, StatusCodes.Status403Forbidden, "Ops only", "This key may not use the ops surface.")]
     public async Task Ops_NotTheOpsKey_Refused_FunctionNotRun(string? key, int status, string title, string detail)
     {
@@ -184,7 +186,8 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
     {
         var (answer, _) = await RunAsync(new AccessAttribute(AccessPolicy.OwnSource), TransportKey, source: "weather");
 
-        AssertProblem(answer, StatusCodes.Status404NotFound, "Unknown source", "'weather' is not a feed source; use one of: statistics, power-grid, transport, environment.");
+        AssertProblem(answer, StatusCodes.Status404NotFound, "Unknown source",
+            "'weather' is not a feed source; use one of: statistics, power-grid, transport, environment.");
         Assert.Equal(0, calls);
         var entry = Assert.Single(await AuditAsync());
         Assert.Equal(("push", "feeds/weather", "not-found", 404), (entry.Action, entry.Target, entry.Outcome, entry.Status));
@@ -220,7 +223,8 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Equal(0, calls);
         Assert.Equal(SecurityHeaders.KeyedCaching, context.Response.Headers.CacheControl.ToString());
         var entry = Assert.Single(await AuditAsync());
-        Assert.Equal((actor, "push", "feeds/transport", "refused", 403, $"Not your source: {detail}"), (entry.Actor, entry.Action, entry.Target, entry.Outcome, entry.Status, entry.Detail));
+        Assert.Equal((actor, "push", "feeds/transport", "refused", 403, $"Not your source: {detail}"),
+            (entry.Actor, entry.Action, entry.Target, entry.Outcome, entry.Status, entry.Detail));
     }
 
     [Fact]
@@ -312,7 +316,9 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
         foreach (var policy in Enum.GetValues<AccessPolicy>())
         {
             var key = policy == AccessPolicy.Ops ? OpsKey : TransportKey;
-            var (answer, context) = await RunAsync(new AccessAttribute(policy), key, source: "transport", fail: new RequestFailedException(0, "Connection refused"));
+            var (answer, context) =
+                await RunAsync(new AccessAttribute(policy), key, source: "transport",
+                fail: new RequestFailedException(0, "Connection refused"));
 
             var executed = await ExecuteAsync(answer, context);
             Assert.True(executed.StatusCode == StatusCodes.Status503ServiceUnavailable, $"{policy}: {executed.StatusCode}");
@@ -374,16 +380,18 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
     }
 
     private async Task<IReadOnlyList<AuditEntry>> AuditAsync() =>
-        [.. (await services.GetRequiredService<AuditReader>().ReadAsync(AuditFilter.None with { From = clock.GetUtcNow() }, 100, null, CancellationToken.None)).Entries
+        [.. (await services.GetRequiredService<AuditReader>().ReadAsync(
+            AuditFilter.None with { From = clock.GetUtcNow() }, 100, null, CancellationToken.None)).Entries
             .Where(e => e.At == clock.GetUtcNow())];
 
-    /// <summary>Executes a result that is not an <see cref="ObjectResult"/> (the 503) the way the hosts do, against a response of its own.</summary>
+    // Executes a result that is not an ObjectResult (the 503) the way the hosts do, against a response of its own.
     private async Task<HttpResponse> ExecuteAsync(IActionResult answer, HttpContext context)
     {
         var web = new ServiceCollection().AddLogging().AddMvcCore().Services.BuildServiceProvider();
         context.RequestServices = web;
         context.Response.Body = new MemoryStream();
-        await answer.ExecuteResultAsync(new ActionContext(context, new Microsoft.AspNetCore.Routing.RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+        await answer.ExecuteResultAsync(new ActionContext(context, new Microsoft.AspNetCore.Routing.RouteData(),
+            new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
         return context.Response;
     }
 
@@ -400,10 +408,7 @@ public sealed class HubRequestPipelineTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Equal((status, title, detail), (problem.Status, problem.Title, problem.Detail));
     }
 
-    /// <summary>
-    /// The measurements of <see cref="HubTelemetry.Instruments.AnonymousRefused"/> on one route (pushes by default) while
-    /// it is alive.
-    /// </summary>
+    // The measurements of HubTelemetry.Instruments.AnonymousRefused on one route (pushes by default) while it is alive.
     private sealed class RefusalCounter : IDisposable
     {
         private readonly MeterListener listener = new();

@@ -9,18 +9,22 @@ using MvcJsonOptions = Microsoft.AspNetCore.Mvc.JsonOptions;
 
 namespace IntegrationHub.Integration.Tests.Http;
 
-/// <summary>The app's registration gives the worker's serializer (the Durable data converter's source) and MVC's JSON options the hub's one configuration.</summary>
+/// <summary>The app's registration gives the worker's serializer (the Durable data converter's source) and MVC's JSON
+/// options the hub's one configuration.</summary>
 public sealed class HubSerializationTests
 {
     // A record as orchestrations use them, a nested anonymous object as custom status does, a dictionary key and Chinese text.
-    private static readonly object Sample = new Progress("2024-Q2", 3, new { FeedId = "transport-2024-06-r0-0123456789abcdef" }, new Dictionary<string, int> { ["PowerGrid"] = 1 }, "岳麓区");
+    private static readonly object Sample =
+        new Progress("2024-Q2", 3, new { FeedId = "transport-2024-06-r0-0123456789abcdef" }, new Dictionary<string,
+        int> { ["PowerGrid"] = 1 }, "岳麓区");
 
     [Fact]
     public void Options_AreCamelCaseCaseInsensitiveAndReadOnly()
     {
         var json = JsonSerializer.Serialize(Sample, HubSerialization.Options);
 
-        Assert.Equal("""{"period":"2024-Q2","version":3,"detail":{"feedId":"transport-2024-06-r0-0123456789abcdef"},"counts":{"PowerGrid":1},"area":"岳麓区"}""", json);
+        Assert.Equal("""{"period":"2024-Q2","version":3,"detail":{"feedId":"transport-2024-06-r0-0123456789abcdef"},"counts":{"PowerGrid":1},"area":"岳麓区"}""",
+            json);
         Assert.Equal("2024-Q2", JsonSerializer.Deserialize<Progress>("""{"PERIOD":"2024-Q2","Version":"3"}""", HubSerialization.Options)!.Period);
         Assert.True(HubSerialization.Options.IsReadOnly);
     }
@@ -32,7 +36,8 @@ public sealed class HubSerializationTests
 
         var serializer = Assert.IsType<JsonObjectSerializer>(services.GetRequiredService<IOptions<WorkerOptions>>().Value.Serializer);
 
-        Assert.Equal(JsonSerializer.Serialize(Sample, HubSerialization.Options), Encoding.UTF8.GetString(serializer.Serialize(Sample, Sample.GetType()).ToArray()));
+        Assert.Equal(JsonSerializer.Serialize(Sample, HubSerialization.Options),
+            Encoding.UTF8.GetString(serializer.Serialize(Sample, Sample.GetType()).ToArray()));
     }
 
     [Fact]

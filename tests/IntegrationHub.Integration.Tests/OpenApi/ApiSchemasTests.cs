@@ -96,7 +96,8 @@ public sealed partial class ApiSchemasTests
         Assert.Equal(["instanceId"], own["required"]!.AsArray().Select(r => r!.GetValue<string>()));
         Assert.Equal("array", own["properties"]!["actions"]!["type"]!.GetValue<string>());
 
-        Assert.Equal(["errors", "feedId", "instanceId", "report", "runtimeStatus", "state", "statusUrl", "warnings"], Names(schemas["ReprocessProblem"]!["allOf"]![1]!));
+        Assert.Equal(["errors", "feedId", "instanceId", "report", "runtimeStatus", "state", "statusUrl", "warnings"],
+            Names(schemas["ReprocessProblem"]!["allOf"]![1]!));
         Assert.Equal("#/components/schemas/ValidationReport", schemas["ReprocessProblem"]!["allOf"]![1]!["properties"]!["report"]!["$ref"]!.GetValue<string>());
         var notReady = schemas["NotReadyProblem"]!["allOf"]![1]!["properties"]!;
         Assert.Equal(["storage", "task-hub"], notReady["dependency"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
@@ -145,7 +146,8 @@ public sealed partial class ApiSchemasTests
         var schemas = Components();
 
         Assert.Equal("The serialised input, at most 4096 characters.", schemas["InstanceDetail"]!["properties"]!["input"]!["description"]!.GetValue<string>());
-        Assert.Equal("Replayed before, or being started by someone else.", schemas["ReplayFailedReport"]!["properties"]!["skipped"]!["description"]!.GetValue<string>());
+        Assert.Equal("Replayed before, or being started by someone else.",
+            schemas["ReplayFailedReport"]!["properties"]!["skipped"]!["description"]!.GetValue<string>());
         Assert.Equal("One orchestration in a list.", schemas["Instance"]!["description"]!.GetValue<string>());
     }
 

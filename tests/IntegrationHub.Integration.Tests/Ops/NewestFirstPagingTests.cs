@@ -20,7 +20,9 @@ public sealed class NewestFirstPagingTests
     ];
 
     private static readonly IReadOnlyList<InstanceView> Store =
-        [.. Ages.Select(a => new InstanceView(a.Id, "PullFeed", "Completed", Now - a.Age, Now - a.Age, null, null, null)).OrderBy(v => v.InstanceId, StringComparer.Ordinal)];
+        [.. Ages.Select(a =>
+            new InstanceView(a.Id, "PullFeed", "Completed", Now - a.Age, Now - a.Age, null, null, null)).OrderBy(v =>
+            v.InstanceId, StringComparer.Ordinal)];
 
     [Theory]
     [InlineData(1)]
@@ -73,8 +75,9 @@ public sealed class NewestFirstPagingTests
         throw new InvalidOperationException("The tokens should come to an end.");
     }
 
-    /// <summary>The store: by id, filtered by creation time only (bounds inclusive).</summary>
-    private static async IAsyncEnumerable<InstanceView> ReadAsync(DateTimeOffset? from, DateTimeOffset? to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    // The store: by id, filtered by creation time only (bounds inclusive).
+    private static async IAsyncEnumerable<InstanceView> ReadAsync(DateTimeOffset? from, DateTimeOffset? to,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var view in Store.Where(v => (from is null || v.CreatedAt >= from) && (to is null || v.CreatedAt <= to)))
         {

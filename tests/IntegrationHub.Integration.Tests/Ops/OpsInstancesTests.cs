@@ -62,7 +62,7 @@ public sealed class OpsInstancesTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(OrchestrationRuntimeStatus.Completed, hub.Status);
     }
 
-    /// <summary>A task hub of one instance: a start runs it to completion at once.</summary>
+    // A task hub of one instance: a start runs it to completion at once.
     private sealed class ScriptedTaskHub(string instanceId, OrchestrationRuntimeStatus status) : DurableTaskClient("scripted")
     {
         private OrchestrationMetadata instance = new("PullFeed", instanceId)
@@ -111,21 +111,28 @@ public sealed class OpsInstancesTests(AzuriteFixture azurite) : IAsyncLifetime
 
         public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) => throw new NotSupportedException();
 
-        public override Task RaiseEventAsync(string id, string eventName, object? eventPayload = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+        public override Task RaiseEventAsync(string id, string eventName, object? eventPayload = null,
+            CancellationToken cancellation = default) => throw new NotSupportedException();
 
-        public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string id, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+        public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string id,
+            bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
             throw new NotSupportedException();
 
-        public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string id, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+        public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string id,
+            bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
             throw new NotSupportedException();
 
-        public override Task SuspendInstanceAsync(string id, string? reason = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+        public override Task SuspendInstanceAsync(string id, string? reason = null,
+            CancellationToken cancellation = default) => throw new NotSupportedException();
 
-        public override Task ResumeInstanceAsync(string id, string? reason = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+        public override Task ResumeInstanceAsync(string id, string? reason = null,
+            CancellationToken cancellation = default) => throw new NotSupportedException();
 
-        public override Task<PurgeResult> PurgeInstanceAsync(string id, PurgeInstanceOptions? options = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+        public override Task<PurgeResult> PurgeInstanceAsync(string id, PurgeInstanceOptions? options = null,
+            CancellationToken cancellation = default) => throw new NotSupportedException();
 
-        public override Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, PurgeInstanceOptions? options = null, CancellationToken cancellation = default) =>
+        public override Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter,
+            PurgeInstanceOptions? options = null, CancellationToken cancellation = default) =>
             throw new NotSupportedException();
 
         public override ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -9,7 +9,7 @@ namespace IntegrationHub.Integration.Tests.Publishing;
 /// <summary>The update event as feed-contract.md ("Methodology change and the update event") and schemas/events/dataset-published/1.1 define it.</summary>
 public sealed class DatasetPublishedEventTests
 {
-    /// <summary>The schema's own example: 2025-Q1 v2, power consumption revised in XJNA and 430104.</summary>
+    // The schema's own example: 2025-Q1 v2, power consumption revised in XJNA and 430104.
     private static readonly DatasetDocument Q1Version2 = Dataset(
         "2025-Q1", 2, "partial",
         ("XJNA", "power.consumptionMwh", 3182600), ("XJNA", "carbon.totalTco2", 1_250_000),
@@ -28,7 +28,9 @@ public sealed class DatasetPublishedEventTests
     private static void AssertConformsToEventSchema(JsonElement structured)
     {
         var issues = Hub.Schemas.Evaluate(Hub.Schemas.DatasetPublishedEvent(), structured);
-        Assert.True(issues.Count == 0, "event does not match its schema: " + string.Join("; ", issues.Select(i => $"{i.InstanceLocation} {i.Keyword}: {i.Message}")));
+        Assert.True(issues.Count == 0,
+            "event does not match its schema: "
+            + string.Join("; ", issues.Select(i => $"{i.InstanceLocation} {i.Keyword}: {i.Message}")));
     }
 
     private static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
@@ -87,7 +89,8 @@ public sealed class DatasetPublishedEventTests
         var data = structured.RootElement.GetProperty("data");
         Assert.Equal(["XJNA", "430104", "WCM"], Strings(data.GetProperty("areas")));
         var changes = data.GetProperty("changedIndicators").EnumerateArray()
-            .Select(c => (c.GetProperty("areaCode").GetString(), c.GetProperty("id").GetString(), c.GetProperty("old").ValueKind, c.GetProperty("new").GetDouble()))
+            .Select(c => (c.GetProperty("areaCode").GetString(), c.GetProperty("id").GetString(),
+                c.GetProperty("old").ValueKind, c.GetProperty("new").GetDouble()))
             .OrderBy(c => c.Item1, StringComparer.Ordinal).ThenBy(c => c.Item2, StringComparer.Ordinal);
         Assert.Equal(
             [

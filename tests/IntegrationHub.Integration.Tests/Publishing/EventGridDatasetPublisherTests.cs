@@ -94,7 +94,9 @@ public sealed class EventGridDatasetPublisherTests
     {
         var published = DatasetPublishedEvent.Create(Q4Version2, QuarterCarbonIn430104);
 
-        await Publisher().RedeliverAsync(published, Hub.Reference.Subscribers.Subscribers.Single(s => s.Name == "dual-carbon-dashboard"), CancellationToken.None);
+        await Publisher().RedeliverAsync(published,
+            Hub.Reference.Subscribers.Subscribers.Single(s => s.Name == "dual-carbon-dashboard"),
+            CancellationToken.None);
 
         Assert.Empty(eventGrid.Batches);
         var message = Assert.Single(sender.Sent);
@@ -132,7 +134,8 @@ public sealed class EventGridDatasetPublisherTests
     public async Task PublishFeedLate_NoWebhookSubscriberAsksForIt_NothingToEventGrid()
     {
         // Only the carbon desk has a webhook, and it takes data sets only.
-        await Publisher().PublishFeedLateAsync(FeedLateEvent.Create(TransportMarch, new DateTimeOffset(2025, 4, 16, 0, 5, 0, TimeSpan.Zero)), CancellationToken.None);
+        await Publisher().PublishFeedLateAsync(FeedLateEvent.Create(TransportMarch,
+            new DateTimeOffset(2025, 4, 16, 0, 5, 0, TimeSpan.Zero)), CancellationToken.None);
 
         Assert.Single(sender.Sent);
         Assert.Empty(eventGrid.Batches);
@@ -151,7 +154,7 @@ public sealed class EventGridDatasetPublisherTests
         }
     }
 
-    /// <summary>What would have gone to the topic (the SDK's mocking constructor and virtual send).</summary>
+    // What would have gone to the topic (the SDK's mocking constructor and virtual send).
     private sealed class RecordingEventGrid : EventGridPublisherClient
     {
         public List<JsonDocument> Batches { get; } = [];

@@ -29,7 +29,7 @@ public sealed class PublishingRegistrationTests(AzuriteFixture azurite)
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    /// <summary>What the host does at start-up with options registered ValidateOnStart.</summary>
+    // What the host does at start-up with options registered ValidateOnStart.
     private static void ValidateOnStart(ServiceProvider provider) => provider.GetRequiredService<IStartupValidator>().Validate();
 
     [Fact]
@@ -87,7 +87,8 @@ public sealed class PublishingRegistrationTests(AzuriteFixture azurite)
         // The announcements' endpoint apart from the hub's storage: what lets it fail on its own.
         using var provider = Services(
             ("HubStorage", azurite.ConnectionString),
-            ("Publishing:QueueConnection", "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=dGVzdA==;QueueEndpoint=http://127.0.0.1:10991/devstoreaccount1;"));
+            ("Publishing:QueueConnection",
+                "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=dGVzdA==;QueueEndpoint=http://127.0.0.1:10991/devstoreaccount1;"));
 
         ValidateOnStart(provider);
         Assert.Equal(new Uri("http://127.0.0.1:10991/devstoreaccount1"), provider.GetRequiredService<QueueServiceClient>().Uri);
@@ -214,7 +215,9 @@ public sealed class PublishingRegistrationTests(AzuriteFixture azurite)
     [Fact]
     public void AddPublishing_EmptyTopicName_FailsAtStart()
     {
-        using var provider = Services(("Publishing:Mode", "ServiceBus"), ("Publishing:TopicName", ""), ("ServiceBus:connectionString", ServiceBusConnectionString));
+        using var provider =
+            Services(("Publishing:Mode", "ServiceBus"), ("Publishing:TopicName", ""),
+            ("ServiceBus:connectionString", ServiceBusConnectionString));
 
         var error = Assert.Throws<OptionsValidationException>(() => ValidateOnStart(provider));
         Assert.Contains("TopicName", error.Message, StringComparison.Ordinal);

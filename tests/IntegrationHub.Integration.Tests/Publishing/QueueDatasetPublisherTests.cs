@@ -36,7 +36,7 @@ public sealed class QueueDatasetPublisherTests(AzuriteFixture azurite) : IAsyncL
     private QueueDatasetPublisher Publisher() =>
         new(queues, blobs, Hub.Reference.Subscribers.Subscribers, NullLogger<QueueDatasetPublisher>.Instance, prefix);
 
-    /// <summary>Every message waiting in each subscriber's queue, as stored (Base64 text); none when the queue does not exist.</summary>
+    // Every message waiting in each subscriber's queue, as stored (Base64 text); none when the queue does not exist.
     private async Task<Dictionary<string, List<string>>> MessagesBySubscriber()
     {
         var messages = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -150,7 +150,7 @@ public sealed class QueueDatasetPublisherTests(AzuriteFixture azurite) : IAsyncL
     // A Storage queue message holds at most 64 KiB of (here Base64) text.
     private const int QueueMessageMaxBytes = 64 * 1024;
 
-    /// <summary>A hand-made yearly version 1 of 400 street codes of district 430181 with three figures each: about 90 KB of JSON.</summary>
+    // A hand-made yearly version 1 of 400 street codes of district 430181 with three figures each: about 90 KB of JSON.
     private static DatasetDocument LargeYearlyVersion1(string period = "2023") => Dataset(
         period, 1, "complete",
         [.. Enumerable.Range(1, 400).SelectMany(i => new (string, string, double?)[]
@@ -160,18 +160,17 @@ public sealed class QueueDatasetPublisherTests(AzuriteFixture azurite) : IAsyncL
             ($"430181{i:000}", "power.consumptionMwh", 30_000 + i + 0.75),
         })]);
 
-    /// <summary>The blob a <c>dataref</c> names: a path within the storage account, container first.</summary>
+    // The blob a dataref names: a path within the storage account, container first.
     private BlobClient BlobAt(string dataRef)
     {
         var slash = dataRef.IndexOf('/', StringComparison.Ordinal);
         return blobs.GetBlobContainerClient(dataRef[..slash]).GetBlobClient(dataRef[(slash + 1)..]);
     }
 
-    /// <summary>
-    /// What each named subscriber received for a claim-checked event: one message that fits a queue message, the event's
-    /// envelope with <c>dataref</c> and without data. Returns the dataref.
-    /// </summary>
-    private static string AssertClaimChecked(Dictionary<string, List<string>> messages, CloudNative.CloudEvents.CloudEvent original, params string[] subscribers)
+    // What each named subscriber received for a claim-checked event: one message that fits a queue message, the event's
+    // envelope with dataref and without data. Returns the dataref.
+    private static string AssertClaimChecked(Dictionary<string, List<string>> messages,
+        CloudNative.CloudEvents.CloudEvent original, params string[] subscribers)
     {
         Assert.Equal(subscribers.Order(StringComparer.Ordinal), messages.Where(m => m.Value.Count > 0).Select(m => m.Key).Order(StringComparer.Ordinal));
         var dataRefs = new HashSet<string>(StringComparer.Ordinal);
@@ -204,7 +203,9 @@ public sealed class QueueDatasetPublisherTests(AzuriteFixture azurite) : IAsyncL
     private static void AssertConformsToEventSchema(JsonElement structured)
     {
         var issues = Hub.Schemas.Evaluate(Hub.Schemas.DatasetPublishedEvent(), structured);
-        Assert.True(issues.Count == 0, "event does not match its schema: " + string.Join("; ", issues.Select(i => $"{i.InstanceLocation} {i.Keyword}: {i.Message}")));
+        Assert.True(issues.Count == 0,
+            "event does not match its schema: "
+            + string.Join("; ", issues.Select(i => $"{i.InstanceLocation} {i.Keyword}: {i.Message}")));
     }
 
     [Fact]
@@ -214,7 +215,8 @@ public sealed class QueueDatasetPublisherTests(AzuriteFixture azurite) : IAsyncL
         var document = FromSampleFeeds("2024-Q1", 1);
         var changes = DatasetDiff.Compare(null, document);
         var cloudEvent = DatasetPublishedEvent.Create(document, changes);
-        Assert.True(Convert.ToBase64String(DatasetPublishedEvent.Serialize(cloudEvent)).Length > QueueMessageMaxBytes, "the test needs an event too large for a queue message");
+        Assert.True(Convert.ToBase64String(DatasetPublishedEvent.Serialize(cloudEvent)).Length > QueueMessageMaxBytes,
+            "the test needs an event too large for a queue message");
         // A quarter with energy.* figures of 430104 and carbon.* figures: every subscriber but the annual-only one.
         Assert.Contains(document.Areas, a => a.AreaCode == "430104" && a.Indicators.Keys.Any(k => k.StartsWith("energy.", StringComparison.Ordinal)));
         Assert.Contains(document.Areas, a => a.Indicators.Keys.Any(k => k.StartsWith("carbon.", StringComparison.Ordinal)));
@@ -233,7 +235,9 @@ public sealed class QueueDatasetPublisherTests(AzuriteFixture azurite) : IAsyncL
         Assert.Equal(("2024-Q1", 1), (data.Period, data.Version));
         Assert.Equal(document.Areas.Sum(a => a.Indicators.Count), data.ChangedIndicators.Count);
         Assert.Equal(
-            document.Areas.SelectMany(a => a.Indicators.Select(i => new IndicatorChange(a.AreaCode, i.Key, null, i.Value.Value))).OrderBy(c => (c.AreaCode, c.Id)),
+            document.Areas.SelectMany(a =>
+                a.Indicators.Select(i => new IndicatorChange(a.AreaCode, i.Key, null, i.Value.Value))).OrderBy(c =>
+                (c.AreaCode, c.Id)),
             data.ChangedIndicators.OrderBy(c => (c.AreaCode, c.Id)));
         Assert.Equal(document.Areas.Select(a => a.AreaCode), data.Areas);
         // Exactly the structured event that would have gone inline, had it fitted.
@@ -246,7 +250,8 @@ public sealed class QueueDatasetPublisherTests(AzuriteFixture azurite) : IAsyncL
         // Yearly, no figure of 430104: the dashboard and the statistics bureau only, though the message itself names no area.
         var document = LargeYearlyVersion1();
         var cloudEvent = DatasetPublishedEvent.Create(document, DatasetDiff.Compare(null, document));
-        Assert.True(Convert.ToBase64String(DatasetPublishedEvent.Serialize(cloudEvent)).Length > QueueMessageMaxBytes, "the test needs an event too large for a queue message");
+        Assert.True(Convert.ToBase64String(DatasetPublishedEvent.Serialize(cloudEvent)).Length > QueueMessageMaxBytes,
+            "the test needs an event too large for a queue message");
 
         await Publisher().PublishAsync(cloudEvent, CancellationToken.None);
 
@@ -282,7 +287,8 @@ public sealed class QueueDatasetPublisherTests(AzuriteFixture azurite) : IAsyncL
         // Not an event the hub makes: an extension attribute of 70,000 characters keeps even the data-less envelope over 64 KiB.
         var document = LargeYearlyVersion1("2021");
         var cloudEvent = DatasetPublishedEvent.Create(document, DatasetDiff.Compare(null, document));
-        cloudEvent[CloudNative.CloudEvents.CloudEventAttribute.CreateExtension("padding", CloudNative.CloudEvents.CloudEventAttributeType.String)] = new string('x', 70_000);
+        cloudEvent[CloudNative.CloudEvents.CloudEventAttribute.CreateExtension("padding",
+            CloudNative.CloudEvents.CloudEventAttributeType.String)] = new string('x', 70_000);
 
         var error = await Assert.ThrowsAsync<EventTooLargeForQueueException>(() => Publisher().PublishAsync(cloudEvent, CancellationToken.None));
 

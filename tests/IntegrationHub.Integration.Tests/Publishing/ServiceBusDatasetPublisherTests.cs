@@ -20,14 +20,14 @@ public sealed class ServiceBusDatasetPublisherTests
         "2024", 2, "complete",
         ("XJNA", "energy.totalTce", 5_000_000), ("430104", "energy.totalTce", 3_100_000), ("430104", "energy.intensity", 0.31));
 
-    /// <summary>2024-Q4 v2: a carbon revision in 430104, which the New Area total follows.</summary>
+    // 2024-Q4 v2: a carbon revision in 430104, which the New Area total follows.
     private static readonly IndicatorChange[] QuarterCarbonIn430104 =
     [
         new("430104", "carbon.totalTco2", 1_690_000, 1_700_000),
         new("XJNA", "carbon.totalTco2", 2_390_000, 2_400_000),
     ];
 
-    /// <summary>2024 v2: an energy revision in 430104 only.</summary>
+    // 2024 v2: an energy revision in 430104 only.
     private static readonly IndicatorChange[] YearEnergyIn430104 = [new("430104", "energy.totalTce", 3_050_000, 3_100_000)];
 
     private static async Task<ServiceBusMessage> PublishAsync(DatasetDocument document, IReadOnlyList<IndicatorChange> changes)
@@ -40,7 +40,7 @@ public sealed class ServiceBusDatasetPublisherTests
         return Assert.Single(sender.Sent);
     }
 
-    /// <summary>The message as a subscription receives it.</summary>
+    // The message as a subscription receives it.
     private static ServiceBusReceivedMessage Received(ServiceBusMessage sent) =>
         ServiceBusModelFactory.ServiceBusReceivedMessage(
             body: sent.Body, messageId: sent.MessageId, subject: sent.Subject, contentType: sent.ContentType,
@@ -141,7 +141,9 @@ public sealed class ServiceBusDatasetPublisherTests
         Assert.Equal("cn.xiangjiang.dualcarbon.feed.late", sent.ApplicationProperties["cloudEvents_type"]);
         var properties = Received(sent).ApplicationProperties;
         // The dashboard's catch-all data-set rule must not take it: only the carbon office asks for late feeds.
-        Assert.Equal(["carbon-office-supply"], Hub.Reference.Subscribers.Subscribers.Where(s => SqlFilter.Evaluate(s.SqlFilter, properties)).Select(s => s.Name));
+        Assert.Equal(["carbon-office-supply"],
+            Hub.Reference.Subscribers.Subscribers.Where(s => SqlFilter.Evaluate(s.SqlFilter, properties)).Select(s =>
+            s.Name));
     }
 
     [Fact]
@@ -160,7 +162,9 @@ public sealed class ServiceBusDatasetPublisherTests
         Assert.StartsWith(lateEvent.Id + "/redelivery/", sent.MessageId, StringComparison.Ordinal);
         Assert.Equal(DatasetPublishedEvent.Serialize(lateEvent), sent.Body.ToArray());
         var properties = Received(sent).ApplicationProperties;
-        Assert.Equal(["carbon-office-supply"], Hub.Reference.Subscribers.Subscribers.Where(s => SqlFilter.Evaluate(s.SqlFilter, properties)).Select(s => s.Name));
+        Assert.Equal(["carbon-office-supply"],
+            Hub.Reference.Subscribers.Subscribers.Where(s => SqlFilter.Evaluate(s.SqlFilter, properties)).Select(s =>
+            s.Name));
     }
 
     [Fact]
@@ -173,7 +177,7 @@ public sealed class ServiceBusDatasetPublisherTests
 
     private static string[] ListOf(object delimited) => ((string)delimited).Split(',', StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>Records what would have gone to the topic (the SDK's mocking constructor and virtual send).</summary>
+    // Records what would have gone to the topic (the SDK's mocking constructor and virtual send).
     private sealed class RecordingSender : ServiceBusSender
     {
         public List<ServiceBusMessage> Sent { get; } = [];
@@ -187,15 +191,13 @@ public sealed class ServiceBusDatasetPublisherTests
         }
     }
 
-    /// <summary>
-    /// The part of the Service Bus SQL filter grammar the subscribers file uses — 1=1, <c>p = 'v'</c>,
-    /// <c>p LIKE 'pattern' ESCAPE 'c'</c>, <c>p IS NULL</c>, AND, OR, parentheses — evaluated as the broker does, over a
-    /// message's properties.
-    /// </summary>
+    // The part of the Service Bus SQL filter grammar the subscribers file uses — 1=1, p = 'v', p LIKE 'pattern' ESCAPE
+    // 'c', p IS NULL, AND, OR, parentheses — evaluated as the broker does, over a message's properties.
     private static class SqlFilter
     {
         private static readonly Regex Token = new(
-            @"\s*(?:(?<open>\()|(?<close>\))|(?<and>AND)\b|(?<or>OR)\b|(?<true>1=1)|(?<null>\w+)\s+IS\s+NULL\b|(?<name>\w+)\s*(?:(?<eq>=)|(?<like>LIKE))\s*'(?<value>(?:[^']|'')*)'(?:\s*ESCAPE\s*'(?<escape>.)')?)",
+            @"\s*(?:(?<open>\()|(?<close>\))|(?<and>AND)\b|(?<or>OR)\b|(?<true>1=1)|(?<null>\w+)\s+IS\s+NULL\b"
+            + @"|(?<name>\w+)\s*(?:(?<eq>=)|(?<like>LIKE))\s*'(?<value>(?:[^']|'')*)'(?:\s*ESCAPE\s*'(?<escape>.)')?)",
             RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
         public static bool Evaluate(string sql, IReadOnlyDictionary<string, object> properties)

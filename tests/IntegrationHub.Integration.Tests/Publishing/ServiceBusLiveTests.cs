@@ -15,10 +15,12 @@ public sealed class ServiceBusFactAttribute : FactAttribute
 
     public ServiceBusFactAttribute()
     {
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ConnectionVariable)) || string.IsNullOrEmpty(Environment.GetEnvironmentVariable(TopicVariable)))
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ConnectionVariable))
+            || string.IsNullOrEmpty(Environment.GetEnvironmentVariable(TopicVariable)))
         {
             Skip = $"Needs a Service Bus namespace: set {ConnectionVariable} (a connection string) and {TopicVariable} "
-                + $"(optionally {SubscriptionVariable}, a subscription of that topic whose filter accepts a quarterly carbon change, to receive the event back).";
+                + $"(optionally {SubscriptionVariable}, a subscription of that topic whose filter accepts a quarterly carbon change, "
+                + "to receive the event back).";
         }
     }
 }

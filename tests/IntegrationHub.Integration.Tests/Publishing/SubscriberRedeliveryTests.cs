@@ -47,7 +47,7 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
 
     private DateTimeOffset Start => new DateTimeOffset(2140, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(run);
 
-    /// <summary>Periods of this test alone (a stored version is immutable, so tests must not share one).</summary>
+    // Periods of this test alone (a stored version is immutable, so tests must not share one).
     private string Year => (2300 + run).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task InitializeAsync()
@@ -63,7 +63,8 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
         lateFeeds = new LateFeedRecords(azurite.Blobs, "l" + prefix.TrimEnd('-'));
         await azurite.Blobs.GetBlobContainerClient("l" + prefix.TrimEnd('-')).CreateIfNotExistsAsync();
         audit = new AuditLog(azurite.Blobs, clock, NullLogger<AuditLog>.Instance);
-        publisher = new QueueDatasetPublisher(queues, azurite.Blobs, Hub.Reference.Subscribers.Subscribers, NullLogger<QueueDatasetPublisher>.Instance, prefix, deliveries);
+        publisher = new QueueDatasetPublisher(queues, azurite.Blobs, Hub.Reference.Subscribers.Subscribers,
+            NullLogger<QueueDatasetPublisher>.Instance, prefix, deliveries);
     }
 
     public async Task DisposeAsync()
@@ -80,7 +81,7 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
 
     private static OpsActor Ops => new("ops", "primary");
 
-    /// <summary>Stores, points latest at, announces and records a version, as the consolidation does, a minute after the last.</summary>
+    // Stores, points latest at, announces and records a version, as the consolidation does, a minute after the last.
     private async Task<CloudEvent> AnnounceAsync(DatasetDocument document)
     {
         clock.Advance(TimeSpan.FromMinutes(1));
@@ -95,7 +96,7 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
         return announced;
     }
 
-    /// <summary>Three announcements: a quarter with carbon and energy (v1), its carbon revision (v2), the year (v1).</summary>
+    // Three announcements: a quarter with carbon and energy (v1), its carbon revision (v2), the year (v1).
     private async Task<CloudEvent[]> AnnounceThreeAsync()
     {
         var quarter = Year + "-Q1";
@@ -107,7 +108,7 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
         ];
     }
 
-    /// <summary>Announces a missing feed and records it, as the late-feed check does, a minute after the last event.</summary>
+    // Announces a missing feed and records it, as the late-feed check does, a minute after the last event.
     private async Task<CloudEvent> AnnounceLateAsync(string source, string month)
     {
         clock.Advance(TimeSpan.FromMinutes(1));
@@ -120,7 +121,8 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
 
     private QueueClient QueueOf(string subscriber) => raw.GetQueueClient(QueueDatasetPublisher.QueueName(subscriber, prefix));
 
-    /// <summary>The messages waiting in a subscriber's queue, as stored (Base64 of the structured event); none when it does not exist.</summary>
+    // The messages waiting in a subscriber's queue, as stored (Base64 of the structured event); none when it does not
+    // exist.
     private async Task<List<string>> MessagesAsync(string subscriber)
     {
         var queue = QueueOf(subscriber);
@@ -168,7 +170,8 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
 
         await QueueOf(SupplyOffice).DeleteAsync();
         clock.Advance(TimeSpan.FromMinutes(10));
-        var report = Assert.IsType<RedeliveryReport>((await Redelivery().RedeliverAsync(SupplyOffice, Start.ToString("O"), null, Ops, CancellationToken.None)).Body);
+        var report = Assert.IsType<RedeliveryReport>((await Redelivery().RedeliverAsync(SupplyOffice,
+            Start.ToString("O"), null, Ops, CancellationToken.None)).Body);
 
         // It asks for feed-late only: the three data sets announced between are not its events.
         Assert.Equal((2, 2, 0, null), (report.Matched, report.Sent, report.Remaining, report.ContinueSince));
@@ -258,7 +261,7 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
         Assert.Equal([events[0].Id, events[1].Id], (await MessagesAsync(Dashboard)).Select(IdOf));
     }
 
-    /// <summary>Counts the GETs of a period's version documents (<c>{period}/v{n}.json</c> in the datasets container).</summary>
+    // Counts the GETs of a period's version documents ({period}/v{n}.json in the datasets container).
     private sealed class VersionReads(string period) : Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
     {
         private int count;
@@ -366,7 +369,8 @@ public sealed class SubscriberRedeliveryTests(AzuriteFixture azurite) : IAsyncLi
     }
 
     private AppendBlobClient MonthBlob() =>
-        azurite.Blobs.GetBlobContainerClient(HubContainers.Audit).GetAppendBlobClient(clock.GetUtcNow().ToString("yyyy/MM", System.Globalization.CultureInfo.InvariantCulture) + ".jsonl");
+        azurite.Blobs.GetBlobContainerClient(HubContainers.Audit).GetAppendBlobClient(clock.GetUtcNow().ToString("yyyy/MM",
+            System.Globalization.CultureInfo.InvariantCulture) + ".jsonl");
 
     private async Task<List<JsonElement>> MonthLinesAsync()
     {

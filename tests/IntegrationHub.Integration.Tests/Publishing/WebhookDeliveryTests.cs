@@ -54,10 +54,13 @@ public sealed class WebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLifetim
     }
 
     private WebhookOutbox Outbox(int maxAttempts = 8) => new(
-        queues, azurite.Blobs, new HttpClient(), new WebhookRetryOptions { MaxAttempts = maxAttempts, FirstDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(2) },
+        queues, azurite.Blobs, new HttpClient(),
+            new WebhookRetryOptions { MaxAttempts = maxAttempts, FirstDelay = TimeSpan.FromSeconds(1),
+            MaxDelay = TimeSpan.FromSeconds(2) },
         TimeProvider.System, NullLogger<WebhookOutbox>.Instance, deliveries, tag + "-outbox", tag + "-dead");
 
-    /// <summary>The file's subscribers, the dashboard taking its events by webhook at the receiver (as Publishing__Webhooks__… sets it).</summary>
+    // The file's subscribers, the dashboard taking its events by webhook at the receiver (as Publishing__Webhooks__…
+    // sets it).
     private IReadOnlyList<Subscriber> WithDashboardWebhook() =>
         new PublishingOptions { Webhooks = { [Dashboard] = receiver.Url.ToString() } }.Effective(Hub.Reference.Subscribers.Subscribers);
 
@@ -67,7 +70,7 @@ public sealed class WebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLifetim
     private CloudEvent Event() =>
         DatasetPublishedEvent.ForStoredVersion(Dataset(Period + "-Q2", 1, "complete", ("XJNA", "carbon.totalTco2", 2_400_000)));
 
-    /// <summary>Drains until <paramref name="done"/> holds or 40 s pass (the backoff makes the outbox wait between attempts).</summary>
+    // Drains until done holds or 40 s pass (the backoff makes the outbox wait between attempts).
     private static async Task DrainUntilAsync(WebhookOutbox outbox, Func<Task<bool>> done)
     {
         var deadline = DateTime.UtcNow.AddSeconds(40);
@@ -168,13 +171,16 @@ public sealed class WebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.Equal([true, false], (await deliveries.ReadAsync(Dashboard, 10, null, CancellationToken.None)).Deliveries.Select(d => d.Redelivery));
     }
 
-    /// <summary>The supply office taking its feed-late events by webhook at the receiver.</summary>
+    // The supply office taking its feed-late events by webhook at the receiver.
     private QueueDatasetPublisher SupplyOfficePublisher(WebhookOutbox outbox) =>
-        new(queues, azurite.Blobs, new PublishingOptions { Webhooks = { [SupplyOffice] = receiver.Url.ToString() } }.Effective(Hub.Reference.Subscribers.Subscribers),
+        new(queues, azurite.Blobs,
+            new PublishingOptions { Webhooks = { [SupplyOffice] = receiver.Url.ToString() } }
+                .Effective(Hub.Reference.Subscribers.Subscribers),
             NullLogger<QueueDatasetPublisher>.Instance, tag + "-", deliveries, outbox);
 
     private CloudEvent LateEvent() => FeedLateEvent.Create(
-        new SupplyCell("transport", Period + "-03", "month", Period + "-04-15", new DateTimeOffset(2400 + run, 4, 15, 16, 0, 0, TimeSpan.Zero), SupplyState.Missing, null, []),
+        new SupplyCell("transport", Period + "-03", "month", Period + "-04-15",
+            new DateTimeOffset(2400 + run, 4, 15, 16, 0, 0, TimeSpan.Zero), SupplyState.Missing, null, []),
         new DateTimeOffset(2400 + run, 4, 16, 0, 5, 0, TimeSpan.Zero));
 
     [Fact]
@@ -257,7 +263,7 @@ public sealed class WebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.Contains("Publishing:Webhooks:no-such-subscriber", problem, StringComparison.Ordinal);
     }
 
-    /// <summary>A webhook receiver on a free loopback port: answers from <see cref="Answers"/> (then 200), dedups by event id.</summary>
+    // A webhook receiver on a free loopback port: answers from Answers (then 200), dedups by event id.
     private sealed class Receiver : IDisposable
     {
         private readonly HttpListener listener = new();
@@ -272,7 +278,7 @@ public sealed class WebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLifetim
 
         public IReadOnlyList<ReceivedRequest> Requests => [.. requests];
 
-        /// <summary>Event ids kept after dedup: what a subscriber acts on.</summary>
+        // Event ids kept after dedup: what a subscriber acts on.
         public IReadOnlyList<string> Accepted
         {
             get

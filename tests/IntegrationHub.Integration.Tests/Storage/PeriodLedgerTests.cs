@@ -62,7 +62,9 @@ public sealed class PeriodLedgerTests(AzuriteFixture azurite) : IAsyncLifetime
         }
 
         var segments = new List<string>();
-        await foreach (var blob in azurite.Blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobsAsync(new GetBlobsOptions { Prefix = $"log/{Segmented}/" }))
+        await foreach (var blob in
+            azurite.Blobs.GetBlobContainerClient(HubContainers.Ledger).GetBlobsAsync(
+                new GetBlobsOptions { Prefix = $"log/{Segmented}/" }))
         {
             segments.Add(blob.Name);
         }
@@ -114,7 +116,8 @@ public sealed class PeriodLedgerTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var ledger = new PeriodLedger(azurite.Blobs);
         await ledger.RecordAsync(ReadWhileWritten, Entry(ReadWhileWritten, 0), CancellationToken.None);
-        var writing = Task.WhenAll(Enumerable.Range(1, 300).Select(i => ledger.RecordAsync(ReadWhileWritten, Entry(ReadWhileWritten, i), CancellationToken.None)));
+        var writing = Task.WhenAll(Enumerable.Range(1,
+            300).Select(i => ledger.RecordAsync(ReadWhileWritten, Entry(ReadWhileWritten, i), CancellationToken.None)));
         var reads = 0;
         while (!writing.IsCompleted)
         {

@@ -17,7 +17,8 @@ public sealed class FeedLateEventTests
     [Fact]
     public void Create_MissingCell_SerialisesToAnEventItsSchemaAccepts()
     {
-        var structured = JsonDocument.Parse(DatasetPublishedEvent.Serialize(FeedLateEvent.Create(PowerGridJanuary, new DateTimeOffset(2025, 2, 11, 0, 5, 0, TimeSpan.Zero))));
+        var structured = JsonDocument.Parse(DatasetPublishedEvent.Serialize(FeedLateEvent.Create(PowerGridJanuary,
+            new DateTimeOffset(2025, 2, 11, 0, 5, 0, TimeSpan.Zero))));
 
         var issues = Hub.Schemas.Evaluate(Hub.Schemas.Get("events/feed-late/1.0"), structured.RootElement);
         Assert.True(issues.Count == 0, string.Join("; ", issues.Select(i => $"{i.InstanceLocation} {i.Keyword}: {i.Message}")));

@@ -164,7 +164,9 @@ public sealed class OpsSignInEndToEndTests(OpsSignInHub hub) : IClassFixture<Ops
         Assert.Equal("Zhang Min (reader)", read.GetProperty("name").GetString());
 
         // Refused actions did nothing, so they left no line; the pull was never started.
-        Assert.Equal(["read", "reconcile"], (await AuditAsync($"actor={ReaderId}")).Select(e => e.GetProperty("action").GetString()).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["read", "reconcile"],
+            (await AuditAsync($"actor={ReaderId}")).Select(e =>
+            e.GetProperty("action").GetString()).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(404, (await hub.Api.GetAsync("/api/ops/instances/pull%3Atransport%3A2024-02", Keys.Ops)).Status);
     }
 
@@ -248,7 +250,8 @@ public sealed class OpsSignInEndToEndTests(OpsSignInHub hub) : IClassFixture<Ops
         (exit, stdout, stderr) = await HubTool.RunAsync(hub.Api.Address, ["ops", "list", "--token", reader]);
         Assert.True(exit == 0, $"hub ops list as a reader: exit {exit}; {stdout} {stderr}");
         (exit, stdout, stderr) = await HubTool.RunAsync(hub.Api.Address, ["ops", "replay-failed", "--dry-run", "--token", reader]);
-        Assert.True(exit == 2 && stderr.Contains("error 403 Operator role required", StringComparison.Ordinal), $"replay-failed as a reader: exit {exit}; {stdout} {stderr}");
+        Assert.True(exit == 2 && stderr.Contains("error 403 Operator role required", StringComparison.Ordinal),
+            $"replay-failed as a reader: exit {exit}; {stdout} {stderr}");
     }
 
     [Fact]
@@ -281,10 +284,11 @@ public sealed class OpsSignInEndToEndTests(OpsSignInHub hub) : IClassFixture<Ops
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request);
-        return new HubAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync(), response.Headers.Location?.ToString());
+        return new HubAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType,
+            await response.Content.ReadAsStringAsync(), response.Headers.Location?.ToString());
     }
 
-    /// <summary>The audit entries the filter matches, read with the ops key (local development).</summary>
+    // The audit entries the filter matches, read with the ops key (local development).
     private async Task<IReadOnlyList<JsonElement>> AuditAsync(string filter)
     {
         var answer = await hub.Api.GetAsync($"/api/ops/audit?limit=1000&{filter}", Keys.Ops);

@@ -131,7 +131,8 @@ public sealed class OpsConsoleBrowserTests(BrowserHub fixture, ITestOutputHelper
         }
 
         var ids = page.All("#quarantine-list article").Select(a => a.GetAttribute("data-feed-id")).ToList();
-        Assert.True(ids.Count == ids.Distinct().Count(), $"A feed was shown twice: {string.Join(", ", ids.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key))}");
+        Assert.True(ids.Count == ids.Distinct().Count(),
+            $"A feed was shown twice: {string.Join(", ", ids.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key))}");
         Assert.All(pushed, id => Assert.Contains(id, ids));
         Assert.Empty(page.BrowserErrors());
 
@@ -165,7 +166,8 @@ public sealed class OpsConsoleBrowserTests(BrowserHub fixture, ITestOutputHelper
 
         page.Driver.Navigate().GoToUrl(new Uri(Api.Address, "/api/console#/audit"));
         var entry = page.Until($"the reprocess of {feedId} in the audit log",
-            () => page.All("#audit tbody tr").FirstOrDefault(r => r.Text.Contains(feedId, StringComparison.Ordinal) && r.Text.Contains("reprocess", StringComparison.Ordinal)));
+            () => page.All("#audit tbody tr").FirstOrDefault(r => r.Text.Contains(feedId, StringComparison.Ordinal)
+                && r.Text.Contains("reprocess", StringComparison.Ordinal)));
         Assert.Contains("ops", entry.Text, StringComparison.Ordinal);
 
         // Filtered by what and target, the log shows that one line; filtered to another outcome too, none.
@@ -174,11 +176,14 @@ public sealed class OpsConsoleBrowserTests(BrowserHub fixture, ITestOutputHelper
         page.Id("audit-apply").Click();
         // Two lines: the action as requested (written before it acts) and its outcome.
         page.Until("only the reprocess of the feed", () =>
-            page.All("#audit tbody tr") is { Count: 2 } rows && rows.All(r => r.Text.Contains(feedId, StringComparison.Ordinal) && r.Text.Contains("reprocess", StringComparison.Ordinal)));
+            page.All("#audit tbody tr") is { Count: 2 } rows && rows.All(r => r.Text.Contains(feedId, StringComparison.Ordinal)
+                && r.Text.Contains("reprocess", StringComparison.Ordinal)));
         Assert.Contains("2 entries shown", page.Text("audit-count"), StringComparison.Ordinal);
         page.Id("audit-outcome").SendKeys("accepted");
         page.Id("audit-apply").Click();
-        page.Until("no entry for another outcome", () => page.All("#audit tbody tr").Count == 0 && page.Text("audit-list").Contains("No audit entry matches", StringComparison.Ordinal));
+        page.Until("no entry for another outcome",
+            () => page.All("#audit tbody tr").Count == 0
+            && page.Text("audit-list").Contains("No audit entry matches", StringComparison.Ordinal));
         AssertNoSidewaysScroll(page);
         page.Screenshot("console-6-audit");
     }
@@ -212,7 +217,8 @@ public sealed class OpsConsoleBrowserTests(BrowserHub fixture, ITestOutputHelper
         page.Until("the instance list", () => page.Id("instances-view").Displayed);
         page.Id("filter-prefix").SendKeys(processing.InstanceId);
         page.Id("apply-filters").Click();
-        var row = page.Until($"{processing.InstanceId} in the list", () => page.All($"#instances tbody tr[data-instance-id='{processing.InstanceId}']").FirstOrDefault());
+        var row = page.Until($"{processing.InstanceId} in the list",
+            () => page.All($"#instances tbody tr[data-instance-id='{processing.InstanceId}']").FirstOrDefault());
 
         // Not a green Completed: a Quarantined badge of its own colour, and the first violation with its pointer and rule.
         var listBadge = row.FindElement(By.CssSelector(".badge"));
@@ -260,23 +266,26 @@ public sealed class OpsConsoleBrowserTests(BrowserHub fixture, ITestOutputHelper
         page.BrowserErrors(); // the 403 itself is logged by the browser; nothing else to check there
     }
 
-    /// <summary>A JSON Pointer as the console shows it: the empty pointer (the whole feed) as <c>(root)</c>.</summary>
+    // A JSON Pointer as the console shows it: the empty pointer (the whole feed) as (root).
     private static string Shown(string pointer) => pointer.Length == 0 ? "(root)" : pointer;
 
-    /// <summary>What a Completed badge looks like (its text colour), from a badge made for the comparison.</summary>
+    // What a Completed badge looks like (its text colour), from a badge made for the comparison.
     private static string CompletedColour(BrowserPage page) =>
         (string)page.Driver.ExecuteScript(
-            "const b = document.createElement('span'); b.className = 'badge Completed'; document.body.append(b); const c = getComputedStyle(b).color; b.remove(); return c;")!;
+            "const b = document.createElement('span'); b.className = 'badge Completed'; document.body.append(b); "
+            + "const c = getComputedStyle(b).color; b.remove(); return c;")!;
 
     private static void AssertNoSidewaysScroll(BrowserPage page)
     {
         var widths = (IReadOnlyCollection<object>)page.Driver.ExecuteScript(
             "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")!;
-        var (scroll, client) = (Convert.ToInt64(widths.First(), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt64(widths.Last(), System.Globalization.CultureInfo.InvariantCulture));
+        var (scroll, client) =
+            (Convert.ToInt64(widths.First(), System.Globalization.CultureInfo.InvariantCulture),
+            Convert.ToInt64(widths.Last(), System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(scroll <= client, $"The page should not scroll sideways: scrollWidth {scroll} > clientWidth {client}.");
     }
 
-    /// <summary>The tab keeps the key between pages; a fresh tab (or one whose key was refused) asks for it.</summary>
+    // The tab keeps the key between pages; a fresh tab (or one whose key was refused) asks for it.
     private static void EnterOpsKeyIfAsked(BrowserPage page)
     {
         page.Until("the console to start", () => page.Id("key-panel").Displayed || page.Text("key-state") == "Ops key set for this tab");

@@ -196,10 +196,8 @@ public sealed partial class RunScriptTests : IDisposable
         }
     }
 
-    /// <summary>
-    /// Worked out from the sample files and the contract: a statistics feed makes its own period's data set and its
-    /// year's; a monthly feed its quarter's and its year's.
-    /// </summary>
+    // Worked out from the sample files and the contract: a statistics feed makes its own period's data set and its
+    // year's; a monthly feed its quarter's and its year's.
     private static List<string> ExpectedDatasetPeriods() =>
         [.. SampleFiles()
             .SelectMany(f => f.Source == "statistics"
@@ -219,7 +217,7 @@ public sealed partial class RunScriptTests : IDisposable
             .Where(m => m.Success)
             .Select(m => (m.Groups[1].Value, m.Groups[2].Value));
 
-    /// <summary>Each pulled department period's progress line: "source period" → its trail.</summary>
+    // Each pulled department period's progress line: "source period" → its trail.
     private static Dictionary<string, string> FeedLines(string output) =>
         FeedLine().Matches(output).ToDictionary(m => $"{m.Groups[1].Value} {m.Groups[2].Value}", m => m.Groups[3].Value.Trim());
 
@@ -259,7 +257,7 @@ public sealed partial class RunScriptTests : IDisposable
     [GeneratedRegex(@"(?m)^published data sets: (.*)$")]
     private static partial Regex PublishedLine();
 
-    /// <summary><c>bash local-dev/run.sh</c> with its whole output kept; killed with its tree if the test leaves it running.</summary>
+    // bash local-dev/run.sh with its whole output kept; killed with its tree if the test leaves it running.
     private sealed class RunScript : IDisposable
     {
         private readonly Process process;
@@ -327,7 +325,7 @@ public sealed partial class RunScriptTests : IDisposable
             }
         }
 
-        /// <summary>What Ctrl-C in a terminal does: SIGINT to every process of the foreground process group.</summary>
+        // What Ctrl-C in a terminal does: SIGINT to every process of the foreground process group.
         public void CtrlC()
         {
             using var kill = Process.Start("kill", ["-INT", "--", "-" + process.Id.ToString(CultureInfo.InvariantCulture)]);

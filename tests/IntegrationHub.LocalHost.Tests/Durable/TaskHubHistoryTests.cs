@@ -28,7 +28,8 @@ public sealed class TaskHubHistoryTests
                 "Microsoft.DurableTask.TaskFailedException", "Task 'FetchFeed' (#1) failed", "at PullFeed", null, false))));
 
         Assert.Equal(
-            [("ExecutionStarted", "PullFeed"), ("TaskScheduled", "FetchFeed"), ("TaskFailed", "FetchFeed"), ("TaskScheduled", "FetchFeed"), ("TaskFailed", "FetchFeed"), ("ExecutionCompleted", null)],
+            [("ExecutionStarted", "PullFeed"), ("TaskScheduled", "FetchFeed"), ("TaskFailed", "FetchFeed"),
+                ("TaskScheduled", "FetchFeed"), ("TaskFailed", "FetchFeed"), ("ExecutionCompleted", null)],
             records.Select(r => (r.View.Type, r.View.Name)));
         Assert.Equal([null, null, 0, null, 1, null], records.Select(r => r.View.TaskScheduledId));
         Assert.All(records, r => Assert.Equal(new DateTimeOffset(At), r.View.Timestamp));
@@ -36,7 +37,8 @@ public sealed class TaskHubHistoryTests
         // A failed task's summary is its root cause; the failure keeps the activity's own words and what they wrap.
         var failed = records[4];
         Assert.Equal("status 500", failed.View.Detail);
-        Assert.Equal(("IntegrationHub.PullFailedException", "transport answered 500 for 2024-06", "at FetchFeed"), (failed.Failure!.Type, failed.Failure.Message, failed.Failure.StackTrace));
+        Assert.Equal(("IntegrationHub.PullFailedException", "transport answered 500 for 2024-06", "at FetchFeed"),
+            (failed.Failure!.Type, failed.Failure.Message, failed.Failure.StackTrace));
         Assert.Equal(("System.Net.Http.HttpRequestException", "status 500"), (failed.Failure.Inner!.Type, failed.Failure.Inner.Message));
 
         var completed = records[5];
@@ -44,7 +46,8 @@ public sealed class TaskHubHistoryTests
         Assert.Equal("Microsoft.DurableTask.TaskFailedException", completed.Failure!.Type);
 
         // Read together as the instance view does: the activity, its attempts in a row, and its own failure.
-        var failure = InstanceReading.Failure(new OrchestrationMetadata("PullFeed", "pull:transport:2024-06") { RuntimeStatus = OrchestrationRuntimeStatus.Failed }, records)!;
+        var failure = InstanceReading.Failure(new OrchestrationMetadata("PullFeed",
+            "pull:transport:2024-06") { RuntimeStatus = OrchestrationRuntimeStatus.Failed }, records)!;
         Assert.Equal(("FetchFeed", 2, "IntegrationHub.PullFailedException"), (failure.Activity, failure.Attempts, failure.Type));
         Assert.Equal("transport answered 500 for 2024-06 (caused by System.Net.Http.HttpRequestException: status 500)", failure.Message);
         Assert.Equal("Task 'FetchFeed' (#1) failed", failure.Summary);
@@ -76,7 +79,8 @@ public sealed class TaskHubHistoryTests
             new ExecutionTerminatedEvent(-1, "\"Terminated by ops.\""),
             new ExecutionCompletedEvent(2, new string('r', 600), OrchestrationStatus.Terminated, null)));
 
-        Assert.Equal(("SubOrchestrationInstanceCompleted", "ConsolidatePeriod", 0), (records[1].View.Type, records[1].View.Name, records[1].View.TaskScheduledId));
+        Assert.Equal(("SubOrchestrationInstanceCompleted", "ConsolidatePeriod", 0),
+            (records[1].View.Type, records[1].View.Name, records[1].View.TaskScheduledId));
         Assert.Equal("2025-03-04T06:00:00.0000000Z", records[2].View.Detail);
         Assert.Equal(("included", "\"2024-Q2/v6\""), (records[3].View.Name, records[3].View.Detail));
         Assert.Equal("looking into it", records[4].View.Detail);

@@ -10,11 +10,9 @@ namespace IntegrationHub.LocalHost.Tests.OpenApi;
 public sealed record CheckedAnswer(string OperationId, string Method, string Path, int Status, IReadOnlyList<string> Mismatches);
 
 /// <summary>
-/// The served OpenAPI document as a judge of real answers. Each answer is matched to its operation by method and
-/// path, and its body validated (JsonSchema.Net, draft 2020-12) against the schema the document declares for its
-/// status and media type. Stricter than the document on one point: an object schema that names its properties
-/// admits no other, so a property the code renamed or added without the document fails as an unknown one. Which
-/// documented properties were ever seen is kept too (<see cref="NeverSeen"/>): a property the code stopped writing.
+/// The served OpenAPI document as a judge of real answers: each body is validated against the schema its operation
+/// declares. Stricter than the document in admitting no unnamed property, so a renamed or added one fails; properties
+/// never seen (<see cref="NeverSeen"/>) show one the code stopped writing.
 /// </summary>
 public sealed class DocumentedAnswers
 {
@@ -58,7 +56,9 @@ public sealed class DocumentedAnswers
 
     /// <summary>Every operation of the document as <c>operationId</c>, with its documented statuses.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Operations =>
-        operations.ToDictionary(o => o.Operation["operationId"]!.GetValue<string>(), o => (IReadOnlyList<string>)[.. o.Operation["responses"]!.AsObject().Select(r => r.Key)], StringComparer.Ordinal);
+        operations.ToDictionary(o => o.Operation["operationId"]!.GetValue<string>(),
+            o => (IReadOnlyList<string>)[.. o.Operation["responses"]!.AsObject().Select(r => r.Key)],
+            StringComparer.Ordinal);
 
     /// <summary>Validates one answer to <paramref name="method"/> <paramref name="path"/> (as sent, without the query); returns the operation id.</summary>
     public string Check(HttpMethod method, string path, HubAnswer answer)
@@ -116,7 +116,7 @@ public sealed class DocumentedAnswers
             .Select(name => $"{e.Key}: {name}")).Order(StringComparer.Ordinal),
     ];
 
-    /// <summary>The body as JSON; a JSON body with a property twice (ambiguous to a client) is a mismatch of its own.</summary>
+    // The body as JSON; a JSON body with a property twice (ambiguous to a client) is a mismatch of its own.
     private static JsonNode Instance(HubAnswer answer, List<string> mismatches)
     {
         if (answer.MediaType is not { } type || !(type.EndsWith("/json", StringComparison.Ordinal) || type.EndsWith("+json", StringComparison.Ordinal)))
@@ -126,7 +126,9 @@ public sealed class DocumentedAnswers
 
         try
         {
-            return JsonNode.Parse(answer.Body, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) ?? JsonValue.Create((string?)null)!;
+            return JsonNode.Parse(answer.Body,
+                documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) ??
+                JsonValue.Create((string?)null)!;
         }
         catch (JsonException ex)
         {
@@ -169,13 +171,14 @@ public sealed class DocumentedAnswers
         return mismatches;
     }
 
-    /// <summary>Which properties each object schema saw: the <c>properties</c> annotations of a valid evaluation.</summary>
+    // Which properties each object schema saw: the properties annotations of a valid evaluation.
     private void Collect(EvaluationResults results, JsonObject root)
     {
         foreach (var detail in Passing(results))
         {
             var location = Uri.UnescapeDataString(detail.SchemaLocation.Fragment.TrimStart('#'));
-            if (!location.StartsWith("/$defs/", StringComparison.Ordinal) || Resolve(root, location) is not JsonObject { } node || node["properties"] is not JsonObject)
+            if (!location.StartsWith("/$defs/", StringComparison.Ordinal)
+                || Resolve(root, location) is not JsonObject { } node || node["properties"] is not JsonObject)
             {
                 continue;
             }
@@ -193,18 +196,19 @@ public sealed class DocumentedAnswers
         }
     }
 
-    /// <summary>The failing nodes under failing nodes: a failed branch of a passing <c>anyOf</c> is no mismatch.</summary>
+    // The failing nodes under failing nodes: a failed branch of a passing anyOf is no mismatch.
     private static IEnumerable<EvaluationResults> Failing(EvaluationResults node) =>
         node.IsValid ? [] : [node, .. (node.Details ?? []).SelectMany(Failing)];
 
-    /// <summary>The passing nodes under passing nodes: their annotations are what the value really had.</summary>
+    // The passing nodes under passing nodes: their annotations are what the value really had.
     private static IEnumerable<EvaluationResults> Passing(EvaluationResults node) =>
         node.IsValid ? [node, .. (node.Details ?? []).SelectMany(Passing)] : [];
 
     private static JsonNode? Resolve(JsonNode root, string pointer)
     {
         var node = root;
-        foreach (var token in pointer.Split('/').Skip(1).Select(t => t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)))
+        foreach (var token in pointer.Split('/').Skip(1).Select(t =>
+            t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)))
         {
             node = node switch
             {
@@ -233,7 +237,7 @@ public sealed class DocumentedAnswers
         return (candidates[0].Operation["operationId"]!.GetValue<string>(), candidates[0].Operation);
     }
 
-    /// <summary>References to the components become references to the validator's <c>$defs</c>.</summary>
+    // References to the components become references to the validator's $defs.
     private static JsonNode Rewrite(JsonNode node)
     {
         switch (node)
@@ -264,10 +268,8 @@ public sealed class DocumentedAnswers
         return node;
     }
 
-    /// <summary>
-    /// An <c>allOf</c> of object schemas becomes the one object schema it describes (their properties and required
-    /// names together), so that it too can refuse what none of its parts names.
-    /// </summary>
+    // An allOf of object schemas becomes the one object schema it describes (their properties and required names
+    // together), so that it too can refuse what none of its parts names.
     private static JsonNode MergeAllOf(JsonNode node, JsonObject raw)
     {
         if (node is JsonObject o)
@@ -324,7 +326,8 @@ public sealed class DocumentedAnswers
         return node;
     }
 
-    /// <summary>Every object schema that names its properties admits no other (an open map, a schema-valued <c>additionalProperties</c>, stays).</summary>
+    // Every object schema that names its properties admits no other (an open map, a schema-valued additionalProperties,
+    // stays).
     private static JsonNode Strict(JsonNode node)
     {
         if (node is JsonObject o)

@@ -50,7 +50,8 @@ public sealed class GeneratedClientTests(EndToEndHub hub) : IClassFixture<EndToE
             File.Copy(Path.Combine(ClientFolder, "openapi.json"), Path.Combine(work, "openapi.json"));
             await RunAsync(RepoPaths.Root, "dotnet", "tool", "restore");
             await RunAsync(work, "dotnet", "kiota", "generate", "--language", "CSharp", "--openapi", "openapi.json", "--output", "Generated",
-                "--class-name", "HubClient", "--namespace-name", "IntegrationHub.Client", "--exclude-backward-compatible", "--clean-output", "--log-level", "Warning");
+                "--class-name", "HubClient", "--namespace-name", "IntegrationHub.Client", "--exclude-backward-compatible",
+                "--clean-output", "--log-level", "Warning");
 
             var expected = Files(Path.Combine(work, "Generated"));
             var checkedIn = Files(Path.Combine(ClientFolder, "Generated"));
@@ -85,7 +86,8 @@ public sealed class GeneratedClientTests(EndToEndHub hub) : IClassFixture<EndToE
         var latest = before + 1;
 
         using var http = new HttpClient();
-        var adapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: http) { BaseUrl = new Uri(Api.Address, "/api").ToString() };
+        var adapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(),
+            httpClient: http) { BaseUrl = new Uri(Api.Address, "/api").ToString() };
         var client = new HubClient(adapter);
 
         // The periods, as GET /api/datasets lists them.
@@ -160,6 +162,7 @@ public sealed class GeneratedClientTests(EndToEndHub hub) : IClassFixture<EndToE
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} exited {process.ExitCode}:{Environment.NewLine}{await stdout}{Environment.NewLine}{await stderr}");
+        Assert.True(process.ExitCode == 0,
+            $"{program} {string.Join(' ', arguments)} exited {process.ExitCode}:{Environment.NewLine}{await stdout}{Environment.NewLine}{await stderr}");
     }
 }

@@ -15,11 +15,9 @@ namespace IntegrationHub.LocalHost.Tests.OpenApi;
 /// </summary>
 public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEndHub>
 {
-    /// <summary>
-    /// Documented properties no answer here carries, each for a reason the scenario cannot reach cheaply. Every
-    /// other documented property of a schema some answer reached must be in some answer (a problem's own fields
-    /// are judged under <c>Problem</c>, not under each problem that extends it).
-    /// </summary>
+    // Documented properties no answer here carries, each for a reason the scenario cannot reach cheaply. Every other
+    // documented property of a schema some answer reached must be in some answer (a problem's own fields are judged
+    // under Problem, not under each problem that extends it).
     private static readonly Dictionary<string, string> RarelyPresent = new(StringComparer.Ordinal)
     {
         ["/$defs/Problem: dependency"] = "only in a 503 (StorageOutageEndToEndTests, ReadinessEndToEndTests)",
@@ -94,7 +92,8 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
         Assert.Equal(200, (await CallAsync(judge, HttpMethod.Get, "/api/schemas/reference/areas")).Status);
         Assert.Equal(404, (await CallAsync(judge, HttpMethod.Get, "/api/schemas/reference/nothing")).Status);
         Assert.Equal(200, (await CallAsync(judge, HttpMethod.Post, "/api/feeds/transport/validate", Keys.Transport, transport.Bytes)).Status);
-        Assert.Equal(400, (await CallAsync(judge, HttpMethod.Post, "/api/feeds/transport/validate", Keys.Transport, SampleFeed.Load("invalid/missing-producer.json").Bytes)).Status);
+        Assert.Equal(400, (await CallAsync(judge, HttpMethod.Post, "/api/feeds/transport/validate", Keys.Transport,
+            SampleFeed.Load("invalid/missing-producer.json").Bytes)).Status);
         Assert.Equal(401, (await CallAsync(judge, HttpMethod.Post, "/api/feeds/transport/validate", null, transport.Bytes)).Status);
         Assert.Equal(403, (await CallAsync(judge, HttpMethod.Post, "/api/feeds/transport/validate", Keys.Ops, transport.Bytes)).Status);
         Assert.Equal(404, (await CallAsync(judge, HttpMethod.Post, "/api/feeds/water/validate", Keys.Transport, transport.Bytes)).Status);
@@ -169,7 +168,9 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
         var rewound = await CallAsync(judge, HttpMethod.Post, failingPath + "/rewind", Keys.Ops, Json(new { reason = "statistics API fixed" }));
         Assert.True(rewound.Status is 202 or 501, $"{rewound}");
         Assert.Equal(202, (await CallAsync(judge, HttpMethod.Post, hangingPath + "/replay", Keys.Ops)).Status);
-        Assert.Equal(200, (await CallAsync(judge, HttpMethod.Post, $"/api/ops/replay-failed?since={Uri.EscapeDataString(since.ToString("O", CultureInfo.InvariantCulture))}&name=PullFeed", Keys.Ops)).Status);
+        Assert.Equal(200, (await CallAsync(judge, HttpMethod.Post,
+            $"/api/ops/replay-failed?since={Uri.EscapeDataString(since.ToString("O", CultureInfo.InvariantCulture))}&name=PullFeed",
+            Keys.Ops)).Status);
         Assert.Equal(400, (await CallAsync(judge, HttpMethod.Post, "/api/ops/replay-failed?since=yesterday", Keys.Ops)).Status);
         await Api.WaitUntilQuietAsync();
         Assert.Equal(200, (await CallAsync(judge, HttpMethod.Get, hangingPath, Keys.Ops)).Status);
@@ -185,7 +186,8 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
         Assert.Equal(404, (await CallAsync(judge, HttpMethod.Post, "/api/ops/feeds/transport-2025-06-r0-0000000000000000/reprocess", Keys.Ops)).Status);
         foreach (var (path, status) in new[]
         {
-            ("/api/ops/instances", 200), ("/api/ops/instances?status=Failed,Completed&name=PullFeed&pageSize=2", 200), ("/api/ops/instances?status=Broken", 400),
+            ("/api/ops/instances", 200), ("/api/ops/instances?status=Failed,Completed&name=PullFeed&pageSize=2", 200),
+                ("/api/ops/instances?status=Broken", 400),
             ("/api/ops/quarantine", 200), ("/api/ops/quarantine?source=water", 400), ("/api/ops/reconcile?graceSeconds=0", 200),
             ("/api/ops/reconcile?graceSeconds=-1", 400), ("/api/ops/audit?limit=50", 200), ("/api/ops/audit?since=last-week", 400),
         })
@@ -203,8 +205,11 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
         Assert.Equal(["2024-Q4/v1"], redelivered.Json.GetProperty("eventIds").EnumerateArray().Select(e => e.GetString()));
         foreach (var (method, path, status) in new[]
         {
-            (HttpMethod.Get, "/api/ops/subscribers", 200), (HttpMethod.Get, $"/api/ops/subscribers/dual-carbon-dashboard/deliveries?continuationToken={Uri.EscapeDataString(next)}", 200),
-            (HttpMethod.Get, "/api/ops/subscribers/dual-carbon-dashboard/deliveries?limit=0", 400), (HttpMethod.Get, "/api/ops/subscribers/nobody/deliveries", 404),
+            (HttpMethod.Get, "/api/ops/subscribers", 200),
+                (HttpMethod.Get, $"/api/ops/subscribers/dual-carbon-dashboard/deliveries?continuationToken={Uri.EscapeDataString(next)}",
+                200),
+            (HttpMethod.Get, "/api/ops/subscribers/dual-carbon-dashboard/deliveries?limit=0", 400),
+                (HttpMethod.Get, "/api/ops/subscribers/nobody/deliveries", 404),
             (HttpMethod.Post, "/api/ops/subscribers/dual-carbon-dashboard/redeliver?since=yesterday", 400),
             (HttpMethod.Post, "/api/ops/subscribers/nobody/redeliver?since=2024-01-01T00:00:00Z", 404),
         })
@@ -248,7 +253,8 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
         }
         finally
         {
-            hub.Reconfigure(("Access:RateLimit:PushPermitsPerMinute", "100000"), ("Access:RateLimit:PushBurst", "100000"), ("Access:RateLimit:OpsPermitsPerMinute", "100000"));
+            hub.Reconfigure(("Access:RateLimit:PushPermitsPerMinute", "100000"),
+                ("Access:RateLimit:PushBurst", "100000"), ("Access:RateLimit:OpsPermitsPerMinute", "100000"));
         }
 
         // The daily storage quota at its least: transport stored more than 1 KiB today, so its next push is refused until midnight.
@@ -265,7 +271,8 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
         // Pages, their files, the probes.
         foreach (var (path, status) in new[]
         {
-            ("/api/console", 200), ("/api/dashboard", 200), ("/api/docs", 200), ("/api/web/swagger-ui-bundle.js", 200), ("/api/web/swagger-ui-license.txt", 200), ("/api/web/common.js", 200), ("/api/web/web.css", 200),
+            ("/api/console", 200), ("/api/dashboard", 200), ("/api/docs", 200), ("/api/web/swagger-ui-bundle.js", 200),
+                ("/api/web/swagger-ui-license.txt", 200), ("/api/web/common.js", 200), ("/api/web/web.css", 200),
             ("/api/web/nothing.js", 404), ("/api/health", 200), ("/api/ready", 200),
         })
         {
@@ -329,13 +336,15 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
         Assert.NotEmpty(judge.ValidateAgainst("FeedStatus", wrongType));
 
         // A problem answer with a field none of the problem's parts names.
-        Assert.NotEmpty(judge.ValidateAgainst("InvalidFeedProblem", new JsonObject { ["title"] = "Invalid feed", ["status"] = 400, ["errorList"] = new JsonArray() }));
+        Assert.NotEmpty(judge.ValidateAgainst("InvalidFeedProblem",
+            new JsonObject { ["title"] = "Invalid feed", ["status"] = 400, ["errorList"] = new JsonArray() }));
     }
 
     private static byte[] Json(object value) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value);
 
-    /// <summary>Sends the request as a client would and has the document judge the answer.</summary>
-    private async Task<HubAnswer> CallAsync(DocumentedAnswers judge, HttpMethod method, string path, string? key = null, byte[]? body = null, string contentType = "application/json")
+    // Sends the request as a client would and has the document judge the answer.
+    private async Task<HubAnswer> CallAsync(DocumentedAnswers judge, HttpMethod method, string path, string? key = null,
+        byte[]? body = null, string contentType = "application/json")
     {
         using var http = new HttpClient { BaseAddress = Api.Address, Timeout = TimeSpan.FromSeconds(60) };
         using var request = new HttpRequestMessage(method, path);
@@ -352,7 +361,8 @@ public sealed class OpenApiAnswersTests(EndToEndHub hub) : IClassFixture<EndToEn
 
         using var response = await http.SendAsync(request);
         var answer = new HubAnswer(
-            (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync(), response.Headers.Location?.ToString(),
+            (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType,
+                await response.Content.ReadAsStringAsync(), response.Headers.Location?.ToString(),
             response.Headers.TryGetValues("Retry-After", out var retryAfter) ? string.Join(",", retryAfter) : null);
         judge.Check(method, path.Split('?')[0], answer);
         return answer;

@@ -33,7 +33,8 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
         Assert.True(diagnostic is not null && document is not null, "The reader returned no document.");
         Assert.True(diagnostic.Errors.Count == 0, "Reader errors: " + string.Join("; ", diagnostic.Errors.Select(e => $"{e.Pointer}: {e.Message}")));
         Assert.True(diagnostic.Warnings.Count == 0, "Reader warnings: " + string.Join("; ", diagnostic.Warnings.Select(e => $"{e.Pointer}: {e.Message}")));
-        Assert.True(diagnostic.SpecificationVersion is OpenApiSpecVersion.OpenApi3_0 or OpenApiSpecVersion.OpenApi3_1, $"Specification version {diagnostic.SpecificationVersion}");
+        Assert.True(diagnostic.SpecificationVersion is OpenApiSpecVersion.OpenApi3_0 or OpenApiSpecVersion.OpenApi3_1,
+            $"Specification version {diagnostic.SpecificationVersion}");
         var problems = document.Validate(ValidationRuleSet.GetDefaultRuleSet())?.ToList() ?? [];
         Assert.True(problems.Count == 0, "Validation: " + string.Join("; ", problems.Select(e => $"{e.Pointer}: {e.Message}")));
         Assert.Equal("/api", Assert.Single(document.Servers!).Url);
@@ -62,7 +63,8 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
         // What the host serves, found as the host finds it: every [Function] with an [HttpTrigger], on /api/{route}.
         var served = FunctionCatalog.Discover(typeof(HubServiceCollectionExtensions).Assembly)
             .Where(f => f.Trigger == TriggerKind.Http)
-            .SelectMany(f => Methods(f.Http.Methods).Select(m => (Function: f.Name, Method: m, Path: Normalise("/api/" + (f.Http.Route ?? f.Name).TrimStart('/')))))
+            .SelectMany(f => Methods(f.Http.Methods).Select(m =>
+                (Function: f.Name, Method: m, Path: Normalise("/api/" + (f.Http.Route ?? f.Name).TrimStart('/')))))
             .ToList();
 
         var undocumented = served.Where(s => !documented.Any(d => d.Method == s.Method && d.Path == s.Path)).ToList();
@@ -95,7 +97,8 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
             var errors = operation.Responses!.Where(r => r.Key[0] is '4' or '5').ToList();
             foreach (var (status, response) in errors)
             {
-                Assert.True(response.Content?.ContainsKey("application/problem+json") == true, $"{what}: {status} should be an application/problem+json problem.");
+                Assert.True(response.Content?.ContainsKey("application/problem+json") == true,
+                    $"{what}: {status} should be an application/problem+json problem.");
             }
 
             if (path.StartsWith("/api/ops/", StringComparison.Ordinal) || path == "/api/ops")
@@ -116,7 +119,9 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
                 Assert.All(schemes.Where(s => s != "opsSignIn"), s => Assert.Equal(ParameterLocation.Header, document.Components!.SecuritySchemes![s].In));
                 Assert.All(schemes.Where(s => s != "opsSignIn"), s => Assert.Equal(Keys.Header, document.Components!.SecuritySchemes![s].Name));
                 Assert.All(schemes.Where(s => s == "opsSignIn"), s => Assert.Equal(("http", "bearer", "JWT"),
-                    (document.Components!.SecuritySchemes![s].Type.ToString()!.ToLowerInvariant(), document.Components.SecuritySchemes[s].Scheme, document.Components.SecuritySchemes[s].BearerFormat)));
+                    (document.Components!.SecuritySchemes![s].Type.ToString()!.ToLowerInvariant(),
+                        document.Components.SecuritySchemes[s].Scheme,
+                        document.Components.SecuritySchemes[s].BearerFormat)));
             }
         }
 
@@ -141,7 +146,9 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
         Assert.Equal(["source", "feedId"], PathParameters(Operation(document, "/api/feeds/{source}/{feedId}", HttpMethod.Get)));
         Assert.Equal(["source"], PathParameters(Operation(document, "/api/feeds/{source}/validate", HttpMethod.Post)));
         Assert.Equal(["GetFeedStatus", "PushFeed", "ValidateFeed"],
-            Operations(document).Where(o => !o.Operation.Deprecated).Where(o => o.Path.StartsWith("/api/feeds/", StringComparison.Ordinal)).Select(o => o.OperationId).Order(StringComparer.Ordinal));
+            Operations(document).Where(o => !o.Operation.Deprecated).Where(o =>
+                o.Path.StartsWith("/api/feeds/", StringComparison.Ordinal)).Select(o =>
+                o.OperationId).Order(StringComparer.Ordinal));
 
         // No path joins two meanings into one name any more, e.g. {feedIdOrSource}.
         var joined = document.Paths.Keys.Where(p => JoinedName().IsMatch(p)).ToList();
@@ -208,7 +215,8 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string program, IEnumerable<string> arguments)
     {
-        var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+        var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true,
+            RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -242,27 +250,35 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
         var list = await SendAsync("/api/datasets", etag: null);
         var revalidated = await SendAsync("/api/datasets", list.Headers.ETag);
         Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
-        Assert.True(Responses(document, "/api/datasets", HttpMethod.Get).ContainsKey("304"), "GET /api/datasets answers 304 but the document does not list it.");
+        Assert.True(Responses(document, "/api/datasets", HttpMethod.Get).ContainsKey("304"),
+            "GET /api/datasets answers 304 but the document does not list it.");
         AssertDocumented(document, HttpMethod.Get, "/api/health", await Api.GetAsync("/api/health"), expected: 200);
 
         // Keys: none, another department's, the ops key where a department's is wanted; an unknown source.
         AssertDocumented(document, HttpMethod.Post, "/api/feeds/{source}", await Api.PushAsync("transport", transport.Bytes, key: ""), expected: 401);
         AssertDocumented(document, HttpMethod.Post, "/api/feeds/{source}", await Api.PushAsync("transport", transport.Bytes, key: Keys.Ops), expected: 403);
-        AssertDocumented(document, HttpMethod.Post, "/api/feeds/{source}", await Api.PushAsync("no-such-source", transport.Bytes, key: Keys.Transport), expected: 404);
+        AssertDocumented(document, HttpMethod.Post, "/api/feeds/{source}",
+            await Api.PushAsync("no-such-source", transport.Bytes, key: Keys.Transport), expected: 404);
         AssertDocumented(document, HttpMethod.Get, "/api/ops/instances", await Api.GetAsync("/api/ops/instances", Keys.Statistics), expected: 403);
-        AssertDocumented(document, HttpMethod.Get, "/api/ops/instances/{instanceId}", await Api.GetAsync("/api/ops/instances/no-such-instance", Keys.Ops), expected: 404);
-        AssertDocumented(document, HttpMethod.Get, "/api/feeds/{source}/{feedId}", await Api.FeedStatusAsync("transport-2024-06-r0-0000000000000000"), expected: 404);
-        AssertDocumented(document, HttpMethod.Get, "/api/feeds/{feedId}", await Api.GetAsync("/api/feeds/transport-2024-06-r0-0000000000000000", Keys.Ops), expected: 404);
+        AssertDocumented(document, HttpMethod.Get, "/api/ops/instances/{instanceId}",
+            await Api.GetAsync("/api/ops/instances/no-such-instance", Keys.Ops), expected: 404);
+        AssertDocumented(document, HttpMethod.Get, "/api/feeds/{source}/{feedId}",
+            await Api.FeedStatusAsync("transport-2024-06-r0-0000000000000000"), expected: 404);
+        AssertDocumented(document, HttpMethod.Get, "/api/feeds/{feedId}",
+            await Api.GetAsync("/api/feeds/transport-2024-06-r0-0000000000000000", Keys.Ops), expected: 404);
 
         // Schemas without a key: the catalogue, a schema, its revalidation, an unknown one; a feed checked, valid and not.
         AssertDocumented(document, HttpMethod.Get, "/api/schemas", await Api.GetAsync("/api/schemas"), expected: 200);
-        AssertDocumented(document, HttpMethod.Get, "/api/schemas/{kind}/{name}/{version}", await Api.GetAsync("/api/schemas/feeds/transport/1.1"), expected: 200);
-        AssertDocumented(document, HttpMethod.Get, "/api/schemas/{kind}/{name}/{version}", await Api.GetAsync("/api/schemas/feeds/transport/0.9"), expected: 404);
+        AssertDocumented(document, HttpMethod.Get, "/api/schemas/{kind}/{name}/{version}",
+            await Api.GetAsync("/api/schemas/feeds/transport/1.1"), expected: 200);
+        AssertDocumented(document, HttpMethod.Get, "/api/schemas/{kind}/{name}/{version}",
+            await Api.GetAsync("/api/schemas/feeds/transport/0.9"), expected: 404);
         AssertDocumented(document, HttpMethod.Get, "/api/schemas/{kind}/{item}", await Api.GetAsync("/api/schemas/dataset/2.0"), expected: 200);
         AssertDocumented(document, HttpMethod.Get, "/api/schemas/{kind}/{item}", await Api.GetAsync("/api/schemas/reference/nothing"), expected: 404);
         var schema = await SendAsync("/api/schemas/reference/areas", etag: null);
         Assert.Equal(HttpStatusCode.NotModified, (await SendAsync("/api/schemas/reference/areas", schema.Headers.ETag)).StatusCode);
-        Assert.True(Responses(document, "/api/schemas/{kind}/{item}", HttpMethod.Get).ContainsKey("304"), "A schema answers 304 but the document does not list it.");
+        Assert.True(Responses(document, "/api/schemas/{kind}/{item}", HttpMethod.Get).ContainsKey("304"),
+            "A schema answers 304 but the document does not list it.");
         var invalid = SampleFeed.Load(Path.Combine("invalid", "nev-exceeds-total.json"));
         AssertDocumented(document, HttpMethod.Post, "/api/feeds/{source}/validate",
             await Api.SendAsync(HttpMethod.Post, "/api/feeds/transport/validate", Keys.Transport, transport.Bytes), expected: 200);
@@ -278,13 +294,15 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
         AssertDocumented(document, HttpMethod.Get, "/api/feeds/{feedId}", await Api.GetAsync($"/api/feeds/{transport.FeedId}", Keys.Ops), expected: 200);
     }
 
-    /// <summary>The answer's status is one the operation lists, with the media type the document gives it (when it has a body).</summary>
+    // The answer's status is one the operation lists, with the media type the document gives it (when it has a body).
     private void AssertDocumented(OpenApiDocument document, HttpMethod method, string path, HubAnswer answer, int expected)
     {
-        Assert.True(answer.Status == expected, $"{method} {path}: expected {expected}; got {answer}{Environment.NewLine}Hub log:{Environment.NewLine}{hub.Logs.Last(20)}");
+        Assert.True(answer.Status == expected,
+            $"{method} {path}: expected {expected}; got {answer}{Environment.NewLine}Hub log:{Environment.NewLine}{hub.Logs.Last(20)}");
         var responses = Responses(document, path, method);
         var status = answer.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(responses.TryGetValue(status, out var response), $"{method} {path} answered {status}, which the document does not list ({string.Join(", ", responses.Keys)}).");
+        Assert.True(responses.TryGetValue(status, out var response),
+            $"{method} {path} answered {status}, which the document does not list ({string.Join(", ", responses.Keys)}).");
         if (answer.Body.Length > 0)
         {
             Assert.True(response.Content is not null && answer.MediaType is not null && response.Content.ContainsKey(answer.MediaType),
@@ -305,7 +323,7 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
         return found[0];
     }
 
-    /// <summary>Every operation with its full path (the server URL, <c>/api</c>, before the document's path).</summary>
+    // Every operation with its full path (the server URL, /api, before the document's path).
     private static IEnumerable<(string OperationId, string Method, string Path, OpenApiOperation Operation)> Operations(OpenApiDocument document)
     {
         var server = document.Servers?.SingleOrDefault()?.Url?.TrimEnd('/') ?? "";
@@ -324,10 +342,8 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
     private static IEnumerable<string> Methods(string[]? declared) =>
         declared is { Length: > 0 } ? declared.Select(m => m.ToUpperInvariant()) : DocumentableMethods.Select(m => m.Method).Except(["TRACE"]);
 
-    /// <summary>
-    /// A path as OpenAPI tells paths apart: by shape, every parameter reduced to <c>{}</c> (<c>{n:int}</c> and
-    /// <c>{n}</c> alike; <c>/feeds/{source}</c> and <c>/feeds/{feedId}</c> are one path to it).
-    /// </summary>
+    // A path as OpenAPI tells paths apart: by shape, every parameter reduced to {} ({n:int} and {n} alike;
+    // /feeds/{source} and /feeds/{feedId} are one path to it).
     private static string Normalise(string template) => RouteParameter().Replace(template, "{}");
 
     private async Task<OpenApiDocument> ReadDocumentAsync()
@@ -335,7 +351,8 @@ public sealed partial class OpenApiDocumentTests(EndToEndHub hub) : IClassFixtur
         var answer = await Api.GetAsync(DocumentPath);
         Assert.True(answer.Status == 200, $"GET {DocumentPath} should answer 200; got {answer}");
         var (document, diagnostic) = OpenApiDocument.Parse(answer.Body, OpenApiConstants.Json, new OpenApiReaderSettings());
-        Assert.True(document is not null && diagnostic?.Errors.Count == 0, "The document does not parse: " + string.Join("; ", diagnostic?.Errors.Select(e => e.Message) ?? []));
+        Assert.True(document is not null && diagnostic?.Errors.Count == 0,
+            "The document does not parse: " + string.Join("; ", diagnostic?.Errors.Select(e => e.Message) ?? []));
         return document;
     }
 

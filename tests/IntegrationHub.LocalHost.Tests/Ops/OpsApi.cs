@@ -23,14 +23,19 @@ public sealed class OpsApi(HubApi api)
     }
 
     public Task<HubAnswer> ActAsync(string instanceId, string action, string? key = Keys.Ops, object? body = null) =>
-        api.SendAsync(HttpMethod.Post, $"/api/ops/instances/{Escape(instanceId)}/{action}", key, body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body));
+        api.SendAsync(HttpMethod.Post, $"/api/ops/instances/{Escape(instanceId)}/{action}", key,
+            body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body));
 
-    public Task<HubAnswer> PurgeAsync(string instanceId, string? key = Keys.Ops) => api.SendAsync(HttpMethod.Delete, $"/api/ops/instances/{Escape(instanceId)}", key);
+    public Task<HubAnswer> PurgeAsync(string instanceId, string? key = Keys.Ops) =>
+        api.SendAsync(HttpMethod.Delete, $"/api/ops/instances/{Escape(instanceId)}", key);
 
     public Task<HubAnswer> ReplayFailedAsync(DateTimeOffset since, string name, string? key = Keys.Ops) =>
-        api.SendAsync(HttpMethod.Post, $"/api/ops/replay-failed?since={Uri.EscapeDataString(since.ToString("O", CultureInfo.InvariantCulture))}&name={name}", key);
+        api.SendAsync(HttpMethod.Post,
+            $"/api/ops/replay-failed?since={Uri.EscapeDataString(since.ToString("O", CultureInfo.InvariantCulture))}&name={name}",
+            key);
 
-    public Task<HubAnswer> ReprocessAsync(string feedId, string? key = Keys.Ops) => api.SendAsync(HttpMethod.Post, $"/api/ops/feeds/{Uri.EscapeDataString(feedId)}/reprocess", key);
+    public Task<HubAnswer> ReprocessAsync(string feedId, string? key = Keys.Ops) =>
+        api.SendAsync(HttpMethod.Post, $"/api/ops/feeds/{Uri.EscapeDataString(feedId)}/reprocess", key);
 
     public Task<HubAnswer> ListAsync(string query, string? key = Keys.Ops) => api.GetAsync($"/api/ops/instances{query}", key);
 
@@ -53,16 +58,20 @@ public sealed class OpsApi(HubApi api)
 
     /// <summary>How many events of this type (and activity name) the instance's history holds.</summary>
     public static int CountEvents(JsonElement detail, string type, string? name = null) =>
-        detail.GetProperty("history").EnumerateArray().Count(e => e.GetProperty("type").GetString() == type && (name is null || e.GetProperty("name").GetString() == name));
+        detail.GetProperty("history").EnumerateArray().Count(e => e.GetProperty("type").GetString() == type
+            && (name is null || e.GetProperty("name").GetString() == name));
 
     public static string Describe(JsonElement detail)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{detail.GetProperty("instanceId").GetString()} {detail.GetProperty("status").GetString()} failure={detail.GetProperty("failure")}");
+        text.Append(CultureInfo.InvariantCulture,
+            $"{detail.GetProperty("instanceId").GetString()} {detail.GetProperty("status").GetString()} failure={detail.GetProperty("failure")}");
         text.AppendLine();
         foreach (var e in detail.GetProperty("history").EnumerateArray())
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {e.GetProperty("eventId")} {e.GetProperty("type").GetString()} {e.GetProperty("name")} {e.GetProperty("taskScheduledId")} {e.GetProperty("detail")}");
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"  {e.GetProperty("eventId")} {e.GetProperty("type").GetString()} {e.GetProperty("name")} {
+                    e.GetProperty("taskScheduledId")} {e.GetProperty("detail")}");
         }
 
         return text.ToString();

@@ -7,15 +7,13 @@ namespace IntegrationHub.LocalHost.Tests.Ops;
 
 /// <summary>
 /// The ops API end to end: the local host on a real Azurite with the department simulators, as an operator uses it.
-/// One hub for the class; each test works on periods of its own: transport 2024-06 (replay), power-grid 2024-07 and
-/// 2024-08 (replay-failed), power-grid 2024-09 to 2024-11 (replay-failed's max and dry run), environment 2025-08 (rewind), environment 2025-09 (reprocess of a failed run), the
-/// transport invalid sample (quarantine), statistics 2025-Q1 (terminate, suspend, resume, purge), environment 2024-04
-/// and 2024-05 (listing), transport 2024-11 (the names of custom status and output), transport 2025-01 to 2025-03
-/// (newest first across pages, audit filters).
+/// One hub for the class, so each test has periods of its own; taken: transport 2024-06, 2024-11, 2025-01 to 2025-03
+/// and the invalid sample, power-grid 2024-07 to 2024-11, environment 2024-04, 2024-05, 2025-08, 2025-09, and
+/// statistics 2025-Q1.
 /// </summary>
 public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHub>
 {
-    /// <summary>The fixture's <c>Pull:RetryMaxAttempts</c>.</summary>
+    // The fixture's Pull:RetryMaxAttempts.
     private const int PullAttempts = 4;
 
     private HubApi Api => hub.Api;
@@ -53,7 +51,9 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         Assert.Contains("HttpRequestException", failure.GetProperty("type").GetString(), StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty(failure.GetProperty("stackTrace").GetString()), "The failure should carry the activity's stack trace.");
         var feed = Assert.Single(detail.GetProperty("feeds").EnumerateArray());
-        Assert.Equal(("transport", "2024-06", "NotReceived"), (feed.GetProperty("source").GetString(), feed.GetProperty("period").GetString(), feed.GetProperty("state").GetString()));
+        Assert.Equal(("transport", "2024-06", "NotReceived"),
+            (feed.GetProperty("source").GetString(), feed.GetProperty("period").GetString(),
+            feed.GetProperty("state").GetString()));
         Assert.Equal(PullAttempts, OpsApi.CountEvents(detail, "TaskScheduled", "FetchFeed"));
         Assert.Equal(PullAttempts, OpsApi.CountEvents(detail, "TaskFailed", "FetchFeed"));
         var types = detail.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
@@ -346,7 +346,9 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
             string? secondPageToken = null;
             do
             {
-                var query = $"/api/ops/quarantine?limit=3{(source is null ? "" : $"&source={source}")}{(token is null ? "" : $"&continuationToken={Uri.EscapeDataString(token)}")}";
+                var query =
+                    $"/api/ops/quarantine?limit=3{(source is null ? "" : $"&source={source}")}{(token is null ? "" :
+                        $"&continuationToken={Uri.EscapeDataString(token)}")}";
                 var page = await Api.GetAsync(query, Keys.Ops);
                 Assert.True(page.Status == 200, $"{query}: {page}");
                 var feeds = page.Json.GetProperty("feeds").EnumerateArray().ToList();
@@ -365,7 +367,8 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
             if (source is not null)
             {
                 // A token is its source's: read under another filter it would skip or repeat feeds.
-                AssertProblem(await Api.GetAsync($"/api/ops/quarantine?limit=3&source=transport&continuationToken={Uri.EscapeDataString(secondPageToken!)}", Keys.Ops), 400);
+                AssertProblem(await Api.GetAsync($"/api/ops/quarantine?limit=3&source=transport&continuationToken={Uri.EscapeDataString(secondPageToken!)}",
+                    Keys.Ops), 400);
             }
         }
 
@@ -400,14 +403,17 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         string? token = null;
         do
         {
-            var page = await Api.GetAsync($"/api/ops/quarantine?source=power-grid{(token is null ? "" : $"&continuationToken={Uri.EscapeDataString(token)}")}", Keys.Ops);
+            var page =
+                await Api.GetAsync($"/api/ops/quarantine?source=power-grid{(token is null ? "" : $"&continuationToken={Uri.EscapeDataString(token)}")}",
+                Keys.Ops);
             listed.AddRange(page.Json.GetProperty("feeds").EnumerateArray());
             token = page.Json.GetProperty("continuationToken").GetString();
         }
         while (token is not null);
         var entry = Assert.Single(listed, f => f.GetProperty("feedId").GetString() == feedId);
         Assert.Equal(("power-grid", statusUrl), (entry.GetProperty("source").GetString(), entry.GetProperty("statusUrl").GetString()));
-        Assert.Equal($"landing/power-grid/{IntegrationHub.Core.Feeds.FeedId.ContentHash([.. sample.Bytes, (byte)'\n'])}.json", entry.GetProperty("landingBlob").GetString());
+        Assert.Equal($"landing/power-grid/{IntegrationHub.Core.Feeds.FeedId.ContentHash([.. sample.Bytes, (byte)'\n'])}.json",
+            entry.GetProperty("landingBlob").GetString());
         Assert.Equal(Errors(pushed.Json.GetProperty("errors")), Errors(entry.GetProperty("report").GetProperty("errors")));
         var reprocess = await Ops.ReprocessAsync(feedId);
         AssertProblem(reprocess, 422);
@@ -422,7 +428,8 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         var pushed = await Api.PushAsync("statistics", body);
         AssertProblem(pushed, 400);
         var feedId = pushed.Json.GetProperty("feedId").GetString()!;
-        var landing = hub.Azurite.Blobs.GetBlobContainerClient("landing").GetBlobClient($"statistics/{IntegrationHub.Core.Feeds.FeedId.ContentHash(body)}.json");
+        var landing =
+            hub.Azurite.Blobs.GetBlobContainerClient("landing").GetBlobClient($"statistics/{IntegrationHub.Core.Feeds.FeedId.ContentHash(body)}.json");
         Assert.Equal("Quarantined", (await landing.GetTagsAsync()).Value.Tags["state"]);
         await landing.DeleteAsync();
 
@@ -437,7 +444,9 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         string? token = null;
         do
         {
-            var page = await Api.GetAsync($"/api/ops/quarantine?source=statistics{(token is null ? "" : $"&continuationToken={Uri.EscapeDataString(token)}")}", Keys.Ops);
+            var page =
+                await Api.GetAsync($"/api/ops/quarantine?source=statistics{(token is null ? "" : $"&continuationToken={Uri.EscapeDataString(token)}")}",
+                Keys.Ops);
             listed.AddRange(page.Json.GetProperty("feeds").EnumerateArray());
             token = page.Json.GetProperty("continuationToken").GetString();
         }
@@ -512,12 +521,15 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
             ("terminate", "refused", 409), ("replay", "accepted", 202), ("purge", "done", 200), ("purge", "not-found", 404), ("suspend", "not-found", 404),
         })
         {
-            Assert.True(audit.Any(e => Is(e, action, outcome, status)), $"The audit log should record {action} {outcome} {status}: {string.Join(Environment.NewLine, audit)}");
+            Assert.True(audit.Any(e => Is(e, action, outcome, status)),
+                $"The audit log should record {action} {outcome} {status}: {string.Join(Environment.NewLine, audit)}");
         }
 
         Assert.Contains(audit, e => Is(e, "terminate", "accepted", 202) && e.GetProperty("detail").GetString()!.Length > 0);
 
-        Task<HubAnswer> PostWithQueryAsync(string actionAndQuery) => Api.SendAsync(HttpMethod.Post, $"/api/ops/instances/{OpsApi.Escape(instanceId)}/{actionAndQuery}", Keys.Ops);
+        Task<HubAnswer> PostWithQueryAsync(string actionAndQuery) =>
+            Api.SendAsync(HttpMethod.Post, $"/api/ops/instances/{OpsApi.Escape(instanceId)}/{actionAndQuery}",
+            Keys.Ops);
     }
 
     [Fact]
@@ -541,7 +553,9 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         var pages = 0;
         do
         {
-            var page = await Ops.ListAsync($"?prefix=pull:environment:2024-0&name=PullFeed&pageSize=1{(token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token))}");
+            var page =
+                await Ops.ListAsync($"?prefix=pull:environment:2024-0&name=PullFeed&pageSize=1{(token is null ? "" :
+                    "&continuationToken=" + Uri.EscapeDataString(token))}");
             Assert.True(page.Status == 200, $"{page}");
             walked.AddRange(page.Json.GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("instanceId").GetString()!));
             token = page.Json.GetProperty("continuationToken").GetString();
@@ -593,7 +607,8 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         {
             var page = await Ops.ListAsync($"?pageSize=3{(token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token))}");
             Assert.True(page.Status == 200, $"{page}");
-            all.AddRange(page.Json.GetProperty("instances").EnumerateArray().Select(i => (i.GetProperty("instanceId").GetString()!, i.GetProperty("createdAt").GetDateTimeOffset())));
+            all.AddRange(page.Json.GetProperty("instances").EnumerateArray().Select(i =>
+                (i.GetProperty("instanceId").GetString()!, i.GetProperty("createdAt").GetDateTimeOffset())));
             token = page.Json.GetProperty("continuationToken").GetString();
             Assert.True(++pages <= 200, "The continuation tokens should come to an end.");
         }
@@ -628,7 +643,9 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         var at = Uri.EscapeDataString(times[^1].AddMilliseconds(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         foreach (var narrower in new[] { "&outcome=accepted", "&actor=transport", $"&to={at}" })
         {
-            var none = await Api.GetAsync(query.Replace("&outcome=refused", "", StringComparison.Ordinal).Replace("&actor=ops", "", StringComparison.Ordinal) + narrower, Keys.Ops);
+            var none = await Api.GetAsync(
+                query.Replace("&outcome=refused", "", StringComparison.Ordinal).Replace("&actor=ops", "", StringComparison.Ordinal) + narrower,
+                Keys.Ops);
             Assert.True(none.Status == 200 && none.Json.GetProperty("entries").GetArrayLength() == 0, $"{narrower}: {none}");
         }
 
@@ -637,7 +654,8 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         AssertProblem(await Api.GetAsync("/api/ops/audit?continuationToken=nonsense", Keys.Ops), 400);
         AssertProblem(await Api.GetAsync("/api/ops/audit?to=tomorrow", Keys.Ops), 400);
 
-        static List<string> Ids(HubAnswer page) => [.. page.Json.GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("instanceId").GetString()!)];
+        static List<string> Ids(HubAnswer page) =>
+            [.. page.Json.GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("instanceId").GetString()!)];
     }
 
     [Fact]
@@ -697,7 +715,7 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
         Assert.DoesNotContain(custom.EnumerateObject().Concat(output.EnumerateObject()), p => char.IsUpper(p.Name[0]));
     }
 
-    /// <summary>A serialised payload of the instance detail (a JSON text), parsed.</summary>
+    // A serialised payload of the instance detail (a JSON text), parsed.
     private static JsonElement Payload(JsonElement detail, string name)
     {
         var value = detail.GetProperty(name);
@@ -707,15 +725,18 @@ public sealed class OpsEndToEndTests(EndToEndHub hub) : IClassFixture<EndToEndHu
     private static string FeedInstanceId(SampleFeed feed) => $"feed:{feed.Source}:{feed.Period}:{feed.FeedId[^16..]}";
 
     private static bool Is(JsonElement entry, string action, string outcome, int status) =>
-        entry.GetProperty("action").GetString() == action && entry.GetProperty("outcome").GetString() == outcome && entry.GetProperty("status").GetInt32() == status;
+        entry.GetProperty("action").GetString() == action && entry.GetProperty("outcome").GetString() == outcome
+            && entry.GetProperty("status").GetInt32() == status;
 
     private static void AssertProblem(HubAnswer answer, int status) =>
         Assert.True(answer.Status == status && answer.MediaType == "application/problem+json", $"Expected a {status} problem; got {answer}");
 
     private static List<string> StringsOf(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 
-    private static List<string> InputsOf(JsonElement dataset) => [.. dataset.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("feedId").GetString()!)];
+    private static List<string> InputsOf(JsonElement dataset) =>
+        [.. dataset.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("feedId").GetString()!)];
 
     private static List<string> Errors(JsonElement errors) =>
-        [.. errors.EnumerateArray().Select(e => $"{e.GetProperty("instanceLocation").GetString()} {e.GetProperty("keyword").GetString()}").Order(StringComparer.Ordinal)];
+        [.. errors.EnumerateArray().Select(e =>
+            $"{e.GetProperty("instanceLocation").GetString()} {e.GetProperty("keyword").GetString()}").Order(StringComparer.Ordinal)];
 }

@@ -77,7 +77,9 @@ public sealed class ReconciliationEndToEndTests(EndToEndHub hub) : IClassFixture
         var damaged = await Api.ReconcileAsync();
 
         var lost = damaged.GetProperty("lost").EnumerateArray().ToList();
-        Assert.Equal(accepted.Order(StringComparer.Ordinal), lost.Where(g => g.GetProperty("stage").GetString() == "announcement").Select(g => g.GetProperty("feedId").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(accepted.Order(StringComparer.Ordinal),
+            lost.Where(g => g.GetProperty("stage").GetString() == "announcement").Select(g =>
+            g.GetProperty("feedId").GetString()!).Order(StringComparer.Ordinal));
         var missingReport = Assert.Single(lost, g => g.GetProperty("stage").GetString() == "quarantine-report");
         Assert.Equal(quarantinedId, missingReport.GetProperty("feedId").GetString());
         var duplicate = Assert.Single(damaged.GetProperty("duplicates").EnumerateArray());
@@ -142,7 +144,8 @@ public sealed class ReconciliationEndToEndTests(EndToEndHub hub) : IClassFixture
 
         // Counting, reading the records, one step per landed feed (1 of n … n of n), done.
         Assert.True(landed >= 2, $"{landed}");
-        string[] expected = ["counting 0/0", $"reading records 0/{landed}", .. Enumerable.Range(1, landed).Select(n => $"checking feeds {n}/{landed}"), $"done {landed}/{landed}"];
+        string[] expected = ["counting 0/0", $"reading records 0/{landed}",
+            .. Enumerable.Range(1, landed).Select(n => $"checking feeds {n}/{landed}"), $"done {landed}/{landed}"];
         Assert.Equal(expected, told.Select(p => $"{p.Phase} {p.Checked}/{p.Total}"));
     }
 

@@ -46,7 +46,8 @@ public sealed record Subscriber(string Name, IReadOnlyList<string> PeriodKinds, 
         filter.TryGetProperty(name, out var values) && values.ValueKind == JsonValueKind.Array ? [.. values.EnumerateArray().Select(v => v.GetString()!)] : [];
 }
 
-/// <summary>One <c>dataset-published</c> event as a subscriber received it; <see cref="Data"/> is resolved through <c>dataref</c> when the message left it out.</summary>
+/// <summary>One <c>dataset-published</c> event as a subscriber received it; <see cref="Data"/> is resolved through
+/// <c>dataref</c> when the message left it out.</summary>
 public sealed record PublishedEvent(string Queue, JsonElement Envelope, string? DataRef, JsonElement Data)
 {
     public string Id => Envelope.GetProperty("id").GetString()!;
