@@ -69,7 +69,8 @@ public sealed class DatasetFunctions(DatasetQueries queries)
     [ApiProblem(404, "No data set has been published for the period.")]
     [Access(AccessPolicy.Anonymous)]
     public Task<IActionResult> GetDataset(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{period}")] HttpRequest request, string period, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{period}")] HttpRequest request, string period,
+        CancellationToken cancellationToken) =>
         FilteredAsync(request, filter => queries.PeriodAsync(period, filter, cancellationToken));
 
     [Function(nameof(ListDatasetVersions))]

@@ -95,7 +95,8 @@ internal static partial class HttpSurface
         var functions = routes.Select(r => r.FunctionName).ToHashSet(StringComparer.Ordinal);
         faults.AddRange(legacy.Keys.Where(name => !functions.Contains(name)).Select(name => $"{name}: an OperationCatalog entry of no HTTP function"));
         faults.AddRange(Methods(list,
-            BindingFlags.Public | BindingFlags.NonPublic).Where(m => ApiStackAttribute.Declared<ApiOperationAttribute>(m).Any() && !routes.Any(r => r.Method == m))
+            BindingFlags.Public | BindingFlags.NonPublic)
+            .Where(m => ApiStackAttribute.Declared<ApiOperationAttribute>(m).Any() && !routes.Any(r => r.Method == m))
             .Select(m => $"{m.DeclaringType?.Name}.{m.Name}: [ApiOperation] on a method that is no HTTP function"));
         return new ApiCatalogue(documented, faults);
     }

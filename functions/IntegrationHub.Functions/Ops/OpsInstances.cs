@@ -116,7 +116,10 @@ public sealed class OpsInstances(ReplayRecords replays, EarlierRuns earlierRuns,
             .. row.TakesReason ? [new ApiReasonAttribute(typeof(ReasonRequest))] : Array.Empty<Attribute>(),
             row.Doc.Answer,
             new ApiProblemAttribute(StatusCodes.Status404NotFound, "No orchestration has this id."),
-            new ApiProblemAttribute(StatusCodes.Status409Conflict, ConflictDescription(action, row.Doc.OrElse)) { Schema = ApiDocuments.InstanceConflictProblem },
+            new ApiProblemAttribute(StatusCodes.Status409Conflict, ConflictDescription(action, row.Doc.OrElse))
+            {
+                Schema = ApiDocuments.InstanceConflictProblem,
+            },
             .. row.Doc.Also is { } also ? [also] : Array.Empty<Attribute>(),
         ];
     }
