@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using IntegrationHub.Cli.Tests.Support;
 using IntegrationHub.Core.Tests.Support;
 
@@ -17,12 +15,7 @@ public class PushAndOpsCommandTests
         HubCli.Run(args, environment);
 
     /// <summary>A loopback URL where nothing listens: the port was free a moment ago and is closed again.</summary>
-    private static string Nowhere()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
-    }
+    private static string Nowhere() => $"http://127.0.0.1:{Ports.Free()}";
 
     private static string Sample(params string[] parts) => Path.Combine([RepoPaths.SampleFeeds, .. parts]);
 

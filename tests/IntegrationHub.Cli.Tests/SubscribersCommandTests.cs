@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using IntegrationHub.Cli.Tests.Support;
 
@@ -138,20 +137,14 @@ public sealed class SubscribersCommandTests : IDisposable
     // Answers by path with JSON (a problem for 4xx/5xx), recording each request's method, path and query, and key.
     private sealed class FakeHub : IDisposable
     {
-        private readonly HttpListener listener = new();
         private readonly ConcurrentDictionary<string, Func<string, (int Status, string Body)>> answers = new(StringComparer.Ordinal);
         private readonly ConcurrentQueue<(string Line, string? Key)> requests = new();
+        private readonly LoopbackHttpServer server;
 
         public FakeHub()
         {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Url = $"http://127.0.0.1:{port}";
-            listener.Prefixes.Add(Url + "/");
-            listener.Start();
-            _ = Task.Run(LoopAsync);
+            server = new LoopbackHttpServer("/", AnswerAsync);
+            Url = server.Url.ToString().TrimEnd('/');
         }
 
         public string Url { get; }
@@ -161,31 +154,16 @@ public sealed class SubscribersCommandTests : IDisposable
         // How to answer a path; the function gets the request line's query.
         public void Answer(string path, Func<string, (int Status, string Body)> answer) => answers[path] = answer;
 
-        private async Task LoopAsync()
+        private async Task AnswerAsync(HttpListenerContext context)
         {
-            while (listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-
-                var url = context.Request.Url!;
-                requests.Enqueue(($"{context.Request.HttpMethod} {url.AbsolutePath}{url.Query}", context.Request.Headers["x-api-key"]));
-                var (status, body) = answers.TryGetValue(url.AbsolutePath, out var answer) ? answer(url.Query) : (404, "");
-                context.Response.StatusCode = status;
-                context.Response.ContentType = status >= 400 ? "application/problem+json" : "application/json";
-                var bytes = Encoding.UTF8.GetBytes(body);
-                await context.Response.OutputStream.WriteAsync(bytes);
-                context.Response.Close();
-            }
+            var url = context.Request.Url!;
+            requests.Enqueue(($"{context.Request.HttpMethod} {url.AbsolutePath}{url.Query}", context.Request.Headers["x-api-key"]));
+            var (status, body) = answers.TryGetValue(url.AbsolutePath, out var answer) ? answer(url.Query) : (404, "");
+            context.Response.StatusCode = status;
+            context.Response.ContentType = status >= 400 ? "application/problem+json" : "application/json";
+            await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(body));
         }
 
-        public void Dispose() => listener.Close();
+        public void Dispose() => server.Dispose();
     }
 }

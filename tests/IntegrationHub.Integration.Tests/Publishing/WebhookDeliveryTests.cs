@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using CloudNative.CloudEvents;
@@ -266,7 +265,7 @@ public sealed class WebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLifetim
     // A webhook receiver on a free loopback port: answers from Answers (then 200), dedups by event id.
     private sealed class Receiver : IDisposable
     {
-        private readonly HttpListener listener = new();
+        private LoopbackHttpServer? server;
         private readonly ConcurrentQueue<ReceivedRequest> requests = new();
         private readonly HashSet<string> accepted = [];
 
@@ -292,49 +291,29 @@ public sealed class WebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLifetim
 
         public void Start()
         {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Url = new Uri($"http://127.0.0.1:{port}/events/");
-            listener.Prefixes.Add(Url.ToString());
-            listener.Start();
-            _ = Task.Run(LoopAsync);
+            server = new LoopbackHttpServer("/events/", AnswerAsync);
+            Url = server.Url;
         }
 
-        private async Task LoopAsync()
+        private async Task AnswerAsync(HttpListenerContext context)
         {
-            while (listener.IsListening)
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            var status = AlwaysFail ? 500 : Answers.TryDequeue(out var next) ? next : 200;
+            var id = JsonDocument.Parse(body.ToArray()).RootElement.GetProperty("id").GetString()!;
+            requests.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.ContentType, body.ToArray(), id, status));
+            if (status == 200)
             {
-                HttpListenerContext context;
-                try
+                lock (accepted)
                 {
-                    context = await listener.GetContextAsync();
+                    accepted.Add(id);
                 }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-
-                using var body = new MemoryStream();
-                await context.Request.InputStream.CopyToAsync(body);
-                var status = AlwaysFail ? 500 : Answers.TryDequeue(out var next) ? next : 200;
-                var id = JsonDocument.Parse(body.ToArray()).RootElement.GetProperty("id").GetString()!;
-                requests.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.ContentType, body.ToArray(), id, status));
-                if (status == 200)
-                {
-                    lock (accepted)
-                    {
-                        accepted.Add(id);
-                    }
-                }
-
-                context.Response.StatusCode = status;
-                context.Response.Close();
             }
+
+            context.Response.StatusCode = status;
         }
 
-        public void Dispose() => listener.Close();
+        public void Dispose() => server?.Dispose();
     }
 
     private sealed record ReceivedRequest(string Method, string? ContentType, byte[] Body, string EventId, int Answered);

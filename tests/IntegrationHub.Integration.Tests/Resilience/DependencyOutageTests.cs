@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Azure;
 using Azure.Storage.Blobs;
 using Grpc.Core;
@@ -113,10 +111,5 @@ public sealed class DependencyOutageTests
         Assert.Null(DependencyOutage.Of(new RequestFailedException(0, "Connection refused"), aborted.Token));
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int ClosedPort() => Ports.Free();
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using IntegrationHub.LocalHost.Tests.Support;
 
@@ -79,7 +78,7 @@ public sealed class WebhookEndToEndTests(WebhookEndToEndTests.WebhookHub hub) : 
     /// <summary>A webhook receiver on a free loopback port that answers 204 and keeps every request.</summary>
     public sealed class Receiver : IDisposable
     {
-        private readonly HttpListener listener = new();
+        private LoopbackHttpServer? server;
         private readonly ConcurrentQueue<Received> requests = new();
 
         public Uri Url { get; private set; } = null!;
@@ -88,41 +87,21 @@ public sealed class WebhookEndToEndTests(WebhookEndToEndTests.WebhookHub hub) : 
 
         public void Start()
         {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Url = new Uri($"http://127.0.0.1:{port}/events/");
-            listener.Prefixes.Add(Url.ToString());
-            listener.Start();
-            _ = Task.Run(LoopAsync);
+            server = new LoopbackHttpServer("/events/", AnswerAsync);
+            Url = server.Url;
         }
 
-        private async Task LoopAsync()
+        private async Task AnswerAsync(HttpListenerContext context)
         {
-            while (listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-
-                using var body = new StreamReader(context.Request.InputStream);
-                var text = await body.ReadToEndAsync();
-                using var json = JsonDocument.Parse(text);
-                requests.Enqueue(new Received(
-                    json.RootElement.GetProperty("id").GetString()!, json.RootElement.GetProperty("type").GetString()!, context.Request.ContentType, text));
-                context.Response.StatusCode = 204;
-                context.Response.Close();
-            }
+            using var body = new StreamReader(context.Request.InputStream);
+            var text = await body.ReadToEndAsync();
+            using var json = JsonDocument.Parse(text);
+            requests.Enqueue(new Received(
+                json.RootElement.GetProperty("id").GetString()!, json.RootElement.GetProperty("type").GetString()!, context.Request.ContentType, text));
+            context.Response.StatusCode = 204;
         }
 
-        public void Dispose() => listener.Close();
+        public void Dispose() => server?.Dispose();
     }
 
     public sealed record Received(string EventId, string Type, string? ContentType, string Body);
