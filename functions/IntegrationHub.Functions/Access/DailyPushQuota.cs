@@ -142,8 +142,11 @@ public sealed partial class DailyPushQuota(BlobServiceClient blobs, Func<long> d
                 if (change.Quota is not { } quota)
                 {
                     // A release: nothing to give back when the day holds no count.
-                    changed |= usage is not null;
-                    (bytes, pushes) = usage is null ? (bytes, pushes) : (Math.Max(0, bytes - change.Bytes), Math.Max(0, pushes - 1));
+                    if (usage is not null)
+                    {
+                        (bytes, pushes, changed) = (Math.Max(0, bytes - change.Bytes), Math.Max(0, pushes - 1), true);
+                    }
+
                     outcomes[i] = (true, bytes);
                 }
                 else if (bytes >= quota)
