@@ -123,7 +123,7 @@ public sealed class DailyPushQuotaTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     // Counts the conditional writes of the usage documents sent, and those the storage refused (412 or 409).
-    private sealed class ConditionalWriteRecorder : HttpPipelinePolicy
+    private sealed class ConditionalWriteRecorder : HttpPipelineSynchronousPolicy
     {
         private int sent;
         private int refused;
@@ -132,12 +132,8 @@ public sealed class DailyPushQuotaTests(AzuriteFixture azurite) : IAsyncLifetime
 
         public int Refused => Volatile.Read(ref refused);
 
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        public override void OnReceivedResponse(HttpMessage message)
         {
-            await ProcessNextAsync(message, pipeline);
             if (message.Request.Method == RequestMethod.Put)
             {
                 Interlocked.Increment(ref sent);

@@ -64,26 +64,14 @@ public sealed class CheckpointFaultEndToEndTests(EveryCheckpointFailsOnceHub hub
 /// between an episode's queue messages and its history would; the same rows written again, by the episode's second
 /// run, go through.
 /// </summary>
-public sealed partial class EveryHistoryWriteFailsOnce : HttpPipelinePolicy
+public sealed partial class EveryHistoryWriteFailsOnce : HttpPipelineSynchronousPolicy
 {
     private readonly HashSet<string> seen = new(StringComparer.Ordinal);
     private int failed;
 
     public int Failed => Volatile.Read(ref failed);
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        FailFirstWrite(message);
-        ProcessNext(message, pipeline);
-    }
-
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        FailFirstWrite(message);
-        return ProcessNextAsync(message, pipeline);
-    }
-
-    private void FailFirstWrite(HttpMessage message)
+    public override void OnSendingRequest(HttpMessage message)
     {
         if (!message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) || message.Request.Content is not { } content)
         {

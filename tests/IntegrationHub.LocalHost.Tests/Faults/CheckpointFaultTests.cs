@@ -164,7 +164,7 @@ public sealed class CheckpointFaultTests
     }
 
     /// <summary>Fails the task hub's next history write (a table batch), once, as storage going away would.</summary>
-    private sealed class HistoryWriteFault : HttpPipelinePolicy
+    private sealed class HistoryWriteFault : HttpPipelineSynchronousPolicy
     {
         private int armed;
         private int failed;
@@ -173,19 +173,7 @@ public sealed class CheckpointFaultTests
 
         public void FailNextHistoryWrite() => Volatile.Write(ref armed, 1);
 
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            FailIfArmed(message);
-            ProcessNext(message, pipeline);
-        }
-
-        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            FailIfArmed(message);
-            return ProcessNextAsync(message, pipeline);
-        }
-
-        private void FailIfArmed(HttpMessage message)
+        public override void OnSendingRequest(HttpMessage message)
         {
             if (message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) && Interlocked.Exchange(ref armed, 0) == 1)
             {
